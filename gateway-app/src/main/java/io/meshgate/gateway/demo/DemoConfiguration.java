@@ -1,0 +1,67 @@
+package io.meshgate.gateway.demo;
+
+import java.util.List;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.netty.DisposableServer;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.meshgate.policy.config.MeshProperties;
+import io.meshgate.policy.route.Backend;
+import io.meshgate.policy.route.MeshConfig;
+import io.meshgate.policy.route.Route;
+import io.meshgate.policy.upstream.Upstream;
+
+/**
+ * The out-of-the-box demo: three upstream servers inside this JVM ({@code demo-v1} with two
+ * endpoints, {@code demo-v2} with one) and a route {@code /demo/**} that splits 90/10 between
+ * the versions, so that a first {@code curl} shows load balancing and a canary split at once.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnDemo
+@EnableConfigurationProperties(DemoProperties.class)
+public class DemoConfiguration {
+
+	private static final Log log = LogFactory.getLog(DemoConfiguration.class);
+
+	@Bean
+	DemoUpstreams demoUpstreams(DemoProperties properties) {
+		return new DemoUpstreams(List.of(
+				DemoUpstreamServer.start(properties.host(), 0, "v1", "demo-v1-a"),
+				DemoUpstreamServer.start(properties.host(), 0, "v1", "demo-v1-b"),
+				DemoUpstreamServer.start(properties.host(), 0, "v2", "demo-v2-a")));
+	}
+
+	/** The configured routes and upstreams, with the demo's added after them. */
+	@Bean
+	MeshConfig meshConfig(MeshProperties properties, DemoUpstreams servers, DemoProperties demo) {
+		List<DisposableServer> s = servers.servers();
+		MeshConfig config = new MeshConfig(
+				List.of(Upstream.of("demo-v1", url(s.get(0)), url(s.get(1))), Upstream.of("demo-v2", url(s.get(2)))),
+				List.of(Route.of("demo", "/demo/**", Backend.of("demo-v1", 100 - demo.canaryWeight()),
+						Backend.of("demo-v2", demo.canaryWeight()))));
+		log.info("Demo on: upstreams demo-v1 " + List.of(url(s.get(0)), url(s.get(1))) + ", demo-v2 "
+				+ List.of(url(s.get(2))) + "; route /demo/** splits " + (100 - demo.canaryWeight()) + "/"
+				+ demo.canaryWeight() + ". Set meshgate.demo.enabled=false to turn it off.");
+		return properties.toConfig().plus(config);
+	}
+
+	private static String url(DisposableServer server) {
+		return "http://" + server.host() + ":" + server.port();
+	}
+
+	/** The running demo servers, stopped with the application. */
+	public record DemoUpstreams(List<DisposableServer> servers) implements AutoCloseable {
+
+		@Override
+		public void close() {
+			servers.forEach(DisposableServer::disposeNow);
+		}
+
+	}
+
+}

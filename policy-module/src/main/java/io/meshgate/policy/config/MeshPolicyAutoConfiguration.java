@@ -1,0 +1,133 @@
+package io.meshgate.policy.config;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.converter.Converter;
+
+import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
+import io.meshgate.policy.discovery.KubernetesEndpointSources;
+import io.meshgate.policy.error.GatewayErrorHandler;
+import io.meshgate.policy.hash.HashKey;
+import io.meshgate.policy.lb.ClientAddressFilter;
+import io.meshgate.policy.lb.InFlightFilter;
+import io.meshgate.policy.lb.MeshLoadBalancerConfiguration;
+import io.meshgate.policy.route.MeshConfig;
+import io.meshgate.policy.route.MeshRouteDefinitionLocator;
+import io.meshgate.policy.route.MeshRouting;
+import io.meshgate.policy.upstream.EndpointSourceFactory;
+import io.meshgate.policy.upstream.EndpointSpec;
+import io.meshgate.policy.upstream.UpstreamRegistry;
+
+/**
+ * Adds Meshgate's policies to a Spring Cloud Gateway (WebFlux) application: upstreams with their
+ * load-balancing policies behind {@code lb://name}, the filter factories, and JSON errors.
+ * Upstreams and routes come from {@code meshgate.*} unless the application supplies its own
+ * {@link MeshConfig} bean.
+ */
+@AutoConfiguration(afterName = "org.springframework.cloud.kubernetes.fabric8.Fabric8AutoConfiguration")
+@EnableConfigurationProperties(MeshProperties.class)
+@LoadBalancerClients(defaultConfiguration = MeshLoadBalancerConfiguration.class)
+public class MeshPolicyAutoConfiguration {
+
+	/** Thread-safe randomness for policies: each call uses the calling thread's generator. */
+	@Bean
+	@ConditionalOnMissingBean
+	RandomGenerator meshRandom() {
+		return () -> ThreadLocalRandom.current().nextLong();
+	}
+
+	@Bean(destroyMethod = "close")
+	UpstreamRegistry upstreamRegistry(ObjectProvider<EndpointSourceFactory> discovery, RandomGenerator random) {
+		return new UpstreamRegistry(discovery.getIfAvailable(), random);
+	}
+
+	@Bean
+	MeshRouteDefinitionLocator meshRouteDefinitionLocator() {
+		return new MeshRouteDefinitionLocator();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MeshConfig meshConfig(MeshProperties properties) {
+		return properties.toConfig();
+	}
+
+	@Bean
+	MeshRouting meshRouting(UpstreamRegistry registry, MeshRouteDefinitionLocator locator,
+			ApplicationEventPublisher events, MeshConfig initial) {
+		MeshRouting routing = new MeshRouting(registry, locator, events);
+		routing.apply(initial);
+		return routing;
+	}
+
+	@Bean
+	CanaryGatewayFilterFactory canaryGatewayFilterFactory(RandomGenerator random) {
+		return new CanaryGatewayFilterFactory(random);
+	}
+
+	@Bean
+	ClientAddressFilter clientAddressFilter() {
+		return new ClientAddressFilter();
+	}
+
+	@Bean
+	InFlightFilter inFlightFilter() {
+		return new InFlightFilter();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(GatewayErrorHandler.class)
+	GatewayErrorHandler gatewayErrorHandler() {
+		return new GatewayErrorHandler();
+	}
+
+	@Bean
+	@ConfigurationPropertiesBinding
+	static Converter<String, EndpointSpec> endpointSpecConverter() {
+		return new Converter<String, EndpointSpec>() {
+			@Override
+			public EndpointSpec convert(String source) {
+				return EndpointSpec.parse(source);
+			}
+		};
+	}
+
+	@Bean
+	@ConfigurationPropertiesBinding
+	static Converter<String, HashKey> hashKeyConverter() {
+		return new Converter<String, HashKey>() {
+			@Override
+			public HashKey convert(String source) {
+				return HashKey.parse(source);
+			}
+		};
+	}
+
+	/** Kubernetes discovery, when the application has a fabric8 client (Spring Cloud Kubernetes makes one). */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(KubernetesClient.class)
+	@ConditionalOnBean(KubernetesClient.class)
+	static class KubernetesDiscoveryConfiguration {
+
+		@Bean
+		EndpointSourceFactory kubernetesEndpointSources(KubernetesClient client) {
+			return new KubernetesEndpointSources(client);
+		}
+
+	}
+
+}

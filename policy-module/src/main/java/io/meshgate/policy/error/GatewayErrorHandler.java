@@ -1,0 +1,125 @@
+package io.meshgate.policy.error;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLException;
+
+import io.netty.channel.ConnectTimeoutException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.NotFoundException;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
+
+/**
+ * Turns every failure on the ingress into a JSON answer, never an HTML page or a stack trace:
+ * no route 404, no healthy endpoint 503, upstream unreachable or reset 502, upstream too slow
+ * 504, anything unexpected 500 (logged with its stack trace, not sent).
+ */
+public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Ordered {
+
+	private static final Log log = LogFactory.getLog(GatewayErrorHandler.class);
+
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+		if (exchange.getResponse().isCommitted()) {
+			return Mono.error(error);
+		}
+		Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
+		String routeId = route == null ? null : route.getId();
+		String upstream = upstream(exchange);
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("route", routeId);
+		details.put("upstream", upstream);
+		String request = exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath().value();
+
+		if (error instanceof NotFoundException) {
+			return ErrorResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE,
+					"no healthy endpoint in upstream " + upstream, details);
+		}
+		if (error instanceof ResponseStatusException status) {
+			HttpStatus code = HttpStatus.resolve(status.getStatusCode().value());
+			code = code == null ? HttpStatus.INTERNAL_SERVER_ERROR : code;
+			if (code == HttpStatus.NOT_FOUND && route == null) {
+				return ErrorResponses.write(exchange, code, "no route matches " + request, details);
+			}
+			if (code == HttpStatus.GATEWAY_TIMEOUT) {
+				return ErrorResponses.write(exchange, code, "upstream " + upstream + " did not answer in time", details);
+			}
+			return ErrorResponses.write(exchange, code, status.getReason() != null ? status.getReason()
+					: code.getReasonPhrase(), details);
+		}
+		Throwable timeout = find(error, Set.of(TimeoutException.class, ConnectTimeoutException.class,
+				io.netty.handler.timeout.TimeoutException.class));
+		if (timeout != null) {
+			return ErrorResponses.write(exchange, HttpStatus.GATEWAY_TIMEOUT,
+					"upstream " + upstream + " did not answer in time", details);
+		}
+		Throwable unreachable = find(error, Set.of(ConnectException.class, UnknownHostException.class,
+				SSLException.class, IOException.class));
+		if (unreachable != null) {
+			log.warn("Upstream " + upstream + " failed " + request + ": " + unreachable);
+			String why = unreachable instanceof ConnectException || unreachable instanceof UnknownHostException
+					? "refused the connection" : unreachable instanceof SSLException ? "failed the TLS handshake"
+							: "closed the connection";
+			return ErrorResponses.write(exchange, HttpStatus.BAD_GATEWAY, "upstream " + upstream + " " + why,
+					details);
+		}
+		log.error("Unexpected error on " + request, error);
+		return ErrorResponses.write(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "internal error", details);
+	}
+
+	/** The upstream of the request: the one chosen, or else the host of its {@code lb://} URL. */
+	private static String upstream(ServerWebExchange exchange) {
+		Response<ServiceInstance> chosen = exchange.getAttribute(GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+		if (chosen != null && chosen.hasServer()) {
+			return chosen.getServer().getServiceId();
+		}
+		Set<URI> originals = exchange.getAttribute(GATEWAY_ORIGINAL_REQUEST_URL_ATTR);
+		if (originals != null) {
+			for (URI original : originals) {
+				if ("lb".equals(original.getScheme())) {
+					return original.getHost();
+				}
+			}
+		}
+		return null;
+	}
+
+	private static Throwable find(Throwable error, Set<Class<? extends Throwable>> types) {
+		for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+			for (Class<? extends Throwable> type : types) {
+				if (type.isInstance(t)) {
+					return t;
+				}
+			}
+		}
+		return null;
+	}
+
+	@Override
+	public int getOrder() {
+		// before Spring Boot's default handler (-1), which renders HTML for browsers
+		return -2;
+	}
+
+}

@@ -1,0 +1,100 @@
+package io.meshgate.policy.lb;
+
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+
+import org.springframework.cloud.client.loadbalancer.RequestData;
+
+import io.meshgate.policy.hash.HashKey;
+import io.meshgate.policy.hash.Hashing;
+import io.meshgate.policy.upstream.UpstreamEndpoint;
+
+/**
+ * Consistent hashing on a ring (Envoy's RING_HASH, Ketama's layout). Each endpoint owns points
+ * on a 64-bit ring in proportion to its weight; a request goes to the owner of the first point
+ * at or after the hash of its key. Points are derived from the endpoint's {@code host:port}
+ * only, so every replica builds the same ring, and adding one endpoint to N moves only the keys
+ * that fall into its new points, about 1/(N+1) of them. Requests without the key go round robin.
+ */
+final class RingHashPicker implements EndpointPicker {
+
+	/** Ketama's points per endpoint at weight 1: keeps each share within a few percent. */
+	static final int POINTS_PER_WEIGHT = 160;
+
+	/** Upper bound on the ring, so large weights on many endpoints stay cheap to build. */
+	static final int MAX_POINTS = 1 << 17;
+
+	private final HashKey hashOn;
+
+	private final EndpointPicker withoutKey;
+
+	private volatile Ring ring = new Ring(List.of(), new long[0], new int[0]);
+
+	RingHashPicker(HashKey hashOn, EndpointPicker withoutKey) {
+		this.hashOn = hashOn;
+		this.withoutKey = withoutKey;
+	}
+
+	@Override
+	public UpstreamEndpoint pick(List<UpstreamEndpoint> endpoints, RequestData request) {
+		String key = request == null ? null
+				: hashOn.valueIn(request.getHeaders(), request.getCookies(), clientAddress(request));
+		if (key == null) {
+			return withoutKey.pick(endpoints, request);
+		}
+		Ring current = ring;
+		if (current.endpoints != endpoints) {
+			current = Ring.of(endpoints);
+			ring = current;
+		}
+		return endpoints.get(current.owner(Hashing.hash64(key)));
+	}
+
+	private static InetSocketAddress clientAddress(RequestData request) {
+		Object address = request.getAttributes() == null ? null
+				: request.getAttributes().get(ClientAddressFilter.CLIENT_ADDRESS_ATTR);
+		return address instanceof InetSocketAddress socketAddress ? socketAddress : null;
+	}
+
+	private record Ring(List<UpstreamEndpoint> endpoints, long[] points, int[] owners) {
+
+		static Ring of(List<UpstreamEndpoint> endpoints) {
+			int totalWeight = endpoints.stream().mapToInt(UpstreamEndpoint::weight).sum();
+			int perWeight = Math.max(1, Math.min(POINTS_PER_WEIGHT, MAX_POINTS / totalWeight));
+			long[][] entries = new long[totalWeight * perWeight][];
+			int next = 0;
+			for (int owner = 0; owner < endpoints.size(); owner++) {
+				UpstreamEndpoint endpoint = endpoints.get(owner);
+				for (int i = 0; i < endpoint.weight() * perWeight; i++) {
+					entries[next++] = new long[] { Hashing.hash64(endpoint.address() + "-" + i), owner };
+				}
+			}
+			Arrays.sort(entries, (x, y) -> Long.compareUnsigned(x[0], y[0]));
+			long[] points = new long[entries.length];
+			int[] owners = new int[entries.length];
+			for (int i = 0; i < entries.length; i++) {
+				points[i] = entries[i][0];
+				owners[i] = (int) entries[i][1];
+			}
+			return new Ring(endpoints, points, owners);
+		}
+
+		int owner(long hash) {
+			int low = 0;
+			int high = points.length;
+			while (low < high) {
+				int mid = (low + high) >>> 1;
+				if (Long.compareUnsigned(points[mid], hash) < 0) {
+					low = mid + 1;
+				}
+				else {
+					high = mid;
+				}
+			}
+			return owners[low == points.length ? 0 : low];
+		}
+
+	}
+
+}

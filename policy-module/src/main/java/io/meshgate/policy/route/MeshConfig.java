@@ -1,0 +1,51 @@
+package io.meshgate.policy.route;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.meshgate.policy.upstream.Upstream;
+
+/**
+ * The whole routing configuration: upstreams and the routes over them, checked across each
+ * other (unique names, every backend names an upstream). Routes are tried in list order.
+ */
+public record MeshConfig(List<Upstream> upstreams, List<Route> routes) {
+
+	public static final MeshConfig EMPTY = new MeshConfig(List.of(), List.of());
+
+	public MeshConfig {
+		upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
+		routes = routes == null ? List.of() : List.copyOf(routes);
+		Set<String> names = new HashSet<>();
+		for (Upstream upstream : upstreams) {
+			if (!names.add(upstream.name())) {
+				throw new IllegalArgumentException(
+						"upstreams[" + upstream.name() + "].name: " + upstream.name() + " (expected: unique)");
+			}
+		}
+		Set<String> ids = new HashSet<>();
+		for (Route route : routes) {
+			if (!ids.add(route.id())) {
+				throw new IllegalArgumentException("routes[" + route.id() + "].id: " + route.id() + " (expected: unique)");
+			}
+			for (int i = 0; i < route.backends().size(); i++) {
+				String upstream = route.backends().get(i).upstream();
+				if (!names.contains(upstream)) {
+					throw new IllegalArgumentException("routes[" + route.id() + "].backends[" + i + "].upstream: "
+							+ upstream + " (expected: one of the upstreams " + names.stream().sorted().toList() + ")");
+				}
+			}
+		}
+	}
+
+	/** This configuration with {@code other}'s upstreams and routes added after its own. */
+	public MeshConfig plus(MeshConfig other) {
+		return new MeshConfig(concat(upstreams, other.upstreams), concat(routes, other.routes));
+	}
+
+	private static <T> List<T> concat(List<T> first, List<T> second) {
+		return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
+	}
+
+}

@@ -1,0 +1,53 @@
+package io.meshgate.policy.route;
+
+import java.util.List;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
+import org.springframework.cloud.gateway.route.RouteDefinition;
+import org.springframework.context.ApplicationEventPublisher;
+
+import io.meshgate.policy.upstream.UpstreamRegistry;
+
+/**
+ * Applies a {@link MeshConfig} to the running gateway: starts its upstreams, compiles its routes
+ * and asks Spring Cloud Gateway to reload them. The configuration in force is
+ * {@link #current()}.
+ */
+public final class MeshRouting {
+
+	private static final Log log = LogFactory.getLog(MeshRouting.class);
+
+	private final UpstreamRegistry upstreams;
+
+	private final MeshRouteDefinitionLocator locator;
+
+	private final ApplicationEventPublisher events;
+
+	private volatile MeshConfig current = MeshConfig.EMPTY;
+
+	public MeshRouting(UpstreamRegistry upstreams, MeshRouteDefinitionLocator locator,
+			ApplicationEventPublisher events) {
+		this.upstreams = upstreams;
+		this.locator = locator;
+		this.events = events;
+	}
+
+	public MeshConfig current() {
+		return current;
+	}
+
+	/** Makes {@code config} the running configuration; on error nothing changes. */
+	public synchronized void apply(MeshConfig config) {
+		List<RouteDefinition> definitions = RouteCompiler.compile(config);
+		upstreams.apply(config.upstreams());
+		locator.set(definitions);
+		current = config;
+		events.publishEvent(new RefreshRoutesEvent(this));
+		log.info("Routing applied: " + config.routes().size() + " routes over " + config.upstreams().size()
+				+ " upstreams");
+	}
+
+}

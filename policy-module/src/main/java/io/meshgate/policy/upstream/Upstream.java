@@ -1,0 +1,68 @@
+package io.meshgate.policy.upstream;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.meshgate.policy.discovery.KubernetesDiscovery;
+import io.meshgate.policy.lb.LoadBalancerPolicy;
+
+/**
+ * How traffic reaches one service (Envoy cluster, Istio DestinationRule): its endpoints, given
+ * statically or discovered from Kubernetes, and how requests are spread over them.
+ *
+ * <pre>
+ * upstreams:
+ *   - name: orders-v2
+ *     endpoints: [http://127.0.0.1:9002, {uri: http://127.0.0.1:9003, weight: 3}]
+ *     loadBalancer: {policy: LEAST_REQUEST}
+ * </pre>
+ */
+public record Upstream(String name, List<EndpointSpec> endpoints, KubernetesDiscovery discovery,
+		LoadBalancerPolicy loadBalancer) {
+
+	/**
+	 * The name is the host of {@code lb://name} URIs, so it must be a valid DNS label: lower
+	 * case letters, digits and dashes.
+	 */
+	private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+	public Upstream {
+		if (name == null || !NAME.matcher(name).matches()) {
+			throw new IllegalArgumentException(
+					"name: " + name + " (expected: a DNS label, lower case letters, digits and '-', at most 63)");
+		}
+		endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+		loadBalancer = loadBalancer == null ? LoadBalancerPolicy.DEFAULT : loadBalancer;
+		if (endpoints.isEmpty() == (discovery == null)) {
+			throw new IllegalArgumentException("endpoints: " + endpoints.size()
+					+ " (expected: a non-empty endpoints list or a discovery block, exactly one of them)");
+		}
+		Set<Object> seen = new HashSet<>();
+		for (EndpointSpec endpoint : endpoints) {
+			if (!seen.add(endpoint.uri())) {
+				throw new IllegalArgumentException("endpoints: " + endpoint.uri() + " (expected: each endpoint once)");
+			}
+		}
+	}
+
+	public static Upstream of(String name, String... endpoints) {
+		List<EndpointSpec> specs = new ArrayList<>();
+		for (String endpoint : endpoints) {
+			specs.add(EndpointSpec.parse(endpoint));
+		}
+		return new Upstream(name, specs, null, null);
+	}
+
+	public Upstream withLoadBalancer(LoadBalancerPolicy policy) {
+		return new Upstream(name, endpoints, discovery, Objects.requireNonNull(policy, "policy"));
+	}
+
+	public boolean discovered() {
+		return discovery != null;
+	}
+
+}

@@ -1,0 +1,107 @@
+package io.meshgate.policy.upstream;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * A live endpoint of an upstream, as Spring Cloud LoadBalancer sees it. It also carries the
+ * per-endpoint state that policies read on the request path (in-flight requests), so that the
+ * state survives endpoint-list refreshes: the registry hands out the same object for the same
+ * address for as long as the address stays in the upstream.
+ */
+public final class UpstreamEndpoint implements ServiceInstance {
+
+	private final String upstream;
+
+	private final URI uri;
+
+	private final String address;
+
+	private final int weight;
+
+	private final Map<String, String> metadata;
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	public UpstreamEndpoint(String upstream, URI uri, int weight, Map<String, String> metadata) {
+		this.upstream = upstream;
+		this.uri = uri;
+		this.address = uri.getHost() + ":" + port(uri);
+		this.weight = weight;
+		this.metadata = Map.copyOf(metadata);
+	}
+
+	private static int port(URI uri) {
+		return uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+	}
+
+	/** {@code host:port}, the endpoint's identity on every replica (ring hash points use it). */
+	public String address() {
+		return address;
+	}
+
+	public int weight() {
+		return weight;
+	}
+
+	public int inFlight() {
+		return inFlight.get();
+	}
+
+	public void requestStarted() {
+		inFlight.incrementAndGet();
+	}
+
+	public void requestFinished() {
+		inFlight.decrementAndGet();
+	}
+
+	@Override
+	public String getServiceId() {
+		return upstream;
+	}
+
+	@Override
+	public String getInstanceId() {
+		return address;
+	}
+
+	@Override
+	public String getHost() {
+		return uri.getHost();
+	}
+
+	@Override
+	public int getPort() {
+		return port(uri);
+	}
+
+	@Override
+	public boolean isSecure() {
+		return "https".equals(uri.getScheme());
+	}
+
+	@Override
+	public URI getUri() {
+		return uri;
+	}
+
+	@Override
+	public String getScheme() {
+		return uri.getScheme();
+	}
+
+	@Override
+	public Map<String, String> getMetadata() {
+		return metadata;
+	}
+
+	@Override
+	public String toString() {
+		return upstream + "/" + address + (weight != 1 ? " weight " + weight : "");
+	}
+
+}
