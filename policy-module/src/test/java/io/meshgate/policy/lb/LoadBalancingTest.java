@@ -1,0 +1,151 @@
+package io.meshgate.policy.lb;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.meshgate.policy.PolicyTestApplication;
+import io.meshgate.policy.route.Backend;
+import io.meshgate.policy.route.MeshConfig;
+import io.meshgate.policy.route.MeshRouting;
+import io.meshgate.policy.route.Route;
+import io.meshgate.policy.testing.GatewayClient;
+import io.meshgate.policy.testing.TestUpstream;
+import io.meshgate.policy.upstream.EndpointSpec;
+import io.meshgate.policy.upstream.Upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Load-balancing policies end to end: real upstreams on loopback behind a real gateway. */
+@SpringBootTest(classes = PolicyTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class LoadBalancingTest {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	MeshRouting routing;
+
+	GatewayClient client;
+
+	final List<TestUpstream> servers = new ArrayList<>();
+
+	@BeforeEach
+	void setUp() {
+		client = new GatewayClient(port);
+	}
+
+	@AfterEach
+	void tearDown() {
+		routing.apply(MeshConfig.EMPTY);
+		servers.forEach(TestUpstream::close);
+	}
+
+	@Test
+	void roundRobinSpreadsRequestsExactlyEvenly() {
+		route(upstream("a", "b", "c"));
+
+		Map<String, Long> hits = count(client.bodies(300, 1, i -> "/svc/" + i));
+
+		assertThat(hits).containsOnly(Map.entry("a", 100L), Map.entry("b", 100L), Map.entry("c", 100L));
+	}
+
+	@Test
+	void roundRobinHonoursEndpointWeights() {
+		TestUpstream heavy = start("heavy");
+		TestUpstream light = start("light");
+		route(new Upstream("svc", List.of(new EndpointSpec(java.net.URI.create(heavy.url()), 3),
+				new EndpointSpec(java.net.URI.create(light.url()), 1)), null, null));
+
+		Map<String, Long> hits = count(client.bodies(400, 4, i -> "/svc/" + i));
+
+		assertThat(hits).containsOnly(Map.entry("heavy", 300L), Map.entry("light", 100L));
+	}
+
+	@Test
+	void leastRequestSendsFewerRequestsToASlowEndpoint() {
+		Upstream upstream = upstream("fast-1", "fast-2", "slow")
+			.withLoadBalancer(LoadBalancerPolicy.of(LoadBalancerPolicy.Type.LEAST_REQUEST));
+		servers.get(2).delay(Duration.ofMillis(150));
+		route(upstream);
+
+		Map<String, Long> hits = count(client.bodies(600, 12, i -> "/svc/" + i));
+
+		// Round robin would send the slow endpoint 200 of 600.
+		assertThat(hits.getOrDefault("slow", 0L)).isLessThan(60L);
+		assertThat(hits.get("fast-1") + hits.get("fast-2")).isGreaterThan(540L);
+	}
+
+	@Test
+	void ringHashSendsTheSameKeyToTheSameEndpoint() {
+		route(upstream("a", "b", "c").withLoadBalancer(LoadBalancerPolicy.ringHash("header:x-user")));
+
+		Map<String, String> firstAnswer = new HashMap<>();
+		for (int round = 0; round < 3; round++) {
+			for (int user = 0; user < 100; user++) {
+				String body = client.get("/svc/x", Map.of("x-user", "user-" + user)).body();
+				assertThat(firstAnswer.putIfAbsent("user-" + user, body)).isIn(null, body);
+			}
+		}
+		assertThat(Map.copyOf(firstAnswer).values()).contains("a", "b", "c");
+	}
+
+	@Test
+	void ringHashRemapsAboutAQuarterOfTheKeysWhenAFourthEndpointJoins() {
+		Upstream three = upstream("a", "b", "c").withLoadBalancer(LoadBalancerPolicy.ringHash("cookie:session"));
+		route(three);
+		Map<Integer, String> before = owners(1000);
+
+		TestUpstream fourth = start("d");
+		List<EndpointSpec> four = new ArrayList<>(three.endpoints());
+		four.add(EndpointSpec.parse(fourth.url()));
+		route(new Upstream("svc", four, null, three.loadBalancer()));
+		Map<Integer, String> after = owners(1000);
+
+		long moved = before.keySet().stream().filter(key -> !before.get(key).equals(after.get(key))).count();
+		assertThat(moved).isBetween(150L, 350L);
+		assertThat(before.keySet().stream().filter(key -> !before.get(key).equals(after.get(key))))
+			.allSatisfy(key -> assertThat(after.get(key)).isEqualTo("d"));
+	}
+
+	/** Which endpoint answers each of {@code keys} session cookies. */
+	private Map<Integer, String> owners(int keys) {
+		Map<Integer, String> owners = new HashMap<>();
+		for (int key = 0; key < keys; key++) {
+			owners.put(key, client.get("/svc/x", Map.of("Cookie", "session=s" + key)).body());
+		}
+		return owners;
+	}
+
+	private Upstream upstream(String... names) {
+		return Upstream.of("svc", Stream.of(names).map(this::start).map(TestUpstream::url).toArray(String[]::new));
+	}
+
+	private TestUpstream start(String name) {
+		TestUpstream server = TestUpstream.start(name);
+		servers.add(server);
+		return server;
+	}
+
+	private void route(Upstream upstream) {
+		routing.apply(new MeshConfig(List.of(upstream), List.of(Route.of("svc", "/svc/**", Backend.of("svc", 1)))));
+	}
+
+	private static Map<String, Long> count(List<String> bodies) {
+		return bodies.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+	}
+
+}

@@ -1,0 +1,129 @@
+package io.meshgate.policy.upstream;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.meshgate.policy.discovery.KubernetesDiscovery;
+import io.meshgate.policy.hash.HashKey;
+import io.meshgate.policy.lb.LoadBalancerPolicy;
+import io.meshgate.policy.lb.LoadBalancerPolicy.Type;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/** One test per invalid argument of an upstream, each with its message. */
+class UpstreamValidationTest {
+
+	static final List<EndpointSpec> ONE = List.of(EndpointSpec.parse("http://127.0.0.1:9001"));
+
+	@Test
+	void nameMustBeADnsLabel() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new Upstream("Orders_V2", ONE, null, null))
+			.withMessage("name: Orders_V2 (expected: a DNS label, lower case letters, digits and '-', at most 63)");
+	}
+
+	@Test
+	void nameIsRequired() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new Upstream(null, ONE, null, null))
+			.withMessageStartingWith("name: null (expected: a DNS label");
+	}
+
+	@Test
+	void needsEndpointsOrDiscovery() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new Upstream("orders", List.of(), null, null))
+			.withMessage("endpoints: 0 (expected: a non-empty endpoints list or a discovery block, exactly one of them)");
+	}
+
+	@Test
+	void cannotHaveBothEndpointsAndDiscovery() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new Upstream("orders", ONE, KubernetesDiscovery.of("orders"), null))
+			.withMessage("endpoints: 1 (expected: a non-empty endpoints list or a discovery block, exactly one of them)");
+	}
+
+	@Test
+	void endpointsMustBeDistinct() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Upstream.of("orders", "http://127.0.0.1:9001", "http://127.0.0.1:9001/"))
+			.withMessage("endpoints: http://127.0.0.1:9001 (expected: each endpoint once)");
+	}
+
+	@Test
+	void defaultsToRoundRobin() {
+		assertThat(new Upstream("orders", ONE, null, null).loadBalancer().policy()).isEqualTo(Type.ROUND_ROBIN);
+	}
+
+	@Test
+	void endpointNeedsHttpScheme() {
+		assertThatIllegalArgumentException().isThrownBy(() -> EndpointSpec.parse("tcp://10.0.0.1:80"))
+			.withMessage("uri: tcp://10.0.0.1:80 (expected: http://host:port or https://host:port)");
+	}
+
+	@Test
+	void endpointNeedsHost() {
+		assertThatIllegalArgumentException().isThrownBy(() -> EndpointSpec.parse("http:///x"))
+			.withMessage("uri: http:///x (expected: a host, as in http://host:port)");
+	}
+
+	@Test
+	void endpointHasNoPath() {
+		assertThatIllegalArgumentException().isThrownBy(() -> EndpointSpec.parse("http://10.0.0.1:80/api"))
+			.withMessage("uri: http://10.0.0.1:80/api (expected: scheme, host and port only, no path)");
+	}
+
+	@Test
+	void endpointMustParse() {
+		assertThatIllegalArgumentException().isThrownBy(() -> EndpointSpec.parse("http://bad host"))
+			.withMessage("uri: http://bad host (expected: http://host:port)");
+	}
+
+	@Test
+	void endpointWeightWithinRange() {
+		URI uri = URI.create("http://10.0.0.1:80");
+		assertThatIllegalArgumentException().isThrownBy(() -> new EndpointSpec(uri, 0))
+			.withMessage("weight: 0 (expected: 1-1000)");
+		assertThatIllegalArgumentException().isThrownBy(() -> new EndpointSpec(uri, 1001))
+			.withMessage("weight: 1001 (expected: 1-1000)");
+		assertThat(new EndpointSpec(uri, null).weight()).isEqualTo(1);
+	}
+
+	@Test
+	void ringHashNeedsHashOn() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new LoadBalancerPolicy(Type.RING_HASH, null))
+			.withMessage("hashOn: null (expected: header:<name>, cookie:<name> or client-address with RING_HASH)");
+	}
+
+	@Test
+	void hashOnOnlyWithRingHash() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new LoadBalancerPolicy(Type.LEAST_REQUEST, HashKey.parse("header:x-user")))
+			.withMessage("hashOn: header:x-user (expected: only with policy RING_HASH)");
+	}
+
+	@Test
+	void hashOnSyntax() {
+		assertThatIllegalArgumentException().isThrownBy(() -> HashKey.parse("query:user"))
+			.withMessage("hashOn: query:user (expected: header:<name>, cookie:<name> or client-address)");
+		assertThatIllegalArgumentException().isThrownBy(() -> HashKey.parse("header:"))
+			.withMessage("hashOn: header: (expected: header:<name>, cookie:<name> or client-address)");
+		assertThat(HashKey.parse("Cookie:session")).hasToString("cookie:session");
+		assertThat(HashKey.parse("client-address")).hasToString("client-address");
+	}
+
+	@Test
+	void discoveryNeedsAServiceName() {
+		assertThatIllegalArgumentException().isThrownBy(() -> KubernetesDiscovery.of("Orders"))
+			.withMessage("discovery.serviceId: Orders (expected: a Service name)");
+	}
+
+	@Test
+	void discoveryNamespaceIsADnsLabel() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new KubernetesDiscovery("orders", "Shop!", null, Map.of()))
+			.withMessage("discovery.namespace: Shop! (expected: a namespace name)");
+	}
+
+}
