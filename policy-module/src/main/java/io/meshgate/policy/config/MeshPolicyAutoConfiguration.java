@@ -10,18 +10,15 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.convert.converter.Converter;
 
 import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
 import io.meshgate.policy.discovery.KubernetesEndpointSources;
 import io.meshgate.policy.error.GatewayErrorHandler;
-import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.lb.ClientAddressFilter;
 import io.meshgate.policy.lb.InFlightFilter;
 import io.meshgate.policy.lb.MeshLoadBalancerConfiguration;
@@ -29,7 +26,6 @@ import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouteDefinitionLocator;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.upstream.EndpointSourceFactory;
-import io.meshgate.policy.upstream.EndpointSpec;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 
 /**
@@ -93,28 +89,6 @@ public class MeshPolicyAutoConfiguration {
 	@ConditionalOnMissingBean(GatewayErrorHandler.class)
 	GatewayErrorHandler gatewayErrorHandler() {
 		return new GatewayErrorHandler();
-	}
-
-	@Bean
-	@ConfigurationPropertiesBinding
-	static Converter<String, EndpointSpec> endpointSpecConverter() {
-		return new Converter<String, EndpointSpec>() {
-			@Override
-			public EndpointSpec convert(String source) {
-				return EndpointSpec.parse(source);
-			}
-		};
-	}
-
-	@Bean
-	@ConfigurationPropertiesBinding
-	static Converter<String, HashKey> hashKeyConverter() {
-		return new Converter<String, HashKey>() {
-			@Override
-			public HashKey convert(String source) {
-				return HashKey.parse(source);
-			}
-		};
 	}
 
 	/** Kubernetes discovery, when the application has a fabric8 client (Spring Cloud Kubernetes makes one). */

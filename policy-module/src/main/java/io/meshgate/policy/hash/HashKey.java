@@ -32,7 +32,8 @@ public record HashKey(Source source, String name) {
 		}
 	}
 
-	public static HashKey parse(String text) {
+	/** Parses {@code header:x-user}; also how configuration binding converts a string (by convention). */
+	public static HashKey of(String text) {
 		if (text == null || text.isBlank()) {
 			throw new IllegalArgumentException("hashOn: " + text + " (expected: " + EXPECTED + ")");
 		}

@@ -32,7 +32,7 @@ public record LoadBalancerPolicy(Type policy, HashKey hashOn) {
 	}
 
 	public static LoadBalancerPolicy ringHash(String hashOn) {
-		return new LoadBalancerPolicy(Type.RING_HASH, HashKey.parse(hashOn));
+		return new LoadBalancerPolicy(Type.RING_HASH, HashKey.of(hashOn));
 	}
 
 	public static LoadBalancerPolicy of(Type type) {

@@ -41,7 +41,8 @@ public record EndpointSpec(URI uri, Integer weight) {
 		this(uri, DEFAULT_WEIGHT);
 	}
 
-	public static EndpointSpec parse(String text) {
+	/** Parses the bare-URI form; also how configuration binding converts a string (by convention). */
+	public static EndpointSpec of(String text) {
 		try {
 			return new EndpointSpec(new URI(text.trim()), DEFAULT_WEIGHT);
 		}

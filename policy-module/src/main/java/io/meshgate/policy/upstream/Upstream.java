@@ -52,7 +52,7 @@ public record Upstream(String name, List<EndpointSpec> endpoints, KubernetesDisc
 	public static Upstream of(String name, String... endpoints) {
 		List<EndpointSpec> specs = new ArrayList<>();
 		for (String endpoint : endpoints) {
-			specs.add(EndpointSpec.parse(endpoint));
+			specs.add(EndpointSpec.of(endpoint));
 		}
 		return new Upstream(name, specs, null, null);
 	}

@@ -111,7 +111,7 @@ class LoadBalancingTest {
 
 		TestUpstream fourth = start("d");
 		List<EndpointSpec> four = new ArrayList<>(three.endpoints());
-		four.add(EndpointSpec.parse(fourth.url()));
+		four.add(EndpointSpec.of(fourth.url()));
 		route(new Upstream("svc", four, null, three.loadBalancer()));
 		Map<Integer, String> after = owners(1000);
 

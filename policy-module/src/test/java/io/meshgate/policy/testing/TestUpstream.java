@@ -26,9 +26,9 @@ public final class TestUpstream implements AutoCloseable {
 
 	private final DisposableServer server;
 
-	private TestUpstream(String name) {
+	private TestUpstream(String name, String host, int port) {
 		this.name = name;
-		this.server = HttpServer.create().host("127.0.0.1").port(0).handle((request, response) -> {
+		this.server = HttpServer.create().host(host).port(port).handle((request, response) -> {
 			hits.incrementAndGet();
 			byte[] body = this.name.getBytes(StandardCharsets.UTF_8);
 			Mono<Void> answer = response.status(status)
@@ -43,7 +43,23 @@ public final class TestUpstream implements AutoCloseable {
 	}
 
 	public static TestUpstream start(String name) {
-		return new TestUpstream(name);
+		return new TestUpstream(name, "127.0.0.1", 0);
+	}
+
+	/**
+	 * Starts on a given loopback address and port: several upstreams on 127.0.0.2, 127.0.0.3 …
+	 * can share one port, as the pods behind a Kubernetes Service do.
+	 */
+	public static TestUpstream start(String name, String host, int port) {
+		return new TestUpstream(name, host, port);
+	}
+
+	public String host() {
+		return server.host();
+	}
+
+	public int port() {
+		return server.port();
 	}
 
 	public String name() {
@@ -51,7 +67,7 @@ public final class TestUpstream implements AutoCloseable {
 	}
 
 	public String url() {
-		return "http://127.0.0.1:" + server.port();
+		return "http://" + server.host() + ":" + server.port();
 	}
 
 	public int hits() {

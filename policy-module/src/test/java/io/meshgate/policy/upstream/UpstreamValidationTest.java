@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 /** One test per invalid argument of an upstream, each with its message. */
 class UpstreamValidationTest {
 
-	static final List<EndpointSpec> ONE = List.of(EndpointSpec.parse("http://127.0.0.1:9001"));
+	static final List<EndpointSpec> ONE = List.of(EndpointSpec.of("http://127.0.0.1:9001"));
 
 	@Test
 	void nameMustBeADnsLabel() {
@@ -58,25 +58,25 @@ class UpstreamValidationTest {
 
 	@Test
 	void endpointNeedsHttpScheme() {
-		assertThatIllegalArgumentException().isThrownBy(() -> EndpointSpec.parse("tcp://10.0.0.1:80"))
+		assertThatIllegalArgumentException().isThrownBy(() -> EndpointSpec.of("tcp://10.0.0.1:80"))
 			.withMessage("uri: tcp://10.0.0.1:80 (expected: http://host:port or https://host:port)");
 	}
 
 	@Test
 	void endpointNeedsHost() {
-		assertThatIllegalArgumentException().isThrownBy(() -> EndpointSpec.parse("http:///x"))
+		assertThatIllegalArgumentException().isThrownBy(() -> EndpointSpec.of("http:///x"))
 			.withMessage("uri: http:///x (expected: a host, as in http://host:port)");
 	}
 
 	@Test
 	void endpointHasNoPath() {
-		assertThatIllegalArgumentException().isThrownBy(() -> EndpointSpec.parse("http://10.0.0.1:80/api"))
+		assertThatIllegalArgumentException().isThrownBy(() -> EndpointSpec.of("http://10.0.0.1:80/api"))
 			.withMessage("uri: http://10.0.0.1:80/api (expected: scheme, host and port only, no path)");
 	}
 
 	@Test
 	void endpointMustParse() {
-		assertThatIllegalArgumentException().isThrownBy(() -> EndpointSpec.parse("http://bad host"))
+		assertThatIllegalArgumentException().isThrownBy(() -> EndpointSpec.of("http://bad host"))
 			.withMessage("uri: http://bad host (expected: http://host:port)");
 	}
 
@@ -99,18 +99,18 @@ class UpstreamValidationTest {
 	@Test
 	void hashOnOnlyWithRingHash() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new LoadBalancerPolicy(Type.LEAST_REQUEST, HashKey.parse("header:x-user")))
+			.isThrownBy(() -> new LoadBalancerPolicy(Type.LEAST_REQUEST, HashKey.of("header:x-user")))
 			.withMessage("hashOn: header:x-user (expected: only with policy RING_HASH)");
 	}
 
 	@Test
 	void hashOnSyntax() {
-		assertThatIllegalArgumentException().isThrownBy(() -> HashKey.parse("query:user"))
+		assertThatIllegalArgumentException().isThrownBy(() -> HashKey.of("query:user"))
 			.withMessage("hashOn: query:user (expected: header:<name>, cookie:<name> or client-address)");
-		assertThatIllegalArgumentException().isThrownBy(() -> HashKey.parse("header:"))
+		assertThatIllegalArgumentException().isThrownBy(() -> HashKey.of("header:"))
 			.withMessage("hashOn: header: (expected: header:<name>, cookie:<name> or client-address)");
-		assertThat(HashKey.parse("Cookie:session")).hasToString("cookie:session");
-		assertThat(HashKey.parse("client-address")).hasToString("client-address");
+		assertThat(HashKey.of("Cookie:session")).hasToString("cookie:session");
+		assertThat(HashKey.of("client-address")).hasToString("client-address");
 	}
 
 	@Test

@@ -1,0 +1,59 @@
+package io.meshgate.gateway.demo;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.policy.config.MeshProperties;
+import io.meshgate.policy.testing.GatewayClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a newcomer sees: the gateway with no configuration at all. */
+@SpringBootTest(classes = MeshgateApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "management.server.port=0")
+class DemoTest {
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void demoRouteBalancesOverBothV1EndpointsAndSendsAboutOneInTenToV2() {
+		List<String> bodies = new GatewayClient(port).bodies(1000, 4, i -> "/demo/");
+
+		Map<String, Long> byEndpoint = bodies.stream()
+			.map(body -> body.replaceAll(".*\"endpoint\":\"([^\"]+)\".*", "$1"))
+			.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+		assertThat(byEndpoint).containsOnlyKeys("demo-v1-a", "demo-v1-b", "demo-v2-a");
+		assertThat(byEndpoint.get("demo-v2-a")).isBetween(60L, 140L);
+		// round robin inside demo-v1: its two endpoints differ by at most one request
+		assertThat(Math.abs(byEndpoint.get("demo-v1-a") - byEndpoint.get("demo-v1-b"))).isLessThanOrEqualTo(1L);
+		assertThat(bodies.get(0)).startsWith("{\"service\":\"demo\",\"version\":\"v").contains("\"path\":\"/demo/\"");
+	}
+
+	@Test
+	void demoStaysOffWhenTheUserConfiguresUpstreams() {
+		ApplicationContextRunner runner = new ApplicationContextRunner()
+			.withUserConfiguration(DemoConfiguration.class, Properties.class);
+
+		runner.run(context -> assertThat(context).hasSingleBean(DemoConfiguration.DemoUpstreams.class));
+		runner.withPropertyValues("meshgate.upstreams[0].name=orders", "meshgate.upstreams[0].endpoints[0]=http://10.0.0.1:80")
+			.run(context -> assertThat(context).doesNotHaveBean(DemoConfiguration.DemoUpstreams.class));
+		runner.withPropertyValues("meshgate.demo.enabled=false")
+			.run(context -> assertThat(context).doesNotHaveBean(DemoConfiguration.DemoUpstreams.class));
+	}
+
+	@org.springframework.boot.context.properties.EnableConfigurationProperties(MeshProperties.class)
+	static class Properties {
+
+	}
+
+}

@@ -1,0 +1,106 @@
+package io.meshgate.gateway.lifecycle;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.policy.testing.TestUpstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * SIGTERM to a real gateway process: the request in flight completes, new connections are refused,
+ * and the process exits.
+ */
+class GracefulShutdownTest {
+
+	final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	TestUpstream slow;
+
+	Process gateway;
+
+	@AfterEach
+	void tearDown() {
+		if (gateway != null) {
+			gateway.destroyForcibly();
+		}
+		if (slow != null) {
+			slow.close();
+		}
+	}
+
+	@Test
+	void sigtermFinishesRequestsInFlightAndRefusesNewOnes() throws Exception {
+		slow = TestUpstream.start("slow").delay(Duration.ofSeconds(3));
+		int ingress = freePort();
+		int admin = freePort();
+		Path log = Files.createTempFile("meshgate-shutdown", ".log");
+		gateway = new ProcessBuilder(List.of(javaBin(), "-cp", System.getProperty("java.class.path"),
+				MeshgateApplication.class.getName(), "--server.port=" + ingress, "--management.server.port=" + admin,
+				"--meshgate.upstreams[0].name=slow", "--meshgate.upstreams[0].endpoints[0]=" + slow.url(),
+				"--meshgate.routes[0].id=slow", "--meshgate.routes[0].match.path=/slow/**",
+				"--meshgate.routes[0].backends[0].upstream=slow"))
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.start();
+		await().atMost(Duration.ofSeconds(90))
+			.pollInterval(Duration.ofMillis(200))
+			.ignoreExceptions()
+			.until(() -> get(admin, "/actuator/health").statusCode() == 200);
+
+		CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(request(ingress, "/slow/order"),
+				HttpResponse.BodyHandlers.ofString());
+		await().atMost(Duration.ofSeconds(10)).until(() -> slow.hits() == 1);
+		gateway.destroy(); // SIGTERM
+		await().atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(50))
+			.untilAsserted(() -> assertThatThrownBy(() -> get(ingress, "/slow/new")).hasCauseInstanceOf(
+					ConnectException.class));
+
+		HttpResponse<String> finished = inFlight.get(10, TimeUnit.SECONDS);
+		assertThat(finished.statusCode()).as(Files.readString(log)).isEqualTo(200);
+		assertThat(finished.body()).isEqualTo("slow");
+		assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).as("gateway exited").isTrue();
+		assertThat(slow.hits()).isEqualTo(1);
+		assertThat(Files.readString(log)).contains("Commencing graceful shutdown");
+	}
+
+	private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+		return http.send(request(port, path), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static HttpRequest request(int port, String path) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.timeout(Duration.ofSeconds(20))
+			.build();
+	}
+
+	private static String javaBin() {
+		return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
