@@ -37,10 +37,6 @@ public record EndpointSpec(URI uri, Integer weight) {
 		uri = URI.create(scheme + "://" + uri.getRawAuthority());
 	}
 
-	public EndpointSpec(URI uri) {
-		this(uri, DEFAULT_WEIGHT);
-	}
-
 	/** Parses the bare-URI form; also how configuration binding converts a string (by convention). */
 	public static EndpointSpec of(String text) {
 		try {

@@ -1,0 +1,78 @@
+package io.meshgate.gateway.deploy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ByteArrayResource;
+
+import io.meshgate.policy.config.MeshProperties;
+import io.meshgate.policy.route.MeshConfig;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The configuration files we ship bind exactly as the gateway binds them at startup, and pass
+ * the whole-configuration checks: a sample that does not start is worse than none.
+ */
+class SampleConfigurationTest {
+
+	static final Path CONFIG = Path.of("..", "config");
+
+	@Test
+	void userSampleBinds() throws IOException {
+		MeshConfig config = bind(Files.readAllBytes(CONFIG.resolve("meshgate-sample.yml")));
+
+		assertThat(config.upstreams()).extracting(u -> u.name()).containsExactly("orders-v1", "orders-v2", "search",
+				"profiles");
+		assertThat(config.upstreams().get(0).endpoints()).extracting(e -> e.weight()).containsExactly(1, 2);
+		assertThat(config.routes()).extracting(r -> r.id()).containsExactly("orders-beta", "orders", "search",
+				"profiles");
+	}
+
+	@Test
+	void composeConfigurationBinds() throws IOException {
+		MeshConfig config = bind(Files.readAllBytes(CONFIG.resolve("compose").resolve("gateway.yml")));
+
+		assertThat(config.upstreams()).extracting(u -> u.name()).containsExactly("demo-v1", "demo-v2");
+		assertThat(config.routes()).singleElement().satisfies(route -> assertThat(route.id()).isEqualTo("demo"));
+	}
+
+	@Test
+	void kubernetesConfigMapBinds() throws IOException {
+		ConfigMap configMap = new KubernetesSerialization().unmarshal(
+				Files.newInputStream(CONFIG.resolve("kubernetes").resolve("configmap.yaml")), ConfigMap.class);
+
+		MeshConfig config = bind(configMap.getData().get("application.yml").getBytes());
+
+		assertThat(config.upstreams()).allSatisfy(upstream -> assertThat(upstream.discovered()).isTrue());
+		assertThat(config.routes()).isNotEmpty();
+	}
+
+	@Test
+	void noShippedFileIsPickedUpByAccidentFromTheRepositoryRoot() throws IOException {
+		// Spring Boot reads ./config/application.* and ./config/*/application.* from the working
+		// directory: the demo would silently turn off for anyone starting the jar from a clone.
+		try (var files = Files.walk(CONFIG, 2)) {
+			assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith("application."));
+		}
+	}
+
+	private static MeshConfig bind(byte[] yaml) throws IOException {
+		List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("sample", new ByteArrayResource(yaml));
+		Binder binder = new Binder(ConfigurationPropertySources.from(sources), null,
+				ApplicationConversionService.getSharedInstance());
+		return binder.bind("meshgate", MeshProperties.class).get().toConfig();
+	}
+
+}
