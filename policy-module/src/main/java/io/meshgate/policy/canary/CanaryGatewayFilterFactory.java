@@ -1,5 +1,6 @@
 package io.meshgate.policy.canary;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -11,15 +12,30 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
+
+import io.meshgate.policy.hash.HashKey;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
 /**
- * Splits a route's traffic over weighted upstreams:
- * {@code Canary=orders-v1:90,orders-v2:10}. The route's own URI should be {@code lb://} one of
- * them; this filter replaces the upstream before the load balancer picks an endpoint, so the
- * split applies to every route a user writes in plain gateway YAML too.
+ * Splits a route's traffic over weighted upstreams, in plain gateway YAML:
+ *
+ * <pre>
+ * uri: lb://orders-v1
+ * filters:
+ *   - Canary=orders-v1:90 orders-v2:10
+ *   # sticky per session cookie, shortcut and full form:
+ *   - Canary=orders-v1:90 orders-v2:10, cookie:session
+ *   - name: Canary
+ *     args: {backends: "orders-v1:90,orders-v2:10", stickyOn: "cookie:session", overrideHeader: x-canary}
+ * </pre>
+ *
+ * The route's URI should be {@code lb://} one of the backends; the filter replaces the upstream
+ * right after the route's URI became the request URL and before the load balancer picks an
+ * endpoint. Spring Cloud Gateway's {@code Weight} predicate draws anew for every request
+ * (its issue #3117); with {@code stickyOn} this filter keeps each client on its backend.
  */
 public class CanaryGatewayFilterFactory extends AbstractGatewayFilterFactory<CanaryGatewayFilterFactory.Config> {
 
@@ -27,7 +43,7 @@ public class CanaryGatewayFilterFactory extends AbstractGatewayFilterFactory<Can
 	public static final String BACKEND_ATTR = CanaryGatewayFilterFactory.class.getName() + ".backend";
 
 	/** Right after the route's URI became the request URL, before the load balancer. */
-	public static final int ORDER = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1;
+	public static final int ORDER = io.meshgate.policy.PolicyOrder.CANARY;
 
 	private final RandomGenerator random;
 
@@ -36,26 +52,37 @@ public class CanaryGatewayFilterFactory extends AbstractGatewayFilterFactory<Can
 		this.random = random;
 	}
 
+	/**
+	 * Backends are separated by spaces in the shortcut form: its commas separate the arguments
+	 * (Spring Cloud Gateway's list shortcut cannot be mixed with named arguments).
+	 */
 	@Override
 	public List<String> shortcutFieldOrder() {
-		return List.of("backends");
-	}
-
-	@Override
-	public ShortcutType shortcutType() {
-		return ShortcutType.GATHER_LIST;
+		return List.of("backends", "stickyOn", "overrideHeader");
 	}
 
 	@Override
 	public GatewayFilter apply(Config config) {
+		if (config.getStickyOn() != null && config.getStickyOn().matches("\\s*[-a-z0-9]+:\\d+\\s*")) {
+			throw new IllegalArgumentException("stickyOn: " + config.getStickyOn()
+					+ " (expected: header:, cookie: or client-address; separate backends with spaces: "
+					+ "Canary=a:90 b:10)");
+		}
 		WeightedBackends backends = WeightedBackends.parse(config.getBackends());
-		return new OrderedGatewayFilter(new CanaryFilter(backends, random), ORDER);
+		CanaryPolicy policy = new CanaryPolicy(
+				config.getStickyOn() == null || config.getStickyOn().isBlank() ? null : HashKey.of(config.getStickyOn()),
+				config.getOverrideHeader());
+		return new OrderedGatewayFilter(new CanaryFilter(backends, policy, random), ORDER);
 	}
 
-	/** Spring's bindable carrier; converted once into {@link WeightedBackends}. */
+	/** Spring's bindable carrier; converted once into {@link WeightedBackends} and {@link CanaryPolicy}. */
 	public static class Config {
 
 		private List<String> backends;
+
+		private String stickyOn;
+
+		private String overrideHeader;
 
 		public List<String> getBackends() {
 			return backends;
@@ -65,9 +92,26 @@ public class CanaryGatewayFilterFactory extends AbstractGatewayFilterFactory<Can
 			this.backends = backends;
 		}
 
+		public String getStickyOn() {
+			return stickyOn;
+		}
+
+		public void setStickyOn(String stickyOn) {
+			this.stickyOn = stickyOn;
+		}
+
+		public String getOverrideHeader() {
+			return overrideHeader;
+		}
+
+		public void setOverrideHeader(String overrideHeader) {
+			this.overrideHeader = overrideHeader;
+		}
+
 	}
 
-	private record CanaryFilter(WeightedBackends backends, RandomGenerator random) implements GatewayFilter {
+	private record CanaryFilter(WeightedBackends backends, CanaryPolicy policy, RandomGenerator random)
+			implements GatewayFilter {
 
 		@Override
 		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
@@ -75,7 +119,7 @@ public class CanaryGatewayFilterFactory extends AbstractGatewayFilterFactory<Can
 			if (url == null || !"lb".equals(url.getScheme())) {
 				return chain.filter(exchange);
 			}
-			String backend = backends.pick(random);
+			String backend = choose(exchange.getRequest());
 			exchange.getAttributes().put(BACKEND_ATTR, backend);
 			if (!backend.equals(url.getHost())) {
 				String query = url.getRawQuery();
@@ -86,9 +130,27 @@ public class CanaryGatewayFilterFactory extends AbstractGatewayFilterFactory<Can
 			return chain.filter(exchange);
 		}
 
+		private String choose(ServerHttpRequest request) {
+			if (policy.overridable()) {
+				String forced = request.getHeaders().getFirst(policy.overrideHeader());
+				if (forced != null && backends.contains(forced.trim())) {
+					return forced.trim();
+				}
+			}
+			if (policy.stickyOn() != null) {
+				InetSocketAddress client = request.getRemoteAddress();
+				String key = policy.stickyOn().valueIn(request.getHeaders(), request.getCookies(), client);
+				if (key != null) {
+					return backends.pick(key);
+				}
+			}
+			return backends.pick(random);
+		}
+
 		@Override
 		public String toString() {
-			return "[Canary backends = " + backends + "]";
+			return "[Canary backends = " + backends + (policy.stickyOn() != null ? ", stickyOn = " + policy.stickyOn() : "")
+					+ (policy.overridable() ? ", overrideHeader = " + policy.overrideHeader() : "") + "]";
 		}
 
 	}

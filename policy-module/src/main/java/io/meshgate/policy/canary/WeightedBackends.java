@@ -1,44 +1,69 @@
 package io.meshgate.policy.canary;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
-/**
- * The backends of a split with their weights, ready for picking: cumulative weights for a
- * binary search instead of a scan per request.
- */
-public record WeightedBackends(List<String> upstreams, List<Integer> weights) {
+import io.meshgate.policy.hash.Hashing;
 
-	public WeightedBackends {
-		upstreams = List.copyOf(upstreams);
-		weights = List.copyOf(weights);
+/**
+ * The backends of a split with their weights, and the two ways of choosing one.
+ *
+ * <p>Without a key, a weighted random draw. With a key (sticky canary), weighted rendezvous
+ * hashing: every backend scores {@code weight / -ln(u)}, {@code u} a uniform hash of key and
+ * backend, and the highest score wins. A backend wins with probability weight / sum, the same
+ * key wins the same backend on every replica without shared state, and raising one backend's
+ * weight only raises its own scores: keys only ever move <em>to</em> it (monotone), unlike
+ * cumulative ranges, which shift every key behind the changed backend.
+ */
+public final class WeightedBackends {
+
+	private final List<String> upstreams;
+
+	private final int[] weights;
+
+	private final long[] upstreamHashes;
+
+	private final int totalWeight;
+
+	public WeightedBackends(List<String> upstreams, List<Integer> weights) {
 		if (upstreams.isEmpty() || upstreams.size() != weights.size()) {
 			throw new IllegalArgumentException("backends: " + upstreams + " (expected: one weight per backend)");
 		}
+		this.upstreams = List.copyOf(upstreams);
+		this.weights = new int[weights.size()];
+		this.upstreamHashes = new long[weights.size()];
 		long sum = 0;
-		for (int i = 0; i < weights.size(); i++) {
-			if (weights.get(i) < 0) {
-				throw new IllegalArgumentException(
-						"backends[" + i + "].weight: " + weights.get(i) + " (expected: >= 0)");
+		for (int i = 0; i < this.weights.length; i++) {
+			int weight = weights.get(i);
+			if (weight < 0) {
+				throw new IllegalArgumentException("backends[" + i + "].weight: " + weight + " (expected: >= 0)");
 			}
-			sum += weights.get(i);
+			this.weights[i] = weight;
+			this.upstreamHashes[i] = Hashing.hash64(this.upstreams.get(i));
+			sum += weight;
 		}
 		if (sum <= 0 || sum > Integer.MAX_VALUE) {
-			throw new IllegalArgumentException("backends: weights sum to " + sum + " (expected: 1-" + Integer.MAX_VALUE + ")");
+			throw new IllegalArgumentException(
+					"backends: weights sum to " + sum + " (expected: 1-" + Integer.MAX_VALUE + ")");
 		}
+		this.totalWeight = (int) sum;
 	}
 
 	/**
-	 * Parses {@code upstream:weight} items as written in gateway YAML
-	 * ({@code Canary=orders-v1:90,orders-v2:10}).
+	 * Parses {@code upstream:weight} items as written in gateway YAML, separated by commas or
+	 * spaces ({@code orders-v1:90,orders-v2:10} or {@code orders-v1:90 orders-v2:10}).
 	 */
 	public static WeightedBackends parse(List<String> items) {
-		if (items == null || items.isEmpty()) {
+		List<String> split = items == null ? List.of()
+				: items.stream().flatMap(item -> Arrays.stream(item.trim().split("[\\s,]+"))).filter(s -> !s.isEmpty()).toList();
+		if (split.isEmpty()) {
 			throw new IllegalArgumentException("backends: [] (expected: upstream:weight, ...)");
 		}
-		List<String> upstreams = new java.util.ArrayList<>();
-		List<Integer> weights = new java.util.ArrayList<>();
-		for (String item : items) {
+		List<String> upstreams = new ArrayList<>();
+		List<Integer> weights = new ArrayList<>();
+		for (String item : split) {
 			String text = item == null ? "" : item.trim();
 			int colon = text.lastIndexOf(':');
 			if (colon <= 0) {
@@ -49,37 +74,59 @@ public record WeightedBackends(List<String> upstreams, List<Integer> weights) {
 				weights.add(Integer.parseInt(text.substring(colon + 1).trim()));
 			}
 			catch (NumberFormatException ex) {
-				throw new IllegalArgumentException("backends: " + item + " (expected: upstream:weight, an integer weight)");
+				throw new IllegalArgumentException(
+						"backends: " + item + " (expected: upstream:weight, an integer weight)");
 			}
 		}
 		return new WeightedBackends(upstreams, weights);
 	}
 
-	public int totalWeight() {
-		return weights.stream().mapToInt(Integer::intValue).sum();
+	public List<String> upstreams() {
+		return upstreams;
 	}
 
-	/** The backend owning {@code ticket}, a number in [0, totalWeight). */
-	public String backendAt(int ticket) {
-		int passed = 0;
-		for (int i = 0; i < weights.size(); i++) {
-			passed += weights.get(i);
-			if (ticket < passed) {
+	public boolean contains(String upstream) {
+		return upstreams.contains(upstream);
+	}
+
+	/** A weighted random draw. */
+	public String pick(RandomGenerator random) {
+		int ticket = random.nextInt(totalWeight);
+		for (int i = 0; i < weights.length; i++) {
+			ticket -= weights[i];
+			if (ticket < 0) {
 				return upstreams.get(i);
 			}
 		}
-		throw new IllegalArgumentException("ticket: " + ticket + " (expected: 0-" + (passed - 1) + ")");
+		throw new IllegalStateException("weights changed under a draw");
 	}
 
-	public String pick(RandomGenerator random) {
-		return backendAt(random.nextInt(totalWeight()));
+	/** The backend for a sticky key: weighted rendezvous hashing. */
+	public String pick(String key) {
+		long keyHash = Hashing.hash64(key);
+		int best = -1;
+		double bestScore = -1;
+		for (int i = 0; i < weights.length; i++) {
+			if (weights[i] == 0) {
+				continue;
+			}
+			long hash = Hashing.mix(keyHash ^ upstreamHashes[i]);
+			// u in (0, 1), never 0 or 1, so -ln(u) is finite and positive
+			double u = ((hash >>> 11) + 0.5) * 0x1.0p-53;
+			double score = weights[i] / -Math.log(u);
+			if (score > bestScore) {
+				bestScore = score;
+				best = i;
+			}
+		}
+		return upstreams.get(best);
 	}
 
 	@Override
 	public String toString() {
 		StringBuilder text = new StringBuilder();
 		for (int i = 0; i < upstreams.size(); i++) {
-			text.append(i == 0 ? "" : ",").append(upstreams.get(i)).append(':').append(weights.get(i));
+			text.append(i == 0 ? "" : ",").append(upstreams.get(i)).append(':').append(weights[i]);
 		}
 		return text.toString();
 	}

@@ -4,6 +4,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,6 +19,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
+import io.meshgate.policy.fault.FaultGatewayFilterFactory;
+import io.meshgate.policy.mirror.MirrorSender;
+import io.meshgate.policy.mirror.RequestMirrorGatewayFilterFactory;
+import io.meshgate.policy.ratelimit.LocalRateLimitGatewayFilterFactory;
+import io.meshgate.policy.retry.BudgetedRetryGatewayFilterFactory;
+import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
 import io.meshgate.policy.discovery.KubernetesEndpointSources;
 import io.meshgate.policy.error.GatewayErrorHandler;
 import io.meshgate.policy.lb.ClientAddressFilter;
@@ -73,6 +81,42 @@ public class MeshPolicyAutoConfiguration {
 	@Bean
 	CanaryGatewayFilterFactory canaryGatewayFilterFactory(RandomGenerator random) {
 		return new CanaryGatewayFilterFactory(random);
+	}
+
+	@Bean(destroyMethod = "close")
+	MirrorSender mirrorSender(UpstreamRegistry registry) {
+		return new MirrorSender(registry);
+	}
+
+	@Bean
+	RequestMirrorGatewayFilterFactory requestMirrorGatewayFilterFactory(MirrorSender sender,
+			ObjectProvider<MeterRegistry> meters, RandomGenerator random) {
+		return new RequestMirrorGatewayFilterFactory(sender, meters(meters), random);
+	}
+
+	@Bean
+	BudgetedRetryGatewayFilterFactory budgetedRetryGatewayFilterFactory(ObjectProvider<MeterRegistry> meters) {
+		return new BudgetedRetryGatewayFilterFactory(meters(meters));
+	}
+
+	@Bean
+	RouteTimeoutGatewayFilterFactory routeTimeoutGatewayFilterFactory() {
+		return new RouteTimeoutGatewayFilterFactory();
+	}
+
+	@Bean
+	FaultGatewayFilterFactory faultGatewayFilterFactory(RandomGenerator random) {
+		return new FaultGatewayFilterFactory(random);
+	}
+
+	@Bean
+	LocalRateLimitGatewayFilterFactory localRateLimitGatewayFilterFactory(ObjectProvider<MeterRegistry> meters) {
+		return new LocalRateLimitGatewayFilterFactory(meters(meters), System::nanoTime);
+	}
+
+	/** The application's registry; without one, Micrometer's global registry. */
+	private static MeterRegistry meters(ObjectProvider<MeterRegistry> meters) {
+		return meters.getIfUnique(() -> Metrics.globalRegistry);
 	}
 
 	@Bean

@@ -3,12 +3,14 @@ package io.meshgate.policy.error;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.json.JsonWriter;
-import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
@@ -16,10 +18,17 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Writes the one JSON error body every Meshgate error answers with:
  * {@code {"status":503,"error":"Service Unavailable","message":"…","path":"/orders/7", …}}.
+ *
+ * <p>An answer given before the request was read (a fault abort, a rate limit, no route) first
+ * reads what is left of the request: Reactor Netty stops reading a keep-alive connection whose
+ * response completed before its request did, and the client's next request on it would hang.
+ * Bodies beyond {@link #MAX_DRAIN} are not read; that connection is closed instead.
  */
 public final class ErrorResponses {
 
 	private static final JsonWriter<Object> JSON = JsonWriter.standard();
+
+	static final long MAX_DRAIN = 1024 * 1024;
 
 	private ErrorResponses() {
 	}
@@ -27,11 +36,12 @@ public final class ErrorResponses {
 	/**
 	 * @param details further fields ({@code upstream}, {@code route}); {@code null} values are left out
 	 */
-	public static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String message,
+	public static Mono<Void> write(ServerWebExchange exchange, HttpStatusCode status, String message,
 			Map<String, ?> details) {
+		HttpStatus known = HttpStatus.resolve(status.value());
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("status", status.value());
-		body.put("error", status.getReasonPhrase());
+		body.put("error", known != null ? known.getReasonPhrase() : "Status " + status.value());
 		body.put("message", message);
 		body.put("path", exchange.getRequest().getPath().value());
 		details.forEach((key, value) -> {
@@ -45,8 +55,27 @@ public final class ErrorResponses {
 		response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
 		response.getHeaders().setContentLength(bytes.length);
 		response.getHeaders().setCacheControl("no-store");
-		DataBuffer buffer = response.bufferFactory().wrap(bytes);
-		return response.writeWith(Mono.just(buffer));
+		return drainRequest(exchange).then(Mono.defer(() -> response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)))));
+	}
+
+	/** Reads and drops the rest of the request body; a body already read ends at once. */
+	private static Mono<Void> drainRequest(ServerWebExchange exchange) {
+		AtomicLong drained = new AtomicLong();
+		return exchange.getRequest()
+			.getBody()
+			.doOnNext(buffer -> {
+				drained.addAndGet(buffer.readableByteCount());
+				DataBufferUtils.release(buffer);
+			})
+			.takeUntil(buffer -> drained.get() > MAX_DRAIN)
+			.then(Mono.fromRunnable(() -> {
+				if (drained.get() > MAX_DRAIN) {
+					exchange.getResponse().getHeaders().setConnection("close");
+				}
+			}))
+			// the body was already subscribed to (the upstream call read it): nothing left to read
+			.onErrorResume(IllegalStateException.class, alreadyRead -> Mono.empty())
+			.then();
 	}
 
 }

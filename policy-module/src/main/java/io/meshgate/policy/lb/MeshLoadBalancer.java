@@ -1,6 +1,7 @@
 package io.meshgate.policy.lb;
 
 import java.util.List;
+import java.util.Set;
 
 import reactor.core.publisher.Mono;
 
@@ -23,6 +24,12 @@ import io.meshgate.policy.upstream.UpstreamRuntime;
  * at runtime); any other service id goes to the load balancer Spring Cloud would have used.
  */
 public final class MeshLoadBalancer implements ReactorServiceInstanceLoadBalancer {
+
+	/**
+	 * Exchange attribute: the instance ids ({@code host:port}) that already failed this request.
+	 * A retry avoids them while the upstream has other endpoints.
+	 */
+	public static final String TRIED_ENDPOINTS_ATTR = MeshLoadBalancer.class.getName() + ".tried";
 
 	private final String serviceId;
 
@@ -50,7 +57,25 @@ public final class MeshLoadBalancer implements ReactorServiceInstanceLoadBalance
 		}
 		RequestData data = request.getContext() instanceof RequestDataContext context ? context.getClientRequest()
 				: null;
-		return Mono.just(new DefaultResponse(upstream.picker().pick(endpoints, data)));
+		return Mono.just(new DefaultResponse(pick(upstream, endpoints, data)));
+	}
+
+	private static UpstreamEndpoint pick(UpstreamRuntime upstream, List<UpstreamEndpoint> endpoints,
+			RequestData request) {
+		UpstreamEndpoint chosen = upstream.picker().pick(endpoints, request);
+		Object tried = request == null || request.getAttributes() == null ? null
+				: request.getAttributes().get(TRIED_ENDPOINTS_ATTR);
+		if (tried instanceof Set<?> avoid && avoid.contains(chosen.getInstanceId())) {
+			// Ask the policy again rather than filtering the list, which would rebuild its cached
+			// schedule or ring for every retry; fall back to any endpoint not tried yet.
+			for (int i = 0; i < endpoints.size() && avoid.contains(chosen.getInstanceId()); i++) {
+				chosen = upstream.picker().pick(endpoints, request);
+			}
+			if (avoid.contains(chosen.getInstanceId())) {
+				chosen = endpoints.stream().filter(e -> !avoid.contains(e.getInstanceId())).findFirst().orElse(chosen);
+			}
+		}
+		return chosen;
 	}
 
 }

@@ -30,12 +30,20 @@ public record MeshConfig(List<Upstream> upstreams, List<Route> routes) {
 				throw new IllegalArgumentException("routes[" + route.id() + "].id: " + route.id() + " (expected: unique)");
 			}
 			for (int i = 0; i < route.backends().size(); i++) {
-				String upstream = route.backends().get(i).upstream();
-				if (!names.contains(upstream)) {
-					throw new IllegalArgumentException("routes[" + route.id() + "].backends[" + i + "].upstream: "
-							+ upstream + " (expected: one of the upstreams " + names.stream().sorted().toList() + ")");
-				}
+				requireUpstream(names, route.backends().get(i).upstream(),
+						"routes[" + route.id() + "].backends[" + i + "].upstream");
 			}
+			for (int i = 0; i < route.mirrors().size(); i++) {
+				requireUpstream(names, route.mirrors().get(i).upstream(),
+						"routes[" + route.id() + "].mirrors[" + i + "].upstream");
+			}
+		}
+	}
+
+	private static void requireUpstream(Set<String> names, String upstream, String path) {
+		if (!names.contains(upstream)) {
+			throw new IllegalArgumentException(
+					path + ": " + upstream + " (expected: one of the upstreams " + names.stream().sorted().toList() + ")");
 		}
 	}
 

@@ -1,7 +1,9 @@
 package io.meshgate.policy.route;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -10,10 +12,17 @@ import org.springframework.cloud.gateway.filter.FilterDefinition;
 import org.springframework.cloud.gateway.handler.predicate.PredicateDefinition;
 import org.springframework.cloud.gateway.route.RouteDefinition;
 
+import io.meshgate.policy.canary.CanaryPolicy;
+import io.meshgate.policy.fault.FaultPolicy;
+import io.meshgate.policy.mirror.MirrorPolicy;
+import io.meshgate.policy.ratelimit.RateLimitPolicy;
+import io.meshgate.policy.retry.RetryPolicy;
+
 /**
  * Compiles Meshgate routes into ordinary Spring Cloud Gateway route definitions, built from the
- * same predicate and filter names a user would write in plain gateway YAML. That is why
- * {@code /actuator/gateway/routes} shows exactly what runs.
+ * same predicate and filter names and arguments a user would write in plain gateway YAML. That is
+ * why {@code /actuator/gateway/routes} shows exactly what runs, and why every policy has one
+ * code path, whether it comes from Meshgate's model or from gateway YAML.
  */
 public final class RouteCompiler {
 
@@ -36,35 +45,115 @@ public final class RouteCompiler {
 		definition.setId(route.id());
 		definition.setOrder(order);
 		definition.setMetadata(Map.of(OWNER_METADATA, "meshgate"));
+		definition.setPredicates(predicates(route.match()));
+		Backend first = route.backends().stream().filter(b -> b.weight() > 0).findFirst().orElseThrow();
+		definition.setUri(URI.create("lb://" + first.upstream()));
 
-		RouteMatch match = route.match();
-		List<PredicateDefinition> predicates = new ArrayList<>();
-		predicates.add(predicate("Path", Map.of("patterns", match.path())));
-		if (!match.methods().isEmpty()) {
-			predicates.add(predicate("Method", Map.of("methods", String.join(",", match.methods()))));
-		}
-		match.headers().forEach((name, regex) -> predicates.add(predicate("Header", Map.of("header", name, "regexp", regex))));
-		if (match.host() != null) {
-			predicates.add(predicate("Host", Map.of("patterns", match.host())));
-		}
-		definition.setPredicates(predicates);
-
-		List<Backend> live = route.backends().stream().filter(b -> b.weight() > 0).toList();
-		definition.setUri(URI.create("lb://" + live.get(0).upstream()));
 		List<FilterDefinition> filters = new ArrayList<>();
-		if (live.size() > 1) {
-			filters.add(new FilterDefinition("Canary=" + live.stream()
-				.map(b -> b.upstream() + ":" + b.weight())
-				.collect(Collectors.joining(","))));
+		if (route.rateLimit() != null) {
+			filters.add(filter("LocalRateLimit", rateLimit(route.rateLimit())));
+		}
+		if (route.fault().active()) {
+			filters.add(filter("Fault", fault(route.fault())));
+		}
+		if (route.timeout() != null) {
+			filters.add(filter("RouteTimeout", Map.of("timeout", ms(route.timeout()))));
+		}
+		route.mirrors().forEach(mirror -> filters.add(filter("RequestMirror", mirror(mirror))));
+		if (route.backends().size() > 1) {
+			filters.add(filter("Canary", canary(route.backends(), route.canary())));
+		}
+		if (route.retries() != null) {
+			filters.add(filter("BudgetedRetry", retries(route.retries())));
 		}
 		definition.setFilters(filters);
 		return definition;
 	}
 
+	private static List<PredicateDefinition> predicates(RouteMatch match) {
+		List<PredicateDefinition> predicates = new ArrayList<>();
+		predicates.add(predicate("Path", Map.of("patterns", match.path())));
+		if (!match.methods().isEmpty()) {
+			predicates.add(predicate("Method", Map.of("methods", String.join(",", match.methods()))));
+		}
+		match.headers()
+			.forEach((name, regex) -> predicates.add(predicate("Header", Map.of("header", name, "regexp", regex))));
+		if (match.host() != null) {
+			predicates.add(predicate("Host", Map.of("patterns", match.host())));
+		}
+		return predicates;
+	}
+
+	private static Map<String, String> canary(List<Backend> backends, CanaryPolicy canary) {
+		Map<String, String> args = new LinkedHashMap<>();
+		args.put("backends", backends.stream().map(b -> b.upstream() + ":" + b.weight()).collect(Collectors.joining(",")));
+		if (canary.stickyOn() != null) {
+			args.put("stickyOn", canary.stickyOn().toString());
+		}
+		args.put("overrideHeader", canary.overrideHeader());
+		return args;
+	}
+
+	private static Map<String, String> mirror(MirrorPolicy mirror) {
+		Map<String, String> args = new LinkedHashMap<>();
+		args.put("upstream", mirror.upstream());
+		args.put("percentage", String.valueOf(mirror.percentage()));
+		args.put("maxBodySize", mirror.maxBodySize().toBytes() + "B");
+		args.put("maxConcurrent", String.valueOf(mirror.maxConcurrent()));
+		args.put("timeout", ms(mirror.timeout()));
+		return args;
+	}
+
+	private static Map<String, String> retries(RetryPolicy retries) {
+		Map<String, String> args = new LinkedHashMap<>();
+		args.put("attempts", String.valueOf(retries.attempts()));
+		if (retries.perTryTimeout() != null) {
+			args.put("perTryTimeout", ms(retries.perTryTimeout()));
+		}
+		args.put("retryOn", retries.retryOn().stream().map(Object::toString).collect(Collectors.joining(",")));
+		args.put("baseInterval", ms(retries.baseInterval()));
+		args.put("maxInterval", ms(retries.maxInterval()));
+		args.put("budgetPercent", String.valueOf(retries.budgetPercent()));
+		args.put("minRetryConcurrency", String.valueOf(retries.minRetryConcurrency()));
+		args.put("retryNonIdempotent", String.valueOf(retries.retryNonIdempotent()));
+		args.put("maxBodySize", retries.maxBodySize().toBytes() + "B");
+		return args;
+	}
+
+	private static Map<String, String> fault(FaultPolicy fault) {
+		Map<String, String> args = new LinkedHashMap<>();
+		args.put("delay.percentage", String.valueOf(fault.delay().percentage()));
+		args.put("delay.fixedDelay", ms(fault.delay().fixedDelay()));
+		args.put("abort.percentage", String.valueOf(fault.abort().percentage()));
+		args.put("abort.httpStatus", String.valueOf(fault.abort().httpStatus()));
+		return args;
+	}
+
+	private static Map<String, String> rateLimit(RateLimitPolicy rateLimit) {
+		Map<String, String> args = new LinkedHashMap<>();
+		args.put("maxTokens", String.valueOf(rateLimit.maxTokens()));
+		args.put("tokensPerFill", String.valueOf(rateLimit.tokensPerFill()));
+		args.put("fillInterval", ms(rateLimit.fillInterval()));
+		args.put("keyOn", rateLimit.keyOn().toString());
+		args.put("maxKeys", String.valueOf(rateLimit.maxKeys()));
+		return args;
+	}
+
+	private static String ms(Duration duration) {
+		return duration.toMillis() + "ms";
+	}
+
+	private static FilterDefinition filter(String name, Map<String, String> args) {
+		FilterDefinition filter = new FilterDefinition();
+		filter.setName(name);
+		filter.setArgs(new LinkedHashMap<>(args));
+		return filter;
+	}
+
 	private static PredicateDefinition predicate(String name, Map<String, String> args) {
 		PredicateDefinition predicate = new PredicateDefinition();
 		predicate.setName(name);
-		predicate.setArgs(new java.util.LinkedHashMap<>(args));
+		predicate.setArgs(new LinkedHashMap<>(args));
 		return predicate;
 	}
 

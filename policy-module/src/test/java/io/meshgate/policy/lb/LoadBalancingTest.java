@@ -5,24 +5,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
-import io.meshgate.policy.PolicyTestApplication;
 import io.meshgate.policy.route.Backend;
-import io.meshgate.policy.route.MeshConfig;
-import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.route.Route;
-import io.meshgate.policy.testing.GatewayClient;
+import io.meshgate.policy.testing.GatewayTest;
 import io.meshgate.policy.testing.TestUpstream;
 import io.meshgate.policy.upstream.EndpointSpec;
 import io.meshgate.policy.upstream.Upstream;
@@ -30,29 +20,9 @@ import io.meshgate.policy.upstream.Upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Load-balancing policies end to end: real upstreams on loopback behind a real gateway. */
-@SpringBootTest(classes = PolicyTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class LoadBalancingTest {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	MeshRouting routing;
-
-	GatewayClient client;
+class LoadBalancingTest extends GatewayTest {
 
 	final List<TestUpstream> servers = new ArrayList<>();
-
-	@BeforeEach
-	void setUp() {
-		client = new GatewayClient(port);
-	}
-
-	@AfterEach
-	void tearDown() {
-		routing.apply(MeshConfig.EMPTY);
-		servers.forEach(TestUpstream::close);
-	}
 
 	@Test
 	void roundRobinSpreadsRequestsExactlyEvenly() {
@@ -134,18 +104,15 @@ class LoadBalancingTest {
 		return Upstream.of("svc", Stream.of(names).map(this::start).map(TestUpstream::url).toArray(String[]::new));
 	}
 
-	private TestUpstream start(String name) {
-		TestUpstream server = TestUpstream.start(name);
+	@Override
+	protected TestUpstream start(String name) {
+		TestUpstream server = super.start(name);
 		servers.add(server);
 		return server;
 	}
 
 	private void route(Upstream upstream) {
-		routing.apply(new MeshConfig(List.of(upstream), List.of(Route.of("svc", "/svc/**", Backend.of("svc", 1)))));
-	}
-
-	private static Map<String, Long> count(List<String> bodies) {
-		return bodies.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+		apply(List.of(upstream), Route.of("svc", "/svc/**", Backend.of("svc", 1)));
 	}
 
 }

@@ -34,7 +34,7 @@ public final class GatewayClient {
 	}
 
 	public HttpResponse<String> get(String path, Map<String, String> headers) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
 		headers.forEach(request::header);
 		try {
 			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -50,16 +50,24 @@ public final class GatewayClient {
 
 	/** Sends {@code count} GETs, {@code concurrency} at a time, and returns the bodies; any non-200 fails. */
 	public List<String> bodies(int count, int concurrency, Function<Integer, String> path) {
+		return responses(count, concurrency, path).stream().map(response -> {
+			if (response.statusCode() != 200) {
+				throw new IllegalStateException(response.statusCode() + " " + response.body());
+			}
+			return response.body();
+		}).toList();
+	}
+
+	/** Sends {@code count} GETs, {@code concurrency} at a time, and returns the statuses. */
+	public List<Integer> statuses(int count, int concurrency, Function<Integer, String> path) {
+		return responses(count, concurrency, path).stream().map(HttpResponse::statusCode).toList();
+	}
+
+	private List<HttpResponse<String>> responses(int count, int concurrency, Function<Integer, String> path) {
 		ExecutorService pool = Executors.newFixedThreadPool(concurrency);
 		try {
-			List<CompletableFuture<String>> answers = IntStream.range(0, count)
-				.mapToObj(i -> CompletableFuture.supplyAsync(() -> {
-					HttpResponse<String> response = get(path.apply(i));
-					if (response.statusCode() != 200) {
-						throw new IllegalStateException(response.statusCode() + " " + response.body());
-					}
-					return response.body();
-				}, pool))
+			List<CompletableFuture<HttpResponse<String>>> answers = IntStream.range(0, count)
+				.mapToObj(i -> CompletableFuture.supplyAsync(() -> get(path.apply(i)), pool))
 				.toList();
 			return answers.stream().map(CompletableFuture::join).toList();
 		}

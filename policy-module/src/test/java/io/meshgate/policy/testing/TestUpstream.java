@@ -4,11 +4,19 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * A real HTTP server on a loopback port chosen by the OS, answering every request with its own
@@ -20,6 +28,13 @@ public final class TestUpstream implements AutoCloseable {
 
 	private final AtomicInteger hits = new AtomicInteger();
 
+	private final Queue<Received> requests = new ConcurrentLinkedQueue<>();
+
+	/** A request as the upstream received it; header names in lower case. */
+	public record Received(String method, String uri, Map<String, String> headers, byte[] body) {
+
+	}
+
 	private volatile int status = 200;
 
 	private volatile Duration delay = Duration.ZERO;
@@ -28,18 +43,31 @@ public final class TestUpstream implements AutoCloseable {
 
 	private TestUpstream(String name, String host, int port) {
 		this.name = name;
-		this.server = HttpServer.create().host(host).port(port).handle((request, response) -> {
-			hits.incrementAndGet();
-			byte[] body = this.name.getBytes(StandardCharsets.UTF_8);
-			Mono<Void> answer = response.status(status)
-				.header("Content-Type", "text/plain")
-				.header("Content-Length", String.valueOf(body.length))
-				.header("X-Upstream", this.name)
-				.sendByteArray(Mono.just(body))
-				.then();
-			Duration wait = delay;
-			return wait.isZero() ? answer : Mono.delay(wait).then(answer);
-		}).bindNow(Duration.ofSeconds(10));
+		this.server = HttpServer.create()
+			.host(host)
+			.port(port)
+			.handle((request, response) -> request.receive()
+				.aggregate()
+				.asByteArray()
+				.defaultIfEmpty(new byte[0])
+				.flatMap(body -> answer(request, response, body)))
+			.bindNow(Duration.ofSeconds(10));
+	}
+
+	private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response, byte[] received) {
+		hits.incrementAndGet();
+		Map<String, String> headers = new LinkedHashMap<>();
+		request.requestHeaders().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+		requests.add(new Received(request.method().name(), request.uri(), headers, received));
+		byte[] body = name.getBytes(StandardCharsets.UTF_8);
+		Mono<Void> answer = response.status(status)
+			.header("Content-Type", "text/plain")
+			.header("Content-Length", String.valueOf(body.length))
+			.header("X-Upstream", name)
+			.sendByteArray(Mono.just(body))
+			.then();
+		Duration wait = delay;
+		return wait.isZero() ? answer : Mono.delay(wait).then(answer);
 	}
 
 	public static TestUpstream start(String name) {
@@ -72,6 +100,11 @@ public final class TestUpstream implements AutoCloseable {
 
 	public int hits() {
 		return hits.get();
+	}
+
+	/** The requests received so far, oldest first. */
+	public List<Received> received() {
+		return List.copyOf(requests);
 	}
 
 	public TestUpstream delay(Duration delay) {

@@ -1,0 +1,44 @@
+package io.meshgate.policy;
+
+import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
+import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
+
+/**
+ * Where each policy sits on a request's way through the gateway. Route filters usually run in
+ * the order they are listed; Meshgate's filters carry fixed orders instead, so that a route
+ * behaves the same however its filters were written down.
+ *
+ * <pre>
+ * rate limit -> fault -> route timeout -> mirror fork -> [route URL] -> canary backend
+ *   -> retry (budgeted) -> [load balancer: endpoint] -> upstream call
+ * </pre>
+ */
+public final class PolicyOrder {
+
+	public static final int RATE_LIMIT = 1;
+
+	public static final int FAULT = 2;
+
+	public static final int ROUTE_TIMEOUT = 3;
+
+	public static final int MIRROR = 4;
+
+	/** After the route's URI became the request URL: the backend replaces the URL's upstream. */
+	public static final int CANARY = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1;
+
+	/** Before the load balancer, so that every attempt picks an endpoint anew. */
+	public static final int RETRY = CANARY + 1;
+
+	/** Between retry and load balancer: one breaker call per attempt (upstream policies). */
+	public static final int UPSTREAM_GUARD = RETRY + 1;
+
+	static {
+		if (UPSTREAM_GUARD >= ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER) {
+			throw new IllegalStateException("policy orders must stay before the load balancer");
+		}
+	}
+
+	private PolicyOrder() {
+	}
+
+}

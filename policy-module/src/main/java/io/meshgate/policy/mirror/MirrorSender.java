@@ -1,0 +1,116 @@
+package io.meshgate.policy.mirror;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.http.server.reactive.ServerHttpRequest;
+
+import io.meshgate.policy.upstream.UpstreamEndpoint;
+import io.meshgate.policy.upstream.UpstreamRegistry;
+import io.meshgate.policy.upstream.UpstreamRuntime;
+
+/**
+ * Sends shadow copies of requests. It has a connection pool of its own, so shadow traffic can
+ * never take connections the primary traffic needs.
+ */
+public final class MirrorSender implements AutoCloseable {
+
+	/** Marks a copy, so that a shadow service can tell it apart (and not write side effects). */
+	public static final String SHADOW_HEADER = "x-meshgate-shadow";
+
+	private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
+			"proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host",
+			"content-length", "expect");
+
+	private final UpstreamRegistry upstreams;
+
+	private final ConnectionProvider pool;
+
+	private final HttpClient client;
+
+	public MirrorSender(UpstreamRegistry upstreams) {
+		this.upstreams = upstreams;
+		this.pool = ConnectionProvider.builder("meshgate-mirror")
+			.maxConnections(512)
+			.pendingAcquireMaxCount(-1)
+			.maxIdleTime(Duration.ofSeconds(30))
+			.build();
+		this.client = HttpClient.create(pool);
+	}
+
+	/** What a copy carries, taken from the request before the primary goes on. */
+	public record Shadow(String method, String pathAndQuery, HttpHeaders headers) {
+
+		public static Shadow of(ServerHttpRequest request) {
+			HttpHeaders headers = new DefaultHttpHeaders();
+			request.getHeaders().forEach((name, values) -> {
+				if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+					headers.add(name, values);
+				}
+			});
+			String host = request.getHeaders().getFirst("Host");
+			if (host == null && request.getURI().getHost() != null) {
+				host = request.getURI().getRawAuthority();
+			}
+			if (host != null) {
+				headers.set("Host", shadowHost(host));
+			}
+			headers.set(SHADOW_HEADER, "true");
+			URI uri = request.getURI();
+			String query = uri.getRawQuery();
+			return new Shadow(request.getMethod().name(), uri.getRawPath() + (query == null ? "" : "?" + query),
+					headers);
+		}
+
+		/** {@code orders.example.com:8080} becomes {@code orders.example.com-shadow:8080}, as in Envoy. */
+		static String shadowHost(String host) {
+			int colon = host.lastIndexOf(':');
+			boolean hasPort = colon > host.lastIndexOf(']') && colon > 0;
+			return hasPort ? host.substring(0, colon) + "-shadow" + host.substring(colon) : host + "-shadow";
+		}
+
+	}
+
+	/**
+	 * Sends a copy to an endpoint of {@code upstream} and completes with the status it answered.
+	 * Fails when the upstream is unknown, has no endpoint, or the copy fails or exceeds {@code timeout}.
+	 */
+	public Mono<Integer> send(String upstream, Shadow shadow, byte[] body, Duration timeout) {
+		UpstreamRuntime runtime = upstreams.get(upstream);
+		if (runtime == null) {
+			return Mono.error(new IllegalStateException("mirror upstream " + upstream + " does not exist"));
+		}
+		List<UpstreamEndpoint> endpoints = runtime.endpoints();
+		if (endpoints.isEmpty()) {
+			return Mono.error(new IllegalStateException("mirror upstream " + upstream + " has no endpoint"));
+		}
+		UpstreamEndpoint endpoint = runtime.picker().pick(endpoints, null);
+		HttpHeaders headers = shadow.headers().copy();
+		if (body.length > 0) {
+			headers.set("Content-Length", body.length);
+		}
+		return client.headers(h -> h.set(headers))
+			.responseTimeout(timeout)
+			.request(io.netty.handler.codec.http.HttpMethod.valueOf(shadow.method()))
+			.uri(endpoint.getUri().toString() + shadow.pathAndQuery())
+			.send(body.length == 0 ? ByteBufFlux.empty() : ByteBufFlux.fromInbound(Mono.just(body)))
+			.responseSingle((response, content) -> content.then(Mono.just(response.status().code())))
+			.timeout(timeout);
+	}
+
+	@Override
+	public void close() {
+		pool.disposeLater().block(Duration.ofSeconds(5));
+	}
+
+}

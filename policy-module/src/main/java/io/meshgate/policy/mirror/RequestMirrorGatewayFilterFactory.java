@@ -1,0 +1,288 @@
+package io.meshgate.policy.mirror;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
+import org.springframework.cloud.gateway.support.HasRouteId;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.server.ServerWebExchange;
+
+import io.meshgate.policy.PolicyOrder;
+
+/**
+ * Copies a share of a route's requests to another upstream, fire and forget:
+ *
+ * <pre>
+ * filters:
+ *   - RequestMirror=orders-v3, 5.0
+ *   - name: RequestMirror
+ *     args: {upstream: orders-v3, percentage: 5.0, maxBodySize: 64KB, maxConcurrent: 64, timeout: 5s}
+ * </pre>
+ *
+ * The copy has the same method, path, query, headers and body; its {@code Host} gets
+ * {@code -shadow} appended and it carries {@code x-meshgate-shadow: true}. The client's response
+ * never waits for the copy: a request without a body is copied at once, one with a body as the
+ * primary reads it (the bytes are teed, not buffered ahead). Counted in
+ * {@code meshgate.mirror.requests{route, mirror, outcome}} with outcome {@code mirrored},
+ * {@code failed}, {@code dropped} (concurrency cap) or {@code too_large} (body over the limit).
+ * Spring Cloud Gateway has no mirroring (its issue #1015).
+ */
+public class RequestMirrorGatewayFilterFactory
+		extends AbstractGatewayFilterFactory<RequestMirrorGatewayFilterFactory.Config> {
+
+	private static final Log log = LogFactory.getLog(RequestMirrorGatewayFilterFactory.class);
+
+	private final MirrorSender sender;
+
+	private final MeterRegistry meters;
+
+	private final RandomGenerator random;
+
+	public RequestMirrorGatewayFilterFactory(MirrorSender sender, MeterRegistry meters, RandomGenerator random) {
+		super(Config.class);
+		this.sender = sender;
+		this.meters = meters;
+		this.random = random;
+	}
+
+	@Override
+	public List<String> shortcutFieldOrder() {
+		return List.of("upstream", "percentage");
+	}
+
+	@Override
+	public GatewayFilter apply(Config config) {
+		MirrorPolicy policy = new MirrorPolicy(config.getUpstream(), config.getPercentage(), config.getMaxBodySize(),
+				config.getMaxConcurrent(), config.getTimeout());
+		String route = config.getRouteId() == null ? "" : config.getRouteId();
+		return new OrderedGatewayFilter(new MirrorFilter(policy, new Outcomes(meters, route, policy.upstream())),
+				PolicyOrder.MIRROR);
+	}
+
+	/** Spring's bindable carrier; converted once into {@link MirrorPolicy}. */
+	public static class Config implements HasRouteId {
+
+		private String routeId;
+
+		private String upstream;
+
+		private Double percentage;
+
+		private DataSize maxBodySize;
+
+		private Integer maxConcurrent;
+
+		private Duration timeout;
+
+		@Override
+		public void setRouteId(String routeId) {
+			this.routeId = routeId;
+		}
+
+		@Override
+		public String getRouteId() {
+			return routeId;
+		}
+
+		public String getUpstream() {
+			return upstream;
+		}
+
+		public void setUpstream(String upstream) {
+			this.upstream = upstream;
+		}
+
+		public Double getPercentage() {
+			return percentage;
+		}
+
+		public void setPercentage(Double percentage) {
+			this.percentage = percentage;
+		}
+
+		public DataSize getMaxBodySize() {
+			return maxBodySize;
+		}
+
+		public void setMaxBodySize(DataSize maxBodySize) {
+			this.maxBodySize = maxBodySize;
+		}
+
+		public Integer getMaxConcurrent() {
+			return maxConcurrent;
+		}
+
+		public void setMaxConcurrent(Integer maxConcurrent) {
+			this.maxConcurrent = maxConcurrent;
+		}
+
+		public Duration getTimeout() {
+			return timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+	/** The four counters of one route's mirror. */
+	record Outcomes(Counter mirrored, Counter failed, Counter dropped, Counter tooLarge) {
+
+		Outcomes(MeterRegistry meters, String route, String mirror) {
+			this(counter(meters, route, mirror, "mirrored"), counter(meters, route, mirror, "failed"),
+					counter(meters, route, mirror, "dropped"), counter(meters, route, mirror, "too_large"));
+		}
+
+		private static Counter counter(MeterRegistry meters, String route, String mirror, String outcome) {
+			return Counter.builder("meshgate.mirror.requests")
+				.description("Shadow copies of requests, by outcome")
+				.tags("route", route, "mirror", mirror, "outcome", outcome)
+				.register(meters);
+		}
+
+	}
+
+	private final class MirrorFilter implements GatewayFilter {
+
+		private final MirrorPolicy policy;
+
+		private final Outcomes outcomes;
+
+		private final Semaphore inFlight;
+
+		private final int maxBody;
+
+		MirrorFilter(MirrorPolicy policy, Outcomes outcomes) {
+			this.policy = policy;
+			this.outcomes = outcomes;
+			this.inFlight = new Semaphore(policy.maxConcurrent());
+			this.maxBody = (int) policy.maxBodySize().toBytes();
+		}
+
+		@Override
+		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+			if (policy.percentage() < 100 && random.nextDouble() * 100 >= policy.percentage()) {
+				return chain.filter(exchange);
+			}
+			ServerHttpRequest request = exchange.getRequest();
+			HttpHeaders headers = request.getHeaders();
+			long length = headers.getContentLength();
+			boolean chunked = headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
+			if (length > maxBody) {
+				outcomes.tooLarge().increment();
+				return chain.filter(exchange);
+			}
+			if (!inFlight.tryAcquire()) {
+				outcomes.dropped().increment();
+				return chain.filter(exchange);
+			}
+			Copy copy = new Copy(MirrorSender.Shadow.of(request));
+			if (length <= 0 && !chunked) {
+				copy.send(new byte[0]);
+				return chain.filter(exchange);
+			}
+			ServerHttpRequest teed = new ServerHttpRequestDecorator(request) {
+				@Override
+				public Flux<DataBuffer> getBody() {
+					return super.getBody().doOnNext(copy::append).doOnComplete(copy::bodyComplete);
+				}
+			};
+			// a body the primary never read cannot be copied: give the permit back
+			return chain.filter(exchange.mutate().request(teed).build()).doFinally(signal -> copy.abandon());
+		}
+
+		@Override
+		public String toString() {
+			return "[RequestMirror upstream = " + policy.upstream() + ", percentage = " + policy.percentage()
+					+ ", maxBodySize = " + policy.maxBodySize() + ", maxConcurrent = " + policy.maxConcurrent()
+					+ ", timeout = " + policy.timeout() + "]";
+		}
+
+		/** One copy: holds a concurrency permit from creation until it is sent or abandoned. */
+		private final class Copy {
+
+			private final MirrorSender.Shadow shadow;
+
+			private final AtomicBoolean settled = new AtomicBoolean();
+
+			private ByteArrayOutputStream body = new ByteArrayOutputStream();
+
+			Copy(MirrorSender.Shadow shadow) {
+				this.shadow = shadow;
+			}
+
+			synchronized void append(DataBuffer buffer) {
+				if (body == null) {
+					return;
+				}
+				int readable = buffer.readableByteCount();
+				if (body.size() + readable > maxBody) {
+					body = null;
+					if (settle()) {
+						outcomes.tooLarge().increment();
+					}
+					return;
+				}
+				byte[] bytes = new byte[readable];
+				buffer.toByteBuffer(buffer.readPosition(), ByteBuffer.wrap(bytes), 0, readable);
+				body.writeBytes(bytes);
+			}
+
+			synchronized void bodyComplete() {
+				if (body != null) {
+					send(body.toByteArray());
+				}
+			}
+
+			void abandon() {
+				settle();
+			}
+
+			void send(byte[] bytes) {
+				if (settled.get()) {
+					return;
+				}
+				sender.send(policy.upstream(), shadow, bytes, policy.timeout()).doFinally(signal -> settle())
+					.subscribe(status -> outcomes.mirrored().increment(), error -> {
+						outcomes.failed().increment();
+						if (log.isDebugEnabled()) {
+							log.debug("Mirror to " + policy.upstream() + " failed: " + error);
+						}
+					});
+			}
+
+			/** Releases the permit exactly once; true for the caller that released it. */
+			private boolean settle() {
+				if (settled.compareAndSet(false, true)) {
+					inFlight.release();
+					return true;
+				}
+				return false;
+			}
+
+		}
+
+	}
+
+}

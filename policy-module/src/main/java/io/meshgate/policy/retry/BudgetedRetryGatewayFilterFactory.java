@@ -1,0 +1,341 @@
+package io.meshgate.policy.retry;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
+import org.springframework.cloud.gateway.support.HasRouteId;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.server.ServerWebExchange;
+
+import io.meshgate.policy.PolicyOrder;
+import io.meshgate.policy.lb.MeshLoadBalancer;
+import io.meshgate.policy.retry.RetryOn.PerTryTimeoutException;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
+
+/**
+ * Retries failed attempts within a budget:
+ *
+ * <pre>
+ * filters:
+ *   - name: BudgetedRetry
+ *     args: {attempts: 2, perTryTimeout: 1s, retryOn: "connect-failure,reset,503", budgetPercent: 20}
+ * </pre>
+ *
+ * Each retry goes through the load balancer again and avoids the endpoints already tried when
+ * the upstream has others; the backend chosen by a canary split stays. Backoff is exponential
+ * with jitter. Only idempotent methods are retried unless {@code retryNonIdempotent}; bodies up
+ * to {@code maxBodySize} are kept and replayed. When the last attempt ends in a retryable
+ * status, that response is the client's. Spring Cloud Gateway's own {@code Retry} filter has
+ * no budget, so an outage multiplies the load on the failing upstream by the attempts.
+ */
+public class BudgetedRetryGatewayFilterFactory
+		extends AbstractGatewayFilterFactory<BudgetedRetryGatewayFilterFactory.Config> {
+
+	/** Exchange attribute: how many retries the request took. */
+	public static final String RETRIES_ATTR = BudgetedRetryGatewayFilterFactory.class.getName() + ".retries";
+
+	private static final Set<HttpMethod> NON_IDEMPOTENT = Set.of(HttpMethod.POST, HttpMethod.PATCH);
+
+	private final MeterRegistry meters;
+
+	public BudgetedRetryGatewayFilterFactory(MeterRegistry meters) {
+		super(Config.class);
+		this.meters = meters;
+	}
+
+	@Override
+	public List<String> shortcutFieldOrder() {
+		return List.of("attempts", "retryOn");
+	}
+
+	@Override
+	public GatewayFilter apply(Config config) {
+		RetryPolicy policy = new RetryPolicy(config.getAttempts(), config.getPerTryTimeout(),
+				config.getRetryOn() == null ? null : config.getRetryOn().stream().map(RetryOn::of).toList(),
+				config.getBaseInterval(), config.getMaxInterval(), config.getBudgetPercent(),
+				config.getMinRetryConcurrency(), config.getRetryNonIdempotent(), config.getMaxBodySize());
+		String route = config.getRouteId() == null ? "" : config.getRouteId();
+		return new OrderedGatewayFilter(new RetryFilter(policy, new RetryBudget(policy.budgetPercent(),
+				policy.minRetryConcurrency()), counter(route, "retried"), counter(route, "budget_exhausted")),
+				PolicyOrder.RETRY);
+	}
+
+	private Counter counter(String route, String outcome) {
+		return Counter.builder("meshgate.retries")
+			.description("Retries of failed attempts, and retries refused by the retry budget")
+			.tags("route", route, "outcome", outcome)
+			.register(meters);
+	}
+
+	/** Spring's bindable carrier; converted once into {@link RetryPolicy}. */
+	public static class Config implements HasRouteId {
+
+		private String routeId;
+
+		private Integer attempts;
+
+		private Duration perTryTimeout;
+
+		private List<String> retryOn;
+
+		private Duration baseInterval;
+
+		private Duration maxInterval;
+
+		private Double budgetPercent;
+
+		private Integer minRetryConcurrency;
+
+		private Boolean retryNonIdempotent;
+
+		private DataSize maxBodySize;
+
+		@Override
+		public void setRouteId(String routeId) {
+			this.routeId = routeId;
+		}
+
+		@Override
+		public String getRouteId() {
+			return routeId;
+		}
+
+		public Integer getAttempts() {
+			return attempts;
+		}
+
+		public void setAttempts(Integer attempts) {
+			this.attempts = attempts;
+		}
+
+		public Duration getPerTryTimeout() {
+			return perTryTimeout;
+		}
+
+		public void setPerTryTimeout(Duration perTryTimeout) {
+			this.perTryTimeout = perTryTimeout;
+		}
+
+		public List<String> getRetryOn() {
+			return retryOn;
+		}
+
+		public void setRetryOn(List<String> retryOn) {
+			this.retryOn = retryOn;
+		}
+
+		public Duration getBaseInterval() {
+			return baseInterval;
+		}
+
+		public void setBaseInterval(Duration baseInterval) {
+			this.baseInterval = baseInterval;
+		}
+
+		public Duration getMaxInterval() {
+			return maxInterval;
+		}
+
+		public void setMaxInterval(Duration maxInterval) {
+			this.maxInterval = maxInterval;
+		}
+
+		public Double getBudgetPercent() {
+			return budgetPercent;
+		}
+
+		public void setBudgetPercent(Double budgetPercent) {
+			this.budgetPercent = budgetPercent;
+		}
+
+		public Integer getMinRetryConcurrency() {
+			return minRetryConcurrency;
+		}
+
+		public void setMinRetryConcurrency(Integer minRetryConcurrency) {
+			this.minRetryConcurrency = minRetryConcurrency;
+		}
+
+		public Boolean getRetryNonIdempotent() {
+			return retryNonIdempotent;
+		}
+
+		public void setRetryNonIdempotent(Boolean retryNonIdempotent) {
+			this.retryNonIdempotent = retryNonIdempotent;
+		}
+
+		public DataSize getMaxBodySize() {
+			return maxBodySize;
+		}
+
+		public void setMaxBodySize(DataSize maxBodySize) {
+			this.maxBodySize = maxBodySize;
+		}
+
+	}
+
+	private record RetryFilter(RetryPolicy policy, RetryBudget budget, Counter retried, Counter budgetExhausted)
+			implements GatewayFilter {
+
+		@Override
+		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+			HttpHeaders headers = exchange.getRequest().getHeaders();
+			long length = headers.getContentLength();
+			boolean replayable = !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)
+					&& length <= policy.maxBodySize().toBytes();
+			boolean idempotent = !NON_IDEMPOTENT.contains(exchange.getRequest().getMethod());
+			if (!replayable || !(idempotent || policy.retryNonIdempotent())) {
+				return tries(exchange, chain, 0);
+			}
+			if (length > 0) {
+				return ServerWebExchangeUtils.cacheRequestBody(exchange,
+						cached -> tries(exchange.mutate().request(cached).build(), chain, policy.attempts()));
+			}
+			return tries(exchange, chain, policy.attempts());
+		}
+
+		private Mono<Void> tries(ServerWebExchange exchange, GatewayFilterChain chain, int attempts) {
+			Tries tries = new Tries(exchange.getAttribute(GATEWAY_REQUEST_URL_ATTR));
+			Mono<Void> oneTry = Mono.defer(() -> {
+				boolean holdsRetry = tries.takeRetrySlot();
+				exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, tries.url);
+				Mono<Void> call = chain.filter(exchange);
+				if (policy.perTryTimeout() != null) {
+					Duration timeout = policy.perTryTimeout();
+					call = call.timeout(timeout, Mono.error(() -> new PerTryTimeoutException(timeout)));
+				}
+				if (!holdsRetry) {
+					return call.then(Mono.defer(() -> checkStatus(exchange)));
+				}
+				// released before the outcome travels on, so that the decision on the next retry
+				// does not count this one
+				AtomicBoolean held = new AtomicBoolean(true);
+				Runnable release = () -> {
+					if (held.compareAndSet(true, false)) {
+						budget.retryFinished();
+					}
+				};
+				return call.then(Mono.defer(() -> checkStatus(exchange))).doOnTerminate(release).doOnCancel(release);
+			});
+			Retry retry = Retry.backoff(attempts, policy.baseInterval())
+				.maxBackoff(policy.maxInterval())
+				.jitter(0.5)
+				.filter(error -> tries.retried < attempts && retryable(error) && tries.startRetry())
+				.doBeforeRetry(signal -> {
+					tries.avoidLastEndpoint(exchange);
+					exchange.getAttributes().put(RETRIES_ATTR, tries.retried);
+					ServerWebExchangeUtils.reset(exchange);
+				})
+				.onRetryExhaustedThrow((spec, signal) -> signal.failure());
+			budget.requestStarted();
+			return oneTry.retryWhen(retry)
+				.onErrorResume(RetryableStatus.class, last -> Mono.empty())
+				.doFinally(signal -> {
+					tries.releaseUnusedSlot();
+					budget.requestFinished();
+				});
+		}
+
+		private Mono<Void> checkStatus(ServerWebExchange exchange) {
+			HttpStatusCode status = exchange.getResponse().getStatusCode();
+			return status != null && policy.retriesStatus(status.value()) ? Mono.error(new RetryableStatus())
+					: Mono.empty();
+		}
+
+		private boolean retryable(Throwable error) {
+			return error instanceof RetryableStatus || policy.retriesFailure(error)
+					|| error.getCause() != null && policy.retriesFailure(error.getCause());
+		}
+
+		@Override
+		public String toString() {
+			return "[BudgetedRetry " + policy + "]";
+		}
+
+		/** One request's tries: its URL before the load balancer, the retries taken, the endpoints tried. */
+		private final class Tries {
+
+			final URI url;
+
+			int retried;
+
+			boolean slotPending;
+
+			Tries(URI url) {
+				this.url = url;
+			}
+
+			/** Asks the budget for a retry; the next try owns the slot. */
+			synchronized boolean startRetry() {
+				if (!budget.tryStartRetry()) {
+					budgetExhausted.increment();
+					return false;
+				}
+				retried++;
+				RetryFilter.this.retried.increment();
+				slotPending = true;
+				return true;
+			}
+
+			synchronized boolean takeRetrySlot() {
+				boolean pending = slotPending;
+				slotPending = false;
+				return pending;
+			}
+
+			/** A retry scheduled but never started (the client went away during the backoff). */
+			synchronized void releaseUnusedSlot() {
+				if (slotPending) {
+					slotPending = false;
+					budget.retryFinished();
+				}
+			}
+
+			/** Tells the load balancer which endpoint failed, so that the retry goes elsewhere. */
+			void avoidLastEndpoint(ServerWebExchange exchange) {
+				Response<ServiceInstance> last = exchange.getAttribute(GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+				if (last != null && last.hasServer()) {
+					Set<String> tried = exchange.getAttribute(MeshLoadBalancer.TRIED_ENDPOINTS_ATTR);
+					if (tried == null) {
+						tried = new HashSet<>();
+						exchange.getAttributes().put(MeshLoadBalancer.TRIED_ENDPOINTS_ATTR, tried);
+					}
+					tried.add(last.getServer().getInstanceId());
+				}
+			}
+
+		}
+
+	}
+
+	/** The attempt ended in a status listed in {@code retryOn}. */
+	private static final class RetryableStatus extends RuntimeException {
+
+		RetryableStatus() {
+			super(null, null, false, false);
+		}
+
+	}
+
+}

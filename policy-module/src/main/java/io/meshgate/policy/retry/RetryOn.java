@@ -1,0 +1,80 @@
+package io.meshgate.policy.retry;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+
+/**
+ * One condition under which an attempt is retried, named as in Envoy's {@code retry_on}:
+ * {@code connect-failure}, {@code reset}, {@code timeout} (the per-try timeout), {@code 5xx},
+ * {@code gateway-error} (502, 503, 504), or an HTTP status such as {@code 503} or {@code 429}.
+ * {@code 5xx} and {@code gateway-error} include the connection failures and timeouts, as in Envoy.
+ */
+public record RetryOn(String name, int status) {
+
+	private static final String EXPECTED = "connect-failure, reset, timeout, 5xx, gateway-error or a status 100-599";
+
+	public static RetryOn of(String text) {
+		String name = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+		return switch (name) {
+			case "connect-failure", "reset", "timeout", "5xx", "gateway-error" -> new RetryOn(name, 0);
+			default -> {
+				try {
+					int status = Integer.parseInt(name);
+					if (status >= 100 && status <= 599) {
+						yield new RetryOn(name, status);
+					}
+				}
+				catch (NumberFormatException ex) {
+					// falls through to the error below
+				}
+				throw new IllegalArgumentException("retryOn: " + text + " (expected: " + EXPECTED + ")");
+			}
+		};
+	}
+
+	boolean matchesStatus(int code) {
+		return switch (name) {
+			case "5xx" -> code >= 500;
+			case "gateway-error" -> code == 502 || code == 503 || code == 504;
+			default -> status == code;
+		};
+	}
+
+	boolean matchesFailure(Throwable error) {
+		return switch (name) {
+			case "connect-failure" -> isConnectFailure(error);
+			case "reset" -> !isConnectFailure(error) && error instanceof IOException;
+			case "timeout" -> error instanceof PerTryTimeoutException
+					|| error instanceof org.springframework.cloud.gateway.support.TimeoutException;
+			case "5xx", "gateway-error" -> error instanceof IOException || error instanceof PerTryTimeoutException
+					|| error instanceof org.springframework.cloud.gateway.support.TimeoutException;
+			default -> false;
+		};
+	}
+
+	static boolean isConnectFailure(Throwable error) {
+		return error instanceof ConnectException || error instanceof UnknownHostException;
+	}
+
+	@Override
+	public String toString() {
+		return name;
+	}
+
+	/** An attempt that took longer than the per-try timeout; a 504 when no retry follows. */
+	static final class PerTryTimeoutException extends java.util.concurrent.TimeoutException {
+
+		PerTryTimeoutException(java.time.Duration timeout) {
+			super("per-try timeout of " + timeout + " exceeded");
+		}
+
+		@Override
+		public synchronized Throwable fillInStackTrace() {
+			return this;
+		}
+
+	}
+
+}

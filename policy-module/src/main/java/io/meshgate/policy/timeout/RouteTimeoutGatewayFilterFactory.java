@@ -1,0 +1,75 @@
+package io.meshgate.policy.timeout;
+
+import java.time.Duration;
+import java.util.List;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+
+import io.meshgate.policy.PolicyOrder;
+
+/**
+ * The whole time a route may take to produce response headers, retries and backoff included:
+ * {@code RouteTimeout=5s}. When it expires the upstream call is cancelled and the client gets
+ * 504 with a JSON body. (The per-try limit is the retry policy's {@code perTryTimeout}.)
+ */
+public class RouteTimeoutGatewayFilterFactory
+		extends AbstractGatewayFilterFactory<RouteTimeoutGatewayFilterFactory.Config> {
+
+	public RouteTimeoutGatewayFilterFactory() {
+		super(Config.class);
+	}
+
+	@Override
+	public List<String> shortcutFieldOrder() {
+		return List.of("timeout");
+	}
+
+	@Override
+	public GatewayFilter apply(Config config) {
+		Duration timeout = validate(config.getTimeout());
+		return new OrderedGatewayFilter(new GatewayFilter() {
+			@Override
+			public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+				return chain.filter(exchange)
+					.timeout(timeout, Mono.error(() -> new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT,
+							"route timeout of " + timeout.toMillis() + " ms exceeded")));
+			}
+
+			@Override
+			public String toString() {
+				return "[RouteTimeout " + timeout + "]";
+			}
+		}, PolicyOrder.ROUTE_TIMEOUT);
+	}
+
+	public static Duration validate(Duration timeout) {
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0, as in 5s or 500ms)");
+		}
+		return timeout;
+	}
+
+	/** Spring's bindable carrier. */
+	public static class Config {
+
+		private Duration timeout;
+
+		public Duration getTimeout() {
+			return timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+}

@@ -1,0 +1,129 @@
+package io.meshgate.policy.canary;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.meshgate.policy.hash.HashKey;
+import io.meshgate.policy.route.Backend;
+import io.meshgate.policy.route.Route;
+import io.meshgate.policy.testing.GatewayTest;
+import io.meshgate.policy.testing.TestUpstream;
+import io.meshgate.policy.upstream.Upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Canary splits end to end: two versions of a service behind one route. */
+class CanaryTest extends GatewayTest {
+
+	TestUpstream v1;
+
+	TestUpstream v2;
+
+	@BeforeEach
+	void versions() {
+		v1 = start("v1");
+		v2 = start("v2");
+	}
+
+	@Test
+	void tenThousandRequestsSplitNinetyTenWithinTwoPoints() {
+		split(90, 10, null);
+
+		Map<String, Long> hits = count(client.bodies(10_000, 8, i -> "/orders/" + i));
+
+		assertThat(hits.get("v2") / 10_000.0).isBetween(0.08, 0.12);
+		assertThat(hits.get("v1") + hits.get("v2")).isEqualTo(10_000L);
+	}
+
+	@Test
+	void stickyKeyAlwaysReachesTheSameBackend() {
+		split(50, 50, "cookie:session");
+
+		Map<String, String> first = new HashMap<>();
+		for (int round = 0; round < 3; round++) {
+			for (int session = 0; session < 200; session++) {
+				String backend = get("session=s" + session);
+				assertThat(first.putIfAbsent("s" + session, backend)).isIn(null, backend);
+			}
+		}
+		assertThat(count(List.copyOf(first.values())).get("v2")).isBetween(70L, 130L);
+	}
+
+	@Test
+	void raisingTheCanaryWeightOnlyMovesKeysToTheCanary() {
+		Map<Integer, String> at10 = owners(90, 10);
+		Map<Integer, String> at20 = owners(80, 20);
+		Map<Integer, String> at50 = owners(50, 50);
+
+		for (int key = 0; key < at10.size(); key++) {
+			if (at10.get(key).equals("v2")) {
+				assertThat(at20.get(key)).as("key %d", key).isEqualTo("v2");
+			}
+			if (at20.get(key).equals("v2")) {
+				assertThat(at50.get(key)).as("key %d", key).isEqualTo("v2");
+			}
+		}
+		assertThat(share(at10)).isBetween(0.06, 0.14);
+		assertThat(share(at20)).isBetween(0.15, 0.25);
+		assertThat(share(at50)).isBetween(0.44, 0.56);
+	}
+
+	@Test
+	void overrideHeaderForcesABackendEvenAtWeightZero() {
+		split(100, 0, null);
+
+		for (int i = 0; i < 20; i++) {
+			assertThat(client.get("/orders/1", Map.of("x-canary", "v2")).body()).isEqualTo("v2");
+			assertThat(client.get("/orders/1", Map.of("x-canary", "unknown")).body()).isEqualTo("v1");
+		}
+	}
+
+	@Test
+	void weightChangeAppliesToTheNextRequestWithoutDroppingThoseInFlight() {
+		v1.delay(Duration.ofMillis(500));
+		split(100, 0, null);
+		List<CompletableFuture<HttpResponse<String>>> inFlight = java.util.stream.IntStream.range(0, 10)
+			.mapToObj(i -> CompletableFuture.supplyAsync(() -> client.get("/orders/" + i)))
+			.toList();
+		org.awaitility.Awaitility.await().until(() -> v1.hits() == 10);
+
+		split(0, 100, null);
+
+		assertThat(client.get("/orders/next").body()).isEqualTo("v2");
+		assertThat(inFlight).allSatisfy(response -> {
+			assertThat(response.join().statusCode()).isEqualTo(200);
+			assertThat(response.join().body()).isEqualTo("v1");
+		});
+	}
+
+	private Map<Integer, String> owners(int w1, int w2) {
+		split(w1, w2, "header:x-user");
+		Map<Integer, String> owners = new HashMap<>();
+		for (int key = 0; key < 1000; key++) {
+			owners.put(key, client.get("/orders/1", Map.of("x-user", "user-" + key)).body());
+		}
+		return owners;
+	}
+
+	private static double share(Map<Integer, String> owners) {
+		return owners.values().stream().filter("v2"::equals).count() / (double) owners.size();
+	}
+
+	private String get(String cookie) {
+		return client.get("/orders/1", Map.of("Cookie", cookie)).body();
+	}
+
+	private void split(int w1, int w2, String stickyOn) {
+		apply(List.of(Upstream.of("v1", v1.url()), Upstream.of("v2", v2.url())),
+				Route.of("orders", "/orders/**", Backend.of("v1", w1), Backend.of("v2", w2))
+					.withCanary(new CanaryPolicy(stickyOn == null ? null : HashKey.of(stickyOn), null)));
+	}
+
+}
