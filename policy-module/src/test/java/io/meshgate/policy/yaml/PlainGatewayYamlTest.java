@@ -1,0 +1,123 @@
+package io.meshgate.policy.yaml;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.meshgate.policy.PolicyTestApplication;
+import io.meshgate.policy.testing.GatewayClient;
+import io.meshgate.policy.testing.TestUpstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The policy module as a library: plain Spring Cloud Gateway routes written in properties (as
+ * in YAML) use Meshgate's filters, in their shortcut and their full form, over upstreams from
+ * {@code meshgate.upstreams}.
+ */
+@SpringBootTest(classes = PolicyTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class PlainGatewayYamlTest {
+
+	static final TestUpstream V1 = TestUpstream.start("v1");
+
+	static final TestUpstream V2 = TestUpstream.start("v2");
+
+	static final TestUpstream SHADOW = TestUpstream.start("shadow");
+
+	static final TestUpstream FAILING = TestUpstream.start("failing").status(503);
+
+	static final TestUpstream SLOW = TestUpstream.start("slow").delay(Duration.ofSeconds(2));
+
+	@LocalServerPort
+	int port;
+
+	@DynamicPropertySource
+	static void gateway(DynamicPropertyRegistry properties) {
+		upstream(properties, 0, "v1", V1.url());
+		upstream(properties, 1, "v2", V2.url());
+		upstream(properties, 2, "shadow", SHADOW.url());
+		upstream(properties, 3, "flaky", FAILING.url(), V1.url());
+		upstream(properties, 4, "slow", SLOW.url());
+		route(properties, 0, "canary", "/canary/**", "lb://v1", "Canary=v1:0 v2:100");
+		route(properties, 1, "mirror", "/mirror/**", "lb://v1", "RequestMirror=shadow, 100");
+		route(properties, 2, "timeout", "/timeout/**", "lb://slow", "RouteTimeout=300ms");
+		String prefix = "spring.cloud.gateway.server.webflux.routes[3].";
+		properties.add(prefix + "id", () -> "retry");
+		properties.add(prefix + "uri", () -> "lb://flaky");
+		properties.add(prefix + "predicates[0]", () -> "Path=/retry/**");
+		properties.add(prefix + "filters[0].name", () -> "BudgetedRetry");
+		properties.add(prefix + "filters[0].args.attempts", () -> "2");
+		properties.add(prefix + "filters[0].args.retryOn", () -> "503, connect-failure");
+		prefix = "spring.cloud.gateway.server.webflux.routes[4].";
+		properties.add(prefix + "id", () -> "limited");
+		properties.add(prefix + "uri", () -> "lb://v1");
+		properties.add(prefix + "predicates[0]", () -> "Path=/limited/**");
+		properties.add(prefix + "filters[0].name", () -> "LocalRateLimit");
+		properties.add(prefix + "filters[0].args.maxTokens", () -> "3");
+		properties.add(prefix + "filters[0].args.fillInterval", () -> "1m");
+		properties.add(prefix + "filters[0].args.keyOn", () -> "header:x-api-key");
+		properties.add(prefix + "filters[1].name", () -> "Fault");
+		properties.add(prefix + "filters[1].args.abort.percentage", () -> "100");
+		properties.add(prefix + "filters[1].args.abort.httpStatus", () -> "418");
+	}
+
+	private static void upstream(DynamicPropertyRegistry properties, int index, String name, String... urls) {
+		properties.add("meshgate.upstreams[" + index + "].name", () -> name);
+		for (int i = 0; i < urls.length; i++) {
+			String url = urls[i];
+			properties.add("meshgate.upstreams[" + index + "].endpoints[" + i + "]", () -> url);
+		}
+	}
+
+	private static void route(DynamicPropertyRegistry properties, int index, String id, String path, String uri,
+			String filter) {
+		String prefix = "spring.cloud.gateway.server.webflux.routes[" + index + "].";
+		properties.add(prefix + "id", () -> id);
+		properties.add(prefix + "uri", () -> uri);
+		properties.add(prefix + "predicates[0]", () -> "Path=" + path);
+		properties.add(prefix + "filters[0]", () -> filter);
+	}
+
+	@Test
+	void canaryShortcutSplitsOverUpstreams() {
+		assertThat(client().bodies(20, 2, i -> "/canary/" + i)).containsOnly("v2");
+	}
+
+	@Test
+	void mirrorShortcutCopiesRequests() {
+		int before = SHADOW.hits();
+		assertThat(client().bodies(10, 2, i -> "/mirror/" + i)).containsOnly("v1");
+		await().until(() -> SHADOW.hits() == before + 10);
+	}
+
+	@Test
+	void retryInFullFormRetriesOnAnotherEndpoint() {
+		assertThat(client().bodies(20, 2, i -> "/retry/" + i)).containsOnly("v1");
+	}
+
+	@Test
+	void routeTimeoutShortcutAnswers504() {
+		assertThat(client().get("/timeout/x").statusCode()).isEqualTo(504);
+	}
+
+	@Test
+	void rateLimitRunsBeforeFaultWhateverTheOrderWrittenDown() {
+		GatewayClient client = client();
+		for (int i = 0; i < 3; i++) {
+			assertThat(client.get("/limited/x", Map.of("x-api-key", "k")).statusCode()).isEqualTo(418);
+		}
+		assertThat(client.get("/limited/x", Map.of("x-api-key", "k")).statusCode()).isEqualTo(429);
+	}
+
+	private GatewayClient client() {
+		return new GatewayClient(port);
+	}
+
+}
