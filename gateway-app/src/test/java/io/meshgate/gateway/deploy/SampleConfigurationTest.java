@@ -3,13 +3,19 @@ package io.meshgate.gateway.deploy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.env.YamlPropertySourceLoader;
@@ -18,6 +24,7 @@ import org.springframework.core.io.ByteArrayResource;
 
 import io.meshgate.policy.config.MeshProperties;
 import io.meshgate.policy.route.MeshConfig;
+import io.meshgate.policy.route.Route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,11 +40,34 @@ class SampleConfigurationTest {
 	void userSampleBinds() throws IOException {
 		MeshConfig config = bind(Files.readAllBytes(CONFIG.resolve("meshgate-sample.yml")));
 
-		assertThat(config.upstreams()).extracting(u -> u.name()).containsExactly("orders-v1", "orders-v2", "search",
-				"profiles");
+		assertThat(config.upstreams()).extracting(u -> u.name()).containsExactly("orders-v1", "orders-v2", "orders-v3",
+				"search", "profiles");
 		assertThat(config.upstreams().get(0).endpoints()).extracting(e -> e.weight()).containsExactly(1, 2);
 		assertThat(config.routes()).extracting(r -> r.id()).containsExactly("orders-beta", "orders", "search",
 				"profiles");
+		Route orders = config.routes().get(1);
+		assertThat(orders.canary().stickyOn()).hasToString("cookie:session");
+		assertThat(orders.mirrors()).singleElement().satisfies(m -> assertThat(m.percentage()).isEqualTo(5.0));
+		assertThat(orders.retries().perTryTimeout()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(orders.timeout()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(config.routes().get(3).rateLimit().keyOn()).hasToString("header:x-api-key");
+	}
+
+	@Test
+	void readmeExamplesBindWithoutUnknownKeys() throws IOException {
+		String readme = Files.readString(Path.of("..", "README.md"));
+		Matcher blocks = Pattern.compile("```yaml\\n(meshgate:\\n.*?)```", Pattern.DOTALL).matcher(readme);
+		int bound = 0;
+		while (blocks.find()) {
+			List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("readme",
+					new ByteArrayResource(blocks.group(1).getBytes()));
+			Binder binder = new Binder(ConfigurationPropertySources.from(sources), null,
+					ApplicationConversionService.getSharedInstance());
+			// a misspelt key in the README would be silently ignored by a user's gateway: fail on it here
+			binder.bind("meshgate", Bindable.of(MeshProperties.class), new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+			bound++;
+		}
+		assertThat(bound).isGreaterThanOrEqualTo(3);
 	}
 
 	@Test

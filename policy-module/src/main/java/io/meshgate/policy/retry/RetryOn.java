@@ -15,6 +15,11 @@ public record RetryOn(String name, int status) {
 
 	private static final String EXPECTED = "connect-failure, reset, timeout, 5xx, gateway-error or a status 100-599";
 
+	/** A bare status, as YAML reads {@code retryOn: [503]}; binding finds it by convention. */
+	public static RetryOn of(Integer status) {
+		return of(String.valueOf(status));
+	}
+
 	public static RetryOn of(String text) {
 		String name = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
 		return switch (name) {
