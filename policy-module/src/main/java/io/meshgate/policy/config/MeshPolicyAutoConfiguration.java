@@ -1,11 +1,17 @@
 package io.meshgate.policy.config;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,10 +19,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
 import io.meshgate.policy.fault.FaultGatewayFilterFactory;
@@ -28,13 +39,17 @@ import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
 import io.meshgate.policy.discovery.KubernetesEndpointSources;
 import io.meshgate.policy.error.GatewayErrorHandler;
 import io.meshgate.policy.lb.ClientAddressFilter;
-import io.meshgate.policy.lb.InFlightFilter;
 import io.meshgate.policy.lb.MeshLoadBalancerConfiguration;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouteDefinitionLocator;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.upstream.EndpointSourceFactory;
+import io.meshgate.policy.breaker.UpstreamGuardFilter;
+import io.meshgate.policy.tls.UpstreamTlsFactory;
+import io.meshgate.policy.upstream.EndpointCallFilter;
 import io.meshgate.policy.upstream.UpstreamRegistry;
+import io.meshgate.policy.upstream.UpstreamRoutingFilter;
+import io.meshgate.policy.upstream.UpstreamServices;
 
 /**
  * Adds Meshgate's policies to a Spring Cloud Gateway (WebFlux) application: upstreams with their
@@ -54,9 +69,45 @@ public class MeshPolicyAutoConfiguration {
 		return () -> ThreadLocalRandom.current().nextLong();
 	}
 
+	@Bean
+	UpstreamTlsFactory upstreamTlsFactory(ObjectProvider<HttpClient> gatewayHttpClient,
+			ObjectProvider<MeterRegistry> meters, Environment environment) {
+		Duration checkInterval = environment.getProperty("meshgate.tls.reload-check-interval", Duration.class,
+				Duration.ofSeconds(5));
+		return new UpstreamTlsFactory(gatewayHttpClient::getObject, meters(meters), Clock.systemUTC(), checkInterval);
+	}
+
 	@Bean(destroyMethod = "close")
-	UpstreamRegistry upstreamRegistry(ObjectProvider<EndpointSourceFactory> discovery, RandomGenerator random) {
-		return new UpstreamRegistry(discovery.getIfAvailable(), random);
+	UpstreamRegistry upstreamRegistry(ObjectProvider<EndpointSourceFactory> discovery, RandomGenerator random,
+			ObjectProvider<CircuitBreakerRegistry> breakers, ObjectProvider<MeterRegistry> meters,
+			ObjectProvider<HttpClient> gatewayHttpClient, UpstreamTlsFactory tls) {
+		return new UpstreamRegistry(new UpstreamServices(discovery.getIfAvailable(), random, System::nanoTime,
+				breakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults), meters(meters),
+				gatewayHttpClient::getObject, tls));
+	}
+
+	/**
+	 * The gateway's routing filter, but calls to upstreams with TLS go through their own clients.
+	 * {@link MeshgateDefaults} switches off the gateway's own with its documented switch, which
+	 * also switches off the filter that writes proxied responses: both are registered here.
+	 */
+	@Bean
+	UpstreamRoutingFilter meshgateRoutingFilter(HttpClient gatewayHttpClient,
+			ObjectProvider<List<HttpHeadersFilter>> headersFilters, HttpClientProperties properties,
+			UpstreamRegistry registry) {
+		return new UpstreamRoutingFilter(gatewayHttpClient, headersFilters, properties, registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	NettyWriteResponseFilter nettyWriteResponseFilter(GatewayProperties properties,
+			ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
+		return new NettyWriteResponseFilter(properties.getStreamingMediaTypes(), headersFilters);
+	}
+
+	@Bean
+	UpstreamGuardFilter upstreamGuardFilter(UpstreamRegistry registry) {
+		return new UpstreamGuardFilter(registry);
 	}
 
 	@Bean
@@ -125,8 +176,8 @@ public class MeshPolicyAutoConfiguration {
 	}
 
 	@Bean
-	InFlightFilter inFlightFilter() {
-		return new InFlightFilter();
+	EndpointCallFilter endpointCallFilter(UpstreamRegistry registry) {
+		return new EndpointCallFilter(registry);
 	}
 
 	@Bean

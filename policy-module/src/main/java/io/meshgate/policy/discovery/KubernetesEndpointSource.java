@@ -53,15 +53,21 @@ final class KubernetesEndpointSource implements EndpointSource {
 
 	private volatile List<UpstreamEndpoint> endpoints = List.of();
 
-	private KubernetesEndpointSource(String upstream, String namespace, KubernetesDiscovery discovery) {
+	private final boolean tls;
+
+	private KubernetesEndpointSource(String upstream, String namespace, KubernetesDiscovery discovery, boolean tls) {
 		this.upstream = upstream;
 		this.namespace = namespace;
 		this.discovery = discovery;
+		this.tls = tls;
 	}
 
+	/**
+	 * @param tls the upstream has a TLS policy: connect with https whatever the port is called
+	 */
 	static KubernetesEndpointSource start(KubernetesClient client, String upstream, String namespace,
-			KubernetesDiscovery discovery) {
-		KubernetesEndpointSource source = new KubernetesEndpointSource(upstream, namespace, discovery);
+			KubernetesDiscovery discovery, boolean tls) {
+		KubernetesEndpointSource source = new KubernetesEndpointSource(upstream, namespace, discovery, tls);
 		ResourceEventHandler<HasMetadata> recompute = new ResourceEventHandler<>() {
 			@Override
 			public void onAdd(HasMetadata obj) {
@@ -122,7 +128,7 @@ final class KubernetesEndpointSource implements EndpointSource {
 			if (port == null) {
 				continue;
 			}
-			boolean secure = "https".equals(port.getName()) || "https".equals(port.getAppProtocol());
+			boolean secure = tls || "https".equals(port.getName()) || "https".equals(port.getAppProtocol());
 			String scheme = secure ? "https" : "http";
 			for (Endpoint endpoint : slice.getEndpoints()) {
 				if (!ready(endpoint) || endpoint.getAddresses() == null || endpoint.getAddresses().isEmpty()) {

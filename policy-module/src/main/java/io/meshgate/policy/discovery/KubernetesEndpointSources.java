@@ -20,7 +20,7 @@ public final class KubernetesEndpointSources implements EndpointSourceFactory {
 		KubernetesDiscovery discovery = upstream.discovery();
 		String namespace = discovery.namespace() != null ? discovery.namespace()
 				: client.getNamespace() != null ? client.getNamespace() : "default";
-		return KubernetesEndpointSource.start(client, upstream.name(), namespace, discovery);
+		return KubernetesEndpointSource.start(client, upstream.name(), namespace, discovery, upstream.tls().enabled());
 	}
 
 }

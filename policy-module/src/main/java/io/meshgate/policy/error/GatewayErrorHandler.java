@@ -52,6 +52,13 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 		details.put("upstream", upstream);
 		String request = exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath().value();
 
+		if (error instanceof UpstreamUnavailableException unavailable) {
+			details.put("upstream", unavailable.upstream());
+			details.put("state", unavailable.state());
+			exchange.getResponse().getHeaders().set("Retry-After", String.valueOf(unavailable.retryAfterSeconds()));
+			return ErrorResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE,
+					"upstream " + unavailable.upstream() + " " + unavailable.getMessage(), details);
+		}
 		if (error instanceof NotFoundException) {
 			return ErrorResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE,
 					"no healthy endpoint in upstream " + upstream, details);
@@ -79,7 +86,8 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 		if (unreachable != null) {
 			log.warn("Upstream " + upstream + " failed " + request + ": " + unreachable);
 			String why = unreachable instanceof ConnectException || unreachable instanceof UnknownHostException
-					? "refused the connection" : unreachable instanceof SSLException ? "failed the TLS handshake"
+					? "refused the connection"
+					: unreachable instanceof SSLException ? "failed the TLS handshake: " + tlsReason(unreachable)
 							: "closed the connection";
 			return ErrorResponses.write(exchange, HttpStatus.BAD_GATEWAY, "upstream " + upstream + " " + why,
 					details);
@@ -103,6 +111,15 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 			}
 		}
 		return null;
+	}
+
+	/** The innermost message of a TLS failure: the certificate problem, not Netty's wrapper. */
+	private static String tlsReason(Throwable error) {
+		Throwable root = error;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
 	}
 
 	private static Throwable find(Throwable error, Set<Class<? extends Throwable>> types) {

@@ -7,8 +7,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.meshgate.policy.breaker.CircuitBreakerPolicy;
 import io.meshgate.policy.discovery.KubernetesDiscovery;
+import io.meshgate.policy.health.HealthCheckPolicy;
 import io.meshgate.policy.lb.LoadBalancerPolicy;
+import io.meshgate.policy.outlier.OutlierDetectionPolicy;
+import io.meshgate.policy.tls.TlsPolicy;
 
 /**
  * How traffic reaches one service (Envoy cluster, Istio DestinationRule): its endpoints, given
@@ -19,10 +23,20 @@ import io.meshgate.policy.lb.LoadBalancerPolicy;
  *   - name: orders-v2
  *     endpoints: [http://127.0.0.1:9002, {uri: http://127.0.0.1:9003, weight: 3}]
  *     loadBalancer: {policy: LEAST_REQUEST}
+ *     healthCheck: {path: /healthz, interval: 5s}
+ *     outlierDetection: {consecutive5xx: 5, baseEjectionTime: 30s}
+ *     circuitBreaker: {failureRateThreshold: 50, maxConcurrentRequests: 256}
+ *     tls: {mode: SIMPLE, caCertificates: /certs/ca.crt}
  * </pre>
+ *
+ * @param healthCheck active health checks; default none
+ * @param outlierDetection passive health: eject endpoints that keep failing; default none
+ * @param circuitBreaker breaker and concurrency cap; default none
+ * @param tls TLS to the endpoints; default {@code DISABLE}, plain HTTP
  */
 public record Upstream(String name, List<EndpointSpec> endpoints, KubernetesDiscovery discovery,
-		LoadBalancerPolicy loadBalancer) {
+		LoadBalancerPolicy loadBalancer, HealthCheckPolicy healthCheck, OutlierDetectionPolicy outlierDetection,
+		CircuitBreakerPolicy circuitBreaker, TlsPolicy tls) {
 
 	/**
 	 * The name is the host of {@code lb://name} URIs, so it must be a valid DNS label: lower
@@ -37,6 +51,7 @@ public record Upstream(String name, List<EndpointSpec> endpoints, KubernetesDisc
 		}
 		endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
 		loadBalancer = loadBalancer == null ? LoadBalancerPolicy.DEFAULT : loadBalancer;
+		tls = tls == null ? TlsPolicy.DISABLED : tls;
 		if (endpoints.isEmpty() == (discovery == null)) {
 			throw new IllegalArgumentException("endpoints: " + endpoints.size()
 					+ " (expected: a non-empty endpoints list or a discovery block, exactly one of them)");
@@ -46,6 +61,10 @@ public record Upstream(String name, List<EndpointSpec> endpoints, KubernetesDisc
 			if (!seen.add(endpoint.uri())) {
 				throw new IllegalArgumentException("endpoints: " + endpoint.uri() + " (expected: each endpoint once)");
 			}
+			if (endpoint.secure() && !tls.enabled()) {
+				throw new IllegalArgumentException("endpoints: " + endpoint.uri()
+						+ " (expected: http:// endpoints, or a tls block with mode SIMPLE or MUTUAL for https://)");
+			}
 		}
 	}
 
@@ -54,11 +73,40 @@ public record Upstream(String name, List<EndpointSpec> endpoints, KubernetesDisc
 		for (String endpoint : endpoints) {
 			specs.add(EndpointSpec.of(endpoint));
 		}
-		return new Upstream(name, specs, null, null);
+		return new Upstream(name, specs, null, null, null, null, null, null);
+	}
+
+	public static Upstream of(String name, List<EndpointSpec> endpoints) {
+		return new Upstream(name, endpoints, null, null, null, null, null, null);
+	}
+
+	public static Upstream discovered(String name, KubernetesDiscovery discovery) {
+		return new Upstream(name, null, discovery, null, null, null, null, null);
 	}
 
 	public Upstream withLoadBalancer(LoadBalancerPolicy policy) {
-		return new Upstream(name, endpoints, discovery, Objects.requireNonNull(policy, "policy"));
+		return new Upstream(name, endpoints, discovery, Objects.requireNonNull(policy, "policy"), healthCheck,
+				outlierDetection, circuitBreaker, tls);
+	}
+
+	public Upstream withHealthCheck(HealthCheckPolicy healthCheck) {
+		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
+				tls);
+	}
+
+	public Upstream withOutlierDetection(OutlierDetectionPolicy outlierDetection) {
+		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
+				tls);
+	}
+
+	public Upstream withCircuitBreaker(CircuitBreakerPolicy circuitBreaker) {
+		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
+				tls);
+	}
+
+	public Upstream withTls(TlsPolicy tls) {
+		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
+				tls);
 	}
 
 	public boolean discovered() {

@@ -26,6 +26,8 @@ public final class UpstreamEndpoint implements ServiceInstance {
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
+	private final EndpointHealth health = new EndpointHealth();
+
 	public UpstreamEndpoint(String upstream, URI uri, int weight, Map<String, String> metadata) {
 		this.upstream = upstream;
 		this.uri = uri;
@@ -45,6 +47,10 @@ public final class UpstreamEndpoint implements ServiceInstance {
 
 	public int weight() {
 		return weight;
+	}
+
+	public EndpointHealth health() {
+		return health;
 	}
 
 	public int inFlight() {
@@ -83,6 +89,7 @@ public final class UpstreamEndpoint implements ServiceInstance {
 	public boolean isSecure() {
 		return "https".equals(uri.getScheme());
 	}
+
 
 	@Override
 	public URI getUri() {

@@ -1,5 +1,6 @@
 package io.meshgate.policy.upstream;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -7,12 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.random.RandomGenerator;
 
+import io.micrometer.core.instrument.Counter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.meshgate.policy.breaker.UpstreamBreaker;
+import io.meshgate.policy.health.HealthChecker;
 import io.meshgate.policy.lb.EndpointPicker;
+import io.meshgate.policy.outlier.OutlierDetector;
+import io.meshgate.policy.tls.UpstreamTls;
 
 /**
  * The running upstreams, keyed by name. {@link #apply} swaps in a new set of upstreams as a
@@ -23,20 +28,12 @@ public final class UpstreamRegistry implements AutoCloseable {
 
 	private static final Log log = LogFactory.getLog(UpstreamRegistry.class);
 
-	private final EndpointSourceFactory discovery;
-
-	private final RandomGenerator random;
+	private final UpstreamServices services;
 
 	private volatile Map<String, UpstreamRuntime> upstreams = Map.of();
 
-	/**
-	 * @param discovery opens sources for upstreams with a {@code discovery} block, or
-	 * {@code null} when discovery is not available
-	 * @param random the randomness of the load-balancing policies (fixed in tests)
-	 */
-	public UpstreamRegistry(EndpointSourceFactory discovery, RandomGenerator random) {
-		this.discovery = discovery;
-		this.random = Objects.requireNonNull(random, "random");
+	public UpstreamRegistry(UpstreamServices services) {
+		this.services = Objects.requireNonNull(services, "services");
 	}
 
 	public UpstreamRuntime get(String name) {
@@ -48,7 +45,7 @@ public final class UpstreamRegistry implements AutoCloseable {
 	}
 
 	public boolean discoveryAvailable() {
-		return discovery != null;
+		return services.discovery() != null;
 	}
 
 	/**
@@ -86,22 +83,59 @@ public final class UpstreamRegistry implements AutoCloseable {
 	}
 
 	private UpstreamRuntime start(Upstream spec) {
-		EndpointSource source;
+		UpstreamRuntime runtime = new UpstreamRuntime(spec, source(spec),
+				EndpointPicker.of(spec.loadBalancer(), services.random()), services.nanoClock());
+		UpstreamTls tls = null;
+		UpstreamBreaker breaker = null;
+		try {
+			tls = spec.tls().enabled() ? services.tls().open(spec.name(), spec.tls()) : null;
+			UpstreamTls upstreamTls = tls;
+			breaker = spec.circuitBreaker() == null ? null
+					: new UpstreamBreaker(spec.name(), spec.circuitBreaker(), services.breakers(), services.nanoClock());
+			OutlierDetector outliers = spec.outlierDetection() == null ? null
+					: new OutlierDetector(spec.name(), spec.outlierDetection(), services.nanoClock(),
+							Counter.builder("meshgate.outlier.ejections")
+								.description("Endpoints ejected by outlier detection")
+								.tag("upstream", spec.name())
+								.register(services.meters()),
+							runtime::healthChanged);
+			HealthChecker health = spec.healthCheck() == null ? null
+					: new HealthChecker(spec.name(), spec.healthCheck(),
+							() -> upstreamTls != null ? upstreamTls.client() : services.httpClient().get(),
+							runtime::allEndpoints, runtime::healthChanged);
+			runtime.attach(breaker, outliers, health, tls);
+			if (health != null) {
+				health.start();
+			}
+			return runtime;
+		}
+		catch (RuntimeException ex) {
+			if (tls != null) {
+				tls.close();
+			}
+			if (breaker != null) {
+				breaker.close();
+			}
+			runtime.close();
+			throw ex;
+		}
+	}
+
+	private EndpointSource source(Upstream spec) {
 		if (spec.discovered()) {
-			if (discovery == null) {
+			if (services.discovery() == null) {
 				throw new IllegalArgumentException("upstreams[" + spec.name() + "].discovery: "
 						+ spec.discovery().serviceId() + " (expected: a Kubernetes client; run inside Kubernetes "
 						+ "or set spring.main.cloud-platform=kubernetes)");
 			}
-			source = discovery.open(spec);
+			return services.discovery().open(spec);
 		}
-		else {
-			source = EndpointSource.fixed(spec.endpoints()
-				.stream()
-				.map(e -> new UpstreamEndpoint(spec.name(), e.uri(), e.weight(), Map.of()))
-				.toList());
-		}
-		return new UpstreamRuntime(spec, source, EndpointPicker.of(spec.loadBalancer(), random));
+		String scheme = spec.tls().enabled() ? "https" : "http";
+		return EndpointSource.fixed(spec.endpoints()
+			.stream()
+			.map(e -> new UpstreamEndpoint(spec.name(), URI.create(scheme + "://" + e.uri().getRawAuthority()),
+					e.weight(), Map.of()))
+			.toList());
 	}
 
 	@Override

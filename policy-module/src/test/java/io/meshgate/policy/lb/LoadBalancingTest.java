@@ -37,8 +37,8 @@ class LoadBalancingTest extends GatewayTest {
 	void roundRobinHonoursEndpointWeights() {
 		TestUpstream heavy = start("heavy");
 		TestUpstream light = start("light");
-		route(new Upstream("svc", List.of(new EndpointSpec(java.net.URI.create(heavy.url()), 3),
-				new EndpointSpec(java.net.URI.create(light.url()), 1)), null, null));
+		route(Upstream.of("svc", List.of(new EndpointSpec(java.net.URI.create(heavy.url()), 3),
+				new EndpointSpec(java.net.URI.create(light.url()), 1))));
 
 		Map<String, Long> hits = count(client.bodies(400, 4, i -> "/svc/" + i));
 
@@ -82,7 +82,7 @@ class LoadBalancingTest extends GatewayTest {
 		TestUpstream fourth = start("d");
 		List<EndpointSpec> four = new ArrayList<>(three.endpoints());
 		four.add(EndpointSpec.of(fourth.url()));
-		route(new Upstream("svc", four, null, three.loadBalancer()));
+		route(Upstream.of("svc", four).withLoadBalancer(three.loadBalancer()));
 		Map<Integer, String> after = owners(1000);
 
 		long moved = before.keySet().stream().filter(key -> !before.get(key).equals(after.get(key))).count();

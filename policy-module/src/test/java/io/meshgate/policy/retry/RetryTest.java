@@ -25,8 +25,8 @@ class RetryTest extends GatewayTest {
 	void attemptThatFailsOnOneEndpointSucceedsOnAnother() {
 		TestUpstream good = start("good");
 		TestUpstream failing = start("failing").status(503);
-		apply(List.of(new Upstream("svc", List.of(endpoint(good), endpoint(failing),
-				EndpointSpec.of(TestUpstream.refusingUrl())), null, null)),
+		apply(List.of(Upstream.of("svc", List.of(endpoint(good), endpoint(failing),
+				EndpointSpec.of(TestUpstream.refusingUrl())))),
 				route("retried", RetryPolicy.attempts(2)));
 
 		assertThat(client.bodies(90, 3, i -> "/svc/" + i)).containsOnly("good");
@@ -78,7 +78,7 @@ class RetryTest extends GatewayTest {
 	void perTryTimeoutMovesOnToAFasterEndpoint() {
 		TestUpstream slow = start("slow").delay(Duration.ofSeconds(3));
 		TestUpstream fast = start("fast");
-		apply(List.of(new Upstream("svc", List.of(endpoint(slow), endpoint(fast)), null, null)),
+		apply(List.of(Upstream.of("svc", List.of(endpoint(slow), endpoint(fast)))),
 				route("per-try", new RetryPolicy(2, Duration.ofMillis(200), List.of(RetryOn.of("timeout")), null, null,
 						100.0, null, null, null)));
 

@@ -21,26 +21,26 @@ class UpstreamValidationTest {
 
 	@Test
 	void nameMustBeADnsLabel() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new Upstream("Orders_V2", ONE, null, null))
+		assertThatIllegalArgumentException().isThrownBy(() -> Upstream.of("Orders_V2", ONE))
 			.withMessage("name: Orders_V2 (expected: a DNS label, lower case letters, digits and '-', at most 63)");
 	}
 
 	@Test
 	void nameIsRequired() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new Upstream(null, ONE, null, null))
+		assertThatIllegalArgumentException().isThrownBy(() -> Upstream.of(null, ONE))
 			.withMessageStartingWith("name: null (expected: a DNS label");
 	}
 
 	@Test
 	void needsEndpointsOrDiscovery() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new Upstream("orders", List.of(), null, null))
+		assertThatIllegalArgumentException().isThrownBy(() -> Upstream.of("orders", List.of()))
 			.withMessage("endpoints: 0 (expected: a non-empty endpoints list or a discovery block, exactly one of them)");
 	}
 
 	@Test
 	void cannotHaveBothEndpointsAndDiscovery() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new Upstream("orders", ONE, KubernetesDiscovery.of("orders"), null))
+			.isThrownBy(() -> new Upstream("orders", ONE, KubernetesDiscovery.of("orders"), null, null, null, null, null))
 			.withMessage("endpoints: 1 (expected: a non-empty endpoints list or a discovery block, exactly one of them)");
 	}
 
@@ -53,7 +53,7 @@ class UpstreamValidationTest {
 
 	@Test
 	void defaultsToRoundRobin() {
-		assertThat(new Upstream("orders", ONE, null, null).loadBalancer().policy()).isEqualTo(Type.ROUND_ROBIN);
+		assertThat(Upstream.of("orders", ONE).loadBalancer().policy()).isEqualTo(Type.ROUND_ROBIN);
 	}
 
 	@Test

@@ -1,0 +1,119 @@
+package io.meshgate.policy.breaker;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import io.meshgate.policy.error.UpstreamUnavailableException;
+
+/**
+ * One upstream's resilience4j circuit breaker and bulkhead. Calls go through resilience4j's own
+ * Reactor operators; a 5xx answer counts as a failure. Transitions are logged once each. The
+ * breaker is registered under the upstream's name in the shared {@link CircuitBreakerRegistry}
+ * (which {@code /actuator/circuitbreakers} lists) and replaced when the upstream's policy changes.
+ */
+public final class UpstreamBreaker implements AutoCloseable {
+
+	private static final Log log = LogFactory.getLog(UpstreamBreaker.class);
+
+	private final String upstream;
+
+	private final CircuitBreakerPolicy policy;
+
+	private final CircuitBreakerRegistry registry;
+
+	private final CircuitBreaker breaker;
+
+	private final Bulkhead bulkhead;
+
+	private final LongSupplier nanoClock;
+
+	private volatile long openedAtNanos;
+
+	public UpstreamBreaker(String upstream, CircuitBreakerPolicy policy, CircuitBreakerRegistry registry,
+			LongSupplier nanoClock) {
+		this.upstream = upstream;
+		this.policy = policy;
+		this.registry = registry;
+		this.nanoClock = nanoClock;
+		CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+			.failureRateThreshold(policy.failureRateThreshold().floatValue())
+			.slowCallRateThreshold(policy.slowCallRateThreshold().floatValue())
+			.slowCallDurationThreshold(policy.slowCallDurationThreshold())
+			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+			.slidingWindowSize(policy.slidingWindowSize())
+			.minimumNumberOfCalls(policy.minimumNumberOfCalls())
+			.waitDurationInOpenState(policy.waitDurationInOpenState())
+			.permittedNumberOfCallsInHalfOpenState(policy.permittedNumberOfCallsInHalfOpenState())
+			.automaticTransitionFromOpenToHalfOpenEnabled(false)
+			// a call the bulkhead refused never reached the upstream: it says nothing of its health
+			.ignoreExceptions(BulkheadFullException.class)
+			.build();
+		// a changed policy replaces the upstream's breaker; the old one serves until its runtime retires
+		registry.remove(upstream);
+		this.breaker = registry.circuitBreaker(upstream, config);
+		this.bulkhead = policy.maxConcurrentRequests() == null ? null
+				: Bulkhead.of(upstream, BulkheadConfig.custom()
+					.maxConcurrentCalls(policy.maxConcurrentRequests())
+					.maxWaitDuration(Duration.ZERO)
+					.build());
+		breaker.getEventPublisher().onStateTransition(event -> {
+			if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+				openedAtNanos = nanoClock.getAsLong();
+			}
+			CircuitBreaker.Metrics metrics = breaker.getMetrics();
+			log.warn("Circuit breaker of upstream " + upstream + ": " + event.getStateTransition().getFromState()
+					+ " -> " + event.getStateTransition().getToState() + " (failure rate " + metrics.getFailureRate()
+					+ "%, slow call rate " + metrics.getSlowCallRate() + "%)");
+		});
+	}
+
+	/** Runs {@code call} through the bulkhead and the breaker. */
+	public Mono<Void> guard(Mono<Void> call) {
+		Mono<Void> guarded = call;
+		if (bulkhead != null) {
+			guarded = guarded.transformDeferred(BulkheadOperator.of(bulkhead));
+		}
+		return guarded.transformDeferred(CircuitBreakerOperator.of(breaker)).onErrorMap(this::refusal);
+	}
+
+	private Throwable refusal(Throwable error) {
+		if (error instanceof CallNotPermittedException) {
+			return new UpstreamUnavailableException(upstream, breaker.getState().name(),
+					"is unavailable: its circuit breaker is " + breaker.getState(), retryAfterSeconds());
+		}
+		if (error instanceof BulkheadFullException) {
+			return new UpstreamUnavailableException(upstream, "FULL",
+					"is at its limit of " + policy.maxConcurrentRequests() + " concurrent requests", 1);
+		}
+		return error;
+	}
+
+	/** Seconds until the open breaker lets a probe through, at least 1. */
+	long retryAfterSeconds() {
+		long remaining = policy.waitDurationInOpenState().toNanos() - (nanoClock.getAsLong() - openedAtNanos);
+		return Math.max(1, (remaining + 999_999_999L) / 1_000_000_000L);
+	}
+
+	public CircuitBreaker circuitBreaker() {
+		return breaker;
+	}
+
+	@Override
+	public void close() {
+		registry.find(upstream).filter(current -> current == breaker).ifPresent(current -> registry.remove(upstream));
+	}
+
+}

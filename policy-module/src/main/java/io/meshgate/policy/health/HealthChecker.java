@@ -1,0 +1,94 @@
+package io.meshgate.policy.health;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+
+import io.meshgate.policy.upstream.UpstreamEndpoint;
+
+/**
+ * Runs one upstream's active health checks: every {@code interval}, {@code GET path} on each of
+ * its endpoints, all at once, on a timer of its own, never on the request path. A check that
+ * does not answer 2xx within the timeout fails. Verdict changes are logged once each.
+ */
+public final class HealthChecker implements AutoCloseable {
+
+	private static final Log log = LogFactory.getLog(HealthChecker.class);
+
+	private final String upstream;
+
+	private final HealthCheckPolicy policy;
+
+	private final Supplier<HttpClient> client;
+
+	private final Supplier<List<UpstreamEndpoint>> endpoints;
+
+	private final Runnable onChange;
+
+	private Disposable schedule;
+
+	/**
+	 * @param client the upstream's own HTTP client (its TLS), asked anew for every round
+	 * @param endpoints all endpoints of the upstream, healthy or not
+	 * @param onChange called after an endpoint's verdict changed
+	 */
+	public HealthChecker(String upstream, HealthCheckPolicy policy, Supplier<HttpClient> client,
+			Supplier<List<UpstreamEndpoint>> endpoints, Runnable onChange) {
+		this.upstream = upstream;
+		this.policy = policy;
+		this.client = client;
+		this.endpoints = endpoints;
+		this.onChange = onChange;
+	}
+
+	public HealthChecker start() {
+		schedule = Flux.interval(policy.interval(), policy.interval(), Schedulers.parallel())
+			.startWith(0L)
+			.onBackpressureDrop()
+			.concatMap(tick -> round(), 1)
+			.subscribe();
+		return this;
+	}
+
+	private Mono<Void> round() {
+		HttpClient http = client.get().responseTimeout(policy.timeout());
+		return Flux.fromIterable(endpoints.get()).flatMap(endpoint -> check(http, endpoint)).then();
+	}
+
+	private Mono<Void> check(HttpClient http, UpstreamEndpoint endpoint) {
+		return http.get()
+			.uri(endpoint.getUri() + policy.path())
+			.responseSingle((response, body) -> body.then(Mono.just(response.status().code())))
+			.timeout(policy.timeout())
+			.map(status -> status >= 200 && status < 300)
+			.onErrorReturn(false)
+			.doOnNext(passed -> {
+				if (endpoint.health().recordCheck(passed, policy.healthyThreshold(), policy.unhealthyThreshold())) {
+					log.warn("Upstream " + upstream + ": endpoint " + endpoint.address() + " is "
+							+ (passed ? "healthy again" : "DOWN") + " (" + (passed ? policy.healthyThreshold()
+									: policy.unhealthyThreshold()) + " checks in a row: GET " + policy.path() + ")");
+					onChange.run();
+				}
+			})
+			.then();
+	}
+
+	public HealthCheckPolicy policy() {
+		return policy;
+	}
+
+	@Override
+	public void close() {
+		if (schedule != null) {
+			schedule.dispose();
+		}
+	}
+
+}

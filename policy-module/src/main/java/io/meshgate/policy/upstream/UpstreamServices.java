@@ -1,0 +1,30 @@
+package io.meshgate.policy.upstream;
+
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.netty.http.client.HttpClient;
+
+import io.meshgate.policy.tls.UpstreamTlsFactory;
+
+/**
+ * What the registry needs to start an upstream's policies. Time and randomness are injected so
+ * that tests can pin them.
+ *
+ * @param discovery opens sources for upstreams with a {@code discovery} block; {@code null} when
+ * discovery is not available
+ * @param random the load-balancing policies' randomness
+ * @param nanoClock monotonic time for ejections and breakers ({@code System::nanoTime})
+ * @param breakers where circuit breakers are registered, by upstream name
+ * @param meters where policy counters go
+ * @param httpClient the gateway's plain HTTP client (health checks of plain upstreams)
+ * @param tls opens the TLS of upstreams that have one
+ */
+public record UpstreamServices(EndpointSourceFactory discovery, RandomGenerator random, LongSupplier nanoClock,
+		CircuitBreakerRegistry breakers, MeterRegistry meters, Supplier<HttpClient> httpClient,
+		UpstreamTlsFactory tls) {
+
+}
