@@ -6,6 +6,7 @@ import java.util.random.RandomGenerator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,6 +22,7 @@ import org.springframework.context.annotation.Configuration;
 import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
 import io.meshgate.policy.fault.FaultGatewayFilterFactory;
 import io.meshgate.policy.mirror.MirrorSender;
+import io.meshgate.policy.observe.MirrorTracing;
 import io.meshgate.policy.mirror.RequestMirrorGatewayFilterFactory;
 import io.meshgate.policy.ratelimit.LocalRateLimitGatewayFilterFactory;
 import io.meshgate.policy.retry.BudgetedRetryGatewayFilterFactory;
@@ -84,8 +86,8 @@ public class MeshPolicyAutoConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
-	MirrorSender mirrorSender(UpstreamRegistry registry) {
-		return new MirrorSender(registry);
+	MirrorSender mirrorSender(UpstreamRegistry registry, ObjectProvider<ObservationRegistry> observations) {
+		return new MirrorSender(registry, new MirrorTracing(observations.getIfUnique(() -> ObservationRegistry.NOOP)));
 	}
 
 	@Bean
