@@ -157,6 +157,21 @@ class ObservabilityTest {
 	}
 
 	@Test
+	void unsampledTraceStillCarriesItsIdToTheUpstreamAndTheAccessLog() {
+		TestUpstream primary = start("unsampled");
+		routing.apply(new MeshConfig(List.of(Upstream.of("unsampled", primary.url())),
+				List.of(Route.of("unsampled", "/unsampled/**", Backend.of("unsampled", 1)))));
+
+		String trace = "0af7651916cd43dd8448eb211c80319c";
+		assertThat(client.get("/unsampled/1", Map.of("traceparent", "00-" + trace + "-b7ad6b7169203331-00"))
+			.statusCode()).isEqualTo(200);
+
+		assertThat(traceparent(primary.received().get(0).headers()).group(1)).isEqualTo(trace);
+		Map<String, Object> line = await().until(() -> accessLine("unsampled"), l -> l != null);
+		assertThat(line).containsEntry("traceId", trace);
+	}
+
+	@Test
 	void prometheusHasTheRequestSeriesWithRouteBackendUpstreamAndStatusClass() {
 		TestUpstream v1 = start("m-v1");
 		TestUpstream v2 = start("m-v2");
