@@ -1,6 +1,6 @@
 package io.meshgate.gateway.observe;
 
-import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.Map;
 
 import org.springframework.boot.health.contributor.Health;
@@ -28,7 +28,7 @@ final class UpstreamsHealthIndicator implements HealthIndicator {
 
 	@Override
 	public Health health() {
-		Map<String, Object> details = new LinkedHashMap<>();
+		Map<String, Object> details = new TreeMap<>();
 		for (UpstreamRuntime upstream : upstreams.all()) {
 			details.put(upstream.name(), view.upstreamHealth(upstream));
 		}
