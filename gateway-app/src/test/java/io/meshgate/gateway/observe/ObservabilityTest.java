@@ -46,7 +46,10 @@ import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.TestUpstream;
+import io.meshgate.policy.observe.UpstreamStateContributor;
 import io.meshgate.policy.upstream.Upstream;
+import io.meshgate.policy.upstream.UpstreamEndpoint;
+import io.meshgate.policy.upstream.UpstreamRuntime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -283,6 +286,43 @@ class ObservabilityTest {
 		assertThat(accessLines.list).noneMatch(e -> e.getFormattedMessage().contains("/actuator/"));
 	}
 
+	@Test
+	void upstreamPoliciesAddTheirStateToTheMeshEndpointAndTheHealthDetails() {
+		TestUpstream up = start("c-up");
+		routing.apply(new MeshConfig(List.of(Upstream.of("c-up", up.url())),
+				List.of(Route.of("contributed", "/contributed/**", Backend.of("c-up", 1)))));
+
+		Map<String, Object> upstream = json(admin.get("/actuator/mesh/upstreams/c-up").body());
+		assertThat(upstream).containsEntry("testPolicy", Map.of("state", "CLOSED"));
+		assertThat(only(list(upstream, "endpoints"))).containsEntry("testPolicy", Map.of("ejected", false));
+
+		Map<String, Object> health = json(admin.get("/actuator/health").body());
+		assertThat(map(map(map(map(health, "components"), "upstreams"), "details"), "c-up"))
+			.containsEntry("endpoints", 1)
+			.containsEntry("testPolicy", Map.of("state", "CLOSED"));
+	}
+
+	@Test
+	void retriesAreCountedInTheAccessLogAndInPrometheus() {
+		TestUpstream failing = start("r-fail").status(503);
+		routing.apply(new MeshConfig(List.of(Upstream.of("r-fail", failing.url())),
+				List.of(Route.of("retried", "/retried/**", Backend.of("r-fail", 1))
+					.withRetries(new RetryPolicy(2, null, null, Duration.ofMillis(1), Duration.ofMillis(2), null, null,
+							null, null)))));
+
+		assertThat(client.get("/retried/1").statusCode()).isEqualTo(503);
+
+		assertThat(failing.hits()).isEqualTo(3);
+		Map<String, Object> line = await().until(() -> accessLine("retried"), l -> l != null);
+		assertThat(line).containsEntry("retries", 2).containsEntry("status", 503);
+		String scrape = admin.get("/actuator/prometheus").body();
+		assertThat(sample(scrape, "meshgate_retries_total", "outcome=\"retried\",route=\"retried\"")).isEqualTo(2);
+		assertThat(sample(scrape, "meshgate_retries_total", "outcome=\"budget_exhausted\",route=\"retried\""))
+			.isZero();
+		assertThat(sample(scrape, "meshgate_requests_seconds_count",
+				"backend=\"r-fail\",route=\"retried\",status=\"5xx\",upstream=\"r-fail\"")).isEqualTo(1);
+	}
+
 	private static void assertRouteShape(Map<String, Object> route) {
 		assertThat(route).containsOnlyKeys("id", "match", "backends", "canary", "mirrors", "retries", "timeout",
 				"fault", "rateLimit", "observed");
@@ -415,6 +455,29 @@ class ObservabilityTest {
 		@Bean
 		SpanCollector spanCollector() {
 			return new SpanCollector();
+		}
+
+		/** Stands in for an upstream policy: state for upstream c-up and its endpoints only. */
+		@Bean
+		UpstreamStateContributor testPolicyState() {
+			return new UpstreamStateContributor() {
+
+				@Override
+				public String name() {
+					return "testPolicy";
+				}
+
+				@Override
+				public Map<String, Object> upstreamState(UpstreamRuntime upstream) {
+					return upstream.name().equals("c-up") ? Map.of("state", "CLOSED") : null;
+				}
+
+				@Override
+				public Map<String, Object> endpointState(UpstreamRuntime upstream, UpstreamEndpoint endpoint) {
+					return upstream.name().equals("c-up") ? Map.of("ejected", false) : null;
+				}
+
+			};
 		}
 
 	}
