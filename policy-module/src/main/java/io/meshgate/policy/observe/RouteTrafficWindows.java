@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * status class, in {@value #BUCKETS} one-minute buckets per route. This is the canary split as
  * observed, next to the weights as configured. Memory is bounded: a fixed number of buckets per
  * route, at most {@value #MAX_ROUTES} routes; a route without traffic for the whole window is
- * forgotten when it is next read.
+ * forgotten when it is next read, or when room is needed for another route.
  */
 public final class RouteTrafficWindows {
 
@@ -41,14 +41,19 @@ public final class RouteTrafficWindows {
 		if (route == null) {
 			return;
 		}
+		long minute = minute();
 		Window window = routes.get(route);
 		if (window == null) {
 			if (routes.size() >= MAX_ROUTES) {
-				return;
+				// routes that were removed, or saw no traffic for the whole window, make room
+				routes.values().removeIf(idle -> idle.idleSince(minute));
+				if (routes.size() >= MAX_ROUTES) {
+					return;
+				}
 			}
 			window = routes.computeIfAbsent(route, id -> new Window());
 		}
-		window.record(minute(), backend == null ? "none" : backend, statusClass);
+		window.record(minute, backend == null ? "none" : backend, statusClass);
 	}
 
 	public Observed observed(String route) {
@@ -94,6 +99,15 @@ public final class RouteTrafficWindows {
 			}
 			backends[i].computeIfAbsent(backend, b -> new long[1])[0]++;
 			statuses[i].computeIfAbsent(statusClass, s -> new long[1])[0]++;
+		}
+
+		synchronized boolean idleSince(long minute) {
+			for (long m : minutes) {
+				if (m > minute - BUCKETS) {
+					return false;
+				}
+			}
+			return true;
 		}
 
 		synchronized Observed sum(long minute) {

@@ -63,6 +63,19 @@ class RouteTrafficWindowsTest {
 	}
 
 	@Test
+	void routesBeyondTheLimitAreNotTrackedUntilIdleOnesMakeRoom() {
+		for (int i = 0; i < RouteTrafficWindows.MAX_ROUTES; i++) {
+			windows.record("r" + i, "x", "2xx");
+		}
+		windows.record("late", "x", "2xx");
+		assertThat(windows.observed("late").requests()).isZero();
+
+		clock.advance(Duration.ofMinutes(5));
+		windows.record("late", "x", "2xx");
+		assertThat(windows.observed("late").requests()).isEqualTo(1);
+	}
+
+	@Test
 	void requestsWithoutARouteAreNotCounted() {
 		windows.record(null, null, "4xx");
 
