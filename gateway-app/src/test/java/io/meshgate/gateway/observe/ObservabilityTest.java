@@ -1,5 +1,9 @@
 package io.meshgate.gateway.observe;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -321,6 +325,22 @@ class ObservabilityTest {
 			.isZero();
 		assertThat(sample(scrape, "meshgate_requests_seconds_count",
 				"backend=\"r-fail\",route=\"retried\",status=\"5xx\",upstream=\"r-fail\"")).isEqualTo(1);
+	}
+
+	@Test
+	void requestAndResponseBodiesAreCountedInTheAccessLog() throws Exception {
+		TestUpstream echo = start("b-up");
+		routing.apply(new MeshConfig(List.of(Upstream.of("b-up", echo.url())),
+				List.of(Route.of("bodies", "/bodies/**", Backend.of("b-up", 1)))));
+
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/bodies/1"))
+				.POST(HttpRequest.BodyPublishers.ofString("x".repeat(1000)))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+
+		Map<String, Object> line = await().until(() -> accessLine("bodies"), l -> l != null);
+		assertThat(line).containsEntry("method", "POST").containsEntry("bytesIn", 1000).containsEntry("bytesOut", 4);
 	}
 
 	private static void assertRouteShape(Map<String, Object> route) {
