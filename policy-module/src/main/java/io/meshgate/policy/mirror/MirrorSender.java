@@ -6,14 +6,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.micrometer.observation.Observation;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
-
-import io.micrometer.observation.Observation;
 
 import org.springframework.http.server.reactive.ServerHttpRequest;
 

@@ -48,7 +48,9 @@ import io.meshgate.policy.observe.MirrorTracing;
  * primary reads it (the bytes are teed, not buffered ahead). Counted in
  * {@code meshgate.mirror.requests{route, mirror, outcome}} with outcome {@code mirrored},
  * {@code failed}, {@code dropped} (concurrency cap) or {@code too_large} (body over the limit).
- * Spring Cloud Gateway has no mirroring (its issue #1015).
+ * With tracing, each copy is a span of its own in the client's trace, marked as shadow and linked
+ * to the primary request's span, and the copy carries that span's {@code traceparent}
+ * ({@link MirrorTracing}). Spring Cloud Gateway has no mirroring (its issue #1015).
  */
 public class RequestMirrorGatewayFilterFactory
 		extends AbstractGatewayFilterFactory<RequestMirrorGatewayFilterFactory.Config> {
