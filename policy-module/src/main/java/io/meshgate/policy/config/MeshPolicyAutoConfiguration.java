@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.observation.ObservationRegistry;
 
 import reactor.netty.http.client.HttpClient;
 
@@ -33,6 +34,7 @@ import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
 import io.meshgate.policy.fault.FaultGatewayFilterFactory;
 import io.meshgate.policy.mirror.MirrorSender;
 import io.meshgate.policy.mirror.RequestMirrorGatewayFilterFactory;
+import io.meshgate.policy.observe.MirrorTracing;
 import io.meshgate.policy.ratelimit.LocalRateLimitGatewayFilterFactory;
 import io.meshgate.policy.retry.BudgetedRetryGatewayFilterFactory;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
@@ -135,8 +137,8 @@ public class MeshPolicyAutoConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
-	MirrorSender mirrorSender(UpstreamRegistry registry) {
-		return new MirrorSender(registry);
+	MirrorSender mirrorSender(UpstreamRegistry registry, ObjectProvider<ObservationRegistry> observations) {
+		return new MirrorSender(registry, new MirrorTracing(observations.getIfUnique(() -> ObservationRegistry.NOOP)));
 	}
 
 	@Bean

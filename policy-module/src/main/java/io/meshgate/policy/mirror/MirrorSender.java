@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.micrometer.observation.Observation;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Mono;
@@ -15,6 +16,7 @@ import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
+import io.meshgate.policy.observe.MirrorTracing;
 import io.meshgate.policy.upstream.UpstreamEndpoint;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRuntime;
@@ -38,8 +40,16 @@ public final class MirrorSender implements AutoCloseable {
 
 	private final HttpClient client;
 
+	private final MirrorTracing tracing;
+
 	public MirrorSender(UpstreamRegistry upstreams) {
+		this(upstreams, MirrorTracing.OFF);
+	}
+
+	/** @param tracing observes each copy: a shadow span in the client's trace, its context in the copy's headers */
+	public MirrorSender(UpstreamRegistry upstreams, MirrorTracing tracing) {
 		this.upstreams = upstreams;
+		this.tracing = tracing;
 		this.pool = ConnectionProvider.builder("meshgate-mirror")
 			.maxConnections(512)
 			.pendingAcquireMaxCount(-1)
@@ -86,6 +96,15 @@ public final class MirrorSender implements AutoCloseable {
 	 * Fails when the upstream is unknown, has no endpoint, or the copy fails or exceeds {@code timeout}.
 	 */
 	public Mono<Integer> send(String upstream, Shadow shadow, byte[] body, Duration timeout) {
+		return send(upstream, shadow, body, timeout, null, "");
+	}
+
+	/**
+	 * As {@link #send(String, Shadow, byte[], Duration)}, observed as a shadow of {@code primary},
+	 * the primary request's observation ({@code null} when there is none), for {@code route}.
+	 */
+	public Mono<Integer> send(String upstream, Shadow shadow, byte[] body, Duration timeout, Observation primary,
+			String route) {
 		UpstreamRuntime runtime = upstreams.get(upstream);
 		if (runtime == null) {
 			return Mono.error(new IllegalStateException("mirror upstream " + upstream + " does not exist"));
@@ -99,13 +118,15 @@ public final class MirrorSender implements AutoCloseable {
 		if (body.length > 0) {
 			headers.set("Content-Length", body.length);
 		}
-		return client.headers(h -> h.set(headers))
-			.responseTimeout(timeout)
-			.request(io.netty.handler.codec.http.HttpMethod.valueOf(shadow.method()))
-			.uri(endpoint.getUri().toString() + shadow.pathAndQuery())
-			.send(body.length == 0 ? ByteBufFlux.empty() : ByteBufFlux.fromInbound(Mono.just(body)))
-			.responseSingle((response, content) -> content.then(Mono.just(response.status().code())))
-			.timeout(timeout);
+		// the observation writes the shadow span's trace context into headers before they are sent
+		return tracing.observe(primary, route, upstream, endpoint.getUri().toString(), headers,
+				() -> client.headers(h -> h.set(headers))
+					.responseTimeout(timeout)
+					.request(io.netty.handler.codec.http.HttpMethod.valueOf(shadow.method()))
+					.uri(endpoint.getUri().toString() + shadow.pathAndQuery())
+					.send(body.length == 0 ? ByteBufFlux.empty() : ByteBufFlux.fromInbound(Mono.just(body)))
+					.responseSingle((response, content) -> content.then(Mono.just(response.status().code())))
+					.timeout(timeout));
 	}
 
 	@Override

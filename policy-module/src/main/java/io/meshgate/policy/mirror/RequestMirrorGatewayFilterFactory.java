@@ -10,6 +10,7 @@ import java.util.random.RandomGenerator;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;
@@ -28,6 +29,8 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.PolicyOrder;
+import io.meshgate.policy.observe.MeshRequestObservationHandler;
+import io.meshgate.policy.observe.MirrorTracing;
 
 /**
  * Copies a share of a route's requests to another upstream, fire and forget:
@@ -45,7 +48,9 @@ import io.meshgate.policy.PolicyOrder;
  * primary reads it (the bytes are teed, not buffered ahead). Counted in
  * {@code meshgate.mirror.requests{route, mirror, outcome}} with outcome {@code mirrored},
  * {@code failed}, {@code dropped} (concurrency cap) or {@code too_large} (body over the limit).
- * Spring Cloud Gateway has no mirroring (its issue #1015).
+ * With tracing, each copy is a span of its own in the client's trace, marked as shadow and linked
+ * to the primary request's span, and the copy carries that span's {@code traceparent}
+ * ({@link MirrorTracing}). Spring Cloud Gateway has no mirroring (its issue #1015).
  */
 public class RequestMirrorGatewayFilterFactory
 		extends AbstractGatewayFilterFactory<RequestMirrorGatewayFilterFactory.Config> {
@@ -75,8 +80,8 @@ public class RequestMirrorGatewayFilterFactory
 		MirrorPolicy policy = new MirrorPolicy(config.getUpstream(), config.getPercentage(), config.getMaxBodySize(),
 				config.getMaxConcurrent(), config.getTimeout());
 		String route = config.getRouteId() == null ? "" : config.getRouteId();
-		return new OrderedGatewayFilter(new MirrorFilter(policy, new Outcomes(meters, route, policy.upstream())),
-				PolicyOrder.MIRROR);
+		return new OrderedGatewayFilter(
+				new MirrorFilter(policy, route, new Outcomes(meters, route, policy.upstream())), PolicyOrder.MIRROR);
 	}
 
 	/** Spring's bindable carrier; converted once into {@link MirrorPolicy}. */
@@ -167,14 +172,17 @@ public class RequestMirrorGatewayFilterFactory
 
 		private final MirrorPolicy policy;
 
+		private final String route;
+
 		private final Outcomes outcomes;
 
 		private final Semaphore inFlight;
 
 		private final int maxBody;
 
-		MirrorFilter(MirrorPolicy policy, Outcomes outcomes) {
+		MirrorFilter(MirrorPolicy policy, String route, Outcomes outcomes) {
 			this.policy = policy;
+			this.route = route;
 			this.outcomes = outcomes;
 			this.inFlight = new Semaphore(policy.maxConcurrent());
 			this.maxBody = (int) policy.maxBodySize().toBytes();
@@ -197,7 +205,8 @@ public class RequestMirrorGatewayFilterFactory
 				outcomes.dropped().increment();
 				return chain.filter(exchange);
 			}
-			Copy copy = new Copy(MirrorSender.Shadow.of(request));
+			Copy copy = new Copy(MirrorSender.Shadow.of(request), MirrorTracing.primary(exchange));
+			exchange.getAttributes().put(MeshRequestObservationHandler.MIRRORED_ATTR, true);
 			if (length <= 0 && !chunked) {
 				copy.send(new byte[0]);
 				return chain.filter(exchange);
@@ -224,12 +233,16 @@ public class RequestMirrorGatewayFilterFactory
 
 			private final MirrorSender.Shadow shadow;
 
+			/** The primary request's observation, parent of the copy's (tracing). */
+			private final Observation primary;
+
 			private final AtomicBoolean settled = new AtomicBoolean();
 
 			private ByteArrayOutputStream body = new ByteArrayOutputStream();
 
-			Copy(MirrorSender.Shadow shadow) {
+			Copy(MirrorSender.Shadow shadow, Observation primary) {
 				this.shadow = shadow;
+				this.primary = primary;
 			}
 
 			synchronized void append(DataBuffer buffer) {
@@ -263,7 +276,7 @@ public class RequestMirrorGatewayFilterFactory
 				if (settled.get()) {
 					return;
 				}
-				sender.send(policy.upstream(), shadow, bytes, policy.timeout()).doFinally(signal -> settle())
+				sender.send(policy.upstream(), shadow, bytes, policy.timeout(), primary, route).doFinally(signal -> settle())
 					.subscribe(status -> outcomes.mirrored().increment(), error -> {
 						outcomes.failed().increment();
 						if (log.isDebugEnabled()) {

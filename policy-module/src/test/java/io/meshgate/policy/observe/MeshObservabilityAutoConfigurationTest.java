@@ -1,0 +1,36 @@
+package io.meshgate.policy.observe;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The access log is switchable; the rest of the observability is always there. */
+class MeshObservabilityAutoConfigurationTest {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(MeshObservabilityAutoConfiguration.class))
+		.withBean(SimpleMeterRegistry.class);
+
+	@Test
+	void accessLogIsOffUnlessEnabled() {
+		runner.run(context -> assertThat(context).doesNotHaveBean(AccessLog.class)
+			.hasSingleBean(MeshRequestObservationHandler.class)
+			.hasSingleBean(TrafficCounting.class)
+			.hasSingleBean(RouteTrafficWindows.class));
+		runner.withPropertyValues("meshgate.access-log.enabled=true")
+			.run(context -> assertThat(context).hasSingleBean(AccessLog.class));
+		runner.withPropertyValues("meshgate.access-log.enabled=false")
+			.run(context -> assertThat(context).doesNotHaveBean(AccessLog.class));
+	}
+
+	@Test
+	void withoutATracerThereIsNoShadowSpanHandler() {
+		runner.run(context -> assertThat(context).doesNotHaveBean(ShadowSenderTracingObservationHandler.class)
+			.doesNotHaveBean(TraceIds.class));
+	}
+
+}
