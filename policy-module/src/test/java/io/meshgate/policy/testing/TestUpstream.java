@@ -39,6 +39,8 @@ public final class TestUpstream implements AutoCloseable {
 
 	private volatile Duration delay = Duration.ZERO;
 
+	private volatile int healthStatus = 200;
+
 	private final DisposableServer server;
 
 	private TestUpstream(String name, String host, int port) {
@@ -55,6 +57,9 @@ public final class TestUpstream implements AutoCloseable {
 	}
 
 	private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response, byte[] received) {
+		if (request.uri().equals(HEALTH_PATH)) {
+			return response.status(healthStatus).header("Content-Length", "0").send();
+		}
 		hits.incrementAndGet();
 		Map<String, String> headers = new LinkedHashMap<>();
 		request.requestHeaders().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
@@ -69,6 +74,9 @@ public final class TestUpstream implements AutoCloseable {
 		Duration wait = delay;
 		return wait.isZero() ? answer : Mono.delay(wait).then(answer);
 	}
+
+	/** Answered with {@link #healthStatus(int)}, and not counted as a hit. */
+	public static final String HEALTH_PATH = "/healthz";
 
 	public static TestUpstream start(String name) {
 		return new TestUpstream(name, "127.0.0.1", 0);
@@ -109,6 +117,11 @@ public final class TestUpstream implements AutoCloseable {
 
 	public TestUpstream delay(Duration delay) {
 		this.delay = delay;
+		return this;
+	}
+
+	public TestUpstream healthStatus(int status) {
+		this.healthStatus = status;
 		return this;
 	}
 
