@@ -61,10 +61,6 @@ public record Upstream(String name, List<EndpointSpec> endpoints, KubernetesDisc
 			if (!seen.add(endpoint.uri())) {
 				throw new IllegalArgumentException("endpoints: " + endpoint.uri() + " (expected: each endpoint once)");
 			}
-			if (endpoint.secure() && !tls.enabled()) {
-				throw new IllegalArgumentException("endpoints: " + endpoint.uri()
-						+ " (expected: http:// endpoints, or a tls block with mode SIMPLE or MUTUAL for https://)");
-			}
 		}
 	}
 
