@@ -111,6 +111,15 @@ public final class UpstreamBreaker implements AutoCloseable {
 		return breaker;
 	}
 
+	/** The concurrency cap, or {@code null} without {@code maxConcurrentRequests}. */
+	public Bulkhead bulkhead() {
+		return bulkhead;
+	}
+
+	public CircuitBreakerPolicy policy() {
+		return policy;
+	}
+
 	@Override
 	public void close() {
 		registry.find(upstream).filter(current -> current == breaker).ifPresent(current -> registry.remove(upstream));

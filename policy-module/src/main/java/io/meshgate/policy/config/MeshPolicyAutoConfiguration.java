@@ -46,7 +46,11 @@ import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouteDefinitionLocator;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.upstream.EndpointSourceFactory;
+import io.meshgate.policy.breaker.BreakerStateContributor;
 import io.meshgate.policy.breaker.UpstreamGuardFilter;
+import io.meshgate.policy.health.HealthStateContributor;
+import io.meshgate.policy.outlier.OutlierStateContributor;
+import io.meshgate.policy.tls.TlsStateContributor;
 import io.meshgate.policy.tls.UpstreamTlsFactory;
 import io.meshgate.policy.upstream.EndpointCallFilter;
 import io.meshgate.policy.upstream.UpstreamRegistry;
@@ -105,6 +109,26 @@ public class MeshPolicyAutoConfiguration {
 	NettyWriteResponseFilter nettyWriteResponseFilter(GatewayProperties properties,
 			ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
 		return new NettyWriteResponseFilter(properties.getStreamingMediaTypes(), headersFilters);
+	}
+
+	@Bean
+	BreakerStateContributor breakerStateContributor() {
+		return new BreakerStateContributor();
+	}
+
+	@Bean
+	OutlierStateContributor outlierStateContributor() {
+		return new OutlierStateContributor();
+	}
+
+	@Bean
+	HealthStateContributor healthStateContributor() {
+		return new HealthStateContributor();
+	}
+
+	@Bean
+	TlsStateContributor tlsStateContributor() {
+		return new TlsStateContributor();
 	}
 
 	@Bean

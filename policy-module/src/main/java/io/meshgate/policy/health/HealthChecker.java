@@ -1,6 +1,7 @@
 package io.meshgate.policy.health;
 
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -32,20 +33,24 @@ public final class HealthChecker implements AutoCloseable {
 
 	private final Runnable onChange;
 
+	private final Consumer<UpstreamEndpoint> onChecked;
+
 	private Disposable schedule;
 
 	/**
 	 * @param client the upstream's own HTTP client (its TLS), asked anew for every round
 	 * @param endpoints all endpoints of the upstream, healthy or not
 	 * @param onChange called after an endpoint's verdict changed
+	 * @param onChecked called after each check of an endpoint (to publish its state)
 	 */
 	public HealthChecker(String upstream, HealthCheckPolicy policy, Supplier<HttpClient> client,
-			Supplier<List<UpstreamEndpoint>> endpoints, Runnable onChange) {
+			Supplier<List<UpstreamEndpoint>> endpoints, Runnable onChange, Consumer<UpstreamEndpoint> onChecked) {
 		this.upstream = upstream;
 		this.policy = policy;
 		this.client = client;
 		this.endpoints = endpoints;
 		this.onChange = onChange;
+		this.onChecked = onChecked;
 	}
 
 	public HealthChecker start() {
@@ -76,6 +81,7 @@ public final class HealthChecker implements AutoCloseable {
 									: policy.unhealthyThreshold()) + " checks in a row: GET " + policy.path() + ")");
 					onChange.run();
 				}
+				onChecked.accept(endpoint);
 			})
 			.then();
 	}

@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.upstream.EndpointHealth;
 import io.meshgate.policy.upstream.UpstreamEndpoint;
 
@@ -29,16 +31,16 @@ public final class OutlierDetector {
 
 	private final LongSupplier nanoClock;
 
-	private final Counter ejections;
+	private final MeterRegistry meters;
 
 	private final Runnable onChange;
 
-	public OutlierDetector(String upstream, OutlierDetectionPolicy policy, LongSupplier nanoClock, Counter ejections,
+	public OutlierDetector(String upstream, OutlierDetectionPolicy policy, LongSupplier nanoClock, MeterRegistry meters,
 			Runnable onChange) {
 		this.upstream = upstream;
 		this.policy = policy;
 		this.nanoClock = nanoClock;
-		this.ejections = ejections;
+		this.meters = meters;
 		this.onChange = onChange;
 	}
 
@@ -73,7 +75,11 @@ public final class OutlierDetector {
 			return;
 		}
 		long duration = health.eject(now, policy.baseEjectionTime().toNanos());
-		ejections.increment();
+		Counter.builder(MeshMetrics.OUTLIER_EJECTIONS)
+			.description("Endpoints ejected by outlier detection")
+			.tags(MeshMetrics.UPSTREAM, upstream, MeshMetrics.ENDPOINT, endpoint.address())
+			.register(meters)
+			.increment();
 		log.warn("Upstream " + upstream + ": ejected " + endpoint.address() + " for "
 				+ Duration.ofNanos(duration).toMillis() + " ms (" + reason + ", ejection #" + health.ejections() + ")");
 		onChange.run();

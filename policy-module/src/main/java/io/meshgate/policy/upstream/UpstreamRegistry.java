@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import io.micrometer.core.instrument.Counter;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Gauge;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.meshgate.policy.breaker.UpstreamBreaker;
 import io.meshgate.policy.health.HealthChecker;
 import io.meshgate.policy.lb.EndpointPicker;
+import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.outlier.OutlierDetector;
 import io.meshgate.policy.tls.UpstreamTls;
 
@@ -93,20 +95,17 @@ public final class UpstreamRegistry implements AutoCloseable {
 			breaker = spec.circuitBreaker() == null ? null
 					: new UpstreamBreaker(spec.name(), spec.circuitBreaker(), services.breakers(), services.nanoClock());
 			OutlierDetector outliers = spec.outlierDetection() == null ? null
-					: new OutlierDetector(spec.name(), spec.outlierDetection(), services.nanoClock(),
-							Counter.builder("meshgate.outlier.ejections")
-								.description("Endpoints ejected by outlier detection")
-								.tag("upstream", spec.name())
-								.register(services.meters()),
+					: new OutlierDetector(spec.name(), spec.outlierDetection(), services.nanoClock(), services.meters(),
 							runtime::healthChanged);
 			HealthChecker health = spec.healthCheck() == null ? null
 					: new HealthChecker(spec.name(), spec.healthCheck(),
 							() -> upstreamTls != null ? upstreamTls.client() : services.httpClient().get(),
-							runtime::allEndpoints, runtime::healthChanged);
+							runtime::allEndpoints, runtime::healthChanged, endpoint -> healthGauge(spec.name(), endpoint));
 			runtime.attach(breaker, outliers, health, tls);
 			if (health != null) {
 				health.start();
 			}
+			registerGauges(spec);
 			return runtime;
 		}
 		catch (RuntimeException ex) {
@@ -119,6 +118,61 @@ public final class UpstreamRegistry implements AutoCloseable {
 			runtime.close();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Gauges read the upstream by name at each scrape, so an upstream that is replaced keeps its
+	 * series and one that is removed reads NaN instead of holding on to the old runtime.
+	 */
+	private void registerGauges(Upstream spec) {
+		String name = spec.name();
+		if (spec.circuitBreaker() != null) {
+			for (CircuitBreaker.State state : List.of(CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN,
+					CircuitBreaker.State.HALF_OPEN)) {
+				Gauge.builder(MeshMetrics.BREAKER_STATE, this, registry -> {
+					UpstreamRuntime runtime = registry.get(name);
+					return runtime == null || runtime.breaker() == null ? Double.NaN
+							: runtime.breaker().circuitBreaker().getState() == state ? 1 : 0;
+				}).tags(MeshMetrics.UPSTREAM, name, "state", state.name()).register(services.meters());
+			}
+		}
+		if (spec.tls().enabled()) {
+			Gauge.builder(MeshMetrics.TLS_CERTIFICATE_EXPIRY, this, registry -> secondsLeft(registry.get(name), true))
+				.description("Seconds until the certificate expires")
+				.baseUnit("seconds")
+				.tags(MeshMetrics.UPSTREAM, name, "certificate", "client")
+				.register(services.meters());
+			Gauge.builder(MeshMetrics.TLS_CERTIFICATE_EXPIRY, this, registry -> secondsLeft(registry.get(name), false))
+				.description("Seconds until the certificate expires")
+				.baseUnit("seconds")
+				.tags(MeshMetrics.UPSTREAM, name, "certificate", "server")
+				.register(services.meters());
+		}
+	}
+
+	private void healthGauge(String upstream, UpstreamEndpoint endpoint) {
+		String address = endpoint.address();
+		Gauge.builder(MeshMetrics.ENDPOINT_HEALTHY, this, registry -> {
+			UpstreamEndpoint current = registry.endpoint(upstream, address);
+			return current == null ? Double.NaN : current.health().checkedHealthy() ? 1 : 0;
+		}).tags(MeshMetrics.UPSTREAM, upstream, MeshMetrics.ENDPOINT, address).register(services.meters());
+	}
+
+	private static double secondsLeft(UpstreamRuntime runtime, boolean client) {
+		if (runtime == null || runtime.tls() == null) {
+			return Double.NaN;
+		}
+		java.security.cert.X509Certificate certificate = client ? runtime.tls().clientCertificate()
+				: runtime.tls().serverCertificate();
+		return certificate == null ? Double.NaN
+				: (certificate.getNotAfter().getTime() - System.currentTimeMillis()) / 1000.0;
+	}
+
+	/** The endpoint of {@code upstream} at {@code address}, or {@code null}. */
+	UpstreamEndpoint endpoint(String upstream, String address) {
+		UpstreamRuntime runtime = get(upstream);
+		return runtime == null ? null
+				: runtime.allEndpoints().stream().filter(e -> e.address().equals(address)).findFirst().orElse(null);
 	}
 
 	private EndpointSource source(Upstream spec) {
