@@ -74,8 +74,9 @@ class SampleConfigurationTest {
 	void composeConfigurationBinds() throws IOException {
 		MeshConfig config = bind(Files.readAllBytes(CONFIG.resolve("compose").resolve("gateway.yml")));
 
-		assertThat(config.upstreams()).extracting(u -> u.name()).containsExactly("demo-v1", "demo-v2");
-		assertThat(config.routes()).singleElement().satisfies(route -> assertThat(route.id()).isEqualTo("demo"));
+		assertThat(config.upstreams()).extracting(u -> u.name()).containsExactly("demo-v1", "demo-v2", "orders-mtls");
+		assertThat(config.upstreams().get(2).tls().mode()).hasToString("MUTUAL");
+		assertThat(config.routes()).extracting(route -> route.id()).containsExactly("orders-mtls", "demo");
 	}
 
 	@Test
