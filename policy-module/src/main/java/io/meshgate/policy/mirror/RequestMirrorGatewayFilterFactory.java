@@ -20,7 +20,6 @@ import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
-import org.springframework.cloud.gateway.support.HasRouteId;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -29,6 +28,7 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.PolicyOrder;
+import io.meshgate.policy.RouteScopedConfig;
 import io.meshgate.policy.observe.MeshRequestObservationHandler;
 import io.meshgate.policy.observe.MirrorTracing;
 
@@ -79,15 +79,13 @@ public class RequestMirrorGatewayFilterFactory
 	public GatewayFilter apply(Config config) {
 		MirrorPolicy policy = new MirrorPolicy(config.getUpstream(), config.getPercentage(), config.getMaxBodySize(),
 				config.getMaxConcurrent(), config.getTimeout());
-		String route = config.getRouteId() == null ? "" : config.getRouteId();
+		String route = config.route();
 		return new OrderedGatewayFilter(
 				new MirrorFilter(policy, route, new Outcomes(meters, route, policy.upstream())), PolicyOrder.MIRROR);
 	}
 
 	/** Spring's bindable carrier; converted once into {@link MirrorPolicy}. */
-	public static class Config implements HasRouteId {
-
-		private String routeId;
+	public static class Config extends RouteScopedConfig {
 
 		private String upstream;
 
@@ -98,16 +96,6 @@ public class RequestMirrorGatewayFilterFactory
 		private Integer maxConcurrent;
 
 		private Duration timeout;
-
-		@Override
-		public void setRouteId(String routeId) {
-			this.routeId = routeId;
-		}
-
-		@Override
-		public String getRouteId() {
-			return routeId;
-		}
 
 		public String getUpstream() {
 			return upstream;

@@ -14,12 +14,12 @@ import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
-import org.springframework.cloud.gateway.support.HasRouteId;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.PolicyOrder;
+import io.meshgate.policy.RouteScopedConfig;
 import io.meshgate.policy.error.ErrorResponses;
 import io.meshgate.policy.hash.HashKey;
 
@@ -56,15 +56,13 @@ public class LocalRateLimitGatewayFilterFactory
 				config.getMaxKeys());
 		Counter limited = Counter.builder("meshgate.ratelimit.rejected")
 			.description("Requests answered 429 by a route's local rate limit")
-			.tag("route", config.getRouteId() == null ? "" : config.getRouteId())
+			.tag("route", config.route())
 			.register(meters);
 		return new OrderedGatewayFilter(new RateLimitFilter(policy, limited), PolicyOrder.RATE_LIMIT);
 	}
 
 	/** Spring's bindable carrier; converted once into {@link RateLimitPolicy}. */
-	public static class Config implements HasRouteId {
-
-		private String routeId;
+	public static class Config extends RouteScopedConfig {
 
 		private Integer maxTokens;
 
@@ -75,16 +73,6 @@ public class LocalRateLimitGatewayFilterFactory
 		private String keyOn;
 
 		private Integer maxKeys;
-
-		@Override
-		public void setRouteId(String routeId) {
-			this.routeId = routeId;
-		}
-
-		@Override
-		public String getRouteId() {
-			return routeId;
-		}
 
 		public Integer getMaxTokens() {
 			return maxTokens;

@@ -18,7 +18,6 @@ import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
-import org.springframework.cloud.gateway.support.HasRouteId;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -27,6 +26,7 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.PolicyOrder;
+import io.meshgate.policy.RouteScopedConfig;
 import io.meshgate.policy.lb.MeshLoadBalancer;
 import io.meshgate.policy.retry.RetryOn.PerTryTimeoutException;
 
@@ -75,7 +75,7 @@ public class BudgetedRetryGatewayFilterFactory
 				config.getRetryOn() == null ? null : config.getRetryOn().stream().map(RetryOn::of).toList(),
 				config.getBaseInterval(), config.getMaxInterval(), config.getBudgetPercent(),
 				config.getMinRetryConcurrency(), config.getRetryNonIdempotent(), config.getMaxBodySize());
-		String route = config.getRouteId() == null ? "" : config.getRouteId();
+		String route = config.route();
 		return new OrderedGatewayFilter(new RetryFilter(policy, new RetryBudget(policy.budgetPercent(),
 				policy.minRetryConcurrency()), counter(route, "retried"), counter(route, "budget_exhausted")),
 				PolicyOrder.RETRY);
@@ -89,9 +89,7 @@ public class BudgetedRetryGatewayFilterFactory
 	}
 
 	/** Spring's bindable carrier; converted once into {@link RetryPolicy}. */
-	public static class Config implements HasRouteId {
-
-		private String routeId;
+	public static class Config extends RouteScopedConfig {
 
 		private Integer attempts;
 
@@ -110,16 +108,6 @@ public class BudgetedRetryGatewayFilterFactory
 		private Boolean retryNonIdempotent;
 
 		private DataSize maxBodySize;
-
-		@Override
-		public void setRouteId(String routeId) {
-			this.routeId = routeId;
-		}
-
-		@Override
-		public String getRouteId() {
-			return routeId;
-		}
 
 		public Integer getAttempts() {
 			return attempts;
