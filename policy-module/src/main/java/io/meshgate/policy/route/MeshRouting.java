@@ -39,13 +39,24 @@ public final class MeshRouting {
 		return current;
 	}
 
-	/** Makes {@code config} the running configuration; on error nothing changes. */
+	/**
+	 * Makes {@code config} the running configuration; on error nothing changes. New upstreams
+	 * start first, then the routes switch, then the upstreams no longer used stop: a request
+	 * never meets a route whose upstream is gone. Starting an upstream may read certificate files:
+	 * never call this on an event-loop thread.
+	 */
 	public synchronized void apply(MeshConfig config) {
 		List<RouteDefinition> definitions = RouteCompiler.compile(config);
-		upstreams.apply(config.upstreams());
+		AutoCloseable retired = upstreams.apply(config.upstreams());
 		locator.set(definitions);
 		current = config;
 		events.publishEvent(new RefreshRoutesEvent(this));
+		try {
+			retired.close();
+		}
+		catch (Exception ex) {
+			log.warn("Stopping retired upstreams failed: " + ex);
+		}
 		log.info("Routing applied: " + config.routes().size() + " routes over " + config.upstreams().size()
 				+ " upstreams");
 	}

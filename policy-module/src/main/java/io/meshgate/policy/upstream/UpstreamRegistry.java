@@ -52,9 +52,11 @@ public final class UpstreamRegistry implements AutoCloseable {
 
 	/**
 	 * Replaces the running upstreams with {@code specs}. Either every new upstream starts and the
-	 * set is swapped, or nothing changes and the error is thrown.
+	 * set is swapped, or nothing changes and the error is thrown. The upstreams that were replaced
+	 * or removed keep running until the returned handle is closed, so that routes still pointing
+	 * at them can be switched over first.
 	 */
-	public synchronized void apply(Collection<Upstream> specs) {
+	public synchronized AutoCloseable apply(Collection<Upstream> specs) {
 		Map<String, UpstreamRuntime> current = upstreams;
 		Map<String, UpstreamRuntime> next = new LinkedHashMap<>();
 		List<UpstreamRuntime> started = new ArrayList<>();
@@ -77,11 +79,11 @@ public final class UpstreamRegistry implements AutoCloseable {
 		upstreams = Map.copyOf(next);
 		Map<String, UpstreamRuntime> retired = new HashMap<>(current);
 		next.forEach((name, runtime) -> retired.remove(name, runtime));
-		retired.values().forEach(UpstreamRuntime::close);
 		if (!started.isEmpty() || !retired.isEmpty()) {
 			log.info("Upstreams applied: " + next.keySet() + " (" + started.size() + " started, " + retired.size()
 					+ " retired)");
 		}
+		return () -> retired.values().forEach(UpstreamRuntime::close);
 	}
 
 	private UpstreamRuntime start(Upstream spec) {
