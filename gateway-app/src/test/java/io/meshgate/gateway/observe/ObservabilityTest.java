@@ -377,8 +377,10 @@ class ObservabilityTest {
 	}
 
 	private static void assertUpstreamShape(Map<String, Object> upstream) {
-		// upstream policies add their own fields (UpstreamStateContributor); none are configured here
-		assertThat(upstream).containsOnlyKeys("name", "loadBalancer", "discovery", "endpoints");
+		// upstream policies add their own fields (UpstreamStateContributor); none are configured here,
+		// but every upstream shows its TLS mode
+		assertThat(upstream).containsOnlyKeys("name", "loadBalancer", "discovery", "endpoints", "tls");
+		assertThat(map(upstream, "tls")).containsOnly(Map.entry("mode", "DISABLE"));
 		assertThat(upstream.get("name")).isInstanceOf(String.class);
 		assertThat(map(upstream, "loadBalancer")).containsOnlyKeys("policy", "hashOn");
 		assertThat(list(upstream, "endpoints")).isNotEmpty().allSatisfy(e -> {
