@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.cloud.gateway.route.RouteDefinition;
+import org.springframework.core.ResolvableType;
 
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
@@ -182,7 +183,7 @@ public final class ConfigBinder {
 			}
 			paths.put(name, path);
 			Class<?> raw = raw(type);
-			if (raw.isRecord() && !ConfigTrees.hasStringForm(raw) && value instanceof Map<?, ?> map) {
+			if (raw.isRecord() && value instanceof Map<?, ?> map) {
 				map.forEach((key, child) -> {
 					RecordComponent component = component(raw, String.valueOf(key));
 					if (component == null) {
@@ -221,8 +222,14 @@ public final class ConfigBinder {
 		}
 
 		<T> T bind(Binder binder, String name, Class<T> type) {
+			return bind(binder, name, (Type) type);
+		}
+
+		@SuppressWarnings("unchecked")
+		<T> T bind(Binder binder, String name, Type generic) {
+			Class<?> type = raw(generic);
 			try {
-				return binder.bind(name, Bindable.of(type)).orElse(null);
+				return (T) binder.bind(name, Bindable.of(ResolvableType.forType(generic))).orElse(null);
 			}
 			catch (BindException ex) {
 				List<ConfigError> found = new ArrayList<>();
@@ -230,7 +237,10 @@ public final class ConfigBinder {
 					for (RecordComponent component : type.getRecordComponents()) {
 						String child = name + "." + dashed(component.getName());
 						Class<?> raw = component.getType();
-						if (raw.isRecord() && !ConfigTrees.hasStringForm(raw) && paths.containsKey(child)) {
+						if (!paths.containsKey(child) && !flat.containsKey(child)) {
+							continue;
+						}
+						if (raw.isRecord() && !flat.containsKey(child)) {
 							found.addAll(errorsOf(binder, child, raw));
 						}
 						else if (List.class.isAssignableFrom(raw) && raw(argument(component.getGenericType(), 0)).isRecord()) {
@@ -238,6 +248,9 @@ public final class ConfigBinder {
 							for (int i = 0; paths.containsKey(child + "[" + i + "]"); i++) {
 								found.addAll(errorsOf(binder, child + "[" + i + "]", item));
 							}
+						}
+						else {
+							found.addAll(errorsOf(binder, child, component.getGenericType()));
 						}
 					}
 				}
@@ -249,7 +262,7 @@ public final class ConfigBinder {
 			}
 		}
 
-		private List<ConfigError> errorsOf(Binder binder, String name, Class<?> type) {
+		private List<ConfigError> errorsOf(Binder binder, String name, Type type) {
 			int before = errors.size();
 			bind(binder, name, type);
 			List<ConfigError> added = new ArrayList<>(errors.subList(before, errors.size()));

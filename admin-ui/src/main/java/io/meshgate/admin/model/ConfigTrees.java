@@ -76,8 +76,9 @@ public final class ConfigTrees {
 			return tree.isEmpty() ? null : new LinkedHashMap<>(tree);
 		}
 		if (value instanceof Record record) {
-			if (hasStringForm(record.getClass())) {
-				return record.toString();
+			String text = stringForm(record);
+			if (text != null) {
+				return text;
 			}
 			Map<String, Object> tree = new LinkedHashMap<>();
 			for (RecordComponent component : record.getClass().getRecordComponents()) {
@@ -103,16 +104,20 @@ public final class ConfigTrees {
 	}
 
 	/**
-	 * A record written as a string: it parses one ({@code static of(String)}) and prints one
-	 * ({@code toString()} declared by the record itself, not the generated one).
+	 * The string a record is written as, when it has one: it parses one ({@code static
+	 * of(String)}) and its {@code toString()} parses back into an equal record.
 	 */
-	static boolean hasStringForm(Class<?> type) {
+	static String stringForm(Record record) {
 		try {
-			Method of = type.getMethod("of", String.class);
-			return Modifier.isStatic(of.getModifiers()) && type.getDeclaredMethod("toString") != null;
+			Method of = record.getClass().getMethod("of", String.class);
+			if (!Modifier.isStatic(of.getModifiers())) {
+				return null;
+			}
+			String text = record.toString();
+			return record.equals(of.invoke(null, text)) ? text : null;
 		}
-		catch (NoSuchMethodException ex) {
-			return false;
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			return null;
 		}
 	}
 

@@ -101,7 +101,7 @@ public class AdminSecurityConfiguration {
 				.pathMatchers("/actuator/**").hasRole("EDITOR")
 				.anyExchange().authenticated())
 			.httpBasic(basic -> basic.authenticationEntryPoint(new HttpStatusServerEntryPoint(HttpStatus.UNAUTHORIZED)))
-			.formLogin(form -> form.authenticationEntryPoint(entryPoint))
+			.formLogin(org.springframework.security.config.Customizer.withDefaults())
 			.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
 			.csrf(csrf -> csrf.requireCsrfProtectionMatcher(AdminSecurityConfiguration::needsCsrfToken))
 			.headers(headers -> headers
