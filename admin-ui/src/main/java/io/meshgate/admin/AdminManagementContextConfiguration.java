@@ -16,6 +16,7 @@ import io.meshgate.admin.api.AdminApi;
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.admin.security.AdminProperties;
 import io.meshgate.admin.security.AdminSecurityConfiguration;
+import io.meshgate.admin.ui.LoginPage;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 
 /**
@@ -39,6 +40,7 @@ public class AdminManagementContextConfiguration {
 	@Bean
 	RouterFunction<ServerResponse> meshgateAdminUi() {
 		return RouterFunctions.route()
+			.GET("/login", LoginPage::render)
 			.GET("/", request -> ServerResponse.ok()
 				.contentType(MediaType.TEXT_HTML)
 				.header("Cache-Control", "no-store")

@@ -217,7 +217,8 @@ public final class ConfigBinder {
 				node(List.of(value), type, name, path);
 			}
 			else {
-				flat.put(name, value);
+				// as text, the way a property file gives it: the binder converts it to the component's type
+				flat.put(name, String.valueOf(value));
 			}
 		}
 
@@ -295,6 +296,10 @@ public final class ConfigBinder {
 		}
 
 		private String expected(BindException ex) {
+			Class<?> target = ex.getTarget().getType().resolve(Object.class);
+			if (target.isRecord() || Map.class.isAssignableFrom(target)) {
+				return "an object";
+			}
 			String type = ex.getTarget().getType().toString();
 			return type.substring(type.lastIndexOf('.') + 1).replace("Integer", "a whole number")
 				.replace("Double", "a number")

@@ -93,7 +93,7 @@ public class AdminSecurityConfiguration {
 		return http.authenticationManager(authentication)
 			.authorizeExchange(exchanges -> exchanges
 				.pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
-				.pathMatchers("/login", "/ui/login.css").permitAll()
+				.pathMatchers("/login", "/ui/app.css").permitAll()
 				.pathMatchers(HttpMethod.POST, "/api/tester").hasAnyRole("VIEWER", "EDITOR")
 				.pathMatchers(HttpMethod.GET, "/api/**").hasAnyRole("VIEWER", "EDITOR")
 				.pathMatchers("/api/**").hasRole("EDITOR")
@@ -101,7 +101,7 @@ public class AdminSecurityConfiguration {
 				.pathMatchers("/actuator/**").hasRole("EDITOR")
 				.anyExchange().authenticated())
 			.httpBasic(basic -> basic.authenticationEntryPoint(new HttpStatusServerEntryPoint(HttpStatus.UNAUTHORIZED)))
-			.formLogin(org.springframework.security.config.Customizer.withDefaults())
+			.formLogin(form -> form.loginPage("/login"))
 			.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
 			.csrf(csrf -> csrf.requireCsrfProtectionMatcher(AdminSecurityConfiguration::needsCsrfToken))
 			.headers(headers -> headers
