@@ -66,6 +66,7 @@ class KubernetesDiscoveryTest {
 	@DynamicPropertySource
 	static void gateway(DynamicPropertyRegistry properties) {
 		properties.add("management.server.port", () -> "0");
+		properties.add("meshgate.store.path", () -> "target/stores/discovery-" + java.util.UUID.randomUUID());
 		properties.add("spring.main.cloud-platform", () -> "kubernetes");
 		properties.add("spring.cloud.kubernetes.client.master-url", () -> KUBE.getConfiguration().getMasterUrl());
 		properties.add("spring.cloud.kubernetes.client.namespace", () -> NAMESPACE);
