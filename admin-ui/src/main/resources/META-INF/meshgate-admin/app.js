@@ -291,7 +291,11 @@ function clearErrors() {
 /** Puts each error next to its field: routes[orders].backends[1].weight goes to [data-path="backends[1].weight"]. */
 function showErrors(error, prefix) {
   const box = $('#form-errors');
-  if (error.status === 409) { box.innerHTML = '<p>' + esc(error.message) + ' <a href="javascript:location.reload()">Reload</a></p>'; return; }
+  if (error.status === 409) {
+    box.innerHTML = '<p class="field-error" data-for="version">' + esc(error.message) + ' <button type="button" class="secondary" id="reload">Reload</button></p>';
+    $('#reload').addEventListener('click', () => location.reload());
+    return;
+  }
   const errors = error.body.errors || [{ path: '', message: error.message }];
   const loose = [];
   errors.forEach((e) => {
