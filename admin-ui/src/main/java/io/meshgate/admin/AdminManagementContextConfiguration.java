@@ -14,6 +14,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.meshgate.admin.api.AdminApi;
 import io.meshgate.admin.api.AdminService;
+import io.meshgate.admin.api.GatewayActuatorWriteGuard;
 import io.meshgate.admin.security.AdminProperties;
 import io.meshgate.admin.security.AdminSecurityConfiguration;
 import io.meshgate.admin.ui.LoginPage;
@@ -35,6 +36,11 @@ public class AdminManagementContextConfiguration {
 	@Bean
 	RouterFunction<ServerResponse> meshgateAdminApi(AdminService admin, ObjectProvider<UpstreamRegistry> registry) {
 		return new AdminApi(admin, registry.getIfAvailable()).routes();
+	}
+
+	@Bean
+	GatewayActuatorWriteGuard gatewayActuatorWriteGuard() {
+		return new GatewayActuatorWriteGuard();
 	}
 
 	@Bean

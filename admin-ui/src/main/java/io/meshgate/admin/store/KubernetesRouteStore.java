@@ -19,11 +19,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The store for several replicas: a ConfigMap ({@code meshgate-config}, key {@code config.yaml})
+ * The store for several replicas: a ConfigMap ({@code meshgate-routes}, key {@code config.yaml})
  * that every replica watches, so an edit through one replica's admin API is applied by all of
  * them. Writes replace the ConfigMap with the resource version they read: of two concurrent
  * writers the API server lets one through and answers 409 to the other, so no edit is lost.
- * History versions are ConfigMaps of their own ({@code meshgate-config-v12}), the oldest deleted
+ * History versions are ConfigMaps of their own ({@code meshgate-routes-v12}), the oldest deleted
  * beyond {@code historySize}, since one ConfigMap holds at most 1 MiB.
  */
 public final class KubernetesRouteStore implements RouteStore {

@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param seed on the first start (empty store) copy {@code meshgate.routes} and
  * {@code meshgate.upstreams} into the store; default true. When false they run read-only next to
  * the stored ones and stay owned by the configuration file.
- * @param configMap the ConfigMap of the {@code kubernetes} store; default {@code meshgate-config}
+ * @param configMap the ConfigMap of the {@code kubernetes} store; default {@code meshgate-routes}
  * @param namespace its namespace; default: the gateway's own
  */
 @ConfigurationProperties("meshgate.store")
@@ -32,7 +32,7 @@ public record StoreProperties(String type, Path path, Integer historySize, Boole
 			throw new IllegalArgumentException("historySize: " + historySize + " (expected: 1-1000)");
 		}
 		seed = seed == null || seed;
-		configMap = configMap == null || configMap.isBlank() ? "meshgate-config" : configMap;
+		configMap = configMap == null || configMap.isBlank() ? "meshgate-routes" : configMap;
 	}
 
 }

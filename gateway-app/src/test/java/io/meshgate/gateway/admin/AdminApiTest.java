@@ -207,6 +207,11 @@ class AdminApiTest extends AdminTestSupport {
 				.collect(Collectors.toSet());
 			assertThat(ids).containsExactlyInAnyOrder("one", "two");
 		});
+		// one source of truth: the actuator does not write routes beside the store
+		AdminClient.Answer write = editor.post("/actuator/gateway/routes/three",
+				Map.of("uri", "http://127.0.0.1:9", "predicates", List.of("Path=/three/**")), null);
+		assertThat(write.status()).isEqualTo(409);
+		assertThat(write.body()).contains("/api/routes");
 	}
 
 	private static String body(String export) {

@@ -95,7 +95,7 @@ class KubernetesStoreTest {
 		await().atMost(Duration.ofSeconds(2))
 			.pollInterval(Duration.ofMillis(50))
 			.until(() -> other.get("/orders/1").body(), "orders"::equals);
-		ConfigMap stored = kube.configMaps().inNamespace(NAMESPACE).withName("meshgate-config").get();
+		ConfigMap stored = kube.configMaps().inNamespace(NAMESPACE).withName("meshgate-routes").get();
 		assertThat(stored.getData().get(KubernetesRouteStore.DATA_KEY)).contains("/orders/**");
 		assertThat(send(second, "GET", "/api/history", null, null).body()).contains("put route orders");
 	}
