@@ -258,14 +258,25 @@ async function pageRouteEditor(id) {
     set(r.fault.abort, 'percentage', num(v('#fault-abort-percentage'))); set(r.fault.abort, 'httpStatus', num(v('#fault-abort-status')));
     return r;
   }
-  async function submit(dryRun) {
+  // Apply always shows the diff first (a dry run) and applies exactly that change on confirmation.
+  async function submit(dryRun, confirmed) {
     clearErrors();
-    const r = build();
+    const r = confirmed || build();
     const path = isNew ? '/api/routes' : '/api/routes/' + encodeURIComponent(id);
+    const preview = dryRun || !confirmed;
     try {
-      const result = await api(isNew ? 'POST' : 'PUT', path + (dryRun ? '?dryRun=true' : ''), r, { ifMatch: etagVersion });
-      $('#preview').innerHTML = '<h2>' + (dryRun ? 'This change would do' : 'Applied as version ' + result.version) + '</h2>' + diffHtml(result.diff);
-      if (!dryRun) { state.editing = false; toast('Route ' + r.id + ' saved: version ' + result.version); location.hash = '#/routes'; }
+      const result = await api(isNew ? 'POST' : 'PUT', path + (preview ? '?dryRun=true' : ''), r, { ifMatch: etagVersion });
+      if (preview) {
+        $('#preview').innerHTML = '<h2>This change would do</h2>' + diffHtml(result.diff)
+          + (dryRun ? '' : '<div class="toolbar"><button type="button" id="confirm-apply">Apply this change</button><button type="button" class="secondary" id="cancel-apply">Keep editing</button></div>');
+        if (!dryRun) {
+          $('#confirm-apply').addEventListener('click', () => submit(false, r));
+          $('#cancel-apply').addEventListener('click', () => { $('#preview').innerHTML = ''; });
+          $('#confirm-apply').scrollIntoView();
+        }
+        return;
+      }
+      state.editing = false; toast('Route ' + r.id + ' saved: version ' + result.version); location.hash = '#/routes';
     } catch (e) { showErrors(e, 'routes[' + (r.id || '') + ']'); }
   }
   if (!ro) {

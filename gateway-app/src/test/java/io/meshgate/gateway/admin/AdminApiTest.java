@@ -40,6 +40,29 @@ class AdminApiTest extends AdminTestSupport {
 	}
 
 	@Test
+	void applyingAChangeDoesNotDropRequestsInFlight() throws Exception {
+		TestUpstream slow = start("slow").delay(Duration.ofMillis(1500));
+		editor.post("/api/upstreams", upstream("slow", slow.url()), null);
+		editor.post("/api/routes", route("slow", "/slow/**", Map.of("slow", 1)), null);
+		assertThat(ingress.get("/slow/warm").body()).isEqualTo("slow");
+		int before = slow.hits();
+
+		java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> inFlight = java.util.concurrent.CompletableFuture
+			.supplyAsync(() -> ingress.get("/slow/1"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> slow.hits() > before);
+		// while it waits: another route added and this route's upstream replaced
+		TestUpstream fast = start("fast");
+		editor.post("/api/upstreams", upstream("fast", fast.url()), null);
+		AdminClient.Answer moved = editor.put("/api/routes/slow", route("slow", "/slow/**", Map.of("fast", 1)), null);
+		assertThat(moved.status()).isEqualTo(200);
+
+		java.net.http.HttpResponse<String> finished = inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS);
+		assertThat(finished.statusCode()).isEqualTo(200);
+		assertThat(finished.body()).isEqualTo("slow");
+		await().atMost(Duration.ofSeconds(1)).until(() -> ingress.get("/slow/2").body(), "fast"::equals);
+	}
+
+	@Test
 	void writeWithAStaleVersionGets409AndChangesNothing() {
 		AdminClient.Answer read = editor.get("/api/config");
 		assertThat(editor.post("/api/upstreams", upstream("a", "http://127.0.0.1:9"), read.etag()).status())
