@@ -33,6 +33,7 @@ import org.springframework.web.server.ServerWebInputException;
 import io.meshgate.admin.model.ConfigError;
 import io.meshgate.admin.model.ConfigTrees;
 import io.meshgate.admin.model.InvalidConfigException;
+import io.meshgate.admin.model.Secrets;
 import io.meshgate.admin.store.StoredConfig;
 import io.meshgate.admin.store.VersionConflictException;
 import io.meshgate.admin.store.Yaml;
@@ -104,7 +105,8 @@ public final class AdminApi {
 				found.getT2()
 					.ifPresent(token -> body.put("csrf",
 							Map.of("headerName", token.getHeaderName(), "token", token.getToken())));
-				return json(HttpStatus.OK, body, null);
+				// not masked: the CSRF token is this session's own, not a stored secret
+				return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
 			});
 	}
 
@@ -150,7 +152,8 @@ public final class AdminApi {
 	private Mono<ServerResponse> export(ServerRequest request) {
 		AdminService.Snapshot snapshot = admin.snapshot();
 		String text = "# Meshgate configuration, version " + snapshot.version() + " (" + admin.store().describe()
-				+ ")\n" + Yaml.write(snapshot.stored().config());
+				+ ")\n# Secrets are shown as " + Secrets.MASK + ": importing this file here keeps the stored ones\n"
+				+ Yaml.write(Secrets.mask(snapshot.stored().config()));
 		return ServerResponse.ok()
 			.eTag(etag(snapshot.version()))
 			.contentType(YAML)
@@ -513,7 +516,8 @@ public final class AdminApi {
 		if (version != null) {
 			response.eTag(etag(version));
 		}
-		return response.bodyValue(body);
+		// every JSON answer goes through here: secrets never leave the admin API
+		return response.bodyValue(Secrets.mask(body));
 	}
 
 	private static Mono<ServerResponse> error(Throwable error, ServerRequest request) {

@@ -14,8 +14,10 @@ import org.apache.commons.logging.LogFactory;
 
 import io.meshgate.admin.history.Diffs;
 import io.meshgate.admin.model.ConfigBinder;
+import io.meshgate.admin.model.ConfigError;
 import io.meshgate.admin.model.ConfigTrees;
 import io.meshgate.admin.model.InvalidConfigException;
+import io.meshgate.admin.model.Secrets;
 import io.meshgate.admin.store.RouteStore;
 import io.meshgate.admin.store.StoredConfig;
 import io.meshgate.admin.store.VersionConflictException;
@@ -119,10 +121,16 @@ public final class AdminService {
 			throw new VersionConflictException(expectedVersion, current.version());
 		}
 		Map<String, Object> edited = edit.apply(ConfigTrees.copy(current.stored().config()));
+		List<ConfigError> hidden = new ArrayList<>();
+		Secrets.restore(edited, current.stored().config(), "", hidden);
+		if (!hidden.isEmpty()) {
+			throw new InvalidConfigException(hidden);
+		}
 		MeshConfig config = ConfigBinder.bind(edited, others);
 		Map<String, Object> normalized = tree(config);
-		String before = Yaml.write(current.stored().config());
-		String after = Yaml.write(normalized);
+		// the diff is shown to users: secrets masked
+		String before = Yaml.write(Secrets.mask(current.stored().config()));
+		String after = Yaml.write(Secrets.mask(normalized));
 		String diff = Diffs.unified(before, after, "version " + current.version(), dryRun ? "proposed" : "new");
 		if (dryRun || diff.isEmpty()) {
 			return new Change(current.version(), false, dryRun, diff);
@@ -150,7 +158,8 @@ public final class AdminService {
 	}
 
 	public String diff(long from, long to) {
-		return Diffs.unified(Yaml.write(find(from).config()), Yaml.write(find(to).config()), "version " + from,
+		return Diffs.unified(Yaml.write(Secrets.mask(find(from).config())), Yaml.write(Secrets.mask(find(to).config())),
+				"version " + from,
 				"version " + to);
 	}
 
