@@ -4,6 +4,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.io.ClassPathResource;
@@ -36,6 +38,17 @@ public class AdminManagementContextConfiguration {
 	@Bean
 	RouterFunction<ServerResponse> meshgateAdminApi(AdminService admin, ObjectProvider<UpstreamRegistry> registry) {
 		return new AdminApi(admin, registry.getIfAvailable()).routes();
+	}
+
+	/**
+	 * No keep-alive on the admin port: Reactor Netty 1.3.6/1.3.7 can stop reading a keep-alive
+	 * connection after a request that arrived while the previous one was still finishing
+	 * (reactor/reactor-netty#4361, fixed by #4347); browsers and scripts then hang until their
+	 * timeout. The admin port serves few requests, so a connection each costs nothing.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<NettyReactiveWebServerFactory> adminPortWithoutKeepAlive() {
+		return factory -> factory.addServerCustomizers(server -> server.maxKeepAliveRequests(1));
 	}
 
 	@Bean
