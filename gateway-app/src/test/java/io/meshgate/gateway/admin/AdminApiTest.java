@@ -221,7 +221,7 @@ class AdminApiTest extends AdminTestSupport {
 		editor.post("/api/routes", route("one", "/one/**", Map.of("a", 1)), null);
 		editor.post("/api/routes", route("two", "/two/**", Map.of("a", 1)), null);
 
-		await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
 			String routes = editor.get("/actuator/gateway/routes").body();
 			Set<String> ids = java.util.regex.Pattern.compile("\"route_id\":\"([^\"]+)\"")
 				.matcher(routes)

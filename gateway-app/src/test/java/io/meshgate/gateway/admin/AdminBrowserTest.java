@@ -120,7 +120,7 @@ class AdminBrowserTest extends AdminTestSupport {
 			.contains("+ weight: 100");
 		waitFor(By.id("confirm-apply")).click();
 		waitFor(By.cssSelector("tr[data-route='shop']"));
-		await().atMost(Duration.ofSeconds(2)).until(() -> answering("/shop/1"), Set.of("shop-v2")::equals);
+		await().atMost(Duration.ofSeconds(5)).until(() -> answering("/shop/1"), Set.of("shop-v2")::equals);
 
 		// a validation error appears next to its field, and nothing changes
 		browser.findElement(By.cssSelector("tr[data-route='shop'] a.edit-route")).click();
@@ -141,7 +141,7 @@ class AdminBrowserTest extends AdminTestSupport {
 		long created = editor.get("/api/config").version() - 1;
 		browser.findElement(By.cssSelector("tr[data-version='" + created + "'] button.rollback")).click();
 		waitFor(By.id("confirm-rollback")).click();
-		await().atMost(Duration.ofSeconds(2)).until(() -> answering("/shop/1"), Set.of("shop-v1")::equals);
+		await().atMost(Duration.ofSeconds(5)).until(() -> answering("/shop/1"), Set.of("shop-v1")::equals);
 		waitFor(By.xpath("//td[contains(., 'rollback to version " + created + "')]"));
 		screenshot("history-after-rollback");
 
