@@ -135,8 +135,25 @@ public final class AdminService {
 		if (dryRun || diff.isEmpty()) {
 			return new Change(current.version(), false, dryRun, diff);
 		}
-		StoredConfig next = store.write(current.version(), normalized, author, summary);
-		run(next, config);
+		// Applied first (all or nothing: a failure leaves the running configuration as it was), then
+		// stored; if storing fails, the previous configuration runs again. Either way a failed
+		// change is neither stored nor running.
+		MeshConfig running = config.plus(others);
+		try {
+			routing.get().apply(running);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigException(List.of(ConfigBinder.errorOf(ex.getMessage())));
+		}
+		StoredConfig next;
+		try {
+			next = store.write(current.version(), normalized, author, summary);
+		}
+		catch (RuntimeException ex) {
+			routing.get().apply(current.running());
+			throw ex;
+		}
+		snapshot = new Snapshot(next, config, running);
 		log.info("Configuration version " + next.version() + " by " + author + ": " + summary);
 		return new Change(next.version(), true, false, diff);
 	}

@@ -163,6 +163,12 @@ public final class ConfigBinder {
 		}
 	}
 
+	/** An error whose message starts with its path ({@code upstreams[orders].discovery: …}). */
+	public static ConfigError errorOf(String message) {
+		Matcher field = FIELD.matcher(message == null ? "" : message);
+		return new ConfigError(field.find() ? field.group(1) : "", message == null ? "invalid" : message);
+	}
+
 	private static ConfigError error(String path, String message) {
 		return new ConfigError(path, message == null ? "invalid" : message);
 	}

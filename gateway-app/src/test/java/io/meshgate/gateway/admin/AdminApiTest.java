@@ -112,6 +112,21 @@ class AdminApiTest extends AdminTestSupport {
 	}
 
 	@Test
+	void aChangeTheGatewayCannotRunIsRejectedAndNeitherStoredNorApplied() {
+		long version = editor.get("/api/config").version();
+
+		// valid as configuration, but this gateway has no Kubernetes client to discover with
+		AdminClient.Answer rejected = editor.post("/api/upstreams",
+				Map.of("name", "orders", "discovery", Map.of("serviceId", "orders")), null);
+
+		assertThat(rejected.status()).as(rejected.body()).isEqualTo(400);
+		assertThat(rejected.body()).contains("\"path\":\"upstreams[orders].discovery\"")
+			.contains("expected: a Kubernetes client");
+		assertThat(editor.get("/api/config").version()).isEqualTo(version);
+		assertThat(editor.get("/api/state").body()).doesNotContain("\"orders\"");
+	}
+
+	@Test
 	void historyRecordsWhoWhenAndWhatAndRollbackIsANewVersion() {
 		editor.post("/api/upstreams", upstream("a", "http://127.0.0.1:9"), null);
 		AdminClient.Answer first = editor.get("/api/config");

@@ -56,6 +56,14 @@ class DemoTest {
 
 		assertThat(routes.statusCode()).isEqualTo(200);
 		assertThat(routes.body()).contains("\"source\":\"demo\",\"readOnly\":true").contains("\"id\":\"demo\"");
+
+		HttpResponse<String> write = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/api/routes/demo"))
+			.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes()))
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"match\":{\"path\":\"/x/**\"},\"backends\":[{\"upstream\":\"demo-v1\"}]}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(write.statusCode()).isEqualTo(400);
+		assertThat(write.body()).contains("comes from demo and is read-only");
 	}
 
 	@Test
