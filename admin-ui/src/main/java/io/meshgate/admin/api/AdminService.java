@@ -76,6 +76,13 @@ public final class AdminService {
 	 */
 	public synchronized MeshConfig start(MeshConfig seed) {
 		StoredConfig stored = store.current().orElseGet(() -> {
+			if (seed.routes().isEmpty() && seed.upstreams().isEmpty()) {
+				// Nothing to seed (the demo, say): the store stays empty, so that routes configured
+				// at a later start still seed it; the first edit stores version 1.
+				log.info("Route store " + store.describe() + " is empty and there is nothing to seed: "
+						+ "the first change creates version 1");
+				return new StoredConfig(0, tree(MeshConfig.EMPTY), "nobody", null, "nothing stored yet");
+			}
 			log.info("Route store " + store.describe() + " is empty: seeding it with " + seed.routes().size()
 					+ " routes and " + seed.upstreams().size() + " upstreams from the application configuration");
 			return store.write(0, tree(seed), "seed", "seeded from the application configuration");

@@ -12,8 +12,8 @@ import java.util.Objects;
 public record StoredConfig(long version, Map<String, Object> config, String author, Instant time, String summary) {
 
 	public StoredConfig {
-		if (version < 1) {
-			throw new IllegalArgumentException("version: " + version + " (expected: >= 1)");
+		if (version < 0) {
+			throw new IllegalArgumentException("version: " + version + " (expected: >= 0; 0 before anything is stored)");
 		}
 		Objects.requireNonNull(config, "config");
 		author = author == null ? "unknown" : author;

@@ -102,6 +102,24 @@ class StorePersistenceTest {
 		}
 	}
 
+	@Test
+	void aStartWithNothingToSeedLeavesTheStoreEmptySoALaterConfigurationStillSeedsIt() throws Exception {
+		TestUpstream seeded = TestUpstream.start("seeded");
+		resources.add(seeded);
+		try (ConfigurableApplicationContext demo = new SpringApplicationBuilder(MeshgateApplication.class).run(
+				"--server.port=0", "--management.server.port=0", "--meshgate.store.path=" + store,
+				"--meshgate.admin.users[0].name=erin", "--meshgate.admin.users[0].password=" + EDITOR_HASH,
+				"--meshgate.admin.users[0].roles[0]=editor")) {
+			assertThat(send(port(demo, "local.management.port"), "GET", "/api/config", null).headers()
+				.firstValue("ETag")).hasValue("\"0\"");
+		}
+		resources.add(TestUpstream.start("seeded", "127.0.0.1", seeded.port()));
+
+		try (ConfigurableApplicationContext configured = start(seeded.url(), "/seeded/**")) {
+			assertThat(new GatewayClient(port(configured, "local.server.port")).get("/seeded/1").body()).isEqualTo("seeded");
+		}
+	}
+
 	private ConfigurableApplicationContext start(String seedEndpoint, String seedPath) {
 		return new SpringApplicationBuilder(MeshgateApplication.class).run("--server.port=0",
 				"--management.server.port=0", "--meshgate.store.path=" + store, "--meshgate.admin.users[0].name=erin",
