@@ -55,6 +55,7 @@ async function refreshLive() {
     const live = await api('GET', '/api/state');
     state.live = live.upstreams || {};
     $$('[data-live-upstream]').forEach((el) => { el.innerHTML = healthBadges(el.dataset.liveUpstream); });
+    renderUpstreams();
     if (!state.editing && state.version !== null && live.version !== state.loadedVersion && currentPage() === 'routes') {
       await loadConfig();
       renderRoutesTable();
@@ -334,8 +335,15 @@ async function pageUpstreams() {
   await loadConfig();
   await refreshLive();
   $('#app').innerHTML = '<h1>Upstreams</h1><div class="toolbar">' + (canWrite() ? '<a href="#/upstreams/new"><button type="button" id="new-upstream">New upstream</button></a>' : '') + '</div>'
-    + '<div class="table-wrap"><table id="upstreams"><thead><tr><th>Upstream</th><th>Endpoints: health, ejection, requests in flight</th><th>Load balancing</th><th>Breaker</th><th>TLS</th><th></th></tr></thead><tbody>'
-    + state.upstreams.map((entry) => {
+    + '<div class="table-wrap"><table id="upstreams"><thead><tr><th>Upstream</th><th>Endpoints: health, ejection, requests in flight</th><th>Load balancing</th><th>Breaker</th><th>TLS</th><th></th></tr></thead><tbody></tbody></table></div>';
+  renderUpstreams();
+}
+
+/** The upstream rows from the last configuration and live state; called again by every live refresh. */
+function renderUpstreams() {
+  const body = $('#upstreams tbody');
+  if (!body) return;
+  body.innerHTML = state.upstreams.map((entry) => {
       const u = entry.upstream; const live = state.live[u.name] || { endpoints: [] };
       const endpoints = live.endpoints.map((e) => '<div><code>' + esc(e.address) + '</code> <span class="badge ' + (e.health === 'serving' ? 'ok' : 'bad') + '">' + esc(e.health) + '</span>'
         + (e.ejected ? '<span class="badge bad">ejected</span>' : '') + ' <span class="muted">w' + esc(e.weight) + ', ' + esc(e.inFlight) + ' in flight</span></div>').join('')
@@ -345,7 +353,7 @@ async function pageUpstreams() {
       const breaker = live.breaker && live.breaker !== 'none' ? '<span class="badge">' + esc(live.breaker) + '</span>' : '<span class="muted">none</span>';
       const action = entry.readOnly ? '<span class="badge ro">read-only: ' + esc(entry.source) + '</span>' : '<a href="#/upstreams/' + encodeURIComponent(u.name) + '">' + (canWrite() ? 'Edit' : 'View') + '</a>';
       return '<tr data-upstream="' + esc(u.name) + '"><td><strong>' + esc(u.name) + '</strong></td><td>' + endpoints + '</td><td>' + lb + '</td><td>' + breaker + '</td><td>' + tls + '</td><td>' + action + '</td></tr>';
-    }).join('') + '</tbody></table></div>';
+    }).join('');
 }
 
 async function pageUpstreamEditor(name) {
