@@ -24,6 +24,9 @@ RUN groupadd --gid 10001 meshgate \
     && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
        --shell /usr/sbin/nologin meshgate
 WORKDIR /app
+# ./data is the file route store (meshgate.store.path): the only directory the gateway writes
+RUN mkdir -p /app/data && chown 10001:10001 /app/data
+VOLUME /app/data
 COPY --from=build /src/gateway-app/target/meshgate.jar /app/meshgate.jar
 USER 10001:10001
 EXPOSE 8080 8081

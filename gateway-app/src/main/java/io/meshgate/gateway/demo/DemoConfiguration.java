@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import io.meshgate.policy.config.MeshProperties;
+import io.meshgate.admin.api.ConfigOverlay;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
@@ -36,9 +36,12 @@ public class DemoConfiguration {
 				DemoUpstreamServer.start(properties.host(), 0, "v2", "demo-v2-a")));
 	}
 
-	/** The configured routes and upstreams, with the demo's added after them. */
+	/**
+	 * The demo's route and upstreams: they run next to the stored ones, read-only, and are never
+	 * stored (the demo servers listen on new ports at every start).
+	 */
 	@Bean
-	MeshConfig meshConfig(MeshProperties properties, DemoUpstreams servers, DemoProperties demo) {
+	ConfigOverlay demoOverlay(DemoUpstreams servers, DemoProperties demo) {
 		List<DisposableServer> s = servers.servers();
 		MeshConfig config = new MeshConfig(
 				List.of(Upstream.of("demo-v1", url(s.get(0)), url(s.get(1))), Upstream.of("demo-v2", url(s.get(2)))),
@@ -47,7 +50,7 @@ public class DemoConfiguration {
 		log.info("Demo on: upstreams demo-v1 " + List.of(url(s.get(0)), url(s.get(1))) + ", demo-v2 "
 				+ List.of(url(s.get(2))) + "; route /demo/** splits " + (100 - demo.canaryWeight()) + "/"
 				+ demo.canaryWeight() + ". Set meshgate.demo.enabled=false to turn it off.");
-		return properties.toConfig().plus(config);
+		return new ConfigOverlay("demo", config);
 	}
 
 	private static String url(DisposableServer server) {

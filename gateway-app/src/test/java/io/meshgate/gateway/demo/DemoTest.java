@@ -5,9 +5,21 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -19,11 +31,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** What a newcomer sees: the gateway with no configuration at all. */
 @SpringBootTest(classes = MeshgateApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "management.server.port=0")
+		properties = { "management.server.port=0", "meshgate.store.path=target/stores/demo-${random.uuid}" })
+@ExtendWith(OutputCaptureExtension.class)
 class DemoTest {
 
 	@LocalServerPort
 	int port;
+
+	@LocalManagementPort
+	int adminPort;
+
+	@Test
+	void printsAGeneratedAdminPasswordOnceAndShowsTheDemoRouteReadOnly(CapturedOutput output) throws Exception {
+		Matcher printed = Pattern.compile("Meshgate admin login: user 'admin', password '([^']+)'").matcher(output.getOut());
+		assertThat(printed.find()).as("the generated password is printed").isTrue();
+		String password = printed.group(1);
+		assertThat(printed.find()).as("printed once").isFalse();
+		HttpClient http = HttpClient.newHttpClient();
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/api/routes"))
+			.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes()))
+			.build();
+
+		HttpResponse<String> routes = http.send(request, HttpResponse.BodyHandlers.ofString());
+
+		assertThat(routes.statusCode()).isEqualTo(200);
+		assertThat(routes.body()).contains("\"source\":\"demo\",\"readOnly\":true").contains("\"id\":\"demo\"");
+
+		HttpResponse<String> write = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/api/routes/demo"))
+			.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes()))
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"match\":{\"path\":\"/x/**\"},\"backends\":[{\"upstream\":\"demo-v1\"}]}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(write.statusCode()).isEqualTo(400);
+		assertThat(write.body()).contains("comes from demo and is read-only");
+	}
 
 	@Test
 	void demoRouteBalancesOverBothV1EndpointsAndSendsAboutOneInTenToV2() {

@@ -170,7 +170,10 @@ class KubernetesManifestsTest {
 		assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
 
 		// The ConfigMap read-only at /config, an emptyDir at /tmp (the root filesystem is read-only).
-		assertThat(container.getVolumeMounts()).extracting(VolumeMount::getMountPath).contains("/config", "/tmp");
+		assertThat(container.getVolumeMounts()).extracting(VolumeMount::getMountPath).contains("/config", "/tmp",
+				"/app/data");
+		// the file route store (./data in the working directory /app) must be writable
+		assertThat(volume(pod, mount(container, "/app/data").getName()).getEmptyDir()).isNotNull();
 		VolumeMount config = mount(container, "/config");
 		assertThat(config.getReadOnly()).isTrue();
 		assertThat(volume(pod, config.getName()).getConfigMap().getName()).isEqualTo("meshgate-config");

@@ -55,6 +55,7 @@ class GracefulShutdownTest {
 		Path log = Files.createTempFile("meshgate-shutdown", ".log");
 		gateway = new ProcessBuilder(List.of(javaBin(), "-cp", System.getProperty("java.class.path"),
 				MeshgateApplication.class.getName(), "--server.port=" + ingress, "--management.server.port=" + admin,
+				"--meshgate.store.path=" + Files.createTempDirectory("meshgate-store"),
 				"--meshgate.upstreams[0].name=slow", "--meshgate.upstreams[0].endpoints[0]=" + slow.url(),
 				"--meshgate.routes[0].id=slow", "--meshgate.routes[0].match.path=/slow/**",
 				"--meshgate.routes[0].backends[0].upstream=slow"))

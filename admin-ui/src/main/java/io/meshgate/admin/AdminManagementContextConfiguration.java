@@ -1,0 +1,71 @@
+package io.meshgate.admin;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import io.meshgate.admin.api.AdminApi;
+import io.meshgate.admin.api.AdminService;
+import io.meshgate.admin.api.GatewayActuatorWriteGuard;
+import io.meshgate.admin.security.AdminProperties;
+import io.meshgate.admin.security.AdminSecurityConfiguration;
+import io.meshgate.admin.ui.LoginPage;
+import io.meshgate.policy.upstream.UpstreamRegistry;
+
+/**
+ * The admin API ({@code /api}) and web UI ({@code /}) on the admin port: contributed to the
+ * management child context, so they are never served on the ingress port. Needs
+ * {@code management.server.port} to differ from {@code server.port}, and an
+ * {@link AdminService} in the application context.
+ */
+@ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
+@EnableConfigurationProperties(AdminProperties.class)
+@Import(AdminSecurityConfiguration.class)
+public class AdminManagementContextConfiguration {
+
+	private static final ClassPathResource UI = new ClassPathResource("META-INF/meshgate-admin/");
+
+	@Bean
+	RouterFunction<ServerResponse> meshgateAdminApi(AdminService admin, ObjectProvider<UpstreamRegistry> registry) {
+		return new AdminApi(admin, registry.getIfAvailable()).routes();
+	}
+
+	/**
+	 * No keep-alive on the admin port: Reactor Netty 1.3.6/1.3.7 can stop reading a keep-alive
+	 * connection after a request that arrived while the previous one was still finishing
+	 * (reactor/reactor-netty#4361, fixed by #4347); browsers and scripts then hang until their
+	 * timeout. The admin port serves few requests, so a connection each costs nothing.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<NettyReactiveWebServerFactory> adminPortWithoutKeepAlive() {
+		return factory -> factory.addServerCustomizers(server -> server.maxKeepAliveRequests(1));
+	}
+
+	@Bean
+	GatewayActuatorWriteGuard gatewayActuatorWriteGuard() {
+		return new GatewayActuatorWriteGuard();
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> meshgateAdminUi() {
+		return RouterFunctions.route()
+			.GET("/login", LoginPage::render)
+			.GET("/", request -> ServerResponse.ok()
+				.contentType(MediaType.TEXT_HTML)
+				.header("Cache-Control", "no-store")
+				.bodyValue(new ClassPathResource("META-INF/meshgate-admin/index.html")))
+			.build()
+			.and(RouterFunctions.resources("/ui/**", UI));
+	}
+
+}

@@ -1,0 +1,223 @@
+package io.meshgate.admin.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.meshgate.admin.history.Diffs;
+import io.meshgate.admin.model.ConfigBinder;
+import io.meshgate.admin.model.ConfigError;
+import io.meshgate.admin.model.ConfigTrees;
+import io.meshgate.admin.model.InvalidConfigException;
+import io.meshgate.admin.model.Secrets;
+import io.meshgate.admin.store.RouteStore;
+import io.meshgate.admin.store.StoredConfig;
+import io.meshgate.admin.store.VersionConflictException;
+import io.meshgate.admin.store.Yaml;
+import io.meshgate.policy.route.MeshConfig;
+import io.meshgate.policy.route.MeshRouting;
+
+/**
+ * The one way configuration changes: every edit, import and rollback is applied to a copy of the
+ * stored tree, bound and checked whole ({@link ConfigBinder}, including a dry-run compile of the
+ * route table), stored as a new version, and only then applied to the running gateway. A failed
+ * edit changes nothing. Methods block (the store does I/O): call them off the event loop.
+ */
+public final class AdminService {
+
+	private static final Log log = LogFactory.getLog(AdminService.class);
+
+	private final RouteStore store;
+
+	private final Supplier<MeshRouting> routing;
+
+	private final List<ConfigOverlay> overlays;
+
+	private final MeshConfig others;
+
+	private volatile Snapshot snapshot;
+
+	/** What runs: the stored version, its bound records, and the whole configuration with the overlays. */
+	public record Snapshot(StoredConfig stored, MeshConfig config, MeshConfig running) {
+
+		public long version() {
+			return stored.version();
+		}
+
+	}
+
+	/** The outcome of a change: the version now current, and the diff it made (or would make). */
+	public record Change(long version, boolean applied, boolean dryRun, String diff) {
+
+	}
+
+	public AdminService(RouteStore store, Supplier<MeshRouting> routing, List<ConfigOverlay> overlays) {
+		this.store = Objects.requireNonNull(store, "store");
+		this.routing = Objects.requireNonNull(routing, "routing");
+		this.overlays = List.copyOf(overlays);
+		MeshConfig merged = MeshConfig.EMPTY;
+		for (ConfigOverlay overlay : this.overlays) {
+			merged = merged.plus(overlay.config());
+		}
+		this.others = merged;
+	}
+
+	/**
+	 * Loads the store, seeding it with {@code seed} when it is empty (the first start), and
+	 * returns the configuration to run. Afterwards the store is the truth.
+	 */
+	public synchronized MeshConfig start(MeshConfig seed) {
+		StoredConfig stored = store.current().orElseGet(() -> {
+			if (seed.routes().isEmpty() && seed.upstreams().isEmpty()) {
+				// Nothing to seed (the demo, say): the store stays empty, so that routes configured
+				// at a later start still seed it; the first edit stores version 1.
+				log.info("Route store " + store.describe() + " is empty and there is nothing to seed: "
+						+ "the first change creates version 1");
+				return new StoredConfig(0, tree(MeshConfig.EMPTY), "nobody", null, "nothing stored yet");
+			}
+			log.info("Route store " + store.describe() + " is empty: seeding it with " + seed.routes().size()
+					+ " routes and " + seed.upstreams().size() + " upstreams from the application configuration");
+			return store.write(0, tree(seed), "seed", "seeded from the application configuration");
+		});
+		MeshConfig config;
+		try {
+			config = ConfigBinder.bind(stored.config(), others);
+		}
+		catch (InvalidConfigException ex) {
+			throw new IllegalStateException("Route store " + store.describe() + ", version " + stored.version()
+					+ " is not valid: " + ex.errors(), ex);
+		}
+		snapshot = new Snapshot(stored, config, config.plus(others));
+		log.info("Route store " + store.describe() + ": version " + stored.version() + " by " + stored.author());
+		store.watch(this::onStoredElsewhere);
+		return snapshot.running();
+	}
+
+	public Snapshot snapshot() {
+		Snapshot current = snapshot;
+		if (current == null) {
+			throw new IllegalStateException("the admin service has not started");
+		}
+		return current;
+	}
+
+	public List<ConfigOverlay> overlays() {
+		return overlays;
+	}
+
+	public RouteStore store() {
+		return store;
+	}
+
+	/**
+	 * Applies {@code edit} to a copy of the stored tree. {@code expectedVersion} (the client's
+	 * {@code If-Match}) may be null to skip the check.
+	 */
+	public synchronized Change change(Long expectedVersion, String author, String summary, boolean dryRun,
+			UnaryOperator<Map<String, Object>> edit) {
+		Snapshot current = snapshot();
+		if (expectedVersion != null && expectedVersion != current.version()) {
+			throw new VersionConflictException(expectedVersion, current.version());
+		}
+		Map<String, Object> edited = edit.apply(ConfigTrees.copy(current.stored().config()));
+		List<ConfigError> hidden = new ArrayList<>();
+		Secrets.restore(edited, current.stored().config(), "", hidden);
+		if (!hidden.isEmpty()) {
+			throw new InvalidConfigException(hidden);
+		}
+		MeshConfig config = ConfigBinder.bind(edited, others);
+		Map<String, Object> normalized = tree(config);
+		// the diff is shown to users: secrets masked
+		String before = Yaml.write(Secrets.mask(current.stored().config()));
+		String after = Yaml.write(Secrets.mask(normalized));
+		String diff = Diffs.unified(before, after, "version " + current.version(), dryRun ? "proposed" : "new");
+		if (dryRun || diff.isEmpty()) {
+			return new Change(current.version(), false, dryRun, diff);
+		}
+		// Applied first (all or nothing: a failure leaves the running configuration as it was), then
+		// stored; if storing fails, the previous configuration runs again. Either way a failed
+		// change is neither stored nor running.
+		MeshConfig running = config.plus(others);
+		try {
+			routing.get().apply(running);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigException(List.of(ConfigBinder.errorOf(ex.getMessage())));
+		}
+		StoredConfig next;
+		try {
+			next = store.write(current.version(), normalized, author, summary);
+		}
+		catch (RuntimeException ex) {
+			routing.get().apply(current.running());
+			throw ex;
+		}
+		snapshot = new Snapshot(next, config, running);
+		log.info("Configuration version " + next.version() + " by " + author + ": " + summary);
+		return new Change(next.version(), true, false, diff);
+	}
+
+	/** Makes the configuration of an earlier version current again, as a new version. */
+	public Change rollback(long version, Long expectedVersion, String author, boolean dryRun) {
+		StoredConfig old = find(version);
+		return change(expectedVersion, author, "rollback to version " + version, dryRun,
+				tree -> ConfigTrees.copy(old.config()));
+	}
+
+	public StoredConfig find(long version) {
+		return store.history()
+			.stream()
+			.filter(v -> v.version() == version)
+			.findFirst()
+			.orElseThrow(() -> new NoSuchElementException("version " + version + " is not in the history (expected: one of "
+					+ store.history().stream().map(StoredConfig::version).toList() + ")"));
+	}
+
+	public String diff(long from, long to) {
+		return Diffs.unified(Yaml.write(Secrets.mask(find(from).config())), Yaml.write(Secrets.mask(find(to).config())),
+				"version " + from,
+				"version " + to);
+	}
+
+	/** A version stored by another replica: applied if it is newer and valid, else the last good one stays. */
+	private synchronized void onStoredElsewhere(StoredConfig stored) {
+		Snapshot current = snapshot;
+		if (current != null && stored.version() <= current.version()) {
+			return;
+		}
+		try {
+			run(stored, ConfigBinder.bind(stored.config(), others));
+			log.info("Configuration version " + stored.version() + " by " + stored.author() + " (from the store): "
+					+ stored.summary());
+		}
+		catch (InvalidConfigException ex) {
+			log.error("Ignoring configuration version " + stored.version() + " from the store, it is not valid: "
+					+ ex.errors());
+		}
+	}
+
+	private void run(StoredConfig stored, MeshConfig config) {
+		MeshConfig running = config.plus(others);
+		routing.get().apply(running);
+		snapshot = new Snapshot(stored, config, running);
+	}
+
+	/** The tree of a configuration: {@code {upstreams: [...], routes: [...]}}, both always present. */
+	public static Map<String, Object> tree(MeshConfig config) {
+		Map<String, Object> tree = new LinkedHashMap<>();
+		Object upstreams = ConfigTrees.toTree(config.upstreams());
+		Object routes = ConfigTrees.toTree(config.routes());
+		tree.put("upstreams", upstreams == null ? new ArrayList<>() : upstreams);
+		tree.put("routes", routes == null ? new ArrayList<>() : routes);
+		return tree;
+	}
+
+}

@@ -1,0 +1,187 @@
+package io.meshgate.admin.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import org.springframework.http.server.PathContainer;
+import org.springframework.util.AntPathMatcher;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+import io.meshgate.admin.model.ConfigTrees;
+import io.meshgate.policy.canary.WeightedBackends;
+import io.meshgate.policy.hash.HashKey;
+import io.meshgate.policy.route.Backend;
+import io.meshgate.policy.route.MeshConfig;
+import io.meshgate.policy.route.Route;
+import io.meshgate.policy.route.RouteMatch;
+import io.meshgate.policy.upstream.Upstream;
+
+/**
+ * Answers which route, which backend and which policies a request would meet, without sending it.
+ * Matching follows the predicates routes compile to (Spring path patterns, methods, header
+ * regular expressions over the whole value, host patterns), in route order; the backend choice
+ * follows the canary split (override header, sticky key, weights) with the same hash as the
+ * gateway, so a sticky request is answered exactly.
+ */
+public final class RouteTester {
+
+	private static final AntPathMatcher HOSTS = new AntPathMatcher(".");
+
+	private RouteTester() {
+	}
+
+	/**
+	 * @param method the HTTP method; default GET
+	 * @param path the request path, query allowed
+	 * @param host the Host header; may be null
+	 * @param headers request headers (names case-insensitive)
+	 * @param cookies request cookies
+	 * @param clientAddress the client's address, for {@code client-address} sticky keys; may be null
+	 */
+	public record Request(String method, String path, String host, Map<String, String> headers,
+			Map<String, String> cookies, String clientAddress) {
+
+		public Request {
+			method = method == null || method.isBlank() ? "GET" : method.trim().toUpperCase(Locale.ROOT);
+			if (path == null || !path.startsWith("/")) {
+				throw new IllegalArgumentException("path: " + path + " (expected: a request path starting with /)");
+			}
+			Map<String, String> lower = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+			if (headers != null) {
+				lower.putAll(headers);
+			}
+			if (host != null && !host.isBlank()) {
+				lower.put("Host", host);
+			}
+			headers = lower;
+			cookies = cookies == null ? Map.of() : Map.copyOf(cookies);
+		}
+
+	}
+
+	public static Map<String, Object> test(MeshConfig config, Request request, Map<String, String> sources) {
+		Map<String, Object> answer = new LinkedHashMap<>();
+		List<Map<String, String>> skipped = new ArrayList<>();
+		String path = request.path().contains("?") ? request.path().substring(0, request.path().indexOf('?'))
+				: request.path();
+		for (Route route : config.routes()) {
+			String miss = miss(route.match(), request, path);
+			if (miss != null) {
+				skipped.add(Map.of("route", route.id(), "reason", miss));
+				continue;
+			}
+			answer.put("matched", true);
+			answer.put("route", route.id());
+			answer.put("source", sources.getOrDefault(route.id(), "store"));
+			backend(route, request, answer);
+			answer.put("policies", policies(route));
+			List<Map<String, Object>> upstreams = new ArrayList<>();
+			for (Backend backend : route.backends()) {
+				config.upstreams().stream().filter(u -> u.name().equals(backend.upstream())).findFirst()
+					.ifPresent(u -> upstreams.add(upstream(u)));
+			}
+			answer.put("upstreams", upstreams);
+			answer.put("skipped", skipped);
+			return answer;
+		}
+		answer.put("matched", false);
+		answer.put("message", "no route matches " + request.method() + " " + path + " (the gateway answers 404)");
+		answer.put("skipped", skipped);
+		return answer;
+	}
+
+	private static String miss(RouteMatch match, Request request, String path) {
+		if (!PathPatternParser.defaultInstance.parse(match.path()).matches(PathContainer.parsePath(path))) {
+			return "path " + path + " does not match " + match.path();
+		}
+		if (!match.methods().isEmpty() && !match.methods().contains(request.method())) {
+			return "method " + request.method() + " is not one of " + match.methods();
+		}
+		for (Map.Entry<String, String> header : match.headers().entrySet()) {
+			String value = request.headers().get(header.getKey());
+			if (value == null || !Pattern.compile(header.getValue()).matcher(value).matches()) {
+				return "header " + header.getKey() + (value == null ? " is missing" : ": " + value)
+						+ " does not match " + header.getValue();
+			}
+		}
+		if (match.host() != null) {
+			String host = request.headers().get("Host");
+			String bare = host == null ? null : host.replaceFirst(":\\d+$", "");
+			if (host == null || !(HOSTS.match(match.host(), host) || HOSTS.match(match.host(), bare))) {
+				return "host " + host + " does not match " + match.host();
+			}
+		}
+		return null;
+	}
+
+	private static void backend(Route route, Request request, Map<String, Object> answer) {
+		List<Backend> backends = route.backends();
+		int total = backends.stream().mapToInt(Backend::weight).sum();
+		List<Map<String, Object>> shares = new ArrayList<>();
+		for (Backend backend : backends) {
+			Map<String, Object> share = new LinkedHashMap<>();
+			share.put("upstream", backend.upstream());
+			share.put("weight", backend.weight());
+			share.put("percent", Math.round(backend.weight() * 1000.0 / total) / 10.0);
+			shares.add(share);
+		}
+		answer.put("backends", shares);
+		List<Backend> live = backends.stream().filter(b -> b.weight() > 0).toList();
+		if (route.canary().overridable()) {
+			String wanted = request.headers().get(route.canary().overrideHeader());
+			if (wanted != null && backends.stream().anyMatch(b -> b.upstream().equals(wanted.trim()))) {
+				answer.put("backend", wanted.trim());
+				answer.put("why", "override header " + route.canary().overrideHeader() + ": " + wanted.trim());
+				return;
+			}
+		}
+		if (backends.size() == 1 || live.size() == 1) {
+			answer.put("backend", live.get(0).upstream());
+			answer.put("why", backends.size() == 1 ? "the route's only backend" : "the only backend with weight > 0");
+			return;
+		}
+		HashKey sticky = route.canary().stickyOn();
+		if (sticky != null) {
+			String key = switch (sticky.source()) {
+				case HEADER -> request.headers().get(sticky.name());
+				case COOKIE -> request.cookies().get(sticky.name());
+				case CLIENT_ADDRESS -> request.clientAddress();
+			};
+			if (key != null && !key.isEmpty()) {
+				WeightedBackends weighted = new WeightedBackends(backends.stream().map(Backend::upstream).toList(),
+						backends.stream().map(Backend::weight).toList());
+				answer.put("backend", weighted.pick(key));
+				answer.put("why", "sticky on " + sticky + " = " + key + ": the same key always reaches this backend");
+				return;
+			}
+		}
+		answer.put("backend", null);
+		answer.put("why", "drawn at random by weight for each request"
+				+ (sticky == null ? "" : " (the request has no " + sticky + " to stick on)"));
+	}
+
+	private static Map<String, Object> policies(Route route) {
+		Map<String, Object> routeTree = ConfigTrees.toMap(route);
+		Map<String, Object> policies = new LinkedHashMap<>();
+		for (String key : List.of("canary", "mirrors", "retries", "timeout", "fault", "rateLimit")) {
+			if (routeTree.containsKey(key)) {
+				policies.put(key, routeTree.get(key));
+			}
+		}
+		if (!route.fault().active()) {
+			policies.remove("fault");
+		}
+		return policies;
+	}
+
+	private static Map<String, Object> upstream(Upstream upstream) {
+		Map<String, Object> tree = ConfigTrees.toMap(upstream);
+		return tree;
+	}
+
+}

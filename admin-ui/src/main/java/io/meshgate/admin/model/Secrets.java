@@ -1,0 +1,103 @@
+package io.meshgate.admin.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps secrets out of what the admin API returns: in every tree it answers, exports or diffs,
+ * the values of secret fields ({@code password}, {@code keyPassword}, {@code secret},
+ * {@code token}, …, and any field holding an inline PEM private key) are replaced by
+ * {@link #MASK}. A write that sends the mask back keeps the stored value, so a read-edit-write
+ * cycle never loses a secret and never needs to know it. Generic: it works on trees, so fields
+ * added to the model later are covered by their names.
+ */
+public final class Secrets {
+
+	public static final String MASK = "******";
+
+	private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|passphrase|secret|token|credentials)$");
+
+	private Secrets() {
+	}
+
+	static boolean secret(String key, Object value) {
+		return value instanceof String text
+				&& (SECRET_KEY.matcher(key).matches() || text.contains("-----BEGIN") && text.contains("PRIVATE KEY"));
+	}
+
+	/** A copy of {@code tree} with every secret value masked. */
+	public static Object mask(Object tree) {
+		if (tree instanceof Map<?, ?> map) {
+			Map<String, Object> masked = new LinkedHashMap<>();
+			map.forEach((key, value) -> masked.put(String.valueOf(key),
+					secret(String.valueOf(key), value) ? MASK : mask(value)));
+			return masked;
+		}
+		if (tree instanceof List<?> list) {
+			List<Object> masked = new ArrayList<>();
+			list.forEach(item -> masked.add(mask(item)));
+			return masked;
+		}
+		return tree;
+	}
+
+	@SuppressWarnings("unchecked")
+	public static Map<String, Object> maskMap(Map<String, Object> tree) {
+		return (Map<String, Object>) mask(tree);
+	}
+
+	/**
+	 * Puts the stored secret back wherever {@code edited} holds the mask; list elements are
+	 * paired by {@code name} or {@code id} (else by position). A mask with nothing stored behind
+	 * it is an error.
+	 */
+	public static void restore(Object edited, Object stored, String path, List<ConfigError> errors) {
+		if (edited instanceof Map<?, ?> map) {
+			@SuppressWarnings("unchecked")
+			Map<String, Object> target = (Map<String, Object>) map;
+			Map<?, ?> before = stored instanceof Map<?, ?> m ? m : Map.of();
+			for (Map.Entry<String, Object> entry : target.entrySet()) {
+				String child = path.isEmpty() ? entry.getKey() : path + "." + entry.getKey();
+				if (MASK.equals(entry.getValue())) {
+					Object kept = before.get(entry.getKey());
+					if (kept instanceof String && !MASK.equals(kept)) {
+						entry.setValue(kept);
+					}
+					else {
+						errors.add(new ConfigError(child, entry.getKey() + ": " + MASK
+								+ " (expected: the secret itself; reads hide it, and there is no stored value to keep)"));
+					}
+				}
+				else {
+					restore(entry.getValue(), before.get(entry.getKey()), child, errors);
+				}
+			}
+		}
+		else if (edited instanceof List<?> list) {
+			List<?> before = stored instanceof List<?> l ? l : List.of();
+			for (int i = 0; i < list.size(); i++) {
+				Object item = list.get(i);
+				restore(item, partner(item, before, i), path + "[" + i + "]", errors);
+			}
+		}
+	}
+
+	private static Object partner(Object item, List<?> before, int index) {
+		if (item instanceof Map<?, ?> map) {
+			for (String key : List.of("name", "id")) {
+				Object identity = map.get(key);
+				if (identity != null) {
+					return before.stream()
+						.filter(b -> b instanceof Map<?, ?> m && identity.equals(m.get(key)))
+						.findFirst()
+						.orElse(null);
+				}
+			}
+		}
+		return index < before.size() ? before.get(index) : null;
+	}
+
+}

@@ -1,0 +1,143 @@
+package io.meshgate.admin.security;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.UserDetailsRepositoryReactiveAuthenticationManager;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.userdetails.MapReactiveUserDetailsService;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.server.DelegatingServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.HttpStatusServerEntryPoint;
+import org.springframework.security.web.server.authentication.RedirectServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.csrf.CsrfWebFilter;
+import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.server.session.CookieWebSessionIdResolver;
+import org.springframework.web.server.session.DefaultWebSessionManager;
+import org.springframework.web.server.session.WebSessionManager;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Security of the admin port (Spring Security, WebFlux), in the management child context so
+ * that it never touches the ingress port: form login for the UI, HTTP Basic for scripts, roles
+ * {@code viewer} (read) and {@code editor} (write), bcrypt hashes, CSRF protection for sessions,
+ * a session cookie that is HttpOnly, SameSite=Strict and Secure on HTTPS. Only
+ * {@code /actuator/health} and {@code /actuator/prometheus} are open.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+public class AdminSecurityConfiguration {
+
+	public static final String SESSION_COOKIE = "MESHGATE_SESSION";
+
+	@Bean
+	PasswordEncoder adminPasswordEncoder() {
+		DelegatingPasswordEncoder encoder = (DelegatingPasswordEncoder) PasswordEncoderFactories
+			.createDelegatingPasswordEncoder();
+		encoder.setDefaultPasswordEncoderForMatches(new BCryptPasswordEncoder());
+		return encoder;
+	}
+
+	@Bean
+	MapReactiveUserDetailsService adminUsers(AdminProperties properties, PasswordEncoder encoder) {
+		List<UserDetails> users = new ArrayList<>();
+		for (AdminUser user : properties.users()) {
+			users.add(User.withUsername(user.name())
+				.password(user.encodedPassword())
+				.roles(user.roles().stream().map(r -> r.toUpperCase(Locale.ROOT)).toArray(String[]::new))
+				.build());
+		}
+		if (users.isEmpty()) {
+			byte[] random = new byte[18];
+			new SecureRandom().nextBytes(random);
+			String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+			users.add(User.withUsername("admin").password(encoder.encode(password)).roles("EDITOR").build());
+			// Printed once, on the console only (not through the logging system): the demo's way in.
+			System.out.println("\nMeshgate admin login: user 'admin', password '" + password + "' (generated at start-up,"
+					+ " shown only now; configure meshgate.admin.users to set your own)\n");
+		}
+		return new MapReactiveUserDetailsService(users);
+	}
+
+	@Bean
+	SecurityWebFilterChain adminSecurityFilterChain(ServerHttpSecurity http, MapReactiveUserDetailsService users,
+			PasswordEncoder encoder, AdminProperties properties) {
+		UserDetailsRepositoryReactiveAuthenticationManager passwords = new UserDetailsRepositoryReactiveAuthenticationManager(
+				users);
+		passwords.setPasswordEncoder(encoder);
+		ThrottledAuthenticationManager authentication = new ThrottledAuthenticationManager(passwords,
+				Duration.ofMillis(properties.loginDelayStep()));
+		ServerWebExchangeMatcher api = ServerWebExchangeMatchers.pathMatchers("/api/**", "/actuator/**");
+		DelegatingServerAuthenticationEntryPoint entryPoint = new DelegatingServerAuthenticationEntryPoint(
+				new DelegatingServerAuthenticationEntryPoint.DelegateEntry(api,
+						new HttpStatusServerEntryPoint(HttpStatus.UNAUTHORIZED)));
+		entryPoint.setDefaultEntryPoint(new RedirectServerAuthenticationEntryPoint("/login"));
+		return http.authenticationManager(authentication)
+			.authorizeExchange(exchanges -> exchanges
+				.pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
+				.pathMatchers("/login", "/ui/app.css").permitAll()
+				.pathMatchers(HttpMethod.POST, "/api/tester").hasAnyRole("VIEWER", "EDITOR")
+				.pathMatchers(HttpMethod.GET, "/api/**").hasAnyRole("VIEWER", "EDITOR")
+				.pathMatchers("/api/**").hasRole("EDITOR")
+				.pathMatchers(HttpMethod.GET, "/actuator/**").hasAnyRole("VIEWER", "EDITOR")
+				.pathMatchers("/actuator/**").hasRole("EDITOR")
+				.anyExchange().authenticated())
+			.httpBasic(basic -> basic.authenticationEntryPoint(new HttpStatusServerEntryPoint(HttpStatus.UNAUTHORIZED)))
+			.formLogin(form -> form.loginPage("/login"))
+			.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
+			.csrf(csrf -> csrf.requireCsrfProtectionMatcher(AdminSecurityConfiguration::needsCsrfToken))
+			.headers(headers -> headers
+				.frameOptions(frame -> frame.mode(XFrameOptionsServerHttpHeadersWriter.Mode.DENY))
+				.contentSecurityPolicy(csp -> csp.policyDirectives(
+						"default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'")))
+			.build();
+	}
+
+	/**
+	 * Unsafe methods need a CSRF token, except requests that carry their own credentials in an
+	 * {@code Authorization} header: a browser never adds one by itself here, because the admin
+	 * port never asks it to (no {@code WWW-Authenticate} challenge).
+	 */
+	private static Mono<ServerWebExchangeMatcher.MatchResult> needsCsrfToken(
+			org.springframework.web.server.ServerWebExchange exchange) {
+		if (exchange.getRequest().getHeaders().containsHeader("Authorization")) {
+			return ServerWebExchangeMatcher.MatchResult.notMatch();
+		}
+		return CsrfWebFilter.DEFAULT_CSRF_MATCHER.matches(exchange);
+	}
+
+	/** The session cookie: HttpOnly, SameSite=Strict, Secure on HTTPS (or always, when configured). */
+	@Bean(name = "webSessionManager")
+	WebSessionManager webSessionManager(AdminProperties properties) {
+		CookieWebSessionIdResolver cookies = new CookieWebSessionIdResolver();
+		cookies.setCookieName(SESSION_COOKIE);
+		cookies.addCookieInitializer(cookie -> {
+			cookie.httpOnly(true).sameSite("Strict").path("/");
+			if (properties.secureCookie()) {
+				cookie.secure(true);
+			}
+		});
+		DefaultWebSessionManager sessions = new DefaultWebSessionManager();
+		sessions.setSessionIdResolver(cookies);
+		return sessions;
+	}
+
+}

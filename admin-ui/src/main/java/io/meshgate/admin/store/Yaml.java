@@ -1,0 +1,47 @@
+package io.meshgate.admin.store;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.representer.Representer;
+
+/** YAML in and out, plain data only (SafeConstructor: no arbitrary types from a document). */
+public final class Yaml {
+
+	private Yaml() {
+	}
+
+	private static org.yaml.snakeyaml.Yaml yaml() {
+		DumperOptions dump = new DumperOptions();
+		dump.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+		dump.setIndicatorIndent(2);
+		dump.setIndentWithIndicator(true);
+		dump.setWidth(120);
+		LoaderOptions load = new LoaderOptions();
+		load.setAllowDuplicateKeys(false);
+		load.setCodePointLimit(64 * 1024 * 1024);
+		return new org.yaml.snakeyaml.Yaml(new SafeConstructor(load), new Representer(dump), dump, load);
+	}
+
+	public static String write(Object tree) {
+		return yaml().dump(tree);
+	}
+
+	/** Parses a YAML (or JSON) document whose root is a mapping. */
+	@SuppressWarnings("unchecked")
+	public static Map<String, Object> read(String text) {
+		Object tree = yaml().load(text);
+		if (tree == null) {
+			return new LinkedHashMap<>();
+		}
+		if (!(tree instanceof Map<?, ?>)) {
+			throw new IllegalArgumentException("document: " + tree.getClass().getSimpleName()
+					+ " (expected: a mapping, as in {upstreams: [...], routes: [...]})");
+		}
+		return (Map<String, Object>) tree;
+	}
+
+}

@@ -1,0 +1,227 @@
+package io.meshgate.gateway.admin;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import io.meshgate.policy.testing.TestUpstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The admin UI in Debian's headless Chromium: log in, create a route, move the canary slider
+ * and see traffic move through the ingress port, see a validation error next to its field, roll
+ * back. A screenshot of every page goes to {@code target/screenshots/}.
+ */
+class AdminBrowserTest extends AdminTestSupport {
+
+	static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+	static ChromeDriver browser;
+
+	static ChromeDriverService driverService;
+
+	@BeforeAll
+	static void startBrowser() throws IOException {
+		Files.createDirectories(SCREENSHOTS);
+		driverService = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
+			.usingAnyFreePort()
+			.build();
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary("/usr/bin/chromium");
+		options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+				"--disable-background-networking", "--disable-component-update", "--no-first-run",
+				"--window-size=1280,800");
+		browser = new ChromeDriver(driverService, options);
+		browser.manage().timeouts().implicitlyWait(Duration.ZERO);
+	}
+
+	@AfterAll
+	static void stopBrowser() {
+		if (browser != null) {
+			browser.quit();
+		}
+		if (driverService != null) {
+			driverService.stop();
+		}
+	}
+
+	@Test
+	void operatorCreatesARouteMovesTheCanarySeesAnErrorAndRollsBack() throws IOException {
+		TestUpstream v1 = start("shop-v1");
+		TestUpstream v2 = start("shop-v2");
+		assertThat(editor.post("/api/upstreams", upstream("shop-v1", v1.url()), null).status()).isEqualTo(200);
+		assertThat(editor.post("/api/upstreams", upstream("shop-v2", v2.url()), null).status()).isEqualTo(200);
+		String admin = "http://localhost:" + adminPort;
+
+		// log in
+		browser.get(admin + "/login");
+		browser.manage().deleteAllCookies();
+		browser.get(admin + "/");
+		waitFor(By.id("username"));
+		screenshot("login");
+		browser.findElement(By.id("username")).sendKeys(EDITOR);
+		browser.findElement(By.id("password")).sendKeys(EDITOR_PASSWORD);
+		browser.findElement(By.id("login")).click();
+		waitFor(By.id("new-route"));
+
+		// create a route: all traffic to v1, v2 configured with weight 0
+		browser.findElement(By.id("new-route")).click();
+		waitFor(By.id("route-id")).sendKeys("shop");
+		browser.findElement(By.id("route-path")).sendKeys("/shop/**");
+		new Select(browser.findElement(By.id("backend-upstream-0"))).selectByVisibleText("shop-v1");
+		browser.findElement(By.id("add-backend")).click();
+		new Select(waitFor(By.id("backend-upstream-1"))).selectByVisibleText("shop-v2");
+		setValue(browser.findElement(By.id("backend-weight-1")), "0");
+		browser.findElement(By.id("retry-attempts")).sendKeys("1");
+		browser.findElement(By.id("route-timeout")).sendKeys("5s");
+		browser.findElement(By.id("preview-route")).click();
+		waitFor(By.id("diff"));
+		assertThat(browser.findElement(By.id("diff")).getText()).contains("+  - id: shop");
+		browser.findElement(By.id("save-route")).click();
+		waitFor(By.id("confirm-apply"));
+		screenshot("route-editor");
+		assertThat(browser.findElement(By.id("diff")).getText()).contains("+  - id: shop");
+		assertThat(answering("/shop/1")).isEqualTo(Set.of(404 + ""));
+		browser.findElement(By.id("confirm-apply")).click();
+		waitFor(By.cssSelector("tr[data-route='shop']"));
+		assertThat(answering("/shop/1")).containsExactly("shop-v1");
+		screenshot("routes");
+
+		// move the canary slider all the way: traffic moves to v2
+		browser.findElement(By.cssSelector("tr[data-route='shop'] a.edit-route")).click();
+		WebElement slider = waitFor(By.id("canary-slider"));
+		setValue(slider, "100");
+		assertThat(browser.findElement(By.id("backend-weight-1")).getAttribute("value")).isEqualTo("100");
+		assertThat(browser.findElement(By.id("backend-weight-0")).getAttribute("value")).isEqualTo("0");
+		browser.findElement(By.id("save-route")).click();
+		assertThat(waitFor(By.id("diff")).getText().lines().map(line -> line.replaceAll("\\s+", " ")))
+			.contains("+ weight: 100");
+		waitFor(By.id("confirm-apply")).click();
+		waitFor(By.cssSelector("tr[data-route='shop']"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> answering("/shop/1"), Set.of("shop-v2")::equals);
+
+		// a validation error appears next to its field, and nothing changes
+		browser.findElement(By.cssSelector("tr[data-route='shop'] a.edit-route")).click();
+		setValue(waitFor(By.id("backend-weight-1")), "-5");
+		browser.findElement(By.id("save-route")).click();
+		WebElement error = waitFor(By.cssSelector(".field-error[data-for='routes[shop].backends[1].weight']"));
+		assertThat(error.getText()).isEqualTo("weight: -5 (expected: >= 0)");
+		WebElement weightLabel = browser.findElement(By.id("backend-weight-1")).findElement(By.xpath(".."));
+		assertThat(weightLabel.findElement(By.xpath("following-sibling::*[1]"))).isEqualTo(error);
+		assertThat(browser.findElement(By.id("backend-weight-1")).getAttribute("class")).contains("invalid");
+		screenshot("route-editor-error");
+		assertThat(answering("/shop/1")).containsExactly("shop-v2");
+
+		// roll back to the version that sent everything to v1
+		browser.get(admin + "/#/history");
+		waitFor(By.cssSelector("#history tbody tr"));
+		screenshot("history");
+		long created = editor.get("/api/config").version() - 1;
+		browser.findElement(By.cssSelector("tr[data-version='" + created + "'] button.rollback")).click();
+		waitFor(By.id("confirm-rollback")).click();
+		await().atMost(Duration.ofSeconds(5)).until(() -> answering("/shop/1"), Set.of("shop-v1")::equals);
+		waitFor(By.xpath("//td[contains(., 'rollback to version " + created + "')]"));
+		screenshot("history-after-rollback");
+
+		// the other pages
+		browser.get(admin + "/#/upstreams");
+		waitFor(By.cssSelector("tr[data-upstream='shop-v1']"));
+		screenshot("upstreams");
+		browser.get(admin + "/#/tester");
+		setValue(waitFor(By.id("tester-path")), "/shop/7");
+		browser.findElement(By.id("tester-run")).click();
+		assertThat(waitFor(By.id("tester-answer")).getText()).contains("Route shop").contains("shop-v1");
+		screenshot("tester");
+		browser.get(admin + "/#/config");
+		waitFor(By.id("export-link"));
+		screenshot("export-import");
+
+		// phone width
+		browser.manage().window().setSize(new Dimension(390, 844));
+		browser.get(admin + "/#/routes");
+		waitFor(By.cssSelector("tr[data-route='shop']"));
+		screenshot("routes-phone");
+		browser.manage().window().setSize(new Dimension(1280, 800));
+	}
+
+	@Test
+	void searchOverAThousandRoutesAnswersWithinTwoSeconds() {
+		StringBuilder yaml = new StringBuilder("upstreams:\n  - {name: bulk, endpoints: [http://127.0.0.1:9]}\nroutes:\n");
+		for (int i = 0; i < 1000; i++) {
+			yaml.append("  - {id: r").append(i).append(", match: {path: /r").append(i).append("/**, host: h")
+				.append(i % 10).append(".example.com}, backends: [{upstream: bulk}]}\n");
+		}
+		assertThat(editor.post("/api/import", yaml.toString(), null).status()).isEqualTo(200);
+		login();
+
+		long start = System.nanoTime();
+		browser.get("http://localhost:" + adminPort + "/#/routes");
+		waitFor(By.cssSelector("tr[data-route='r999']"));
+		long listed = System.nanoTime();
+		setValue(browser.findElement(By.id("search")), "r77 h7.example");
+		await().atMost(Duration.ofSeconds(2))
+			.until(() -> browser.findElement(By.id("count")).getText(), text -> text.startsWith("2 of 1000"));
+		long searched = System.nanoTime();
+
+		assertThat(Duration.ofNanos(listed - start)).isLessThan(Duration.ofSeconds(2));
+		assertThat(Duration.ofNanos(searched - listed)).isLessThan(Duration.ofSeconds(2));
+	}
+
+	private void login() {
+		browser.get("http://localhost:" + adminPort + "/login");
+		browser.manage().deleteAllCookies();
+		browser.get("http://localhost:" + adminPort + "/login");
+		waitFor(By.id("username")).sendKeys(EDITOR);
+		browser.findElement(By.id("password")).sendKeys(EDITOR_PASSWORD);
+		browser.findElement(By.id("login")).click();
+		waitFor(By.id("search"));
+	}
+
+	/** What answers 20 requests through the ingress port: upstream names, or the status when not 200. */
+	private Set<String> answering(String path) {
+		return java.util.stream.IntStream.range(0, 20)
+			.mapToObj(i -> ingress.get(path))
+			.map(r -> r.statusCode() == 200 ? r.body() : String.valueOf(r.statusCode()))
+			.collect(Collectors.toSet());
+	}
+
+	private static WebElement waitFor(By by) {
+		return new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(by));
+	}
+
+	/** Sets an input's value as a user would, firing the input event the page listens to. */
+	private static void setValue(WebElement element, String value) {
+		((JavascriptExecutor) browser).executeScript(
+				"arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+				element, value);
+	}
+
+	private static void screenshot(String name) throws IOException {
+		File file = browser.getScreenshotAs(OutputType.FILE);
+		Files.copy(file.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+
+}

@@ -1,0 +1,88 @@
+package io.meshgate.gateway.admin;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.policy.testing.GatewayClient;
+import io.meshgate.policy.testing.TestUpstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One real gateway for the admin tests (same properties, so one cached context): ingress and
+ * admin ports on loopback, a file store in its own directory, an editor and a viewer. Each test
+ * starts from an empty stored configuration.
+ */
+@SpringBootTest(classes = MeshgateApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "management.server.port=0", "meshgate.demo.enabled=false",
+				"meshgate.store.path=target/stores/admin-${random.uuid}", "meshgate.admin.login-delay-step=20",
+				"meshgate.admin.users[0].name=" + AdminTestSupport.EDITOR,
+				"meshgate.admin.users[0].password={bcrypt}$2a$04$/QuiqLKJRIwyMxntoaGkOetYOEPNdbwr9FmImjFO0dMyPbrqIsS5i",
+				"meshgate.admin.users[0].roles[0]=editor", "meshgate.admin.users[1].name=" + AdminTestSupport.VIEWER,
+				"meshgate.admin.users[1].password=$2a$04$7IBBOYAtF6pRFDBNZ1WncusyfOIqCFHQNW3I/xI7.zbkkp6mdBZDa",
+				"meshgate.admin.users[1].roles[0]=viewer" })
+abstract class AdminTestSupport {
+
+	static final String EDITOR = "erin";
+
+	static final String EDITOR_PASSWORD = "editor-secret";
+
+	static final String VIEWER = "victor";
+
+	static final String VIEWER_PASSWORD = "viewer-secret";
+
+	@LocalServerPort
+	int ingressPort;
+
+	@LocalManagementPort
+	int adminPort;
+
+	AdminClient editor;
+
+	GatewayClient ingress;
+
+	private final List<TestUpstream> servers = new ArrayList<>();
+
+	@BeforeEach
+	void emptyConfiguration() {
+		editor = AdminClient.basic(adminPort, EDITOR, EDITOR_PASSWORD);
+		ingress = new GatewayClient(ingressPort);
+		AdminClient.Answer reset = editor.put("/api/config", Map.of("upstreams", List.of(), "routes", List.of()), null);
+		assertThat(reset.status()).as(reset.body()).isEqualTo(200);
+	}
+
+	@AfterEach
+	void stopServers() {
+		servers.forEach(TestUpstream::close);
+	}
+
+	TestUpstream start(String name) {
+		TestUpstream server = TestUpstream.start(name);
+		servers.add(server);
+		return server;
+	}
+
+	AdminClient viewer() {
+		return AdminClient.basic(adminPort, VIEWER, VIEWER_PASSWORD);
+	}
+
+	static Map<String, Object> upstream(String name, String... endpoints) {
+		return Map.of("name", name, "endpoints", List.of(endpoints));
+	}
+
+	static Map<String, Object> route(String id, String path, Map<String, Object> backends) {
+		List<Map<String, Object>> list = new ArrayList<>();
+		backends.forEach((upstream, weight) -> list.add(Map.of("upstream", upstream, "weight", weight)));
+		return Map.of("id", id, "match", Map.of("path", path), "backends", list);
+	}
+
+}

@@ -1,0 +1,157 @@
+package io.meshgate.gateway.store;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.meshgate.admin.store.KubernetesRouteStore;
+import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.policy.testing.GatewayClient;
+import io.meshgate.policy.testing.TestUpstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two gateway replicas on the kubernetes store, against fabric8's mock API server in CRUD mode:
+ * an edit through one replica's admin API is served by the other within 2 seconds, and of two
+ * writes based on the same version one wins and the other gets 409.
+ */
+class KubernetesStoreTest {
+
+	static final String NAMESPACE = "meshgate";
+
+	static KubernetesMockServer api;
+
+	static KubernetesClient kube;
+
+	static TestUpstream orders;
+
+	static ConfigurableApplicationContext first;
+
+	static ConfigurableApplicationContext second;
+
+	final HttpClient http = HttpClient.newHttpClient();
+
+	@BeforeAll
+	static void startTwoReplicas() {
+		api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(),
+				false);
+		api.init();
+		kube = api.createClient();
+		orders = TestUpstream.start("orders");
+		first = replica();
+		second = replica();
+	}
+
+	@AfterAll
+	static void stop() {
+		second.close();
+		first.close();
+		orders.close();
+		kube.close();
+		api.destroy();
+	}
+
+	private static ConfigurableApplicationContext replica() {
+		return new SpringApplicationBuilder(MeshgateApplication.class).run("--server.port=0", "--management.server.port=0",
+				"--meshgate.demo.enabled=false", "--meshgate.store.type=kubernetes",
+				"--spring.main.cloud-platform=kubernetes",
+				"--spring.cloud.kubernetes.client.master-url=" + kube.getConfiguration().getMasterUrl(),
+				"--spring.cloud.kubernetes.client.namespace=" + NAMESPACE,
+				"--spring.cloud.kubernetes.client.trust-certs=true", "--meshgate.admin.users[0].name=erin",
+				"--meshgate.admin.users[0].password=" + StorePersistenceTest.EDITOR_HASH,
+				"--meshgate.admin.users[0].roles[0]=editor");
+	}
+
+	@Test
+	void anEditThroughOneReplicaIsServedByTheOtherWithinTwoSeconds() {
+		GatewayClient other = new GatewayClient(port(second, "local.server.port"));
+		assertThat(other.get("/orders/1").statusCode()).isEqualTo(404);
+
+		assertThat(send(first, "PUT", "/api/upstreams/orders", "{\"endpoints\":[\"" + orders.url() + "\"]}", null)
+			.statusCode()).isEqualTo(200);
+		HttpResponse<String> route = send(first, "PUT", "/api/routes/orders",
+				"{\"match\":{\"path\":\"/orders/**\"},\"backends\":[{\"upstream\":\"orders\"}]}", null);
+		assertThat(route.statusCode()).as(route.body()).isEqualTo(200);
+
+		await().atMost(Duration.ofSeconds(2))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> other.get("/orders/1").body(), "orders"::equals);
+		ConfigMap stored = kube.configMaps().inNamespace(NAMESPACE).withName("meshgate-routes").get();
+		assertThat(stored.getData().get(KubernetesRouteStore.DATA_KEY)).contains("/orders/**");
+		assertThat(send(second, "GET", "/api/history", null, null).body()).contains("put route orders");
+	}
+
+	@Test
+	void ofTwoWritesOnTheSameVersionOneWinsAndTheOtherGets409() {
+		await().atMost(Duration.ofSeconds(2))
+			.until(() -> etag(send(first, "GET", "/api/config", null, null))
+				.equals(etag(send(second, "GET", "/api/config", null, null))));
+		String version = etag(send(first, "GET", "/api/config", null, null));
+
+		HttpResponse<String> won = send(first, "PUT", "/api/upstreams/from-first", "{\"endpoints\":[\"http://127.0.0.1:9\"]}",
+				version);
+		HttpResponse<String> lost = send(second, "PUT", "/api/upstreams/from-second",
+				"{\"endpoints\":[\"http://127.0.0.1:10\"]}", version);
+
+		assertThat(won.statusCode()).as(won.body()).isEqualTo(200);
+		assertThat(lost.statusCode()).as(lost.body()).isEqualTo(409);
+		await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+			String config = send(second, "GET", "/api/config", null, null).body();
+			assertThat(config).contains("from-first").doesNotContain("from-second");
+		});
+	}
+
+	private static String etag(HttpResponse<String> response) {
+		return response.headers().firstValue("ETag").orElseThrow();
+	}
+
+	private HttpResponse<String> send(ConfigurableApplicationContext replica, String method, String path, String json,
+			String ifMatch) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(
+				URI.create("http://127.0.0.1:" + port(replica, "local.management.port") + path))
+			.timeout(Duration.ofSeconds(20))
+			.header("Authorization", StorePersistenceTest.AUTHORIZATION)
+			.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+		if (json != null) {
+			request.header("Content-Type", "application/json");
+		}
+		if (ifMatch != null) {
+			request.header("If-Match", ifMatch);
+		}
+		try {
+			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static int port(ConfigurableApplicationContext context, String property) {
+		return Integer.parseInt(context.getEnvironment().getProperty(property));
+	}
+
+
+}
