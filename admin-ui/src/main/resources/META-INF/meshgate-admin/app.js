@@ -346,7 +346,7 @@ function renderUpstreams() {
   body.innerHTML = state.upstreams.map((entry) => {
       const u = entry.upstream; const live = state.live[u.name] || { endpoints: [] };
       const endpoints = live.endpoints.map((e) => '<div><code>' + esc(e.address) + '</code> <span class="badge ' + (e.health === 'serving' ? 'ok' : 'bad') + '">' + esc(e.health) + '</span>'
-        + (e.ejected ? '<span class="badge bad">ejected</span>' : '') + ' <span class="muted">w' + esc(e.weight) + ', ' + esc(e.inFlight) + ' in flight</span></div>').join('')
+        + (e.ejectedUntil ? ' <span class="muted">until ' + esc(e.ejectedUntil) + '</span>' : '') + ' <span class="muted">w' + esc(e.weight) + ', ' + esc(e.inFlight) + ' in flight</span></div>').join('')
         || (u.discovery ? '<span class="muted">Kubernetes ' + esc(u.discovery.serviceId) + ': no ready endpoints</span>' : '<span class="badge warn">not running</span>');
       const lb = u.loadBalancer ? esc(u.loadBalancer.policy) + (u.loadBalancer.hashOn ? ' on ' + esc(u.loadBalancer.hashOn) : '') : 'ROUND_ROBIN';
       const tls = u.tls ? esc(u.tls.mode || 'on') + (live.certificateExpiry ? '<div class="muted">expires ' + esc(live.certificateExpiry) + '</div>' : '') : '<span class="muted">plain</span>';

@@ -385,24 +385,43 @@ public final class AdminApi {
 		});
 	}
 
-	/** Live state of the upstreams: the endpoints in use, with their requests in flight. */
+	/**
+	 * Live state of the upstreams: every endpoint with its verdict ({@code serving}, {@code down}
+	 * by the active health check, {@code ejected} by outlier detection), requests in flight, the
+	 * breaker's state and when the TLS certificate expires.
+	 */
 	private Mono<ServerResponse> state(ServerRequest request) {
 		Map<String, Object> upstreams = new LinkedHashMap<>();
 		if (registry != null) {
+			long now = System.nanoTime();
 			for (UpstreamRuntime runtime : registry.all()) {
 				List<Map<String, Object>> endpoints = new ArrayList<>();
-				for (UpstreamEndpoint endpoint : runtime.endpoints()) {
+				for (UpstreamEndpoint endpoint : runtime.allEndpoints()) {
+					boolean ejected = endpoint.health().ejected(now);
 					Map<String, Object> e = new LinkedHashMap<>();
 					e.put("address", endpoint.getUri().toString());
 					e.put("weight", endpoint.weight());
 					e.put("inFlight", endpoint.inFlight());
-					e.put("health", "serving");
+					e.put("health", !endpoint.health().checkedHealthy() ? "down" : ejected ? "ejected" : "serving");
+					e.put("ejected", ejected);
+					if (ejected) {
+						e.put("ejectedUntil", java.time.Instant.now()
+							.plusNanos(endpoint.health().ejectedUntilNanos() - now)
+							.toString());
+					}
 					endpoints.add(e);
 				}
 				Map<String, Object> u = new LinkedHashMap<>();
 				u.put("endpoints", endpoints);
 				u.put("discovered", runtime.spec().discovered());
-				u.put("breaker", "none");
+				u.put("breaker", runtime.breaker() == null ? "none"
+						: runtime.breaker().circuitBreaker().getState().name().toLowerCase(java.util.Locale.ROOT));
+				java.security.cert.X509Certificate certificate = runtime.tls() == null ? null
+						: runtime.tls().clientCertificate() != null ? runtime.tls().clientCertificate()
+								: runtime.tls().serverCertificate();
+				if (certificate != null) {
+					u.put("certificateExpiry", certificate.getNotAfter().toInstant().toString());
+				}
 				upstreams.put(runtime.name(), u);
 			}
 		}

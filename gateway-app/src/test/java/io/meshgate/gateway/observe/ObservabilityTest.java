@@ -65,6 +65,10 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = { MeshgateApplication.class, ObservabilityTest.Spans.class },
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "meshgate.demo.enabled=false", "meshgate.access-log.enabled=true",
+				"meshgate.store.path=target/stores/observability-${random.uuid}",
+				"meshgate.admin.users[0].name=olga", "meshgate.admin.users[0].roles[0]=viewer",
+				// olga / viewer-secret, bcrypt cost 4
+				"meshgate.admin.users[0].password=$2a$04$7IBBOYAtF6pRFDBNZ1WncusyfOIqCFHQNW3I/xI7.zbkkp6mdBZDa",
 				"management.tracing.sampling.probability=1.0",
 				"management.opentelemetry.tracing.export.schedule-delay=50ms" })
 class ObservabilityTest {
@@ -98,7 +102,7 @@ class ObservabilityTest {
 	@BeforeEach
 	void setUp() {
 		client = new GatewayClient(port);
-		admin = new GatewayClient(managementPort);
+		admin = GatewayClient.basic(managementPort, "olga", "viewer-secret");
 		accessLines.start();
 		((Logger) LoggerFactory.getLogger(AccessLog.LOGGER)).addAppender(accessLines);
 	}

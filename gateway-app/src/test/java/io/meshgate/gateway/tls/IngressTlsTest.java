@@ -57,6 +57,7 @@ class IngressTlsTest {
 	@DynamicPropertySource
 	static void tls(DynamicPropertyRegistry properties) {
 		properties.add("management.server.port", () -> "0");
+		properties.add("meshgate.store.path", () -> CERTS.resolve("store").toString());
 		properties.add("server.ssl.bundle", () -> "ingress");
 		properties.add("server.http2.enabled", () -> "true");
 		properties.add("spring.ssl.bundle.pem.ingress.keystore.certificate", () -> CERTS.resolve("ingress.crt").toString());

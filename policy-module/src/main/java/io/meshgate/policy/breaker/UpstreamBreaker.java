@@ -1,17 +1,17 @@
 package io.meshgate.policy.breaker;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadFullException;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
-import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -19,8 +19,8 @@ import reactor.core.publisher.Mono;
 import io.meshgate.policy.error.UpstreamUnavailableException;
 
 /**
- * One upstream's resilience4j circuit breaker and bulkhead. Calls go through resilience4j's own
- * Reactor operators; a 5xx answer counts as a failure. Transitions are logged once each. The
+ * One upstream's resilience4j circuit breaker and bulkhead. A 5xx answer, a connection failure
+ * and a call cancelled by the gateway's timeout count as failures. Transitions are logged once each. The
  * breaker is registered under the upstream's name in the shared {@link CircuitBreakerRegistry}
  * (which {@code /actuator/circuitbreakers} lists) and replaced when the upstream's policy changes.
  */
@@ -58,8 +58,6 @@ public final class UpstreamBreaker implements AutoCloseable {
 			.waitDurationInOpenState(policy.waitDurationInOpenState())
 			.permittedNumberOfCallsInHalfOpenState(policy.permittedNumberOfCallsInHalfOpenState())
 			.automaticTransitionFromOpenToHalfOpenEnabled(false)
-			// a call the bulkhead refused never reached the upstream: it says nothing of its health
-			.ignoreExceptions(BulkheadFullException.class)
 			.build();
 		// a changed policy replaces the upstream's breaker; the old one serves until its runtime retires
 		registry.remove(upstream);
@@ -80,25 +78,54 @@ public final class UpstreamBreaker implements AutoCloseable {
 		});
 	}
 
-	/** Runs {@code call} through the bulkhead and the breaker. */
-	public Mono<Void> guard(Mono<Void> call) {
-		Mono<Void> guarded = call;
-		if (bulkhead != null) {
-			guarded = guarded.transformDeferred(BulkheadOperator.of(bulkhead));
-		}
-		return guarded.transformDeferred(CircuitBreakerOperator.of(breaker)).onErrorMap(this::refusal);
-	}
-
-	private Throwable refusal(Throwable error) {
-		if (error instanceof CallNotPermittedException) {
-			return new UpstreamUnavailableException(upstream, breaker.getState().name(),
-					"is unavailable: its circuit breaker is " + breaker.getState(), retryAfterSeconds());
-		}
-		if (error instanceof BulkheadFullException) {
-			return new UpstreamUnavailableException(upstream, "FULL",
-					"is at its limit of " + policy.maxConcurrentRequests() + " concurrent requests", 1);
-		}
-		return error;
+	/**
+	 * Runs {@code call} through the bulkhead and the breaker, with resilience4j's own permission
+	 * and recording calls. Its Reactor operator is not used because it releases the permission of
+	 * a cancelled call without recording it, and a call cancelled by the route's timeout is
+	 * exactly the failure a hanging upstream produces.
+	 * @param timedOut whether a cancellation came from the gateway's own timeout
+	 */
+	public Mono<Void> guard(Mono<Void> call, BooleanSupplier timedOut) {
+		return Mono.defer(() -> {
+			if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
+				return Mono.error(new UpstreamUnavailableException(upstream, "FULL",
+						"is at its limit of " + policy.maxConcurrentRequests() + " concurrent requests", 1));
+			}
+			if (!breaker.tryAcquirePermission()) {
+				if (bulkhead != null) {
+					bulkhead.onComplete();
+				}
+				// refused: it was open or half-open full an instant ago, whatever it reads now
+				String state = breaker.getState() == CircuitBreaker.State.HALF_OPEN ? "HALF_OPEN" : "OPEN";
+				return Mono.error(new UpstreamUnavailableException(upstream, state,
+						"is unavailable: its circuit breaker is " + state, retryAfterSeconds()));
+			}
+			long start = nanoClock.getAsLong();
+			AtomicBoolean recorded = new AtomicBoolean();
+			return call.doOnSuccess(done -> {
+				if (recorded.compareAndSet(false, true)) {
+					breaker.onSuccess(nanoClock.getAsLong() - start, TimeUnit.NANOSECONDS);
+				}
+			}).doOnError(error -> {
+				if (recorded.compareAndSet(false, true)) {
+					breaker.onError(nanoClock.getAsLong() - start, TimeUnit.NANOSECONDS, error);
+				}
+			}).doOnCancel(() -> {
+				if (recorded.compareAndSet(false, true)) {
+					if (timedOut.getAsBoolean()) {
+						breaker.onError(nanoClock.getAsLong() - start, TimeUnit.NANOSECONDS,
+								new TimeoutException("the gateway's timeout cancelled the call"));
+					}
+					else {
+						breaker.releasePermission();
+					}
+				}
+			}).doFinally(signal -> {
+				if (bulkhead != null) {
+					bulkhead.onComplete();
+				}
+			});
+		});
 	}
 
 	/** Seconds until the open breaker lets a probe through, at least 1. */

@@ -11,6 +11,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.PolicyOrder;
+import io.meshgate.policy.timeout.Timeouts;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRuntime;
 
@@ -40,7 +41,9 @@ public final class UpstreamGuardFilter implements GlobalFilter, Ordered {
 			HttpStatusCode status = exchange.getResponse().getStatusCode();
 			return status != null && status.is5xxServerError() ? Mono.error(new ServerErrorAnswer()) : Mono.empty();
 		}));
-		return upstream.breaker().guard(call).onErrorResume(ServerErrorAnswer.class, answer -> Mono.empty());
+		return upstream.breaker()
+			.guard(call, () -> Timeouts.timedOut(exchange))
+			.onErrorResume(ServerErrorAnswer.class, answer -> Mono.empty());
 	}
 
 	@Override

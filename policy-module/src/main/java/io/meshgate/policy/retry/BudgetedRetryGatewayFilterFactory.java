@@ -29,6 +29,7 @@ import io.meshgate.policy.PolicyOrder;
 import io.meshgate.policy.RouteScopedConfig;
 import io.meshgate.policy.lb.MeshLoadBalancer;
 import io.meshgate.policy.retry.RetryOn.PerTryTimeoutException;
+import io.meshgate.policy.timeout.Timeouts;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
@@ -208,10 +209,11 @@ public class BudgetedRetryGatewayFilterFactory
 			Mono<Void> oneTry = Mono.defer(() -> {
 				boolean holdsRetry = tries.takeRetrySlot();
 				exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, tries.url);
+				exchange.getAttributes().remove(Timeouts.TIMED_OUT_ATTR);
 				Mono<Void> call = chain.filter(exchange);
 				if (policy.perTryTimeout() != null) {
 					Duration timeout = policy.perTryTimeout();
-					call = call.timeout(timeout, Mono.error(() -> new PerTryTimeoutException(timeout)));
+					call = Timeouts.within(call, timeout, exchange, () -> new PerTryTimeoutException(timeout));
 				}
 				if (!holdsRetry) {
 					return call.then(Mono.defer(() -> checkStatus(exchange)));

@@ -38,9 +38,9 @@ public class RouteTimeoutGatewayFilterFactory
 		return new OrderedGatewayFilter(new GatewayFilter() {
 			@Override
 			public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-				return chain.filter(exchange)
-					.timeout(timeout, Mono.error(() -> new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT,
-							"route timeout of " + timeout.toMillis() + " ms exceeded")));
+				return Timeouts.within(chain.filter(exchange), timeout, exchange,
+						() -> new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT,
+								"route timeout of " + timeout.toMillis() + " ms exceeded"));
 			}
 
 			@Override

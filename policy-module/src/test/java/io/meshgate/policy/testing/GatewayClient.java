@@ -25,8 +25,22 @@ public final class GatewayClient {
 
 	private final String base;
 
+	private final Map<String, String> defaultHeaders;
+
 	public GatewayClient(int port) {
+		this(port, Map.of());
+	}
+
+	/** @param defaultHeaders sent with every request, as an {@code Authorization} for the admin port */
+	public GatewayClient(int port, Map<String, String> defaultHeaders) {
 		this.base = "http://127.0.0.1:" + port;
+		this.defaultHeaders = Map.copyOf(defaultHeaders);
+	}
+
+	/** A client that logs in with HTTP Basic. */
+	public static GatewayClient basic(int port, String user, String password) {
+		return new GatewayClient(port, Map.of("Authorization", "Basic "
+				+ java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes())));
 	}
 
 	public HttpResponse<String> get(String path) {
@@ -35,6 +49,7 @@ public final class GatewayClient {
 
 	public HttpResponse<String> get(String path, Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+		defaultHeaders.forEach(request::header);
 		headers.forEach(request::header);
 		try {
 			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

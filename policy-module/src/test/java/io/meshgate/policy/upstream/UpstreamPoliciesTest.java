@@ -54,6 +54,23 @@ class UpstreamPoliciesTest extends GatewayTest {
 	}
 
 	@Test
+	void callsCutOffByTheRouteTimeoutCountAsFailuresSoAHangingUpstreamOpensTheBreaker() {
+		TestUpstream hanging = start("svc").delay(Duration.ofSeconds(3));
+		apply(List.of(Upstream.of("svc", hanging.url())
+			.withCircuitBreaker(new CircuitBreakerPolicy(50.0, null, null, 10, 4, Duration.ofSeconds(30), null, null))),
+				Route.of("svc", "/svc/**", Backend.of("svc", 1)).withTimeout(Duration.ofMillis(200)));
+
+		for (int i = 0; i < 4; i++) {
+			assertThat(client.get("/svc/" + i).statusCode()).isEqualTo(504);
+		}
+
+		HttpResponse<String> open = client.get("/svc/open");
+		assertThat(open.statusCode()).isEqualTo(503);
+		assertThat(open.body()).contains("\"state\":\"OPEN\"");
+		assertThat(hanging.hits()).isEqualTo(4);
+	}
+
+	@Test
 	void concurrencyCapRejectsBeyondItAtOnce() {
 		TestUpstream server = start("svc").delay(Duration.ofMillis(500));
 		route(Upstream.of("svc", server.url())
@@ -86,17 +103,19 @@ class UpstreamPoliciesTest extends GatewayTest {
 		TestUpstream good2 = start("good-2");
 		TestUpstream bad = start("bad").status(500);
 		route(upstream(good1, good2, bad)
-			.withOutlierDetection(new OutlierDetectionPolicy(3, null, null, Duration.ofSeconds(2), 50.0)));
+			.withOutlierDetection(new OutlierDetectionPolicy(3, null, null, Duration.ofSeconds(3), 50.0)));
 		client.statuses(9, 1, i -> "/svc/" + i);
 		assertThat(bad.hits()).isEqualTo(3);
 
 		List<Integer> after = client.statuses(1000, 4, i -> "/svc/" + i);
 
 		assertThat(after.stream().filter(s -> s == 200).count()).isGreaterThanOrEqualTo(990L);
-		assertThat(bad.hits()).isEqualTo(3);
-		await().atMost(Duration.ofSeconds(5)).until(() -> {
+		// on a loaded machine the 1,000 requests may outlast the ejection: one more round of 3 at most
+		assertThat(bad.hits()).isLessThanOrEqualTo(6);
+		int before = bad.hits();
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
 			client.get("/svc/again");
-			return bad.hits() > 3;
+			return bad.hits() > before;
 		});
 	}
 
