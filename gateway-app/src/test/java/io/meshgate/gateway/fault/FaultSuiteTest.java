@@ -160,7 +160,12 @@ class FaultSuiteTest {
 				+ open + " slowerThanRouteTimeout=" + late + " heapGrowthMiB=" + growthMiB);
 		assertThat(timedOut).as(line).isPositive();
 		assertThat(open).as(line + ": the breaker opens").isGreaterThan(timedOut);
-		assertThat(lost).as(line + " first: " + result.firstFailure()).isZero();
+		String odd = result.samples().stream()
+			.filter(s -> s.status() != 504 && !(s.status() == 503 && s.body().contains("circuit breaker is OPEN")))
+			.findFirst()
+			.map(s -> s.status() + " " + s.body())
+			.orElse("none");
+		assertThat(lost).as(line + " first other answer: " + odd).isZero();
 		assertThat(answered).as(line).isEqualTo(result.sent());
 		assertThat(late).as(line + ": answered within the route timeout").isZero();
 		assertThat(growthMiB).as(line + ": heap stays flat").isLessThan(64);
