@@ -151,17 +151,21 @@ class FaultSuiteTest {
 		long limitMicros = routeTimeout.toMillis() * 1000 + 500_000;
 		int timedOut = result.count(s -> s.status() == 504);
 		int open = result.count(s -> s.status() == 503 && s.body().contains("circuit breaker is OPEN"));
+		// refused by the breaker while it was opening: resilience4j's closed state stops permitting
+		// calls a moment before getState() says OPEN, so the body names state CLOSED
+		int opening = result.count(s -> s.status() == 503 && s.body().contains("circuit breaker is CLOSED"));
 		int late = result.count(s -> s.micros() > limitMicros);
-		int lost = result.sent() - timedOut - open;
+		int lost = result.sent() - timedOut - open - opening;
 		long growthMiB = (heapAfter - heapBefore) / (1024 * 1024);
 		// here a request succeeds when it gets its 504 (or the open breaker's 503) in time
 		int answered = result.count(s -> (s.status() == 504 || s.status() == 503) && s.micros() <= limitMicros);
 		String line = result.print("upstream hangs (504/503 expected)", answered, "504=" + timedOut + " 503open="
-				+ open + " slowerThanRouteTimeout=" + late + " heapGrowthMiB=" + growthMiB);
+				+ open + " 503whileOpening=" + opening + " slowerThanRouteTimeout=" + late + " heapGrowthMiB="
+				+ growthMiB);
 		assertThat(timedOut).as(line).isPositive();
 		assertThat(open).as(line + ": the breaker opens").isGreaterThan(timedOut);
 		String odd = result.samples().stream()
-			.filter(s -> s.status() != 504 && !(s.status() == 503 && s.body().contains("circuit breaker is OPEN")))
+			.filter(s -> s.status() != 504 && !(s.status() == 503 && s.body().contains("circuit breaker is")))
 			.findFirst()
 			.map(s -> s.status() + " " + s.body())
 			.orElse("none");
