@@ -238,6 +238,7 @@ class FaultSuiteTest {
 	void slowAndOversizedClientsAreCutOffAndOthersUnaffected() throws Exception {
 		TestUpstream a = start("a");
 		apply(List.of(Upstream.of("svc", a.url())), Route.of("svc", "/svc/**", Backend.of("svc", 1)));
+		phase("/svc/warm-up", Duration.ofSeconds(2));
 		SteadyLoad.Result alone = phase("/svc/alone", Duration.ofSeconds(3));
 
 		ExecutorService attackers = Executors.newFixedThreadPool(60);
