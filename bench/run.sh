@@ -132,7 +132,13 @@ cpu_ticks() {
   done
   echo "$total"
 }
-rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+rss_kib() { # a process and its children (nginx workers)
+  local total=0 pid
+  for pid in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    total=$(( total + $(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
 
 wait_for_200() { # url timeout_seconds -> prints ms waited, fails on timeout
   local url="$1" limit="$2" start now
@@ -261,7 +267,7 @@ for jvm in $JVMS; do
   [[ " $CONTENDERS " == *" $jvm "* ]] && echo -e "$jvm\t$(rss_kib "$(pid_of "$jvm")")" >> "$RESULTS/rss.tsv"
 done
 for p in nginx haproxy; do
-  [[ " $CONTENDERS " == *" $p "* ]] && echo -e "$p\t$(( $(rss_kib "$(pid_of "$p")") + 0 ))" >> "$RESULTS/rss.tsv"
+  [[ " $CONTENDERS " == *" $p "* ]] && echo -e "$p\t$(rss_kib "$(pid_of "$p")")" >> "$RESULTS/rss.tsv"
 done
 
 # ---------------------------------------------------------------- rounds: contenders alternating
