@@ -144,7 +144,7 @@ wait_for_200() { # url timeout_seconds -> prints ms waited, fails on timeout
   local url="$1" limit="$2" start now
   start=$(date +%s%N)
   while true; do
-    if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" 2>/dev/null || true) == 200 ]]; then
+    if [[ $(taskset -c "$LOAD_CPU" curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" 2>/dev/null || true) == 200 ]]; then
       now=$(date +%s%N); echo $(( (now - start) / 1000000 )); return 0
     fi
     now=$(date +%s%N)
