@@ -12,6 +12,8 @@ p = argparse.ArgumentParser()
 for name in ("results", "out", "mode", "rounds", "round-seconds", "warmup-seconds", "connections",
              "jvm-flags", "run-seconds", "notes", "load-at-start", "load-at-end"):
     p.add_argument("--" + name, required=True)
+p.add_argument("--commentary", help="a Markdown file about this particular run, printed after the targets")
+p.add_argument("--written", help="when the results were measured (default: now)")
 a = p.parse_args()
 R = a.results
 
@@ -86,7 +88,8 @@ w("# Benchmarks")
 w("")
 w("Written by `bench/run.sh %s` on %s UTC (the whole run took %s s). Compare only the ratios within "
   "one run: absolute numbers depend on the machine and on whatever else it was doing."
-  % ("" if a.mode == "full" else a.mode, datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"), a.run_seconds))
+  % ("" if a.mode == "full" else a.mode, a.written or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+     a.run_seconds))
 w("")
 w("## How it was measured")
 w("")
@@ -148,6 +151,11 @@ if "mg-plain" in mc and mesh:
                                "%+.1f" % (mc[c] - mc["bare-scg"]) if "bare-scg" in mc else "–"))
     w("")
 
+def saturated(kv, rate):
+    """True when the target did not keep up with the planned rate (5 % slack)."""
+    return float(kv.get("achieved", 0)) < 0.95 * float(rate)
+
+
 lat = rows("latency.tsv")
 if lat:
     w("## Latency at a constant rate")
@@ -161,7 +169,9 @@ if lat:
     for (c, rate), kv in parsed.items():
         d = parsed.get(("direct", rate), {})
         added = "–"
-        if d and kv.get("p50") and c != "direct":
+        if saturated(kv, rate):
+            added = "saturated: it could not sustain the rate, so requests queued"
+        elif d and kv.get("p50") and c != "direct":
             added = " / ".join("%+d" % (int(kv[q]) - int(d[q])) for q in ("p50", "p90", "p99"))
         w("| %s | %s/s | %s/s | %s | %s | %s | %s |" % (NAMES.get(c, c), rate, kv.get("achieved", "?"), kv.get("p50", "?"),
                                                    kv.get("p90", "?"), kv.get("p99", "?"), added))
@@ -253,7 +263,11 @@ if lat:
     g = parsed.get(("mg-plain", "4000"))
     if d and g:
         added50 = int(g["p50"]) - int(d["p50"])
-target("added p50 at 4k req/s ≤ 60 µs (Meshgate no policies)", added50, 60, False, " µs", "%d")
+if lat and parsed.get(("mg-plain", "4000")) and saturated(parsed[("mg-plain", "4000")], "4000"):
+    w("| added p50 at 4k req/s ≤ 60 µs (Meshgate no policies) | saturated: %s/s achieved of 4000/s | **missed** "
+      "(no added latency to speak of: the gateway could not carry the rate) |" % parsed[("mg-plain", "4000")]["achieved"])
+else:
+    target("added p50 at 4k req/s ≤ 60 µs (Meshgate no policies)", added50, 60, False, " µs", "%d")
 mir = cpu_ratio("mg-mirror", "mg-plain")
 target("mirroring 10% ≤ 10% more CPU per request", None if mir is None else 100 * mir, 10, False, "%", "%+.0f")
 mt = cpu_ratio("mg-mtls", "mg-plain")
@@ -276,6 +290,11 @@ if skipped:
     w("")
     for s in skipped:
         w("- " + s)
+    w("")
+
+if a.commentary:
+    with open(a.commentary) as f:
+        w(f.read().rstrip())
     w("")
 
 with open(a.notes) as f:

@@ -9,6 +9,8 @@
 # peer tool skips that contender and says so in the report. Everything runs on 127.0.0.1; CPU 0
 # runs the systems under test and the upstream, CPU 1 the load generators. Everything this
 # script starts is stopped on exit, Ctrl-C included (PID files under bench/target/work/pids).
+# BENCH_COMMENTARY=file.md adds a section about this particular run to the report;
+# BENCH_JVM_FLAGS overrides the JVM flags of the bare gateway and of every Meshgate.
 set -euo pipefail
 
 QUICK=0
@@ -330,5 +332,5 @@ REPORT="$ROOT/docs/benchmarks.md"
 python3 "$BENCH/report.py" --results "$RESULTS" --out "$REPORT" --mode="$MODE" \
   --rounds "$ROUNDS" --round-seconds "$ROUND_SECONDS" --warmup-seconds "$WARMUP_SECONDS" \
   --connections "$CONNECTIONS" --jvm-flags "$JVM_FLAGS" --run-seconds "$RUN_SECONDS" \
-  --notes "$BENCH/notes.md" --load-at-start "$LOAD_AT_START" --load-at-end "$(cut -d' ' -f1-3 /proc/loadavg)"
+  --notes "$BENCH/notes.md" ${BENCH_COMMENTARY:+--commentary "$BENCH_COMMENTARY"} --load-at-start "$LOAD_AT_START" --load-at-end "$(cut -d' ' -f1-3 /proc/loadavg)"
 log "done in ${RUN_SECONDS}s: $REPORT (raw results in $RESULTS)"
