@@ -46,8 +46,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * steady load. Every case is bounded in requests and time, prints {@code sent/succeeded/failed}
  * and fails when a request is lost.
  *
- * <p>The gateway's response timeout is 1s here (so that a hanging upstream trips the breaker within
- * a few seconds) and the ingress idle timeout 2s (so that slow clients are cut within seconds).
+ * <p>The gateway's response timeout is 1s here and the ingress idle timeout 2s (so that slow
+ * clients are cut within seconds). The response timeout is what lets a hanging upstream open its
+ * breaker: it fails the call inside the breaker. A route {@code timeout} (or a retry's
+ * {@code perTryTimeout}) shorter than the response timeout cancels the call instead, and
+ * resilience4j does not count a cancelled call as a failure — with only the route timeout, the
+ * clients get their 504s but the breaker never opens (tried: 64 requests, all 504, no 503).
  */
 @Tag("fault")
 @SpringBootTest(classes = MeshgateApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
