@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's raw results (bench/target/results/*.tsv) into docs/benchmarks.md."""
+import argparse
+import os
+import platform
+import re
+import statistics
+import subprocess
+from datetime import datetime, timezone
+
+p = argparse.ArgumentParser()
+for name in ("results", "out", "mode", "rounds", "round-seconds", "warmup-seconds", "connections",
+             "jvm-flags", "run-seconds", "notes", "load-at-start", "load-at-end"):
+    p.add_argument("--" + name, required=True)
+p.add_argument("--commentary", help="a Markdown file about this particular run, printed after the targets")
+p.add_argument("--written", help="when the results were measured (default: now)")
+a = p.parse_args()
+R = a.results
+
+
+def rows(name):
+    path = os.path.join(R, name)
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [line.rstrip("\n").split("\t") for line in f if line.strip()]
+
+
+def cmd(*args):
+    try:
+        out = subprocess.run(args, capture_output=True, text=True, timeout=10)
+        return (out.stdout + out.stderr).strip().splitlines()[0]
+    except Exception as ex:  # a missing tool
+        return "n/a (%s)" % ex.__class__.__name__
+
+
+def med(values):
+    return statistics.median(values) if values else None
+
+
+def fmt(v, digits=0):
+    if v is None:
+        return "–"
+    return ("{:,.%df}" % digits).format(v)
+
+
+def rng(values, digits=0):
+    if not values:
+        return "–"
+    return "%s (%s–%s)" % (fmt(med(values), digits), fmt(min(values), digits), fmt(max(values), digits))
+
+
+NAMES = {
+    "direct": "direct to the nginx upstream (ceiling)",
+    "nginx": "nginx reverse proxy",
+    "haproxy": "HAProxy",
+    "nginx-mtls": "nginx proxy, mTLS to the upstream",
+    "bare-scg": "bare Spring Cloud Gateway",
+    "mg-plain": "Meshgate, one route, no policies",
+    "mg-canary": "Meshgate + canary 90/10 sticky",
+    "mg-mirror": "Meshgate + mirroring 10%",
+    "mg-mtls": "Meshgate + mTLS to the upstream",
+    "mg-resilience": "Meshgate + breaker, retries, outlier detection",
+    "mg-tracing": "Meshgate + tracing 10% and metrics",
+    "mg-all": "Meshgate, everything on",
+}
+
+rounds = rows("rounds.tsv")
+order = []
+rps, cpu, non2xx = {}, {}, {}
+for r, c, v, u, n, bad in rounds:
+    if c not in order:
+        order.append(c)
+    rps.setdefault(c, []).append(float(v))
+    cpu.setdefault(c, []).append(float(u))
+    non2xx[c] = non2xx.get(c, 0) + int(bad or 0)
+m = {c: med(v) for c, v in rps.items()}
+mc = {c: med(v) for c, v in cpu.items()}
+
+
+def ratio(c, base):
+    return "–" if base not in m or not m.get(base) else "%.2f" % (m[c] / m[base])
+
+
+out = []
+w = out.append
+w("# Benchmarks")
+w("")
+w("Written by `bench/run.sh %s` on %s UTC (the whole run took %s s). Compare only the ratios within "
+  "one run: absolute numbers depend on the machine and on whatever else it was doing."
+  % ("" if a.mode == "full" else a.mode, a.written or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+     a.run_seconds))
+w("")
+w("## How it was measured")
+w("")
+cpu_model = "unknown"
+try:
+    with open("/proc/cpuinfo") as f:
+        cpu_model = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+except Exception:
+    pass
+mem = "unknown"
+try:
+    with open("/proc/meminfo") as f:
+        mem = "%.1f GiB" % (int(next(l.split()[1] for l in f if l.startswith("MemTotal"))) / 1024 / 1024)
+except Exception:
+    pass
+osname = "Linux"
+try:
+    with open("/etc/os-release") as f:
+        osname = next(l.split("=", 1)[1].strip().strip('"') for l in f if l.startswith("PRETTY_NAME"))
+except Exception:
+    pass
+w("| | |")
+w("|---|---|")
+w("| command | `bench/run.sh%s` |" % ("" if a.mode == "full" else " " + a.mode))
+w("| machine | %d CPUs (%s), %s RAM, %s, kernel %s |" % (os.cpu_count(), cpu_model, mem, osname, platform.release()))
+w("| load average (1/5/15 min) at start / end | %s / %s |" % (a.load_at_start, a.load_at_end))
+w("| Java | %s |" % cmd("java", "-version"))
+w("| JVM flags (bare SCG and every Meshgate) | `%s` |" % a.jvm_flags)
+w("| Meshgate | Spring Boot 4.0.7, Spring Cloud 2025.1.4 (Spring Cloud Gateway 5.0.4), Reactor Netty |")
+w("| peers | %s; %s |" % (cmd("nginx", "-v"), cmd("haproxy", "-v")))
+w("| load | `wrk -t2 -c%s -d%ss` (%s), %s rounds, contenders alternating with the order rotated each round; "
+  "JVMs warmed %s s each first |" % (a.connections, a.round_seconds, cmd("wrk", "-v"), a.rounds, a.warmup_seconds))
+w("| pinning | `taskset`: the system under test and the nginx upstream on CPU 0, load generators on CPU 1 |")
+w("| upstream | nginx, one worker, `return 200 \"hello world\\n\"` (12 bytes) |")
+w("")
+w("CPU per request is utime + stime of the proxy's processes (`/proc/PID/stat`) during the round, "
+  "divided by the requests wrk completed. Latency is `bench/Wrk2j.java`: constant rate, 50 "
+  "connections, measured from each request's scheduled time (no coordinated omission).")
+w("")
+w("## Throughput")
+w("")
+w("Median of the rounds, min–max in brackets.")
+w("")
+w("| contender | req/s | × direct | × nginx | × bare SCG | CPU µs per request | non-2xx |")
+w("|---|---|---|---|---|---|---|")
+for c in order:
+    w("| %s | %s | %s | %s | %s | %s | %d |" % (NAMES.get(c, c), rng(rps[c]), ratio(c, "direct"), ratio(c, "nginx"),
+                                             ratio(c, "bare-scg"), rng(cpu[c], 1), non2xx[c]))
+w("")
+mesh = [c for c in order if c.startswith("mg-") and c != "mg-plain"]
+if "mg-plain" in mc and mesh:
+    w("Cost of each policy, CPU µs per request added to Meshgate with no policies "
+      "(and to bare Spring Cloud Gateway):")
+    w("")
+    w("| contender | + µs over Meshgate plain | + µs over bare SCG |")
+    w("|---|---|---|")
+    for c in ["mg-plain"] + mesh:
+        w("| %s | %s | %s |" % (NAMES.get(c, c), "%+.1f (%+.0f%%)" % (mc[c] - mc["mg-plain"], 100 * (mc[c] / mc["mg-plain"] - 1)),
+                               "%+.1f" % (mc[c] - mc["bare-scg"]) if "bare-scg" in mc else "–"))
+    w("")
+
+def saturated(kv, rate):
+    """True when the target did not keep up with the planned rate (5 % slack)."""
+    return float(kv.get("achieved", 0)) < 0.95 * float(rate)
+
+
+lat = rows("latency.tsv")
+if lat:
+    w("## Latency at a constant rate")
+    w("")
+    parsed = {}
+    for c, rate, line in lat:
+        kv = dict(re.findall(r"([\w.]+)=([\d.]+)", line))
+        parsed[(c, rate)] = kv
+    w("| contender | rate | achieved | p50 µs | p90 µs | p99 µs | added p50 / p90 / p99 over direct (µs) |")
+    w("|---|---|---|---|---|---|---|")
+    for (c, rate), kv in parsed.items():
+        d = parsed.get(("direct", rate), {})
+        added = "–"
+        if saturated(kv, rate):
+            added = "saturated: it could not sustain the rate, so requests queued"
+        elif d and kv.get("p50") and c != "direct":
+            added = " / ".join("%+d" % (int(kv[q]) - int(d[q])) for q in ("p50", "p90", "p99"))
+        w("| %s | %s/s | %s/s | %s | %s | %s | %s |" % (NAMES.get(c, c), rate, kv.get("achieved", "?"), kv.get("p50", "?"),
+                                                   kv.get("p90", "?"), kv.get("p99", "?"), added))
+    w("")
+    w("p99 on a shared 2-vCPU VM is noisy; read p50 and p90.")
+    w("")
+
+w("## Memory and start-up")
+w("")
+rss = rows("rss.tsv")
+if rss:
+    w("| process | RSS after warm-up |")
+    w("|---|---|")
+    for c, kib in rss:
+        w("| %s | %.0f MiB |" % (NAMES.get(c, c), int(kib) / 1024))
+    w("")
+cold = rows("coldstart.tsv")
+coldv = {}
+for c, n, ms in cold:
+    coldv.setdefault(c, []).append(int(ms))
+if coldv:
+    w("Launch (`java -jar`, pinned to one CPU) to the first 200 through the route:")
+    w("")
+    w("| process | median | all |")
+    w("|---|---|---|")
+    for c, v in coldv.items():
+        w("| %s | %.2f s | %s |" % (NAMES.get(c, c), med(v) / 1000, ", ".join("%.2f" % (x / 1000) for x in v)))
+    w("")
+
+scale = rows("scale.tsv")
+sv = {}
+if scale:
+    w("## Route table size")
+    w("")
+    w("N routes with distinct path prefixes (`/r0/**` … `/rN-1/**`); every request matches the last one. "
+      "Route update: `MeshRouting.apply` of the whole table with the last route's path changed, until a "
+      "request on the new path gets 200 (in-process, `bench/RouteScaleProbe.java`; the admin API is not "
+      "on this branch yet).")
+    w("")
+    w("| routes | req/s | × 1 route | CPU µs per request | first apply | edit (median) | edits |")
+    w("|---|---|---|---|---|---|---|")
+    for n, v, u, bad, ready in scale:
+        kv = dict(re.findall(r"(\w+)=(\[[^\]]*\]|\S+)", ready))
+        sv[int(n)] = (float(v), float(u), kv)
+    one = sv.get(1, (None,))[0]
+    for n, (v, u, kv) in sorted(sv.items()):
+        w("| %s | %s | %s | %.1f | %s ms | %s ms | %s ms |" % (fmt(n), fmt(v), "%.2f" % (v / one) if one else "–", u,
+                                                           kv.get("applyMs", "?"), kv.get("editMedianMs", "?"),
+                                                           kv.get("editMs", "?")))
+    w("")
+
+w("## Targets")
+w("")
+w("Reported as measured, not asserted anywhere. Missed targets: see the notes below.")
+w("")
+w("| target | measured | verdict |")
+w("|---|---|---|")
+
+
+def verdict(ok, miss):
+    return "met" if ok else "**missed** (%s)" % miss
+
+
+def target(name, value, goal, higher_better, unit, fmt_value="%.2f"):
+    if value is None:
+        w("| %s | not measured in this mode | – |" % name)
+        return
+    ok = value >= goal if higher_better else value <= goal
+    if higher_better:
+        miss = "by %.0f%%: %s%s vs %s%s" % (100 * (1 - value / goal), fmt_value % value, unit, fmt_value % goal, unit)
+    else:
+        miss = "by %.0f%%: %s%s vs %s%s" % (100 * (value / goal - 1), fmt_value % value, unit, fmt_value % goal, unit)
+    w("| %s | %s%s | %s |" % (name, fmt_value % value, unit, verdict(ok, miss)))
+
+
+def r_of(c, base):
+    return m[c] / m[base] if c in m and base in m and m[base] else None
+
+
+def cpu_ratio(c, base):
+    return mc[c] / mc[base] - 1 if c in mc and base in mc else None
+
+
+target("Meshgate no policies ≥ 1.25× bare SCG (req/s)", r_of("mg-plain", "bare-scg"), 1.25, True, "×")
+target("everything on ≥ 1.0× bare SCG (req/s)", r_of("mg-all", "bare-scg"), 1.0, True, "×")
+added50 = None
+if lat:
+    d = parsed.get(("direct", "4000"))
+    g = parsed.get(("mg-plain", "4000"))
+    if d and g:
+        added50 = int(g["p50"]) - int(d["p50"])
+if lat and parsed.get(("mg-plain", "4000")) and saturated(parsed[("mg-plain", "4000")], "4000"):
+    w("| added p50 at 4k req/s ≤ 60 µs (Meshgate no policies) | saturated: %s/s achieved of 4000/s | **missed** "
+      "(no added latency to speak of: the gateway could not carry the rate) |" % parsed[("mg-plain", "4000")]["achieved"])
+else:
+    target("added p50 at 4k req/s ≤ 60 µs (Meshgate no policies)", added50, 60, False, " µs", "%d")
+mir = cpu_ratio("mg-mirror", "mg-plain")
+target("mirroring 10% ≤ 10% more CPU per request", None if mir is None else 100 * mir, 10, False, "%", "%+.0f")
+mt = cpu_ratio("mg-mtls", "mg-plain")
+target("mTLS ≤ 30% more CPU per request than plaintext", None if mt is None else 100 * mt, 30, False, "%", "%+.0f")
+big = sv.get(10000)
+target("10,000 routes ≥ 0.9× 1 route (req/s)", big[0] / sv[1][0] if big and 1 in sv else None, 0.9, True, "×")
+target("edit within 1 s at 10,000 routes", float(big[2]["editMedianMs"]) if big else None, 1000, False, " ms", "%.0f")
+rss_mg = max((int(k) / 1024 for c, k in rss if c.startswith("mg-")), default=None)
+target("RSS ≤ 300 MiB (largest Meshgate contender)", rss_mg, 300, False, " MiB", "%.0f")
+cold_mg = med(coldv.get("mg-plain", []))
+target("first 200 within 4 s of launch (median)", None if cold_mg is None else cold_mg / 1000, 4, False, " s")
+w("")
+
+skipped = []
+if os.path.exists(os.path.join(R, "skipped.txt")):
+    with open(os.path.join(R, "skipped.txt")) as f:
+        skipped = [l.strip() for l in f if l.strip()]
+if skipped:
+    w("## Not measured in this run")
+    w("")
+    for s in skipped:
+        w("- " + s)
+    w("")
+
+if a.commentary:
+    with open(a.commentary) as f:
+        w(f.read().rstrip())
+    w("")
+
+with open(a.notes) as f:
+    w(f.read().rstrip())
+w("")
+with open(a.out, "w") as f:
+    f.write("\n".join(out))

@@ -1,0 +1,336 @@
+#!/usr/bin/env bash
+# Meshgate benchmark: Meshgate against direct, nginx, HAProxy and a bare Spring Cloud Gateway,
+# side by side in one run, and writes docs/benchmarks.md.
+#
+#   bench/run.sh            full run: 5 rounds, every contender, 1/100/1,000/10,000 routes (< 15 min)
+#   bench/run.sh --quick    3 rounds, fewer contenders, 1 and 10,000 routes (< 4 min)
+#
+# Needs: Java 17, nginx, haproxy, wrk, taskset, openssl, python3 (all Debian packages). A missing
+# peer tool skips that contender and says so in the report. Everything runs on 127.0.0.1; CPU 0
+# runs the systems under test and the upstream, CPU 1 the load generators. Everything this
+# script starts is stopped on exit, Ctrl-C included (PID files under bench/target/work/pids).
+# BENCH_COMMENTARY=file.md adds a section about this particular run to the report;
+# BENCH_JVM_FLAGS overrides the JVM flags of the bare gateway and of every Meshgate.
+set -euo pipefail
+
+QUICK=0
+SMOKE=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=1 ;;
+    --smoke) QUICK=1; SMOKE=1 ;;   # checks the harness itself in ~1 min; numbers meaningless, report in bench/target
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $arg (expected: --quick)" >&2; exit 2 ;;
+  esac
+done
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BENCH="$ROOT/bench"
+WORK="$BENCH/target/work"
+RESULTS="$BENCH/target/results"
+PIDS="$WORK/pids"
+CLK_TCK="$(getconf CLK_TCK)"
+SUT_CPU=0
+LOAD_CPU=1
+JVM_FLAGS="${BENCH_JVM_FLAGS:--Xmx256m -XX:+UseSerialGC -Xss512k}"
+CONNECTIONS=50
+USER_HEADER="x-user: bench-user-42"
+
+if [[ $QUICK == 1 ]]; then
+  ROUNDS=3; ROUND_SECONDS=3; WARMUP_SECONDS=8; COLD_STARTS=3
+  LATENCY_SECONDS=3; LATENCY_WARMUP=1; SCALE_ROUTES="1 10000"; SCALE_SECONDS=3; SCALE_WARMUP=3; EDITS=3
+  MESH_CONTENDERS="plain all"
+  LATENCY_CONTENDERS="direct mg-plain"
+  COLD_TARGETS="mg-plain"
+  if [[ $SMOKE == 1 ]]; then
+    ROUNDS=1; ROUND_SECONDS=1; WARMUP_SECONDS=1; COLD_STARTS=1; LATENCY_SECONDS=1; LATENCY_WARMUP=1
+    SCALE_ROUTES="1000"; SCALE_SECONDS=1; SCALE_WARMUP=1; EDITS=2; MESH_CONTENDERS="plain all"
+  fi
+else
+  ROUNDS=5; ROUND_SECONDS=5; WARMUP_SECONDS=15; COLD_STARTS=5
+  LATENCY_SECONDS=5; LATENCY_WARMUP=1; SCALE_ROUTES="1 100 1000 10000"; SCALE_SECONDS=5; SCALE_WARMUP=5; EDITS=5
+  MESH_CONTENDERS="plain canary mirror mtls resilience tracing all"
+  LATENCY_CONTENDERS="direct nginx bare-scg mg-plain mg-all"
+  COLD_TARGETS="bare-scg mg-plain"
+fi
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# ---------------------------------------------------------------- processes we start, and their end
+mkdir -p "$PIDS"
+stop_pid_file() {
+  local file="$1" pid
+  [[ -f $file ]] || return 0
+  pid="$(cat "$file" 2>/dev/null || true)"
+  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$file"
+}
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  for file in "$PIDS"/*.pid; do [[ -e $file ]] && stop_pid_file "$file"; done
+  # nginx and haproxy daemonize and write their own PID files
+  for file in "$WORK/up/nginx.pid" "$WORK/px/nginx.pid" "$WORK/px/haproxy.pid"; do stop_pid_file "$file"; done
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+# Stop anything a previous, killed run left behind (only from its PID files).
+for file in "$PIDS"/*.pid "$WORK/up/nginx.pid" "$WORK/px/nginx.pid" "$WORK/px/haproxy.pid"; do
+  [[ -e $file ]] && stop_pid_file "$file"
+done
+rm -rf "$RESULTS" "$WORK/logs" "$WORK/config"
+mkdir -p "$RESULTS" "$WORK/logs" "$WORK/config" "$WORK/up/tmp" "$WORK/px/tmp" "$PIDS"
+SKIPPED="$RESULTS/skipped.txt"; : > "$SKIPPED"
+skip() { log "SKIPPED: $*"; echo "$*" >> "$SKIPPED"; }
+RUN_START=$(date +%s)
+LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+for tool in java javac taskset wrk nginx python3 curl openssl; do
+  have "$tool" || { echo "bench/run.sh needs $tool" >&2; exit 1; }
+done
+[[ $(nproc) -ge 2 ]] || { echo "bench/run.sh needs 2 CPUs (CPU 0: systems under test, CPU 1: load)" >&2; exit 1; }
+
+# ---------------------------------------------------------------- build
+log "building Meshgate, the bare Spring Cloud Gateway and the load generator"
+(cd "$ROOT" && ./mvnw -B -q -DskipTests package)
+(cd "$ROOT" && ./mvnw -B -q -f bench/bare-scg/pom.xml -DskipTests package)
+mkdir -p "$BENCH/target/lib"
+HDR="$BENCH/target/lib/HdrHistogram-2.2.2.jar"
+if [[ ! -f $HDR ]]; then
+  (cd "$ROOT" && ./mvnw -B -q -f bench/bare-scg/pom.xml dependency:copy \
+    -Dartifact=org.hdrhistogram:HdrHistogram:2.2.2 -DoutputDirectory="$BENCH/target/lib")
+fi
+MESHGATE_JAR="$ROOT/gateway-app/target/meshgate.jar"
+BARE_JAR="$BENCH/bare-scg/target/bare-scg.jar"
+rm -rf "$WORK/extracted" "$WORK/classes"
+java -Djarmode=tools -jar "$MESHGATE_JAR" extract --destination "$WORK/extracted" >/dev/null
+mkdir -p "$WORK/classes"
+javac -nowarn -cp "$HDR" -d "$WORK/classes" "$BENCH/Wrk2j.java"
+javac -nowarn -cp "$WORK/extracted/meshgate.jar:$WORK/extracted/lib/*" -d "$WORK/classes" "$BENCH/RouteScaleProbe.java"
+
+# ---------------------------------------------------------------- certificates and configs
+log "certificates (config/pki/make-demo-pki.sh) and configurations"
+rm -rf "$WORK/pki"
+DAYS=2 "$ROOT/config/pki/make-demo-pki.sh" "$WORK/pki" >/dev/null
+render() { sed "s#@WORK@#$WORK#g" "$1" > "$2"; }
+for file in "$BENCH"/peers/*; do render "$file" "$WORK/config/$(basename "$file")"; done
+for file in "$BENCH"/config/*.yml; do render "$file" "$WORK/config/$(basename "$file")"; done
+
+# ---------------------------------------------------------------- helpers
+# CPU ticks (utime + stime) of a process and of its children processes.
+cpu_ticks() {
+  local total=0 pid fields
+  for pid in "$@" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    [[ -r /proc/$pid/stat ]] || continue
+    fields=$(sed 's/^.*) //' "/proc/$pid/stat")
+    total=$(( total + $(awk '{print $12 + $13}' <<<"$fields") ))
+  done
+  echo "$total"
+}
+rss_kib() { # a process and its children (nginx workers)
+  local total=0 pid
+  for pid in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    total=$(( total + $(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+
+wait_for_200() { # url timeout_seconds -> prints ms waited, fails on timeout
+  local url="$1" limit="$2" start now
+  start=$(date +%s%N)
+  while true; do
+    if [[ $(taskset -c "$LOAD_CPU" curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" 2>/dev/null || true) == 200 ]]; then
+      now=$(date +%s%N); echo $(( (now - start) / 1000000 )); return 0
+    fi
+    now=$(date +%s%N)
+    (( (now - start) / 1000000000 >= limit )) && return 1
+    sleep 0.02
+  done
+}
+
+# name port -> starts a JVM contender on CPU 0, PID in $PIDS/name.pid
+start_jvm() {
+  local name="$1" port="$2"; shift 2
+  # shellcheck disable=SC2086
+  taskset -c "$SUT_CPU" java $JVM_FLAGS "$@" > "$WORK/logs/$name.log" 2>&1 &
+  echo $! > "$PIDS/$name.pid"
+}
+start_meshgate() { # contender port adminPort
+  local contender="$1" port="$2" admin="$3"
+  start_jvm "mg-$contender" "$port" -jar "$MESHGATE_JAR" --server.port="$port" --management.server.port="$admin" \
+    --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$contender.yml"
+}
+start_bare() { start_jvm bare-scg 18083 -jar "$BARE_JAR" --server.port=18083; }
+
+declare -A URL PIDOF
+URL[direct]=http://127.0.0.1:18080/
+URL[nginx]=http://127.0.0.1:18081/
+URL[haproxy]=http://127.0.0.1:18082/
+URL[nginx-mtls]=http://127.0.0.1:18088/
+URL[bare-scg]=http://127.0.0.1:18083/
+i=0
+for c in $MESH_CONTENDERS; do URL[mg-$c]=http://127.0.0.1:$((18100 + i))/; i=$((i + 1)); done
+
+pid_of() { # contender -> the PID whose CPU is charged to it
+  case "$1" in
+    direct) cat "$WORK/up/nginx.pid" ;;
+    nginx|nginx-mtls) cat "$WORK/px/nginx.pid" ;;
+    haproxy) cat "$WORK/px/haproxy.pid" ;;
+    *) cat "$PIDS/$1.pid" ;;
+  esac
+}
+
+# contender seconds -> "rps cpu_us_per_request requests non2xx"
+measure_wrk() {
+  local contender="$1" seconds="$2" pid before after out requests rps non2xx
+  pid=$(pid_of "$contender")
+  before=$(cpu_ticks "$pid")
+  out=$(taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" -H "$USER_HEADER" "${URL[$contender]}" 2>&1)
+  after=$(cpu_ticks "$pid")
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); non2xx=${non2xx:-0}
+  local sockerr; sockerr=$(awk '/Socket errors/ {print}' <<<"$out")
+  [[ -n $sockerr ]] && log "$contender: $sockerr"
+  python3 -c "import sys; r=int(sys.argv[1]); print(sys.argv[2], round((int(sys.argv[3])-int(sys.argv[4]))*1e6/int(sys.argv[5])/max(r,1),1), r, sys.argv[6])" \
+    "${requests:-0}" "${rps:-0}" "$after" "$before" "$CLK_TCK" "$non2xx"
+}
+
+# ---------------------------------------------------------------- upstream and peers
+log "upstream nginx on 18080 (and 18090, 18091, mTLS 18443/18444)"
+taskset -c "$SUT_CPU" nginx -e "$WORK/logs/up-startup.log" -c "$WORK/config/upstream-nginx.conf" -p "$WORK/up"
+wait_for_200 "${URL[direct]}" 10 >/dev/null || { echo "upstream nginx did not start" >&2; exit 1; }
+
+CONTENDERS="direct"
+if have nginx; then
+  taskset -c "$SUT_CPU" nginx -e "$WORK/logs/px-startup.log" -c "$WORK/config/proxy-nginx.conf" -p "$WORK/px"
+  wait_for_200 "${URL[nginx]}" 10 >/dev/null
+  CONTENDERS="$CONTENDERS nginx"
+  [[ $QUICK == 0 ]] && CONTENDERS="$CONTENDERS nginx-mtls"
+fi
+if [[ $QUICK == 0 ]]; then
+  if have haproxy; then
+    taskset -c "$SUT_CPU" haproxy -f "$WORK/config/proxy-haproxy.cfg"
+    wait_for_200 "${URL[haproxy]}" 10 >/dev/null
+    CONTENDERS="$CONTENDERS haproxy"
+  else
+    skip "haproxy: not installed"
+  fi
+else
+  skip "haproxy, nginx-mtls and the Meshgate single-policy contenders: full run only (not --quick)"
+fi
+
+# ---------------------------------------------------------------- cold starts (CPU 0 otherwise idle)
+: > "$RESULTS/coldstart.tsv"
+for target in $COLD_TARGETS; do
+  for n in $(seq "$COLD_STARTS"); do
+    if [[ $target == bare-scg ]]; then start_bare; url=${URL[bare-scg]}; else start_meshgate plain 18100 18200; url=${URL[mg-plain]}; fi
+    launched=$(date +%s%N)
+    if ms=$(wait_for_200 "$url" 60); then
+      ms=$(( ($(date +%s%N) - launched) / 1000000 ))
+      echo -e "$target\t$n\t$ms" >> "$RESULTS/coldstart.tsv"; log "cold start $target #$n: first 200 after $ms ms"
+    else
+      skip "cold start $target #$n: no 200 within 60 s"
+    fi
+    # the last cold start of each goes on as the contender (saves a start)
+    [[ $n == "$COLD_STARTS" ]] && continue
+    if [[ $target == bare-scg ]]; then stop_pid_file "$PIDS/bare-scg.pid"; else stop_pid_file "$PIDS/mg-plain.pid"; fi
+  done
+done
+
+# ---------------------------------------------------------------- JVM contenders: start and warm up
+log "starting the JVM contenders: bare-scg, Meshgate ($MESH_CONTENDERS)"
+running() { [[ -f $PIDS/$1.pid ]] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
+running bare-scg || start_bare
+i=0
+for c in $MESH_CONTENDERS; do
+  running "mg-$c" || start_meshgate "$c" $((18100 + i)) $((18200 + i))
+  i=$((i + 1))
+done
+JVMS="bare-scg"
+for c in $MESH_CONTENDERS; do JVMS="$JVMS mg-$c"; done
+for jvm in $JVMS; do
+  if ! wait_for_200 "${URL[$jvm]}" 120 >/dev/null; then
+    skip "$jvm: no 200 within 120 s (see $WORK/logs/$jvm.log)"; continue
+  fi
+  log "warming $jvm for ${WARMUP_SECONDS}s"
+  taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -H "$USER_HEADER" "${URL[$jvm]}" >/dev/null 2>&1
+  CONTENDERS="$CONTENDERS $jvm"
+done
+: > "$RESULTS/rss.tsv"
+for jvm in $JVMS; do
+  [[ " $CONTENDERS " == *" $jvm "* ]] && echo -e "$jvm\t$(rss_kib "$(pid_of "$jvm")")" >> "$RESULTS/rss.tsv"
+done
+for p in nginx haproxy; do
+  [[ " $CONTENDERS " == *" $p "* ]] && echo -e "$p\t$(rss_kib "$(pid_of "$p")")" >> "$RESULTS/rss.tsv"
+done
+
+# ---------------------------------------------------------------- rounds: contenders alternating
+read -r -a ORDER <<<"$CONTENDERS"
+: > "$RESULTS/rounds.tsv"
+for round in $(seq "$ROUNDS"); do
+  n=${#ORDER[@]}
+  for k in $(seq 0 $((n - 1))); do
+    c=${ORDER[$(( (k + round - 1) % n ))]}
+    read -r rps cpu requests non2xx <<<"$(measure_wrk "$c" "$ROUND_SECONDS")"
+    echo -e "$round\t$c\t$rps\t$cpu\t$requests\t$non2xx" >> "$RESULTS/rounds.tsv"
+    log "round $round $c: $rps req/s, $cpu us CPU/request, non-2xx $non2xx"
+  done
+done
+
+# ---------------------------------------------------------------- constant-rate latency
+: > "$RESULTS/latency.tsv"
+for rate in 4000 8000; do
+  for c in $LATENCY_CONTENDERS; do
+    [[ " $CONTENDERS " == *" $c "* ]] || continue
+    out=$(taskset -c "$LOAD_CPU" java -cp "$HDR:$WORK/classes" Wrk2j "${URL[$c]}" "$rate" "$LATENCY_SECONDS" "$CONNECTIONS" "$LATENCY_WARMUP" 2>&1 | tr "\n" " ")
+    log "latency $c @ $rate/s: $out"
+    echo -e "$c\t$rate\t$out" >> "$RESULTS/latency.tsv"
+  done
+done
+
+# ---------------------------------------------------------------- route table size
+log "stopping the contender JVMs for the route-table runs"
+for jvm in $JVMS; do stop_pid_file "$PIDS/$jvm.pid"; done
+: > "$RESULTS/scale.tsv"
+for routes in $SCALE_ROUTES; do
+  name="scale-$routes"
+  # shellcheck disable=SC2086
+  taskset -c "$SUT_CPU" java $JVM_FLAGS -cp "$WORK/classes:$WORK/extracted/meshgate.jar:$WORK/extracted/lib/*" \
+    RouteScaleProbe "$routes" http://127.0.0.1:18080 "$EDITS" --server.port=18300 --management.server.port=18301 \
+    --spring.config.additional-location="file:$WORK/config/common.yml" > "$WORK/logs/$name.log" 2>&1 &
+  echo $! > "$PIDS/$name.pid"
+  ready=""
+  for _ in $(seq 1800); do
+    ready=$(grep -m1 '^READY' "$WORK/logs/$name.log" || true)
+    [[ -n $ready ]] && break
+    kill -0 "$(cat "$PIDS/$name.pid")" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [[ -z $ready ]]; then skip "$routes routes: the gateway did not get ready (see $WORK/logs/$name.log)"; stop_pid_file "$PIDS/$name.pid"; continue; fi
+  path=$(sed 's/.* path=\([^ ]*\).*/\1/' <<<"$ready")
+  URL[$name]="http://127.0.0.1:18300$path"
+  taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"${SCALE_WARMUP}s" "${URL[$name]}" >/dev/null 2>&1
+  read -r rps cpu requests non2xx <<<"$(measure_wrk "$name" "$SCALE_SECONDS")"
+  echo -e "$routes\t$rps\t$cpu\t$non2xx\t$ready" >> "$RESULTS/scale.tsv"
+  log "$routes routes: $rps req/s, $cpu us CPU/request; $ready"
+  stop_pid_file "$PIDS/$name.pid"
+done
+
+# ---------------------------------------------------------------- report
+RUN_SECONDS=$(( $(date +%s) - RUN_START ))
+MODE=$([[ $QUICK == 1 ]] && echo "--quick" || echo "full")
+REPORT="$ROOT/docs/benchmarks.md"
+[[ $SMOKE == 1 ]] && { MODE="--smoke"; REPORT="$BENCH/target/smoke-benchmarks.md"; }
+python3 "$BENCH/report.py" --results "$RESULTS" --out "$REPORT" --mode="$MODE" \
+  --rounds "$ROUNDS" --round-seconds "$ROUND_SECONDS" --warmup-seconds "$WARMUP_SECONDS" \
+  --connections "$CONNECTIONS" --jvm-flags "$JVM_FLAGS" --run-seconds "$RUN_SECONDS" \
+  --notes "$BENCH/notes.md" ${BENCH_COMMENTARY:+--commentary "$BENCH_COMMENTARY"} --load-at-start "$LOAD_AT_START" --load-at-end "$(cut -d' ' -f1-3 /proc/loadavg)"
+log "done in ${RUN_SECONDS}s: $REPORT (raw results in $RESULTS)"

@@ -1,0 +1,59 @@
+package io.meshgate.gateway.deploy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ByteArrayResource;
+
+import io.meshgate.policy.config.MeshProperties;
+import io.meshgate.policy.route.MeshConfig;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The benchmark's Meshgate configurations ({@code bench/config/}) bind without unknown keys and
+ * pass the whole-configuration checks, so that {@code bench/run.sh} does not find out after
+ * minutes of building and warming up that a contender cannot start.
+ */
+class BenchConfigurationTest {
+
+	static final Path BENCH_CONFIG = Path.of("..", "bench", "config");
+
+	static Stream<String> contenders() {
+		return Stream.of("plain", "canary", "mirror", "mtls", "resilience", "tracing", "all");
+	}
+
+	@ParameterizedTest
+	@MethodSource("contenders")
+	void contenderBindsWithOneCatchAllRoute(String contender) throws IOException {
+		String yaml = Files.readString(BENCH_CONFIG.resolve(contender + ".yml"), StandardCharsets.UTF_8)
+			.replace("@WORK@", "/tmp/meshbench-work");
+		List<PropertySource<?>> sources = new YamlPropertySourceLoader().load(contender,
+				new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
+		Binder binder = new Binder(ConfigurationPropertySources.from(sources), null,
+				ApplicationConversionService.getSharedInstance());
+
+		MeshConfig config = binder
+			.bind("meshgate", Bindable.of(MeshProperties.class), new NoUnboundElementsBindHandler(BindHandler.DEFAULT))
+			.get()
+			.toConfig();
+
+		assertThat(config.routes()).singleElement().satisfies(route -> assertThat(route.match().path()).isEqualTo("/**"));
+	}
+
+}

@@ -1,0 +1,370 @@
+package io.meshgate.gateway.fault;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.policy.breaker.CircuitBreakerPolicy;
+import io.meshgate.policy.mirror.MirrorPolicy;
+import io.meshgate.policy.outlier.OutlierDetectionPolicy;
+import io.meshgate.policy.retry.RetryOn;
+import io.meshgate.policy.retry.RetryPolicy;
+import io.meshgate.policy.route.Backend;
+import io.meshgate.policy.route.MeshConfig;
+import io.meshgate.policy.route.MeshRouting;
+import io.meshgate.policy.route.Route;
+import io.meshgate.policy.route.RouteMatch;
+import io.meshgate.policy.testing.TestUpstream;
+import io.meshgate.policy.upstream.Upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What happens to clients when upstreams die, hang or lie, when routes change under load and
+ * when clients misbehave: a real gateway on a loopback port, real upstreams, real clients under
+ * steady load. Every case is bounded in requests and time, prints {@code sent/succeeded/failed}
+ * and fails when a request is lost.
+ *
+ * <p>The gateway's response timeout is 1s here and the ingress idle timeout 2s (so that slow
+ * clients are cut within seconds). The response timeout is what lets a hanging upstream open its
+ * breaker: it fails the call inside the breaker. A route {@code timeout} (or a retry's
+ * {@code perTryTimeout}) shorter than the response timeout cancels the call instead, and
+ * resilience4j does not count a cancelled call as a failure — with only the route timeout, the
+ * clients get their 504s but the breaker never opens (tried: 64 requests, all 504, no 503).
+ */
+@Tag("fault")
+@SpringBootTest(classes = MeshgateApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "management.server.port=0", "meshgate.demo.enabled=false", "meshgate.access-log.enabled=false",
+				"spring.cloud.gateway.server.webflux.httpclient.response-timeout=1s", "server.netty.idle-timeout=2s",
+				"logging.level.io.meshgate=WARN" })
+class FaultSuiteTest {
+
+	private static final int WORKERS = 8;
+
+	private static final RetryPolicy RETRIES = new RetryPolicy(2, null,
+			List.of(RetryOn.of("connect-failure"), RetryOn.of("reset"), RetryOn.of("503")), null, null, null, null,
+			null, null);
+
+	/** Eject after 5 failures in a row, for 30s, up to one of three endpoints. */
+	private static final OutlierDetectionPolicy OUTLIERS = new OutlierDetectionPolicy(5, null, null,
+			Duration.ofSeconds(30), 34.0);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	MeshRouting routing;
+
+	private final List<TestUpstream> servers = new ArrayList<>();
+
+	@AfterEach
+	void tearDown() {
+		routing.apply(MeshConfig.EMPTY);
+		for (TestUpstream server : servers) {
+			try {
+				server.delay(Duration.ZERO).close();
+			}
+			catch (RuntimeException ex) {
+				// already closed by the test
+			}
+		}
+	}
+
+	@Test
+	void oneOfThreeEndpointsKilledLosesNoRequest() throws Exception {
+		TestUpstream a = start("a");
+		TestUpstream b = start("b");
+		TestUpstream c = start("c");
+		apply(List.of(Upstream.of("svc", a.url(), b.url(), c.url()).withOutlierDetection(OUTLIERS)),
+				Route.of("svc", "/svc/**", Backend.of("svc", 1)).withRetries(RETRIES));
+
+		SteadyLoad load = SteadyLoad.start(url("/svc/kill"), WORKERS, 30_000, Duration.ofSeconds(6));
+		Thread.sleep(2000);
+		int hitsBeforeKill = c.hits();
+		c.close();
+		SteadyLoad.Result result = load.await();
+
+		String line = result.print("endpoint killed (1 of 3)", "killedEndpointHitsBefore=" + hitsBeforeKill);
+		assertThat(hitsBeforeKill).as("the killed endpoint took traffic before").isPositive();
+		assertThat(result.sent()).as(line).isGreaterThan(100);
+		assertThat(result.failed()).as(line + " first failure: " + result.firstFailure()).isZero();
+	}
+
+	@Test
+	void endpointAnswering500IsEjected() throws Exception {
+		TestUpstream a = start("a");
+		TestUpstream b = start("b");
+		TestUpstream c = start("c");
+		apply(List.of(Upstream.of("svc", a.url(), b.url(), c.url()).withOutlierDetection(OUTLIERS)),
+				Route.of("svc", "/svc/**", Backend.of("svc", 1)).withRetries(RETRIES));
+
+		SteadyLoad load = SteadyLoad.start(url("/svc/500"), WORKERS, 30_000, Duration.ofSeconds(6));
+		Thread.sleep(2000);
+		long faultAt = load.elapsedNanos();
+		c.status(500);
+		Thread.sleep(500);
+		int hitsAtEjection = c.hits();
+		SteadyLoad.Result result = load.await();
+		int hitsAfter = c.hits() - hitsAtEjection;
+
+		// retries cover 503, not 500: the answers c gives before it is ejected reach clients
+		SteadyLoad.Result before = result.startedBefore(faultAt + 500_000_000L);
+		SteadyLoad.Result after = result.startedAfter(faultAt + 500_000_000L);
+		before.print("endpoint answers 500: first 0.5s", "");
+		String line = after.print("endpoint answers 500: afterwards", "hitsOnBadEndpointAfterwards=" + hitsAfter);
+		assertThat(before.failed()).as("failures before the ejection").isLessThanOrEqualTo(5 + WORKERS);
+		assertThat(hitsAfter).as("the 500 endpoint is ejected").isZero();
+		assertThat(after.succeeded()).as(line).isGreaterThanOrEqualTo((int) Math.ceil(after.sent() * 0.999));
+		assertThat(after.sent()).isGreaterThan(100);
+	}
+
+	@Test
+	void hangingUpstreamGets504ThenBreakerOpensAndHeapStaysFlat() throws Exception {
+		TestUpstream hung = start("hung").delay(Duration.ofSeconds(30));
+		Duration routeTimeout = Duration.ofSeconds(2);
+		apply(List.of(Upstream.of("hung", hung.url())
+			.withCircuitBreaker(new CircuitBreakerPolicy(50.0, null, null, 10, 5, Duration.ofSeconds(30), null, null))),
+				Route.of("hung", "/hung/**", Backend.of("hung", 1)).withTimeout(routeTimeout));
+		long heapBefore = usedHeapAfterGc();
+
+		SteadyLoad load = SteadyLoad.start(url("/hung/x"), 16, 20_000, Duration.ofSeconds(8));
+		SteadyLoad.Result result = load.await();
+		long heapAfter = usedHeapAfterGc();
+
+		long limitMicros = routeTimeout.toMillis() * 1000 + 500_000;
+		int timedOut = result.count(s -> s.status() == 504);
+		int open = result.count(s -> s.status() == 503 && s.body().contains("circuit breaker is OPEN"));
+		// refused by the breaker while it was opening: resilience4j's closed state stops permitting
+		// calls a moment before getState() says OPEN, so the body names state CLOSED
+		int opening = result.count(s -> s.status() == 503 && s.body().contains("circuit breaker is CLOSED"));
+		int late = result.count(s -> s.micros() > limitMicros);
+		int lost = result.sent() - timedOut - open - opening;
+		long growthMiB = (heapAfter - heapBefore) / (1024 * 1024);
+		// here a request succeeds when it gets its 504 (or the open breaker's 503) in time
+		int answered = result.count(s -> (s.status() == 504 || s.status() == 503) && s.micros() <= limitMicros);
+		String line = result.print("upstream hangs (504/503 expected)", answered, "504=" + timedOut + " 503open="
+				+ open + " 503whileOpening=" + opening + " slowerThanRouteTimeout=" + late + " heapGrowthMiB="
+				+ growthMiB);
+		assertThat(timedOut).as(line).isPositive();
+		assertThat(open).as(line + ": the breaker opens").isGreaterThan(timedOut);
+		String odd = result.samples().stream()
+			.filter(s -> s.status() != 504 && !(s.status() == 503 && s.body().contains("circuit breaker is")))
+			.findFirst()
+			.map(s -> s.status() + " " + s.body())
+			.orElse("none");
+		assertThat(lost).as(line + " first other answer: " + odd).isZero();
+		assertThat(answered).as(line).isEqualTo(result.sent());
+		assertThat(late).as(line + ": answered within the route timeout").isZero();
+		assertThat(growthMiB).as(line + ": heap stays flat").isLessThan(64);
+	}
+
+	@Test
+	void deadOrHangingMirrorNeverHurtsThePrimary() throws Exception {
+		TestUpstream primary = start("primary");
+		TestUpstream shadow = start("shadow");
+		TestUpstream hangingShadow = start("hanging-shadow").delay(Duration.ofSeconds(30));
+		Route route = Route.of("mirrored", "/mirrored/**", Backend.of("primary", 1));
+		MirrorPolicy mirror = new MirrorPolicy("shadow", 100.0, null, null, Duration.ofSeconds(1));
+		Upstream primaryUpstream = Upstream.of("primary", primary.url());
+		apply(List.of(primaryUpstream, Upstream.of("shadow", shadow.url())), route.withMirrors(mirror));
+
+		SteadyLoad.Result healthy = phase("/mirrored/a", Duration.ofSeconds(4));
+		int copies = shadow.hits();
+		shadow.close();
+		SteadyLoad.Result dead = phase("/mirrored/b", Duration.ofSeconds(4));
+		apply(List.of(primaryUpstream, Upstream.of("shadow", hangingShadow.url())), route.withMirrors(mirror));
+		SteadyLoad.Result hanging = phase("/mirrored/c", Duration.ofSeconds(4));
+
+		long base = healthy.percentileMicros(50);
+		healthy.print("mirror healthy (100% copied)", "copies=" + copies);
+		String deadLine = dead.print("mirror dead", "p50VsHealthy=" + ratio(dead.percentileMicros(50), base));
+		String hangLine = hanging.print("mirror hangs", "p50VsHealthy=" + ratio(hanging.percentileMicros(50), base)
+				+ " copiesHeld=" + hangingShadow.hits());
+		assertThat(copies).as("copies reached the healthy mirror").isPositive();
+		assertThat(healthy.failed() + dead.failed() + hanging.failed()).as(deadLine + " / " + hangLine).isZero();
+		// "within noise" on a shared 2-core machine: at most twice the healthy p50 plus 1 ms
+		assertThat(dead.percentileMicros(50)).as(deadLine).isLessThanOrEqualTo(2 * base + 1000);
+		assertThat(hanging.percentileMicros(50)).as(hangLine).isLessThanOrEqualTo(2 * base + 1000);
+	}
+
+	@Test
+	void routesEditedEvery100msLoseNoRequest() throws Exception {
+		TestUpstream v1 = start("v1");
+		TestUpstream v2 = start("v2");
+		List<Upstream> upstreams = List.of(Upstream.of("v1", v1.url()), Upstream.of("v2", v2.url()));
+		apply(upstreams, editedRoute(0));
+
+		SteadyLoad load = SteadyLoad.start(url("/edit/x"), WORKERS, 30_000, Duration.ofSeconds(6));
+		int edits = 0;
+		long started = System.nanoTime();
+		while (edits < 50 && System.nanoTime() - started < Duration.ofSeconds(10).toNanos()) {
+			edits++;
+			List<Route> routes = new ArrayList<>();
+			routes.add(editedRoute(edits));
+			if (edits % 2 == 0) {
+				routes.add(0, Route.of("extra-" + edits, "/extra-" + edits + "/**", Backend.of("v2", 1)));
+			}
+			routing.apply(new MeshConfig(upstreams, routes));
+			Thread.sleep(100);
+		}
+		SteadyLoad.Result result = load.await();
+
+		String line = result.print("route edited every 100 ms", "edits=" + edits + " v1=" + v1.hits() + " v2="
+				+ v2.hits());
+		assertThat(edits).isEqualTo(50);
+		assertThat(v1.hits()).as("both weights took effect").isPositive();
+		assertThat(v2.hits()).as("both weights took effect").isPositive();
+		assertThat(result.failed()).as(line + " first failure: " + result.firstFailure()).isZero();
+	}
+
+	@Test
+	void slowAndOversizedClientsAreCutOffAndOthersUnaffected() throws Exception {
+		TestUpstream a = start("a");
+		apply(List.of(Upstream.of("svc", a.url())), Route.of("svc", "/svc/**", Backend.of("svc", 1)));
+		phase("/svc/warm-up", Duration.ofSeconds(2));
+		SteadyLoad.Result alone = phase("/svc/alone", Duration.ofSeconds(3));
+
+		ExecutorService attackers = Executors.newFixedThreadPool(60);
+		try {
+			SteadyLoad load = SteadyLoad.start(url("/svc/busy"), WORKERS, 30_000, Duration.ofSeconds(8));
+			List<CompletableFuture<Long>> slow = new ArrayList<>();
+			for (int i = 0; i < 40; i++) {
+				slow.add(CompletableFuture.supplyAsync(this::slowloris, attackers));
+			}
+			List<CompletableFuture<String>> oversized = new ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				oversized.add(CompletableFuture.supplyAsync(() -> oversizedHeader(32 * 1024), attackers));
+			}
+			List<Long> cutAfterMillis = slow.stream().map(CompletableFuture::join).toList();
+			List<String> answers = oversized.stream().map(CompletableFuture::join).toList();
+			SteadyLoad.Result result = load.await();
+
+			long longest = cutAfterMillis.stream().mapToLong(Long::longValue).max().orElse(-1);
+			long notCut = cutAfterMillis.stream().filter(ms -> ms < 0).count();
+			long rejected = answers.stream().filter(s -> s.startsWith("HTTP/1.1 431") || s.startsWith("HTTP/1.1 400"))
+				.count();
+			alone.print("no attackers (baseline)", "");
+			String line = result.print("40 slowloris + 20 oversized headers",
+					"slowCutWithinMs=" + longest + " slowNotCut=" + notCut + " oversizedRejected=" + rejected + "/20"
+							+ " p50VsBaseline=" + ratio(result.percentileMicros(50), alone.percentileMicros(50)));
+			assertThat(notCut).as(line + ": slow clients cut by the idle timeout").isZero();
+			assertThat(longest).as(line).isLessThan(6000);
+			assertThat(rejected).as(line + " answers: " + answers.get(0)).isEqualTo(20);
+			assertThat(alone.failed() + result.failed()).as(line + " first failure: " + result.firstFailure()).isZero();
+		}
+		finally {
+			attackers.shutdownNow();
+		}
+	}
+
+	/**
+	 * Sends a request line and then one header byte every 300 ms, never finishing the headers;
+	 * returns after how many milliseconds the gateway closed the connection, or -1 if it did not
+	 * within 8 s.
+	 */
+	private long slowloris() {
+		long started = System.nanoTime();
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+			socket.setSoTimeout(300);
+			OutputStream out = socket.getOutputStream();
+			InputStream in = socket.getInputStream();
+			out.write("GET /svc/slow HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(8)) {
+				try {
+					if (in.read() < 0) {
+						return elapsedMillis(started);
+					}
+				}
+				catch (SocketTimeoutException ex) {
+					// still open
+				}
+				out.write('a');
+				out.flush();
+			}
+			return -1;
+		}
+		catch (IOException ex) {
+			return elapsedMillis(started); // reset by the gateway
+		}
+	}
+
+	/** Sends a request whose headers are {@code size} bytes; returns the status line answered. */
+	private String oversizedHeader(int size) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+			socket.setSoTimeout(5000);
+			String request = "GET /svc/big HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "b".repeat(size) + "\r\n\r\n";
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+			socket.getOutputStream().flush();
+			byte[] head = socket.getInputStream().readNBytes(12);
+			return new String(head, StandardCharsets.US_ASCII);
+		}
+		catch (IOException ex) {
+			return "error " + ex;
+		}
+	}
+
+	private static long elapsedMillis(long startedNanos) {
+		return (System.nanoTime() - startedNanos) / 1_000_000;
+	}
+
+	private Route editedRoute(int edit) {
+		int canary = edit % 2 == 0 ? 10 : 90;
+		return Route.of("edit", RouteMatch.path("/edit/**"), List.of(Backend.of("v1", 100 - canary), Backend.of("v2", canary)))
+			.withRetries(RETRIES);
+	}
+
+	private SteadyLoad.Result phase(String path, Duration time) throws InterruptedException {
+		return SteadyLoad.start(url(path), WORKERS, 30_000, time).await();
+	}
+
+	private TestUpstream start(String name) {
+		TestUpstream server = TestUpstream.start(name);
+		servers.add(server);
+		return server;
+	}
+
+	private void apply(List<Upstream> upstreams, Route... routes) {
+		routing.apply(new MeshConfig(upstreams, List.of(routes)));
+	}
+
+	private String url(String path) {
+		return "http://127.0.0.1:" + port + path;
+	}
+
+	private static String ratio(long value, long base) {
+		return base <= 0 ? "n/a" : String.format("%.2f", (double) value / base);
+	}
+
+	private static long usedHeapAfterGc() throws InterruptedException {
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+			Thread.sleep(100);
+		}
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+	}
+
+}
