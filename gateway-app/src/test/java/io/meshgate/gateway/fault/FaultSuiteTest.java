@@ -56,6 +56,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("fault")
 @SpringBootTest(classes = MeshgateApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "meshgate.demo.enabled=false", "meshgate.access-log.enabled=false",
+				"meshgate.store.path=target/stores/fault-${random.uuid}",
 				"spring.cloud.gateway.server.webflux.httpclient.response-timeout=1s", "server.netty.idle-timeout=2s",
 				"logging.level.io.meshgate=WARN" })
 class FaultSuiteTest {
