@@ -68,7 +68,9 @@ class RetryTest extends GatewayTest {
 
 		List<Integer> statuses = client.statuses(200, 20, i -> "/svc/" + i);
 
-		assertThat(statuses).containsOnly(503);
+		// the last try's 503 goes to the client (a 504 only if a loaded machine hits the response timeout)
+		assertThat(statuses).allSatisfy(status -> assertThat(status).isIn(503, 504));
+		assertThat(statuses.stream().filter(status -> status == 503).count()).isGreaterThan(190L);
 		// without a budget: 200 requests x 4 attempts = 800 calls
 		assertThat(failing.hits()).isLessThan(300);
 		assertThat(counter("meshgate.retries", "route", "budget", "outcome", "budget_exhausted")).isGreaterThan(0);
