@@ -19,6 +19,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
@@ -457,7 +458,7 @@ public final class AdminApi {
 
 	private static Mono<Map<String, Object>> body(ServerRequest request) {
 		return request.bodyToMono(JSON_OBJECT)
-			.onErrorMap(ex -> !(ex instanceof InvalidConfigException),
+			.onErrorMap(ex -> !(ex instanceof InvalidConfigException) && tooLarge(ex) == null,
 					ex -> new InvalidConfigException(List.of(new ConfigError("", "body: not a JSON object ("
 							+ (ex.getMessage() == null ? ex.getClass().getSimpleName()
 									: ex.getMessage().lines().findFirst().orElse(""))
@@ -539,10 +540,27 @@ public final class AdminApi {
 		return response.bodyValue(Secrets.mask(body));
 	}
 
+	/** The limit exceeded when {@code error} is (or is caused by) a body larger than the codecs buffer. */
+	private static DataBufferLimitException tooLarge(Throwable error) {
+		for (Throwable t = error; t != null; t = t.getCause()) {
+			if (t instanceof DataBufferLimitException limit) {
+				return limit;
+			}
+		}
+		return null;
+	}
+
 	private static Mono<ServerResponse> error(Throwable error, ServerRequest request) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		HttpStatus status;
-		if (error instanceof InvalidConfigException invalid) {
+		DataBufferLimitException limit = tooLarge(error);
+		if (limit != null) {
+			// a body beyond the codecs' in-memory limit (spring.codec.max-in-memory-size): the client's fault
+			status = HttpStatus.valueOf(413);
+			body.put("message", "the configuration was not changed: the body is too large (" + limit.getMessage() + ")");
+			body.put("errors", List.of(new ConfigError("", "body: too large (" + limit.getMessage() + ")")));
+		}
+		else if (error instanceof InvalidConfigException invalid) {
 			status = HttpStatus.BAD_REQUEST;
 			body.put("message", "the configuration was not changed: " + invalid.errors().size() + " error(s)");
 			body.put("errors", invalid.errors());

@@ -10,11 +10,16 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+
+import tools.jackson.databind.json.JsonMapper;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -22,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.meshgate.gateway.MeshgateApplication;
@@ -58,10 +64,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "management.server.port=0", "meshgate.demo.enabled=false", "meshgate.access-log.enabled=false",
 				"meshgate.store.path=target/stores/fault-${random.uuid}",
 				"spring.cloud.gateway.server.webflux.httpclient.response-timeout=1s", "server.netty.idle-timeout=2s",
-				"logging.level.io.meshgate=WARN" })
+				"logging.level.io.meshgate=WARN", "meshgate.admin.users[0].name=" + FaultSuiteTest.EDITOR,
+				// bcrypt, cost 4, of EDITOR_PASSWORD (as in the admin tests)
+				"meshgate.admin.users[0].password={bcrypt}$2a$04$/QuiqLKJRIwyMxntoaGkOetYOEPNdbwr9FmImjFO0dMyPbrqIsS5i",
+				"meshgate.admin.users[0].roles[0]=editor" })
 class FaultSuiteTest {
 
+	static final String EDITOR = "erin";
+
+	static final String EDITOR_PASSWORD = "editor-secret";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
 	private static final int WORKERS = 8;
+
+	private static final long FUZZ_SEED = 20261126L;
+
+	private static final int PAYLOADS = 2000;
 
 	private static final RetryPolicy RETRIES = new RetryPolicy(2, null,
 			List.of(RetryOn.of("connect-failure"), RetryOn.of("reset"), RetryOn.of("503")), null, null, null, null,
@@ -74,13 +93,21 @@ class FaultSuiteTest {
 	@LocalServerPort
 	int port;
 
+	@LocalManagementPort
+	int adminPort;
+
 	@Autowired
 	MeshRouting routing;
 
 	private final List<TestUpstream> servers = new ArrayList<>();
 
+	private boolean adminUsed;
+
 	@AfterEach
 	void tearDown() {
+		if (adminUsed) {
+			storeThroughAdmin(admin(), Map.of("upstreams", List.of(), "routes", List.of()));
+		}
 		routing.apply(MeshConfig.EMPTY);
 		for (TestUpstream server : servers) {
 			try {
@@ -240,6 +267,162 @@ class FaultSuiteTest {
 	}
 
 	@Test
+	void routesEditedEvery100msThroughTheAdminApiLoseNoRequest() throws Exception {
+		TestUpstream v1 = start("v1");
+		TestUpstream v2 = start("v2");
+		AdminHttp admin = admin();
+		storeThroughAdmin(admin, new MalformedAdminPayloads(0, v1.url(), v2.url()).config());
+		String path = "/api/routes/" + MalformedAdminPayloads.ROUTE;
+
+		SteadyLoad load = SteadyLoad.start(url("/" + MalformedAdminPayloads.ROUTE + "/x"), WORKERS, 30_000,
+				Duration.ofSeconds(6));
+		Thread.sleep(300);
+		int edits = 0;
+		int acknowledged = 0;
+		String firstRefusal = "none";
+		long started = System.nanoTime();
+		long next = started;
+		while (System.nanoTime() - started < Duration.ofSeconds(5).toNanos()) {
+			edits++;
+			// read the route and its version, move the canary weight, write it back with If-Match
+			AdminHttp.Answer read = admin.get(path);
+			AdminHttp.Answer write = read;
+			if (read.status() == 200) {
+				@SuppressWarnings("unchecked")
+				Map<String, Object> route = JSON.readValue(read.body(), LinkedHashMap.class);
+				int canary = edits % 2 == 0 ? 10 : 90;
+				route.put("backends", List.of(Map.of("upstream", "v1", "weight", 100 - canary),
+						Map.of("upstream", "v2", "weight", canary)));
+				write = admin.putJson(path, JSON.writeValueAsString(route), read.etag());
+			}
+			if (write.status() >= 200 && write.status() < 300) {
+				acknowledged++;
+			}
+			else if (firstRefusal.equals("none")) {
+				firstRefusal = "edit " + edits + ": " + write.status() + " " + write.body();
+			}
+			next += Duration.ofMillis(100).toNanos();
+			long wait = next - System.nanoTime();
+			if (wait > 0) {
+				TimeUnit.NANOSECONDS.sleep(wait);
+			}
+		}
+		long editMillis = elapsedMillis(started);
+		SteadyLoad.Result result = load.await();
+
+		String editLine = String.format("[fault] %-34s sent=%d succeeded=%d failed=%d in %dms (%dms per edit)",
+				"admin API edits (GET, PUT+If-Match)", edits, acknowledged, edits - acknowledged, editMillis,
+				editMillis / Math.max(1, edits));
+		System.out.println(editLine);
+		String line = result.print("route edited via admin every 100ms",
+				"edits=" + acknowledged + " v1=" + v1.hits() + " v2=" + v2.hits());
+		assertThat(acknowledged).as(editLine + " first refusal: " + firstRefusal).isEqualTo(edits);
+		// one edit every 100 ms for 5 s is 50; an edit (a read, then a write that is fsynced and
+		// applied) can take longer than 100 ms on a shared 2-core machine under this load, and the next
+		// one then starts at once: at least half of them (measured: 35 in 5 s, ~145 ms per edit)
+		assertThat(edits).as(editLine).isGreaterThanOrEqualTo(25);
+		assertThat(v1.hits()).as("both weights took effect").isPositive();
+		assertThat(v2.hits()).as("both weights took effect").isPositive();
+		assertThat(result.sent()).as(line).isGreaterThan(100);
+		assertThat(result.failed()).as(line + " first failure: " + result.firstFailure()).isZero();
+	}
+
+	/**
+	 * 2,000 malformed writes from a seeded generator ({@link MalformedAdminPayloads}, seed
+	 * {@value #FUZZ_SEED}: the same payloads every run), four at a time. Of them, only 5 carry a
+	 * 10 MB body (one every 400), to keep the case within about 40 s; the rest are spread over the
+	 * other kinds.
+	 */
+	@Test
+	void malformedAdminPayloadsAreRefusedWith4xxAndChangeNothing() throws Exception {
+		TestUpstream v1 = start("v1");
+		TestUpstream v2 = start("v2");
+		AdminHttp admin = admin();
+		MalformedAdminPayloads payloads = new MalformedAdminPayloads(FUZZ_SEED, v1.url(), v2.url());
+		storeThroughAdmin(admin, payloads.config());
+		AdminHttp.Answer exportBefore = admin.get("/api/export");
+		assertThat(exportBefore.status()).as(exportBefore.body()).isEqualTo(200);
+
+		// drawn up front, in order, so that the seed alone decides them; the 10 MB bodies are made when sent
+		List<MalformedAdminPayloads.Payload> drawn = new ArrayList<>();
+		for (int i = 0; i < PAYLOADS; i++) {
+			drawn.add(i % 400 == 199 ? null : payloads.next());
+		}
+		Map<String, int[]> counts = new TreeMap<>(); // kind->target: sent, 4xx, 413, 5xx, other
+		List<String> wrong = new ArrayList<>();
+		// the ingress load with half the workers here: the admin port shares the 2 cores
+		SteadyLoad load = SteadyLoad.start(url("/" + MalformedAdminPayloads.ROUTE + "/x"), WORKERS / 2, 1_000_000,
+				Duration.ofSeconds(90));
+		ExecutorService senders = Executors.newFixedThreadPool(4);
+		long started = System.nanoTime();
+		try {
+			List<CompletableFuture<Void>> sent = new ArrayList<>();
+			for (int i = 0; i < PAYLOADS; i++) {
+				int index = i;
+				sent.add(CompletableFuture.runAsync(() -> {
+					MalformedAdminPayloads.Payload payload = drawn.get(index) != null ? drawn.get(index)
+							: payloads.tenMegabytes(index / 400);
+					AdminHttp.Answer answer = admin.send(payload.method(), payload.path(), payload.body(),
+							payload.contentType(), null);
+					int status = answer.status();
+					synchronized (counts) {
+						int[] count = counts.computeIfAbsent(payload.kind() + "->" + payload.target(), k -> new int[5]);
+						count[0]++;
+						if (status >= 400 && status < 500) {
+							count[1]++;
+							count[2] += status == 413 ? 1 : 0;
+						}
+						else {
+							count[status >= 500 ? 3 : 4]++;
+							if (wrong.size() < 10) {
+								wrong.add(status + " " + answer.body().lines().findFirst().orElse("") + " <- "
+										+ payload.describe());
+							}
+						}
+					}
+				}, senders));
+			}
+			CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(150, TimeUnit.SECONDS);
+		}
+		finally {
+			senders.shutdownNow();
+		}
+		long fuzzMillis = elapsedMillis(started);
+		load.stop();
+		SteadyLoad.Result result = load.await();
+		AdminHttp.Answer exportAfter = admin.get("/api/export");
+
+		int sent = 0;
+		int refused = 0;
+		int serverErrors = 0;
+		Map<String, int[]> perKind = new TreeMap<>();
+		for (Map.Entry<String, int[]> entry : counts.entrySet()) {
+			int[] c = entry.getValue();
+			System.out.printf("[fault]   %-30s sent=%d 4xx=%d (413=%d) 5xx=%d other=%d%n", entry.getKey(), c[0], c[1],
+					c[2], c[3], c[4]);
+			int[] kind = perKind.computeIfAbsent(entry.getKey().substring(0, entry.getKey().indexOf("->")),
+					k -> new int[5]);
+			for (int j = 0; j < 5; j++) {
+				kind[j] += c[j];
+			}
+			sent += c[0];
+			refused += c[1];
+			serverErrors += c[3];
+		}
+		perKind.forEach((kind, c) -> System.out.printf("[fault] %-34s sent=%d succeeded(4xx)=%d failed=%d 413=%d 5xx=%d%n",
+				"malformed: " + kind, c[0], c[1], c[0] - c[1], c[2], c[3]));
+		String fuzzLine = String.format("[fault] %-34s sent=%d succeeded(4xx)=%d failed=%d 5xx=%d in %dms seed=%d",
+				"malformed admin payloads", sent, refused, sent - refused, serverErrors, fuzzMillis, FUZZ_SEED);
+		System.out.println(fuzzLine);
+		String line = result.print("ingress during malformed payloads", "");
+		assertThat(serverErrors).as(fuzzLine + " " + wrong).isZero();
+		assertThat(refused).as(fuzzLine + " " + wrong).isEqualTo(PAYLOADS);
+		assertThat(exportAfter.body()).as("the stored configuration is unchanged").isEqualTo(exportBefore.body());
+		assertThat(result.sent()).as(line).isGreaterThan(100);
+		assertThat(result.failed()).as(line + " first failure: " + result.firstFailure()).isZero();
+	}
+
+	@Test
 	void slowAndOversizedClientsAreCutOffAndOthersUnaffected() throws Exception {
 		TestUpstream a = start("a");
 		apply(List.of(Upstream.of("svc", a.url())), Route.of("svc", "/svc/**", Backend.of("svc", 1)));
@@ -330,6 +513,17 @@ class FaultSuiteTest {
 
 	private static long elapsedMillis(long startedNanos) {
 		return (System.nanoTime() - startedNanos) / 1_000_000;
+	}
+
+	private AdminHttp admin() {
+		adminUsed = true;
+		return new AdminHttp(adminPort, EDITOR, EDITOR_PASSWORD);
+	}
+
+	/** Replaces the stored configuration through the admin API (which applies it). */
+	private static void storeThroughAdmin(AdminHttp admin, Map<String, Object> config) {
+		AdminHttp.Answer stored = admin.putJson("/api/config", JSON.writeValueAsString(config), null);
+		assertThat(stored.status()).as(stored.body()).isEqualTo(200);
 	}
 
 	private Route editedRoute(int edit) {
