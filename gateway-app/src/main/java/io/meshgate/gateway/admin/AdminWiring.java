@@ -45,6 +45,12 @@ public class AdminWiring {
 		return new FileRouteStore(properties.path(), properties.historySize(), Clock.systemUTC());
 	}
 
+	/** Named so that the readiness group's {@code routeStore} member finds it. */
+	@Bean
+	RouteStoreHealthIndicator routeStoreHealthIndicator(RouteStore store) {
+		return new RouteStoreHealthIndicator(store);
+	}
+
 	@Bean
 	AdminService adminService(RouteStore store, ObjectProvider<MeshRouting> routing, ObjectProvider<ConfigOverlay> demo,
 			StoreProperties properties, MeshProperties mesh) {

@@ -281,7 +281,9 @@ class ObservabilityTest {
 		assertThat(readiness.statusCode()).isEqualTo(200);
 		Map<String, Object> ready = json(readiness.body());
 		assertThat(ready).containsEntry("status", "UP");
-		assertThat(map(ready, "components")).containsKeys("readinessState", "routing").doesNotContainKey("upstreams");
+		assertThat(map(ready, "components")).containsKeys("readinessState", "routing", "routeStore")
+			.doesNotContainKey("upstreams");
+		assertThat(map(map(ready, "components"), "routeStore")).containsEntry("status", "UP");
 
 		Map<String, Object> health = json(admin.get("/actuator/health").body());
 		assertThat(health).containsEntry("status", "UP");
