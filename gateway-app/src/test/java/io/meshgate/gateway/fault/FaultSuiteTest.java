@@ -368,9 +368,13 @@ class FaultSuiteTest {
 					synchronized (counts) {
 						int[] count = counts.computeIfAbsent(payload.kind() + "->" + payload.target(), k -> new int[5]);
 						count[0]++;
-						if (status >= 400 && status < 500) {
+						// A 10 MB body is refused with 413 before it is read; the connection then closes, and
+						// a client still sending may see the close instead of the 413. Either way the
+						// gateway refused it without a 5xx; the export check below proves nothing changed.
+						boolean refusedWhileSending = status == -1 && payload.kind().equals(MalformedAdminPayloads.TEN_MEGABYTES);
+						if (status >= 400 && status < 500 || refusedWhileSending) {
 							count[1]++;
-							count[2] += status == 413 ? 1 : 0;
+							count[2] += status == 413 || refusedWhileSending ? 1 : 0;
 						}
 						else {
 							count[status >= 500 ? 3 : 4]++;
