@@ -291,6 +291,11 @@ class ObservabilityTest {
 		assertThat(upstreams).containsEntry("status", "UP");
 		assertThat(map(map(upstreams, "details"), "h-down")).containsEntry("endpoints", 1);
 
+		// without a login (a probe, a scraper) the status only: no endpoint addresses, no store path
+		var anonymous = new GatewayClient(managementPort).get("/actuator/health");
+		assertThat(anonymous.statusCode()).isEqualTo(200);
+		assertThat(anonymous.body()).contains("\"status\":\"UP\"").doesNotContain("details").doesNotContain("127.0.0.1");
+
 		// the admin port's own requests are not the ingress's: no access-log line, no request metric
 		await().until(() -> accessLine("down") != null);
 		assertThat(accessLines.list).noneMatch(e -> e.getFormattedMessage().contains("/actuator/"));
