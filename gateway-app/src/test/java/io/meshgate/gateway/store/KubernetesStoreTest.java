@@ -1,9 +1,5 @@
 package io.meshgate.gateway.store;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
@@ -48,7 +44,6 @@ class KubernetesStoreTest {
 
 	static ConfigurableApplicationContext second;
 
-	final HttpClient http = HttpClient.newHttpClient();
 
 	@BeforeAll
 	static void startTwoReplicas() {
@@ -83,7 +78,7 @@ class KubernetesStoreTest {
 
 	@Test
 	void anEditThroughOneReplicaIsServedByTheOtherWithinTwoSeconds() {
-		GatewayClient other = new GatewayClient(port(second, "local.server.port"));
+		GatewayClient other = new GatewayClient(StoreTestHttp.port(second, "local.server.port"));
 		assertThat(other.get("/orders/1").statusCode()).isEqualTo(404);
 
 		assertThat(send(first, "PUT", "/api/upstreams/orders", "{\"endpoints\":[\"" + orders.url() + "\"]}", null)
@@ -124,34 +119,9 @@ class KubernetesStoreTest {
 		return response.headers().firstValue("ETag").orElseThrow();
 	}
 
-	private HttpResponse<String> send(ConfigurableApplicationContext replica, String method, String path, String json,
-			String ifMatch) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(
-				URI.create("http://127.0.0.1:" + port(replica, "local.management.port") + path))
-			.timeout(Duration.ofSeconds(20))
-			.header("Authorization", StorePersistenceTest.AUTHORIZATION)
-			.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-		if (json != null) {
-			request.header("Content-Type", "application/json");
-		}
-		if (ifMatch != null) {
-			request.header("If-Match", ifMatch);
-		}
-		try {
-			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+	private static HttpResponse<String> send(ConfigurableApplicationContext replica, String method, String path,
+			String json, String ifMatch) {
+		return StoreTestHttp.send(StoreTestHttp.port(replica, "local.management.port"), method, path, json, ifMatch);
 	}
-
-	private static int port(ConfigurableApplicationContext context, String property) {
-		return Integer.parseInt(context.getEnvironment().getProperty(property));
-	}
-
 
 }

@@ -3,9 +3,7 @@ package io.meshgate.gateway.store;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,7 +91,7 @@ class StorePersistenceTest {
 		resources.add(TestUpstream.start("added", "127.0.0.1", added.port()));
 		// application.yml now says something else: the store is the truth after the first start
 		try (ConfigurableApplicationContext second = start("http://127.0.0.1:9", "/changed/**")) {
-			GatewayClient client = new GatewayClient(port(second, "local.server.port"));
+			GatewayClient client = new GatewayClient(StoreTestHttp.port(second, "local.server.port"));
 			assertThat(client.get("/seeded/1").body()).isEqualTo("seeded");
 			assertThat(client.get("/added/1").body()).isEqualTo("added");
 			assertThat(client.get("/changed/1").statusCode()).isEqualTo(404);
@@ -179,28 +177,12 @@ class StorePersistenceTest {
 		}
 	}
 
-	private HttpResponse<String> send(int port, String method, String path, String json) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-			.timeout(Duration.ofSeconds(20))
-			.header("Authorization", AUTHORIZATION)
-			.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-		if (json != null) {
-			request.header("Content-Type", "application/json");
-		}
-		try {
-			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+	private static HttpResponse<String> send(int port, String method, String path, String json) {
+		return StoreTestHttp.send(port, method, path, json, null);
 	}
 
 	private static int port(ConfigurableApplicationContext context, String property) {
-		return Integer.parseInt(context.getEnvironment().getProperty(property));
+		return StoreTestHttp.port(context, property);
 	}
 
 	private static String javaBin() {

@@ -76,10 +76,6 @@ public record Upstream(String name, List<EndpointSpec> endpoints, KubernetesDisc
 		return new Upstream(name, endpoints, null, null, null, null, null, null);
 	}
 
-	public static Upstream discovered(String name, KubernetesDiscovery discovery) {
-		return new Upstream(name, null, discovery, null, null, null, null, null);
-	}
-
 	public Upstream withLoadBalancer(LoadBalancerPolicy policy) {
 		return new Upstream(name, endpoints, discovery, Objects.requireNonNull(policy, "policy"), healthCheck,
 				outlierDetection, circuitBreaker, tls);

@@ -46,10 +46,6 @@ public final class UpstreamRegistry implements AutoCloseable {
 		return upstreams.values();
 	}
 
-	public boolean discoveryAvailable() {
-		return services.discovery() != null;
-	}
-
 	/**
 	 * Replaces the running upstreams with {@code specs}. Either every new upstream starts and the
 	 * set is swapped, or nothing changes and the error is thrown. The upstreams that were replaced
