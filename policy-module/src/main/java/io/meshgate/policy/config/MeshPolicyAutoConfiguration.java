@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.observation.ObservationRegistry;
 
+import reactor.core.publisher.Flux;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -23,7 +24,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
+import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.cloud.gateway.handler.predicate.RoutePredicateFactory;
+import org.springframework.cloud.gateway.route.RouteDefinitionRouteLocator;
+import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -43,7 +48,7 @@ import io.meshgate.policy.error.GatewayErrorHandler;
 import io.meshgate.policy.lb.ClientAddressFilter;
 import io.meshgate.policy.lb.MeshLoadBalancerConfiguration;
 import io.meshgate.policy.route.MeshConfig;
-import io.meshgate.policy.route.MeshRouteDefinitionLocator;
+import io.meshgate.policy.route.MeshRouteLocator;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.upstream.EndpointSourceFactory;
 import io.meshgate.policy.breaker.BreakerStateContributor;
@@ -136,9 +141,15 @@ public class MeshPolicyAutoConfiguration {
 		return new UpstreamGuardFilter(registry);
 	}
 
+	/** Converts with the gateway's own factories, looked up when the first routes are built. */
 	@Bean
-	MeshRouteDefinitionLocator meshRouteDefinitionLocator() {
-		return new MeshRouteDefinitionLocator();
+	MeshRouteLocator meshRouteLocator(ObjectProvider<GatewayProperties> properties,
+			ObjectProvider<RoutePredicateFactory<?>> predicates, ObjectProvider<GatewayFilterFactory<?>> filters,
+			ObjectProvider<ConfigurationService> configurationService) {
+		return new MeshRouteLocator(definitions -> new RouteDefinitionRouteLocator(
+				() -> Flux.fromIterable(definitions), List.copyOf(predicates.orderedStream().toList()),
+				List.copyOf(filters.orderedStream().toList()), properties.getObject(), configurationService.getObject())
+			.getRoutes());
 	}
 
 	@Bean
@@ -148,7 +159,7 @@ public class MeshPolicyAutoConfiguration {
 	}
 
 	@Bean
-	MeshRouting meshRouting(UpstreamRegistry registry, MeshRouteDefinitionLocator locator,
+	MeshRouting meshRouting(UpstreamRegistry registry, MeshRouteLocator locator,
 			ApplicationEventPublisher events, MeshConfig initial) {
 		MeshRouting routing = new MeshRouting(registry, locator, events);
 		routing.apply(initial);

@@ -22,13 +22,13 @@ public final class MeshRouting {
 
 	private final UpstreamRegistry upstreams;
 
-	private final MeshRouteDefinitionLocator locator;
+	private final MeshRouteLocator locator;
 
 	private final ApplicationEventPublisher events;
 
 	private volatile MeshConfig current = MeshConfig.EMPTY;
 
-	public MeshRouting(UpstreamRegistry upstreams, MeshRouteDefinitionLocator locator,
+	public MeshRouting(UpstreamRegistry upstreams, MeshRouteLocator locator,
 			ApplicationEventPublisher events) {
 		this.upstreams = upstreams;
 		this.locator = locator;

@@ -17,6 +17,7 @@ import io.meshgate.policy.fault.FaultPolicy;
 import io.meshgate.policy.mirror.MirrorPolicy;
 import io.meshgate.policy.ratelimit.RateLimitPolicy;
 import io.meshgate.policy.retry.RetryPolicy;
+import io.meshgate.policy.route.lookup.RouteIndex;
 
 /**
  * Compiles Meshgate routes into ordinary Spring Cloud Gateway route definitions, built from the
@@ -44,7 +45,7 @@ public final class RouteCompiler {
 		RouteDefinition definition = new RouteDefinition();
 		definition.setId(route.id());
 		definition.setOrder(order);
-		definition.setMetadata(Map.of(OWNER_METADATA, "meshgate"));
+		definition.setMetadata(metadata(route.match()));
 		definition.setPredicates(predicates(route.match()));
 		Backend first = route.backends().stream().filter(b -> b.weight() > 0).findFirst().orElseThrow();
 		definition.setUri(URI.create("lb://" + first.upstream()));
@@ -68,6 +69,17 @@ public final class RouteCompiler {
 		}
 		definition.setFilters(filters);
 		return definition;
+	}
+
+	/** Ownership, and the first path segment the route index files the route under, when certain. */
+	private static Map<String, Object> metadata(RouteMatch match) {
+		Map<String, Object> metadata = new LinkedHashMap<>();
+		metadata.put(OWNER_METADATA, "meshgate");
+		String firstSegment = RouteIndex.firstLiteralSegment(match.path());
+		if (firstSegment != null) {
+			metadata.put(RouteIndex.FIRST_SEGMENT, firstSegment);
+		}
+		return metadata;
 	}
 
 	private static List<PredicateDefinition> predicates(RouteMatch match) {

@@ -1,0 +1,86 @@
+package io.meshgate.policy.route.lookup;
+
+import java.util.List;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.gateway.config.GlobalCorsProperties;
+import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
+import org.springframework.cloud.gateway.handler.FilteringWebHandler;
+import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.env.Environment;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.server.ServerWebExchange;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_PREDICATE_PATH_CONTAINER_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_PREDICATE_ROUTE_ATTR;
+
+/**
+ * Spring Cloud Gateway's handler mapping, looking routes up through a {@link RouteIndex} instead
+ * of testing every route: the cost of a request no longer grows with the size of the route table.
+ * The index is rebuilt whenever the gateway's route cache is (after every
+ * {@code RefreshRoutesEvent}); until the first one it falls back to the gateway's own scan.
+ */
+public class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMapping
+		implements ApplicationListener<RefreshRoutesResultEvent> {
+
+	private final RouteLocator routes;
+
+	private volatile RouteIndex index = RouteIndex.EMPTY;
+
+	private volatile boolean indexed;
+
+	public IndexedRoutePredicateHandlerMapping(FilteringWebHandler webHandler, RouteLocator routes,
+			GlobalCorsProperties cors, Environment environment) {
+		super(webHandler, routes, cors, environment);
+		this.routes = routes;
+	}
+
+	@Override
+	public void onApplicationEvent(RefreshRoutesResultEvent event) {
+		// The routing cache is filled by now and answers at once: no blocking, on any thread.
+		this.routes.getRoutes().collectList().subscribe(this::reindex, error -> logger.warn(
+				"Route index not rebuilt, the previous one stays: " + error));
+	}
+
+	private void reindex(List<Route> current) {
+		if (!indexed || !index.isOf(current)) {
+			index = RouteIndex.of(current);
+			indexed = true;
+		}
+	}
+
+	/** How many routes the index holds; -1 before the gateway's first route refresh. */
+	public int indexedRoutes() {
+		return indexed ? index.size() : -1;
+	}
+
+	@Override
+	protected Mono<Route> lookupRoute(ServerWebExchange exchange) {
+		if (!indexed) {
+			return super.lookupRoute(exchange);
+		}
+		// The Path predicate parses the raw path into this attribute too: parse once, share it.
+		PathContainer path = (PathContainer) exchange.getAttributes()
+			.computeIfAbsent(GATEWAY_PREDICATE_PATH_CONTAINER_ATTR,
+					key -> PathContainer.parsePath(exchange.getRequest().getURI().getRawPath()));
+		return Flux.fromIterable(index.candidates(path)).filterWhen(route -> {
+			exchange.getAttributes().put(GATEWAY_PREDICATE_ROUTE_ATTR, route.getId());
+			try {
+				return route.getPredicate().apply(exchange);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Error applying predicate for route: " + route.getId(), ex);
+				return Mono.just(false);
+			}
+		}).next().map(route -> {
+			validateRoute(route, exchange);
+			return route;
+		});
+	}
+
+}
