@@ -1,6 +1,7 @@
 package io.meshgate.admin;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -8,8 +9,12 @@ import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -49,6 +54,24 @@ public class AdminManagementContextConfiguration {
 	@Bean
 	WebServerFactoryCustomizer<NettyReactiveWebServerFactory> adminPortWithoutKeepAlive() {
 		return factory -> factory.addServerCustomizers(server -> server.maxKeepAliveRequests(1));
+	}
+
+	/**
+	 * {@code meshgate.admin.max-body-size} (default 4 MB, about 40,000 routes): the largest body
+	 * the admin API reads; larger ones are answered 413. The management context does not apply
+	 * {@code spring.codec.*}, whose 256 KB default would refuse a configuration of 2,500 routes.
+	 */
+	@Bean
+	WebFluxConfigurer adminBodyLimit(Environment environment) {
+		DataSize limit = Binder.get(environment)
+			.bind("meshgate.admin.max-body-size", DataSize.class)
+			.orElse(DataSize.ofMegabytes(4));
+		return new WebFluxConfigurer() {
+			@Override
+			public void configureHttpMessageCodecs(ServerCodecConfigurer codecs) {
+				codecs.defaultCodecs().maxInMemorySize((int) limit.toBytes());
+			}
+		};
 	}
 
 	@Bean
