@@ -58,6 +58,10 @@ public record HeaderModifier(Map<String, String> set, Map<String, String> add, L
 				throw new IllegalArgumentException(field + "." + name + ": " + (value == null ? null : value.strip())
 						+ " (expected: a header value on one line)");
 			}
+			if (value.startsWith("#{") && value.endsWith("}")) {
+				throw new IllegalArgumentException(field + "." + name + ": " + value
+						+ " (expected: a literal value, not #{...}, which Spring Cloud Gateway would evaluate as an expression)");
+			}
 		});
 		return Collections.unmodifiableMap(new LinkedHashMap<>(values));
 	}

@@ -78,8 +78,13 @@ public enum PathType {
 				&& (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
 	}
 
+	/** Spring Cloud Gateway evaluates an argument written {@code #{...}} as an expression: never pass one on. */
+	static boolean isGatewayExpression(String text) {
+		return text.startsWith("#{") && text.endsWith("}");
+	}
+
 	private static Predicate<String> regex(String value) {
-		if (value == null || value.isEmpty()) {
+		if (value == null || value.isEmpty() || isGatewayExpression(value)) {
 			throw new IllegalArgumentException("path: " + value + " (expected: a regular expression over the whole path)");
 		}
 		try {

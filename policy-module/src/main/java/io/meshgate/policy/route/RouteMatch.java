@@ -67,11 +67,15 @@ public record RouteMatch(String path, PathType pathType, List<String> methods, M
 			return Map.of();
 		}
 		regexes.forEach((name, regex) -> {
-			if (name == null || name.isBlank()) {
+			if (name == null || name.isBlank() || PathType.isGatewayExpression(name)) {
 				throw new IllegalArgumentException(field + ": " + name + " (expected: a name)");
 			}
 			if (regex == null) {
 				throw new IllegalArgumentException(field + "." + name + ": null (expected: a regular expression)");
+			}
+			if (PathType.isGatewayExpression(regex)) {
+				throw new IllegalArgumentException(field + "." + name + ": " + regex + " (expected: a regular expression, "
+						+ "not #{...}, which Spring Cloud Gateway would evaluate as an expression)");
 			}
 			try {
 				Pattern.compile(regex);

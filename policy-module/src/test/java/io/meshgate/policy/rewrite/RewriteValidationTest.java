@@ -28,6 +28,13 @@ class RewriteValidationTest {
 	}
 
 	@Test
+	void headerValuesAreNotGatewayExpressions() {
+		assertThatIllegalArgumentException().isThrownBy(() -> HeaderModifier.set("x-a", "#{@bean}"))
+			.withMessage("set.x-a: #{@bean} (expected: a literal value, not #{...}, which Spring Cloud Gateway would "
+					+ "evaluate as an expression)");
+	}
+
+	@Test
 	void hostIsNotAHeaderToModify() {
 		assertThatIllegalArgumentException().isThrownBy(() -> HeaderModifier.set("Host", "a.example"))
 			.withMessage("set: Host (expected: a header other than Host; rewrite.hostname sets the Host an upstream sees)");

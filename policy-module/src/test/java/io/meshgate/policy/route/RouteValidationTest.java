@@ -161,6 +161,14 @@ class RouteValidationTest {
 	}
 
 	@Test
+	void matchExpressionsAreNotGatewayExpressions() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-a", "#{1}"), null, null))
+			.withMessage("headers.x-a: #{1} (expected: a regular expression, not #{...}, which Spring Cloud Gateway "
+					+ "would evaluate as an expression)");
+	}
+
+	@Test
 	void prefixReplacementNeedsAPrefixMatch() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> Route.of("r", RouteMatch.path("/shop/**"), ONE).withRewrite(RewritePolicy.prefix("/v2")))
