@@ -31,8 +31,8 @@ class RouteTableTest extends GatewayTest {
 		TestUpstream two = start("two");
 		TestUpstream three = start("three");
 		apply(List.of(Upstream.of("one", one.url()), Upstream.of("two", two.url()), Upstream.of("three", three.url())),
-				new Route("a-with-header", new RouteMatch("/a/**", null, Map.of("x-v", "1"), null),
-						List.of(Backend.of("one", 1)), null, null, null, null, null, null),
+				Route.of("a-with-header", new RouteMatch("/a/**", null, null, Map.of("x-v", "1"), null, null),
+						List.of(Backend.of("one", 1))),
 				Route.of("catch-all", "/**", Backend.of("two", 1)),
 				Route.of("a-exact", "/a/x", Backend.of("three", 1)));
 
@@ -40,6 +40,24 @@ class RouteTableTest extends GatewayTest {
 		assertThat(client.get("/a/x").body()).isEqualTo("two");
 		assertThat(client.get("/b").body()).isEqualTo("two");
 		assertThat(three.hits()).isZero();
+	}
+
+	@Test
+	void everyPathTypeKeepsItsPlaceInTheOrder() {
+		TestUpstream one = start("one");
+		TestUpstream two = start("two");
+		TestUpstream three = start("three");
+		apply(List.of(Upstream.of("one", one.url()), Upstream.of("two", two.url()), Upstream.of("three", three.url())),
+				Route.of("exact", RouteMatch.path(PathType.EXACT, "/r5/exact"), List.of(Backend.of("three", 1))),
+				Route.of("regex", RouteMatch.path(PathType.REGEX, "/r[0-9]+/special"), List.of(Backend.of("two", 1))),
+				Route.of("prefix", RouteMatch.path(PathType.PREFIX, "/r5"), List.of(Backend.of("one", 1))));
+
+		assertThat(client.get("/r5/special").body()).isEqualTo("two");
+		assertThat(client.get("/r7/special").body()).isEqualTo("two");
+		assertThat(client.get("/r5/exact").body()).isEqualTo("three");
+		assertThat(client.get("/r5").body()).isEqualTo("one");
+		assertThat(client.get("/r5/x").body()).isEqualTo("one");
+		assertThat(client.get("/r50").statusCode()).isEqualTo(404);
 	}
 
 	@Test
