@@ -97,10 +97,15 @@ public class HttpsCertificates {
 		rebuild();
 	}
 
+	/** The certificate a handshake with this SNI name (null: none sent) gets; null when none fits. */
+	LoadedCertificate select(String hostname) {
+		return table.select(hostname);
+	}
+
 	/** For Reactor Netty's SNI handler: the provider of each new handshake's certificate. */
 	AsyncMapping<String, SslProvider> sniMapping() {
 		return (hostname, promise) -> {
-			LoadedCertificate certificate = table.select(hostname);
+			LoadedCertificate certificate = select(hostname);
 			return certificate == null
 					? promise.setFailure(new javax.net.ssl.SSLHandshakeException("no certificate for server name " + hostname))
 					: promise.setSuccess(certificate.provider());

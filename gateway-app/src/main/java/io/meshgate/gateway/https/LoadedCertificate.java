@@ -49,7 +49,7 @@ record LoadedCertificate(String name, String source, List<String> hostnames, X50
 		}
 		PrivateKey key = privateKey(certificate.privateKeyPem());
 		if (!fits(key, leaf)) {
-			throw new IllegalArgumentException("privateKeyPem: (" + key.getAlgorithm() + " key) (expected: the private key of "
+			throw new IllegalArgumentException("privateKeyPem: an " + key.getAlgorithm() + " key of another certificate (expected: the private key of "
 					+ leaf.getSubjectX500Principal().getName() + ")");
 		}
 		try {
@@ -93,10 +93,10 @@ record LoadedCertificate(String name, String source, List<String> hostnames, X50
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalArgumentException(
-					"certificateChainPem: (expected: PEM CERTIFICATE blocks; " + ex.getMessage() + ")");
+					"certificateChainPem: no certificate (expected: PEM with at least one CERTIFICATE; " + ex.getMessage() + ")");
 		}
 		if (chain == null || chain.isEmpty()) {
-			throw new IllegalArgumentException("certificateChainPem: (expected: PEM with at least one CERTIFICATE)");
+			throw new IllegalArgumentException("certificateChainPem: no certificate (expected: PEM with at least one CERTIFICATE)");
 		}
 		return chain;
 	}
@@ -113,7 +113,7 @@ record LoadedCertificate(String name, String source, List<String> hostnames, X50
 		}
 		if (key == null) {
 			throw new IllegalArgumentException(
-					"privateKeyPem: (expected: an unencrypted PEM private key: PKCS#8, PKCS#1 or SEC1)");
+					"privateKeyPem: no readable key (expected: an unencrypted PEM private key: PKCS#8, PKCS#1 or SEC1)");
 		}
 		return key;
 	}
