@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
+import javax.net.ssl.SSLHandshakeException;
+
 import io.netty.util.AsyncMapping;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -107,7 +109,9 @@ public class HttpsCertificates {
 		return (hostname, promise) -> {
 			LoadedCertificate certificate = select(hostname);
 			return certificate == null
-					? promise.setFailure(new javax.net.ssl.SSLHandshakeException("no certificate for server name " + hostname))
+					? promise.setFailure(new SSLHandshakeException(hostname == null
+							? "no certificate for clients without SNI (no default certificate, no meshgate.https.bundle)"
+							: "no certificate for " + hostname + " (no default certificate, no meshgate.https.bundle)"))
 					: promise.setSuccess(certificate.provider());
 		};
 	}

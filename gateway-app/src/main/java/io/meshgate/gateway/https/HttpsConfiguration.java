@@ -40,6 +40,10 @@ public class HttpsConfiguration {
 			SslBundles bundles, ListableBeanFactory beans, ObjectProvider<ReactorResourceFactory> resources,
 			ObjectProvider<NettyServerCustomizer> serverCustomizers, ObjectProvider<NettyRouteProvider> routes,
 			ObjectProvider<HttpHandler> handler) {
+		if (properties.port() == null) {
+			throw new IllegalArgumentException(
+					"meshgate.https.port: '' (expected: a port number 0-65535; leave it unset for no HTTPS listener)");
+		}
 		if (properties.bundle() != null) {
 			String name = properties.bundle();
 			certificates.bundle(LoadedCertificate.fromBundle(name, bundles.getBundle(name)));

@@ -1,5 +1,6 @@
 package io.meshgate.gateway.https;
 
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,6 +74,8 @@ class HttpsListenerTest {
 		Path dir = TLS.bundleFiles("fallback", "fallback.example.com");
 		properties.add("spring.ssl.bundle.pem.fallback.keystore.certificate", () -> dir.resolve("fallback.crt").toString());
 		properties.add("spring.ssl.bundle.pem.fallback.keystore.private-key", () -> dir.resolve("fallback.key").toString());
+		properties.add("spring.ssl.bundle.pem.fallback.reload-on-update", () -> "true");
+		properties.add("spring.ssl.bundle.watch.file.quiet-period", () -> "200ms");
 	}
 
 	@LocalServerPort
@@ -156,6 +159,19 @@ class HttpsListenerTest {
 		HttpResponse<String> withoutSni = get(client(null, HttpClient.Version.HTTP_2), "/shop/");
 		assertThat(withoutSni.statusCode()).isEqualTo(200);
 		assertThat(servedSubject(withoutSni)).isEqualTo("CN=fallback.example.com");
+	}
+
+	@Test
+	void aRenewedBundleIsServedWithoutRestart() throws Exception {
+		BigInteger before = served(get(client(null, HttpClient.Version.HTTP_2), "/shop/")).getSerialNumber();
+
+		TLS.bundleFiles("fallback", "fallback.example.com");
+
+		await().atMost(Duration.ofSeconds(15))
+			.pollInterval(Duration.ofMillis(300))
+			.until(() -> !served(get(client(null, HttpClient.Version.HTTP_2), "/shop/")).getSerialNumber().equals(before));
+		assertThat(servedSubject(get(client("unknown.test", HttpClient.Version.HTTP_2), "/shop/")))
+			.isEqualTo("CN=fallback.example.com");
 	}
 
 	@Test
@@ -252,9 +268,11 @@ class HttpsListenerTest {
 	}
 
 	private static String servedSubject(HttpResponse<?> response) throws Exception {
-		return ((X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0])
-			.getSubjectX500Principal()
-			.getName();
+		return served(response).getSubjectX500Principal().getName();
+	}
+
+	private static X509Certificate served(HttpResponse<?> response) throws Exception {
+		return (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
 	}
 
 	private static SSLContext trusting(X509Certificate ca) throws Exception {
