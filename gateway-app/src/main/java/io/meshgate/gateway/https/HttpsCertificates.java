@@ -48,7 +48,8 @@ public class HttpsCertificates {
 
 	/**
 	 * Replaces every certificate previously given under this source; an empty list removes them.
-	 * Parses PEM and signs a probe, so call it off the event loop.
+	 * Parses PEM and signs a probe, so call it off the event loop. A name given twice in one call
+	 * keeps the first; the second is refused under that name.
 	 * @return the refused ones: name → reason (never containing key material)
 	 */
 	public Map<String, String> replace(String source, List<ServerCertificate> certificates) {
@@ -72,6 +73,11 @@ public class HttpsCertificates {
 			}
 			catch (IllegalArgumentException ex) {
 				refused.put(certificate.name(), ex.getMessage());
+			}
+			catch (RuntimeException ex) {
+				// not a message: it could quote what it failed to read
+				refused.put(certificate.name(), "certificateChainPem: not usable (expected: a certificate and key a TLS server can use; "
+						+ ex.getClass().getSimpleName() + ")");
 			}
 		}
 		synchronized (this) {

@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -11,6 +14,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.util.LambdaSafe;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -28,6 +32,8 @@ import org.springframework.http.server.reactive.HttpHandler;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(HttpsProperties.class)
 public class HttpsConfiguration {
+
+	private static final Log log = LogFactory.getLog(HttpsConfiguration.class);
 
 	@Bean
 	HttpsCertificates httpsCertificates() {
@@ -47,13 +53,24 @@ public class HttpsConfiguration {
 		if (properties.bundle() != null) {
 			String name = properties.bundle();
 			certificates.bundle(LoadedCertificate.fromBundle(name, bundles.getBundle(name)));
-			bundles.addBundleUpdateHandler(name, updated -> certificates.bundle(LoadedCertificate.fromBundle(name, updated)));
+			bundles.addBundleUpdateHandler(name, updated -> reload(certificates, name, updated));
 		}
 		NettyReactiveWebServerFactory factory = ingressLikeFactory(beans, resources, serverCustomizers, routes);
 		factory.setPort(properties.port());
 		factory.setSsl(null);
 		factory.addServerCustomizers(new SniServerCustomizer(certificates, server.getMaxHttpRequestHeaderSize()));
 		return new HttpsListener(factory, handler::getObject);
+	}
+
+	/** A renewal that cannot be used leaves the previous certificate in service. */
+	private static void reload(HttpsCertificates certificates, String name, SslBundle updated) {
+		try {
+			certificates.bundle(LoadedCertificate.fromBundle(name, updated));
+			log.info("meshgate.https.bundle " + name + " reloaded");
+		}
+		catch (RuntimeException ex) {
+			log.warn("meshgate.https.bundle " + name + " not reloaded, the previous certificate stays in use: " + ex.getMessage());
+		}
 	}
 
 	/**

@@ -74,7 +74,7 @@ record LoadedCertificate(String name, String source, List<String> hostnames, X50
 			SslProvider provider = SslProvider.builder().sslContext(spec.sslContext()).build();
 			return new LoadedCertificate(bundleName, BUNDLE_SOURCE + bundleName, List.of(), leaf(bundle), provider);
 		}
-		catch (SSLException ex) {
+		catch (SSLException | RuntimeException ex) {
 			throw new IllegalStateException("meshgate.https.bundle: " + bundleName + " (expected: a bundle with a key a TLS server can use; "
 					+ ex.getMessage() + ")", ex);
 		}
