@@ -57,7 +57,9 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = MeshgateApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "meshgate.demo.enabled=false",
 				"meshgate.store.path=target/stores/https-${random.uuid}", "meshgate.https.port=0",
-				"meshgate.https.bundle=fallback", "meshgate.admin.users[0].name=editor",
+				"meshgate.https.bundle=fallback", "server.forward-headers-strategy=native",
+				"server.max-http-request-header-size=4KB",
+				"meshgate.admin.users[0].name=editor",
 				// editor / editor-secret, bcrypt cost 4
 				"meshgate.admin.users[0].password={bcrypt}$2a$04$/QuiqLKJRIwyMxntoaGkOetYOEPNdbwr9FmImjFO0dMyPbrqIsS5i",
 				"meshgate.admin.users[0].roles[0]=editor" })
@@ -135,6 +137,26 @@ class HttpsListenerTest {
 		await().untilAsserted(() -> assertThat(accessLines.list).extracting(ILoggingEvent::getFormattedMessage)
 			.anySatisfy(line -> assertThat(line).contains("\"path\":\"/shop/orders\"", "\"route\":\"shop\"",
 					"\"status\":200", "\"client\":\"127.0.0.1\"")));
+	}
+
+	@Test
+	void theIngressServerSettingsApply() throws Exception {
+		certificates.replace(SOURCE, List.of(TLS.certificate("shop", "shop.example.com", "shop.example.com")));
+		HttpClient client = client("shop.example.com", HttpClient.Version.HTTP_1_1);
+
+		// server.max-http-request-header-size=4KB, half of Reactor Netty's default
+		HttpResponse<String> tooLarge = client.send(HttpRequest.newBuilder(URI.create(url("/shop/large")))
+			.header("x-large", "x".repeat(6_000))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		// server.forward-headers-strategy=native: the client address comes from X-Forwarded-For
+		HttpResponse<String> forwarded = client.send(
+				HttpRequest.newBuilder(URI.create(url("/shop/forwarded"))).header("X-Forwarded-For", "203.0.113.7").build(),
+				HttpResponse.BodyHandlers.ofString());
+
+		assertThat(tooLarge.statusCode()).isEqualTo(431);
+		assertThat(forwarded.statusCode()).isEqualTo(200);
+		await().untilAsserted(() -> assertThat(accessLines.list).extracting(ILoggingEvent::getFormattedMessage)
+			.anySatisfy(line -> assertThat(line).contains("\"path\":\"/shop/forwarded\"", "\"client\":\"203.0.113.7\"")));
 	}
 
 	@Test
@@ -262,9 +284,13 @@ class HttpsListenerTest {
 
 	/** To the loopback address: the JDK client then sends no SNI of its own, only the one set above. */
 	private HttpResponse<String> get(HttpClient client, String path) throws Exception {
-		return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + listener.port() + path))
+		return client.send(HttpRequest.newBuilder(URI.create(url(path)))
 			.timeout(Duration.ofSeconds(10))
 			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private String url(String path) {
+		return "https://127.0.0.1:" + listener.port() + path;
 	}
 
 	private static String servedSubject(HttpResponse<?> response) throws Exception {
