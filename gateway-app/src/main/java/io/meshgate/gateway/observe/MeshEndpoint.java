@@ -8,13 +8,15 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
+import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRuntime;
 
 /**
  * {@code /actuator/mesh}: every route with its effective policies and live state, every upstream
- * with its endpoints and the state of its policies. {@code /actuator/mesh/routes/{id}} and
+ * with its endpoints and the state of its policies, and the certificates the HTTPS listener serves
+ * (never their keys). {@code /actuator/mesh/routes/{id}} and
  * {@code /actuator/mesh/upstreams/{name}} answer one of them (404 when there is no such one).
  * Read-only; answers from memory.
  */
@@ -27,10 +29,13 @@ public class MeshEndpoint {
 
 	private final MeshView view;
 
-	MeshEndpoint(MeshRouting routing, UpstreamRegistry upstreams, MeshView view) {
+	private final HttpsCertificates certificates;
+
+	MeshEndpoint(MeshRouting routing, UpstreamRegistry upstreams, MeshView view, HttpsCertificates certificates) {
 		this.routing = routing;
 		this.upstreams = upstreams;
 		this.view = view;
+		this.certificates = certificates;
 	}
 
 	@ReadOperation
@@ -38,6 +43,7 @@ public class MeshEndpoint {
 		Map<String, Object> json = new LinkedHashMap<>();
 		json.put("routes", routing.current().routes().stream().map(view::route).toList());
 		json.put("upstreams", upstreams().stream().map(view::upstream).toList());
+		json.put("certificates", certificates.list().stream().map(MeshView::certificate).toList());
 		return json;
 	}
 

@@ -6,6 +6,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.policy.observe.RouteTrafficWindows;
 import io.meshgate.policy.observe.UpstreamStateContributor;
 import io.meshgate.policy.route.MeshRouting;
@@ -26,8 +27,9 @@ public class ObservabilityConfiguration {
 	}
 
 	@Bean
-	MeshEndpoint meshEndpoint(MeshRouting routing, UpstreamRegistry upstreams, MeshView view) {
-		return new MeshEndpoint(routing, upstreams, view);
+	MeshEndpoint meshEndpoint(MeshRouting routing, UpstreamRegistry upstreams, MeshView view,
+			HttpsCertificates certificates) {
+		return new MeshEndpoint(routing, upstreams, view, certificates);
 	}
 
 	@Bean
