@@ -3,7 +3,6 @@ package io.meshgate.gateway.https;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
@@ -20,6 +19,8 @@ import reactor.netty.tcp.SslProvider;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslOptions;
 import org.springframework.boot.ssl.pem.PemContent;
+
+import io.meshgate.policy.tls.TlsMaterial;
 
 /**
  * A certificate checked and ready for handshakes: its Netty context offers HTTP/2 and HTTP/1.1
@@ -48,7 +49,7 @@ record LoadedCertificate(String name, String source, List<String> hostnames, X50
 					+ leaf.getNotAfter().toInstant() + ")");
 		}
 		PrivateKey key = privateKey(certificate.privateKeyPem());
-		if (!fits(key, leaf)) {
+		if (!TlsMaterial.fits(key, leaf)) {
 			throw new IllegalArgumentException("privateKeyPem: an " + key.getAlgorithm() + " key of another certificate (expected: the private key of "
 					+ leaf.getSubjectX500Principal().getName() + ")");
 		}
@@ -116,33 +117,6 @@ record LoadedCertificate(String name, String source, List<String> hostnames, X50
 					"privateKeyPem: no readable key (expected: an unencrypted PEM private key: PKCS#8, PKCS#1 or SEC1)");
 		}
 		return key;
-	}
-
-	/** Signs a probe with the key and verifies it with the certificate's public key. */
-	private static boolean fits(PrivateKey key, X509Certificate certificate) {
-		String algorithm = switch (key.getAlgorithm()) {
-			case "RSA" -> "SHA256withRSA";
-			case "EC" -> "SHA256withECDSA";
-			case "Ed25519", "EdDSA" -> "Ed25519";
-			default -> null;
-		};
-		if (algorithm == null) {
-			return false;
-		}
-		try {
-			byte[] probe = "meshgate".getBytes();
-			Signature signer = Signature.getInstance(algorithm);
-			signer.initSign(key);
-			signer.update(probe);
-			byte[] signature = signer.sign();
-			Signature verifier = Signature.getInstance(algorithm);
-			verifier.initVerify(certificate.getPublicKey());
-			verifier.update(probe);
-			return verifier.verify(signature);
-		}
-		catch (GeneralSecurityException ex) {
-			return false;
-		}
 	}
 
 	/** The certificate of the bundle's key, for the view; null when the store does not say. */

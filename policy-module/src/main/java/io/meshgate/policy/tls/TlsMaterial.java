@@ -99,8 +99,8 @@ public record TlsMaterial(List<X509Certificate> caCertificates, List<X509Certifi
 		}
 	}
 
-	/** Signs a probe with the key and verifies it with the certificate's public key. */
-	private static boolean fits(PrivateKey key, X509Certificate certificate) {
+	/** Whether {@code key} is the certificate's: signs a probe with it and verifies with the certificate. */
+	public static boolean fits(PrivateKey key, X509Certificate certificate) {
 		String algorithm = switch (key.getAlgorithm()) {
 			case "RSA" -> "SHA256withRSA";
 			case "EC" -> "SHA256withECDSA";
