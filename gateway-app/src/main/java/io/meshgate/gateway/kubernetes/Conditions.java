@@ -32,7 +32,9 @@ public final class Conditions {
 			Condition x = left.get(i);
 			Condition y = right.get(i);
 			if (!Objects.equals(x.getType(), y.getType()) || !Objects.equals(x.getStatus(), y.getStatus())
-					|| !Objects.equals(x.getReason(), y.getReason()) || !Objects.equals(x.getMessage(), y.getMessage())
+					|| !Objects.equals(x.getReason(), y.getReason())
+					// an empty message may come back from the API server as none
+					|| !Objects.toString(x.getMessage(), "").equals(Objects.toString(y.getMessage(), ""))
 					|| !Objects.equals(x.getObservedGeneration(), y.getObservedGeneration())) {
 				return false;
 			}

@@ -1,6 +1,7 @@
 package io.meshgate.gateway.kubernetes;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -84,13 +85,21 @@ public final class IngressController implements SmartLifecycle {
 	private Map<ObjectKey, String> lastProblems = Map.of();
 
 	public IngressController(KubernetesClient client, AdminService admin, IngressControllerProperties properties,
-			Leadership leadership, StatusWriter statusWriter) {
+			Clock clock) {
 		this.client = client;
 		this.admin = admin;
 		this.properties = properties;
-		this.leadership = leadership;
-		this.statusWriter = statusWriter;
+		String namespace = properties.leaseNamespace() != null ? properties.leaseNamespace()
+				: client.getNamespace() != null ? client.getNamespace() : "default";
+		// a new leader writes status at once instead of at the next change
+		this.leadership = new Leadership(client, namespace, properties.leaseName(), properties.identity(), this::changed);
+		this.statusWriter = new StatusWriter(client, properties.controllerName(), clock);
 		this.pemFiles = new PemFiles(properties.certificateDirectory());
+	}
+
+	/** Whether this replica holds the Lease and writes status. */
+	public boolean leader() {
+		return leadership.leader();
 	}
 
 	/** The last translation (routes and their owners, statuses); null before the first one. */

@@ -11,8 +11,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.meshgate.admin.api.AdminService;
-import io.meshgate.gateway.kubernetes.status.Leadership;
-import io.meshgate.gateway.kubernetes.status.StatusWriter;
 
 /** The Kubernetes ingress controller, on with {@code meshgate.kubernetes.ingress.enabled=true}. */
 @Configuration(proxyBeanMethods = false)
@@ -28,15 +26,7 @@ public class KubernetesIngressConfiguration {
 			throw new IllegalStateException("meshgate.kubernetes.ingress.enabled: true (expected: a Kubernetes client; run "
 					+ "in a cluster or set spring.main.cloud-platform=kubernetes with a kubeconfig)");
 		}
-		String namespace = properties.leaseNamespace() != null ? properties.leaseNamespace()
-				: client.getNamespace() != null ? client.getNamespace() : "default";
-		IngressController[] controller = new IngressController[1];
-		// a new leader writes status at once instead of at the next change
-		Leadership leadership = new Leadership(client, namespace, properties.leaseName(), properties.identity(),
-				() -> controller[0].changed());
-		controller[0] = new IngressController(client, admin, properties, leadership,
-				new StatusWriter(client, properties.controllerName(), Clock.systemUTC()));
-		return controller[0];
+		return new IngressController(client, admin, properties, Clock.systemUTC());
 	}
 
 }

@@ -2,6 +2,7 @@ package io.meshgate.gateway.kubernetes;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,10 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.BackendTLSPolicy;
 
 import io.meshgate.admin.model.ConfigBinder;
+import io.meshgate.admin.model.ConfigTrees;
 import io.meshgate.admin.model.InvalidConfigException;
 import io.meshgate.policy.route.MeshConfig;
+import io.meshgate.policy.route.Route;
 import io.meshgate.policy.upstream.Upstream;
 
 /**
@@ -63,6 +66,18 @@ public final class ServiceUpstreams {
 
 	public Upstream get(String name) {
 		return bound.get(name);
+	}
+
+	/**
+	 * Binds route trees through the admin API's binder, together with the upstreams they name (a
+	 * configuration is checked as a whole), and returns the routes; throws
+	 * {@link InvalidConfigException} with every problem.
+	 */
+	public List<Route> bindRoutes(List<Map<String, Object>> routes, Collection<String> upstreams) {
+		Map<String, Object> tree = new LinkedHashMap<>();
+		tree.put("upstreams", ConfigTrees.toTree(upstreams.stream().distinct().map(bound::get).toList()));
+		tree.put("routes", routes);
+		return ConfigBinder.bind(tree, MeshConfig.EMPTY).routes();
 	}
 
 	private Upstream bind(String name, String namespace, String service, int port, Service object) {

@@ -20,7 +20,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteTimeouts;
 
-import io.meshgate.admin.model.ConfigBinder;
 import io.meshgate.admin.model.ConfigError;
 import io.meshgate.admin.model.InvalidConfigException;
 import io.meshgate.gateway.kubernetes.Annotations;
@@ -30,9 +29,7 @@ import io.meshgate.gateway.kubernetes.Paths;
 import io.meshgate.gateway.kubernetes.Precedence;
 import io.meshgate.gateway.kubernetes.RouteCandidate;
 import io.meshgate.gateway.kubernetes.ServiceUpstreams;
-import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
-import io.meshgate.policy.upstream.Upstream;
 
 /**
  * One HTTPRoute, accepted by at least one of Meshgate's Gateways for {@code hostnames}, as
@@ -89,12 +86,11 @@ final class HttpRouteTranslator {
 					}
 				}
 			}
-			List<Upstream> usedUpstreams = used.stream().map(upstreams::get).toList();
-			MeshConfig bound = ConfigBinder.bind(Map.of("routes", trees), new MeshConfig(usedUpstreams, List.of()));
+			List<Route> bound = upstreams.bindRoutes(trees, used);
 			List<RouteCandidate> routes = new ArrayList<>();
 			ObjectKey owner = new ObjectKey("HTTPRoute", namespace, name);
-			for (int i = 0; i < bound.routes().size(); i++) {
-				routes.add(new RouteCandidate(owner, bound.routes().get(i), order.get(i)));
+			for (int i = 0; i < bound.size(); i++) {
+				routes.add(new RouteCandidate(owner, bound.get(i), order.get(i)));
 			}
 			return new Result(routes, refs.reason, refs.message, null);
 		}

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 
-import io.meshgate.admin.model.ConfigBinder;
 import io.meshgate.admin.model.ConfigError;
 import io.meshgate.admin.model.InvalidConfigException;
 import io.meshgate.gateway.kubernetes.Annotations;
@@ -24,7 +23,6 @@ import io.meshgate.gateway.kubernetes.Paths;
 import io.meshgate.gateway.kubernetes.Precedence;
 import io.meshgate.gateway.kubernetes.RouteCandidate;
 import io.meshgate.gateway.kubernetes.ServiceUpstreams;
-import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
 
 /**
@@ -131,11 +129,10 @@ public final class IngressTranslator {
 			order.add(new Precedence(null, Precedence.PathType.PREFIX, 0, false, 0, 0,
 					ingress.getMetadata().getCreationTimestamp(), namespace, name, Integer.MAX_VALUE, 0));
 		}
-		MeshConfig bound = ConfigBinder.bind(Map.of("routes", trees),
-				new MeshConfig(used.stream().distinct().map(upstreams::get).toList(), List.of()));
+		List<Route> bound = upstreams.bindRoutes(trees, used);
 		List<RouteCandidate> routes = new ArrayList<>();
-		for (int i = 0; i < bound.routes().size(); i++) {
-			Route route = bound.routes().get(i);
+		for (int i = 0; i < bound.size(); i++) {
+			Route route = bound.get(i);
 			routes.add(new RouteCandidate(ObjectKey.of(ingress), route, order.get(i)));
 		}
 		return routes;

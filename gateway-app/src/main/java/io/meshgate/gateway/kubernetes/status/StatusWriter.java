@@ -165,7 +165,7 @@ public final class StatusWriter {
 		if (current == null) {
 			return false;
 		}
-		if (!Objects.equals(current.getAddresses(), desired.getAddresses())
+		if (!Objects.equals(orEmpty(current.getAddresses()), orEmpty(desired.getAddresses()))
 				|| !Conditions.same(current.getConditions(), desired.getConditions())) {
 			return false;
 		}
@@ -177,12 +177,16 @@ public final class StatusWriter {
 		for (int i = 0; i < a.size(); i++) {
 			if (!Objects.equals(a.get(i).getName(), b.get(i).getName())
 					|| !Objects.equals(a.get(i).getAttachedRoutes(), b.get(i).getAttachedRoutes())
-					|| !Objects.equals(a.get(i).getSupportedKinds(), b.get(i).getSupportedKinds())
+					|| !Objects.equals(orEmpty(a.get(i).getSupportedKinds()), orEmpty(b.get(i).getSupportedKinds()))
 					|| !Conditions.same(a.get(i).getConditions(), b.get(i).getConditions())) {
 				return false;
 			}
 		}
 		return true;
+	}
+
+	private static <T> List<T> orEmpty(List<T> list) {
+		return list == null ? List.of() : list;
 	}
 
 	private static GatewayStatus stamp(GatewayStatus desired, GatewayStatus current, String now) {
