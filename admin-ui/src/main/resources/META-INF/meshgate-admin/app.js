@@ -81,6 +81,31 @@ async function loadConfig() {
 
 // ---------- routes list ----------
 
+/** A route's match, briefly: methods, path type (unless a pattern) and path, host, headers, query. */
+function matchHtml(m) {
+  const type = m.pathType && m.pathType !== 'PATTERN' ? '<span class="badge">' + esc(m.pathType.toLowerCase()) + '</span> ' : '';
+  return type + '<code>' + esc((m.methods || []).join(',')) + ' ' + esc(m.path) + '</code>' + (m.host ? '<div class="muted">host ' + esc(m.host) + '</div>' : '')
+    + Object.entries(m.headers || {}).map(([k, v]) => '<div class="muted">' + esc(k) + ' ~ ' + esc(v) + '</div>').join('')
+    + Object.entries(m.query || {}).map(([k, v]) => '<div class="muted">?' + esc(k) + ' ~ ' + esc(v) + '</div>').join('');
+}
+
+function rewriteText(w) {
+  return [w.hostname ? 'host ' + w.hostname : '', w.replaceFullPath ? 'path ' + w.replaceFullPath : '',
+    w.replacePrefixMatch ? 'prefix → ' + w.replacePrefixMatch : ''].filter(Boolean).join(', ');
+}
+
+function redirectText(d) {
+  const parts = [d.scheme ? d.scheme + '://' : '', d.hostname || '', d.port ? ':' + d.port : '',
+    d.replaceFullPath || (d.replacePrefixMatch ? 'prefix → ' + d.replacePrefixMatch : '')].join('');
+  return 'redirect ' + (d.statusCode || 302) + (parts ? ' to ' + parts : '');
+}
+
+function headersText(name, h) {
+  return name + ': ' + [Object.entries(h.set || {}).map(([k, v]) => 'set ' + k + ': ' + v),
+    Object.entries(h.add || {}).map(([k, v]) => 'add ' + k + ': ' + v),
+    (h.remove || []).map((k) => 'remove ' + k)].flat().join('; ');
+}
+
 function routeText(r) {
   const m = r.route.match || {};
   const parts = [r.route.id, m.path, m.host, r.source];
@@ -115,14 +140,15 @@ function renderRoutesTable() {
     const policies = [route.retries ? 'retries ' + route.retries.attempts : '', route.timeout ? 'timeout ' + route.timeout : '',
       route.canary && route.canary.stickyOn ? 'sticky ' + route.canary.stickyOn : '',
       route.fault && ((route.fault.delay || {}).percentage > 0 || (route.fault.abort || {}).percentage > 0) ? 'fault' : '',
-      route.rateLimit ? 'rate limit ' + route.rateLimit.maxTokens : ''].filter(Boolean).map((p) => '<span class="badge">' + esc(p) + '</span>').join('');
+      route.rateLimit ? 'rate limit ' + route.rateLimit.maxTokens : '',
+      route.requestHeaders ? 'request headers' : '', route.responseHeaders ? 'response headers' : '',
+      route.rewrite ? 'rewrite ' + rewriteText(route.rewrite) : ''].filter(Boolean).map((p) => '<span class="badge">' + esc(p) + '</span>').join('');
     const health = (route.backends || []).map((b) => '<div><code>' + esc(b.upstream) + '</code> <span data-live-upstream="' + esc(b.upstream) + '">' + healthBadges(b.upstream) + '</span></div>').join('');
     const actions = r.readOnly ? '<span class="badge ro" title="owned by ' + esc(r.source) + '">read-only: ' + esc(r.source) + '</span>'
       : '<a href="#/routes/' + encodeURIComponent(route.id) + '" class="edit-route">' + (canWrite() ? 'Edit' : 'View') + '</a>';
     return '<tr data-index="' + i + '" data-route="' + esc(route.id) + '"><td><strong>' + esc(route.id) + '</strong></td>'
-      + '<td><code>' + esc((m.methods || []).join(',')) + ' ' + esc(m.path) + '</code>' + (m.host ? '<div class="muted">host ' + esc(m.host) + '</div>' : '')
-      + (m.headers ? Object.entries(m.headers).map(([k, v]) => '<div class="muted">' + esc(k) + ' ~ ' + esc(v) + '</div>').join('') : '') + '</td>'
-      + '<td>' + backends + '</td><td class="wide-only">' + (mirrors || '<span class="muted">none</span>') + '</td><td class="wide-only">' + policies + '</td>'
+      + '<td>' + matchHtml(m) + '</td>'
+      + '<td>' + (route.redirect ? '<div class="redirect">' + esc(redirectText(route.redirect)) + '</div>' : backends) + '</td><td class="wide-only">' + (mirrors || '<span class="muted">none</span>') + '</td><td class="wide-only">' + policies + '</td>'
       + '<td>' + health + '</td><td>' + actions + '</td></tr>';
   }).join('');
   state.routeTexts = state.routes.map(routeText);
@@ -166,10 +192,18 @@ async function pageRouteEditor(id) {
     + '<form id="route-form" novalidate><div class="card"><h2>Match</h2><div class="grid">'
     + field('Id', 'id', route.id, 'id="route-id"' + (isNew ? '' : ' readonly'))
     + field('Path', 'match.path', m.path, 'id="route-path" placeholder="/orders/**"')
+    + '<label>Path type<select data-path="match.pathType" id="route-path-type">' + ['PATTERN', 'EXACT', 'PREFIX', 'REGEX'].map((t) => '<option' + (t === (m.pathType || 'PATTERN') ? ' selected' : '') + '>' + t + '</option>').join('') + '</select></label>'
     + field('Methods', 'match.methods', (m.methods || []).join(', '), 'id="route-methods" placeholder="any, or GET, POST"')
     + field('Host', 'match.host', m.host, 'id="route-host" placeholder="any, or **.example.com"')
     + '<label>Headers (name: regular expression, one per line)<textarea data-path="match.headers" id="route-headers" rows="2">'
-    + esc(Object.entries(m.headers || {}).map(([k, v]) => k + ': ' + v).join('\n')) + '</textarea></label></div></div>'
+    + esc(Object.entries(m.headers || {}).map(([k, v]) => k + ': ' + v).join('\n')) + '</textarea></label>'
+    + '<label>Query (parameter: regular expression, one per line)<textarea data-path="match.query" id="route-query" rows="2">'
+    + esc(Object.entries(m.query || {}).map(([k, v]) => k + ': ' + v).join('\n')) + '</textarea></label></div>'
+    + (route.redirect || route.rewrite || route.requestHeaders || route.responseHeaders
+      ? '<div id="route-changes" class="muted">' + [route.redirect ? redirectText(route.redirect) : '', route.rewrite ? 'rewrite ' + rewriteText(route.rewrite) : '',
+        route.requestHeaders ? headersText('request headers', route.requestHeaders) : '', route.responseHeaders ? headersText('response headers', route.responseHeaders) : '']
+        .filter(Boolean).map((t) => '<div>' + esc(t) + '</div>').join('') + '<div>(edited through the API or an import; kept when you apply here)</div></div>' : '')
+    + '</div>'
     + '<div class="card"><h2>Backends</h2><div id="backends"></div><button type="button" class="secondary" id="add-backend">Add backend</button>'
     + '<div id="canary" class="slider" hidden><span>Canary weight</span><input type="range" min="0" max="100" step="1" id="canary-slider" aria-label="Canary weight"><output id="canary-value"></output></div>'
     + '<div class="grid">' + field('Sticky key (canary.stickyOn)', 'canary.stickyOn', canary.stickyOn, 'id="sticky-on" placeholder="cookie:session or header:x-user"')
@@ -244,7 +278,10 @@ async function pageRouteEditor(id) {
     const headers = {};
     v('#route-headers').split('\n').map((l) => l.trim()).filter(Boolean).forEach((l) => { const c = l.indexOf(':'); headers[(c < 0 ? l : l.slice(0, c)).trim()] = c < 0 ? '' : l.slice(c + 1).trim(); });
     if (Object.keys(headers).length) r.match.headers = headers; else delete r.match.headers;
-    r.backends = backends.map((b) => ({ upstream: b.upstream, weight: b.weight }));
+    set(r.match, 'pathType', v('#route-path-type'));
+    const query = pairs($('#route-query').value, ':');
+    if (Object.keys(query).length) r.match.query = query; else delete r.match.query;
+    r.backends = r.redirect ? [] : backends.map((b) => ({ upstream: b.upstream, weight: b.weight }));
     r.canary = Object.assign({}, r.canary || {});
     set(r.canary, 'stickyOn', v('#sticky-on')); set(r.canary, 'overrideHeader', v('#override-header'));
     if (!Object.keys(r.canary).length) delete r.canary;
@@ -437,8 +474,10 @@ function pageTester() {
         headers: pairs($('#tester-headers').value, ':'), cookies: pairs($('#tester-cookies').value, '=') });
       $('#tester-result').innerHTML = r.matched
         ? '<div class="card" id="tester-answer"><h2>Route <code>' + esc(r.route) + '</code> <span class="badge">' + esc(r.source) + '</span></h2>'
-          + '<p>Backend: <strong>' + esc(r.backend ?? 'by weight') + '</strong> — ' + esc(r.why) + '</p>'
-          + '<p>' + r.backends.map((b) => '<span class="badge">' + esc(b.upstream) + ' ' + b.percent + '%</span>').join('') + '</p>'
+          + (r.redirect ? '<p id="tester-redirect">Redirect <strong>' + esc(r.redirect.statusCode) + '</strong> to <code>' + esc(r.redirect.location) + '</code></p>'
+            : '<p>Backend: <strong>' + esc(r.backend ?? 'by weight') + '</strong> — ' + esc(r.why) + '</p>'
+          + '<p>' + r.backends.map((b) => '<span class="badge">' + esc(b.upstream) + ' ' + b.percent + '%</span>').join('') + '</p>')
+          + (r.rewritten ? '<p id="tester-rewritten">Upstream receives ' + (r.rewritten.host ? 'Host <code>' + esc(r.rewritten.host) + '</code>, ' : '') + 'path <code>' + esc(r.rewritten.path) + '</code></p>' : '')
           + '<h2>Policies</h2><pre class="mono">' + esc(JSON.stringify(r.policies, null, 2)) + '</pre>'
           + (r.skipped.length ? '<h2>Routes tried before</h2>' + r.skipped.map((s) => '<div><code>' + esc(s.route) + '</code>: ' + esc(s.reason) + '</div>').join('') : '') + '</div>'
         : '<div class="card" id="tester-answer"><h2>No route</h2><p>' + esc(r.message) + '</p>' + r.skipped.map((s) => '<div><code>' + esc(s.route) + '</code>: ' + esc(s.reason) + '</div>').join('') + '</div>';

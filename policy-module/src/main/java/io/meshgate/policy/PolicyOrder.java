@@ -9,7 +9,8 @@ import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
  * behaves the same however its filters were written down.
  *
  * <pre>
- * rate limit -> fault -> route timeout -> mirror fork -> [route URL] -> canary backend
+ * rate limit -> fault -> route timeout -> response headers (on commit) -> redirect (answers)
+ *   -> request headers -> URL rewrite -> mirror fork -> [route URL] -> canary backend
  *   -> retry (budgeted) -> [load balancer: endpoint] -> upstream call
  * </pre>
  */
@@ -21,7 +22,17 @@ public final class PolicyOrder {
 
 	public static final int ROUTE_TIMEOUT = 3;
 
-	public static final int MIRROR = 4;
+	/** Registered early, applied when the response commits: covers the gateway's own answers too. */
+	public static final int RESPONSE_HEADERS = 4;
+
+	public static final int REDIRECT = 5;
+
+	public static final int REQUEST_HEADERS = 6;
+
+	/** Before the mirror fork and the route URL: mirrors and upstreams see the rewritten request. */
+	public static final int URL_REWRITE = 7;
+
+	public static final int MIRROR = 8;
 
 	/** After the route's URI became the request URL: the backend replaces the URL's upstream. */
 	public static final int CANARY = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1;

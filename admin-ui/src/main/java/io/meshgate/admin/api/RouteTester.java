@@ -1,5 +1,7 @@
 package io.meshgate.admin.api;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,23 +10,26 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import org.springframework.http.server.PathContainer;
 import org.springframework.util.AntPathMatcher;
-import org.springframework.web.util.pattern.PathPatternParser;
 
 import io.meshgate.admin.model.ConfigTrees;
 import io.meshgate.policy.canary.WeightedBackends;
 import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
+import io.meshgate.policy.route.PathType;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.route.RouteMatch;
+import io.meshgate.policy.rewrite.PathRewrites;
+import io.meshgate.policy.rewrite.RewritePolicy;
 import io.meshgate.policy.upstream.Upstream;
 
 /**
  * Answers which route, which backend and which policies a request would meet, without sending it.
- * Matching follows the predicates routes compile to (Spring path patterns, methods, header
- * regular expressions over the whole value, host patterns), in route order; the backend choice
+ * Matching follows the predicates routes compile to (the path as its path type reads it, methods,
+ * header and query regular expressions over the whole value, host patterns), in route order; a
+ * redirect route answers with its {@code Location}, a rewrite shows what the upstream receives;
+ * the backend choice
  * follows the canary split (override header, sticky key, weights) with the same hash as the
  * gateway, so a sticky request is answered exactly.
  */
@@ -78,7 +83,17 @@ public final class RouteTester {
 			answer.put("matched", true);
 			answer.put("route", route.id());
 			answer.put("source", sources.getOrDefault(route.id(), "store"));
-			backend(route, request, answer);
+			if (route.redirect() != null) {
+				answer.put("redirect", redirect(route, request, path));
+				answer.put("backend", null);
+				answer.put("why", "the route answers with a redirect; no upstream is called");
+			}
+			else {
+				backend(route, request, answer);
+				if (route.rewrite() != null) {
+					answer.put("rewritten", rewritten(route, path));
+				}
+			}
 			answer.put("policies", policies(route));
 			List<Map<String, Object>> upstreams = new ArrayList<>();
 			for (Backend backend : route.backends()) {
@@ -96,8 +111,9 @@ public final class RouteTester {
 	}
 
 	private static String miss(RouteMatch match, Request request, String path) {
-		if (!PathPatternParser.defaultInstance.parse(match.path()).matches(PathContainer.parsePath(path))) {
-			return "path " + path + " does not match " + match.path();
+		if (!match.matchesPath(path)) {
+			return "path " + path + " does not match "
+					+ (match.pathType() == PathType.PATTERN ? "" : match.pathType() + " ") + match.path();
 		}
 		if (!match.methods().isEmpty() && !match.methods().contains(request.method())) {
 			return "method " + request.method() + " is not one of " + match.methods();
@@ -109,6 +125,14 @@ public final class RouteTester {
 						+ " does not match " + header.getValue();
 			}
 		}
+		Map<String, String> query = firstQueryValues(request.path());
+		for (Map.Entry<String, String> param : match.query().entrySet()) {
+			String value = query.get(param.getKey());
+			if (value == null || !Pattern.compile(param.getValue()).matcher(value).matches()) {
+				return "query parameter " + param.getKey() + (value == null ? " is missing" : ": " + value)
+						+ " does not match " + param.getValue();
+			}
+		}
 		if (match.host() != null) {
 			String host = request.headers().get("Host");
 			String bare = host == null ? null : host.replaceFirst(":\\d+$", "");
@@ -117,6 +141,58 @@ public final class RouteTester {
 			}
 		}
 		return null;
+	}
+
+	/** Each parameter's first value, decoded, as the gateway's query predicate reads it. */
+	private static Map<String, String> firstQueryValues(String pathAndQuery) {
+		int question = pathAndQuery.indexOf('?');
+		Map<String, String> first = new LinkedHashMap<>();
+		if (question < 0) {
+			return first;
+		}
+		for (String pair : pathAndQuery.substring(question + 1).split("&")) {
+			if (pair.isEmpty()) {
+				continue;
+			}
+			int equals = pair.indexOf('=');
+			String name = decode(equals < 0 ? pair : pair.substring(0, equals));
+			first.putIfAbsent(name, equals < 0 ? "" : decode(pair.substring(equals + 1)));
+		}
+		return first;
+	}
+
+	private static String decode(String text) {
+		try {
+			return URLDecoder.decode(text, StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			return text;
+		}
+	}
+
+	private static Map<String, Object> redirect(Route route, Request request, String path) {
+		String host = request.headers().get("Host");
+		String bare = host == null ? "localhost" : host.replaceFirst(":\\d+$", "");
+		int port = host != null && host.matches(".*:\\d+$") ? Integer.parseInt(host.replaceFirst(".*:", "")) : -1;
+		int question = request.path().indexOf('?');
+		String query = question < 0 ? null : request.path().substring(question + 1);
+		Map<String, Object> redirect = new LinkedHashMap<>();
+		redirect.put("statusCode", route.redirect().statusCode());
+		redirect.put("location", route.redirect().location("http", bare, port, path, query, route.match().path()));
+		return redirect;
+	}
+
+	/** The Host and path the upstream receives after the route's rewrite. */
+	private static Map<String, Object> rewritten(Route route, String path) {
+		RewritePolicy rewrite = route.rewrite();
+		Map<String, Object> rewritten = new LinkedHashMap<>();
+		if (rewrite.hostname() != null) {
+			rewritten.put("host", rewrite.hostname());
+		}
+		rewritten.put("path", rewrite.replaceFullPath() != null ? rewrite.replaceFullPath()
+				: rewrite.replacePrefixMatch() != null
+						? PathRewrites.replacePrefix(path, route.match().path(), rewrite.replacePrefixMatch()) : path);
+		return rewritten;
 	}
 
 	private static void backend(Route route, Request request, Map<String, Object> answer) {
@@ -168,7 +244,8 @@ public final class RouteTester {
 	private static Map<String, Object> policies(Route route) {
 		Map<String, Object> routeTree = ConfigTrees.toMap(route);
 		Map<String, Object> policies = new LinkedHashMap<>();
-		for (String key : List.of("canary", "mirrors", "retries", "timeout", "fault", "rateLimit")) {
+		for (String key : List.of("canary", "mirrors", "retries", "timeout", "fault", "rateLimit", "requestHeaders",
+				"responseHeaders", "rewrite", "redirect")) {
 			if (routeTree.containsKey(key)) {
 				policies.put(key, routeTree.get(key));
 			}

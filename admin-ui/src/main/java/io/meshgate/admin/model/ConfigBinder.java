@@ -306,6 +306,9 @@ public final class ConfigBinder {
 			if (target.isRecord() || Map.class.isAssignableFrom(target)) {
 				return "an object";
 			}
+			if (target.isEnum()) {
+				return "one of " + java.util.Arrays.toString(target.getEnumConstants());
+			}
 			String type = ex.getTarget().getType().toString();
 			return type.substring(type.lastIndexOf('.') + 1).replace("Integer", "a whole number")
 				.replace("Double", "a number")

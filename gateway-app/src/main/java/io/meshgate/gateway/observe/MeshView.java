@@ -17,6 +17,9 @@ import io.meshgate.policy.observe.RouteTrafficWindows;
 import io.meshgate.policy.observe.UpstreamStateContributor;
 import io.meshgate.policy.ratelimit.RateLimitPolicy;
 import io.meshgate.policy.retry.RetryPolicy;
+import io.meshgate.policy.rewrite.HeaderModifier;
+import io.meshgate.policy.rewrite.RedirectPolicy;
+import io.meshgate.policy.rewrite.RewritePolicy;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.upstream.Upstream;
@@ -58,8 +61,10 @@ final class MeshView {
 		json.put("id", route.id());
 		Map<String, Object> match = new LinkedHashMap<>();
 		match.put("path", route.match().path());
+		match.put("pathType", route.match().pathType().name());
 		match.put("methods", route.match().methods());
 		match.put("headers", route.match().headers());
+		match.put("query", route.match().query());
 		match.put("host", route.match().host());
 		json.put("match", match);
 		int total = route.backends().stream().mapToInt(Backend::weight).sum();
@@ -84,12 +89,46 @@ final class MeshView {
 		json.put("timeout", route.timeout() == null ? null : duration(route.timeout()));
 		json.put("fault", route.fault().active() ? fault(route.fault()) : null);
 		json.put("rateLimit", route.rateLimit() == null ? null : rateLimit(route.id(), route.rateLimit()));
+		json.put("requestHeaders", headers(route.requestHeaders()));
+		json.put("responseHeaders", headers(route.responseHeaders()));
+		json.put("rewrite", route.rewrite() == null ? null : rewrite(route.rewrite()));
+		json.put("redirect", route.redirect() == null ? null : redirect(route.redirect()));
 		Map<String, Object> traffic = new LinkedHashMap<>();
 		traffic.put("windowSeconds", observed.window().toSeconds());
 		traffic.put("requests", observed.requests());
 		traffic.put("backends", observed.backends());
 		traffic.put("statuses", observed.statuses());
 		json.put("observed", traffic);
+		return json;
+	}
+
+	private static Map<String, Object> headers(HeaderModifier modifier) {
+		if (modifier == null || modifier.isEmpty()) {
+			return null;
+		}
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("set", modifier.set());
+		json.put("add", modifier.add());
+		json.put("remove", modifier.remove());
+		return json;
+	}
+
+	private static Map<String, Object> rewrite(RewritePolicy rewrite) {
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("hostname", rewrite.hostname());
+		json.put("replaceFullPath", rewrite.replaceFullPath());
+		json.put("replacePrefixMatch", rewrite.replacePrefixMatch());
+		return json;
+	}
+
+	private static Map<String, Object> redirect(RedirectPolicy redirect) {
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("scheme", redirect.scheme());
+		json.put("hostname", redirect.hostname());
+		json.put("port", redirect.port());
+		json.put("replaceFullPath", redirect.replaceFullPath());
+		json.put("replacePrefixMatch", redirect.replacePrefixMatch());
+		json.put("statusCode", redirect.statusCode());
 		return json;
 	}
 

@@ -224,6 +224,64 @@ class AdminApiTest extends AdminTestSupport {
 	}
 
 	@Test
+	void routesWithMatchTypesHeaderChangesRewritesAndRedirectsAreServedAndTested() {
+		TestUpstream shop = start("shop");
+		editor.post("/api/upstreams", upstream("shop", shop.url()), null);
+		AdminClient.Answer created = editor.post("/api/routes", Map.of("id", "shop",
+				"match", Map.of("path", "/shop", "pathType", "prefix", "query", Map.of("v", "2")),
+				"backends", List.of(Map.of("upstream", "shop")),
+				"requestHeaders", Map.of("set", Map.of("X-Env", "prod")),
+				"responseHeaders", Map.of("remove", List.of("X-Upstream")),
+				"rewrite", Map.of("hostname", "shop.internal", "replacePrefixMatch", "/v2")), null);
+		AdminClient.Answer redirect = editor.post("/api/routes", Map.of("id", "old",
+				"match", Map.of("path", "/old", "pathType", "EXACT"),
+				"redirect", Map.of("hostname", "new.example.com", "replaceFullPath", "/new", "statusCode", 308)), null);
+		assertThat(created.status()).as(created.body()).isEqualTo(200);
+		assertThat(redirect.status()).as(redirect.body()).isEqualTo(200);
+
+		await().atMost(Duration.ofSeconds(1)).until(() -> ingress.get("/shop/cart?v=2").statusCode() == 200);
+		var served = ingress.get("/shop/cart?v=2");
+		assertThat(served.headers().firstValue("x-upstream")).isEmpty();
+		TestUpstream.Received received = shop.received().get(shop.received().size() - 1);
+		assertThat(received.uri()).isEqualTo("/v2/cart?v=2");
+		assertThat(received.headers()).containsEntry("host", "shop.internal").containsEntry("x-env", "prod");
+		assertThat(ingress.get("/shop/cart?v=3").statusCode()).isEqualTo(404);
+		var moved = ingress.get("/old?x=1");
+		assertThat(moved.statusCode()).isEqualTo(308);
+		assertThat(moved.headers().firstValue("location")).hasValue("http://new.example.com:" + ingressPort + "/new?x=1");
+
+		Map<String, Object> tested = editor.post("/api/tester", Map.of("path", "/shop/cart?v=2"), null).json();
+		assertThat(tested).containsEntry("route", "shop").containsEntry("backend", "shop")
+			.containsEntry("rewritten", Map.of("host", "shop.internal", "path", "/v2/cart"));
+		Map<String, Object> wrongQuery = editor.post("/api/tester", Map.of("path", "/shop/cart?v=3"), null).json();
+		assertThat(wrongQuery).containsEntry("matched", false);
+		assertThat(wrongQuery.get("skipped").toString()).contains("query parameter v: 3 does not match 2");
+		Map<String, Object> testedRedirect = editor.post("/api/tester",
+				Map.of("path", "/old?x=1", "host", "gw.example.com"), null).json();
+		assertThat(testedRedirect).containsEntry("route", "old")
+			.containsEntry("redirect", Map.of("statusCode", 308, "location", "http://new.example.com/new?x=1"));
+	}
+
+	@Test
+	void invalidNewRouteFieldsAreRejectedWith400AndTheirPath() {
+		editor.post("/api/upstreams", upstream("shop", "http://127.0.0.1:9"), null);
+
+		AdminClient.Answer badType = editor.post("/api/routes", Map.of("id", "bad", "match",
+				Map.of("path", "/a", "pathType", "begins"), "backends", List.of(Map.of("upstream", "shop"))), null);
+		AdminClient.Answer redirectWithBackends = editor.post("/api/routes", Map.of("id", "bad", "match",
+				Map.of("path", "/a"), "backends", List.of(Map.of("upstream", "shop")), "redirect",
+				Map.of("port", 0)), null);
+
+		assertThat(badType.status()).isEqualTo(400);
+		assertThat(badType.body()).contains("routes[bad].match.pathType")
+			.contains("pathType: begins (expected: one of [PATTERN, EXACT, PREFIX, REGEX])");
+		assertThat(redirectWithBackends.status()).isEqualTo(400);
+		assertThat(redirectWithBackends.body()).contains("routes[bad].redirect.port")
+			.contains("port: 0 (expected: 1-65535)");
+		assertThat(editor.get("/api/routes/bad").status()).isEqualTo(404);
+	}
+
+	@Test
 	void adminApiIsNotServedOnTheIngressPort() {
 		assertThat(ingress.get("/api/config").statusCode()).isEqualTo(404);
 		assertThat(ingress.get("/").statusCode()).isEqualTo(404);

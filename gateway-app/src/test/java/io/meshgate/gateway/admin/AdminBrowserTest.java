@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -165,6 +167,44 @@ class AdminBrowserTest extends AdminTestSupport {
 		waitFor(By.cssSelector("tr[data-route='shop']"));
 		screenshot("routes-phone");
 		browser.manage().window().setSize(new Dimension(1280, 800));
+	}
+
+	@Test
+	void routesShowPathTypeQueryRewriteAndRedirectAndAnEditKeepsThem() throws IOException {
+		TestUpstream web = start("web");
+		editor.post("/api/upstreams", upstream("web", web.url()), null);
+		assertThat(editor.post("/api/routes", Map.of("id", "web", "match",
+				Map.of("path", "/web", "pathType", "PREFIX", "query", Map.of("v", "2")), "backends",
+				List.of(Map.of("upstream", "web")), "rewrite", Map.of("replacePrefixMatch", "/v2"), "requestHeaders",
+				Map.of("set", Map.of("x-env", "prod"))), null).status()).isEqualTo(200);
+		assertThat(editor.post("/api/routes", Map.of("id", "moved", "match", Map.of("path", "/moved"), "redirect",
+				Map.of("scheme", "https", "statusCode", 301)), null).status()).isEqualTo(200);
+		login();
+
+		WebElement row = waitFor(By.cssSelector("tr[data-route='web']"));
+		assertThat(row.getText()).contains("prefix").contains("/web").contains("?v ~ 2").contains("rewrite prefix → /v2")
+			.contains("request headers");
+		assertThat(waitFor(By.cssSelector("tr[data-route='moved']")).getText()).contains("redirect 301 to https://");
+		screenshot("routes-rewrite-redirect");
+
+		row.findElement(By.cssSelector("a.edit-route")).click();
+		assertThat(new Select(waitFor(By.id("route-path-type"))).getFirstSelectedOption().getText()).isEqualTo("PREFIX");
+		assertThat(browser.findElement(By.id("route-changes")).getText()).contains("rewrite prefix → /v2")
+			.contains("request headers: set x-env: prod");
+		setValue(browser.findElement(By.id("route-query")), "v: 3");
+		browser.findElement(By.id("save-route")).click();
+		waitFor(By.id("confirm-apply")).click();
+		waitFor(By.cssSelector("tr[data-route='web']"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> ingress.get("/web/a?v=3").statusCode() == 200);
+		assertThat(web.received().get(web.received().size() - 1).uri()).isEqualTo("/v2/a?v=3");
+		assertThat(web.received().get(web.received().size() - 1).headers()).containsEntry("x-env", "prod");
+
+		browser.get("http://localhost:" + adminPort + "/#/tester");
+		setValue(waitFor(By.id("tester-path")), "/moved?x=1");
+		setValue(browser.findElement(By.id("tester-host")), "shop.example.com");
+		browser.findElement(By.id("tester-run")).click();
+		assertThat(waitFor(By.id("tester-redirect")).getText())
+			.isEqualTo("Redirect 301 to https://shop.example.com/moved?x=1");
 	}
 
 	@Test

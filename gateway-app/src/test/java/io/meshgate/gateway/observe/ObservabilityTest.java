@@ -47,7 +47,12 @@ import io.meshgate.policy.retry.RetryPolicy;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouting;
+import io.meshgate.policy.route.PathType;
 import io.meshgate.policy.route.Route;
+import io.meshgate.policy.route.RouteMatch;
+import io.meshgate.policy.rewrite.HeaderModifier;
+import io.meshgate.policy.rewrite.RedirectPolicy;
+import io.meshgate.policy.rewrite.RewritePolicy;
 import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.TestUpstream;
 import io.meshgate.policy.observe.UpstreamStateContributor;
@@ -271,6 +276,31 @@ class ObservabilityTest {
 	}
 
 	@Test
+	void meshEndpointShowsMatchTypesHeaderChangesRewritesAndRedirects() {
+		TestUpstream a = start("r-a");
+		routing.apply(new MeshConfig(List.of(Upstream.of("r-a", a.url())),
+				List.of(Route.of("rewritten", new RouteMatch("/r", PathType.PREFIX, null, null, Map.of("v", "2"), null),
+						List.of(Backend.of("r-a", 1)))
+					.withRequestHeaders(new HeaderModifier(Map.of("x-env", "prod"), null, List.of("x-debug")))
+					.withResponseHeaders(HeaderModifier.set("cache-control", "no-store"))
+					.withRewrite(new RewritePolicy("r.internal", null, "/v2")),
+						Route.redirect("moved", RouteMatch.path(PathType.EXACT, "/old"), RedirectPolicy.toHttps()))));
+
+		Map<String, Object> rewritten = json(admin.get("/actuator/mesh/routes/rewritten").body());
+		assertRouteShape(rewritten);
+		assertThat(map(rewritten, "match")).containsEntry("pathType", "PREFIX").containsEntry("query", Map.of("v", "2"));
+		assertThat(map(rewritten, "requestHeaders")).containsEntry("set", Map.of("x-env", "prod"))
+			.containsEntry("remove", List.of("x-debug"));
+		assertThat(map(rewritten, "responseHeaders")).containsEntry("set", Map.of("cache-control", "no-store"));
+		assertThat(map(rewritten, "rewrite")).containsEntry("hostname", "r.internal")
+			.containsEntry("replacePrefixMatch", "/v2");
+		Map<String, Object> moved = json(admin.get("/actuator/mesh/routes/moved").body());
+		assertRouteShape(moved);
+		assertThat(list(moved, "backends")).isEmpty();
+		assertThat(map(moved, "redirect")).containsEntry("scheme", "https").containsEntry("statusCode", 301);
+	}
+
+	@Test
 	void readinessStaysUpWhileAnUpstreamIsDownAndHealthShowsTheUpstreams() {
 		TestUpstream up = start("h-up");
 		routing.apply(new MeshConfig(List.of(Upstream.of("h-up", up.url()), Upstream.of("h-down", TestUpstream.refusingUrl())),
@@ -356,9 +386,21 @@ class ObservabilityTest {
 
 	private static void assertRouteShape(Map<String, Object> route) {
 		assertThat(route).containsOnlyKeys("id", "match", "backends", "canary", "mirrors", "retries", "timeout",
-				"fault", "rateLimit", "observed", "owner");
+				"fault", "rateLimit", "requestHeaders", "responseHeaders", "rewrite", "redirect", "observed", "owner");
 		assertThat(route.get("id")).isInstanceOf(String.class);
-		assertThat(map(route, "match")).containsOnlyKeys("path", "methods", "headers", "host");
+		assertThat(map(route, "match")).containsOnlyKeys("path", "pathType", "methods", "headers", "query", "host");
+		for (String headers : List.of("requestHeaders", "responseHeaders")) {
+			if (route.get(headers) != null) {
+				assertThat(map(route, headers)).containsOnlyKeys("set", "add", "remove");
+			}
+		}
+		if (route.get("rewrite") != null) {
+			assertThat(map(route, "rewrite")).containsOnlyKeys("hostname", "replaceFullPath", "replacePrefixMatch");
+		}
+		if (route.get("redirect") != null) {
+			assertThat(map(route, "redirect")).containsOnlyKeys("scheme", "hostname", "port", "replaceFullPath",
+					"replacePrefixMatch", "statusCode");
+		}
 		assertThat(list(route, "backends")).allSatisfy(b -> assertThat(b).containsOnlyKeys("upstream", "weight",
 				"configuredPercent", "observedRequests", "observedPercent"));
 		assertThat(map(route, "canary")).containsOnlyKeys("stickyOn", "overrideHeader");

@@ -42,6 +42,12 @@ import io.meshgate.policy.discovery.KubernetesEndpointSources;
 import io.meshgate.policy.error.GatewayErrorHandler;
 import io.meshgate.policy.lb.ClientAddressFilter;
 import io.meshgate.policy.lb.MeshLoadBalancerConfiguration;
+import io.meshgate.policy.match.PathMatchRoutePredicateFactory;
+import io.meshgate.policy.match.QueryMatchRoutePredicateFactory;
+import io.meshgate.policy.rewrite.RequestHeaderModifierGatewayFilterFactory;
+import io.meshgate.policy.rewrite.RequestRedirectGatewayFilterFactory;
+import io.meshgate.policy.rewrite.ResponseHeaderModifierGatewayFilterFactory;
+import io.meshgate.policy.rewrite.UrlRewriteGatewayFilterFactory;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouteDefinitionLocator;
 import io.meshgate.policy.route.MeshRouting;
@@ -189,6 +195,36 @@ public class MeshPolicyAutoConfiguration {
 	@Bean
 	LocalRateLimitGatewayFilterFactory localRateLimitGatewayFilterFactory(ObjectProvider<MeterRegistry> meters) {
 		return new LocalRateLimitGatewayFilterFactory(meters(meters), System::nanoTime);
+	}
+
+	@Bean
+	PathMatchRoutePredicateFactory pathMatchRoutePredicateFactory() {
+		return new PathMatchRoutePredicateFactory();
+	}
+
+	@Bean
+	QueryMatchRoutePredicateFactory queryMatchRoutePredicateFactory() {
+		return new QueryMatchRoutePredicateFactory();
+	}
+
+	@Bean
+	RequestHeaderModifierGatewayFilterFactory requestHeaderModifierGatewayFilterFactory() {
+		return new RequestHeaderModifierGatewayFilterFactory();
+	}
+
+	@Bean
+	ResponseHeaderModifierGatewayFilterFactory responseHeaderModifierGatewayFilterFactory() {
+		return new ResponseHeaderModifierGatewayFilterFactory();
+	}
+
+	@Bean
+	UrlRewriteGatewayFilterFactory urlRewriteGatewayFilterFactory() {
+		return new UrlRewriteGatewayFilterFactory();
+	}
+
+	@Bean
+	RequestRedirectGatewayFilterFactory requestRedirectGatewayFilterFactory() {
+		return new RequestRedirectGatewayFilterFactory();
 	}
 
 	/** The application's registry; without one, Micrometer's global registry. */

@@ -9,10 +9,14 @@ import io.meshgate.policy.fault.FaultPolicy;
 import io.meshgate.policy.mirror.MirrorPolicy;
 import io.meshgate.policy.ratelimit.RateLimitPolicy;
 import io.meshgate.policy.retry.RetryPolicy;
+import io.meshgate.policy.rewrite.HeaderModifier;
+import io.meshgate.policy.rewrite.RedirectPolicy;
+import io.meshgate.policy.rewrite.RewritePolicy;
 
 /**
  * Where traffic goes (Istio VirtualService http route): the requests a route matches, the
- * weighted upstreams it sends them to, and the policies on the way.
+ * weighted upstreams it sends them to, and the policies on the way. A route with a
+ * {@code redirect} answers itself and has no backends.
  *
  * <pre>
  * routes:
@@ -25,8 +29,12 @@ import io.meshgate.policy.retry.RetryPolicy;
  *     timeout: 5s
  *     fault: {abort: {percentage: 1, httpStatus: 503}}
  *     rateLimit: {maxTokens: 100, fillInterval: 1s}
+ *     requestHeaders: {set: {x-env: prod}, remove: [x-debug]}
+ *     responseHeaders: {add: {cache-control: no-store}}
+ *     rewrite: {hostname: orders.internal, replaceFullPath: /v2/orders}
  * </pre>
  *
+ * @param backends the weighted upstreams; at least one, except with {@code redirect}: none
  * @param canary stickiness and override header of the split; default: no stickiness,
  * override header {@code x-canary}
  * @param mirrors upstreams receiving copies of a share of the requests; default none
@@ -35,10 +43,16 @@ import io.meshgate.policy.retry.RetryPolicy;
  * included; default: the gateway's response timeout
  * @param fault injected delays and aborts; default none
  * @param rateLimit a token bucket per client; default: no limit
+ * @param requestHeaders headers set, added or removed on the request to the upstream; default none
+ * @param responseHeaders headers set, added or removed on the response to the client; default none
+ * @param rewrite Host and path the upstream receives; default: unchanged
+ * @param redirect answer with a redirect instead of calling an upstream; not with backends,
+ * {@code rewrite}, {@code mirrors} or {@code retries}; default none
  */
 public record Route(String id, RouteMatch match, List<Backend> backends, CanaryPolicy canary,
 		List<MirrorPolicy> mirrors, RetryPolicy retries, Duration timeout, FaultPolicy fault,
-		RateLimitPolicy rateLimit) {
+		RateLimitPolicy rateLimit, HeaderModifier requestHeaders, HeaderModifier responseHeaders,
+		RewritePolicy rewrite, RedirectPolicy redirect) {
 
 	private static final Pattern ID = Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_.]{0,127}");
 
@@ -50,16 +64,35 @@ public record Route(String id, RouteMatch match, List<Backend> backends, CanaryP
 		if (match == null) {
 			throw new IllegalArgumentException("match: null (expected: at least {path: /...})");
 		}
-		if (backends == null || backends.isEmpty()) {
-			throw new IllegalArgumentException("backends: [] (expected: at least one {upstream: name})");
+		backends = backends == null ? List.of() : List.copyOf(backends);
+		mirrors = mirrors == null ? List.of() : List.copyOf(mirrors);
+		if (redirect != null) {
+			requireNone("backends", backends.isEmpty() ? null : backends);
+			requireNone("rewrite", rewrite);
+			requireNone("mirrors", mirrors.isEmpty() ? null : mirrors);
+			requireNone("retries", retries);
 		}
-		backends = List.copyOf(backends);
-		int sum = backends.stream().mapToInt(Backend::weight).sum();
-		if (sum <= 0) {
-			throw new IllegalArgumentException("backends: weights sum to " + sum + " (expected: > 0)");
+		else {
+			if (backends.isEmpty()) {
+				throw new IllegalArgumentException(
+						"backends: [] (expected: at least one {upstream: name}, unless the route has a redirect)");
+			}
+			int sum = backends.stream().mapToInt(Backend::weight).sum();
+			if (sum <= 0) {
+				throw new IllegalArgumentException("backends: weights sum to " + sum + " (expected: > 0)");
+			}
+		}
+		if (match.pathType() != PathType.PREFIX) {
+			if (rewrite != null && rewrite.replacePrefixMatch() != null) {
+				throw new IllegalArgumentException("rewrite.replacePrefixMatch: " + rewrite.replacePrefixMatch()
+						+ " (expected: only with match.pathType PREFIX, not " + match.pathType() + ")");
+			}
+			if (redirect != null && redirect.replacePrefixMatch() != null) {
+				throw new IllegalArgumentException("redirect.replacePrefixMatch: " + redirect.replacePrefixMatch()
+						+ " (expected: only with match.pathType PREFIX, not " + match.pathType() + ")");
+			}
 		}
 		canary = canary == null ? CanaryPolicy.DEFAULT : canary;
-		mirrors = mirrors == null ? List.of() : List.copyOf(mirrors);
 		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
 			throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0, as in 5s or 500ms)");
 		}
@@ -68,36 +101,75 @@ public record Route(String id, RouteMatch match, List<Backend> backends, CanaryP
 
 	// One constructor only: Spring Boot binds records through their single constructor.
 
+	private static void requireNone(String field, Object value) {
+		if (value != null) {
+			throw new IllegalArgumentException(
+					field + ": " + value + " (expected: none on a route with a redirect, which answers itself)");
+		}
+	}
+
 	public static Route of(String id, RouteMatch match, List<Backend> backends) {
-		return new Route(id, match, backends, null, null, null, null, null, null);
+		return new Route(id, match, backends, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	public static Route of(String id, String path, Backend... backends) {
 		return of(id, RouteMatch.path(path), List.of(backends));
 	}
 
+	/** A route that answers every request it matches with {@code redirect}. */
+	public static Route redirect(String id, RouteMatch match, RedirectPolicy redirect) {
+		return new Route(id, match, null, null, null, null, null, null, null, null, null, null, redirect);
+	}
+
 	public Route withCanary(CanaryPolicy canary) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
+				responseHeaders, rewrite, redirect);
 	}
 
 	public Route withMirrors(MirrorPolicy... mirrors) {
-		return new Route(id, match, backends, canary, List.of(mirrors), retries, timeout, fault, rateLimit);
+		return new Route(id, match, backends, canary, List.of(mirrors), retries, timeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect);
 	}
 
 	public Route withRetries(RetryPolicy retries) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
+				responseHeaders, rewrite, redirect);
 	}
 
 	public Route withTimeout(Duration timeout) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
+				responseHeaders, rewrite, redirect);
 	}
 
 	public Route withFault(FaultPolicy fault) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
+				responseHeaders, rewrite, redirect);
 	}
 
 	public Route withRateLimit(RateLimitPolicy rateLimit) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
+				responseHeaders, rewrite, redirect);
+	}
+
+	public Route withRequestHeaders(HeaderModifier requestHeaders) {
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
+				responseHeaders, rewrite, redirect);
+	}
+
+	public Route withResponseHeaders(HeaderModifier responseHeaders) {
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
+				responseHeaders, rewrite, redirect);
+	}
+
+	public Route withRewrite(RewritePolicy rewrite) {
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
+				responseHeaders, rewrite, redirect);
+	}
+
+	/** This route answering with {@code redirect}: its backends are dropped. */
+	public Route withRedirect(RedirectPolicy redirect) {
+		return new Route(id, match, redirect == null ? backends : List.of(), canary, mirrors, retries, timeout, fault,
+				rateLimit, requestHeaders, responseHeaders, rewrite, redirect);
 	}
 
 }

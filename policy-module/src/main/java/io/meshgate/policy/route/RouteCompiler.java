@@ -17,6 +17,9 @@ import io.meshgate.policy.fault.FaultPolicy;
 import io.meshgate.policy.mirror.MirrorPolicy;
 import io.meshgate.policy.ratelimit.RateLimitPolicy;
 import io.meshgate.policy.retry.RetryPolicy;
+import io.meshgate.policy.rewrite.HeaderModifier;
+import io.meshgate.policy.rewrite.RedirectPolicy;
+import io.meshgate.policy.rewrite.RewritePolicy;
 
 /**
  * Compiles Meshgate routes into ordinary Spring Cloud Gateway route definitions, built from the
@@ -28,6 +31,9 @@ public final class RouteCompiler {
 
 	/** Metadata key marking definitions that Meshgate owns. */
 	public static final String OWNER_METADATA = "meshgate.owner";
+
+	/** The URI of a route that answers itself (a redirect): no routing filter takes it. */
+	static final URI NO_UPSTREAM = URI.create("no://op");
 
 	private RouteCompiler() {
 	}
@@ -46,8 +52,8 @@ public final class RouteCompiler {
 		definition.setOrder(order);
 		definition.setMetadata(Map.of(OWNER_METADATA, "meshgate"));
 		definition.setPredicates(predicates(route.match()));
-		Backend first = route.backends().stream().filter(b -> b.weight() > 0).findFirst().orElseThrow();
-		definition.setUri(URI.create("lb://" + first.upstream()));
+		definition.setUri(route.redirect() != null ? NO_UPSTREAM : URI.create("lb://"
+				+ route.backends().stream().filter(b -> b.weight() > 0).findFirst().orElseThrow().upstream()));
 
 		List<FilterDefinition> filters = new ArrayList<>();
 		if (route.rateLimit() != null) {
@@ -58,6 +64,18 @@ public final class RouteCompiler {
 		}
 		if (route.timeout() != null) {
 			filters.add(filter("RouteTimeout", Map.of("timeout", ms(route.timeout()))));
+		}
+		if (route.responseHeaders() != null && !route.responseHeaders().isEmpty()) {
+			filters.add(filter("ResponseHeaderModifier", headers(route.responseHeaders())));
+		}
+		if (route.redirect() != null) {
+			filters.add(filter("RequestRedirect", redirect(route.redirect(), route.match())));
+		}
+		if (route.requestHeaders() != null && !route.requestHeaders().isEmpty()) {
+			filters.add(filter("RequestHeaderModifier", headers(route.requestHeaders())));
+		}
+		if (route.rewrite() != null) {
+			filters.add(filter("UrlRewrite", rewrite(route.rewrite(), route.match())));
 		}
 		route.mirrors().forEach(mirror -> filters.add(filter("RequestMirror", mirror(mirror))));
 		if (route.backends().size() > 1) {
@@ -72,16 +90,77 @@ public final class RouteCompiler {
 
 	private static List<PredicateDefinition> predicates(RouteMatch match) {
 		List<PredicateDefinition> predicates = new ArrayList<>();
-		predicates.add(predicate("Path", Map.of("patterns", match.path())));
+		if (match.pathType() == PathType.PATTERN) {
+			predicates.add(predicate("Path", Map.of("patterns", match.path())));
+		}
+		else {
+			predicates.add(predicate("PathMatch", args("type", match.pathType().name(), "path", match.path())));
+		}
 		if (!match.methods().isEmpty()) {
-			predicates.add(predicate("Method", Map.of("methods", String.join(",", match.methods()))));
+			// indexed: "GET,POST" as one value binds as a single (unknown) method
+			Map<String, String> methods = new LinkedHashMap<>();
+			for (int i = 0; i < match.methods().size(); i++) {
+				methods.put("methods[" + i + "]", match.methods().get(i));
+			}
+			predicates.add(predicate("Method", methods));
 		}
 		match.headers()
-			.forEach((name, regex) -> predicates.add(predicate("Header", Map.of("header", name, "regexp", regex))));
+			.forEach((name, regex) -> predicates.add(predicate("Header", args("header", name, "regexp", regex))));
+		match.query()
+			.forEach((name, regex) -> predicates.add(predicate("QueryMatch", args("param", name, "regexp", regex))));
 		if (match.host() != null) {
 			predicates.add(predicate("Host", Map.of("patterns", match.host())));
 		}
 		return predicates;
+	}
+
+	private static Map<String, String> headers(HeaderModifier modifier) {
+		Map<String, String> args = new LinkedHashMap<>();
+		modifier.set().forEach((name, value) -> args.put("set[" + name + "]", value));
+		modifier.add().forEach((name, value) -> args.put("add[" + name + "]", value));
+		if (!modifier.remove().isEmpty()) {
+			args.put("remove", String.join(",", modifier.remove()));
+		}
+		return args;
+	}
+
+	private static Map<String, String> rewrite(RewritePolicy rewrite, RouteMatch match) {
+		Map<String, String> args = new LinkedHashMap<>();
+		putIfSet(args, "hostname", rewrite.hostname());
+		putIfSet(args, "replaceFullPath", rewrite.replaceFullPath());
+		if (rewrite.replacePrefixMatch() != null) {
+			args.put("replacePrefixMatch", rewrite.replacePrefixMatch());
+			args.put("prefix", match.path());
+		}
+		return args;
+	}
+
+	private static Map<String, String> redirect(RedirectPolicy redirect, RouteMatch match) {
+		Map<String, String> args = new LinkedHashMap<>();
+		putIfSet(args, "scheme", redirect.scheme());
+		putIfSet(args, "hostname", redirect.hostname());
+		putIfSet(args, "port", redirect.port() == null ? null : String.valueOf(redirect.port()));
+		putIfSet(args, "replaceFullPath", redirect.replaceFullPath());
+		if (redirect.replacePrefixMatch() != null) {
+			args.put("replacePrefixMatch", redirect.replacePrefixMatch());
+			args.put("prefix", match.path());
+		}
+		args.put("statusCode", String.valueOf(redirect.statusCode()));
+		return args;
+	}
+
+	/** Two arguments in the order a reader expects them. */
+	private static Map<String, String> args(String name1, String value1, String name2, String value2) {
+		Map<String, String> args = new LinkedHashMap<>();
+		args.put(name1, value1);
+		args.put(name2, value2);
+		return args;
+	}
+
+	private static void putIfSet(Map<String, String> args, String name, String value) {
+		if (value != null) {
+			args.put(name, value);
+		}
 	}
 
 	private static Map<String, String> canary(List<Backend> backends, CanaryPolicy canary) {

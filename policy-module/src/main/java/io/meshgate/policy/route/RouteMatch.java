@@ -1,5 +1,7 @@
 package io.meshgate.policy.route;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -8,23 +10,28 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Which requests a route takes: {@code {path: /orders/**, methods: [GET, POST], headers:
- * {x-env: "canary|beta"}, host: "**.example.com"}}. All given conditions must hold.
+ * Which requests a route takes: {@code {path: /orders, pathType: PREFIX, methods: [GET, POST],
+ * headers: {x-env: "canary|beta"}, query: {version: "v[12]"}, host: "**.example.com"}}. All given
+ * conditions must hold.
  *
- * @param path a Spring path pattern ({@code /orders/**}, {@code /users/{id}}); required
+ * @param path what the request path must match, read as {@code pathType} says; required
+ * @param pathType {@code PATTERN} (a Spring path pattern, {@code /orders/**}), {@code EXACT},
+ * {@code PREFIX} (element-wise) or {@code REGEX} (whole path); default {@code PATTERN}
  * @param methods HTTP methods; default: any
- * @param headers header name to a regular expression its value must match; default: none
+ * @param headers header name to a regular expression its value must match wholly; default: none
+ * @param query query parameter name to a regular expression its first value must match wholly;
+ * default: none
  * @param host a host pattern ({@code **.example.com}); default: any host
  */
-public record RouteMatch(String path, List<String> methods, Map<String, String> headers, String host) {
+public record RouteMatch(String path, PathType pathType, List<String> methods, Map<String, String> headers,
+		Map<String, String> query, String host) {
 
 	private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
 			"TRACE");
 
 	public RouteMatch {
-		if (path == null || !path.startsWith("/")) {
-			throw new IllegalArgumentException("path: " + path + " (expected: a path pattern starting with /)");
-		}
+		pathType = pathType == null ? PathType.PATTERN : pathType;
+		pathType.matcher(path);
 		methods = methods == null ? List.of()
 				: methods.stream().map(m -> m == null ? "" : m.trim().toUpperCase(Locale.ROOT)).toList();
 		for (String method : methods) {
@@ -32,24 +39,54 @@ public record RouteMatch(String path, List<String> methods, Map<String, String> 
 				throw new IllegalArgumentException("methods: " + method + " (expected: one of " + METHODS + ")");
 			}
 		}
-		headers = headers == null ? Map.of() : Map.copyOf(headers);
-		headers.forEach((name, regex) -> {
-			try {
-				Pattern.compile(regex);
-			}
-			catch (PatternSyntaxException ex) {
-				throw new IllegalArgumentException(
-						"headers." + name + ": " + regex + " (expected: a regular expression; " + ex.getDescription()
-								+ ")");
-			}
-		});
+		headers = regexes("headers", headers);
+		query = regexes("query", query);
 		if (host != null && host.isBlank()) {
 			host = null;
 		}
 	}
 
+	// One constructor only: Spring Boot binds records through their single constructor.
+
 	public static RouteMatch path(String path) {
-		return new RouteMatch(path, null, null, null);
+		return new RouteMatch(path, null, null, null, null, null);
+	}
+
+	/** Paths read as {@code type}: {@code RouteMatch.path(PathType.PREFIX, "/orders")}. */
+	public static RouteMatch path(PathType type, String path) {
+		return new RouteMatch(path, type, null, null, null, null);
+	}
+
+	/** Does {@code path} (without query) match this route's path? */
+	public boolean matchesPath(String path) {
+		return pathType.matcher(this.path).test(path);
+	}
+
+	private static Map<String, String> regexes(String field, Map<String, String> regexes) {
+		if (regexes == null || regexes.isEmpty()) {
+			return Map.of();
+		}
+		regexes.forEach((name, regex) -> {
+			if (name == null || name.isBlank() || PathType.isGatewayExpression(name)) {
+				throw new IllegalArgumentException(field + ": " + name + " (expected: a name)");
+			}
+			if (regex == null) {
+				throw new IllegalArgumentException(field + "." + name + ": null (expected: a regular expression)");
+			}
+			if (PathType.isGatewayExpression(regex)) {
+				throw new IllegalArgumentException(field + "." + name + ": " + regex + " (expected: a regular expression, "
+						+ "not #{...}, which Spring Cloud Gateway would evaluate as an expression)");
+			}
+			try {
+				Pattern.compile(regex);
+			}
+			catch (PatternSyntaxException ex) {
+				throw new IllegalArgumentException(
+						field + "." + name + ": " + regex + " (expected: a regular expression; " + ex.getDescription()
+								+ ")");
+			}
+		});
+		return Collections.unmodifiableMap(new LinkedHashMap<>(regexes));
 	}
 
 }

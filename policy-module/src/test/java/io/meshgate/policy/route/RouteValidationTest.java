@@ -6,6 +6,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.meshgate.policy.canary.WeightedBackends;
+import io.meshgate.policy.mirror.MirrorPolicy;
+import io.meshgate.policy.retry.RetryPolicy;
+import io.meshgate.policy.rewrite.HeaderModifier;
+import io.meshgate.policy.rewrite.RedirectPolicy;
+import io.meshgate.policy.rewrite.RewritePolicy;
 import io.meshgate.policy.upstream.Upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,21 +42,21 @@ class RouteValidationTest {
 	@Test
 	void methodsAreHttpMethods() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RouteMatch("/x", List.of("get", "FETCH"), null, null))
+			.isThrownBy(() -> new RouteMatch("/x", null, List.of("get", "FETCH"), null, null, null))
 			.withMessageStartingWith("methods: FETCH (expected: one of ");
 	}
 
 	@Test
 	void headerValuesAreRegularExpressions() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RouteMatch("/x", null, Map.of("x-env", "(canary"), null))
+			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-env", "(canary"), null, null))
 			.withMessage("headers.x-env: (canary (expected: a regular expression; Unclosed group)");
 	}
 
 	@Test
 	void needsABackend() {
 		assertThatIllegalArgumentException().isThrownBy(() -> Route.of("r", RouteMatch.path("/x"), List.of()))
-			.withMessage("backends: [] (expected: at least one {upstream: name})");
+			.withMessage("backends: [] (expected: at least one {upstream: name}, unless the route has a redirect)");
 	}
 
 	@Test
@@ -108,7 +113,7 @@ class RouteValidationTest {
 
 	@Test
 	void compilesToPlainGatewayPredicatesAndFilters() {
-		Route route = Route.of("orders", new RouteMatch("/orders/**", List.of("GET"), Map.of("x-env", "beta"),
+		Route route = Route.of("orders", new RouteMatch("/orders/**", null, List.of("GET"), Map.of("x-env", "beta"), null,
 				"**.example.com"), List.of(Backend.of("v1", 90), Backend.of("v2", 10), Backend.of("v3", 0)));
 
 		var definition = RouteCompiler.compile(route, 3);
@@ -119,6 +124,103 @@ class RouteValidationTest {
 			.containsExactly("Path", "Method", "Header", "Host");
 		assertThat(definition.getFilters()).singleElement()
 			.satisfies(f -> assertThat(f.getArgs()).containsEntry("backends", "v1:90,v2:10,v3:0"));
+	}
+
+	@Test
+	void pathTypeIsNamedCaseInsensitively() {
+		assertThat(PathType.of(" exact ")).isEqualTo(PathType.EXACT);
+		assertThatIllegalArgumentException().isThrownBy(() -> PathType.of("PathPrefix"))
+			.withMessage("pathType: PathPrefix (expected: one of [PATTERN, EXACT, PREFIX, REGEX])");
+	}
+
+	@Test
+	void exactAndPrefixPathsStartWithSlash() {
+		assertThatIllegalArgumentException().isThrownBy(() -> RouteMatch.path(PathType.PREFIX, "shop"))
+			.withMessage("path: shop (expected: a path starting with / for pathType PREFIX)");
+		assertThatIllegalArgumentException().isThrownBy(() -> RouteMatch.path(PathType.EXACT, null))
+			.withMessage("path: null (expected: a path starting with / for pathType EXACT)");
+	}
+
+	@Test
+	void regexPathIsARegularExpression() {
+		assertThatIllegalArgumentException().isThrownBy(() -> RouteMatch.path(PathType.REGEX, "/v[0-9"))
+			.withMessage("path: /v[0-9 (expected: a regular expression over the whole path; Unclosed character class)");
+	}
+
+	@Test
+	void patternPathIsASpringPathPattern() {
+		assertThatIllegalArgumentException().isThrownBy(() -> RouteMatch.path("/a/**/b"))
+			.withMessageStartingWith("path: /a/**/b (expected: a Spring path pattern; ");
+	}
+
+	@Test
+	void queryValuesAreRegularExpressions() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RouteMatch("/x", null, null, null, Map.of("v", "*"), null))
+			.withMessage("query.v: * (expected: a regular expression; Dangling meta character '*')");
+	}
+
+	@Test
+	void matchExpressionsAreNotGatewayExpressions() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-a", "#{1}"), null, null))
+			.withMessage("headers.x-a: #{1} (expected: a regular expression, not #{...}, which Spring Cloud Gateway "
+					+ "would evaluate as an expression)");
+	}
+
+	@Test
+	void prefixReplacementNeedsAPrefixMatch() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Route.of("r", RouteMatch.path("/shop/**"), ONE).withRewrite(RewritePolicy.prefix("/v2")))
+			.withMessage("rewrite.replacePrefixMatch: /v2 (expected: only with match.pathType PREFIX, not PATTERN)");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Route.redirect("r", RouteMatch.path(PathType.EXACT, "/shop"),
+					new RedirectPolicy(null, null, null, null, "/v2", 0)))
+			.withMessage("redirect.replacePrefixMatch: /v2 (expected: only with match.pathType PREFIX, not EXACT)");
+	}
+
+	@Test
+	void redirectRouteHasNoBackendsRewriteMirrorsOrRetries() {
+		Route redirect = Route.redirect("r", RouteMatch.path("/x"), RedirectPolicy.toHttps());
+		assertThat(redirect.backends()).isEmpty();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new Route("r", RouteMatch.path("/x"), ONE, null, null, null, null, null, null, null, null,
+					null, RedirectPolicy.toHttps()))
+			.withMessage("backends: " + ONE + " (expected: none on a route with a redirect, which answers itself)");
+		assertThatIllegalArgumentException().isThrownBy(() -> redirect.withRewrite(RewritePolicy.hostname("a.b")))
+			.withMessageStartingWith("rewrite: RewritePolicy[hostname=a.b");
+		assertThatIllegalArgumentException().isThrownBy(() -> redirect.withMirrors(MirrorPolicy.of("shadow", 5)))
+			.withMessageStartingWith("mirrors: [MirrorPolicy[upstream=shadow");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> redirect.withRetries(RetryPolicy.attempts(1)))
+			.withMessageStartingWith("retries: RetryPolicy[");
+	}
+
+	@Test
+	void compilesMatchesRewritesAndRedirectsToOwnPredicatesAndFilters() {
+		Route route = Route
+			.of("shop", new RouteMatch("/shop", PathType.PREFIX, List.of("GET", "POST"), null, Map.of("v", "2"), null),
+					ONE)
+			.withRequestHeaders(new HeaderModifier(Map.of("X-Env", "prod"), null, List.of("x-a", "x-b")))
+			.withResponseHeaders(HeaderModifier.set("Cache-Control", "no-store"))
+			.withRewrite(new RewritePolicy("shop.internal", null, "/v2"));
+
+		var definition = RouteCompiler.compile(route, 0);
+
+		assertThat(definition.getPredicates()).extracting(p -> p.getName() + p.getArgs())
+			.containsExactly("PathMatch{type=PREFIX, path=/shop}", "Method{methods[0]=GET, methods[1]=POST}",
+					"QueryMatch{param=v, regexp=2}");
+		assertThat(definition.getFilters()).extracting(f -> f.getName() + f.getArgs())
+			.containsExactly("ResponseHeaderModifier{set[Cache-Control]=no-store}",
+					"RequestHeaderModifier{set[X-Env]=prod, remove=x-a,x-b}",
+					"UrlRewrite{hostname=shop.internal, replacePrefixMatch=/v2, prefix=/shop}");
+
+		var redirect = RouteCompiler.compile(
+				Route.redirect("r", RouteMatch.path(PathType.EXACT, "/x"), new RedirectPolicy("https", null, 8443, "/y", null, 0)),
+				1);
+		assertThat(redirect.getUri()).hasToString("no://op");
+		assertThat(redirect.getFilters()).extracting(f -> f.getName() + f.getArgs())
+			.containsExactly("RequestRedirect{scheme=https, port=8443, replaceFullPath=/y, statusCode=302}");
 	}
 
 }

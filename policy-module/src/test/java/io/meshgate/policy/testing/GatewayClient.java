@@ -48,7 +48,14 @@ public final class GatewayClient {
 	}
 
 	public HttpResponse<String> get(String path, Map<String, String> headers) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+		return send("GET", path, headers);
+	}
+
+	/** Sends a request without a body. */
+	public HttpResponse<String> send(String method, String path, Map<String, String> headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+			.timeout(Duration.ofSeconds(10))
+			.method(method, HttpRequest.BodyPublishers.noBody());
 		defaultHeaders.forEach(request::header);
 		headers.forEach(request::header);
 		try {

@@ -30,7 +30,7 @@ public final class TestUpstream implements AutoCloseable {
 
 	private final Queue<Received> requests = new ConcurrentLinkedQueue<>();
 
-	/** A request as the upstream received it; header names in lower case. */
+	/** A request as the upstream received it; header names in lower case, repeated ones joined by ", ". */
 	public record Received(String method, String uri, Map<String, String> headers, byte[] body) {
 
 	}
@@ -62,7 +62,8 @@ public final class TestUpstream implements AutoCloseable {
 		}
 		hits.incrementAndGet();
 		Map<String, String> headers = new LinkedHashMap<>();
-		request.requestHeaders().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+		request.requestHeaders()
+			.forEach(h -> headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + ", " + b));
 		requests.add(new Received(request.method().name(), request.uri(), headers, received));
 		byte[] body = name.getBytes(StandardCharsets.UTF_8);
 		Mono<Void> answer = response.status(status)

@@ -35,6 +35,8 @@ class PlainGatewayYamlTest {
 
 	static final TestUpstream SLOW = TestUpstream.start("slow").delay(Duration.ofSeconds(2));
 
+	static final TestUpstream SHOP = TestUpstream.start("shop");
+
 	@LocalServerPort
 	int port;
 
@@ -66,6 +68,20 @@ class PlainGatewayYamlTest {
 		properties.add(prefix + "filters[1].name", () -> "Fault");
 		properties.add(prefix + "filters[1].args.abort.percentage", () -> "100");
 		properties.add(prefix + "filters[1].args.abort.httpStatus", () -> "418");
+		upstream(properties, 5, "shop", SHOP.url());
+		prefix = "spring.cloud.gateway.server.webflux.routes[5].";
+		properties.add(prefix + "id", () -> "shop");
+		properties.add(prefix + "uri", () -> "lb://shop");
+		properties.add(prefix + "predicates[0]", () -> "PathMatch=PREFIX, /shop");
+		properties.add(prefix + "predicates[1]", () -> "QueryMatch=preview, true|1");
+		properties.add(prefix + "filters[0].name", () -> "RequestHeaderModifier");
+		properties.add(prefix + "filters[0].args.set[X-Preview]", () -> "on");
+		properties.add(prefix + "filters[0].args.remove", () -> "X-Debug,X-Trace");
+		properties.add(prefix + "filters[1].name", () -> "UrlRewrite");
+		properties.add(prefix + "filters[1].args.hostname", () -> "shop.internal");
+		properties.add(prefix + "filters[1].args.replacePrefixMatch", () -> "/");
+		properties.add(prefix + "filters[1].args.prefix", () -> "/shop");
+		route(properties, 6, "to-https", "/insecure/**", "no://op", "RequestRedirect=https, 301");
 	}
 
 	private static void upstream(DynamicPropertyRegistry properties, int index, String name, String... urls) {
@@ -114,6 +130,28 @@ class PlainGatewayYamlTest {
 			assertThat(client.get("/limited/x", Map.of("x-api-key", "k")).statusCode()).isEqualTo(418);
 		}
 		assertThat(client.get("/limited/x", Map.of("x-api-key", "k")).statusCode()).isEqualTo(429);
+	}
+
+	@Test
+	void pathAndQueryMatchHeaderChangesAndRewriteInPlainYaml() {
+		var response = client().get("/shop/cart?preview=1", Map.of("X-Debug", "1", "X-Trace", "1"));
+
+		assertThat(response.body()).isEqualTo("shop");
+		TestUpstream.Received received = SHOP.received().get(SHOP.received().size() - 1);
+		assertThat(received.uri()).isEqualTo("/cart?preview=1");
+		assertThat(received.headers()).containsEntry("x-preview", "on")
+			.containsEntry("host", "shop.internal")
+			.doesNotContainKeys("x-debug", "x-trace");
+		assertThat(client().get("/shop/cart?preview=0").statusCode()).isEqualTo(404);
+		assertThat(client().get("/shopping?preview=1").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void redirectShortcut() {
+		var response = client().get("/insecure/a?b=1");
+
+		assertThat(response.statusCode()).isEqualTo(301);
+		assertThat(response.headers().firstValue("location")).hasValue("https://127.0.0.1/insecure/a?b=1");
 	}
 
 	private GatewayClient client() {

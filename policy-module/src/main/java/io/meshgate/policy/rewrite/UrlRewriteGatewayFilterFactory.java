@@ -1,0 +1,127 @@
+package io.meshgate.policy.rewrite;
+
+import java.util.List;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+
+import io.meshgate.policy.PolicyOrder;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.PRESERVE_HOST_HEADER_ATTRIBUTE;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.addOriginalRequestUrl;
+
+/**
+ * Rewrites the Host and path the upstream (and any mirror) receives, as Gateway API's
+ * {@code URLRewrite}; the query is kept. {@code replacePrefixMatch} replaces {@code prefix}, the
+ * path prefix the route matches, element-wise:
+ *
+ * <pre>
+ * predicates: [PathMatch=PREFIX, /shop]
+ * filters:
+ *   - UrlRewrite=shop.internal               # Host only
+ *   - name: UrlRewrite
+ *     args: {replacePrefixMatch: /v2, prefix: /shop}   # /shop/cart -> /v2/cart
+ * </pre>
+ */
+public class UrlRewriteGatewayFilterFactory extends AbstractGatewayFilterFactory<UrlRewriteGatewayFilterFactory.Config> {
+
+	public UrlRewriteGatewayFilterFactory() {
+		super(Config.class);
+	}
+
+	@Override
+	public List<String> shortcutFieldOrder() {
+		return List.of("hostname", "replaceFullPath");
+	}
+
+	@Override
+	public GatewayFilter apply(Config config) {
+		RewritePolicy policy = new RewritePolicy(config.getHostname(), config.getReplaceFullPath(),
+				config.getReplacePrefixMatch());
+		String prefix = config.getPrefix();
+		if (policy.replacePrefixMatch() != null && (prefix == null || !prefix.startsWith("/"))) {
+			throw new IllegalArgumentException(
+					"prefix: " + prefix + " (expected: the path prefix the route matches, with replacePrefixMatch)");
+		}
+		return new OrderedGatewayFilter(new GatewayFilter() {
+			@Override
+			public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+				ServerHttpRequest request = exchange.getRequest();
+				addOriginalRequestUrl(exchange, request.getURI());
+				ServerHttpRequest.Builder rewritten = request.mutate();
+				if (policy.replaceFullPath() != null) {
+					rewritten.path(policy.replaceFullPath());
+				}
+				else if (policy.replacePrefixMatch() != null) {
+					rewritten.path(PathRewrites.replacePrefix(request.getURI().getRawPath(), prefix,
+							policy.replacePrefixMatch()));
+				}
+				if (policy.hostname() != null) {
+					// the routing filter sends this Host instead of the endpoint's address
+					rewritten.header(HttpHeaders.HOST, policy.hostname());
+					exchange.getAttributes().put(PRESERVE_HOST_HEADER_ATTRIBUTE, true);
+				}
+				return chain.filter(exchange.mutate().request(rewritten.build()).build());
+			}
+
+			@Override
+			public String toString() {
+				return "[UrlRewrite " + policy + (policy.replacePrefixMatch() != null ? ", prefix = " + prefix : "")
+						+ "]";
+			}
+		}, PolicyOrder.URL_REWRITE);
+	}
+
+	/** Spring's bindable carrier; converted once into a {@link RewritePolicy}. */
+	public static class Config {
+
+		private String hostname;
+
+		private String replaceFullPath;
+
+		private String replacePrefixMatch;
+
+		private String prefix;
+
+		public String getHostname() {
+			return hostname;
+		}
+
+		public void setHostname(String hostname) {
+			this.hostname = hostname;
+		}
+
+		public String getReplaceFullPath() {
+			return replaceFullPath;
+		}
+
+		public void setReplaceFullPath(String replaceFullPath) {
+			this.replaceFullPath = replaceFullPath;
+		}
+
+		public String getReplacePrefixMatch() {
+			return replacePrefixMatch;
+		}
+
+		public void setReplacePrefixMatch(String replacePrefixMatch) {
+			this.replacePrefixMatch = replacePrefixMatch;
+		}
+
+		public String getPrefix() {
+			return prefix;
+		}
+
+		public void setPrefix(String prefix) {
+			this.prefix = prefix;
+		}
+
+	}
+
+}

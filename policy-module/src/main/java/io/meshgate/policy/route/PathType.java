@@ -1,0 +1,100 @@
+package io.meshgate.policy.route;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PatternParseException;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+/**
+ * How a route's {@code match.path} is read, as Gateway API's {@code HTTPPathMatch.type} and
+ * Ingress's {@code pathType}. Paths are compared as the client sent them (percent-encoding kept).
+ *
+ * <ul>
+ * <li>{@code PATTERN} (default): a Spring path pattern, {@code /orders/**}, {@code /users/{id}}.</li>
+ * <li>{@code EXACT}: the path equals the value.</li>
+ * <li>{@code PREFIX}: the value's elements are the path's first elements: {@code /foo} matches
+ * {@code /foo}, {@code /foo/} and {@code /foo/bar}, not {@code /foobar}; a trailing {@code /} in
+ * the value is ignored, and {@code /} matches every path.</li>
+ * <li>{@code REGEX}: a Java regular expression the whole path must match.</li>
+ * </ul>
+ */
+public enum PathType {
+
+	PATTERN, EXACT, PREFIX, REGEX;
+
+	/** The type named by {@code text}, case-insensitively ({@code exact}, {@code Prefix}). */
+	public static PathType of(String text) {
+		String name = text == null ? "" : text.trim().toUpperCase(Locale.ROOT);
+		for (PathType type : values()) {
+			if (type.name().equals(name)) {
+				return type;
+			}
+		}
+		throw new IllegalArgumentException("pathType: " + text + " (expected: one of " + Arrays.toString(values()) + ")");
+	}
+
+	/**
+	 * A test of request paths against {@code value} read as this type; throws
+	 * {@link IllegalArgumentException} ({@code path: …}) when {@code value} is not valid for it.
+	 */
+	public Predicate<String> matcher(String value) {
+		if (this != REGEX && (value == null || !value.startsWith("/"))) {
+			throw new IllegalArgumentException("path: " + value + " (expected: a "
+					+ (this == PATTERN ? "path pattern" : "path") + " starting with /"
+					+ (this == PATTERN ? "" : " for pathType " + this) + ")");
+		}
+		return switch (this) {
+			case PATTERN -> pattern(value);
+			case EXACT -> value::equals;
+			case PREFIX -> prefix(value);
+			case REGEX -> regex(value);
+		};
+	}
+
+	private static Predicate<String> pattern(String value) {
+		PathPattern pattern;
+		try {
+			pattern = PathPatternParser.defaultInstance.parse(value);
+		}
+		catch (PatternParseException ex) {
+			throw new IllegalArgumentException(
+					"path: " + value + " (expected: a Spring path pattern; " + ex.getMessage() + ")");
+		}
+		return path -> pattern.matches(PathContainer.parsePath(path));
+	}
+
+	private static Predicate<String> prefix(String value) {
+		String prefix = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+		if (prefix.isEmpty()) {
+			return path -> true;
+		}
+		return path -> path.startsWith(prefix)
+				&& (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
+	}
+
+	/** Spring Cloud Gateway evaluates an argument written {@code #{...}} as an expression: never pass one on. */
+	static boolean isGatewayExpression(String text) {
+		return text.startsWith("#{") && text.endsWith("}");
+	}
+
+	private static Predicate<String> regex(String value) {
+		if (value == null || value.isEmpty() || isGatewayExpression(value)) {
+			throw new IllegalArgumentException("path: " + value + " (expected: a regular expression over the whole path)");
+		}
+		try {
+			Pattern regex = Pattern.compile(value);
+			return path -> regex.matcher(path).matches();
+		}
+		catch (PatternSyntaxException ex) {
+			throw new IllegalArgumentException("path: " + value
+					+ " (expected: a regular expression over the whole path; " + ex.getDescription() + ")");
+		}
+	}
+
+}
