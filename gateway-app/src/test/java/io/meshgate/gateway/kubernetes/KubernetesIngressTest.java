@@ -197,6 +197,76 @@ class KubernetesIngressTest {
 	}
 
 	@Test
+	void headerQueryMethodAndPathTypeMatchesInSpecificationOrder() {
+		service("match-a", A);
+		service("match-b", B);
+		service("match-c", C);
+		service("match-d", MIRROR);
+		apply("""
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: matches, namespace: shop}
+				spec:
+				  parentRefs: [{name: web}]
+				  rules:
+				  - matches: [{path: {type: PathPrefix, value: /match}, queryParams: [{name: v, value: "2"}]}]
+				    backendRefs: [{name: match-c, port: 80}]
+				  - matches: [{path: {type: PathPrefix, value: /match}, method: DELETE}]
+				    backendRefs: [{name: match-d, port: 80}]
+				  - matches: [{path: {type: PathPrefix, value: /match}, headers: [{name: x-team, value: blue}]}]
+				    backendRefs: [{name: match-b, port: 80}]
+				  - matches: [{path: {type: Exact, value: /match/exact}}]
+				    backendRefs: [{name: match-a, port: 80}]
+				""", HTTPRoute.class);
+		GatewayClient client = new GatewayClient(port);
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> client.get("/match/exact").body(),
+				"pod-a"::equals);
+
+		assertThat(client.get("/match/exact/more").statusCode()).isEqualTo(404);
+		assertThat(client.get("/match/x", Map.of("x-team", "blue")).body()).isEqualTo("pod-b");
+		assertThat(client.get("/match/x", Map.of("x-team", "bluer")).statusCode()).isEqualTo(404);
+		assertThat(client.get("/match/x?v=2").body()).isEqualTo("pod-c");
+		assertThat(request("DELETE", "/match/x").body()).isEqualTo("pod-mirror");
+		// exact path beats a header match; a header match beats a query match
+		assertThat(client.get("/match/exact", Map.of("x-team", "blue")).body()).isEqualTo("pod-a");
+		assertThat(client.get("/match/x?v=2", Map.of("x-team", "blue")).body()).isEqualTo("pod-b");
+	}
+
+	@Test
+	void urlRewriteAndRequestRedirectBehaveAsSpecified() {
+		service("rewritten", C);
+		apply("""
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: rewrites, namespace: shop}
+				spec:
+				  parentRefs: [{name: web}]
+				  rules:
+				  - matches: [{path: {type: PathPrefix, value: /old}}]
+				    filters:
+				    - {type: URLRewrite, urlRewrite: {hostname: new.internal, path: {type: ReplacePrefixMatch, replacePrefixMatch: /new}}}
+				    - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: x-rewritten, value: "yes"}]}}
+				    backendRefs: [{name: rewritten, port: 80}]
+				  - matches: [{path: {type: RegularExpression, value: "/moved/[0-9]+"}}]
+				    filters:
+				    - {type: RequestRedirect, requestRedirect: {scheme: https, hostname: shop.example, statusCode: 301, path: {type: ReplaceFullPath, replaceFullPath: /here}}}
+				""", HTTPRoute.class);
+		GatewayClient client = new GatewayClient(port);
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> client.get("/old/items?q=1").body(),
+				"pod-c"::equals);
+
+		TestUpstream.Received received = C.received().stream().filter(r -> r.uri().startsWith("/new")).reduce((a, b) -> b)
+			.orElseThrow();
+		assertThat(received.uri()).isEqualTo("/new/items?q=1");
+		assertThat(received.headers()).containsEntry("host", "new.internal").containsEntry("x-rewritten", "yes");
+
+		HttpResponse<String> redirect = client.get("/moved/42?x=y");
+		assertThat(redirect.statusCode()).isEqualTo(301);
+		assertThat(redirect.headers().firstValue("Location")).hasValue("https://shop.example/here?x=y");
+		assertThat(client.get("/moved/abc").statusCode()).isEqualTo(404);
+	}
+
+	@Test
 	void missingServiceIsBackendNotFoundUntilItAppears() {
 		apply("""
 				apiVersion: gateway.networking.k8s.io/v1
@@ -463,9 +533,17 @@ class KubernetesIngressTest {
 
 	/** A GET with the given Host header (the JDK client does not let one set it). */
 	private Answer get(String host, String path) {
+		return send(host, "GET", path);
+	}
+
+	private Answer request(String method, String path) {
+		return send("127.0.0.1", method, path);
+	}
+
+	private Answer send(String host, String method, String path) {
 		return reactor.netty.http.client.HttpClient.create()
 			.headers(h -> h.set("Host", host))
-			.get()
+			.request(io.netty.handler.codec.http.HttpMethod.valueOf(method))
 			.uri("http://127.0.0.1:" + port + path)
 			.responseSingle((HttpClientResponse response, reactor.netty.ByteBufMono body) -> body.asString()
 				.defaultIfEmpty("")

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.meshgate.policy.route.PathType;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.tls.TlsPolicy;
 import io.meshgate.policy.upstream.Upstream;
@@ -74,7 +75,8 @@ class KubernetesTranslationTest {
 		assertThat(routes).extracting(Route::id)
 			.containsExactly("k8s.httproute.shop.orders.0.0.0", "k8s.httproute.shop.orders.0.0.1");
 		Route route = routes.get(0);
-		assertThat(route.match().path()).isEqualTo("/orders/**");
+		assertThat(route.match().path()).isEqualTo("/orders");
+		assertThat(route.match().pathType()).isEqualTo(PathType.PREFIX);
 		assertThat(route.match().host()).isEqualTo("a.shop.example");
 		assertThat(route.match().methods()).containsExactly("GET");
 		assertThat(route.match().headers()).containsEntry("x-env", "\\Qa.b\\E");
@@ -152,7 +154,8 @@ class KubernetesTranslationTest {
 		assertThat(conditions(translation, "odd").get(0)).satisfies(c -> {
 			assertThat(c.getStatus()).isEqualTo("False");
 			assertThat(c.getReason()).isEqualTo("UnsupportedValue");
-			assertThat(c.getMessage()).isEqualTo("rules[0].filters[0].type: ExtensionRef (expected: RequestMirror)");
+			assertThat(c.getMessage()).isEqualTo("rules[0].filters[0].type: ExtensionRef (expected: RequestHeaderModifier, "
+					+ "ResponseHeaderModifier, RequestRedirect, URLRewrite or RequestMirror)");
 		});
 	}
 
@@ -261,9 +264,46 @@ class KubernetesTranslationTest {
 				  defaultBackend: {service: {name: web, port: {number: 80}}}
 				"""));
 
-		assertThat(translation.config().routes()).extracting(r -> r.id() + " " + r.match().host() + " " + r.match().path())
-			.containsExactly("k8s.ingress.shop.site.0.0 www.example.com /docs", "k8s.ingress.shop.site.1 null /**");
+		assertThat(translation.config().routes())
+			.extracting(r -> r.id() + " " + r.match().host() + " " + r.match().pathType() + " " + r.match().path())
+			.containsExactly("k8s.ingress.shop.site.0.0 www.example.com EXACT /docs", "k8s.ingress.shop.site.1 null PREFIX /");
 		assertThat(translation.ingress().served()).containsExactly(new ObjectKey("Ingress", "shop", "site"));
+	}
+
+	@Test
+	void filtersQueryMatchesAndRegexPathsBecomeRouteFields() {
+		KubernetesTranslation translation = translate(objects(service("svc"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: filters, namespace: shop}
+				spec:
+				  parentRefs: [{name: web}]
+				  rules:
+				  - matches: [{path: {type: PathPrefix, value: /old}, queryParams: [{name: v, value: "2"}]}]
+				    filters:
+				    - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: x-a, value: "1"}], remove: [x-b]}}
+				    - {type: ResponseHeaderModifier, responseHeaderModifier: {add: [{name: x-c, value: "3"}]}}
+				    - {type: URLRewrite, urlRewrite: {hostname: new.internal, path: {type: ReplacePrefixMatch, replacePrefixMatch: /new}}}
+				    backendRefs: [{name: svc, port: 80}]
+				  - matches: [{path: {type: RegularExpression, value: "/moved/[0-9]+"}}]
+				    filters:
+				    - {type: RequestRedirect, requestRedirect: {scheme: https, statusCode: 301, path: {type: ReplaceFullPath, replaceFullPath: /here}}}
+				"""));
+
+		assertThat(conditions(translation, "filters").get(0).getMessage()).isEqualTo("Served by Meshgate");
+		Route rewrite = translation.config().routes().stream().filter(r -> r.id().endsWith(".0.0.0")).findFirst().orElseThrow();
+		assertThat(rewrite.match().query()).containsEntry("v", "\\Q2\\E");
+		assertThat(rewrite.requestHeaders().set()).containsEntry("x-a", "1");
+		assertThat(rewrite.requestHeaders().remove()).containsExactly("x-b");
+		assertThat(rewrite.responseHeaders().add()).containsEntry("x-c", "3");
+		assertThat(rewrite.rewrite().hostname()).isEqualTo("new.internal");
+		assertThat(rewrite.rewrite().replacePrefixMatch()).isEqualTo("/new");
+		Route redirect = translation.config().routes().stream().filter(r -> r.id().endsWith(".1.0.0")).findFirst().orElseThrow();
+		assertThat(redirect.match().pathType()).isEqualTo(PathType.REGEX);
+		assertThat(redirect.backends()).isEmpty();
+		assertThat(redirect.redirect().scheme()).isEqualTo("https");
+		assertThat(redirect.redirect().statusCode()).isEqualTo(301);
+		assertThat(redirect.redirect().replaceFullPath()).isEqualTo("/here");
 	}
 
 	// --- helpers

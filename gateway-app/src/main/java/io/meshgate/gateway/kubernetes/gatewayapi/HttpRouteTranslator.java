@@ -12,13 +12,18 @@ import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPPathModifier;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPQueryParamMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestRedirectFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestMirrorFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteTimeouts;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPURLRewriteFilter;
 
 import io.meshgate.admin.model.ConfigError;
 import io.meshgate.admin.model.InvalidConfigException;
@@ -63,9 +68,10 @@ final class HttpRouteTranslator {
 			for (int r = 0; r < rules.size(); r++) {
 				HTTPRouteRule rule = rules.get(r);
 				String where = "rules[" + r + "]";
-				List<Map<String, Object>> backends = backends(rule, namespace, upstreams, refs, used, where);
-				List<Map<String, Object>> mirrors = mirrors(rule, namespace, upstreams, used, where);
-				if (backends.stream().mapToInt(b -> (Integer) b.get("weight")).sum() == 0) {
+				Map<String, Object> filters = filters(rule, namespace, upstreams, used, where);
+				List<Map<String, Object>> backends = filters.containsKey("redirect") ? List.of()
+						: backends(rule, namespace, upstreams, refs, used, where);
+				if (!filters.containsKey("redirect") && backends.stream().mapToInt(b -> (Integer) b.get("weight")).sum() == 0) {
 					continue; // no usable backend: the rule's requests find no route (404)
 				}
 				List<HTTPRouteMatch> matches = rule.getMatches() == null || rule.getMatches().isEmpty()
@@ -76,11 +82,13 @@ final class HttpRouteTranslator {
 						Map<String, Object> tree = new LinkedHashMap<>();
 						tree.put("id", Names.route("httproute", namespace, name, r, m, h++));
 						Precedence precedence = match(tree, matches.get(m), hostname, object, r, m, where + ".matches[" + m + "]");
-						tree.put("backends", backends);
-						if (!mirrors.isEmpty()) {
-							tree.put("mirrors", mirrors);
+						if (!backends.isEmpty()) {
+							tree.put("backends", backends);
 						}
-						policies(tree, rule.getTimeouts(), object, where);
+						tree.putAll(filters);
+						if (!filters.containsKey("redirect")) {
+							policies(tree, rule.getTimeouts(), object, where);
+						}
 						trees.add(tree);
 						order.add(precedence);
 					}
@@ -166,33 +174,118 @@ final class HttpRouteTranslator {
 		return resolved.upstream();
 	}
 
-	private static List<Map<String, Object>> mirrors(HTTPRouteRule rule, String namespace, ServiceUpstreams upstreams,
+	/**
+	 * The rule's filters as route fields: {@code mirrors}, {@code requestHeaders},
+	 * {@code responseHeaders}, {@code rewrite} and {@code redirect}. ExtensionRef and anything else
+	 * is refused.
+	 */
+	private static Map<String, Object> filters(HTTPRouteRule rule, String namespace, ServiceUpstreams upstreams,
 			Set<String> used, String where) {
+		Map<String, Object> fields = new LinkedHashMap<>();
 		List<Map<String, Object>> mirrors = new ArrayList<>();
 		List<HTTPRouteFilter> filters = rule.getFilters() == null ? List.of() : rule.getFilters();
 		for (int i = 0; i < filters.size(); i++) {
 			HTTPRouteFilter filter = filters.get(i);
 			String path = where + ".filters[" + i + "]";
-			if (!"RequestMirror".equals(filter.getType()) || filter.getRequestMirror() == null) {
-				throw new IllegalArgumentException(path + ".type: " + filter.getType() + " (expected: RequestMirror)");
+			String type = String.valueOf(filter.getType());
+			switch (type) {
+				case "RequestMirror" -> mirrors.add(mirror(filter.getRequestMirror(), namespace, upstreams, used, path));
+				case "RequestHeaderModifier" -> once(fields, "requestHeaders", headers(filter.getRequestHeaderModifier()), path);
+				case "ResponseHeaderModifier" -> once(fields, "responseHeaders", headers(filter.getResponseHeaderModifier()), path);
+				case "URLRewrite" -> once(fields, "rewrite", rewrite(filter.getUrlRewrite()), path);
+				case "RequestRedirect" -> once(fields, "redirect", redirect(filter.getRequestRedirect()), path);
+				default -> throw new IllegalArgumentException(path + ".type: " + type + " (expected: RequestHeaderModifier, "
+						+ "ResponseHeaderModifier, RequestRedirect, URLRewrite or RequestMirror)");
 			}
-			HTTPRequestMirrorFilter mirror = filter.getRequestMirror();
-			BackendObjectReference ref = mirror.getBackendRef();
-			Refs refs = new Refs();
-			String upstream = ref == null ? null
-					: service(ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(), namespace,
-							upstreams, refs, path + ".requestMirror.backendRef");
-			if (upstream == null) {
-				throw new IllegalArgumentException(refs.message != null ? refs.message
-						: path + ".requestMirror.backendRef: null (expected: a Service)");
-			}
-			used.add(upstream);
-			Map<String, Object> tree = new LinkedHashMap<>();
-			tree.put("upstream", upstream);
-			tree.put("percentage", percentage(mirror, path));
-			mirrors.add(tree);
 		}
-		return mirrors;
+		if (!mirrors.isEmpty()) {
+			fields.put("mirrors", mirrors);
+		}
+		return fields;
+	}
+
+	private static void once(Map<String, Object> fields, String field, Object value, String path) {
+		if (value == null) {
+			throw new IllegalArgumentException(path + ": the filter's own field is missing (expected: as its type says)");
+		}
+		if (fields.put(field, value) != null) {
+			throw new IllegalArgumentException(path + ".type: the same filter twice in a rule (expected: once)");
+		}
+	}
+
+	private static Map<String, Object> headers(HTTPHeaderFilter filter) {
+		if (filter == null) {
+			return null;
+		}
+		Map<String, Object> tree = new LinkedHashMap<>();
+		if (filter.getSet() != null && !filter.getSet().isEmpty()) {
+			Map<String, Object> set = new LinkedHashMap<>();
+			filter.getSet().forEach(h -> set.put(h.getName(), h.getValue()));
+			tree.put("set", set);
+		}
+		if (filter.getAdd() != null && !filter.getAdd().isEmpty()) {
+			Map<String, Object> add = new LinkedHashMap<>();
+			filter.getAdd().forEach(h -> add.put(h.getName(), h.getValue()));
+			tree.put("add", add);
+		}
+		if (filter.getRemove() != null && !filter.getRemove().isEmpty()) {
+			tree.put("remove", filter.getRemove());
+		}
+		return tree;
+	}
+
+	private static Map<String, Object> rewrite(HTTPURLRewriteFilter filter) {
+		if (filter == null) {
+			return null;
+		}
+		Map<String, Object> tree = new LinkedHashMap<>();
+		putIfPresent(tree, "hostname", filter.getHostname());
+		path(tree, filter.getPath());
+		return tree;
+	}
+
+	private static Map<String, Object> redirect(HTTPRequestRedirectFilter filter) {
+		if (filter == null) {
+			return null;
+		}
+		Map<String, Object> tree = new LinkedHashMap<>();
+		putIfPresent(tree, "scheme", filter.getScheme());
+		putIfPresent(tree, "hostname", filter.getHostname());
+		putIfPresent(tree, "port", filter.getPort());
+		path(tree, filter.getPath());
+		tree.put("statusCode", filter.getStatusCode() == null ? 302 : filter.getStatusCode());
+		return tree;
+	}
+
+	private static void path(Map<String, Object> tree, HTTPPathModifier path) {
+		if (path != null) {
+			putIfPresent(tree, "ReplacePrefixMatch".equals(path.getType()) ? "replacePrefixMatch" : "replaceFullPath",
+					"ReplacePrefixMatch".equals(path.getType()) ? path.getReplacePrefixMatch() : path.getReplaceFullPath());
+		}
+	}
+
+	private static void putIfPresent(Map<String, Object> tree, String key, Object value) {
+		if (value != null) {
+			tree.put(key, value);
+		}
+	}
+
+	private static Map<String, Object> mirror(HTTPRequestMirrorFilter mirror, String namespace, ServiceUpstreams upstreams,
+			Set<String> used, String path) {
+		BackendObjectReference ref = mirror == null ? null : mirror.getBackendRef();
+		Refs refs = new Refs();
+		String upstream = ref == null ? null
+				: service(ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(), namespace,
+						upstreams, refs, path + ".requestMirror.backendRef");
+		if (upstream == null) {
+			throw new IllegalArgumentException(refs.message != null ? refs.message
+					: path + ".requestMirror.backendRef: null (expected: a Service)");
+		}
+		used.add(upstream);
+		Map<String, Object> tree = new LinkedHashMap<>();
+		tree.put("upstream", upstream);
+		tree.put("percentage", percentage(mirror, path));
+		return tree;
 	}
 
 	private static double percentage(HTTPRequestMirrorFilter mirror, String path) {
@@ -219,7 +312,8 @@ final class HttpRouteTranslator {
 			case "Exact" -> Precedence.PathType.EXACT;
 			case "PathPrefix" -> Precedence.PathType.PREFIX;
 			case "RegularExpression" -> Precedence.PathType.REGEX;
-			default -> throw new IllegalArgumentException(where + ".path.type: " + type + " (expected: Exact or PathPrefix)");
+			default -> throw new IllegalArgumentException(
+					where + ".path.type: " + type + " (expected: Exact, PathPrefix or RegularExpression)");
 		};
 		Map<String, Object> fields = new LinkedHashMap<>(Paths.match(pathType, value));
 		if (match.getMethod() != null) {
@@ -239,16 +333,27 @@ final class HttpRouteTranslator {
 			}
 			fields.put("headers", regexes);
 		}
-		if (match.getQueryParams() != null && !match.getQueryParams().isEmpty()) {
-			throw new IllegalArgumentException(where + ".queryParams: " + match.getQueryParams().size()
-					+ " (expected: none; query parameter matches are not supported yet)");
+		List<HTTPQueryParamMatch> queryParams = match.getQueryParams() == null ? List.of() : match.getQueryParams();
+		if (!queryParams.isEmpty()) {
+			Map<String, Object> regexes = new LinkedHashMap<>();
+			for (HTTPQueryParamMatch param : queryParams) {
+				String paramType = param.getType() == null ? "Exact" : param.getType();
+				regexes.put(param.getName(), switch (paramType) {
+					case "Exact" -> Pattern.quote(param.getValue());
+					case "RegularExpression" -> param.getValue();
+					default -> throw new IllegalArgumentException(
+							where + ".queryParams." + param.getName() + ".type: " + paramType + " (expected: Exact or RegularExpression)");
+				});
+			}
+			fields.put("query", regexes);
 		}
 		String host = Paths.host(hostname);
 		if (host != null) {
 			fields.put("host", host);
 		}
 		tree.put("match", fields);
-		return new Precedence(hostname, pathType, value.length(), match.getMethod() != null, headers.size(), 0,
+		return new Precedence(hostname, pathType, value.length(), match.getMethod() != null, headers.size(),
+				queryParams.size(),
 				object.getMetadata().getCreationTimestamp(), object.getMetadata().getNamespace(),
 				object.getMetadata().getName(), rule, index);
 	}
