@@ -9,6 +9,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
+import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.upstream.UpstreamRegistry;
@@ -16,7 +17,8 @@ import io.meshgate.policy.upstream.UpstreamRuntime;
 
 /**
  * {@code /actuator/mesh}: every route with its effective policies and live state, every upstream
- * with its endpoints and the state of its policies. {@code /actuator/mesh/routes/{id}} and
+ * with its endpoints and the state of its policies, and the certificates the HTTPS listener serves
+ * (never their keys). {@code /actuator/mesh/routes/{id}} and
  * {@code /actuator/mesh/upstreams/{name}} answer one of them (404 when there is no such one).
  * Read-only; answers from memory. Each route and upstream says its {@code owner}: {@code admin}
  * (the route store, edited through the admin API) or the read-only source it comes from, such as
@@ -31,14 +33,17 @@ public class MeshEndpoint {
 
 	private final MeshView view;
 
+	private final HttpsCertificates certificates;
+
 	/** (kind, id) to owner; kind is {@code routes} or {@code upstreams}. */
 	private final BiFunction<String, String, String> owners;
 
-	MeshEndpoint(MeshRouting routing, UpstreamRegistry upstreams, MeshView view,
+	MeshEndpoint(MeshRouting routing, UpstreamRegistry upstreams, MeshView view, HttpsCertificates certificates,
 			BiFunction<String, String, String> owners) {
 		this.routing = routing;
 		this.upstreams = upstreams;
 		this.view = view;
+		this.certificates = certificates;
 		this.owners = owners;
 	}
 
@@ -59,6 +64,7 @@ public class MeshEndpoint {
 		Map<String, Object> json = new LinkedHashMap<>();
 		json.put("routes", routing.current().routes().stream().map(this::route).toList());
 		json.put("upstreams", upstreams().stream().map(this::upstream).toList());
+		json.put("certificates", certificates.list().stream().map(MeshView::certificate).toList());
 		return json;
 	}
 

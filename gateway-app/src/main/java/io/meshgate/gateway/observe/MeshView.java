@@ -10,6 +10,7 @@ import java.util.Set;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import io.meshgate.gateway.https.CertificateView;
 import io.meshgate.policy.fault.FaultPolicy;
 import io.meshgate.policy.mirror.MirrorPolicy;
 import io.meshgate.policy.observe.MeshMetrics;
@@ -237,6 +238,17 @@ final class MeshView {
 				json.put(contributor.name(), state);
 			}
 		}
+		return json;
+	}
+
+	/** A certificate of the HTTPS listener: who gave it, what it is for, when it expires; never the key. */
+	static Map<String, Object> certificate(CertificateView certificate) {
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("name", certificate.name());
+		json.put("source", certificate.source());
+		json.put("hostnames", certificate.hostnames());
+		json.put("subject", certificate.subject());
+		json.put("notAfter", certificate.notAfter() == null ? null : certificate.notAfter().toString());
 		return json;
 	}
 

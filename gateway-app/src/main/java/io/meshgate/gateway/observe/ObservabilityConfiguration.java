@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.admin.api.ConfigOverlay;
+import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.policy.observe.RouteTrafficWindows;
 import io.meshgate.policy.observe.UpstreamStateContributor;
 import io.meshgate.policy.route.MeshRouting;
@@ -29,8 +30,9 @@ public class ObservabilityConfiguration {
 
 	@Bean
 	MeshEndpoint meshEndpoint(MeshRouting routing, UpstreamRegistry upstreams, MeshView view,
-			ObjectProvider<AdminService> admin) {
-		return new MeshEndpoint(routing, upstreams, view, (kind, id) -> owner(admin.getIfAvailable(), kind, id));
+			HttpsCertificates certificates, ObjectProvider<AdminService> admin) {
+		return new MeshEndpoint(routing, upstreams, view, certificates,
+				(kind, id) -> owner(admin.getIfAvailable(), kind, id));
 	}
 
 	/** The overlay source holding the route or upstream, else {@code admin} (the route store). */

@@ -242,7 +242,8 @@ class ObservabilityTest {
 		}
 
 		Map<String, Object> mesh = json(admin.get("/actuator/mesh").body());
-		assertThat(mesh).containsOnlyKeys("routes", "upstreams");
+		assertThat(mesh).containsOnlyKeys("routes", "upstreams", "certificates");
+		assertThat(list(mesh, "certificates")).isEmpty();
 		Map<String, Object> route = only(list(mesh, "routes"));
 		assertRouteShape(route);
 		assertThat(route.get("id")).isEqualTo("shaped");

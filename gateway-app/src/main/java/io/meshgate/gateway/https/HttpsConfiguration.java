@@ -1,0 +1,98 @@
+package io.meshgate.gateway.https;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.util.LambdaSafe;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.server.reactive.HttpHandler;
+
+/**
+ * The HTTPS listener's certificates ({@link HttpsCertificates}, always present so that sources can
+ * feed it whether or not the listener runs) and, with {@code meshgate.https.port}, the listener.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(HttpsProperties.class)
+public class HttpsConfiguration {
+
+	private static final Log log = LogFactory.getLog(HttpsConfiguration.class);
+
+	@Bean
+	HttpsCertificates httpsCertificates() {
+		return new HttpsCertificates(Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnProperty("meshgate.https.port")
+	HttpsListener httpsListener(HttpsProperties properties, HttpsCertificates certificates, ServerProperties server,
+			SslBundles bundles, ListableBeanFactory beans, ObjectProvider<ReactorResourceFactory> resources,
+			ObjectProvider<NettyServerCustomizer> serverCustomizers, ObjectProvider<NettyRouteProvider> routes,
+			ObjectProvider<HttpHandler> handler) {
+		if (properties.port() == null) {
+			throw new IllegalArgumentException(
+					"meshgate.https.port: '' (expected: a port number 0-65535; leave it unset for no HTTPS listener)");
+		}
+		if (properties.bundle() != null) {
+			String name = properties.bundle();
+			certificates.bundle(LoadedCertificate.fromBundle(name, bundles.getBundle(name)));
+			bundles.addBundleUpdateHandler(name, updated -> reload(certificates, name, updated));
+		}
+		NettyReactiveWebServerFactory factory = ingressLikeFactory(beans, resources, serverCustomizers, routes);
+		factory.setPort(properties.port());
+		factory.setSsl(null);
+		factory.addServerCustomizers(new SniServerCustomizer(certificates, server.getMaxHttpRequestHeaderSize()));
+		return new HttpsListener(factory, handler::getObject);
+	}
+
+	/** A renewal that cannot be used leaves the previous certificate in service. */
+	private static void reload(HttpsCertificates certificates, String name, SslBundle updated) {
+		try {
+			certificates.bundle(LoadedCertificate.fromBundle(name, updated));
+			log.info("meshgate.https.bundle " + name + " reloaded");
+		}
+		catch (RuntimeException ex) {
+			log.warn("meshgate.https.bundle " + name + " not reloaded, the previous certificate stays in use: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * A server factory set up as Spring Boot sets up the ingress port's: the same resources, Netty
+	 * customizers, route providers and {@code server.*} customizers (idle timeout, header size,
+	 * forwarded headers, graceful shutdown, …), so the two listeners cannot drift apart.
+	 */
+	@SuppressWarnings("unchecked")
+	private static NettyReactiveWebServerFactory ingressLikeFactory(ListableBeanFactory beans,
+			ObjectProvider<ReactorResourceFactory> resources, ObjectProvider<NettyServerCustomizer> serverCustomizers,
+			ObjectProvider<NettyRouteProvider> routes) {
+		NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory();
+		resources.ifAvailable(factory::setResourceFactory);
+		routes.orderedStream().forEach(factory::addRouteProviders);
+		factory.getServerCustomizers().addAll(serverCustomizers.orderedStream().toList());
+		List<WebServerFactoryCustomizer<?>> customizers = new ArrayList<>();
+		beans.getBeansOfType(WebServerFactoryCustomizer.class, false, false).values().forEach(customizers::add);
+		customizers.sort(AnnotationAwareOrderComparator.INSTANCE);
+		LambdaSafe.callbacks(WebServerFactoryCustomizer.class, customizers, factory)
+			.withLogger(HttpsConfiguration.class)
+			.invoke(customizer -> customizer.customize(factory));
+		return factory;
+	}
+
+}

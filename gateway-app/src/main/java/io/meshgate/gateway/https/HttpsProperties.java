@@ -1,0 +1,22 @@
+package io.meshgate.gateway.https;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code meshgate.https.*}: the HTTPS listener next to the ingress port.
+ *
+ * @param port the listener's port; unset: no HTTPS listener. 0 picks a free one (tests).
+ * @param bundle a Spring Boot SSL bundle ({@code spring.ssl.bundle.*}) served when no certificate
+ * matches the client's SNI name, or the client sends none; unset: such handshakes fail
+ */
+@ConfigurationProperties("meshgate.https")
+public record HttpsProperties(Integer port, String bundle) {
+
+	public HttpsProperties {
+		if (port != null && (port < 0 || port > 65535)) {
+			throw new IllegalArgumentException("port: " + port + " (expected: 0-65535, or unset for no HTTPS listener)");
+		}
+		bundle = bundle == null || bundle.isBlank() ? null : bundle.trim();
+	}
+
+}

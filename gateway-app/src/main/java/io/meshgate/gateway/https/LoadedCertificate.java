@@ -1,0 +1,172 @@
+package io.meshgate.gateway.https;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Date;
+import java.util.List;
+
+import javax.net.ssl.SSLException;
+
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.tcp.SslProvider;
+
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslOptions;
+import org.springframework.boot.ssl.pem.PemContent;
+
+/**
+ * A certificate checked and ready for handshakes: its Netty context offers HTTP/2 and HTTP/1.1
+ * over ALPN.
+ */
+record LoadedCertificate(String name, String source, List<String> hostnames, X509Certificate leaf,
+		SslProvider provider) {
+
+	/** The source of the {@code meshgate.https.bundle} certificate, followed by the bundle's name. */
+	static final String BUNDLE_SOURCE = "bundle:";
+
+	/**
+	 * Parses and checks one certificate: PEM with at least one CERTIFICATE, an unencrypted private
+	 * key that fits the first one, valid at {@code now}.
+	 * @throws IllegalArgumentException with the reason; it never quotes the key
+	 */
+	static LoadedCertificate load(String source, ServerCertificate certificate, Instant now) {
+		List<X509Certificate> chain = chain(certificate.certificateChainPem());
+		X509Certificate leaf = chain.get(0);
+		try {
+			leaf.checkValidity(Date.from(now));
+		}
+		catch (CertificateExpiredException | CertificateNotYetValidException ex) {
+			throw new IllegalArgumentException("certificateChainPem: " + leaf.getSubjectX500Principal().getName()
+					+ " (expected: a certificate valid now, it is valid " + leaf.getNotBefore().toInstant() + " to "
+					+ leaf.getNotAfter().toInstant() + ")");
+		}
+		PrivateKey key = privateKey(certificate.privateKeyPem());
+		if (!fits(key, leaf)) {
+			throw new IllegalArgumentException("privateKeyPem: an " + key.getAlgorithm() + " key of another certificate (expected: the private key of "
+					+ leaf.getSubjectX500Principal().getName() + ")");
+		}
+		try {
+			SslProvider provider = SslProvider.builder()
+				.sslContext(Http2SslContextSpec.forServer(key, chain).sslContext())
+				.build();
+			return new LoadedCertificate(certificate.name(), source, certificate.hostnames(), leaf, provider);
+		}
+		catch (SSLException | RuntimeException ex) {
+			throw new IllegalArgumentException("certificateChainPem: " + leaf.getSubjectX500Principal().getName()
+					+ " (expected: a certificate and key a TLS server can use; " + ex.getClass().getSimpleName() + ")");
+		}
+	}
+
+	/** The default certificate from a Spring Boot SSL bundle, with the bundle's protocols and ciphers. */
+	static LoadedCertificate fromBundle(String bundleName, SslBundle bundle) {
+		SslOptions options = bundle.getOptions();
+		try {
+			Http2SslContextSpec spec = Http2SslContextSpec.forServer(bundle.getManagers().getKeyManagerFactory())
+				.configure(builder -> builder.protocols(options.getEnabledProtocols())
+					.ciphers(SslOptions.asSet(options.getCiphers())));
+			SslProvider provider = SslProvider.builder().sslContext(spec.sslContext()).build();
+			return new LoadedCertificate(bundleName, BUNDLE_SOURCE + bundleName, List.of(), leaf(bundle), provider);
+		}
+		catch (SSLException | RuntimeException ex) {
+			throw new IllegalStateException("meshgate.https.bundle: " + bundleName + " (expected: a bundle with a key a TLS server can use; "
+					+ ex.getMessage() + ")", ex);
+		}
+	}
+
+	CertificateView view() {
+		return new CertificateView(name, source, hostnames, leaf == null ? null : leaf.getSubjectX500Principal().getName(),
+				leaf == null ? null : leaf.getNotAfter().toInstant());
+	}
+
+	private static List<X509Certificate> chain(String pem) {
+		List<X509Certificate> chain;
+		try {
+			PemContent content = PemContent.of(pem);
+			chain = content == null ? List.of() : content.getCertificates();
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException(
+					"certificateChainPem: no certificate (expected: PEM with at least one CERTIFICATE; " + ex.getMessage() + ")");
+		}
+		if (chain == null || chain.isEmpty()) {
+			throw new IllegalArgumentException("certificateChainPem: no certificate (expected: PEM with at least one CERTIFICATE)");
+		}
+		return chain;
+	}
+
+	/** The parser's message is left out: it might quote what it read. */
+	private static PrivateKey privateKey(String pem) {
+		PrivateKey key;
+		try {
+			PemContent content = PemContent.of(pem);
+			key = content == null ? null : content.getPrivateKey();
+		}
+		catch (RuntimeException ex) {
+			key = null;
+		}
+		if (key == null) {
+			throw new IllegalArgumentException(
+					"privateKeyPem: no readable key (expected: an unencrypted PEM private key: PKCS#8, PKCS#1 or SEC1)");
+		}
+		return key;
+	}
+
+	/** Signs a probe with the key and verifies it with the certificate's public key. */
+	private static boolean fits(PrivateKey key, X509Certificate certificate) {
+		String algorithm = switch (key.getAlgorithm()) {
+			case "RSA" -> "SHA256withRSA";
+			case "EC" -> "SHA256withECDSA";
+			case "Ed25519", "EdDSA" -> "Ed25519";
+			default -> null;
+		};
+		if (algorithm == null) {
+			return false;
+		}
+		try {
+			byte[] probe = "meshgate".getBytes();
+			Signature signer = Signature.getInstance(algorithm);
+			signer.initSign(key);
+			signer.update(probe);
+			byte[] signature = signer.sign();
+			Signature verifier = Signature.getInstance(algorithm);
+			verifier.initVerify(certificate.getPublicKey());
+			verifier.update(probe);
+			return verifier.verify(signature);
+		}
+		catch (GeneralSecurityException ex) {
+			return false;
+		}
+	}
+
+	/** The certificate of the bundle's key, for the view; null when the store does not say. */
+	private static X509Certificate leaf(SslBundle bundle) {
+		try {
+			KeyStore store = bundle.getStores().getKeyStore();
+			String alias = bundle.getKey().getAlias();
+			if (alias == null) {
+				alias = Collections.list(store.aliases()).stream().filter(a -> isKey(store, a)).findFirst().orElse(null);
+			}
+			return alias != null && store.getCertificate(alias) instanceof X509Certificate certificate ? certificate : null;
+		}
+		catch (GeneralSecurityException ex) {
+			return null;
+		}
+	}
+
+	private static boolean isKey(KeyStore store, String alias) {
+		try {
+			return store.isKeyEntry(alias);
+		}
+		catch (GeneralSecurityException ex) {
+			return false;
+		}
+	}
+
+}
