@@ -37,6 +37,7 @@ import org.springframework.context.SmartLifecycle;
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.admin.api.ConfigOverlay;
 import io.meshgate.admin.model.InvalidConfigException;
+import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.gateway.kubernetes.status.Leadership;
 import io.meshgate.gateway.kubernetes.status.StatusWriter;
 
@@ -59,6 +60,8 @@ public final class IngressController implements SmartLifecycle {
 	private final KubernetesClient client;
 
 	private final AdminService admin;
+
+	private final HttpsCertificates certificates;
 
 	private final IngressControllerProperties properties;
 
@@ -84,10 +87,12 @@ public final class IngressController implements SmartLifecycle {
 
 	private Map<ObjectKey, String> lastProblems = Map.of();
 
-	public IngressController(KubernetesClient client, AdminService admin, IngressControllerProperties properties,
-			Clock clock) {
+	/** @param certificates where HTTPS certificates from Secrets go; null without the HTTPS listener */
+	public IngressController(KubernetesClient client, AdminService admin, HttpsCertificates certificates,
+			IngressControllerProperties properties, Clock clock) {
 		this.client = client;
 		this.admin = admin;
+		this.certificates = certificates;
 		this.properties = properties;
 		String namespace = properties.leaseNamespace() != null ? properties.leaseNamespace()
 				: client.getNamespace() != null ? client.getNamespace() : "default";
@@ -164,6 +169,9 @@ public final class IngressController implements SmartLifecycle {
 					log.error("Kubernetes routes not applied, the last good ones keep running: " + ex.errors());
 					return;
 				}
+			}
+			if (certificates != null && (previous == null || !previous.certificates().equals(translation.certificates()))) {
+				certificates.replace(SOURCE, translation.certificates());
 			}
 			last = translation;
 			if (leadership.leader()) {

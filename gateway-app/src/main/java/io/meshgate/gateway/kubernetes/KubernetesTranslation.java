@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.meshgate.gateway.https.ServerCertificate;
 import io.meshgate.gateway.kubernetes.gatewayapi.GatewayApiTranslator;
 import io.meshgate.gateway.kubernetes.ingress.IngressTranslator;
 import io.meshgate.policy.route.MeshConfig;
@@ -14,10 +15,11 @@ import io.meshgate.policy.upstream.Upstream;
 /**
  * Everything Meshgate serves from Kubernetes objects at one moment: the routes (in Gateway API
  * precedence order, Ingress paths included) over the upstreams they use, and the statuses to write
- * back. A pure function of a {@link ClusterSnapshot} but for PEM files written for upstream TLS.
+ * back, and the HTTPS listener's certificates. A pure function of a {@link ClusterSnapshot} but for PEM files written for upstream TLS.
  */
 public record KubernetesTranslation(MeshConfig config, Map<String, ObjectKey> owners,
-		GatewayApiTranslator.Translation gatewayApi, IngressTranslator.Translation ingress, List<String> addresses) {
+		GatewayApiTranslator.Translation gatewayApi, IngressTranslator.Translation ingress, List<String> addresses,
+		List<ServerCertificate> certificates) {
 
 	public static KubernetesTranslation translate(ClusterSnapshot cluster, String controllerName, String ingressClass,
 			List<String> addresses, PemFiles pemFiles) {
@@ -38,8 +40,10 @@ public record KubernetesTranslation(MeshConfig config, Map<String, ObjectKey> ow
 			route.backends().forEach(b -> used.putIfAbsent(b.upstream(), upstreams.get(b.upstream())));
 			route.mirrors().forEach(m -> used.putIfAbsent(m.upstream(), upstreams.get(m.upstream())));
 		}
+		List<ServerCertificate> certificates = ServerCertificates.collect(cluster,
+				cluster.gateways().stream().filter(g -> gatewayApi.gateways().containsKey(ObjectKey.of(g))).toList(), ingress);
 		return new KubernetesTranslation(new MeshConfig(List.copyOf(used.values()), routes), owners, gatewayApi,
-				ingress, List.copyOf(addresses));
+				ingress, List.copyOf(addresses), certificates);
 	}
 
 }

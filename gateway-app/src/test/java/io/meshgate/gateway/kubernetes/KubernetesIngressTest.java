@@ -1,6 +1,8 @@
 package io.meshgate.gateway.kubernetes;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,6 +19,7 @@ import java.util.stream.Collectors;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
@@ -46,7 +49,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.gateway.https.HttpsListener;
 import io.meshgate.policy.testing.GatewayClient;
+import io.meshgate.policy.testing.TestPki;
 import io.meshgate.policy.testing.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,6 +104,9 @@ class KubernetesIngressTest {
 	@Autowired
 	AdminService admin;
 
+	@Autowired
+	HttpsListener https;
+
 	@DynamicPropertySource
 	static void gateway(DynamicPropertyRegistry properties) {
 		properties.add("management.server.port", () -> "0");
@@ -112,6 +120,7 @@ class KubernetesIngressTest {
 		properties.add("spring.cloud.kubernetes.client.master-url", () -> KUBE.getConfiguration().getMasterUrl());
 		properties.add("spring.cloud.kubernetes.client.namespace", () -> NAMESPACE);
 		properties.add("spring.cloud.kubernetes.client.trust-certs", () -> "true");
+		properties.add("meshgate.https.port", () -> "0");
 		properties.add("meshgate.kubernetes.ingress.enabled", () -> "true");
 		properties.add("meshgate.kubernetes.ingress.identity", () -> IDENTITY);
 		properties.add("meshgate.kubernetes.ingress.addresses[0]", () -> "203.0.113.7");
@@ -332,9 +341,20 @@ class KubernetesIngressTest {
 	}
 
 	@Test
-	void ingressOfMeshgateClassIsServedPerHostAndAnotherClassIsIgnored() {
+	void ingressOfMeshgateClassIsServedPerHostOverHttpsAndAnotherClassIsIgnored() throws Exception {
 		service("shop-web", A);
 		service("shop-api", B);
+		TestPki pki = TestPki.create("Ingress Test CA");
+		Path dir = Files.createTempDirectory("ingress-tls");
+		pki.issue("storefront", List.of("dns:www.example.com", "dns:api.example.com", "ip:127.0.0.1")).write(dir, "tls");
+		KUBE.resource(new SecretBuilder().withNewMetadata()
+			.withName("storefront-tls")
+			.withNamespace(NAMESPACE)
+			.endMetadata()
+			.withType("kubernetes.io/tls")
+			.addToData("tls.crt", base64(Files.readString(dir.resolve("tls.crt"))))
+			.addToData("tls.key", base64(Files.readString(dir.resolve("tls.key"))))
+			.build()).createOr(NonDeletingOperation::update);
 		apply("""
 				apiVersion: networking.k8s.io/v1
 				kind: Ingress
@@ -364,6 +384,12 @@ class KubernetesIngressTest {
 		assertThat(get("api.example.com", "/v1/orders").body()).isEqualTo("pod-b");
 		assertThat(get("api.example.com", "/v2/orders").status()).isEqualTo(404);
 		assertThat(get("other.example.com", "/").status()).isEqualTo(404);
+
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> secure(pki, "www.example.com", "/").body(),
+				"pod-a"::equals);
+		Answer api = secure(pki, "api.example.com", "/v1/orders");
+		assertThat(api.body()).isEqualTo("pod-b");
+		assertThat(api.served()).isEqualTo("CN=storefront");
 		await().atMost(Duration.ofSeconds(10)).until(() -> ingress("storefront").getStatus(),
 				s -> s != null && s.getLoadBalancer() != null && s.getLoadBalancer().getIngress() != null
 						&& s.getLoadBalancer().getIngress().size() == 1
@@ -397,7 +423,7 @@ class KubernetesIngressTest {
 			.containsExactly(org.assertj.core.groups.Tuple.tuple("Accepted", "True"));
 
 		// a second replica on the same Lease serves but does not write
-		IngressController second = new IngressController(KUBE, admin, new IngressControllerProperties(true, null, null, null,
+		IngressController second = new IngressController(KUBE, admin, null, new IngressControllerProperties(true, null, null, null,
 				null, List.of("198.51.100.9"), null, null, NAMESPACE, "meshgate-test-1", null), Clock.systemUTC());
 		second.start();
 		try {
@@ -527,7 +553,8 @@ class KubernetesIngressTest {
 		return client.bodies(30, 3, i -> path).stream().collect(Collectors.toSet());
 	}
 
-	record Answer(int status, String body) {
+	/** An answer, with the subject of the certificate the server presented over HTTPS. */
+	record Answer(int status, String body, String served) {
 
 	}
 
@@ -547,8 +574,44 @@ class KubernetesIngressTest {
 			.uri("http://127.0.0.1:" + port + path)
 			.responseSingle((HttpClientResponse response, reactor.netty.ByteBufMono body) -> body.asString()
 				.defaultIfEmpty("")
-				.map(text -> new Answer(response.status().code(), text)))
+				.map(text -> new Answer(response.status().code(), text, null)))
 			.block(Duration.ofSeconds(10));
+	}
+
+	/** A GET over the HTTPS listener with {@code host} as SNI name and Host header, trusting only {@code pki}'s CA. */
+	private Answer secure(TestPki pki, String host, String path) throws Exception {
+		io.netty.handler.ssl.SslContext context = io.netty.handler.ssl.SslContextBuilder.forClient()
+			.trustManager(pki.ca())
+			.build();
+		java.util.concurrent.atomic.AtomicReference<String> served = new java.util.concurrent.atomic.AtomicReference<>();
+		return reactor.netty.http.client.HttpClient.create()
+			.secure(spec -> spec.sslContext(context).handlerConfigurator(handler -> {
+				javax.net.ssl.SSLParameters parameters = handler.engine().getSSLParameters();
+				parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(host)));
+				handler.engine().setSSLParameters(parameters);
+			}))
+			.doOnConnected(connection -> connection.channel()
+				.pipeline()
+				.get(io.netty.handler.ssl.SslHandler.class)
+				.handshakeFuture()
+				.addListener(done -> {
+					if (done.isSuccess()) {
+						served.set(((java.security.cert.X509Certificate) connection.channel().pipeline()
+							.get(io.netty.handler.ssl.SslHandler.class).engine().getSession().getPeerCertificates()[0])
+							.getSubjectX500Principal().getName());
+					}
+				}))
+			.headers(h -> h.set("Host", host))
+			.get()
+			.uri("https://127.0.0.1:" + https.port() + path)
+			.responseSingle((response, body) -> body.asString()
+				.defaultIfEmpty("")
+				.map(text -> new Answer(response.status().code(), text, served.get())))
+			.block(Duration.ofSeconds(10));
+	}
+
+	private static String base64(String text) {
+		return Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 	}
 
 	private HttpResponse<String> adminCall(String method, String path, String json) throws Exception {

@@ -21,11 +21,13 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference;
 
 import io.meshgate.gateway.kubernetes.ClusterSnapshot;
 import io.meshgate.gateway.kubernetes.Conditions;
 import io.meshgate.gateway.kubernetes.ObjectKey;
 import io.meshgate.gateway.kubernetes.RouteCandidate;
+import io.meshgate.gateway.kubernetes.ServerCertificates;
 import io.meshgate.gateway.kubernetes.ServiceUpstreams;
 
 /**
@@ -115,7 +117,8 @@ public final class GatewayApiTranslator {
 		}
 		Map<ObjectKey, GatewayStatus> gatewayStatuses = new LinkedHashMap<>();
 		for (Gateway gateway : gateways) {
-			gatewayStatuses.put(ObjectKey.of(gateway), gatewayStatus(gateway, addresses, attached.get(ObjectKey.of(gateway))));
+			gatewayStatuses.put(ObjectKey.of(gateway),
+					gatewayStatus(gateway, addresses, attached.get(ObjectKey.of(gateway)), cluster));
 		}
 		return new Translation(routes, classes, gatewayStatuses, routeStatuses);
 	}
@@ -134,19 +137,22 @@ public final class GatewayApiTranslator {
 			.orElse(null);
 	}
 
-	private static GatewayStatus gatewayStatus(Gateway gateway, List<String> addresses, Map<String, Integer> attached) {
+	private static GatewayStatus gatewayStatus(Gateway gateway, List<String> addresses, Map<String, Integer> attached,
+			ClusterSnapshot cluster) {
 		Long generation = gateway.getMetadata().getGeneration();
 		List<ListenerStatus> listeners = new ArrayList<>();
 		for (Listener listener : gateway.getSpec().getListeners() == null ? List.<Listener>of()
 				: gateway.getSpec().getListeners()) {
 			boolean supported = "HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol());
+			String missing = missingCertificate(gateway, listener, cluster);
 			listeners.add(new ListenerStatusBuilder().withName(listener.getName())
 				.withAttachedRoutes(attached.getOrDefault(listener.getName(), 0))
 				.withSupportedKinds(supported ? List.of(new RouteGroupKind(GROUP, "HTTPRoute")) : List.of())
 				.withConditions(supported
 						? List.of(Conditions.of("Accepted", true, "Accepted", "", generation),
 								Conditions.of("Programmed", true, "Programmed", "", generation),
-								Conditions.of("ResolvedRefs", true, "ResolvedRefs", "", generation))
+								missing == null ? Conditions.of("ResolvedRefs", true, "ResolvedRefs", "", generation)
+										: Conditions.of("ResolvedRefs", false, "InvalidCertificateRef", missing, generation))
 						: List.of(Conditions.of("Accepted", false, "UnsupportedProtocol",
 								"protocol: " + listener.getProtocol() + " (expected: HTTP or HTTPS)", generation),
 								Conditions.of("Programmed", false, "Invalid", "", generation)))
@@ -165,6 +171,25 @@ public final class GatewayApiTranslator {
 							: Conditions.of("Programmed", true, "Programmed", "", generation))
 			.withListeners(listeners)
 			.build();
+	}
+
+	/** Why an HTTPS listener's certificate cannot be used, or null. */
+	private static String missingCertificate(Gateway gateway, Listener listener, ClusterSnapshot cluster) {
+		if (!"HTTPS".equals(listener.getProtocol())) {
+			return null;
+		}
+		if (listener.getTls() == null || listener.getTls().getCertificateRefs() == null
+				|| listener.getTls().getCertificateRefs().isEmpty()) {
+			return "tls.certificateRefs: [] (expected: a kubernetes.io/tls Secret)";
+		}
+		for (SecretObjectReference ref : listener.getTls().getCertificateRefs()) {
+			String namespace = ref.getNamespace() == null ? gateway.getMetadata().getNamespace() : ref.getNamespace();
+			if (ServerCertificates.secret(cluster, namespace, ref.getName()).isEmpty()) {
+				return "tls.certificateRefs: " + namespace + "/" + ref.getName()
+						+ " (expected: a Secret with tls.crt and tls.key)";
+			}
+		}
+		return null;
 	}
 
 	/** How one parentRef attached: the listeners that took the route and its host names, or why none did. */
