@@ -324,6 +324,17 @@ class KubernetesIngressTest {
 				c -> c != null && c.getStatus().equals("False") && c.getReason().equals("UnsupportedValue"));
 		assertThat(condition("odd", "Accepted").getMessage()).contains("attempts: 99 (expected: 0-10)");
 		assertThat(new GatewayClient(port).get("/odd/1").statusCode()).isEqualTo(404);
+
+		// attached to another controller's Gateway instead: Meshgate's status entry goes away
+		apply("""
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: odd, namespace: shop}
+				spec:
+				  parentRefs: [{name: someone-elses}]
+				  rules: [{backendRefs: [{name: odd, port: 80}]}]
+				""", HTTPRoute.class);
+		await().atMost(Duration.ofSeconds(10)).until(() -> route("odd").getStatus().getParents(), List::isEmpty);
 	}
 
 	@Test

@@ -115,6 +115,20 @@ public final class StatusWriter {
 				}
 			}
 		}
+		// routes no longer attached to a Gateway of ours lose our entries, so that they do not claim to be served
+		for (HTTPRoute route : cluster.httpRoutes()) {
+			ObjectKey key = ObjectKey.of(route);
+			if (!translation.gatewayApi().httpRoutes().containsKey(key) && route.getStatus() != null
+					&& route.getStatus().getParents() != null
+					&& route.getStatus().getParents().stream().anyMatch(p -> controllerName.equals(p.getControllerName()))) {
+				HTTPRoute object = find(cluster.httpRoutes(), key).orElseThrow();
+				object.getStatus()
+					.setParents(object.getStatus().getParents().stream()
+						.filter(p -> !controllerName.equals(p.getControllerName()))
+						.toList());
+				written += update(object);
+			}
+		}
 		List<IngressLoadBalancerIngress> addresses = translation.addresses()
 			.stream()
 			.map(a -> a.matches("[0-9.]+|.*:.*") ? new IngressLoadBalancerIngressBuilder().withIp(a).build()
