@@ -175,6 +175,51 @@ class KubernetesTranslationTest {
 	}
 
 	@Test
+	void hostNamesOutsideTheListenersAreNoMatchingListenerHostname() {
+		KubernetesTranslation translation = translate(objects(service("svc"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: elsewhere, namespace: shop}
+				spec:
+				  parentRefs: [{name: web, sectionName: shop}]
+				  hostnames: [www.other.example, "*.shop.example"]
+				  rules: [{backendRefs: [{name: svc, port: 80}]}]
+				"""));
+
+		// the wildcard route host name narrows to the listener's, which it covers
+		assertThat(translation.config().routes()).extracting(r -> r.match().host()).containsExactly("**.shop.example");
+
+		KubernetesTranslation none = translate(objects(service("svc"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: elsewhere, namespace: shop}
+				spec:
+				  parentRefs: [{name: web, sectionName: shop}]
+				  hostnames: [www.other.example]
+				  rules: [{backendRefs: [{name: svc, port: 80}]}]
+				"""));
+		assertThat(conditions(none, "elsewhere").get(0).getReason()).isEqualTo("NoMatchingListenerHostname");
+		assertThat(none.config().routes()).isEmpty();
+	}
+
+	@Test
+	void pemFilesArePrivateAndRewrittenOnlyWhenChanged() throws Exception {
+		PemFiles files = new PemFiles(pem.resolve("tls"));
+		java.nio.file.Path file = files.write("ca.crt", "one");
+		java.nio.file.attribute.FileTime written = java.nio.file.Files.getLastModifiedTime(file);
+		Thread.sleep(20);
+
+		assertThat(files.write("ca.crt", "one")).isEqualTo(file);
+		assertThat(java.nio.file.Files.getLastModifiedTime(file)).isEqualTo(written);
+		assertThat(java.nio.file.Files.getPosixFilePermissions(file))
+			.isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+		assertThat(java.nio.file.Files.getPosixFilePermissions(pem.resolve("tls")))
+			.isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+		files.write("ca.crt", "two");
+		assertThat(file).hasContent("two");
+	}
+
+	@Test
 	void routeOfAnotherControllersGatewayGetsNoStatus() {
 		List<HasMetadata> objects = objects(service("svc"), """
 				apiVersion: gateway.networking.k8s.io/v1
