@@ -325,15 +325,13 @@ class KubernetesIngressTest {
 		assertThat(condition("odd", "Accepted").getMessage()).contains("attempts: 99 (expected: 0-10)");
 		assertThat(new GatewayClient(port).get("/odd/1").statusCode()).isEqualTo(404);
 
-		// attached to another controller's Gateway instead: Meshgate's status entry goes away
-		apply("""
-				apiVersion: gateway.networking.k8s.io/v1
-				kind: HTTPRoute
-				metadata: {name: odd, namespace: shop}
-				spec:
-				  parentRefs: [{name: someone-elses}]
-				  rules: [{backendRefs: [{name: odd, port: 80}]}]
-				""", HTTPRoute.class);
+		// attached to another controller's Gateway instead (a patch of the spec, as kubectl edit does: the
+		// status stays): Meshgate removes its own entry
+		KUBE.resources(HTTPRoute.class).inNamespace(NAMESPACE).withName("odd").edit(r -> {
+			r.getSpec().getParentRefs().get(0).setName("someone-elses");
+			return r;
+		});
+		assertThat(route("odd").getStatus().getParents()).isNotEmpty();
 		await().atMost(Duration.ofSeconds(10)).until(() -> route("odd").getStatus().getParents(), List::isEmpty);
 	}
 
