@@ -4,6 +4,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import org.springframework.http.HttpHeaders;
@@ -52,8 +54,13 @@ public record HeaderModifier(Map<String, String> set, Map<String, String> add, L
 		if (values == null || values.isEmpty()) {
 			return Map.of();
 		}
+		Set<String> seen = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 		values.forEach((name, value) -> {
 			name(field, name);
+			if (!seen.add(name)) {
+				throw new IllegalArgumentException(
+						field + ": " + name + " (expected: each header once; names are case-insensitive)");
+			}
 			if (value == null || value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
 				throw new IllegalArgumentException(field + "." + name + ": " + (value == null ? null : value.strip())
 						+ " (expected: a header value on one line)");

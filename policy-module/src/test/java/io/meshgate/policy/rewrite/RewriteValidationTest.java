@@ -20,6 +20,13 @@ class RewriteValidationTest {
 	}
 
 	@Test
+	void headerNamesAppearOncePerChange() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new HeaderModifier(new java.util.TreeMap<>(Map.of("X-Env", "a", "x-env", "b")), null, null))
+			.withMessageEndingWith(" (expected: each header once; names are case-insensitive)");
+	}
+
+	@Test
 	void headerValuesStayOnOneLine() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new HeaderModifier(null, Map.of("x-a", "1\r\nx-b: 2"), null))
