@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.net.ssl.SSLHandshakeException;
 
@@ -41,6 +42,8 @@ public class HttpsCertificates {
 	private volatile LoadedCertificate bundle;
 
 	private volatile SniTable table = SniTable.build(List.of(), null);
+
+	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
 	public HttpsCertificates(Clock clock) {
 		this.clock = Objects.requireNonNull(clock, "clock");
@@ -122,10 +125,16 @@ public class HttpsCertificates {
 		};
 	}
 
+	/** Runs after every change of the certificates served. */
+	void onChange(Runnable listener) {
+		listeners.add(listener);
+	}
+
 	private void rebuild() {
 		List<LoadedCertificate> all = new ArrayList<>();
 		sources.values().forEach(all::addAll);
 		this.table = SniTable.build(all, bundle);
+		listeners.forEach(Runnable::run);
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -36,8 +37,10 @@ public class HttpsConfiguration {
 	private static final Log log = LogFactory.getLog(HttpsConfiguration.class);
 
 	@Bean
-	HttpsCertificates httpsCertificates() {
-		return new HttpsCertificates(Clock.systemUTC());
+	HttpsCertificates httpsCertificates(ObjectProvider<MeterRegistry> meters) {
+		HttpsCertificates certificates = new HttpsCertificates(Clock.systemUTC());
+		meters.ifAvailable(registry -> HttpsCertificateMetrics.bind(certificates, registry, Clock.systemUTC()));
+		return certificates;
 	}
 
 	@Bean

@@ -21,6 +21,7 @@ import javax.net.ssl.TrustManagerFactory;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,6 +95,9 @@ class HttpsListenerTest {
 
 	@Autowired
 	MeshRouting routing;
+
+	@Autowired
+	MeterRegistry meters;
 
 	final ListAppender<ILoggingEvent> accessLines = new ListAppender<>();
 
@@ -242,6 +246,20 @@ class HttpsListenerTest {
 			.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + ingressPort + "/shop/")).build(),
 					HttpResponse.BodyHandlers.ofString()))
 			.isInstanceOf(SSLException.class);
+	}
+
+	@Test
+	void eachCertificateReportsTheTimeItHasLeft() {
+		certificates.replace(SOURCE, List.of(TLS.certificate("shop", "shop.example.com", "shop.example.com")));
+
+		// TestPki certificates are valid for 7 days from an hour ago
+		assertThat(meters.get(HttpsCertificateMetrics.EXPIRY).tags("name", "shop", "source", SOURCE).gauge().value())
+			.isBetween((double) Duration.ofDays(6).toSeconds(), (double) Duration.ofDays(7).toSeconds());
+		assertThat(meters.find(HttpsCertificateMetrics.EXPIRY).tags("source", "bundle:fallback").gauge()).isNotNull();
+
+		certificates.replace(SOURCE, List.of());
+
+		assertThat(meters.find(HttpsCertificateMetrics.EXPIRY).tags("source", SOURCE).gauge()).isNull();
 	}
 
 	@Test
