@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -28,6 +29,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
@@ -53,6 +55,7 @@ import io.meshgate.gateway.https.HttpsListener;
 import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.TestPki;
 import io.meshgate.policy.testing.TestUpstream;
+import io.meshgate.policy.testing.TlsUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -273,6 +276,48 @@ class KubernetesIngressTest {
 		assertThat(redirect.statusCode()).isEqualTo(301);
 		assertThat(redirect.headers().firstValue("Location")).hasValue("https://shop.example/here?x=y");
 		assertThat(client.get("/moved/abc").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void backendTlsPolicyAndClientCertificateSecretGiveMutualTlsToTheUpstream() throws Exception {
+		TestPki pki = TestPki.create("Upstream Test CA");
+		Path dir = Files.createTempDirectory("upstream-tls");
+		pki.issue("meshgate-client", List.of("dns:meshgate.meshgate.svc")).write(dir, "client");
+		try (TlsUpstream upstream = TlsUpstream.start(
+				pki.issue("secure", List.of("dns:secure.shop.svc.cluster.local", "ip:127.0.0.1")), pki.ca())) {
+			KUBE.resource(new ConfigMapBuilder().withNewMetadata()
+				.withName("secure-ca")
+				.withNamespace(NAMESPACE)
+				.endMetadata()
+				.addToData("ca.crt", Files.readString(pki.writeCa(dir)))
+				.build()).createOr(NonDeletingOperation::update);
+			KUBE.resource(new SecretBuilder().withNewMetadata()
+				.withName("gateway-client")
+				.withNamespace(NAMESPACE)
+				.endMetadata()
+				.withType("kubernetes.io/tls")
+				.addToData("tls.crt", base64(Files.readString(dir.resolve("client.crt"))))
+				.addToData("tls.key", base64(Files.readString(dir.resolve("client.key"))))
+				.build()).createOr(NonDeletingOperation::update);
+			int port = URI.create(upstream.httpsUrl()).getPort();
+			service("secure", "127.0.0.1", port, Map.of("meshgate.io/client-certificate-secret", "gateway-client"));
+			apply("""
+					apiVersion: gateway.networking.k8s.io/v1alpha3
+					kind: BackendTLSPolicy
+					metadata: {name: secure-tls, namespace: shop}
+					spec:
+					  targetRefs: [{group: "", kind: Service, name: secure}]
+					  validation:
+					    caCertificateRefs: [{group: "", kind: ConfigMap, name: secure-ca}]
+					    hostname: secure.shop.svc.cluster.local
+					""", BackendTLSPolicy.class);
+			apply(prefixRoute("secure", "/secure", "secure"), HTTPRoute.class);
+			GatewayClient client = new GatewayClient(this.port);
+
+			// the upstream answers with the client certificate's subject: verified both ways
+			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> client.get("/secure/1").body(),
+					"CN=meshgate-client"::equals);
+		}
 	}
 
 	@Test
@@ -506,15 +551,20 @@ class KubernetesIngressTest {
 
 	/** A Service with port 80 ("http") whose one pod is {@code pod}, and its EndpointSlice. */
 	private static void service(String name, TestUpstream pod) {
+		service(name, pod.host(), pod.port(), Map.of());
+	}
+
+	private static void service(String name, String host, int podPort, Map<String, String> annotations) {
 		KUBE.resource(new ServiceBuilder().withNewMetadata()
 			.withName(name)
 			.withNamespace(NAMESPACE)
+			.withAnnotations(annotations)
 			.endMetadata()
 			.withNewSpec()
 			.addNewPort()
 			.withName("http")
 			.withPort(80)
-			.withNewTargetPort(pod.port())
+			.withNewTargetPort(podPort)
 			.endPort()
 			.endSpec()
 			.build()).createOr(NonDeletingOperation::update);
@@ -526,10 +576,10 @@ class KubernetesIngressTest {
 			.withAddressType("IPv4")
 			.addNewPort()
 			.withName("http")
-			.withPort(pod.port())
+			.withPort(podPort)
 			.withProtocol("TCP")
 			.endPort()
-			.withEndpoints(new EndpointBuilder().withAddresses(pod.host())
+			.withEndpoints(new EndpointBuilder().withAddresses(host)
 				.withNewConditions()
 				.withReady(true)
 				.endConditions()
