@@ -39,9 +39,10 @@ public final class AdminService {
 
 	private final Supplier<MeshRouting> routing;
 
-	private final List<ConfigOverlay> overlays;
+	/** Replaced whole by {@link #replaceOverlay}; read without the lock by the admin API. */
+	private volatile List<ConfigOverlay> overlays;
 
-	private final MeshConfig others;
+	private volatile MeshConfig others;
 
 	private volatile Snapshot snapshot;
 
@@ -63,11 +64,15 @@ public final class AdminService {
 		this.store = Objects.requireNonNull(store, "store");
 		this.routing = Objects.requireNonNull(routing, "routing");
 		this.overlays = List.copyOf(overlays);
+		this.others = merge(this.overlays);
+	}
+
+	private static MeshConfig merge(List<ConfigOverlay> overlays) {
 		MeshConfig merged = MeshConfig.EMPTY;
-		for (ConfigOverlay overlay : this.overlays) {
+		for (ConfigOverlay overlay : overlays) {
 			merged = merged.plus(overlay.config());
 		}
-		this.others = merged;
+		return merged;
 	}
 
 	/**
@@ -111,6 +116,51 @@ public final class AdminService {
 
 	public List<ConfigOverlay> overlays() {
 		return overlays;
+	}
+
+	/**
+	 * Replaces the read-only configuration of {@code overlay.source()} (added last when there is none
+	 * yet), as Kubernetes objects change. Checked whole with the stored configuration and the other
+	 * overlays, like an edit, then applied; on error ({@link InvalidConfigException}) nothing
+	 * changes. The stored configuration is untouched: admin edits are neither lost nor blocked, and
+	 * an edit that would clash with the new overlay is refused from now on.
+	 */
+	public synchronized void replaceOverlay(ConfigOverlay overlay) {
+		List<ConfigOverlay> next = new ArrayList<>();
+		boolean replaced = false;
+		for (ConfigOverlay existing : overlays) {
+			if (existing.source().equals(overlay.source())) {
+				next.add(overlay);
+				replaced = true;
+			}
+			else {
+				next.add(existing);
+			}
+		}
+		if (!replaced) {
+			next.add(overlay);
+		}
+		MeshConfig nextOthers = merge(next);
+		Snapshot current = snapshot;
+		if (current == null) {
+			// not started yet: start() binds the store against these overlays
+			overlays = List.copyOf(next);
+			others = nextOthers;
+			return;
+		}
+		MeshConfig config = ConfigBinder.bind(current.stored().config(), nextOthers);
+		MeshConfig running = config.plus(nextOthers);
+		try {
+			routing.get().apply(running);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigException(List.of(ConfigBinder.errorOf(ex.getMessage())));
+		}
+		overlays = List.copyOf(next);
+		others = nextOthers;
+		snapshot = new Snapshot(current.stored(), config, running);
+		log.info("Read-only configuration from " + overlay.source() + " applied: " + overlay.config().routes().size()
+				+ " routes over " + overlay.config().upstreams().size() + " upstreams");
 	}
 
 	public RouteStore store() {

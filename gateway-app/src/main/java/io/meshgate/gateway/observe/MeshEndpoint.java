@@ -3,6 +3,7 @@ package io.meshgate.gateway.observe;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -10,6 +11,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.policy.route.MeshRouting;
+import io.meshgate.policy.route.Route;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRuntime;
 
@@ -18,7 +20,9 @@ import io.meshgate.policy.upstream.UpstreamRuntime;
  * with its endpoints and the state of its policies, and the certificates the HTTPS listener serves
  * (never their keys). {@code /actuator/mesh/routes/{id}} and
  * {@code /actuator/mesh/upstreams/{name}} answer one of them (404 when there is no such one).
- * Read-only; answers from memory.
+ * Read-only; answers from memory. Each route and upstream says its {@code owner}: {@code admin}
+ * (the route store, edited through the admin API) or the read-only source it comes from, such as
+ * {@code kubernetes}.
  */
 @Endpoint(id = "mesh")
 public class MeshEndpoint {
@@ -31,18 +35,35 @@ public class MeshEndpoint {
 
 	private final HttpsCertificates certificates;
 
-	MeshEndpoint(MeshRouting routing, UpstreamRegistry upstreams, MeshView view, HttpsCertificates certificates) {
+	/** (kind, id) to owner; kind is {@code routes} or {@code upstreams}. */
+	private final BiFunction<String, String, String> owners;
+
+	MeshEndpoint(MeshRouting routing, UpstreamRegistry upstreams, MeshView view, HttpsCertificates certificates,
+			BiFunction<String, String, String> owners) {
 		this.routing = routing;
 		this.upstreams = upstreams;
 		this.view = view;
 		this.certificates = certificates;
+		this.owners = owners;
+	}
+
+	private Map<String, Object> route(Route route) {
+		Map<String, Object> json = view.route(route);
+		json.put("owner", owners.apply("routes", route.id()));
+		return json;
+	}
+
+	private Map<String, Object> upstream(UpstreamRuntime upstream) {
+		Map<String, Object> json = view.upstream(upstream);
+		json.put("owner", owners.apply("upstreams", upstream.spec().name()));
+		return json;
 	}
 
 	@ReadOperation
 	public Map<String, Object> mesh() {
 		Map<String, Object> json = new LinkedHashMap<>();
-		json.put("routes", routing.current().routes().stream().map(view::route).toList());
-		json.put("upstreams", upstreams().stream().map(view::upstream).toList());
+		json.put("routes", routing.current().routes().stream().map(this::route).toList());
+		json.put("upstreams", upstreams().stream().map(this::upstream).toList());
 		json.put("certificates", certificates.list().stream().map(MeshView::certificate).toList());
 		return json;
 	}
@@ -56,12 +77,12 @@ public class MeshEndpoint {
 				.stream()
 				.filter(route -> route.id().equals(name))
 				.findFirst()
-				.map(view::route)
+				.map(this::route)
 				.orElse(null);
 		}
 		if ("upstreams".equals(kind)) {
 			UpstreamRuntime upstream = upstreams.get(name);
-			return upstream == null ? null : view.upstream(upstream);
+			return upstream == null ? null : upstream(upstream);
 		}
 		return null;
 	}

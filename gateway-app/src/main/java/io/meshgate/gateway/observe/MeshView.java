@@ -35,7 +35,7 @@ import io.meshgate.policy.upstream.UpstreamRuntime;
 final class MeshView {
 
 	/** Fields an {@link UpstreamStateContributor} may not take. */
-	static final Set<String> RESERVED = Set.of("name", "loadBalancer", "discovery", "endpoints", "address", "uri",
+	static final Set<String> RESERVED = Set.of("name", "owner", "loadBalancer", "discovery", "endpoints", "address", "uri",
 			"weight", "inFlight");
 
 	private final MeterRegistry meters;

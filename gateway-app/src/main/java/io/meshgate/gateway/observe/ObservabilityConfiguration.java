@@ -6,6 +6,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.meshgate.admin.api.AdminService;
+import io.meshgate.admin.api.ConfigOverlay;
 import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.policy.observe.RouteTrafficWindows;
 import io.meshgate.policy.observe.UpstreamStateContributor;
@@ -28,8 +30,23 @@ public class ObservabilityConfiguration {
 
 	@Bean
 	MeshEndpoint meshEndpoint(MeshRouting routing, UpstreamRegistry upstreams, MeshView view,
-			HttpsCertificates certificates) {
-		return new MeshEndpoint(routing, upstreams, view, certificates);
+			HttpsCertificates certificates, ObjectProvider<AdminService> admin) {
+		return new MeshEndpoint(routing, upstreams, view, certificates,
+				(kind, id) -> owner(admin.getIfAvailable(), kind, id));
+	}
+
+	/** The overlay source holding the route or upstream, else {@code admin} (the route store). */
+	private static String owner(AdminService admin, String kind, String id) {
+		if (admin != null) {
+			for (ConfigOverlay overlay : admin.overlays()) {
+				boolean found = kind.equals("routes") ? overlay.config().routes().stream().anyMatch(r -> r.id().equals(id))
+						: overlay.config().upstreams().stream().anyMatch(u -> u.name().equals(id));
+				if (found) {
+					return overlay.source();
+				}
+			}
+		}
+		return "admin";
 	}
 
 	@Bean

@@ -30,12 +30,23 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
+
+import io.meshgate.gateway.kubernetes.ClusterSnapshot;
+import io.meshgate.gateway.kubernetes.IngressControllerProperties;
+import io.meshgate.gateway.kubernetes.KubernetesTranslation;
+import io.meshgate.gateway.kubernetes.PemFiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -80,9 +91,78 @@ class KubernetesManifestsTest {
 		Role role = load("role.yaml", Role.class);
 
 		assertNamed(role, "meshgate");
-		assertThat(role.getRules()).allSatisfy((rule) -> assertThat(rule.getVerbs()).containsOnly("get", "list", "watch"));
+		assertThat(role.getRules()).filteredOn((rule) -> !rule.getApiGroups().contains("coordination.k8s.io"))
+			.allSatisfy((rule) -> assertThat(rule.getVerbs()).containsOnly("get", "list", "watch"));
 		assertThat(resources(role.getRules(), "")).contains("endpoints", "services", "pods", "configmaps");
 		assertThat(resources(role.getRules(), "discovery.k8s.io")).contains("endpointslices");
+		// the ingress controller's status Lease
+		assertThat(verbs(role.getRules(), "coordination.k8s.io", "leases")).containsExactlyInAnyOrder("create", "get",
+				"update");
+	}
+
+	@Test
+	void clusterRoleForTheIngressController() throws IOException {
+		ClusterRole role = load("clusterrole.yaml", ClusterRole.class);
+
+		assertThat(role.getMetadata().getName()).isEqualTo("meshgate-ingress");
+		for (String resource : List.of("gatewayclasses", "gateways", "httproutes", "backendtlspolicies")) {
+			assertThat(verbs(role.getRules(), "gateway.networking.k8s.io", resource)).as(resource)
+				.contains("get", "list", "watch");
+		}
+		for (String resource : List.of("gatewayclasses/status", "gateways/status", "httproutes/status")) {
+			assertThat(verbs(role.getRules(), "gateway.networking.k8s.io", resource)).as(resource)
+				.contains("update", "patch");
+		}
+		for (String resource : List.of("ingresses", "ingressclasses")) {
+			assertThat(verbs(role.getRules(), "networking.k8s.io", resource)).as(resource).contains("get", "list", "watch");
+		}
+		assertThat(verbs(role.getRules(), "networking.k8s.io", "ingresses/status")).contains("update", "patch");
+		for (String resource : List.of("services", "secrets", "configmaps")) {
+			assertThat(verbs(role.getRules(), "", resource)).as(resource).contains("get", "list", "watch");
+		}
+		assertThat(verbs(role.getRules(), "discovery.k8s.io", "endpointslices")).contains("get", "list", "watch");
+		// nothing but status is written
+		assertThat(role.getRules()).filteredOn((rule) -> rule.getResources().stream().noneMatch((r) -> r.endsWith("/status")))
+			.allSatisfy((rule) -> assertThat(rule.getVerbs()).containsOnly("get", "list", "watch"));
+
+		ClusterRoleBinding binding = load("clusterrolebinding.yaml", ClusterRoleBinding.class);
+		assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
+		assertThat(binding.getRoleRef().getName()).isEqualTo("meshgate-ingress");
+		assertThat(binding.getSubjects()).singleElement().satisfies((subject) -> {
+			assertThat(subject.getKind()).isEqualTo("ServiceAccount");
+			assertThat(subject.getName()).isEqualTo("meshgate");
+			assertThat(subject.getNamespace()).isEqualTo(NAMESPACE);
+		});
+	}
+
+	@Test
+	void gatewayAndIngressClasses() throws IOException {
+		GatewayClass gatewayClass = load("gatewayclass.yaml", GatewayClass.class);
+		assertThat(gatewayClass.getMetadata().getName()).isEqualTo("meshgate");
+		assertThat(gatewayClass.getSpec().getControllerName()).isEqualTo(IngressControllerProperties.DEFAULT_CONTROLLER_NAME);
+
+		IngressClass ingressClass = load("ingressclass.yaml", IngressClass.class);
+		assertThat(ingressClass.getMetadata().getName()).isEqualTo("meshgate");
+	}
+
+	@Test
+	void exampleGatewayAndHttpRouteAreACanaryWithAMirror() throws IOException {
+		Gateway gateway = load("examples/gateway.yaml", Gateway.class);
+		HTTPRoute route = load("examples/httproute.yaml", HTTPRoute.class);
+		GatewayClass gatewayClass = load("gatewayclass.yaml", GatewayClass.class);
+		assertThat(gateway.getSpec().getGatewayClassName()).isEqualTo(gatewayClass.getMetadata().getName());
+
+		// served as the controller would serve it (Services not created yet: BackendNotFound, still served)
+		KubernetesTranslation translation = KubernetesTranslation.translate(
+				new ClusterSnapshot(List.of(gatewayClass), List.of(gateway), List.of(route), null, null, null, null, null),
+				IngressControllerProperties.DEFAULT_CONTROLLER_NAME, "meshgate", List.of(), new PemFiles(Path.of("target")));
+		assertThat(translation.config().routes()).singleElement().satisfies((served) -> {
+			assertThat(served.backends()).extracting((b) -> b.weight()).containsExactly(90, 10);
+			assertThat(served.mirrors()).singleElement().satisfies((m) -> assertThat(m.percentage()).isEqualTo(5.0));
+			assertThat(served.match().host()).isEqualTo("shop.example.com");
+			assertThat(served.canary().stickyOn()).hasToString("cookie:session");
+			assertThat(served.retries().attempts()).isEqualTo(2);
+		});
 	}
 
 	@Test
@@ -151,7 +231,7 @@ class KubernetesManifestsTest {
 		Container container = pod.getContainers().get(0);
 		assertThat(container.getImage()).isEqualTo("meshgate:0.1.0");
 		assertThat(container.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
-			.containsExactlyInAnyOrder(tuple("http", 8080), tuple("admin", 8081));
+			.containsExactlyInAnyOrder(tuple("http", 8080), tuple("https", 8443), tuple("admin", 8081));
 
 		assertProbe(container.getLivenessProbe(), "/actuator/health/liveness");
 		assertProbe(container.getReadinessProbe(), "/actuator/health/readiness");
@@ -189,11 +269,9 @@ class KubernetesManifestsTest {
 		assertThat(service.getSpec().getType()).isEqualTo("LoadBalancer");
 		assertThat(service.getSpec().getSelector())
 			.isEqualTo(deployment.getSpec().getTemplate().getMetadata().getLabels());
-		assertThat(service.getSpec().getPorts()).singleElement().satisfies((port) -> {
-			assertThat(port.getName()).isEqualTo("http");
-			assertThat(port.getPort()).isEqualTo(80);
-			assertThat(port.getTargetPort()).isEqualTo(new IntOrString(8080));
-		});
+		assertThat(service.getSpec().getPorts())
+			.extracting(ServicePort::getName, ServicePort::getPort, ServicePort::getTargetPort)
+			.containsExactly(tuple("http", 80, new IntOrString(8080)), tuple("https", 443, new IntOrString(8443)));
 		// The admin port (actuator) stays inside the cluster.
 		assertThat(service.getSpec().getPorts()).extracting(ServicePort::getPort).doesNotContain(8081);
 		assertThat(service.getSpec().getPorts()).extracting(ServicePort::getTargetPort)
@@ -235,6 +313,13 @@ class KubernetesManifestsTest {
 		return rules.stream()
 			.filter((rule) -> rule.getApiGroups().contains(apiGroup))
 			.flatMap((rule) -> rule.getResources().stream())
+			.toList();
+	}
+
+	private static List<String> verbs(List<PolicyRule> rules, String apiGroup, String resource) {
+		return rules.stream()
+			.filter((rule) -> rule.getApiGroups().contains(apiGroup) && rule.getResources().contains(resource))
+			.flatMap((rule) -> rule.getVerbs().stream())
 			.toList();
 	}
 

@@ -387,7 +387,7 @@ class ObservabilityTest {
 
 	private static void assertRouteShape(Map<String, Object> route) {
 		assertThat(route).containsOnlyKeys("id", "match", "backends", "canary", "mirrors", "retries", "timeout",
-				"fault", "rateLimit", "requestHeaders", "responseHeaders", "rewrite", "redirect", "observed");
+				"fault", "rateLimit", "requestHeaders", "responseHeaders", "rewrite", "redirect", "observed", "owner");
 		assertThat(route.get("id")).isInstanceOf(String.class);
 		assertThat(map(route, "match")).containsOnlyKeys("path", "pathType", "methods", "headers", "query", "host");
 		for (String headers : List.of("requestHeaders", "responseHeaders")) {
@@ -433,7 +433,7 @@ class ObservabilityTest {
 	private static void assertUpstreamShape(Map<String, Object> upstream) {
 		// upstream policies add their own fields (UpstreamStateContributor); none are configured here,
 		// but every upstream shows its TLS mode
-		assertThat(upstream).containsOnlyKeys("name", "loadBalancer", "discovery", "endpoints", "tls");
+		assertThat(upstream).containsOnlyKeys("name", "loadBalancer", "discovery", "endpoints", "tls", "owner");
 		assertThat(map(upstream, "tls")).containsOnly(Map.entry("mode", "DISABLE"));
 		assertThat(upstream.get("name")).isInstanceOf(String.class);
 		assertThat(map(upstream, "loadBalancer")).containsOnlyKeys("policy", "hashOn");

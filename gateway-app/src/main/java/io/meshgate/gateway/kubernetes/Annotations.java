@@ -1,0 +1,62 @@
+package io.meshgate.gateway.kubernetes;
+
+import java.util.Map;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+/**
+ * Meshgate's extras on Kubernetes objects. Values are written as the admin API's fields are, in
+ * YAML flow style ({@code {attempts: 3, perTryTimeout: 1s}}) or as their shortcut strings
+ * ({@code cookie:session}); they are bound and checked by the admin API's binder.
+ */
+public final class Annotations {
+
+	/** HTTPRoute / Ingress: the route's {@code canary.stickyOn}, as {@code cookie:session} or {@code header:x-user}. */
+	public static final String STICKY_ON = "meshgate.io/sticky-on";
+
+	/** HTTPRoute / Ingress: the route's {@code retries}. */
+	public static final String RETRIES = "meshgate.io/retries";
+
+	/** Service: the upstream's {@code loadBalancer}. */
+	public static final String LOAD_BALANCER = "meshgate.io/load-balancer";
+
+	/** Service: the upstream's {@code outlierDetection}. */
+	public static final String OUTLIER_DETECTION = "meshgate.io/outlier-detection";
+
+	/** Service: the upstream's {@code circuitBreaker}. */
+	public static final String CIRCUIT_BREAKER = "meshgate.io/circuit-breaker";
+
+	/** Service: a {@code kubernetes.io/tls} Secret in its namespace presented as client certificate (MUTUAL TLS). */
+	public static final String CLIENT_CERTIFICATE_SECRET = "meshgate.io/client-certificate-secret";
+
+	private Annotations() {
+	}
+
+	public static String get(HasMetadata object, String name) {
+		Map<String, String> annotations = object.getMetadata().getAnnotations();
+		String value = annotations == null ? null : annotations.get(name);
+		return value == null || value.isBlank() ? null : value.trim();
+	}
+
+	/** The value as a configuration tree (a map, a list or a scalar). */
+	public static Object tree(HasMetadata object, String name) {
+		String value = get(object, name);
+		if (value == null) {
+			return null;
+		}
+		try {
+			Object tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(value);
+			return tree == null ? value : tree;
+		}
+		catch (YAMLException ex) {
+			throw new IllegalArgumentException(
+					name + ": " + value + " (expected: YAML, as in {attempts: 3}; " + ex.getMessage().lines().findFirst().orElse("") + ")");
+		}
+	}
+
+}

@@ -1,0 +1,66 @@
+package io.meshgate.gateway.kubernetes;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.BackendTLSPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+
+/**
+ * The objects a translation reads, as the informers saw them at one moment, plus the data of the
+ * ConfigMaps and Secrets they reference (read on demand, keyed {@code ConfigMap ns/name} and
+ * {@code Secret ns/name}, Secret values decoded). Translations are pure functions of it.
+ */
+public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
+		List<BackendTLSPolicy> backendTlsPolicies, List<Service> services, List<Ingress> ingresses,
+		List<IngressClass> ingressClasses, Map<ObjectKey, Map<String, String>> data) {
+
+	public static final ClusterSnapshot EMPTY = new ClusterSnapshot(null, null, null, null, null, null, null, null);
+
+	public ClusterSnapshot {
+		gatewayClasses = copy(gatewayClasses);
+		gateways = copy(gateways);
+		httpRoutes = copy(httpRoutes);
+		backendTlsPolicies = copy(backendTlsPolicies);
+		services = copy(services);
+		ingresses = copy(ingresses);
+		ingressClasses = copy(ingressClasses);
+		data = data == null ? Map.of() : Map.copyOf(data);
+	}
+
+	public Optional<Service> service(String namespace, String name) {
+		return find(services, namespace, name);
+	}
+
+	public Optional<Gateway> gateway(String namespace, String name) {
+		return find(gateways, namespace, name);
+	}
+
+	/** The data of {@code ConfigMap ns/name} or {@code Secret ns/name}; empty when it does not exist. */
+	public Optional<Map<String, String>> data(String kind, String namespace, String name) {
+		return Optional.ofNullable(data.get(new ObjectKey(kind, namespace, name)));
+	}
+
+	public ClusterSnapshot withData(Map<ObjectKey, Map<String, String>> data) {
+		return new ClusterSnapshot(gatewayClasses, gateways, httpRoutes, backendTlsPolicies, services, ingresses,
+				ingressClasses, data);
+	}
+
+	private static <T extends HasMetadata> Optional<T> find(List<T> objects, String namespace, String name) {
+		return objects.stream()
+			.filter(o -> name.equals(o.getMetadata().getName()) && namespace.equals(o.getMetadata().getNamespace()))
+			.findFirst();
+	}
+
+	private static <T> List<T> copy(List<T> list) {
+		return list == null ? List.of() : List.copyOf(list);
+	}
+
+}

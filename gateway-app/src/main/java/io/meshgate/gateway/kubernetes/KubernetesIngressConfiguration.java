@@ -1,0 +1,33 @@
+package io.meshgate.gateway.kubernetes;
+
+import java.time.Clock;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.meshgate.admin.api.AdminService;
+import io.meshgate.gateway.https.HttpsCertificates;
+
+/** The Kubernetes ingress controller, on with {@code meshgate.kubernetes.ingress.enabled=true}. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "meshgate.kubernetes.ingress.enabled", havingValue = "true")
+@EnableConfigurationProperties(IngressControllerProperties.class)
+public class KubernetesIngressConfiguration {
+
+	@Bean
+	IngressController ingressController(ObjectProvider<KubernetesClient> kubernetes, AdminService admin,
+			ObjectProvider<HttpsCertificates> certificates, IngressControllerProperties properties) {
+		KubernetesClient client = kubernetes.getIfAvailable();
+		if (client == null) {
+			throw new IllegalStateException("meshgate.kubernetes.ingress.enabled: true (expected: a Kubernetes client; run "
+					+ "in a cluster or set spring.main.cloud-platform=kubernetes with a kubeconfig)");
+		}
+		return new IngressController(client, admin, certificates.getIfAvailable(), properties, Clock.systemUTC());
+	}
+
+}

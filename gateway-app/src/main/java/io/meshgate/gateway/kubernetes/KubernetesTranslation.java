@@ -1,0 +1,49 @@
+package io.meshgate.gateway.kubernetes;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.meshgate.gateway.https.ServerCertificate;
+import io.meshgate.gateway.kubernetes.gatewayapi.GatewayApiTranslator;
+import io.meshgate.gateway.kubernetes.ingress.IngressTranslator;
+import io.meshgate.policy.route.MeshConfig;
+import io.meshgate.policy.route.Route;
+import io.meshgate.policy.upstream.Upstream;
+
+/**
+ * Everything Meshgate serves from Kubernetes objects at one moment: the routes (in Gateway API
+ * precedence order, Ingress paths included) over the upstreams they use, and the statuses to write
+ * back, and the HTTPS listener's certificates. A pure function of a {@link ClusterSnapshot} but for PEM files written for upstream TLS.
+ */
+public record KubernetesTranslation(MeshConfig config, Map<String, ObjectKey> owners,
+		GatewayApiTranslator.Translation gatewayApi, IngressTranslator.Translation ingress, List<String> addresses,
+		List<ServerCertificate> certificates) {
+
+	public static KubernetesTranslation translate(ClusterSnapshot cluster, String controllerName, String ingressClass,
+			List<String> addresses, PemFiles pemFiles) {
+		ServiceUpstreams upstreams = new ServiceUpstreams(cluster, pemFiles);
+		GatewayApiTranslator.Translation gatewayApi = GatewayApiTranslator.translate(cluster, controllerName, addresses,
+				upstreams);
+		IngressTranslator.Translation ingress = IngressTranslator.translate(cluster, ingressClass, upstreams);
+		List<RouteCandidate> candidates = new ArrayList<>(gatewayApi.routes());
+		candidates.addAll(ingress.routes());
+		candidates.sort((a, b) -> a.precedence().compareTo(b.precedence()));
+		Map<String, Upstream> used = new LinkedHashMap<>();
+		Map<String, ObjectKey> owners = new LinkedHashMap<>();
+		List<Route> routes = new ArrayList<>();
+		for (RouteCandidate candidate : candidates) {
+			Route route = candidate.route();
+			routes.add(route);
+			owners.put(route.id(), candidate.owner());
+			route.backends().forEach(b -> used.putIfAbsent(b.upstream(), upstreams.get(b.upstream())));
+			route.mirrors().forEach(m -> used.putIfAbsent(m.upstream(), upstreams.get(m.upstream())));
+		}
+		List<ServerCertificate> certificates = ServerCertificates.collect(cluster,
+				cluster.gateways().stream().filter(g -> gatewayApi.gateways().containsKey(ObjectKey.of(g))).toList(), ingress);
+		return new KubernetesTranslation(new MeshConfig(List.copyOf(used.values()), routes), owners, gatewayApi,
+				ingress, List.copyOf(addresses), certificates);
+	}
+
+}

@@ -1,0 +1,191 @@
+package io.meshgate.gateway.kubernetes;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.BackendTLSPolicy;
+
+import io.meshgate.admin.model.ConfigBinder;
+import io.meshgate.admin.model.ConfigTrees;
+import io.meshgate.admin.model.InvalidConfigException;
+import io.meshgate.policy.route.MeshConfig;
+import io.meshgate.policy.route.Route;
+import io.meshgate.policy.upstream.Upstream;
+
+/**
+ * One upstream per (namespace, Service, port) that some route uses, following the Service's
+ * endpoints through discovery, with the policies its annotations and BackendTLSPolicies give. A
+ * Service that does not exist (yet) still gets its upstream, without endpoints: the route answers
+ * 503 until the Service and its pods appear, and its status says {@code BackendNotFound}.
+ */
+public final class ServiceUpstreams {
+
+	/** What a backend reference resolved to: the upstream's name, or why there is none. */
+	public record Resolved(String upstream, boolean serviceExists, String error) {
+
+	}
+
+	private final ClusterSnapshot cluster;
+
+	private final PemFiles pemFiles;
+
+	private final Map<String, Upstream> bound = new LinkedHashMap<>();
+
+	private final Map<String, String> errors = new LinkedHashMap<>();
+
+	public ServiceUpstreams(ClusterSnapshot cluster, PemFiles pemFiles) {
+		this.cluster = cluster;
+		this.pemFiles = pemFiles;
+	}
+
+	public Resolved resolve(String namespace, String service, int port) {
+		String name = Names.upstream(namespace, service, port);
+		Optional<Service> found = cluster.service(namespace, service);
+		if (!bound.containsKey(name) && !errors.containsKey(name)) {
+			try {
+				bound.put(name, bind(name, namespace, service, port, found.orElse(null)));
+			}
+			catch (IllegalArgumentException ex) {
+				errors.put(name, "Service " + namespace + "/" + service + ": " + ex.getMessage());
+			}
+			catch (InvalidConfigException ex) {
+				errors.put(name, "Service " + namespace + "/" + service + ": "
+						+ ex.errors().stream().map(e -> e.message()).toList());
+			}
+		}
+		return new Resolved(name, found.isPresent(), errors.get(name));
+	}
+
+	public Upstream get(String name) {
+		return bound.get(name);
+	}
+
+	/**
+	 * Binds route trees through the admin API's binder, together with the upstreams they name (a
+	 * configuration is checked as a whole), and returns the routes; throws
+	 * {@link InvalidConfigException} with every problem.
+	 */
+	public List<Route> bindRoutes(List<Map<String, Object>> routes, Collection<String> upstreams) {
+		Map<String, Object> tree = new LinkedHashMap<>();
+		tree.put("upstreams", ConfigTrees.toTree(upstreams.stream().distinct().map(bound::get).toList()));
+		tree.put("routes", routes);
+		return ConfigBinder.bind(tree, MeshConfig.EMPTY).routes();
+	}
+
+	private Upstream bind(String name, String namespace, String service, int port, Service object) {
+		Map<String, Object> tree = new LinkedHashMap<>();
+		tree.put("name", name);
+		Map<String, Object> discovery = new LinkedHashMap<>();
+		discovery.put("serviceId", service);
+		discovery.put("namespace", namespace);
+		String portName = object == null ? String.valueOf(port) : endpointPort(object, port);
+		if (portName != null) {
+			discovery.put("port", portName);
+		}
+		tree.put("discovery", discovery);
+		if (object != null) {
+			putIfPresent(tree, "loadBalancer", Annotations.tree(object, Annotations.LOAD_BALANCER));
+			putIfPresent(tree, "outlierDetection", Annotations.tree(object, Annotations.OUTLIER_DETECTION));
+			putIfPresent(tree, "circuitBreaker", Annotations.tree(object, Annotations.CIRCUIT_BREAKER));
+			putIfPresent(tree, "tls", tls(namespace, service, object));
+		}
+		MeshConfig config = ConfigBinder.bind(Map.of("upstreams", List.of(tree)), MeshConfig.EMPTY);
+		return config.upstreams().get(0);
+	}
+
+	/**
+	 * EndpointSlices name their ports as the Service does but carry the target port's number, so
+	 * a Service port number is turned into its name; a single unnamed port is the first one.
+	 */
+	private static String endpointPort(Service service, int port) {
+		List<ServicePort> ports = service.getSpec() == null || service.getSpec().getPorts() == null ? List.of()
+				: service.getSpec().getPorts();
+		for (ServicePort candidate : ports) {
+			if (candidate.getPort() != null && candidate.getPort() == port) {
+				if (candidate.getName() != null && !candidate.getName().isBlank()) {
+					return candidate.getName();
+				}
+				return ports.size() == 1 ? null : targetPort(candidate, port);
+			}
+		}
+		throw new IllegalArgumentException("port: " + port + " (expected: one of the Service's ports "
+				+ ports.stream().map(ServicePort::getPort).toList() + ")");
+	}
+
+	private static String targetPort(ServicePort port, int fallback) {
+		if (port.getTargetPort() != null && port.getTargetPort().getIntVal() != null) {
+			return String.valueOf(port.getTargetPort().getIntVal());
+		}
+		return String.valueOf(fallback);
+	}
+
+	/** SIMPLE TLS from a BackendTLSPolicy naming the Service; MUTUAL when a client certificate Secret is annotated. */
+	private Map<String, Object> tls(String namespace, String service, Service object) {
+		BackendTLSPolicy policy = cluster.backendTlsPolicies()
+			.stream()
+			.filter(p -> namespace.equals(p.getMetadata().getNamespace()) && p.getSpec() != null
+					&& p.getSpec().getTargetRefs() != null && p.getSpec().getTargetRefs()
+						.stream()
+						.anyMatch(ref -> "Service".equals(ref.getKind()) && service.equals(ref.getName())))
+			.findFirst()
+			.orElse(null);
+		String clientSecret = Annotations.get(object, Annotations.CLIENT_CERTIFICATE_SECRET);
+		if (policy == null && clientSecret == null) {
+			return null;
+		}
+		Map<String, Object> tls = new LinkedHashMap<>();
+		tls.put("mode", clientSecret == null ? "SIMPLE" : "MUTUAL");
+		String ca = null;
+		if (policy != null && policy.getSpec().getValidation() != null) {
+			List<String> pems = new ArrayList<>();
+			List<LocalObjectReference> refs = policy.getSpec().getValidation().getCaCertificateRefs();
+			for (LocalObjectReference ref : refs == null ? List.<LocalObjectReference>of() : refs) {
+				pems.add(cluster.data("ConfigMap", namespace, ref.getName())
+					.map(data -> data.get("ca.crt"))
+					.orElseThrow(() -> new IllegalArgumentException("BackendTLSPolicy " + namespace + "/"
+							+ policy.getMetadata().getName() + ".caCertificateRefs: " + ref.getName()
+							+ " (expected: a ConfigMap with key ca.crt)")));
+			}
+			ca = pems.isEmpty() ? null : String.join("\n", pems);
+			String hostname = policy.getSpec().getValidation().getHostname();
+			if (hostname != null && !hostname.isBlank()) {
+				tls.put("subjectAltNames", List.of(hostname));
+			}
+		}
+		if (clientSecret != null) {
+			Map<String, String> secret = cluster.data("Secret", namespace, clientSecret)
+				.filter(data -> data.containsKey("tls.crt") && data.containsKey("tls.key"))
+				.orElseThrow(() -> new IllegalArgumentException(Annotations.CLIENT_CERTIFICATE_SECRET + ": " + clientSecret
+						+ " (expected: a Secret in " + namespace + " with tls.crt and tls.key)"));
+			String prefix = "secret-" + namespace + "-" + clientSecret;
+			tls.put("certificate", path(pemFiles.write(prefix + "-tls.crt", secret.get("tls.crt"))));
+			tls.put("privateKey", path(pemFiles.write(prefix + "-tls.key", secret.get("tls.key"))));
+			if (ca == null) {
+				ca = secret.get("ca.crt");
+			}
+		}
+		if (ca != null) {
+			tls.put("caCertificates", path(pemFiles.write("ca-" + namespace + "-" + service + ".crt", ca)));
+		}
+		return tls;
+	}
+
+	private static String path(Path path) {
+		return path.toString();
+	}
+
+	private static void putIfPresent(Map<String, Object> tree, String key, Object value) {
+		if (value != null) {
+			tree.put(key, value);
+		}
+	}
+
+}

@@ -1,0 +1,201 @@
+package io.meshgate.gateway.kubernetes.gatewayapi;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddressBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference;
+
+import io.meshgate.gateway.kubernetes.ClusterSnapshot;
+import io.meshgate.gateway.kubernetes.Conditions;
+import io.meshgate.gateway.kubernetes.ObjectKey;
+import io.meshgate.gateway.kubernetes.RouteCandidate;
+import io.meshgate.gateway.kubernetes.ServerCertificates;
+import io.meshgate.gateway.kubernetes.ServiceUpstreams;
+
+/**
+ * The Gateway API objects Meshgate serves, as routes and the statuses to write back: GatewayClasses
+ * whose {@code controllerName} is Meshgate's, Gateways of those classes, and HTTPRoutes attached to
+ * them. Every Gateway of Meshgate's classes is served by every replica on the same listeners
+ * (HTTP and, when configured, HTTPS): a Gateway selects which routes are served and for which
+ * host names, not a port of its own.
+ */
+public final class GatewayApiTranslator {
+
+	public static final String GROUP = "gateway.networking.k8s.io";
+
+	/** What the Gateway API objects add up to. Status maps hold the status to write per object. */
+	public record Translation(List<RouteCandidate> routes, Map<ObjectKey, List<Condition>> gatewayClasses,
+			Map<ObjectKey, GatewayStatus> gateways, Map<ObjectKey, List<RouteParentStatus>> httpRoutes) {
+
+	}
+
+	private GatewayApiTranslator() {
+	}
+
+	/** @param addresses the gateway's addresses for Gateway status ({@code IPAddress} or {@code Hostname}) */
+	public static Translation translate(ClusterSnapshot cluster, String controllerName, List<String> addresses,
+			ServiceUpstreams upstreams) {
+		Map<ObjectKey, List<Condition>> classes = new LinkedHashMap<>();
+		Set<String> ours = new LinkedHashSet<>();
+		for (GatewayClass gatewayClass : cluster.gatewayClasses()) {
+			if (gatewayClass.getSpec() != null && controllerName.equals(gatewayClass.getSpec().getControllerName())) {
+				ours.add(gatewayClass.getMetadata().getName());
+				classes.put(ObjectKey.of(gatewayClass), List.of(Conditions.of("Accepted", true, "Accepted",
+						"Served by Meshgate", gatewayClass.getMetadata().getGeneration())));
+			}
+		}
+		List<Gateway> gateways = cluster.gateways()
+			.stream()
+			.filter(g -> g.getSpec() != null && ours.contains(g.getSpec().getGatewayClassName()))
+			.toList();
+		Map<ObjectKey, Map<String, Integer>> attached = new LinkedHashMap<>();
+		gateways.forEach(g -> attached.put(ObjectKey.of(g), new LinkedHashMap<>()));
+
+		List<RouteCandidate> routes = new ArrayList<>();
+		Map<ObjectKey, List<RouteParentStatus>> routeStatuses = new LinkedHashMap<>();
+		for (HTTPRoute route : cluster.httpRoutes()) {
+			List<ParentOutcome> parents = new ArrayList<>();
+			Set<String> hostnames = new LinkedHashSet<>();
+			for (ParentReference parent : route.getSpec() == null || route.getSpec().getParentRefs() == null
+					? List.<ParentReference>of() : route.getSpec().getParentRefs()) {
+				Gateway gateway = ourGateway(parent, route, gateways);
+				if (gateway != null) {
+					ParentOutcome outcome = Attachment.attach(route, parent, gateway);
+					parents.add(outcome);
+					hostnames.addAll(outcome.hostnames());
+					outcome.listeners()
+						.forEach(listener -> attached.get(ObjectKey.of(gateway)).merge(listener, 1, Integer::sum));
+				}
+			}
+			if (parents.isEmpty()) {
+				continue; // not attached to a Gateway of ours: neither served nor given a status
+			}
+			HttpRouteTranslator.Result result = hostnames.isEmpty()
+					? new HttpRouteTranslator.Result(List.of(), null, null, null)
+					: HttpRouteTranslator.translate(route, hostnames, upstreams);
+			routes.addAll(result.routes());
+			Long generation = route.getMetadata().getGeneration();
+			List<RouteParentStatus> statuses = new ArrayList<>();
+			for (ParentOutcome parent : parents) {
+				List<Condition> conditions = new ArrayList<>();
+				if (parent.reason() != null) {
+					conditions.add(Conditions.of("Accepted", false, parent.reason(), parent.message(), generation));
+				}
+				else if (result.unsupported() != null) {
+					conditions.add(Conditions.of("Accepted", false, "UnsupportedValue", result.unsupported(), generation));
+				}
+				else {
+					conditions.add(Conditions.of("Accepted", true, "Accepted", "Served by Meshgate", generation));
+				}
+				conditions.add(result.refsReason() == null
+						? Conditions.of("ResolvedRefs", true, "ResolvedRefs", "All references resolved", generation)
+						: Conditions.of("ResolvedRefs", false, result.refsReason(), result.refsMessage(), generation));
+				statuses.add(new RouteParentStatusBuilder().withParentRef(parent.reference())
+					.withControllerName(controllerName)
+					.withConditions(conditions)
+					.build());
+			}
+			routeStatuses.put(ObjectKey.of(route), statuses);
+		}
+		Map<ObjectKey, GatewayStatus> gatewayStatuses = new LinkedHashMap<>();
+		for (Gateway gateway : gateways) {
+			gatewayStatuses.put(ObjectKey.of(gateway),
+					gatewayStatus(gateway, addresses, attached.get(ObjectKey.of(gateway)), cluster));
+		}
+		return new Translation(routes, classes, gatewayStatuses, routeStatuses);
+	}
+
+	private static Gateway ourGateway(ParentReference parent, HTTPRoute route, List<Gateway> gateways) {
+		String group = parent.getGroup() == null ? GROUP : parent.getGroup();
+		String kind = parent.getKind() == null ? "Gateway" : parent.getKind();
+		if (!GROUP.equals(group) || !"Gateway".equals(kind)) {
+			return null;
+		}
+		String namespace = parent.getNamespace() == null ? route.getMetadata().getNamespace() : parent.getNamespace();
+		return gateways.stream()
+			.filter(g -> g.getMetadata().getName().equals(parent.getName())
+					&& g.getMetadata().getNamespace().equals(namespace))
+			.findFirst()
+			.orElse(null);
+	}
+
+	private static GatewayStatus gatewayStatus(Gateway gateway, List<String> addresses, Map<String, Integer> attached,
+			ClusterSnapshot cluster) {
+		Long generation = gateway.getMetadata().getGeneration();
+		List<ListenerStatus> listeners = new ArrayList<>();
+		for (Listener listener : gateway.getSpec().getListeners() == null ? List.<Listener>of()
+				: gateway.getSpec().getListeners()) {
+			boolean supported = "HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol());
+			String missing = missingCertificate(gateway, listener, cluster);
+			listeners.add(new ListenerStatusBuilder().withName(listener.getName())
+				.withAttachedRoutes(attached.getOrDefault(listener.getName(), 0))
+				.withSupportedKinds(supported ? List.of(new RouteGroupKind(GROUP, "HTTPRoute")) : List.of())
+				.withConditions(supported
+						? List.of(Conditions.of("Accepted", true, "Accepted", "", generation),
+								Conditions.of("Programmed", true, "Programmed", "", generation),
+								missing == null ? Conditions.of("ResolvedRefs", true, "ResolvedRefs", "", generation)
+										: Conditions.of("ResolvedRefs", false, "InvalidCertificateRef", missing, generation))
+						: List.of(Conditions.of("Accepted", false, "UnsupportedProtocol",
+								"protocol: " + listener.getProtocol() + " (expected: HTTP or HTTPS)", generation),
+								Conditions.of("Programmed", false, "Invalid", "", generation)))
+				.build());
+		}
+		return new GatewayStatusBuilder()
+			.withAddresses(addresses.stream()
+				.map(a -> new GatewayStatusAddressBuilder().withType(a.matches("[0-9.]+|.*:.*") ? "IPAddress" : "Hostname")
+					.withValue(a)
+					.build())
+				.toList())
+			.withConditions(Conditions.of("Accepted", true, "Accepted", "Served by Meshgate", generation),
+					addresses.isEmpty()
+							? Conditions.of("Programmed", false, "AddressNotAssigned",
+									"no address configured or published yet", generation)
+							: Conditions.of("Programmed", true, "Programmed", "", generation))
+			.withListeners(listeners)
+			.build();
+	}
+
+	/** Why an HTTPS listener's certificate cannot be used, or null. */
+	private static String missingCertificate(Gateway gateway, Listener listener, ClusterSnapshot cluster) {
+		if (!"HTTPS".equals(listener.getProtocol())) {
+			return null;
+		}
+		if (listener.getTls() == null || listener.getTls().getCertificateRefs() == null
+				|| listener.getTls().getCertificateRefs().isEmpty()) {
+			return "tls.certificateRefs: [] (expected: a kubernetes.io/tls Secret)";
+		}
+		for (SecretObjectReference ref : listener.getTls().getCertificateRefs()) {
+			String namespace = ref.getNamespace() == null ? gateway.getMetadata().getNamespace() : ref.getNamespace();
+			if (ServerCertificates.secret(cluster, namespace, ref.getName()).isEmpty()) {
+				return "tls.certificateRefs: " + namespace + "/" + ref.getName()
+						+ " (expected: a Secret with tls.crt and tls.key)";
+			}
+		}
+		return null;
+	}
+
+	/** How one parentRef attached: the listeners that took the route and its host names, or why none did. */
+	record ParentOutcome(ParentReference reference, List<String> listeners, Set<String> hostnames, String reason,
+			String message) {
+
+	}
+
+}

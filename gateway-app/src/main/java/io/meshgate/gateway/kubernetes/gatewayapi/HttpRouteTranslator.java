@@ -1,0 +1,414 @@
+package io.meshgate.gateway.kubernetes.gatewayapi;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPPathModifier;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPQueryParamMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestRedirectFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestMirrorFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteTimeouts;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPURLRewriteFilter;
+
+import io.meshgate.admin.model.ConfigError;
+import io.meshgate.admin.model.InvalidConfigException;
+import io.meshgate.gateway.kubernetes.Annotations;
+import io.meshgate.gateway.kubernetes.Names;
+import io.meshgate.gateway.kubernetes.ObjectKey;
+import io.meshgate.gateway.kubernetes.Paths;
+import io.meshgate.gateway.kubernetes.Precedence;
+import io.meshgate.gateway.kubernetes.RouteCandidate;
+import io.meshgate.gateway.kubernetes.ServiceUpstreams;
+import io.meshgate.policy.route.Route;
+
+/**
+ * One HTTPRoute, accepted by at least one of Meshgate's Gateways for {@code hostnames}, as
+ * Meshgate routes: one per (rule, match, hostname), with stable ids. Pure: what it needs is
+ * passed in. Whatever Meshgate cannot serve makes the whole object unaccepted
+ * ({@link Result#unsupported}), so that a route is never served half-way.
+ */
+final class HttpRouteTranslator {
+
+	/** Gateway API durations (GEP-2257): {@code 1h}, {@code 30s}, {@code 500ms}, {@code 1m30s}. */
+	private static final Pattern DURATION = Pattern.compile("(\\d{1,5})(h|ms|m|s)");
+
+	/** The routes, the backend problems ({@code ResolvedRefs}) and what could not be served ({@code Accepted}). */
+	record Result(List<RouteCandidate> routes, String refsReason, String refsMessage, String unsupported) {
+
+	}
+
+	private HttpRouteTranslator() {
+	}
+
+	/** @param hostnames the host names the route is served for; a null element means any host */
+	static Result translate(HTTPRoute object, Set<String> hostnames, ServiceUpstreams upstreams) {
+		String namespace = object.getMetadata().getNamespace();
+		String name = object.getMetadata().getName();
+		Refs refs = new Refs();
+		List<Map<String, Object>> trees = new ArrayList<>();
+		List<Precedence> order = new ArrayList<>();
+		Set<String> used = new LinkedHashSet<>();
+		try {
+			List<HTTPRouteRule> rules = object.getSpec().getRules() == null ? List.of() : object.getSpec().getRules();
+			for (int r = 0; r < rules.size(); r++) {
+				HTTPRouteRule rule = rules.get(r);
+				String where = "rules[" + r + "]";
+				Map<String, Object> filters = filters(rule, namespace, upstreams, used, where);
+				List<Map<String, Object>> backends = filters.containsKey("redirect") ? List.of()
+						: backends(rule, namespace, upstreams, refs, used, where);
+				if (!filters.containsKey("redirect") && backends.stream().mapToInt(b -> (Integer) b.get("weight")).sum() == 0) {
+					continue; // no usable backend: the rule's requests find no route (404)
+				}
+				List<HTTPRouteMatch> matches = rule.getMatches() == null || rule.getMatches().isEmpty()
+						? List.of(new HTTPRouteMatch()) : rule.getMatches();
+				for (int m = 0; m < matches.size(); m++) {
+					int h = 0;
+					for (String hostname : hostnames) {
+						Map<String, Object> tree = new LinkedHashMap<>();
+						tree.put("id", Names.route("httproute", namespace, name, r, m, h++));
+						Precedence precedence = match(tree, matches.get(m), hostname, object, r, m, where + ".matches[" + m + "]");
+						if (!backends.isEmpty()) {
+							tree.put("backends", backends);
+						}
+						tree.putAll(filters);
+						if (!filters.containsKey("redirect")) {
+							policies(tree, rule.getTimeouts(), object, where);
+						}
+						trees.add(tree);
+						order.add(precedence);
+					}
+				}
+			}
+			List<Route> bound = upstreams.bindRoutes(trees, used);
+			List<RouteCandidate> routes = new ArrayList<>();
+			ObjectKey owner = new ObjectKey("HTTPRoute", namespace, name);
+			for (int i = 0; i < bound.size(); i++) {
+				routes.add(new RouteCandidate(owner, bound.get(i), order.get(i)));
+			}
+			return new Result(routes, refs.reason, refs.message, null);
+		}
+		catch (IllegalArgumentException ex) {
+			return new Result(List.of(), refs.reason, refs.message, ex.getMessage());
+		}
+		catch (InvalidConfigException ex) {
+			return new Result(List.of(), refs.reason, refs.message,
+					String.join("; ", ex.errors().stream().map(ConfigError::message).toList()));
+		}
+	}
+
+	/** The first backend problem found, as the {@code ResolvedRefs} condition reports it. */
+	private static final class Refs {
+
+		String reason;
+
+		String message;
+
+		void problem(String reason, String message) {
+			if (this.reason == null) {
+				this.reason = reason;
+				this.message = message;
+			}
+		}
+
+	}
+
+	private static List<Map<String, Object>> backends(HTTPRouteRule rule, String namespace, ServiceUpstreams upstreams,
+			Refs refs, Set<String> used, String where) {
+		List<Map<String, Object>> backends = new ArrayList<>();
+		List<HTTPBackendRef> refList = rule.getBackendRefs() == null ? List.of() : rule.getBackendRefs();
+		for (int i = 0; i < refList.size(); i++) {
+			HTTPBackendRef ref = refList.get(i);
+			String path = where + ".backendRefs[" + i + "]";
+			if (ref.getFilters() != null && !ref.getFilters().isEmpty()) {
+				throw new IllegalArgumentException(path + ".filters: " + ref.getFilters().size()
+						+ " (expected: none; filters are supported on rules only)");
+			}
+			String upstream = service(ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(),
+					namespace, upstreams, refs, path);
+			if (upstream != null) {
+				used.add(upstream);
+				int weight = ref.getWeight() == null ? 1 : ref.getWeight();
+				backends.add(new LinkedHashMap<>(Map.of("upstream", upstream, "weight", weight)));
+			}
+		}
+		return backends;
+	}
+
+	/** The upstream of a Service reference, or null (with the reason in {@code refs}) when it cannot be used. */
+	private static String service(String group, String kind, String name, String refNamespace, Integer port,
+			String namespace, ServiceUpstreams upstreams, Refs refs, String path) {
+		if (group != null && !group.isEmpty() || kind != null && !kind.equals("Service")) {
+			refs.problem("InvalidKind", path + ": " + group + "/" + kind + " (expected: a core Service)");
+			return null;
+		}
+		if (refNamespace != null && !refNamespace.equals(namespace)) {
+			refs.problem("RefNotPermitted", path + ".namespace: " + refNamespace + " (expected: " + namespace
+					+ "; ReferenceGrants are not supported, so backends must be in the route's namespace)");
+			return null;
+		}
+		if (port == null) {
+			throw new IllegalArgumentException(path + ".port: null (expected: the Service port)");
+		}
+		ServiceUpstreams.Resolved resolved = upstreams.resolve(namespace, name, port);
+		if (resolved.error() != null) {
+			throw new IllegalArgumentException(resolved.error());
+		}
+		if (!resolved.serviceExists()) {
+			refs.problem("BackendNotFound", path + ": Service " + namespace + "/" + name + " does not exist");
+		}
+		return resolved.upstream();
+	}
+
+	/**
+	 * The rule's filters as route fields: {@code mirrors}, {@code requestHeaders},
+	 * {@code responseHeaders}, {@code rewrite} and {@code redirect}. ExtensionRef and anything else
+	 * is refused.
+	 */
+	private static Map<String, Object> filters(HTTPRouteRule rule, String namespace, ServiceUpstreams upstreams,
+			Set<String> used, String where) {
+		Map<String, Object> fields = new LinkedHashMap<>();
+		List<Map<String, Object>> mirrors = new ArrayList<>();
+		List<HTTPRouteFilter> filters = rule.getFilters() == null ? List.of() : rule.getFilters();
+		for (int i = 0; i < filters.size(); i++) {
+			HTTPRouteFilter filter = filters.get(i);
+			String path = where + ".filters[" + i + "]";
+			String type = String.valueOf(filter.getType());
+			switch (type) {
+				case "RequestMirror" -> mirrors.add(mirror(filter.getRequestMirror(), namespace, upstreams, used, path));
+				case "RequestHeaderModifier" -> once(fields, "requestHeaders", headers(filter.getRequestHeaderModifier()), path);
+				case "ResponseHeaderModifier" -> once(fields, "responseHeaders", headers(filter.getResponseHeaderModifier()), path);
+				case "URLRewrite" -> once(fields, "rewrite", rewrite(filter.getUrlRewrite()), path);
+				case "RequestRedirect" -> once(fields, "redirect", redirect(filter.getRequestRedirect()), path);
+				default -> throw new IllegalArgumentException(path + ".type: " + type + " (expected: RequestHeaderModifier, "
+						+ "ResponseHeaderModifier, RequestRedirect, URLRewrite or RequestMirror)");
+			}
+		}
+		if (!mirrors.isEmpty()) {
+			fields.put("mirrors", mirrors);
+		}
+		return fields;
+	}
+
+	private static void once(Map<String, Object> fields, String field, Object value, String path) {
+		if (value == null) {
+			throw new IllegalArgumentException(path + ": the filter's own field is missing (expected: as its type says)");
+		}
+		if (fields.put(field, value) != null) {
+			throw new IllegalArgumentException(path + ".type: the same filter twice in a rule (expected: once)");
+		}
+	}
+
+	private static Map<String, Object> headers(HTTPHeaderFilter filter) {
+		if (filter == null) {
+			return null;
+		}
+		Map<String, Object> tree = new LinkedHashMap<>();
+		if (filter.getSet() != null && !filter.getSet().isEmpty()) {
+			Map<String, Object> set = new LinkedHashMap<>();
+			filter.getSet().forEach(h -> set.put(h.getName(), h.getValue()));
+			tree.put("set", set);
+		}
+		if (filter.getAdd() != null && !filter.getAdd().isEmpty()) {
+			Map<String, Object> add = new LinkedHashMap<>();
+			filter.getAdd().forEach(h -> add.put(h.getName(), h.getValue()));
+			tree.put("add", add);
+		}
+		if (filter.getRemove() != null && !filter.getRemove().isEmpty()) {
+			tree.put("remove", filter.getRemove());
+		}
+		return tree;
+	}
+
+	private static Map<String, Object> rewrite(HTTPURLRewriteFilter filter) {
+		if (filter == null) {
+			return null;
+		}
+		Map<String, Object> tree = new LinkedHashMap<>();
+		putIfPresent(tree, "hostname", filter.getHostname());
+		path(tree, filter.getPath());
+		return tree;
+	}
+
+	private static Map<String, Object> redirect(HTTPRequestRedirectFilter filter) {
+		if (filter == null) {
+			return null;
+		}
+		Map<String, Object> tree = new LinkedHashMap<>();
+		putIfPresent(tree, "scheme", filter.getScheme());
+		putIfPresent(tree, "hostname", filter.getHostname());
+		putIfPresent(tree, "port", filter.getPort());
+		path(tree, filter.getPath());
+		tree.put("statusCode", filter.getStatusCode() == null ? 302 : filter.getStatusCode());
+		return tree;
+	}
+
+	private static void path(Map<String, Object> tree, HTTPPathModifier path) {
+		if (path != null) {
+			putIfPresent(tree, "ReplacePrefixMatch".equals(path.getType()) ? "replacePrefixMatch" : "replaceFullPath",
+					"ReplacePrefixMatch".equals(path.getType()) ? path.getReplacePrefixMatch() : path.getReplaceFullPath());
+		}
+	}
+
+	private static void putIfPresent(Map<String, Object> tree, String key, Object value) {
+		if (value != null) {
+			tree.put(key, value);
+		}
+	}
+
+	private static Map<String, Object> mirror(HTTPRequestMirrorFilter mirror, String namespace, ServiceUpstreams upstreams,
+			Set<String> used, String path) {
+		BackendObjectReference ref = mirror == null ? null : mirror.getBackendRef();
+		Refs refs = new Refs();
+		String upstream = ref == null ? null
+				: service(ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(), namespace,
+						upstreams, refs, path + ".requestMirror.backendRef");
+		if (upstream == null) {
+			throw new IllegalArgumentException(refs.message != null ? refs.message
+					: path + ".requestMirror.backendRef: null (expected: a Service)");
+		}
+		used.add(upstream);
+		Map<String, Object> tree = new LinkedHashMap<>();
+		tree.put("upstream", upstream);
+		tree.put("percentage", percentage(mirror, path));
+		return tree;
+	}
+
+	private static double percentage(HTTPRequestMirrorFilter mirror, String path) {
+		if (mirror.getPercent() != null) {
+			return mirror.getPercent();
+		}
+		if (mirror.getFraction() != null) {
+			Integer numerator = mirror.getFraction().getNumerator();
+			Integer denominator = mirror.getFraction().getDenominator() == null ? 100 : mirror.getFraction().getDenominator();
+			if (numerator == null || denominator <= 0 || numerator < 0 || numerator > denominator) {
+				throw new IllegalArgumentException(path + ".requestMirror.fraction: " + numerator + "/" + denominator
+						+ " (expected: 0 <= numerator <= denominator, denominator > 0)");
+			}
+			return 100.0 * numerator / denominator;
+		}
+		return 100.0;
+	}
+
+	private static Precedence match(Map<String, Object> tree, HTTPRouteMatch match, String hostname, HTTPRoute object,
+			int rule, int index, String where) {
+		String type = match.getPath() == null || match.getPath().getType() == null ? "PathPrefix" : match.getPath().getType();
+		String value = match.getPath() == null || match.getPath().getValue() == null ? "/" : match.getPath().getValue();
+		Precedence.PathType pathType = switch (type) {
+			case "Exact" -> Precedence.PathType.EXACT;
+			case "PathPrefix" -> Precedence.PathType.PREFIX;
+			case "RegularExpression" -> Precedence.PathType.REGEX;
+			default -> throw new IllegalArgumentException(
+					where + ".path.type: " + type + " (expected: Exact, PathPrefix or RegularExpression)");
+		};
+		Map<String, Object> fields = new LinkedHashMap<>(Paths.match(pathType, value));
+		if (match.getMethod() != null) {
+			fields.put("methods", List.of(match.getMethod()));
+		}
+		List<HTTPHeaderMatch> headers = match.getHeaders() == null ? List.of() : match.getHeaders();
+		if (!headers.isEmpty()) {
+			Map<String, Object> regexes = new LinkedHashMap<>();
+			for (HTTPHeaderMatch header : headers) {
+				String headerType = header.getType() == null ? "Exact" : header.getType();
+				regexes.put(header.getName(), switch (headerType) {
+					case "Exact" -> Pattern.quote(header.getValue());
+					case "RegularExpression" -> header.getValue();
+					default -> throw new IllegalArgumentException(
+							where + ".headers." + header.getName() + ".type: " + headerType + " (expected: Exact or RegularExpression)");
+				});
+			}
+			fields.put("headers", regexes);
+		}
+		List<HTTPQueryParamMatch> queryParams = match.getQueryParams() == null ? List.of() : match.getQueryParams();
+		if (!queryParams.isEmpty()) {
+			Map<String, Object> regexes = new LinkedHashMap<>();
+			for (HTTPQueryParamMatch param : queryParams) {
+				String paramType = param.getType() == null ? "Exact" : param.getType();
+				regexes.put(param.getName(), switch (paramType) {
+					case "Exact" -> Pattern.quote(param.getValue());
+					case "RegularExpression" -> param.getValue();
+					default -> throw new IllegalArgumentException(
+							where + ".queryParams." + param.getName() + ".type: " + paramType + " (expected: Exact or RegularExpression)");
+				});
+			}
+			fields.put("query", regexes);
+		}
+		String host = Paths.host(hostname);
+		if (host != null) {
+			fields.put("host", host);
+		}
+		tree.put("match", fields);
+		return new Precedence(hostname, pathType, value.length(), match.getMethod() != null, headers.size(),
+				queryParams.size(),
+				object.getMetadata().getCreationTimestamp(), object.getMetadata().getNamespace(),
+				object.getMetadata().getName(), rule, index);
+	}
+
+	private static void policies(Map<String, Object> tree, HTTPRouteTimeouts timeouts, HTTPRoute object, String where) {
+		Object retries = Annotations.tree(object, Annotations.RETRIES);
+		String stickyOn = Annotations.get(object, Annotations.STICKY_ON);
+		if (stickyOn != null) {
+			tree.put("canary", Map.of("stickyOn", stickyOn));
+		}
+		Duration request = timeouts == null ? null : duration(timeouts.getRequest(), where + ".timeouts.request");
+		Duration backendRequest = timeouts == null ? null
+				: duration(timeouts.getBackendRequest(), where + ".timeouts.backendRequest");
+		if (request != null) {
+			tree.put("timeout", request.toMillis() + "ms");
+		}
+		if (retries == null && backendRequest != null) {
+			retries = new LinkedHashMap<>(Map.of("attempts", 0));
+		}
+		if (retries instanceof Map<?, ?> map) {
+			Map<Object, Object> copy = new LinkedHashMap<>(map);
+			if (backendRequest != null) {
+				copy.put("perTryTimeout", backendRequest.toMillis() + "ms");
+			}
+			tree.put("retries", copy);
+		}
+		else if (retries != null) {
+			throw new IllegalArgumentException(Annotations.RETRIES + ": " + retries
+					+ " (expected: a map, as in {attempts: 2, retryOn: [connect-failure, 503]})");
+		}
+	}
+
+	/** A GEP-2257 duration; {@code 0s} (no timeout) and absence are null. */
+	static Duration duration(String text, String where) {
+		if (text == null || text.isBlank()) {
+			return null;
+		}
+		Matcher matcher = DURATION.matcher(text);
+		Duration total = Duration.ZERO;
+		int end = 0;
+		while (matcher.lookingAt()) {
+			long amount = Long.parseLong(matcher.group(1));
+			total = total.plus(switch (matcher.group(2)) {
+				case "h" -> Duration.ofHours(amount);
+				case "m" -> Duration.ofMinutes(amount);
+				case "s" -> Duration.ofSeconds(amount);
+				default -> Duration.ofMillis(amount);
+			});
+			end = matcher.end();
+			matcher.region(end, text.length());
+		}
+		if (end != text.length()) {
+			throw new IllegalArgumentException(where + ": " + text + " (expected: a duration such as 10s, 500ms or 1m30s)");
+		}
+		return total.isZero() ? null : total;
+	}
+
+}

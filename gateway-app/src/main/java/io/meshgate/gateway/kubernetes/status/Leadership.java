@@ -1,0 +1,104 @@
+package io.meshgate.gateway.kubernetes.status;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Elects the one replica that writes status, with a Kubernetes Lease (fabric8's LeaderElector).
+ * Every replica serves the same objects; only status writes wait for leadership. When the
+ * election ends (lost, or the API server unreachable) it starts again.
+ */
+public final class Leadership implements AutoCloseable {
+
+	private static final Log log = LogFactory.getLog(Leadership.class);
+
+	static final Duration LEASE_DURATION = Duration.ofSeconds(15);
+
+	private final KubernetesClient client;
+
+	private final String namespace;
+
+	private final String lease;
+
+	private final String identity;
+
+	private final Runnable onLeading;
+
+	private volatile boolean leader;
+
+	private volatile boolean closed;
+
+	private volatile CompletableFuture<?> election;
+
+	/** @param onLeading run when this replica becomes the leader (to write status at once) */
+	public Leadership(KubernetesClient client, String namespace, String lease, String identity, Runnable onLeading) {
+		this.client = client;
+		this.namespace = namespace;
+		this.lease = lease;
+		this.identity = identity;
+		this.onLeading = onLeading;
+	}
+
+	public synchronized void start() {
+		if (closed) {
+			return;
+		}
+		election = client.leaderElector()
+			.withConfig(new LeaderElectionConfigBuilder().withName(lease)
+				.withLock(new LeaseLock(namespace, lease, identity))
+				.withLeaseDuration(LEASE_DURATION)
+				.withRenewDeadline(Duration.ofSeconds(10))
+				.withRetryPeriod(Duration.ofSeconds(2))
+				.withReleaseOnCancel(true)
+				.withLeaderCallbacks(new LeaderCallbacks(this::started, this::stopped,
+						holder -> log.info("Status writer (Lease " + namespace + "/" + lease + "): " + holder)))
+				.build())
+			.build()
+			.start();
+		election.whenComplete((result, error) -> {
+			leader = false;
+			if (!closed) {
+				log.warn("Leader election for Lease " + namespace + "/" + lease + " ended"
+						+ (error == null ? "" : ": " + error) + "; starting it again");
+				CompletableFuture.delayedExecutor(2, java.util.concurrent.TimeUnit.SECONDS).execute(this::start);
+			}
+		});
+	}
+
+	public boolean leader() {
+		return leader;
+	}
+
+	public String identity() {
+		return identity;
+	}
+
+	private void started() {
+		leader = true;
+		log.info(identity + " writes Kubernetes status now (Lease " + namespace + "/" + lease + ")");
+		onLeading.run();
+	}
+
+	private void stopped() {
+		leader = false;
+		log.info(identity + " no longer writes Kubernetes status");
+	}
+
+	@Override
+	public synchronized void close() {
+		closed = true;
+		leader = false;
+		CompletableFuture<?> current = election;
+		if (current != null) {
+			current.cancel(true);
+		}
+	}
+
+}

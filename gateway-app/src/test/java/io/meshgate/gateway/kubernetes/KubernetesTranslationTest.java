@@ -1,0 +1,410 @@
+package io.meshgate.gateway.kubernetes;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.BackendTLSPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.meshgate.policy.route.PathType;
+import io.meshgate.policy.route.Route;
+import io.meshgate.policy.tls.TlsPolicy;
+import io.meshgate.policy.upstream.Upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The translation of Kubernetes objects into routes, upstreams and statuses, as pure functions:
+ * objects in, configuration and statuses out, no server.
+ */
+class KubernetesTranslationTest {
+
+	static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+	static final String CLASS = """
+			apiVersion: gateway.networking.k8s.io/v1
+			kind: GatewayClass
+			metadata: {name: meshgate}
+			spec: {controllerName: meshgate.io/gateway-controller}
+			""";
+
+	static final String GATEWAY = """
+			apiVersion: gateway.networking.k8s.io/v1
+			kind: Gateway
+			metadata: {name: web, namespace: shop}
+			spec:
+			  gatewayClassName: meshgate
+			  listeners:
+			  - {name: http, protocol: HTTP, port: 80}
+			  - {name: shop, protocol: HTTP, port: 80, hostname: "*.shop.example"}
+			""";
+
+	@TempDir
+	Path pem;
+
+	@Test
+	void weightedBackendsMirrorAndTimeoutsBecomeOneRoutePerMatchAndHost() {
+		KubernetesTranslation translation = translate(objects(service("orders-v1"), service("orders-v2"), service("shadow"),
+				"""
+						apiVersion: gateway.networking.k8s.io/v1
+						kind: HTTPRoute
+						metadata: {name: orders, namespace: shop, annotations: {meshgate.io/sticky-on: "cookie:session"}}
+						spec:
+						  parentRefs: [{name: web, sectionName: shop}]
+						  hostnames: [a.shop.example, b.shop.example]
+						  rules:
+						  - matches: [{path: {type: PathPrefix, value: /orders}, method: GET, headers: [{name: x-env, value: "a.b"}]}]
+						    filters: [{type: RequestMirror, requestMirror: {backendRef: {name: shadow, port: 80}, fraction: {numerator: 1, denominator: 4}}}]
+						    backendRefs: [{name: orders-v1, port: 80, weight: 90}, {name: orders-v2, port: 80, weight: 10}]
+						    timeouts: {request: 1m30s, backendRequest: 500ms}
+						"""));
+
+		List<Route> routes = translation.config().routes();
+		assertThat(routes).extracting(Route::id)
+			.containsExactly("k8s.httproute.shop.orders.0.0.0", "k8s.httproute.shop.orders.0.0.1");
+		Route route = routes.get(0);
+		assertThat(route.match().path()).isEqualTo("/orders");
+		assertThat(route.match().pathType()).isEqualTo(PathType.PREFIX);
+		assertThat(route.match().host()).isEqualTo("a.shop.example");
+		assertThat(route.match().methods()).containsExactly("GET");
+		assertThat(route.match().headers()).containsEntry("x-env", "\\Qa.b\\E");
+		assertThat(route.backends()).extracting(b -> b.upstream() + ":" + b.weight())
+			.containsExactly("k8s-shop-orders-v1-80:90", "k8s-shop-orders-v2-80:10");
+		assertThat(route.mirrors()).singleElement().satisfies(m -> {
+			assertThat(m.upstream()).isEqualTo("k8s-shop-shadow-80");
+			assertThat(m.percentage()).isEqualTo(25.0);
+		});
+		assertThat(route.timeout()).hasSeconds(90);
+		assertThat(route.retries().attempts()).isZero();
+		assertThat(route.retries().perTryTimeout()).hasMillis(500);
+		assertThat(route.canary().stickyOn()).hasToString("cookie:session");
+		Upstream upstream = translation.config().upstreams().get(0);
+		assertThat(upstream.discovery().serviceId()).isEqualTo("orders-v1");
+		assertThat(upstream.discovery().namespace()).isEqualTo("shop");
+		assertThat(upstream.discovery().port()).isEqualTo("http");
+		assertThat(conditions(translation, "orders")).extracting(Condition::getType, Condition::getStatus, Condition::getReason)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("Accepted", "True", "Accepted"),
+					org.assertj.core.groups.Tuple.tuple("ResolvedRefs", "True", "ResolvedRefs"));
+	}
+
+	@Test
+	void precedenceExactThenLongestPrefixThenMethodThenHeadersThenAgeThenName() {
+		KubernetesTranslation translation = translate(objects(service("svc"),
+				route("b-prefix", "2024-01-01T00:00:00Z", "{path: {type: PathPrefix, value: /api}}"),
+				route("a-prefix", "2024-01-01T00:00:00Z", "{path: {type: PathPrefix, value: /api}}"),
+				route("old-prefix", "2020-01-01T00:00:00Z", "{path: {type: PathPrefix, value: /api}}"),
+				route("long-prefix", "2025-01-01T00:00:00Z", "{path: {type: PathPrefix, value: /api/v1}}"),
+				route("exact", "2025-01-01T00:00:00Z", "{path: {type: Exact, value: /api}}"),
+				route("method", "2025-01-01T00:00:00Z", "{path: {type: PathPrefix, value: /api}, method: POST}"),
+				route("headers", "2025-01-01T00:00:00Z",
+						"{path: {type: PathPrefix, value: /api}, headers: [{name: a, value: b}]}")));
+
+		assertThat(translation.config().routes()).extracting(r -> r.id().split("\\.")[3])
+			.containsExactly("exact", "long-prefix", "method", "headers", "old-prefix", "a-prefix", "b-prefix");
+	}
+
+	@Test
+	void missingServiceIsBackendNotFoundAndOtherNamespaceIsRefNotPermitted() {
+		KubernetesTranslation missing = translate(objects(route("ghost", null, "{path: {type: PathPrefix, value: /}}")));
+		assertThat(conditions(missing, "ghost").get(1)).satisfies(c -> {
+			assertThat(c.getStatus()).isEqualTo("False");
+			assertThat(c.getReason()).isEqualTo("BackendNotFound");
+		});
+		// the route still runs, answering 503 until the Service's pods appear
+		assertThat(missing.config().routes()).hasSize(1);
+
+		KubernetesTranslation elsewhere = translate(objects("""
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: cross, namespace: shop}
+				spec:
+				  parentRefs: [{name: web}]
+				  rules: [{backendRefs: [{name: svc, namespace: other, port: 80}]}]
+				"""));
+		assertThat(conditions(elsewhere, "cross").get(1).getReason()).isEqualTo("RefNotPermitted");
+		assertThat(elsewhere.config().routes()).isEmpty();
+	}
+
+	@Test
+	void unsupportedFilterIsNotAcceptedWithUnsupportedValue() {
+		KubernetesTranslation translation = translate(objects(service("svc"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: odd, namespace: shop}
+				spec:
+				  parentRefs: [{name: web}]
+				  rules:
+				  - filters: [{type: ExtensionRef, extensionRef: {group: x.io, kind: Y, name: z}}]
+				    backendRefs: [{name: svc, port: 80}]
+				"""));
+
+		assertThat(translation.config().routes()).isEmpty();
+		assertThat(conditions(translation, "odd").get(0)).satisfies(c -> {
+			assertThat(c.getStatus()).isEqualTo("False");
+			assertThat(c.getReason()).isEqualTo("UnsupportedValue");
+			assertThat(c.getMessage()).isEqualTo("rules[0].filters[0].type: ExtensionRef (expected: RequestHeaderModifier, "
+					+ "ResponseHeaderModifier, RequestRedirect, URLRewrite or RequestMirror)");
+		});
+	}
+
+	@Test
+	void routeOfAnotherNamespaceIsNotAllowedByDefaultListeners() {
+		KubernetesTranslation translation = translate(objects(service("svc"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: foreign, namespace: team}
+				spec:
+				  parentRefs: [{name: web, namespace: shop}]
+				  rules: [{backendRefs: [{name: svc, port: 80}]}]
+				"""));
+
+		assertThat(conditions(translation, "foreign").get(0).getReason()).isEqualTo("NotAllowedByListeners");
+		assertThat(translation.config().routes()).isEmpty();
+	}
+
+	@Test
+	void hostNamesOutsideTheListenersAreNoMatchingListenerHostname() {
+		KubernetesTranslation translation = translate(objects(service("svc"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: elsewhere, namespace: shop}
+				spec:
+				  parentRefs: [{name: web, sectionName: shop}]
+				  hostnames: [www.other.example, "*.shop.example"]
+				  rules: [{backendRefs: [{name: svc, port: 80}]}]
+				"""));
+
+		// the wildcard route host name narrows to the listener's, which it covers
+		assertThat(translation.config().routes()).extracting(r -> r.match().host()).containsExactly("**.shop.example");
+
+		KubernetesTranslation none = translate(objects(service("svc"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: elsewhere, namespace: shop}
+				spec:
+				  parentRefs: [{name: web, sectionName: shop}]
+				  hostnames: [www.other.example]
+				  rules: [{backendRefs: [{name: svc, port: 80}]}]
+				"""));
+		assertThat(conditions(none, "elsewhere").get(0).getReason()).isEqualTo("NoMatchingListenerHostname");
+		assertThat(none.config().routes()).isEmpty();
+	}
+
+	@Test
+	void pemFilesArePrivateAndRewrittenOnlyWhenChanged() throws Exception {
+		PemFiles files = new PemFiles(pem.resolve("tls"));
+		java.nio.file.Path file = files.write("ca.crt", "one");
+		java.nio.file.attribute.FileTime written = java.nio.file.Files.getLastModifiedTime(file);
+		Thread.sleep(20);
+
+		assertThat(files.write("ca.crt", "one")).isEqualTo(file);
+		assertThat(java.nio.file.Files.getLastModifiedTime(file)).isEqualTo(written);
+		assertThat(java.nio.file.Files.getPosixFilePermissions(file))
+			.isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+		assertThat(java.nio.file.Files.getPosixFilePermissions(pem.resolve("tls")))
+			.isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+		files.write("ca.crt", "two");
+		assertThat(file).hasContent("two");
+	}
+
+	@Test
+	void routeOfAnotherControllersGatewayGetsNoStatus() {
+		List<HasMetadata> objects = objects(service("svc"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: theirs, namespace: shop}
+				spec:
+				  parentRefs: [{name: envoy}]
+				  rules: [{backendRefs: [{name: svc, port: 80}]}]
+				""");
+		KubernetesTranslation translation = translate(objects);
+
+		assertThat(translation.gatewayApi().httpRoutes()).isEmpty();
+		assertThat(translation.config().routes()).isEmpty();
+	}
+
+	@Test
+	void serviceAnnotationsBecomeUpstreamPoliciesAndInvalidOnesRefuseTheRoute() {
+		KubernetesTranslation good = translate(objects("""
+				apiVersion: v1
+				kind: Service
+				metadata:
+				  name: svc
+				  namespace: shop
+				  annotations:
+				    meshgate.io/load-balancer: "{policy: LEAST_REQUEST}"
+				    meshgate.io/outlier-detection: "{consecutive5xx: 3}"
+				spec: {ports: [{name: http, port: 80}]}
+				""", route("r", null, "{path: {type: PathPrefix, value: /}}")));
+		Upstream upstream = good.config().upstreams().get(0);
+		assertThat(upstream.loadBalancer().policy().name()).isEqualTo("LEAST_REQUEST");
+		assertThat(upstream.outlierDetection().consecutive5xx()).isEqualTo(3);
+
+		KubernetesTranslation bad = translate(objects("""
+				apiVersion: v1
+				kind: Service
+				metadata:
+				  name: svc
+				  namespace: shop
+				  annotations: {meshgate.io/circuit-breaker: "{failureRateThreshold: 150}"}
+				spec: {ports: [{name: http, port: 80}]}
+				""", route("r", null, "{path: {type: PathPrefix, value: /}}")));
+		assertThat(bad.config().routes()).isEmpty();
+		assertThat(conditions(bad, "r").get(0).getMessage()).contains("failureRateThreshold: 150");
+	}
+
+	@Test
+	void backendTlsPolicyGivesSimpleTlsWithTheCaAndHostname() {
+		ClusterSnapshot cluster = snapshot(objects(service("secure"), route("r", null, "{path: {type: PathPrefix, value: /}}")
+			.replace("name: svc", "name: secure"), """
+				apiVersion: gateway.networking.k8s.io/v1alpha3
+				kind: BackendTLSPolicy
+				metadata: {name: secure-tls, namespace: shop}
+				spec:
+				  targetRefs: [{group: "", kind: Service, name: secure}]
+				  validation: {caCertificateRefs: [{group: "", kind: ConfigMap, name: secure-ca}], hostname: secure.shop.svc}
+				"""))
+			.withData(Map.of(new ObjectKey("ConfigMap", "shop", "secure-ca"), Map.of("ca.crt", "-----BEGIN CERTIFICATE-----\n")));
+
+		KubernetesTranslation translation = KubernetesTranslation.translate(cluster, "meshgate.io/gateway-controller",
+				"meshgate", List.of(), new PemFiles(pem));
+
+		TlsPolicy tls = translation.config().upstreams().get(0).tls();
+		assertThat(tls.mode()).isEqualTo(TlsPolicy.Mode.SIMPLE);
+		assertThat(tls.subjectAltNames()).containsExactly("secure.shop.svc");
+		assertThat(tls.caCertificates()).hasContent("-----BEGIN CERTIFICATE-----");
+		assertThat(tls.caCertificates().getParent()).isEqualTo(pem);
+	}
+
+	@Test
+	void ingressOfOurClassWithHostsPathsAndDefaultBackend() {
+		KubernetesTranslation translation = translate(objects(service("web"), """
+				apiVersion: networking.k8s.io/v1
+				kind: Ingress
+				metadata: {name: site, namespace: shop}
+				spec:
+				  ingressClassName: meshgate
+				  defaultBackend: {service: {name: web, port: {number: 80}}}
+				  rules:
+				  - host: www.example.com
+				    http: {paths: [{path: /docs, pathType: Exact, backend: {service: {name: web, port: {name: http}}}}]}
+				""", """
+				apiVersion: networking.k8s.io/v1
+				kind: Ingress
+				metadata: {name: theirs, namespace: shop}
+				spec:
+				  ingressClassName: nginx
+				  defaultBackend: {service: {name: web, port: {number: 80}}}
+				"""));
+
+		assertThat(translation.config().routes())
+			.extracting(r -> r.id() + " " + r.match().host() + " " + r.match().pathType() + " " + r.match().path())
+			.containsExactly("k8s.ingress.shop.site.0.0 www.example.com EXACT /docs", "k8s.ingress.shop.site.1 null PREFIX /");
+		assertThat(translation.ingress().served()).containsExactly(new ObjectKey("Ingress", "shop", "site"));
+	}
+
+	@Test
+	void filtersQueryMatchesAndRegexPathsBecomeRouteFields() {
+		KubernetesTranslation translation = translate(objects(service("svc"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: filters, namespace: shop}
+				spec:
+				  parentRefs: [{name: web}]
+				  rules:
+				  - matches: [{path: {type: PathPrefix, value: /old}, queryParams: [{name: v, value: "2"}]}]
+				    filters:
+				    - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: x-a, value: "1"}], remove: [x-b]}}
+				    - {type: ResponseHeaderModifier, responseHeaderModifier: {add: [{name: x-c, value: "3"}]}}
+				    - {type: URLRewrite, urlRewrite: {hostname: new.internal, path: {type: ReplacePrefixMatch, replacePrefixMatch: /new}}}
+				    backendRefs: [{name: svc, port: 80}]
+				  - matches: [{path: {type: RegularExpression, value: "/moved/[0-9]+"}}]
+				    filters:
+				    - {type: RequestRedirect, requestRedirect: {scheme: https, statusCode: 301, path: {type: ReplaceFullPath, replaceFullPath: /here}}}
+				"""));
+
+		assertThat(conditions(translation, "filters").get(0).getMessage()).isEqualTo("Served by Meshgate");
+		Route rewrite = translation.config().routes().stream().filter(r -> r.id().endsWith(".0.0.0")).findFirst().orElseThrow();
+		assertThat(rewrite.match().query()).containsEntry("v", "\\Q2\\E");
+		assertThat(rewrite.requestHeaders().set()).containsEntry("x-a", "1");
+		assertThat(rewrite.requestHeaders().remove()).containsExactly("x-b");
+		assertThat(rewrite.responseHeaders().add()).containsEntry("x-c", "3");
+		assertThat(rewrite.rewrite().hostname()).isEqualTo("new.internal");
+		assertThat(rewrite.rewrite().replacePrefixMatch()).isEqualTo("/new");
+		Route redirect = translation.config().routes().stream().filter(r -> r.id().endsWith(".1.0.0")).findFirst().orElseThrow();
+		assertThat(redirect.match().pathType()).isEqualTo(PathType.REGEX);
+		assertThat(redirect.backends()).isEmpty();
+		assertThat(redirect.redirect().scheme()).isEqualTo("https");
+		assertThat(redirect.redirect().statusCode()).isEqualTo(301);
+		assertThat(redirect.redirect().replaceFullPath()).isEqualTo("/here");
+	}
+
+	// --- helpers
+
+	private KubernetesTranslation translate(List<HasMetadata> objects) {
+		return KubernetesTranslation.translate(snapshot(objects), "meshgate.io/gateway-controller", "meshgate",
+				List.of("203.0.113.7"), new PemFiles(pem));
+	}
+
+	private static List<Condition> conditions(KubernetesTranslation translation, String route) {
+		List<RouteParentStatus> parents = translation.gatewayApi().httpRoutes().get(new ObjectKey("HTTPRoute", "shop", route));
+		if (parents == null) {
+			parents = translation.gatewayApi().httpRoutes().get(new ObjectKey("HTTPRoute", "team", route));
+		}
+		return parents.get(0).getConditions();
+	}
+
+	private static List<HasMetadata> objects(String... yaml) {
+		List<HasMetadata> objects = new ArrayList<>();
+		objects.add(YAML.unmarshal(CLASS, GatewayClass.class));
+		objects.add(YAML.unmarshal(GATEWAY, Gateway.class));
+		for (String text : yaml) {
+			objects.add(YAML.unmarshal(text));
+		}
+		return objects;
+	}
+
+	private static ClusterSnapshot snapshot(List<HasMetadata> objects) {
+		return new ClusterSnapshot(of(objects, GatewayClass.class), of(objects, Gateway.class), of(objects, HTTPRoute.class),
+				of(objects, BackendTLSPolicy.class), of(objects, Service.class), of(objects, Ingress.class), List.of(), null);
+	}
+
+	private static <T> List<T> of(List<HasMetadata> objects, Class<T> type) {
+		return objects.stream().filter(type::isInstance).map(type::cast).toList();
+	}
+
+	private static String service(String name) {
+		return """
+				apiVersion: v1
+				kind: Service
+				metadata: {name: %s, namespace: shop}
+				spec: {ports: [{name: http, port: 80, targetPort: 8080}]}
+				""".formatted(name);
+	}
+
+	private static String route(String name, String created, String match) {
+		return """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: %s, namespace: shop%s}
+				spec:
+				  parentRefs: [{name: web, sectionName: http}]
+				  rules:
+				  - matches: [%s]
+				    backendRefs: [{name: svc, port: 80}]
+				""".formatted(name, created == null ? "" : ", creationTimestamp: \"" + created + "\"", match);
+	}
+
+}
