@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.config.GatewayLoadBalancerProperties;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
@@ -47,6 +48,7 @@ import io.meshgate.policy.discovery.KubernetesEndpointSources;
 import io.meshgate.policy.error.GatewayErrorHandler;
 import io.meshgate.policy.lb.ClientAddressFilter;
 import io.meshgate.policy.lb.MeshLoadBalancerConfiguration;
+import io.meshgate.policy.lb.UpstreamPickFilter;
 import io.meshgate.policy.match.PathMatchRoutePredicateFactory;
 import io.meshgate.policy.match.QueryMatchRoutePredicateFactory;
 import io.meshgate.policy.rewrite.RequestHeaderModifierGatewayFilterFactory;
@@ -140,6 +142,12 @@ public class MeshPolicyAutoConfiguration {
 	@Bean
 	TlsStateContributor tlsStateContributor() {
 		return new TlsStateContributor();
+	}
+
+	@Bean
+	UpstreamPickFilter upstreamPickFilter(UpstreamRegistry registry,
+			ObjectProvider<GatewayLoadBalancerProperties> properties) {
+		return new UpstreamPickFilter(registry, properties.getIfAvailable(GatewayLoadBalancerProperties::new));
 	}
 
 	@Bean

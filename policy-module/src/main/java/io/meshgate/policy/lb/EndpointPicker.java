@@ -20,6 +20,11 @@ public interface EndpointPicker {
 	 */
 	UpstreamEndpoint pick(List<UpstreamEndpoint> endpoints, RequestData request);
 
+	/** Whether {@link #pick} reads the request; when not, callers may pass {@code null}. */
+	default boolean readsRequest() {
+		return false;
+	}
+
 	static EndpointPicker of(LoadBalancerPolicy policy, RandomGenerator random) {
 		return switch (policy.policy()) {
 			case ROUND_ROBIN -> new RoundRobinPicker();

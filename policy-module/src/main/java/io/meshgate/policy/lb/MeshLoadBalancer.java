@@ -57,14 +57,14 @@ public final class MeshLoadBalancer implements ReactorServiceInstanceLoadBalance
 		}
 		RequestData data = request.getContext() instanceof RequestDataContext context ? context.getClientRequest()
 				: null;
-		return Mono.just(new DefaultResponse(pick(upstream, endpoints, data)));
+		Object tried = data == null || data.getAttributes() == null ? null : data.getAttributes().get(TRIED_ENDPOINTS_ATTR);
+		return Mono.just(new DefaultResponse(pick(upstream, endpoints, data, tried)));
 	}
 
-	private static UpstreamEndpoint pick(UpstreamRuntime upstream, List<UpstreamEndpoint> endpoints,
-			RequestData request) {
+	/** The upstream's policy applied to {@code endpoints}, avoiding the {@code tried} instance ids. */
+	static UpstreamEndpoint pick(UpstreamRuntime upstream, List<UpstreamEndpoint> endpoints, RequestData request,
+			Object tried) {
 		UpstreamEndpoint chosen = upstream.picker().pick(endpoints, request);
-		Object tried = request == null || request.getAttributes() == null ? null
-				: request.getAttributes().get(TRIED_ENDPOINTS_ATTR);
 		if (tried instanceof Set<?> avoid && avoid.contains(chosen.getInstanceId())) {
 			// Ask the policy again rather than filtering the list, which would rebuild its cached
 			// schedule or ring for every retry; fall back to any endpoint not tried yet.

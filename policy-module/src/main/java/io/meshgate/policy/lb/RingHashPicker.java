@@ -37,6 +37,11 @@ final class RingHashPicker implements EndpointPicker {
 	}
 
 	@Override
+	public boolean readsRequest() {
+		return true;
+	}
+
+	@Override
 	public UpstreamEndpoint pick(List<UpstreamEndpoint> endpoints, RequestData request) {
 		String key = request == null ? null
 				: hashOn.valueIn(request.getHeaders(), request.getCookies(), clientAddress(request));

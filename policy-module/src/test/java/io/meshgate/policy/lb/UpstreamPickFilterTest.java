@@ -1,0 +1,89 @@
+package io.meshgate.policy.lb;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.http.HttpMethod;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.web.server.ServerWebExchange;
+
+import io.meshgate.policy.route.MeshConfig;
+import io.meshgate.policy.testing.GatewayTest;
+import io.meshgate.policy.testing.TestUpstream;
+import io.meshgate.policy.upstream.Upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
+
+/** The endpoint pick for Meshgate upstreams, ahead of Spring Cloud LoadBalancer. */
+class UpstreamPickFilterTest extends GatewayTest {
+
+	@Autowired
+	UpstreamPickFilter filter;
+
+	@Test
+	void resolvesAMeshgateUpstreamToAnEndpointKeepingPathAndQuery() {
+		TestUpstream upstream = start("up");
+		routing.apply(new MeshConfig(List.of(Upstream.of("up", upstream.url())), List.of()));
+
+		ServerWebExchange routed = run("lb://up");
+
+		assertThat((URI) routed.getAttribute(GATEWAY_REQUEST_URL_ATTR))
+			.isEqualTo(URI.create(upstream.url() + "/orders/1?expand=true&q=a%20b"));
+		Response<ServiceInstance> chosen = routed.getAttribute(GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+		assertThat(chosen.getServer().getPort()).isEqualTo(upstream.port());
+		assertThat(routed.getAttributes().get(GATEWAY_ORIGINAL_REQUEST_URL_ATTR).toString()).contains("lb://up");
+	}
+
+	@Test
+	void avoidsEndpointsARetryAlreadyTried() {
+		TestUpstream a = start("a");
+		TestUpstream b = start("b");
+		routing.apply(new MeshConfig(List.of(Upstream.of("up", a.url(), b.url())), List.of()));
+		for (int i = 0; i < 10; i++) {
+			ServerWebExchange routed = run("lb://up", Set.of(a.host() + ":" + a.port()));
+			assertThat(((URI) routed.getAttribute(GATEWAY_REQUEST_URL_ATTR)).getPort()).isEqualTo(b.port());
+		}
+	}
+
+	@Test
+	void leavesOtherServiceIdsToSpringCloudLoadBalancer() {
+		ServerWebExchange routed = run("lb://not-an-upstream");
+
+		assertThat((URI) routed.getAttribute(GATEWAY_REQUEST_URL_ATTR)).isEqualTo(URI.create("lb://not-an-upstream"));
+		assertThat((Object) routed.getAttribute(GATEWAY_LOADBALANCER_RESPONSE_ATTR)).isNull();
+	}
+
+	private ServerWebExchange run(String url) {
+		return run(url, null);
+	}
+
+	private ServerWebExchange run(String url, Set<String> tried) {
+		MockServerWebExchange exchange = MockServerWebExchange
+			.from(MockServerHttpRequest.method(HttpMethod.GET, URI.create("http://gateway:8080/orders/1?expand=true&q=a%20b")));
+		exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, URI.create(url));
+		if (tried != null) {
+			exchange.getAttributes().put(MeshLoadBalancer.TRIED_ENDPOINTS_ATTR, tried);
+		}
+		AtomicReference<ServerWebExchange> passed = new AtomicReference<>();
+		GatewayFilterChain chain = e -> {
+			passed.set(e);
+			return Mono.empty();
+		};
+		filter.filter(exchange, chain).block();
+		return passed.get();
+	}
+
+}
