@@ -86,9 +86,11 @@ out = []
 w = out.append
 w("# Benchmarks")
 w("")
-w("Written by `bench/run.sh %s` on %s UTC (the whole run took %s s). Compare only the ratios within "
+ENV = "BENCH_WARMUP_SECONDS=%s " % os.environ["BENCH_WARMUP_SECONDS"] if os.environ.get("BENCH_WARMUP_SECONDS") else ""
+COMMAND = ENV + "bench/run.sh" + ("" if a.mode == "full" else " " + a.mode)
+w("Written by `%s` on %s UTC (the whole run took %s s). Compare only the ratios within "
   "one run: absolute numbers depend on the machine and on whatever else it was doing."
-  % ("" if a.mode == "full" else a.mode, a.written or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+  % (COMMAND, a.written or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
      a.run_seconds))
 w("")
 w("## How it was measured")
@@ -113,7 +115,7 @@ except Exception:
     pass
 w("| | |")
 w("|---|---|")
-w("| command | `bench/run.sh%s` |" % ("" if a.mode == "full" else " " + a.mode))
+w("| command | `%s` |" % COMMAND)
 w("| machine | %d CPUs (%s), %s RAM, %s, kernel %s |" % (os.cpu_count(), cpu_model, mem, osname, platform.release()))
 w("| load average (1/5/15 min) at start / end | %s / %s |" % (a.load_at_start, a.load_at_end))
 w("| Java | %s |" % cmd("java", "-version"))

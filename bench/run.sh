@@ -10,7 +10,8 @@
 # runs the systems under test and the upstream, CPU 1 the load generators. Everything this
 # script starts is stopped on exit, Ctrl-C included (PID files under bench/target/work/pids).
 # BENCH_COMMENTARY=file.md adds a section about this particular run to the report;
-# BENCH_JVM_FLAGS overrides the JVM flags of the bare gateway and of every Meshgate.
+# BENCH_JVM_FLAGS overrides the JVM flags of the bare gateway and of every Meshgate;
+# BENCH_WARMUP_SECONDS the load each JVM gets before the first round.
 set -euo pipefail
 
 QUICK=0
@@ -53,6 +54,10 @@ else
   LATENCY_CONTENDERS="direct nginx bare-scg mg-plain mg-all"
   COLD_TARGETS="bare-scg mg-plain"
 fi
+
+# BENCH_WARMUP_SECONDS: load on each JVM before the first round. A JVM gateway needs about a minute
+# of load before its JIT is done; the defaults keep the run within its time budget instead.
+WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-$WARMUP_SECONDS}"
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 have() { command -v "$1" >/dev/null 2>&1; }
