@@ -63,6 +63,7 @@ NAMES = {
     "mg-resilience": "Meshgate + breaker, retries, outlier detection",
     "mg-tracing": "Meshgate + tracing 10% and metrics",
     "mg-all": "Meshgate, everything on",
+    "mg-policies": "Meshgate with the canary, mirroring, mTLS and resilience routes (one JVM)",
 }
 
 rounds = rows("rounds.tsv")

@@ -48,8 +48,8 @@ if [[ $QUICK == 1 ]]; then
     SCALE_ROUTES="1000"; SCALE_SECONDS=1; SCALE_WARMUP=1; EDITS=2; MESH_CONTENDERS="plain all"
   fi
 else
-  ROUNDS=5; ROUND_SECONDS=5; WARMUP_SECONDS=15; COLD_STARTS=5
-  LATENCY_SECONDS=5; LATENCY_WARMUP=1; SCALE_ROUTES="1 100 1000 10000"; SCALE_SECONDS=5; SCALE_WARMUP=5; EDITS=5
+  ROUNDS=5; ROUND_SECONDS=4; WARMUP_SECONDS=40; COLD_STARTS=5
+  LATENCY_SECONDS=5; LATENCY_WARMUP=1; SCALE_ROUTES="1 100 1000 10000"; SCALE_SECONDS=5; SCALE_WARMUP=5; EDITS=3
   MESH_CONTENDERS="plain canary mirror mtls resilience tracing all"
   LATENCY_CONTENDERS="direct nginx bare-scg mg-plain mg-all"
   COLD_TARGETS="bare-scg mg-plain"
@@ -180,15 +180,27 @@ URL[nginx]=http://127.0.0.1:18081/
 URL[haproxy]=http://127.0.0.1:18082/
 URL[nginx-mtls]=http://127.0.0.1:18088/
 URL[bare-scg]=http://127.0.0.1:18083/
+# The single-policy contenders are routes of one JVM, mg-policies (bench/config/policies.yml), so
+# that one warm-up serves them all; the others are a JVM each.
+jvm_of() { case "$1" in mg-canary|mg-mirror|mg-mtls|mg-resilience) echo mg-policies ;; *) echo "$1" ;; esac; }
+MESH_JVMS=""
+for c in $MESH_CONTENDERS; do
+  j=$(jvm_of "mg-$c"); [[ " $MESH_JVMS " == *" ${j#mg-} "* ]] || MESH_JVMS="$MESH_JVMS ${j#mg-}"
+done
+declare -A PORT
 i=0
-for c in $MESH_CONTENDERS; do URL[mg-$c]=http://127.0.0.1:$((18100 + i))/; i=$((i + 1)); done
+for j in $MESH_JVMS; do PORT[mg-$j]=$((18100 + i)); i=$((i + 1)); done
+for c in $MESH_CONTENDERS; do
+  j=$(jvm_of "mg-$c")
+  if [[ $j == mg-policies ]]; then URL[mg-$c]=http://127.0.0.1:${PORT[$j]}/$c/; else URL[mg-$c]=http://127.0.0.1:${PORT[$j]}/; fi
+done
 
 pid_of() { # contender -> the PID whose CPU is charged to it
   case "$1" in
     direct) cat "$WORK/up/nginx.pid" ;;
     nginx|nginx-mtls) cat "$WORK/px/nginx.pid" ;;
     haproxy) cat "$WORK/px/haproxy.pid" ;;
-    *) cat "$PIDS/$1.pid" ;;
+    *) cat "$PIDS/$(jvm_of "$1").pid" ;;
   esac
 }
 
@@ -251,27 +263,29 @@ for target in $COLD_TARGETS; do
 done
 
 # ---------------------------------------------------------------- JVM contenders: start and warm up
-log "starting the JVM contenders: bare-scg, Meshgate ($MESH_CONTENDERS)"
+log "starting the JVM contenders: bare-scg, Meshgate ($MESH_JVMS)"
 running() { [[ -f $PIDS/$1.pid ]] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
 running bare-scg || start_bare
-i=0
-for c in $MESH_CONTENDERS; do
-  running "mg-$c" || start_meshgate "$c" $((18100 + i)) $((18200 + i))
-  i=$((i + 1))
+for j in $MESH_JVMS; do
+  running "mg-$j" || start_meshgate "$j" "${PORT[mg-$j]}" $((${PORT[mg-$j]} + 100))
 done
 JVMS="bare-scg"
-for c in $MESH_CONTENDERS; do JVMS="$JVMS mg-$c"; done
-for jvm in $JVMS; do
-  if ! wait_for_200 "${URL[$jvm]}" 120 >/dev/null; then
-    skip "$jvm: no 200 within 120 s (see $WORK/logs/$jvm.log)"; continue
+for j in $MESH_JVMS; do JVMS="$JVMS mg-$j"; done
+# each JVM gets the warm-up, shared among the contenders it serves
+MESH_ALL=$(for m in $MESH_CONTENDERS; do echo "mg-$m"; done)
+for c in bare-scg $MESH_ALL; do
+  if ! wait_for_200 "${URL[$c]}" 120 >/dev/null; then
+    skip "$c: no 200 within 120 s (see $WORK/logs/$(jvm_of "$c").log)"; continue
   fi
-  log "warming $jvm for ${WARMUP_SECONDS}s"
-  taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -H "$USER_HEADER" "${URL[$jvm]}" >/dev/null 2>&1
-  CONTENDERS="$CONTENDERS $jvm"
+  sharing=$(for m in $MESH_ALL; do jvm_of "$m"; done | grep -cx "$(jvm_of "$c")" || true)
+  seconds=$(( WARMUP_SECONDS / (sharing > 0 ? sharing : 1) ))
+  log "warming $c for ${seconds}s"
+  taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" -H "$USER_HEADER" "${URL[$c]}" >/dev/null 2>&1
+  CONTENDERS="$CONTENDERS $c"
 done
 : > "$RESULTS/rss.tsv"
 for jvm in $JVMS; do
-  [[ " $CONTENDERS " == *" $jvm "* ]] && echo -e "$jvm\t$(rss_kib "$(pid_of "$jvm")")" >> "$RESULTS/rss.tsv"
+  running "$jvm" && echo -e "$jvm\t$(rss_kib "$(cat "$PIDS/$jvm.pid")")" >> "$RESULTS/rss.tsv"
 done
 for p in nginx haproxy; do
   [[ " $CONTENDERS " == *" $p "* ]] && echo -e "$p\t$(rss_kib "$(pid_of "$p")")" >> "$RESULTS/rss.tsv"
