@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +15,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -45,6 +43,7 @@ import io.meshgate.policy.route.Route;
 import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.TestUpstream;
 import io.meshgate.policy.upstream.Upstream;
+import io.meshgate.policy.testing.TestPki;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -286,7 +285,7 @@ class HttpsListenerTest {
 
 	/** A new client: its first request makes a new connection, so the handshake shows what is served now. */
 	private static HttpClient client(String sniName, HttpClient.Version version) throws Exception {
-		SSLContext trusting = trusting(TLS.pki.ca());
+		SSLContext trusting = TestPki.trusting(TLS.pki.ca());
 		// the context's defaults: the JDK client offers h2 only when the TLS versions are set
 		SSLParameters parameters = trusting.getDefaultSSLParameters();
 		if (sniName != null) {
@@ -317,17 +316,6 @@ class HttpsListenerTest {
 
 	private static X509Certificate served(HttpResponse<?> response) throws Exception {
 		return (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
-	}
-
-	private static SSLContext trusting(X509Certificate ca) throws Exception {
-		KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-		store.load(null, null);
-		store.setCertificateEntry("ca", ca);
-		TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-		trust.init(store);
-		SSLContext context = SSLContext.getInstance("TLS");
-		context.init(null, trust.getTrustManagers(), null);
-		return context;
 	}
 
 }

@@ -7,13 +7,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
 
@@ -84,7 +81,7 @@ class IngressTlsTest {
 
 	private HttpResponse<String> get() throws Exception {
 		// a new client each time: a new connection, so the handshake shows the certificate served now
-		HttpClient client = HttpClient.newBuilder().sslContext(trusting(PKI.ca())).version(HttpClient.Version.HTTP_2).build();
+		HttpClient client = HttpClient.newBuilder().sslContext(TestPki.trusting(PKI.ca())).version(HttpClient.Version.HTTP_2).build();
 		return client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/demo/")).build(),
 				HttpResponse.BodyHandlers.ofString());
 	}
@@ -92,17 +89,6 @@ class IngressTlsTest {
 	private static String servedSubject(HttpResponse<?> response) throws Exception {
 		return ((X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0]).getSubjectX500Principal()
 			.getName();
-	}
-
-	private static SSLContext trusting(X509Certificate ca) throws Exception {
-		KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-		store.load(null, null);
-		store.setCertificateEntry("ca", ca);
-		TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-		trust.init(store);
-		SSLContext context = SSLContext.getInstance("TLS");
-		context.init(null, trust.getTrustManagers(), null);
-		return context;
 	}
 
 }
