@@ -30,9 +30,8 @@ public class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMa
 
 	private final RouteLocator routes;
 
-	private volatile RouteIndex index = RouteIndex.EMPTY;
-
-	private volatile boolean indexed;
+	/** {@code null} until the gateway's first route refresh. */
+	private volatile RouteIndex index;
 
 	public IndexedRoutePredicateHandlerMapping(FilteringWebHandler webHandler, RouteLocator routes,
 			GlobalCorsProperties cors, Environment environment) {
@@ -48,27 +47,29 @@ public class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMa
 	}
 
 	private void reindex(List<Route> current) {
-		if (!indexed || !index.isOf(current)) {
+		RouteIndex previous = index;
+		if (previous == null || !previous.isOf(current)) {
 			index = RouteIndex.of(current);
-			indexed = true;
 		}
 	}
 
 	/** How many routes the index holds; -1 before the gateway's first route refresh. */
 	public int indexedRoutes() {
-		return indexed ? index.size() : -1;
+		RouteIndex current = index;
+		return current == null ? -1 : current.size();
 	}
 
 	@Override
 	protected Mono<Route> lookupRoute(ServerWebExchange exchange) {
-		if (!indexed) {
+		RouteIndex current = index;
+		if (current == null) {
 			return super.lookupRoute(exchange);
 		}
 		// The Path predicate parses the raw path into this attribute too: parse once, share it.
 		PathContainer path = (PathContainer) exchange.getAttributes()
 			.computeIfAbsent(GATEWAY_PREDICATE_PATH_CONTAINER_ATTR,
 					key -> PathContainer.parsePath(exchange.getRequest().getURI().getRawPath()));
-		return Flux.fromIterable(index.candidates(path)).filterWhen(route -> {
+		return Flux.fromIterable(current.candidates(path)).filterWhen(route -> {
 			exchange.getAttributes().put(GATEWAY_PREDICATE_ROUTE_ATTR, route.getId());
 			try {
 				return route.getPredicate().apply(exchange);

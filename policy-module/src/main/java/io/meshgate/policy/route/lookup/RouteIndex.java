@@ -36,8 +36,6 @@ public final class RouteIndex {
 	 */
 	private static final int PREMERGED_ANY_SEGMENT = 64;
 
-	static final RouteIndex EMPTY = new RouteIndex(List.of(), Map.of(), List.of(), null);
-
 	private final List<Route> all;
 
 	private final Map<String, List<Route>> bySegment;
