@@ -26,7 +26,7 @@ public final class MeshRouteLocator implements RouteLocator {
 	private volatile List<RouteDefinition> definitions = List.of();
 
 	/** Routes built for the current definitions; replaced, never mutated, on each conversion. */
-	private Map<RouteDefinition, Route> built = Map.of();
+	private volatile Map<RouteDefinition, Route> built = Map.of();
 
 	/**
 	 * @param converter turns route definitions into gateway routes (the gateway's own
@@ -45,18 +45,30 @@ public final class MeshRouteLocator implements RouteLocator {
 		this.definitions = List.copyOf(definitions);
 	}
 
+	/**
+	 * Never blocks: the gateway may ask for routes on an event loop (a request that arrives
+	 * before its first route refresh), and a blocking call there fails the request.
+	 */
 	@Override
 	public Flux<Route> getRoutes() {
-		return Flux.defer(() -> Flux.fromIterable(routes()));
+		return Flux.defer(() -> {
+			List<RouteDefinition> wanted = definitions;
+			Map<RouteDefinition, Route> known = built;
+			List<RouteDefinition> missing = wanted.stream().filter(d -> !known.containsKey(d)).toList();
+			if (missing.isEmpty()) {
+				return Flux.fromIterable(keep(wanted, Map.of()));
+			}
+			return converter.apply(missing)
+				.collectMap(Route::getId)
+				.flatMapIterable(converted -> keep(wanted, converted));
+		});
 	}
 
-	private synchronized List<Route> routes() {
-		List<RouteDefinition> wanted = definitions;
-		List<RouteDefinition> missing = wanted.stream().filter(d -> !built.containsKey(d)).toList();
-		Map<String, Route> converted = new HashMap<>();
-		if (!missing.isEmpty()) {
-			converter.apply(missing).doOnNext(route -> converted.put(route.getId(), route)).blockLast();
-		}
+	/**
+	 * The routes of {@code wanted}: those already built are kept (with their filters' state),
+	 * the others come from {@code converted}; a definition the gateway could not convert is left out.
+	 */
+	private synchronized List<Route> keep(List<RouteDefinition> wanted, Map<String, Route> converted) {
 		Map<RouteDefinition, Route> next = new HashMap<>();
 		List<Route> routes = new ArrayList<>(wanted.size());
 		for (RouteDefinition definition : wanted) {
@@ -66,7 +78,10 @@ public final class MeshRouteLocator implements RouteLocator {
 				routes.add(route);
 			}
 		}
-		built = next;
+		if (wanted == definitions) {
+			// a conversion that started before the last change must not drop the newer routes
+			built = next;
+		}
 		return routes;
 	}
 
