@@ -52,7 +52,7 @@ else
   LATENCY_SECONDS=5; LATENCY_WARMUP=1; SCALE_ROUTES="1 100 1000 10000"; SCALE_SECONDS=5; SCALE_WARMUP=5; EDITS=3
   MESH_CONTENDERS="plain canary mirror mtls resilience tracing all"
   LATENCY_CONTENDERS="direct nginx bare-scg mg-plain mg-all"
-  COLD_TARGETS="bare-scg mg-plain"
+  COLD_TARGETS="bare-scg mg-plain-cds mg-plain"
 fi
 
 # BENCH_WARMUP_SECONDS: load on each JVM before the first round. A JVM gateway needs about a minute
@@ -119,6 +119,17 @@ java -Djarmode=tools -jar "$MESHGATE_JAR" extract --destination "$WORK/extracted
 mkdir -p "$WORK/classes"
 javac -nowarn -cp "$HDR" -d "$WORK/classes" "$BENCH/Wrk2j.java"
 javac -nowarn -cp "$WORK/extracted/meshgate.jar:$WORK/extracted/lib/*" -d "$WORK/classes" "$BENCH/RouteScaleProbe.java"
+CDS_ARCHIVE="$WORK/extracted/meshgate.jsa"
+if [[ " $COLD_TARGETS " == *" mg-plain-cds "* ]]; then
+  # as the container image does: a class-data-sharing archive from a training run that starts the
+  # context and exits (Dockerfile)
+  log "class-data-sharing archive for the extracted Meshgate (training run)"
+  rm -rf "$WORK/cds-training"
+  # shellcheck disable=SC2086
+  java $JVM_FLAGS -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" -Dspring.context.exit=onRefresh -jar "$WORK/extracted/meshgate.jar" \
+    --meshgate.demo.enabled=false --meshgate.store.path="$WORK/cds-training" --server.port=0 --management.server.port=0 \
+    > "$WORK/cds-training.log" 2>&1 || skip "mg-plain-cds: the training run failed (see $WORK/cds-training.log)"
+fi
 
 # ---------------------------------------------------------------- certificates and configs
 log "certificates (config/pki/make-demo-pki.sh) and configurations"
@@ -173,6 +184,11 @@ start_meshgate() { # contender port adminPort
     --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$contender.yml"
 }
 start_bare() { start_jvm bare-scg 18083 -jar "$BARE_JAR" --server.port=18083; }
+start_meshgate_cds() { # as the container image runs it: the extracted layout and its CDS archive
+  start_jvm mg-plain-cds 18100 -XX:SharedArchiveFile="$CDS_ARCHIVE" -jar "$WORK/extracted/meshgate.jar" \
+    --server.port=18100 --management.server.port=18200 \
+    --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/plain.yml"
+}
 
 declare -A URL PIDOF
 URL[direct]=http://127.0.0.1:18080/
@@ -248,7 +264,12 @@ fi
 : > "$RESULTS/coldstart.tsv"
 for target in $COLD_TARGETS; do
   for n in $(seq "$COLD_STARTS"); do
-    if [[ $target == bare-scg ]]; then start_bare; url=${URL[bare-scg]}; else start_meshgate plain 18100 18200; url=${URL[mg-plain]}; fi
+    [[ $target == mg-plain-cds && ! -f $CDS_ARCHIVE ]] && break
+    case "$target" in
+      bare-scg) start_bare; url=${URL[bare-scg]} ;;
+      mg-plain) start_meshgate plain 18100 18200; url=${URL[mg-plain]} ;;
+      mg-plain-cds) start_meshgate_cds; url=${URL[mg-plain]} ;;
+    esac
     launched=$(date +%s%N)
     if ms=$(wait_for_200 "$url" 60); then
       ms=$(( ($(date +%s%N) - launched) / 1000000 ))
@@ -256,9 +277,9 @@ for target in $COLD_TARGETS; do
     else
       skip "cold start $target #$n: no 200 within 60 s"
     fi
-    # the last cold start of each goes on as the contender (saves a start)
-    [[ $n == "$COLD_STARTS" ]] && continue
-    if [[ $target == bare-scg ]]; then stop_pid_file "$PIDS/bare-scg.pid"; else stop_pid_file "$PIDS/mg-plain.pid"; fi
+    # the last cold start of bare-scg and mg-plain goes on as the contender (saves a start)
+    [[ $n == "$COLD_STARTS" && $target != mg-plain-cds ]] && continue
+    stop_pid_file "$PIDS/$target.pid"
   done
 done
 

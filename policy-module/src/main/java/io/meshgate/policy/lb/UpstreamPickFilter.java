@@ -6,13 +6,11 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.client.loadbalancer.DefaultResponse;
-import org.springframework.cloud.client.loadbalancer.LoadBalancerUriTools;
 import org.springframework.cloud.client.loadbalancer.RequestData;
 import org.springframework.cloud.gateway.config.GatewayLoadBalancerProperties;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
-import org.springframework.cloud.gateway.support.DelegatingServiceInstance;
 import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
@@ -75,11 +73,28 @@ public final class UpstreamPickFilter implements GlobalFilter, Ordered {
 		UpstreamEndpoint chosen = MeshLoadBalancer.pick(upstream, endpoints, request,
 				exchange.getAttribute(MeshLoadBalancer.TRIED_ENDPOINTS_ATTR));
 		exchange.getAttributes().put(GATEWAY_LOADBALANCER_RESPONSE_ATTR, new DefaultResponse(chosen));
-		// from the request's URI, as the load-balancer filter does: path and query as filters left them
-		URI resolved = LoadBalancerUriTools.reconstructURI(
-				new DelegatingServiceInstance(chosen, chosen.isSecure() ? "https" : "http"), exchange.getRequest().getURI());
-		exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, resolved);
+		exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, endpointUrl(chosen, exchange.getRequest().getURI()));
 		return chain.filter(exchange);
+	}
+
+	/**
+	 * The request's URI with the endpoint's scheme, host and port, as the load-balancer filter
+	 * builds it (path and query as filters left them, still encoded), in one parse instead of a
+	 * {@code UriComponentsBuilder} round trip.
+	 */
+	static URI endpointUrl(UpstreamEndpoint endpoint, URI request) {
+		StringBuilder url = new StringBuilder(64).append(endpoint.isSecure() ? "https" : "http")
+			.append("://")
+			.append(endpoint.getHost())
+			.append(':')
+			.append(endpoint.getPort());
+		if (request.getRawPath() != null) {
+			url.append(request.getRawPath());
+		}
+		if (request.getRawQuery() != null) {
+			url.append('?').append(request.getRawQuery());
+		}
+		return URI.create(url.toString());
 	}
 
 }

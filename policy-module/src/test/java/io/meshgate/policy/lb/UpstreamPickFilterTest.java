@@ -2,6 +2,7 @@ package io.meshgate.policy.lb;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,6 +22,7 @@ import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.testing.GatewayTest;
 import io.meshgate.policy.testing.TestUpstream;
 import io.meshgate.policy.upstream.Upstream;
+import io.meshgate.policy.upstream.UpstreamEndpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
@@ -64,6 +66,16 @@ class UpstreamPickFilterTest extends GatewayTest {
 
 		assertThat((URI) routed.getAttribute(GATEWAY_REQUEST_URL_ATTR)).isEqualTo(URI.create("lb://not-an-upstream"));
 		assertThat((Object) routed.getAttribute(GATEWAY_LOADBALANCER_RESPONSE_ATTR)).isNull();
+	}
+
+	@Test
+	void theEndpointUrlKeepsTheEncodedPathAndQueryAndBracketsIpv6() {
+		UpstreamEndpoint v6 = new UpstreamEndpoint("up", URI.create("https://[::1]"), 1, Map.of());
+		UpstreamEndpoint v4 = new UpstreamEndpoint("up", URI.create("http://10.0.0.7:9000"), 1, Map.of());
+
+		assertThat(UpstreamPickFilter.endpointUrl(v6, URI.create("http://gw/a%2Fb/%C3%A9?x=%20&y")))
+			.isEqualTo(URI.create("https://[::1]:443/a%2Fb/%C3%A9?x=%20&y"));
+		assertThat(UpstreamPickFilter.endpointUrl(v4, URI.create("http://gw"))).isEqualTo(URI.create("http://10.0.0.7:9000"));
 	}
 
 	private ServerWebExchange run(String url) {
