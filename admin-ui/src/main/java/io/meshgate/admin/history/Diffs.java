@@ -17,8 +17,11 @@ public final class Diffs {
 
 	/** The unified diff from {@code before} to {@code after}; empty when they are equal. */
 	public static String unified(String before, String after, String beforeName, String afterName) {
-		List<String> old = lines(before);
-		List<String> updated = lines(after);
+		return unified(lines(before), lines(after), beforeName, afterName);
+	}
+
+	/** The unified diff between two documents given as lines ({@code text.split("\n", -1)}). */
+	public static String unified(List<String> old, List<String> updated, String beforeName, String afterName) {
 		Patch<String> patch = diff(old, updated);
 		if (patch.getDeltas().isEmpty()) {
 			return "";

@@ -172,8 +172,10 @@ class StorePersistenceTest {
 		@SuppressWarnings("unchecked")
 		List<Map<String, Object>> upstreams = (List<Map<String, Object>>) current.config().get("upstreams");
 		assertThat(upstreams).isNotEmpty();
-		try (var files = Files.list(store)) {
-			assertThat(files.map(p -> p.getFileName().toString())).contains(FileRouteStore.FILE_NAME);
+		// one file per version kept; a temporary file the kill left behind is gone after the reopen
+		try (var files = Files.list(store.resolve(FileRouteStore.VERSIONS))) {
+			assertThat(files.map(p -> p.getFileName().toString()))
+				.containsExactlyInAnyOrderElementsOf(reopened.history().stream().map(v -> v.version() + ".yaml").toList());
 		}
 	}
 
