@@ -37,8 +37,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The file store across restarts and crashes: every acknowledged change is back after a restart,
- * application.yml seeds only the first start, and a {@code kill -9} in the middle of a stream of
- * writes leaves a document that parses and holds the last acknowledged version.
+ * application.yml seeds only the first start, a store of an earlier release starts with its
+ * history, and a {@code kill -9} in the middle of a stream of writes leaves the last acknowledged
+ * version readable.
  */
 class StorePersistenceTest {
 
@@ -98,6 +99,55 @@ class StorePersistenceTest {
 			String history = send(port(second, "local.management.port"), "GET", "/api/history", null).body();
 			assertThat(history).contains("\"version\":3").contains("create route added").contains("seeded from");
 		}
+	}
+
+	@Test
+	void aStoreOfAnEarlierReleaseStartsWithItsHistoryAndRollsBackToAVersionReadFromDisk() throws Exception {
+		TestUpstream v1 = TestUpstream.start("v1");
+		TestUpstream v2 = TestUpstream.start("v2");
+		resources.add(v1);
+		resources.add(v2);
+		// meshgate-config.yaml as earlier releases wrote it: every version kept, newest first
+		Files.writeString(store.resolve(FileRouteStore.LEGACY_FILE_NAME), """
+				format: 1
+				history:
+				  - version: 2
+				    author: bob
+				    time: '2026-11-02T10:00:00Z'
+				    summary: put upstream shop
+				    config:
+				      upstreams: [{name: shop, endpoints: ['%s']}]
+				      routes: [{id: shop, match: {path: /shop/**}, backends: [{upstream: shop}]}]
+				  - version: 1
+				    author: alice
+				    time: '2026-11-01T10:00:00Z'
+				    summary: create route shop
+				    config:
+				      upstreams: [{name: shop, endpoints: ['%s']}]
+				      routes: [{id: shop, match: {path: /shop/**}, backends: [{upstream: shop}]}]
+				""".formatted(v2.url(), v1.url()));
+
+		try (ConfigurableApplicationContext gateway = new SpringApplicationBuilder(MeshgateApplication.class).run(
+				"--server.port=0", "--management.server.port=0", "--meshgate.demo.enabled=false",
+				"--meshgate.store.path=" + store, "--meshgate.admin.users[0].name=erin",
+				"--meshgate.admin.users[0].password=" + EDITOR_HASH, "--meshgate.admin.users[0].roles[0]=editor")) {
+			GatewayClient ingress = new GatewayClient(port(gateway, "local.server.port"));
+			int admin = port(gateway, "local.management.port");
+			assertThat(ingress.get("/shop/1").body()).isEqualTo("v2");
+			assertThat(send(admin, "GET", "/api/history", null).body()).contains("\"author\":\"bob\"")
+				.contains("\"summary\":\"create route shop\"");
+
+			HttpResponse<String> rollback = send(admin, "POST", "/api/history/1/rollback", null);
+
+			assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(200);
+			assertThat(rollback.headers().firstValue("ETag")).hasValue("\"3\"");
+			await().atMost(Duration.ofSeconds(1)).until(() -> ingress.get("/shop/1").body(), "v1"::equals);
+		}
+		try (var files = Files.list(store.resolve(FileRouteStore.VERSIONS))) {
+			assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("1.yaml", "2.yaml", "3.yaml");
+		}
+		assertThat(store.resolve(FileRouteStore.LEGACY_FILE_NAME)).doesNotExist();
+		assertThat(store.resolve(FileRouteStore.LEGACY_FILE_NAME + ".migrated")).exists();
 	}
 
 	@Test
