@@ -24,7 +24,7 @@ public final class BoundConfig {
 	/** {@code {upstreams: [...], routes: [...]}}, in the order of the records. */
 	private final Map<String, Object> tree;
 
-	/** By kind ({@code routes}), the position of each item's tree; built on the first lookup. */
+	/** By kind ({@code routes}), the position of each item by its id or name; built on the first lookup. */
 	private final Map<String, Map<Object, Integer>> positions = new HashMap<>();
 
 	BoundConfig(MeshConfig config, List<Object> upstreamTrees, List<Object> routeTrees) {
@@ -59,16 +59,26 @@ public final class BoundConfig {
 		return (kind.equals("upstreams") ? config.upstreams() : config.routes()).get(position);
 	}
 
-	/** The position of the {@code kind} item bound from a tree equal to {@code item}; -1 if none. */
-	synchronized int position(String kind, Object item) {
-		return positions.computeIfAbsent(kind, this::index).getOrDefault(item, -1);
+	/**
+	 * The position of the {@code kind} item bound from a tree equal to {@code item}; -1 if none.
+	 * Looked up by the item's identity ({@code key}: {@code id} or {@code name}, unique in a bound
+	 * configuration), then compared whole.
+	 */
+	synchronized int position(String kind, String key, Object item) {
+		if (!(item instanceof Map<?, ?> map) || map.get(key) == null) {
+			return -1;
+		}
+		Integer position = positions.computeIfAbsent(kind, k -> index(k, key)).get(map.get(key));
+		return position != null && tree(kind, position).equals(item) ? position : -1;
 	}
 
-	private Map<Object, Integer> index(String kind) {
+	private Map<Object, Integer> index(String kind, String key) {
 		List<?> trees = (List<?>) tree.get(kind);
 		Map<Object, Integer> index = new HashMap<>();
 		for (int i = 0; i < trees.size(); i++) {
-			index.putIfAbsent(trees.get(i), i);
+			if (trees.get(i) instanceof Map<?, ?> item && item.get(key) != null) {
+				index.putIfAbsent(item.get(key), i);
+			}
 		}
 		return index;
 	}

@@ -135,7 +135,7 @@ public final class ConfigBinder {
 		void bind(List<?> sources, BoundConfig previous, List<ConfigError> shapeErrors, List<ConfigError> bindErrors) {
 			for (int i = 0; i < sources.size(); i++) {
 				Object source = sources.get(i);
-				int position = previous.position(kind, source);
+				int position = previous.position(kind, key, source);
 				if (position >= 0) {
 					reused.set(records.size());
 					records.add(type.cast(previous.record(kind, position)));

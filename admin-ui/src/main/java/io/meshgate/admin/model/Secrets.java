@@ -81,7 +81,12 @@ public final class Secrets {
 			Partners partners = new Partners(stored instanceof List<?> l ? l : List.of());
 			for (int i = 0; i < list.size(); i++) {
 				Object item = list.get(i);
-				restore(item, partners.of(item, i), path + "[" + i + "]", errors);
+				Object partner = partners.of(item, i);
+				// an element equal to the stored one holds no mask (a mask is never stored): the
+				// unchanged items of an edit are not walked
+				if (!item.equals(partner)) {
+					restore(item, partner, path + "[" + i + "]", errors);
+				}
 			}
 		}
 	}

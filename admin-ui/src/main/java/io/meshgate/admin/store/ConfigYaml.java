@@ -19,6 +19,9 @@ public final class ConfigYaml {
 
 	private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
 
+	/** The tree rendered: rendering it again through the same view gives this. */
+	private final Map<String, Object> tree;
+
 	/** How items are shown: as they are, or through a view such as the secrets mask. */
 	private final UnaryOperator<Object> view;
 
@@ -28,7 +31,9 @@ public final class ConfigYaml {
 	/** The document's lines, in order, without line ends. */
 	private final List<String> lines;
 
-	private ConfigYaml(UnaryOperator<Object> view, Map<Object, List<String>> items, List<String> lines) {
+	private ConfigYaml(Map<String, Object> tree, UnaryOperator<Object> view, Map<Object, List<String>> items,
+			List<String> lines) {
+		this.tree = tree;
 		this.view = view;
 		this.items = items;
 		this.lines = Collections.unmodifiableList(lines);
@@ -36,10 +41,14 @@ public final class ConfigYaml {
 
 	/**
 	 * Renders {@code tree} as {@code view} shows it, reusing the text of {@code previous} (may be
-	 * null) for items rendered there through the same view.
+	 * null) for items rendered there through the same view. Trees are never changed once rendered.
 	 */
 	public static ConfigYaml render(Map<String, Object> tree, UnaryOperator<Object> view, ConfigYaml previous) {
-		Map<Object, List<String>> known = previous != null && previous.view == view ? previous.items : Map.of();
+		boolean sameView = previous != null && previous.view == view;
+		if (sameView && previous.tree == tree) {
+			return previous;
+		}
+		Map<Object, List<String>> known = sameView ? previous.items : Map.of();
 		Map<Object, List<String>> items = new HashMap<>();
 		List<String> lines = new ArrayList<>();
 		org.yaml.snakeyaml.Yaml yaml = Yaml.yaml();
@@ -69,7 +78,7 @@ public final class ConfigYaml {
 		if (tree.isEmpty()) {
 			lines.addAll(lines(yaml.dump(tree)));
 		}
-		return new ConfigYaml(view, items, lines);
+		return new ConfigYaml(tree, view, items, lines);
 	}
 
 	/** The lines of {@code text} without their line ends (YAML from SnakeYAML ends with one). */

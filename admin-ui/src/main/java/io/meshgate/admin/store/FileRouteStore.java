@@ -34,7 +34,8 @@ import org.apache.commons.logging.LogFactory;
  *
  * <p>Earlier releases kept every version in one document, {@code meshgate-config.yaml}
  * ({@code format: 1}), rewritten whole on every change. Such a document is moved to this layout
- * when the store opens, history included, and then renamed {@code meshgate-config.yaml.migrated}.
+ * when the store opens, one version at a time, history included, and then renamed
+ * {@code meshgate-config.yaml.migrated}.
  */
 public final class FileRouteStore implements RouteStore {
 
@@ -240,47 +241,30 @@ public final class FileRouteStore implements RouteStore {
 
 	/**
 	 * Writes each version of the legacy document to a file of its own, then renames the document;
-	 * a crash before the rename migrates again at the next start, writing the same files.
+	 * a crash before the rename migrates again at the next start, writing the same files. Version
+	 * files newer than the document mean it is not this store's past: it is refused.
 	 */
 	private void migrate(Path legacy) throws IOException {
-		List<StoredConfig> old = readLegacy(legacy);
-		List<StoredConfig> kept = old.subList(0, Math.min(old.size(), historySize));
-		for (Long version : versionFiles().keySet()) {
-			if (old.stream().noneMatch(stored -> stored.version() == version)) {
-				throw new IllegalStateException("route store " + directory + ": " + LEGACY_FILE_NAME
-						+ " (the format of earlier releases) and version files not in it (" + file(version)
-						+ "); move one of them away");
+		long newestFile = versionFiles().isEmpty() ? 0 : versionFiles().lastKey();
+		int moved = 0;
+		try (LegacyStoreDocument old = new LegacyStoreDocument(legacy)) {
+			ConfigYaml text = null;
+			for (; moved < historySize && old.hasNext(); moved++) {
+				StoredConfig stored = old.next();
+				if (moved == 0 && newestFile > stored.version()) {
+					throw new IllegalStateException("route store " + directory + ": " + LEGACY_FILE_NAME + " (the format "
+							+ "of earlier releases, up to version " + stored.version() + ") next to newer version files ("
+							+ file(newestFile) + "); move one of them away");
+				}
+				// consecutive versions share most items: their text is rendered once
+				text = ConfigYaml.render(stored.config(), UnaryOperator.identity(), text);
+				DurableFiles.write(file(stored.version()), document(stored.entry(), text));
 			}
-		}
-		ConfigYaml text = null;
-		for (StoredConfig stored : kept) {
-			// consecutive versions share most items: their text is rendered once
-			text = ConfigYaml.render(stored.config(), UnaryOperator.identity(), text);
-			DurableFiles.write(file(stored.version()), document(stored.entry(), text));
 		}
 		Path migrated = directory.resolve(LEGACY_FILE_NAME + ".migrated");
 		DurableFiles.move(legacy, migrated);
-		log.info("Route store " + directory + ": moved " + kept.size() + " versions from " + LEGACY_FILE_NAME
+		log.info("Route store " + directory + ": moved " + moved + " versions from " + LEGACY_FILE_NAME
 				+ " to a file each in " + versions + "; the old document is kept as " + migrated.getFileName());
-	}
-
-	@SuppressWarnings("unchecked")
-	private static List<StoredConfig> readLegacy(Path file) throws IOException {
-		Map<String, Object> document;
-		try {
-			document = Yaml.read(Files.readString(file, StandardCharsets.UTF_8));
-		}
-		catch (RuntimeException ex) {
-			throw new IllegalStateException("route store " + file + ": not a readable document (" + ex.getMessage()
-					+ "); fix or move it away to start from application.yml again", ex);
-		}
-		List<StoredConfig> versions = new ArrayList<>();
-		if (document.get("history") instanceof List<?> list) {
-			for (Object entry : list) {
-				versions.add(StoredConfig.fromDocument((Map<String, Object>) entry));
-			}
-		}
-		return versions;
 	}
 
 	@Override

@@ -160,6 +160,27 @@ class FileRouteStoreTest {
 	}
 
 	@Test
+	void theOldDocumentIsReadAsYamlWhateverItsStyleAndOnlyTheVersionsKeptAreMoved() throws IOException {
+		Files.writeString(directory.resolve(FileRouteStore.LEGACY_FILE_NAME), """
+				history:
+				  - {version: 3, author: carol, summary: three, config: {routes: [{id: c, extra: [1, {x: y}]}]}}
+				  - version: 2
+				    config: {upstreams: [], routes: []}
+				    author: bob
+				  - {version: 1, author: alice, config: {}}
+				format: 1
+				""");
+
+		FileRouteStore store = open(2);
+
+		assertThat(store.history()).containsExactly(new HistoryEntry(3, "carol", null, "three"),
+				new HistoryEntry(2, "bob", null, null));
+		assertThat(store.current().orElseThrow().config())
+			.isEqualTo(Map.of("routes", List.of(Map.of("id", "c", "extra", List.of(1, Map.of("x", "y"))))));
+		assertThat(versionFiles()).containsExactly("2.yaml", "3.yaml");
+	}
+
+	@Test
 	void aMoveInterruptedBeforeTheOldDocumentWasRenamedIsDoneAgain() throws IOException {
 		List<StoredConfig> history = List.of(
 				new StoredConfig(2, config("a", "b"), "bob", Instant.parse("2026-11-02T00:00:00Z"), "create route b"),
@@ -184,6 +205,7 @@ class FileRouteStoreTest {
 
 		assertThatThrownBy(() -> open(50)).isInstanceOf(IllegalStateException.class)
 			.hasMessageContaining(FileRouteStore.LEGACY_FILE_NAME)
+			.hasMessageContaining("newer version files")
 			.hasMessageContaining("2.yaml")
 			.hasMessageContaining("move one of them away");
 		assertThat(versionFiles()).containsExactly("1.yaml", "2.yaml");
