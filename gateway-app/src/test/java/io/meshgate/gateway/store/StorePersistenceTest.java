@@ -70,13 +70,11 @@ class StorePersistenceTest {
 
 	@Test
 	void everyAcknowledgedChangeIsBackAfterARestartAndApplicationYmlSeedsOnlyTheFirstStart() throws Exception {
-		TestUpstream seeded = TestUpstream.start("seeded");
-		TestUpstream added = TestUpstream.start("added");
-		resources.add(seeded);
-		resources.add(added);
+		TestUpstream seeded = upstream("seeded");
+		TestUpstream added = upstream("added");
 		int ingress;
 		int admin;
-		try (ConfigurableApplicationContext first = start(seeded.url(), "/seeded/**")) {
+		try (ConfigurableApplicationContext first = startSeeding(seeded.url(), "/seeded/**")) {
 			ingress = port(first, "local.server.port");
 			admin = port(first, "local.management.port");
 			assertThat(new GatewayClient(ingress).get("/seeded/1").body()).isEqualTo("seeded");
@@ -91,7 +89,7 @@ class StorePersistenceTest {
 		resources.add(TestUpstream.start("seeded", "127.0.0.1", seeded.port()));
 		resources.add(TestUpstream.start("added", "127.0.0.1", added.port()));
 		// application.yml now says something else: the store is the truth after the first start
-		try (ConfigurableApplicationContext second = start("http://127.0.0.1:9", "/changed/**")) {
+		try (ConfigurableApplicationContext second = startSeeding("http://127.0.0.1:9", "/changed/**")) {
 			GatewayClient client = new GatewayClient(StoreTestHttp.port(second, "local.server.port"));
 			assertThat(client.get("/seeded/1").body()).isEqualTo("seeded");
 			assertThat(client.get("/added/1").body()).isEqualTo("added");
@@ -103,10 +101,8 @@ class StorePersistenceTest {
 
 	@Test
 	void aStoreOfAnEarlierReleaseStartsWithItsHistoryAndRollsBackToAVersionReadFromDisk() throws Exception {
-		TestUpstream v1 = TestUpstream.start("v1");
-		TestUpstream v2 = TestUpstream.start("v2");
-		resources.add(v1);
-		resources.add(v2);
+		TestUpstream v1 = upstream("v1");
+		TestUpstream v2 = upstream("v2");
 		// meshgate-config.yaml as earlier releases wrote it: every version kept, newest first
 		Files.writeString(store.resolve(FileRouteStore.LEGACY_FILE_NAME), """
 				format: 1
@@ -127,10 +123,7 @@ class StorePersistenceTest {
 				      routes: [{id: shop, match: {path: /shop/**}, backends: [{upstream: shop}]}]
 				""".formatted(v2.url(), v1.url()));
 
-		try (ConfigurableApplicationContext gateway = new SpringApplicationBuilder(MeshgateApplication.class).run(
-				"--server.port=0", "--management.server.port=0", "--meshgate.demo.enabled=false",
-				"--meshgate.store.path=" + store, "--meshgate.admin.users[0].name=erin",
-				"--meshgate.admin.users[0].password=" + EDITOR_HASH, "--meshgate.admin.users[0].roles[0]=editor")) {
+		try (ConfigurableApplicationContext gateway = start("--meshgate.demo.enabled=false")) {
 			GatewayClient ingress = new GatewayClient(port(gateway, "local.server.port"));
 			int admin = port(gateway, "local.management.port");
 			assertThat(ingress.get("/shop/1").body()).isEqualTo("v2");
@@ -152,29 +145,38 @@ class StorePersistenceTest {
 
 	@Test
 	void aStartWithNothingToSeedLeavesTheStoreEmptySoALaterConfigurationStillSeedsIt() throws Exception {
-		TestUpstream seeded = TestUpstream.start("seeded");
-		resources.add(seeded);
-		try (ConfigurableApplicationContext demo = new SpringApplicationBuilder(MeshgateApplication.class).run(
-				"--server.port=0", "--management.server.port=0", "--meshgate.store.path=" + store,
-				"--meshgate.admin.users[0].name=erin", "--meshgate.admin.users[0].password=" + EDITOR_HASH,
-				"--meshgate.admin.users[0].roles[0]=editor")) {
+		TestUpstream seeded = upstream("seeded");
+		try (ConfigurableApplicationContext demo = start()) {
 			assertThat(send(port(demo, "local.management.port"), "GET", "/api/config", null).headers()
 				.firstValue("ETag")).hasValue("\"0\"");
 		}
 		resources.add(TestUpstream.start("seeded", "127.0.0.1", seeded.port()));
 
-		try (ConfigurableApplicationContext configured = start(seeded.url(), "/seeded/**")) {
+		try (ConfigurableApplicationContext configured = startSeeding(seeded.url(), "/seeded/**")) {
 			assertThat(new GatewayClient(port(configured, "local.server.port")).get("/seeded/1").body()).isEqualTo("seeded");
 		}
 	}
 
-	private ConfigurableApplicationContext start(String seedEndpoint, String seedPath) {
-		return new SpringApplicationBuilder(MeshgateApplication.class).run("--server.port=0",
-				"--management.server.port=0", "--meshgate.store.path=" + store, "--meshgate.admin.users[0].name=erin",
-				"--meshgate.admin.users[0].password=" + EDITOR_HASH, "--meshgate.admin.users[0].roles[0]=editor",
-				"--meshgate.upstreams[0].name=seeded", "--meshgate.upstreams[0].endpoints[0]=" + seedEndpoint,
+	/** A gateway on this test's store, with an editor login and {@code settings}. */
+	private ConfigurableApplicationContext start(String... settings) {
+		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
+				"--meshgate.store.path=" + store, "--meshgate.admin.users[0].name=erin",
+				"--meshgate.admin.users[0].password=" + EDITOR_HASH, "--meshgate.admin.users[0].roles[0]=editor"));
+		arguments.addAll(List.of(settings));
+		return new SpringApplicationBuilder(MeshgateApplication.class).run(arguments.toArray(String[]::new));
+	}
+
+	/** A gateway whose application.yml has an upstream and a route to seed an empty store with. */
+	private ConfigurableApplicationContext startSeeding(String seedEndpoint, String seedPath) {
+		return start("--meshgate.upstreams[0].name=seeded", "--meshgate.upstreams[0].endpoints[0]=" + seedEndpoint,
 				"--meshgate.routes[0].id=seeded", "--meshgate.routes[0].match.path=" + seedPath,
 				"--meshgate.routes[0].backends[0].upstream=seeded");
+	}
+
+	private TestUpstream upstream(String name) {
+		TestUpstream upstream = TestUpstream.start(name);
+		resources.add(upstream);
+		return upstream;
 	}
 
 	@Test
