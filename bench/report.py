@@ -216,8 +216,8 @@ if scale:
       "Edit: `PUT /api/routes/rN-1` on the admin API with a new path (the whole configuration validated, "
       "diffed, applied and stored with its history), until a request on the new path gets 200. Routing edit: "
       "the same change through `MeshRouting.apply` alone (in-process). First apply: `PUT /api/config` of "
-      "the whole table. `bench/RouteScaleProbe.java`; the probe runs with `-Xmx512m` and "
-      "`meshgate.store.history-size=2` (see the notes).")
+      "the whole table. `bench/RouteScaleProbe.java`; the probe runs with `-Xmx512m` and the default file "
+      "store (history of 50 versions).")
     w("")
     w("| routes | req/s | × 1 route | CPU µs per request | first apply | edit, admin API (median) | edits | routing edit (median) |")
     w("|---|---|---|---|---|---|---|---|")

@@ -344,7 +344,7 @@ for routes in $SCALE_ROUTES; do
   name="scale-$routes"
   # shellcheck disable=SC2086
   taskset -c "$SUT_CPU" java $JVM_FLAGS -Xmx512m -cp "$WORK/classes:$WORK/extracted/meshgate.jar:$WORK/extracted/lib/*" \
-    RouteScaleProbe "$routes" http://127.0.0.1:18080 "$EDITS" --server.port=18300 --management.server.port=18301 --meshgate.store.history-size=2 \
+    RouteScaleProbe "$routes" http://127.0.0.1:18080 "$EDITS" --server.port=18300 --management.server.port=18301 \
     --spring.config.additional-location="file:$WORK/config/common.yml" > "$WORK/logs/$name.log" 2>&1 &
   echo $! > "$PIDS/$name.pid"
   ready=""

@@ -35,7 +35,7 @@ import io.meshgate.admin.model.ConfigError;
 import io.meshgate.admin.model.ConfigTrees;
 import io.meshgate.admin.model.InvalidConfigException;
 import io.meshgate.admin.model.Secrets;
-import io.meshgate.admin.store.StoredConfig;
+import io.meshgate.admin.store.HistoryEntry;
 import io.meshgate.admin.store.VersionConflictException;
 import io.meshgate.admin.store.Yaml;
 import io.meshgate.policy.route.Route;
@@ -333,10 +333,8 @@ public final class AdminApi {
 	private Mono<ServerResponse> history(ServerRequest request) {
 		return blocking(() -> admin.store().history()).flatMap(versions -> {
 			List<Map<String, Object>> entries = new ArrayList<>();
-			for (StoredConfig version : versions) {
-				Map<String, Object> entry = version.toDocument();
-				entry.remove("config");
-				entries.add(entry);
+			for (HistoryEntry version : versions) {
+				entries.add(version.toDocument());
 			}
 			Map<String, Object> body = new LinkedHashMap<>();
 			body.put("version", admin.snapshot().version());

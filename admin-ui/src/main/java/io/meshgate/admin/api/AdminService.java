@@ -13,27 +13,34 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.meshgate.admin.history.Diffs;
+import io.meshgate.admin.model.BoundConfig;
 import io.meshgate.admin.model.ConfigBinder;
 import io.meshgate.admin.model.ConfigError;
 import io.meshgate.admin.model.ConfigTrees;
 import io.meshgate.admin.model.InvalidConfigException;
 import io.meshgate.admin.model.Secrets;
+import io.meshgate.admin.store.ConfigYaml;
+import io.meshgate.admin.store.HistoryEntry;
 import io.meshgate.admin.store.RouteStore;
 import io.meshgate.admin.store.StoredConfig;
 import io.meshgate.admin.store.VersionConflictException;
-import io.meshgate.admin.store.Yaml;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouting;
 
 /**
  * The one way configuration changes: every edit, import and rollback is applied to a copy of the
  * stored tree, bound and checked whole ({@link ConfigBinder}, including a dry-run compile of the
- * route table), stored as a new version, and only then applied to the running gateway. A failed
- * edit changes nothing. Methods block (the store does I/O): call them off the event loop.
+ * route table), applied to the running gateway and stored as a new version. A failed edit changes
+ * nothing. Items an edit leaves as they were keep their records and their YAML (for the diff and
+ * the store), so an edit of one route among 10,000 costs little more than the checks of the
+ * whole. Methods block (the store does I/O): call them off the event loop.
  */
 public final class AdminService {
 
 	private static final Log log = LogFactory.getLog(AdminService.class);
+
+	/** What diffs show of a configuration: secrets masked. */
+	private static final UnaryOperator<Object> SHOWN = Secrets::mask;
 
 	private final RouteStore store;
 
@@ -46,11 +53,22 @@ public final class AdminService {
 
 	private volatile Snapshot snapshot;
 
+	/**
+	 * The YAML last shown in a diff, secrets masked: only a cache (the next diff renders only the
+	 * items whose tree is not in it), so reading it without the lock is fine.
+	 */
+	private volatile ConfigYaml shown;
+
 	/** What runs: the stored version, its bound records, and the whole configuration with the overlays. */
-	public record Snapshot(StoredConfig stored, MeshConfig config, MeshConfig running) {
+	public record Snapshot(StoredConfig stored, BoundConfig bound, MeshConfig running) {
 
 		public long version() {
 			return stored.version();
+		}
+
+		/** The stored part, bound. */
+		public MeshConfig config() {
+			return bound.config();
 		}
 
 	}
@@ -92,15 +110,17 @@ public final class AdminService {
 					+ " routes and " + seed.upstreams().size() + " upstreams from the application configuration");
 			return store.write(0, tree(seed), "seed", "seeded from the application configuration");
 		});
-		MeshConfig config;
+		BoundConfig bound;
 		try {
-			config = ConfigBinder.bind(stored.config(), others);
+			bound = ConfigBinder.bind(stored.config(), others, BoundConfig.EMPTY);
 		}
 		catch (InvalidConfigException ex) {
 			throw new IllegalStateException("Route store " + store.describe() + ", version " + stored.version()
 					+ " is not valid: " + ex.errors(), ex);
 		}
-		snapshot = new Snapshot(stored, config, config.plus(others));
+		snapshot = new Snapshot(stored, bound, bound.config().plus(others));
+		// rendered now rather than by the first edit, which should take well under a second
+		shown = ConfigYaml.render(stored.config(), SHOWN, null);
 		log.info("Route store " + store.describe() + ": version " + stored.version() + " by " + stored.author());
 		store.watch(this::onStoredElsewhere);
 		return snapshot.running();
@@ -148,8 +168,8 @@ public final class AdminService {
 			others = nextOthers;
 			return;
 		}
-		MeshConfig config = ConfigBinder.bind(current.stored().config(), nextOthers);
-		MeshConfig running = config.plus(nextOthers);
+		BoundConfig bound = ConfigBinder.bind(current.stored().config(), nextOthers, current.bound());
+		MeshConfig running = bound.config().plus(nextOthers);
 		try {
 			routing.get().apply(running);
 		}
@@ -158,7 +178,7 @@ public final class AdminService {
 		}
 		overlays = List.copyOf(next);
 		others = nextOthers;
-		snapshot = new Snapshot(current.stored(), config, running);
+		snapshot = new Snapshot(current.stored(), bound, running);
 		log.info("Read-only configuration from " + overlay.source() + " applied: " + overlay.config().routes().size()
 				+ " routes over " + overlay.config().upstreams().size() + " upstreams");
 	}
@@ -183,19 +203,21 @@ public final class AdminService {
 		if (!hidden.isEmpty()) {
 			throw new InvalidConfigException(hidden);
 		}
-		MeshConfig config = ConfigBinder.bind(edited, others);
-		Map<String, Object> normalized = tree(config);
-		// the diff is shown to users: secrets masked
-		String before = Yaml.write(Secrets.mask(current.stored().config()));
-		String after = Yaml.write(Secrets.mask(normalized));
-		String diff = Diffs.unified(before, after, "version " + current.version(), dryRun ? "proposed" : "new");
+		// items equal to stored ones are not bound again; the whole configuration is still checked
+		BoundConfig bound = ConfigBinder.bind(edited, others, current.bound());
+		Map<String, Object> normalized = bound.tree();
+		ConfigYaml before = ConfigYaml.render(current.stored().config(), SHOWN, shown);
+		ConfigYaml after = ConfigYaml.render(normalized, SHOWN, before);
+		shown = before;
+		String diff = Diffs.unified(before.lines(), after.lines(), "version " + current.version(),
+				dryRun ? "proposed" : "new");
 		if (dryRun || diff.isEmpty()) {
 			return new Change(current.version(), false, dryRun, diff);
 		}
 		// Applied first (all or nothing: a failure leaves the running configuration as it was), then
 		// stored; if storing fails, the previous configuration runs again. Either way a failed
 		// change is neither stored nor running.
-		MeshConfig running = config.plus(others);
+		MeshConfig running = bound.config().plus(others);
 		try {
 			routing.get().apply(running);
 		}
@@ -210,7 +232,8 @@ public final class AdminService {
 			routing.get().apply(current.running());
 			throw ex;
 		}
-		snapshot = new Snapshot(next, config, running);
+		snapshot = new Snapshot(next, bound, running);
+		shown = after;
 		log.info("Configuration version " + next.version() + " by " + author + ": " + summary);
 		return new Change(next.version(), true, false, diff);
 	}
@@ -222,19 +245,17 @@ public final class AdminService {
 				tree -> ConfigTrees.copy(old.config()));
 	}
 
+	/** A version kept in the store, read from it (older versions are not held in memory). */
 	public StoredConfig find(long version) {
-		return store.history()
-			.stream()
-			.filter(v -> v.version() == version)
-			.findFirst()
+		return store.version(version)
 			.orElseThrow(() -> new NoSuchElementException("version " + version + " is not in the history (expected: one of "
-					+ store.history().stream().map(StoredConfig::version).toList() + ")"));
+					+ store.history().stream().map(HistoryEntry::version).toList() + ")"));
 	}
 
 	public String diff(long from, long to) {
-		return Diffs.unified(Yaml.write(Secrets.mask(find(from).config())), Yaml.write(Secrets.mask(find(to).config())),
-				"version " + from,
-				"version " + to);
+		ConfigYaml older = ConfigYaml.render(find(from).config(), SHOWN, shown);
+		ConfigYaml newer = ConfigYaml.render(find(to).config(), SHOWN, older);
+		return Diffs.unified(older.lines(), newer.lines(), "version " + from, "version " + to);
 	}
 
 	/** A version stored by another replica: applied if it is newer and valid, else the last good one stays. */
@@ -244,7 +265,7 @@ public final class AdminService {
 			return;
 		}
 		try {
-			run(stored, ConfigBinder.bind(stored.config(), others));
+			run(stored, ConfigBinder.bind(stored.config(), others, current == null ? BoundConfig.EMPTY : current.bound()));
 			log.info("Configuration version " + stored.version() + " by " + stored.author() + " (from the store): "
 					+ stored.summary());
 		}
@@ -254,10 +275,10 @@ public final class AdminService {
 		}
 	}
 
-	private void run(StoredConfig stored, MeshConfig config) {
-		MeshConfig running = config.plus(others);
+	private void run(StoredConfig stored, BoundConfig bound) {
+		MeshConfig running = bound.config().plus(others);
 		routing.get().apply(running);
-		snapshot = new Snapshot(stored, config, running);
+		snapshot = new Snapshot(stored, bound, running);
 	}
 
 	/** The tree of a configuration: {@code {upstreams: [...], routes: [...]}}, both always present. */

@@ -91,7 +91,7 @@ public final class KubernetesRouteStore implements RouteStore {
 			throw ex;
 		}
 		try {
-			client.resource(configMap(name + "-v" + next.version(), next, null, Map.of(HISTORY_LABEL, name)))
+			client.resource(configMap(historyName(next.version()), next, null, Map.of(HISTORY_LABEL, name)))
 				.createOr(NonDeletingOperation::update);
 			prune();
 		}
@@ -118,25 +118,36 @@ public final class KubernetesRouteStore implements RouteStore {
 	private void prune() {
 		List<ConfigMap> entries = new ArrayList<>(
 				client.configMaps().inNamespace(namespace).withLabel(HISTORY_LABEL, name).list().getItems());
-		entries.sort(Comparator.comparingLong(KubernetesRouteStore::version).reversed());
+		entries.sort(Comparator.comparingLong(KubernetesRouteStore::versionOf).reversed());
 		for (ConfigMap old : entries.subList(Math.min(entries.size(), historySize), entries.size())) {
 			client.resource(old).delete();
 		}
 	}
 
 	@Override
-	public List<StoredConfig> history() {
-		List<StoredConfig> versions = new ArrayList<>();
+	public List<HistoryEntry> history() {
+		List<HistoryEntry> versions = new ArrayList<>();
 		for (ConfigMap entry : client.configMaps().inNamespace(namespace).withLabel(HISTORY_LABEL, name).list().getItems()) {
 			try {
-				versions.add(parse(entry));
+				versions.add(parse(entry).entry());
 			}
 			catch (RuntimeException ex) {
 				log.warn("Skipping unreadable history entry " + entry.getMetadata().getName() + ": " + ex.getMessage());
 			}
 		}
-		versions.sort(Comparator.comparingLong(StoredConfig::version).reversed());
+		versions.sort(Comparator.comparingLong(HistoryEntry::version).reversed());
 		return versions.subList(0, Math.min(versions.size(), historySize));
+	}
+
+	@Override
+	public Optional<StoredConfig> version(long version) {
+		ConfigMap entry = client.configMaps().inNamespace(namespace).withName(historyName(version)).get();
+		return Optional.ofNullable(entry).map(KubernetesRouteStore::parse);
+	}
+
+	/** The history entry of {@code version}: {@code meshgate-routes-v12}. */
+	private String historyName(long version) {
+		return name + "-v" + version;
 	}
 
 	@Override
@@ -174,7 +185,7 @@ public final class KubernetesRouteStore implements RouteStore {
 		});
 	}
 
-	private static long version(ConfigMap configMap) {
+	private static long versionOf(ConfigMap configMap) {
 		String version = configMap.getMetadata().getAnnotations() == null ? null
 				: configMap.getMetadata().getAnnotations().get(VERSION_ANNOTATION);
 		return version == null ? 0 : Long.parseLong(version);

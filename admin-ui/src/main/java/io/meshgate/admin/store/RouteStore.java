@@ -21,14 +21,17 @@ public interface RouteStore extends AutoCloseable {
 	 */
 	StoredConfig write(long expectedVersion, Map<String, Object> config, String author, String summary);
 
-	/** The versions kept, newest first, the current one included. */
-	List<StoredConfig> history();
+	/** The versions kept, newest first, the current one included: without their configuration. */
+	List<HistoryEntry> history();
+
+	/** A version kept, with its configuration (read when asked for); empty if it is not kept. */
+	Optional<StoredConfig> version(long version);
 
 	/** Calls {@code listener} when another process (another replica) stores a new version. */
 	default void watch(Consumer<StoredConfig> listener) {
 	}
 
-	/** A short name for logs and the API: {@code file:/data/meshgate-config.yaml}. */
+	/** A short name for logs and the API: {@code file:/data/versions}. */
 	String describe();
 
 	@Override

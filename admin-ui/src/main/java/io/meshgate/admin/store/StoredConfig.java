@@ -12,22 +12,25 @@ import java.util.Objects;
 public record StoredConfig(long version, Map<String, Object> config, String author, Instant time, String summary) {
 
 	public StoredConfig {
-		if (version < 0) {
-			throw new IllegalArgumentException("version: " + version + " (expected: >= 0; 0 before anything is stored)");
-		}
+		HistoryEntry entry = new HistoryEntry(version, author, time, summary);
 		Objects.requireNonNull(config, "config");
-		author = author == null ? "unknown" : author;
-		time = time == null ? Instant.EPOCH : time;
-		summary = summary == null ? "" : summary;
+		author = entry.author();
+		time = entry.time();
+		summary = entry.summary();
+	}
+
+	public StoredConfig(HistoryEntry entry, Map<String, Object> config) {
+		this(entry.version(), config, entry.author(), entry.time(), entry.summary());
+	}
+
+	/** This version without its configuration. */
+	public HistoryEntry entry() {
+		return new HistoryEntry(version, author, time, summary);
 	}
 
 	/** The document form: {@code {version, author, time, summary, config}}. */
 	public Map<String, Object> toDocument() {
-		Map<String, Object> document = new LinkedHashMap<>();
-		document.put("version", version);
-		document.put("author", author);
-		document.put("time", time.toString());
-		document.put("summary", summary);
+		Map<String, Object> document = entry().toDocument();
 		document.put("config", config);
 		return document;
 	}
@@ -35,11 +38,8 @@ public record StoredConfig(long version, Map<String, Object> config, String auth
 	@SuppressWarnings("unchecked")
 	public static StoredConfig fromDocument(Map<String, Object> document) {
 		Object config = document.get("config");
-		return new StoredConfig(((Number) document.get("version")).longValue(),
-				config instanceof Map<?, ?> ? (Map<String, Object>) config : new LinkedHashMap<>(),
-				(String) document.get("author"),
-				document.get("time") == null ? null : Instant.parse(String.valueOf(document.get("time"))),
-				(String) document.get("summary"));
+		return new StoredConfig(HistoryEntry.fromDocument(document),
+				config instanceof Map<?, ?> ? (Map<String, Object>) config : new LinkedHashMap<>());
 	}
 
 }

@@ -14,8 +14,12 @@ public final class Yaml {
 	private Yaml() {
 	}
 
-	private static org.yaml.snakeyaml.Yaml yaml() {
+	/** A new YAML reader and writer (not thread-safe: one per use). */
+	static org.yaml.snakeyaml.Yaml yaml() {
 		DumperOptions dump = new DumperOptions();
+		// the same object twice is written twice, never as an anchor and alias: the text of an item
+		// does not depend on what else is in the document (ConfigYaml relies on it)
+		dump.setDereferenceAliases(true);
 		dump.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
 		dump.setIndicatorIndent(2);
 		dump.setIndentWithIndicator(true);

@@ -1,16 +1,25 @@
 package io.meshgate.admin.model;
 
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.meshgate.admin.store.Yaml;
 import io.meshgate.policy.route.MeshConfig;
+import io.meshgate.policy.upstream.Upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/** Trees bind into the configuration records and back, generically, without losing anything. */
+/**
+ * Trees bind into the configuration records and back, generically, without losing anything; an
+ * edit binds only the items it changes and is still checked whole.
+ */
+@SuppressWarnings("unchecked")
 class ConfigBinderTest {
 
 	static final String FULL = """
@@ -58,6 +67,88 @@ class ConfigBinderTest {
 				"""), others)).isInstanceOfSatisfying(InvalidConfigException.class, ex -> assertThat(ex.errors())
 			.containsExactly(new ConfigError("routes[demo].id",
 					"id: demo (expected: unique; a route of that id comes from another source and is read-only)")));
+	}
+
+	static final String SHOP = """
+			upstreams:
+			  - {name: orders, endpoints: [http://127.0.0.1:9001]}
+			  - {name: payments, endpoints: [http://127.0.0.1:9002]}
+			routes:
+			  - {id: orders, match: {path: /orders/**}, backends: [{upstream: orders}]}
+			  - {id: pay, match: {path: /pay/**}, backends: [{upstream: payments}]}
+			  - {id: refunds, match: {path: /refunds/**}, backends: [{upstream: payments}]}
+			""";
+
+	@SuppressWarnings("unchecked")
+	static Map<String, Object> item(Map<String, Object> tree, String kind, int index) {
+		return (Map<String, Object>) ((List<Object>) tree.get(kind)).get(index);
+	}
+
+	@SuppressWarnings("unchecked")
+	static List<Object> items(Map<String, Object> tree, String kind) {
+		return (List<Object>) tree.get(kind);
+	}
+
+	@Test
+	void anEditBindsOnlyTheItemsItChangesAndKeepsTheOthersRecordsAndTrees() {
+		BoundConfig stored = ConfigBinder.bind(Yaml.read(SHOP), MeshConfig.EMPTY, BoundConfig.EMPTY);
+		Map<String, Object> edited = ConfigTrees.copy(stored.tree());
+		((Map<String, Object>) item(edited, "routes", 1).get("match")).put("path", "/payments/**");
+
+		BoundConfig next = ConfigBinder.bind(edited, MeshConfig.EMPTY, stored);
+
+		assertThat(next.config().routes().get(0)).isSameAs(stored.config().routes().get(0));
+		assertThat(next.config().routes().get(2)).isSameAs(stored.config().routes().get(2));
+		assertThat(next.config().upstreams().get(1)).isSameAs(stored.config().upstreams().get(1));
+		assertThat(next.config().routes().get(1).match().path()).isEqualTo("/payments/**");
+		assertThat(item(next.tree(), "routes", 0)).isSameAs(item(stored.tree(), "routes", 0));
+		// the result is what binding everything gives
+		assertThat(next.config()).isEqualTo(ConfigBinder.bind(edited, MeshConfig.EMPTY));
+		assertThat(next.tree()).isEqualTo(ConfigBinder.bind(edited, MeshConfig.EMPTY, BoundConfig.EMPTY).tree());
+	}
+
+	@Test
+	void removingAnUpstreamThatUnchangedRoutesReferenceIsStillRefusedWithTheSameErrors() {
+		BoundConfig stored = ConfigBinder.bind(Yaml.read(SHOP), MeshConfig.EMPTY, BoundConfig.EMPTY);
+		Map<String, Object> edited = ConfigTrees.copy(stored.tree());
+		items(edited, "upstreams").remove(1);
+
+		assertThatThrownBy(() -> ConfigBinder.bind(edited, MeshConfig.EMPTY, stored))
+			.isInstanceOfSatisfying(InvalidConfigException.class, ex -> assertThat(ex.errors()).containsExactly(
+					new ConfigError("routes[pay].backends[0].upstream",
+							"upstream: payments (expected: one of the upstreams [orders])"),
+					new ConfigError("routes[refunds].backends[0].upstream",
+							"upstream: payments (expected: one of the upstreams [orders])")));
+	}
+
+	@Test
+	void aNewItemClashingWithAnUnchangedOneIsRefused() {
+		BoundConfig stored = ConfigBinder.bind(Yaml.read(SHOP), MeshConfig.EMPTY, BoundConfig.EMPTY);
+		Map<String, Object> edited = ConfigTrees.copy(stored.tree());
+		items(edited, "routes").add(Yaml.read("{id: pay, match: {path: /pay2/**}, backends: [{upstream: orders}]}"));
+
+		assertThatThrownBy(() -> ConfigBinder.bind(edited, MeshConfig.EMPTY, stored))
+			.isInstanceOfSatisfying(InvalidConfigException.class, ex -> assertThat(ex.errors())
+				.containsExactly(new ConfigError("routes[pay].id", "id: pay (expected: unique)")));
+	}
+
+	@Test
+	void errorsAreReportedForTheItemsThatAreInvalidAndOnlyForThem() {
+		BoundConfig stored = ConfigBinder.bind(Yaml.read(SHOP), MeshConfig.EMPTY, BoundConfig.EMPTY);
+		Map<String, Object> edited = ConfigTrees.copy(stored.tree());
+		((Map<String, Object>) ((List<Object>) item(edited, "routes", 2).get("backends")).get(0)).put("weight", -1);
+		item(edited, "upstreams", 0).put("wieght", 1);
+
+		InvalidConfigException reused = catchThrowableOfType(InvalidConfigException.class,
+				() -> ConfigBinder.bind(edited, MeshConfig.EMPTY, stored));
+		InvalidConfigException whole = catchThrowableOfType(InvalidConfigException.class,
+				() -> ConfigBinder.bind(edited, MeshConfig.EMPTY));
+
+		assertThat(reused.errors()).containsExactly(
+				new ConfigError("upstreams[orders].wieght", "wieght: unknown field (expected: one of "
+						+ Arrays.stream(Upstream.class.getRecordComponents()).map(RecordComponent::getName).toList() + ")"),
+				new ConfigError("routes[refunds].backends[0].weight", "weight: -1 (expected: >= 0)"));
+		assertThat(reused.errors()).isEqualTo(whole.errors());
 	}
 
 }

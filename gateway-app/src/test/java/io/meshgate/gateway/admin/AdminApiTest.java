@@ -127,6 +127,24 @@ class AdminApiTest extends AdminTestSupport {
 	}
 
 	@Test
+	void removingAnUpstreamThatARouteStillUsesIsRefusedWithThatRoutesPath() {
+		editor.post("/api/upstreams", upstream("orders", "http://127.0.0.1:9"), null);
+		editor.post("/api/upstreams", upstream("payments", "http://127.0.0.1:10"), null);
+		editor.post("/api/routes", route("pay", "/pay/**", Map.of("payments", 1)), null);
+		editor.post("/api/routes", route("orders", "/orders/**", Map.of("orders", 1)), null);
+		long version = editor.get("/api/config").version();
+
+		// the routes are unchanged by this edit (their records are reused), yet still checked
+		AdminClient.Answer refused = editor.delete("/api/upstreams/payments", null);
+
+		assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+		assertThat(refused.json().get("errors")).isEqualTo(List.of(Map.of("path", "routes[pay].backends[0].upstream",
+				"message", "upstream: payments (expected: one of the upstreams [orders])")));
+		assertThat(editor.get("/api/config").version()).isEqualTo(version);
+		assertThat(editor.get("/api/upstreams/payments").status()).isEqualTo(200);
+	}
+
+	@Test
 	void historyRecordsWhoWhenAndWhatAndRollbackIsANewVersion() {
 		editor.post("/api/upstreams", upstream("a", "http://127.0.0.1:9"), null);
 		AdminClient.Answer first = editor.get("/api/config");

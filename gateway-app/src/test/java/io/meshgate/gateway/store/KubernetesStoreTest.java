@@ -27,8 +27,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two gateway replicas on the kubernetes store, against fabric8's mock API server in CRUD mode:
- * an edit through one replica's admin API is served by the other within 2 seconds, and of two
- * writes based on the same version one wins and the other gets 409.
+ * an edit through one replica's admin API is served by the other within 2 seconds, of two writes
+ * based on the same version one wins and the other gets 409, and older versions are read from
+ * their history ConfigMaps.
  */
 class KubernetesStoreTest {
 
@@ -113,6 +114,27 @@ class KubernetesStoreTest {
 			String config = send(second, "GET", "/api/config", null, null).body();
 			assertThat(config).contains("from-first").doesNotContain("from-second");
 		});
+	}
+
+	@Test
+	void anOlderVersionIsReadFromItsHistoryConfigMapAndCanBeRolledBackTo() {
+		HttpResponse<String> created = send(first, "PUT", "/api/upstreams/rolled", "{\"endpoints\":[\"http://127.0.0.1:11\"]}",
+				null);
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+		String version = etag(created).replace("\"", "");
+		assertThat(send(first, "PUT", "/api/upstreams/rolled", "{\"endpoints\":[\"http://127.0.0.1:12\"]}", null)
+			.statusCode()).isEqualTo(200);
+
+		HttpResponse<String> old = send(second, "GET", "/api/history/" + version, null, null);
+		HttpResponse<String> rollback = send(first, "POST", "/api/history/" + version + "/rollback", null, null);
+
+		assertThat(old.statusCode()).as(old.body()).isEqualTo(200);
+		assertThat(old.body()).contains("http://127.0.0.1:11").doesNotContain("http://127.0.0.1:12");
+		assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(2))
+			.untilAsserted(() -> assertThat(send(second, "GET", "/api/upstreams/rolled", null, null).body())
+				.contains("http://127.0.0.1:11"));
+		assertThat(send(second, "GET", "/api/history/0", null, null).statusCode()).isEqualTo(404);
 	}
 
 	private static String etag(HttpResponse<String> response) {

@@ -37,8 +37,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The file store across restarts and crashes: every acknowledged change is back after a restart,
- * application.yml seeds only the first start, and a {@code kill -9} in the middle of a stream of
- * writes leaves a document that parses and holds the last acknowledged version.
+ * application.yml seeds only the first start, a store of an earlier release starts with its
+ * history, and a {@code kill -9} in the middle of a stream of writes leaves the last acknowledged
+ * version readable.
  */
 class StorePersistenceTest {
 
@@ -69,13 +70,11 @@ class StorePersistenceTest {
 
 	@Test
 	void everyAcknowledgedChangeIsBackAfterARestartAndApplicationYmlSeedsOnlyTheFirstStart() throws Exception {
-		TestUpstream seeded = TestUpstream.start("seeded");
-		TestUpstream added = TestUpstream.start("added");
-		resources.add(seeded);
-		resources.add(added);
+		TestUpstream seeded = upstream("seeded");
+		TestUpstream added = upstream("added");
 		int ingress;
 		int admin;
-		try (ConfigurableApplicationContext first = start(seeded.url(), "/seeded/**")) {
+		try (ConfigurableApplicationContext first = startSeeding(seeded.url(), "/seeded/**")) {
 			ingress = port(first, "local.server.port");
 			admin = port(first, "local.management.port");
 			assertThat(new GatewayClient(ingress).get("/seeded/1").body()).isEqualTo("seeded");
@@ -90,7 +89,7 @@ class StorePersistenceTest {
 		resources.add(TestUpstream.start("seeded", "127.0.0.1", seeded.port()));
 		resources.add(TestUpstream.start("added", "127.0.0.1", added.port()));
 		// application.yml now says something else: the store is the truth after the first start
-		try (ConfigurableApplicationContext second = start("http://127.0.0.1:9", "/changed/**")) {
+		try (ConfigurableApplicationContext second = startSeeding("http://127.0.0.1:9", "/changed/**")) {
 			GatewayClient client = new GatewayClient(StoreTestHttp.port(second, "local.server.port"));
 			assertThat(client.get("/seeded/1").body()).isEqualTo("seeded");
 			assertThat(client.get("/added/1").body()).isEqualTo("added");
@@ -101,30 +100,83 @@ class StorePersistenceTest {
 	}
 
 	@Test
+	void aStoreOfAnEarlierReleaseStartsWithItsHistoryAndRollsBackToAVersionReadFromDisk() throws Exception {
+		TestUpstream v1 = upstream("v1");
+		TestUpstream v2 = upstream("v2");
+		// meshgate-config.yaml as earlier releases wrote it: every version kept, newest first
+		Files.writeString(store.resolve(FileRouteStore.LEGACY_FILE_NAME), """
+				format: 1
+				history:
+				  - version: 2
+				    author: bob
+				    time: '2026-11-02T10:00:00Z'
+				    summary: put upstream shop
+				    config:
+				      upstreams: [{name: shop, endpoints: ['%s']}]
+				      routes: [{id: shop, match: {path: /shop/**}, backends: [{upstream: shop}]}]
+				  - version: 1
+				    author: alice
+				    time: '2026-11-01T10:00:00Z'
+				    summary: create route shop
+				    config:
+				      upstreams: [{name: shop, endpoints: ['%s']}]
+				      routes: [{id: shop, match: {path: /shop/**}, backends: [{upstream: shop}]}]
+				""".formatted(v2.url(), v1.url()));
+
+		try (ConfigurableApplicationContext gateway = start("--meshgate.demo.enabled=false")) {
+			GatewayClient ingress = new GatewayClient(port(gateway, "local.server.port"));
+			int admin = port(gateway, "local.management.port");
+			assertThat(ingress.get("/shop/1").body()).isEqualTo("v2");
+			assertThat(send(admin, "GET", "/api/history", null).body()).contains("\"author\":\"bob\"")
+				.contains("\"summary\":\"create route shop\"");
+
+			HttpResponse<String> rollback = send(admin, "POST", "/api/history/1/rollback", null);
+
+			assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(200);
+			assertThat(rollback.headers().firstValue("ETag")).hasValue("\"3\"");
+			await().atMost(Duration.ofSeconds(1)).until(() -> ingress.get("/shop/1").body(), "v1"::equals);
+		}
+		try (var files = Files.list(store.resolve(FileRouteStore.VERSIONS))) {
+			assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("1.yaml", "2.yaml", "3.yaml");
+		}
+		assertThat(store.resolve(FileRouteStore.LEGACY_FILE_NAME)).doesNotExist();
+		assertThat(store.resolve(FileRouteStore.LEGACY_FILE_NAME + ".migrated")).exists();
+	}
+
+	@Test
 	void aStartWithNothingToSeedLeavesTheStoreEmptySoALaterConfigurationStillSeedsIt() throws Exception {
-		TestUpstream seeded = TestUpstream.start("seeded");
-		resources.add(seeded);
-		try (ConfigurableApplicationContext demo = new SpringApplicationBuilder(MeshgateApplication.class).run(
-				"--server.port=0", "--management.server.port=0", "--meshgate.store.path=" + store,
-				"--meshgate.admin.users[0].name=erin", "--meshgate.admin.users[0].password=" + EDITOR_HASH,
-				"--meshgate.admin.users[0].roles[0]=editor")) {
+		TestUpstream seeded = upstream("seeded");
+		try (ConfigurableApplicationContext demo = start()) {
 			assertThat(send(port(demo, "local.management.port"), "GET", "/api/config", null).headers()
 				.firstValue("ETag")).hasValue("\"0\"");
 		}
 		resources.add(TestUpstream.start("seeded", "127.0.0.1", seeded.port()));
 
-		try (ConfigurableApplicationContext configured = start(seeded.url(), "/seeded/**")) {
+		try (ConfigurableApplicationContext configured = startSeeding(seeded.url(), "/seeded/**")) {
 			assertThat(new GatewayClient(port(configured, "local.server.port")).get("/seeded/1").body()).isEqualTo("seeded");
 		}
 	}
 
-	private ConfigurableApplicationContext start(String seedEndpoint, String seedPath) {
-		return new SpringApplicationBuilder(MeshgateApplication.class).run("--server.port=0",
-				"--management.server.port=0", "--meshgate.store.path=" + store, "--meshgate.admin.users[0].name=erin",
-				"--meshgate.admin.users[0].password=" + EDITOR_HASH, "--meshgate.admin.users[0].roles[0]=editor",
-				"--meshgate.upstreams[0].name=seeded", "--meshgate.upstreams[0].endpoints[0]=" + seedEndpoint,
+	/** A gateway on this test's store, with an editor login and {@code settings}. */
+	private ConfigurableApplicationContext start(String... settings) {
+		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
+				"--meshgate.store.path=" + store, "--meshgate.admin.users[0].name=erin",
+				"--meshgate.admin.users[0].password=" + EDITOR_HASH, "--meshgate.admin.users[0].roles[0]=editor"));
+		arguments.addAll(List.of(settings));
+		return new SpringApplicationBuilder(MeshgateApplication.class).run(arguments.toArray(String[]::new));
+	}
+
+	/** A gateway whose application.yml has an upstream and a route to seed an empty store with. */
+	private ConfigurableApplicationContext startSeeding(String seedEndpoint, String seedPath) {
+		return start("--meshgate.upstreams[0].name=seeded", "--meshgate.upstreams[0].endpoints[0]=" + seedEndpoint,
 				"--meshgate.routes[0].id=seeded", "--meshgate.routes[0].match.path=" + seedPath,
 				"--meshgate.routes[0].backends[0].upstream=seeded");
+	}
+
+	private TestUpstream upstream(String name) {
+		TestUpstream upstream = TestUpstream.start(name);
+		resources.add(upstream);
+		return upstream;
 	}
 
 	@Test
@@ -172,8 +224,10 @@ class StorePersistenceTest {
 		@SuppressWarnings("unchecked")
 		List<Map<String, Object>> upstreams = (List<Map<String, Object>>) current.config().get("upstreams");
 		assertThat(upstreams).isNotEmpty();
-		try (var files = Files.list(store)) {
-			assertThat(files.map(p -> p.getFileName().toString())).contains(FileRouteStore.FILE_NAME);
+		// one file per version kept; a temporary file the kill left behind is gone after the reopen
+		try (var files = Files.list(store.resolve(FileRouteStore.VERSIONS))) {
+			assertThat(files.map(p -> p.getFileName().toString()))
+				.containsExactlyInAnyOrderElementsOf(reopened.history().stream().map(v -> v.version() + ".yaml").toList());
 		}
 	}
 
