@@ -371,7 +371,16 @@ public final class ConfigBinder {
 				return new ConfigError(path, message);
 			}
 			Matcher field = FIELD.matcher(message);
-			return new ConfigError(field.find() ? path + "." + field.group(1) : path, message);
+			return new ConfigError(field.find() ? join(path, field.group(1)) : path, message);
+		}
+
+		/** A record that names itself ({@code tls.caCertificates: …}) is not named twice. */
+		private static String join(String path, String field) {
+			String own = last(path);
+			if (field.equals(own) || field.startsWith(own + ".")) {
+				return path.substring(0, path.length() - own.length()) + field;
+			}
+			return path + "." + field;
 		}
 
 		private String expected(BindException ex) {

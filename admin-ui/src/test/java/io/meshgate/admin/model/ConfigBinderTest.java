@@ -69,6 +69,15 @@ class ConfigBinderTest {
 					"id: demo (expected: unique; a route of that id comes from another source and is read-only)")));
 	}
 
+	@Test
+	void anErrorANestedRecordReportsWithItsOwnNameHasThatNameOnceInItsPath() {
+		InvalidConfigException error = catchThrowableOfType(InvalidConfigException.class, () -> ConfigBinder.bind(
+				Yaml.read("upstreams: [{name: orders, endpoints: [https://127.0.0.1:9001], tls: {mode: SIMPLE}}]"),
+				MeshConfig.EMPTY));
+
+		assertThat(error.errors()).extracting(ConfigError::path).containsExactly("upstreams[orders].tls.caCertificates");
+	}
+
 	static final String SHOP = """
 			upstreams:
 			  - {name: orders, endpoints: [http://127.0.0.1:9001]}
