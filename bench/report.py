@@ -56,15 +56,16 @@ NAMES = {
     "haproxy": "HAProxy",
     "nginx-mtls": "nginx proxy, mTLS to the upstream",
     "bare-scg": "bare Spring Cloud Gateway",
-    "mg-plain": "Meshgate, one route, no policies",
-    "mg-plain-cds": "Meshgate, one route, as the container image starts it (extracted, CDS archive)",
+    "mg-plain": "Meshgate, no policies",
+    "mg-plain-cds": "Meshgate, one route, no policies, as the container image starts it (extracted, CDS archive)",
     "mg-canary": "Meshgate + canary 90/10 sticky",
     "mg-mirror": "Meshgate + mirroring 10%",
     "mg-mtls": "Meshgate + mTLS to the upstream",
     "mg-resilience": "Meshgate + breaker, retries, outlier detection",
     "mg-tracing": "Meshgate + tracing 10% and metrics",
     "mg-all": "Meshgate, everything on",
-    "mg-policies": "Meshgate with the canary, mirroring, mTLS and resilience routes (one JVM)",
+    "mg-policies": "Meshgate with the no-policy, canary, mirroring, mTLS and resilience routes (one JVM)",
+    "mg-observed": "Meshgate with tracing and metrics, its tracing-only and everything-on routes (one JVM)",
 }
 
 rounds = rows("rounds.tsv")

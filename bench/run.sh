@@ -48,7 +48,7 @@ if [[ $QUICK == 1 ]]; then
     SCALE_ROUTES="1000"; SCALE_SECONDS=1; SCALE_WARMUP=1; EDITS=2; MESH_CONTENDERS="plain all"
   fi
 else
-  ROUNDS=5; ROUND_SECONDS=4; WARMUP_SECONDS=40; COLD_STARTS=5
+  ROUNDS=5; ROUND_SECONDS=4; WARMUP_SECONDS=60; COLD_STARTS=5
   LATENCY_SECONDS=5; LATENCY_WARMUP=1; SCALE_ROUTES="1 100 1000 10000"; SCALE_SECONDS=5; SCALE_WARMUP=5; EDITS=3
   MESH_CONTENDERS="plain canary mirror mtls resilience tracing all"
   LATENCY_CONTENDERS="direct nginx bare-scg mg-plain mg-all"
@@ -184,11 +184,11 @@ start_meshgate() { # contender port adminPort
     --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$contender.yml"
 }
 start_bare() { start_jvm bare-scg 18083 -jar "$BARE_JAR" --server.port=18083; }
-start_meshgate_cds() { # as the container image runs it: the extracted layout and its CDS archive
-  start_jvm mg-plain-cds 18100 -XX:SharedArchiveFile="$CDS_ARCHIVE" -jar "$WORK/extracted/meshgate.jar" \
-    --server.port=18100 --management.server.port=18200 \
-    --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/plain.yml"
-}
+# Cold starts: Meshgate with one route and no policies (plain.yml), with `java -jar` and as the
+# container image starts it (the extracted layout and its CDS archive).
+COLD_ARGS=(--server.port=18100 --management.server.port=18200
+  --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/plain.yml")
+COLD_URL=http://127.0.0.1:18100/
 
 declare -A URL PIDOF
 URL[direct]=http://127.0.0.1:18080/
@@ -196,9 +196,17 @@ URL[nginx]=http://127.0.0.1:18081/
 URL[haproxy]=http://127.0.0.1:18082/
 URL[nginx-mtls]=http://127.0.0.1:18088/
 URL[bare-scg]=http://127.0.0.1:18083/
-# The single-policy contenders are routes of one JVM, mg-policies (bench/config/policies.yml), so
-# that one warm-up serves them all; the others are a JVM each.
-jvm_of() { case "$1" in mg-canary|mg-mirror|mg-mtls|mg-resilience) echo mg-policies ;; *) echo "$1" ;; esac; }
+# Meshgate contenders are routes of two JVMs, so that one warm-up serves several and each cost is
+# measured against a route of the same JVM: mg-policies (bench/config/policies.yml: no policies and
+# each policy alone) and mg-observed (observed.yml: tracing and metrics on, alone and with
+# everything else). Contender mg-X is the route /X/** of its JVM.
+jvm_of() {
+  case "$1" in
+    mg-plain|mg-canary|mg-mirror|mg-mtls|mg-resilience) echo mg-policies ;;
+    mg-tracing|mg-all) echo mg-observed ;;
+    *) echo "$1" ;;
+  esac
+}
 MESH_JVMS=""
 for c in $MESH_CONTENDERS; do
   j=$(jvm_of "mg-$c"); [[ " $MESH_JVMS " == *" ${j#mg-} "* ]] || MESH_JVMS="$MESH_JVMS ${j#mg-}"
@@ -208,7 +216,7 @@ i=0
 for j in $MESH_JVMS; do PORT[mg-$j]=$((18100 + i)); i=$((i + 1)); done
 for c in $MESH_CONTENDERS; do
   j=$(jvm_of "mg-$c")
-  if [[ $j == mg-policies ]]; then URL[mg-$c]=http://127.0.0.1:${PORT[$j]}/$c/; else URL[mg-$c]=http://127.0.0.1:${PORT[$j]}/; fi
+  URL[mg-$c]=http://127.0.0.1:${PORT[$j]}/$c/
 done
 
 pid_of() { # contender -> the PID whose CPU is charged to it
@@ -267,8 +275,9 @@ for target in $COLD_TARGETS; do
     [[ $target == mg-plain-cds && ! -f $CDS_ARCHIVE ]] && break
     case "$target" in
       bare-scg) start_bare; url=${URL[bare-scg]} ;;
-      mg-plain) start_meshgate plain 18100 18200; url=${URL[mg-plain]} ;;
-      mg-plain-cds) start_meshgate_cds; url=${URL[mg-plain]} ;;
+      mg-plain) start_jvm mg-plain 18100 -jar "$MESHGATE_JAR" "${COLD_ARGS[@]}"; url=$COLD_URL ;;
+      mg-plain-cds) start_jvm mg-plain-cds 18100 -XX:SharedArchiveFile="$CDS_ARCHIVE" -jar "$WORK/extracted/meshgate.jar" \
+        "${COLD_ARGS[@]}"; url=$COLD_URL ;;
     esac
     launched=$(date +%s%N)
     if ms=$(wait_for_200 "$url" 60); then
@@ -277,8 +286,8 @@ for target in $COLD_TARGETS; do
     else
       skip "cold start $target #$n: no 200 within 60 s"
     fi
-    # the last cold start of bare-scg and mg-plain goes on as the contender (saves a start)
-    [[ $n == "$COLD_STARTS" && $target != mg-plain-cds ]] && continue
+    # the last cold start of bare-scg goes on as the contender (saves a start)
+    [[ $n == "$COLD_STARTS" && $target == bare-scg ]] && continue
     stop_pid_file "$PIDS/$target.pid"
   done
 done

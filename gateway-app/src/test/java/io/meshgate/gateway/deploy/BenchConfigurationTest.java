@@ -5,11 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -35,27 +32,25 @@ class BenchConfigurationTest {
 
 	static final Path BENCH_CONFIG = Path.of("..", "bench", "config");
 
-	static Stream<String> contenders() {
-		return Stream.of("plain", "tracing", "all");
-	}
-
-	@ParameterizedTest
-	@MethodSource("contenders")
-	void contenderBindsWithOneCatchAllRoute(String contender) throws IOException {
-		MeshConfig config = bind(contender);
+	/** The cold starts: one route, no policies. */
+	@Test
+	void coldStartConfigurationHasOneCatchAllRoute() throws IOException {
+		MeshConfig config = bind("plain");
 
 		assertThat(config.routes()).singleElement().satisfies(route -> assertThat(route.match().path()).isEqualTo("/**"));
 	}
 
-	/** bench/run.sh measures each single-policy contender on its route of one JVM: /canary/, /mirror/, … */
+	/** bench/run.sh measures contender mg-X on the route /X/** of its JVM, each with its own upstream. */
 	@Test
-	void singlePolicyContendersAreOneRouteEachWithItsOwnUpstream() throws IOException {
-		MeshConfig config = bind("policies");
+	void contendersAreOneRouteEachWithItsOwnUpstream() throws IOException {
+		assertThat(paths("policies")).containsExactly("/plain/**", "/canary/**", "/mirror/**", "/mtls/**", "/resilience/**");
+		assertThat(paths("observed")).containsExactly("/tracing/**", "/all/**");
+	}
 
-		assertThat(config.routes()).extracting(route -> route.match().path())
-			.containsExactly("/canary/**", "/mirror/**", "/mtls/**", "/resilience/**");
-		assertThat(config.routes()).extracting(route -> route.backends().get(0).upstream())
-			.doesNotHaveDuplicates();
+	private static List<String> paths(String jvm) throws IOException {
+		MeshConfig config = bind(jvm);
+		assertThat(config.routes()).extracting(route -> route.backends().get(0).upstream()).doesNotHaveDuplicates();
+		return config.routes().stream().map(route -> route.match().path()).toList();
 	}
 
 	private static MeshConfig bind(String contender) throws IOException {
