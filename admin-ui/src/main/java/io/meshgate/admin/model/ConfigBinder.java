@@ -209,6 +209,10 @@ public final class ConfigBinder {
 						: " (expected: unique)")));
 			}
 		}
+		// Stored routes reach stored upstreams only: a read-only source (the demo, Kubernetes) may
+		// drop its upstreams at any time, and the stored configuration must stay valid without it.
+		Set<String> stored = new HashSet<>();
+		upstreams.forEach(u -> stored.add(u.name()));
 		Set<String> ids = new HashSet<>();
 		others.routes().forEach(r -> ids.add(r.id()));
 		Set<String> otherIds = Set.copyOf(ids);
@@ -221,18 +225,22 @@ public final class ConfigBinder {
 			}
 			for (int i = 0; i < route.backends().size(); i++) {
 				Backend backend = route.backends().get(i);
-				reference(names, backend.upstream(), prefix + ".backends[" + i + "].upstream", errors);
+				reference(stored, otherNames, backend.upstream(), prefix + ".backends[" + i + "].upstream", errors);
 			}
 			for (int i = 0; i < route.mirrors().size(); i++) {
-				reference(names, route.mirrors().get(i).upstream(), prefix + ".mirrors[" + i + "].upstream", errors);
+				reference(stored, otherNames, route.mirrors().get(i).upstream(), prefix + ".mirrors[" + i + "].upstream",
+						errors);
 			}
 		}
 	}
 
-	private static void reference(Set<String> names, String upstream, String path, List<ConfigError> errors) {
-		if (!names.contains(upstream)) {
-			errors.add(error(path,
-					"upstream: " + upstream + " (expected: one of the upstreams " + names.stream().sorted().toList() + ")"));
+	private static void reference(Set<String> stored, Set<String> readOnly, String upstream, String path,
+			List<ConfigError> errors) {
+		if (!stored.contains(upstream)) {
+			errors.add(error(path, "upstream: " + upstream + " (expected: one of the upstreams "
+					+ stored.stream().sorted().toList() + (readOnly.contains(upstream)
+							? "; " + upstream + " comes from another source and is read-only: store an upstream of your own)"
+							: ")")));
 		}
 	}
 

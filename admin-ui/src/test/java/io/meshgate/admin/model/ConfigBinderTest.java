@@ -56,7 +56,7 @@ class ConfigBinderTest {
 	}
 
 	@Test
-	void readOnlyConfigurationCountsForNamesAndReferences() {
+	void readOnlyConfigurationCountsForNamesButItsUpstreamsCannotBeReferenced() {
 		MeshConfig others = ConfigBinder.bind(Yaml.read("""
 				upstreams: [{name: demo, endpoints: [http://127.0.0.1:1]}]
 				routes: [{id: demo, match: {path: /demo/**}, backends: [{upstream: demo}]}]
@@ -65,8 +65,11 @@ class ConfigBinderTest {
 		assertThatThrownBy(() -> ConfigBinder.bind(Yaml.read("""
 				routes: [{id: demo, match: {path: /x/**}, backends: [{upstream: demo}]}]
 				"""), others)).isInstanceOfSatisfying(InvalidConfigException.class, ex -> assertThat(ex.errors())
-			.containsExactly(new ConfigError("routes[demo].id",
-					"id: demo (expected: unique; a route of that id comes from another source and is read-only)")));
+			.containsExactly(
+					new ConfigError("routes[demo].id",
+							"id: demo (expected: unique; a route of that id comes from another source and is read-only)"),
+					new ConfigError("routes[demo].backends[0].upstream", "upstream: demo (expected: one of the upstreams []; "
+							+ "demo comes from another source and is read-only: store an upstream of your own)")));
 	}
 
 	@Test
