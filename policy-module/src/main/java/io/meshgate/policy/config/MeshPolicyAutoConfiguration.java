@@ -35,6 +35,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
 
 import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
 import io.meshgate.policy.fault.FaultGatewayFilterFactory;
@@ -67,6 +68,7 @@ import io.meshgate.policy.tls.TlsStateContributor;
 import io.meshgate.policy.tls.UpstreamTlsFactory;
 import io.meshgate.policy.upstream.EndpointCallFilter;
 import io.meshgate.policy.upstream.UpstreamRegistry;
+import io.meshgate.policy.upstream.SmallResponseFilter;
 import io.meshgate.policy.upstream.UpstreamRoutingFilter;
 import io.meshgate.policy.upstream.UpstreamServices;
 
@@ -142,6 +144,13 @@ public class MeshPolicyAutoConfiguration {
 	@Bean
 	TlsStateContributor tlsStateContributor() {
 		return new TlsStateContributor();
+	}
+
+	@Bean
+	SmallResponseFilter smallResponseFilter(Environment environment) {
+		DataSize limit = environment.getProperty(SmallResponseFilter.LIMIT_PROPERTY, DataSize.class,
+				SmallResponseFilter.DEFAULT_LIMIT);
+		return new SmallResponseFilter(limit);
 	}
 
 	@Bean

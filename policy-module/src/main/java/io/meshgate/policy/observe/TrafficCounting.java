@@ -84,7 +84,9 @@ public final class TrafficCounting implements HttpHandlerDecoratorFactory {
 
 		@Override
 		public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
-			return super.writeWith(Flux.from(body).doOnNext(this::count));
+			// A single buffer stays a Mono: the server then sends headers and body in one write.
+			return super.writeWith(body instanceof Mono<? extends DataBuffer> one ? one.doOnNext(this::count)
+					: Flux.from(body).doOnNext(this::count));
 		}
 
 		@Override
