@@ -48,7 +48,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 		"org.springframework.boot.opentelemetry.autoconfigure.logging.otlp.OtlpLoggingAutoConfiguration",
 		"org.springframework.boot.opentelemetry.autoconfigure.logging.OpenTelemetryLoggingAutoConfiguration",
 		"org.springframework.boot.micrometer.observation.autoconfigure.ScheduledTasksObservationAutoConfiguration",
-		"org.springframework.boot.health.autoconfigure.application.DiskSpaceHealthContributorAutoConfiguration" })
+		"org.springframework.boot.health.autoconfigure.application.DiskSpaceHealthContributorAutoConfiguration",
+		// Jackson 2 for actuator endpoints (deprecated; they use Jackson 3). Jackson 2 is on the
+		// classpath only for the Kubernetes client; this mapper alone loaded ~450 of its classes.
+		"org.springframework.boot.actuate.autoconfigure.endpoint.jackson.Jackson2EndpointAutoConfiguration" })
 public class MeshgateApplication {
 
 	public static void main(String[] args) {
