@@ -67,8 +67,8 @@ import io.meshgate.policy.outlier.OutlierStateContributor;
 import io.meshgate.policy.tls.TlsStateContributor;
 import io.meshgate.policy.tls.UpstreamTlsFactory;
 import io.meshgate.policy.upstream.EndpointCallFilter;
-import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.SmallResponseFilter;
+import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRoutingFilter;
 import io.meshgate.policy.upstream.UpstreamServices;
 
