@@ -245,7 +245,8 @@ public final class FileRouteStore implements RouteStore {
 	 * files newer than the document mean it is not this store's past: it is refused.
 	 */
 	private void migrate(Path legacy) throws IOException {
-		long newestFile = versionFiles().isEmpty() ? 0 : versionFiles().lastKey();
+		TreeMap<Long, Path> existing = versionFiles();
+		long newestFile = existing.isEmpty() ? 0 : existing.lastKey();
 		int moved = 0;
 		try (LegacyStoreDocument old = new LegacyStoreDocument(legacy)) {
 			ConfigYaml text = null;
