@@ -170,6 +170,17 @@ class ObservabilityTest {
 		assertThat(shadowSpan.getParentSpanId()).isEqualTo(server.getSpanId());
 		assertThat(shadowSpan.getLinks()).extracting(LinkData::getSpanContext)
 			.anySatisfy(linked -> assertThat(linked.getSpanId()).isEqualTo(server.getSpanId()));
+
+		// one gateway span per request: the upstream's parent is the server span, which says where
+		// the request went
+		assertThat(upstream.group(2)).isEqualTo(server.getSpanId());
+		assertThat(server.getAttributes().asMap()).containsEntry(AttributeKey.stringKey("meshgate.route"), "traced")
+			.containsEntry(AttributeKey.stringKey("meshgate.backend"), "primary")
+			.containsEntry(AttributeKey.stringKey("meshgate.upstream"), "primary")
+			.containsEntry(AttributeKey.stringKey("meshgate.endpoint"), primary.host() + ":" + primary.port())
+			.containsEntry(AttributeKey.stringKey("meshgate.retries"), "0");
+		assertThat(spans.spans).filteredOn(s -> s.getTraceId().equals(TRACE_ID) && s.getKind() == SpanKind.CLIENT)
+			.containsExactly(shadowSpan);
 	}
 
 	@Test
@@ -182,7 +193,10 @@ class ObservabilityTest {
 		assertThat(client.get("/unsampled/1", Map.of("traceparent", "00-" + trace + "-b7ad6b7169203331-00"))
 			.statusCode()).isEqualTo(200);
 
-		assertThat(traceparent(primary.received().get(0).headers()).group(1)).isEqualTo(trace);
+		Matcher upstream = traceparent(primary.received().get(0).headers());
+		assertThat(upstream.group(1)).isEqualTo(trace);
+		assertThat(upstream.group(2)).as("the gateway's span").isNotEqualTo("b7ad6b7169203331");
+		assertThat(upstream.group(0)).as("not sampled").endsWith("-00");
 		Map<String, Object> line = await().until(() -> accessLine("unsampled"), l -> l != null);
 		assertThat(line).containsEntry("traceId", trace);
 	}
@@ -359,6 +373,12 @@ class ObservabilityTest {
 		assertThat(client.get("/retried/1").statusCode()).isEqualTo(503);
 
 		assertThat(failing.hits()).isEqualTo(3);
+		// every attempt carries the gateway's span; the span counts the retries
+		assertThat(failing.received()).extracting(r -> r.headers().get("traceparent")).doesNotContainNull()
+			.containsOnly(failing.received().get(0).headers().get("traceparent"));
+		SpanData server = await().until(() -> span(s -> s.getKind() == SpanKind.SERVER
+				&& "retried".equals(s.getAttributes().get(AttributeKey.stringKey("meshgate.route")))), s -> s != null);
+		assertThat(server.getAttributes().get(AttributeKey.stringKey("meshgate.retries"))).isEqualTo("2");
 		Map<String, Object> line = await().until(() -> accessLine("retried"), l -> l != null);
 		assertThat(line).containsEntry("retries", 2).containsEntry("status", 503);
 		String scrape = admin.get("/actuator/prometheus").body();

@@ -1,6 +1,7 @@
 package io.meshgate.policy.observe;
 
 import java.time.Clock;
+import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -12,10 +13,13 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 
 /**
  * What Meshgate records about the requests it routes: {@code meshgate.requests} per route,
@@ -33,6 +37,12 @@ public class MeshObservabilityAutoConfiguration {
 
 	/** {@code meshgate.access-log.enabled}: one JSON line per request on logger {@code meshgate.access}. */
 	public static final String ACCESS_LOG_ENABLED = "meshgate.access-log.enabled";
+
+	/**
+	 * Spring Cloud Gateway's observation of each upstream call (a client span and timer per call);
+	 * Meshgate's application turns it off and writes trace headers itself.
+	 */
+	public static final String GATEWAY_OBSERVABILITY_ENABLED = "spring.cloud.gateway.server.webflux.observability.enabled";
 
 	@Bean
 	TrafficCounting meshTrafficCounting() {
@@ -61,7 +71,11 @@ public class MeshObservabilityAutoConfiguration {
 		return meters.getIfUnique(() -> Metrics.globalRegistry);
 	}
 
-	/** With Micrometer Tracing: trace ids in the access log, shadow spans for mirrored copies. */
+	/**
+	 * With Micrometer Tracing: trace ids in the access log, shadow spans for mirrored copies, and,
+	 * unless Spring Cloud Gateway observes upstream calls itself, the gateway's span in the upstream
+	 * request's trace headers.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(Tracer.class)
 	static class TracingConfiguration {
@@ -79,6 +93,22 @@ public class MeshObservabilityAutoConfiguration {
 		ShadowSenderTracingObservationHandler shadowSenderTracingObservationHandler(Tracer tracer,
 				Propagator propagator) {
 			return new ShadowSenderTracingObservationHandler(tracer, propagator);
+		}
+
+		@Bean
+		@ConditionalOnBean({ Tracer.class, Propagator.class })
+		@ConditionalOnProperty(name = GATEWAY_OBSERVABILITY_ENABLED, havingValue = "false")
+		UpstreamTraceHeaders upstreamTraceHeaders(Propagator propagator, Environment environment) {
+			List<String> remoteBaggageFields = Binder.get(environment)
+				.bind("management.tracing.baggage.remote-fields", Bindable.listOf(String.class))
+				.orElse(List.of());
+			return new UpstreamTraceHeaders(propagator, remoteBaggageFields);
+		}
+
+		@Bean
+		@ConditionalOnBean(Tracer.class)
+		ServerSpanTags meshServerSpanTags() {
+			return new ServerSpanTags();
 		}
 
 	}

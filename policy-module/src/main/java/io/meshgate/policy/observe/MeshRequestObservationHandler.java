@@ -1,7 +1,6 @@
 package io.meshgate.policy.observe;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -9,22 +8,14 @@ import java.util.Map;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 
-import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.loadbalancer.Response;
-import org.springframework.cloud.gateway.route.Route;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 
-import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
 import io.meshgate.policy.lb.ClientAddressFilter;
-import io.meshgate.policy.retry.BudgetedRetryGatewayFilterFactory;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_HANDLER_MAPPER_ATTR;
-import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
-import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
-import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
 /**
  * Sees every ingress request end when WebFlux's server observation stops (after the error
@@ -97,25 +88,14 @@ public final class MeshRequestObservationHandler implements ObservationHandler<S
 			Start start) {
 		ServerHttpRequest request = context.getCarrier();
 		ServerHttpResponse response = context.getResponse();
-		Route route = (Route) attributes.get(GATEWAY_ROUTE_ATTR);
-		Response<?> chosen = (Response<?>) attributes.get(GATEWAY_LOADBALANCER_RESPONSE_ATTR);
-		ServiceInstance endpoint = chosen != null && chosen.hasServer() && chosen.getServer() instanceof ServiceInstance s
-				? s : null;
-		URI url = (URI) attributes.get(GATEWAY_REQUEST_URL_ATTR);
-		String upstream = endpoint != null ? endpoint.getServiceId() : url != null ? url.getHost() : null;
-		String backend = (String) attributes.get(CanaryGatewayFilterFactory.BACKEND_ATTR);
-		if (backend == null && route != null && "lb".equals(route.getUri().getScheme())) {
-			backend = route.getUri().getHost();
-		}
+		RoutedTo to = RoutedTo.of(attributes);
 		HttpStatusCode code = response == null ? null : response.getStatusCode();
 		int status = context.isConnectionAborted() ? RequestOutcome.CLIENT_CLOSED : code == null ? 0 : code.value();
 		TrafficCounting.Traffic traffic = response == null ? null : TrafficCounting.of(response);
-		Object retries = attributes.get(BudgetedRetryGatewayFilterFactory.RETRIES_ATTR);
 		return new RequestOutcome(start.time(), request.getMethod().name(), request.getPath().value(),
-				route == null ? null : route.getId(), backend, upstream,
-				endpoint == null ? null : endpoint.getInstanceId(), status, System.nanoTime() - start.nanos(),
-				traffic == null ? 0 : traffic.bytesIn(), traffic == null ? 0 : traffic.bytesOut(),
-				retries instanceof Integer n ? n : 0, Boolean.TRUE.equals(attributes.get(MIRRORED_ATTR)),
+				to.route(), to.backend(), to.upstream(), to.endpoint(), status, System.nanoTime() - start.nanos(),
+				traffic == null ? 0 : traffic.bytesIn(), traffic == null ? 0 : traffic.bytesOut(), to.retries(),
+				Boolean.TRUE.equals(attributes.get(MIRRORED_ATTR)),
 				client(attributes, request), traceIds.traceId(context));
 	}
 
