@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * SIGTERM to a real gateway process: the request in flight completes, new connections are refused,
- * and the process exits.
+ * and the process exits. (Being a real process, it also shows the access log as an operator sees it.)
  */
 class GracefulShutdownTest {
 
@@ -99,6 +99,9 @@ class GracefulShutdownTest {
 		assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).as("gateway exited").isTrue();
 		assertThat(slow.hits()).as("every request the upstream saw was answered").isEqualTo(1 + servedProbes);
 		assertThat(Files.readString(log)).contains("Commencing graceful shutdown");
+		// the access log on stdout: the bare JSON line, without the other lines' time and level prefix
+		assertThat(Files.readAllLines(log)).anySatisfy(
+				line -> assertThat(line).startsWith("{\"time\":").contains("\"path\":\"/slow/order\"", "\"status\":200"));
 	}
 
 	/** Waits briefly for the probe's connection: refused, or still going (accepted). */
