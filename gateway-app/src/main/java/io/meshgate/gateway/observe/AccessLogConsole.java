@@ -1,5 +1,7 @@
 package io.meshgate.gateway.observe;
 
+import java.nio.charset.StandardCharsets;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -20,7 +22,7 @@ import io.meshgate.policy.observe.AccessLog;
  * Writes the access log's JSON lines to stdout as they are, without the timestamp and level
  * prefix of the other log lines, so that a log collector can parse every line starting with
  * {@code {}. Added to Spring Boot's default Logback configuration right after Boot set it up,
- * instead of a {@code logback-spring.xml}: parsing XML loaded about 300 classes at every start.
+ * instead of a {@code logback-spring.xml}: parsing XML loaded about 400 classes at every start.
  * With a logging configuration of your own ({@code logging.config}), it stays out of the way:
  * configure logger {@value AccessLog#LOGGER} there.
  */
@@ -40,7 +42,7 @@ public final class AccessLogConsole implements ApplicationListener<ApplicationEn
 		PatternLayoutEncoder encoder = new PatternLayoutEncoder();
 		encoder.setContext(context);
 		encoder.setPattern("%msg%n");
-		encoder.setCharset(java.nio.charset.StandardCharsets.UTF_8);
+		encoder.setCharset(StandardCharsets.UTF_8);
 		encoder.start();
 		ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
 		console.setContext(context);
