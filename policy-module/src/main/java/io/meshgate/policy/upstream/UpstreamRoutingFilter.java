@@ -1,32 +1,82 @@
 package io.meshgate.policy.upstream;
 
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
+import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.TimeoutException;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.meshgate.policy.timeout.Timeouts;
+
+import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.isAlreadyRouted;
 
 /**
- * Spring Cloud Gateway's routing filter with one change: a call to an upstream with its own TLS
- * goes out through that upstream's client, not the gateway's single global one.
+ * Spring Cloud Gateway's routing filter with two changes: a call to an upstream with its own TLS
+ * goes out through that upstream's client, not the gateway's single global one; and the global
+ * response timeout ({@code spring.cloud.gateway.server.webflux.httpclient.response-timeout}: time
+ * to the upstream's response headers, then 504) runs on the event loop's timer rather than
+ * Reactor's (see {@link Timeouts#expiry}), with the same error as the gateway's own. A route with
+ * a {@code response-timeout} in its metadata keeps the gateway's own handling.
  */
 public final class UpstreamRoutingFilter extends NettyRoutingFilter {
 
 	private final UpstreamRegistry upstreams;
 
+	private final Duration responseTimeout;
+
 	public UpstreamRoutingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
 			HttpClientProperties properties, UpstreamRegistry upstreams) {
-		super(httpClient, headersFilters, properties);
+		super(httpClient, headersFilters, withoutResponseTimeout(properties));
 		this.upstreams = upstreams;
+		this.responseTimeout = properties.getResponseTimeout();
+	}
+
+	/** What the parent reads of the properties (the connect timeout), without the response timeout. */
+	private static HttpClientProperties withoutResponseTimeout(HttpClientProperties properties) {
+		HttpClientProperties parent = new HttpClientProperties();
+		parent.setConnectTimeout(properties.getConnectTimeout());
+		return parent;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		boolean timed = responseTimeout != null && proxiedHere(exchange); // before the parent marks it routed
+		Mono<Void> routed = super.filter(exchange, chain);
+		if (!timed) {
+			return routed;
+		}
+		Duration timeout = responseTimeout;
+		return routed
+			.timeout(Timeouts.expiry(timeout, exchange),
+					Mono.error(() -> new TimeoutException("Response took longer than timeout: " + timeout)))
+			.onErrorMap(TimeoutException.class,
+					th -> new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT, th.getMessage(), th));
+	}
+
+	/** The parent will proxy this request (an http or https URL), with no per-route response timeout. */
+	private static boolean proxiedHere(ServerWebExchange exchange) {
+		URI url = exchange.getAttribute(GATEWAY_REQUEST_URL_ATTR);
+		Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
+		return url != null && route != null && !isAlreadyRouted(exchange) && ("http".equalsIgnoreCase(url.getScheme())
+				|| "https".equalsIgnoreCase(url.getScheme())) && !route.getMetadata().containsKey(RESPONSE_TIMEOUT_ATTR);
 	}
 
 	@Override
