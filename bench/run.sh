@@ -121,14 +121,12 @@ javac -nowarn -cp "$HDR" -d "$WORK/classes" "$BENCH/Wrk2j.java"
 javac -nowarn -cp "$WORK/extracted/meshgate.jar:$WORK/extracted/lib/*" -d "$WORK/classes" "$BENCH/RouteScaleProbe.java"
 CDS_ARCHIVE="$WORK/extracted/meshgate.jsa"
 if [[ " $COLD_TARGETS " == *" mg-plain-cds "* ]]; then
-  # as the container image does: a class-data-sharing archive from a training run that starts the
-  # context and exits (Dockerfile)
+  # as the container image does: a class-data-sharing archive from a training run that serves
+  # requests through the built-in demo and stops (config/cds-archive.sh, also used by the Dockerfile)
   log "class-data-sharing archive for the extracted Meshgate (training run)"
-  rm -rf "$WORK/cds-training"
   # shellcheck disable=SC2086
-  java $JVM_FLAGS -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" -Dspring.context.exit=onRefresh -jar "$WORK/extracted/meshgate.jar" \
-    --meshgate.demo.enabled=false --meshgate.store.path="$WORK/cds-training" --server.port=0 --management.server.port=0 \
-    > "$WORK/cds-training.log" 2>&1 || skip "mg-plain-cds: the training run failed (see $WORK/cds-training.log)"
+  "$ROOT/config/cds-archive.sh" "$WORK/extracted" "$CDS_ARCHIVE" $JVM_FLAGS > "$WORK/cds-training.log" 2>&1 \
+    || skip "mg-plain-cds: the training run failed (see $WORK/cds-training.log)"
 fi
 
 # ---------------------------------------------------------------- certificates and configs

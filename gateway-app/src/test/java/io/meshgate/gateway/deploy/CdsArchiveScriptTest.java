@@ -1,0 +1,136 @@
+package io.meshgate.gateway.deploy;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.meshgate.gateway.MeshgateApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code config/cds-archive.sh}, which makes the class-data-sharing archive of the container image,
+ * run against a layout like the one {@code jarmode=tools extract} writes: a {@code meshgate.jar}
+ * whose manifest names the application's jars (CDS takes jars only, no class directories).
+ */
+class CdsArchiveScriptTest {
+
+	private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+	@TempDir
+	Path work;
+
+	@Test
+	void archiveHoldsTheClassesOfServingARequestAndTheJvmAcceptsIt() throws Exception {
+		Path layout = extractedLayout();
+		Path archive = work.resolve("meshgate.jsa");
+
+		Result training = run(List.of("bash", script(), layout.toString(), archive.toString(), "-Xmx256m",
+				"-XX:+UseSerialGC"), 180);
+
+		assertThat(training.exit()).as(training.output()).isZero();
+		assertThat(training.output()).contains("from a training run that served requests");
+		Result listing = run(List.of(JAVA, "-Xmx256m", "-XX:+UseSerialGC", "-XX:SharedArchiveFile=" + archive,
+				"-XX:+PrintSharedArchiveAndExit", "-jar", layout.resolve("meshgate.jar").toString()), 60);
+		assertThat(listing.output()).contains("archive is valid")
+			// loaded only once a request has been accepted and routed
+			.contains("reactor.netty.http.server.HttpServerOperations")
+			.contains("io.meshgate.policy.upstream.SmallResponseFilter$OneWrite");
+	}
+
+	@Test
+	void failsWithTheGatewaysLogWhenTheGatewayCannotStart() throws Exception {
+		Path empty = Files.createDirectories(work.resolve("empty"));
+
+		Result training = run(List.of("bash", script(), empty.toString(), work.resolve("x.jsa").toString()), 60);
+
+		assertThat(training.exit()).isEqualTo(1);
+		assertThat(training.output()).contains("never answered 200").contains("meshgate.jar");
+		assertThat(work.resolve("x.jsa")).doesNotExist();
+	}
+
+	private static String script() {
+		return Path.of("..", "config", "cds-archive.sh").toString();
+	}
+
+	/** {@code meshgate.jar} with a manifest naming this module's classes (as a jar) and its dependencies. */
+	private Path extractedLayout() throws IOException {
+		Path layout = Files.createDirectories(work.resolve("layout"));
+		List<String> classPath = new ArrayList<>();
+		// Surefire starts tests on a manifest-only jar; the real class path is in this property
+		String testClassPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+		for (String entry : testClassPath.split(File.pathSeparator)) {
+			Path path = Path.of(entry).toAbsolutePath();
+			if (Files.isDirectory(path)) {
+				if (!path.endsWith("test-classes")) {
+					classPath.add(jarOf(path, layout.resolve("lib-" + classPath.size() + ".jar")).toUri().toString());
+				}
+			}
+			else if (Files.isRegularFile(path)) {
+				classPath.add(path.toUri().toString());
+			}
+		}
+		Manifest manifest = new Manifest();
+		manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+		manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, MeshgateApplication.class.getName());
+		manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", classPath));
+		try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(layout.resolve("meshgate.jar")),
+				manifest)) {
+			// the manifest is all there is
+		}
+		return layout;
+	}
+
+	private static Path jarOf(Path classes, Path target) throws IOException {
+		try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(target));
+				Stream<Path> files = Files.walk(classes)) {
+			for (Path file : files.filter(file -> !file.equals(classes)).toList()) {
+				String name = classes.relativize(file).toString().replace(File.separatorChar, '/');
+				// directory entries too: component scanning lists packages through them
+				jar.putNextEntry(new JarEntry(Files.isDirectory(file) ? name + "/" : name));
+				if (Files.isRegularFile(file)) {
+					Files.copy(file, (OutputStream) jar);
+				}
+				jar.closeEntry();
+			}
+		}
+		return target;
+	}
+
+	private Result run(List<String> command, int timeoutSeconds) throws Exception {
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(work.resolve("out-" + System.nanoTime() + ".log").toFile());
+		builder.environment().put("CDS_TRAINING_PORT", String.valueOf(freePort()));
+		builder.environment().put("CDS_TRAINING_ADMIN_PORT", String.valueOf(freePort()));
+		Process process = builder.start();
+		if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+			throw new AssertionError(command + " still running after " + timeoutSeconds + " s");
+		}
+		return new Result(process.exitValue(), Files.readString(builder.redirectOutput().file().toPath()));
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private record Result(int exit, String output) {
+	}
+
+}
