@@ -42,6 +42,7 @@ import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.lb.LoadBalancerPolicy;
 import io.meshgate.policy.mirror.MirrorPolicy;
 import io.meshgate.policy.observe.AccessLog;
+import io.meshgate.policy.observe.UpstreamTraceHeaders;
 import io.meshgate.policy.ratelimit.RateLimitPolicy;
 import io.meshgate.policy.retry.RetryPolicy;
 import io.meshgate.policy.route.Backend;
@@ -57,7 +58,9 @@ import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.TestUpstream;
 import io.meshgate.policy.observe.UpstreamStateContributor;
 import io.meshgate.policy.upstream.Upstream;
+import io.meshgate.policy.upstream.HeaderRemoval;
 import io.meshgate.policy.upstream.UpstreamEndpoint;
+import io.meshgate.policy.upstream.UpstreamRoutingFilter;
 import io.meshgate.policy.upstream.UpstreamRuntime;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,6 +99,9 @@ class ObservabilityTest {
 	@Autowired
 	SpanCollector spans;
 
+	@Autowired
+	UpstreamRoutingFilter routingFilter;
+
 	GatewayClient client;
 
 	GatewayClient admin;
@@ -117,6 +123,13 @@ class ObservabilityTest {
 		((Logger) LoggerFactory.getLogger(AccessLog.LOGGER)).detachAppender(accessLines);
 		routing.apply(MeshConfig.EMPTY);
 		servers.forEach(TestUpstream::close);
+	}
+
+	@Test
+	void traceHeadersAndTheOnePassHeaderRemovalGoTogether() {
+		assertThat(routingFilter.getHeadersFilters()).hasAtLeastOneElementOfType(UpstreamTraceHeaders.class)
+			.filteredOn(HeaderRemoval.class::isInstance)
+			.hasSize(2);
 	}
 
 	@Test

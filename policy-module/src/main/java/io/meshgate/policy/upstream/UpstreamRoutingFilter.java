@@ -29,12 +29,13 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.isAlreadyRouted;
 
 /**
- * Spring Cloud Gateway's routing filter with two changes: a call to an upstream with its own TLS
+ * Spring Cloud Gateway's routing filter with three changes: a call to an upstream with its own TLS
  * goes out through that upstream's client, not the gateway's single global one; and the global
  * response timeout ({@code spring.cloud.gateway.server.webflux.httpclient.response-timeout}: time
  * to the upstream's response headers, then 504) runs on the event loop's timer rather than
  * Reactor's (see {@link Timeouts#expiry}), with the same error as the gateway's own. A route with
- * a {@code response-timeout} in its metadata keeps the gateway's own handling.
+ * a {@code response-timeout} in its metadata keeps the gateway's own handling. And the gateway's
+ * header filters that remove headers run as one ({@link HeaderRemoval}).
  */
 public final class UpstreamRoutingFilter extends NettyRoutingFilter {
 
@@ -42,11 +43,25 @@ public final class UpstreamRoutingFilter extends NettyRoutingFilter {
 
 	private final Duration responseTimeout;
 
+	private volatile List<HttpHeadersFilter> headersFilters;
+
 	public UpstreamRoutingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
 			HttpClientProperties properties, UpstreamRegistry upstreams) {
 		super(httpClient, headersFilters, withoutResponseTimeout(properties));
 		this.upstreams = upstreams;
 		this.responseTimeout = properties.getResponseTimeout();
+	}
+
+	/** The gateway's header filters, with its removing ones done in one pass ({@link HeaderRemoval}). */
+	@Override
+	public List<HttpHeadersFilter> getHeadersFilters() {
+		List<HttpHeadersFilter> filters = headersFilters;
+		if (filters == null) {
+			List<HttpHeadersFilter> gateways = super.getHeadersFilters();
+			filters = gateways == null ? List.of() : HeaderRemoval.inPlaceOf(gateways);
+			headersFilters = filters;
+		}
+		return filters;
 	}
 
 	/** What the parent reads of the properties (the connect timeout), without the response timeout. */
