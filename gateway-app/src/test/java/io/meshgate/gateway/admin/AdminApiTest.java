@@ -278,6 +278,16 @@ class AdminApiTest extends AdminTestSupport {
 				Map.of("path", "/old?x=1", "host", "gw.example.com"), null).json();
 		assertThat(testedRedirect).containsEntry("route", "old")
 			.containsEntry("redirect", Map.of("statusCode", 308, "location", "http://new.example.com/new?x=1"));
+
+		// a changed filter of the same route applies at once (the gateway caches each route's filters)
+		AdminClient.Answer current = editor.get("/api/routes/shop");
+		Map<String, Object> staging = new LinkedHashMap<>(current.json());
+		staging.put("requestHeaders", Map.of("set", Map.of("X-Env", "staging")));
+		assertThat(editor.put("/api/routes/shop", staging, current.etag()).status()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(1)).until(() -> {
+			ingress.get("/shop/cart?v=2");
+			return shop.received().get(shop.received().size() - 1).headers().get("x-env");
+		}, "staging"::equals);
 	}
 
 	@Test
