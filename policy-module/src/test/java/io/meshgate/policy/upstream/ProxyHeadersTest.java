@@ -2,11 +2,13 @@ package io.meshgate.policy.upstream;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
@@ -69,6 +71,40 @@ class ProxyHeadersTest extends GatewayTest {
 			assertThat(received.headers()).doesNotContainKeys("forwarded", "x-forwarded-for", "x-forwarded-proto",
 					"x-session-hint", "proxy-authorization");
 		});
+	}
+
+	@Test
+	void eachHeaderToRemoveIsFoundOnItsOwn() {
+		TestUpstream shop = start("shop");
+		apply(List.of(Upstream.of("shop", shop.url())), Route.of("shop", "/**", Backend.of("shop", 1)));
+		List<String> removed = List.of("Forwarded", "X-Forwarded-Ssl", "x-forwarded-for", "Keep-Alive",
+				"Proxy-Authorization", "X-Application-Context", "Trailer");
+
+		for (String name : removed) {
+			client().headers(headers -> headers.add(name, "1").add("X-Kept", "1"))
+				.get()
+				.uri("/one")
+				.responseContent()
+				.aggregate()
+				.asString()
+				.block(Duration.ofSeconds(10));
+		}
+		client().headers(headers -> headers.add("Content-Type", "application/grpc").add("X-Kept", "1"))
+			.post()
+			.uri("/grpc")
+			.send(ByteBufFlux.fromString(Mono.just("x")))
+			.responseContent()
+			.aggregate()
+			.asString()
+			.block(Duration.ofSeconds(10));
+
+		assertThat(shop.received()).hasSize(removed.size() + 1);
+		for (int i = 0; i < removed.size(); i++) {
+			assertThat(shop.received().get(i).headers()).as(removed.get(i))
+				.containsKey("x-kept")
+				.doesNotContainKey(removed.get(i).toLowerCase(Locale.ROOT));
+		}
+		assertThat(shop.received().get(removed.size()).headers()).containsEntry("te", "trailers");
 	}
 
 	@Test
