@@ -116,7 +116,7 @@ if [[ ! -f $HDR ]]; then
 fi
 MESHGATE_JAR="$ROOT/gateway-app/target/meshgate.jar"
 BARE_JAR="$BENCH/bare-scg/target/bare-scg.jar"
-rm -rf "$WORK/extracted" "$WORK/classes"
+rm -rf "$WORK/extracted" "$WORK/classes" "$WORK/stores"
 java -Djarmode=tools -jar "$MESHGATE_JAR" extract --destination "$WORK/extracted" >/dev/null
 mkdir -p "$WORK/classes"
 javac -nowarn -cp "$HDR" -d "$WORK/classes" "$BENCH/Wrk2j.java"
@@ -178,15 +178,19 @@ start_jvm() {
   taskset -c "$SUT_CPU" java $JVM_FLAGS "$@" > "$WORK/logs/$name.log" 2>&1 &
   echo $! > "$PIDS/$name.pid"
 }
+# Every Meshgate gets a route store of its own under $WORK, empty at the start of the run: the
+# store wins over the configuration files, which only seed an empty one, so a shared ./data would
+# give every contender the routes of whichever Meshgate started first.
 start_meshgate() { # contender port adminPort
   local contender="$1" port="$2" admin="$3"
   start_jvm "mg-$contender" "$port" -jar "$MESHGATE_JAR" --server.port="$port" --management.server.port="$admin" \
+    --meshgate.store.path="$WORK/stores/$contender" \
     --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$contender.yml"
 }
 start_bare() { start_jvm bare-scg 18083 -jar "$BARE_JAR" --server.port=18083; }
 # Cold starts: Meshgate with one route and no policies (plain.yml), with `java -jar` and as the
 # container image starts it (the extracted layout and its CDS archive).
-COLD_ARGS=(--server.port=18100 --management.server.port=18200
+COLD_ARGS=(--server.port=18100 --management.server.port=18200 --meshgate.store.path="$WORK/stores/cold"
   --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/plain.yml")
 COLD_URL=http://127.0.0.1:18100/
 
@@ -273,6 +277,7 @@ fi
 for target in $COLD_TARGETS; do
   for n in $(seq "$COLD_STARTS"); do
     [[ $target == mg-plain-cds && ! -f $CDS_ARCHIVE ]] && break
+    rm -rf "$WORK/stores/cold"   # each start seeds an empty store, as a new replica does
     case "$target" in
       bare-scg) start_bare; url=${URL[bare-scg]} ;;
       mg-plain) start_jvm mg-plain 18100 -jar "$MESHGATE_JAR" "${COLD_ARGS[@]}"; url=$COLD_URL ;;
@@ -306,6 +311,12 @@ MESH_ALL=$(for m in $MESH_CONTENDERS; do echo "mg-$m"; done)
 for c in bare-scg $MESH_ALL; do
   if ! wait_for_200 "${URL[$c]}" 120 >/dev/null; then
     skip "$c: no 200 within 120 s (see $WORK/logs/$(jvm_of "$c").log)"; continue
+  fi
+  if [[ $c == mg-* ]]; then
+    # the contender's own routes serve, not a catch-all: no route of bench/config matches this path
+    base=$(cut -d/ -f1-3 <<< "${URL[$c]}")
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/no-such-bench-route" || true)
+    [[ $code == 404 ]] || { skip "$c: /no-such-bench-route answered $code, not 404: not the routes of bench/config"; continue; }
   fi
   sharing=$(for m in $MESH_ALL; do jvm_of "$m"; done | grep -cx "$(jvm_of "$c")" || true)
   seconds=$(( WARMUP_SECONDS / (sharing > 0 ? sharing : 1) ))
