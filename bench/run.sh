@@ -309,7 +309,7 @@ for j in $MESH_JVMS; do JVMS="$JVMS mg-$j"; done
 # Each JVM gets the whole warm-up on all the contenders it serves at once (wrk cycles through
 # their paths): every route's code compiles during the whole warm-up, not during a slice of it.
 MESH_ALL=$(for m in $MESH_CONTENDERS; do echo "mg-$m"; done)
-declare -A WARM_PATHS
+declare -A WARM_PATHS WARM_BASE
 for c in bare-scg $MESH_ALL; do
   if ! wait_for_200 "${URL[$c]}" 120 >/dev/null; then
     skip "$c: no 200 within 120 s (see $WORK/logs/$(jvm_of "$c").log)"; continue
@@ -321,15 +321,15 @@ for c in bare-scg $MESH_ALL; do
     [[ $code == 404 ]] || { skip "$c: /no-such-bench-route answered $code, not 404: not the routes of bench/config"; continue; }
   fi
   WARM_PATHS[$(jvm_of "$c")]+="\"/$(cut -d/ -f4- <<< "${URL[$c]}")\", "
+  WARM_BASE[$(jvm_of "$c")]=$(cut -d/ -f1-3 <<< "${URL[$c]}")
   CONTENDERS="$CONTENDERS $c"
 done
 for jvm in "${!WARM_PATHS[@]}"; do
   printf 'local paths = {%s}\nlocal n = 0\nrequest = function()\n  n = n + 1\n  return wrk.format(nil, paths[n %% #paths + 1])\nend\n' \
     "${WARM_PATHS[$jvm]}" > "$WORK/warm-$jvm.lua"
-  first=$(for c in $CONTENDERS; do [[ $(jvm_of "$c") == "$jvm" ]] && echo "$c"; done | head -1)
   log "warming $jvm for ${WARMUP_SECONDS}s on ${WARM_PATHS[$jvm]%, }"
   taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -H "$USER_HEADER" -s "$WORK/warm-$jvm.lua" \
-    "$(cut -d/ -f1-3 <<< "${URL[$first]}")" >/dev/null 2>&1
+    "${WARM_BASE[$jvm]}" >/dev/null 2>&1
 done
 : > "$RESULTS/rss.tsv"
 for jvm in $JVMS; do
