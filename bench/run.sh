@@ -48,9 +48,9 @@ if [[ $QUICK == 1 ]]; then
     SCALE_ROUTES="1000"; SCALE_SECONDS=1; SCALE_WARMUP=1; EDITS=2; MESH_CONTENDERS="plain all"
   fi
 else
-  # 3 s rounds leave 90 s of warm-up per JVM within 15 minutes: with 60 s the JVMs were still
+  # 3 s rounds leave 80 s of warm-up per JVM within 15 minutes: with 60 s the JVMs were still
   # compiling during their first two rounds (bench/notes.md)
-  ROUNDS=5; ROUND_SECONDS=3; WARMUP_SECONDS=90; COLD_STARTS=5
+  ROUNDS=5; ROUND_SECONDS=3; WARMUP_SECONDS=80; COLD_STARTS=5
   LATENCY_SECONDS=5; LATENCY_WARMUP=1; SCALE_ROUTES="1 100 1000 10000"; SCALE_SECONDS=5; SCALE_WARMUP=5; EDITS=3
   MESH_CONTENDERS="plain canary mirror mtls resilience tracing all"
   LATENCY_CONTENDERS="direct nginx bare-scg mg-plain mg-all"
