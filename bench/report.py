@@ -126,7 +126,7 @@ w("| JVM flags (bare SCG and every Meshgate) | `%s` |" % a.jvm_flags)
 w("| Meshgate | Spring Boot 4.0.7, Spring Cloud 2025.1.4 (Spring Cloud Gateway 5.0.4), Reactor Netty |")
 w("| peers | %s; %s |" % (cmd("nginx", "-v"), cmd("haproxy", "-v")))
 w("| load | `wrk -t2 -c%s -d%ss` (%s), %s rounds, contenders alternating with the order rotated each round; "
-  "JVMs warmed %s s each first |" % (a.connections, a.round_seconds, cmd("wrk", "-v"), a.rounds, a.warmup_seconds))
+  "JVMs warmed %s s each first, on all their routes at once |" % (a.connections, a.round_seconds, cmd("wrk", "-v"), a.rounds, a.warmup_seconds))
 w("| pinning | `taskset`: the system under test and the nginx upstream on CPU 0, load generators on CPU 1 |")
 w("| upstream | nginx, one worker, `return 200 \"hello world\\n\"` (12 bytes) |")
 w("")
