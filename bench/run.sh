@@ -181,10 +181,14 @@ start_jvm() {
 # Every Meshgate gets a route store of its own under $WORK, empty at the start of the run: the
 # store wins over the configuration files, which only seed an empty one, so a shared ./data would
 # give every contender the routes of whichever Meshgate started first.
+# Tracing is off in every contender but the observed JVM's (Spring Boot 4 has no switch for it
+# but leaving out its auto-configurations: docs/observability.md).
+NO_TRACING="--spring.autoconfigure.exclude=org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration,org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration"
 start_meshgate() { # contender port adminPort
-  local contender="$1" port="$2" admin="$3"
+  local contender="$1" port="$2" admin="$3" extra=()
+  [[ $contender == observed ]] || extra=("$NO_TRACING")
   start_jvm "mg-$contender" "$port" -jar "$MESHGATE_JAR" --server.port="$port" --management.server.port="$admin" \
-    --meshgate.store.path="$WORK/stores/$contender" \
+    --meshgate.store.path="$WORK/stores/$contender" "${extra[@]}" \
     --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$contender.yml"
 }
 start_bare() { start_jvm bare-scg 18083 -jar "$BARE_JAR" --server.port=18083; }
