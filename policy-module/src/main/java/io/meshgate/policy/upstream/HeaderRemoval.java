@@ -40,8 +40,8 @@ import io.meshgate.policy.observe.UpstreamTraceHeaders;
  * names each time they are iterated), and most requests need no change at all.
  * <p>
  * {@link #inPlaceOf} replaces them only where nothing else could tell the difference: all four
- * present, and between them only filters that neither read nor write these headers. Otherwise the
- * gateway's own filters stay, unchanged.
+ * present, and from the first of them on only filters that neither read nor write these headers.
+ * Otherwise the gateway's own filters stay, unchanged.
  */
 public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 
@@ -80,8 +80,10 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 				}
 			}
 		}
+		// after the first of them, only filters known not to care: the ones after the last used to
+		// get the gRPC filter's fresh copy, and may now get the request's own read-only headers
 		if (found != 4 || !(filters.get(last) instanceof GRPCRequestHeadersFilter)
-				|| filters.subList(first, last).stream().anyMatch(f -> !replaced(f) && !indifferent(f))) {
+				|| filters.subList(first, filters.size()).stream().anyMatch(f -> !replaced(f) && !indifferent(f))) {
 			return filters;
 		}
 		List<HttpHeadersFilter> result = new ArrayList<>(filters.size() - 2);

@@ -117,7 +117,11 @@ class HeaderRemovalTest {
 		List<HttpHeadersFilter> trustedProxies = sorted(new RemoveForwardedHeadersFilter(),
 				new XForwardedHeadersFilter("10\\..*"), new RemoveHopByHopHeadersFilter(), new GRPCRequestHeadersFilter());
 
+		List<HttpHeadersFilter> ownFilterLast = new ArrayList<>(defaults());
+		ownFilterLast.add(readsForwarded);
+
 		assertThat(HeaderRemoval.inPlaceOf(withOwnFilter)).isSameAs(withOwnFilter);
+		assertThat(HeaderRemoval.inPlaceOf(ownFilterLast)).isSameAs(ownFilterLast);
 		assertThat(HeaderRemoval.inPlaceOf(trustedProxies)).isSameAs(trustedProxies);
 	}
 
