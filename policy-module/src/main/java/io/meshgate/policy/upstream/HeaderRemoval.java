@@ -167,15 +167,8 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 		}
 		Iterator<Map.Entry<CharSequence, CharSequence>> headers = received.iteratorCharSequence();
 		while (headers.hasNext()) {
-			CharSequence name = headers.next().getKey();
-			if (AsciiString.contentEqualsIgnoreCase(name, "forwarded")
-					|| AsciiString.regionMatches(name, true, 0, "x-forwarded-", 0, "x-forwarded-".length())) {
+			if (removes(headers.next().getKey(), List.of())) {
 				return true;
-			}
-			for (String hop : hopByHop) {
-				if (AsciiString.contentEqualsIgnoreCase(name, hop)) {
-					return true;
-				}
 			}
 		}
 		return false;
@@ -201,18 +194,19 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 		return false;
 	}
 
-	private boolean removes(String name, List<String> connectionOptions) {
-		if (type == Type.REQUEST && (name.equalsIgnoreCase("forwarded")
-				|| name.regionMatches(true, 0, "x-forwarded-", 0, "x-forwarded-".length()))) {
+	/** Takes Netty's names as they are (no String made of them) as well as Spring's. */
+	private boolean removes(CharSequence name, List<String> connectionOptions) {
+		if (type == Type.REQUEST && (AsciiString.contentEqualsIgnoreCase(name, "forwarded")
+				|| AsciiString.regionMatches(name, true, 0, "x-forwarded-", 0, "x-forwarded-".length()))) {
 			return true;
 		}
 		return containsIgnoreCase(hopByHop, name) || containsIgnoreCase(connectionOptions, name);
 	}
 
 	/** Without lowercasing {@code name}: most names are not in the (short) list. */
-	private static boolean containsIgnoreCase(Iterable<String> names, String name) {
+	private static boolean containsIgnoreCase(Iterable<String> names, CharSequence name) {
 		for (String candidate : names) {
-			if (candidate.equalsIgnoreCase(name)) {
+			if (AsciiString.contentEqualsIgnoreCase(candidate, name)) {
 				return true;
 			}
 		}
