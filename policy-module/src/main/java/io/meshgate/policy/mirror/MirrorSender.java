@@ -9,6 +9,8 @@ import java.util.Set;
 import io.micrometer.observation.Observation;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
@@ -93,17 +95,14 @@ public final class MirrorSender implements AutoCloseable {
 
 	/**
 	 * Sends a copy to an endpoint of {@code upstream} and completes with the status it answered.
-	 * Fails when the upstream is unknown, has no endpoint, or the copy fails or exceeds {@code timeout}.
+	 * Fails when the upstream is unknown, has no endpoint, or the copy fails or has not been
+	 * answered when {@code deadline} emits. The deadline covers the whole copy (connect, send,
+	 * response); give one armed on the caller's event loop (see {@code Timeouts.expiry}) rather than
+	 * a Reactor timer, whose thread wakes for every copy.
+	 * @param primary the primary request's observation ({@code null} when there is none): the copy is
+	 * observed as its shadow, for {@code route}
 	 */
-	public Mono<Integer> send(String upstream, Shadow shadow, byte[] body, Duration timeout) {
-		return send(upstream, shadow, body, timeout, null, "");
-	}
-
-	/**
-	 * As {@link #send(String, Shadow, byte[], Duration)}, observed as a shadow of {@code primary},
-	 * the primary request's observation ({@code null} when there is none), for {@code route}.
-	 */
-	public Mono<Integer> send(String upstream, Shadow shadow, byte[] body, Duration timeout, Observation primary,
+	public Mono<Integer> send(String upstream, Shadow shadow, byte[] body, Publisher<?> deadline, Observation primary,
 			String route) {
 		UpstreamRuntime runtime = upstreams.get(upstream);
 		if (runtime == null) {
@@ -120,13 +119,20 @@ public final class MirrorSender implements AutoCloseable {
 		}
 		// the observation writes the shadow span's trace context into headers before they are sent
 		return tracing.observe(primary, route, upstream, endpoint.getUri().toString(), headers,
-				() -> client.headers(h -> h.set(headers))
-					.responseTimeout(timeout)
-					.request(io.netty.handler.codec.http.HttpMethod.valueOf(shadow.method()))
-					.uri(endpoint.getUri().toString() + shadow.pathAndQuery())
-					.send(body.length == 0 ? ByteBufFlux.empty() : ByteBufFlux.fromInbound(Mono.just(body)))
-					.responseSingle((response, content) -> content.then(Mono.just(response.status().code())))
-					.timeout(timeout));
+				() -> request(headers, shadow, endpoint, body)
+					// the body is drained, not aggregated: only the status matters
+					.response((response, content) -> content.then(Mono.just(response.status().code())))
+					.single()
+					.timeout(deadline));
+	}
+
+	private HttpClient.ResponseReceiver<?> request(HttpHeaders headers, Shadow shadow, UpstreamEndpoint endpoint,
+			byte[] body) {
+		HttpClient.RequestSender request = client.headers(h -> h.set(headers))
+			.request(HttpMethod.valueOf(shadow.method()))
+			.uri(endpoint.getUri().toString() + shadow.pathAndQuery());
+		// without a body the request goes out as one message, with nothing to subscribe to
+		return body.length == 0 ? request : request.send(ByteBufFlux.fromInbound(Mono.just(body)));
 	}
 
 	@Override

@@ -31,6 +31,7 @@ import io.meshgate.policy.PolicyOrder;
 import io.meshgate.policy.RouteScopedConfig;
 import io.meshgate.policy.observe.MeshRequestObservationHandler;
 import io.meshgate.policy.observe.MirrorTracing;
+import io.meshgate.policy.timeout.Timeouts;
 
 /**
  * Copies a share of a route's requests to another upstream, fire and forget:
@@ -193,7 +194,8 @@ public class RequestMirrorGatewayFilterFactory
 				outcomes.dropped().increment();
 				return chain.filter(exchange);
 			}
-			Copy copy = new Copy(MirrorSender.Shadow.of(request), MirrorTracing.primary(exchange));
+			Copy copy = new Copy(MirrorSender.Shadow.of(request), MirrorTracing.primary(exchange),
+					Timeouts.expiry(policy.timeout(), exchange));
 			exchange.getAttributes().put(MeshRequestObservationHandler.MIRRORED_ATTR, true);
 			if (length <= 0 && !chunked) {
 				copy.send(new byte[0]);
@@ -224,13 +226,17 @@ public class RequestMirrorGatewayFilterFactory
 			/** The primary request's observation, parent of the copy's (tracing). */
 			private final Observation primary;
 
+			/** Emits when the copy has taken too long, on the event loop of the primary's connection. */
+			private final Mono<Long> deadline;
+
 			private final AtomicBoolean settled = new AtomicBoolean();
 
 			private ByteArrayOutputStream body = new ByteArrayOutputStream();
 
-			Copy(MirrorSender.Shadow shadow, Observation primary) {
+			Copy(MirrorSender.Shadow shadow, Observation primary, Mono<Long> deadline) {
 				this.shadow = shadow;
 				this.primary = primary;
+				this.deadline = deadline;
 			}
 
 			synchronized void append(DataBuffer buffer) {
@@ -264,7 +270,7 @@ public class RequestMirrorGatewayFilterFactory
 				if (settled.get()) {
 					return;
 				}
-				sender.send(policy.upstream(), shadow, bytes, policy.timeout(), primary, route).doFinally(signal -> settle())
+				sender.send(policy.upstream(), shadow, bytes, deadline, primary, route).doFinally(signal -> settle())
 					.subscribe(status -> outcomes.mirrored().increment(), error -> {
 						outcomes.failed().increment();
 						if (log.isDebugEnabled()) {

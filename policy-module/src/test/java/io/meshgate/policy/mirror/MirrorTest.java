@@ -60,6 +60,22 @@ class MirrorTest extends GatewayTest {
 	}
 
 	@Test
+	void aCopyPastItsTimeoutFailsAndGivesItsPermitBack() {
+		shadow.delay(Duration.ofSeconds(30));
+		route("hanging", new MirrorPolicy("shadow", 100.0, null, 2, Duration.ofMillis(300)));
+
+		assertThat(client.bodies(2, 1, i -> "/orders/" + i)).containsOnly("primary");
+		await().atMost(Duration.ofSeconds(3))
+			.until(() -> counter("meshgate.mirror.requests", "route", "hanging", "outcome", "failed") == 2);
+		// both permits are back: the next two copies are sent (and time out), none is dropped
+		assertThat(client.bodies(2, 1, i -> "/orders/" + i)).containsOnly("primary");
+		await().atMost(Duration.ofSeconds(3))
+			.until(() -> counter("meshgate.mirror.requests", "route", "hanging", "outcome", "failed") == 4);
+		assertThat(counter("meshgate.mirror.requests", "route", "hanging", "outcome", "dropped")).isZero();
+		assertThat(shadow.hits()).isEqualTo(4);
+	}
+
+	@Test
 	void percentageSamplesTheRequests() {
 		route("sampled", MirrorPolicy.of("shadow", 20));
 
