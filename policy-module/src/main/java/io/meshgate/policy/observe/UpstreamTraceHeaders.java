@@ -48,8 +48,8 @@ public final class UpstreamTraceHeaders implements HttpHeadersFilter {
 		if (span == null) {
 			return input;
 		}
-		HttpHeaders headers = new HttpHeaders();
-		headers.putAll(input);
+		// copyOf copies the map as it is; putAll would iterate a view that builds a set of names first
+		HttpHeaders headers = HttpHeaders.copyOf(input);
 		replaced.forEach(headers::remove);
 		propagator.inject(span.context(), headers, HttpHeaders::set);
 		return headers;

@@ -121,21 +121,44 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 		List<String> connection = input.get(HttpHeaders.CONNECTION);
 		boolean grpc = type == Type.REQUEST
 				&& StringUtils.startsWithIgnoreCase(input.getFirst(HttpHeaders.CONTENT_TYPE), "application/grpc");
-		// with a Connection header (most upstream responses) there is always something to remove
-		if (connection == null && !grpc && !removesAny(input, List.of())) {
+		List<String> removed = present(input, connection == null ? List.of() : options(connection));
+		if (removed.isEmpty() && !grpc) {
 			return input;
 		}
-		List<String> connectionOptions = connection == null ? List.of() : options(connection);
-		HttpHeaders kept = new HttpHeaders();
-		for (Map.Entry<String, List<String>> header : input.headerSet()) {
-			if (!removes(header.getKey(), connectionOptions)) {
-				kept.addAll(header.getKey(), header.getValue());
-			}
-		}
+		// copyOf copies the map as it is; iterating Spring's header views would build a set of names first
+		HttpHeaders kept = HttpHeaders.copyOf(input);
+		removed.forEach(kept::remove);
 		if (grpc) {
 			kept.add(TE, "trailers");
 		}
 		return kept;
+	}
+
+	/**
+	 * The names in {@code input} that go. The hop-by-hop ones and the connection options are looked
+	 * up (a response, with its {@code Connection} header, always has one); only a request's names
+	 * are iterated, for {@code Forwarded} and the {@code X-Forwarded-} prefix.
+	 */
+	private List<String> present(HttpHeaders input, List<String> connectionOptions) {
+		List<String> present = new ArrayList<>(2);
+		for (String name : hopByHop) {
+			if (input.containsHeader(name)) {
+				present.add(name);
+			}
+		}
+		for (String option : connectionOptions) {
+			if (input.containsHeader(option)) {
+				present.add(option);
+			}
+		}
+		if (type == Type.REQUEST) {
+			for (String name : input.headerNames()) {
+				if (forwarded(name)) {
+					present.add(name);
+				}
+			}
+		}
+		return present;
 	}
 
 	/**
@@ -167,7 +190,7 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 		}
 		Iterator<Map.Entry<CharSequence, CharSequence>> headers = received.iteratorCharSequence();
 		while (headers.hasNext()) {
-			if (removes(headers.next().getKey(), List.of())) {
+			if (removes(headers.next().getKey())) {
 				return true;
 			}
 		}
@@ -185,22 +208,14 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 		return options;
 	}
 
-	private boolean removesAny(HttpHeaders input, List<String> connectionOptions) {
-		for (String name : input.headerNames()) {
-			if (removes(name, connectionOptions)) {
-				return true;
-			}
-		}
-		return false;
+	/** Takes Netty's names as they are (no String made of them). */
+	private boolean removes(CharSequence name) {
+		return forwarded(name) || containsIgnoreCase(hopByHop, name);
 	}
 
-	/** Takes Netty's names as they are (no String made of them) as well as Spring's. */
-	private boolean removes(CharSequence name, List<String> connectionOptions) {
-		if (type == Type.REQUEST && (AsciiString.contentEqualsIgnoreCase(name, "forwarded")
-				|| AsciiString.regionMatches(name, true, 0, "x-forwarded-", 0, "x-forwarded-".length()))) {
-			return true;
-		}
-		return containsIgnoreCase(hopByHop, name) || containsIgnoreCase(connectionOptions, name);
+	private static boolean forwarded(CharSequence name) {
+		return AsciiString.contentEqualsIgnoreCase(name, "forwarded")
+				|| AsciiString.regionMatches(name, true, 0, "x-forwarded-", 0, "x-forwarded-".length());
 	}
 
 	/** Without lowercasing {@code name}: most names are not in the (short) list. */
