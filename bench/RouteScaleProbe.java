@@ -1,3 +1,5 @@
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,7 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -21,24 +25,29 @@ import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.route.Route;
 
 /**
- * Meshgate with N routes, for bench/run.sh: starts the gateway in this JVM with an editor login
- * and a fresh file store, puts N routes with distinct path prefixes ({@code /r0/**} …
- * {@code /rN-1/**}) through the admin API, then edits the last route EDITS times through the admin
- * API ({@code PUT /api/routes/rN-1} with a new path prefix: validated as a whole, stored, applied)
- * and measures, for each edit, the time from sending the PUT until a request on the new path gets
- * 200; then EDITS more edits of the routing layer alone ({@code MeshRouting.apply}, no admin
- * validation or store). Prints {@code READY path=/… applyMs=… editMs=[…] editMedianMs=…
- * routingEditMs=[…] routingEditMedianMs=…} and keeps serving until killed, so that the caller can
- * measure throughput on the last route.
+ * Meshgate with route tables of several sizes, one after the other in one JVM, for bench/run.sh.
+ * Starts the gateway in this JVM with an editor login and a fresh file store, then visits the
+ * sizes up and back down, the largest twice in a row ({@code 1 100 1000 10000 10000 1000 100 1}):
+ * each size is measured twice, at times that average to the same point, so the JIT warming up
+ * during the run favours no size. A visit puts N routes with distinct path prefixes ({@code /r0/**}
+ * … {@code /rN-1/**}) through the admin API ({@code PUT /api/config}, timed); on a size's first
+ * visit the last route is then edited EDITS times through the admin API ({@code PUT
+ * /api/routes/rN-1} with a new path prefix: validated as a whole, stored, applied), each timed from
+ * the PUT until a request on the new path gets 200, and EDITS more times through the routing layer
+ * alone ({@code MeshRouting.apply}, no admin validation or store). Each visit prints
+ * {@code READY routes=N visit=V applyMs=… path=/…} (with {@code editMs=[…] editMedianMs=…
+ * routingEditMs=[…] routingEditMedianMs=…} on a first visit), then waits for a line on standard
+ * input: the caller measures throughput on that path meanwhile. Ends after the last visit.
  *
- * Run: java -cp 'meshgate.jar:lib/*' RouteScaleProbe N UPSTREAM_URL EDITS [Spring arguments...]
+ * Run: java -cp 'meshgate.jar:lib/*' RouteScaleProbe SIZES UPSTREAM_URL EDITS [Spring arguments...]
+ * with SIZES ascending and comma-separated, e.g. 1,100,1000,10000.
  */
 public class RouteScaleProbe {
 
 	private static final String PASSWORD = "bench-only-password";
 
 	public static void main(String[] args) throws Exception {
-		int routes = Integer.parseInt(args[0]);
+		int[] sizes = Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray();
 		String upstream = args[1];
 		int edits = Integer.parseInt(args[2]);
 		List<String> springArgs = new ArrayList<>(Arrays.asList(args).subList(3, args.length));
@@ -51,46 +60,70 @@ public class RouteScaleProbe {
 		int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
 		int adminPort = Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
 		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+		BufferedReader caller = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
+		List<Integer> visits = new ArrayList<>();
+		Arrays.stream(sizes).forEach(visits::add);
+		for (int i = sizes.length - 1; i >= 0; i--) {
+			visits.add(sizes[i]);
+		}
+		Map<Integer, Integer> visited = new HashMap<>();
+		String last = null;
+		for (int v = 0; v < visits.size(); v++) {
+			int routes = visits.get(v);
+			int visit = visited.merge(routes, 1, Integer::sum);
+			StringBuilder ready = new StringBuilder("READY routes=" + routes + " visit=" + visit);
+			if (v == 0 || visits.get(v - 1) != routes) { // the largest, visited twice in a row, is put once
+				long start = System.nanoTime();
+				put(http, adminPort, "/api/config", table(upstream, routes));
+				last = "/r" + (routes - 1) + "/x";
+				awaitOk(http, port, last);
+				ready.append(" applyMs=").append((System.nanoTime() - start) / 1_000_000);
+			}
+			if (visit == 1) {
+				long[] editMs = new long[edits];
+				for (int e = 0; e < edits; e++) {
+					String prefix = "/r" + (routes - 1) + "-e" + e;
+					long began = System.nanoTime();
+					put(http, adminPort, "/api/routes/r" + (routes - 1), route(prefix));
+					awaitOk(http, port, prefix + "/x");
+					editMs[e] = (System.nanoTime() - began) / 1_000_000;
+					last = prefix + "/x";
+				}
+				// the routing layer alone: MeshRouting.apply of the running table with the last route changed
+				MeshRouting routing = context.getBean(MeshRouting.class);
+				long[] routingMs = new long[edits];
+				for (int e = 0; e < edits; e++) {
+					String prefix = "/r" + (routes - 1) + "-a" + e;
+					List<Route> table = new ArrayList<>(routing.current().routes());
+					table.replaceAll(r -> r.id().equals("r" + (routes - 1)) ? Route.of(r.id(), prefix + "/**", Backend.of("up", 1)) : r);
+					long began = System.nanoTime();
+					routing.apply(new MeshConfig(routing.current().upstreams(), table));
+					awaitOk(http, port, prefix + "/x");
+					routingMs[e] = (System.nanoTime() - began) / 1_000_000;
+					last = prefix + "/x";
+				}
+				ready.append(" editMs=").append(Arrays.toString(editMs)).append(" editMedianMs=").append(median(editMs))
+					.append(" routingEditMs=").append(Arrays.toString(routingMs)).append(" routingEditMedianMs=")
+					.append(median(routingMs));
+			}
+			System.out.println(ready.append(" path=").append(last));
+			System.out.flush();
+			if (caller.readLine() == null) {
+				break;
+			}
+		}
+		context.close();
+	}
+
+	private static String table(String upstream, int routes) {
 		StringBuilder config = new StringBuilder("{\"upstreams\":[{\"name\":\"up\",\"endpoints\":[\"")
 			.append(upstream)
 			.append("\"]}],\"routes\":[");
 		for (int i = 0; i < routes; i++) {
 			config.append(i == 0 ? "" : ",").append(route("/r" + i));
 		}
-		config.append("]}");
-		long start = System.nanoTime();
-		put(http, adminPort, "/api/config", config.toString());
-		String last = "/r" + (routes - 1) + "/x";
-		awaitOk(http, port, last);
-		long applyMs = (System.nanoTime() - start) / 1_000_000;
-
-		long[] editMs = new long[edits];
-		for (int e = 0; e < edits; e++) {
-			String prefix = "/r" + (routes - 1) + "-e" + e;
-			long began = System.nanoTime();
-			put(http, adminPort, "/api/routes/r" + (routes - 1), route(prefix));
-			awaitOk(http, port, prefix + "/x");
-			editMs[e] = (System.nanoTime() - began) / 1_000_000;
-			last = prefix + "/x";
-		}
-		// the routing layer alone: MeshRouting.apply of the running table with the last route changed
-		MeshRouting routing = context.getBean(MeshRouting.class);
-		long[] routingMs = new long[edits];
-		for (int e = 0; e < edits; e++) {
-			String prefix = "/r" + (routes - 1) + "-a" + e;
-			List<Route> table = new ArrayList<>(routing.current().routes());
-			table.replaceAll(r -> r.id().equals("r" + (routes - 1)) ? Route.of(r.id(), prefix + "/**", Backend.of("up", 1)) : r);
-			long began = System.nanoTime();
-			routing.apply(new MeshConfig(routing.current().upstreams(), table));
-			awaitOk(http, port, prefix + "/x");
-			routingMs[e] = (System.nanoTime() - began) / 1_000_000;
-			last = prefix + "/x";
-		}
-		System.out.println("READY routes=" + routes + " path=" + last + " applyMs=" + applyMs + " editMs="
-				+ Arrays.toString(editMs) + " editMedianMs=" + median(editMs) + " routingEditMs="
-				+ Arrays.toString(routingMs) + " routingEditMedianMs=" + median(routingMs));
-		System.out.flush();
+		return config.append("]}").toString();
 	}
 
 	private static long median(long[] values) {

@@ -39,19 +39,19 @@ USER_HEADER="x-user: bench-user-42"
 
 if [[ $QUICK == 1 ]]; then
   ROUNDS=3; ROUND_SECONDS=3; WARMUP_SECONDS=8; COLD_STARTS=3
-  LATENCY_SECONDS=3; LATENCY_WARMUP=1; SCALE_ROUTES="1 10000"; SCALE_SECONDS=3; SCALE_WARMUP=3; EDITS=3
+  LATENCY_SECONDS=3; LATENCY_WARMUP=1; SCALE_ROUTES="1 10000"; SCALE_SECONDS=3; SCALE_WARMUP=2; SCALE_FIRST_WARMUP=8; EDITS=3
   MESH_CONTENDERS="plain all"
   LATENCY_CONTENDERS="direct mg-plain"
   COLD_TARGETS="mg-plain"
   if [[ $SMOKE == 1 ]]; then
     ROUNDS=1; ROUND_SECONDS=1; WARMUP_SECONDS=1; COLD_STARTS=1; LATENCY_SECONDS=1; LATENCY_WARMUP=1
-    SCALE_ROUTES="1000"; SCALE_SECONDS=1; SCALE_WARMUP=1; EDITS=2; MESH_CONTENDERS="plain all"
+    SCALE_ROUTES="1000"; SCALE_SECONDS=1; SCALE_WARMUP=1; SCALE_FIRST_WARMUP=1; EDITS=2; MESH_CONTENDERS="plain all"
   fi
 else
   # 3 s rounds leave 80 s of warm-up per JVM within 15 minutes: with 60 s the JVMs were still
   # compiling during their first two rounds (bench/notes.md)
   ROUNDS=5; ROUND_SECONDS=3; WARMUP_SECONDS=80; COLD_STARTS=5
-  LATENCY_SECONDS=5; LATENCY_WARMUP=1; SCALE_ROUTES="1 100 1000 10000"; SCALE_SECONDS=5; SCALE_WARMUP=5; EDITS=3
+  LATENCY_SECONDS=5; LATENCY_WARMUP=1; SCALE_ROUTES="1 100 1000 10000"; SCALE_SECONDS=5; SCALE_WARMUP=2; SCALE_FIRST_WARMUP=30; EDITS=3
   MESH_CONTENDERS="plain canary mirror mtls resilience tracing all"
   LATENCY_CONTENDERS="direct nginx bare-scg mg-plain mg-all"
   COLD_TARGETS="bare-scg mg-plain-cds mg-plain"
@@ -371,29 +371,40 @@ done
 log "stopping the contender JVMs for the route-table runs"
 for jvm in $JVMS; do stop_pid_file "$PIDS/$jvm.pid"; done
 : > "$RESULTS/scale.tsv"
-for routes in $SCALE_ROUTES; do
-  name="scale-$routes"
-  # shellcheck disable=SC2086
-  taskset -c "$SUT_CPU" java $JVM_FLAGS -Xmx512m -cp "$WORK/classes:$WORK/extracted/meshgate.jar:$WORK/extracted/lib/*" \
-    RouteScaleProbe "$routes" http://127.0.0.1:18080 "$EDITS" --server.port=18300 --management.server.port=18301 \
-    --spring.config.additional-location="file:$WORK/config/common.yml" > "$WORK/logs/$name.log" 2>&1 &
-  echo $! > "$PIDS/$name.pid"
+# One JVM visits the table sizes up and back down (bench/RouteScaleProbe.java): each size is
+# measured twice, at times that average to the same point, so the JIT warming up during the
+# visits favours no size. The probe waits on a FIFO between visits while wrk measures.
+SCALE_CTL="$WORK/scale.ctl"
+rm -f "$SCALE_CTL"; mkfifo "$SCALE_CTL"
+# shellcheck disable=SC2086
+taskset -c "$SUT_CPU" java $JVM_FLAGS -Xmx512m -cp "$WORK/classes:$WORK/extracted/meshgate.jar:$WORK/extracted/lib/*" \
+  RouteScaleProbe "$(tr ' ' ',' <<<"$SCALE_ROUTES")" http://127.0.0.1:18080 "$EDITS" --server.port=18300 \
+  --management.server.port=18301 --spring.config.additional-location="file:$WORK/config/common.yml" \
+  < "$SCALE_CTL" > "$WORK/logs/scale.log" 2>&1 &
+echo $! > "$PIDS/scale.pid"
+exec 3> "$SCALE_CTL"
+visits=$(( 2 * $(wc -w <<<"$SCALE_ROUTES") ))
+for visit in $(seq "$visits"); do
   ready=""
-  for _ in $(seq 1800); do
-    ready=$(grep -m1 '^READY' "$WORK/logs/$name.log" || true)
+  for _ in $(seq 3000); do
+    ready=$(grep '^READY' "$WORK/logs/scale.log" | sed -n "${visit}p" || true)
     [[ -n $ready ]] && break
-    kill -0 "$(cat "$PIDS/$name.pid")" 2>/dev/null || break
+    kill -0 "$(cat "$PIDS/scale.pid")" 2>/dev/null || break
     sleep 0.1
   done
-  if [[ -z $ready ]]; then skip "$routes routes: the gateway did not get ready (see $WORK/logs/$name.log)"; stop_pid_file "$PIDS/$name.pid"; continue; fi
-  path=$(sed 's/.* path=\([^ ]*\).*/\1/' <<<"$ready")
-  URL[$name]="http://127.0.0.1:18300$path"
-  taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"${SCALE_WARMUP}s" "${URL[$name]}" >/dev/null 2>&1
-  read -r rps cpu requests non2xx <<<"$(measure_wrk "$name" "$SCALE_SECONDS")"
+  if [[ -z $ready ]]; then skip "route-table visit $visit: the gateway did not get ready (see $WORK/logs/scale.log)"; break; fi
+  routes=$(sed 's/.* routes=\([0-9]*\).*/\1/' <<<"$ready")
+  URL[scale]="http://127.0.0.1:18300$(sed 's/.* path=\([^ ]*\).*/\1/' <<<"$ready")"
+  # the first visit also warms the JVM, which has served nothing yet
+  taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"$([[ $visit == 1 ]] && echo "$SCALE_FIRST_WARMUP" || echo "$SCALE_WARMUP")s" \
+    "${URL[scale]}" >/dev/null 2>&1
+  read -r rps cpu requests non2xx <<<"$(measure_wrk scale "$SCALE_SECONDS")"
   echo -e "$routes\t$rps\t$cpu\t$non2xx\t$ready" >> "$RESULTS/scale.tsv"
-  log "$routes routes: $rps req/s, $cpu us CPU/request; $ready"
-  stop_pid_file "$PIDS/$name.pid"
+  log "$routes routes (visit $visit of $visits): $rps req/s, $cpu us CPU/request; $ready"
+  echo next >&3
 done
+exec 3>&-
+stop_pid_file "$PIDS/scale.pid"
 
 # ---------------------------------------------------------------- report
 RUN_SECONDS=$(( $(date +%s) - RUN_START ))
