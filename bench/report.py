@@ -215,17 +215,16 @@ if scale:
     w("## Route table size")
     w("")
     w("N routes with distinct path prefixes (`/r0/**` … `/rN-1/**`); every request matches the last one. "
-      "One gateway JVM visits the sizes up and back down (1, 100, 1,000, 10,000, 10,000, 1,000, 100, 1), so "
-      "each size is measured twice at times that average to the same point and the JIT warming up during the "
-      "visits favours none; req/s and CPU are the mean of the two visits. Apply: `PUT /api/config` of the whole "
-      "table in place of the previous size's, until the last route answers. Edit: `PUT /api/routes/rN-1` on "
-      "the admin API with a new path (the whole configuration validated, diffed, applied and stored with its "
-      "history), until a request on the new path gets 200. Routing edit: the same change through "
-      "`MeshRouting.apply` alone (in-process). `bench/RouteScaleProbe.java`; the probe runs with `-Xmx512m` "
-      "and the default file store (history of 50 versions).")
+      "The Meshgate JVM of the single-policy contenders, warm from their rounds, visits the sizes up and back "
+      "down (1, 100, 1,000, 10,000, 10,000, 1,000, 100, 1), so each size is measured twice at times that "
+      "average to the same point and whatever the JIT still does favours none; req/s and CPU are the mean of "
+      "the two visits. Apply: `PUT /api/config` of the whole table in place of the previous one, until the "
+      "last route answers. Edit: `PUT /api/routes/rN-1` on the admin API with a new path (the whole "
+      "configuration validated, diffed, applied and stored with its history of 50 versions), until a request "
+      "on the new path gets 200. `bench/RouteScaleProbe.java`, with the contenders' JVM flags.")
     w("")
-    w("| routes | req/s | visits | × 1 route | CPU µs per request | apply | edit, admin API (median) | edits | routing edit (median) |")
-    w("|---|---|---|---|---|---|---|---|---|")
+    w("| routes | req/s | visits | × 1 route | CPU µs per request | apply | edit, admin API (median) | edits |")
+    w("|---|---|---|---|---|---|---|---|")
     visits = {}
     for n, v, u, bad, ready in scale:
         kv = dict(re.findall(r"(\w+)=(\[[^\]]*\]|\S+)", ready))
@@ -235,9 +234,9 @@ if scale:
         sv[n] = (sum(v for v, _, _ in vs) / len(vs), sum(u for _, u, _ in vs) / len(vs), first, [v for v, _, _ in vs])
     one = sv.get(1, (None,))[0]
     for n, (v, u, kv, each) in sorted(sv.items()):
-        w("| %s | %s | %s | %s | %.1f | %s ms | %s ms | %s ms | %s ms |" % (
+        w("| %s | %s | %s | %s | %.1f | %s ms | %s ms | %s ms |" % (
             fmt(n), fmt(v), ", ".join(fmt(x) for x in each), "%.2f" % (v / one) if one else "–", u,
-            kv.get("applyMs", "?"), kv.get("editMedianMs", "?"), kv.get("editMs", "?"), kv.get("routingEditMedianMs", "?")))
+            kv.get("applyMs", "?"), kv.get("editMedianMs", "?"), kv.get("editMs", "?")))
     w("")
 
 w("## Targets")
@@ -293,8 +292,6 @@ big = sv.get(10000)
 target("10,000 routes ≥ 0.9× 1 route (req/s)", big[0] / sv[1][0] if big and 1 in sv else None, 0.9, True, "×")
 target("edit within 1 s at 10,000 routes (admin API)", float(big[2]["editMedianMs"]) if big else None, 1000, False,
        " ms", "%.0f")
-target("edit within 1 s at 10,000 routes (routing layer alone)",
-       float(big[2]["routingEditMedianMs"]) if big and "routingEditMedianMs" in big[2] else None, 1000, False, " ms", "%.0f")
 rss_mg = max((int(k) / 1024 for c, k in rss if c.startswith("mg-")), default=None)
 target("RSS ≤ 300 MiB (largest Meshgate contender)", rss_mg, 300, False, " MiB", "%.0f")
 cold_mg = med(coldv.get("mg-plain-cds", [])) or med(coldv.get("mg-plain", []))

@@ -39,19 +39,19 @@ USER_HEADER="x-user: bench-user-42"
 
 if [[ $QUICK == 1 ]]; then
   ROUNDS=3; ROUND_SECONDS=3; WARMUP_SECONDS=8; COLD_STARTS=3
-  LATENCY_SECONDS=3; LATENCY_WARMUP=1; SCALE_ROUTES="1 10000"; SCALE_SECONDS=3; SCALE_WARMUP=2; SCALE_FIRST_WARMUP=8; EDITS=3
+  LATENCY_SECONDS=3; LATENCY_WARMUP=1; SCALE_ROUTES="1 10000"; SCALE_SECONDS=3; SCALE_WARMUP=2; EDITS=3
   MESH_CONTENDERS="plain all"
   LATENCY_CONTENDERS="direct mg-plain"
   COLD_TARGETS="mg-plain"
   if [[ $SMOKE == 1 ]]; then
     ROUNDS=1; ROUND_SECONDS=1; WARMUP_SECONDS=1; COLD_STARTS=1; LATENCY_SECONDS=1; LATENCY_WARMUP=1
-    SCALE_ROUTES="1000"; SCALE_SECONDS=1; SCALE_WARMUP=1; SCALE_FIRST_WARMUP=1; EDITS=2; MESH_CONTENDERS="plain all"
+    SCALE_ROUTES="1000"; SCALE_SECONDS=1; SCALE_WARMUP=1; EDITS=2; MESH_CONTENDERS="plain all"
   fi
 else
   # 3 s rounds leave 80 s of warm-up per JVM within 15 minutes: with 60 s the JVMs were still
   # compiling during their first two rounds (bench/notes.md)
   ROUNDS=5; ROUND_SECONDS=3; WARMUP_SECONDS=80; COLD_STARTS=5
-  LATENCY_SECONDS=5; LATENCY_WARMUP=1; SCALE_ROUTES="1 100 1000 10000"; SCALE_SECONDS=5; SCALE_WARMUP=2; SCALE_FIRST_WARMUP=30; EDITS=3
+  LATENCY_SECONDS=5; LATENCY_WARMUP=1; SCALE_ROUTES="1 100 1000 10000"; SCALE_SECONDS=5; SCALE_WARMUP=2; EDITS=3
   MESH_CONTENDERS="plain canary mirror mtls resilience tracing all"
   LATENCY_CONTENDERS="direct nginx bare-scg mg-plain mg-all"
   COLD_TARGETS="bare-scg mg-plain-cds mg-plain"
@@ -120,7 +120,7 @@ rm -rf "$WORK/extracted" "$WORK/classes" "$WORK/stores"
 java -Djarmode=tools -jar "$MESHGATE_JAR" extract --destination "$WORK/extracted" >/dev/null
 mkdir -p "$WORK/classes"
 javac -nowarn -cp "$HDR" -d "$WORK/classes" "$BENCH/Wrk2j.java"
-javac -nowarn -cp "$WORK/extracted/meshgate.jar:$WORK/extracted/lib/*" -d "$WORK/classes" "$BENCH/RouteScaleProbe.java"
+javac -nowarn -d "$WORK/classes" "$BENCH/RouteScaleProbe.java"
 CDS_ARCHIVE="$WORK/extracted/meshgate.jsa"
 if [[ " $COLD_TARGETS " == *" mg-plain-cds "* ]]; then
   # as the container image does: a class-data-sharing archive from a training run that serves
@@ -184,9 +184,14 @@ start_jvm() {
 # Tracing is off in every contender but the observed JVM's (Spring Boot 4 has no switch for it
 # but leaving out its auto-configurations: docs/observability.md).
 NO_TRACING="--spring.autoconfigure.exclude=org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration,org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration"
+# The route-table visits (bench/RouteScaleProbe.java) edit the policies JVM through its admin API
+# with this editor login: loopback only, password "bench-only-password" (bcrypt, cost 4).
+BENCH_EDITOR=('--meshgate.admin.users[0].name=bench' '--meshgate.admin.users[0].roles[0]=editor'
+  '--meshgate.admin.users[0].password={bcrypt}$2a$04$gVUWJHqmJEYawGt70wTLyOUA6yUEnM6GToeTQ8jSaaQaWJZ0mKJ3i')
 start_meshgate() { # contender port adminPort
   local contender="$1" port="$2" admin="$3" extra=()
   [[ $contender == observed ]] || extra=("$NO_TRACING")
+  [[ $contender == policies ]] && extra+=("${BENCH_EDITOR[@]}")
   start_jvm "mg-$contender" "$port" -jar "$MESHGATE_JAR" --server.port="$port" --management.server.port="$admin" \
     --meshgate.store.path="$WORK/stores/$contender" "${extra[@]}" \
     --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$contender.yml"
@@ -212,6 +217,7 @@ jvm_of() {
   case "$1" in
     mg-plain|mg-canary|mg-mirror|mg-mtls|mg-resilience) echo mg-policies ;;
     mg-tracing|mg-all) echo mg-observed ;;
+    scale) echo mg-policies ;;   # the route-table visits run in the policies JVM, warm by then
     *) echo "$1" ;;
   esac
 }
@@ -368,43 +374,45 @@ for rate in 4000 8000; do
 done
 
 # ---------------------------------------------------------------- route table size
-log "stopping the contender JVMs for the route-table runs"
-for jvm in $JVMS; do stop_pid_file "$PIDS/$jvm.pid"; done
+# The JVM of the single-policy contenders, warm from their rounds, visits the table sizes up and
+# back down (bench/RouteScaleProbe.java, a client of its admin API): each size is measured twice,
+# at times that average to the same point, so whatever the JIT still does favours no size. The
+# probe waits on a FIFO between visits while wrk measures.
+log "stopping the other contender JVMs for the route-table visits"
+for jvm in $JVMS; do [[ $jvm == mg-policies ]] || stop_pid_file "$PIDS/$jvm.pid"; done
 : > "$RESULTS/scale.tsv"
-# One JVM visits the table sizes up and back down (bench/RouteScaleProbe.java): each size is
-# measured twice, at times that average to the same point, so the JIT warming up during the
-# visits favours no size. The probe waits on a FIFO between visits while wrk measures.
-SCALE_CTL="$WORK/scale.ctl"
-rm -f "$SCALE_CTL"; mkfifo "$SCALE_CTL"
-# shellcheck disable=SC2086
-taskset -c "$SUT_CPU" java $JVM_FLAGS -Xmx512m -cp "$WORK/classes:$WORK/extracted/meshgate.jar:$WORK/extracted/lib/*" \
-  RouteScaleProbe "$(tr ' ' ',' <<<"$SCALE_ROUTES")" http://127.0.0.1:18080 "$EDITS" --server.port=18300 \
-  --management.server.port=18301 --spring.config.additional-location="file:$WORK/config/common.yml" \
-  < "$SCALE_CTL" > "$WORK/logs/scale.log" 2>&1 &
-echo $! > "$PIDS/scale.pid"
-exec 3> "$SCALE_CTL"
-visits=$(( 2 * $(wc -w <<<"$SCALE_ROUTES") ))
-for visit in $(seq "$visits"); do
-  ready=""
-  for _ in $(seq 3000); do
-    ready=$(grep '^READY' "$WORK/logs/scale.log" | sed -n "${visit}p" || true)
-    [[ -n $ready ]] && break
-    kill -0 "$(cat "$PIDS/scale.pid")" 2>/dev/null || break
-    sleep 0.1
+if running mg-policies; then
+  SCALE_CTL="$WORK/scale.ctl"
+  rm -f "$SCALE_CTL"; mkfifo "$SCALE_CTL"
+  taskset -c "$LOAD_CPU" java -cp "$WORK/classes" RouteScaleProbe "$(tr ' ' ',' <<<"$SCALE_ROUTES")" \
+    "http://127.0.0.1:${PORT[mg-policies]}" "http://127.0.0.1:$((${PORT[mg-policies]} + 100))" http://127.0.0.1:18080 \
+    "$EDITS" < "$SCALE_CTL" > "$WORK/logs/scale.log" 2>&1 &
+  echo $! > "$PIDS/scale-probe.pid"
+  exec 3> "$SCALE_CTL"
+  visits=$(( 2 * $(wc -w <<<"$SCALE_ROUTES") ))
+  for visit in $(seq "$visits"); do
+    ready=""
+    for _ in $(seq 3000); do
+      ready=$(grep '^READY' "$WORK/logs/scale.log" | sed -n "${visit}p" || true)
+      [[ -n $ready ]] && break
+      kill -0 "$(cat "$PIDS/scale-probe.pid")" 2>/dev/null || break
+      sleep 0.1
+    done
+    if [[ -z $ready ]]; then skip "route-table visit $visit: no answer from the probe (see $WORK/logs/scale.log)"; break; fi
+    routes=$(sed 's/.* routes=\([0-9]*\).*/\1/' <<<"$ready")
+    URL[scale]="http://127.0.0.1:${PORT[mg-policies]}$(sed 's/.* path=\([^ ]*\).*/\1/' <<<"$ready")"
+    taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"${SCALE_WARMUP}s" "${URL[scale]}" >/dev/null 2>&1
+    read -r rps cpu requests non2xx <<<"$(measure_wrk scale "$SCALE_SECONDS")"
+    echo -e "$routes\t$rps\t$cpu\t$non2xx\t$ready" >> "$RESULTS/scale.tsv"
+    log "$routes routes (visit $visit of $visits): $rps req/s, $cpu us CPU/request; $ready"
+    echo next >&3
   done
-  if [[ -z $ready ]]; then skip "route-table visit $visit: the gateway did not get ready (see $WORK/logs/scale.log)"; break; fi
-  routes=$(sed 's/.* routes=\([0-9]*\).*/\1/' <<<"$ready")
-  URL[scale]="http://127.0.0.1:18300$(sed 's/.* path=\([^ ]*\).*/\1/' <<<"$ready")"
-  # the first visit also warms the JVM, which has served nothing yet
-  taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"$([[ $visit == 1 ]] && echo "$SCALE_FIRST_WARMUP" || echo "$SCALE_WARMUP")s" \
-    "${URL[scale]}" >/dev/null 2>&1
-  read -r rps cpu requests non2xx <<<"$(measure_wrk scale "$SCALE_SECONDS")"
-  echo -e "$routes\t$rps\t$cpu\t$non2xx\t$ready" >> "$RESULTS/scale.tsv"
-  log "$routes routes (visit $visit of $visits): $rps req/s, $cpu us CPU/request; $ready"
-  echo next >&3
-done
-exec 3>&-
-stop_pid_file "$PIDS/scale.pid"
+  exec 3>&-
+  stop_pid_file "$PIDS/scale-probe.pid"
+else
+  skip "route-table visits: the policies JVM is not running"
+fi
+stop_pid_file "$PIDS/mg-policies.pid"
 
 # ---------------------------------------------------------------- report
 RUN_SECONDS=$(( $(date +%s) - RUN_START ))
