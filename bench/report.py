@@ -218,8 +218,8 @@ if scale:
       "The Meshgate JVM of the single-policy contenders, warm from their rounds, visits the sizes up and back "
       "down (1, 100, 1,000, 10,000, 10,000, 1,000, 100, 1), so each size is measured twice at times that "
       "average to the same point and whatever the JIT still does favours none; req/s and CPU are the mean of "
-      "the two visits, each measured after 2 s of load on its path (30 s before the first; 5 s in --quick). Apply: `PUT /api/config` of the whole table in place of the previous one, until the "
-      "last route answers. Edit: `PUT /api/routes/rN-1` on the admin API with a new path (the whole "
+      "the two visits, each measured after 2 s of load on its path (30 s before the first; 5 s in --quick). "
+      "Apply: `PUT /api/config` of the whole table in place of the previous one, until the last route answers. Edit: `PUT /api/routes/rN-1` on the admin API with a new path (the whole "
       "configuration validated, diffed, applied and stored with its history of 50 versions), until a request "
       "on the new path gets 200. `bench/RouteScaleProbe.java`, with the contenders' JVM flags.")
     w("")
