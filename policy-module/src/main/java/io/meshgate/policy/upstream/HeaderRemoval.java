@@ -26,8 +26,8 @@ import org.springframework.web.server.ServerWebExchange;
 import io.meshgate.policy.observe.UpstreamTraceHeaders;
 
 /**
- * What Spring Cloud Gateway's default header filters do to a proxied call, in one pass over the
- * headers, copying them only when something changes. On a request: remove {@code Forwarded}
+ * What Spring Cloud Gateway's default header filters do to a proxied call, with at most one copy
+ * of the headers, made only when something goes. On a request: remove {@code Forwarded}
  * ({@link RemoveForwardedHeadersFilter}), {@code X-Forwarded-*} ({@link RemoveXForwardedHeadersFilter}),
  * the hop-by-hop headers and those the {@code Connection} header names ({@link RemoveHopByHopHeadersFilter},
  * with its configured list), and add {@code te: trailers} to gRPC calls ({@link GRPCRequestHeadersFilter}).
