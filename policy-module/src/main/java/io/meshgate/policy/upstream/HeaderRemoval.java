@@ -190,7 +190,7 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 		}
 		Iterator<Map.Entry<CharSequence, CharSequence>> headers = received.iteratorCharSequence();
 		while (headers.hasNext()) {
-			if (removes(headers.next().getKey())) {
+			if (requestRemoves(headers.next().getKey())) {
 				return true;
 			}
 		}
@@ -208,8 +208,8 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 		return options;
 	}
 
-	/** Takes Netty's names as they are (no String made of them). */
-	private boolean removes(CharSequence name) {
+	/** Whether a request header of this name goes; takes Netty's names as they are (no String made). */
+	private boolean requestRemoves(CharSequence name) {
 		return forwarded(name) || containsIgnoreCase(hopByHop, name);
 	}
 
