@@ -55,6 +55,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class MeshgateApplication {
 
 	public static void main(String[] args) {
+		EventLoops.onePerCpu(System.getProperties(), Runtime.getRuntime().availableProcessors());
 		SpringApplication.run(MeshgateApplication.class, args);
 	}
 

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +56,8 @@ class GracefulShutdownTest {
 		int ingress = freePort();
 		int admin = freePort();
 		Path log = Files.createTempFile("meshgate-shutdown", ".log");
-		gateway = new ProcessBuilder(List.of(javaBin(), "-cp", System.getProperty("java.class.path"),
+		// one CPU, as in a container limited to one: one event loop (EventLoops), checked below
+		gateway = new ProcessBuilder(List.of(javaBin(), "-XX:ActiveProcessorCount=1", "-cp", System.getProperty("java.class.path"),
 				MeshgateApplication.class.getName(), "--server.port=" + ingress, "--management.server.port=" + admin,
 				"--meshgate.store.path=" + Files.createTempDirectory("meshgate-store"),
 				"--meshgate.upstreams[0].name=slow", "--meshgate.upstreams[0].endpoints[0]=" + slow.url(),
@@ -72,6 +74,11 @@ class GracefulShutdownTest {
 		CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(request(ingress, "/slow/order"),
 				HttpResponse.BodyHandlers.ofString());
 		await().atMost(Duration.ofSeconds(10)).until(() -> slow.hits() == 1);
+		if (Files.isDirectory(Path.of("/proc/self/task"))) {
+			// both listeners bound, an admin request and an upstream call made: with Reactor Netty's
+			// default (at least four loops) these would be spread over several threads
+			assertThat(threadNames()).filteredOn(name -> name.startsWith("reactor-http")).hasSize(1);
+		}
 		gateway.destroy(); // SIGTERM
 
 		// Probe until a connection is refused. A probe that connected in the moment before the
@@ -102,6 +109,17 @@ class GracefulShutdownTest {
 		// the access log on stdout: the bare JSON line, without the other lines' time and level prefix
 		assertThat(Files.readAllLines(log)).anySatisfy(
 				line -> assertThat(line).startsWith("{\"time\":").contains("\"path\":\"/slow/order\"", "\"status\":200"));
+	}
+
+	/** The gateway process's thread names as Linux keeps them (/proc/PID/task/TID/comm: 15 characters). */
+	private List<String> threadNames() throws IOException {
+		List<String> names = new ArrayList<>();
+		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", String.valueOf(gateway.pid()), "task"))) {
+			for (Path task : tasks) {
+				names.add(Files.readString(task.resolve("comm")).strip());
+			}
+		}
+		return names;
 	}
 
 	/** Waits briefly for the probe's connection: refused, or still going (accepted). */
