@@ -57,8 +57,9 @@ class GracefulShutdownTest {
 		int admin = freePort();
 		Path log = Files.createTempFile("meshgate-shutdown", ".log");
 		// one CPU, as in a container limited to one: one event loop (EventLoops), checked below
-		gateway = new ProcessBuilder(List.of(javaBin(), "-XX:ActiveProcessorCount=1", "-cp", System.getProperty("java.class.path"),
-				MeshgateApplication.class.getName(), "--server.port=" + ingress, "--management.server.port=" + admin,
+		gateway = new ProcessBuilder(List.of(javaBin(), "-XX:ActiveProcessorCount=1",
+				"-cp", System.getProperty("java.class.path"), MeshgateApplication.class.getName(),
+				"--server.port=" + ingress, "--management.server.port=" + admin,
 				"--meshgate.store.path=" + Files.createTempDirectory("meshgate-store"),
 				"--meshgate.upstreams[0].name=slow", "--meshgate.upstreams[0].endpoints[0]=" + slow.url(),
 				"--meshgate.routes[0].id=slow", "--meshgate.routes[0].match.path=/slow/**",

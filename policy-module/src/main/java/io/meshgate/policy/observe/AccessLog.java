@@ -69,7 +69,7 @@ public final class AccessLog implements AutoCloseable {
 	/**
 	 * Requests never wake the writer: it sleeps {@value #BATCH_INTERVAL_MS} ms whenever the queue is
 	 * empty, then writes everything queued. A writer waiting on the queue was woken by nearly every
-	 * request, a context switch each on a busy core: about 20 µs of CPU per request with the access
+	 * request, a context switch each on a busy core: about 25 µs of CPU per request with the access
 	 * log on, one CPU (bench/notes.md, item 22).
 	 */
 	private void drain() {
