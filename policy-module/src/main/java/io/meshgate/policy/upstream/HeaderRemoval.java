@@ -31,7 +31,8 @@ import io.meshgate.policy.observe.UpstreamTraceHeaders;
  * ({@link RemoveForwardedHeadersFilter}), {@code X-Forwarded-*} ({@link RemoveXForwardedHeadersFilter}),
  * the hop-by-hop headers and those the {@code Connection} header names ({@link RemoveHopByHopHeadersFilter},
  * with its configured list), and add {@code te: trailers} to gRPC calls ({@link GRPCRequestHeadersFilter}).
- * On a response: remove the hop-by-hop headers.
+ * On a response: remove the hop-by-hop headers, in place (the routing filter hands the filters a
+ * fresh copy of the upstream's response headers; a read-only one is copied).
  * <p>
  * Each of those filters copied every header of every call into a new case-insensitive map (the
  * hop-by-hop one also lowercased every name and copied its set of names), four copies per request
@@ -123,6 +124,11 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 				&& StringUtils.startsWithIgnoreCase(input.getFirst(HttpHeaders.CONTENT_TYPE), "application/grpc");
 		List<String> removed = present(input, connection == null ? List.of() : options(connection));
 		if (removed.isEmpty() && !grpc) {
+			return input;
+		}
+		if (type == Type.RESPONSE && input.getClass() == HttpHeaders.class) {
+			// the routing filter's own copy of the upstream's headers, made for the filters to change
+			removed.forEach(input::remove);
 			return input;
 		}
 		// copyOf copies the map as it is; iterating Spring's header views would build a set of names first

@@ -55,7 +55,7 @@ class HeaderRemovalTest {
 		for (int i = 0; i < 5000; i++) {
 			HttpHeaders input = randomHeaders(random);
 			for (Type type : Type.values()) {
-				assertThat(normalized(HttpHeadersFilter.filter(merged, input, exchange, type)))
+				assertThat(normalized(HttpHeadersFilter.filter(merged, HttpHeaders.copyOf(input), exchange, type)))
 					.as("%s %s", type, input)
 					.isEqualTo(normalized(HttpHeadersFilter.filter(gateways, input, exchange, type)));
 			}
@@ -90,6 +90,19 @@ class HeaderRemovalTest {
 				Type.RESPONSE);
 
 		assertThat(output.headerNames()).containsExactlyInAnyOrder("Forwarded", "X-Forwarded-For");
+	}
+
+	@Test
+	void responsesAreChangedInPlaceUnlessReadOnly() {
+		HttpHeaders fresh = headers("Keep-Alive", "5", "Content-Length", "3");
+		HttpHeaders readOnly = HttpHeaders.readOnlyHttpHeaders(headers("Keep-Alive", "5", "Content-Length", "3"));
+		List<HttpHeadersFilter> merged = HeaderRemoval.inPlaceOf(defaults());
+
+		assertThat(HttpHeadersFilter.filter(merged, fresh, exchange, Type.RESPONSE)).isSameAs(fresh);
+		assertThat(fresh.headerNames()).containsExactly("Content-Length");
+		HttpHeaders copied = HttpHeadersFilter.filter(merged, readOnly, exchange, Type.RESPONSE);
+		assertThat(copied.headerNames()).containsExactly("Content-Length");
+		assertThat(readOnly.headerNames()).containsExactlyInAnyOrder("Keep-Alive", "Content-Length");
 	}
 
 	@Test

@@ -2,7 +2,8 @@ package io.meshgate.policy.route.lookup;
 
 import java.util.List;
 
-import reactor.core.publisher.Flux;
+import org.reactivestreams.Publisher;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
@@ -69,19 +70,61 @@ public class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMa
 		PathContainer path = (PathContainer) exchange.getAttributes()
 			.computeIfAbsent(GATEWAY_PREDICATE_PATH_CONTAINER_ATTR,
 					key -> PathContainer.parsePath(exchange.getRequest().getURI().getRawPath()));
-		return Flux.fromIterable(current.candidates(path)).filterWhen(route -> {
-			exchange.getAttributes().put(GATEWAY_PREDICATE_ROUTE_ATTR, route.getId());
-			try {
-				return route.getPredicate().apply(exchange);
+		return firstMatch(current.candidates(path), 0, exchange);
+	}
+
+	/**
+	 * The first of {@code candidates} from {@code from} on whose predicate holds, in order, as the
+	 * gateway's own lookup finds it. A predicate that answers at once (a single predicate such as
+	 * Path, whose answer is a {@code Mono.just}) is read in place; the first one that does not
+	 * (several predicates combined, a predicate of your own) is waited for, and the rest after it.
+	 * A route's predicate that fails counts as not matching, as in the gateway.
+	 */
+	private Mono<Route> firstMatch(List<Route> candidates, int from, ServerWebExchange exchange) {
+		for (int i = from; i < candidates.size(); i++) {
+			Route route = candidates.get(i);
+			Publisher<Boolean> matches = test(route, exchange);
+			if (matches instanceof Fuseable.ScalarCallable<?> answer) {
+				if (Boolean.TRUE.equals(valueOf(answer, route))) {
+					return found(route, exchange);
+				}
+				continue;
 			}
-			catch (RuntimeException ex) {
-				logger.error("Error applying predicate for route: " + route.getId(), ex);
+			int next = i + 1;
+			return Mono.from(matches).onErrorResume(error -> {
+				logger.error("Error applying predicate for route: " + route.getId(), error);
 				return Mono.just(false);
-			}
-		}).next().map(route -> {
-			validateRoute(route, exchange);
-			return route;
-		});
+			})
+				.defaultIfEmpty(false)
+				.flatMap(matched -> matched ? found(route, exchange) : firstMatch(candidates, next, exchange));
+		}
+		return Mono.empty();
+	}
+
+	private Publisher<Boolean> test(Route route, ServerWebExchange exchange) {
+		exchange.getAttributes().put(GATEWAY_PREDICATE_ROUTE_ATTR, route.getId());
+		try {
+			return route.getPredicate().apply(exchange);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Error applying predicate for route: " + route.getId(), ex);
+			return Mono.just(false);
+		}
+	}
+
+	private Object valueOf(Fuseable.ScalarCallable<?> answer, Route route) {
+		try {
+			return answer.call();
+		}
+		catch (Exception ex) {
+			logger.error("Error applying predicate for route: " + route.getId(), ex);
+			return false;
+		}
+	}
+
+	private Mono<Route> found(Route route, ServerWebExchange exchange) {
+		validateRoute(route, exchange);
+		return Mono.just(route);
 	}
 
 }
