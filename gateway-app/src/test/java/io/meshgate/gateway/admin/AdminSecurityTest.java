@@ -1,5 +1,7 @@
 package io.meshgate.gateway.admin;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -8,7 +10,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import io.meshgate.policy.testing.TestUpstream;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Who may do what on the admin port, over real HTTP. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -26,6 +31,21 @@ class AdminSecurityTest extends AdminTestSupport {
 		assertThat(page.response().headers().firstValue("Location")).hasValueSatisfying(
 				location -> assertThat(location).endsWith("/login"));
 		assertThat(anonymous.get("/login").status()).isEqualTo(200);
+	}
+
+	@Test
+	void theAdminPortNeverServesRoutes() {
+		TestUpstream shop = start("shop");
+		AdminClient.Answer applied = editor.put("/api/config", Map.of("upstreams", List.of(upstream("shop", shop.url())),
+				"routes", List.of(route("everything", "/**", Map.of("shop", 1)))), null);
+		assertThat(applied.status()).as(applied.body()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(1)).until(() -> ingress.get("/anything").body(), "shop"::equals);
+
+		// the admin port is random here (management.server.port=0), where the gateway's own guard does nothing
+		AdminClient.Answer onAdminPort = editor.get("/anything");
+
+		assertThat(onAdminPort.status()).isEqualTo(404);
+		assertThat(onAdminPort.body()).doesNotContain("shop");
 	}
 
 	@Test

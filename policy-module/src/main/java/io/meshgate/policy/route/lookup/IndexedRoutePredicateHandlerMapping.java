@@ -1,11 +1,13 @@
 package io.meshgate.policy.route.lookup;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 
 import org.reactivestreams.Publisher;
 import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
 import org.springframework.cloud.gateway.handler.FilteringWebHandler;
@@ -13,6 +15,7 @@ import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.server.ServerWebExchange;
@@ -25,19 +28,47 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  * of testing every route: the cost of a request no longer grows with the size of the route table.
  * The index is rebuilt whenever the gateway's route cache is (after every
  * {@code RefreshRoutesEvent}); until the first one it falls back to the gateway's own scan.
+ * Requests that arrive on the management server's own port are never routed.
  */
 public class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMapping
 		implements ApplicationListener<RefreshRoutesResultEvent> {
+
+	private static final String MANAGEMENT = "management";
 
 	private final RouteLocator routes;
 
 	/** {@code null} until the gateway's first route refresh. */
 	private volatile RouteIndex index;
 
+	/** -1 until the management server (on a port of its own) has started. */
+	private volatile int managementPort = -1;
+
 	public IndexedRoutePredicateHandlerMapping(FilteringWebHandler webHandler, RouteLocator routes,
 			GlobalCorsProperties cors, Environment environment) {
 		super(webHandler, routes, cors, environment);
 		this.routes = routes;
+	}
+
+	/**
+	 * The port the management server bound, once it has: Spring Cloud Gateway's own guard compares
+	 * with the configured {@code management.server.port}, which does nothing when that is 0. The
+	 * management server's dispatcher sees this mapping too (a bean of its parent context).
+	 */
+	@EventListener
+	public void onWebServerStarted(WebServerInitializedEvent event) {
+		if (MANAGEMENT.equals(event.getApplicationContext().getServerNamespace())) {
+			managementPort = event.getWebServer().getPort();
+		}
+	}
+
+	/** Nothing is routed on the management server's port, whatever number it was given. */
+	@Override
+	protected Mono<?> getHandlerInternal(ServerWebExchange exchange) {
+		InetSocketAddress local = exchange.getRequest().getLocalAddress();
+		if (local != null && local.getPort() == managementPort) {
+			return Mono.empty();
+		}
+		return super.getHandlerInternal(exchange);
 	}
 
 	@Override
