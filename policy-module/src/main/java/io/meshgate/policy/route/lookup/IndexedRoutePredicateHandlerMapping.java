@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.reactivestreams.Publisher;
 import reactor.core.Fuseable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
@@ -101,35 +102,45 @@ public class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMa
 		PathContainer path = (PathContainer) exchange.getAttributes()
 			.computeIfAbsent(GATEWAY_PREDICATE_PATH_CONTAINER_ATTR,
 					key -> PathContainer.parsePath(exchange.getRequest().getURI().getRawPath()));
-		return firstMatch(current.candidates(path), 0, exchange);
+		return firstMatch(current.candidates(path), exchange);
 	}
 
 	/**
-	 * The first of {@code candidates} from {@code from} on whose predicate holds, in order, as the
-	 * gateway's own lookup finds it. A predicate that answers at once (a single predicate such as
-	 * Path, whose answer is a {@code Mono.just}) is read in place; the first one that does not
-	 * (several predicates combined, a predicate of your own) is waited for, and the rest after it.
+	 * The first of {@code candidates} whose predicate holds, in order, as the gateway's own lookup
+	 * finds it. Predicates that answer at once (a single predicate such as Path, whose answer is a
+	 * {@code Mono.just}) are read in place; from the first one that does not (several predicates
+	 * combined, a predicate of your own) on, the rest are waited for one after another by a
+	 * reactive filter, as before (it iterates rather than nests, whatever the number of routes).
 	 * A route's predicate that fails counts as not matching, as in the gateway.
 	 */
-	private Mono<Route> firstMatch(List<Route> candidates, int from, ServerWebExchange exchange) {
-		for (int i = from; i < candidates.size(); i++) {
+	private Mono<Route> firstMatch(List<Route> candidates, ServerWebExchange exchange) {
+		for (int i = 0; i < candidates.size(); i++) {
 			Route route = candidates.get(i);
-			Publisher<Boolean> matches = test(route, exchange);
-			if (matches instanceof Fuseable.ScalarCallable<?> answer) {
-				if (Boolean.TRUE.equals(valueOf(answer, route))) {
-					return found(route, exchange);
-				}
-				continue;
+			Publisher<Boolean> answer = test(route, exchange);
+			if (!(answer instanceof Fuseable.ScalarCallable<?> now)) {
+				List<Route> rest = candidates.subList(i + 1, candidates.size());
+				return matches(answer, route)
+					.flatMap(matched -> matched ? found(route, exchange) : firstMatchWaiting(rest, exchange));
 			}
-			int next = i + 1;
-			return Mono.from(matches).onErrorResume(error -> {
-				logger.error("Error applying predicate for route: " + route.getId(), error);
-				return Mono.just(false);
-			})
-				.defaultIfEmpty(false)
-				.flatMap(matched -> matched ? found(route, exchange) : firstMatch(candidates, next, exchange));
+			if (Boolean.TRUE.equals(valueOf(now, route))) {
+				return found(route, exchange);
+			}
 		}
 		return Mono.empty();
+	}
+
+	private Mono<Route> firstMatchWaiting(List<Route> candidates, ServerWebExchange exchange) {
+		return Flux.fromIterable(candidates)
+			.filterWhen(route -> matches(test(route, exchange), route))
+			.next()
+			.flatMap(route -> found(route, exchange));
+	}
+
+	private Mono<Boolean> matches(Publisher<Boolean> answer, Route route) {
+		return Mono.from(answer).onErrorResume(error -> {
+			logger.error("Error applying predicate for route: " + route.getId(), error);
+			return Mono.just(false);
+		}).defaultIfEmpty(false);
 	}
 
 	private Publisher<Boolean> test(Route route, ServerWebExchange exchange) {

@@ -65,6 +65,19 @@ class IndexedRoutePredicateHandlerMappingTest {
 	}
 
 	@Test
+	void manyPredicatesThatAnswerWithoutBeingScalarDoNotDeepenTheStack() {
+		// combined predicates answer on the calling thread, but not with a Mono.just
+		Route[] routes = new Route[5001];
+		for (int i = 0; i < 5000; i++) {
+			routes[i] = route("no" + i, sync(true).and(sync(false)));
+		}
+		routes[5000] = route("yes", sync(true).and(sync(true)));
+
+		assertThat(lookup(routes).getId()).isEqualTo("yes");
+		assertThat(tested).hasSize(5001);
+	}
+
+	@Test
 	void noMatchIsEmpty() {
 		assertThat(lookup(route("a", sync(false)), route("b", later(false)))).isNull();
 	}
