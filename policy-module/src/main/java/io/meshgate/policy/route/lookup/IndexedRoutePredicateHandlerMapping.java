@@ -137,10 +137,7 @@ public class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMa
 	}
 
 	private Mono<Boolean> matches(Publisher<Boolean> answer, Route route) {
-		return Mono.from(answer).onErrorResume(error -> {
-			logger.error("Error applying predicate for route: " + route.getId(), error);
-			return Mono.just(false);
-		}).defaultIfEmpty(false);
+		return Mono.from(answer).onErrorResume(error -> Mono.just(failed(route, error))).defaultIfEmpty(false);
 	}
 
 	private Publisher<Boolean> test(Route route, ServerWebExchange exchange) {
@@ -149,8 +146,7 @@ public class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMa
 			return route.getPredicate().apply(exchange);
 		}
 		catch (RuntimeException ex) {
-			logger.error("Error applying predicate for route: " + route.getId(), ex);
-			return Mono.just(false);
+			return Mono.just(failed(route, ex));
 		}
 	}
 
@@ -159,9 +155,14 @@ public class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMa
 			return answer.call();
 		}
 		catch (Exception ex) {
-			logger.error("Error applying predicate for route: " + route.getId(), ex);
-			return false;
+			return failed(route, ex);
 		}
+	}
+
+	/** A predicate that fails does not match (and is logged), as in the gateway's own lookup. */
+	private boolean failed(Route route, Throwable error) {
+		logger.error("Error applying predicate for route: " + route.getId(), error);
+		return false;
 	}
 
 	private Mono<Route> found(Route route, ServerWebExchange exchange) {
