@@ -10,12 +10,21 @@ from datetime import datetime, timezone
 
 p = argparse.ArgumentParser()
 for name in ("results", "out", "mode", "rounds", "round-seconds", "warmup-seconds", "connections",
-             "jvm-flags", "run-seconds", "notes", "load-at-start", "load-at-end"):
+             "jvm-flags", "run-seconds", "notes"):
     p.add_argument("--" + name, required=True)
+p.add_argument("--load-at-start", help="default: the results' load.tsv, which bench/run.sh writes")
+p.add_argument("--load-at-end", help="default: the results' load.tsv")
 p.add_argument("--commentary", help="a Markdown file about this particular run, printed after the targets")
 p.add_argument("--written", help="when the results were measured (default: now)")
+p.add_argument("--settle-seconds", default="0",
+               help="unmeasured load before a round in another process than the round before it")
 a = p.parse_args()
 R = a.results
+if a.load_at_start is None or a.load_at_end is None:
+    loads = os.path.join(R, "load.tsv")
+    start, end = open(loads).read().rstrip("\n").split("\t") if os.path.exists(loads) else ("–", "–")
+    a.load_at_start = a.load_at_start or start
+    a.load_at_end = a.load_at_end or end
 
 
 def rows(name):
@@ -125,8 +134,11 @@ w("| Java | %s |" % cmd("java", "-version"))
 w("| JVM flags (bare SCG and every Meshgate) | `%s` |" % a.jvm_flags)
 w("| Meshgate | Spring Boot 4.0.7, Spring Cloud 2025.1.4 (Spring Cloud Gateway 5.0.4), Reactor Netty |")
 w("| peers | %s; %s |" % (cmd("nginx", "-v"), cmd("haproxy", "-v")))
-w("| load | `wrk -t2 -c%s -d%ss` (%s), %s rounds, contenders alternating with the order rotated each round; "
-  "JVMs warmed %s s each first, on all their routes at once |" % (a.connections, a.round_seconds, cmd("wrk", "-v"), a.rounds, a.warmup_seconds))
+settle = ("; a round in another process than the round before it starts after %s s of unmeasured load"
+          % a.settle_seconds) if a.settle_seconds not in ("0", "") else ""
+w("| load | `wrk -t2 -c%s -d%ss` (%s), %s rounds, contenders alternating with the order rotated each round%s; "
+  "JVMs warmed %s s each first, on all their routes at once |"
+  % (a.connections, a.round_seconds, cmd("wrk", "-v"), a.rounds, settle, a.warmup_seconds))
 w("| pinning | `taskset`: the system under test and the nginx upstream on CPU 0, load generators on CPU 1 |")
 w("| upstream | nginx, one worker, `return 200 \"hello world\\n\"` (12 bytes) |")
 w("")

@@ -40,19 +40,19 @@ CONNECTIONS=50
 USER_HEADER="x-user: bench-user-42"
 
 if [[ $QUICK == 1 ]]; then
-  ROUNDS=3; ROUND_SECONDS=3; WARMUP_SECONDS=8; COLD_STARTS=2
+  ROUNDS=3; ROUND_SECONDS=3; SETTLE_SECONDS=1; WARMUP_SECONDS=8; COLD_STARTS=2
   LATENCY_SECONDS=3; LATENCY_WARMUP=1; SCALE_ROUTES="1 10000"; SCALE_SECONDS=3; SCALE_WARMUP=2; SCALE_FIRST_WARMUP=5; EDITS=3
   MESH_CONTENDERS="plain all"
   LATENCY_CONTENDERS="direct mg-plain"
   COLD_TARGETS="mg-plain"
   if [[ $SMOKE == 1 ]]; then
-    ROUNDS=1; ROUND_SECONDS=1; WARMUP_SECONDS=1; COLD_STARTS=1; LATENCY_SECONDS=1; LATENCY_WARMUP=1
+    ROUNDS=1; ROUND_SECONDS=1; SETTLE_SECONDS=0; WARMUP_SECONDS=1; COLD_STARTS=1; LATENCY_SECONDS=1; LATENCY_WARMUP=1
     SCALE_ROUTES="1000"; SCALE_SECONDS=1; SCALE_WARMUP=1; SCALE_FIRST_WARMUP=1; EDITS=2; MESH_CONTENDERS="plain all"
   fi
 else
   # 3 s rounds leave 80 s of warm-up per JVM within 15 minutes: with 60 s the JVMs were still
   # compiling during their first two rounds (bench/notes.md)
-  ROUNDS=5; ROUND_SECONDS=3; WARMUP_SECONDS=80; COLD_STARTS=5
+  ROUNDS=5; ROUND_SECONDS=3; SETTLE_SECONDS=1; WARMUP_SECONDS=80; COLD_STARTS=5
   LATENCY_SECONDS=5; LATENCY_WARMUP=1; SCALE_ROUTES="1 100 1000 10000"; SCALE_SECONDS=5; SCALE_WARMUP=2; SCALE_FIRST_WARMUP=30; EDITS=3
   MESH_CONTENDERS="plain canary mirror mtls resilience tracing all"
   LATENCY_CONTENDERS="direct nginx bare-scg mg-plain mg-all"
@@ -354,10 +354,19 @@ done
 # ---------------------------------------------------------------- rounds: contenders alternating
 read -r -a ORDER <<<"$CONTENDERS"
 : > "$RESULTS/rounds.tsv"
+previous_pid=""
 for round in $(seq "$ROUNDS"); do
   n=${#ORDER[@]}
   for k in $(seq 0 $((n - 1))); do
     c=${ORDER[$(( (k + round - 1) % n ))]}
+    # A round in another process than the round before it starts after SETTLE_SECONDS of unmeasured
+    # load: the JIT compiler of the JVM measured before it, and the caches it filled, otherwise
+    # spill into this round, and the same contenders always pay (the order only rotates).
+    pid=$(pid_of "$c")
+    if [[ $pid != "$previous_pid" && $SETTLE_SECONDS != 0 ]]; then
+      taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"${SETTLE_SECONDS}s" -H "$USER_HEADER" "${URL[$c]}" >/dev/null 2>&1 || true
+    fi
+    previous_pid=$pid
     read -r rps cpu requests non2xx <<<"$(measure_wrk "$c" "$ROUND_SECONDS")"
     echo -e "$round\t$c\t$rps\t$cpu\t$requests\t$non2xx" >> "$RESULTS/rounds.tsv"
     log "round $round $c: $rps req/s, $cpu us CPU/request, non-2xx $non2xx"
@@ -421,11 +430,13 @@ stop_pid_file "$PIDS/mg-policies.pid"
 
 # ---------------------------------------------------------------- report
 RUN_SECONDS=$(( $(date +%s) - RUN_START ))
+# kept with the results, so that a report written again from them (with a commentary) shows it
+echo -e "$LOAD_AT_START\t$(cut -d' ' -f1-3 /proc/loadavg)" > "$RESULTS/load.tsv"
 MODE=$([[ $QUICK == 1 ]] && echo "--quick" || echo "full")
 REPORT="$ROOT/docs/benchmarks.md"
 [[ $SMOKE == 1 ]] && { MODE="--smoke"; REPORT="$BENCH/target/smoke-benchmarks.md"; }
 python3 "$BENCH/report.py" --results "$RESULTS" --out "$REPORT" --mode="$MODE" \
-  --rounds "$ROUNDS" --round-seconds "$ROUND_SECONDS" --warmup-seconds "$WARMUP_SECONDS" \
+  --rounds "$ROUNDS" --round-seconds "$ROUND_SECONDS" --settle-seconds "$SETTLE_SECONDS" --warmup-seconds "$WARMUP_SECONDS" \
   --connections "$CONNECTIONS" --jvm-flags "$JVM_FLAGS" --run-seconds "$RUN_SECONDS" \
-  --notes "$BENCH/notes.md" ${BENCH_COMMENTARY:+--commentary "$BENCH_COMMENTARY"} --load-at-start "$LOAD_AT_START" --load-at-end "$(cut -d' ' -f1-3 /proc/loadavg)"
+  --notes "$BENCH/notes.md" ${BENCH_COMMENTARY:+--commentary "$BENCH_COMMENTARY"}
 log "done in ${RUN_SECONDS}s: $REPORT (raw results in $RESULTS)"
