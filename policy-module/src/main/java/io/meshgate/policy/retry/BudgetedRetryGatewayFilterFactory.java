@@ -5,12 +5,12 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.Response;
@@ -205,46 +205,55 @@ public class BudgetedRetryGatewayFilterFactory
 		}
 
 		private Mono<Void> tries(ServerWebExchange exchange, GatewayFilterChain chain, int attempts) {
-			Tries tries = new Tries(exchange.getAttribute(GATEWAY_REQUEST_URL_ATTR));
-			Mono<Void> oneTry = Mono.defer(() -> {
-				boolean holdsRetry = tries.takeRetrySlot();
-				exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, tries.url);
-				exchange.getAttributes().remove(Timeouts.TIMED_OUT_ATTR);
-				Mono<Void> call = chain.filter(exchange);
-				if (policy.perTryTimeout() != null) {
-					Duration timeout = policy.perTryTimeout();
-					call = Timeouts.within(call, timeout, exchange, () -> new PerTryTimeoutException(timeout));
-				}
-				if (!holdsRetry) {
-					return call.then(Mono.defer(() -> checkStatus(exchange)));
-				}
-				// released before the outcome travels on, so that the decision on the next retry
-				// does not count this one
-				AtomicBoolean held = new AtomicBoolean(true);
-				Runnable release = () -> {
-					if (held.compareAndSet(true, false)) {
-						budget.retryFinished();
-					}
-				};
-				return call.then(Mono.defer(() -> checkStatus(exchange))).doOnTerminate(release).doOnCancel(release);
-			});
-			Retry retry = Retry.backoff(attempts, policy.baseInterval())
-				.maxBackoff(policy.maxInterval())
-				.jitter(0.5)
-				.filter(error -> tries.retried < attempts && retryable(error) && tries.startRetry())
-				.doBeforeRetry(signal -> {
-					tries.avoidLastEndpoint(exchange);
-					exchange.getAttributes().put(RETRIES_ATTR, tries.retried);
-					ServerWebExchangeUtils.reset(exchange);
-				})
-				.onRetryExhaustedThrow((spec, signal) -> signal.failure());
+			Tries tries = new Tries(exchange.getAttribute(GATEWAY_REQUEST_URL_ATTR), attempts);
 			budget.requestStarted();
-			return oneTry.retryWhen(retry)
-				.onErrorResume(RetryableStatus.class, last -> Mono.empty())
-				.doFinally(signal -> {
-					tries.releaseUnusedSlot();
-					budget.requestFinished();
-				});
+			return attempt(exchange, chain, tries).doFinally(signal -> {
+				tries.releaseUnusedSlot();
+				budget.requestFinished();
+			});
+		}
+
+		/**
+		 * One try, and on a retryable failure the backoff and the next try. A recursion over
+		 * {@code onErrorResume} rather than Reactor's {@code retryWhen}, whose companion flux and
+		 * signal sink were built for every request although few requests ever retry.
+		 */
+		private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, Tries tries) {
+			return Mono.defer(() -> oneTry(exchange, chain, tries)).onErrorResume(error -> {
+				if (tries.retried >= tries.attempts || !retryable(error) || !tries.startRetry()) {
+					// a retryable status on the last try: that response is the client's
+					return error instanceof RetryableStatus ? Mono.empty() : Mono.error(error);
+				}
+				tries.avoidLastEndpoint(exchange);
+				exchange.getAttributes().put(RETRIES_ATTR, tries.retried);
+				ServerWebExchangeUtils.reset(exchange);
+				Duration backoff = policy.backoff(tries.retried, ThreadLocalRandom.current());
+				return Timeouts.expiry(backoff, exchange).then(attempt(exchange, chain, tries));
+			});
+		}
+
+		private Mono<Void> oneTry(ServerWebExchange exchange, GatewayFilterChain chain, Tries tries) {
+			boolean holdsRetry = tries.takeRetrySlot();
+			exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, tries.url);
+			exchange.getAttributes().remove(Timeouts.TIMED_OUT_ATTR);
+			Mono<Void> call = chain.filter(exchange);
+			if (policy.perTryTimeout() != null) {
+				Duration timeout = policy.perTryTimeout();
+				call = Timeouts.within(call, timeout, exchange, () -> new PerTryTimeoutException(timeout));
+			}
+			call = call.then(Mono.defer(() -> checkStatus(exchange)));
+			if (!holdsRetry) {
+				return call;
+			}
+			// released before the outcome travels on, so that the decision on the next retry
+			// does not count this one
+			AtomicBoolean held = new AtomicBoolean(true);
+			Runnable release = () -> {
+				if (held.compareAndSet(true, false)) {
+					budget.retryFinished();
+				}
+			};
+			return call.doOnTerminate(release).doOnCancel(release);
 		}
 
 		private Mono<Void> checkStatus(ServerWebExchange exchange) {
@@ -268,12 +277,15 @@ public class BudgetedRetryGatewayFilterFactory
 
 			final URI url;
 
+			final int attempts;
+
 			int retried;
 
 			boolean slotPending;
 
-			Tries(URI url) {
+			Tries(URI url, int attempts) {
 				this.url = url;
+				this.attempts = attempts;
 			}
 
 			/** Asks the budget for a retry; the next try owns the slot. */

@@ -2,6 +2,7 @@ package io.meshgate.policy.retry;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.random.RandomGenerator;
 
 import org.springframework.util.unit.DataSize;
 
@@ -14,7 +15,7 @@ import org.springframework.util.unit.DataSize;
  * @param perTryTimeout how long one try may wait for response headers; default: no limit of its own
  * @param retryOn the conditions that allow a retry; default {@code [connect-failure, reset, 503]}
  * @param baseInterval first backoff, doubled per retry with ±50% jitter; default 25ms
- * @param maxInterval longest backoff; default 250ms
+ * @param maxInterval longest backoff, at most 1h; default 10 × baseInterval (250ms)
  * @param budgetPercent retries in flight may not exceed this share of the route's requests in
  * flight, 0-100; default 20
  * @param minRetryConcurrency retries always allowed in flight whatever the budget; default 3
@@ -29,6 +30,9 @@ public record RetryPolicy(Integer attempts, Duration perTryTimeout, List<RetryOn
 	public static final List<RetryOn> DEFAULT_RETRY_ON = List.of(RetryOn.of("connect-failure"), RetryOn.of("reset"),
 			RetryOn.of("503"));
 
+	/** The longest backoff allowed: a retry that waits longer is not a retry a client waits for. */
+	static final Duration MAX_INTERVAL = Duration.ofHours(1);
+
 	public RetryPolicy {
 		attempts = attempts == null ? 2 : attempts;
 		if (attempts < 0 || attempts > 10) {
@@ -39,13 +43,17 @@ public record RetryPolicy(Integer attempts, Duration perTryTimeout, List<RetryOn
 		}
 		retryOn = retryOn == null || retryOn.isEmpty() ? DEFAULT_RETRY_ON : List.copyOf(retryOn);
 		baseInterval = baseInterval == null ? Duration.ofMillis(25) : baseInterval;
-		if (baseInterval.isNegative() || baseInterval.isZero()) {
-			throw new IllegalArgumentException("baseInterval: " + baseInterval + " (expected: > 0)");
-		}
-		maxInterval = maxInterval == null ? baseInterval.multipliedBy(10) : maxInterval;
-		if (maxInterval.compareTo(baseInterval) < 0) {
+		if (baseInterval.isNegative() || baseInterval.isZero() || baseInterval.compareTo(MAX_INTERVAL) > 0) {
 			throw new IllegalArgumentException(
-					"maxInterval: " + maxInterval + " (expected: >= baseInterval " + baseInterval + ")");
+					"baseInterval: " + baseInterval + " (expected: > 0 and <= " + MAX_INTERVAL + ")");
+		}
+		if (maxInterval == null) {
+			maxInterval = baseInterval.compareTo(MAX_INTERVAL.dividedBy(10)) > 0 ? MAX_INTERVAL
+					: baseInterval.multipliedBy(10);
+		}
+		if (maxInterval.compareTo(baseInterval) < 0 || maxInterval.compareTo(MAX_INTERVAL) > 0) {
+			throw new IllegalArgumentException("maxInterval: " + maxInterval + " (expected: >= baseInterval "
+					+ baseInterval + " and <= " + MAX_INTERVAL + ")");
 		}
 		budgetPercent = budgetPercent == null ? 20.0 : budgetPercent;
 		if (!(budgetPercent >= 0 && budgetPercent <= 100)) {
@@ -66,12 +74,42 @@ public record RetryPolicy(Integer attempts, Duration perTryTimeout, List<RetryOn
 		return new RetryPolicy(attempts, null, null, null, null, null, null, null, null);
 	}
 
+	/**
+	 * The wait before retry number {@code retry} (1 for the first): {@code baseInterval} doubled
+	 * per retry, capped at {@code maxInterval}, then moved by up to half of itself either way
+	 * (jitter, so that clients that failed together do not retry together), staying within
+	 * {@code baseInterval} and {@code maxInterval}.
+	 */
+	Duration backoff(int retry, RandomGenerator random) {
+		long base = baseInterval.toNanos();
+		long max = maxInterval.toNanos();
+		long next = base;
+		for (int i = 1; i < retry && next < max; i++) {
+			next = Math.min(max, next * 2); // no overflow: max is at most an hour
+		}
+		long jitter = next / 2;
+		long low = Math.max(base, next - jitter);
+		long high = Math.min(max, next + jitter);
+		return Duration.ofNanos(low >= high ? low : random.nextLong(low, high));
+	}
+
+	// loops rather than streams: asked on every try
 	boolean retriesStatus(int status) {
-		return retryOn.stream().anyMatch(condition -> condition.matchesStatus(status));
+		for (RetryOn condition : retryOn) {
+			if (condition.matchesStatus(status)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	boolean retriesFailure(Throwable error) {
-		return retryOn.stream().anyMatch(condition -> condition.matchesFailure(error));
+		for (RetryOn condition : retryOn) {
+			if (condition.matchesFailure(error)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

@@ -84,11 +84,11 @@ class PolicyValidationTest {
 	void retryBackoffIntervalsOrdered() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new RetryPolicy(1, null, null, Duration.ZERO, null, null, null, null, null))
-			.withMessage("baseInterval: PT0S (expected: > 0)");
+			.withMessage("baseInterval: PT0S (expected: > 0 and <= PT1H)");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new RetryPolicy(1, null, null, Duration.ofMillis(100), Duration.ofMillis(50), null, null,
 					null, null))
-			.withMessage("maxInterval: PT0.05S (expected: >= baseInterval PT0.1S)");
+			.withMessage("maxInterval: PT0.05S (expected: >= baseInterval PT0.1S and <= PT1H)");
 	}
 
 	@Test
