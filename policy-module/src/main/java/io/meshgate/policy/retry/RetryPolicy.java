@@ -48,8 +48,8 @@ public record RetryPolicy(Integer attempts, Duration perTryTimeout, List<RetryOn
 					"baseInterval: " + baseInterval + " (expected: > 0 and <= " + MAX_INTERVAL + ")");
 		}
 		if (maxInterval == null) {
-			maxInterval = baseInterval.compareTo(MAX_INTERVAL.dividedBy(10)) > 0 ? MAX_INTERVAL
-					: baseInterval.multipliedBy(10);
+			Duration tenTimes = baseInterval.multipliedBy(10);
+			maxInterval = tenTimes.compareTo(MAX_INTERVAL) > 0 ? MAX_INTERVAL : tenTimes;
 		}
 		if (maxInterval.compareTo(baseInterval) < 0 || maxInterval.compareTo(MAX_INTERVAL) > 0) {
 			throw new IllegalArgumentException("maxInterval: " + maxInterval + " (expected: >= baseInterval "
