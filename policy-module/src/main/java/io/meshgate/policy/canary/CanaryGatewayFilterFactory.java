@@ -15,6 +15,7 @@ import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFac
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.hash.HashKey;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
@@ -38,9 +39,6 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  * (its issue #3117); with {@code stickyOn} this filter keeps each client on its backend.
  */
 public class CanaryGatewayFilterFactory extends AbstractGatewayFilterFactory<CanaryGatewayFilterFactory.Config> {
-
-	/** Exchange attribute holding the upstream this request was sent to. */
-	public static final String BACKEND_ATTR = CanaryGatewayFilterFactory.class.getName() + ".backend";
 
 	/** Right after the route's URI became the request URL, before the load balancer. */
 	public static final int ORDER = io.meshgate.policy.PolicyOrder.CANARY;
@@ -120,7 +118,7 @@ public class CanaryGatewayFilterFactory extends AbstractGatewayFilterFactory<Can
 				return chain.filter(exchange);
 			}
 			String backend = choose(exchange.getRequest());
-			exchange.getAttributes().put(BACKEND_ATTR, backend);
+			exchange.getAttributes().put(ExchangeAttributes.BACKEND, backend);
 			if (!backend.equals(url.getHost())) {
 				String query = url.getRawQuery();
 				exchange.getAttributes()

@@ -9,6 +9,8 @@ import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.meshgate.policy.ExchangeAttributes;
+
 /**
  * Spring Cloud LoadBalancer hands a policy the request's headers, cookies and exchange
  * attributes, but not the client's address. This filter puts it in the attributes so that
@@ -17,13 +19,11 @@ import org.springframework.web.server.ServerWebExchange;
  */
 public final class ClientAddressFilter implements GlobalFilter, Ordered {
 
-	public static final String CLIENT_ADDRESS_ATTR = ClientAddressFilter.class.getName() + ".clientAddress";
-
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		InetSocketAddress address = exchange.getRequest().getRemoteAddress();
 		if (address != null) {
-			exchange.getAttributes().put(CLIENT_ADDRESS_ATTR, address);
+			exchange.getAttributes().put(ExchangeAttributes.CLIENT_ADDRESS, address);
 		}
 		return chain.filter(exchange);
 	}

@@ -14,6 +14,7 @@ import org.springframework.cloud.client.loadbalancer.RequestDataContext;
 import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 
+import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.upstream.UpstreamEndpoint;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRuntime;
@@ -24,12 +25,6 @@ import io.meshgate.policy.upstream.UpstreamRuntime;
  * at runtime); any other service id goes to the load balancer Spring Cloud would have used.
  */
 public final class MeshLoadBalancer implements ReactorServiceInstanceLoadBalancer {
-
-	/**
-	 * Exchange attribute: the instance ids ({@code host:port}) that already failed this request.
-	 * A retry avoids them while the upstream has other endpoints.
-	 */
-	public static final String TRIED_ENDPOINTS_ATTR = MeshLoadBalancer.class.getName() + ".tried";
 
 	private final String serviceId;
 
@@ -57,7 +52,7 @@ public final class MeshLoadBalancer implements ReactorServiceInstanceLoadBalance
 		}
 		RequestData data = request.getContext() instanceof RequestDataContext context ? context.getClientRequest()
 				: null;
-		Object tried = data == null || data.getAttributes() == null ? null : data.getAttributes().get(TRIED_ENDPOINTS_ATTR);
+		Object tried = data == null || data.getAttributes() == null ? null : data.getAttributes().get(ExchangeAttributes.TRIED_ENDPOINTS);
 		return Mono.just(new DefaultResponse(pick(upstream, endpoints, data, tried)));
 	}
 

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.springframework.cloud.client.loadbalancer.RequestData;
 
+import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.hash.Hashing;
 import io.meshgate.policy.upstream.UpstreamEndpoint;
@@ -58,7 +59,7 @@ final class RingHashPicker implements EndpointPicker {
 
 	private static InetSocketAddress clientAddress(RequestData request) {
 		Object address = request.getAttributes() == null ? null
-				: request.getAttributes().get(ClientAddressFilter.CLIENT_ADDRESS_ATTR);
+				: request.getAttributes().get(ExchangeAttributes.CLIENT_ADDRESS);
 		return address instanceof InetSocketAddress socketAddress ? socketAddress : null;
 	}
 

@@ -15,6 +15,7 @@ import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.upstream.UpstreamEndpoint;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRuntime;
@@ -71,7 +72,7 @@ public final class UpstreamPickFilter implements GlobalFilter, Ordered {
 		RequestData request = upstream.picker().readsRequest()
 				? new RequestData(exchange.getRequest(), exchange.getAttributes()) : null;
 		UpstreamEndpoint chosen = MeshLoadBalancer.pick(upstream, endpoints, request,
-				exchange.getAttribute(MeshLoadBalancer.TRIED_ENDPOINTS_ATTR));
+				exchange.getAttribute(ExchangeAttributes.TRIED_ENDPOINTS));
 		exchange.getAttributes().put(GATEWAY_LOADBALANCER_RESPONSE_ATTR, new DefaultResponse(chosen));
 		exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, endpointUrl(chosen, exchange.getRequest().getURI()));
 		return chain.filter(exchange);

@@ -27,9 +27,9 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.PolicyOrder;
 import io.meshgate.policy.RouteScopedConfig;
-import io.meshgate.policy.observe.MeshRequestObservationHandler;
 import io.meshgate.policy.observe.MirrorTracing;
 import io.meshgate.policy.timeout.Timeouts;
 
@@ -196,7 +196,7 @@ public class RequestMirrorGatewayFilterFactory
 			}
 			Copy copy = new Copy(MirrorSender.Shadow.of(request), MirrorTracing.primary(exchange),
 					Timeouts.expiry(policy.timeout(), exchange));
-			exchange.getAttributes().put(MeshRequestObservationHandler.MIRRORED_ATTR, true);
+			exchange.getAttributes().put(ExchangeAttributes.MIRRORED, true);
 			if (length <= 0 && !chunked) {
 				copy.send(new byte[0]);
 				return chain.filter(exchange);

@@ -13,6 +13,7 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 
+import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.lb.ClientAddressFilter;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_HANDLER_MAPPER_ATTR;
@@ -27,9 +28,6 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  * log line.
  */
 public final class MeshRequestObservationHandler implements ObservationHandler<ServerRequestObservationContext> {
-
-	/** Exchange attribute set by the mirror filter: a shadow copy of this request was sent. */
-	public static final String MIRRORED_ATTR = MeshRequestObservationHandler.class.getName() + ".mirrored";
 
 	private static final String START = MeshRequestObservationHandler.class.getName() + ".start";
 
@@ -95,12 +93,12 @@ public final class MeshRequestObservationHandler implements ObservationHandler<S
 		return new RequestOutcome(start.time(), request.getMethod().name(), request.getPath().value(),
 				to.route(), to.backend(), to.upstream(), to.endpoint(), status, System.nanoTime() - start.nanos(),
 				traffic == null ? 0 : traffic.bytesIn(), traffic == null ? 0 : traffic.bytesOut(), to.retries(),
-				Boolean.TRUE.equals(attributes.get(MIRRORED_ATTR)),
+				Boolean.TRUE.equals(attributes.get(ExchangeAttributes.MIRRORED)),
 				client(attributes, request), traceIds.traceId(context));
 	}
 
 	private static String client(Map<String, Object> attributes, ServerHttpRequest request) {
-		Object address = attributes.get(ClientAddressFilter.CLIENT_ADDRESS_ATTR);
+		Object address = attributes.get(ExchangeAttributes.CLIENT_ADDRESS);
 		InetSocketAddress socket = address instanceof InetSocketAddress a ? a : request.getRemoteAddress();
 		if (socket == null) {
 			return null;

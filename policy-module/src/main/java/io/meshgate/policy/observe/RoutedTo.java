@@ -7,6 +7,7 @@ import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.gateway.route.Route;
 
+import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
 import io.meshgate.policy.retry.BudgetedRetryGatewayFilterFactory;
 
@@ -28,11 +29,11 @@ record RoutedTo(String route, String backend, String upstream, String endpoint, 
 				? s : null;
 		URI url = (URI) attributes.get(GATEWAY_REQUEST_URL_ATTR);
 		String upstream = endpoint != null ? endpoint.getServiceId() : url != null ? url.getHost() : null;
-		String backend = (String) attributes.get(CanaryGatewayFilterFactory.BACKEND_ATTR);
+		String backend = (String) attributes.get(ExchangeAttributes.BACKEND);
 		if (backend == null && route != null && "lb".equals(route.getUri().getScheme())) {
 			backend = route.getUri().getHost();
 		}
-		Object retries = attributes.get(BudgetedRetryGatewayFilterFactory.RETRIES_ATTR);
+		Object retries = attributes.get(ExchangeAttributes.RETRIES);
 		return new RoutedTo(route == null ? null : route.getId(), backend, upstream,
 				endpoint == null ? null : endpoint.getInstanceId(), retries instanceof Integer n ? n : 0);
 	}

@@ -25,6 +25,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.PolicyOrder;
 import io.meshgate.policy.RouteScopedConfig;
 import io.meshgate.policy.lb.MeshLoadBalancer;
@@ -52,9 +53,6 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  */
 public class BudgetedRetryGatewayFilterFactory
 		extends AbstractGatewayFilterFactory<BudgetedRetryGatewayFilterFactory.Config> {
-
-	/** Exchange attribute: how many retries the request took. */
-	public static final String RETRIES_ATTR = BudgetedRetryGatewayFilterFactory.class.getName() + ".retries";
 
 	private static final Set<HttpMethod> NON_IDEMPOTENT = Set.of(HttpMethod.POST, HttpMethod.PATCH);
 
@@ -225,7 +223,7 @@ public class BudgetedRetryGatewayFilterFactory
 					return error instanceof RetryableStatus ? Mono.empty() : Mono.error(error);
 				}
 				tries.avoidLastEndpoint(exchange);
-				exchange.getAttributes().put(RETRIES_ATTR, tries.retried);
+				exchange.getAttributes().put(ExchangeAttributes.RETRIES, tries.retried);
 				ServerWebExchangeUtils.reset(exchange);
 				Duration backoff = policy.backoff(tries.retried, ThreadLocalRandom.current());
 				return Timeouts.expiry(backoff, exchange).then(attempt(exchange, chain, tries));
@@ -235,7 +233,7 @@ public class BudgetedRetryGatewayFilterFactory
 		private Mono<Void> oneTry(ServerWebExchange exchange, GatewayFilterChain chain, Tries tries) {
 			boolean holdsRetry = tries.takeRetrySlot();
 			exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, tries.url);
-			exchange.getAttributes().remove(Timeouts.TIMED_OUT_ATTR);
+			exchange.getAttributes().remove(ExchangeAttributes.TIMED_OUT);
 			Mono<Void> call = chain.filter(exchange);
 			if (policy.perTryTimeout() != null) {
 				Duration timeout = policy.perTryTimeout();
@@ -318,10 +316,10 @@ public class BudgetedRetryGatewayFilterFactory
 			void avoidLastEndpoint(ServerWebExchange exchange) {
 				Response<ServiceInstance> last = exchange.getAttribute(GATEWAY_LOADBALANCER_RESPONSE_ATTR);
 				if (last != null && last.hasServer()) {
-					Set<String> tried = exchange.getAttribute(MeshLoadBalancer.TRIED_ENDPOINTS_ATTR);
+					Set<String> tried = exchange.getAttribute(ExchangeAttributes.TRIED_ENDPOINTS);
 					if (tried == null) {
 						tried = new HashSet<>();
-						exchange.getAttributes().put(MeshLoadBalancer.TRIED_ENDPOINTS_ATTR, tried);
+						exchange.getAttributes().put(ExchangeAttributes.TRIED_ENDPOINTS, tried);
 					}
 					tried.add(last.getServer().getInstanceId());
 				}

@@ -13,15 +13,14 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.meshgate.policy.ExchangeAttributes;
+
 /**
  * Timeouts that leave a mark on the exchange before they cancel the call, so that the circuit
  * breaker can tell a call the gateway gave up on (a failure of the upstream) from a client that
  * went away (not its fault): both arrive as a plain cancellation.
  */
 public final class Timeouts {
-
-	/** Exchange attribute set when a route or per-try timeout fired. */
-	public static final String TIMED_OUT_ATTR = Timeouts.class.getName() + ".timedOut";
 
 	private Timeouts() {
 	}
@@ -30,7 +29,7 @@ public final class Timeouts {
 	public static Mono<Void> within(Mono<Void> call, Duration timeout, ServerWebExchange exchange,
 			Supplier<? extends Throwable> error) {
 		Mono<Long> expiry = expiry(timeout, exchange)
-			.doOnNext(tick -> exchange.getAttributes().put(TIMED_OUT_ATTR, true));
+			.doOnNext(tick -> exchange.getAttributes().put(ExchangeAttributes.TIMED_OUT, true));
 		return call.timeout(expiry, Mono.error(error));
 	}
 
@@ -63,7 +62,7 @@ public final class Timeouts {
 	}
 
 	public static boolean timedOut(ServerWebExchange exchange) {
-		return Boolean.TRUE.equals(exchange.getAttribute(TIMED_OUT_ATTR));
+		return Boolean.TRUE.equals(exchange.getAttribute(ExchangeAttributes.TIMED_OUT));
 	}
 
 }

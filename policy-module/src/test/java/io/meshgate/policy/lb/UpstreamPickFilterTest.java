@@ -18,6 +18,7 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.testing.GatewayTest;
 import io.meshgate.policy.testing.TestUpstream;
@@ -87,7 +88,7 @@ class UpstreamPickFilterTest extends GatewayTest {
 			.from(MockServerHttpRequest.method(HttpMethod.GET, URI.create("http://gateway:8080/orders/1?expand=true&q=a%20b")));
 		exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, URI.create(url));
 		if (tried != null) {
-			exchange.getAttributes().put(MeshLoadBalancer.TRIED_ENDPOINTS_ATTR, tried);
+			exchange.getAttributes().put(ExchangeAttributes.TRIED_ENDPOINTS, tried);
 		}
 		AtomicReference<ServerWebExchange> passed = new AtomicReference<>();
 		GatewayFilterChain chain = e -> {

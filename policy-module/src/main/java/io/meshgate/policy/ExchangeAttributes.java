@@ -1,0 +1,37 @@
+package io.meshgate.policy;
+
+/**
+ * Every piece of per-request state that Meshgate keeps in a {@code ServerWebExchange}'s
+ * attributes, in one place (as Spring Cloud Gateway's {@code ServerWebExchangeUtils}): a reader
+ * sees here what a request carries between filters. Names are prefixed so they never collide with
+ * Spring's own attributes.
+ */
+public final class ExchangeAttributes {
+
+	private static final String PREFIX = "io.meshgate.";
+
+	/** The client's address as the request-path policies see it ({@code InetSocketAddress}). */
+	public static final String CLIENT_ADDRESS = PREFIX + "clientAddress";
+
+	/** The upstream name this request was sent to by the canary split ({@code String}). */
+	public static final String BACKEND = PREFIX + "backend";
+
+	/** How many retries the request took ({@code Integer}). */
+	public static final String RETRIES = PREFIX + "retries";
+
+	/**
+	 * The instance ids ({@code host:port}) that already failed this request ({@code Set<String>}).
+	 * A retry avoids them while the upstream has other endpoints.
+	 */
+	public static final String TRIED_ENDPOINTS = PREFIX + "triedEndpoints";
+
+	/** Set by the mirror filter: a shadow copy of this request was sent ({@code Boolean}). */
+	public static final String MIRRORED = PREFIX + "mirrored";
+
+	/** Set when a route or per-try timeout fired ({@code Boolean}). */
+	public static final String TIMED_OUT = PREFIX + "timedOut";
+
+	private ExchangeAttributes() {
+	}
+
+}
