@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Two builds of Meshgate side by side in one run: CPU µs per request on one route, interleaved
+# rounds, median and spread. For "does this change cost CPU?" where bench/run.sh's full run is
+# too coarse (its rounds compare contenders, not builds).
+#
+#   bench/ab.sh OLD.jar NEW.jar [CONFIG.yml] [ROUNDS] [SECONDS]
+#
+# CONFIG defaults to bench/config/plain.yml (one route, no policies); ROUNDS to 12, SECONDS to 3.
+# Both JVMs and the nginx upstream run on CPU 0, wrk on CPU 1. Both JVMs get BENCH_WARMUP_SECONDS
+# (default 120) of load at once before the first round; rounds alternate A B, B A, ... so that a
+# drift of the machine's speed hits both alike. The first two rounds are reported but not counted.
+# Needs: java, wrk, nginx, taskset, python3. Everything it starts is stopped on exit.
+set -euo pipefail
+
+OLD_JAR="$(realpath "${1:?usage: bench/ab.sh OLD.jar NEW.jar [CONFIG.yml] [ROUNDS] [SECONDS]}")"
+NEW_JAR="$(realpath "${2:?usage: bench/ab.sh OLD.jar NEW.jar [CONFIG.yml] [ROUNDS] [SECONDS]}")"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+CONFIG="$(realpath "${3:-$ROOT/bench/config/plain.yml}")"
+ROUNDS="${4:-12}"
+SECONDS_PER_ROUND="${5:-3}"
+WARMUP="${BENCH_WARMUP_SECONDS:-120}"
+WORK="$ROOT/bench/target/ab"
+JVM_FLAGS="${BENCH_JVM_FLAGS:--Xmx256m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=5000}"
+CLK_TCK="$(getconf CLK_TCK)"
+NO_TRACING="--spring.autoconfigure.exclude=org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration,org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration"
+
+rm -rf "$WORK"; mkdir -p "$WORK/config" "$WORK/up" "$WORK/logs"
+# the upstream's configuration also serves TLS (for bench/run.sh's mTLS contenders)
+DAYS=2 "$ROOT/config/pki/make-demo-pki.sh" "$WORK/pki" >/dev/null
+for file in "$ROOT"/bench/config/common.yml "$ROOT"/bench/peers/upstream-nginx.conf "$CONFIG"; do
+  sed "s#@WORK@#$WORK#g" "$file" > "$WORK/config/$(basename "$file")"
+done
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [[ -f $WORK/up/nginx.pid ]] && kill "$(cat "$WORK/up/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+wait_for_200() {
+  for _ in $(seq 600); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" || true) == 200 ]] && return 0
+    sleep 0.1
+  done
+  echo "no 200 from $1 within 60 s" >&2; return 1
+}
+
+taskset -c 0 nginx -e "$WORK/logs/up.log" -c "$WORK/config/upstream-nginx.conf" -p "$WORK/up"
+wait_for_200 http://127.0.0.1:18080/
+declare -A PID PORT
+PORT[old]=18300; PORT[new]=18310
+for build in old new; do
+  jar=$OLD_JAR; [[ $build == new ]] && jar=$NEW_JAR
+  # shellcheck disable=SC2086
+  taskset -c 0 java $JVM_FLAGS -jar "$jar" --server.port="${PORT[$build]}" \
+    --management.server.port=$((PORT[$build] + 1)) --meshgate.store.path="$WORK/store-$build" "$NO_TRACING" \
+    --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$(basename "$CONFIG")" \
+    > "$WORK/logs/$build.log" 2>&1 &
+  PID[$build]=$!; PIDS+=("$!")
+done
+for build in old new; do wait_for_200 "http://127.0.0.1:${PORT[$build]}/"; done
+
+echo "warm-up: ${WARMUP}s of load on both" >&2
+WARMING=()
+for build in old new; do
+  taskset -c 1 wrk -t1 -c25 -d"${WARMUP}s" "http://127.0.0.1:${PORT[$build]}/" >/dev/null &
+  WARMING+=("$!")
+done
+wait "${WARMING[@]}"
+
+measure() { # build -> "µs_per_request requests_per_second non_2xx"
+  local build=$1 before after out requests non2xx
+  before=$(cpu_ticks "${PID[$build]}")
+  out=$(taskset -c 1 wrk -t2 -c50 -d"${SECONDS_PER_ROUND}s" "http://127.0.0.1:${PORT[$build]}/" 2>&1)
+  after=$(cpu_ticks "${PID[$build]}")
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); non2xx=${non2xx:-0}
+  python3 -c "print(f'{($after - $before) * 1e6 / $CLK_TCK / $requests:.1f} {$requests / $SECONDS_PER_ROUND:.0f} $non2xx')"
+}
+
+printf 'round  old_us  new_us  old_rps  new_rps\n' | tee "$WORK/rounds.txt"
+for round in $(seq "$ROUNDS"); do
+  if (( round % 2 )); then order="old new"; else order="new old"; fi
+  declare -A R=()
+  for build in $order; do R[$build]="$(measure "$build")"; done
+  read -r ou orps onon <<<"${R[old]}"; read -r nu nrps nnon <<<"${R[new]}"
+  [[ $onon == 0 && $nnon == 0 ]] || echo "round $round: non-2xx answers (old $onon, new $nnon)" >&2
+  printf '%5d  %6s  %6s  %7s  %7s\n' "$round" "$ou" "$nu" "$orps" "$nrps" | tee -a "$WORK/rounds.txt"
+done
+
+python3 - "$WORK/rounds.txt" <<'EOF'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1]).read().splitlines()[1:]]
+counted = rows[2:] if len(rows) > 4 else rows
+old = [float(r[1]) for r in counted]; new = [float(r[2]) for r in counted]
+diff = [n - o for o, n in zip(old, new)]
+print(f"rounds counted: {len(counted)} (of {len(rows)})")
+print(f"old: median {statistics.median(old):.1f} us/request (min {min(old):.1f}, max {max(old):.1f})")
+print(f"new: median {statistics.median(new):.1f} us/request (min {min(new):.1f}, max {max(new):.1f})")
+print(f"new - old per round: median {statistics.median(diff):+.1f} us (min {min(diff):+.1f}, max {max(diff):+.1f})")
+EOF
