@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 import org.springframework.util.AntPathMatcher;
 
@@ -16,6 +15,7 @@ import io.meshgate.admin.model.ConfigTrees;
 import io.meshgate.policy.canary.WeightedBackends;
 import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.route.Backend;
+import io.meshgate.policy.route.LinearRegex;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.PathType;
 import io.meshgate.policy.route.Route;
@@ -120,7 +120,7 @@ public final class RouteTester {
 		}
 		for (Map.Entry<String, String> header : match.headers().entrySet()) {
 			String value = request.headers().get(header.getKey());
-			if (value == null || !Pattern.compile(header.getValue()).matcher(value).matches()) {
+			if (value == null || !LinearRegex.wholeMatch("headers", header.getValue()).test(value)) {
 				return "header " + header.getKey() + (value == null ? " is missing" : ": " + value)
 						+ " does not match " + header.getValue();
 			}
@@ -128,7 +128,7 @@ public final class RouteTester {
 		Map<String, String> query = firstQueryValues(request.path());
 		for (Map.Entry<String, String> param : match.query().entrySet()) {
 			String value = query.get(param.getKey());
-			if (value == null || !Pattern.compile(param.getValue()).matcher(value).matches()) {
+			if (value == null || !LinearRegex.wholeMatch("query", param.getValue()).test(value)) {
 				return "query parameter " + param.getKey() + (value == null ? " is missing" : ": " + value)
 						+ " does not match " + param.getValue();
 			}

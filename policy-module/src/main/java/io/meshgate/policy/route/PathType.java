@@ -3,8 +3,6 @@ package io.meshgate.policy.route;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
@@ -13,7 +11,9 @@ import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * How a route's {@code match.path} is read, as Gateway API's {@code HTTPPathMatch.type} and
- * Ingress's {@code pathType}. Paths are compared as the client sent them (percent-encoding kept).
+ * Ingress's {@code pathType}. Paths are compared in the form the edge normalized them to
+ * ({@code io.meshgate.policy.edge.PathNormalizer}): dot segments removed, slashes merged,
+ * unreserved characters decoded, other percent-encodings kept with upper-case hex.
  *
  * <ul>
  * <li>{@code PATTERN} (default): a Spring path pattern, {@code /orders/**}, {@code /users/{id}}.</li>
@@ -21,7 +21,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * <li>{@code PREFIX}: the value's elements are the path's first elements: {@code /foo} matches
  * {@code /foo}, {@code /foo/} and {@code /foo/bar}, not {@code /foobar}; a trailing {@code /} in
  * the value is ignored, and {@code /} matches every path.</li>
- * <li>{@code REGEX}: a Java regular expression the whole path must match.</li>
+ * <li>{@code REGEX}: a regular expression (RE2 syntax, see {@link LinearRegex}) the whole path
+ * must match.</li>
  * </ul>
  */
 public enum PathType {
@@ -58,6 +59,7 @@ public enum PathType {
 	}
 
 	private static Predicate<String> pattern(String value) {
+		checkLinear(value);
 		PathPattern pattern;
 		try {
 			pattern = PathPatternParser.defaultInstance.parse(value);
@@ -67,6 +69,38 @@ public enum PathType {
 					"path: " + value + " (expected: a Spring path pattern; " + ex.getMessage() + ")");
 		}
 		return path -> pattern.matches(PathContainer.parsePath(path));
+	}
+
+	/**
+	 * Spring compiles a {@code {name:regex}} capture, and a segment with several wildcards or
+	 * variables ({@code a*b*c}, {@code {x}.{y}}), to a backtracking {@code java.util.regex}, whose
+	 * matching time a crafted request path can make grow with a power of its length: refused.
+	 */
+	private static void checkLinear(String value) {
+		for (String segment : value.split("/")) {
+			if (segment.equals("**") || segment.startsWith("{*")) {
+				continue;
+			}
+			int unbounded = 0;
+			for (int i = 0; i < segment.length(); i++) {
+				char c = segment.charAt(i);
+				if (c == '*') {
+					unbounded++;
+				}
+				else if (c == '{') {
+					unbounded++;
+					int close = segment.indexOf('}', i);
+					if (segment.substring(i, close < 0 ? segment.length() : close).indexOf(':') >= 0) {
+						unbounded = 2;
+					}
+				}
+			}
+			if (unbounded > 1) {
+				throw new IllegalArgumentException("path: " + value + " (expected: a Spring path pattern with at most "
+						+ "one * or {variable} per segment and no {variable:regex}; write regular expressions with "
+						+ "pathType REGEX)");
+			}
+		}
 	}
 
 	private static Predicate<String> prefix(String value) {
@@ -87,14 +121,7 @@ public enum PathType {
 		if (value == null || value.isEmpty() || isGatewayExpression(value)) {
 			throw new IllegalArgumentException("path: " + value + " (expected: a regular expression over the whole path)");
 		}
-		try {
-			Pattern regex = Pattern.compile(value);
-			return path -> regex.matcher(path).matches();
-		}
-		catch (PatternSyntaxException ex) {
-			throw new IllegalArgumentException("path: " + value
-					+ " (expected: a regular expression over the whole path; " + ex.getDescription() + ")");
-		}
+		return LinearRegex.wholeMatch("path", value);
 	}
 
 }
