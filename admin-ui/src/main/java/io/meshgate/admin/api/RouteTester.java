@@ -13,6 +13,7 @@ import org.springframework.util.AntPathMatcher;
 
 import io.meshgate.admin.model.ConfigTrees;
 import io.meshgate.policy.canary.WeightedBackends;
+import io.meshgate.policy.edge.PathNormalizer;
 import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.LinearRegex;
@@ -26,7 +27,7 @@ import io.meshgate.policy.upstream.Upstream;
 
 /**
  * Answers which route, which backend and which policies a request would meet, without sending it.
- * Matching follows the predicates routes compile to (the path as its path type reads it, methods,
+ * The path is first normalized as the gateway's edge does ({@link PathNormalizer}). Matching follows the predicates routes compile to (the path as its path type reads it, methods,
  * header and query regular expressions over the whole value, host patterns), in route order; a
  * redirect route answers with its {@code Location}, a rewrite shows what the upstream receives;
  * the backend choice
@@ -69,11 +70,23 @@ public final class RouteTester {
 
 	}
 
-	public static Map<String, Object> test(MeshConfig config, Request request, Map<String, String> sources) {
+	/**
+	 * @param paths the gateway's path normalizer: routes are matched with the path as the edge
+	 * hands it on, and a path the edge refuses is reported as such
+	 */
+	public static Map<String, Object> test(MeshConfig config, Request request, Map<String, String> sources,
+			PathNormalizer paths) {
 		Map<String, Object> answer = new LinkedHashMap<>();
 		List<Map<String, String>> skipped = new ArrayList<>();
-		String path = request.path().contains("?") ? request.path().substring(0, request.path().indexOf('?'))
-				: request.path();
+		String path = paths.normalize(request.path().contains("?")
+				? request.path().substring(0, request.path().indexOf('?')) : request.path());
+		if (path == null) {
+			answer.put("matched", false);
+			answer.put("message", "the gateway refuses this path with 400 (see meshgate.edge.path)");
+			answer.put("skipped", skipped);
+			return answer;
+		}
+		answer.put("path", path);
 		for (Route route : config.routes()) {
 			String miss = miss(route.match(), request, path);
 			if (miss != null) {
