@@ -9,10 +9,13 @@ import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PatternParseException;
 import org.springframework.web.util.pattern.PathPatternParser;
 
+import io.meshgate.policy.edge.PathNormalization;
+import io.meshgate.policy.edge.PathNormalizer;
+
 /**
  * How a route's {@code match.path} is read, as Gateway API's {@code HTTPPathMatch.type} and
  * Ingress's {@code pathType}. Paths are compared in the form the edge normalized them to
- * ({@code io.meshgate.policy.edge.PathNormalizer}): dot segments removed, slashes merged,
+ * ({@link PathNormalizer}): dot segments removed, slashes merged,
  * unreserved characters decoded, other percent-encodings kept with upper-case hex.
  *
  * <ul>
@@ -28,6 +31,10 @@ import org.springframework.web.util.pattern.PathPatternParser;
 public enum PathType {
 
 	PATTERN, EXACT, PREFIX, REGEX;
+
+	/** The edge's normalization, less what its settings may leave in request paths. */
+	private static final PathNormalizer LITERALS = new PathNormalizer(
+			new PathNormalization(false, PathNormalization.EscapedSlashes.KEEP, PathNormalization.PathParameters.STRIP));
 
 	/** The type named by {@code text}, case-insensitively ({@code exact}, {@code Prefix}). */
 	public static PathType of(String text) {
@@ -52,10 +59,26 @@ public enum PathType {
 		}
 		return switch (this) {
 			case PATTERN -> pattern(value);
-			case EXACT -> value::equals;
-			case PREFIX -> prefix(value);
+			case EXACT -> literal(value)::equals;
+			case PREFIX -> prefix(literal(value));
 			case REGEX -> regex(value);
 		};
+	}
+
+	/**
+	 * A literal path in the form the edge gives request paths, whatever its settings: a value with
+	 * dot segments, parameters, lower-case or needless percent-encoding could never match.
+	 * Empty segments and encoded slashes are left alone: the edge may be set to keep them.
+	 */
+	private String literal(String value) {
+		String normal = LITERALS.normalize(value);
+		if (normal == null || !normal.equals(value)) {
+			throw new IllegalArgumentException("path: " + value + " (expected: a path for pathType " + this
+					+ " in the normal form request paths are matched in"
+					+ (normal == null ? ", with valid percent-encoding and no control characters" : ": " + normal)
+					+ ")");
+		}
+		return value;
 	}
 
 	private static Predicate<String> pattern(String value) {

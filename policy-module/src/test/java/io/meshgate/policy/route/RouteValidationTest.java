@@ -159,6 +159,22 @@ class RouteValidationTest {
 	}
 
 	@Test
+	void literalPathsAreInTheFormRequestPathsAreMatchedIn() {
+		assertThatIllegalArgumentException().isThrownBy(() -> RouteMatch.path(PathType.PREFIX, "/shop/../admin"))
+			.withMessage("path: /shop/../admin (expected: a path for pathType PREFIX in the normal form request paths "
+					+ "are matched in: /admin)");
+		assertThatIllegalArgumentException().isThrownBy(() -> RouteMatch.path(PathType.EXACT, "/caf%c3%a9;v=1"))
+			.withMessage("path: /caf%c3%a9;v=1 (expected: a path for pathType EXACT in the normal form request paths "
+					+ "are matched in: /caf%C3%A9)");
+		assertThatIllegalArgumentException().isThrownBy(() -> RouteMatch.path(PathType.EXACT, "/a%zz"))
+			.withMessage("path: /a%zz (expected: a path for pathType EXACT in the normal form request paths are "
+					+ "matched in, with valid percent-encoding and no control characters)");
+		for (String path : List.of("/", "/shop/", "/a//b", "/files/a%2Fb", "/caf%C3%A9", "/.well-known/x")) {
+			assertThat(RouteMatch.path(PathType.PREFIX, path).path()).isEqualTo(path);
+		}
+	}
+
+	@Test
 	void patternPathsCompileToNoBacktrackingRegex() {
 		for (String path : List.of("/a/{id:[0-9]+}", "/a/x*y*z", "/a/{x}.{y}", "/a/*{x}")) {
 			assertThatIllegalArgumentException().isThrownBy(() -> RouteMatch.path(path))
