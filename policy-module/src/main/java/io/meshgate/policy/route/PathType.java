@@ -105,20 +105,18 @@ public enum PathType {
 				continue;
 			}
 			int unbounded = 0;
+			boolean regexCapture = false;
 			for (int i = 0; i < segment.length(); i++) {
 				char c = segment.charAt(i);
-				if (c == '*') {
+				if (c == '*' || c == '{') {
 					unbounded++;
 				}
-				else if (c == '{') {
-					unbounded++;
+				if (c == '{') {
 					int close = segment.indexOf('}', i);
-					if (segment.substring(i, close < 0 ? segment.length() : close).indexOf(':') >= 0) {
-						unbounded = 2;
-					}
+					regexCapture |= segment.substring(i, close < 0 ? segment.length() : close).indexOf(':') >= 0;
 				}
 			}
-			if (unbounded > 1) {
+			if (unbounded > 1 || regexCapture) {
 				throw new IllegalArgumentException("path: " + value + " (expected: a Spring path pattern with at most "
 						+ "one * or {variable} per segment and no {variable:regex}; write regular expressions with "
 						+ "pathType REGEX)");
