@@ -25,6 +25,8 @@ import io.meshgate.admin.api.GatewayActuatorWriteGuard;
 import io.meshgate.admin.security.AdminProperties;
 import io.meshgate.admin.security.AdminSecurityConfiguration;
 import io.meshgate.admin.ui.LoginPage;
+import io.meshgate.policy.edge.PathNormalization;
+import io.meshgate.policy.edge.PathNormalizer;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 
 /**
@@ -41,8 +43,10 @@ public class AdminManagementContextConfiguration {
 	private static final ClassPathResource UI = new ClassPathResource("META-INF/meshgate-admin/");
 
 	@Bean
-	RouterFunction<ServerResponse> meshgateAdminApi(AdminService admin, ObjectProvider<UpstreamRegistry> registry) {
-		return new AdminApi(admin, registry.getIfAvailable()).routes();
+	RouterFunction<ServerResponse> meshgateAdminApi(AdminService admin, ObjectProvider<UpstreamRegistry> registry,
+			ObjectProvider<PathNormalization> paths) {
+		return new AdminApi(admin, registry.getIfAvailable(),
+				new PathNormalizer(paths.getIfAvailable(PathNormalization::defaults))).routes();
 	}
 
 	/**

@@ -2,19 +2,28 @@ package io.meshgate.policy;
 
 import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
+import org.springframework.core.Ordered;
 
 /**
- * Where each policy sits on a request's way through the gateway. Route filters usually run in
- * the order they are listed; Meshgate's filters carry fixed orders instead, so that a route
- * behaves the same however its filters were written down.
+ * Where each policy sits on a request's way through the gateway. Edge WebFilters run first, before
+ * route lookup and before any other WebFilter reads the request (Spring Security's chain sits at
+ * -100). Route filters usually run in the order they are listed; Meshgate's filters carry fixed
+ * orders instead, so that a route behaves the same however its filters were written down.
  *
  * <pre>
- * rate limit -> fault -> route timeout -> response headers (on commit) -> redirect (answers)
+ * [edge: path normalized] -> [route lookup] -> rate limit -> fault -> route timeout -> response headers (on commit) -> redirect (answers)
  *   -> request headers -> URL rewrite -> mirror fork -> [route URL] -> canary backend
  *   -> retry (budgeted) -> [load balancer: endpoint] -> upstream call
  * </pre>
  */
 public final class PolicyOrder {
+
+	// Edge: WebFilter orders, before route lookup.
+
+	/** The path is normalized before every other filter, security and route lookup included. */
+	public static final int EDGE_PATH = Ordered.HIGHEST_PRECEDENCE + 100;
+
+	// Route filters: GatewayFilter orders, after route lookup.
 
 	public static final int RATE_LIMIT = 1;
 

@@ -38,6 +38,7 @@ import io.meshgate.admin.model.Secrets;
 import io.meshgate.admin.store.HistoryEntry;
 import io.meshgate.admin.store.VersionConflictException;
 import io.meshgate.admin.store.Yaml;
+import io.meshgate.policy.edge.PathNormalizer;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.upstream.Upstream;
 import io.meshgate.policy.upstream.UpstreamEndpoint;
@@ -63,9 +64,13 @@ public final class AdminApi {
 
 	private final UpstreamRegistry registry;
 
-	public AdminApi(AdminService admin, UpstreamRegistry registry) {
+	private final PathNormalizer paths;
+
+	/** @param paths the gateway's path normalizer, which the route tester applies first */
+	public AdminApi(AdminService admin, UpstreamRegistry registry, PathNormalizer paths) {
 		this.admin = Objects.requireNonNull(admin, "admin");
 		this.registry = registry;
+		this.paths = Objects.requireNonNull(paths, "paths");
 	}
 
 	public RouterFunction<ServerResponse> routes() {
@@ -379,7 +384,7 @@ public final class AdminApi {
 			Map<String, String> sources = new HashMap<>();
 			admin.overlays().forEach(o -> o.config().routes().forEach(r -> sources.put(r.id(), o.source())));
 			AdminService.Snapshot snapshot = admin.snapshot();
-			Map<String, Object> answer = RouteTester.test(snapshot.running(), test, sources);
+			Map<String, Object> answer = RouteTester.test(snapshot.running(), test, sources, paths);
 			return json(HttpStatus.OK, answer, snapshot.version());
 		});
 	}

@@ -8,14 +8,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 import org.springframework.util.AntPathMatcher;
 
 import io.meshgate.admin.model.ConfigTrees;
 import io.meshgate.policy.canary.WeightedBackends;
+import io.meshgate.policy.edge.PathNormalizer;
 import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.route.Backend;
+import io.meshgate.policy.route.LinearRegex;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.PathType;
 import io.meshgate.policy.route.Route;
@@ -26,7 +27,7 @@ import io.meshgate.policy.upstream.Upstream;
 
 /**
  * Answers which route, which backend and which policies a request would meet, without sending it.
- * Matching follows the predicates routes compile to (the path as its path type reads it, methods,
+ * The path is first normalized as the gateway's edge does ({@link PathNormalizer}). Matching follows the predicates routes compile to (the path as its path type reads it, methods,
  * header and query regular expressions over the whole value, host patterns), in route order; a
  * redirect route answers with its {@code Location}, a rewrite shows what the upstream receives;
  * the backend choice
@@ -69,11 +70,23 @@ public final class RouteTester {
 
 	}
 
-	public static Map<String, Object> test(MeshConfig config, Request request, Map<String, String> sources) {
+	/**
+	 * @param paths the gateway's path normalizer: routes are matched with the path as the edge
+	 * hands it on, and a path the edge refuses is reported as such
+	 */
+	public static Map<String, Object> test(MeshConfig config, Request request, Map<String, String> sources,
+			PathNormalizer paths) {
 		Map<String, Object> answer = new LinkedHashMap<>();
 		List<Map<String, String>> skipped = new ArrayList<>();
-		String path = request.path().contains("?") ? request.path().substring(0, request.path().indexOf('?'))
-				: request.path();
+		String path = paths.normalize(request.path().contains("?")
+				? request.path().substring(0, request.path().indexOf('?')) : request.path());
+		if (path == null) {
+			answer.put("matched", false);
+			answer.put("message", "the gateway refuses this path with 400 (see meshgate.edge.path)");
+			answer.put("skipped", skipped);
+			return answer;
+		}
+		answer.put("path", path);
 		for (Route route : config.routes()) {
 			String miss = miss(route.match(), request, path);
 			if (miss != null) {
@@ -120,7 +133,7 @@ public final class RouteTester {
 		}
 		for (Map.Entry<String, String> header : match.headers().entrySet()) {
 			String value = request.headers().get(header.getKey());
-			if (value == null || !Pattern.compile(header.getValue()).matcher(value).matches()) {
+			if (value == null || !LinearRegex.wholeMatch("headers", header.getValue()).test(value)) {
 				return "header " + header.getKey() + (value == null ? " is missing" : ": " + value)
 						+ " does not match " + header.getValue();
 			}
@@ -128,7 +141,7 @@ public final class RouteTester {
 		Map<String, String> query = firstQueryValues(request.path());
 		for (Map.Entry<String, String> param : match.query().entrySet()) {
 			String value = query.get(param.getKey());
-			if (value == null || !Pattern.compile(param.getValue()).matcher(value).matches()) {
+			if (value == null || !LinearRegex.wholeMatch("query", param.getValue()).test(value)) {
 				return "query parameter " + param.getKey() + (value == null ? " is missing" : ": " + value)
 						+ " does not match " + param.getValue();
 			}

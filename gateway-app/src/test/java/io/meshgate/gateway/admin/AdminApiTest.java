@@ -145,6 +145,21 @@ class AdminApiTest extends AdminTestSupport {
 	}
 
 	@Test
+	void theRouteTesterMatchesThePathTheEdgeNormalized() {
+		editor.post("/api/upstreams", upstream("orders", "http://127.0.0.1:9"), null);
+		editor.post("/api/upstreams", upstream("payments", "http://127.0.0.1:10"), null);
+		editor.post("/api/routes", route("pay", "/pay/**", Map.of("payments", 1)), null);
+		editor.post("/api/routes", route("orders", "/**", Map.of("orders", 1)), null);
+
+		AdminClient.Answer dotted = editor.post("/api/tester", Map.of("path", "/orders/../pay/1?x=1"), null);
+		AdminClient.Answer refused = editor.post("/api/tester", Map.of("path", "/orders%2F..%2Fpay/1"), null);
+
+		assertThat(dotted.json()).containsEntry("route", "pay").containsEntry("path", "/pay/1");
+		assertThat(refused.json()).containsEntry("matched", false)
+			.containsEntry("message", "the gateway refuses this path with 400 (see meshgate.edge.path)");
+	}
+
+	@Test
 	void historyRecordsWhoWhenAndWhatAndRollbackIsANewVersion() {
 		editor.post("/api/upstreams", upstream("a", "http://127.0.0.1:9"), null);
 		AdminClient.Answer first = editor.get("/api/config");

@@ -79,7 +79,7 @@ class KubernetesTranslationTest {
 		assertThat(route.match().pathType()).isEqualTo(PathType.PREFIX);
 		assertThat(route.match().host()).isEqualTo("a.shop.example");
 		assertThat(route.match().methods()).containsExactly("GET");
-		assertThat(route.match().headers()).containsEntry("x-env", "\\Qa.b\\E");
+		assertThat(route.match().headers()).containsEntry("x-env", "a\\.b");
 		assertThat(route.backends()).extracting(b -> b.upstream() + ":" + b.weight())
 			.containsExactly("k8s-shop-orders-v1-80:90", "k8s-shop-orders-v2-80:10");
 		assertThat(route.mirrors()).singleElement().satisfies(m -> {
@@ -337,7 +337,7 @@ class KubernetesTranslationTest {
 
 		assertThat(conditions(translation, "filters").get(0).getMessage()).isEqualTo("Served by Meshgate");
 		Route rewrite = translation.config().routes().stream().filter(r -> r.id().endsWith(".0.0.0")).findFirst().orElseThrow();
-		assertThat(rewrite.match().query()).containsEntry("v", "\\Q2\\E");
+		assertThat(rewrite.match().query()).containsEntry("v", "2");
 		assertThat(rewrite.requestHeaders().set()).containsEntry("x-a", "1");
 		assertThat(rewrite.requestHeaders().remove()).containsExactly("x-b");
 		assertThat(rewrite.responseHeaders().add()).containsEntry("x-c", "3");

@@ -46,10 +46,14 @@ import io.meshgate.policy.ratelimit.LocalRateLimitGatewayFilterFactory;
 import io.meshgate.policy.retry.BudgetedRetryGatewayFilterFactory;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
 import io.meshgate.policy.discovery.KubernetesEndpointSources;
+import io.meshgate.policy.edge.PathNormalization;
+import io.meshgate.policy.edge.PathNormalizationFilter;
+import io.meshgate.policy.edge.PathNormalizer;
 import io.meshgate.policy.error.GatewayErrorHandler;
 import io.meshgate.policy.lb.ClientAddressFilter;
 import io.meshgate.policy.lb.MeshLoadBalancerConfiguration;
 import io.meshgate.policy.lb.UpstreamPickFilter;
+import io.meshgate.policy.match.HeaderMatchRoutePredicateFactory;
 import io.meshgate.policy.match.PathMatchRoutePredicateFactory;
 import io.meshgate.policy.match.QueryMatchRoutePredicateFactory;
 import io.meshgate.policy.rewrite.RequestHeaderModifierGatewayFilterFactory;
@@ -79,7 +83,7 @@ import io.meshgate.policy.upstream.UpstreamServices;
  * {@link MeshConfig} bean.
  */
 @AutoConfiguration(afterName = "org.springframework.cloud.kubernetes.fabric8.Fabric8AutoConfiguration")
-@EnableConfigurationProperties(MeshProperties.class)
+@EnableConfigurationProperties({ MeshProperties.class, PathNormalization.class })
 @LoadBalancerClients(defaultConfiguration = MeshLoadBalancerConfiguration.class)
 public class MeshPolicyAutoConfiguration {
 
@@ -88,6 +92,12 @@ public class MeshPolicyAutoConfiguration {
 	@ConditionalOnMissingBean
 	RandomGenerator meshRandom() {
 		return () -> ThreadLocalRandom.current().nextLong();
+	}
+
+	/** Every request's path, normalized once before route lookup ({@code meshgate.edge.path}). */
+	@Bean
+	PathNormalizationFilter pathNormalizationFilter(PathNormalization config) {
+		return new PathNormalizationFilter(new PathNormalizer(config));
 	}
 
 	@Bean
@@ -228,6 +238,11 @@ public class MeshPolicyAutoConfiguration {
 	@Bean
 	PathMatchRoutePredicateFactory pathMatchRoutePredicateFactory() {
 		return new PathMatchRoutePredicateFactory();
+	}
+
+	@Bean
+	HeaderMatchRoutePredicateFactory headerMatchRoutePredicateFactory() {
+		return new HeaderMatchRoutePredicateFactory();
 	}
 
 	@Bean

@@ -38,12 +38,24 @@ public final class ErrorResponses {
 	 */
 	public static Mono<Void> write(ServerWebExchange exchange, HttpStatusCode status, String message,
 			Map<String, ?> details) {
+		return write(exchange, status, message, exchange.getRequest().getPath().value(), details);
+	}
+
+	/** The error body without {@code path}: for requests refused for their path, which is never written back. */
+	public static Mono<Void> writeWithoutPath(ServerWebExchange exchange, HttpStatusCode status, String message) {
+		return write(exchange, status, message, null, Map.of());
+	}
+
+	private static Mono<Void> write(ServerWebExchange exchange, HttpStatusCode status, String message, String path,
+			Map<String, ?> details) {
 		HttpStatus known = HttpStatus.resolve(status.value());
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("status", status.value());
 		body.put("error", known != null ? known.getReasonPhrase() : "Status " + status.value());
 		body.put("message", message);
-		body.put("path", exchange.getRequest().getPath().value());
+		if (path != null) {
+			body.put("path", path);
+		}
 		details.forEach((key, value) -> {
 			if (value != null) {
 				body.put(key, value);

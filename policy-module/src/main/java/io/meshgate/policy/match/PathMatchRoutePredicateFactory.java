@@ -14,8 +14,8 @@ import io.meshgate.policy.route.PathType;
  * {@code Path} (Spring path patterns) does not: {@code PathMatch=PREFIX, /shop} (element-wise:
  * {@code /shop}, {@code /shop/cart}, not {@code /shopping}), {@code PathMatch=EXACT, /healthz},
  * {@code PathMatch=REGEX, /v[0-9]+/.*} (the whole path; write a regular expression containing a
- * comma in the {@code args} form). The path is compared as the client sent it, percent-encoding
- * kept.
+ * comma in the {@code args} form; RE2 syntax). The path is the one the edge normalized
+ * ({@code io.meshgate.policy.edge.PathNormalizationFilter}).
  */
 public class PathMatchRoutePredicateFactory extends AbstractRoutePredicateFactory<PathMatchRoutePredicateFactory.Config> {
 

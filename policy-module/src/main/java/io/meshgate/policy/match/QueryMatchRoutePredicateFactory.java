@@ -2,16 +2,17 @@ package io.meshgate.policy.match;
 
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import org.springframework.cloud.gateway.handler.predicate.AbstractRoutePredicateFactory;
 import org.springframework.cloud.gateway.handler.predicate.GatewayPredicate;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.meshgate.policy.route.LinearRegex;
+
 /**
  * Matches when the query parameter's first value matches a regular expression wholly, as Gateway
- * API's {@code HTTPQueryParamMatch}: {@code QueryMatch=version, v[12]}. Spring Cloud Gateway's
+ * API's {@code HTTPQueryParamMatch}, on RE2's linear-time engine ({@link LinearRegex}):
+ * {@code QueryMatch=version, v[12]}. Spring Cloud Gateway's
  * {@code Query} takes any of the values and treats an empty expression as "present"; here a
  * missing parameter never matches, and {@code .*} means "present".
  */
@@ -33,24 +34,18 @@ public class QueryMatchRoutePredicateFactory
 		if (param == null || param.isBlank()) {
 			throw new IllegalArgumentException("param: " + param + " (expected: a query parameter name)");
 		}
-		Pattern regexp;
-		try {
-			regexp = Pattern.compile(config.getRegexp() == null ? "" : config.getRegexp());
-		}
-		catch (PatternSyntaxException ex) {
-			throw new IllegalArgumentException(
-					"regexp: " + config.getRegexp() + " (expected: a regular expression; " + ex.getDescription() + ")");
-		}
+		Predicate<String> regexp = LinearRegex.wholeMatch("regexp",
+				config.getRegexp() == null ? "" : config.getRegexp());
 		return new GatewayPredicate() {
 			@Override
 			public boolean test(ServerWebExchange exchange) {
 				String value = exchange.getRequest().getQueryParams().getFirst(param);
-				return value != null && regexp.matcher(value).matches();
+				return value != null && regexp.test(value);
 			}
 
 			@Override
 			public String toString() {
-				return "QueryMatch " + param + " " + regexp;
+				return "QueryMatch " + param + " " + config.getRegexp();
 			}
 		};
 	}

@@ -118,7 +118,7 @@ public final class RouteCompiler {
 			predicates.add(predicate("Method", methods));
 		}
 		match.headers()
-			.forEach((name, regex) -> predicates.add(predicate("Header", args("header", name, "regexp", regex))));
+			.forEach((name, regex) -> predicates.add(predicate("HeaderMatch", args("header", name, "regexp", regex))));
 		match.query()
 			.forEach((name, regex) -> predicates.add(predicate("QueryMatch", args("param", name, "regexp", regex))));
 		if (match.host() != null) {

@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Which requests a route takes: {@code {path: /orders, pathType: PREFIX, methods: [GET, POST],
@@ -18,9 +16,10 @@ import java.util.regex.PatternSyntaxException;
  * @param pathType {@code PATTERN} (a Spring path pattern, {@code /orders/**}), {@code EXACT},
  * {@code PREFIX} (element-wise) or {@code REGEX} (whole path); default {@code PATTERN}
  * @param methods HTTP methods; default: any
- * @param headers header name to a regular expression its value must match wholly; default: none
- * @param query query parameter name to a regular expression its first value must match wholly;
- * default: none
+ * @param headers header name to a regular expression (RE2 syntax, {@link LinearRegex}) one of its
+ * values must match wholly; default: none
+ * @param query query parameter name to a regular expression (RE2 syntax) its first value must match
+ * wholly; default: none
  * @param host a host pattern ({@code **.example.com}); default: any host
  */
 public record RouteMatch(String path, PathType pathType, List<String> methods, Map<String, String> headers,
@@ -77,14 +76,7 @@ public record RouteMatch(String path, PathType pathType, List<String> methods, M
 				throw new IllegalArgumentException(field + "." + name + ": " + regex + " (expected: a regular expression, "
 						+ "not #{...}, which Spring Cloud Gateway would evaluate as an expression)");
 			}
-			try {
-				Pattern.compile(regex);
-			}
-			catch (PatternSyntaxException ex) {
-				throw new IllegalArgumentException(
-						field + "." + name + ": " + regex + " (expected: a regular expression; " + ex.getDescription()
-								+ ")");
-			}
+			LinearRegex.compile(field + "." + name, regex);
 		});
 		return Collections.unmodifiableMap(new LinkedHashMap<>(regexes));
 	}

@@ -50,7 +50,7 @@ class RouteValidationTest {
 	void headerValuesAreRegularExpressions() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-env", "(canary"), null, null))
-			.withMessage("headers.x-env: (canary (expected: a regular expression; Unclosed group)");
+			.withMessage("headers.x-env: (canary (expected: a regular expression RE2 accepts, without backreferences or lookaround; missing closing ))");
 	}
 
 	@Test
@@ -121,7 +121,7 @@ class RouteValidationTest {
 		assertThat(definition.getUri()).hasToString("lb://v1");
 		assertThat(definition.getOrder()).isEqualTo(3);
 		assertThat(definition.getPredicates()).extracting(p -> p.getName())
-			.containsExactly("Path", "Method", "Header", "Host");
+			.containsExactly("Path", "Method", "HeaderMatch", "Host");
 		assertThat(definition.getFilters()).singleElement()
 			.satisfies(f -> assertThat(f.getArgs()).containsEntry("backends", "v1:90,v2:10,v3:0"));
 	}
@@ -144,7 +144,46 @@ class RouteValidationTest {
 	@Test
 	void regexPathIsARegularExpression() {
 		assertThatIllegalArgumentException().isThrownBy(() -> RouteMatch.path(PathType.REGEX, "/v[0-9"))
-			.withMessage("path: /v[0-9 (expected: a regular expression over the whole path; Unclosed character class)");
+			.withMessage("path: /v[0-9 (expected: a regular expression RE2 accepts, without backreferences or lookaround; missing closing ])");
+	}
+
+	@Test
+	void regularExpressionsAreRe2Expressions() {
+		assertThatIllegalArgumentException().isThrownBy(() -> RouteMatch.path(PathType.REGEX, "/re/(a)\\1"))
+			.withMessage("path: /re/(a)\\1 (expected: a regular expression RE2 accepts, without backreferences or lookaround; invalid escape sequence)");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-a", "(?=b)b"), null, null))
+			.withMessage("headers.x-a: (?=b)b (expected: a regular expression RE2 accepts, without backreferences or lookaround; invalid or unsupported Perl syntax)");
+		assertThat(RouteMatch.path(PathType.REGEX, "/re/(.*a){12}").matchesPath("/re/" + "a!".repeat(29)))
+			.isFalse();
+	}
+
+	@Test
+	void literalPathsAreInTheFormRequestPathsAreMatchedIn() {
+		assertThatIllegalArgumentException().isThrownBy(() -> RouteMatch.path(PathType.PREFIX, "/shop/../admin"))
+			.withMessage("path: /shop/../admin (expected: a path for pathType PREFIX in the normal form request paths "
+					+ "are matched in: /admin)");
+		assertThatIllegalArgumentException().isThrownBy(() -> RouteMatch.path(PathType.EXACT, "/caf%c3%a9;v=1"))
+			.withMessage("path: /caf%c3%a9;v=1 (expected: a path for pathType EXACT in the normal form request paths "
+					+ "are matched in: /caf%C3%A9)");
+		assertThatIllegalArgumentException().isThrownBy(() -> RouteMatch.path(PathType.EXACT, "/a%zz"))
+			.withMessage("path: /a%zz (expected: a path for pathType EXACT in the normal form request paths are "
+					+ "matched in, with valid percent-encoding and no control characters)");
+		for (String path : List.of("/", "/shop/", "/a//b", "/files/a%2Fb", "/caf%C3%A9", "/.well-known/x")) {
+			assertThat(RouteMatch.path(PathType.PREFIX, path).path()).isEqualTo(path);
+		}
+	}
+
+	@Test
+	void patternPathsCompileToNoBacktrackingRegex() {
+		for (String path : List.of("/a/{id:[0-9]+}", "/a/x*y*z", "/a/{x}.{y}", "/a/*{x}")) {
+			assertThatIllegalArgumentException().isThrownBy(() -> RouteMatch.path(path))
+				.withMessage("path: " + path + " (expected: a Spring path pattern with at most one * or {variable} "
+						+ "per segment and no {variable:regex}; write regular expressions with pathType REGEX)");
+		}
+		for (String path : List.of("/a/**", "/a/{id}", "/a/*.json", "/a/{*rest}", "/a/v?/{id}", "/*/b")) {
+			assertThat(RouteMatch.path(path).path()).isEqualTo(path);
+		}
 	}
 
 	@Test
@@ -157,7 +196,7 @@ class RouteValidationTest {
 	void queryValuesAreRegularExpressions() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new RouteMatch("/x", null, null, null, Map.of("v", "*"), null))
-			.withMessage("query.v: * (expected: a regular expression; Dangling meta character '*')");
+			.withMessage("query.v: * (expected: a regular expression RE2 accepts, without backreferences or lookaround; missing argument to repetition operator)");
 	}
 
 	@Test

@@ -74,6 +74,7 @@ class PlainGatewayYamlTest {
 		properties.add(prefix + "uri", () -> "lb://shop");
 		properties.add(prefix + "predicates[0]", () -> "PathMatch=PREFIX, /shop");
 		properties.add(prefix + "predicates[1]", () -> "QueryMatch=preview, true|1");
+		properties.add(prefix + "predicates[2]", () -> "HeaderMatch=X-Debug, 1|on");
 		properties.add(prefix + "filters[0].name", () -> "RequestHeaderModifier");
 		properties.add(prefix + "filters[0].args.set[X-Preview]", () -> "on");
 		properties.add(prefix + "filters[0].args.remove", () -> "X-Debug,X-Trace");
@@ -133,7 +134,7 @@ class PlainGatewayYamlTest {
 	}
 
 	@Test
-	void pathAndQueryMatchHeaderChangesAndRewriteInPlainYaml() {
+	void pathQueryAndHeaderMatchHeaderChangesAndRewriteInPlainYaml() {
 		var response = client().get("/shop/cart?preview=1", Map.of("X-Debug", "1", "X-Trace", "1"));
 
 		assertThat(response.body()).isEqualTo("shop");
@@ -142,8 +143,9 @@ class PlainGatewayYamlTest {
 		assertThat(received.headers()).containsEntry("x-preview", "on")
 			.containsEntry("host", "shop.internal")
 			.doesNotContainKeys("x-debug", "x-trace");
-		assertThat(client().get("/shop/cart?preview=0").statusCode()).isEqualTo(404);
-		assertThat(client().get("/shopping?preview=1").statusCode()).isEqualTo(404);
+		assertThat(client().get("/shop/cart?preview=0", Map.of("X-Debug", "1")).statusCode()).isEqualTo(404);
+		assertThat(client().get("/shop/cart?preview=1", Map.of("X-Debug", "2")).statusCode()).isEqualTo(404);
+		assertThat(client().get("/shopping?preview=1", Map.of("X-Debug", "1")).statusCode()).isEqualTo(404);
 	}
 
 	@Test

@@ -34,6 +34,7 @@ import io.meshgate.gateway.kubernetes.Paths;
 import io.meshgate.gateway.kubernetes.Precedence;
 import io.meshgate.gateway.kubernetes.RouteCandidate;
 import io.meshgate.gateway.kubernetes.ServiceUpstreams;
+import io.meshgate.policy.route.LinearRegex;
 import io.meshgate.policy.route.Route;
 
 /**
@@ -325,7 +326,7 @@ final class HttpRouteTranslator {
 			for (HTTPHeaderMatch header : headers) {
 				String headerType = header.getType() == null ? "Exact" : header.getType();
 				regexes.put(header.getName(), switch (headerType) {
-					case "Exact" -> Pattern.quote(header.getValue());
+					case "Exact" -> LinearRegex.quote(header.getValue());
 					case "RegularExpression" -> header.getValue();
 					default -> throw new IllegalArgumentException(
 							where + ".headers." + header.getName() + ".type: " + headerType + " (expected: Exact or RegularExpression)");
@@ -339,7 +340,7 @@ final class HttpRouteTranslator {
 			for (HTTPQueryParamMatch param : queryParams) {
 				String paramType = param.getType() == null ? "Exact" : param.getType();
 				regexes.put(param.getName(), switch (paramType) {
-					case "Exact" -> Pattern.quote(param.getValue());
+					case "Exact" -> LinearRegex.quote(param.getValue());
 					case "RegularExpression" -> param.getValue();
 					default -> throw new IllegalArgumentException(
 							where + ".queryParams." + param.getName() + ".type: " + paramType + " (expected: Exact or RegularExpression)");
