@@ -10,8 +10,8 @@ import java.time.Duration;
  * @param maxConcurrentChecks bcrypt checks running at once, each on a thread of its own (never an
  * event loop); default {@code max(1, CPUs / 2)}, so guessing never takes more than half the
  * CPUs from routed traffic
- * @param maxQueuedChecks checks waiting for one of those threads, per thread; beyond them a
- * login is answered 429 with {@code Retry-After} at once; default 8
+ * @param maxQueuedChecks checks waiting for one of those threads, per thread (at least 1); beyond
+ * them a login is answered 429 with {@code Retry-After} at once; default 8
  * @param maxFailuresPerUser failed logins of one user name within {@code failureWindow} after
  * which that name is refused (429, even with the right password) until the window ends;
  * default 5
@@ -39,7 +39,7 @@ public record AdminLoginProperties(Integer maxConcurrentChecks, Integer maxQueue
 		maxFailuresPerAddress = maxFailuresPerAddress == null ? DEFAULT_MAX_FAILURES_PER_ADDRESS : maxFailuresPerAddress;
 		failureWindow = failureWindow == null ? DEFAULT_FAILURE_WINDOW : failureWindow;
 		atLeast("maxConcurrentChecks", maxConcurrentChecks, 1);
-		atLeast("maxQueuedChecks", maxQueuedChecks, 0);
+		atLeast("maxQueuedChecks", maxQueuedChecks, 1);
 		atLeast("maxFailuresPerUser", maxFailuresPerUser, 1);
 		atLeast("maxFailuresPerAddress", maxFailuresPerAddress, 1);
 		if (failureWindow.isNegative() || failureWindow.isZero()) {
