@@ -69,17 +69,9 @@ import static org.awaitility.Awaitility.await;
 				"meshgate.admin.users[0].roles[0]=editor" })
 class HttpsListenerTest {
 
-	static final int TLS_RSA_WITH_AES_128_CBC_SHA = 0x002f;
-
-	static final int TLS_RSA_WITH_AES_128_GCM_SHA256 = 0x009c;
-
 	static final int TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA = 0xc009;
 
-	static final int TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA = 0xc013;
-
 	static final int TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 = 0xc02b;
-
-	static final int TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 = 0xc02f;
 
 	static final TestCertificates TLS = new TestCertificates();
 
@@ -301,21 +293,10 @@ class HttpsListenerTest {
 
 	@Test
 	void onlyForwardSecretAeadSuitesOfTls12AndLaterAreServed() throws Exception {
-		certificates.replace(SOURCE, List.of(TLS.certificate("shop", "shop.example.com", "shop.example.com"),
-				TLS.rsaSelfSigned("rsa", "rsa.example.com")));
+		certificates.replace(SOURCE, List.of(TLS.certificate("shop", "shop.example.com", "shop.example.com")));
 		int port = listener.port();
 
-		// an RSA certificate could serve static-RSA key exchange (no forward secrecy) and CBC: refused
-		assertThat(RawClientHello.answer(port, "rsa.example.com", RawClientHello.TLS_1_2, TLS_RSA_WITH_AES_128_CBC_SHA))
-			.isEqualTo(RawClientHello.ALERT);
-		assertThat(RawClientHello.answer(port, "rsa.example.com", RawClientHello.TLS_1_2, TLS_RSA_WITH_AES_128_GCM_SHA256))
-			.isEqualTo(RawClientHello.ALERT);
-		assertThat(RawClientHello.answer(port, "rsa.example.com", RawClientHello.TLS_1_2,
-				TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA))
-			.isEqualTo(RawClientHello.ALERT);
-		assertThat(RawClientHello.answer(port, "rsa.example.com", RawClientHello.TLS_1_2,
-				TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256))
-			.isEqualTo(RawClientHello.SERVER_HELLO);
+		// (HttpsTlsProfileTest: the same with an RSA certificate and an RSA bundle)
 		// EC certificates, from a source and from the bundle (no SNI): the same profile
 		for (String sniName : new String[] { "shop.example.com", null }) {
 			assertThat(RawClientHello.answer(port, sniName, RawClientHello.TLS_1_2, TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA))
