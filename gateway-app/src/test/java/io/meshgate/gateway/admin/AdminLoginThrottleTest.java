@@ -3,8 +3,6 @@ package io.meshgate.gateway.admin;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +26,7 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.policy.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,7 +55,7 @@ class AdminLoginThrottleTest {
 
 	static final HoldingEncoder ENCODER = new HoldingEncoder();
 
-	static final MovableClock CLOCK = new MovableClock();
+	static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
 	@LocalManagementPort
 	int adminPort;
@@ -215,32 +214,6 @@ class AdminLoginThrottleTest {
 				}
 			}
 			return delegate.matches(raw, encoded);
-		}
-
-	}
-
-	/** A clock the test moves forward. */
-	static final class MovableClock extends Clock {
-
-		private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-		void advance(Duration duration) {
-			now = now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return now;
 		}
 
 	}
