@@ -61,6 +61,12 @@ final class LoginFailures {
 		windows.invalidate(key);
 	}
 
+	/** Keys remembered now, after pending evictions. */
+	long keys() {
+		windows.cleanUp();
+		return windows.estimatedSize();
+	}
+
 	private record Window(Instant end, int failures) {
 	}
 
