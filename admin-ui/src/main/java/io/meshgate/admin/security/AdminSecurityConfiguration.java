@@ -1,8 +1,8 @@
 package io.meshgate.admin.security;
 
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -42,7 +42,9 @@ import reactor.core.publisher.Mono;
  * that it never touches the ingress port: form login for the UI, HTTP Basic for scripts, roles
  * {@code viewer} (read) and {@code editor} (write), bcrypt hashes, CSRF protection for sessions,
  * a session cookie that is HttpOnly, SameSite=Strict and Secure on HTTPS. Only
- * {@code /actuator/health} and {@code /actuator/prometheus} are open.
+ * {@code /actuator/health} and {@code /actuator/prometheus} are open. Password guessing is
+ * bounded ({@link ThrottledAuthenticationManager}: checks off the event loop and limited in
+ * number, lock-outs per user and per client address, 429 with {@code Retry-After}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
