@@ -3,7 +3,9 @@
 # Meshgate container image.
 #   docker build -t meshgate:0.1.0 .
 #   docker run --rm -p 8080:8080 -p 8081:8081 meshgate:0.1.0      # built-in demo: curl localhost:8080/demo/
-# Own configuration: mount it and point Spring Boot at it, e.g.
+# (the demo prints a generated admin password once; nothing else does)
+# Own configuration: mount it and point Spring Boot at it; it needs meshgate.admin.users (bcrypt
+# hashes, docs/admin.md) or the start fails, e.g.
 #   docker run --rm -p 8080:8080 -v "$PWD/config/application.yml:/config/application.yml:ro" \
 #     -e SPRING_CONFIG_ADDITIONAL_LOCATION=/config/ meshgate:0.1.0
 # Ports: 8080 routed traffic, 8081 admin (actuator, /actuator/health/liveness|readiness).

@@ -186,14 +186,16 @@ start_jvm() {
 # Tracing is off in every contender but the observed JVM's (Spring Boot 4 has no switch for it
 # but leaving out its auto-configurations: docs/observability.md).
 NO_TRACING="--spring.autoconfigure.exclude=org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration,org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration"
-# The route-table visits (bench/RouteScaleProbe.java) edit the policies JVM through its admin API
-# with this editor login: loopback only, password "bench-only-password" (bcrypt, cost 4).
+# Every Meshgate contender gets this editor login (with the demo off a start without one fails);
+# the route-table visits (bench/RouteScaleProbe.java) edit the policies JVM through its admin API
+# with it: loopback only, password "bench-only-password" (bcrypt, cost 4).
 BENCH_EDITOR=('--meshgate.admin.users[0].name=bench' '--meshgate.admin.users[0].roles[0]=editor'
   '--meshgate.admin.users[0].password={bcrypt}$2a$04$gVUWJHqmJEYawGt70wTLyOUA6yUEnM6GToeTQ8jSaaQaWJZ0mKJ3i')
 start_meshgate() { # contender port adminPort
   local contender="$1" port="$2" admin="$3" extra=()
   [[ $contender == observed ]] || extra=("$NO_TRACING")
-  [[ $contender == policies ]] && extra+=("${BENCH_EDITOR[@]}")
+  # every contender needs a login: without meshgate.admin.users (and with the demo off) the start fails
+  extra+=("${BENCH_EDITOR[@]}")
   start_jvm "mg-$contender" "$port" -jar "$MESHGATE_JAR" --server.port="$port" --management.server.port="$admin" \
     --meshgate.store.path="$WORK/stores/$contender" "${extra[@]}" \
     --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$contender.yml"
@@ -201,7 +203,7 @@ start_meshgate() { # contender port adminPort
 start_bare() { start_jvm bare-scg 18083 -jar "$BARE_JAR" --server.port=18083; }
 # Cold starts: Meshgate with one route and no policies (plain.yml), with `java -jar` and as the
 # container image starts it (the extracted layout and its CDS archive).
-COLD_ARGS=(--server.port=18100 --management.server.port=18200 --meshgate.store.path="$WORK/stores/cold"
+COLD_ARGS=(--server.port=18100 --management.server.port=18200 --meshgate.store.path="$WORK/stores/cold" "${BENCH_EDITOR[@]}"
   --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/plain.yml")
 COLD_URL=http://127.0.0.1:18100/
 

@@ -3,6 +3,8 @@ package io.meshgate.gateway;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
+import io.meshgate.gateway.https.ClientRenegotiation;
+
 /**
  * The Meshgate ingress: Spring Cloud Gateway with Meshgate's policies, admin UI and route store.
  * Spring Boot's own web security is left out on purpose: it would guard the ingress port. The
@@ -53,6 +55,12 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 		// classpath only for the Kubernetes client; this mapper alone loaded ~450 of its classes.
 		"org.springframework.boot.actuate.autoconfigure.endpoint.jackson.Jackson2EndpointAutoConfiguration" })
 public class MeshgateApplication {
+
+	static {
+		// before any TLS server of this JVM handshakes: here, not in main, so that tests and
+		// embedders that load this class without calling main get it too
+		ClientRenegotiation.refuse();
+	}
 
 	public static void main(String[] args) {
 		EventLoops.onePerCpu(System.getProperties(), Runtime.getRuntime().availableProcessors());

@@ -1,20 +1,21 @@
 package io.meshgate.admin.security;
 
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.authentication.UserDetailsRepositoryReactiveAuthenticationManager;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.core.userdetails.MapReactiveUserDetailsService;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -25,6 +26,7 @@ import org.springframework.security.web.server.DelegatingServerAuthenticationEnt
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.HttpStatusServerEntryPoint;
 import org.springframework.security.web.server.authentication.RedirectServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.RedirectServerAuthenticationFailureHandler;
 import org.springframework.security.web.server.csrf.CsrfWebFilter;
 import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
@@ -40,7 +42,9 @@ import reactor.core.publisher.Mono;
  * that it never touches the ingress port: form login for the UI, HTTP Basic for scripts, roles
  * {@code viewer} (read) and {@code editor} (write), bcrypt hashes, CSRF protection for sessions,
  * a session cookie that is HttpOnly, SameSite=Strict and Secure on HTTPS. Only
- * {@code /actuator/health} and {@code /actuator/prometheus} are open.
+ * {@code /actuator/health} and {@code /actuator/prometheus} are open. Password guessing is
+ * bounded ({@link ThrottledAuthenticationManager}: checks off the event loop and limited in
+ * number, lock-outs per user and per client address, 429 with {@code Retry-After}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -48,7 +52,13 @@ public class AdminSecurityConfiguration {
 
 	public static final String SESSION_COOKIE = "MESHGATE_SESSION";
 
+	static final String NO_USERS = "meshgate.admin.users: none (expected: at least one user {name, password: a bcrypt "
+			+ "hash, roles: [viewer|editor]}, see docs/admin.md \"Making a password hash\"; a generated password is "
+			+ "offered only with the demo on, meshgate.demo.enabled=true)";
+
+	/** Overridable by a bean of the same name (tests count and hold checks with one). */
 	@Bean
+	@ConditionalOnMissingBean(name = "adminPasswordEncoder")
 	PasswordEncoder adminPasswordEncoder() {
 		DelegatingPasswordEncoder encoder = (DelegatingPasswordEncoder) PasswordEncoderFactories
 			.createDelegatingPasswordEncoder();
@@ -56,55 +66,50 @@ public class AdminSecurityConfiguration {
 		return encoder;
 	}
 
-	@Bean
-	MapReactiveUserDetailsService adminUsers(AdminProperties properties, PasswordEncoder encoder) {
-		List<UserDetails> users = new ArrayList<>();
+	@Bean(destroyMethod = "close")
+	PasswordChecks adminPasswordChecks(AdminProperties properties, PasswordEncoder adminPasswordEncoder) {
+		AdminLoginProperties login = properties.login();
+		return new PasswordChecks(adminPasswordEncoder,
+				properties.users().stream().map(AdminUser::encodedPassword).toList(), login.maxConcurrentChecks(),
+				login.maxQueuedChecks());
+	}
+
+	/**
+	 * The logins by name: the configured users; with none, a generated one when the application
+	 * offers a {@link GeneratedAdminLogin} (the demo), otherwise the start-up fails. A gateway
+	 * must never come up with a password that only its log knows.
+	 */
+	static Map<String, UserDetails> adminUsers(AdminProperties properties, PasswordEncoder encoder,
+			GeneratedAdminLogin generated) {
+		Map<String, UserDetails> users = new LinkedHashMap<>();
 		for (AdminUser user : properties.users()) {
-			users.add(User.withUsername(user.name())
+			users.put(user.name(), User.withUsername(user.name())
 				.password(user.encodedPassword())
 				.roles(user.roles().stream().map(r -> r.toUpperCase(Locale.ROOT)).toArray(String[]::new))
 				.build());
 		}
 		if (users.isEmpty()) {
+			if (generated == null) {
+				throw new IllegalStateException(NO_USERS);
+			}
 			byte[] random = new byte[18];
 			new SecureRandom().nextBytes(random);
 			String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-			users.add(User.withUsername("admin").password(encoder.encode(password)).roles("EDITOR").build());
-			// Printed once, on the console only (not through the logging system): the demo's way in.
-			System.out.println("\nMeshgate admin login: user 'admin', password '" + password + "' (generated at start-up,"
-					+ " shown only now; configure meshgate.admin.users to set your own)\n");
+			users.put("admin", User.withUsername("admin").password(encoder.encode(password)).roles("EDITOR").build());
+			// Printed once, on the console only (not through the logging system).
+			System.out.println("\nMeshgate admin login: user 'admin', password '" + password + "' (generated at start-up "
+					+ "because " + generated.reason() + "; shown only now; configure meshgate.admin.users to set your own)\n");
 		}
-		return new MapReactiveUserDetailsService(users);
+		return users;
 	}
 
 	@Bean
-	SecurityWebFilterChain adminSecurityFilterChain(ServerHttpSecurity http, MapReactiveUserDetailsService users,
-			PasswordEncoder encoder, AdminProperties properties) {
-		UserDetailsRepositoryReactiveAuthenticationManager passwords = new UserDetailsRepositoryReactiveAuthenticationManager(
-				users);
-		// Never "upgrade" a stored hash: the hashes are configuration, there is nowhere to store a new
-		// one, and Spring Security would otherwise re-encode the password at its default cost (10) on
-		// every login with a cheaper hash and throw the result away: ~100 ms of CPU per Basic request.
-		passwords.setPasswordEncoder(new PasswordEncoder() {
-
-			@Override
-			public String encode(CharSequence raw) {
-				return encoder.encode(raw);
-			}
-
-			@Override
-			public boolean matches(CharSequence raw, String encoded) {
-				return encoder.matches(raw, encoded);
-			}
-
-			@Override
-			public boolean upgradeEncoding(String encoded) {
-				return false;
-			}
-
-		});
-		ThrottledAuthenticationManager authentication = new ThrottledAuthenticationManager(passwords,
-				Duration.ofMillis(properties.loginDelayStep()));
+	SecurityWebFilterChain adminSecurityFilterChain(ServerHttpSecurity http, PasswordEncoder adminPasswordEncoder,
+			PasswordChecks checks, AdminProperties properties, ObjectProvider<GeneratedAdminLogin> generated,
+			ObjectProvider<Clock> clock) {
+		Map<String, UserDetails> users = adminUsers(properties, adminPasswordEncoder, generated.getIfAvailable());
+		ThrottledAuthenticationManager authentication = new ThrottledAuthenticationManager(users, checks,
+				Duration.ofMillis(properties.loginDelayStep()), properties.login(), clock.getIfUnique(Clock::systemUTC));
 		ServerWebExchangeMatcher api = ServerWebExchangeMatchers.pathMatchers("/api/**", "/actuator/**");
 		DelegatingServerAuthenticationEntryPoint entryPoint = new DelegatingServerAuthenticationEntryPoint(
 				new DelegatingServerAuthenticationEntryPoint.DelegateEntry(api,
@@ -120,8 +125,11 @@ public class AdminSecurityConfiguration {
 				.pathMatchers(HttpMethod.GET, "/actuator/**").hasAnyRole("VIEWER", "EDITOR")
 				.pathMatchers("/actuator/**").hasRole("EDITOR")
 				.anyExchange().authenticated())
-			.httpBasic(basic -> basic.authenticationEntryPoint(new HttpStatusServerEntryPoint(HttpStatus.UNAUTHORIZED)))
-			.formLogin(form -> form.loginPage("/login"))
+			.httpBasic(basic -> basic.authenticationEntryPoint(
+					LoginThrottledAnswer.entryPoint(new HttpStatusServerEntryPoint(HttpStatus.UNAUTHORIZED))))
+			.formLogin(form -> form.loginPage("/login")
+				.authenticationFailureHandler(LoginThrottledAnswer
+					.failureHandler(new RedirectServerAuthenticationFailureHandler("/login?error"))))
 			.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
 			.csrf(csrf -> csrf.requireCsrfProtectionMatcher(AdminSecurityConfiguration::needsCsrfToken))
 			.headers(headers -> headers

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.meshgate.admin.api.ConfigOverlay;
+import io.meshgate.admin.security.GeneratedAdminLogin;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
@@ -51,6 +52,15 @@ public class DemoConfiguration {
 				+ List.of(url(s.get(2))) + "; route /demo/** splits " + (100 - demo.canaryWeight()) + "/"
 				+ demo.canaryWeight() + ". Set meshgate.demo.enabled=false to turn it off.");
 		return new ConfigOverlay("demo", config);
+	}
+
+	/**
+	 * The demo may start without {@code meshgate.admin.users}: the admin port then gets a login
+	 * with a generated password, printed once. Nowhere else.
+	 */
+	@Bean
+	GeneratedAdminLogin generatedAdminLogin() {
+		return new GeneratedAdminLogin("the demo is on and meshgate.admin.users is empty");
 	}
 
 	private static String url(DisposableServer server) {

@@ -36,6 +36,8 @@ public class HttpsCertificates {
 
 	private final Clock clock;
 
+	private final TlsProfile tls;
+
 	/** Source → its accepted certificates; guarded by {@code this}. */
 	private final Map<String, List<LoadedCertificate>> sources = new TreeMap<>();
 
@@ -45,8 +47,19 @@ public class HttpsCertificates {
 
 	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
+	/** Serves the default TLS versions and cipher suites ({@link TlsProfile#DEFAULT}). */
 	public HttpsCertificates(Clock clock) {
+		this(clock, TlsProfile.DEFAULT);
+	}
+
+	HttpsCertificates(Clock clock, TlsProfile tls) {
 		this.clock = Objects.requireNonNull(clock, "clock");
+		this.tls = Objects.requireNonNull(tls, "tls");
+	}
+
+	/** The TLS versions and cipher suites every certificate here is served with. */
+	TlsProfile tls() {
+		return tls;
 	}
 
 	/**
@@ -72,7 +85,7 @@ public class HttpsCertificates {
 				continue;
 			}
 			try {
-				accepted.add(LoadedCertificate.load(source, certificate, clock.instant()));
+				accepted.add(LoadedCertificate.load(source, certificate, clock.instant(), tls));
 			}
 			catch (IllegalArgumentException ex) {
 				refused.put(certificate.name(), ex.getMessage());

@@ -37,8 +37,8 @@ public class HttpsConfiguration {
 	private static final Log log = LogFactory.getLog(HttpsConfiguration.class);
 
 	@Bean
-	HttpsCertificates httpsCertificates(ObjectProvider<MeterRegistry> meters) {
-		HttpsCertificates certificates = new HttpsCertificates(Clock.systemUTC());
+	HttpsCertificates httpsCertificates(HttpsProperties properties, ObjectProvider<MeterRegistry> meters) {
+		HttpsCertificates certificates = new HttpsCertificates(Clock.systemUTC(), properties.tls());
 		meters.ifAvailable(registry -> HttpsCertificateMetrics.bind(certificates, registry, Clock.systemUTC()));
 		return certificates;
 	}
@@ -55,7 +55,7 @@ public class HttpsConfiguration {
 		}
 		if (properties.bundle() != null) {
 			String name = properties.bundle();
-			certificates.bundle(LoadedCertificate.fromBundle(name, bundles.getBundle(name)));
+			certificates.bundle(LoadedCertificate.fromBundle(name, bundles.getBundle(name), certificates.tls()));
 			bundles.addBundleUpdateHandler(name, updated -> reload(certificates, name, updated));
 		}
 		NettyReactiveWebServerFactory factory = ingressLikeFactory(beans, resources, serverCustomizers, routes);
@@ -68,7 +68,7 @@ public class HttpsConfiguration {
 	/** A renewal that cannot be used leaves the previous certificate in service. */
 	private static void reload(HttpsCertificates certificates, String name, SslBundle updated) {
 		try {
-			certificates.bundle(LoadedCertificate.fromBundle(name, updated));
+			certificates.bundle(LoadedCertificate.fromBundle(name, updated, certificates.tls()));
 			log.info("meshgate.https.bundle " + name + " reloaded");
 		}
 		catch (RuntimeException ex) {

@@ -1,5 +1,7 @@
 package io.meshgate.gateway.https;
 
+import java.util.List;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -8,15 +10,25 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param port the listener's port; unset: no HTTPS listener. 0 picks a free one (tests).
  * @param bundle a Spring Boot SSL bundle ({@code spring.ssl.bundle.*}) served when no certificate
  * matches the client's SNI name, or the client sends none; unset: such handshakes fail
+ * @param protocols the TLS versions offered; default TLSv1.3, TLSv1.2 (see {@link TlsProfile})
+ * @param ciphers the cipher suites offered, TLS 1.3 ones included; default Mozilla's intermediate
+ * profile, forward-secret AEAD suites only (see {@link TlsProfile})
  */
 @ConfigurationProperties("meshgate.https")
-public record HttpsProperties(Integer port, String bundle) {
+public record HttpsProperties(Integer port, String bundle, List<String> protocols, List<String> ciphers) {
 
 	public HttpsProperties {
 		if (port != null && (port < 0 || port > 65535)) {
 			throw new IllegalArgumentException("port: " + port + " (expected: 0-65535, or unset for no HTTPS listener)");
 		}
 		bundle = bundle == null || bundle.isBlank() ? null : bundle.trim();
+		TlsProfile tls = new TlsProfile(protocols, ciphers);
+		protocols = tls.protocols();
+		ciphers = tls.ciphers();
+	}
+
+	TlsProfile tls() {
+		return new TlsProfile(protocols, ciphers);
 	}
 
 }

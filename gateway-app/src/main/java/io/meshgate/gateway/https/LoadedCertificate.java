@@ -24,7 +24,7 @@ import io.meshgate.policy.tls.TlsMaterial;
 
 /**
  * A certificate checked and ready for handshakes: its Netty context offers HTTP/2 and HTTP/1.1
- * over ALPN.
+ * over ALPN, with the TLS versions and cipher suites of a {@link TlsProfile}.
  */
 record LoadedCertificate(String name, String source, List<String> hostnames, X509Certificate leaf,
 		SslProvider provider) {
@@ -37,7 +37,7 @@ record LoadedCertificate(String name, String source, List<String> hostnames, X50
 	 * key that fits the first one, valid at {@code now}.
 	 * @throws IllegalArgumentException with the reason; it never quotes the key
 	 */
-	static LoadedCertificate load(String source, ServerCertificate certificate, Instant now) {
+	static LoadedCertificate load(String source, ServerCertificate certificate, Instant now, TlsProfile tls) {
 		List<X509Certificate> chain = chain(certificate.certificateChainPem());
 		X509Certificate leaf = chain.get(0);
 		try {
@@ -55,7 +55,7 @@ record LoadedCertificate(String name, String source, List<String> hostnames, X50
 		}
 		try {
 			SslProvider provider = SslProvider.builder()
-				.sslContext(Http2SslContextSpec.forServer(key, chain).sslContext())
+				.sslContext(Http2SslContextSpec.forServer(key, chain).configure(tls::applyTo).sslContext())
 				.build();
 			return new LoadedCertificate(certificate.name(), source, certificate.hostnames(), leaf, provider);
 		}
@@ -65,13 +65,23 @@ record LoadedCertificate(String name, String source, List<String> hostnames, X50
 		}
 	}
 
-	/** The default certificate from a Spring Boot SSL bundle, with the bundle's protocols and ciphers. */
-	static LoadedCertificate fromBundle(String bundleName, SslBundle bundle) {
+	/**
+	 * The default certificate from a Spring Boot SSL bundle: with the bundle's protocols and
+	 * ciphers where it sets them ({@code spring.ssl.bundle.*.options}), the profile's otherwise.
+	 */
+	static LoadedCertificate fromBundle(String bundleName, SslBundle bundle, TlsProfile tls) {
 		SslOptions options = bundle.getOptions();
 		try {
 			Http2SslContextSpec spec = Http2SslContextSpec.forServer(bundle.getManagers().getKeyManagerFactory())
-				.configure(builder -> builder.protocols(options.getEnabledProtocols())
-					.ciphers(SslOptions.asSet(options.getCiphers())));
+				.configure(builder -> {
+					tls.applyTo(builder);
+					if (options.getEnabledProtocols() != null) {
+						builder.protocols(options.getEnabledProtocols());
+					}
+					if (options.getCiphers() != null) {
+						builder.ciphers(SslOptions.asSet(options.getCiphers()));
+					}
+				});
 			SslProvider provider = SslProvider.builder().sslContext(spec.sslContext()).build();
 			return new LoadedCertificate(bundleName, BUNDLE_SOURCE + bundleName, List.of(), leaf(bundle), provider);
 		}

@@ -104,7 +104,7 @@ class AdminSecurityTest extends AdminTestSupport {
 		assertThat(wrong.get("/api/config").status()).isEqualTo(401);
 		long millis = (System.nanoTime() - start) / 1_000_000;
 
-		assertThat(output.getOut()).contains("Failed admin login for user '" + EDITOR + "' (2 in a row)")
+		assertThat(output.getOut()).contains("Failed admin login for user '" + EDITOR + "' from 127.0.0.1 (2 in a row)")
 			.doesNotContain("not-the-password-42");
 		// the second failure waits two steps (2 x 20 ms in these tests)
 		assertThat(millis).isGreaterThanOrEqualTo(40);

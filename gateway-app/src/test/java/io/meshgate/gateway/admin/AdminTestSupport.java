@@ -25,6 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = MeshgateApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "meshgate.demo.enabled=false",
 				"meshgate.store.path=target/stores/admin-${random.uuid}", "meshgate.admin.login-delay-step=20",
+				// these tests share one client address and fail logins on purpose; AdminLoginThrottleTest
+				// covers the lock-out
+				"meshgate.admin.login.max-failures-per-user=1000", "meshgate.admin.login.max-failures-per-address=1000",
 				"meshgate.admin.users[0].name=" + AdminTestSupport.EDITOR,
 				"meshgate.admin.users[0].password={bcrypt}$2a$04$/QuiqLKJRIwyMxntoaGkOetYOEPNdbwr9FmImjFO0dMyPbrqIsS5i",
 				"meshgate.admin.users[0].roles[0]=editor", "meshgate.admin.users[1].name=" + AdminTestSupport.VIEWER,

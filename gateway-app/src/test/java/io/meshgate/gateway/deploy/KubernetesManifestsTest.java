@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.SecretVolumeSource;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -34,6 +35,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -43,12 +46,14 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
+import io.meshgate.admin.security.AdminUser;
 import io.meshgate.gateway.kubernetes.ClusterSnapshot;
 import io.meshgate.gateway.kubernetes.IngressControllerProperties;
 import io.meshgate.gateway.kubernetes.KubernetesTranslation;
 import io.meshgate.gateway.kubernetes.PemFiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -61,6 +66,8 @@ import static org.assertj.core.api.Assertions.tuple;
 class KubernetesManifestsTest {
 
 	private static final String NAMESPACE = "meshgate";
+
+	private static final String ADMIN_SECRET = "meshgate-admin";
 
 	/** Maven runs tests in the module directory; an IDE may run them in the repository root. */
 	private static final Path DIR = Stream.of(Path.of("..", "config", "kubernetes"), Path.of("config", "kubernetes"))
@@ -244,7 +251,7 @@ class KubernetesManifestsTest {
 		assertThat(container.getResources().getLimits()).containsEntry("memory", new Quantity("768Mi"));
 
 		assertThat(env(container, "JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=75");
-		assertThat(env(container, "SPRING_CONFIG_ADDITIONAL_LOCATION")).isEqualTo("/config/");
+		assertThat(env(container, "SPRING_CONFIG_ADDITIONAL_LOCATION")).isEqualTo("/config/,/etc/meshgate/admin/");
 
 		assertThat(container.getLifecycle().getPreStop().getExec().getCommand()).containsExactly("sleep", "5");
 		assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
@@ -258,6 +265,69 @@ class KubernetesManifestsTest {
 		assertThat(config.getReadOnly()).isTrue();
 		assertThat(volume(pod, config.getName()).getConfigMap().getName()).isEqualTo("meshgate-config");
 		assertThat(volume(pod, mount(container, "/tmp").getName()).getEmptyDir()).isNotNull();
+
+		// the admin users from the Secret, read after the ConfigMap; a pod without it never starts
+		VolumeMount users = mount(container, "/etc/meshgate/admin");
+		assertThat(users.getReadOnly()).isTrue();
+		SecretVolumeSource secret = volume(pod, users.getName()).getSecret();
+		assertThat(secret.getSecretName()).isEqualTo(ADMIN_SECRET);
+		assertThat(secret.getOptional()).isNotEqualTo(Boolean.TRUE);
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void adminUsersComeFromAGeneratedSecretWhoseExampleCannotLogIn() throws IOException {
+		Map<String, Object> kustomization = new Yaml().load(Files.readString(DIR.resolve("kustomization.yaml")));
+		List<Map<String, Object>> generators = (List<Map<String, Object>>) kustomization.get("secretGenerator");
+		assertThat(generators).singleElement().satisfies((generator) -> {
+			assertThat(generator).containsEntry("name", ADMIN_SECRET);
+			assertThat((List<String>) generator.get("files")).containsExactly("application.yml=admin/admin-users.yml");
+		});
+		// the real file stays out of git; the example next to it holds no usable password
+		assertThat(Files.readAllLines(DIR.resolve("admin/.gitignore"))).contains("admin-users.yml");
+		Map<String, Object> example = new Yaml().load(Files.readString(DIR.resolve("admin/admin-users.example.yml")));
+		List<Map<String, Object>> users = (List<Map<String, Object>>) path(example, "meshgate", "admin", "users");
+		assertThat(users).isNotEmpty().allSatisfy((user) -> assertThatThrownBy(() -> new AdminUser(
+				(String) user.get("name"), (String) user.get("password"), (List<String>) user.get("roles")))
+			.hasMessageStartingWith("password: (hidden) (expected: a bcrypt hash"));
+		// and no manifest carries a hash (or the ConfigMap a user list)
+		try (Stream<Path> files = Files.walk(DIR)) {
+			// (a local admin/admin-users.yml is the operator's own, ignored by git)
+			files.filter((file) -> Files.isRegularFile(file) && !file.endsWith(Path.of("admin", "admin-users.yml")))
+				.forEach((file) -> assertThat(read(file)).as(file.toString())
+				.doesNotContainPattern("\\$2[aby]?\\$\\d\\d\\$[./A-Za-z0-9]{53}"));
+		}
+		Map<String, Object> config = new Yaml()
+			.load(load("configmap.yaml", ConfigMap.class).getData().get("application.yml"));
+		assertThat((Map<String, Object>) path(config, "meshgate")).doesNotContainKey("admin");
+	}
+
+	@Test
+	void networkPolicyOpensTheIngressToAllAndTheAdminPortToLabelledPeersOnly() throws IOException {
+		NetworkPolicy policy = load("networkpolicy.yaml", NetworkPolicy.class);
+		Deployment deployment = load("deployment.yaml", Deployment.class);
+
+		assertNamed(policy, "meshgate");
+		assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+			.isEqualTo(deployment.getSpec().getTemplate().getMetadata().getLabels());
+		assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+		List<NetworkPolicyIngressRule> rules = policy.getSpec().getIngress();
+		assertThat(rules).filteredOn((rule) -> rule.getFrom() == null || rule.getFrom().isEmpty())
+			.singleElement()
+			.satisfies((open) -> assertThat(open.getPorts()).extracting((port) -> port.getPort().getIntVal())
+				.containsExactlyInAnyOrder(8080, 8443));
+		NetworkPolicyIngressRule admin = rules.stream()
+			.filter((rule) -> rule.getPorts().stream().anyMatch((port) -> port.getPort().getIntVal() == 8081))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no rule for the admin port"));
+		assertThat(admin.getPorts()).extracting((port) -> port.getPort().getIntVal()).containsExactly(8081);
+		assertThat(admin.getFrom()).isNotEmpty().allSatisfy((peer) -> {
+			assertThat(peer.getIpBlock()).isNull();
+			Map<String, String> labels = peer.getPodSelector() != null ? peer.getPodSelector().getMatchLabels()
+					: peer.getNamespaceSelector().getMatchLabels();
+			assertThat(labels).containsExactly(Map.entry("meshgate.io/admin-access", "true"));
+		});
+		assertThat(admin.getFrom()).anySatisfy((peer) -> assertThat(peer.getNamespaceSelector()).isNotNull());
 	}
 
 	@Test
@@ -302,6 +372,15 @@ class KubernetesManifestsTest {
 		assertThat(resource.getKind()).as(file).isEqualTo(type.getSimpleName());
 		assertNoUnknownKeys(file, resource);
 		return resource;
+	}
+
+	private static String read(Path file) {
+		try {
+			return Files.readString(file);
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 	private static void assertNamed(HasMetadata resource, String name) {

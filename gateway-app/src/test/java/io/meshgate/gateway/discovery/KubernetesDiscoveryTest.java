@@ -71,6 +71,8 @@ class KubernetesDiscoveryTest {
 		properties.add("spring.cloud.kubernetes.client.master-url", () -> KUBE.getConfiguration().getMasterUrl());
 		properties.add("spring.cloud.kubernetes.client.namespace", () -> NAMESPACE);
 		properties.add("spring.cloud.kubernetes.client.trust-certs", () -> "true");
+		properties.add("meshgate.admin.users[0].name", () -> "olga");
+		properties.add("meshgate.admin.users[0].password", () -> "$2a$04$7IBBOYAtF6pRFDBNZ1WncusyfOIqCFHQNW3I/xI7.zbkkp6mdBZDa");
 		properties.add("meshgate.upstreams[0].name", () -> "orders");
 		properties.add("meshgate.upstreams[0].discovery.service-id", () -> "orders");
 		properties.add("meshgate.upstreams[1].name", () -> "orders-v2");

@@ -122,7 +122,7 @@ class HttpsCertificatesTest {
 
 	private static LoadedCertificate bundle() {
 		ServerCertificate fallback = TLS.certificate("fallback", "fallback");
-		LoadedCertificate loaded = LoadedCertificate.load("x", fallback, java.time.Instant.now());
+		LoadedCertificate loaded = LoadedCertificate.load("x", fallback, java.time.Instant.now(), TlsProfile.DEFAULT);
 		return new LoadedCertificate("fallback", LoadedCertificate.BUNDLE_SOURCE + "fallback", List.of(), loaded.leaf(),
 				loaded.provider());
 	}

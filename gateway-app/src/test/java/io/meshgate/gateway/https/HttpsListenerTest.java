@@ -1,10 +1,12 @@
 package io.meshgate.gateway.https;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -51,7 +54,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The HTTPS listener on a real gateway: certificates chosen by SNI, changed at runtime, HTTP/2 and
- * HTTP/1.1, routed to a real upstream, while the plain ingress port keeps serving. One context for
+ * HTTP/1.1, routed to a real upstream, while the plain ingress port keeps serving; TLS 1.2+ with
+ * forward-secret AEAD suites only, no client-started renegotiation. One context for
  * all of it; each test gives its certificates under its own source and takes them back.
  */
 @SpringBootTest(classes = MeshgateApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -64,6 +68,10 @@ import static org.awaitility.Awaitility.await;
 				"meshgate.admin.users[0].password={bcrypt}$2a$04$/QuiqLKJRIwyMxntoaGkOetYOEPNdbwr9FmImjFO0dMyPbrqIsS5i",
 				"meshgate.admin.users[0].roles[0]=editor" })
 class HttpsListenerTest {
+
+	static final int TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA = 0xc009;
+
+	static final int TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 = 0xc02b;
 
 	static final TestCertificates TLS = new TestCertificates();
 
@@ -281,6 +289,73 @@ class HttpsListenerTest {
 			.containsEntry("source", "bundle:fallback")
 			.containsEntry("hostnames", List.of())
 			.containsEntry("subject", "CN=fallback.example.com");
+	}
+
+	@Test
+	void onlyForwardSecretAeadSuitesOfTls12AndLaterAreServed() throws Exception {
+		certificates.replace(SOURCE, List.of(TLS.certificate("shop", "shop.example.com", "shop.example.com")));
+		int port = listener.port();
+
+		// (HttpsTlsProfileTest: the same with an RSA certificate and an RSA bundle)
+		// EC certificates, from a source and from the bundle (no SNI): the same profile
+		for (String sniName : new String[] { "shop.example.com", null }) {
+			assertThat(RawClientHello.answer(port, sniName, RawClientHello.TLS_1_2, TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA))
+				.as("CBC to %s", sniName)
+				.isEqualTo(RawClientHello.ALERT);
+			assertThat(RawClientHello.answer(port, sniName, RawClientHello.TLS_1_1, TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA))
+				.as("TLS 1.1 to %s", sniName)
+				.isEqualTo(RawClientHello.ALERT);
+			assertThat(RawClientHello.answer(port, sniName, RawClientHello.TLS_1_2,
+					TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256))
+				.as("ECDHE-GCM to %s", sniName)
+				.isEqualTo(RawClientHello.SERVER_HELLO);
+		}
+	}
+
+	@Test
+	void aModernClientGetsTls13AndATls12ClientTheServersFirstSuite() throws Exception {
+		try (SSLSocket modern = socket()) {
+			modern.startHandshake();
+			assertThat(modern.getSession().getProtocol()).isEqualTo("TLSv1.3");
+		}
+		try (SSLSocket tls12 = socket()) {
+			tls12.setEnabledProtocols(new String[] { "TLSv1.2" });
+			tls12.setEnabledCipherSuites(new String[] { "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+					"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" });
+			tls12.startHandshake();
+			assertThat(tls12.getSession().getProtocol()).isEqualTo("TLSv1.2");
+			// the server's order, not the client's
+			assertThat(tls12.getSession().getCipherSuite()).isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+		}
+	}
+
+	@Test
+	void renegotiationStartedByTheClientIsRefused() throws Exception {
+		try (SSLSocket tls12 = socket()) {
+			tls12.setEnabledProtocols(new String[] { "TLSv1.2" });
+			tls12.startHandshake();
+
+			// a second handshake on the same connection: the JDK client sends a new ClientHello
+			tls12.startHandshake();
+
+			assertThatThrownBy(() -> {
+				tls12.getOutputStream()
+					.write("GET /shop/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+				tls12.getOutputStream().flush();
+				byte[] answer = tls12.getInputStream().readNBytes(12);
+				if (answer.length > 0) {
+					throw new AssertionError("answered after renegotiating: " + new String(answer, StandardCharsets.US_ASCII));
+				}
+			}).isInstanceOf(IOException.class);
+		}
+	}
+
+	private SSLSocket socket() throws Exception {
+		SSLSocket socket = (SSLSocket) TestPki.trusting(TLS.pki.ca())
+			.getSocketFactory()
+			.createSocket("127.0.0.1", listener.port());
+		socket.setSoTimeout(10_000);
+		return socket;
 	}
 
 	/** A new client: its first request makes a new connection, so the handshake shows what is served now. */

@@ -1,13 +1,31 @@
 package io.meshgate.gateway.https;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import io.meshgate.policy.testing.TestPki;
 
@@ -39,6 +57,40 @@ final class TestCertificates {
 	ServerCertificate expired(String name, String hostname) {
 		return pem(name, pki.issue(name, sans(hostname), Instant.now().minus(Duration.ofDays(10)), Duration.ofDays(1)),
 				hostname);
+	}
+
+	/**
+	 * A self-signed RSA certificate for {@code hostname}: the key type the static-RSA cipher suites
+	 * ({@code TLS_RSA_WITH_*}) need, which the CA's EC certificates cannot serve.
+	 */
+	ServerCertificate rsaSelfSigned(String name, String hostname) {
+		try {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+			generator.initialize(2048);
+			KeyPair keys = generator.generateKeyPair();
+			X500Name subject = new X500Name("CN=" + hostname);
+			Instant now = Instant.now();
+			X509Certificate certificate = new JcaX509CertificateConverter()
+				.getCertificate(new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(now.toEpochMilli()),
+						Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), subject,
+						keys.getPublic())
+					.addExtension(Extension.subjectAlternativeName, false,
+							new GeneralNames(new GeneralName(GeneralName.dNSName, hostname)))
+					.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+			return new ServerCertificate(name, List.of(hostname), pem(certificate),
+					pem(new JcaPKCS8Generator(keys.getPrivate(), null)));
+		}
+		catch (GeneralSecurityException | OperatorCreationException | IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static String pem(Object object) throws IOException {
+		StringWriter text = new StringWriter();
+		try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+			writer.writeObject(object);
+		}
+		return text.toString();
 	}
 
 	/** The certificate of one key pair with the private key of another. */

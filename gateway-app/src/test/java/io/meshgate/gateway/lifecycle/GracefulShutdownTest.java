@@ -63,7 +63,8 @@ class GracefulShutdownTest {
 				"--meshgate.store.path=" + Files.createTempDirectory("meshgate-store"),
 				"--meshgate.upstreams[0].name=slow", "--meshgate.upstreams[0].endpoints[0]=" + slow.url(),
 				"--meshgate.routes[0].id=slow", "--meshgate.routes[0].match.path=/slow/**",
-				"--meshgate.routes[0].backends[0].upstream=slow"))
+				"--meshgate.routes[0].backends[0].upstream=slow", "--meshgate.admin.users[0].name=olga",
+				"--meshgate.admin.users[0].password=$2a$04$7IBBOYAtF6pRFDBNZ1WncusyfOIqCFHQNW3I/xI7.zbkkp6mdBZDa"))
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();

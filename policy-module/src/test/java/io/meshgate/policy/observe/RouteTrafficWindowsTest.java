@@ -1,19 +1,18 @@
 package io.meshgate.policy.observe;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
+
+import io.meshgate.policy.testing.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The observed split: five one-minute buckets per route, older traffic falls out. */
 class RouteTrafficWindowsTest {
 
-	private final MutableClock clock = new MutableClock();
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:30Z"));
 
 	private final RouteTrafficWindows windows = new RouteTrafficWindows(clock);
 
@@ -86,31 +85,6 @@ class RouteTrafficWindowsTest {
 		for (int i = 0; i < times; i++) {
 			windows.record(route, backend, status);
 		}
-	}
-
-	private static final class MutableClock extends Clock {
-
-		private Instant now = Instant.parse("2026-01-01T00:00:30Z");
-
-		void advance(Duration duration) {
-			now = now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return now;
-		}
-
 	}
 
 }
