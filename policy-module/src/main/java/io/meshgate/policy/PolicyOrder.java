@@ -2,6 +2,7 @@ package io.meshgate.policy;
 
 import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
+import org.springframework.core.Ordered;
 
 /**
  * Where each policy sits on a request's way through the gateway. Route filters usually run in
@@ -9,12 +10,20 @@ import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
  * behaves the same however its filters were written down.
  *
  * <pre>
+ * edge (web filters, before route lookup): client address and headers
  * rate limit -> fault -> route timeout -> response headers (on commit) -> redirect (answers)
  *   -> request headers -> URL rewrite -> mirror fork -> [route URL] -> canary backend
  *   -> retry (budgeted) -> [load balancer: endpoint] -> upstream call
  * </pre>
  */
 public final class PolicyOrder {
+
+	// edge: web filters, run on every request before the route is looked up
+
+	/** Client address, forwarded scheme and host, client headers ({@code edge.ClientRequestFilter}). */
+	public static final int EDGE_CLIENT = Ordered.HIGHEST_PRECEDENCE + 10;
+
+	// route: gateway filters of the matched route
 
 	public static final int RATE_LIMIT = 1;
 

@@ -219,7 +219,11 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 		return forwarded(name) || containsIgnoreCase(hopByHop, name);
 	}
 
-	private static boolean forwarded(CharSequence name) {
+	/**
+	 * Whether a request header of this name carries forwarding information ({@code Forwarded},
+	 * {@code X-Forwarded-*}): never sent on to an upstream or a mirror, whoever wrote it.
+	 */
+	public static boolean forwarded(CharSequence name) {
 		return AsciiString.contentEqualsIgnoreCase(name, "forwarded")
 				|| AsciiString.regionMatches(name, true, 0, "x-forwarded-", 0, "x-forwarded-".length());
 	}
