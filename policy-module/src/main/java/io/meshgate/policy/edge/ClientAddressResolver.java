@@ -64,10 +64,12 @@ public final class ClientAddressResolver {
 	 */
 	public Forwarding resolve(InetSocketAddress peer, Function<String, List<String>> headers) {
 		if (header == ForwardedHeader.X_FORWARDED_FOR) {
-			return new Forwarding(walk(peer, split(headers.apply("X-Forwarded-For"))),
+			List<String> values = headers.apply("X-Forwarded-For");
+			return new Forwarding(walk(peer, tooLong(values) ? null : split(values)),
 					last(headers.apply("X-Forwarded-Proto")), last(headers.apply("X-Forwarded-Host")));
 		}
-		List<Map<String, String>> elements = ForwardedElements.parse(headers.apply("Forwarded"), MAX_LENGTH);
+		List<String> values = headers.apply("Forwarded");
+		List<Map<String, String>> elements = tooLong(values) ? null : ForwardedElements.parse(values);
 		List<String> hops = null;
 		if (elements != null) {
 			hops = new ArrayList<>(elements.size());
@@ -107,17 +109,19 @@ public final class ClientAddressResolver {
 		return lastTrusted;
 	}
 
-	/** The comma-separated hops of all the header's lines in order, or null when over the bound. */
+	/** Whether a header's lines are longer than {@value #MAX_LENGTH} characters in total: not read at all. */
+	private static boolean tooLong(List<String> values) {
+		int length = 0;
+		for (int i = 0; values != null && i < values.size(); i++) {
+			length += values.get(i).length();
+		}
+		return length > MAX_LENGTH;
+	}
+
+	/** The comma-separated hops of all the header's lines in order. */
 	private static List<String> split(List<String> values) {
 		if (values == null || values.isEmpty()) {
 			return List.of();
-		}
-		int length = 0;
-		for (String value : values) {
-			length += value.length();
-		}
-		if (length > MAX_LENGTH) {
-			return null;
 		}
 		List<String> hops = new ArrayList<>();
 		for (String value : values) {

@@ -16,17 +16,10 @@ final class ForwardedElements {
 	private ForwardedElements() {
 	}
 
-	/** The elements of all lines in order, or null when they are longer than {@code maxLength} in total. */
-	static List<Map<String, String>> parse(List<String> values, int maxLength) {
+	/** The elements of all lines in order; the caller bounds their length. */
+	static List<Map<String, String>> parse(List<String> values) {
 		if (values == null || values.isEmpty()) {
 			return List.of();
-		}
-		int length = 0;
-		for (String value : values) {
-			length += value.length();
-		}
-		if (length > maxLength) {
-			return null;
 		}
 		List<Map<String, String>> elements = new ArrayList<>();
 		for (String value : values) {
