@@ -13,6 +13,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.http.HttpHeaders;
+
 import io.meshgate.policy.mirror.MirrorPolicy;
 import io.meshgate.policy.rewrite.HeaderModifier;
 import io.meshgate.policy.route.Backend;
@@ -60,6 +62,26 @@ class ClientHeadersTest extends GatewayTest {
 		assertThat(receivedByAPlainRoute("x-meshgate-shadow: true", "X-MeshGate-Route: forged", "X-Request-Id: r-1"))
 			.doesNotContainKeys("x-meshgate-shadow", "x-meshgate-route")
 			.containsEntry("x-request-id", "r-1");
+	}
+
+	@Test
+	void aConnectionHeaderKeepsOnlyItsOwnOptions() {
+		HttpHeaders upgrade = new HttpHeaders();
+		upgrade.add("Connection", "Upgrade");
+		upgrade.add("Upgrade", "websocket");
+		assertThat(ClientHeaders.needsSanitizing(upgrade)).isFalse();
+
+		HttpHeaders named = new HttpHeaders();
+		named.add("Connection", "keep-alive, Upgrade, x-one");
+		named.add("Connection", "X-Two");
+		named.add("Upgrade", "websocket");
+		named.add("X-One", "1");
+		named.add("x-two", "2");
+		named.add("X-Meshgate-Anything", "forged");
+		assertThat(ClientHeaders.needsSanitizing(named)).isTrue();
+		ClientHeaders.sanitize(named);
+		assertThat(named.toSingleValueMap()).containsOnlyKeys("Connection", "Upgrade")
+			.containsEntry("Connection", "keep-alive, Upgrade");
 	}
 
 	/** The headers an upstream behind a route without header changes receives for a GET with {@code headers}. */
