@@ -207,7 +207,7 @@ async function pageRouteEditor(id) {
     + '<div class="card"><h2>Backends</h2><div id="backends"></div><button type="button" class="secondary" id="add-backend">Add backend</button>'
     + '<div id="canary" class="slider" hidden><span>Canary weight</span><input type="range" min="0" max="100" step="1" id="canary-slider" aria-label="Canary weight"><output id="canary-value"></output></div>'
     + '<div class="grid">' + field('Sticky key (canary.stickyOn)', 'canary.stickyOn', canary.stickyOn, 'id="sticky-on" placeholder="cookie:session or header:x-user"')
-    + field('Override header', 'canary.overrideHeader', canary.overrideHeader, 'id="override-header"') + '</div></div>'
+    + field('Override header (canary.overrideHeader)', 'canary.overrideHeader', canary.overrideHeader, 'id="override-header" placeholder="none: off; x-canary lets a request choose"') + '</div></div>'
     + '<div class="card"><h2>Mirrors</h2><div id="mirrors"></div><button type="button" class="secondary" id="add-mirror">Add mirror</button></div>'
     + '<div class="card"><h2>Retries, timeout, faults</h2><div class="grid">'
     + field('Retry attempts (empty: no retries)', 'retries.attempts', retries.attempts, 'id="retry-attempts"')

@@ -1,5 +1,9 @@
 package io.meshgate.policy;
 
+import java.net.InetSocketAddress;
+
+import org.springframework.web.server.ServerWebExchange;
+
 /**
  * Every piece of per-request state that Meshgate keeps in a {@code ServerWebExchange}'s
  * attributes, in one place (as Spring Cloud Gateway's {@code ServerWebExchangeUtils}): a reader
@@ -10,7 +14,10 @@ public final class ExchangeAttributes {
 
 	private static final String PREFIX = "io.meshgate.";
 
-	/** The client's address as the request-path policies see it ({@code InetSocketAddress}). */
+	/**
+	 * The client's address ({@code InetSocketAddress}), resolved once at the edge: the TCP peer,
+	 * or what trusted proxies forwarded. Read it with {@link #clientAddress}.
+	 */
 	public static final String CLIENT_ADDRESS = PREFIX + "clientAddress";
 
 	/** The upstream name this request was sent to by the canary split ({@code String}). */
@@ -32,6 +39,15 @@ public final class ExchangeAttributes {
 	public static final String TIMED_OUT = PREFIX + "timedOut";
 
 	private ExchangeAttributes() {
+	}
+
+	/**
+	 * The client's address: {@link #CLIENT_ADDRESS}, or the TCP peer where the edge filter did not
+	 * run (an exchange built in a test); {@code null} when neither is known.
+	 */
+	public static InetSocketAddress clientAddress(ServerWebExchange exchange) {
+		return exchange.getAttribute(CLIENT_ADDRESS) instanceof InetSocketAddress client ? client
+				: exchange.getRequest().getRemoteAddress();
 	}
 
 }

@@ -11,19 +11,23 @@ import org.springframework.core.Ordered;
  * orders instead, so that a route behaves the same however its filters were written down.
  *
  * <pre>
- * [edge: path normalized] -> [route lookup] -> rate limit -> fault -> route timeout -> response headers (on commit) -> redirect (answers)
+ * edge (web filters, before route lookup): client address and client headers -> path normalized
+ * [route lookup] -> rate limit -> fault -> route timeout -> response headers (on commit) -> redirect (answers)
  *   -> request headers -> URL rewrite -> mirror fork -> [route URL] -> canary backend
  *   -> retry (budgeted) -> [load balancer: endpoint] -> upstream call
  * </pre>
  */
 public final class PolicyOrder {
 
-	// Edge: WebFilter orders, before route lookup.
+	// edge: web filters, run on every request before the route is looked up
 
-	/** The path is normalized before every other filter, security and route lookup included. */
+	/** Client address, forwarded scheme and host, client headers ({@code edge.ClientRequestFilter}). */
+	public static final int EDGE_CLIENT = Ordered.HIGHEST_PRECEDENCE + 10;
+
+	/** The path is normalized before every later filter, security and route lookup included. */
 	public static final int EDGE_PATH = Ordered.HIGHEST_PRECEDENCE + 100;
 
-	// Route filters: GatewayFilter orders, after route lookup.
+	// route: gateway filters of the matched route
 
 	public static final int RATE_LIMIT = 1;
 

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import org.springframework.util.AntPathMatcher;
 
 import io.meshgate.admin.model.ConfigTrees;
+import io.meshgate.policy.canary.CanaryPolicy;
 import io.meshgate.policy.canary.WeightedBackends;
 import io.meshgate.policy.edge.PathNormalizer;
 import io.meshgate.policy.hash.HashKey;
@@ -208,6 +209,11 @@ public final class RouteTester {
 		return rewritten;
 	}
 
+	/** As the canary filter decides: any client, or one in {@code overrideFrom}. */
+	private static boolean overrideAllowed(CanaryPolicy canary, String clientAddress) {
+		return canary.overrideFrom().isEmpty() || canary.overrideSources().containsLiteral(clientAddress);
+	}
+
 	private static void backend(Route route, Request request, Map<String, Object> answer) {
 		List<Backend> backends = route.backends();
 		int total = backends.stream().mapToInt(Backend::weight).sum();
@@ -221,13 +227,13 @@ public final class RouteTester {
 		}
 		answer.put("backends", shares);
 		List<Backend> live = backends.stream().filter(b -> b.weight() > 0).toList();
-		if (route.canary().overridable()) {
-			String wanted = request.headers().get(route.canary().overrideHeader());
-			if (wanted != null && backends.stream().anyMatch(b -> b.upstream().equals(wanted.trim()))) {
-				answer.put("backend", wanted.trim());
-				answer.put("why", "override header " + route.canary().overrideHeader() + ": " + wanted.trim());
-				return;
-			}
+		String wanted = route.canary().overridable() ? request.headers().get(route.canary().overrideHeader()) : null;
+		if (wanted != null && overrideAllowed(route.canary(), request.clientAddress())
+				&& backends.stream().anyMatch(b -> b.upstream().equals(wanted.trim())
+						&& (b.weight() > 0 || route.canary().allowZeroWeight()))) {
+			answer.put("backend", wanted.trim());
+			answer.put("why", "override header " + route.canary().overrideHeader() + ": " + wanted.trim());
+			return;
 		}
 		if (backends.size() == 1 || live.size() == 1) {
 			answer.put("backend", live.get(0).upstream());

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.meshgate.admin.api.ConfigOverlay;
 import io.meshgate.admin.security.GeneratedAdminLogin;
+import io.meshgate.policy.canary.CanaryPolicy;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
@@ -41,13 +42,18 @@ public class DemoConfiguration {
 	 * The demo's route and upstreams: they run next to the stored ones, read-only, and are never
 	 * stored (the demo servers listen on new ports at every start).
 	 */
+	static final String DEMO_OVERRIDE_HEADER = "x-canary";
+
 	@Bean
 	ConfigOverlay demoOverlay(DemoUpstreams servers, DemoProperties demo) {
 		List<DisposableServer> s = servers.servers();
 		MeshConfig config = new MeshConfig(
 				List.of(Upstream.of("demo-v1", url(s.get(0)), url(s.get(1))), Upstream.of("demo-v2", url(s.get(2)))),
 				List.of(Route.of("demo", "/demo/**", Backend.of("demo-v1", 100 - demo.canaryWeight()),
-						Backend.of("demo-v2", demo.canaryWeight()))));
+						Backend.of("demo-v2", demo.canaryWeight()))
+					// the demo shows the tester's override, off on any other route unless configured:
+					// x-canary: demo-v2 reaches v2 from any client, at weight 0 too
+					.withCanary(new CanaryPolicy(null, DEMO_OVERRIDE_HEADER, null, true))));
 		log.info("Demo on: upstreams demo-v1 " + List.of(url(s.get(0)), url(s.get(1))) + ", demo-v2 "
 				+ List.of(url(s.get(2))) + "; route /demo/** splits " + (100 - demo.canaryWeight()) + "/"
 				+ demo.canaryWeight() + ". Set meshgate.demo.enabled=false to turn it off.");

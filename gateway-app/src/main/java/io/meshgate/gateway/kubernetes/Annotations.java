@@ -1,5 +1,7 @@
 package io.meshgate.gateway.kubernetes;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.yaml.snakeyaml.LoaderOptions;
@@ -8,6 +10,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+
+import org.springframework.util.StringUtils;
 
 /**
  * Meshgate's extras on Kubernetes objects. Values are written as the admin API's fields are, in
@@ -18,6 +22,15 @@ public final class Annotations {
 
 	/** HTTPRoute / Ingress: the route's {@code canary.stickyOn}, as {@code cookie:session} or {@code header:x-user}. */
 	public static final String STICKY_ON = "meshgate.io/sticky-on";
+
+	/**
+	 * HTTPRoute / Ingress: the route's {@code canary.overrideHeader}, as {@code x-canary}. Without it
+	 * no request chooses its backend; with it, never one of weight 0 (weight 0 means no traffic).
+	 */
+	public static final String CANARY_OVERRIDE_HEADER = "meshgate.io/canary-override-header";
+
+	/** HTTPRoute / Ingress: the route's {@code canary.overrideFrom}, as {@code 10.0.0.0/8, 192.168.0.0/16}. */
+	public static final String CANARY_OVERRIDE_FROM = "meshgate.io/canary-override-from";
 
 	/** HTTPRoute / Ingress: the route's {@code retries}. */
 	public static final String RETRIES = "meshgate.io/retries";
@@ -41,6 +54,27 @@ public final class Annotations {
 		Map<String, String> annotations = object.getMetadata().getAnnotations();
 		String value = annotations == null ? null : annotations.get(name);
 		return value == null || value.isBlank() ? null : value.trim();
+	}
+
+	/**
+	 * The route's {@code canary} from {@link #STICKY_ON}, {@link #CANARY_OVERRIDE_HEADER} and
+	 * {@link #CANARY_OVERRIDE_FROM}, or null when none is set.
+	 */
+	public static Map<String, Object> canary(HasMetadata object) {
+		Map<String, Object> canary = new LinkedHashMap<>();
+		putIfSet(canary, "stickyOn", get(object, STICKY_ON));
+		putIfSet(canary, "overrideHeader", get(object, CANARY_OVERRIDE_HEADER));
+		String overrideFrom = get(object, CANARY_OVERRIDE_FROM);
+		if (overrideFrom != null) {
+			canary.put("overrideFrom", List.of(StringUtils.tokenizeToStringArray(overrideFrom, ",")));
+		}
+		return canary.isEmpty() ? null : canary;
+	}
+
+	private static void putIfSet(Map<String, Object> tree, String field, String value) {
+		if (value != null) {
+			tree.put(field, value);
+		}
 	}
 
 	/** The value as a configuration tree (a map, a list or a scalar). */

@@ -84,6 +84,8 @@ final class MeshView {
 		Map<String, Object> canary = new LinkedHashMap<>();
 		canary.put("stickyOn", route.canary().stickyOn() == null ? null : route.canary().stickyOn().toString());
 		canary.put("overrideHeader", route.canary().overrideHeader());
+		canary.put("overrideFrom", route.canary().overrideFrom());
+		canary.put("allowZeroWeight", route.canary().allowZeroWeight());
 		json.put("canary", canary);
 		json.put("mirrors", route.mirrors().stream().map(m -> mirror(route.id(), m)).toList());
 		json.put("retries", route.retries() == null ? null : retries(route.id(), route.retries()));

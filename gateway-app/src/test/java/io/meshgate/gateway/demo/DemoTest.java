@@ -81,6 +81,13 @@ class DemoTest {
 	}
 
 	@Test
+	void aTesterForcesTheCanaryWithTheReadmesHeader() {
+		List<String> bodies = new GatewayClient(port, Map.of("x-canary", "demo-v2")).bodies(20, 4, i -> "/demo/");
+
+		assertThat(bodies).allSatisfy(body -> assertThat(body).contains("\"endpoint\":\"demo-v2-a\""));
+	}
+
+	@Test
 	void demoStaysOffWhenTheUserConfiguresUpstreams() {
 		ApplicationContextRunner runner = new ApplicationContextRunner()
 			.withUserConfiguration(DemoConfiguration.class, Properties.class);

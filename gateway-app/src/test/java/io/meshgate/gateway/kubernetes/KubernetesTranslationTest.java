@@ -100,6 +100,34 @@ class KubernetesTranslationTest {
 	}
 
 	@Test
+	void theCanaryOverrideIsOffUnlessAnnotatedAndNeverReachesWeightZero() {
+		String route = """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: orders, namespace: shop%s}
+				spec:
+				  parentRefs: [{name: web, sectionName: http}]
+				  rules:
+				  - matches: [{path: {type: PathPrefix, value: /orders}}]
+				    backendRefs: [{name: orders-v1, port: 80, weight: 1}, {name: orders-v2, port: 80, weight: 0}]
+				""";
+		Route plain = only(translate(objects(service("orders-v1"), service("orders-v2"), route.formatted(""))));
+		Route annotated = only(translate(objects(service("orders-v1"), service("orders-v2"), route.formatted(
+				", annotations: {meshgate.io/canary-override-header: x-canary, meshgate.io/canary-override-from: \"10.0.0.0/8, 2001:db8::/32\"}"))));
+
+		assertThat(plain.canary().overridable()).isFalse();
+		assertThat(annotated.canary().overrideHeader()).isEqualTo("x-canary");
+		assertThat(annotated.canary().overrideFrom()).containsExactly("10.0.0.0/8", "2001:db8::/32");
+		// weight 0 means no traffic: no annotation lets a header reach it
+		assertThat(annotated.canary().allowZeroWeight()).isFalse();
+	}
+
+	private static Route only(KubernetesTranslation translation) {
+		assertThat(translation.config().routes()).hasSize(1);
+		return translation.config().routes().get(0);
+	}
+
+	@Test
 	void precedenceExactThenLongestPrefixThenMethodThenHeadersThenAgeThenName() {
 		KubernetesTranslation translation = translate(objects(service("svc"),
 				route("b-prefix", "2024-01-01T00:00:00Z", "{path: {type: PathPrefix, value: /api}}"),

@@ -220,6 +220,7 @@ class ObservabilityTest {
 		TestUpstream v2 = start("m-v2");
 		routing.apply(new MeshConfig(List.of(Upstream.of("m-v1", v1.url()), Upstream.of("m-v2", v2.url())),
 				List.of(Route.of("metrics", "/metrics/**", Backend.of("m-v1", 1), Backend.of("m-v2", 1))
+					.withCanary(CanaryPolicy.DEFAULT.withOverride("x-canary"))
 					.withMirrors(MirrorPolicy.of("m-v2", 100)))));
 
 		for (int i = 0; i < 3; i++) {
@@ -259,7 +260,7 @@ class ObservabilityTest {
 				List.of(Upstream.of("s-v1", a.url()).withLoadBalancer(new LoadBalancerPolicy(LoadBalancerPolicy.Type.LEAST_REQUEST, null)),
 						Upstream.of("s-v2", b.url())),
 				List.of(Route.of("shaped", "/shaped/**", Backend.of("s-v1", 3), Backend.of("s-v2", 1))
-					.withCanary(new CanaryPolicy(HashKey.of("header:x-user"), null))
+					.withCanary(CanaryPolicy.sticky(HashKey.of("header:x-user")).withOverride("x-canary"))
 					.withMirrors(MirrorPolicy.of("s-v2", 100))
 					.withRetries(new RetryPolicy(2, Duration.ofSeconds(1), null, null, null, null, null, null, null))
 					.withTimeout(Duration.ofSeconds(5))
@@ -437,7 +438,8 @@ class ObservabilityTest {
 		}
 		assertThat(list(route, "backends")).allSatisfy(b -> assertThat(b).containsOnlyKeys("upstream", "weight",
 				"configuredPercent", "observedRequests", "observedPercent"));
-		assertThat(map(route, "canary")).containsOnlyKeys("stickyOn", "overrideHeader");
+		assertThat(map(route, "canary")).containsOnlyKeys("stickyOn", "overrideHeader", "overrideFrom",
+				"allowZeroWeight");
 		assertThat(list(route, "mirrors")).allSatisfy(m -> {
 			assertThat(m).containsOnlyKeys("upstream", "percentage", "maxBodySize", "maxConcurrent", "timeout",
 					"requests");

@@ -16,6 +16,7 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.ExchangeAttributes;
+import io.meshgate.policy.edge.CidrSet;
 import io.meshgate.policy.hash.HashKey;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
@@ -30,7 +31,9 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  *   # sticky per session cookie, shortcut and full form:
  *   - Canary=orders-v1:90 orders-v2:10, cookie:session
  *   - name: Canary
- *     args: {backends: "orders-v1:90,orders-v2:10", stickyOn: "cookie:session", overrideHeader: x-canary}
+ *   # testers on the office network choose a backend with a header (off unless set):
+ *   - name: Canary
+ *     args: {backends: "orders-v1:90,orders-v2:10", overrideHeader: x-canary, overrideFrom: "10.0.0.0/8"}
  * </pre>
  *
  * The route's URI should be {@code lb://} one of the backends; the filter replaces the upstream
@@ -69,8 +72,8 @@ public class CanaryGatewayFilterFactory extends AbstractGatewayFilterFactory<Can
 		WeightedBackends backends = WeightedBackends.parse(config.getBackends());
 		CanaryPolicy policy = new CanaryPolicy(
 				config.getStickyOn() == null || config.getStickyOn().isBlank() ? null : HashKey.of(config.getStickyOn()),
-				config.getOverrideHeader());
-		return new OrderedGatewayFilter(new CanaryFilter(backends, policy, random), ORDER);
+				config.getOverrideHeader(), config.getOverrideFrom(), config.getAllowZeroWeight());
+		return new OrderedGatewayFilter(new CanaryFilter(backends, policy, policy.overrideSources(), random), ORDER);
 	}
 
 	/** Spring's bindable carrier; converted once into {@link WeightedBackends} and {@link CanaryPolicy}. */
@@ -81,6 +84,10 @@ public class CanaryGatewayFilterFactory extends AbstractGatewayFilterFactory<Can
 		private String stickyOn;
 
 		private String overrideHeader;
+
+		private List<String> overrideFrom;
+
+		private Boolean allowZeroWeight;
 
 		public List<String> getBackends() {
 			return backends;
@@ -106,10 +113,26 @@ public class CanaryGatewayFilterFactory extends AbstractGatewayFilterFactory<Can
 			this.overrideHeader = overrideHeader;
 		}
 
+		public List<String> getOverrideFrom() {
+			return overrideFrom;
+		}
+
+		public void setOverrideFrom(List<String> overrideFrom) {
+			this.overrideFrom = overrideFrom;
+		}
+
+		public Boolean getAllowZeroWeight() {
+			return allowZeroWeight;
+		}
+
+		public void setAllowZeroWeight(Boolean allowZeroWeight) {
+			this.allowZeroWeight = allowZeroWeight;
+		}
+
 	}
 
-	private record CanaryFilter(WeightedBackends backends, CanaryPolicy policy, RandomGenerator random)
-			implements GatewayFilter {
+	private record CanaryFilter(WeightedBackends backends, CanaryPolicy policy, CidrSet overrideSources,
+			RandomGenerator random) implements GatewayFilter {
 
 		@Override
 		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
@@ -117,7 +140,7 @@ public class CanaryGatewayFilterFactory extends AbstractGatewayFilterFactory<Can
 			if (url == null || !"lb".equals(url.getScheme())) {
 				return chain.filter(exchange);
 			}
-			String backend = choose(exchange.getRequest());
+			String backend = choose(exchange);
 			exchange.getAttributes().put(ExchangeAttributes.BACKEND, backend);
 			if (!backend.equals(url.getHost())) {
 				String query = url.getRawQuery();
@@ -128,15 +151,15 @@ public class CanaryGatewayFilterFactory extends AbstractGatewayFilterFactory<Can
 			return chain.filter(exchange);
 		}
 
-		private String choose(ServerHttpRequest request) {
-			if (policy.overridable()) {
-				String forced = request.getHeaders().getFirst(policy.overrideHeader());
-				if (forced != null && backends.contains(forced.trim())) {
-					return forced.trim();
-				}
+		private String choose(ServerWebExchange exchange) {
+			ServerHttpRequest request = exchange.getRequest();
+			String forced = policy.overridable() ? request.getHeaders().getFirst(policy.overrideHeader()) : null;
+			if (forced != null && overrideAllowed(exchange) && backends.reachableByOverride(forced.trim(),
+					policy.allowZeroWeight())) {
+				return forced.trim();
 			}
 			if (policy.stickyOn() != null) {
-				InetSocketAddress client = request.getRemoteAddress();
+				InetSocketAddress client = ExchangeAttributes.clientAddress(exchange);
 				String key = policy.stickyOn().valueIn(request.getHeaders(), request.getCookies(), client);
 				if (key != null) {
 					return backends.pick(key);
@@ -145,10 +168,21 @@ public class CanaryGatewayFilterFactory extends AbstractGatewayFilterFactory<Can
 			return backends.pick(random);
 		}
 
+		/** Whether the client may choose: from any client, or from one in {@code overrideFrom}. */
+		private boolean overrideAllowed(ServerWebExchange exchange) {
+			if (overrideSources.isEmpty()) {
+				return true;
+			}
+			InetSocketAddress client = ExchangeAttributes.clientAddress(exchange);
+			return client != null && overrideSources.contains(client.getAddress());
+		}
+
 		@Override
 		public String toString() {
 			return "[Canary backends = " + backends + (policy.stickyOn() != null ? ", stickyOn = " + policy.stickyOn() : "")
-					+ (policy.overridable() ? ", overrideHeader = " + policy.overrideHeader() : "") + "]";
+					+ (policy.overridable() ? ", overrideHeader = " + policy.overrideHeader() : "")
+					+ (policy.overrideFrom().isEmpty() ? "" : ", overrideFrom = " + overrideSources)
+					+ (policy.allowZeroWeight() ? ", allowZeroWeight = true" : "") + "]";
 		}
 
 	}

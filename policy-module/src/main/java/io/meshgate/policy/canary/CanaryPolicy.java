@@ -1,36 +1,67 @@
 package io.meshgate.policy.canary;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
+import io.meshgate.policy.edge.CidrSet;
 import io.meshgate.policy.hash.HashKey;
 
 /**
  * How a route's split treats individual clients:
- * {@code canary: {stickyOn: cookie:session, overrideHeader: x-canary}}.
+ * {@code canary: {stickyOn: cookie:session, overrideHeader: x-canary, overrideFrom: [10.0.0.0/8]}}.
+ *
+ * <p>The override lets a request choose its backend, so it is off unless a route turns it on,
+ * and it never reaches a backend with weight 0 unless {@code allowZeroWeight} says so: weight 0
+ * means no traffic (Gateway API's {@code backendRefs[].weight: 0}).
  *
  * @param stickyOn the request part that identifies a client; the same value always reaches the
  * same backend on every replica; default: none, each request draws anew
- * @param overrideHeader a header whose value names the backend to use (for testers), even one
- * with weight 0; default {@code x-canary}; an empty string turns it off
+ * @param overrideHeader a header whose value names the backend to use (for testers); default
+ * none: no request chooses its backend
+ * @param overrideFrom the client address ranges ({@code 10.0.0.0/8}, {@code 2001:db8::/32}) whose
+ * override header counts, matched against the client address the edge resolved (trusted proxies
+ * only); default: any client; only with {@code overrideHeader}
+ * @param allowZeroWeight whether the override may choose a backend with weight 0; default false
  */
-public record CanaryPolicy(HashKey stickyOn, String overrideHeader) {
-
-	public static final String DEFAULT_OVERRIDE_HEADER = "x-canary";
+public record CanaryPolicy(HashKey stickyOn, String overrideHeader, List<String> overrideFrom,
+		Boolean allowZeroWeight) {
 
 	private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
-	public static final CanaryPolicy DEFAULT = new CanaryPolicy(null, null);
+	public static final CanaryPolicy DEFAULT = new CanaryPolicy(null, null, null, null);
 
 	public CanaryPolicy {
-		overrideHeader = overrideHeader == null ? DEFAULT_OVERRIDE_HEADER : overrideHeader.trim();
-		if (!overrideHeader.isEmpty() && !TOKEN.matcher(overrideHeader).matches()) {
+		overrideHeader = overrideHeader == null || overrideHeader.isBlank() ? null : overrideHeader.trim();
+		if (overrideHeader != null && !TOKEN.matcher(overrideHeader).matches()) {
 			throw new IllegalArgumentException(
-					"overrideHeader: " + overrideHeader + " (expected: a header name, or empty to turn it off)");
+					"overrideHeader: " + overrideHeader + " (expected: a header name, or none to turn it off)");
 		}
+		overrideFrom = overrideFrom == null ? List.of() : List.copyOf(overrideFrom);
+		allowZeroWeight = allowZeroWeight != null && allowZeroWeight;
+		if (overrideHeader == null && (!overrideFrom.isEmpty() || allowZeroWeight)) {
+			throw new IllegalArgumentException("overrideHeader: null (expected: a header name when "
+					+ (overrideFrom.isEmpty() ? "allowZeroWeight" : "overrideFrom") + " is set)");
+		}
+		CidrSet.of("overrideFrom", overrideFrom);
+	}
+
+	/** Only {@code stickyOn}; no override. */
+	public static CanaryPolicy sticky(HashKey stickyOn) {
+		return new CanaryPolicy(stickyOn, null, null, null);
+	}
+
+	/** An override by {@code header} from any client, to backends with weight > 0. */
+	public CanaryPolicy withOverride(String header) {
+		return new CanaryPolicy(stickyOn, header, overrideFrom, allowZeroWeight);
 	}
 
 	public boolean overridable() {
-		return !overrideHeader.isEmpty();
+		return overrideHeader != null;
+	}
+
+	/** {@link #overrideFrom} as address ranges (empty: any client). */
+	public CidrSet overrideSources() {
+		return CidrSet.of("overrideFrom", overrideFrom);
 	}
 
 }

@@ -89,6 +89,12 @@ public final class WeightedBackends {
 		return upstreams.contains(upstream);
 	}
 
+	/** Whether an override may choose {@code upstream}: one of the backends, with weight > 0 unless {@code zeroWeight}. */
+	public boolean reachableByOverride(String upstream, boolean zeroWeight) {
+		int index = upstreams.indexOf(upstream);
+		return index >= 0 && (zeroWeight || weights[index] > 0);
+	}
+
 	/** A weighted random draw. */
 	public String pick(RandomGenerator random) {
 		int ticket = random.nextInt(totalWeight);

@@ -46,11 +46,12 @@ import io.meshgate.policy.ratelimit.LocalRateLimitGatewayFilterFactory;
 import io.meshgate.policy.retry.BudgetedRetryGatewayFilterFactory;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
 import io.meshgate.policy.discovery.KubernetesEndpointSources;
+import io.meshgate.policy.edge.ClientRequestFilter;
+import io.meshgate.policy.edge.EdgeProperties;
 import io.meshgate.policy.edge.PathNormalization;
 import io.meshgate.policy.edge.PathNormalizationFilter;
 import io.meshgate.policy.edge.PathNormalizer;
 import io.meshgate.policy.error.GatewayErrorHandler;
-import io.meshgate.policy.lb.ClientAddressFilter;
 import io.meshgate.policy.lb.MeshLoadBalancerConfiguration;
 import io.meshgate.policy.lb.UpstreamPickFilter;
 import io.meshgate.policy.match.HeaderMatchRoutePredicateFactory;
@@ -83,7 +84,7 @@ import io.meshgate.policy.upstream.UpstreamServices;
  * {@link MeshConfig} bean.
  */
 @AutoConfiguration(afterName = "org.springframework.cloud.kubernetes.fabric8.Fabric8AutoConfiguration")
-@EnableConfigurationProperties({ MeshProperties.class, PathNormalization.class })
+@EnableConfigurationProperties({ MeshProperties.class, EdgeProperties.class, PathNormalization.class })
 @LoadBalancerClients(defaultConfiguration = MeshLoadBalancerConfiguration.class)
 public class MeshPolicyAutoConfiguration {
 
@@ -275,9 +276,10 @@ public class MeshPolicyAutoConfiguration {
 		return meters.getIfUnique(() -> Metrics.globalRegistry);
 	}
 
+	/** The edge: the client's address (trusted proxies only) and headers, before route lookup. */
 	@Bean
-	ClientAddressFilter clientAddressFilter() {
-		return new ClientAddressFilter();
+	ClientRequestFilter clientRequestFilter(EdgeProperties edge) {
+		return new ClientRequestFilter(edge.clientAddressResolver());
 	}
 
 	@Bean

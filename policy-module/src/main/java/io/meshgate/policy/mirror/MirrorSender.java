@@ -19,6 +19,7 @@ import reactor.netty.resources.ConnectionProvider;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 import io.meshgate.policy.observe.MirrorTracing;
+import io.meshgate.policy.upstream.HeaderRemoval;
 import io.meshgate.policy.upstream.UpstreamEndpoint;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRuntime;
@@ -65,8 +66,10 @@ public final class MirrorSender implements AutoCloseable {
 
 		public static Shadow of(ServerHttpRequest request) {
 			HttpHeaders headers = new DefaultHttpHeaders();
+			// as the primary: the edge removed the client's x-meshgate-* and Connection-named headers,
+			// hop-by-hop and forwarding headers go here as the primary's go at its upstream call
 			request.getHeaders().forEach((name, values) -> {
-				if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+				if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !HeaderRemoval.forwarded(name)) {
 					headers.add(name, values);
 				}
 			});

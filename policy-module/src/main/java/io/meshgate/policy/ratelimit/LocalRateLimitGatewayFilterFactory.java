@@ -18,6 +18,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.PolicyOrder;
 import io.meshgate.policy.RouteScopedConfig;
 import io.meshgate.policy.error.ErrorResponses;
@@ -136,7 +137,8 @@ public class LocalRateLimitGatewayFilterFactory
 		@Override
 		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 			ServerHttpRequest request = exchange.getRequest();
-			String key = policy.keyOn().valueIn(request.getHeaders(), request.getCookies(), request.getRemoteAddress());
+			String key = policy.keyOn().valueIn(request.getHeaders(), request.getCookies(),
+					ExchangeAttributes.clientAddress(exchange));
 			long now = nanoClock.getAsLong();
 			long wait = buckets.get(key == null ? "" : key, k -> new TokenBucket(policy, now)).tryTake(now);
 			if (wait == 0) {

@@ -35,8 +35,8 @@ import io.meshgate.policy.rewrite.RewritePolicy;
  * </pre>
  *
  * @param backends the weighted upstreams; at least one, except with {@code redirect}: none
- * @param canary stickiness and override header of the split; default: no stickiness,
- * override header {@code x-canary}
+ * @param canary stickiness and override header of the split; default: no stickiness, no
+ * override (a request never chooses its backend)
  * @param mirrors upstreams receiving copies of a share of the requests; default none
  * @param retries retry policy; default: no retries
  * @param timeout the longest the route may take to produce response headers, retries

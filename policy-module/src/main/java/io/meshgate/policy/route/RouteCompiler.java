@@ -182,7 +182,13 @@ public final class RouteCompiler {
 		if (canary.stickyOn() != null) {
 			args.put("stickyOn", canary.stickyOn().toString());
 		}
-		args.put("overrideHeader", canary.overrideHeader());
+		if (canary.overridable()) {
+			args.put("overrideHeader", canary.overrideHeader());
+			if (!canary.overrideFrom().isEmpty()) {
+				args.put("overrideFrom", String.join(",", canary.overrideFrom()));
+			}
+			args.put("allowZeroWeight", String.valueOf(canary.allowZeroWeight()));
+		}
 		return args;
 	}
 

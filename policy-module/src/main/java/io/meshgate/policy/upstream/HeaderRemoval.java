@@ -31,6 +31,9 @@ import io.meshgate.policy.observe.UpstreamTraceHeaders;
  * ({@link RemoveForwardedHeadersFilter}), {@code X-Forwarded-*} ({@link RemoveXForwardedHeadersFilter}),
  * the hop-by-hop headers and those the {@code Connection} header names ({@link RemoveHopByHopHeadersFilter},
  * with its configured list), and add {@code te: trailers} to gRPC calls ({@link GRPCRequestHeadersFilter}).
+ * A client's {@code Connection} header reaches this point naming nothing but {@code close},
+ * {@code keep-alive} and {@code upgrade}: the edge ({@code edge.ClientHeaders}) removed the headers it
+ * named before the route's header changes, so a client can never name a header a route set.
  * On a response: remove the hop-by-hop headers, in place (the routing filter hands the filters a
  * fresh copy of the upstream's response headers; a read-only one is copied).
  * <p>
@@ -219,7 +222,11 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 		return forwarded(name) || containsIgnoreCase(hopByHop, name);
 	}
 
-	private static boolean forwarded(CharSequence name) {
+	/**
+	 * Whether a request header of this name carries forwarding information ({@code Forwarded},
+	 * {@code X-Forwarded-*}): never sent on to an upstream or a mirror, whoever wrote it.
+	 */
+	public static boolean forwarded(CharSequence name) {
 		return AsciiString.contentEqualsIgnoreCase(name, "forwarded")
 				|| AsciiString.regionMatches(name, true, 0, "x-forwarded-", 0, "x-forwarded-".length());
 	}

@@ -76,13 +76,75 @@ class CanaryTest extends GatewayTest {
 	}
 
 	@Test
-	void overrideHeaderForcesABackendEvenAtWeightZero() {
-		split(100, 0, null);
+	void theOverrideHeaderIsIgnoredUnlessTheRouteTurnsItOn() {
+		stickySplit(CanaryPolicy.sticky(HashKey.of("header:x-user")));
+		String owner = client.get("/orders/1", Map.of("x-user", "u-1")).body();
+		String other = owner.equals("v1") ? "v2" : "v1";
 
 		for (int i = 0; i < 20; i++) {
-			assertThat(client.get("/orders/1", Map.of("x-canary", "v2")).body()).isEqualTo("v2");
-			assertThat(client.get("/orders/1", Map.of("x-canary", "unknown")).body()).isEqualTo("v1");
+			assertThat(client.get("/orders/1", Map.of("x-user", "u-1", "x-canary", other)).body()).isEqualTo(owner);
 		}
+	}
+
+	@Test
+	void aRouteThatTurnsTheOverrideOnLetsARequestChooseABackend() {
+		stickySplit(CanaryPolicy.sticky(HashKey.of("header:x-user")).withOverride("x-canary"));
+
+		for (int user = 0; user < 20; user++) {
+			Map<String, String> asUser = Map.of("x-user", "u-" + user);
+			assertThat(client.get("/orders/1", with(asUser, "x-canary", "v2")).body()).isEqualTo("v2");
+			assertThat(client.get("/orders/1", with(asUser, "x-canary", "v1")).body()).isEqualTo("v1");
+			assertThat(client.get("/orders/1", with(asUser, "x-canary", "unknown")).body())
+				.isEqualTo(client.get("/orders/1", asUser).body());
+		}
+	}
+
+	@Test
+	void theOverrideReachesAWeightZeroBackendOnlyWithAllowZeroWeight() {
+		apply(List.of(Upstream.of("v1", v1.url()), Upstream.of("v2", v2.url())),
+				Route.of("orders", "/orders/**", Backend.of("v1", 100), Backend.of("v2", 0))
+					.withCanary(CanaryPolicy.DEFAULT.withOverride("x-canary")));
+		for (int i = 0; i < 20; i++) {
+			assertThat(client.get("/orders/1", Map.of("x-canary", "v2")).body()).isEqualTo("v1");
+		}
+
+		apply(List.of(Upstream.of("v1", v1.url()), Upstream.of("v2", v2.url())),
+				Route.of("orders", "/orders/**", Backend.of("v1", 100), Backend.of("v2", 0))
+					.withCanary(new CanaryPolicy(null, "x-canary", null, true)));
+		for (int i = 0; i < 20; i++) {
+			assertThat(client.get("/orders/1", Map.of("x-canary", "v2")).body()).isEqualTo("v2");
+		}
+	}
+
+	@Test
+	void theOverrideCountsOnlyFromClientsInOverrideFrom() {
+		// the client is 127.0.0.1 (no trusted proxies: the TCP peer)
+		overrideFrom(List.of("10.0.0.0/8", "2001:db8::/32"));
+		for (int i = 0; i < 20; i++) {
+			assertThat(client.get("/orders/1", Map.of("x-canary", "v2")).body()).isEqualTo("v1");
+		}
+
+		overrideFrom(List.of("10.0.0.0/8", "127.0.0.0/8"));
+		for (int i = 0; i < 20; i++) {
+			assertThat(client.get("/orders/1", Map.of("x-canary", "v2")).body()).isEqualTo("v2");
+		}
+	}
+
+	private void overrideFrom(List<String> ranges) {
+		apply(List.of(Upstream.of("v1", v1.url()), Upstream.of("v2", v2.url())),
+				Route.of("orders", "/orders/**", Backend.of("v1", 100), Backend.of("v2", 0))
+					.withCanary(new CanaryPolicy(null, "x-canary", ranges, true)));
+	}
+
+	private void stickySplit(CanaryPolicy canary) {
+		apply(List.of(Upstream.of("v1", v1.url()), Upstream.of("v2", v2.url())),
+				Route.of("orders", "/orders/**", Backend.of("v1", 50), Backend.of("v2", 50)).withCanary(canary));
+	}
+
+	private static Map<String, String> with(Map<String, String> headers, String name, String value) {
+		Map<String, String> all = new HashMap<>(headers);
+		all.put(name, value);
+		return all;
 	}
 
 	@Test
@@ -123,7 +185,7 @@ class CanaryTest extends GatewayTest {
 	private void split(int w1, int w2, String stickyOn) {
 		apply(List.of(Upstream.of("v1", v1.url()), Upstream.of("v2", v2.url())),
 				Route.of("orders", "/orders/**", Backend.of("v1", w1), Backend.of("v2", w2))
-					.withCanary(new CanaryPolicy(stickyOn == null ? null : HashKey.of(stickyOn), null)));
+					.withCanary(CanaryPolicy.sticky(stickyOn == null ? null : HashKey.of(stickyOn))));
 	}
 
 }

@@ -161,10 +161,34 @@ class PolicyValidationTest {
 
 	@Test
 	void canaryOverrideHeaderIsAHeaderName() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new CanaryPolicy(null, "x canary"))
-			.withMessage("overrideHeader: x canary (expected: a header name, or empty to turn it off)");
-		assertThat(new CanaryPolicy(null, "").overridable()).isFalse();
-		assertThat(CanaryPolicy.DEFAULT.overrideHeader()).isEqualTo("x-canary");
+		assertThatIllegalArgumentException().isThrownBy(() -> new CanaryPolicy(null, "x canary", null, null))
+			.withMessage("overrideHeader: x canary (expected: a header name, or none to turn it off)");
+		assertThat(new CanaryPolicy(null, "", null, null).overridable()).isFalse();
+	}
+
+	@Test
+	void canaryOverrideIsOffByDefault() {
+		assertThat(CanaryPolicy.DEFAULT.overridable()).isFalse();
+		assertThat(CanaryPolicy.DEFAULT.overrideHeader()).isNull();
+		assertThat(CanaryPolicy.DEFAULT.allowZeroWeight()).isFalse();
+	}
+
+	@Test
+	void canaryOverrideFromIsAListOfRanges() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new CanaryPolicy(null, "x-canary", List.of("10.0.0.0/8", "10.0.0/8", "::1/129"), null))
+			.withMessage("overrideFrom[1]: 10.0.0/8 (expected: an address or CIDR range, as in 10.0.0.0/8 or "
+					+ "2001:db8::/32); overrideFrom[2]: ::1/129 (expected: an address or CIDR range, as in 10.0.0.0/8 "
+					+ "or 2001:db8::/32)");
+	}
+
+	@Test
+	void canaryOverrideOptionsNeedTheHeader() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new CanaryPolicy(null, null, List.of("10.0.0.0/8"), null))
+			.withMessage("overrideHeader: null (expected: a header name when overrideFrom is set)");
+		assertThatIllegalArgumentException().isThrownBy(() -> new CanaryPolicy(null, null, null, true))
+			.withMessage("overrideHeader: null (expected: a header name when allowZeroWeight is set)");
 	}
 
 	@Test

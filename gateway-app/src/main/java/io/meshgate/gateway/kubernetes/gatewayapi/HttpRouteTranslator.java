@@ -361,9 +361,9 @@ final class HttpRouteTranslator {
 
 	private static void policies(Map<String, Object> tree, HTTPRouteTimeouts timeouts, HTTPRoute object, String where) {
 		Object retries = Annotations.tree(object, Annotations.RETRIES);
-		String stickyOn = Annotations.get(object, Annotations.STICKY_ON);
-		if (stickyOn != null) {
-			tree.put("canary", Map.of("stickyOn", stickyOn));
+		Map<String, Object> canary = Annotations.canary(object);
+		if (canary != null) {
+			tree.put("canary", canary);
 		}
 		Duration request = timeouts == null ? null : duration(timeouts.getRequest(), where + ".timeouts.request");
 		Duration backendRequest = timeouts == null ? null

@@ -148,9 +148,9 @@ public final class IngressTranslator {
 		}
 		tree.put("match", match);
 		tree.put("backends", List.of(Map.of("upstream", upstream)));
-		String stickyOn = Annotations.get(ingress, Annotations.STICKY_ON);
-		if (stickyOn != null) {
-			tree.put("canary", Map.of("stickyOn", stickyOn));
+		Map<String, Object> canary = Annotations.canary(ingress);
+		if (canary != null) {
+			tree.put("canary", canary);
 		}
 		Object retries = Annotations.tree(ingress, Annotations.RETRIES);
 		if (retries != null) {
