@@ -46,6 +46,7 @@ import io.meshgate.policy.ratelimit.LocalRateLimitGatewayFilterFactory;
 import io.meshgate.policy.retry.BudgetedRetryGatewayFilterFactory;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
 import io.meshgate.policy.discovery.KubernetesEndpointSources;
+import io.meshgate.policy.edge.IngressFailures;
 import io.meshgate.policy.error.GatewayErrorHandler;
 import io.meshgate.policy.lb.ClientAddressFilter;
 import io.meshgate.policy.lb.MeshLoadBalancerConfiguration;
@@ -272,8 +273,8 @@ public class MeshPolicyAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(GatewayErrorHandler.class)
-	GatewayErrorHandler gatewayErrorHandler() {
-		return new GatewayErrorHandler();
+	GatewayErrorHandler gatewayErrorHandler(IngressFailures failures) {
+		return new GatewayErrorHandler(failures);
 	}
 
 	/** Kubernetes discovery, when the application has a fabric8 client (Spring Cloud Kubernetes makes one). */

@@ -17,12 +17,15 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Writes the one JSON error body every Meshgate error answers with:
- * {@code {"status":503,"error":"Service Unavailable","message":"…","path":"/orders/7", …}}.
+ * {@code {"status":503,"error":"Service Unavailable","message":"…","route":"orders", …}}. The message is
+ * a fixed text ({@link ErrorTexts}); nothing the client sent (path, headers) is repeated.
  *
  * <p>An answer given before the request was read (a fault abort, a rate limit, no route) first
  * reads what is left of the request: Reactor Netty stops reading a keep-alive connection whose
  * response completed before its request did, and the client's next request on it would hang.
- * Bodies beyond {@link #MAX_DRAIN} are not read; that connection is closed instead.
+ * Bodies beyond {@link #MAX_DRAIN} are not read; that connection is closed instead. The wait is
+ * bounded by {@code meshgate.ingress.request-body-timeout}: a body that does not come fails the
+ * answer with the server's timeout error, and the connection is closed.
  */
 public final class ErrorResponses {
 
@@ -43,7 +46,6 @@ public final class ErrorResponses {
 		body.put("status", status.value());
 		body.put("error", known != null ? known.getReasonPhrase() : "Status " + status.value());
 		body.put("message", message);
-		body.put("path", exchange.getRequest().getPath().value());
 		details.forEach((key, value) -> {
 			if (value != null) {
 				body.put(key, value);

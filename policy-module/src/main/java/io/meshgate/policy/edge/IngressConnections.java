@@ -1,0 +1,55 @@
+package io.meshgate.policy.edge;
+
+import io.netty.channel.Channel;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.server.HttpServer;
+
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+
+/**
+ * Bounds what an ingress client can hold: the request body deadline ({@link IngressLimits}) and the
+ * guard against broken HTTP/1.1 chunks ({@link MalformedBodyGuard}).
+ *
+ * <p>A {@link WebServerFactoryCustomizer} of the application context, not a Netty customizer bean:
+ * the management server (a child context) applies only its own factory customizers, so the admin
+ * port keeps its own settings, while the HTTPS listener, set up like the ingress port, gets these.
+ *
+ * <p>{@code server.netty.idle-timeout} does not bound a request body: Reactor Netty arms it only
+ * between requests, so a request whose body never comes held its connection indefinitely.
+ * Reactor Netty's request timeout runs from the request's headers to the end of its body, for
+ * HTTP/1.1 and for each HTTP/2 stream; when it fires the body stream fails and the connection
+ * (or stream) is closed.
+ */
+public final class IngressConnections implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory> {
+
+	private final IngressLimits limits;
+
+	private final IngressFailures failures;
+
+	public IngressConnections(IngressLimits limits, IngressFailures failures) {
+		this.limits = limits;
+		this.failures = failures;
+	}
+
+	@Override
+	public void customize(NettyReactiveWebServerFactory factory) {
+		factory.addServerCustomizers(this::apply);
+	}
+
+	HttpServer apply(HttpServer server) {
+		return server.requestTimeout(limits.requestBodyTimeout())
+			.doOnChannelInit((observer, channel, remote) -> guard(channel));
+	}
+
+	/**
+	 * On connections whose HTTP/1.1 decoder is in place when they open (cleartext, and TLS without
+	 * ALPN); a protocol chosen later by ALPN builds its pipeline after this point.
+	 */
+	private void guard(Channel channel) {
+		if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+			channel.pipeline().addAfter(NettyPipeline.HttpCodec, MalformedBodyGuard.NAME, new MalformedBodyGuard(failures));
+		}
+	}
+
+}
