@@ -12,6 +12,9 @@ import io.meshgate.policy.observe.MeshMetrics;
  */
 public final class IngressFailures {
 
+	/** Reactor Netty's (package-private) error for a request body that missed its deadline. */
+	static final String REQUEST_TIMEOUT_EXCEPTION = "reactor.netty.http.server.RequestTimeoutException";
+
 	private final Counter bodyTimeouts;
 
 	private final Counter malformedHttp1;
@@ -32,6 +35,19 @@ public final class IngressFailures {
 			.description("Ingress requests refused because their framing broke the protocol")
 			.tag("protocol", protocol)
 			.register(meters);
+	}
+
+	/**
+	 * Whether a failure is (or was caused by) a request body that missed
+	 * {@code meshgate.ingress.request-body-timeout}; Reactor Netty has closed that connection.
+	 */
+	public static boolean isBodyTimeout(Throwable error) {
+		for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+			if (t.getClass().getName().equals(REQUEST_TIMEOUT_EXCEPTION)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	public void bodyTimedOut() {

@@ -2,6 +2,7 @@ package io.meshgate.policy.edge;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import reactor.netty.channel.ChannelOperations;
@@ -16,12 +17,18 @@ import reactor.netty.channel.ChannelOperations;
  * stream fails with {@link MalformedRequestException}, the upstream call carrying it is aborted,
  * and the gateway's error handler answers 400 and closes the connection. A bad chunk that
  * arrives with no request in progress closes the connection.
+ *
+ * <p>The decoder reports a client that closes in the middle of a chunked body the same way
+ * ({@link PrematureChannelClosureException}): that body fails too, but is not counted as malformed.
  */
 final class MalformedBodyGuard extends ChannelInboundHandlerAdapter {
 
 	static final String NAME = "meshgate.malformedBodyGuard";
 
 	private final IngressFailures failures;
+
+	/** The decoder discards the rest of a connection once its framing broke, but can report it again. */
+	private boolean broken;
 
 	MalformedBodyGuard(IngressFailures failures) {
 		this.failures = failures;
@@ -35,7 +42,13 @@ final class MalformedBodyGuard extends ChannelInboundHandlerAdapter {
 		}
 		Throwable cause = content.decoderResult().cause();
 		content.release();
-		failures.malformed(false);
+		if (broken) {
+			return;
+		}
+		broken = true;
+		if (!(cause instanceof PrematureChannelClosureException)) {
+			failures.malformed(false);
+		}
 		if (ChannelOperations.get(ctx.channel()) == null) {
 			ctx.close();
 			return;

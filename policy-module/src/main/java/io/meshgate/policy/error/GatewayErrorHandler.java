@@ -50,9 +50,6 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 
 	private static final Log log = LogFactory.getLog(GatewayErrorHandler.class);
 
-	/** Reactor Netty's (package-private) error for a request body that missed its deadline. */
-	static final String REQUEST_TIMEOUT_EXCEPTION = "reactor.netty.http.server.RequestTimeoutException";
-
 	private final IngressFailures failures;
 
 	public GatewayErrorHandler(IngressFailures failures) {
@@ -61,7 +58,7 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
-		if (bodyTimedOut(error)) {
+		if (IngressFailures.isBodyTimeout(error)) {
 			// Reactor Netty closed the connection: nothing can be answered
 			failures.bodyTimedOut();
 			log.debug("Request body not received in time; connection closed");
@@ -70,7 +67,7 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 		if (exchange.getResponse().isCommitted()) {
 			return Mono.error(error);
 		}
-		return answer(exchange, error).onErrorResume(GatewayErrorHandler::bodyTimedOut, timedOut -> {
+		return answer(exchange, error).onErrorResume(IngressFailures::isBodyTimeout, timedOut -> {
 			failures.bodyTimedOut();
 			return Mono.empty();
 		});
@@ -138,20 +135,14 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 	 */
 	private Mono<Void> malformed(ServerWebExchange exchange, Throwable error, Map<String, Object> details) {
 		boolean http2 = !(error instanceof MalformedRequestException);
-		failures.malformed(http2);
+		if (http2) {
+			// HTTP/1.1 bodies are counted where they fail to decode (MalformedBodyGuard)
+			failures.malformed(true);
+		}
 		log.info("Malformed " + (http2 ? "HTTP/2" : "HTTP/1.1") + " request body answered 400: "
 				+ rootMessage(error));
 		exchange.getResponse().getHeaders().setConnection("close");
 		return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, ErrorTexts.MALFORMED, details);
-	}
-
-	private static boolean bodyTimedOut(Throwable error) {
-		for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-			if (t.getClass().getName().equals(REQUEST_TIMEOUT_EXCEPTION)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	/** The upstream of the request: the one chosen, or else the host of its {@code lb://} URL. */

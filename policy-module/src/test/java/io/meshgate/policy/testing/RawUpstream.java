@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class RawUpstream implements AutoCloseable {
 
-	/** What one connection carried before it ended. */
-	public record Connection(String bytes) {
+	/** What one connection carried so far, and whether the gateway ended it (closed or reset). */
+	public record Connection(String bytes, boolean ended) {
 
 		/** The request ended with the last chunk of a chunked body. */
 		public boolean terminated() {
@@ -27,9 +27,25 @@ public final class RawUpstream implements AutoCloseable {
 
 	}
 
+	private static final class Recording {
+
+		private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+		private volatile boolean ended;
+
+		synchronized Connection snapshot() {
+			return new Connection(bytes.toString(StandardCharsets.ISO_8859_1), ended);
+		}
+
+		synchronized void add(byte[] buffer, int length) {
+			bytes.write(buffer, 0, length);
+		}
+
+	}
+
 	private final ServerSocket server;
 
-	private final Queue<Connection> ended = new ConcurrentLinkedQueue<>();
+	private final Queue<Recording> connections = new ConcurrentLinkedQueue<>();
 
 	public RawUpstream() {
 		try {
@@ -45,7 +61,9 @@ public final class RawUpstream implements AutoCloseable {
 		while (!server.isClosed()) {
 			try {
 				Socket socket = server.accept();
-				daemon(() -> record(socket));
+				Recording recording = new Recording();
+				connections.add(recording);
+				daemon(() -> record(socket, recording));
 			}
 			catch (IOException closed) {
 				return;
@@ -59,24 +77,26 @@ public final class RawUpstream implements AutoCloseable {
 		thread.start();
 	}
 
-	private void record(Socket socket) {
-		ByteArrayOutputStream received = new ByteArrayOutputStream();
+	private static void record(Socket socket, Recording recording) {
+		byte[] buffer = new byte[8192];
 		try (socket; InputStream in = socket.getInputStream()) {
-			in.transferTo(received);
+			for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+				recording.add(buffer, n);
+			}
 		}
 		catch (IOException reset) {
 			// a reset ends the connection as a close does
 		}
-		ended.add(new Connection(received.toString(StandardCharsets.ISO_8859_1)));
+		recording.ended = true;
 	}
 
 	public String url() {
 		return "http://127.0.0.1:" + server.getLocalPort();
 	}
 
-	/** The connections that ended so far, first ended first. */
-	public List<Connection> ended() {
-		return List.copyOf(ended);
+	/** Every connection the gateway opened, first opened first. */
+	public List<Connection> connections() {
+		return connections.stream().map(Recording::snapshot).toList();
 	}
 
 	@Override
