@@ -9,7 +9,7 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 
 /**
  * Bounds what an ingress client can hold: the request body deadline ({@link IngressLimits}) and the
- * guard against broken HTTP/1.1 chunks ({@link MalformedBodyGuard}).
+ * guard against broken HTTP/1.1 chunks ({@link RequestBodyGuard}).
  *
  * <p>A {@link WebServerFactoryCustomizer} of the application context, not a Netty customizer bean:
  * the management server (a child context) applies only its own factory customizers, so the admin
@@ -43,12 +43,16 @@ public final class IngressConnections implements WebServerFactoryCustomizer<Nett
 	}
 
 	/**
-	 * On connections whose HTTP/1.1 decoder is in place when they open (cleartext, and TLS without
-	 * ALPN); a protocol chosen later by ALPN builds its pipeline after this point.
+	 * The HTTP/1.1 body guard (deadline counted, broken chunks refused), right where the decoded
+	 * request enters Reactor Netty, on connections whose HTTP/1.1 pipeline exists when they open:
+	 * cleartext (with or without h2c) and TLS without ALPN. A protocol chosen later by ALPN builds
+	 * its pipeline after this point and has Reactor Netty's request timeout only.
 	 */
 	private void guard(Channel channel) {
-		if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-			channel.pipeline().addAfter(NettyPipeline.HttpCodec, MalformedBodyGuard.NAME, new MalformedBodyGuard(failures));
+		if (channel.pipeline().get(NettyPipeline.HttpTrafficHandler) != null) {
+			channel.pipeline()
+				.addBefore(NettyPipeline.HttpTrafficHandler, RequestBodyGuard.NAME,
+						new RequestBodyGuard(limits.requestBodyTimeout(), failures));
 		}
 	}
 

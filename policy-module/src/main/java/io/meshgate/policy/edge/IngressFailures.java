@@ -39,19 +39,34 @@ public final class IngressFailures {
 
 	/**
 	 * Whether a failure is (or was caused by) a request body that missed
-	 * {@code meshgate.ingress.request-body-timeout}; Reactor Netty has closed that connection.
+	 * {@code meshgate.ingress.request-body-timeout}, found by {@link RequestBodyGuard} or, on an
+	 * HTTP/2 stream, by Reactor Netty: that connection or stream is closed.
 	 */
 	public static boolean isBodyTimeout(Throwable error) {
+		return cause(error, RequestBodyTimeoutException.class.getName()) || cause(error, REQUEST_TIMEOUT_EXCEPTION);
+	}
+
+	/**
+	 * Counts a body timeout as it reaches the error handler: only Reactor Netty's (HTTP/2 streams);
+	 * {@link RequestBodyGuard} counted the HTTP/1.1 ones when they happened.
+	 */
+	public void bodyTimeoutObserved(Throwable error) {
+		if (cause(error, REQUEST_TIMEOUT_EXCEPTION)) {
+			bodyTimeouts.increment();
+		}
+	}
+
+	void bodyTimedOut() {
+		bodyTimeouts.increment();
+	}
+
+	private static boolean cause(Throwable error, String className) {
 		for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-			if (t.getClass().getName().equals(REQUEST_TIMEOUT_EXCEPTION)) {
+			if (t.getClass().getName().equals(className)) {
 				return true;
 			}
 		}
 		return false;
-	}
-
-	public void bodyTimedOut() {
-		bodyTimeouts.increment();
 	}
 
 	public void malformed(boolean http2) {

@@ -59,8 +59,8 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
 		if (IngressFailures.isBodyTimeout(error)) {
-			// Reactor Netty closed the connection: nothing can be answered
-			failures.bodyTimedOut();
+			// the connection (or HTTP/2 stream) is closed: nothing can be answered
+			failures.bodyTimeoutObserved(error);
 			log.debug("Request body not received in time; connection closed");
 			return Mono.empty();
 		}
@@ -68,7 +68,7 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 			return Mono.error(error);
 		}
 		return answer(exchange, error).onErrorResume(IngressFailures::isBodyTimeout, timedOut -> {
-			failures.bodyTimedOut();
+			failures.bodyTimeoutObserved(timedOut);
 			return Mono.empty();
 		});
 	}
