@@ -1,6 +1,7 @@
 package io.meshgate.policy.edge;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 
@@ -9,7 +10,8 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 
 /**
  * Bounds what an ingress client can hold: the request body deadline ({@link IngressLimits}) and the
- * guard against broken HTTP/1.1 chunks ({@link RequestBodyGuard}).
+ * guards against broken framing: HTTP/1.1 chunks ({@link RequestBodyGuard}), HTTP/2 streams
+ * ({@link Http2StreamGuard}).
  *
  * <p>A {@link WebServerFactoryCustomizer} of the application context, not a Netty customizer bean:
  * the management server (a child context) applies only its own factory customizers, so the admin
@@ -38,8 +40,15 @@ public final class IngressConnections implements WebServerFactoryCustomizer<Nett
 	}
 
 	HttpServer apply(HttpServer server) {
+		Http2StreamGuard streams = new Http2StreamGuard(failures);
 		return server.requestTimeout(limits.requestBodyTimeout())
-			.doOnChannelInit((observer, channel, remote) -> guard(channel));
+			.doOnChannelInit((observer, channel, remote) -> guard(channel))
+			.doOnConnection(request -> {
+				// called once per request; an HTTP/2 request has a channel of its own, its stream
+				if (request.channel() instanceof Http2StreamChannel stream) {
+					stream.pipeline().addFirst(Http2StreamGuard.NAME, streams);
+				}
+			});
 	}
 
 	/**

@@ -12,11 +12,10 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameStreamException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.cloud.client.ServiceInstance;
@@ -39,7 +38,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 /**
  * Turns every failure on the ingress into a JSON answer, never an HTML page or a stack trace:
  * no route 404, no healthy endpoint 503, upstream unreachable or reset 502, upstream too slow
- * 504, a request that breaks the protocol 400, anything unexpected 500 (logged with its stack
+ * 504, a request body that breaks its framing 400, anything unexpected 500 (logged with its stack
  * trace, not sent).
  *
  * <p>Every message is Meshgate's own ({@link ErrorTexts}), naming at most the route and upstream
@@ -91,8 +90,7 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 			return ErrorResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE,
 					"no healthy endpoint in upstream " + upstream, details);
 		}
-		if (error instanceof MalformedRequestException || find(error, Set.of(Http2Exception.class,
-				Http2FrameStreamException.class)) != null) {
+		if (error instanceof MalformedRequestException) {
 			return malformed(exchange, error, details);
 		}
 		if (error instanceof ResponseStatusException status) {
@@ -124,23 +122,18 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 			return ErrorResponses.write(exchange, HttpStatus.BAD_GATEWAY, "upstream " + upstream + " " + why,
 					details);
 		}
+		if (find(error, Set.of(AbortedException.class)) != null) {
+			// the client's connection or stream is gone (closed, reset, or closed by the gateway)
+			log.debug("Client gone before the answer to " + request);
+			return Mono.empty();
+		}
 		log.error("Unexpected error on " + request, error);
 		return ErrorResponses.write(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "internal error", details);
 	}
 
-	/**
-	 * A request body that broke its framing: an HTTP/1.1 chunk that does not parse, an HTTP/2
-	 * stream whose DATA frames do not add up to its content-length (RFC 9113 §8.1.1: a malformed
-	 * request, for which a server may answer before it closes the stream). One line, no trace.
-	 */
-	private Mono<Void> malformed(ServerWebExchange exchange, Throwable error, Map<String, Object> details) {
-		boolean http2 = !(error instanceof MalformedRequestException);
-		if (http2) {
-			// HTTP/1.1 bodies are counted where they fail to decode (MalformedBodyGuard)
-			failures.malformed(true);
-		}
-		log.info("Malformed " + (http2 ? "HTTP/2" : "HTTP/1.1") + " request body answered 400: "
-				+ rootMessage(error));
+	/** An HTTP/1.1 request body whose chunk does not parse (counted where it was found): one line, no trace. */
+	private static Mono<Void> malformed(ServerWebExchange exchange, Throwable error, Map<String, Object> details) {
+		log.info("Malformed request body answered 400: " + rootMessage(error));
 		exchange.getResponse().getHeaders().setConnection("close");
 		return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, ErrorTexts.MALFORMED, details);
 	}
