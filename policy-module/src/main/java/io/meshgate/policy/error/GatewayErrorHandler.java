@@ -43,7 +43,8 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  *
  * <p>Every message is Meshgate's own ({@link ErrorTexts}), naming at most the route and upstream
  * from the configuration: an exception's text or a framework's reason can hold request headers,
- * cookies or certificate details, so it is logged here at debug level at most and never sent.
+ * cookies or certificate details, so it goes to the log (as its class only where it may quote the
+ * request), never to the client.
  */
 public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Ordered {
 
