@@ -1,6 +1,9 @@
 package io.meshgate.policy.edge;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
@@ -53,16 +56,42 @@ public final class IngressConnections implements WebServerFactoryCustomizer<Nett
 
 	/**
 	 * The HTTP/1.1 body guard (deadline counted, broken chunks refused), right where the decoded
-	 * request enters Reactor Netty, on connections whose HTTP/1.1 pipeline exists when they open:
-	 * cleartext (with or without h2c) and TLS without ALPN. A protocol chosen later by ALPN builds
-	 * its pipeline after this point and has Reactor Netty's request timeout only.
+	 * request enters Reactor Netty: at once where the HTTP/1.1 pipeline exists when the connection
+	 * opens (cleartext, with or without h2c; TLS without ALPN), or once ALPN has chosen HTTP/1.1.
 	 */
 	private void guard(Channel channel) {
-		if (channel.pipeline().get(NettyPipeline.HttpTrafficHandler) != null) {
-			channel.pipeline()
-				.addBefore(NettyPipeline.HttpTrafficHandler, RequestBodyGuard.NAME,
-						new RequestBodyGuard(limits.requestBodyTimeout(), failures));
+		ChannelPipeline pipeline = channel.pipeline();
+		if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
+			pipeline.addBefore(NettyPipeline.HttpTrafficHandler, RequestBodyGuard.NAME, newGuard());
 		}
+		else if (pipeline.get(NettyPipeline.H2OrHttp11Codec) != null) {
+			pipeline.addAfter(NettyPipeline.H2OrHttp11Codec, GuardAfterAlpn.NAME, new GuardAfterAlpn());
+		}
+	}
+
+	private RequestBodyGuard newGuard() {
+		return new RequestBodyGuard(limits.requestBodyTimeout(), failures);
+	}
+
+	/**
+	 * Waits behind the ALPN handler, which builds the HTTP/1.1 (or HTTP/2) pipeline once the TLS
+	 * handshake chose a protocol and only then passes on what it read: at the first read the
+	 * pipeline is complete, so the guard goes in (HTTP/1.1) and this handler leaves.
+	 */
+	private final class GuardAfterAlpn extends ChannelInboundHandlerAdapter {
+
+		static final String NAME = "meshgate.requestBodyGuardAfterAlpn";
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			ChannelPipeline pipeline = ctx.pipeline();
+			if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null && pipeline.get(RequestBodyGuard.NAME) == null) {
+				pipeline.addBefore(NettyPipeline.HttpTrafficHandler, RequestBodyGuard.NAME, newGuard());
+			}
+			pipeline.remove(this);
+			ctx.fireChannelRead(msg);
+		}
+
 	}
 
 }

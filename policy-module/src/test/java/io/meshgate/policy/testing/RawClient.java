@@ -26,6 +26,11 @@ public final class RawClient implements AutoCloseable {
 		}
 	}
 
+	/** Over a socket the test opened itself (a TLS one, with the protocols it chose). */
+	public RawClient(Socket socket) {
+		this.socket = socket;
+	}
+
 	public RawClient send(String bytes) {
 		return send(bytes.getBytes(StandardCharsets.ISO_8859_1));
 	}
