@@ -6,7 +6,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,18 +29,14 @@ class RequestBodyDeadlineTest extends GatewayTest {
 
 	static final String NO_BODY = "Host: gw\r\nContent-Length: 1000000\r\n\r\n";
 
-	private final RawUpstream upstream = new RawUpstream();
+	private RawUpstream upstream;
 
 	@BeforeEach
 	void routes() {
+		upstream = startRaw();
 		apply(List.of(Upstream.of("raw", upstream.url())), Route.of("raw", "/raw/**", Backend.of("raw", 1)),
 				Route.of("abort", "/abort/**", Backend.of("raw", 1))
 					.withFault(new FaultPolicy(null, new FaultPolicy.Abort(100.0, 503))));
-	}
-
-	@AfterEach
-	void stop() {
-		upstream.close();
 	}
 
 	@Test
@@ -63,9 +58,7 @@ class RequestBodyDeadlineTest extends GatewayTest {
 
 			assertThat(client.readUntilClosed(Duration.ofSeconds(5))).as("closed within 5 s").isNotNull();
 		}
-		await().atMost(Duration.ofSeconds(5))
-			.until(() -> upstream.connections().size() == 1 && upstream.connections().get(0).ended());
-		assertThat(upstream.connections().get(0).bytes().length()).isLessThan(1_000_000);
+		assertThat(upstream.awaitOnlyConnectionEnded().bytes().length()).isLessThan(1_000_000);
 		await().atMost(Duration.ofSeconds(5)).until(() -> timeouts() == before + 1);
 	}
 

@@ -11,7 +11,6 @@ import java.util.List;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +26,6 @@ import io.meshgate.policy.testing.TestPki;
 import io.meshgate.policy.upstream.Upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * On a TLS ingress that offers h2 and http/1.1 by ALPN, the HTTP/1.1 pipeline is built after the
@@ -37,7 +35,7 @@ class TlsBrokenBodyTest extends GatewayTest {
 
 	static final TestPki PKI = TestPki.create("ingress-ca");
 
-	private final RawUpstream upstream = new RawUpstream();
+	private RawUpstream upstream;
 
 	@DynamicPropertySource
 	static void tls(DynamicPropertyRegistry properties) throws IOException {
@@ -50,27 +48,20 @@ class TlsBrokenBodyTest extends GatewayTest {
 
 	@BeforeEach
 	void route() {
+		upstream = startRaw();
 		apply(List.of(Upstream.of("raw", upstream.url())), Route.of("raw", "/raw/**", Backend.of("raw", 1)));
-	}
-
-	@AfterEach
-	void stop() {
-		upstream.close();
 	}
 
 	@Test
 	void malformedSecondChunkOverHttp11ChosenByAlpnAbortsTheUpstreamRequest() {
 		try (RawClient client = new RawClient(http11OverTls())) {
 			client.send("POST /raw/x HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
-			await().atMost(Duration.ofSeconds(5))
-				.until(() -> upstream.connections().stream().anyMatch(c -> c.bytes().contains("hello")));
+			upstream.awaitReceived("hello");
 			client.send("zz\r\nabc\r\n0\r\n\r\n");
 
 			assertThat(client.readUntilClosed(Duration.ofSeconds(5))).startsWith("HTTP/1.1 400 ");
 		}
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> upstream.connections().size() == 1 && upstream.connections().get(0).ended());
-		assertThat(upstream.connections().get(0).terminated()).as("upstream request ended with the last chunk").isFalse();
+		assertThat(upstream.awaitOnlyConnectionEnded().terminated()).as("upstream request ended with the last chunk").isFalse();
 	}
 
 	private SSLSocket http11OverTls() {

@@ -7,9 +7,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * An upstream that never answers: it reads each connection to its end and records the exact
@@ -97,6 +100,17 @@ public final class RawUpstream implements AutoCloseable {
 	/** Every connection the gateway opened, first opened first. */
 	public List<Connection> connections() {
 		return connections.stream().map(Recording::snapshot).toList();
+	}
+
+	/** Waits (at most 5 s) until a connection carried {@code text}. */
+	public void awaitReceived(String text) {
+		await().atMost(Duration.ofSeconds(5)).until(() -> connections().stream().anyMatch(c -> c.bytes().contains(text)));
+	}
+
+	/** Waits (at most 10 s) until the gateway ended its one connection, and returns it. */
+	public Connection awaitOnlyConnectionEnded() {
+		await().atMost(Duration.ofSeconds(10)).until(() -> connections().size() == 1 && connections().get(0).ended());
+		return connections().get(0);
 	}
 
 	@Override
