@@ -47,10 +47,11 @@ import io.meshgate.policy.retry.BudgetedRetryGatewayFilterFactory;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
 import io.meshgate.policy.discovery.KubernetesEndpointSources;
 import io.meshgate.policy.edge.ClientRequestFilter;
-import io.meshgate.policy.edge.EdgeProperties;
+import io.meshgate.policy.edge.IngressProperties;
 import io.meshgate.policy.edge.PathNormalization;
 import io.meshgate.policy.edge.PathNormalizationFilter;
 import io.meshgate.policy.edge.PathNormalizer;
+import io.meshgate.policy.edge.IngressFailures;
 import io.meshgate.policy.error.GatewayErrorHandler;
 import io.meshgate.policy.lb.MeshLoadBalancerConfiguration;
 import io.meshgate.policy.lb.UpstreamPickFilter;
@@ -84,7 +85,7 @@ import io.meshgate.policy.upstream.UpstreamServices;
  * {@link MeshConfig} bean.
  */
 @AutoConfiguration(afterName = "org.springframework.cloud.kubernetes.fabric8.Fabric8AutoConfiguration")
-@EnableConfigurationProperties({ MeshProperties.class, EdgeProperties.class, PathNormalization.class })
+@EnableConfigurationProperties({ MeshProperties.class, IngressProperties.class, PathNormalization.class })
 @LoadBalancerClients(defaultConfiguration = MeshLoadBalancerConfiguration.class)
 public class MeshPolicyAutoConfiguration {
 
@@ -278,8 +279,8 @@ public class MeshPolicyAutoConfiguration {
 
 	/** The edge: the client's address (trusted proxies only) and headers, before route lookup. */
 	@Bean
-	ClientRequestFilter clientRequestFilter(EdgeProperties edge) {
-		return new ClientRequestFilter(edge.clientAddressResolver());
+	ClientRequestFilter clientRequestFilter(IngressProperties ingress) {
+		return new ClientRequestFilter(ingress.clientAddressResolver());
 	}
 
 	@Bean
@@ -289,8 +290,8 @@ public class MeshPolicyAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(GatewayErrorHandler.class)
-	GatewayErrorHandler gatewayErrorHandler() {
-		return new GatewayErrorHandler();
+	GatewayErrorHandler gatewayErrorHandler(IngressFailures failures) {
+		return new GatewayErrorHandler(failures);
 	}
 
 	/** Kubernetes discovery, when the application has a fabric8 client (Spring Cloud Kubernetes makes one). */

@@ -1,5 +1,7 @@
 package io.meshgate.policy.edge;
 
+import java.util.Map;
+
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
@@ -34,7 +36,7 @@ public class PathNormalizationFilter implements WebFilter, Ordered {
 		String raw = exchange.getRequest().getURI().getRawPath();
 		String normalized = normalizer.normalize(raw);
 		if (normalized == null) {
-			return ErrorResponses.writeWithoutPath(exchange, HttpStatus.BAD_REQUEST, REFUSED);
+			return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, REFUSED, Map.of());
 		}
 		// identity: the normalizer hands back the very string when the path is normal already
 		if (normalized == raw) {

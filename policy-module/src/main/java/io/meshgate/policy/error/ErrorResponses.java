@@ -15,14 +15,19 @@ import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.meshgate.policy.edge.IngressFailures;
+
 /**
  * Writes the one JSON error body every Meshgate error answers with:
- * {@code {"status":503,"error":"Service Unavailable","message":"…","path":"/orders/7", …}}.
+ * {@code {"status":503,"error":"Service Unavailable","message":"…","route":"orders", …}}. The message is
+ * a fixed text ({@link ErrorTexts}); nothing the client sent (path, headers) is repeated.
  *
  * <p>An answer given before the request was read (a fault abort, a rate limit, no route) first
  * reads what is left of the request: Reactor Netty stops reading a keep-alive connection whose
  * response completed before its request did, and the client's next request on it would hang.
- * Bodies beyond {@link #MAX_DRAIN} are not read; that connection is closed instead.
+ * Bodies beyond {@link #MAX_DRAIN} are not read; that connection is closed instead. The wait is
+ * bounded by {@code meshgate.ingress.request-body-timeout}: a body that does not come fails the
+ * answer with the server's timeout error, and the connection is closed.
  */
 public final class ErrorResponses {
 
@@ -38,24 +43,11 @@ public final class ErrorResponses {
 	 */
 	public static Mono<Void> write(ServerWebExchange exchange, HttpStatusCode status, String message,
 			Map<String, ?> details) {
-		return write(exchange, status, message, exchange.getRequest().getPath().value(), details);
-	}
-
-	/** The error body without {@code path}: for requests refused for their path, which is never written back. */
-	public static Mono<Void> writeWithoutPath(ServerWebExchange exchange, HttpStatusCode status, String message) {
-		return write(exchange, status, message, null, Map.of());
-	}
-
-	private static Mono<Void> write(ServerWebExchange exchange, HttpStatusCode status, String message, String path,
-			Map<String, ?> details) {
 		HttpStatus known = HttpStatus.resolve(status.value());
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("status", status.value());
 		body.put("error", known != null ? known.getReasonPhrase() : "Status " + status.value());
 		body.put("message", message);
-		if (path != null) {
-			body.put("path", path);
-		}
 		details.forEach((key, value) -> {
 			if (value != null) {
 				body.put(key, value);
@@ -87,6 +79,12 @@ public final class ErrorResponses {
 			}))
 			// the body was already subscribed to (the upstream call read it): nothing left to read
 			.onErrorResume(IllegalStateException.class, alreadyRead -> Mono.empty())
+			// a broken body or a client gone: answer if still possible, then close; a missed
+			// deadline goes on to the error handler, which counts it (the connection is closed)
+			.onErrorResume(broken -> !IngressFailures.isBodyTimeout(broken), broken -> {
+				exchange.getResponse().getHeaders().setConnection("close");
+				return Mono.empty();
+			})
 			.then();
 	}
 

@@ -15,6 +15,7 @@ import io.netty.channel.ConnectTimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.cloud.client.ServiceInstance;
@@ -23,8 +24,12 @@ import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
+
+import io.meshgate.policy.edge.IngressFailures;
+import io.meshgate.policy.edge.MalformedRequestException;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR;
@@ -33,24 +38,47 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 /**
  * Turns every failure on the ingress into a JSON answer, never an HTML page or a stack trace:
  * no route 404, no healthy endpoint 503, upstream unreachable or reset 502, upstream too slow
- * 504, anything unexpected 500 (logged with its stack trace, not sent).
+ * 504, a request body that breaks its framing 400, anything unexpected 500 (logged with its stack
+ * trace, not sent).
+ *
+ * <p>Every message is Meshgate's own ({@link ErrorTexts}), naming at most the route and upstream
+ * from the configuration: an exception's text or a framework's reason can hold request headers,
+ * cookies or certificate details, so it goes to the log (as its class only where it may quote the
+ * request), never to the client.
  */
 public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Ordered {
 
 	private static final Log log = LogFactory.getLog(GatewayErrorHandler.class);
 
+	private final IngressFailures failures;
+
+	public GatewayErrorHandler(IngressFailures failures) {
+		this.failures = failures;
+	}
+
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+		if (IngressFailures.isBodyTimeout(error)) {
+			// the connection (or HTTP/2 stream) is closed: nothing can be answered
+			failures.bodyTimeoutObserved(error);
+			log.debug("Request body not received in time; connection closed");
+			return Mono.empty();
+		}
 		if (exchange.getResponse().isCommitted()) {
 			return Mono.error(error);
 		}
+		return answer(exchange, error).onErrorResume(IngressFailures::isBodyTimeout, timedOut -> {
+			failures.bodyTimeoutObserved(timedOut);
+			return Mono.empty();
+		});
+	}
+
+	private Mono<Void> answer(ServerWebExchange exchange, Throwable error) {
 		Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
-		String routeId = route == null ? null : route.getId();
 		String upstream = upstream(exchange);
 		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("route", routeId);
+		details.put("route", route == null ? null : route.getId());
 		details.put("upstream", upstream);
-		String request = exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath().value();
 
 		if (error instanceof UpstreamUnavailableException unavailable) {
 			details.put("upstream", unavailable.upstream());
@@ -63,17 +91,19 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 			return ErrorResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE,
 					"no healthy endpoint in upstream " + upstream, details);
 		}
+		if (error instanceof MalformedRequestException) {
+			return malformed(exchange, error, details);
+		}
 		if (error instanceof ResponseStatusException status) {
-			HttpStatus code = HttpStatus.resolve(status.getStatusCode().value());
-			code = code == null ? HttpStatus.INTERNAL_SERVER_ERROR : code;
-			if (code == HttpStatus.NOT_FOUND && route == null) {
-				return ErrorResponses.write(exchange, code, "no route matches " + request, details);
-			}
-			if (code == HttpStatus.GATEWAY_TIMEOUT) {
+			HttpStatusCode code = status.getStatusCode();
+			if (code.value() == HttpStatus.GATEWAY_TIMEOUT.value()) {
 				return ErrorResponses.write(exchange, code, "upstream " + upstream + " did not answer in time", details);
 			}
-			return ErrorResponses.write(exchange, code, status.getReason() != null ? status.getReason()
-					: code.getReasonPhrase(), details);
+			if (log.isDebugEnabled()) {
+				// the class only: a reason can quote request headers
+				log.debug("Answered " + code.value() + " for " + status.getClass().getSimpleName());
+			}
+			return ErrorResponses.write(exchange, code, ErrorTexts.of(code), details);
 		}
 		Throwable timeout = find(error, Set.of(TimeoutException.class, ConnectTimeoutException.class,
 				io.netty.handler.timeout.TimeoutException.class));
@@ -81,19 +111,32 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 			return ErrorResponses.write(exchange, HttpStatus.GATEWAY_TIMEOUT,
 					"upstream " + upstream + " did not answer in time", details);
 		}
+		String request = exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath().value();
 		Throwable unreachable = find(error, Set.of(ConnectException.class, UnknownHostException.class,
 				SSLException.class, IOException.class));
 		if (unreachable != null) {
-			log.warn("Upstream " + upstream + " failed " + request + ": " + unreachable);
+			log.warn("Upstream " + upstream + " failed " + request + ": " + unreachable
+					+ (unreachable instanceof SSLException ? " (" + rootMessage(unreachable) + ")" : ""));
 			String why = unreachable instanceof ConnectException || unreachable instanceof UnknownHostException
 					? "refused the connection"
-					: unreachable instanceof SSLException ? "failed the TLS handshake: " + tlsReason(unreachable)
-							: "closed the connection";
+					: unreachable instanceof SSLException ? "failed the TLS handshake" : "closed the connection";
 			return ErrorResponses.write(exchange, HttpStatus.BAD_GATEWAY, "upstream " + upstream + " " + why,
 					details);
 		}
+		if (find(error, Set.of(AbortedException.class)) != null) {
+			// the client's connection or stream is gone (closed, reset, or closed by the gateway)
+			log.debug("Client gone before the answer to " + request);
+			return Mono.empty();
+		}
 		log.error("Unexpected error on " + request, error);
 		return ErrorResponses.write(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "internal error", details);
+	}
+
+	/** An HTTP/1.1 request body whose chunk does not parse (counted where it was found): one line, no trace. */
+	private static Mono<Void> malformed(ServerWebExchange exchange, Throwable error, Map<String, Object> details) {
+		log.info("Malformed request body answered 400: " + rootMessage(error));
+		exchange.getResponse().getHeaders().setConnection("close");
+		return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, ErrorTexts.MALFORMED, details);
 	}
 
 	/** The upstream of the request: the one chosen, or else the host of its {@code lb://} URL. */
@@ -113,8 +156,8 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 		return null;
 	}
 
-	/** The innermost message of a TLS failure: the certificate problem, not Netty's wrapper. */
-	private static String tlsReason(Throwable error) {
+	/** The innermost message of a failure (the certificate problem, not Netty's wrapper), for logs only. */
+	private static String rootMessage(Throwable error) {
 		Throwable root = error;
 		while (root.getCause() != null && root.getCause() != root) {
 			root = root.getCause();

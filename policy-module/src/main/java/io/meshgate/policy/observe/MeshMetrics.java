@@ -29,6 +29,12 @@ public final class MeshMetrics {
 	/** Counter of requests answered 429 by a local rate limit: route. */
 	public static final String RATE_LIMITED = "meshgate.ratelimit.rejected";
 
+	/** Counter of ingress requests closed because their body missed its deadline: phase (body). */
+	public static final String INGRESS_TIMEOUTS = "meshgate.ingress.timeouts";
+
+	/** Counter of ingress requests refused for broken framing (bad chunk, content-length mismatch): protocol. */
+	public static final String INGRESS_MALFORMED = "meshgate.ingress.malformed";
+
 	/** Counter of access-log lines dropped because the writer fell behind. */
 	public static final String ACCESS_LOG_DROPPED = "meshgate.accesslog.dropped";
 

@@ -37,7 +37,7 @@ class GatewayErrorsTest extends GatewayTest {
 		assertThat(response.statusCode()).isEqualTo(404);
 		assertJson(response);
 		assertThat(response.body()).isEqualTo(
-				"{\"status\":404,\"error\":\"Not Found\",\"message\":\"no route matches GET /no/such/path\",\"path\":\"/no/such/path\"}");
+				"{\"status\":404,\"error\":\"Not Found\",\"message\":\"no route matches the request\"}");
 	}
 
 	@Test

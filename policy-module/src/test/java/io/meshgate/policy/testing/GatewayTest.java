@@ -39,7 +39,7 @@ public abstract class GatewayTest {
 
 	protected GatewayClient client;
 
-	private final List<TestUpstream> servers = new ArrayList<>();
+	private final List<AutoCloseable> servers = new ArrayList<>();
 
 	@BeforeEach
 	void startClient() {
@@ -47,14 +47,23 @@ public abstract class GatewayTest {
 	}
 
 	@AfterEach
-	void stopServers() {
+	void stopServers() throws Exception {
 		routing.apply(MeshConfig.EMPTY);
-		servers.forEach(TestUpstream::close);
+		for (AutoCloseable server : servers) {
+			server.close();
+		}
 	}
 
 	/** Starts an upstream server that is closed after the test. */
 	protected TestUpstream start(String name) {
 		TestUpstream server = TestUpstream.start(name);
+		servers.add(server);
+		return server;
+	}
+
+	/** Starts an upstream that records raw bytes and never answers ({@link RawUpstream}), closed after the test. */
+	protected RawUpstream startRaw() {
+		RawUpstream server = new RawUpstream();
 		servers.add(server);
 		return server;
 	}

@@ -1,0 +1,76 @@
+package io.meshgate.policy.edge;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import io.meshgate.policy.observe.MeshMetrics;
+
+/**
+ * Counts the ingress connections and requests Meshgate gave up on before a route could answer:
+ * request bodies that missed their deadline and requests that broke the protocol. The counters
+ * are registered once, so counting costs no lookup.
+ */
+public final class IngressFailures {
+
+	/** Reactor Netty's (package-private) error for a request body that missed its deadline. */
+	static final String REQUEST_TIMEOUT_EXCEPTION = "reactor.netty.http.server.RequestTimeoutException";
+
+	private final Counter bodyTimeouts;
+
+	private final Counter malformedHttp1;
+
+	private final Counter malformedHttp2;
+
+	public IngressFailures(MeterRegistry meters) {
+		this.bodyTimeouts = Counter.builder(MeshMetrics.INGRESS_TIMEOUTS)
+			.description("Ingress requests whose body did not arrive within meshgate.ingress.request-body-timeout")
+			.tag("phase", "body")
+			.register(meters);
+		this.malformedHttp1 = malformed(meters, "http1");
+		this.malformedHttp2 = malformed(meters, "h2");
+	}
+
+	private static Counter malformed(MeterRegistry meters, String protocol) {
+		return Counter.builder(MeshMetrics.INGRESS_MALFORMED)
+			.description("Ingress requests refused because their framing broke the protocol")
+			.tag("protocol", protocol)
+			.register(meters);
+	}
+
+	/**
+	 * Whether a failure is (or was caused by) a request body that missed
+	 * {@code meshgate.ingress.request-body-timeout}, found by {@link RequestBodyGuard} or, on an
+	 * HTTP/2 stream, by Reactor Netty: that connection or stream is closed.
+	 */
+	public static boolean isBodyTimeout(Throwable error) {
+		return cause(error, RequestBodyTimeoutException.class.getName()) || cause(error, REQUEST_TIMEOUT_EXCEPTION);
+	}
+
+	/**
+	 * Counts a body timeout as it reaches the error handler: only Reactor Netty's (HTTP/2 streams);
+	 * {@link RequestBodyGuard} counted the HTTP/1.1 ones when they happened.
+	 */
+	public void bodyTimeoutObserved(Throwable error) {
+		if (cause(error, REQUEST_TIMEOUT_EXCEPTION)) {
+			bodyTimeouts.increment();
+		}
+	}
+
+	void bodyTimedOut() {
+		bodyTimeouts.increment();
+	}
+
+	private static boolean cause(Throwable error, String className) {
+		for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+			if (t.getClass().getName().equals(className)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	public void malformed(boolean http2) {
+		(http2 ? malformedHttp2 : malformedHttp1).increment();
+	}
+
+}

@@ -1,0 +1,84 @@
+package io.meshgate.policy.edge;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.test.context.TestPropertySource;
+
+import io.meshgate.policy.fault.FaultPolicy;
+import io.meshgate.policy.observe.MeshMetrics;
+import io.meshgate.policy.route.Backend;
+import io.meshgate.policy.route.Route;
+import io.meshgate.policy.testing.GatewayTest;
+import io.meshgate.policy.testing.RawClient;
+import io.meshgate.policy.testing.RawUpstream;
+import io.meshgate.policy.upstream.Upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A request body that does not arrive within its deadline closes the connection, wherever it is waited for. */
+@TestPropertySource(properties = { "meshgate.ingress.request-body-timeout=1s", "server.http2.enabled=true" })
+class RequestBodyDeadlineTest extends GatewayTest {
+
+	static final String NO_BODY = "Host: gw\r\nContent-Length: 1000000\r\n\r\n";
+
+	private RawUpstream upstream;
+
+	@BeforeEach
+	void routes() {
+		upstream = startRaw();
+		apply(List.of(Upstream.of("raw", upstream.url())), Route.of("raw", "/raw/**", Backend.of("raw", 1)),
+				Route.of("abort", "/abort/**", Backend.of("raw", 1))
+					.withFault(new FaultPolicy(null, new FaultPolicy.Abort(100.0, 503))));
+	}
+
+	@Test
+	void routeThatAnswersEarlyClosesTheConnectionAtTheDeadline() {
+		double before = timeouts();
+		try (RawClient client = new RawClient(port)) {
+			client.send("POST /abort/x HTTP/1.1\r\n" + NO_BODY);
+
+			assertThat(client.readUntilClosed(Duration.ofSeconds(5))).as("closed within 5 s").isNotNull();
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> timeouts() == before + 1);
+	}
+
+	@Test
+	void proxiedRequestIsAbortedUpstreamAtTheDeadline() {
+		double before = timeouts();
+		try (RawClient client = new RawClient(port)) {
+			client.send("POST /raw/x HTTP/1.1\r\n" + NO_BODY + "first bytes");
+
+			assertThat(client.readUntilClosed(Duration.ofSeconds(5))).as("closed within 5 s").isNotNull();
+		}
+		assertThat(upstream.awaitOnlyConnectionEnded().bytes().length()).isLessThan(1_000_000);
+		await().atMost(Duration.ofSeconds(5)).until(() -> timeouts() == before + 1);
+	}
+
+	@Test
+	void bodyTrickledByteByByteHitsTheDeadline() {
+		ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+		try (RawClient client = new RawClient(port)) {
+			client.send("POST /raw/x HTTP/1.1\r\n" + NO_BODY);
+			// a byte every 100 ms: never idle, never done
+			trickle.scheduleAtFixedRate(() -> client.send("x"), 0, 100, TimeUnit.MILLISECONDS);
+
+			assertThat(client.readUntilClosed(Duration.ofSeconds(5))).as("closed within 5 s").isNotNull();
+		}
+		finally {
+			trickle.shutdownNow();
+		}
+	}
+
+	private double timeouts() {
+		return counter(MeshMetrics.INGRESS_TIMEOUTS, "phase", "body");
+	}
+
+}
