@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.cloud.gateway.config.GatewayLoadBalancerProperties;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
@@ -32,6 +33,7 @@ import org.springframework.cloud.gateway.route.RouteDefinitionRouteLocator;
 import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -60,6 +62,7 @@ import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouteLocator;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.upstream.EndpointSourceFactory;
+import io.meshgate.policy.upstream.GatewayPorts;
 import io.meshgate.policy.breaker.BreakerStateContributor;
 import io.meshgate.policy.breaker.UpstreamGuardFilter;
 import io.meshgate.policy.health.HealthStateContributor;
@@ -98,13 +101,30 @@ public class MeshPolicyAutoConfiguration {
 		return new UpstreamTlsFactory(gatewayHttpClient::getObject, meters(meters), Clock.systemUTC(), checkInterval);
 	}
 
+	/**
+	 * The configured ingress and admin ports ({@code server.port}, default 8080, and
+	 * {@code management.server.port}); the application adds the ports its servers bind.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	GatewayPorts gatewayPorts(Environment environment) {
+		return new GatewayPorts(environment.getProperty("server.port", Integer.class, 8080),
+				environment.getProperty("management.server.port", Integer.class));
+	}
+
+	/** The ports the ingress and admin servers bound (port 0 in tests binds a free one). */
+	@Bean
+	ApplicationListener<WebServerInitializedEvent> gatewayPortsBound(GatewayPorts gatewayPorts) {
+		return event -> gatewayPorts.reserve(event.getWebServer().getPort());
+	}
+
 	@Bean(destroyMethod = "close")
 	UpstreamRegistry upstreamRegistry(ObjectProvider<EndpointSourceFactory> discovery, RandomGenerator random,
 			ObjectProvider<CircuitBreakerRegistry> breakers, ObjectProvider<MeterRegistry> meters,
-			ObjectProvider<HttpClient> gatewayHttpClient, UpstreamTlsFactory tls) {
+			ObjectProvider<HttpClient> gatewayHttpClient, UpstreamTlsFactory tls, GatewayPorts gatewayPorts) {
 		return new UpstreamRegistry(new UpstreamServices(discovery.getIfAvailable(), random, System::nanoTime,
 				breakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults), meters(meters),
-				gatewayHttpClient::getObject, tls));
+				gatewayHttpClient::getObject, tls, gatewayPorts));
 	}
 
 	/**

@@ -40,7 +40,7 @@ class UpstreamValidationTest {
 	@Test
 	void cannotHaveBothEndpointsAndDiscovery() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new Upstream("orders", ONE, KubernetesDiscovery.of("orders"), null, null, null, null, null))
+			.isThrownBy(() -> new Upstream("orders", ONE, KubernetesDiscovery.of("orders"), null, null, null, null, null, null, null))
 			.withMessage("endpoints: 1 (expected: a non-empty endpoints list or a discovery block, exactly one of them)");
 	}
 
