@@ -40,7 +40,7 @@ public final class EndpointAddresses {
 		}
 		InetAddress address = literal(name);
 		return address != null && (address.isLinkLocalAddress()
-				|| address instanceof Inet6Address && address.getHostAddress().replaceAll("%.*", "").equals(AWS_METADATA_V6));
+				|| address instanceof Inet6Address && address.getHostAddress().equals(AWS_METADATA_V6));
 	}
 
 	/** Whether {@code host} names the gateway's own host: loopback, any-address, localhost or a local interface. */
@@ -72,10 +72,13 @@ public final class EndpointAddresses {
 	 * The address a literal host stands for, null for a name. Only text of digits, dots, hex digits
 	 * and colons is handed to {@link InetAddress#getByName}, which parses literals without DNS.
 	 */
-	private static InetAddress literal(String host) {
+	private static InetAddress literal(String text) {
+		// an IPv6 zone (fe80::1%eth0, written %25eth0 in a URI) names an interface, not the address
+		int zone = text.indexOf('%');
+		String host = zone >= 0 && text.indexOf(':') >= 0 ? text.substring(0, zone) : text;
 		boolean v4 = !host.isEmpty() && host.chars().allMatch(c -> c >= '0' && c <= '9' || c == '.');
 		boolean v6 = host.indexOf(':') >= 0 && host.chars()
-			.allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.' || c == '%');
+			.allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
 		if (!v4 && !v6) {
 			return null;
 		}
