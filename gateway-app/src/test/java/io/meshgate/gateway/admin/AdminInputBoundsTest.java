@@ -38,6 +38,18 @@ class AdminInputBoundsTest extends AdminTestSupport {
 	}
 
 	@Test
+	void deeplyNestedDocumentsAreAnswered400() {
+		String json = "{\"routes\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+		String yaml = "routes: " + "[".repeat(10_000) + "]".repeat(10_000) + "\n";
+
+		AdminClient.Answer nestedJson = editor.send("PUT", "/api/config", json, Map.of());
+		AdminClient.Answer nestedYaml = editor.send("POST", "/api/import", yaml, Map.of());
+
+		assertThat(nestedJson.status()).as(nestedJson.body()).isEqualTo(400);
+		assertThat(nestedYaml.status()).as(nestedYaml.body()).isEqualTo(400);
+	}
+
+	@Test
 	void aliasBombsAreRefusedWhileTheGatewayKeepsServing() throws Exception {
 		TestUpstream shop = start("shop");
 		editor.post("/api/upstreams", upstream("shop", shop.url()), null);

@@ -35,7 +35,7 @@ public final class EndpointAddresses {
 	/** Whether {@code host} is a link-local address or a cloud metadata service. */
 	public static boolean linkLocalOrMetadata(String host) {
 		String name = bare(host);
-		if (METADATA_NAMES.contains(name.toLowerCase(Locale.ROOT).replaceAll("\\.$", ""))) {
+		if (METADATA_NAMES.contains(name)) {
 			return true;
 		}
 		InetAddress address = literal(name);
@@ -46,7 +46,7 @@ public final class EndpointAddresses {
 	/** Whether {@code host} names the gateway's own host: loopback, any-address, localhost or a local interface. */
 	public static boolean gatewayHost(String host) {
 		String name = bare(host);
-		if (name.equalsIgnoreCase("localhost") || name.toLowerCase(Locale.ROOT).endsWith(".localhost")) {
+		if (name.equals("localhost") || name.endsWith(".localhost")) {
 			return true;
 		}
 		InetAddress address = literal(name);
@@ -64,8 +64,11 @@ public final class EndpointAddresses {
 		}
 	}
 
+	/** The host without IPv6 brackets, in lower case, without the final dot of a fully qualified name. */
 	private static String bare(String host) {
-		return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+		String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+		name = name.toLowerCase(Locale.ROOT);
+		return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
 	}
 
 	/**

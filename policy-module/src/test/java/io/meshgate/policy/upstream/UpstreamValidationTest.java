@@ -65,7 +65,8 @@ class UpstreamValidationTest {
 	void theGatewaysOwnPortsOnItsOwnHostNeedAllowGatewayPorts() {
 		GatewayPorts ports = new GatewayPorts(8080, 8081, null, 0);
 		assertThat(ports.ports()).containsExactly(8080, 8081);
-		for (String endpoint : List.of("http://127.0.0.1:8081", "http://localhost:8080", "http://0.0.0.0:8081",
+		for (String endpoint : List.of("http://127.0.0.1:8081", "http://localhost:8080", "http://LocalHost.:8080",
+				"http://0.0.0.0:8081",
 				"http://[::1]:8080", "http://127.0.0.2:8081")) {
 			assertThatIllegalArgumentException().as(endpoint)
 				.isThrownBy(() -> ports.check(Upstream.of("self", endpoint)))
