@@ -1,5 +1,6 @@
 package io.meshgate.gateway.admin;
 
+import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * An editor cannot point an upstream at cloud metadata or at the gateway's own ports, which a
@@ -58,6 +60,25 @@ class UpstreamAddressesTest extends AdminTestSupport {
 		// loopback on other ports stays what tests and the demo use
 		assertThat(editor.put("/api/upstreams/local", upstream("local", "http://127.0.0.1:9"), null).status())
 			.isEqualTo(200);
+	}
+
+
+	@Test
+	void aHostNameThatResolvesToTheGatewaysOwnPortIsRefusedWhenConnecting() throws Exception {
+		// this machine's name is not an address, so the edit passes; it resolves to the machine itself
+		String name = InetAddress.getLocalHost().getHostName();
+		assumeTrue(name.chars().anyMatch(Character::isLetter) && !name.equalsIgnoreCase("localhost"),
+				"the host name is a name other than localhost");
+		AdminClient.Answer stored = editor.put("/api/upstreams/self", upstream("self", "http://" + name + ":" + adminPort),
+				null);
+		assertThat(stored.status()).as(stored.body()).isEqualTo(200);
+		assertThat(editor.post("/api/routes", route("admin", "/admin/**", Map.of("self", 1)), null).status())
+			.isEqualTo(200);
+
+		// an internet client on the ingress port: the admin port is never reached (it would answer 401)
+		var answer = ingress.get("/admin/api/config");
+
+		assertThat(answer.statusCode()).as(answer.body()).isIn(502, 503);
 	}
 
 }
