@@ -27,8 +27,8 @@ public final class Yaml {
 		LoaderOptions load = new LoaderOptions();
 		load.setAllowDuplicateKeys(false);
 		load.setCodePointLimit(64 * 1024 * 1024);
-		// YamlBounds counts every alias against its own limit first, with a clearer message
-		load.setMaxAliasesForCollections(YamlBounds.MAX_ALIASES);
+		// SnakeYAML's default of 50 aliases of mappings and lists stays: YamlBounds adds a limit on
+		// all aliases, the expanded size and recursion for the documents the admin API reads
 		load.setAllowRecursiveKeys(false);
 		return new org.yaml.snakeyaml.Yaml(new SafeConstructor(load), new Representer(dump), dump, load);
 	}
