@@ -172,8 +172,12 @@ public final class AdminApi {
 			.defaultIfEmpty("")
 			.flatMap(text -> blocking(() -> Yaml.read(text)).onErrorMap(
 					ex -> !(ex instanceof InvalidConfigException),
-					ex -> new InvalidConfigException(List.of(new ConfigError("", "document: not valid YAML ("
-							+ ex.getMessage().lines().findFirst().orElse("") + ")")))))
+					ex -> new InvalidConfigException(List.of(ex instanceof IllegalArgumentException refused
+							&& refused.getMessage().startsWith("document: ")
+									// the bounds and shape of the document (Yaml.read), fixed texts
+									? new ConfigError("document", refused.getMessage())
+									: new ConfigError("", "document: not valid YAML ("
+											+ String.valueOf(ex.getMessage()).lines().findFirst().orElse("") + ")")))))
 			.flatMap(tree -> change(request, "import", config -> new LinkedHashMap<>(tree)));
 	}
 

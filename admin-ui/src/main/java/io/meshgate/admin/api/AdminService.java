@@ -211,13 +211,22 @@ public final class AdminService {
 		shown = before;
 		String diff = Diffs.unified(before.lines(), after.lines(), "version " + current.version(),
 				dryRun ? "proposed" : "new");
+		MeshConfig running = bound.config().plus(others);
+		if (dryRun) {
+			// what applying would check and read (endpoints, TLS files), without applying
+			try {
+				routing.get().check(running);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigException(List.of(ConfigBinder.errorOf(ex.getMessage())));
+			}
+		}
 		if (dryRun || diff.isEmpty()) {
 			return new Change(current.version(), false, dryRun, diff);
 		}
 		// Applied first (all or nothing: a failure leaves the running configuration as it was), then
 		// stored; if storing fails, the previous configuration runs again. Either way a failed
 		// change is neither stored nor running.
-		MeshConfig running = bound.config().plus(others);
 		try {
 			routing.get().apply(running);
 		}

@@ -1,48 +1,28 @@
 package io.meshgate.admin.model;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+
+import io.meshgate.policy.observe.Masking;
 
 /**
- * Keeps secrets out of what the admin API returns: in every tree it answers, exports or diffs,
- * the values of secret fields ({@code password}, {@code keyPassword}, {@code secret},
- * {@code token}, …, and any field holding an inline PEM private key) are replaced by
+ * Keeps secrets out of what the admin API returns: every tree it answers, exports or diffs goes
+ * through {@link Masking} (the one rule: secret fields, inline PEM private keys, and the values of
+ * secret headers such as {@code Authorization} a route sets), which replaces them by
  * {@link #MASK}. A write that sends the mask back keeps the stored value, so a read-edit-write
- * cycle never loses a secret and never needs to know it. Generic: it works on trees, so fields
- * added to the model later are covered by their names.
+ * cycle never loses a secret and never needs to know it.
  */
 public final class Secrets {
 
-	public static final String MASK = "******";
-
-	private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|passphrase|secret|token|credentials)$");
+	public static final String MASK = Masking.MASK;
 
 	private Secrets() {
 	}
 
-	static boolean secret(String key, Object value) {
-		return value instanceof String text
-				&& (SECRET_KEY.matcher(key).matches() || text.contains("-----BEGIN") && text.contains("PRIVATE KEY"));
-	}
-
 	/** A copy of {@code tree} with every secret value masked. */
 	public static Object mask(Object tree) {
-		if (tree instanceof Map<?, ?> map) {
-			Map<String, Object> masked = new LinkedHashMap<>();
-			map.forEach((key, value) -> masked.put(String.valueOf(key),
-					secret(String.valueOf(key), value) ? MASK : mask(value)));
-			return masked;
-		}
-		if (tree instanceof List<?> list) {
-			List<Object> masked = new ArrayList<>();
-			list.forEach(item -> masked.add(mask(item)));
-			return masked;
-		}
-		return tree;
+		return Masking.tree(tree);
 	}
 
 	@SuppressWarnings("unchecked")

@@ -27,6 +27,9 @@ public final class Yaml {
 		LoaderOptions load = new LoaderOptions();
 		load.setAllowDuplicateKeys(false);
 		load.setCodePointLimit(64 * 1024 * 1024);
+		// SnakeYAML's default of 50 aliases of mappings and lists stays: YamlBounds adds a limit on
+		// all aliases, the expanded size and recursion for the documents the admin API reads
+		load.setAllowRecursiveKeys(false);
 		return new org.yaml.snakeyaml.Yaml(new SafeConstructor(load), new Representer(dump), dump, load);
 	}
 
@@ -34,9 +37,14 @@ public final class Yaml {
 		return yaml().dump(tree);
 	}
 
-	/** Parses a YAML (or JSON) document whose root is a mapping. */
+	/**
+	 * Parses a YAML (or JSON) document whose root is a mapping, within {@link YamlBounds}: a
+	 * document that breaks them is refused with {@link IllegalArgumentException}
+	 * ({@code document: …}) before it is loaded.
+	 */
 	@SuppressWarnings("unchecked")
 	public static Map<String, Object> read(String text) {
+		YamlBounds.check(text);
 		Object tree = yaml().load(text);
 		if (tree == null) {
 			return new LinkedHashMap<>();

@@ -26,6 +26,8 @@ import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.server.reactive.HttpHandler;
 
+import io.meshgate.policy.upstream.GatewayPorts;
+
 /**
  * The HTTPS listener's certificates ({@link HttpsCertificates}, always present so that sources can
  * feed it whether or not the listener runs) and, with {@code meshgate.https.port}, the listener.
@@ -48,7 +50,7 @@ public class HttpsConfiguration {
 	HttpsListener httpsListener(HttpsProperties properties, HttpsCertificates certificates, ServerProperties server,
 			SslBundles bundles, ListableBeanFactory beans, ObjectProvider<ReactorResourceFactory> resources,
 			ObjectProvider<NettyServerCustomizer> serverCustomizers, ObjectProvider<NettyRouteProvider> routes,
-			ObjectProvider<HttpHandler> handler) {
+			ObjectProvider<HttpHandler> handler, GatewayPorts gatewayPorts) {
 		if (properties.port() == null) {
 			throw new IllegalArgumentException(
 					"meshgate.https.port: '' (expected: a port number 0-65535; leave it unset for no HTTPS listener)");
@@ -62,7 +64,8 @@ public class HttpsConfiguration {
 		factory.setPort(properties.port());
 		factory.setSsl(null);
 		factory.addServerCustomizers(new SniServerCustomizer(certificates, server.getMaxHttpRequestHeaderSize()));
-		return new HttpsListener(factory, handler::getObject);
+		gatewayPorts.reserve(properties.port());
+		return new HttpsListener(factory, handler::getObject, gatewayPorts::reserve);
 	}
 
 	/** A renewal that cannot be used leaves the previous certificate in service. */

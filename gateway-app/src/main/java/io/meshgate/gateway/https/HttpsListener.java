@@ -1,5 +1,6 @@
 package io.meshgate.gateway.https;
 
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -26,11 +27,15 @@ public class HttpsListener implements SmartLifecycle {
 
 	private final Supplier<HttpHandler> handler;
 
+	/** Told the port once the listener is bound (GatewayPorts: no upstream may point back at it). */
+	private final IntConsumer bound;
+
 	private volatile WebServer server;
 
-	HttpsListener(ReactiveWebServerFactory factory, Supplier<HttpHandler> handler) {
+	HttpsListener(ReactiveWebServerFactory factory, Supplier<HttpHandler> handler, IntConsumer bound) {
 		this.factory = factory;
 		this.handler = handler;
+		this.bound = bound;
 	}
 
 	@Override
@@ -38,6 +43,7 @@ public class HttpsListener implements SmartLifecycle {
 		WebServer started = factory.getWebServer(handler.get());
 		started.start();
 		this.server = started;
+		bound.accept(started.getPort());
 		log.info("HTTPS listener on port " + started.getPort());
 	}
 

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.meshgate.gateway.https.CertificateView;
 import io.meshgate.policy.fault.FaultPolicy;
 import io.meshgate.policy.mirror.MirrorPolicy;
+import io.meshgate.policy.observe.Masking;
 import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.observe.RouteTrafficWindows;
 import io.meshgate.policy.observe.UpstreamStateContributor;
@@ -64,7 +65,7 @@ final class MeshView {
 		match.put("path", route.match().path());
 		match.put("pathType", route.match().pathType().name());
 		match.put("methods", route.match().methods());
-		match.put("headers", route.match().headers());
+		match.put("headers", Masking.headers(route.match().headers()));
 		match.put("query", route.match().query());
 		match.put("host", route.match().host());
 		json.put("match", match);
@@ -110,8 +111,8 @@ final class MeshView {
 			return null;
 		}
 		Map<String, Object> json = new LinkedHashMap<>();
-		json.put("set", modifier.set());
-		json.put("add", modifier.add());
+		json.put("set", Masking.headers(modifier.set()));
+		json.put("add", Masking.headers(modifier.add()));
 		json.put("remove", modifier.remove());
 		return json;
 	}

@@ -3,6 +3,7 @@ package io.meshgate.gateway.observe;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -21,6 +22,12 @@ import io.meshgate.policy.upstream.UpstreamRegistry;
  */
 @Configuration(proxyBeanMethods = false)
 public class ObservabilityConfiguration {
+
+	/** {@code /actuator/gateway} with secrets masked; static: it changes bean definitions. */
+	@Bean
+	static BeanDefinitionRegistryPostProcessor maskedGatewayControllerEndpoint() {
+		return MaskedGatewayControllerEndpoint.replacing();
+	}
 
 	@Bean
 	MeshView meshView(MeterRegistry meters, RouteTrafficWindows windows,

@@ -56,7 +56,8 @@ class HttpsListenerLifecycleTest {
 		NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory(0);
 		factory.setShutdown(Shutdown.GRACEFUL);
 		factory.addServerCustomizers(new SniServerCustomizer(certificates, null));
-		listener = new HttpsListener(factory, () -> slow);
+		listener = new HttpsListener(factory, () -> slow, port -> {
+		});
 		listener.start();
 	}
 

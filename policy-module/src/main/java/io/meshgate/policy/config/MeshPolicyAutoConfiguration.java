@@ -11,9 +11,14 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.observation.ObservationRegistry;
+import io.netty.resolver.AddressResolverGroup;
 
 import reactor.core.publisher.Flux;
+import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientConfig;
+import reactor.netty.resources.LoopResources;
+import reactor.netty.transport.NameResolverProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,8 +26,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.cloud.gateway.config.GatewayLoadBalancerProperties;
 import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
@@ -32,6 +39,7 @@ import org.springframework.cloud.gateway.route.RouteDefinitionRouteLocator;
 import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -66,6 +74,8 @@ import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouteLocator;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.upstream.EndpointSourceFactory;
+import io.meshgate.policy.upstream.GatewayPorts;
+import io.meshgate.policy.upstream.GuardedAddressResolverGroup;
 import io.meshgate.policy.breaker.BreakerStateContributor;
 import io.meshgate.policy.breaker.UpstreamGuardFilter;
 import io.meshgate.policy.health.HealthStateContributor;
@@ -76,6 +86,7 @@ import io.meshgate.policy.upstream.EndpointCallFilter;
 import io.meshgate.policy.upstream.SmallResponseFilter;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRoutingFilter;
+import io.meshgate.policy.upstream.UpstreamRuntime;
 import io.meshgate.policy.upstream.UpstreamServices;
 
 /**
@@ -110,13 +121,58 @@ public class MeshPolicyAutoConfiguration {
 		return new UpstreamTlsFactory(gatewayHttpClient::getObject, meters(meters), Clock.systemUTC(), checkInterval);
 	}
 
+	/**
+	 * The configured ingress and admin ports ({@code server.port}, default 8080, and
+	 * {@code management.server.port}); the application adds the ports its servers bind.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	GatewayPorts gatewayPorts(Environment environment) {
+		return new GatewayPorts(environment.getProperty("server.port", Integer.class, 8080),
+				environment.getProperty("management.server.port", Integer.class));
+	}
+
+	/**
+	 * Upstream host names are resolved within the same bounds as endpoints written as addresses
+	 * ({@link GuardedAddressResolverGroup}): on the gateway's client, so plain and TLS upstreams
+	 * and health checks alike.
+	 */
+	@Bean
+	HttpClientCustomizer guardedUpstreamAddresses(GatewayPorts gatewayPorts, ObjectProvider<UpstreamRegistry> registry) {
+		return client -> client.resolver(new GuardedAddressResolverGroup(resolverOf(client), gatewayPorts, () -> {
+			UpstreamRegistry upstreams = registry.getIfAvailable();
+			return upstreams == null ? List.of() : upstreams.all().stream().map(UpstreamRuntime::spec).toList();
+		}));
+	}
+
+	/**
+	 * The resolver {@code client} uses: the one it was given, else Reactor Netty's default, its
+	 * non-blocking DNS resolver on the client's event loops.
+	 */
+	private static AddressResolverGroup<?> resolverOf(HttpClient client) {
+		HttpClientConfig config = client.configuration();
+		if (config.resolver() != null) {
+			return config.resolver();
+		}
+		NameResolverProvider provider = config.getNameResolverProvider() != null ? config.getNameResolverProvider()
+				: NameResolverProvider.builder().build();
+		LoopResources loops = config.loopResources() != null ? config.loopResources() : HttpResources.get();
+		return provider.newNameResolverGroup(loops, config.isPreferNative());
+	}
+
+	/** The ports the ingress and admin servers bound (port 0 in tests binds a free one). */
+	@Bean
+	ApplicationListener<WebServerInitializedEvent> gatewayPortsBound(GatewayPorts gatewayPorts) {
+		return event -> gatewayPorts.reserve(event.getWebServer().getPort());
+	}
+
 	@Bean(destroyMethod = "close")
 	UpstreamRegistry upstreamRegistry(ObjectProvider<EndpointSourceFactory> discovery, RandomGenerator random,
 			ObjectProvider<CircuitBreakerRegistry> breakers, ObjectProvider<MeterRegistry> meters,
-			ObjectProvider<HttpClient> gatewayHttpClient, UpstreamTlsFactory tls) {
+			ObjectProvider<HttpClient> gatewayHttpClient, UpstreamTlsFactory tls, GatewayPorts gatewayPorts) {
 		return new UpstreamRegistry(new UpstreamServices(discovery.getIfAvailable(), random, System::nanoTime,
 				breakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults), meters(meters),
-				gatewayHttpClient::getObject, tls));
+				gatewayHttpClient::getObject, tls, gatewayPorts));
 	}
 
 	/**

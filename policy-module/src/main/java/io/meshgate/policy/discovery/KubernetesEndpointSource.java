@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.meshgate.policy.upstream.EndpointAddresses;
 import io.meshgate.policy.upstream.EndpointSource;
 import io.meshgate.policy.upstream.UpstreamEndpoint;
 
@@ -55,19 +56,26 @@ final class KubernetesEndpointSource implements EndpointSource {
 
 	private final boolean tls;
 
-	private KubernetesEndpointSource(String upstream, String namespace, KubernetesDiscovery discovery, boolean tls) {
+	private final boolean allowLinkLocal;
+
+	private KubernetesEndpointSource(String upstream, String namespace, KubernetesDiscovery discovery, boolean tls,
+			boolean allowLinkLocal) {
 		this.upstream = upstream;
 		this.namespace = namespace;
 		this.discovery = discovery;
 		this.tls = tls;
+		this.allowLinkLocal = allowLinkLocal;
 	}
 
 	/**
 	 * @param tls the upstream has a TLS policy: connect with https whatever the port is called
+	 * @param allowLinkLocal the upstream allows link-local and metadata addresses; otherwise
+	 * EndpointSlice addresses among them are skipped, as a static endpoint would be refused
 	 */
 	static KubernetesEndpointSource start(KubernetesClient client, String upstream, String namespace,
-			KubernetesDiscovery discovery, boolean tls) {
-		KubernetesEndpointSource source = new KubernetesEndpointSource(upstream, namespace, discovery, tls);
+			KubernetesDiscovery discovery, boolean tls, boolean allowLinkLocal) {
+		KubernetesEndpointSource source = new KubernetesEndpointSource(upstream, namespace, discovery, tls,
+				allowLinkLocal);
 		ResourceEventHandler<HasMetadata> recompute = new ResourceEventHandler<>() {
 			@Override
 			public void onAdd(HasMetadata obj) {
@@ -140,6 +148,11 @@ final class KubernetesEndpointSource implements EndpointSource {
 					continue;
 				}
 				String address = endpoint.getAddresses().get(0);
+				if (!allowLinkLocal && EndpointAddresses.linkLocalOrMetadata(address)) {
+					log.warn("Upstream " + upstream + ": skipping endpoint " + address + " of Service " + namespace + "/"
+							+ discovery.serviceId() + ": a link-local or metadata address (allowLinkLocal is false)");
+					continue;
+				}
 				String host = address.contains(":") ? "[" + address + "]" : address;
 				Map<String, String> metadata = new HashMap<>();
 				if (pod != null) {

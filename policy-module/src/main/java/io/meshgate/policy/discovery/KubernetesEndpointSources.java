@@ -20,7 +20,8 @@ public final class KubernetesEndpointSources implements EndpointSourceFactory {
 		KubernetesDiscovery discovery = upstream.discovery();
 		String namespace = discovery.namespace() != null ? discovery.namespace()
 				: client.getNamespace() != null ? client.getNamespace() : "default";
-		return KubernetesEndpointSource.start(client, upstream.name(), namespace, discovery, upstream.tls().enabled());
+		return KubernetesEndpointSource.start(client, upstream.name(), namespace, discovery, upstream.tls().enabled(),
+				upstream.allowLinkLocal());
 	}
 
 }

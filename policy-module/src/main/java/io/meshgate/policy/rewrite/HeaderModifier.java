@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 
 import org.springframework.http.HttpHeaders;
 
+import io.meshgate.policy.observe.Masking;
+
 /**
  * Changes to the headers of a request on its way to the upstream, or of a response on its way to
  * the client, as Gateway API's {@code HTTPHeaderFilter}:
@@ -41,6 +43,16 @@ public record HeaderModifier(Map<String, String> set, Map<String, String> add, L
 
 	public boolean isEmpty() {
 		return set.isEmpty() && add.isEmpty() && remove.isEmpty();
+	}
+
+	/**
+	 * As the record prints itself, with secret header values masked ({@link Masking}): this is
+	 * what the actuator's route list and any log line show of the filter.
+	 */
+	@Override
+	public String toString() {
+		return "HeaderModifier[set=" + Masking.headers(set) + ", add=" + Masking.headers(add) + ", remove=" + remove
+				+ "]";
 	}
 
 	/** Applies the changes to {@code headers}, which must be writable. */

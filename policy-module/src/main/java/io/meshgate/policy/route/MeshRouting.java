@@ -40,6 +40,16 @@ public final class MeshRouting {
 	}
 
 	/**
+	 * Checks {@code config} as {@link #apply} would, without changing anything: the route table
+	 * compiles, and the new or changed upstreams pass {@link UpstreamRegistry#check} (their TLS
+	 * files are read). Throws {@link IllegalArgumentException}; blocks on file I/O.
+	 */
+	public void check(MeshConfig config) {
+		RouteCompiler.compile(config);
+		upstreams.check(config.upstreams());
+	}
+
+	/**
 	 * Makes {@code config} the running configuration; on error nothing changes. New upstreams
 	 * start first, then the routes switch, then the upstreams no longer used stop: a request
 	 * never meets a route whose upstream is gone. Starting an upstream may read certificate files:

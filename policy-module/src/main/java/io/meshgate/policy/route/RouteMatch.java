@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.meshgate.policy.observe.Masking;
+
 /**
  * Which requests a route takes: {@code {path: /orders, pathType: PREFIX, methods: [GET, POST],
  * headers: {x-env: "canary|beta"}, query: {version: "v[12]"}, host: "**.example.com"}}. All given
@@ -46,6 +48,13 @@ public record RouteMatch(String path, PathType pathType, List<String> methods, M
 	}
 
 	// One constructor only: Spring Boot binds records through their single constructor.
+
+	/** As the record prints itself, with the patterns of secret headers masked ({@link Masking}). */
+	@Override
+	public String toString() {
+		return "RouteMatch[path=" + path + ", pathType=" + pathType + ", methods=" + methods + ", headers="
+				+ Masking.headers(headers) + ", query=" + query + ", host=" + host + "]";
+	}
 
 	public static RouteMatch path(String path) {
 		return new RouteMatch(path, null, null, null, null, null);

@@ -16,8 +16,8 @@ import org.springframework.boot.ssl.pem.PemContent;
 
 /**
  * The PEM files of an upstream's TLS policy, read and checked: CA certificates present, the
- * client certificate valid now and its private key the one that fits it. Parsing is Spring
- * Boot's ({@link PemContent}); reading blocks, so this is never built on an event-loop thread.
+ * client certificate valid now and its private key the one that fits it. Files are read within
+ * {@link PemFile}'s bounds and parsed by Spring Boot ({@link PemContent}); reading blocks, so this is never built on an event-loop thread.
  */
 public record TlsMaterial(List<X509Certificate> caCertificates, List<X509Certificate> certificateChain,
 		PrivateKey privateKey, long fingerprint) {
@@ -75,28 +75,30 @@ public record TlsMaterial(List<X509Certificate> caCertificates, List<X509Certifi
 	}
 
 	private static List<X509Certificate> certificates(String field, Path path) {
+		PemContent pem = PemFile.read(field, path);
 		try {
-			PemContent pem = PemContent.load(path);
 			return pem == null ? List.of() : pem.getCertificates();
 		}
-		catch (IOException | RuntimeException ex) {
-			throw new IllegalArgumentException(field + ": " + path + " (expected: a readable PEM file; " + ex + ")");
+		catch (RuntimeException ex) {
+			// the parser's message is left out: it might quote what it read
+			throw new IllegalArgumentException(field + ": " + path + " (expected: a PEM file of certificates)");
 		}
 	}
 
 	private static PrivateKey privateKey(Path path) {
+		PemContent pem = PemFile.read("tls.privateKey", path);
+		PrivateKey key;
 		try {
-			PemContent pem = PemContent.load(path);
-			PrivateKey key = pem == null ? null : pem.getPrivateKey();
-			if (key == null) {
-				throw new IllegalArgumentException("tls.privateKey: " + path + " (expected: a PEM file with a PRIVATE KEY)");
-			}
-			return key;
+			key = pem == null ? null : pem.getPrivateKey();
 		}
-		catch (IOException | IllegalStateException ex) {
+		catch (RuntimeException ex) {
+			key = null;
+		}
+		if (key == null) {
 			throw new IllegalArgumentException(
-					"tls.privateKey: " + path + " (expected: a readable, unencrypted PEM private key; " + ex + ")");
+					"tls.privateKey: " + path + " (expected: a PEM file with an unencrypted PRIVATE KEY)");
 		}
+		return key;
 	}
 
 	/** Whether {@code key} is the certificate's: signs a probe with it and verifies with the certificate. */

@@ -33,10 +33,15 @@ import io.meshgate.policy.tls.TlsPolicy;
  * @param outlierDetection passive health: eject endpoints that keep failing; default none
  * @param circuitBreaker breaker and concurrency cap; default none
  * @param tls TLS to the endpoints; default {@code DISABLE}, plain HTTP
+ * @param allowLinkLocal allow endpoints on link-local addresses ({@code 169.254.0.0/16},
+ * {@code fe80::/10}) and cloud metadata services ({@link EndpointAddresses}); default false: a
+ * public route to them would hand internet clients the instance's credentials
+ * @param allowGatewayPorts allow endpoints on the gateway's own ports (ingress, admin, HTTPS) of
+ * its own host; default false: a route to the admin port would put the admin API on the internet
  */
 public record Upstream(String name, List<EndpointSpec> endpoints, KubernetesDiscovery discovery,
 		LoadBalancerPolicy loadBalancer, HealthCheckPolicy healthCheck, OutlierDetectionPolicy outlierDetection,
-		CircuitBreakerPolicy circuitBreaker, TlsPolicy tls) {
+		CircuitBreakerPolicy circuitBreaker, TlsPolicy tls, Boolean allowLinkLocal, Boolean allowGatewayPorts) {
 
 	/**
 	 * The name is the host of {@code lb://name} URIs, so it must be a valid DNS label: lower
@@ -56,10 +61,17 @@ public record Upstream(String name, List<EndpointSpec> endpoints, KubernetesDisc
 			throw new IllegalArgumentException("endpoints: " + endpoints.size()
 					+ " (expected: a non-empty endpoints list or a discovery block, exactly one of them)");
 		}
+		allowLinkLocal = allowLinkLocal != null && allowLinkLocal;
+		allowGatewayPorts = allowGatewayPorts != null && allowGatewayPorts;
 		Set<Object> seen = new HashSet<>();
-		for (EndpointSpec endpoint : endpoints) {
+		for (int i = 0; i < endpoints.size(); i++) {
+			EndpointSpec endpoint = endpoints.get(i);
 			if (!seen.add(endpoint.uri())) {
 				throw new IllegalArgumentException("endpoints: " + endpoint.uri() + " (expected: each endpoint once)");
+			}
+			if (!allowLinkLocal && EndpointAddresses.linkLocalOrMetadata(endpoint.uri().getHost())) {
+				throw new IllegalArgumentException("endpoints[" + i + "]: " + endpoint.uri()
+						+ " (expected: not a link-local or metadata address; set allowLinkLocal: true to allow)");
 			}
 		}
 	}
@@ -69,36 +81,37 @@ public record Upstream(String name, List<EndpointSpec> endpoints, KubernetesDisc
 		for (String endpoint : endpoints) {
 			specs.add(EndpointSpec.of(endpoint));
 		}
-		return new Upstream(name, specs, null, null, null, null, null, null);
+		return new Upstream(name, specs, null, null, null, null, null, null, null, null);
 	}
 
 	public static Upstream of(String name, List<EndpointSpec> endpoints) {
-		return new Upstream(name, endpoints, null, null, null, null, null, null);
+		return new Upstream(name, endpoints, null, null, null, null, null, null, null, null);
 	}
 
 	public Upstream withLoadBalancer(LoadBalancerPolicy policy) {
 		return new Upstream(name, endpoints, discovery, Objects.requireNonNull(policy, "policy"), healthCheck,
-				outlierDetection, circuitBreaker, tls);
+				outlierDetection, circuitBreaker,
+				tls, allowLinkLocal, allowGatewayPorts);
 	}
 
 	public Upstream withHealthCheck(HealthCheckPolicy healthCheck) {
 		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
-				tls);
+				tls, allowLinkLocal, allowGatewayPorts);
 	}
 
 	public Upstream withOutlierDetection(OutlierDetectionPolicy outlierDetection) {
 		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
-				tls);
+				tls, allowLinkLocal, allowGatewayPorts);
 	}
 
 	public Upstream withCircuitBreaker(CircuitBreakerPolicy circuitBreaker) {
 		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
-				tls);
+				tls, allowLinkLocal, allowGatewayPorts);
 	}
 
 	public Upstream withTls(TlsPolicy tls) {
 		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
-				tls);
+				tls, allowLinkLocal, allowGatewayPorts);
 	}
 
 	public boolean discovered() {

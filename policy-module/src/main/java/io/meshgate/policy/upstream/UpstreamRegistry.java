@@ -1,6 +1,7 @@
 package io.meshgate.policy.upstream;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
@@ -19,6 +21,7 @@ import io.meshgate.policy.health.HealthChecker;
 import io.meshgate.policy.lb.EndpointPicker;
 import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.outlier.OutlierDetector;
+import io.meshgate.policy.tls.TlsMaterial;
 import io.meshgate.policy.tls.UpstreamTls;
 
 /**
@@ -63,7 +66,8 @@ public final class UpstreamRegistry implements AutoCloseable {
 					next.put(spec.name(), existing);
 					continue;
 				}
-				UpstreamRuntime runtime = start(spec);
+				services.gatewayPorts().check(spec);
+				UpstreamRuntime runtime = named(spec, () -> start(spec));
 				started.add(runtime);
 				next.put(spec.name(), runtime);
 			}
@@ -80,6 +84,38 @@ public final class UpstreamRegistry implements AutoCloseable {
 					+ " retired)");
 		}
 		return () -> retired.values().forEach(UpstreamRuntime::close);
+	}
+
+	/**
+	 * Checks what {@link #apply} would check of the upstreams that are new or changed, without
+	 * starting anything: their endpoints are not the gateway's own ports, and their TLS files are
+	 * read and parsed. A dry run of an edit calls it; throws {@link IllegalArgumentException}
+	 * naming the upstream and field. Reads files: never call it on an event-loop thread.
+	 */
+	public void check(Collection<Upstream> specs) {
+		Map<String, UpstreamRuntime> current = upstreams;
+		for (Upstream spec : specs) {
+			UpstreamRuntime existing = current.get(spec.name());
+			if (existing != null && existing.spec().equals(spec)) {
+				continue;
+			}
+			services.gatewayPorts().check(spec);
+			if (spec.tls().enabled()) {
+				named(spec, () -> TlsMaterial.load(spec.tls(), Instant.now()));
+			}
+		}
+	}
+
+	/** {@code work}, with its errors about a field ({@code tls.caCertificates: …}) named by upstream. */
+	private static <T> T named(Upstream spec, Supplier<T> work) {
+		try {
+			return work.get();
+		}
+		catch (IllegalArgumentException ex) {
+			String message = String.valueOf(ex.getMessage());
+			throw message.startsWith("upstreams[") ? ex
+					: new IllegalArgumentException("upstreams[" + spec.name() + "]." + message, ex);
+		}
 	}
 
 	private UpstreamRuntime start(Upstream spec) {

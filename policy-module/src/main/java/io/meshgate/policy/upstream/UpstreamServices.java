@@ -22,9 +22,10 @@ import io.meshgate.policy.tls.UpstreamTlsFactory;
  * @param meters where policy counters go
  * @param httpClient the gateway's plain HTTP client (health checks of plain upstreams)
  * @param tls opens the TLS of upstreams that have one
+ * @param gatewayPorts the gateway's own ports, refused as endpoints on its own host
  */
 public record UpstreamServices(EndpointSourceFactory discovery, RandomGenerator random, LongSupplier nanoClock,
 		CircuitBreakerRegistry breakers, MeterRegistry meters, Supplier<HttpClient> httpClient,
-		UpstreamTlsFactory tls) {
+		UpstreamTlsFactory tls, GatewayPorts gatewayPorts) {
 
 }

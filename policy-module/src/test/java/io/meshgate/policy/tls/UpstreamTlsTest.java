@@ -154,7 +154,7 @@ class UpstreamTlsTest extends GatewayTest {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> route(new TlsPolicy(Mode.MUTUAL, ca, certs.resolve("client.crt"),
 					certs.resolve("other.key"), List.of())))
-			.withMessage("tls.privateKey: " + certs.resolve("other.key") + " (expected: the private key of the certificate "
+			.withMessage("upstreams[orders].tls.privateKey: " + certs.resolve("other.key") + " (expected: the private key of the certificate "
 					+ certs.resolve("client.crt") + ")");
 		assertThat(routing.current()).isSameAs(before);
 	}
@@ -166,7 +166,7 @@ class UpstreamTlsTest extends GatewayTest {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> route(new TlsPolicy(Mode.MUTUAL, ca, certs.resolve("expired.crt"),
 					certs.resolve("expired.key"), List.of())))
-			.withMessageStartingWith("tls.certificate: " + certs.resolve("expired.crt") + " (expected: a certificate valid now");
+			.withMessageStartingWith("upstreams[orders].tls.certificate: " + certs.resolve("expired.crt") + " (expected: a certificate valid now");
 	}
 
 	@Test
@@ -175,7 +175,7 @@ class UpstreamTlsTest extends GatewayTest {
 
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> route(new TlsPolicy(Mode.SIMPLE, missing, null, null, List.of())))
-			.withMessageStartingWith("tls.caCertificates: " + missing + " (expected: a readable PEM file");
+			.withMessage("upstreams[orders].tls.caCertificates: " + missing + " (expected: a file the gateway can read)");
 		assertThat(Files.exists(missing)).isFalse();
 	}
 

@@ -40,8 +40,43 @@ class UpstreamValidationTest {
 	@Test
 	void cannotHaveBothEndpointsAndDiscovery() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new Upstream("orders", ONE, KubernetesDiscovery.of("orders"), null, null, null, null, null))
+			.isThrownBy(() -> new Upstream("orders", ONE, KubernetesDiscovery.of("orders"), null, null, null, null, null, null, null))
 			.withMessage("endpoints: 1 (expected: a non-empty endpoints list or a discovery block, exactly one of them)");
+	}
+
+	@Test
+	void linkLocalAndMetadataEndpointsNeedAllowLinkLocal() {
+		for (String endpoint : List.of("http://169.254.169.254", "http://[fd00:ec2::254]", "http://[fe80::1%25eth0]:80",
+				"http://[::ffff:169.254.169.254]", "http://metadata.google.internal", "http://METADATA.GOOGLE.INTERNAL.")) {
+			assertThatIllegalArgumentException().as(endpoint)
+				.isThrownBy(() -> Upstream.of("meta", "http://127.0.0.1:9001", endpoint))
+				.withMessageStartingWith("endpoints[1]: ")
+				.withMessageEndingWith(" (expected: not a link-local or metadata address; set allowLinkLocal: true to allow)");
+		}
+		Upstream allowed = new Upstream("meta", List.of(EndpointSpec.of("http://169.254.169.254")), null, null, null,
+				null, null, null, true, null);
+		assertThat(allowed.allowLinkLocal()).isTrue();
+		assertThat(allowed.allowGatewayPorts()).isFalse();
+		assertThat(Upstream.of("near", "http://169.253.1.1", "http://10.0.0.1", "http://fd00.example.com").allowLinkLocal())
+			.isFalse();
+	}
+
+	@Test
+	void theGatewaysOwnPortsOnItsOwnHostNeedAllowGatewayPorts() {
+		GatewayPorts ports = new GatewayPorts(8080, 8081, null, 0);
+		assertThat(ports.ports()).containsExactly(8080, 8081);
+		for (String endpoint : List.of("http://127.0.0.1:8081", "http://localhost:8080", "http://LocalHost.:8080",
+				"http://0.0.0.0:8081",
+				"http://[::1]:8080", "http://127.0.0.2:8081")) {
+			assertThatIllegalArgumentException().as(endpoint)
+				.isThrownBy(() -> ports.check(Upstream.of("self", endpoint)))
+				.withMessage("upstreams[self].endpoints[0]: " + endpoint + " (expected: not the gateway's own port "
+						+ endpoint.substring(endpoint.lastIndexOf(':') + 1)
+						+ " on its own host; set allowGatewayPorts: true to allow)");
+		}
+		ports.check(Upstream.of("other", "http://127.0.0.1:9001", "http://192.0.2.10:8081"));
+		ports.check(new Upstream("self", List.of(EndpointSpec.of("http://127.0.0.1:8081")), null, null, null, null,
+				null, null, null, true));
 	}
 
 	@Test
