@@ -73,6 +73,10 @@ class SpoofedClientOnKubernetesTest {
 	static void gateway(DynamicPropertyRegistry properties) {
 		properties.add("management.server.port", () -> "0");
 		properties.add("meshgate.demo.enabled", () -> "false");
+		// without the demo a gateway starts only with a login (viewer "olga", bcrypt cost 4)
+		properties.add("meshgate.admin.users[0].name", () -> "olga");
+		properties.add("meshgate.admin.users[0].password", () -> "$2a$04$7IBBOYAtF6pRFDBNZ1WncusyfOIqCFHQNW3I/xI7.zbkkp6mdBZDa");
+		properties.add("meshgate.admin.users[0].roles[0]", () -> "viewer");
 		properties.add("meshgate.store.path", () -> "target/stores/spoofed-" + java.util.UUID.randomUUID());
 		properties.add("spring.main.cloud-platform", () -> "kubernetes");
 		properties.add("spring.cloud.kubernetes.client.master-url", () -> KUBE.getConfiguration().getMasterUrl());

@@ -98,7 +98,8 @@ class HttpsTlsProfileTest {
 		HttpsCertificates certificates = new HttpsCertificates(Clock.systemUTC(), tls);
 		NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory(0);
 		factory.addServerCustomizers(new SniServerCustomizer(certificates, null));
-		listener = new HttpsListener(factory, () -> ok);
+		listener = new HttpsListener(factory, () -> ok, port -> {
+		});
 		listener.start();
 		return certificates;
 	}
