@@ -24,10 +24,11 @@ import reactor.netty.channel.ChannelOperations;
  * byte of a request ({@link #requestStart()}, a handler in front of the decoder, tells), so a
  * keep-alive connection waiting for its next request is governed by {@code server.netty.idle-timeout}
  * alone. When it passes, the connection is closed (nothing is answered: the request is not known
- * yet) and {@code meshgate.ingress.timeouts{phase=headers}} counts it. Without it a client sending a
- * header byte every few seconds held a connection as long as it liked: the decoder emits nothing
- * until the headers are complete, and Reactor Netty's idle timeout does not run while a request
- * is being read.
+ * yet) and {@code meshgate.ingress.timeouts{phase=headers}} counts it. Reactor Netty's idle
+ * timeout sits behind the decoder, which emits nothing until the headers are complete, so header
+ * bytes do not restart it: it bounds a trickle too, but only {@code server.netty.idle-timeout}
+ * (60 s) after the connection opened or answered its last request, uncounted, and not at all
+ * where it is unset.
  *
  * <p><b>Body deadline.</b> From a request's headers to the last byte of its body; when it passes,
  * the body stream fails, the connection is closed and {@code meshgate.ingress.timeouts{phase=body}}
