@@ -1,5 +1,9 @@
 package io.meshgate.policy.edge;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -105,6 +109,20 @@ class RequestBodyDeadlineTest extends GatewayTest {
 			assertThat(client.readAnswer(Duration.ofSeconds(5))).startsWith("HTTP/1.1 404 ");
 		}
 		assertThat(headerTimeouts()).isEqualTo(before);
+	}
+
+	@Test
+	void connectionUpgradedToH2cIsNotHeldToTheHttp11HeaderDeadline() throws Exception {
+		double before = headerTimeouts();
+		HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+		HttpResponse<String> upgraded = h2c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/nope")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(upgraded.version()).as("upgraded by Upgrade: h2c").isEqualTo(HttpClient.Version.HTTP_2);
+
+		// the upgrade request's bytes started a header deadline (1 s); the upgrade must end it
+		await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> headerTimeouts() == before);
+		assertThat(h2c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/nope")).build(),
+				HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
 	}
 
 	private double timeouts() {
