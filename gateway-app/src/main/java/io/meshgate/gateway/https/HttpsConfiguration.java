@@ -45,6 +45,12 @@ public class HttpsConfiguration {
 		return certificates;
 	}
 
+	/** The ingress port's own TLS ({@code server.ssl.*}) with the listener's default versions and suites. */
+	@Bean
+	IngressTlsProfile ingressTlsProfile() {
+		return new IngressTlsProfile();
+	}
+
 	@Bean
 	@ConditionalOnProperty("meshgate.https.port")
 	HttpsListener httpsListener(HttpsProperties properties, HttpsCertificates certificates, ServerProperties server,

@@ -39,11 +39,13 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.meshgate.gateway.MeshgateApplication;
 import io.meshgate.policy.observe.AccessLog;
+import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.testing.GatewayClient;
+import io.meshgate.policy.testing.RawClient;
 import io.meshgate.policy.testing.TestUpstream;
 import io.meshgate.policy.upstream.Upstream;
 import io.meshgate.policy.testing.TestPki;
@@ -62,7 +64,7 @@ import static org.awaitility.Awaitility.await;
 		properties = { "management.server.port=0", "meshgate.demo.enabled=false",
 				"meshgate.store.path=target/stores/https-${random.uuid}", "meshgate.https.port=0",
 				"meshgate.https.bundle=fallback", "server.forward-headers-strategy=native",
-				"server.max-http-request-header-size=4KB",
+				"server.max-http-request-header-size=4KB", "meshgate.ingress.request-header-timeout=1s",
 				"meshgate.admin.users[0].name=editor",
 				// editor / editor-secret, bcrypt cost 4
 				"meshgate.admin.users[0].password={bcrypt}$2a$04$/QuiqLKJRIwyMxntoaGkOetYOEPNdbwr9FmImjFO0dMyPbrqIsS5i",
@@ -348,6 +350,29 @@ class HttpsListenerTest {
 				}
 			}).isInstanceOf(IOException.class);
 		}
+	}
+
+	@Test
+	void headersTrickledOverHttp11HitTheIngressHeaderDeadline() throws Exception {
+		double before = headerTimeouts();
+		SSLSocket http11 = socket();
+		SSLParameters parameters = http11.getSSLParameters();
+		parameters.setApplicationProtocols(new String[] { "http/1.1" });
+		http11.setSSLParameters(parameters);
+		http11.startHandshake();
+		assertThat(http11.getApplicationProtocol()).isEqualTo("http/1.1");
+
+		try (RawClient client = new RawClient(http11);
+				RawClient.Trickle trickle = client.trickle("GET /shop/slow HTTP/1.1\r\nHost: shop.example.com\r\nX-Slow: ",
+						Duration.ofMillis(200))) {
+			assertThat(client.readUntilClosed(Duration.ofSeconds(5))).as("closed within 5 s, nothing answered").isEmpty();
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> headerTimeouts() == before + 1);
+	}
+
+	private double headerTimeouts() {
+		var counter = meters.find(MeshMetrics.INGRESS_TIMEOUTS).tags("phase", "headers").counter();
+		return counter == null ? 0 : counter.count();
 	}
 
 	private SSLSocket socket() throws Exception {

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
@@ -12,9 +13,9 @@ import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 
 /**
- * Bounds what an ingress client can hold: the request body deadline ({@link IngressProperties}) and the
- * guards against broken framing: HTTP/1.1 chunks ({@link RequestBodyGuard}), HTTP/2 streams
- * ({@link Http2StreamGuard}).
+ * Bounds what an ingress client can hold: the request headers and body deadlines
+ * ({@link IngressProperties}) and the guards against broken framing: HTTP/1.1 requests
+ * ({@link Http1RequestGuard}), HTTP/2 streams ({@link Http2StreamGuard}).
  *
  * <p>A {@link WebServerFactoryCustomizer} of the application context, not a Netty customizer bean:
  * the management server (a child context) applies only its own factory customizers, so the admin
@@ -25,6 +26,13 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
  * Reactor Netty's request timeout runs from the request's headers to the end of its body, for
  * HTTP/1.1 and for each HTTP/2 stream; when it fires the body stream fails and the connection
  * (or stream) is closed.
+ *
+ * <p>Reactor Netty's request timeout is one setting for HTTP/1.1 and HTTP/2: it schedules a task
+ * per HTTP/1.1 request too ({@code HttpServerOperations.startReadTimeout}, cancelled at the last
+ * body byte), beside {@link Http1RequestGuard}'s one task per connection. It stays because HTTP/2
+ * streams have no other body deadline and the setting cannot be limited to them; the HTTP/1.1
+ * guard closes at the same moment (it is armed first, at the same headers) and is the one that
+ * also covers headers and answered requests, and counts.
  */
 public final class IngressConnections implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory> {
 
@@ -55,22 +63,28 @@ public final class IngressConnections implements WebServerFactoryCustomizer<Nett
 	}
 
 	/**
-	 * The HTTP/1.1 body guard (deadline counted, broken chunks refused), right where the decoded
-	 * request enters Reactor Netty: at once where the HTTP/1.1 pipeline exists when the connection
-	 * opens (cleartext, with or without h2c; TLS without ALPN), or once ALPN has chosen HTTP/1.1.
+	 * The HTTP/1.1 request guard (deadlines, broken chunks refused), right where the decoded request
+	 * enters Reactor Netty, and its request start watcher right in front of the decoder: at once
+	 * where the HTTP/1.1 pipeline exists when the connection opens (cleartext, with or without h2c;
+	 * TLS without ALPN), or once ALPN has chosen HTTP/1.1. With h2c, the watcher sits behind the
+	 * prior-knowledge detector, so an HTTP/2 connection's bytes never reach it.
 	 */
 	private void guard(Channel channel) {
 		ChannelPipeline pipeline = channel.pipeline();
 		if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
-			pipeline.addBefore(NettyPipeline.HttpTrafficHandler, RequestBodyGuard.NAME, newGuard());
+			install(pipeline);
 		}
 		else if (pipeline.get(NettyPipeline.H2OrHttp11Codec) != null) {
 			pipeline.addAfter(NettyPipeline.H2OrHttp11Codec, GuardAfterAlpn.NAME, new GuardAfterAlpn());
 		}
 	}
 
-	private RequestBodyGuard newGuard() {
-		return new RequestBodyGuard(ingress.requestBodyTimeout(), failures);
+	private void install(ChannelPipeline pipeline) {
+		Http1RequestGuard guard = new Http1RequestGuard(ingress.requestHeaderTimeout(), ingress.requestBodyTimeout(),
+				failures);
+		String decoder = pipeline.context(HttpServerCodec.class).name();
+		pipeline.addBefore(NettyPipeline.HttpTrafficHandler, Http1RequestGuard.NAME, guard)
+			.addBefore(decoder, Http1RequestGuard.RequestStart.NAME, guard.requestStart());
 	}
 
 	/**
@@ -80,13 +94,13 @@ public final class IngressConnections implements WebServerFactoryCustomizer<Nett
 	 */
 	private final class GuardAfterAlpn extends ChannelInboundHandlerAdapter {
 
-		static final String NAME = "meshgate.requestBodyGuardAfterAlpn";
+		static final String NAME = "meshgate.http1RequestGuardAfterAlpn";
 
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
 			ChannelPipeline pipeline = ctx.pipeline();
-			if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null && pipeline.get(RequestBodyGuard.NAME) == null) {
-				pipeline.addBefore(NettyPipeline.HttpTrafficHandler, RequestBodyGuard.NAME, newGuard());
+			if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null && pipeline.get(Http1RequestGuard.NAME) == null) {
+				install(pipeline);
 			}
 			pipeline.remove(this);
 			ctx.fireChannelRead(msg);

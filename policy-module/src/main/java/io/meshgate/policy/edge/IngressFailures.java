@@ -7,13 +7,15 @@ import io.meshgate.policy.observe.MeshMetrics;
 
 /**
  * Counts the ingress connections and requests Meshgate gave up on before a route could answer:
- * request bodies that missed their deadline and requests that broke the protocol. The counters
+ * requests whose headers or body missed their deadline and requests that broke the protocol. The counters
  * are registered once, so counting costs no lookup.
  */
 public final class IngressFailures {
 
 	/** Reactor Netty's (package-private) error for a request body that missed its deadline. */
 	static final String REQUEST_TIMEOUT_EXCEPTION = "reactor.netty.http.server.RequestTimeoutException";
+
+	private final Counter headersTimeouts;
 
 	private final Counter bodyTimeouts;
 
@@ -22,6 +24,10 @@ public final class IngressFailures {
 	private final Counter malformedHttp2;
 
 	public IngressFailures(MeterRegistry meters) {
+		this.headersTimeouts = Counter.builder(MeshMetrics.INGRESS_TIMEOUTS)
+			.description("Ingress connections closed because a request's headers did not arrive within meshgate.ingress.request-header-timeout")
+			.tag("phase", "headers")
+			.register(meters);
 		this.bodyTimeouts = Counter.builder(MeshMetrics.INGRESS_TIMEOUTS)
 			.description("Ingress requests whose body did not arrive within meshgate.ingress.request-body-timeout")
 			.tag("phase", "body")
@@ -39,7 +45,7 @@ public final class IngressFailures {
 
 	/**
 	 * Whether a failure is (or was caused by) a request body that missed
-	 * {@code meshgate.ingress.request-body-timeout}, found by {@link RequestBodyGuard} or, on an
+	 * {@code meshgate.ingress.request-body-timeout}, found by {@link Http1RequestGuard} or, on an
 	 * HTTP/2 stream, by Reactor Netty: that connection or stream is closed.
 	 */
 	public static boolean isBodyTimeout(Throwable error) {
@@ -48,12 +54,16 @@ public final class IngressFailures {
 
 	/**
 	 * Counts a body timeout as it reaches the error handler: only Reactor Netty's (HTTP/2 streams);
-	 * {@link RequestBodyGuard} counted the HTTP/1.1 ones when they happened.
+	 * {@link Http1RequestGuard} counted the HTTP/1.1 ones when they happened.
 	 */
 	public void bodyTimeoutObserved(Throwable error) {
 		if (cause(error, REQUEST_TIMEOUT_EXCEPTION)) {
 			bodyTimeouts.increment();
 		}
+	}
+
+	void headersTimedOut() {
+		headersTimeouts.increment();
 	}
 
 	void bodyTimedOut() {

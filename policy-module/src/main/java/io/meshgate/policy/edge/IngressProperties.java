@@ -1,6 +1,7 @@
 package io.meshgate.policy.edge;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -16,6 +17,7 @@ import io.meshgate.policy.edge.ClientAddressResolver.ForwardedHeader;
  *   ingress:
  *     trusted-proxies: [10.0.0.0/8]      # the load balancer in front of Meshgate
  *     forwarded-header: x-forwarded-for  # or forwarded (RFC 7239)
+ *     request-header-timeout: 10s
  *     request-body-timeout: 30s
  * </pre>
  *
@@ -23,6 +25,11 @@ import io.meshgate.policy.edge.ClientAddressResolver.ForwardedHeader;
  * headers count only on requests whose TCP peer is in one of them (and only hops in them are
  * skipped); default none: the TCP peer is the client, whatever the request says, on every platform
  * @param forwardedHeader the one header those proxies write; default {@code x-forwarded-for}
+ * @param requestHeaderTimeout time from a request's first byte to the end of its headers (default
+ * 10 s, Envoy's {@code request_headers_timeout} semantics: the wait for a keep-alive connection's
+ * next request is the idle timeout's); headers not complete by then close the connection. 10 s
+ * is ample for 8 KB of headers from any real client; a client trickling header bytes (slowloris)
+ * cannot hold a connection longer
  * @param requestBodyTimeout time from a request's headers to the last byte of its body (default
  * 30 s: a megabyte at about 35 KB/s); a body that is not complete by then closes the connection,
  * whether a route is still reading it, is proxying it, or already answered. It is a deadline for
@@ -30,18 +37,29 @@ import io.meshgate.policy.edge.ClientAddressResolver.ForwardedHeader;
  */
 @ConfigurationProperties("meshgate.ingress")
 public record IngressProperties(List<String> trustedProxies, ForwardedHeader forwardedHeader,
-		Duration requestBodyTimeout) {
+		Duration requestHeaderTimeout, Duration requestBodyTimeout) {
+
+	static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(10);
 
 	static final Duration DEFAULT_REQUEST_BODY_TIMEOUT = Duration.ofSeconds(30);
 
 	public IngressProperties {
 		trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
 		forwardedHeader = forwardedHeader == null ? ForwardedHeader.X_FORWARDED_FOR : forwardedHeader;
+		requestHeaderTimeout = requestHeaderTimeout == null ? DEFAULT_REQUEST_HEADER_TIMEOUT : requestHeaderTimeout;
 		requestBodyTimeout = requestBodyTimeout == null ? DEFAULT_REQUEST_BODY_TIMEOUT : requestBodyTimeout;
 		CidrSet.of("trustedProxies", trustedProxies); // all invalid entries at once, at start-up
-		if (requestBodyTimeout.isNegative() || requestBodyTimeout.isZero()) {
-			throw new IllegalArgumentException("meshgate.ingress.request-body-timeout: " + requestBodyTimeout
-					+ " (expected: a positive duration, as in 30s)");
+		List<String> errors = new ArrayList<>();
+		positive("request-header-timeout", requestHeaderTimeout, "10s", errors);
+		positive("request-body-timeout", requestBodyTimeout, "30s", errors);
+		if (!errors.isEmpty()) {
+			throw new IllegalArgumentException(String.join("; ", errors));
+		}
+	}
+
+	private static void positive(String key, Duration value, String example, List<String> errors) {
+		if (value.isNegative() || value.isZero()) {
+			errors.add("meshgate.ingress." + key + ": " + value + " (expected: a positive duration, as in " + example + ")");
 		}
 	}
 

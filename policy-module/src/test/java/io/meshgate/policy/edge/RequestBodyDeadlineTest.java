@@ -1,5 +1,9 @@
 package io.meshgate.policy.edge;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -23,8 +27,12 @@ import io.meshgate.policy.upstream.Upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A request body that does not arrive within its deadline closes the connection, wherever it is waited for. */
-@TestPropertySource(properties = { "meshgate.ingress.request-body-timeout=1s", "server.http2.enabled=true" })
+/**
+ * A request whose headers or body do not arrive within their deadline closes the connection,
+ * wherever it is waited for; a keep-alive connection between requests is not held to them.
+ */
+@TestPropertySource(properties = { "meshgate.ingress.request-header-timeout=1s",
+		"meshgate.ingress.request-body-timeout=1s", "server.http2.enabled=true" })
 class RequestBodyDeadlineTest extends GatewayTest {
 
 	static final String NO_BODY = "Host: gw\r\nContent-Length: 1000000\r\n\r\n";
@@ -77,8 +85,52 @@ class RequestBodyDeadlineTest extends GatewayTest {
 		}
 	}
 
+	@Test
+	void headersTrickledByteByByteHitTheDeadline() {
+		double before = headerTimeouts();
+		try (RawClient client = new RawClient(port);
+				RawClient.Trickle trickle = client.trickle("GET /raw/x HTTP/1.1\r\nHost: gw\r\nX-Slow: ", Duration.ofMillis(200))) {
+			assertThat(client.readUntilClosed(Duration.ofSeconds(5))).as("closed within 5 s, nothing answered").isEmpty();
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> headerTimeouts() == before + 1);
+		assertThat(upstream.connections()).as("no request reached the upstream").isEmpty();
+	}
+
+	@Test
+	void keepAliveConnectionWaitingForItsNextRequestIsNotHeldToTheHeaderDeadline() {
+		double before = headerTimeouts();
+		try (RawClient client = new RawClient(port)) {
+			client.send("GET /nope HTTP/1.1\r\nHost: gw\r\n\r\n");
+			assertThat(client.readAnswer(Duration.ofSeconds(5))).startsWith("HTTP/1.1 404 ");
+
+			assertThat(client.readUntilClosed(Duration.ofMillis(1500))).as("still open after 1.5 s idle").isNull();
+
+			client.send("GET /nope HTTP/1.1\r\nHost: gw\r\n\r\n");
+			assertThat(client.readAnswer(Duration.ofSeconds(5))).startsWith("HTTP/1.1 404 ");
+		}
+		assertThat(headerTimeouts()).isEqualTo(before);
+	}
+
+	@Test
+	void connectionUpgradedToH2cIsNotHeldToTheHttp11HeaderDeadline() throws Exception {
+		double before = headerTimeouts();
+		HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+		HttpResponse<String> upgraded = h2c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/nope")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(upgraded.version()).as("upgraded by Upgrade: h2c").isEqualTo(HttpClient.Version.HTTP_2);
+
+		// the upgrade request's bytes started a header deadline (1 s); the upgrade must end it
+		await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> headerTimeouts() == before);
+		assertThat(h2c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/nope")).build(),
+				HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+	}
+
 	private double timeouts() {
 		return counter(MeshMetrics.INGRESS_TIMEOUTS, "phase", "body");
+	}
+
+	private double headerTimeouts() {
+		return counter(MeshMetrics.INGRESS_TIMEOUTS, "phase", "headers");
 	}
 
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.testing.GatewayTest;
@@ -26,10 +27,12 @@ import io.meshgate.policy.testing.TestPki;
 import io.meshgate.policy.upstream.Upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * On a TLS ingress that offers h2 and http/1.1 by ALPN, the HTTP/1.1 pipeline is built after the
- * handshake: a broken chunk there aborts the upstream request as on a cleartext connection.
+ * handshake: a broken chunk there aborts the upstream request, and headers trickled there hit
+ * their deadline, as on a cleartext connection.
  */
 class TlsBrokenBodyTest extends GatewayTest {
 
@@ -44,6 +47,7 @@ class TlsBrokenBodyTest extends GatewayTest {
 		properties.add("server.ssl.certificate", () -> dir.resolve("ingress.crt").toUri().toString());
 		properties.add("server.ssl.certificate-private-key", () -> dir.resolve("ingress.key").toUri().toString());
 		properties.add("server.http2.enabled", () -> "true");
+		properties.add("meshgate.ingress.request-header-timeout", () -> "1s");
 	}
 
 	@BeforeEach
@@ -62,6 +66,16 @@ class TlsBrokenBodyTest extends GatewayTest {
 			assertThat(client.readUntilClosed(Duration.ofSeconds(5))).startsWith("HTTP/1.1 400 ");
 		}
 		assertThat(upstream.awaitOnlyConnectionEnded().terminated()).as("upstream request ended with the last chunk").isFalse();
+	}
+
+	@Test
+	void headersTrickledOverHttp11ChosenByAlpnHitTheDeadline() {
+		double before = counter(MeshMetrics.INGRESS_TIMEOUTS, "phase", "headers");
+		try (RawClient client = new RawClient(http11OverTls());
+				RawClient.Trickle trickle = client.trickle("GET /raw/x HTTP/1.1\r\nHost: gw\r\nX-Slow: ", Duration.ofMillis(200))) {
+			assertThat(client.readUntilClosed(Duration.ofSeconds(5))).as("closed within 5 s, nothing answered").isEmpty();
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> counter(MeshMetrics.INGRESS_TIMEOUTS, "phase", "headers") == before + 1);
 	}
 
 	private SSLSocket http11OverTls() {

@@ -8,12 +8,20 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One connection to the gateway on a plain socket, for requests whose exact bytes matter
  * (broken framing, bodies that never come).
  */
 public final class RawClient implements AutoCloseable {
+
+	private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)");
 
 	private final Socket socket;
 
@@ -47,6 +55,28 @@ public final class RawClient implements AutoCloseable {
 	}
 
 	/**
+	 * Sends {@code text} one byte every {@code every}, then {@code a} forever (a header value that
+	 * never ends), until the returned handle is closed or the connection fails: a slowloris client.
+	 */
+	public Trickle trickle(String text, Duration every) {
+		ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+		AtomicInteger sent = new AtomicInteger();
+		sender.scheduleAtFixedRate(() -> {
+			int i = sent.getAndIncrement();
+			send(new byte[] { (byte) (i < text.length() ? text.charAt(i) : 'a') });
+		}, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+		return sender::shutdownNow;
+	}
+
+	/** A {@link #trickle} under way; closing it stops the sending. */
+	public interface Trickle extends AutoCloseable {
+
+		@Override
+		void close();
+
+	}
+
+	/**
 	 * Everything the gateway sends until it closes the connection, or {@code null} if it is still
 	 * open after {@code wait}.
 	 */
@@ -63,6 +93,31 @@ public final class RawClient implements AutoCloseable {
 		}
 		catch (IOException reset) {
 			return received.toString(StandardCharsets.ISO_8859_1);
+		}
+	}
+
+	/**
+	 * One HTTP/1.1 answer with a {@code Content-Length}, read on a connection that stays open
+	 * (keep-alive); fails if it does not come within {@code wait}.
+	 */
+	public String readAnswer(Duration wait) {
+		try {
+			socket.setSoTimeout((int) wait.toMillis());
+			InputStream in = socket.getInputStream();
+			StringBuilder head = new StringBuilder();
+			while (head.indexOf("\r\n\r\n") < 0) {
+				int b = in.read();
+				if (b < 0) {
+					throw new IllegalStateException("connection closed after: " + head);
+				}
+				head.append((char) b);
+			}
+			Matcher length = CONTENT_LENGTH.matcher(head);
+			int bodyLength = length.find() ? Integer.parseInt(length.group(1)) : 0;
+			return head + new String(in.readNBytes(bodyLength), StandardCharsets.ISO_8859_1);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 

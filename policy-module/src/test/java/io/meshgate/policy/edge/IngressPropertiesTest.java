@@ -1,0 +1,27 @@
+package io.meshgate.policy.edge;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class IngressPropertiesTest {
+
+	@Test
+	void deadlinesDefaultToTenAndThirtySeconds() {
+		IngressProperties defaults = new IngressProperties(null, null, null, null);
+
+		assertThat(defaults.requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(defaults.requestBodyTimeout()).isEqualTo(Duration.ofSeconds(30));
+	}
+
+	@Test
+	void deadlinesThatAreNotPositiveAreRefusedTogether() {
+		assertThatThrownBy(() -> new IngressProperties(null, null, Duration.ZERO, Duration.ofSeconds(-1)))
+			.hasMessage("meshgate.ingress.request-header-timeout: PT0S (expected: a positive duration, as in 10s); "
+					+ "meshgate.ingress.request-body-timeout: PT-1S (expected: a positive duration, as in 30s)");
+	}
+
+}
