@@ -94,6 +94,11 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 		if (error instanceof MalformedRequestException) {
 			return malformed(exchange, error, details);
 		}
+		if (find(error, Set.of(ClientBodyFailedException.class)) != null) {
+			// the client closed or reset while its body went upstream: nobody is left to answer
+			log.debug("Client gone while its request body was sent upstream");
+			return Mono.empty();
+		}
 		if (error instanceof ResponseStatusException status) {
 			HttpStatusCode code = status.getStatusCode();
 			if (code.value() == HttpStatus.GATEWAY_TIMEOUT.value()) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
@@ -16,10 +17,18 @@ import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.TimeoutException;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.meshgate.policy.edge.MalformedRequestException;
+import io.meshgate.policy.edge.RequestBodyTimeoutException;
+import io.meshgate.policy.error.ClientBodyFailedException;
 import io.meshgate.policy.timeout.Timeouts;
 
 import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR;
@@ -74,7 +83,8 @@ public final class UpstreamRoutingFilter extends NettyRoutingFilter {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		boolean timed = responseTimeout != null && proxiedHere(exchange); // before the parent marks it routed
-		Mono<Void> routed = super.filter(exchange, chain);
+		Mono<Void> routed = super.filter(mayHaveBody(exchange.getRequest()) ? withQuietBodyErrors(exchange) : exchange,
+				chain);
 		if (!timed) {
 			return routed;
 		}
@@ -84,6 +94,36 @@ public final class UpstreamRoutingFilter extends NettyRoutingFilter {
 					Mono.error(() -> new TimeoutException("Response took longer than timeout: " + timeout)))
 			.onErrorMap(TimeoutException.class,
 					th -> new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT, th.getMessage(), th));
+	}
+
+	/**
+	 * The body the parent sends upstream, with the server's errors (a client that closed or reset
+	 * mid-body) replaced by {@link ClientBodyFailedException}, which Reactor Netty's client logs in
+	 * one line. Meshgate's own body errors (deadline, broken framing) are stackless already and
+	 * stay, so that the error handler answers them as such.
+	 */
+	private static ServerWebExchange withQuietBodyErrors(ServerWebExchange exchange) {
+		ServerHttpRequest request = exchange.getRequest();
+		return exchange.mutate().request(new ServerHttpRequestDecorator(request) {
+			@Override
+			public Flux<DataBuffer> getBody() {
+				return super.getBody()
+					.onErrorMap(error -> !(error instanceof MalformedRequestException
+							|| error instanceof RequestBodyTimeoutException), error -> new ClientBodyFailedException());
+			}
+		}).build();
+	}
+
+	/** A request with a declared body, or one whose method usually carries one (HTTP/2 needs no length). */
+	private static boolean mayHaveBody(ServerHttpRequest request) {
+		HttpHeaders headers = request.getHeaders();
+		long length = headers.getContentLength();
+		if (length >= 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
+			return length != 0;
+		}
+		HttpMethod method = request.getMethod();
+		return !(HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method)
+				|| HttpMethod.DELETE.equals(method) || HttpMethod.TRACE.equals(method));
 	}
 
 	/** The parent will proxy this request (an http or https URL), with no per-route response timeout. */
