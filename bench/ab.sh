@@ -22,6 +22,10 @@ WARMUP="${BENCH_WARMUP_SECONDS:-120}"
 WORK="$ROOT/bench/target/ab"
 JVM_FLAGS="${BENCH_JVM_FLAGS:--Xmx256m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=5000}"
 CLK_TCK="$(getconf CLK_TCK)"
+# Without the demo a gateway starts only with a login: the one bench/run.sh uses (loopback only,
+# password "bench-only-password", bcrypt cost 4).
+BENCH_LOGIN=('--meshgate.admin.users[0].name=bench' '--meshgate.admin.users[0].roles[0]=editor'
+  '--meshgate.admin.users[0].password={bcrypt}$2a$04$gVUWJHqmJEYawGt70wTLyOUA6yUEnM6GToeTQ8jSaaQaWJZ0mKJ3i')
 NO_TRACING="--spring.autoconfigure.exclude=org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration,org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration"
 
 rm -rf "$WORK"; mkdir -p "$WORK/config" "$WORK/up" "$WORK/logs"
@@ -55,7 +59,7 @@ for build in old new; do
   jar=$OLD_JAR; [[ $build == new ]] && jar=$NEW_JAR
   # shellcheck disable=SC2086
   taskset -c 0 java $JVM_FLAGS -jar "$jar" --server.port="${PORT[$build]}" \
-    --management.server.port=$((PORT[$build] + 1)) --meshgate.store.path="$WORK/store-$build" "$NO_TRACING" \
+    --management.server.port=$((PORT[$build] + 1)) --meshgate.store.path="$WORK/store-$build" "$NO_TRACING" "${BENCH_LOGIN[@]}" \
     --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$(basename "$CONFIG")" \
     > "$WORK/logs/$build.log" 2>&1 &
   PID[$build]=$!; PIDS+=("$!")
