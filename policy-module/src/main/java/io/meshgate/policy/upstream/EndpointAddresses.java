@@ -7,6 +7,7 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Which endpoint addresses an upstream may not use unless it opts in, because a public route to
@@ -53,15 +54,35 @@ public final class EndpointAddresses {
 		if (address == null) {
 			return false;
 		}
-		if (address.isLoopbackAddress() || address.isAnyLocalAddress()) {
-			return true;
+		return address.isLoopbackAddress() || address.isAnyLocalAddress()
+				|| LocalInterfaces.ADDRESSES.contains(address);
+	}
+
+	/** Reads this host's interface addresses now, so that no check reads them on an event loop. */
+	static void readLocalInterfaces() {
+		LocalInterfaces.ADDRESSES.size();
+	}
+
+	/**
+	 * This host's interface addresses, read once: connections are resolved on event loops
+	 * ({@link GuardedAddressResolverGroup}), which must not enumerate interfaces per connection.
+	 * Read at start-up ({@link GatewayPorts}); an interface added later is not seen.
+	 */
+	private static final class LocalInterfaces {
+
+		static final Set<InetAddress> ADDRESSES = read();
+
+		private static Set<InetAddress> read() {
+			try {
+				return NetworkInterface.networkInterfaces()
+					.flatMap(NetworkInterface::inetAddresses)
+					.collect(Collectors.toUnmodifiableSet());
+			}
+			catch (SocketException ex) {
+				return Set.of();
+			}
 		}
-		try {
-			return NetworkInterface.getByInetAddress(address) != null;
-		}
-		catch (SocketException ex) {
-			return false;
-		}
+
 	}
 
 	/** The host without IPv6 brackets, in lower case, without the final dot of a fully qualified name. */

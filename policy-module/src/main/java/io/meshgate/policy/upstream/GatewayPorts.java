@@ -16,6 +16,7 @@ public final class GatewayPorts {
 	private final Set<Integer> ports = new ConcurrentSkipListSet<>();
 
 	public GatewayPorts(Integer... ports) {
+		EndpointAddresses.readLocalInterfaces();
 		for (Integer port : ports) {
 			reserve(port);
 		}

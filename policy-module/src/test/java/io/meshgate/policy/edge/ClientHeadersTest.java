@@ -28,8 +28,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Headers a client may not pass on, sent as exact bytes over a socket: those its
- * {@code Connection} header names go before the route's header changes (which they can no longer
- * undo), Meshgate's own {@code x-meshgate-*} never arrive from outside, and a mirror copy is
+ * {@code Connection} header names go before the route's header changes (so they cannot undo
+ * them), Meshgate's own {@code x-meshgate-*} never arrive from outside, and a mirror copy is
  * cleaned as the primary request is.
  */
 class ClientHeadersTest extends GatewayTest {
