@@ -1,6 +1,5 @@
 package io.meshgate.gateway.observe;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,17 +10,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.meshgate.gateway.https.CertificateView;
-import io.meshgate.policy.fault.FaultPolicy;
 import io.meshgate.policy.mirror.MirrorPolicy;
-import io.meshgate.policy.observe.Masking;
 import io.meshgate.policy.observe.MeshMetrics;
+import io.meshgate.policy.observe.PolicyView;
 import io.meshgate.policy.observe.RouteTrafficWindows;
 import io.meshgate.policy.observe.UpstreamStateContributor;
-import io.meshgate.policy.ratelimit.RateLimitPolicy;
-import io.meshgate.policy.retry.RetryPolicy;
-import io.meshgate.policy.rewrite.HeaderModifier;
-import io.meshgate.policy.rewrite.RedirectPolicy;
-import io.meshgate.policy.rewrite.RewritePolicy;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.upstream.Upstream;
@@ -57,46 +50,55 @@ final class MeshView {
 		}
 	}
 
+	/**
+	 * The route's policies as {@link PolicyView} derives them from the records, with the live
+	 * state next to them: observed shares per backend, mirror, retry and rate-limit counters.
+	 */
 	Map<String, Object> route(Route route) {
 		RouteTrafficWindows.Observed observed = windows.observed(route.id());
-		Map<String, Object> json = new LinkedHashMap<>();
-		json.put("id", route.id());
-		Map<String, Object> match = new LinkedHashMap<>();
-		match.put("path", route.match().path());
-		match.put("pathType", route.match().pathType().name());
-		match.put("methods", route.match().methods());
-		match.put("headers", Masking.headers(route.match().headers()));
-		match.put("query", route.match().query());
-		match.put("host", route.match().host());
-		json.put("match", match);
+		Map<String, Object> json = PolicyView.of(route);
 		int total = route.backends().stream().mapToInt(Backend::weight).sum();
 		List<Map<String, Object>> backends = new ArrayList<>();
 		for (Backend backend : route.backends()) {
 			long seen = observed.backends().getOrDefault(backend.upstream(), 0L);
-			Map<String, Object> b = new LinkedHashMap<>();
-			b.put("upstream", backend.upstream());
-			b.put("weight", backend.weight());
+			Map<String, Object> b = PolicyView.of(backend);
 			b.put("configuredPercent", percent(backend.weight(), total));
 			b.put("observedRequests", seen);
 			b.put("observedPercent", observed.requests() == 0 ? null : percent(seen, observed.requests()));
 			backends.add(b);
 		}
 		json.put("backends", backends);
-		Map<String, Object> canary = new LinkedHashMap<>();
-		canary.put("stickyOn", route.canary().stickyOn() == null ? null : route.canary().stickyOn().toString());
-		canary.put("overrideHeader", route.canary().overrideHeader());
-		canary.put("overrideFrom", route.canary().overrideFrom());
-		canary.put("allowZeroWeight", route.canary().allowZeroWeight());
-		json.put("canary", canary);
-		json.put("mirrors", route.mirrors().stream().map(m -> mirror(route.id(), m)).toList());
-		json.put("retries", route.retries() == null ? null : retries(route.id(), route.retries()));
-		json.put("timeout", route.timeout() == null ? null : duration(route.timeout()));
-		json.put("fault", route.fault().active() ? fault(route.fault()) : null);
-		json.put("rateLimit", route.rateLimit() == null ? null : rateLimit(route.id(), route.rateLimit()));
-		json.put("requestHeaders", headers(route.requestHeaders()));
-		json.put("responseHeaders", headers(route.responseHeaders()));
-		json.put("rewrite", route.rewrite() == null ? null : rewrite(route.rewrite()));
-		json.put("redirect", route.redirect() == null ? null : redirect(route.redirect()));
+		List<Map<String, Object>> mirrors = new ArrayList<>();
+		for (MirrorPolicy mirror : route.mirrors()) {
+			Map<String, Object> m = PolicyView.of(mirror);
+			Map<String, Object> requests = new LinkedHashMap<>();
+			for (String outcome : List.of("mirrored", "failed", "dropped", "too_large")) {
+				requests.put(outcome, count(MeshMetrics.MIRROR_REQUESTS, "route", route.id(), "mirror",
+						mirror.upstream(), "outcome", outcome));
+			}
+			m.put("requests", requests);
+			mirrors.add(m);
+		}
+		json.put("mirrors", mirrors);
+		if (route.retries() != null) {
+			Map<String, Object> retries = map(json, "retries");
+			retries.put("retried", count(MeshMetrics.RETRIES, "route", route.id(), "outcome", "retried"));
+			retries.put("budgetExhausted",
+					count(MeshMetrics.RETRIES, "route", route.id(), "outcome", "budget_exhausted"));
+		}
+		if (route.rateLimit() != null) {
+			map(json, "rateLimit").put("rejected", count(MeshMetrics.RATE_LIMITED, "route", route.id()));
+		}
+		// policies that do nothing are shown as absent, as those not configured
+		if (!route.fault().active()) {
+			json.put("fault", null);
+		}
+		if (route.requestHeaders() == null || route.requestHeaders().isEmpty()) {
+			json.put("requestHeaders", null);
+		}
+		if (route.responseHeaders() == null || route.responseHeaders().isEmpty()) {
+			json.put("responseHeaders", null);
+		}
 		Map<String, Object> traffic = new LinkedHashMap<>();
 		traffic.put("windowSeconds", observed.window().toSeconds());
 		traffic.put("requests", observed.requests());
@@ -106,106 +108,17 @@ final class MeshView {
 		return json;
 	}
 
-	private static Map<String, Object> headers(HeaderModifier modifier) {
-		if (modifier == null || modifier.isEmpty()) {
-			return null;
-		}
-		Map<String, Object> json = new LinkedHashMap<>();
-		json.put("set", Masking.headers(modifier.set()));
-		json.put("add", Masking.headers(modifier.add()));
-		json.put("remove", modifier.remove());
-		return json;
-	}
-
-	private static Map<String, Object> rewrite(RewritePolicy rewrite) {
-		Map<String, Object> json = new LinkedHashMap<>();
-		json.put("hostname", rewrite.hostname());
-		json.put("replaceFullPath", rewrite.replaceFullPath());
-		json.put("replacePrefixMatch", rewrite.replacePrefixMatch());
-		return json;
-	}
-
-	private static Map<String, Object> redirect(RedirectPolicy redirect) {
-		Map<String, Object> json = new LinkedHashMap<>();
-		json.put("scheme", redirect.scheme());
-		json.put("hostname", redirect.hostname());
-		json.put("port", redirect.port());
-		json.put("replaceFullPath", redirect.replaceFullPath());
-		json.put("replacePrefixMatch", redirect.replacePrefixMatch());
-		json.put("statusCode", redirect.statusCode());
-		return json;
-	}
-
-	private Map<String, Object> mirror(String route, MirrorPolicy mirror) {
-		Map<String, Object> json = new LinkedHashMap<>();
-		json.put("upstream", mirror.upstream());
-		json.put("percentage", mirror.percentage());
-		json.put("maxBodySize", mirror.maxBodySize().toBytes() + "B");
-		json.put("maxConcurrent", mirror.maxConcurrent());
-		json.put("timeout", duration(mirror.timeout()));
-		Map<String, Object> requests = new LinkedHashMap<>();
-		for (String outcome : List.of("mirrored", "failed", "dropped", "too_large")) {
-			requests.put(outcome, count(MeshMetrics.MIRROR_REQUESTS, "route", route, "mirror", mirror.upstream(),
-					"outcome", outcome));
-		}
-		json.put("requests", requests);
-		return json;
-	}
-
-	private Map<String, Object> retries(String route, RetryPolicy retries) {
-		Map<String, Object> json = new LinkedHashMap<>();
-		json.put("attempts", retries.attempts());
-		json.put("perTryTimeout", retries.perTryTimeout() == null ? null : duration(retries.perTryTimeout()));
-		json.put("retryOn", retries.retryOn().stream().map(Object::toString).toList());
-		json.put("baseInterval", duration(retries.baseInterval()));
-		json.put("maxInterval", duration(retries.maxInterval()));
-		json.put("budgetPercent", retries.budgetPercent());
-		json.put("minRetryConcurrency", retries.minRetryConcurrency());
-		json.put("retryNonIdempotent", retries.retryNonIdempotent());
-		json.put("maxBodySize", retries.maxBodySize().toBytes() + "B");
-		json.put("retried", count(MeshMetrics.RETRIES, "route", route, "outcome", "retried"));
-		json.put("budgetExhausted", count(MeshMetrics.RETRIES, "route", route, "outcome", "budget_exhausted"));
-		return json;
-	}
-
-	private static Map<String, Object> fault(FaultPolicy fault) {
-		Map<String, Object> json = new LinkedHashMap<>();
-		json.put("delay", Map.of("percentage", fault.delay().percentage(), "fixedDelay",
-				duration(fault.delay().fixedDelay())));
-		json.put("abort", Map.of("percentage", fault.abort().percentage(), "httpStatus", fault.abort().httpStatus()));
-		return json;
-	}
-
-	private Map<String, Object> rateLimit(String route, RateLimitPolicy limit) {
-		Map<String, Object> json = new LinkedHashMap<>();
-		json.put("maxTokens", limit.maxTokens());
-		json.put("tokensPerFill", limit.tokensPerFill());
-		json.put("fillInterval", duration(limit.fillInterval()));
-		json.put("keyOn", limit.keyOn().toString());
-		json.put("maxKeys", limit.maxKeys());
-		json.put("rejected", count(MeshMetrics.RATE_LIMITED, "route", route));
-		return json;
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> map(Map<String, Object> json, String field) {
+		return (Map<String, Object>) json.get(field);
 	}
 
 	Map<String, Object> upstream(UpstreamRuntime runtime) {
 		Upstream spec = runtime.spec();
 		Map<String, Object> json = new LinkedHashMap<>();
 		json.put("name", spec.name());
-		Map<String, Object> loadBalancer = new LinkedHashMap<>();
-		loadBalancer.put("policy", spec.loadBalancer().policy().name());
-		loadBalancer.put("hashOn", spec.loadBalancer().hashOn() == null ? null : spec.loadBalancer().hashOn().toString());
-		json.put("loadBalancer", loadBalancer);
-		if (spec.discovery() != null) {
-			Map<String, Object> discovery = new LinkedHashMap<>();
-			discovery.put("serviceId", spec.discovery().serviceId());
-			discovery.put("namespace", spec.discovery().namespace());
-			discovery.put("port", spec.discovery().port());
-			discovery.put("subset", spec.discovery().subset());
-			json.put("discovery", discovery);
-		}
-		else {
-			json.put("discovery", null);
-		}
+		json.put("loadBalancer", PolicyView.of(spec.loadBalancer()));
+		json.put("discovery", spec.discovery() == null ? null : PolicyView.of(spec.discovery()));
 		List<Map<String, Object>> endpoints = new ArrayList<>();
 		for (UpstreamEndpoint endpoint : runtime.endpoints()) {
 			Map<String, Object> e = new LinkedHashMap<>();
@@ -262,12 +175,6 @@ final class MeshView {
 
 	private static double percent(long part, long total) {
 		return total == 0 ? 0 : Math.round(part * 1000.0 / total) / 10.0;
-	}
-
-	/** {@code 5s}, {@code 250ms}: the form the configuration takes. */
-	static String duration(Duration duration) {
-		long millis = duration.toMillis();
-		return millis % 1000 == 0 ? (millis / 1000) + "s" : millis + "ms";
 	}
 
 }

@@ -7,17 +7,18 @@ import java.util.random.RandomGenerator;
 
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.Name;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
-import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.ExchangeAttributes;
+import io.meshgate.policy.binding.PolicyFilterFactory;
 import io.meshgate.policy.edge.CidrSet;
-import io.meshgate.policy.hash.HashKey;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
@@ -41,7 +42,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  * endpoint. Spring Cloud Gateway's {@code Weight} predicate draws anew for every request
  * (its issue #3117); with {@code stickyOn} this filter keeps each client on its backend.
  */
-public class CanaryGatewayFilterFactory extends AbstractGatewayFilterFactory<CanaryGatewayFilterFactory.Config> {
+public class CanaryGatewayFilterFactory extends PolicyFilterFactory<CanaryGatewayFilterFactory.Config> {
 
 	/** Right after the route's URI became the request URL, before the load balancer. */
 	public static final int ORDER = io.meshgate.policy.PolicyOrder.CANARY;
@@ -63,70 +64,25 @@ public class CanaryGatewayFilterFactory extends AbstractGatewayFilterFactory<Can
 	}
 
 	@Override
-	public GatewayFilter apply(Config config) {
-		if (config.getStickyOn() != null && config.getStickyOn().matches("\\s*[-a-z0-9]+:\\d+\\s*")) {
-			throw new IllegalArgumentException("stickyOn: " + config.getStickyOn()
-					+ " (expected: header:, cookie: or client-address; separate backends with spaces: "
-					+ "Canary=a:90 b:10)");
-		}
-		WeightedBackends backends = WeightedBackends.parse(config.getBackends());
-		CanaryPolicy policy = new CanaryPolicy(
-				config.getStickyOn() == null || config.getStickyOn().isBlank() ? null : HashKey.of(config.getStickyOn()),
-				config.getOverrideHeader(), config.getOverrideFrom(), config.getAllowZeroWeight());
-		return new OrderedGatewayFilter(new CanaryFilter(backends, policy, policy.overrideSources(), random), ORDER);
+	public GatewayFilter filter(Config config, String route) {
+		CanaryPolicy policy = config.canary();
+		return new OrderedGatewayFilter(new CanaryFilter(config.backends(), policy, policy.overrideSources(), random),
+				ORDER);
 	}
 
-	/** Spring's bindable carrier; converted once into {@link WeightedBackends} and {@link CanaryPolicy}. */
-	public static class Config {
+	/**
+	 * The filter's arguments: {@code backends}, and the fields of {@link CanaryPolicy}.
+	 *
+	 * @param backends {@code upstream:weight} items, separated by commas or spaces; required
+	 * @param canary stickiness and override; its fields are arguments of their own ({@code stickyOn}, …)
+	 */
+	public record Config(WeightedBackends backends, @Name("") @DefaultValue CanaryPolicy canary) {
 
-		private List<String> backends;
-
-		private String stickyOn;
-
-		private String overrideHeader;
-
-		private List<String> overrideFrom;
-
-		private Boolean allowZeroWeight;
-
-		public List<String> getBackends() {
-			return backends;
-		}
-
-		public void setBackends(List<String> backends) {
-			this.backends = backends;
-		}
-
-		public String getStickyOn() {
-			return stickyOn;
-		}
-
-		public void setStickyOn(String stickyOn) {
-			this.stickyOn = stickyOn;
-		}
-
-		public String getOverrideHeader() {
-			return overrideHeader;
-		}
-
-		public void setOverrideHeader(String overrideHeader) {
-			this.overrideHeader = overrideHeader;
-		}
-
-		public List<String> getOverrideFrom() {
-			return overrideFrom;
-		}
-
-		public void setOverrideFrom(List<String> overrideFrom) {
-			this.overrideFrom = overrideFrom;
-		}
-
-		public Boolean getAllowZeroWeight() {
-			return allowZeroWeight;
-		}
-
-		public void setAllowZeroWeight(Boolean allowZeroWeight) {
-			this.allowZeroWeight = allowZeroWeight;
+		public Config {
+			if (backends == null) {
+				throw new IllegalArgumentException("backends: null (expected: upstream:weight, ...)");
+			}
+			canary = canary == null ? CanaryPolicy.DEFAULT : canary;
 		}
 
 	}

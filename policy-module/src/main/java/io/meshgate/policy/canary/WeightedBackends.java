@@ -81,6 +81,11 @@ public final class WeightedBackends {
 		return new WeightedBackends(upstreams, weights);
 	}
 
+	/** Parses {@code upstream:weight} items separated by commas or spaces; how binding converts a string. */
+	public static WeightedBackends of(String text) {
+		return parse(text == null ? null : List.of(text));
+	}
+
 	public List<String> upstreams() {
 		return upstreams;
 	}
@@ -128,6 +133,18 @@ public final class WeightedBackends {
 		return upstreams.get(best);
 	}
 
+	@Override
+	public boolean equals(Object other) {
+		return other instanceof WeightedBackends that && upstreams.equals(that.upstreams)
+				&& Arrays.equals(weights, that.weights);
+	}
+
+	@Override
+	public int hashCode() {
+		return 31 * upstreams.hashCode() + Arrays.hashCode(weights);
+	}
+
+	/** {@code orders-v1:90,orders-v2:10}, the form {@link #of(String)} parses. */
 	@Override
 	public String toString() {
 		StringBuilder text = new StringBuilder();

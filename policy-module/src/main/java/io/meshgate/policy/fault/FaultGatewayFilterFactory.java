@@ -9,12 +9,12 @@ import reactor.core.publisher.Mono;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
-import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.PolicyOrder;
+import io.meshgate.policy.binding.PolicyFilterFactory;
 import io.meshgate.policy.error.ErrorResponses;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
@@ -29,48 +29,22 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  * </pre>
  *
  * Aborted requests answer JSON with header {@code x-meshgate-fault: abort}, so a tester can tell
- * an injected failure from a real one.
+ * an injected failure from a real one. The arguments are the fields of {@link FaultPolicy}.
  */
-public class FaultGatewayFilterFactory extends AbstractGatewayFilterFactory<FaultGatewayFilterFactory.Config> {
+public class FaultGatewayFilterFactory extends PolicyFilterFactory<FaultPolicy> {
 
 	public static final String FAULT_HEADER = "x-meshgate-fault";
 
 	private final RandomGenerator random;
 
 	public FaultGatewayFilterFactory(RandomGenerator random) {
-		super(Config.class);
+		super(FaultPolicy.class);
 		this.random = random;
 	}
 
 	@Override
-	public GatewayFilter apply(Config config) {
-		FaultPolicy policy = new FaultPolicy(config.getDelay(), config.getAbort());
+	public GatewayFilter filter(FaultPolicy policy, String route) {
 		return new OrderedGatewayFilter(new FaultFilter(policy, random), PolicyOrder.FAULT);
-	}
-
-	/** Spring's bindable carrier. */
-	public static class Config {
-
-		private FaultPolicy.Delay delay;
-
-		private FaultPolicy.Abort abort;
-
-		public FaultPolicy.Delay getDelay() {
-			return delay;
-		}
-
-		public void setDelay(FaultPolicy.Delay delay) {
-			this.delay = delay;
-		}
-
-		public FaultPolicy.Abort getAbort() {
-			return abort;
-		}
-
-		public void setAbort(FaultPolicy.Abort abort) {
-			this.abort = abort;
-		}
-
 	}
 
 	private record FaultFilter(FaultPolicy policy, RandomGenerator random) implements GatewayFilter {

@@ -3,11 +3,11 @@ package io.meshgate.policy.match;
 import java.util.List;
 import java.util.function.Predicate;
 
-import org.springframework.cloud.gateway.handler.predicate.AbstractRoutePredicateFactory;
 import org.springframework.cloud.gateway.handler.predicate.GatewayPredicate;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.meshgate.policy.route.PathType;
+import io.meshgate.policy.binding.PolicyPredicateFactory;
+import io.meshgate.policy.route.PathMatch;
 
 /**
  * Matches the request path as Gateway API and Ingress do, where Spring Cloud Gateway's
@@ -15,12 +15,13 @@ import io.meshgate.policy.route.PathType;
  * {@code /shop}, {@code /shop/cart}, not {@code /shopping}), {@code PathMatch=EXACT, /healthz},
  * {@code PathMatch=REGEX, /v[0-9]+/.*} (the whole path; write a regular expression containing a
  * comma in the {@code args} form; RE2 syntax). The path is the one the edge normalized
- * ({@code io.meshgate.policy.edge.PathNormalizationFilter}).
+ * ({@code io.meshgate.policy.edge.PathNormalizationFilter}). The arguments are the fields of
+ * {@link PathMatch}.
  */
-public class PathMatchRoutePredicateFactory extends AbstractRoutePredicateFactory<PathMatchRoutePredicateFactory.Config> {
+public class PathMatchRoutePredicateFactory extends PolicyPredicateFactory<PathMatch> {
 
 	public PathMatchRoutePredicateFactory() {
-		super(Config.class);
+		super(PathMatch.class);
 	}
 
 	@Override
@@ -29,9 +30,8 @@ public class PathMatchRoutePredicateFactory extends AbstractRoutePredicateFactor
 	}
 
 	@Override
-	public Predicate<ServerWebExchange> apply(Config config) {
-		PathType type = config.getType() == null ? PathType.PATTERN : config.getType();
-		Predicate<String> matcher = type.matcher(config.getPath());
+	public Predicate<ServerWebExchange> predicate(PathMatch match) {
+		Predicate<String> matcher = match.type().matcher(match.path());
 		return new GatewayPredicate() {
 			@Override
 			public boolean test(ServerWebExchange exchange) {
@@ -40,34 +40,9 @@ public class PathMatchRoutePredicateFactory extends AbstractRoutePredicateFactor
 
 			@Override
 			public String toString() {
-				return "PathMatch " + type + " " + config.getPath();
+				return "PathMatch " + match.type() + " " + match.path();
 			}
 		};
-	}
-
-	/** Spring's bindable carrier. */
-	public static class Config {
-
-		private PathType type;
-
-		private String path;
-
-		public PathType getType() {
-			return type;
-		}
-
-		public void setType(PathType type) {
-			this.type = type;
-		}
-
-		public String getPath() {
-			return path;
-		}
-
-		public void setPath(String path) {
-			this.path = path;
-		}
-
 	}
 
 }

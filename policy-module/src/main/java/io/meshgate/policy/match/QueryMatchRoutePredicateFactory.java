@@ -3,24 +3,25 @@ package io.meshgate.policy.match;
 import java.util.List;
 import java.util.function.Predicate;
 
-import org.springframework.cloud.gateway.handler.predicate.AbstractRoutePredicateFactory;
 import org.springframework.cloud.gateway.handler.predicate.GatewayPredicate;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.meshgate.policy.binding.PolicyPredicateFactory;
 import io.meshgate.policy.route.LinearRegex;
+import io.meshgate.policy.route.QueryMatch;
 
 /**
  * Matches when the query parameter's first value matches a regular expression wholly, as Gateway
  * API's {@code HTTPQueryParamMatch}, on RE2's linear-time engine ({@link LinearRegex}):
  * {@code QueryMatch=version, v[12]}. Spring Cloud Gateway's
  * {@code Query} takes any of the values and treats an empty expression as "present"; here a
- * missing parameter never matches, and {@code .*} means "present".
+ * missing parameter never matches, and {@code .*} means "present". The arguments are the fields
+ * of {@link QueryMatch}.
  */
-public class QueryMatchRoutePredicateFactory
-		extends AbstractRoutePredicateFactory<QueryMatchRoutePredicateFactory.Config> {
+public class QueryMatchRoutePredicateFactory extends PolicyPredicateFactory<QueryMatch> {
 
 	public QueryMatchRoutePredicateFactory() {
-		super(Config.class);
+		super(QueryMatch.class);
 	}
 
 	@Override
@@ -29,13 +30,9 @@ public class QueryMatchRoutePredicateFactory
 	}
 
 	@Override
-	public Predicate<ServerWebExchange> apply(Config config) {
-		String param = config.getParam();
-		if (param == null || param.isBlank()) {
-			throw new IllegalArgumentException("param: " + param + " (expected: a query parameter name)");
-		}
-		Predicate<String> regexp = LinearRegex.wholeMatch("regexp",
-				config.getRegexp() == null ? "" : config.getRegexp());
+	public Predicate<ServerWebExchange> predicate(QueryMatch match) {
+		String param = match.param();
+		Predicate<String> regexp = LinearRegex.wholeMatch("regexp", match.regexp());
 		return new GatewayPredicate() {
 			@Override
 			public boolean test(ServerWebExchange exchange) {
@@ -45,34 +42,9 @@ public class QueryMatchRoutePredicateFactory
 
 			@Override
 			public String toString() {
-				return "QueryMatch " + param + " " + config.getRegexp();
+				return "QueryMatch " + param + " " + match.regexp();
 			}
 		};
-	}
-
-	/** Spring's bindable carrier. */
-	public static class Config {
-
-		private String param;
-
-		private String regexp;
-
-		public String getParam() {
-			return param;
-		}
-
-		public void setParam(String param) {
-			this.param = param;
-		}
-
-		public String getRegexp() {
-			return regexp;
-		}
-
-		public void setRegexp(String regexp) {
-			this.regexp = regexp;
-		}
-
 	}
 
 }

@@ -2,7 +2,6 @@ package io.meshgate.policy.mirror;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,17 +18,15 @@ import reactor.core.publisher.Mono;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
-import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.PolicyOrder;
-import io.meshgate.policy.RouteScopedConfig;
+import io.meshgate.policy.binding.PolicyFilterFactory;
 import io.meshgate.policy.observe.MirrorTracing;
 import io.meshgate.policy.timeout.Timeouts;
 
@@ -51,10 +48,10 @@ import io.meshgate.policy.timeout.Timeouts;
  * {@code failed}, {@code dropped} (concurrency cap) or {@code too_large} (body over the limit).
  * With tracing, each copy is a span of its own in the client's trace, marked as shadow and linked
  * to the primary request's span, and the copy carries that span's {@code traceparent}
- * ({@link MirrorTracing}). Spring Cloud Gateway has no mirroring (its issue #1015).
+ * ({@link MirrorTracing}). Spring Cloud Gateway has no mirroring (its issue #1015). The arguments
+ * are the fields of {@link MirrorPolicy}.
  */
-public class RequestMirrorGatewayFilterFactory
-		extends AbstractGatewayFilterFactory<RequestMirrorGatewayFilterFactory.Config> {
+public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<MirrorPolicy> {
 
 	private static final Log log = LogFactory.getLog(RequestMirrorGatewayFilterFactory.class);
 
@@ -65,7 +62,7 @@ public class RequestMirrorGatewayFilterFactory
 	private final RandomGenerator random;
 
 	public RequestMirrorGatewayFilterFactory(MirrorSender sender, MeterRegistry meters, RandomGenerator random) {
-		super(Config.class);
+		super(MirrorPolicy.class);
 		this.sender = sender;
 		this.meters = meters;
 		this.random = random;
@@ -77,67 +74,9 @@ public class RequestMirrorGatewayFilterFactory
 	}
 
 	@Override
-	public GatewayFilter apply(Config config) {
-		MirrorPolicy policy = new MirrorPolicy(config.getUpstream(), config.getPercentage(), config.getMaxBodySize(),
-				config.getMaxConcurrent(), config.getTimeout());
-		String route = config.route();
+	public GatewayFilter filter(MirrorPolicy policy, String route) {
 		return new OrderedGatewayFilter(
 				new MirrorFilter(policy, route, new Outcomes(meters, route, policy.upstream())), PolicyOrder.MIRROR);
-	}
-
-	/** Spring's bindable carrier; converted once into {@link MirrorPolicy}. */
-	public static class Config extends RouteScopedConfig {
-
-		private String upstream;
-
-		private Double percentage;
-
-		private DataSize maxBodySize;
-
-		private Integer maxConcurrent;
-
-		private Duration timeout;
-
-		public String getUpstream() {
-			return upstream;
-		}
-
-		public void setUpstream(String upstream) {
-			this.upstream = upstream;
-		}
-
-		public Double getPercentage() {
-			return percentage;
-		}
-
-		public void setPercentage(Double percentage) {
-			this.percentage = percentage;
-		}
-
-		public DataSize getMaxBodySize() {
-			return maxBodySize;
-		}
-
-		public void setMaxBodySize(DataSize maxBodySize) {
-			this.maxBodySize = maxBodySize;
-		}
-
-		public Integer getMaxConcurrent() {
-			return maxConcurrent;
-		}
-
-		public void setMaxConcurrent(Integer maxConcurrent) {
-			this.maxConcurrent = maxConcurrent;
-		}
-
-		public Duration getTimeout() {
-			return timeout;
-		}
-
-		public void setTimeout(Duration timeout) {
-			this.timeout = timeout;
-		}
-
 	}
 
 	/** The four counters of one route's mirror. */

@@ -13,16 +13,14 @@ import reactor.core.publisher.Mono;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
-import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.PolicyOrder;
-import io.meshgate.policy.RouteScopedConfig;
+import io.meshgate.policy.binding.PolicyFilterFactory;
 import io.meshgate.policy.error.ErrorResponses;
-import io.meshgate.policy.hash.HashKey;
 
 /**
  * Limits each client of a route to a token bucket, in memory on this replica:
@@ -34,87 +32,28 @@ import io.meshgate.policy.hash.HashKey;
  * </pre>
  *
  * Requests over the limit get 429, a JSON body and {@code Retry-After} (whole seconds, at least
- * 1). Spring Cloud Gateway's {@code RequestRateLimiter} needs Redis; this one needs nothing.
+ * 1). Spring Cloud Gateway's {@code RequestRateLimiter} needs Redis; this one needs nothing. The
+ * arguments are the fields of {@link RateLimitPolicy}.
  */
-public class LocalRateLimitGatewayFilterFactory
-		extends AbstractGatewayFilterFactory<LocalRateLimitGatewayFilterFactory.Config> {
+public class LocalRateLimitGatewayFilterFactory extends PolicyFilterFactory<RateLimitPolicy> {
 
 	private final MeterRegistry meters;
 
 	private final LongSupplier nanoClock;
 
 	public LocalRateLimitGatewayFilterFactory(MeterRegistry meters, LongSupplier nanoClock) {
-		super(Config.class);
+		super(RateLimitPolicy.class);
 		this.meters = meters;
 		this.nanoClock = nanoClock;
 	}
 
 	@Override
-	public GatewayFilter apply(Config config) {
-		RateLimitPolicy policy = new RateLimitPolicy(config.getMaxTokens(), config.getTokensPerFill(),
-				config.getFillInterval(),
-				config.getKeyOn() == null || config.getKeyOn().isBlank() ? null : HashKey.of(config.getKeyOn()),
-				config.getMaxKeys());
+	public GatewayFilter filter(RateLimitPolicy policy, String route) {
 		Counter limited = Counter.builder("meshgate.ratelimit.rejected")
 			.description("Requests answered 429 by a route's local rate limit")
-			.tag("route", config.route())
+			.tag("route", route)
 			.register(meters);
 		return new OrderedGatewayFilter(new RateLimitFilter(policy, limited), PolicyOrder.RATE_LIMIT);
-	}
-
-	/** Spring's bindable carrier; converted once into {@link RateLimitPolicy}. */
-	public static class Config extends RouteScopedConfig {
-
-		private Integer maxTokens;
-
-		private Integer tokensPerFill;
-
-		private Duration fillInterval;
-
-		private String keyOn;
-
-		private Integer maxKeys;
-
-		public Integer getMaxTokens() {
-			return maxTokens;
-		}
-
-		public void setMaxTokens(Integer maxTokens) {
-			this.maxTokens = maxTokens;
-		}
-
-		public Integer getTokensPerFill() {
-			return tokensPerFill;
-		}
-
-		public void setTokensPerFill(Integer tokensPerFill) {
-			this.tokensPerFill = tokensPerFill;
-		}
-
-		public Duration getFillInterval() {
-			return fillInterval;
-		}
-
-		public void setFillInterval(Duration fillInterval) {
-			this.fillInterval = fillInterval;
-		}
-
-		public String getKeyOn() {
-			return keyOn;
-		}
-
-		public void setKeyOn(String keyOn) {
-			this.keyOn = keyOn;
-		}
-
-		public Integer getMaxKeys() {
-			return maxKeys;
-		}
-
-		public void setMaxKeys(Integer maxKeys) {
-			this.maxKeys = maxKeys;
-		}
-
 	}
 
 	private final class RateLimitFilter implements GatewayFilter {

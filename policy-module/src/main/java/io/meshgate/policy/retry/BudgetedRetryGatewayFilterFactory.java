@@ -17,17 +17,15 @@ import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
-import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.PolicyOrder;
-import io.meshgate.policy.RouteScopedConfig;
+import io.meshgate.policy.binding.PolicyFilterFactory;
 import io.meshgate.policy.lb.MeshLoadBalancer;
 import io.meshgate.policy.retry.RetryOn.PerTryTimeoutException;
 import io.meshgate.policy.timeout.Timeouts;
@@ -49,17 +47,17 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  * with jitter. Only idempotent methods are retried unless {@code retryNonIdempotent}; bodies up
  * to {@code maxBodySize} are kept and replayed. When the last attempt ends in a retryable
  * status, that response is the client's. Spring Cloud Gateway's own {@code Retry} filter has
- * no budget, so an outage multiplies the load on the failing upstream by the attempts.
+ * no budget, so an outage multiplies the load on the failing upstream by the attempts. The
+ * arguments are the fields of {@link RetryPolicy}.
  */
-public class BudgetedRetryGatewayFilterFactory
-		extends AbstractGatewayFilterFactory<BudgetedRetryGatewayFilterFactory.Config> {
+public class BudgetedRetryGatewayFilterFactory extends PolicyFilterFactory<RetryPolicy> {
 
 	private static final Set<HttpMethod> NON_IDEMPOTENT = Set.of(HttpMethod.POST, HttpMethod.PATCH);
 
 	private final MeterRegistry meters;
 
 	public BudgetedRetryGatewayFilterFactory(MeterRegistry meters) {
-		super(Config.class);
+		super(RetryPolicy.class);
 		this.meters = meters;
 	}
 
@@ -69,12 +67,7 @@ public class BudgetedRetryGatewayFilterFactory
 	}
 
 	@Override
-	public GatewayFilter apply(Config config) {
-		RetryPolicy policy = new RetryPolicy(config.getAttempts(), config.getPerTryTimeout(),
-				config.getRetryOn() == null ? null : config.getRetryOn().stream().map(RetryOn::of).toList(),
-				config.getBaseInterval(), config.getMaxInterval(), config.getBudgetPercent(),
-				config.getMinRetryConcurrency(), config.getRetryNonIdempotent(), config.getMaxBodySize());
-		String route = config.route();
+	public GatewayFilter filter(RetryPolicy policy, String route) {
 		return new OrderedGatewayFilter(new RetryFilter(policy, new RetryBudget(policy.budgetPercent(),
 				policy.minRetryConcurrency()), counter(route, "retried"), counter(route, "budget_exhausted")),
 				PolicyOrder.RETRY);
@@ -85,101 +78,6 @@ public class BudgetedRetryGatewayFilterFactory
 			.description("Retries of failed attempts, and retries refused by the retry budget")
 			.tags("route", route, "outcome", outcome)
 			.register(meters);
-	}
-
-	/** Spring's bindable carrier; converted once into {@link RetryPolicy}. */
-	public static class Config extends RouteScopedConfig {
-
-		private Integer attempts;
-
-		private Duration perTryTimeout;
-
-		private List<String> retryOn;
-
-		private Duration baseInterval;
-
-		private Duration maxInterval;
-
-		private Double budgetPercent;
-
-		private Integer minRetryConcurrency;
-
-		private Boolean retryNonIdempotent;
-
-		private DataSize maxBodySize;
-
-		public Integer getAttempts() {
-			return attempts;
-		}
-
-		public void setAttempts(Integer attempts) {
-			this.attempts = attempts;
-		}
-
-		public Duration getPerTryTimeout() {
-			return perTryTimeout;
-		}
-
-		public void setPerTryTimeout(Duration perTryTimeout) {
-			this.perTryTimeout = perTryTimeout;
-		}
-
-		public List<String> getRetryOn() {
-			return retryOn;
-		}
-
-		public void setRetryOn(List<String> retryOn) {
-			this.retryOn = retryOn;
-		}
-
-		public Duration getBaseInterval() {
-			return baseInterval;
-		}
-
-		public void setBaseInterval(Duration baseInterval) {
-			this.baseInterval = baseInterval;
-		}
-
-		public Duration getMaxInterval() {
-			return maxInterval;
-		}
-
-		public void setMaxInterval(Duration maxInterval) {
-			this.maxInterval = maxInterval;
-		}
-
-		public Double getBudgetPercent() {
-			return budgetPercent;
-		}
-
-		public void setBudgetPercent(Double budgetPercent) {
-			this.budgetPercent = budgetPercent;
-		}
-
-		public Integer getMinRetryConcurrency() {
-			return minRetryConcurrency;
-		}
-
-		public void setMinRetryConcurrency(Integer minRetryConcurrency) {
-			this.minRetryConcurrency = minRetryConcurrency;
-		}
-
-		public Boolean getRetryNonIdempotent() {
-			return retryNonIdempotent;
-		}
-
-		public void setRetryNonIdempotent(Boolean retryNonIdempotent) {
-			this.retryNonIdempotent = retryNonIdempotent;
-		}
-
-		public DataSize getMaxBodySize() {
-			return maxBodySize;
-		}
-
-		public void setMaxBodySize(DataSize maxBodySize) {
-			this.maxBodySize = maxBodySize;
-		}
-
 	}
 
 	private record RetryFilter(RetryPolicy policy, RetryBudget budget, Counter retried, Counter budgetExhausted)

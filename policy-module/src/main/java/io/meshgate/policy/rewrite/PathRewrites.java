@@ -47,6 +47,17 @@ public final class PathRewrites {
 		}
 	}
 
+	/**
+	 * Throws {@code prefix: value (expected: …)} unless {@code prefix}, the path prefix a route
+	 * matches, is given where {@code replacePrefixMatch} needs it.
+	 */
+	static void checkPrefix(String prefix, String replacePrefixMatch) {
+		if (replacePrefixMatch != null && (prefix == null || !prefix.startsWith("/"))) {
+			throw new IllegalArgumentException(
+					"prefix: " + prefix + " (expected: the path prefix the route matches, with replacePrefixMatch)");
+		}
+	}
+
 	static void checkOnePath(String replaceFullPath, String replacePrefixMatch) {
 		if (replaceFullPath != null && replacePrefixMatch != null) {
 			throw new IllegalArgumentException("replacePrefixMatch: " + replacePrefixMatch

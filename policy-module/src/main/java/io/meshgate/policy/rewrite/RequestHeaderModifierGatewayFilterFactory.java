@@ -5,10 +5,10 @@ import reactor.core.publisher.Mono;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
-import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.PolicyOrder;
+import io.meshgate.policy.binding.PolicyFilterFactory;
 
 /**
  * Sets, adds and removes headers of the request the upstream (and any mirror) receives, as
@@ -20,16 +20,18 @@ import io.meshgate.policy.PolicyOrder;
  *   - name: RequestHeaderModifier
  *     args: {"set[X-Env]": prod, "add[X-Via]": meshgate, remove: X-Debug}
  * </pre>
+ *
+ * The arguments are the fields of {@link HeaderModifier}; header names go in brackets, which keep
+ * them as written.
  */
-public class RequestHeaderModifierGatewayFilterFactory extends AbstractGatewayFilterFactory<HeaderModifierConfig> {
+public class RequestHeaderModifierGatewayFilterFactory extends PolicyFilterFactory<HeaderModifier> {
 
 	public RequestHeaderModifierGatewayFilterFactory() {
-		super(HeaderModifierConfig.class);
+		super(HeaderModifier.class);
 	}
 
 	@Override
-	public GatewayFilter apply(HeaderModifierConfig config) {
-		HeaderModifier modifier = config.toModifier();
+	public GatewayFilter filter(HeaderModifier modifier, String route) {
 		return new OrderedGatewayFilter(new GatewayFilter() {
 			@Override
 			public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {

@@ -5,16 +5,18 @@ import java.util.List;
 
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.Name;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
-import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.PolicyOrder;
+import io.meshgate.policy.binding.PolicyFilterFactory;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.setAlreadyRouted;
 
@@ -31,7 +33,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.s
  * </pre>
  */
 public class RequestRedirectGatewayFilterFactory
-		extends AbstractGatewayFilterFactory<RequestRedirectGatewayFilterFactory.Config> {
+		extends PolicyFilterFactory<RequestRedirectGatewayFilterFactory.Config> {
 
 	public RequestRedirectGatewayFilterFactory() {
 		super(Config.class);
@@ -43,15 +45,9 @@ public class RequestRedirectGatewayFilterFactory
 	}
 
 	@Override
-	public GatewayFilter apply(Config config) {
-		RedirectPolicy policy = new RedirectPolicy(config.getScheme(), config.getHostname(), config.getPort(),
-				config.getReplaceFullPath(), config.getReplacePrefixMatch(),
-				config.getStatusCode() == null ? 0 : config.getStatusCode());
-		String prefix = config.getPrefix();
-		if (policy.replacePrefixMatch() != null && (prefix == null || !prefix.startsWith("/"))) {
-			throw new IllegalArgumentException(
-					"prefix: " + prefix + " (expected: the path prefix the route matches, with replacePrefixMatch)");
-		}
+	public GatewayFilter filter(Config config, String route) {
+		RedirectPolicy policy = config.redirect();
+		String prefix = config.prefix();
 		return new OrderedGatewayFilter(new GatewayFilter() {
 			@Override
 			public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
@@ -73,77 +69,17 @@ public class RequestRedirectGatewayFilterFactory
 		}, PolicyOrder.REDIRECT);
 	}
 
-	/** Spring's bindable carrier; converted once into a {@link RedirectPolicy}. */
-	public static class Config {
+	/**
+	 * The filter's arguments: the fields of {@link RedirectPolicy}, and {@code prefix}.
+	 *
+	 * @param redirect the redirect; its fields are arguments of their own ({@code scheme}, …)
+	 * @param prefix the path prefix the route matches; required with {@code replacePrefixMatch}
+	 */
+	public record Config(@Name("") @DefaultValue RedirectPolicy redirect, String prefix) {
 
-		private String scheme;
-
-		private String hostname;
-
-		private Integer port;
-
-		private String replaceFullPath;
-
-		private String replacePrefixMatch;
-
-		private String prefix;
-
-		private Integer statusCode;
-
-		public String getScheme() {
-			return scheme;
-		}
-
-		public void setScheme(String scheme) {
-			this.scheme = scheme;
-		}
-
-		public String getHostname() {
-			return hostname;
-		}
-
-		public void setHostname(String hostname) {
-			this.hostname = hostname;
-		}
-
-		public Integer getPort() {
-			return port;
-		}
-
-		public void setPort(Integer port) {
-			this.port = port;
-		}
-
-		public String getReplaceFullPath() {
-			return replaceFullPath;
-		}
-
-		public void setReplaceFullPath(String replaceFullPath) {
-			this.replaceFullPath = replaceFullPath;
-		}
-
-		public String getReplacePrefixMatch() {
-			return replacePrefixMatch;
-		}
-
-		public void setReplacePrefixMatch(String replacePrefixMatch) {
-			this.replacePrefixMatch = replacePrefixMatch;
-		}
-
-		public String getPrefix() {
-			return prefix;
-		}
-
-		public void setPrefix(String prefix) {
-			this.prefix = prefix;
-		}
-
-		public Integer getStatusCode() {
-			return statusCode;
-		}
-
-		public void setStatusCode(Integer statusCode) {
-			this.statusCode = statusCode;
+		public Config {
+			redirect = redirect == null ? new RedirectPolicy(null, null, null, null, null, 0) : redirect;
+			PathRewrites.checkPrefix(prefix, redirect.replacePrefixMatch());
 		}
 
 	}

@@ -5,11 +5,11 @@ import reactor.core.publisher.Mono;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
-import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.PolicyOrder;
+import io.meshgate.policy.binding.PolicyFilterFactory;
 
 /**
  * Sets, adds and removes headers of the response the client receives, as Gateway API's
@@ -21,16 +21,18 @@ import io.meshgate.policy.PolicyOrder;
  *   - name: ResponseHeaderModifier
  *     args: {"set[Cache-Control]": no-store, remove: X-Powered-By}
  * </pre>
+ *
+ * The arguments are the fields of {@link HeaderModifier}; header names go in brackets, which keep
+ * them as written.
  */
-public class ResponseHeaderModifierGatewayFilterFactory extends AbstractGatewayFilterFactory<HeaderModifierConfig> {
+public class ResponseHeaderModifierGatewayFilterFactory extends PolicyFilterFactory<HeaderModifier> {
 
 	public ResponseHeaderModifierGatewayFilterFactory() {
-		super(HeaderModifierConfig.class);
+		super(HeaderModifier.class);
 	}
 
 	@Override
-	public GatewayFilter apply(HeaderModifierConfig config) {
-		HeaderModifier modifier = config.toModifier();
+	public GatewayFilter filter(HeaderModifier modifier, String route) {
 		return new OrderedGatewayFilter(new GatewayFilter() {
 			@Override
 			public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {

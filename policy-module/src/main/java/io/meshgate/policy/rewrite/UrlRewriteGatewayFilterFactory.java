@@ -4,15 +4,17 @@ import java.util.List;
 
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.Name;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
-import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.PolicyOrder;
+import io.meshgate.policy.binding.PolicyFilterFactory;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.PRESERVE_HOST_HEADER_ATTRIBUTE;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.addOriginalRequestUrl;
@@ -30,7 +32,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.a
  *     args: {replacePrefixMatch: /v2, prefix: /shop}   # /shop/cart -> /v2/cart
  * </pre>
  */
-public class UrlRewriteGatewayFilterFactory extends AbstractGatewayFilterFactory<UrlRewriteGatewayFilterFactory.Config> {
+public class UrlRewriteGatewayFilterFactory extends PolicyFilterFactory<UrlRewriteGatewayFilterFactory.Config> {
 
 	public UrlRewriteGatewayFilterFactory() {
 		super(Config.class);
@@ -42,14 +44,9 @@ public class UrlRewriteGatewayFilterFactory extends AbstractGatewayFilterFactory
 	}
 
 	@Override
-	public GatewayFilter apply(Config config) {
-		RewritePolicy policy = new RewritePolicy(config.getHostname(), config.getReplaceFullPath(),
-				config.getReplacePrefixMatch());
-		String prefix = config.getPrefix();
-		if (policy.replacePrefixMatch() != null && (prefix == null || !prefix.startsWith("/"))) {
-			throw new IllegalArgumentException(
-					"prefix: " + prefix + " (expected: the path prefix the route matches, with replacePrefixMatch)");
-		}
+	public GatewayFilter filter(Config config, String route) {
+		RewritePolicy policy = config.rewrite();
+		String prefix = config.prefix();
 		return new OrderedGatewayFilter(new GatewayFilter() {
 			@Override
 			public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
@@ -79,47 +76,17 @@ public class UrlRewriteGatewayFilterFactory extends AbstractGatewayFilterFactory
 		}, PolicyOrder.URL_REWRITE);
 	}
 
-	/** Spring's bindable carrier; converted once into a {@link RewritePolicy}. */
-	public static class Config {
+	/**
+	 * The filter's arguments: the fields of {@link RewritePolicy}, and {@code prefix}.
+	 *
+	 * @param rewrite the rewrite; its fields are arguments of their own ({@code hostname}, …)
+	 * @param prefix the path prefix the route matches; required with {@code replacePrefixMatch}
+	 */
+	public record Config(@Name("") @DefaultValue RewritePolicy rewrite, String prefix) {
 
-		private String hostname;
-
-		private String replaceFullPath;
-
-		private String replacePrefixMatch;
-
-		private String prefix;
-
-		public String getHostname() {
-			return hostname;
-		}
-
-		public void setHostname(String hostname) {
-			this.hostname = hostname;
-		}
-
-		public String getReplaceFullPath() {
-			return replaceFullPath;
-		}
-
-		public void setReplaceFullPath(String replaceFullPath) {
-			this.replaceFullPath = replaceFullPath;
-		}
-
-		public String getReplacePrefixMatch() {
-			return replacePrefixMatch;
-		}
-
-		public void setReplacePrefixMatch(String replacePrefixMatch) {
-			this.replacePrefixMatch = replacePrefixMatch;
-		}
-
-		public String getPrefix() {
-			return prefix;
-		}
-
-		public void setPrefix(String prefix) {
-			this.prefix = prefix;
+		public Config {
+			rewrite = rewrite == null ? new RewritePolicy(null, null, null) : rewrite;
+			PathRewrites.checkPrefix(prefix, rewrite.replacePrefixMatch());
 		}
 
 	}

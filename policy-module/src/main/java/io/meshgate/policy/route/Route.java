@@ -12,6 +12,7 @@ import io.meshgate.policy.retry.RetryPolicy;
 import io.meshgate.policy.rewrite.HeaderModifier;
 import io.meshgate.policy.rewrite.RedirectPolicy;
 import io.meshgate.policy.rewrite.RewritePolicy;
+import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
 
 /**
  * Where traffic goes (Istio VirtualService http route): the requests a route matches, the
@@ -93,8 +94,8 @@ public record Route(String id, RouteMatch match, List<Backend> backends, CanaryP
 			}
 		}
 		canary = canary == null ? CanaryPolicy.DEFAULT : canary;
-		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-			throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0, as in 5s or 500ms)");
+		if (timeout != null) {
+			RouteTimeoutGatewayFilterFactory.validate(timeout);
 		}
 		fault = fault == null ? FaultPolicy.NONE : fault;
 	}

@@ -8,20 +8,19 @@ import reactor.core.publisher.Mono;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
-import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.PolicyOrder;
+import io.meshgate.policy.binding.PolicyFilterFactory;
 
 /**
  * The whole time a route may take to produce response headers, retries and backoff included:
  * {@code RouteTimeout=5s}. When it expires the upstream call is cancelled and the client gets
  * 504 with a JSON body. (The per-try limit is the retry policy's {@code perTryTimeout}.)
  */
-public class RouteTimeoutGatewayFilterFactory
-		extends AbstractGatewayFilterFactory<RouteTimeoutGatewayFilterFactory.Config> {
+public class RouteTimeoutGatewayFilterFactory extends PolicyFilterFactory<RouteTimeoutGatewayFilterFactory.Config> {
 
 	public RouteTimeoutGatewayFilterFactory() {
 		super(Config.class);
@@ -33,8 +32,8 @@ public class RouteTimeoutGatewayFilterFactory
 	}
 
 	@Override
-	public GatewayFilter apply(Config config) {
-		Duration timeout = validate(config.getTimeout());
+	public GatewayFilter filter(Config config, String route) {
+		Duration timeout = config.timeout();
 		return new OrderedGatewayFilter(new GatewayFilter() {
 			@Override
 			public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
@@ -50,6 +49,7 @@ public class RouteTimeoutGatewayFilterFactory
 		}, PolicyOrder.ROUTE_TIMEOUT);
 	}
 
+	/** Throws {@code timeout: value (expected: …)} unless {@code timeout} is positive; a route's {@code timeout}. */
 	public static Duration validate(Duration timeout) {
 		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
 			throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0, as in 5s or 500ms)");
@@ -57,17 +57,11 @@ public class RouteTimeoutGatewayFilterFactory
 		return timeout;
 	}
 
-	/** Spring's bindable carrier. */
-	public static class Config {
+	/** @param timeout the route's whole time to response headers; required, > 0 */
+	public record Config(Duration timeout) {
 
-		private Duration timeout;
-
-		public Duration getTimeout() {
-			return timeout;
-		}
-
-		public void setTimeout(Duration timeout) {
-			this.timeout = timeout;
+		public Config {
+			validate(timeout);
 		}
 
 	}
