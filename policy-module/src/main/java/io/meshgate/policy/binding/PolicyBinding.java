@@ -110,6 +110,11 @@ public final class PolicyBinding {
 				else if (field != null) {
 					value(value, field.getGenericType(), prefix + field.getName());
 				}
+				else if (nested(name, value, fields) != null) {
+					Map.Entry<String, Object> head = nested(name, value, fields);
+					RecordComponent owner = fields.get(relaxed(head.getKey()));
+					value(head.getValue(), owner.getGenericType(), prefix + owner.getName());
+				}
 				else if (name.startsWith(NameUtils.GENERATED_NAME_PREFIX)) {
 					errors.add("arguments[" + name.substring(NameUtils.GENERATED_NAME_PREFIX.length()) + "]: " + value
 							+ " (expected: at most " + shortcut.size() + " in the shortcut form: "
@@ -174,6 +179,30 @@ public final class PolicyBinding {
 			}
 		}
 		return fields;
+	}
+
+	/**
+	 * A name written flat ({@code delay.percentage}, {@code set[X-Env]}) as its first element and a
+	 * tree of the rest, when the first element is a field; else null.
+	 */
+	private static Map.Entry<String, Object> nested(String name, Object value, Map<String, RecordComponent> fields) {
+		int dot = name.indexOf('.');
+		int bracket = name.indexOf('[');
+		int cut = dot < 0 ? bracket : bracket < 0 ? dot : Math.min(dot, bracket);
+		if (cut <= 0 || !fields.containsKey(relaxed(name.substring(0, cut)))) {
+			return null;
+		}
+		String head = name.substring(0, cut);
+		if (cut == dot) {
+			return Map.entry(head, Map.of(name.substring(cut + 1), value));
+		}
+		int close = name.indexOf(']', cut);
+		if (close < 0) {
+			return null;
+		}
+		String key = name.substring(cut + 1, close);
+		String rest = name.substring(close + 1);
+		return Map.entry(head, Map.of(key, rest.isEmpty() ? value : Map.of(rest.replaceFirst("^\\.", ""), value)));
 	}
 
 	/** A record component whose own components are arguments of its owner: {@code @Name("")}. */

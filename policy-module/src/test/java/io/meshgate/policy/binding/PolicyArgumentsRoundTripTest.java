@@ -1,0 +1,212 @@
+package io.meshgate.policy.binding;
+
+import java.lang.reflect.RecordComponent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.bind.Name;
+import org.springframework.cloud.gateway.support.Configurable;
+import org.springframework.cloud.gateway.support.ConfigurationService;
+import org.springframework.cloud.gateway.support.NameUtils;
+import org.springframework.cloud.gateway.support.ShortcutConfigurable;
+import org.springframework.util.unit.DataSize;
+
+import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
+import io.meshgate.policy.canary.CanaryPolicy;
+import io.meshgate.policy.canary.WeightedBackends;
+import io.meshgate.policy.fault.FaultPolicy;
+import io.meshgate.policy.hash.HashKey;
+import io.meshgate.policy.mirror.MirrorPolicy;
+import io.meshgate.policy.ratelimit.RateLimitPolicy;
+import io.meshgate.policy.retry.RetryOn;
+import io.meshgate.policy.retry.RetryPolicy;
+import io.meshgate.policy.rewrite.HeaderModifier;
+import io.meshgate.policy.rewrite.RedirectPolicy;
+import io.meshgate.policy.rewrite.RequestRedirectGatewayFilterFactory;
+import io.meshgate.policy.rewrite.RewritePolicy;
+import io.meshgate.policy.rewrite.UrlRewriteGatewayFilterFactory;
+import io.meshgate.policy.route.HeaderMatch;
+import io.meshgate.policy.route.PathMatch;
+import io.meshgate.policy.route.PathType;
+import io.meshgate.policy.route.QueryMatch;
+import io.meshgate.policy.testing.GatewayTest;
+import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every policy record survives the way a compiled route takes: record, arguments
+ * ({@link PolicyBinding#arguments}), Spring Cloud Gateway's own binding of those arguments for the
+ * real factory, and the factory's binding into the record, which must give the record back. The
+ * samples set every field to a value other than its default, so a field that the arguments lose
+ * or the binding ignores fails here.
+ */
+class PolicyArgumentsRoundTripTest extends GatewayTest {
+
+	/** Samples by factory name; together they set every field of the factory's record. */
+	static final Map<String, List<Record>> SAMPLES = Map.ofEntries(
+			Map.entry("LocalRateLimit",
+					List.of(new RateLimitPolicy(5, 2, Duration.ofMillis(1500), HashKey.of("header:x-api-key"), 7))),
+			Map.entry("Fault",
+					List.of(new FaultPolicy(new FaultPolicy.Delay(12.5, Duration.ofMillis(40)),
+							new FaultPolicy.Abort(3.0, 418)))),
+			Map.entry("RequestMirror",
+					List.of(new MirrorPolicy("shadow", 12.5, DataSize.ofBytes(1000), 3, Duration.ofNanos(2_500_000_001L)))),
+			Map.entry("BudgetedRetry",
+					List.of(new RetryPolicy(3, Duration.ofMillis(700),
+							List.of(RetryOn.of("reset"), RetryOn.of("429"), RetryOn.of("gateway-error")),
+							Duration.ofMillis(10), Duration.ofMillis(90), 35.5, 4, true, DataSize.ofKilobytes(8)))),
+			Map.entry("RouteTimeout", List.of(new RouteTimeoutGatewayFilterFactory.Config(Duration.ofMillis(4200)))),
+			Map.entry("RequestHeaderModifier", List.of(headers())),
+			Map.entry("ResponseHeaderModifier", List.of(headers())),
+			Map.entry("RequestRedirect", List.of(
+					new RequestRedirectGatewayFilterFactory.Config(
+							new RedirectPolicy("https", "example.com", 8443, null, "/new", 308), "/old"),
+					new RequestRedirectGatewayFilterFactory.Config(RedirectPolicy.toPath("/moved", 307), null))),
+			Map.entry("UrlRewrite", List.of(
+					new UrlRewriteGatewayFilterFactory.Config(new RewritePolicy("shop.internal", null, "/v2"), "/shop"),
+					new UrlRewriteGatewayFilterFactory.Config(RewritePolicy.fullPath("/full"), null))),
+			Map.entry("Canary",
+					List.of(new CanaryGatewayFilterFactory.Config(WeightedBackends.of("a:90 b:10 c:0"),
+							new CanaryPolicy(HashKey.of("cookie:session"), "x-canary",
+									List.of("10.0.0.0/8", "2001:db8::/32"), true)))),
+			Map.entry("PathMatch", List.of(new PathMatch(PathType.REGEX, "/v[0-9]{1,3}/a,b"))),
+			Map.entry("HeaderMatch", List.of(new HeaderMatch("X-Env", "canary|beta"))),
+			Map.entry("QueryMatch", List.of(new QueryMatch("version", "v[12]"))));
+
+	@Autowired
+	ConfigurationService configurationService;
+
+	@Autowired
+	List<PolicyFilterFactory<?>> filterFactories;
+
+	@Autowired
+	List<PolicyPredicateFactory<?>> predicateFactories;
+
+	@Test
+	void everyFilterRecordComesBackFromItsArguments() {
+		for (PolicyFilterFactory<?> factory : filterFactories) {
+			assertThat(SAMPLES).as("samples of " + factory.name()).containsKey(factory.name());
+			for (Record sample : SAMPLES.get(factory.name())) {
+				Map<String, String> arguments = PolicyBinding.arguments(sample);
+				assertThat(factory.bind(bound(factory, arguments))).as(factory.name() + arguments).isEqualTo(sample);
+			}
+			assertEveryFieldSet(factory.name(), factory.policyType(), given -> factory.bind(bound(factory, given)));
+		}
+	}
+
+	@Test
+	void everyPredicateRecordComesBackFromItsArguments() {
+		for (PolicyPredicateFactory<?> factory : predicateFactories) {
+			assertThat(SAMPLES).as("samples of " + factory.name()).containsKey(factory.name());
+			for (Record sample : SAMPLES.get(factory.name())) {
+				Map<String, String> arguments = PolicyBinding.arguments(sample);
+				assertThat(factory.bind(bound(factory, arguments))).as(factory.name() + arguments).isEqualTo(sample);
+			}
+			assertEveryFieldSet(factory.name(), factory.argumentsType(), given -> factory.bind(bound(factory, given)));
+		}
+	}
+
+	@Test
+	void theShortcutFormBindsLikeNamedArguments() {
+		PolicyFilterFactory<?> canary = filterFactories.stream()
+			.filter(f -> f.name().equals("Canary"))
+			.findFirst()
+			.orElseThrow();
+		Map<String, String> shortcut = new LinkedHashMap<>();
+		shortcut.put(NameUtils.generateName(0), "a:90 b:10");
+		shortcut.put(NameUtils.generateName(1), "cookie:session");
+
+		assertThat(canary.bind(bound(canary, shortcut))).isEqualTo(new CanaryGatewayFilterFactory.Config(
+				WeightedBackends.of("a:90,b:10"), CanaryPolicy.sticky(HashKey.of("cookie:session"))));
+	}
+
+	/** The arguments as Spring Cloud Gateway hands them to the factory of a route definition. */
+	private <C extends Configurable<PolicyArguments> & ShortcutConfigurable> PolicyArguments bound(C factory,
+			Map<String, String> arguments) {
+		return configurationService.with(factory).name("test").properties(arguments).bind();
+	}
+
+	/**
+	 * Every field of {@code type} (nested and {@code @Name("")} records walked into) appears in the
+	 * arguments of a sample, and leaving that argument out changes what binds (or fails: the field
+	 * is required): each sample value is not the default.
+	 */
+	private static void assertEveryFieldSet(String factory, Class<?> type,
+			Function<Map<String, String>, Record> bind) {
+		Set<String> written = new TreeSet<>();
+		for (Record sample : SAMPLES.get(factory)) {
+			Map<String, String> arguments = PolicyBinding.arguments(sample);
+			arguments.keySet().forEach(name -> written.add(name.replaceAll("\\[.*", "")));
+			for (String name : arguments.keySet()) {
+				Map<String, String> without = new HashMap<>(arguments);
+				without.remove(name);
+				Record bound;
+				try {
+					bound = bind.apply(without);
+				}
+				catch (IllegalArgumentException required) {
+					continue;
+				}
+				assertThat(bound).as(factory + " without " + name + ": its sample value is the default").isNotEqualTo(sample);
+			}
+		}
+		assertThat(written).as(factory + ": fields set by the samples").containsAll(fields(type, ""));
+	}
+
+	private static List<String> fields(Class<?> type, String prefix) {
+		List<String> fields = new ArrayList<>();
+		for (RecordComponent component : type.getRecordComponents()) {
+			Class<?> componentType = component.getType();
+			boolean nested = componentType.isRecord() && !hasStringForm(componentType);
+			if (nested && inline(component)) {
+				fields.addAll(fields(componentType, prefix));
+			}
+			else if (nested) {
+				fields.addAll(fields(componentType, prefix + component.getName() + "."));
+			}
+			else {
+				fields.add(prefix + component.getName());
+			}
+		}
+		return fields;
+	}
+
+	private static boolean inline(RecordComponent component) {
+		try {
+			Name name = component.getDeclaringRecord().getDeclaredField(component.getName()).getAnnotation(Name.class);
+			return name != null && name.value().isEmpty();
+		}
+		catch (NoSuchFieldException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static boolean hasStringForm(Class<?> type) {
+		try {
+			type.getMethod("of", String.class);
+			return true;
+		}
+		catch (NoSuchMethodException ex) {
+			return false;
+		}
+	}
+
+	private static HeaderModifier headers() {
+		Map<String, String> set = new LinkedHashMap<>();
+		set.put("X-Env", "prod, eu");
+		set.put("x_odd.name", "a b");
+		return new HeaderModifier(set, Map.of("X-Via", "meshgate"), List.of("X-Debug", "X-Trace"));
+	}
+
+}
