@@ -1,6 +1,7 @@
 package io.meshgate.policy.binding;
 
 import java.lang.reflect.RecordComponent;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,9 +13,18 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.bind.Name;
+import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.filter.FilterDefinition;
+import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
+import org.springframework.cloud.gateway.handler.predicate.PredicateDefinition;
+import org.springframework.cloud.gateway.handler.predicate.RoutePredicateFactory;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.route.RouteDefinition;
+import org.springframework.cloud.gateway.route.RouteDefinitionRouteLocator;
 import org.springframework.cloud.gateway.support.Configurable;
 import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.cloud.gateway.support.NameUtils;
@@ -43,6 +53,7 @@ import io.meshgate.policy.testing.GatewayTest;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Every policy record survives the way a compiled route takes: record, arguments
@@ -90,31 +101,44 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 	@Autowired
 	List<PolicyFilterFactory<?>> filterFactories;
 
+	/** Raw, as {@code RouteDefinitionRouteLocator} takes them. */
+	@SuppressWarnings("rawtypes")
+	@Autowired
+	List<GatewayFilterFactory> filters;
+
+	@SuppressWarnings("rawtypes")
+	@Autowired
+	List<RoutePredicateFactory> predicates;
+
+	@Autowired
+	GatewayProperties gatewayProperties;
+
 	@Autowired
 	List<PolicyPredicateFactory<?>> predicateFactories;
 
 	@Test
 	void everyFilterRecordComesBackFromItsArguments() {
+		assertThat(filterFactories).isNotEmpty();
 		for (PolicyFilterFactory<?> factory : filterFactories) {
-			assertThat(SAMPLES).as("samples of " + factory.name()).containsKey(factory.name());
-			for (Record sample : SAMPLES.get(factory.name())) {
-				Map<String, String> arguments = PolicyBinding.arguments(sample);
-				assertThat(factory.bind(bound(factory, arguments))).as(factory.name() + arguments).isEqualTo(sample);
-			}
-			assertEveryFieldSet(factory.name(), factory.policyType(), given -> factory.bind(bound(factory, given)));
+			roundTrip(factory.name(), factory.policyType(), given -> factory.bind(bound(factory, given)));
 		}
 	}
 
 	@Test
 	void everyPredicateRecordComesBackFromItsArguments() {
+		assertThat(predicateFactories).isNotEmpty();
 		for (PolicyPredicateFactory<?> factory : predicateFactories) {
-			assertThat(SAMPLES).as("samples of " + factory.name()).containsKey(factory.name());
-			for (Record sample : SAMPLES.get(factory.name())) {
-				Map<String, String> arguments = PolicyBinding.arguments(sample);
-				assertThat(factory.bind(bound(factory, arguments))).as(factory.name() + arguments).isEqualTo(sample);
-			}
-			assertEveryFieldSet(factory.name(), factory.argumentsType(), given -> factory.bind(bound(factory, given)));
+			roundTrip(factory.name(), factory.argumentsType(), given -> factory.bind(bound(factory, given)));
 		}
+	}
+
+	private static void roundTrip(String factory, Class<?> type, Function<Map<String, String>, Record> bind) {
+		assertThat(SAMPLES).as("samples of " + factory).containsKey(factory);
+		for (Record sample : SAMPLES.get(factory)) {
+			Map<String, String> arguments = PolicyBinding.arguments(sample);
+			assertThat(bind.apply(arguments)).as(factory + arguments).isEqualTo(sample);
+		}
+		assertEveryFieldSet(factory, type, bind);
 	}
 
 	@Test
@@ -129,6 +153,34 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 
 		assertThat(canary.bind(bound(canary, shortcut))).isEqualTo(new CanaryGatewayFilterFactory.Config(
 				WeightedBackends.of("a:90,b:10"), CanaryPolicy.sticky(HashKey.of("cookie:session"))));
+	}
+
+	@Test
+	void aRouteWithAnUnknownOrInvalidArgumentIsNotBuiltAndTheErrorNamesTheArgument() {
+		assertThatIllegalArgumentException().isThrownBy(() -> build("LocalRateLimit", Map.of("maxTokens", "ten")))
+			.withMessage("maxTokens: ten (expected: a whole number)");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> build("LocalRateLimit", Map.of("maxTokens", "5", "fillIntervall", "1s")))
+			.withMessage("fillIntervall: 1s (expected: one of the arguments [maxTokens, tokensPerFill, fillInterval, "
+					+ "keyOn, maxKeys])");
+		assertThat(build("LocalRateLimit", Map.of("maxTokens", "5", "fill-interval", "1s"))).hasSize(1);
+	}
+
+	/** The routes Spring Cloud Gateway builds from one definition with one filter, as for gateway YAML. */
+	private List<Route> build(String filter, Map<String, String> arguments) {
+		RouteDefinition definition = new RouteDefinition();
+		definition.setId("built");
+		definition.setUri(URI.create("http://127.0.0.1:1"));
+		definition.setPredicates(List.of(new PredicateDefinition("Path=/built/**")));
+		FilterDefinition definitionFilter = new FilterDefinition();
+		definitionFilter.setName(filter);
+		definitionFilter.setArgs(new LinkedHashMap<>(arguments));
+		definition.setFilters(List.of(definitionFilter));
+		return new RouteDefinitionRouteLocator(() -> Flux.just(definition), predicates, filters, gatewayProperties,
+				configurationService)
+			.getRoutes()
+			.collectList()
+			.block(Duration.ofSeconds(10));
 	}
 
 	/** The arguments as Spring Cloud Gateway hands them to the factory of a route definition. */
