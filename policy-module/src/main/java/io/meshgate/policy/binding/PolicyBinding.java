@@ -103,6 +103,7 @@ public final class PolicyBinding {
 				String name = String.valueOf(key);
 				RecordComponent field = fields.get(relaxed(name));
 				RecordComponent inline = inline(type, name);
+				Map.Entry<String, Object> flat = field == null ? nested(name, value, fields) : null;
 				if (inline != null && value instanceof Map<?, ?> map) {
 					// a record's tree nests what the arguments spread out
 					record(map, inline.getType(), prefix, shortcut);
@@ -110,10 +111,9 @@ public final class PolicyBinding {
 				else if (field != null) {
 					value(value, field.getGenericType(), prefix + field.getName());
 				}
-				else if (nested(name, value, fields) != null) {
-					Map.Entry<String, Object> head = nested(name, value, fields);
-					RecordComponent owner = fields.get(relaxed(head.getKey()));
-					value(head.getValue(), owner.getGenericType(), prefix + owner.getName());
+				else if (flat != null) {
+					RecordComponent owner = fields.get(relaxed(flat.getKey()));
+					value(flat.getValue(), owner.getGenericType(), prefix + owner.getName());
 				}
 				else if (name.startsWith(NameUtils.GENERATED_NAME_PREFIX)) {
 					errors.add("arguments[" + name.substring(NameUtils.GENERATED_NAME_PREFIX.length()) + "]: " + value
