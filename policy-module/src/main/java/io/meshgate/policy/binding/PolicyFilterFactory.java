@@ -8,7 +8,8 @@ import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFac
  * record is the only definition of the filter's fields, defaults and checks, in plain gateway
  * YAML ({@code LocalRateLimit=…}, {@code args: {…}}) as in a compiled Meshgate route. Binding
  * happens once, when the route is built ({@link PolicyBinding}); the filter gets the record and
- * the id of its route.
+ * the id of its route. From Java (a {@code RouteLocatorBuilder} route), call
+ * {@link #filter(Record, String)} with the record.
  *
  * @param <P> the policy record
  */
