@@ -131,46 +131,46 @@ public final class RecordSchema {
 	private Map<String, Object> type(Type type, RecordComponent part, List<Object> samples) {
 		Class<?> raw = raw(type);
 		if (raw == String.class || raw == Path.class) {
-			return Map.of("type", "string");
+			return ordered("type", "string");
 		}
 		if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
-			return Map.of("type", "integer");
+			return ordered("type", "integer");
 		}
 		if (raw == Double.class || raw == double.class) {
-			return Map.of("type", "number");
+			return ordered("type", "number");
 		}
 		if (raw == Boolean.class || raw == boolean.class) {
-			return Map.of("type", "boolean");
+			return ordered("type", "boolean");
 		}
 		if (raw == Duration.class) {
-			return Map.of("type", "string", "pattern", DURATION_PATTERN);
+			return ordered("type", "string", "pattern", DURATION_PATTERN);
 		}
 		if (raw == DataSize.class) {
-			return Map.of("type", "string", "pattern", DATA_SIZE_PATTERN);
+			return ordered("type", "string", "pattern", DATA_SIZE_PATTERN);
 		}
 		if (raw == URI.class) {
-			return Map.of("type", "string", "format", "uri");
+			return ordered("type", "string", "format", "uri");
 		}
 		if (raw.isEnum()) {
-			return Map.of("type", "string", "enum", Arrays.stream(raw.getEnumConstants()).map(c -> ((Enum<?>) c).name())
+			return ordered("type", "string", "enum", Arrays.stream(raw.getEnumConstants()).map(c -> ((Enum<?>) c).name())
 				.toList());
 		}
 		if (raw == List.class && type instanceof ParameterizedType list) {
 			List<Object> items = samples.stream().flatMap(s -> ((List<?>) s).stream()).map(i -> (Object) i).toList();
-			return Map.of("type", "array", "items", type(list.getActualTypeArguments()[0], part, items));
+			return ordered("type", "array", "items", type(list.getActualTypeArguments()[0], part, items));
 		}
 		if (raw == Map.class && type instanceof ParameterizedType map && map.getActualTypeArguments()[0] == String.class) {
 			List<Object> values = samples.stream().flatMap(s -> ((Map<?, ?>) s).values().stream()).map(v -> (Object) v)
 				.toList();
-			return Map.of("type", "object", "additionalProperties", type(map.getActualTypeArguments()[1], part, values));
+			return ordered("type", "object", "additionalProperties", type(map.getActualTypeArguments()[1], part, values));
 		}
 		if (raw.isRecord() && writtenAsString(samples)) {
-			return Map.of("type", parsesInteger(raw) ? List.of("string", "integer") : "string");
+			return ordered("type", parsesInteger(raw) ? List.of("string", "integer") : "string");
 		}
 		if (raw.isRecord()) {
 			String name = define(raw);
-			return RecordTrees.parsesString(raw) ? Map.of("anyOf", List.of(Map.of("type", "string"), Map.of("$ref", ref(name))))
-					: Map.of("$ref", ref(name));
+			return RecordTrees.parsesString(raw) ? ordered("anyOf", List.of(ordered("type", "string"), ordered("$ref", ref(name))))
+					: ordered("$ref", ref(name));
 		}
 		throw new IllegalArgumentException(name(part.getDeclaringRecord()) + "." + part.getName() + ": " + type.getTypeName()
 				+ " (expected: a type the configuration schema can express: text, numbers, booleans, durations, sizes, "
@@ -195,6 +195,15 @@ public final class RecordSchema {
 		catch (NoSuchMethodException ex) {
 			return false;
 		}
+	}
+
+	/** A map of {@code key, value} pairs in the order given: the schema reads the same on every start. */
+	private static Map<String, Object> ordered(Object... pairs) {
+		Map<String, Object> map = new LinkedHashMap<>();
+		for (int i = 0; i < pairs.length; i += 2) {
+			map.put((String) pairs[i], pairs[i + 1]);
+		}
+		return map;
 	}
 
 	private static Class<?> raw(Type type) {
