@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.core.MethodParameter;
+import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.util.unit.DataSize;
 
@@ -42,10 +44,13 @@ import org.springframework.util.unit.DataSize;
  */
 final class RecordDefaults {
 
-	private static final ApplicationConversionService CONVERSION = (ApplicationConversionService) ApplicationConversionService
-		.getSharedInstance();
+	/** The conversions configuration binding uses: examples are read as a user's YAML would be. */
+	private static final ConversionService CONVERSION = ApplicationConversionService.getSharedInstance();
 
 	private static final int MAX_REFUSALS = 16;
+
+	/** Each record's answers, learnt once: the schema asks for nested records' baselines again and again. */
+	private static final Map<Class<?>, RecordDefaults> KNOWN = new ConcurrentHashMap<>();
 
 	final Class<?> type;
 
@@ -76,13 +81,12 @@ final class RecordDefaults {
 		}
 	}
 
-	private static final Map<Class<?>, RecordDefaults> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
-
 	static RecordDefaults of(Class<?> type) {
-		RecordDefaults known = CACHE.get(type);
+		RecordDefaults known = KNOWN.get(type);
 		if (known == null) {
+			// not computeIfAbsent: learning a record learns the records it holds, which updates the map
 			known = new RecordDefaults(type);
-			CACHE.put(type, known);
+			KNOWN.put(type, known);
 		}
 		return known;
 	}

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.core.ResolvableType;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -129,7 +130,7 @@ public final class RecordSchema {
 
 	/** The schema of {@code type}; {@code samples} are values of it, which tell a record written as a string. */
 	private Map<String, Object> type(Type type, RecordComponent part, List<Object> samples) {
-		Class<?> raw = raw(type);
+		Class<?> raw = ResolvableType.forType(type).toClass();
 		if (raw == String.class || raw == Path.class) {
 			return ordered("type", "string");
 		}
@@ -165,11 +166,12 @@ public final class RecordSchema {
 			return ordered("type", "object", "additionalProperties", type(map.getActualTypeArguments()[1], part, values));
 		}
 		if (raw.isRecord() && writtenAsString(samples)) {
-			return ordered("type", parsesInteger(raw) ? List.of("string", "integer") : "string");
+			return ordered("type", RecordTrees.parses(raw, Integer.class) ? List.of("string", "integer") : "string");
 		}
 		if (raw.isRecord()) {
 			String name = define(raw);
-			return RecordTrees.parsesString(raw) ? ordered("anyOf", List.of(ordered("type", "string"), ordered("$ref", ref(name))))
+			return RecordTrees.parsesString(raw)
+					? ordered("anyOf", List.of(ordered("type", "string"), ordered("$ref", ref(name))))
 					: ordered("$ref", ref(name));
 		}
 		throw new IllegalArgumentException(name(part.getDeclaringRecord()) + "." + part.getName() + ": " + type.getTypeName()
@@ -187,16 +189,6 @@ public final class RecordSchema {
 				&& samples.stream().allMatch(s -> s instanceof Record r && RecordTrees.stringForm(r) != null);
 	}
 
-	/** A record read from a bare number too ({@code retryOn: [503]}), by a {@code static of(Integer)}. */
-	private static boolean parsesInteger(Class<?> type) {
-		try {
-			return java.lang.reflect.Modifier.isStatic(type.getMethod("of", Integer.class).getModifiers());
-		}
-		catch (NoSuchMethodException ex) {
-			return false;
-		}
-	}
-
 	/** A map of {@code key, value} pairs in the order given: the schema reads the same on every start. */
 	private static Map<String, Object> ordered(Object... pairs) {
 		Map<String, Object> map = new LinkedHashMap<>();
@@ -204,16 +196,6 @@ public final class RecordSchema {
 			map.put((String) pairs[i], pairs[i + 1]);
 		}
 		return map;
-	}
-
-	private static Class<?> raw(Type type) {
-		if (type instanceof Class<?> c) {
-			return c;
-		}
-		if (type instanceof ParameterizedType p) {
-			return (Class<?>) p.getRawType();
-		}
-		return Object.class;
 	}
 
 }

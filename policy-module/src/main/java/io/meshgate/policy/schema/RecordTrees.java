@@ -127,8 +127,13 @@ public final class RecordTrees {
 
 	/** Does {@code type} have a {@code static of(String)}, by which configuration binding converts a string? */
 	static boolean parsesString(Class<?> type) {
+		return parses(type, String.class);
+	}
+
+	/** Does {@code type} have a {@code static of(argument)}, which configuration binding converts by? */
+	static boolean parses(Class<?> type, Class<?> argument) {
 		try {
-			return Modifier.isStatic(type.getMethod("of", String.class).getModifiers());
+			return Modifier.isStatic(type.getMethod("of", argument).getModifiers());
 		}
 		catch (NoSuchMethodException ex) {
 			return false;
