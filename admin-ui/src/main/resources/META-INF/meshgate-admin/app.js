@@ -87,9 +87,8 @@ function placeholderOf(record, path) {
 /** The line under a field: its default, when it has one, or what the default follows. */
 function hintOf(record, path) {
   const node = fieldSchema(record, path);
-  if (node.default !== undefined && typeof node.default !== 'object') return 'default ' + shown(node.default);
-  if (Array.isArray(node.default)) return 'default ' + shown(node.default);
-  return node['x-defaultFrom'] ? 'default: as ' + node['x-defaultFrom'].join(', ') : '';
+  if (node.default !== undefined && (Array.isArray(node.default) || typeof node.default !== 'object')) return 'default ' + shown(node.default);
+  return node['x-defaultFrom'] ? 'default: follows ' + node['x-defaultFrom'].join(', ') : '';
 }
 
 // ---------- live state ----------
