@@ -74,7 +74,7 @@ final class RecordDefaults {
 			boolean given = inputs[i] != null && !isEmptyPrimitive(part, inputs[i]);
 			List<String> alternatives = new ArrayList<>();
 			boolean required = given && requiredIn(parts, inputs, i, alternatives);
-			Object value = given ? null : RecordTrees.read(baseline, part);
+			Object value = given ? null : read(baseline, part);
 			Set<String> derived = given ? Set.of() : derivedFrom(parts, inputs, i);
 			components.put(part.getName(), new Component(part, required && alternatives.isEmpty(), alternatives,
 					derived.isEmpty() ? value : null, derived));
@@ -155,17 +155,17 @@ final class RecordDefaults {
 
 	/** The components whose value, doubled or halved, changes what component {@code index} defaults to. */
 	private Set<String> derivedFrom(RecordComponent[] parts, Object[] inputs, int index) {
-		Object value = RecordTrees.read(baseline, parts[index]);
+		Object value = read(baseline, parts[index]);
 		Set<String> sources = new LinkedHashSet<>();
 		for (int other = 0; other < parts.length; other++) {
 			if (other == index) {
 				continue;
 			}
-			for (Object changed : changes(RecordTrees.read(baseline, parts[other]))) {
+			for (Object changed : changes(read(baseline, parts[other]))) {
 				Object[] probe = inputs.clone();
 				probe[other] = changed;
 				if (refusal(type, probe) == null
-						&& !Objects.equals(value, RecordTrees.read(construct(type, probe), parts[index]))) {
+						&& !Objects.equals(value, read(construct(type, probe), parts[index]))) {
 					sources.add(parts[other].getName());
 				}
 			}
@@ -275,6 +275,15 @@ final class RecordDefaults {
 		}
 		catch (IllegalArgumentException | NullPointerException | IllegalStateException ex) {
 			return ex;
+		}
+	}
+
+	private static Object read(Record record, RecordComponent component) {
+		try {
+			return component.getAccessor().invoke(record);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("cannot read " + component, ex);
 		}
 	}
 

@@ -1,5 +1,6 @@
 package io.meshgate.policy.schema;
 
+import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -166,11 +167,11 @@ public final class RecordSchema {
 			return ordered("type", "object", "additionalProperties", type(map.getActualTypeArguments()[1], part, values));
 		}
 		if (raw.isRecord() && writtenAsString(samples)) {
-			return ordered("type", RecordTrees.parses(raw, Integer.class) ? List.of("string", "integer") : "string");
+			return ordered("type", parses(raw, Integer.class) ? List.of("string", "integer") : "string");
 		}
 		if (raw.isRecord()) {
 			String name = define(raw);
-			return RecordTrees.parsesString(raw)
+			return parses(raw, String.class)
 					? ordered("anyOf", List.of(ordered("type", "string"), ordered("$ref", ref(name))))
 					: ordered("$ref", ref(name));
 		}
@@ -186,7 +187,17 @@ public final class RecordSchema {
 	 */
 	private static boolean writtenAsString(List<Object> samples) {
 		return !samples.isEmpty()
-				&& samples.stream().allMatch(s -> s instanceof Record r && RecordTrees.stringForm(r) != null);
+				&& samples.stream().allMatch(s -> s instanceof Record && RecordTrees.toTree(s) instanceof String);
+	}
+
+	/** Does {@code type} have a {@code static of(argument)}, by which configuration binding converts one? */
+	static boolean parses(Class<?> type, Class<?> argument) {
+		try {
+			return Modifier.isStatic(type.getMethod("of", argument).getModifiers());
+		}
+		catch (NoSuchMethodException ex) {
+			return false;
+		}
 	}
 
 	/** A map of {@code key, value} pairs in the order given: the schema reads the same on every start. */

@@ -82,9 +82,14 @@ public final class RecordTrees {
 			}
 			Map<String, Object> tree = new LinkedHashMap<>();
 			for (RecordComponent component : record.getClass().getRecordComponents()) {
-				Object child = toTree(read(record, component));
-				if (child != null) {
-					tree.put(component.getName(), child);
+				try {
+					Object child = toTree(component.getAccessor().invoke(record));
+					if (child != null) {
+						tree.put(component.getName(), child);
+					}
+				}
+				catch (ReflectiveOperationException ex) {
+					throw new IllegalStateException("cannot read " + component, ex);
 				}
 			}
 			return tree;
@@ -98,45 +103,21 @@ public final class RecordTrees {
 		return (Map<String, Object>) toTree(record);
 	}
 
-	/** The value of {@code component} in {@code record}. */
-	static Object read(Record record, RecordComponent component) {
-		try {
-			return component.getAccessor().invoke(record);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new IllegalStateException("cannot read " + component, ex);
-		}
-	}
-
 	/**
 	 * The string a record is written as, when it has one: it parses one ({@code static
 	 * of(String)}) and its {@code toString()} parses back into an equal record.
 	 */
 	static String stringForm(Record record) {
-		if (!parsesString(record.getClass())) {
-			return null;
-		}
 		try {
+			Method of = record.getClass().getMethod("of", String.class);
+			if (!Modifier.isStatic(of.getModifiers())) {
+				return null;
+			}
 			String text = record.toString();
-			return record.equals(record.getClass().getMethod("of", String.class).invoke(null, text)) ? text : null;
+			return record.equals(of.invoke(null, text)) ? text : null;
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
 			return null;
-		}
-	}
-
-	/** Does {@code type} have a {@code static of(String)}, by which configuration binding converts a string? */
-	static boolean parsesString(Class<?> type) {
-		return parses(type, String.class);
-	}
-
-	/** Does {@code type} have a {@code static of(argument)}, which configuration binding converts by? */
-	static boolean parses(Class<?> type, Class<?> argument) {
-		try {
-			return Modifier.isStatic(type.getMethod("of", argument).getModifiers());
-		}
-		catch (NoSuchMethodException ex) {
-			return false;
 		}
 	}
 
