@@ -560,7 +560,7 @@ public final class AdminApi {
 		if (version != null) {
 			response.eTag(etag(version));
 		}
-		// every JSON answer goes through here: secrets never leave the admin API
+		// every JSON answer with configuration in it goes through here: secrets never leave the admin API
 		return response.bodyValue(Secrets.mask(body));
 	}
 
