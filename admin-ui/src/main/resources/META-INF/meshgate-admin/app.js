@@ -1,7 +1,7 @@
 // Meshgate admin UI: plain JavaScript, no build step, no external assets.
 'use strict';
 
-const state = { me: null, version: null, routes: [], upstreams: [], live: {}, editing: false, filter: '' };
+const state = { me: null, schema: null, version: null, routes: [], upstreams: [], live: {}, editing: false, filter: '' };
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -22,7 +22,7 @@ async function api(method, path, body, options = {}) {
   const type = response.headers.get('Content-Type') || '';
   const data = type.includes('json') ? await response.json() : await response.text();
   const etag = response.headers.get('ETag');
-  if (etag) setVersion(Number(etag.replace(/"/g, '')));
+  if (etag && !options.notVersioned) setVersion(Number(etag.replace(/"/g, '')));
   if (!response.ok) throw new ApiError(response.status, typeof data === 'object' ? data : { message: data });
   return data;
 }
@@ -46,6 +46,49 @@ function diffHtml(diff) {
     const cls = line.startsWith('+++') || line.startsWith('---') ? '' : line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
     return '<span class="' + cls + '">' + esc(line) + '</span>';
   }).join('\n') + '</pre>';
+}
+
+// ---------- the configuration's schema: defaults, examples and choices come from the records ----------
+
+async function loadSchema() {
+  state.schema = await api('GET', '/api/schema', undefined, { notVersioned: true });
+}
+
+/** Follows a reference, a list's items or the object form of a field written either way. */
+function resolve(node) {
+  for (;;) {
+    if (node.$ref) node = state.schema.$defs[node.$ref.replace('#/$defs/', '')];
+    else if (node.items) node = node.items;
+    else if (node.anyOf && !node.properties) node = node.anyOf.find((n) => n.$ref) || node.anyOf[0];
+    else return node;
+  }
+}
+
+/** The schema of a field of a record: fieldSchema('Route', 'retries.attempts'). */
+function fieldSchema(record, path) {
+  let node = { $ref: '#/$defs/' + record };
+  for (const key of path.split('.')) {
+    node = (resolve(node).properties || {})[key];
+    if (!node) throw new Error('the schema has no field ' + record + '.' + path);
+  }
+  return node;
+}
+
+const defaultOf = (record, path) => fieldSchema(record, path).default;
+const choices = (record, path) => resolve(fieldSchema(record, path)).enum || [];
+const shown = (v) => (Array.isArray(v) ? v.join(', ') : v === undefined || v === null ? '' : String(v));
+
+/** What an empty field means: its default, else an example of what to write. */
+function placeholderOf(record, path) {
+  const node = fieldSchema(record, path);
+  return shown(node.default !== undefined ? node.default : (node.examples || [])[0]);
+}
+
+/** The line under a field: its default, when it has one, or what the default follows. */
+function hintOf(record, path) {
+  const node = fieldSchema(record, path);
+  if (node.default !== undefined && (Array.isArray(node.default) || typeof node.default !== 'object')) return 'default ' + shown(node.default);
+  return node['x-defaultFrom'] ? 'default: follows ' + node['x-defaultFrom'].join(', ') : '';
 }
 
 // ---------- live state ----------
@@ -83,7 +126,7 @@ async function loadConfig() {
 
 /** A route's match, briefly: methods, path type (unless a pattern) and path, host, headers, query. */
 function matchHtml(m) {
-  const type = m.pathType && m.pathType !== 'PATTERN' ? '<span class="badge">' + esc(m.pathType.toLowerCase()) + '</span> ' : '';
+  const type = m.pathType && m.pathType !== defaultOf('Route', 'match.pathType') ? '<span class="badge">' + esc(m.pathType.toLowerCase()) + '</span> ' : '';
   return type + '<code>' + esc((m.methods || []).join(',')) + ' ' + esc(m.path) + '</code>' + (m.host ? '<div class="muted">host ' + esc(m.host) + '</div>' : '')
     + Object.entries(m.headers || {}).map(([k, v]) => '<div class="muted">' + esc(k) + ' ~ ' + esc(v) + '</div>').join('')
     + Object.entries(m.query || {}).map(([k, v]) => '<div class="muted">?' + esc(k) + ' ~ ' + esc(v) + '</div>').join('');
@@ -97,7 +140,7 @@ function rewriteText(w) {
 function redirectText(d) {
   const parts = [d.scheme ? d.scheme + '://' : '', d.hostname || '', d.port ? ':' + d.port : '',
     d.replaceFullPath || (d.replacePrefixMatch ? 'prefix → ' + d.replacePrefixMatch : '')].join('');
-  return 'redirect ' + (d.statusCode || 302) + (parts ? ' to ' + parts : '');
+  return 'redirect ' + (d.statusCode ?? defaultOf('Route', 'redirect.statusCode')) + (parts ? ' to ' + parts : '');
 }
 
 function headersText(name, h) {
@@ -113,6 +156,9 @@ function routeText(r) {
   (r.route.mirrors || []).forEach((b) => parts.push(b.upstream));
   return parts.filter(Boolean).join(' ').toLowerCase();
 }
+
+const weightOf = (b) => b.weight ?? defaultOf('Route', 'backends.weight');
+const mirroredOf = (x) => x.percentage ?? defaultOf('Route', 'mirrors.percentage');
 
 async function pageRoutes() {
   await loadConfig();
@@ -131,13 +177,13 @@ function renderRoutesTable() {
   if (!body) return;
   body.innerHTML = state.routes.map((r, i) => {
     const route = r.route; const m = route.match || {};
-    const total = (route.backends || []).reduce((s, b) => s + (b.weight ?? 1), 0) || 1;
+    const total = (route.backends || []).reduce((s, b) => s + weightOf(b), 0) || 1;
     const backends = (route.backends || []).map((b) => {
-      const pct = Math.round((b.weight ?? 1) * 100 / total);
-      return '<div><span class="bar" style="width:' + Math.max(2, pct) + 'px"></span><code>' + esc(b.upstream) + '</code> ' + pct + '% <span class="muted">(' + esc(b.weight ?? 1) + ')</span></div>';
+      const pct = Math.round(weightOf(b) * 100 / total);
+      return '<div><span class="bar" style="width:' + Math.max(2, pct) + 'px"></span><code>' + esc(b.upstream) + '</code> ' + pct + '% <span class="muted">(' + esc(weightOf(b)) + ')</span></div>';
     }).join('');
-    const mirrors = (route.mirrors || []).map((x) => '<div><code>' + esc(x.upstream) + '</code> ' + esc(x.percentage) + '%</div>').join('');
-    const policies = [route.retries ? 'retries ' + route.retries.attempts : '', route.timeout ? 'timeout ' + route.timeout : '',
+    const mirrors = (route.mirrors || []).map((x) => '<div><code>' + esc(x.upstream) + '</code> ' + esc(mirroredOf(x)) + '%</div>').join('');
+    const policies = [route.retries ? 'retries ' + (route.retries.attempts ?? defaultOf('Route', 'retries.attempts')) : '', route.timeout ? 'timeout ' + route.timeout : '',
       route.canary && route.canary.stickyOn ? 'sticky ' + route.canary.stickyOn : '',
       route.fault && ((route.fault.delay || {}).percentage > 0 || (route.fault.abort || {}).percentage > 0) ? 'fault' : '',
       route.rateLimit ? 'rate limit ' + route.rateLimit.maxTokens : '',
@@ -170,7 +216,12 @@ function applyFilter() {
 
 // ---------- route editor ----------
 
-const field = (label, path, value, attrs = '') => '<label>' + label + '<input data-path="' + path + '" value="' + esc(value ?? '') + '" ' + attrs + '></label>';
+/** An input for a field of a route: its placeholder and hint (default, else an example) from the schema. */
+const field = (label, path, value, attrs = '') => {
+  const hint = hintOf('Route', path);
+  return '<label>' + label + '<input data-path="' + path + '" value="' + esc(value ?? '') + '" placeholder="' + esc(placeholderOf('Route', path)) + '" ' + attrs + '>'
+    + (hint ? '<small class="hint" data-hint-for="' + path + '">' + esc(hint) + '</small>' : '') + '</label>';
+};
 const num = (v) => (v === '' || v === undefined || v === null ? undefined : (isNaN(Number(v)) ? v : Number(v)));
 const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -178,7 +229,7 @@ async function pageRouteEditor(id) {
   await loadConfig();
   state.editing = true;
   const isNew = id === 'new';
-  let route = { match: { path: '' }, backends: [{ upstream: '', weight: 100 }] };
+  let route = { match: { path: '' }, backends: [{ upstream: '' }] };
   let etagVersion = state.version;
   if (!isNew) route = await api('GET', '/api/routes/' + encodeURIComponent(id));
   etagVersion = state.version;
@@ -191,10 +242,10 @@ async function pageRouteEditor(id) {
   $('#app').innerHTML = '<h1>' + (isNew ? 'New route' : 'Route ' + esc(route.id)) + '</h1>'
     + '<form id="route-form" novalidate><div class="card"><h2>Match</h2><div class="grid">'
     + field('Id', 'id', route.id, 'id="route-id"' + (isNew ? '' : ' readonly'))
-    + field('Path', 'match.path', m.path, 'id="route-path" placeholder="/orders/**"')
-    + '<label>Path type<select data-path="match.pathType" id="route-path-type">' + ['PATTERN', 'EXACT', 'PREFIX', 'REGEX'].map((t) => '<option' + (t === (m.pathType || 'PATTERN') ? ' selected' : '') + '>' + t + '</option>').join('') + '</select></label>'
-    + field('Methods', 'match.methods', (m.methods || []).join(', '), 'id="route-methods" placeholder="any, or GET, POST"')
-    + field('Host', 'match.host', m.host, 'id="route-host" placeholder="any, or **.example.com"')
+    + field('Path', 'match.path', m.path, 'id="route-path"')
+    + '<label>Path type<select data-path="match.pathType" id="route-path-type">' + choices('Route', 'match.pathType').map((t) => '<option' + (t === (m.pathType || defaultOf('Route', 'match.pathType')) ? ' selected' : '') + '>' + esc(t) + '</option>').join('') + '</select></label>'
+    + field('Methods (empty: any)', 'match.methods', (m.methods || []).join(', '), 'id="route-methods"')
+    + field('Host (empty: any)', 'match.host', m.host, 'id="route-host"')
     + '<label>Headers (name: regular expression, one per line)<textarea data-path="match.headers" id="route-headers" rows="2">'
     + esc(Object.entries(m.headers || {}).map(([k, v]) => k + ': ' + v).join('\n')) + '</textarea></label>'
     + '<label>Query (parameter: regular expression, one per line)<textarea data-path="match.query" id="route-query" rows="2">'
@@ -206,14 +257,16 @@ async function pageRouteEditor(id) {
     + '</div>'
     + '<div class="card"><h2>Backends</h2><div id="backends"></div><button type="button" class="secondary" id="add-backend">Add backend</button>'
     + '<div id="canary" class="slider" hidden><span>Canary weight</span><input type="range" min="0" max="100" step="1" id="canary-slider" aria-label="Canary weight"><output id="canary-value"></output></div>'
-    + '<div class="grid">' + field('Sticky key (canary.stickyOn)', 'canary.stickyOn', canary.stickyOn, 'id="sticky-on" placeholder="cookie:session or header:x-user"')
-    + field('Override header (canary.overrideHeader)', 'canary.overrideHeader', canary.overrideHeader, 'id="override-header" placeholder="none: off; x-canary lets a request choose"') + '</div></div>'
+    + '<div class="grid">' + field('Sticky key (canary.stickyOn; empty: each request draws)', 'canary.stickyOn', canary.stickyOn, 'id="sticky-on"')
+    + field('Override header (canary.overrideHeader; empty: off)', 'canary.overrideHeader', canary.overrideHeader, 'id="override-header"') + '</div></div>'
     + '<div class="card"><h2>Mirrors</h2><div id="mirrors"></div><button type="button" class="secondary" id="add-mirror">Add mirror</button></div>'
     + '<div class="card"><h2>Retries, timeout, faults</h2><div class="grid">'
-    + field('Retry attempts (empty: no retries)', 'retries.attempts', retries.attempts, 'id="retry-attempts"')
-    + field('Per-try timeout', 'retries.perTryTimeout', retries.perTryTimeout, 'id="retry-per-try" placeholder="1s"')
-    + field('Retry on', 'retries.retryOn', (retries.retryOn || []).join(', '), 'id="retry-on" placeholder="connect-failure, reset, 503"')
-    + field('Route timeout', 'timeout', route.timeout, 'id="route-timeout" placeholder="5s"')
+    + '<p class="muted wide">Retries are on when any retry field is filled in; an empty one takes its default.</p>'
+    + field('Retry attempts', 'retries.attempts', retries.attempts, 'id="retry-attempts" inputmode="numeric"')
+    + field('Per-try timeout (empty: none)', 'retries.perTryTimeout', retries.perTryTimeout, 'id="retry-per-try"')
+    + field('Retry on', 'retries.retryOn', (retries.retryOn || []).join(', '), 'id="retry-on"')
+    + field('Retry budget %', 'retries.budgetPercent', retries.budgetPercent, 'id="retry-budget"')
+    + field('Route timeout (empty: the gateway\'s response timeout)', 'timeout', route.timeout, 'id="route-timeout"')
     + field('Fault delay %', 'fault.delay.percentage', delay.percentage, 'id="fault-delay-percentage"')
     + field('Fault delay', 'fault.delay.fixedDelay', delay.fixedDelay, 'id="fault-delay"')
     + field('Fault abort %', 'fault.abort.percentage', abort.percentage, 'id="fault-abort-percentage"')
@@ -228,7 +281,7 @@ async function pageRouteEditor(id) {
     + (selected && !upstreamNames.includes(selected) ? '<option selected>' + esc(selected) + '</option>' : '');
   function renderBackends() {
     $('#backends').innerHTML = backends.map((b, i) => '<div class="row" data-path="backends[' + i + ']"><label>Upstream<select data-path="backends[' + i + '].upstream" id="backend-upstream-' + i + '">' + options(b.upstream) + '</select></label>'
-      + '<label>Weight<input data-path="backends[' + i + '].weight" id="backend-weight-' + i + '" value="' + esc(b.weight ?? 1) + '" inputmode="numeric" size="5"></label>'
+      + '<label>Weight<input data-path="backends[' + i + '].weight" id="backend-weight-' + i + '" value="' + esc(b.weight ?? '') + '" placeholder="' + esc(placeholderOf('Route', 'backends.weight')) + '" inputmode="numeric" size="5"></label>'
       + '<button type="button" class="secondary remove-backend" data-index="' + i + '">Remove</button></div>').join('');
     $$('#backends select, #backends input').forEach((el) => el.addEventListener('input', () => { readBackends(); syncSlider(); }));
     $$('.remove-backend').forEach((b) => b.addEventListener('click', () => { readBackends(); backends.splice(Number(b.dataset.index), 1); renderBackends(); }));
@@ -241,7 +294,7 @@ async function pageRouteEditor(id) {
     const box = $('#canary');
     box.hidden = backends.length !== 2;
     if (backends.length === 2) {
-      const a = Number(backends[0].weight) || 0; const b = Number(backends[1].weight) || 0;
+      const a = Number(weightOf(backends[0])) || 0; const b = Number(weightOf(backends[1])) || 0;
       const pct = a + b > 0 ? Math.round(b * 100 / (a + b)) : 0;
       $('#canary-slider').value = pct;
       $('#canary-value').textContent = pct + '% to ' + (backends[1].upstream || 'the second backend');
@@ -254,7 +307,7 @@ async function pageRouteEditor(id) {
   });
   function renderMirrors() {
     $('#mirrors').innerHTML = mirrors.map((x, i) => '<div class="row" data-path="mirrors[' + i + ']"><label>Upstream<select data-path="mirrors[' + i + '].upstream" id="mirror-upstream-' + i + '">' + options(x.upstream) + '</select></label>'
-      + '<label>Percentage<input data-path="mirrors[' + i + '].percentage" id="mirror-percentage-' + i + '" value="' + esc(x.percentage ?? 100) + '" size="5"></label>'
+      + '<label>Percentage<input data-path="mirrors[' + i + '].percentage" id="mirror-percentage-' + i + '" value="' + esc(x.percentage ?? '') + '" placeholder="' + esc(placeholderOf('Route', 'mirrors.percentage')) + '" size="5"></label>'
       + '<button type="button" class="secondary remove-mirror" data-index="' + i + '">Remove</button></div>').join('') || '<p class="muted">No mirrors.</p>';
     $$('.remove-mirror').forEach((b) => b.addEventListener('click', () => { readMirrors(); mirrors.splice(Number(b.dataset.index), 1); renderMirrors(); }));
   }
@@ -262,8 +315,8 @@ async function pageRouteEditor(id) {
     mirrors.forEach((x, i) => { x.upstream = $('#mirror-upstream-' + i).value; x.percentage = num($('#mirror-percentage-' + i).value); });
   }
   renderBackends(); renderMirrors();
-  $('#add-backend').addEventListener('click', () => { readBackends(); backends.push({ upstream: '', weight: 1 }); renderBackends(); });
-  $('#add-mirror').addEventListener('click', () => { readMirrors(); mirrors.push({ upstream: '', percentage: 100 }); renderMirrors(); });
+  $('#add-backend').addEventListener('click', () => { readBackends(); backends.push({ upstream: '' }); renderBackends(); });
+  $('#add-mirror').addEventListener('click', () => { readMirrors(); mirrors.push({ upstream: '' }); renderMirrors(); });
 
   function build() {
     readBackends(); readMirrors();
@@ -286,10 +339,10 @@ async function pageRouteEditor(id) {
     set(r.canary, 'stickyOn', v('#sticky-on')); set(r.canary, 'overrideHeader', v('#override-header'));
     if (!Object.keys(r.canary).length) delete r.canary;
     set(r, 'mirrors', mirrors.map((x) => Object.assign({}, (original.mirrors || []).find((o) => o.upstream === x.upstream) || {}, { upstream: x.upstream, percentage: x.percentage })));
-    if (v('#retry-attempts') === '') delete r.retries; else {
-      r.retries = Object.assign({}, r.retries || {});
-      set(r.retries, 'attempts', num(v('#retry-attempts'))); set(r.retries, 'perTryTimeout', v('#retry-per-try')); set(r.retries, 'retryOn', list(v('#retry-on')));
-    }
+    r.retries = Object.assign({}, r.retries || {});
+    set(r.retries, 'attempts', num(v('#retry-attempts'))); set(r.retries, 'perTryTimeout', v('#retry-per-try'));
+    set(r.retries, 'retryOn', list(v('#retry-on'))); set(r.retries, 'budgetPercent', num(v('#retry-budget')));
+    if (!Object.keys(r.retries).length) delete r.retries;
     set(r, 'timeout', v('#route-timeout'));
     r.fault = { delay: {}, abort: {} };
     set(r.fault.delay, 'percentage', num(v('#fault-delay-percentage'))); set(r.fault.delay, 'fixedDelay', v('#fault-delay'));
@@ -385,7 +438,7 @@ function renderUpstreams() {
       const endpoints = live.endpoints.map((e) => '<div><code>' + esc(e.address) + '</code> <span class="badge ' + (e.health === 'serving' ? 'ok' : 'bad') + '">' + esc(e.health) + '</span>'
         + (e.ejectedUntil ? ' <span class="muted">until ' + esc(e.ejectedUntil) + '</span>' : '') + ' <span class="muted">w' + esc(e.weight) + ', ' + esc(e.inFlight) + ' in flight</span></div>').join('')
         || (u.discovery ? '<span class="muted">Kubernetes ' + esc(u.discovery.serviceId) + ': no ready endpoints</span>' : '<span class="badge warn">not running</span>');
-      const lb = u.loadBalancer ? esc(u.loadBalancer.policy) + (u.loadBalancer.hashOn ? ' on ' + esc(u.loadBalancer.hashOn) : '') : 'ROUND_ROBIN';
+      const lb = esc((u.loadBalancer || {}).policy || defaultOf('Upstream', 'loadBalancer.policy')) + (u.loadBalancer && u.loadBalancer.hashOn ? ' on ' + esc(u.loadBalancer.hashOn) : '');
       const tls = u.tls ? esc(u.tls.mode || 'on') + (live.certificateExpiry ? '<div class="muted">expires ' + esc(live.certificateExpiry) + '</div>' : '') : '<span class="muted">plain</span>';
       const breaker = live.breaker && live.breaker !== 'none' ? '<span class="badge">' + esc(live.breaker) + '</span>' : '<span class="muted">none</span>';
       const action = entry.readOnly ? '<span class="badge ro">read-only: ' + esc(entry.source) + '</span>' : '<a href="#/upstreams/' + encodeURIComponent(u.name) + '">' + (canWrite() ? 'Edit' : 'View') + '</a>';
@@ -396,7 +449,8 @@ function renderUpstreams() {
 async function pageUpstreamEditor(name) {
   state.editing = true;
   const isNew = name === 'new';
-  const upstream = isNew ? { name: '', endpoints: ['http://127.0.0.1:8080'], loadBalancer: { policy: 'ROUND_ROBIN' } } : await api('GET', '/api/upstreams/' + encodeURIComponent(name));
+  const upstream = isNew ? { name: '', endpoints: [placeholderOf('Upstream', 'endpoints.uri')], loadBalancer: { policy: defaultOf('Upstream', 'loadBalancer.policy') } }
+    : await api('GET', '/api/upstreams/' + encodeURIComponent(name));
   const etagVersion = state.version;
   $('#app').innerHTML = '<h1>' + (isNew ? 'New upstream' : 'Upstream ' + esc(name)) + '</h1><form id="upstream-form" class="card" novalidate>'
     + '<p class="muted">The whole upstream as JSON: every field of the model can be edited here, including ones added in later versions (health checks, outlier detection, breakers, TLS).</p>'
@@ -535,7 +589,7 @@ async function logout() {
 }
 
 async function main() {
-  state.me = await api('GET', '/api/me');
+  [state.me] = await Promise.all([api('GET', '/api/me'), loadSchema()]);
   $('#user').textContent = state.me.user + ' (' + state.me.roles.join(', ') + ')';
   $('#logout').addEventListener('click', logout);
   window.addEventListener('hashchange', route);

@@ -20,6 +20,7 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
@@ -40,6 +41,7 @@ import io.meshgate.admin.store.VersionConflictException;
 import io.meshgate.admin.store.Yaml;
 import io.meshgate.policy.edge.PathNormalizer;
 import io.meshgate.policy.route.Route;
+import io.meshgate.policy.schema.RecordSchema;
 import io.meshgate.policy.upstream.Upstream;
 import io.meshgate.policy.upstream.UpstreamEndpoint;
 import io.meshgate.policy.upstream.UpstreamRegistry;
@@ -96,6 +98,7 @@ public final class AdminApi {
 			.POST("/api/history/{version}/rollback", this::rollback)
 			.POST("/api/tester", this::tester)
 			.GET("/api/state", this::state)
+			.GET("/api/schema", this::schema)
 			.filter((request, next) -> Mono.defer(() -> next.handle(request)).onErrorResume(ex -> error(ex, request)))
 			.build();
 	}
@@ -439,6 +442,20 @@ public final class AdminApi {
 		return json(HttpStatus.OK, body, admin.snapshot().version());
 	}
 
+	/**
+	 * The JSON Schema of the configuration, generated from the records ({@link RecordSchema}):
+	 * fixed for a build, so computed once; clients keep it and revalidate with its ETag (304).
+	 * Not masked: it holds types, defaults and examples from the records' source, no configuration.
+	 */
+	private Mono<ServerResponse> schema(ServerRequest request) {
+		return request.checkNotModified(ConfigSchema.ETAG)
+			.switchIfEmpty(Mono.defer(() -> ServerResponse.ok()
+				.eTag(ConfigSchema.ETAG)
+				.cacheControl(CacheControl.noCache().cachePrivate())
+				.contentType(ConfigSchema.MEDIA_TYPE)
+				.bodyValue(ConfigSchema.DOCUMENT)));
+	}
+
 	private Mono<ServerResponse> change(ServerRequest request, String summary,
 			java.util.function.UnaryOperator<Map<String, Object>> edit) {
 		Long expected = ifMatch(request);
@@ -543,7 +560,7 @@ public final class AdminApi {
 		if (version != null) {
 			response.eTag(etag(version));
 		}
-		// every JSON answer goes through here: secrets never leave the admin API
+		// every JSON answer with configuration in it goes through here: secrets never leave the admin API
 		return response.bodyValue(Secrets.mask(body));
 	}
 

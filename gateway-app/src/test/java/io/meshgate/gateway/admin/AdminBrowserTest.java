@@ -27,6 +27,14 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import io.meshgate.policy.fault.FaultPolicy;
+import io.meshgate.policy.mirror.MirrorPolicy;
+import io.meshgate.policy.retry.RetryPolicy;
+import io.meshgate.policy.route.Backend;
+import io.meshgate.policy.route.PathType;
+import io.meshgate.policy.route.Route;
+import io.meshgate.policy.route.RouteMatch;
+import io.meshgate.policy.schema.Example;
 import io.meshgate.policy.testing.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -235,6 +243,77 @@ class AdminBrowserTest extends AdminTestSupport {
 
 		assertThat(Duration.ofNanos(listed - start)).isLessThan(Duration.ofSeconds(2));
 		assertThat(Duration.ofNanos(searched - listed)).isLessThan(Duration.ofSeconds(2));
+	}
+
+	@Test
+	void theRouteEditorTakesPlaceholdersHintsAndChoicesFromTheRecordsThroughTheSchema() {
+		TestUpstream web = start("hinted");
+		editor.post("/api/upstreams", upstream("hinted", web.url()), null);
+		login();
+		browser.get("http://localhost:" + adminPort + "/#/routes/new");
+
+		RetryPolicy retries = new RetryPolicy(null, null, null, null, null, null, null, null, null);
+		assertThat(placeholder("retry-attempts")).isEqualTo(shown(retries.attempts()));
+		assertThat(placeholder("retry-budget")).isEqualTo(shown(retries.budgetPercent()));
+		assertThat(hint("retries.budgetPercent")).isEqualTo("default " + shown(retries.budgetPercent()));
+		assertThat(placeholder("retry-on"))
+			.isEqualTo(retries.retryOn().stream().map(Object::toString).collect(Collectors.joining(", ")));
+		assertThat(placeholder("retry-per-try")).isEqualTo(example(RetryPolicy.class, "perTryTimeout"));
+		assertThat(placeholder("route-timeout")).isEqualTo(example(Route.class, "timeout"));
+		assertThat(placeholder("fault-abort-status")).isEqualTo(shown(FaultPolicy.NONE.abort().httpStatus()));
+		assertThat(placeholder("backend-weight-0")).isEqualTo(shown(new Backend("any", null).weight()));
+		assertThat(new Select(browser.findElement(By.id("route-path-type"))).getOptions()).extracting(WebElement::getText)
+			.containsExactlyElementsOf(java.util.Arrays.stream(PathType.values()).map(PathType::name).toList());
+		assertThat(new Select(browser.findElement(By.id("route-path-type"))).getFirstSelectedOption().getText())
+			.isEqualTo(RouteMatch.path("/any").pathType().name());
+		browser.findElement(By.id("add-mirror")).click();
+		assertThat(waitFor(By.id("mirror-percentage-0")).getDomAttribute("placeholder"))
+			.isEqualTo(shown(new MirrorPolicy("any", null, null, null, null).percentage()));
+		browser.findElement(By.cssSelector(".remove-mirror")).click();
+
+		// a retry field filled in turns retries on; the empty ones get what their placeholders showed
+		waitFor(By.id("route-id")).sendKeys("hinted");
+		browser.findElement(By.id("route-path")).sendKeys("/hinted/**");
+		new Select(browser.findElement(By.id("backend-upstream-0"))).selectByVisibleText("hinted");
+		browser.findElement(By.id("retry-budget")).sendKeys("30");
+		browser.findElement(By.id("save-route")).click();
+		waitFor(By.id("confirm-apply")).click();
+		waitFor(By.cssSelector("tr[data-route='hinted']"));
+		Map<String, Object> stored = editor.get("/api/routes/hinted").json();
+		@SuppressWarnings("unchecked")
+		Map<String, Object> storedRetries = (Map<String, Object>) stored.get("retries");
+		assertThat(storedRetries).containsEntry("budgetPercent", 30.0)
+			.containsEntry("attempts", Integer.valueOf(placeholderOfNewRoute("retry-attempts")));
+		@SuppressWarnings("unchecked")
+		List<Map<String, Object>> backends = (List<Map<String, Object>>) stored.get("backends");
+		assertThat(backends.get(0)).containsEntry("weight", Integer.valueOf(placeholderOfNewRoute("backend-weight-0")));
+	}
+
+	private String placeholderOfNewRoute(String id) {
+		browser.get("http://localhost:" + adminPort + "/#/routes/new");
+		return placeholder(id);
+	}
+
+	private static String placeholder(String id) {
+		return waitFor(By.id(id)).getDomAttribute("placeholder");
+	}
+
+	private static String hint(String path) {
+		return browser.findElement(By.cssSelector("[data-hint-for='" + path + "']")).getText();
+	}
+
+	/** A number as the UI shows it: 20, not 20.0. */
+	private static String shown(Number number) {
+		return new java.math.BigDecimal(number.toString()).stripTrailingZeros().toPlainString();
+	}
+
+	private static String example(Class<?> record, String component) {
+		return java.util.Arrays.stream(record.getRecordComponents())
+			.filter(c -> c.getName().equals(component))
+			.findFirst()
+			.orElseThrow()
+			.getAnnotation(Example.class)
+			.value()[0];
 	}
 
 	private void login() {

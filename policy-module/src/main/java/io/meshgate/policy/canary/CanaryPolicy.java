@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 
 import io.meshgate.policy.edge.CidrSet;
 import io.meshgate.policy.hash.HashKey;
+import io.meshgate.policy.schema.Example;
 
 /**
  * How a route's split treats individual clients:
@@ -23,7 +24,8 @@ import io.meshgate.policy.hash.HashKey;
  * only); default: any client; only with {@code overrideHeader}
  * @param allowZeroWeight whether the override may choose a backend with weight 0; default false
  */
-public record CanaryPolicy(HashKey stickyOn, String overrideHeader, List<String> overrideFrom,
+public record CanaryPolicy(@Example({ "cookie:session", "header:x-user" }) HashKey stickyOn,
+		@Example("x-canary") String overrideHeader, List<String> overrideFrom,
 		Boolean allowZeroWeight) {
 
 	private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");

@@ -3,6 +3,8 @@ package io.meshgate.policy.discovery;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.meshgate.policy.schema.Example;
+
 /**
  * Endpoints taken from a Kubernetes Service instead of a static list:
  * {@code discovery: {serviceId: orders, namespace: shop, port: http, subset: {version: v2}}}.
@@ -12,7 +14,7 @@ import java.util.regex.Pattern;
  * @param port the Service port, by name or number; default: the first port
  * @param subset pod labels that narrow the endpoints (Istio subsets); default: all pods
  */
-public record KubernetesDiscovery(String serviceId, String namespace, String port, Map<String, String> subset) {
+public record KubernetesDiscovery(@Example("orders") String serviceId, String namespace, String port, Map<String, String> subset) {
 
 	private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 

@@ -2,6 +2,8 @@ package io.meshgate.policy.fault;
 
 import java.time.Duration;
 
+import io.meshgate.policy.schema.Example;
+
 /**
  * Faults injected into a share of a route's requests, for chaos tests (Istio's
  * {@code HTTPFaultInjection}):
@@ -25,7 +27,7 @@ public record FaultPolicy(Delay delay, Abort abort) {
 	 * @param percentage share of requests delayed, 0-100; default 0
 	 * @param fixedDelay how long; required when percentage > 0
 	 */
-	public record Delay(Double percentage, Duration fixedDelay) {
+	public record Delay(Double percentage, @Example("2s") Duration fixedDelay) {
 
 		static final Delay NONE = new Delay(0.0, Duration.ZERO);
 

@@ -2,6 +2,8 @@ package io.meshgate.policy.health;
 
 import java.time.Duration;
 
+import io.meshgate.policy.schema.Example;
+
 /**
  * Active health checks: each endpoint is asked {@code GET path} every {@code interval}, off the
  * request path; an endpoint that fails {@code unhealthyThreshold} checks in a row gets no
@@ -15,7 +17,7 @@ import java.time.Duration;
  * @param unhealthyThreshold default 3
  * @param healthyThreshold default 2
  */
-public record HealthCheckPolicy(String path, Duration interval, Duration timeout, Integer unhealthyThreshold,
+public record HealthCheckPolicy(@Example("/healthz") String path, Duration interval, Duration timeout, Integer unhealthyThreshold,
 		Integer healthyThreshold) {
 
 	public HealthCheckPolicy {

@@ -1,6 +1,7 @@
 package io.meshgate.policy.lb;
 
 import io.meshgate.policy.hash.HashKey;
+import io.meshgate.policy.schema.Example;
 
 /**
  * How an upstream spreads requests over its endpoints.
@@ -12,7 +13,7 @@ import io.meshgate.policy.hash.HashKey;
  * {@code cookie:session}, {@code client-address}); requests without the key go round robin.</li>
  * </ul>
  */
-public record LoadBalancerPolicy(Type policy, HashKey hashOn) {
+public record LoadBalancerPolicy(Type policy, @Example("header:x-user") HashKey hashOn) {
 
 	public enum Type {
 		ROUND_ROBIN, LEAST_REQUEST, RING_HASH

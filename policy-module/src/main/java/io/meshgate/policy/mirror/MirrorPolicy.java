@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.springframework.util.unit.DataSize;
 
+import io.meshgate.policy.schema.Example;
+
 /**
  * A copy of a share of a route's requests, sent to another upstream and never awaited (Envoy's
  * {@code RequestMirrorPolicy}, Istio's {@code mirrors}):
@@ -18,7 +20,7 @@ import org.springframework.util.unit.DataSize;
  * @param timeout how long a copy may take before it is abandoned (counted as {@code failed});
  * default 5s
  */
-public record MirrorPolicy(String upstream, Double percentage, DataSize maxBodySize, Integer maxConcurrent,
+public record MirrorPolicy(@Example("orders-v3") String upstream, Double percentage, DataSize maxBodySize, Integer maxConcurrent,
 		Duration timeout) {
 
 	public static final DataSize DEFAULT_MAX_BODY_SIZE = DataSize.ofKilobytes(64);

@@ -3,6 +3,7 @@ package io.meshgate.policy.ratelimit;
 import java.time.Duration;
 
 import io.meshgate.policy.hash.HashKey;
+import io.meshgate.policy.schema.Example;
 
 /**
  * A local token bucket per client (Envoy's {@code local_ratelimit}, one bucket per key):
@@ -17,7 +18,7 @@ import io.meshgate.policy.hash.HashKey;
  * or {@code cookie:<name>}; requests without the key share one bucket
  * @param maxKeys buckets kept at most, the least recently used go first; default 100000
  */
-public record RateLimitPolicy(Integer maxTokens, Integer tokensPerFill, Duration fillInterval, HashKey keyOn,
+public record RateLimitPolicy(@Example("100") Integer maxTokens, Integer tokensPerFill, Duration fillInterval, HashKey keyOn,
 		Integer maxKeys) {
 
 	public RateLimitPolicy {

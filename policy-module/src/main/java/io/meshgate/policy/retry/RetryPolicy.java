@@ -6,6 +6,8 @@ import java.util.random.RandomGenerator;
 
 import org.springframework.util.unit.DataSize;
 
+import io.meshgate.policy.schema.Example;
+
 /**
  * When and how a route retries (Istio's {@code retries}, Envoy's {@code RetryPolicy} with a
  * {@code retry_budget}):
@@ -23,7 +25,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxBodySize requests with larger bodies (or bodies of unknown length) get one try
  * only, since the body must be kept for a replay; default 1MB
  */
-public record RetryPolicy(Integer attempts, Duration perTryTimeout, List<RetryOn> retryOn, Duration baseInterval,
+public record RetryPolicy(Integer attempts, @Example("1s") Duration perTryTimeout, List<RetryOn> retryOn, Duration baseInterval,
 		Duration maxInterval, Double budgetPercent, Integer minRetryConcurrency, Boolean retryNonIdempotent,
 		DataSize maxBodySize) {
 

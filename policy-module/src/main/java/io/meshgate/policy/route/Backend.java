@@ -1,10 +1,12 @@
 package io.meshgate.policy.route;
 
+import io.meshgate.policy.schema.Example;
+
 /**
  * One weighted destination of a route: {@code {upstream: orders-v2, weight: 10}}. Weights are
  * relative; a weight of 0 keeps the backend configured but sends it nothing.
  */
-public record Backend(String upstream, Integer weight) {
+public record Backend(@Example("orders-v1") String upstream, Integer weight) {
 
 	public static final int DEFAULT_WEIGHT = 1;
 

@@ -12,6 +12,7 @@ import io.meshgate.policy.retry.RetryPolicy;
 import io.meshgate.policy.rewrite.HeaderModifier;
 import io.meshgate.policy.rewrite.RedirectPolicy;
 import io.meshgate.policy.rewrite.RewritePolicy;
+import io.meshgate.policy.schema.Example;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
 
 /**
@@ -50,8 +51,8 @@ import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
  * @param redirect answer with a redirect instead of calling an upstream; not with backends,
  * {@code rewrite}, {@code mirrors} or {@code retries}; default none
  */
-public record Route(String id, RouteMatch match, List<Backend> backends, CanaryPolicy canary,
-		List<MirrorPolicy> mirrors, RetryPolicy retries, Duration timeout, FaultPolicy fault,
+public record Route(@Example("orders") String id, RouteMatch match, List<Backend> backends, CanaryPolicy canary,
+		List<MirrorPolicy> mirrors, RetryPolicy retries, @Example("5s") Duration timeout, FaultPolicy fault,
 		RateLimitPolicy rateLimit, HeaderModifier requestHeaders, HeaderModifier responseHeaders,
 		RewritePolicy rewrite, RedirectPolicy redirect) {
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.meshgate.policy.observe.Masking;
+import io.meshgate.policy.schema.Example;
 
 /**
  * Which requests a route takes: {@code {path: /orders, pathType: PREFIX, methods: [GET, POST],
@@ -24,8 +25,9 @@ import io.meshgate.policy.observe.Masking;
  * wholly; default: none
  * @param host a host pattern ({@code **.example.com}); default: any host
  */
-public record RouteMatch(String path, PathType pathType, List<String> methods, Map<String, String> headers,
-		Map<String, String> query, String host) {
+public record RouteMatch(@Example("/orders/**") String path, PathType pathType,
+		@Example({ "GET", "POST" }) List<String> methods, Map<String, String> headers, Map<String, String> query,
+		@Example("**.example.com") String host) {
 
 	private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
 			"TRACE");

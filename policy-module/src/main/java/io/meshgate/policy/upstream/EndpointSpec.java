@@ -4,12 +4,14 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Objects;
 
+import io.meshgate.policy.schema.Example;
+
 /**
  * One statically configured endpoint of an upstream: {@code http://10.0.0.7:8080} with a
  * load-balancing weight. Written in YAML either as the bare URI (weight 1) or as
  * {@code {uri: http://10.0.0.7:8080, weight: 3}}.
  */
-public record EndpointSpec(URI uri, Integer weight) {
+public record EndpointSpec(@Example("http://10.0.0.7:8080") URI uri, Integer weight) {
 
 	public static final int DEFAULT_WEIGHT = 1;
 

@@ -12,6 +12,7 @@ import io.meshgate.policy.discovery.KubernetesDiscovery;
 import io.meshgate.policy.health.HealthCheckPolicy;
 import io.meshgate.policy.lb.LoadBalancerPolicy;
 import io.meshgate.policy.outlier.OutlierDetectionPolicy;
+import io.meshgate.policy.schema.Example;
 import io.meshgate.policy.tls.TlsPolicy;
 
 /**
@@ -39,7 +40,7 @@ import io.meshgate.policy.tls.TlsPolicy;
  * @param allowGatewayPorts allow endpoints on the gateway's own ports (ingress, admin, HTTPS) of
  * its own host; default false: a route to the admin port would put the admin API on the internet
  */
-public record Upstream(String name, List<EndpointSpec> endpoints, KubernetesDiscovery discovery,
+public record Upstream(@Example("orders-v1") String name, List<EndpointSpec> endpoints, KubernetesDiscovery discovery,
 		LoadBalancerPolicy loadBalancer, HealthCheckPolicy healthCheck, OutlierDetectionPolicy outlierDetection,
 		CircuitBreakerPolicy circuitBreaker, TlsPolicy tls, Boolean allowLinkLocal, Boolean allowGatewayPorts) {
 

@@ -1,0 +1,444 @@
+package io.meshgate.policy.schema;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import io.meshgate.policy.route.MeshConfig;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every default README.md states for a field of the configuration is the record's own, as the
+ * JSON Schema reads it from the compact constructors. README states defaults in four ways, all
+ * read here: tables with a {@code default} column under a {@code #### …: `key`} heading, enum
+ * tables with a {@code (default)} row, {@code Defaults: `field` value, …} sentences, and
+ * {@code # default} comments in YAML examples. A failure lists each README line that differs.
+ */
+class ReadmeDefaultsTest {
+
+	static final Path README = Path.of("../README.md");
+
+	private static final Pattern HEADING_KEYS = Pattern.compile("`([A-Za-z0-9]+)`");
+
+	private static final Pattern TICKED = Pattern.compile("`([^`]+)`");
+
+	private static final Pattern DEFAULT_ROW = Pattern.compile("^\\|\\s*`([^`]+)`\\s*\\(default\\)");
+
+	private static final Pattern PROSE_PAIR = Pattern.compile("`([A-Za-z0-9]+)`\\s+([^,;.`]+)");
+
+	private static final Pattern YAML_KEY = Pattern.compile("^(\\s*)(-\\s+)?([A-Za-z0-9_]+):(.*)$");
+
+	/** One default README states: where, for which field, and what it says. */
+	record Stated(int line, String owner, List<String> keys, String field, Claim claim) {
+	}
+
+	/** What README says of a default: a value, that there is none, or that the field is required. */
+	record Claim(Kind kind, String text) {
+
+		enum Kind {
+			VALUE, NONE, REQUIRED
+		}
+
+		static Claim ofCell(String cell) {
+			Matcher ticked = TICKED.matcher(cell);
+			if (ticked.find()) {
+				return new Claim(Kind.VALUE, ticked.group(1).trim());
+			}
+			return cell.contains("required") ? new Claim(Kind.REQUIRED, cell.trim()) : new Claim(Kind.NONE, cell.trim());
+		}
+
+	}
+
+	private final Map<String, Object> schema = RecordSchema.of(MeshConfig.class);
+
+	@Test
+	void everyDefaultReadmeStatesIsTheRecordsDefault() throws IOException {
+		List<String> lines = Files.readAllLines(README);
+
+		// the four forms were all found: a README rewritten in another form must be read here too
+		assertThat(read(lines)).as("defaults README states").hasSizeGreaterThanOrEqualTo(60);
+		assertThat(differences(lines)).as("README defaults that differ from the records'").isEmpty();
+	}
+
+	@Test
+	void readsEachFormReadmeStatesDefaultsInAndNamesTheLinesThatDiffer() {
+		List<String> document = List.of(
+				"### Route policies", // 1
+				"#### Retries: `retries`", //
+				"| field | default | meaning |", //
+				"|---|---|---|", //
+				"| `attempts` | `3` | retries |", // 5: wrong
+				"| `budgetPercent` | `20` | share |", //
+				"| `baseInterval` / `maxInterval` | `25ms` / `250ms` | backoff |", // 7: maxInterval follows baseInterval
+				"| `perTryTimeout` | `1s` | one try |", // 8: no default
+				"| `retryNonIdempotent` | none | |", // 9: false
+				"", //
+				"#### Traffic mirroring: `mirrors`", //
+				"| field | default | meaning |", //
+				"|---|---|---|", //
+				"| `upstream` | required | |", //
+				"| `percentage` | optional | |", // 15: 100
+				"", //
+				"### Routes: where traffic goes", //
+				"| `pathType` | `path` is |", //
+				"|---|---|", //
+				"| `EXACT` (default) | the whole path |", // 20: PATTERN
+				"", //
+				"### Upstream policies", //
+				"#### Active health checks: `healthCheck`", //
+				"Every interval. Defaults: `interval` 5s, `timeout` 2s, `unhealthyThreshold` 3; `path` is required.", // 24
+				"", //
+				"```yaml", //
+				"meshgate:", //
+				"  upstreams:", //
+				"    - name: orders", //
+				"      loadBalancer:", //
+				"        policy: LEAST_REQUEST     # default", // 31: ROUND_ROBIN
+				"  https:", //
+				"    port: 8443          # unset (default): not a record", //
+				"```");
+
+		assertThat(read(document)).hasSize(15);
+		assertThat(differences(document)).containsExactly(
+				"README.md:5: Route.retries.attempts: README says value '3'; the record's default is 2",
+				"README.md:7: Route.retries.maxInterval: README says value '250ms'; the record's default follows [baseInterval]",
+				"README.md:8: Route.retries.perTryTimeout: README says value '1s'; the record's default is none",
+				"README.md:9: Route.retries.retryNonIdempotent: README says none 'none'; the record's default is false",
+				"README.md:15: Route.mirrors.percentage: README says none 'optional'; the record's default is 100",
+				"README.md:20: RouteMatch.pathType: README says value 'EXACT'; the record's default is PATTERN",
+				"README.md:24: Upstream.healthCheck.timeout: README says value '2s'; the record's default is 1s",
+				"README.md:31: MeshConfig.upstreams.loadBalancer.policy: README says value 'LEAST_REQUEST'; "
+						+ "the record's default is ROUND_ROBIN");
+	}
+
+	/** Each README line whose stated default is not the record's, with both. */
+	private List<String> differences(List<String> lines) {
+		List<String> differences = new ArrayList<>();
+		for (Stated each : read(lines)) {
+			String difference = check(each);
+			if (difference != null) {
+				differences.add("README.md:" + each.line() + ": " + difference);
+			}
+		}
+		return differences;
+	}
+
+	/** The defaults README states, in the order it states them. */
+	static List<Stated> read(List<String> lines) {
+		List<Stated> stated = new ArrayList<>();
+		String owner = null;
+		List<String> keys = List.of();
+		List<String> header = null;
+		boolean fenced = false;
+		Deque<Object[]> yaml = null;
+		StringBuilder paragraph = new StringBuilder();
+		int paragraphLine = 0;
+		for (int i = 0; i < lines.size(); i++) {
+			String line = lines.get(i);
+			int number = i + 1;
+			if (line.startsWith("```")) {
+				fenced = !fenced;
+				yaml = fenced && line.startsWith("```yaml") ? new ArrayDeque<>() : null;
+				continue;
+			}
+			if (fenced) {
+				if (yaml != null) {
+					yamlComment(line, number, yaml, stated);
+				}
+				continue;
+			}
+			if (line.startsWith("### ") || line.startsWith("## ")) {
+				owner = line.contains("Upstream") ? "Upstream" : line.contains("Route") ? "Route" : null;
+				keys = List.of();
+			}
+			else if (line.startsWith("#### ")) {
+				keys = HEADING_KEYS.matcher(line.substring(line.indexOf(':') + 1)).results().map(m -> m.group(1)).toList();
+			}
+			if (line.startsWith("|")) {
+				List<String> cells = cells(line);
+				if (header == null) {
+					header = cells;
+				}
+				else if (owner != null && !cells.get(0).startsWith("---")) {
+					row(header, cells, line, number, owner, keys, stated);
+				}
+			}
+			else {
+				header = null;
+			}
+			if (line.isBlank()) {
+				prose(paragraph.toString(), paragraphLine, owner, keys, stated);
+				paragraph.setLength(0);
+			}
+			else if (!paragraph.isEmpty() || line.contains("Defaults: ")) {
+				// from the sentence on, to the end of its paragraph
+				paragraphLine = paragraph.isEmpty() ? number : paragraphLine;
+				paragraph.append(line).append(' ');
+			}
+		}
+		return stated;
+	}
+
+	private static void row(List<String> header, List<String> cells, String line, int number, String owner,
+			List<String> keys, List<Stated> stated) {
+		int column = header.indexOf("default");
+		if (header.get(0).equals("field") && column > 0 && cells.size() > column) {
+			List<String> fields = TICKED.matcher(cells.get(0)).results().map(m -> m.group(1)).toList();
+			String[] defaults = cells.get(column).split(" / ");
+			for (int f = 0; f < fields.size(); f++) {
+				String cell = defaults.length == fields.size() ? defaults[f] : cells.get(column);
+				stated.add(new Stated(number, owner, keys, fields.get(f).replace("[]", ""), Claim.ofCell(cell)));
+			}
+		}
+		Matcher enumDefault = DEFAULT_ROW.matcher(line);
+		Matcher field = TICKED.matcher(header.get(0));
+		if (enumDefault.find() && field.matches()) {
+			stated.add(new Stated(number, owner, keys, field.group(1), new Claim(Claim.Kind.VALUE, enumDefault.group(1))));
+		}
+	}
+
+	/** {@code Defaults: `interval` 5s, `timeout` 1s; `path` is required.} */
+	private static void prose(String paragraph, int number, String owner, List<String> keys, List<Stated> stated) {
+		int at = paragraph.indexOf("Defaults: ");
+		if (at < 0 || owner == null) {
+			return;
+		}
+		String text = paragraph.substring(at + "Defaults: ".length());
+		int end = text.indexOf(". ");
+		for (MatchResult pair : PROSE_PAIR.matcher(end < 0 ? text : text.substring(0, end)).results().toList()) {
+			String value = pair.group(2).trim();
+			stated.add(new Stated(number, owner, keys, pair.group(1), value.equals("is required")
+					? new Claim(Claim.Kind.REQUIRED, value) : new Claim(Claim.Kind.VALUE, value)));
+		}
+	}
+
+	/** {@code policy: ROUND_ROBIN  # default}, {@code pathType: PATTERN  # PATTERN (default) | …}, {@code # default: any}. */
+	private static void yamlComment(String line, int number, Deque<Object[]> stack, List<Stated> stated) {
+		Matcher key = YAML_KEY.matcher(line);
+		if (!key.matches()) {
+			return;
+		}
+		int indent = key.group(1).length() + (key.group(2) == null ? 0 : key.group(2).length());
+		while (!stack.isEmpty() && (int) stack.peek()[0] >= indent) {
+			stack.pop();
+		}
+		stack.push(new Object[] { indent, key.group(3) });
+		int hash = key.group(4).indexOf(" #");
+		if (hash < 0) {
+			return;
+		}
+		String value = key.group(4).substring(0, hash).trim();
+		String comment = key.group(4).substring(hash + 2).trim();
+		Claim claim;
+		Matcher marked = Pattern.compile("(\\S+) \\(default\\)").matcher(comment);
+		Matcher said = Pattern.compile("(?:^|; )default(:?) (.+)$").matcher(comment);
+		if (comment.equals("default")) {
+			claim = new Claim(Claim.Kind.VALUE, value);
+		}
+		else if (marked.find()) {
+			claim = new Claim(Claim.Kind.VALUE, marked.group(1));
+		}
+		else if (said.find()) {
+			claim = said.group(1).isEmpty() ? new Claim(Claim.Kind.VALUE, said.group(2).trim())
+					: new Claim(Claim.Kind.NONE, said.group(2).trim());
+		}
+		else {
+			return;
+		}
+		List<String> path = new ArrayList<>();
+		stack.descendingIterator().forEachRemaining(entry -> path.add((String) entry[1]));
+		if (path.get(0).equals("meshgate")) {
+			path.remove(0);
+		}
+		stated.add(new Stated(number, null, path.subList(0, path.size() - 1), path.get(path.size() - 1), claim));
+	}
+
+	/** What is wrong with a stated default, or {@code null} when it is the record's. */
+	private String check(Stated stated) {
+		Field field = resolve(stated);
+		if (field == null) {
+			// a YAML key of the gateway's own properties (meshgate.https.port), not of a record
+			return stated.owner() == null ? null : stated.field() + ": not a field of " + stated.owner() + " " + stated.keys();
+		}
+		Map<String, Object> property = field.property();
+		Object value = property.get("default");
+		List<?> sources = (List<?>) property.get("x-defaultFrom");
+		Claim claim = stated.claim();
+		String said = field.path() + ": README says " + claim.kind().name().toLowerCase() + " '" + claim.text() + "'";
+		return switch (claim.kind()) {
+			case REQUIRED -> ((List<?>) field.record().getOrDefault("required", List.of())).contains(field.name()) ? null
+					: said + "; the record does not require it";
+			case NONE -> value == null ? null : said + "; the record's default is " + shown(value);
+			case VALUE -> {
+				if (sources != null) {
+					yield namesOneOf(claim.text(), sources) ? null
+							: said + "; the record's default follows " + sources;
+				}
+				yield value != null && same(claim.text(), value) ? null
+						: said + "; the record's default is " + (value == null ? "none" : shown(value));
+			}
+		};
+	}
+
+	/** {@code maxTokens} or {@code 10 × base}: a word that starts the name of a component the default follows. */
+	private static boolean namesOneOf(String text, List<?> sources) {
+		for (String word : text.split("[^A-Za-z]+")) {
+			if (word.length() >= 3 && sources.stream().anyMatch(s -> s.toString().startsWith(word))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean same(String text, Object value) {
+		String written = text.replaceAll("^\\[|\\]$", "");
+		String expected = shown(value).replaceAll("^\\[|\\]$", "");
+		if (value instanceof Number number && written.matches("-?[0-9.]+")) {
+			return new BigDecimal(written).compareTo(new BigDecimal(number.toString())) == 0;
+		}
+		return written.equals(expected);
+	}
+
+	private static String shown(Object value) {
+		if (value instanceof List<?> list) {
+			return list.stream().map(ReadmeDefaultsTest::shown).collect(Collectors.joining(", ", "[", "]"));
+		}
+		if (value instanceof Double number && number == Math.rint(number)) {
+			return String.valueOf(number.longValue());
+		}
+		return String.valueOf(value);
+	}
+
+	/** A property of a record's definition, found by its path. */
+	record Field(String path, Map<String, Object> record, String name, Map<String, Object> property) {
+	}
+
+	/**
+	 * The field a default is stated for: under the heading's keys of the section's record
+	 * ({@code Route.retries.attempts}), under the record itself ({@code Route.canary.stickyOn}),
+	 * or the one field of that name in a record it holds ({@code pathType} of {@code match}).
+	 * YAML paths start at the configuration's root or at the record that holds their first key.
+	 */
+	private Field resolve(Stated stated) {
+		List<List<String>> candidates = new ArrayList<>();
+		if (stated.owner() == null) {
+			List<String> path = new ArrayList<>(stated.keys());
+			path.add(stated.field());
+			candidates.add(prefixed("MeshConfig", path));
+			for (String holder : holders(path.get(0))) {
+				candidates.add(prefixed(holder, path));
+			}
+		}
+		else {
+			for (String key : stated.keys()) {
+				candidates.add(prefixed(stated.owner(), List.of(key + "." + stated.field())));
+			}
+			candidates.add(prefixed(stated.owner(), List.of(stated.field())));
+			for (String holder : holders(stated.field())) {
+				if (reachable(stated.owner(), holder, new HashSet<>())) {
+					candidates.add(prefixed(holder, List.of(stated.field())));
+				}
+			}
+		}
+		for (List<String> candidate : candidates) {
+			Field field = field(candidate);
+			if (field != null) {
+				return field;
+			}
+		}
+		return null;
+	}
+
+	private static List<String> prefixed(String record, List<String> path) {
+		List<String> all = new ArrayList<>(List.of(record));
+		path.forEach(p -> all.addAll(List.of(p.split("\\."))));
+		return all;
+	}
+
+	private Field field(List<String> path) {
+		String record = path.get(0);
+		Map<String, Object> property = null;
+		for (String name : path.subList(1, path.size())) {
+			if (property != null) {
+				record = held(property);
+			}
+			if (record == null || !properties(record).containsKey(name)) {
+				return null;
+			}
+			property = map(properties(record).get(name));
+		}
+		return property == null ? null
+				: new Field(String.join(".", path), definition(record), path.get(path.size() - 1), property);
+	}
+
+	private Map<String, Object> definition(String record) {
+		return map(map(schema.get("$defs")).get(record));
+	}
+
+	private Map<String, Object> properties(String record) {
+		return map(definition(record).get("properties"));
+	}
+
+	/** The record a property holds, through lists, maps and either-forms; {@code null} for a plain value. */
+	private static String held(Object node) {
+		Map<String, Object> property = map(node);
+		if (property.get("$ref") instanceof String ref) {
+			return ref.substring(ref.lastIndexOf('/') + 1);
+		}
+		for (String nested : List.of("items", "additionalProperties")) {
+			if (property.get(nested) instanceof Map<?, ?> inner) {
+				return held(inner);
+			}
+		}
+		if (property.get("anyOf") instanceof List<?> either) {
+			return either.stream().map(ReadmeDefaultsTest::held).filter(h -> h != null).findFirst().orElse(null);
+		}
+		return null;
+	}
+
+	/** The records with a property {@code name}. */
+	private List<String> holders(String name) {
+		return map(schema.get("$defs")).keySet().stream().filter(record -> properties(record).containsKey(name)).toList();
+	}
+
+	private boolean reachable(String from, String to, Set<String> seen) {
+		if (from.equals(to)) {
+			return true;
+		}
+		if (!seen.add(from)) {
+			return false;
+		}
+		return properties(from).values().stream().map(ReadmeDefaultsTest::held)
+			.anyMatch(held -> held != null && reachable(held, to, seen));
+	}
+
+	private static List<String> cells(String line) {
+		String inner = line.trim().replaceAll("^\\|", "").replaceAll("\\|$", "");
+		List<String> cells = new ArrayList<>();
+		for (String cell : inner.split("\\|", -1)) {
+			cells.add(cell.trim());
+		}
+		return cells;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> map(Object value) {
+		return (Map<String, Object>) value;
+	}
+
+}
