@@ -3,8 +3,12 @@ package io.meshgate.policy.config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -28,31 +32,31 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.cloud.gateway.config.GatewayLoadBalancerProperties;
 import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
 import org.springframework.cloud.gateway.filter.FilterDefinition;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
-import org.springframework.cloud.gateway.handler.predicate.RoutePredicateFactory;
-import org.springframework.cloud.gateway.route.RouteDefinitionRouteLocator;
-import org.springframework.cloud.gateway.config.GlobalCorsProperties;
-import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
 import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
+import org.springframework.cloud.gateway.handler.predicate.RoutePredicateFactory;
 import org.springframework.cloud.gateway.route.CachingRouteLocator;
 import org.springframework.cloud.gateway.route.CompositeRouteLocator;
+import org.springframework.cloud.gateway.route.RouteDefinitionRouteLocator;
 import org.springframework.cloud.gateway.route.RouteLocator;
-import org.springframework.core.annotation.AnnotationAwareOrderComparator;
-import org.springframework.web.server.WebFilter;
 import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
+import org.springframework.web.server.WebFilter;
 
 import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
 import io.meshgate.policy.fault.FaultGatewayFilterFactory;
@@ -287,7 +291,7 @@ public class MeshPolicyAutoConfiguration {
 			ObjectProvider<FilteringWebHandler> webHandler, ObjectProvider<GlobalCorsProperties> cors,
 			Environment environment, ObjectProvider<RouteLocator> locators, MeshRouteLocator mesh,
 			ObjectProvider<PathNormalizationFilter> paths, ObjectProvider<ClientRequestFilter> clients) {
-		return new RouteProbe(mapping::getObject, table -> {
+		Function<RouteLocator, RoutePredicateHandlerMapping> lookupOver = table -> {
 			if (mapping.getObject() instanceof IndexedRoutePredicateHandlerMapping) {
 				IndexedRoutePredicateHandlerMapping indexed = new IndexedRoutePredicateHandlerMapping(
 						webHandler.getObject(), table, cors.getObject(), environment);
@@ -295,15 +299,16 @@ public class MeshPolicyAutoConfiguration {
 				return indexed;
 			}
 			return new RoutePredicateHandlerMapping(webHandler.getObject(), table, cors.getObject(), environment);
-		},
-				// what the gateway's cached composite reads, in the order its List<RouteLocator> gets them
-				() -> locators.orderedStream()
-					.filter(l -> !(l instanceof CachingRouteLocator) && !(l instanceof CompositeRouteLocator))
-					.toList(),
-				mesh, () -> java.util.stream.Stream.<WebFilter>of(paths.getIfAvailable(), clients.getIfAvailable())
-					.filter(java.util.Objects::nonNull)
-					.sorted(AnnotationAwareOrderComparator.INSTANCE)
-					.toList());
+		};
+		// what the gateway's cached composite reads, in the order its List<RouteLocator> receives them
+		Supplier<List<RouteLocator>> gatewayLocators = () -> locators.orderedStream()
+			.filter(locator -> !(locator instanceof CachingRouteLocator) && !(locator instanceof CompositeRouteLocator))
+			.toList();
+		Supplier<List<WebFilter>> edge = () -> Stream.<WebFilter>of(paths.getIfAvailable(), clients.getIfAvailable())
+			.filter(Objects::nonNull)
+			.sorted(AnnotationAwareOrderComparator.INSTANCE)
+			.toList();
+		return new RouteProbe(mapping::getObject, lookupOver, gatewayLocators, mesh, edge);
 	}
 
 	@Bean

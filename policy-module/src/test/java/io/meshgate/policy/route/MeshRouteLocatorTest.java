@@ -59,6 +59,33 @@ class MeshRouteLocatorTest {
 	}
 
 	@Test
+	void anEditOfOneRouteAmongTenThousandConvertsThatRouteOnly() {
+		List<RouteDefinition> definitions = new ArrayList<>();
+		for (int i = 0; i < 10_000; i++) {
+			definitions.add(definition("r" + i, "http://u" + i));
+		}
+		locator.install(locator.convert(definitions));
+		List<Route> before = locator.getRoutes().collectList().block();
+		converted.clear();
+
+		List<RouteDefinition> edited = new ArrayList<>(definitions);
+		edited.set(5_000, definition("r5000", "http://changed"));
+		locator.install(locator.convert(edited));
+
+		assertThat(converted).containsExactly("r5000");
+		List<Route> after = locator.getRoutes().collectList().block();
+		assertThat(after).hasSize(10_000);
+		for (int i = 0; i < 10_000; i++) {
+			if (i == 5_000) {
+				assertThat(after.get(i).getUri().getHost()).isEqualTo("changed");
+			}
+			else {
+				assertThat(after.get(i)).isSameAs(before.get(i));
+			}
+		}
+	}
+
+	@Test
 	void everyDefinitionThatDoesNotConvertIsNamedAndTheTableInForceStays() {
 		locator.install(locator.convert(List.of(definition("a", "http://a"))));
 		List<Route> before = locator.getRoutes().collectList().block();
