@@ -58,11 +58,6 @@ public final class MeshRouteLocator implements RouteLocator {
 		return table.definitions();
 	}
 
-	/** The table in force. */
-	public MeshRouteTable table() {
-		return table;
-	}
-
 	/**
 	 * The table of {@code definitions}, converted now, without installing it: definitions equal
 	 * to one in force keep its route, the others are converted by the gateway. Throws
@@ -88,7 +83,8 @@ public final class MeshRouteLocator implements RouteLocator {
 				byDefinition.put(definition, route);
 			}
 			else {
-				errors.add(error(definition, (Throwable) outcome));
+				errors.add(error(definition, outcome instanceof Throwable cause ? cause
+						: new IllegalStateException("the gateway's locator returned no route for it")));
 			}
 		}
 		if (!errors.isEmpty()) {
