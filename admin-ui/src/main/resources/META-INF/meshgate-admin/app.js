@@ -515,7 +515,7 @@ function pairs(text, sep) {
 }
 
 function pageTester() {
-  $('#app').innerHTML = '<h1>Route tester</h1><p class="muted">Which route, backend and policies a request would meet. Nothing is sent.</p>'
+  $('#app').innerHTML = '<h1>Route tester</h1><p class="muted">Which route, backend and status a request would meet, as the gateway\'s own route lookup answers. Nothing is sent.</p>'
     + '<form id="tester-form" class="card"><div class="grid"><label>Method<select id="tester-method">' + ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].map((m) => '<option>' + m + '</option>').join('') + '</select></label>'
     + '<label>Path<input id="tester-path" value="/" required></label><label>Host<input id="tester-host" placeholder="optional"></label>'
     + '<label>Headers (name: value per line)<textarea id="tester-headers" rows="3"></textarea></label>'
@@ -530,11 +530,11 @@ function pageTester() {
         ? '<div class="card" id="tester-answer"><h2>Route <code>' + esc(r.route) + '</code> <span class="badge">' + esc(r.source) + '</span></h2>'
           + (r.redirect ? '<p id="tester-redirect">Redirect <strong>' + esc(r.redirect.statusCode) + '</strong> to <code>' + esc(r.redirect.location) + '</code></p>'
             : '<p>Backend: <strong>' + esc(r.backend ?? 'by weight') + '</strong> — ' + esc(r.why) + '</p>'
-          + '<p>' + r.backends.map((b) => '<span class="badge">' + esc(b.upstream) + ' ' + b.percent + '%</span>').join('') + '</p>')
+          + (r.backends ? '<p>' + r.backends.map((b) => '<span class="badge">' + esc(b.upstream) + ' ' + b.percent + '%</span>').join('') + '</p>' : '')
+          + (r.uri ? '<p>URI <code>' + esc(r.uri) + '</code></p>' : ''))
           + (r.rewritten ? '<p id="tester-rewritten">Upstream receives ' + (r.rewritten.host ? 'Host <code>' + esc(r.rewritten.host) + '</code>, ' : '') + 'path <code>' + esc(r.rewritten.path) + '</code></p>' : '')
-          + '<h2>Policies</h2><pre class="mono">' + esc(JSON.stringify(r.policies, null, 2)) + '</pre>'
-          + (r.skipped.length ? '<h2>Routes tried before</h2>' + r.skipped.map((s) => '<div><code>' + esc(s.route) + '</code>: ' + esc(s.reason) + '</div>').join('') : '') + '</div>'
-        : '<div class="card" id="tester-answer"><h2>No route</h2><p>' + esc(r.message) + '</p>' + r.skipped.map((s) => '<div><code>' + esc(s.route) + '</code>: ' + esc(s.reason) + '</div>').join('') + '</div>';
+          + (r.policies ? '<h2>Policies</h2><pre class="mono">' + esc(JSON.stringify(r.policies, null, 2)) + '</pre>' : '') + '</div>'
+        : '<div class="card" id="tester-answer"><h2>No route: ' + esc(r.status) + '</h2><p>' + esc(r.message) + '</p></div>';
     } catch (err) { $('#tester-result').innerHTML = '<p class="errors">' + esc(err.message) + '</p>'; }
   });
 }

@@ -25,8 +25,7 @@ import io.meshgate.admin.api.GatewayActuatorWriteGuard;
 import io.meshgate.admin.security.AdminProperties;
 import io.meshgate.admin.security.AdminSecurityConfiguration;
 import io.meshgate.admin.ui.LoginPage;
-import io.meshgate.policy.edge.PathNormalization;
-import io.meshgate.policy.edge.PathNormalizer;
+import io.meshgate.policy.route.RouteProbe;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 
 /**
@@ -44,9 +43,8 @@ public class AdminManagementContextConfiguration {
 
 	@Bean
 	RouterFunction<ServerResponse> meshgateAdminApi(AdminService admin, ObjectProvider<UpstreamRegistry> registry,
-			ObjectProvider<PathNormalization> paths) {
-		return new AdminApi(admin, registry.getIfAvailable(),
-				new PathNormalizer(paths.getIfAvailable(PathNormalization::defaults))).routes();
+			RouteProbe probe) {
+		return new AdminApi(admin, registry.getIfAvailable(), probe).routes();
 	}
 
 	/**

@@ -39,8 +39,8 @@ import io.meshgate.admin.model.Secrets;
 import io.meshgate.admin.store.HistoryEntry;
 import io.meshgate.admin.store.VersionConflictException;
 import io.meshgate.admin.store.Yaml;
-import io.meshgate.policy.edge.PathNormalizer;
 import io.meshgate.policy.route.Route;
+import io.meshgate.policy.route.RouteProbe;
 import io.meshgate.policy.schema.RecordSchema;
 import io.meshgate.policy.upstream.Upstream;
 import io.meshgate.policy.upstream.UpstreamEndpoint;
@@ -66,13 +66,13 @@ public final class AdminApi {
 
 	private final UpstreamRegistry registry;
 
-	private final PathNormalizer paths;
+	private final RouteTester tester;
 
-	/** @param paths the gateway's path normalizer, which the route tester applies first */
-	public AdminApi(AdminService admin, UpstreamRegistry registry, PathNormalizer paths) {
+	/** @param probe the gateway's route lookup, which the route tester runs */
+	public AdminApi(AdminService admin, UpstreamRegistry registry, RouteProbe probe) {
 		this.admin = Objects.requireNonNull(admin, "admin");
 		this.registry = registry;
-		this.paths = Objects.requireNonNull(paths, "paths");
+		this.tester = new RouteTester(Objects.requireNonNull(probe, "probe"));
 	}
 
 	public RouterFunction<ServerResponse> routes() {
@@ -383,6 +383,13 @@ public final class AdminApi {
 			.flatMap(this::changed);
 	}
 
+	/**
+	 * The route tester: a request ({@code method}, {@code path}, {@code host}, {@code headers},
+	 * {@code cookies}, {@code clientAddress}) through the gateway's own route lookup, over the
+	 * live table or, with {@code config} (a stored configuration as {@code PUT /api/config} takes
+	 * it), over that configuration's dry-run table.
+	 */
+	@SuppressWarnings("unchecked")
 	private Mono<ServerResponse> tester(ServerRequest request) {
 		return body(request).flatMap(body -> {
 			RouteTester.Request test = new RouteTester.Request(string(body.get("method")), string(body.get("path")),
@@ -391,8 +398,21 @@ public final class AdminApi {
 			Map<String, String> sources = new HashMap<>();
 			admin.overlays().forEach(o -> o.config().routes().forEach(r -> sources.put(r.id(), o.source())));
 			AdminService.Snapshot snapshot = admin.snapshot();
-			Map<String, Object> answer = RouteTester.test(snapshot.running(), test, sources, paths);
-			return json(HttpStatus.OK, answer, snapshot.version());
+			Object proposed = body.get("config");
+			if (proposed == null) {
+				return tester.test(snapshot.running(), null, test, sources)
+					.flatMap(answer -> json(HttpStatus.OK, answer, snapshot.version()));
+			}
+			if (!(proposed instanceof Map<?, ?> tree)) {
+				throw new InvalidConfigException(List.of(new ConfigError("config",
+						"config: " + proposed.getClass().getSimpleName() + " (expected: {upstreams: [...], routes: [...]})")));
+			}
+			return blocking(() -> admin.dryRun((Map<String, Object>) tree))
+				.flatMap(dryRun -> tester.test(dryRun.running(), dryRun.table(), test, sources))
+				.flatMap(answer -> {
+					answer.put("dryRun", true);
+					return json(HttpStatus.OK, answer, snapshot.version());
+				});
 		});
 	}
 

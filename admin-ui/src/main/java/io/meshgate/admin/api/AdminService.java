@@ -25,7 +25,9 @@ import io.meshgate.admin.store.RouteStore;
 import io.meshgate.admin.store.StoredConfig;
 import io.meshgate.admin.store.VersionConflictException;
 import io.meshgate.policy.route.MeshConfig;
+import io.meshgate.policy.route.MeshRouteTable;
 import io.meshgate.policy.route.MeshRouting;
+import io.meshgate.policy.route.RouteConversionException;
 
 /**
  * The one way configuration changes: every edit, import and rollback is applied to a copy of the
@@ -174,7 +176,7 @@ public final class AdminService {
 			routing.get().apply(running);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigException(List.of(ConfigBinder.errorOf(ex.getMessage())));
+			throw invalid(ex);
 		}
 		overlays = List.copyOf(next);
 		others = nextOthers;
@@ -218,7 +220,7 @@ public final class AdminService {
 				routing.get().check(running);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new InvalidConfigException(List.of(ConfigBinder.errorOf(ex.getMessage())));
+				throw invalid(ex);
 			}
 		}
 		if (dryRun || diff.isEmpty()) {
@@ -231,7 +233,7 @@ public final class AdminService {
 			routing.get().apply(running);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigException(List.of(ConfigBinder.errorOf(ex.getMessage())));
+			throw invalid(ex);
 		}
 		StoredConfig next;
 		try {
@@ -245,6 +247,42 @@ public final class AdminService {
 		shown = after;
 		log.info("Configuration version " + next.version() + " by " + author + ": " + summary);
 		return new Change(next.version(), true, false, diff);
+	}
+
+	/** Every error of a configuration the gateway refused to run, each with its path. */
+	private static InvalidConfigException invalid(IllegalArgumentException refused) {
+		if (refused instanceof RouteConversionException conversion) {
+			return new InvalidConfigException(conversion.errors().stream().map(ConfigBinder::errorOf).toList());
+		}
+		return new InvalidConfigException(List.of(ConfigBinder.errorOf(refused.getMessage())));
+	}
+
+	/**
+	 * What running {@code tree} (a stored configuration, as {@code PUT /api/config} takes it) would
+	 * mean, as a dry run of the edit: bound and checked whole with the read-only configuration,
+	 * every route converted by the gateway. Nothing changes. Throws
+	 * {@link InvalidConfigException}; blocks (TLS files are read).
+	 */
+	public DryRun dryRun(Map<String, Object> tree) {
+		Snapshot current = snapshot();
+		Map<String, Object> edited = ConfigTrees.copy(tree);
+		List<ConfigError> hidden = new ArrayList<>();
+		Secrets.restore(edited, current.stored().config(), "", hidden);
+		if (!hidden.isEmpty()) {
+			throw new InvalidConfigException(hidden);
+		}
+		MeshConfig running = ConfigBinder.bind(edited, others, current.bound()).config().plus(others);
+		try {
+			return new DryRun(running, routing.get().check(running));
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(ex);
+		}
+	}
+
+	/** A configuration checked as an edit would be, and its route table, converted but never served. */
+	public record DryRun(MeshConfig running, MeshRouteTable table) {
+
 	}
 
 	/** Makes the configuration of an earlier version current again, as a new version. */
@@ -281,6 +319,10 @@ public final class AdminService {
 		catch (InvalidConfigException ex) {
 			log.error("Ignoring configuration version " + stored.version() + " from the store, it is not valid: "
 					+ ex.errors());
+		}
+		catch (IllegalArgumentException ex) {
+			log.error("Ignoring configuration version " + stored.version() + " from the store, the gateway cannot run it: "
+					+ invalid(ex).errors());
 		}
 	}
 

@@ -1,198 +1,184 @@
 package io.meshgate.admin.api;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
-import org.springframework.util.AntPathMatcher;
+import io.netty.util.NetUtil;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 
 import io.meshgate.admin.model.ConfigTrees;
+import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.canary.CanaryPolicy;
 import io.meshgate.policy.canary.WeightedBackends;
-import io.meshgate.policy.edge.PathNormalizer;
-import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.route.Backend;
-import io.meshgate.policy.route.LinearRegex;
 import io.meshgate.policy.route.MeshConfig;
-import io.meshgate.policy.route.PathType;
+import io.meshgate.policy.route.MeshRouteTable;
 import io.meshgate.policy.route.Route;
-import io.meshgate.policy.route.RouteMatch;
+import io.meshgate.policy.route.RouteProbe;
 import io.meshgate.policy.rewrite.PathRewrites;
 import io.meshgate.policy.rewrite.RewritePolicy;
 import io.meshgate.policy.upstream.Upstream;
 
 /**
- * Answers which route, which backend and which policies a request would meet, without sending it.
- * The path is first normalized as the gateway's edge does ({@link PathNormalizer}). Matching follows the predicates routes compile to (the path as its path type reads it, methods,
- * header and query regular expressions over the whole value, host patterns), in route order; a
- * redirect route answers with its {@code Location}, a rewrite shows what the upstream receives;
- * the backend choice
- * follows the canary split (override header, sticky key, weights) with the same hash as the
- * gateway, so a sticky request is answered exactly.
+ * Answers which route, which backend and which status a request would meet, without sending it.
+ * The gateway decides: the request goes through its edge filters and its route lookup
+ * ({@link RouteProbe}), over the live route table or a proposed configuration's dry-run table.
+ * Of the route found, the answer shows what it does with the request: a redirect's status and
+ * {@code Location}, a rewrite's Host and path, and the backend the canary split chooses (exact for
+ * the override header and sticky keys, with the same hash as the gateway; otherwise the shares of
+ * the random draw).
  */
 public final class RouteTester {
 
-	private static final AntPathMatcher HOSTS = new AntPathMatcher(".");
+	/** A Host header: a name or an IPv4 address, or an IPv6 literal in brackets, and a port. */
+	private static final Pattern HOST = Pattern.compile("([A-Za-z0-9._-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\])(:\\d{1,5})?");
 
-	private RouteTester() {
+	private final RouteProbe probe;
+
+	public RouteTester(RouteProbe probe) {
+		this.probe = probe;
 	}
 
 	/**
 	 * @param method the HTTP method; default GET
-	 * @param path the request path, query allowed
-	 * @param host the Host header; may be null
+	 * @param path the request path as sent on the wire, query allowed
+	 * @param host the Host header; default {@code localhost}
 	 * @param headers request headers (names case-insensitive)
 	 * @param cookies request cookies
-	 * @param clientAddress the client's address, for {@code client-address} sticky keys; may be null
+	 * @param clientAddress the client's address, for {@code client-address} sticky keys and
+	 * predicates on it; may be null
 	 */
 	public record Request(String method, String path, String host, Map<String, String> headers,
 			Map<String, String> cookies, String clientAddress) {
 
 		public Request {
 			method = method == null || method.isBlank() ? "GET" : method.trim().toUpperCase(Locale.ROOT);
+			if (!method.matches("[A-Z]{1,20}")) {
+				throw new IllegalArgumentException("method: " + method + " (expected: an HTTP method, as GET)");
+			}
 			if (path == null || !path.startsWith("/")) {
 				throw new IllegalArgumentException("path: " + path + " (expected: a request path starting with /)");
 			}
-			Map<String, String> lower = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-			if (headers != null) {
-				lower.putAll(headers);
+			host = host == null || host.isBlank() ? "localhost" : host.trim();
+			if (!HOST.matcher(host).matches()) {
+				throw new IllegalArgumentException("host: " + host + " (expected: a host name or address, and a port)");
 			}
-			if (host != null && !host.isBlank()) {
-				lower.put("Host", host);
-			}
-			headers = lower;
+			headers = headers == null ? Map.of() : Map.copyOf(headers);
 			cookies = cookies == null ? Map.of() : Map.copyOf(cookies);
+		}
+
+		URI url() {
+			try {
+				return URI.create("http://" + host + path);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException("path: " + path
+						+ " (expected: a request path as sent on the wire, with other characters percent-encoded)");
+			}
+		}
+
+		HttpHeaders httpHeaders() {
+			HttpHeaders http = new HttpHeaders();
+			headers.forEach(http::add);
+			http.set(HttpHeaders.HOST, host);
+			return http;
+		}
+
+		InetSocketAddress client() {
+			if (clientAddress == null || clientAddress.isBlank()) {
+				return null;
+			}
+			if (!NetUtil.isValidIpV4Address(clientAddress) && !NetUtil.isValidIpV6Address(clientAddress)) {
+				throw new IllegalArgumentException("clientAddress: " + clientAddress + " (expected: an IP address)");
+			}
+			// a literal: no name is looked up
+			return new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(clientAddress), 0);
 		}
 
 	}
 
 	/**
-	 * @param paths the gateway's path normalizer: routes are matched with the path as the edge
-	 * hands it on, and a path the edge refuses is reported as such
+	 * @param config the configuration whose routes the table holds, for what each route does
+	 * @param proposed a dry run's table, or {@code null} for the live one
+	 * @param sources where each read-only route comes from; others are {@code store}d
 	 */
-	public static Map<String, Object> test(MeshConfig config, Request request, Map<String, String> sources,
-			PathNormalizer paths) {
-		Map<String, Object> answer = new LinkedHashMap<>();
-		List<Map<String, String>> skipped = new ArrayList<>();
-		String path = paths.normalize(request.path().contains("?")
-				? request.path().substring(0, request.path().indexOf('?')) : request.path());
-		if (path == null) {
-			answer.put("matched", false);
-			answer.put("message", "the gateway refuses this path with 400 (see meshgate.edge.path)");
-			answer.put("skipped", skipped);
-			return answer;
-		}
-		answer.put("path", path);
-		for (Route route : config.routes()) {
-			String miss = miss(route.match(), request, path);
-			if (miss != null) {
-				skipped.add(Map.of("route", route.id(), "reason", miss));
-				continue;
-			}
-			answer.put("matched", true);
-			answer.put("route", route.id());
-			answer.put("source", sources.getOrDefault(route.id(), "store"));
-			if (route.redirect() != null) {
-				answer.put("redirect", redirect(route, request, path));
-				answer.put("backend", null);
-				answer.put("why", "the route answers with a redirect; no upstream is called");
-			}
-			else {
-				backend(route, request, answer);
-				if (route.rewrite() != null) {
-					answer.put("rewritten", rewritten(route, path));
+	public Mono<Map<String, Object>> test(MeshConfig config, MeshRouteTable proposed, Request request,
+			Map<String, String> sources) {
+		return probe.probe(HttpMethod.valueOf(request.method()), request.url(), request.httpHeaders(), request.cookies(),
+				request.client(), proposed)
+			.map(outcome -> {
+				Map<String, Object> answer = new LinkedHashMap<>();
+				if (outcome.refused() != null) {
+					answer.put("matched", false);
+					answer.put("status", outcome.refused().value());
+					answer.put("message", "the gateway refuses this path with " + outcome.refused().value()
+							+ " (see meshgate.edge.path)");
+					return answer;
 				}
-			}
-			answer.put("policies", policies(route));
-			List<Map<String, Object>> upstreams = new ArrayList<>();
-			for (Backend backend : route.backends()) {
-				config.upstreams().stream().filter(u -> u.name().equals(backend.upstream())).findFirst()
-					.ifPresent(u -> upstreams.add(upstream(u)));
-			}
-			answer.put("upstreams", upstreams);
-			answer.put("skipped", skipped);
-			return answer;
-		}
-		answer.put("matched", false);
-		answer.put("message", "no route matches " + request.method() + " " + path + " (the gateway answers 404)");
-		answer.put("skipped", skipped);
-		return answer;
+				ServerHttpRequest seen = outcome.exchange().getRequest();
+				String path = seen.getURI().getRawPath();
+				answer.put("path", path);
+				if (outcome.route() == null) {
+					answer.put("matched", false);
+					answer.put("status", 404);
+					answer.put("message", "no route matches " + request.method() + " " + path + " (the gateway answers 404)");
+					return answer;
+				}
+				String id = outcome.route().getId();
+				answer.put("matched", true);
+				answer.put("route", id);
+				Optional<Route> meshRoute = config.routes().stream().filter(r -> r.id().equals(id)).findFirst();
+				if (meshRoute.isEmpty()) {
+					answer.put("source", "gateway");
+					answer.put("status", null);
+					answer.put("backend", null);
+					answer.put("uri", outcome.route().getUri().toString());
+					answer.put("why", "a route of the gateway's own configuration (spring.cloud.gateway)");
+					return answer;
+				}
+				Route route = meshRoute.get();
+				answer.put("source", sources.getOrDefault(id, "store"));
+				if (route.redirect() != null) {
+					answer.put("status", route.redirect().statusCode());
+					answer.put("redirect", redirect(route, seen));
+					answer.put("backend", null);
+					answer.put("why", "the route answers with a redirect; no upstream is called");
+				}
+				else {
+					answer.put("status", null);
+					backend(route, outcome.exchange().getAttribute(ExchangeAttributes.CLIENT_ADDRESS), seen, answer);
+					if (route.rewrite() != null) {
+						answer.put("rewritten", rewritten(route, path));
+					}
+				}
+				answer.put("policies", policies(route));
+				List<Map<String, Object>> upstreams = new ArrayList<>();
+				for (Backend backend : route.backends()) {
+					config.upstreams().stream().filter(u -> u.name().equals(backend.upstream())).findFirst()
+						.ifPresent(u -> upstreams.add(upstream(u)));
+				}
+				answer.put("upstreams", upstreams);
+				return answer;
+			});
 	}
 
-	private static String miss(RouteMatch match, Request request, String path) {
-		if (!match.matchesPath(path)) {
-			return "path " + path + " does not match "
-					+ (match.pathType() == PathType.PATTERN ? "" : match.pathType() + " ") + match.path();
-		}
-		if (!match.methods().isEmpty() && !match.methods().contains(request.method())) {
-			return "method " + request.method() + " is not one of " + match.methods();
-		}
-		for (Map.Entry<String, String> header : match.headers().entrySet()) {
-			String value = request.headers().get(header.getKey());
-			if (value == null || !LinearRegex.wholeMatch("headers", header.getValue()).test(value)) {
-				return "header " + header.getKey() + (value == null ? " is missing" : ": " + value)
-						+ " does not match " + header.getValue();
-			}
-		}
-		Map<String, String> query = firstQueryValues(request.path());
-		for (Map.Entry<String, String> param : match.query().entrySet()) {
-			String value = query.get(param.getKey());
-			if (value == null || !LinearRegex.wholeMatch("query", param.getValue()).test(value)) {
-				return "query parameter " + param.getKey() + (value == null ? " is missing" : ": " + value)
-						+ " does not match " + param.getValue();
-			}
-		}
-		if (match.host() != null) {
-			String host = request.headers().get("Host");
-			String bare = host == null ? null : host.replaceFirst(":\\d+$", "");
-			if (host == null || !(HOSTS.match(match.host(), host) || HOSTS.match(match.host(), bare))) {
-				return "host " + host + " does not match " + match.host();
-			}
-		}
-		return null;
-	}
-
-	/** Each parameter's first value, decoded, as the gateway's query predicate reads it. */
-	private static Map<String, String> firstQueryValues(String pathAndQuery) {
-		int question = pathAndQuery.indexOf('?');
-		Map<String, String> first = new LinkedHashMap<>();
-		if (question < 0) {
-			return first;
-		}
-		for (String pair : pathAndQuery.substring(question + 1).split("&")) {
-			if (pair.isEmpty()) {
-				continue;
-			}
-			int equals = pair.indexOf('=');
-			String name = decode(equals < 0 ? pair : pair.substring(0, equals));
-			first.putIfAbsent(name, equals < 0 ? "" : decode(pair.substring(equals + 1)));
-		}
-		return first;
-	}
-
-	private static String decode(String text) {
-		try {
-			return URLDecoder.decode(text, StandardCharsets.UTF_8);
-		}
-		catch (IllegalArgumentException ex) {
-			return text;
-		}
-	}
-
-	private static Map<String, Object> redirect(Route route, Request request, String path) {
-		String host = request.headers().get("Host");
-		String bare = host == null ? "localhost" : host.replaceFirst(":\\d+$", "");
-		int port = host != null && host.matches(".*:\\d+$") ? Integer.parseInt(host.replaceFirst(".*:", "")) : -1;
-		int question = request.path().indexOf('?');
-		String query = question < 0 ? null : request.path().substring(question + 1);
+	private static Map<String, Object> redirect(Route route, ServerHttpRequest request) {
+		URI url = request.getURI();
 		Map<String, Object> redirect = new LinkedHashMap<>();
 		redirect.put("statusCode", route.redirect().statusCode());
-		redirect.put("location", route.redirect().location("http", bare, port, path, query, route.match().path()));
+		redirect.put("location", route.redirect().location(url.getScheme(), url.getHost(), url.getPort(),
+				url.getRawPath(), url.getRawQuery(), route.match().path()));
 		return redirect;
 	}
 
@@ -209,12 +195,9 @@ public final class RouteTester {
 		return rewritten;
 	}
 
-	/** As the canary filter decides: any client, or one in {@code overrideFrom}. */
-	private static boolean overrideAllowed(CanaryPolicy canary, String clientAddress) {
-		return canary.overrideFrom().isEmpty() || canary.overrideSources().containsLiteral(clientAddress);
-	}
-
-	private static void backend(Route route, Request request, Map<String, Object> answer) {
+	/** As the canary filter chooses: the override header, then the sticky key, else a weighted draw. */
+	private static void backend(Route route, InetSocketAddress client, ServerHttpRequest request,
+			Map<String, Object> answer) {
 		List<Backend> backends = route.backends();
 		int total = backends.stream().mapToInt(Backend::weight).sum();
 		List<Map<String, Object>> shares = new ArrayList<>();
@@ -227,37 +210,42 @@ public final class RouteTester {
 		}
 		answer.put("backends", shares);
 		List<Backend> live = backends.stream().filter(b -> b.weight() > 0).toList();
-		String wanted = route.canary().overridable() ? request.headers().get(route.canary().overrideHeader()) : null;
-		if (wanted != null && overrideAllowed(route.canary(), request.clientAddress())
-				&& backends.stream().anyMatch(b -> b.upstream().equals(wanted.trim())
-						&& (b.weight() > 0 || route.canary().allowZeroWeight()))) {
-			answer.put("backend", wanted.trim());
-			answer.put("why", "override header " + route.canary().overrideHeader() + ": " + wanted.trim());
-			return;
-		}
-		if (backends.size() == 1 || live.size() == 1) {
+		if (backends.size() == 1) {
 			answer.put("backend", live.get(0).upstream());
-			answer.put("why", backends.size() == 1 ? "the route's only backend" : "the only backend with weight > 0");
+			answer.put("why", "the route's only backend");
 			return;
 		}
-		HashKey sticky = route.canary().stickyOn();
-		if (sticky != null) {
-			String key = switch (sticky.source()) {
-				case HEADER -> request.headers().get(sticky.name());
-				case COOKIE -> request.cookies().get(sticky.name());
-				case CLIENT_ADDRESS -> request.clientAddress();
-			};
-			if (key != null && !key.isEmpty()) {
-				WeightedBackends weighted = new WeightedBackends(backends.stream().map(Backend::upstream).toList(),
-						backends.stream().map(Backend::weight).toList());
-				answer.put("backend", weighted.pick(key));
-				answer.put("why", "sticky on " + sticky + " = " + key + ": the same key always reaches this backend");
-				return;
-			}
+		WeightedBackends weighted = new WeightedBackends(backends.stream().map(Backend::upstream).toList(),
+				backends.stream().map(Backend::weight).toList());
+		CanaryPolicy canary = route.canary();
+		String wanted = canary.overridable() ? request.getHeaders().getFirst(canary.overrideHeader()) : null;
+		if (wanted != null && overrideAllowed(canary, client)
+				&& weighted.reachableByOverride(wanted.trim(), canary.allowZeroWeight())) {
+			answer.put("backend", wanted.trim());
+			answer.put("why", "override header " + canary.overrideHeader() + ": " + wanted.trim());
+			return;
+		}
+		if (live.size() == 1) {
+			answer.put("backend", live.get(0).upstream());
+			answer.put("why", "the only backend with weight > 0");
+			return;
+		}
+		String key = canary.stickyOn() == null ? null
+				: canary.stickyOn().valueIn(request.getHeaders(), request.getCookies(), client);
+		if (key != null) {
+			answer.put("backend", weighted.pick(key));
+			answer.put("why", "sticky on " + canary.stickyOn() + " = " + key + ": the same key always reaches this backend");
+			return;
 		}
 		answer.put("backend", null);
 		answer.put("why", "drawn at random by weight for each request"
-				+ (sticky == null ? "" : " (the request has no " + sticky + " to stick on)"));
+				+ (canary.stickyOn() == null ? "" : " (the request has no " + canary.stickyOn() + " to stick on)"));
+	}
+
+	/** As the canary filter decides: any client, or one in {@code overrideFrom}. */
+	private static boolean overrideAllowed(CanaryPolicy canary, InetSocketAddress client) {
+		return canary.overrideFrom().isEmpty()
+				|| client != null && client.getAddress() != null && canary.overrideSources().contains(client.getAddress());
 	}
 
 	private static Map<String, Object> policies(Route route) {
@@ -276,8 +264,7 @@ public final class RouteTester {
 	}
 
 	private static Map<String, Object> upstream(Upstream upstream) {
-		Map<String, Object> tree = ConfigTrees.toMap(upstream);
-		return tree;
+		return ConfigTrees.toMap(upstream);
 	}
 
 }

@@ -3,8 +3,12 @@ package io.meshgate.policy.config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -13,7 +17,6 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.observation.ObservationRegistry;
 import io.netty.resolver.AddressResolverGroup;
 
-import reactor.core.publisher.Flux;
 import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientConfig;
@@ -29,21 +32,31 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.cloud.gateway.config.GatewayLoadBalancerProperties;
 import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
+import org.springframework.cloud.gateway.filter.FilterDefinition;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.cloud.gateway.handler.FilteringWebHandler;
+import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
 import org.springframework.cloud.gateway.handler.predicate.RoutePredicateFactory;
+import org.springframework.cloud.gateway.route.CachingRouteLocator;
+import org.springframework.cloud.gateway.route.CompositeRouteLocator;
 import org.springframework.cloud.gateway.route.RouteDefinitionRouteLocator;
+import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
+import org.springframework.web.server.WebFilter;
 
 import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
 import io.meshgate.policy.fault.FaultGatewayFilterFactory;
@@ -73,6 +86,8 @@ import io.meshgate.policy.rewrite.UrlRewriteGatewayFilterFactory;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouteLocator;
 import io.meshgate.policy.route.MeshRouting;
+import io.meshgate.policy.route.RouteProbe;
+import io.meshgate.policy.route.lookup.IndexedRoutePredicateHandlerMapping;
 import io.meshgate.policy.upstream.EndpointSourceFactory;
 import io.meshgate.policy.upstream.GatewayPorts;
 import io.meshgate.policy.upstream.GuardedAddressResolverGroup;
@@ -232,15 +247,68 @@ public class MeshPolicyAutoConfiguration {
 		return new UpstreamGuardFilter(registry);
 	}
 
-	/** Converts with the gateway's own factories, looked up when the first routes are built. */
+	/**
+	 * Converts with the gateway's own locator and factories (looked up when the first routes are
+	 * built), failing on a definition it cannot convert whatever
+	 * {@code fail-on-route-definition-error} says, with the gateway's default filters.
+	 */
 	@Bean
 	MeshRouteLocator meshRouteLocator(ObjectProvider<GatewayProperties> properties,
 			ObjectProvider<RoutePredicateFactory<?>> predicates, ObjectProvider<GatewayFilterFactory<?>> filters,
 			ObjectProvider<ConfigurationService> configurationService) {
-		return new MeshRouteLocator(definitions -> new RouteDefinitionRouteLocator(
-				() -> Flux.fromIterable(definitions), List.copyOf(predicates.orderedStream().toList()),
-				List.copyOf(filters.orderedStream().toList()), properties.getObject(), configurationService.getObject())
-			.getRoutes());
+		return new MeshRouteLocator(definitions -> new RouteDefinitionRouteLocator(definitions,
+				List.copyOf(predicates.orderedStream().toList()), List.copyOf(filters.orderedStream().toList()),
+				new StrictGatewayProperties(properties.getObject()), configurationService.getObject()));
+	}
+
+	/** The gateway's properties as route conversion reads them, but failing on every bad definition. */
+	private static final class StrictGatewayProperties extends GatewayProperties {
+
+		private final GatewayProperties gateway;
+
+		StrictGatewayProperties(GatewayProperties gateway) {
+			this.gateway = gateway;
+		}
+
+		@Override
+		public boolean isFailOnRouteDefinitionError() {
+			return true;
+		}
+
+		@Override
+		public List<FilterDefinition> getDefaultFilters() {
+			return gateway.getDefaultFilters();
+		}
+
+	}
+
+	/**
+	 * Route lookup for requests that are never sent (the admin API's route tester): the gateway's
+	 * own edge filters and handler mapping, or one of the same kind over a dry run's table.
+	 */
+	@Bean
+	RouteProbe routeProbe(ObjectProvider<RoutePredicateHandlerMapping> mapping,
+			ObjectProvider<FilteringWebHandler> webHandler, ObjectProvider<GlobalCorsProperties> cors,
+			Environment environment, ObjectProvider<RouteLocator> locators, MeshRouteLocator mesh,
+			ObjectProvider<PathNormalizationFilter> paths, ObjectProvider<ClientRequestFilter> clients) {
+		Function<RouteLocator, RoutePredicateHandlerMapping> lookupOver = table -> {
+			if (mapping.getObject() instanceof IndexedRoutePredicateHandlerMapping) {
+				IndexedRoutePredicateHandlerMapping indexed = new IndexedRoutePredicateHandlerMapping(
+						webHandler.getObject(), table, cors.getObject(), environment);
+				indexed.onApplicationEvent(new RefreshRoutesResultEvent(table));
+				return indexed;
+			}
+			return new RoutePredicateHandlerMapping(webHandler.getObject(), table, cors.getObject(), environment);
+		};
+		// what the gateway's cached composite reads, in the order its List<RouteLocator> receives them
+		Supplier<List<RouteLocator>> gatewayLocators = () -> locators.orderedStream()
+			.filter(locator -> !(locator instanceof CachingRouteLocator) && !(locator instanceof CompositeRouteLocator))
+			.toList();
+		Supplier<List<WebFilter>> edge = () -> Stream.<WebFilter>of(paths.getIfAvailable(), clients.getIfAvailable())
+			.filter(Objects::nonNull)
+			.sorted(AnnotationAwareOrderComparator.INSTANCE)
+			.toList();
+		return new RouteProbe(mapping::getObject, lookupOver, gatewayLocators, mesh, edge);
 	}
 
 	@Bean

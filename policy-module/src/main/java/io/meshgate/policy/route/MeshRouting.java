@@ -1,20 +1,18 @@
 package io.meshgate.policy.route;
 
-import java.util.List;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
-import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.context.ApplicationEventPublisher;
 
 import io.meshgate.policy.upstream.UpstreamRegistry;
 
 /**
- * Applies a {@link MeshConfig} to the running gateway: starts its upstreams, compiles its routes
- * and asks Spring Cloud Gateway to reload them. The configuration in force is
- * {@link #current()}.
+ * Applies a {@link MeshConfig} to the running gateway: compiles its routes and converts them into
+ * gateway routes, starts its upstreams, installs the routes and asks Spring Cloud Gateway to
+ * reload them. A configuration is applied whole or not at all: when {@link #apply} returns, every
+ * route of it has been built by the gateway's factories and handed to it; none is left out. The configuration in force is {@link #current()}.
  */
 public final class MeshRouting {
 
@@ -41,24 +39,30 @@ public final class MeshRouting {
 
 	/**
 	 * Checks {@code config} as {@link #apply} would, without changing anything: the route table
-	 * compiles, and the new or changed upstreams pass {@link UpstreamRegistry#check} (their TLS
-	 * files are read). Throws {@link IllegalArgumentException}; blocks on file I/O.
+	 * compiles and every route converts through the gateway's own factories, and the new or
+	 * changed upstreams pass {@link UpstreamRegistry#check} (their TLS files are read). Returns the
+	 * converted table (a dry run's: never served). Throws {@link IllegalArgumentException}
+	 * ({@link RouteConversionException} naming the routes that do not convert); blocks on file I/O.
 	 */
-	public void check(MeshConfig config) {
-		RouteCompiler.compile(config);
+	public MeshRouteTable check(MeshConfig config) {
+		MeshRouteTable table = locator.convert(RouteCompiler.compile(config));
 		upstreams.check(config.upstreams());
+		return table;
 	}
 
 	/**
-	 * Makes {@code config} the running configuration; on error nothing changes. New upstreams
-	 * start first, then the routes switch, then the upstreams no longer used stop: a request
+	 * Makes {@code config} the running configuration; on error nothing changes. Every route is
+	 * converted first ({@link RouteConversionException} names those that do not), then new
+	 * upstreams start, then the routes switch, then the upstreams no longer used stop: a request
 	 * never meets a route whose upstream is gone. Starting an upstream may read certificate files:
 	 * never call this on an event-loop thread.
 	 */
 	public synchronized void apply(MeshConfig config) {
-		List<RouteDefinition> definitions = RouteCompiler.compile(config);
+		long start = System.nanoTime();
+		MeshRouteTable table = locator.convert(RouteCompiler.compile(config));
+		long built = (System.nanoTime() - start) / 1_000_000;
 		AutoCloseable retired = upstreams.apply(config.upstreams());
-		locator.set(definitions);
+		locator.install(table);
 		current = config;
 		events.publishEvent(new RefreshRoutesEvent(this));
 		try {
@@ -68,7 +72,7 @@ public final class MeshRouting {
 			log.warn("Stopping retired upstreams failed: " + ex);
 		}
 		log.info("Routing applied: " + config.routes().size() + " routes over " + config.upstreams().size()
-				+ " upstreams");
+				+ " upstreams (routes compiled and built in " + built + " ms)");
 	}
 
 }
