@@ -210,11 +210,15 @@ class BuiltInFactoriesTest extends PlainRoutesTestSupport {
 		assertThat(client.get("CloudFoundryRouteService", "/").status()).isEqualTo(404);
 	}
 
-	/** Version=1.3 (exactly) before Version=1.1+ (1.1 and later). */
+	/**
+	 * Version=1.3 (exactly) before Version=1.1+ (1.1 and later); a request without a version has
+	 * the configured default, 1.0.
+	 */
 	private void version() {
 		assertUpstream(client.get("Version", "/api/a", "X-API-Version", "1.3"), "echo");
-		assertUpstream(client.get("Version", "/api/a", "X-API-Version", "1.5"), "other");
-		assertThat(client.get("Version", "/api/a", "X-API-Version", "1.0").status()).isEqualTo(404);
+		assertUpstream(client.get("Version", "/api/a", "X-API-Version", "1.1"), "other");
+		assertUpstream(client.get("Version", "/./api/a", "X-API-Version", "1.1"), "other");
+		assertThat(client.get("Version", "/api/a").status()).isEqualTo(404);
 	}
 
 	// --- gateway filter factories: the change each makes, seen by the upstream or the client
