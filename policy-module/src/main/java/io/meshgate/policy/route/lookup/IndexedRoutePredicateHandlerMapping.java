@@ -2,6 +2,7 @@ package io.meshgate.policy.route.lookup;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 
 import org.reactivestreams.Publisher;
 import reactor.core.Fuseable;
@@ -19,6 +20,9 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 import org.springframework.http.server.PathContainer;
+import org.springframework.http.server.reactive.AbstractServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_PREDICATE_PATH_CONTAINER_ATTR;
@@ -69,7 +73,30 @@ public class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMa
 		if (local != null && local.getPort() == managementPort) {
 			return Mono.empty();
 		}
+		if (getApiVersionStrategy() != null) {
+			shareAttributes(exchange);
+		}
 		return super.getHandlerInternal(exchange);
+	}
+
+	/**
+	 * Makes the request's attributes the exchange's, where the {@code Version} predicate looks for
+	 * the request's API version. Only the request the server made has them: Meshgate's byte
+	 * counting decorates it and the edge may rebuild it (a normalized path), and those requests'
+	 * attributes are empty, so the predicate would match every version.
+	 */
+	private static void shareAttributes(ServerWebExchange exchange) {
+		Map<String, Object> attributes = exchange.getAttributes();
+		ServerHttpRequest request = exchange.getRequest();
+		if (request.getAttributes() == attributes) {
+			return;
+		}
+		while (request instanceof ServerHttpRequestDecorator decorator) {
+			request = decorator.getDelegate();
+		}
+		if (request instanceof AbstractServerHttpRequest own) {
+			own.setAttributesSupplier(() -> attributes);
+		}
 	}
 
 	@Override
