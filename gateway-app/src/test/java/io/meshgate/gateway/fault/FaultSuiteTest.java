@@ -17,7 +17,15 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,6 +41,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import io.meshgate.gateway.MeshgateApplication;
 import io.meshgate.policy.breaker.CircuitBreakerPolicy;
 import io.meshgate.policy.mirror.MirrorPolicy;
+import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.outlier.OutlierDetectionPolicy;
 import io.meshgate.policy.retry.RetryOn;
 import io.meshgate.policy.retry.RetryPolicy;
@@ -45,6 +54,7 @@ import io.meshgate.policy.testing.TestUpstream;
 import io.meshgate.policy.upstream.Upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What happens to clients when upstreams die, hang or lie, when routes change under load and
@@ -99,6 +109,9 @@ class FaultSuiteTest {
 	@Autowired
 	MeshRouting routing;
 
+	@Autowired
+	MeterRegistry meters;
+
 	private final List<TestUpstream> servers = new ArrayList<>();
 
 	private boolean adminUsed;
@@ -128,7 +141,7 @@ class FaultSuiteTest {
 				Route.of("svc", "/svc/**", Backend.of("svc", 1)).withRetries(RETRIES));
 
 		SteadyLoad load = SteadyLoad.start(url("/svc/kill"), WORKERS, 30_000, Duration.ofSeconds(6));
-		Thread.sleep(2000);
+		await().atMost(Duration.ofSeconds(3)).until(() -> c.hits() >= 100);
 		int hitsBeforeKill = c.hits();
 		c.close();
 		SteadyLoad.Result result = load.await();
@@ -148,18 +161,23 @@ class FaultSuiteTest {
 				Route.of("svc", "/svc/**", Backend.of("svc", 1)).withRetries(RETRIES));
 
 		SteadyLoad load = SteadyLoad.start(url("/svc/500"), WORKERS, 30_000, Duration.ofSeconds(6));
-		Thread.sleep(2000);
-		long faultAt = load.elapsedNanos();
+		await().atMost(Duration.ofSeconds(3)).until(() -> c.hits() >= 100);
+		double ejections = ejections("svc", c);
 		c.status(500);
-		Thread.sleep(500);
+		await().atMost(Duration.ofSeconds(3)).until(() -> ejections("svc", c) > ejections);
+		// each worker has one request in flight at most: once every worker could have been answered
+		// twice more, none still carries a request that was sent to c before the ejection
+		int answered = load.answered();
+		await().atMost(Duration.ofSeconds(3)).until(() -> load.answered() >= answered + 2 * WORKERS);
+		long ejectedAt = load.elapsedNanos();
 		int hitsAtEjection = c.hits();
 		SteadyLoad.Result result = load.await();
 		int hitsAfter = c.hits() - hitsAtEjection;
 
 		// retries cover 503, not 500: the answers c gives before it is ejected reach clients
-		SteadyLoad.Result before = result.startedBefore(faultAt + 500_000_000L);
-		SteadyLoad.Result after = result.startedAfter(faultAt + 500_000_000L);
-		before.print("endpoint answers 500: first 0.5s", "");
+		SteadyLoad.Result before = result.startedBefore(ejectedAt);
+		SteadyLoad.Result after = result.startedAfter(ejectedAt);
+		before.print("endpoint answers 500: until ejected", "");
 		String line = after.print("endpoint answers 500: afterwards", "hitsOnBadEndpointAfterwards=" + hitsAfter);
 		assertThat(before.failed()).as("failures before the ejection").isLessThanOrEqualTo(5 + WORKERS);
 		assertThat(hitsAfter).as("the 500 endpoint is ejected").isZero();
@@ -244,18 +262,14 @@ class FaultSuiteTest {
 		apply(upstreams, editedRoute(0));
 
 		SteadyLoad load = SteadyLoad.start(url("/edit/x"), WORKERS, 30_000, Duration.ofSeconds(6));
-		int edits = 0;
-		long started = System.nanoTime();
-		while (edits < 50 && System.nanoTime() - started < Duration.ofSeconds(10).toNanos()) {
-			edits++;
+		int edits = paced(Duration.ofMillis(100), Duration.ofSeconds(10), edit -> edit <= 50, edit -> {
 			List<Route> routes = new ArrayList<>();
-			routes.add(editedRoute(edits));
-			if (edits % 2 == 0) {
-				routes.add(0, Route.of("extra-" + edits, "/extra-" + edits + "/**", Backend.of("v2", 1)));
+			routes.add(editedRoute(edit));
+			if (edit % 2 == 0) {
+				routes.add(0, Route.of("extra-" + edit, "/extra-" + edit + "/**", Backend.of("v2", 1)));
 			}
 			routing.apply(new MeshConfig(upstreams, routes));
-			Thread.sleep(100);
-		}
+		});
 		SteadyLoad.Result result = load.await();
 
 		String line = result.print("route edited every 100 ms", "edits=" + edits + " v1=" + v1.hits() + " v2="
@@ -276,47 +290,39 @@ class FaultSuiteTest {
 
 		SteadyLoad load = SteadyLoad.start(url("/" + MalformedAdminPayloads.ROUTE + "/x"), WORKERS, 30_000,
 				Duration.ofSeconds(6));
-		Thread.sleep(300);
-		int edits = 0;
-		int acknowledged = 0;
-		String firstRefusal = "none";
+		await().atMost(Duration.ofSeconds(3)).until(() -> load.answered() >= WORKERS);
+		AtomicInteger acknowledged = new AtomicInteger();
+		AtomicReference<String> firstRefusal = new AtomicReference<>("none");
 		long started = System.nanoTime();
-		long next = started;
-		while (System.nanoTime() - started < Duration.ofSeconds(5).toNanos()) {
-			edits++;
+		int edits = paced(Duration.ofMillis(100), Duration.ofSeconds(5), edit -> true, edit -> {
 			// read the route and its version, move the canary weight, write it back with If-Match
 			AdminHttp.Answer read = admin.get(path);
 			AdminHttp.Answer write = read;
 			if (read.status() == 200) {
 				@SuppressWarnings("unchecked")
 				Map<String, Object> route = JSON.readValue(read.body(), LinkedHashMap.class);
-				int canary = edits % 2 == 0 ? 10 : 90;
+				int canary = edit % 2 == 0 ? 10 : 90;
 				route.put("backends", List.of(Map.of("upstream", "v1", "weight", 100 - canary),
 						Map.of("upstream", "v2", "weight", canary)));
 				write = admin.putJson(path, JSON.writeValueAsString(route), read.etag());
 			}
 			if (write.status() >= 200 && write.status() < 300) {
-				acknowledged++;
+				acknowledged.incrementAndGet();
 			}
-			else if (firstRefusal.equals("none")) {
-				firstRefusal = "edit " + edits + ": " + write.status() + " " + write.body();
+			else {
+				firstRefusal.compareAndSet("none", "edit " + edit + ": " + write.status() + " " + write.body());
 			}
-			next += Duration.ofMillis(100).toNanos();
-			long wait = next - System.nanoTime();
-			if (wait > 0) {
-				TimeUnit.NANOSECONDS.sleep(wait);
-			}
-		}
+		});
 		long editMillis = elapsedMillis(started);
 		SteadyLoad.Result result = load.await();
 
 		String editLine = String.format("[fault] %-34s sent=%d succeeded=%d failed=%d in %dms (%dms per edit)",
-				"admin API edits (GET, PUT+If-Match)", edits, acknowledged, edits - acknowledged, editMillis,
+				"admin API edits (GET, PUT+If-Match)", edits, acknowledged.get(), edits - acknowledged.get(), editMillis,
 				editMillis / Math.max(1, edits));
 		System.out.println(editLine);
 		String line = result.print("route edited via admin every 100ms",
 				"edits=" + acknowledged + " v1=" + v1.hits() + " v2=" + v2.hits());
-		assertThat(acknowledged).as(editLine + " first refusal: " + firstRefusal).isEqualTo(edits);
+		assertThat(acknowledged).as(editLine + " first refusal: " + firstRefusal).hasValue(edits);
 		// one edit every 100 ms for 5 s is 50; an edit (a read, then a write that is fsynced and
 		// applied) can take longer than 100 ms on a shared 2-core machine under this load, and the next
 		// one then starts at once: at least half of them (measured: 35 in 5 s, ~145 ms per edit)
@@ -558,12 +564,58 @@ class FaultSuiteTest {
 		return base <= 0 ? "n/a" : String.format("%.2f", (double) value / base);
 	}
 
-	private static long usedHeapAfterGc() throws InterruptedException {
-		for (int i = 0; i < 3; i++) {
+	/** The used heap once a collection no longer frees more than 1 MiB. */
+	private static long usedHeapAfterGc() {
+		long[] used = { Long.MAX_VALUE };
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
 			System.gc();
-			Thread.sleep(100);
+			long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+			boolean settled = used[0] - now < 1024 * 1024;
+			used[0] = now;
+			return settled;
+		});
+		return used[0];
+	}
+
+	/**
+	 * Runs {@code edit} for 1, 2, … one every {@code period} (the next at once after one that took
+	 * longer) while {@code more} holds for the next number and for at most {@code atMost}; returns
+	 * how many ran. The pace is the load under test: a schedule, not a wait on state.
+	 */
+	private static int paced(Duration period, Duration atMost, IntPredicate more, IntConsumer edit)
+			throws Exception {
+		ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+		AtomicInteger runs = new AtomicInteger();
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		long deadline = System.nanoTime() + atMost.toNanos();
+		timer.scheduleAtFixedRate(() -> {
+			int next = runs.get() + 1;
+			if (done.isDone() || !more.test(next) || System.nanoTime() - deadline >= 0) {
+				done.complete(null);
+				return;
+			}
+			try {
+				edit.accept(next);
+				runs.set(next);
+			}
+			catch (Throwable ex) {
+				done.completeExceptionally(ex);
+			}
+		}, 0, period.toNanos(), TimeUnit.NANOSECONDS);
+		try {
+			done.get(atMost.toSeconds() + 30, TimeUnit.SECONDS);
+			return runs.get();
 		}
-		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+		finally {
+			timer.shutdownNow();
+		}
+	}
+
+	private double ejections(String upstream, TestUpstream endpoint) {
+		Counter counter = meters.find(MeshMetrics.OUTLIER_EJECTIONS)
+			.tags(MeshMetrics.UPSTREAM, upstream, MeshMetrics.ENDPOINT, "127.0.0.1:" + endpoint.port())
+			.counter();
+		return counter == null ? 0 : counter.count();
 	}
 
 }

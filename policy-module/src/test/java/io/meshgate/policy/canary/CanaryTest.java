@@ -14,6 +14,7 @@ import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.testing.GatewayTest;
+import io.meshgate.policy.testing.SeededRandom;
 import io.meshgate.policy.testing.TestUpstream;
 import io.meshgate.policy.upstream.Upstream;
 
@@ -33,13 +34,15 @@ class CanaryTest extends GatewayTest {
 	}
 
 	@Test
-	void tenThousandRequestsSplitNinetyTenWithinTwoPoints() {
+	void tenThousandRequestsSplitNinetyTenExactlyAsTheSeedsDraws() {
 		split(90, 10, null);
+		random.reseed(SeededRandom.SEED);
 
 		Map<String, Long> hits = count(client.bodies(10_000, 8, i -> "/orders/" + i));
 
-		assertThat(hits.get("v2") / 10_000.0).isBetween(0.08, 0.12);
-		assertThat(hits.get("v1") + hits.get("v2")).isEqualTo(10_000L);
+		// one draw per request, whichever event loop runs it: seed 23's first 10,000 draws of
+		// nextInt(100) fall 1,042 times on 90-99
+		assertThat(hits).containsOnly(Map.entry("v1", 8_958L), Map.entry("v2", 1_042L));
 	}
 
 	@Test
