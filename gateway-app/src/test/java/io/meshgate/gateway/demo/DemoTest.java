@@ -5,11 +5,6 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,6 +20,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.gateway.testing.AdminClient;
 import io.meshgate.policy.config.MeshProperties;
 import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.SeededRandom;
@@ -47,27 +43,21 @@ class DemoTest {
 	SeededRandom random;
 
 	@Test
-	void printsAGeneratedAdminPasswordOnceAndShowsTheDemoRouteReadOnly(CapturedOutput output) throws Exception {
+	void printsAGeneratedAdminPasswordOnceAndShowsTheDemoRouteReadOnly(CapturedOutput output) {
 		Matcher printed = Pattern.compile("Meshgate admin login: user 'admin', password '([^']+)'").matcher(output.getOut());
 		assertThat(printed.find()).as("the generated password is printed").isTrue();
 		String password = printed.group(1);
 		assertThat(printed.find()).as("printed once").isFalse();
-		HttpClient http = HttpClient.newHttpClient();
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/api/routes"))
-			.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes()))
-			.build();
+		AdminClient admin = AdminClient.basic(adminPort, "admin", password);
 
-		HttpResponse<String> routes = http.send(request, HttpResponse.BodyHandlers.ofString());
+		AdminClient.Answer routes = admin.get("/api/routes");
 
-		assertThat(routes.statusCode()).isEqualTo(200);
+		assertThat(routes.status()).isEqualTo(200);
 		assertThat(routes.body()).contains("\"source\":\"demo\",\"readOnly\":true").contains("\"id\":\"demo\"");
 
-		HttpResponse<String> write = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/api/routes/demo"))
-			.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes()))
-			.header("Content-Type", "application/json")
-			.PUT(HttpRequest.BodyPublishers.ofString("{\"match\":{\"path\":\"/x/**\"},\"backends\":[{\"upstream\":\"demo-v1\"}]}"))
-			.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(write.statusCode()).isEqualTo(400);
+		AdminClient.Answer write = admin.put("/api/routes/demo",
+				"{\"match\":{\"path\":\"/x/**\"},\"backends\":[{\"upstream\":\"demo-v1\"}]}", null);
+		assertThat(write.status()).isEqualTo(400);
 		assertThat(write.body()).contains("comes from demo and is read-only");
 	}
 

@@ -10,7 +10,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +26,6 @@ import java.util.function.IntPredicate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import tools.jackson.databind.json.JsonMapper;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -39,6 +37,8 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.gateway.testing.AdminClient;
+import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.breaker.CircuitBreakerPolicy;
 import io.meshgate.policy.mirror.MirrorPolicy;
 import io.meshgate.policy.observe.MeshMetrics;
@@ -74,17 +74,9 @@ import static org.awaitility.Awaitility.await;
 		properties = { "management.server.port=0", "meshgate.demo.enabled=false", "meshgate.access-log.enabled=false",
 				"meshgate.store.path=target/stores/fault-${random.uuid}",
 				"spring.cloud.gateway.server.webflux.httpclient.response-timeout=1s", "server.netty.idle-timeout=2s",
-				"logging.level.io.meshgate=WARN", "meshgate.admin.users[0].name=" + FaultSuiteTest.EDITOR,
-				// bcrypt, cost 4, of EDITOR_PASSWORD (as in the admin tests)
-				"meshgate.admin.users[0].password={bcrypt}$2a$04$/QuiqLKJRIwyMxntoaGkOetYOEPNdbwr9FmImjFO0dMyPbrqIsS5i",
-				"meshgate.admin.users[0].roles[0]=editor" })
+				"logging.level.io.meshgate=WARN", "meshgate.admin.users[0].name=" + TestUsers.EDITOR,
+				"meshgate.admin.users[0].password=" + TestUsers.EDITOR_HASH, "meshgate.admin.users[0].roles[0]=editor" })
 class FaultSuiteTest {
-
-	static final String EDITOR = "erin";
-
-	static final String EDITOR_PASSWORD = "editor-secret";
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final int WORKERS = 8;
 
@@ -284,7 +276,7 @@ class FaultSuiteTest {
 	void routesEditedEvery100msThroughTheAdminApiLoseNoRequest() throws Exception {
 		TestUpstream v1 = start("v1");
 		TestUpstream v2 = start("v2");
-		AdminHttp admin = admin();
+		AdminClient admin = admin();
 		storeThroughAdmin(admin, new MalformedAdminPayloads(0, v1.url(), v2.url()).config());
 		String path = "/api/routes/" + MalformedAdminPayloads.ROUTE;
 
@@ -296,15 +288,14 @@ class FaultSuiteTest {
 		long started = System.nanoTime();
 		int edits = paced(Duration.ofMillis(100), Duration.ofSeconds(5), edit -> true, edit -> {
 			// read the route and its version, move the canary weight, write it back with If-Match
-			AdminHttp.Answer read = admin.get(path);
-			AdminHttp.Answer write = read;
+			AdminClient.Answer read = admin.get(path);
+			AdminClient.Answer write = read;
 			if (read.status() == 200) {
-				@SuppressWarnings("unchecked")
-				Map<String, Object> route = JSON.readValue(read.body(), LinkedHashMap.class);
+				Map<String, Object> route = read.json();
 				int canary = edit % 2 == 0 ? 10 : 90;
 				route.put("backends", List.of(Map.of("upstream", "v1", "weight", 100 - canary),
 						Map.of("upstream", "v2", "weight", canary)));
-				write = admin.putJson(path, JSON.writeValueAsString(route), read.etag());
+				write = admin.put(path, route, read.etag());
 			}
 			if (write.status() >= 200 && write.status() < 300) {
 				acknowledged.incrementAndGet();
@@ -343,10 +334,10 @@ class FaultSuiteTest {
 	void malformedAdminPayloadsAreRefusedWith4xxAndChangeNothing() throws Exception {
 		TestUpstream v1 = start("v1");
 		TestUpstream v2 = start("v2");
-		AdminHttp admin = admin();
+		AdminClient admin = admin();
 		MalformedAdminPayloads payloads = new MalformedAdminPayloads(FUZZ_SEED, v1.url(), v2.url());
 		storeThroughAdmin(admin, payloads.config());
-		AdminHttp.Answer exportBefore = admin.get("/api/export");
+		AdminClient.Answer exportBefore = admin.get("/api/export");
 		assertThat(exportBefore.status()).as(exportBefore.body()).isEqualTo(200);
 
 		// drawn up front, in order, so that the seed alone decides them; the 10 MB bodies are made when sent
@@ -368,7 +359,7 @@ class FaultSuiteTest {
 				sent.add(CompletableFuture.runAsync(() -> {
 					MalformedAdminPayloads.Payload payload = drawn.get(index) != null ? drawn.get(index)
 							: payloads.tenMegabytes(index / 400);
-					AdminHttp.Answer answer = admin.send(payload.method(), payload.path(), payload.body(),
+					AdminClient.Answer answer = admin.sendBytes(payload.method(), payload.path(), payload.body(),
 							payload.contentType(), null);
 					int status = answer.status();
 					synchronized (counts) {
@@ -400,7 +391,7 @@ class FaultSuiteTest {
 		long fuzzMillis = elapsedMillis(started);
 		load.stop();
 		SteadyLoad.Result result = load.await();
-		AdminHttp.Answer exportAfter = admin.get("/api/export");
+		AdminClient.Answer exportAfter = admin.get("/api/export");
 
 		int sent = 0;
 		int refused = 0;
@@ -525,14 +516,14 @@ class FaultSuiteTest {
 		return (System.nanoTime() - startedNanos) / 1_000_000;
 	}
 
-	private AdminHttp admin() {
+	private AdminClient admin() {
 		adminUsed = true;
-		return new AdminHttp(adminPort, EDITOR, EDITOR_PASSWORD);
+		return AdminClient.basic(adminPort, TestUsers.EDITOR, TestUsers.EDITOR_PASSWORD);
 	}
 
 	/** Replaces the stored configuration through the admin API (which applies it). */
-	private static void storeThroughAdmin(AdminHttp admin, Map<String, Object> config) {
-		AdminHttp.Answer stored = admin.putJson("/api/config", JSON.writeValueAsString(config), null);
+	private static void storeThroughAdmin(AdminClient admin, Map<String, Object> config) {
+		AdminClient.Answer stored = admin.put("/api/config", config, null);
 		assertThat(stored.status()).as(stored.body()).isEqualTo(200);
 	}
 
