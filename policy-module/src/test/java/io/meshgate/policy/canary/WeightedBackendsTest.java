@@ -3,7 +3,6 @@ package io.meshgate.policy.canary;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -11,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.meshgate.policy.testing.SeededRandom;
 
+import static io.meshgate.policy.testing.ScriptedRandom.ints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -21,10 +21,10 @@ class WeightedBackendsTest {
 
 	@Test
 	void eachTicketBelongsToTheBackendWhoseWeightCoversIt() {
-		assertThat(ninetyTen.pick(ticket(0))).isEqualTo("v1");
-		assertThat(ninetyTen.pick(ticket(89))).isEqualTo("v1");
-		assertThat(ninetyTen.pick(ticket(90))).isEqualTo("v2");
-		assertThat(ninetyTen.pick(ticket(99))).isEqualTo("v2");
+		assertThat(ninetyTen.pick(ints(0))).isEqualTo("v1");
+		assertThat(ninetyTen.pick(ints(89))).isEqualTo("v1");
+		assertThat(ninetyTen.pick(ints(90))).isEqualTo("v2");
+		assertThat(ninetyTen.pick(ints(99))).isEqualTo("v2");
 	}
 
 	@Test
@@ -43,8 +43,8 @@ class WeightedBackendsTest {
 	void aBackendOfWeightZeroIsNeverDrawnNorOwnsAKey() {
 		WeightedBackends split = new WeightedBackends(List.of("zero", "v1", "none", "v2"), List.of(0, 1, 0, 1));
 
-		assertThat(split.pick(ticket(0))).isEqualTo("v1");
-		assertThat(split.pick(ticket(1))).isEqualTo("v2");
+		assertThat(split.pick(ints(0))).isEqualTo("v1");
+		assertThat(split.pick(ints(1))).isEqualTo("v2");
 		assertThat(IntStream.range(0, 2_000).mapToObj(key -> split.pick("key-" + key))).containsOnly("v1", "v2");
 		assertThat(split.reachableByOverride("zero", false)).isFalse();
 		assertThat(split.reachableByOverride("zero", true)).isTrue();
@@ -91,24 +91,6 @@ class WeightedBackendsTest {
 		assertThatIllegalArgumentException().isThrownBy(() -> WeightedBackends.parse(List.of("v1:x")))
 			.withMessage("backends: v1:x (expected: upstream:weight, an integer weight)");
 		assertThat(WeightedBackends.parse(List.of("a:1 b:2", "c:0")).toString()).isEqualTo("a:1,b:2,c:0");
-	}
-
-	/** A generator whose {@code nextInt(bound)} draws {@code ticket}. */
-	private static RandomGenerator ticket(int ticket) {
-		return new RandomGenerator() {
-
-			@Override
-			public long nextLong() {
-				throw new UnsupportedOperationException("only nextInt(bound) is scripted");
-			}
-
-			@Override
-			public int nextInt(int bound) {
-				assertThat(ticket).isBetween(0, bound - 1);
-				return ticket;
-			}
-
-		};
 	}
 
 }

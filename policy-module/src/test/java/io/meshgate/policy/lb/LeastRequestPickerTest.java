@@ -1,10 +1,7 @@
 package io.meshgate.policy.lb;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -14,6 +11,7 @@ import io.meshgate.policy.testing.SeededRandom;
 import io.meshgate.policy.upstream.UpstreamEndpoint;
 
 import static io.meshgate.policy.lb.RoundRobinPickerTest.endpoint;
+import static io.meshgate.policy.testing.ScriptedRandom.ints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Power of two choices with the draws given by the test. */
@@ -32,12 +30,12 @@ class LeastRequestPickerTest {
 		inFlight(a, 0);
 		inFlight(b, 2);
 		inFlight(c, 1);
-		LeastRequestPicker picker = new LeastRequestPicker(draws(1, 2, 2, 1, 1, 0, 2, 0));
+		LeastRequestPicker picker = new LeastRequestPicker(ints(1, 2, 2, 1, 1, 0, 2, 0));
 
 		assertThat(IntStream.range(0, 4).mapToObj(i -> picker.pick(three, null))).containsExactly(c, c, a, a);
 
 		inFlight(a, 1);
-		assertThat(new LeastRequestPicker(draws(0, 2)).pick(three, null)).isSameAs(a);
+		assertThat(new LeastRequestPicker(ints(0, 2)).pick(three, null)).isSameAs(a);
 	}
 
 	@Test
@@ -46,9 +44,9 @@ class LeastRequestPickerTest {
 		inFlight(c, 0);
 
 		// 1 and 1 again: the second is drawn again until it differs
-		assertThat(new LeastRequestPicker(draws(1, 1, 1, 2)).pick(three, null)).isSameAs(c);
+		assertThat(new LeastRequestPicker(ints(1, 1, 1, 2)).pick(three, null)).isSameAs(c);
 		// 1, 1 and eight more 1s: the second becomes the endpoint after the first, index 2
-		assertThat(new LeastRequestPicker(draws(1, 1, 1, 1, 1, 1, 1, 1, 1, 1)).pick(three, null)).isSameAs(c);
+		assertThat(new LeastRequestPicker(ints(1, 1, 1, 1, 1, 1, 1, 1, 1, 1)).pick(three, null)).isSameAs(c);
 	}
 
 	@Test
@@ -60,10 +58,10 @@ class LeastRequestPickerTest {
 		inFlight(light, 2);
 
 		// tickets 0-2 belong to heavy, 3 to light; 5 / 3 in flight per weight beats 2 / 1
-		assertThat(new LeastRequestPicker(draws(3, 2)).pick(weighted, null)).isSameAs(heavy);
+		assertThat(new LeastRequestPicker(ints(3, 2)).pick(weighted, null)).isSameAs(heavy);
 		inFlight(heavy, 7);
 		// 7 / 3 loses to 2 / 1
-		assertThat(new LeastRequestPicker(draws(0, 3)).pick(weighted, null)).isSameAs(light);
+		assertThat(new LeastRequestPicker(ints(0, 3)).pick(weighted, null)).isSameAs(light);
 	}
 
 	@Test
@@ -71,7 +69,7 @@ class LeastRequestPickerTest {
 		SeededRandom random = new SeededRandom(SeededRandom.SEED);
 
 		assertThat(new LeastRequestPicker(random).pick(List.of(a), null)).isSameAs(a);
-		assertThat(random.draws()).isZero();
+		assertThat(random.ints()).isZero();
 	}
 
 	@Test
@@ -93,29 +91,6 @@ class LeastRequestPickerTest {
 		while (endpoint.inFlight() > requests) {
 			endpoint.requestFinished();
 		}
-	}
-
-	/** A generator whose {@code nextInt(bound)} answers {@code values} in turn. */
-	private static RandomGenerator draws(int... values) {
-		Deque<Integer> queue = new ArrayDeque<>();
-		for (int value : values) {
-			queue.add(value);
-		}
-		return new RandomGenerator() {
-
-			@Override
-			public long nextLong() {
-				throw new UnsupportedOperationException("only nextInt(bound) is scripted");
-			}
-
-			@Override
-			public int nextInt(int bound) {
-				int value = queue.remove();
-				assertThat(value).isBetween(0, bound - 1);
-				return value;
-			}
-
-		};
 	}
 
 }
