@@ -69,7 +69,7 @@ class LeastRequestPickerTest {
 		SeededRandom random = new SeededRandom(SeededRandom.SEED);
 
 		assertThat(new LeastRequestPicker(random).pick(List.of(a), null)).isSameAs(a);
-		assertThat(random.ints()).isZero();
+		assertThat(random.draws()).isZero();
 	}
 
 	@Test
