@@ -67,11 +67,16 @@ class FaultAndRateLimitTest extends GatewayTest {
 			}
 		}
 
-		// requests one at a time, one draw each: exactly those whose draw falls under 0.25 wait,
-		// 51 of seed 23's first 200. An answer on loopback takes a few milliseconds otherwise, so
-		// only a stall of 150 ms (a machine far over its CPUs) would count a request as delayed
+		// requests one at a time, one draw each, so the gateway's draws are the replay's: exactly
+		// those whose draw falls under 0.25 wait, 51 of seed 23's first 200, and each of them waits
+		// at least 150 ms
+		assertThat(random.draws()).isEqualTo(200);
 		assertThat(delayed).hasSize(51);
-		assertThat(slow).isEqualTo(delayed);
+		assertThat(slow).containsAll(delayed);
+		// the others answer in milliseconds on loopback, though a machine far over its CPUs can stall
+		// a few past 150 ms (seen: 3 of 149 at a load average of 35); a delay on every request would
+		// make all 149 slow
+		assertThat(slow.size() - delayed.size()).isLessThan((200 - 51) / 2);
 	}
 
 	@Test
