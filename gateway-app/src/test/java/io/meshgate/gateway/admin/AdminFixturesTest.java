@@ -11,6 +11,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import io.meshgate.admin.store.Yaml;
+import io.meshgate.gateway.testing.AdminClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -27,6 +27,8 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 
 import io.meshgate.gateway.MeshgateApplication;
 import io.meshgate.policy.testing.MutableClock;
+import io.meshgate.gateway.testing.AdminClient;
+import io.meshgate.gateway.testing.TestUsers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,11 +46,10 @@ import static org.awaitility.Awaitility.await;
 				"meshgate.admin.login.max-concurrent-checks=1", "meshgate.admin.login.max-queued-checks=1",
 				"meshgate.admin.login.max-failures-per-user=3", "meshgate.admin.login.max-failures-per-address=6",
 				"meshgate.admin.login.failure-window=10m",
-				"meshgate.admin.users[0].name=" + AdminTestSupport.EDITOR,
-				"meshgate.admin.users[0].password={bcrypt}$2a$04$/QuiqLKJRIwyMxntoaGkOetYOEPNdbwr9FmImjFO0dMyPbrqIsS5i",
-				"meshgate.admin.users[0].roles[0]=editor", "meshgate.admin.users[1].name=" + AdminTestSupport.VIEWER,
-				"meshgate.admin.users[1].password=$2a$04$7IBBOYAtF6pRFDBNZ1WncusyfOIqCFHQNW3I/xI7.zbkkp6mdBZDa",
-				"meshgate.admin.users[1].roles[0]=viewer" })
+				"meshgate.admin.users[0].name=" + TestUsers.EDITOR,
+				"meshgate.admin.users[0].password=" + TestUsers.EDITOR_HASH, "meshgate.admin.users[0].roles[0]=editor",
+				"meshgate.admin.users[1].name=" + TestUsers.VIEWER,
+				"meshgate.admin.users[1].password=" + TestUsers.VIEWER_HASH, "meshgate.admin.users[1].roles[0]=viewer" })
 class AdminLoginThrottleTest {
 
 	static final String HOLD = "hold-this-check";

@@ -14,6 +14,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import io.meshgate.gateway.MeshgateApplication;
 import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.TestUpstream;
+import io.meshgate.gateway.testing.AdminClient;
+import io.meshgate.gateway.testing.TestUsers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,20 +30,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 				// these tests share one client address and fail logins on purpose; AdminLoginThrottleTest
 				// covers the lock-out
 				"meshgate.admin.login.max-failures-per-user=1000", "meshgate.admin.login.max-failures-per-address=1000",
-				"meshgate.admin.users[0].name=" + AdminTestSupport.EDITOR,
-				"meshgate.admin.users[0].password={bcrypt}$2a$04$/QuiqLKJRIwyMxntoaGkOetYOEPNdbwr9FmImjFO0dMyPbrqIsS5i",
-				"meshgate.admin.users[0].roles[0]=editor", "meshgate.admin.users[1].name=" + AdminTestSupport.VIEWER,
-				"meshgate.admin.users[1].password=$2a$04$7IBBOYAtF6pRFDBNZ1WncusyfOIqCFHQNW3I/xI7.zbkkp6mdBZDa",
-				"meshgate.admin.users[1].roles[0]=viewer" })
+				"meshgate.admin.users[0].name=" + TestUsers.EDITOR,
+				"meshgate.admin.users[0].password=" + TestUsers.EDITOR_HASH, "meshgate.admin.users[0].roles[0]=editor",
+				"meshgate.admin.users[1].name=" + TestUsers.VIEWER,
+				"meshgate.admin.users[1].password=" + TestUsers.VIEWER_HASH, "meshgate.admin.users[1].roles[0]=viewer" })
 abstract class AdminTestSupport {
 
-	static final String EDITOR = "erin";
+	static final String EDITOR = TestUsers.EDITOR;
 
-	static final String EDITOR_PASSWORD = "editor-secret";
+	static final String EDITOR_PASSWORD = TestUsers.EDITOR_PASSWORD;
 
-	static final String VIEWER = "victor";
+	static final String VIEWER = TestUsers.VIEWER;
 
-	static final String VIEWER_PASSWORD = "viewer-secret";
+	static final String VIEWER_PASSWORD = TestUsers.VIEWER_PASSWORD;
 
 	@LocalServerPort
 	int ingressPort;

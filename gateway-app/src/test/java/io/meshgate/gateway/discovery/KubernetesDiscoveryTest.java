@@ -2,7 +2,6 @@ package io.meshgate.gateway.discovery;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,11 +14,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -28,6 +24,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.gateway.testing.KubernetesApi;
+import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.TestUpstream;
 
@@ -45,20 +43,19 @@ class KubernetesDiscoveryTest {
 
 	static final String NAMESPACE = "shop";
 
-	static final KubernetesMockServer API = new KubernetesMockServer(new Context(), new MockWebServer(),
-			new HashMap<>(), new KubernetesCrudDispatcher(), false);
+	@RegisterExtension
+	static final KubernetesApi API = new KubernetesApi();
+
+	static final KubernetesClient KUBE = API.client();
 
 	static final TestUpstream POD_A;
 
 	static final TestUpstream POD_B;
 
 	static {
-		API.init();
 		POD_A = TestUpstream.start("pod-a", "127.0.0.2", 0);
 		POD_B = TestUpstream.start("pod-b", "127.0.0.3", POD_A.port());
 	}
-
-	static final KubernetesClient KUBE = API.createClient();
 
 	@LocalServerPort
 	int port;
@@ -67,12 +64,9 @@ class KubernetesDiscoveryTest {
 	static void gateway(DynamicPropertyRegistry properties) {
 		properties.add("management.server.port", () -> "0");
 		properties.add("meshgate.store.path", () -> "target/stores/discovery-" + java.util.UUID.randomUUID());
-		properties.add("spring.main.cloud-platform", () -> "kubernetes");
-		properties.add("spring.cloud.kubernetes.client.master-url", () -> KUBE.getConfiguration().getMasterUrl());
-		properties.add("spring.cloud.kubernetes.client.namespace", () -> NAMESPACE);
-		properties.add("spring.cloud.kubernetes.client.trust-certs", () -> "true");
-		properties.add("meshgate.admin.users[0].name", () -> "olga");
-		properties.add("meshgate.admin.users[0].password", () -> "$2a$04$7IBBOYAtF6pRFDBNZ1WncusyfOIqCFHQNW3I/xI7.zbkkp6mdBZDa");
+		API.gatewayProperties(properties, NAMESPACE);
+		properties.add("meshgate.admin.users[0].name", () -> TestUsers.VIEWER);
+		properties.add("meshgate.admin.users[0].password", () -> TestUsers.VIEWER_HASH);
 		properties.add("meshgate.upstreams[0].name", () -> "orders");
 		properties.add("meshgate.upstreams[0].discovery.service-id", () -> "orders");
 		properties.add("meshgate.upstreams[1].name", () -> "orders-v2");

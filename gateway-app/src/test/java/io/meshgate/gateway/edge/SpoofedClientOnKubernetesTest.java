@@ -1,7 +1,6 @@
 package io.meshgate.gateway.edge;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,14 +9,10 @@ import java.util.TreeSet;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,6 +23,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.gateway.testing.KubernetesApi;
+import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.canary.CanaryPolicy;
 import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.observe.AccessLog;
@@ -57,14 +54,8 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext // the client watches the mock API server, which lives only as long as this class's JVM statics
 class SpoofedClientOnKubernetesTest {
 
-	static final KubernetesMockServer API = new KubernetesMockServer(new Context(), new MockWebServer(),
-			new HashMap<>(), new KubernetesCrudDispatcher(), false);
-
-	static {
-		API.init();
-	}
-
-	static final KubernetesClient KUBE = API.createClient();
+	@RegisterExtension
+	static final KubernetesApi API = new KubernetesApi();
 
 	static final List<String> CLAIMED = List.of("203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4",
 			"203.0.113.5", "203.0.113.6", "203.0.113.7", "203.0.113.8");
@@ -73,15 +64,12 @@ class SpoofedClientOnKubernetesTest {
 	static void gateway(DynamicPropertyRegistry properties) {
 		properties.add("management.server.port", () -> "0");
 		properties.add("meshgate.demo.enabled", () -> "false");
-		// without the demo a gateway starts only with a login (viewer "olga", bcrypt cost 4)
-		properties.add("meshgate.admin.users[0].name", () -> "olga");
-		properties.add("meshgate.admin.users[0].password", () -> "$2a$04$7IBBOYAtF6pRFDBNZ1WncusyfOIqCFHQNW3I/xI7.zbkkp6mdBZDa");
+		// without the demo a gateway starts only with a login
+		properties.add("meshgate.admin.users[0].name", () -> TestUsers.VIEWER);
+		properties.add("meshgate.admin.users[0].password", () -> TestUsers.VIEWER_HASH);
 		properties.add("meshgate.admin.users[0].roles[0]", () -> "viewer");
 		properties.add("meshgate.store.path", () -> "target/stores/spoofed-" + java.util.UUID.randomUUID());
-		properties.add("spring.main.cloud-platform", () -> "kubernetes");
-		properties.add("spring.cloud.kubernetes.client.master-url", () -> KUBE.getConfiguration().getMasterUrl());
-		properties.add("spring.cloud.kubernetes.client.namespace", () -> "shop");
-		properties.add("spring.cloud.kubernetes.client.trust-certs", () -> "true");
+		API.gatewayProperties(properties, "shop");
 	}
 
 	@LocalServerPort

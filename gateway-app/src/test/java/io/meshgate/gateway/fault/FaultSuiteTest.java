@@ -10,16 +10,22 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 
-import tools.jackson.databind.json.JsonMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -31,8 +37,11 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.gateway.testing.AdminClient;
+import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.breaker.CircuitBreakerPolicy;
 import io.meshgate.policy.mirror.MirrorPolicy;
+import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.outlier.OutlierDetectionPolicy;
 import io.meshgate.policy.retry.RetryOn;
 import io.meshgate.policy.retry.RetryPolicy;
@@ -45,6 +54,7 @@ import io.meshgate.policy.testing.TestUpstream;
 import io.meshgate.policy.upstream.Upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What happens to clients when upstreams die, hang or lie, when routes change under load and
@@ -64,17 +74,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "management.server.port=0", "meshgate.demo.enabled=false", "meshgate.access-log.enabled=false",
 				"meshgate.store.path=target/stores/fault-${random.uuid}",
 				"spring.cloud.gateway.server.webflux.httpclient.response-timeout=1s", "server.netty.idle-timeout=2s",
-				"logging.level.io.meshgate=WARN", "meshgate.admin.users[0].name=" + FaultSuiteTest.EDITOR,
-				// bcrypt, cost 4, of EDITOR_PASSWORD (as in the admin tests)
-				"meshgate.admin.users[0].password={bcrypt}$2a$04$/QuiqLKJRIwyMxntoaGkOetYOEPNdbwr9FmImjFO0dMyPbrqIsS5i",
-				"meshgate.admin.users[0].roles[0]=editor" })
+				"logging.level.io.meshgate=WARN", "meshgate.admin.users[0].name=" + TestUsers.EDITOR,
+				"meshgate.admin.users[0].password=" + TestUsers.EDITOR_HASH, "meshgate.admin.users[0].roles[0]=editor" })
 class FaultSuiteTest {
-
-	static final String EDITOR = "erin";
-
-	static final String EDITOR_PASSWORD = "editor-secret";
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final int WORKERS = 8;
 
@@ -98,6 +100,9 @@ class FaultSuiteTest {
 
 	@Autowired
 	MeshRouting routing;
+
+	@Autowired
+	MeterRegistry meters;
 
 	private final List<TestUpstream> servers = new ArrayList<>();
 
@@ -128,7 +133,7 @@ class FaultSuiteTest {
 				Route.of("svc", "/svc/**", Backend.of("svc", 1)).withRetries(RETRIES));
 
 		SteadyLoad load = SteadyLoad.start(url("/svc/kill"), WORKERS, 30_000, Duration.ofSeconds(6));
-		Thread.sleep(2000);
+		await().atMost(Duration.ofSeconds(5)).until(() -> c.hits() >= 20);
 		int hitsBeforeKill = c.hits();
 		c.close();
 		SteadyLoad.Result result = load.await();
@@ -148,18 +153,23 @@ class FaultSuiteTest {
 				Route.of("svc", "/svc/**", Backend.of("svc", 1)).withRetries(RETRIES));
 
 		SteadyLoad load = SteadyLoad.start(url("/svc/500"), WORKERS, 30_000, Duration.ofSeconds(6));
-		Thread.sleep(2000);
-		long faultAt = load.elapsedNanos();
+		await().atMost(Duration.ofSeconds(5)).until(() -> c.hits() >= 20);
+		double ejections = ejections("svc", c);
 		c.status(500);
-		Thread.sleep(500);
+		await().atMost(Duration.ofSeconds(5)).until(() -> ejections("svc", c) > ejections);
+		// each worker has one request in flight at most: once every worker could have been answered
+		// twice more, none still carries a request that was sent to c before the ejection
+		int answered = load.answered();
+		await().atMost(Duration.ofSeconds(5)).until(() -> load.answered() >= answered + 2 * WORKERS);
+		long ejectedAt = load.elapsedNanos();
 		int hitsAtEjection = c.hits();
 		SteadyLoad.Result result = load.await();
 		int hitsAfter = c.hits() - hitsAtEjection;
 
 		// retries cover 503, not 500: the answers c gives before it is ejected reach clients
-		SteadyLoad.Result before = result.startedBefore(faultAt + 500_000_000L);
-		SteadyLoad.Result after = result.startedAfter(faultAt + 500_000_000L);
-		before.print("endpoint answers 500: first 0.5s", "");
+		SteadyLoad.Result before = result.startedBefore(ejectedAt);
+		SteadyLoad.Result after = result.startedAfter(ejectedAt);
+		before.print("endpoint answers 500: until ejected", "");
 		String line = after.print("endpoint answers 500: afterwards", "hitsOnBadEndpointAfterwards=" + hitsAfter);
 		assertThat(before.failed()).as("failures before the ejection").isLessThanOrEqualTo(5 + WORKERS);
 		assertThat(hitsAfter).as("the 500 endpoint is ejected").isZero();
@@ -244,18 +254,14 @@ class FaultSuiteTest {
 		apply(upstreams, editedRoute(0));
 
 		SteadyLoad load = SteadyLoad.start(url("/edit/x"), WORKERS, 30_000, Duration.ofSeconds(6));
-		int edits = 0;
-		long started = System.nanoTime();
-		while (edits < 50 && System.nanoTime() - started < Duration.ofSeconds(10).toNanos()) {
-			edits++;
+		int edits = paced(Duration.ofMillis(100), Duration.ofSeconds(10), edit -> edit <= 50, edit -> {
 			List<Route> routes = new ArrayList<>();
-			routes.add(editedRoute(edits));
-			if (edits % 2 == 0) {
-				routes.add(0, Route.of("extra-" + edits, "/extra-" + edits + "/**", Backend.of("v2", 1)));
+			routes.add(editedRoute(edit));
+			if (edit % 2 == 0) {
+				routes.add(0, Route.of("extra-" + edit, "/extra-" + edit + "/**", Backend.of("v2", 1)));
 			}
 			routing.apply(new MeshConfig(upstreams, routes));
-			Thread.sleep(100);
-		}
+		});
 		SteadyLoad.Result result = load.await();
 
 		String line = result.print("route edited every 100 ms", "edits=" + edits + " v1=" + v1.hits() + " v2="
@@ -270,53 +276,44 @@ class FaultSuiteTest {
 	void routesEditedEvery100msThroughTheAdminApiLoseNoRequest() throws Exception {
 		TestUpstream v1 = start("v1");
 		TestUpstream v2 = start("v2");
-		AdminHttp admin = admin();
+		AdminClient admin = admin();
 		storeThroughAdmin(admin, new MalformedAdminPayloads(0, v1.url(), v2.url()).config());
 		String path = "/api/routes/" + MalformedAdminPayloads.ROUTE;
 
 		SteadyLoad load = SteadyLoad.start(url("/" + MalformedAdminPayloads.ROUTE + "/x"), WORKERS, 30_000,
 				Duration.ofSeconds(6));
-		Thread.sleep(300);
-		int edits = 0;
-		int acknowledged = 0;
-		String firstRefusal = "none";
+		await().atMost(Duration.ofSeconds(5)).until(() -> load.answered() >= WORKERS);
+		AtomicInteger acknowledged = new AtomicInteger();
+		AtomicReference<String> firstRefusal = new AtomicReference<>("none");
 		long started = System.nanoTime();
-		long next = started;
-		while (System.nanoTime() - started < Duration.ofSeconds(5).toNanos()) {
-			edits++;
+		int edits = paced(Duration.ofMillis(100), Duration.ofSeconds(5), edit -> true, edit -> {
 			// read the route and its version, move the canary weight, write it back with If-Match
-			AdminHttp.Answer read = admin.get(path);
-			AdminHttp.Answer write = read;
+			AdminClient.Answer read = admin.get(path);
+			AdminClient.Answer write = read;
 			if (read.status() == 200) {
-				@SuppressWarnings("unchecked")
-				Map<String, Object> route = JSON.readValue(read.body(), LinkedHashMap.class);
-				int canary = edits % 2 == 0 ? 10 : 90;
+				Map<String, Object> route = read.json();
+				int canary = edit % 2 == 0 ? 10 : 90;
 				route.put("backends", List.of(Map.of("upstream", "v1", "weight", 100 - canary),
 						Map.of("upstream", "v2", "weight", canary)));
-				write = admin.putJson(path, JSON.writeValueAsString(route), read.etag());
+				write = admin.put(path, route, read.etag());
 			}
 			if (write.status() >= 200 && write.status() < 300) {
-				acknowledged++;
+				acknowledged.incrementAndGet();
 			}
-			else if (firstRefusal.equals("none")) {
-				firstRefusal = "edit " + edits + ": " + write.status() + " " + write.body();
+			else {
+				firstRefusal.compareAndSet("none", "edit " + edit + ": " + write.status() + " " + write.body());
 			}
-			next += Duration.ofMillis(100).toNanos();
-			long wait = next - System.nanoTime();
-			if (wait > 0) {
-				TimeUnit.NANOSECONDS.sleep(wait);
-			}
-		}
+		});
 		long editMillis = elapsedMillis(started);
 		SteadyLoad.Result result = load.await();
 
 		String editLine = String.format("[fault] %-34s sent=%d succeeded=%d failed=%d in %dms (%dms per edit)",
-				"admin API edits (GET, PUT+If-Match)", edits, acknowledged, edits - acknowledged, editMillis,
+				"admin API edits (GET, PUT+If-Match)", edits, acknowledged.get(), edits - acknowledged.get(), editMillis,
 				editMillis / Math.max(1, edits));
 		System.out.println(editLine);
 		String line = result.print("route edited via admin every 100ms",
 				"edits=" + acknowledged + " v1=" + v1.hits() + " v2=" + v2.hits());
-		assertThat(acknowledged).as(editLine + " first refusal: " + firstRefusal).isEqualTo(edits);
+		assertThat(acknowledged).as(editLine + " first refusal: " + firstRefusal).hasValue(edits);
 		// one edit every 100 ms for 5 s is 50; an edit (a read, then a write that is fsynced and
 		// applied) can take longer than 100 ms on a shared 2-core machine under this load, and the next
 		// one then starts at once: at least half of them (measured: 35 in 5 s, ~145 ms per edit)
@@ -337,10 +334,10 @@ class FaultSuiteTest {
 	void malformedAdminPayloadsAreRefusedWith4xxAndChangeNothing() throws Exception {
 		TestUpstream v1 = start("v1");
 		TestUpstream v2 = start("v2");
-		AdminHttp admin = admin();
+		AdminClient admin = admin();
 		MalformedAdminPayloads payloads = new MalformedAdminPayloads(FUZZ_SEED, v1.url(), v2.url());
 		storeThroughAdmin(admin, payloads.config());
-		AdminHttp.Answer exportBefore = admin.get("/api/export");
+		AdminClient.Answer exportBefore = admin.get("/api/export");
 		assertThat(exportBefore.status()).as(exportBefore.body()).isEqualTo(200);
 
 		// drawn up front, in order, so that the seed alone decides them; the 10 MB bodies are made when sent
@@ -362,7 +359,7 @@ class FaultSuiteTest {
 				sent.add(CompletableFuture.runAsync(() -> {
 					MalformedAdminPayloads.Payload payload = drawn.get(index) != null ? drawn.get(index)
 							: payloads.tenMegabytes(index / 400);
-					AdminHttp.Answer answer = admin.send(payload.method(), payload.path(), payload.body(),
+					AdminClient.Answer answer = admin.sendBytes(payload.method(), payload.path(), payload.body(),
 							payload.contentType(), null);
 					int status = answer.status();
 					synchronized (counts) {
@@ -394,7 +391,7 @@ class FaultSuiteTest {
 		long fuzzMillis = elapsedMillis(started);
 		load.stop();
 		SteadyLoad.Result result = load.await();
-		AdminHttp.Answer exportAfter = admin.get("/api/export");
+		AdminClient.Answer exportAfter = admin.get("/api/export");
 
 		int sent = 0;
 		int refused = 0;
@@ -519,14 +516,14 @@ class FaultSuiteTest {
 		return (System.nanoTime() - startedNanos) / 1_000_000;
 	}
 
-	private AdminHttp admin() {
+	private AdminClient admin() {
 		adminUsed = true;
-		return new AdminHttp(adminPort, EDITOR, EDITOR_PASSWORD);
+		return AdminClient.basic(adminPort, TestUsers.EDITOR, TestUsers.EDITOR_PASSWORD);
 	}
 
 	/** Replaces the stored configuration through the admin API (which applies it). */
-	private static void storeThroughAdmin(AdminHttp admin, Map<String, Object> config) {
-		AdminHttp.Answer stored = admin.putJson("/api/config", JSON.writeValueAsString(config), null);
+	private static void storeThroughAdmin(AdminClient admin, Map<String, Object> config) {
+		AdminClient.Answer stored = admin.put("/api/config", config, null);
 		assertThat(stored.status()).as(stored.body()).isEqualTo(200);
 	}
 
@@ -558,12 +555,58 @@ class FaultSuiteTest {
 		return base <= 0 ? "n/a" : String.format("%.2f", (double) value / base);
 	}
 
-	private static long usedHeapAfterGc() throws InterruptedException {
-		for (int i = 0; i < 3; i++) {
+	/** The used heap once a collection no longer frees more than 1 MiB. */
+	private static long usedHeapAfterGc() {
+		long[] used = { Long.MAX_VALUE };
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
 			System.gc();
-			Thread.sleep(100);
+			long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+			boolean settled = used[0] - now < 1024 * 1024;
+			used[0] = now;
+			return settled;
+		});
+		return used[0];
+	}
+
+	/**
+	 * Runs {@code edit} for 1, 2, … one every {@code period} (the next at once after one that took
+	 * longer) while {@code more} holds for the next number and for at most {@code atMost}; returns
+	 * how many ran. The pace is the load under test: a schedule, not a wait on state.
+	 */
+	private static int paced(Duration period, Duration atMost, IntPredicate more, IntConsumer edit)
+			throws Exception {
+		ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+		AtomicInteger runs = new AtomicInteger();
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		long deadline = System.nanoTime() + atMost.toNanos();
+		timer.scheduleAtFixedRate(() -> {
+			int next = runs.get() + 1;
+			if (done.isDone() || !more.test(next) || System.nanoTime() - deadline >= 0) {
+				done.complete(null);
+				return;
+			}
+			try {
+				edit.accept(next);
+				runs.set(next);
+			}
+			catch (Throwable ex) {
+				done.completeExceptionally(ex);
+			}
+		}, 0, period.toNanos(), TimeUnit.NANOSECONDS);
+		try {
+			done.get(atMost.toSeconds() + 30, TimeUnit.SECONDS);
+			return runs.get();
 		}
-		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+		finally {
+			timer.shutdownNow();
+		}
+	}
+
+	private double ejections(String upstream, TestUpstream endpoint) {
+		Counter counter = meters.find(MeshMetrics.OUTLIER_EJECTIONS)
+			.tags(MeshMetrics.UPSTREAM, upstream, MeshMetrics.ENDPOINT, "127.0.0.1:" + endpoint.port())
+			.counter();
+		return counter == null ? 0 : counter.count();
 	}
 
 }

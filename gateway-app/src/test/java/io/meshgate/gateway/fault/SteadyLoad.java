@@ -83,6 +83,11 @@ final class SteadyLoad {
 		return System.nanoTime() - startNanos;
 	}
 
+	/** Requests answered (or failed) so far. */
+	int answered() {
+		return samples.size();
+	}
+
 	void stop() {
 		stopped.set(true);
 	}

@@ -38,6 +38,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.observe.AccessLog;
 import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.route.Backend;
@@ -65,9 +66,7 @@ import static org.awaitility.Awaitility.await;
 				"meshgate.store.path=target/stores/https-${random.uuid}", "meshgate.https.port=0",
 				"meshgate.https.bundle=fallback", "server.forward-headers-strategy=native",
 				"server.max-http-request-header-size=4KB", "meshgate.ingress.request-header-timeout=1s",
-				"meshgate.admin.users[0].name=editor",
-				// editor / editor-secret, bcrypt cost 4
-				"meshgate.admin.users[0].password={bcrypt}$2a$04$/QuiqLKJRIwyMxntoaGkOetYOEPNdbwr9FmImjFO0dMyPbrqIsS5i",
+				"meshgate.admin.users[0].name=" + TestUsers.EDITOR, "meshgate.admin.users[0].password=" + TestUsers.EDITOR_HASH,
 				"meshgate.admin.users[0].roles[0]=editor" })
 class HttpsListenerTest {
 
@@ -275,7 +274,7 @@ class HttpsListenerTest {
 	void theMeshEndpointShowsTheCertificatesWithoutKeys() {
 		certificates.replace(SOURCE, List.of(TLS.certificate("shop", "shop.example.com", "shop.example.com")));
 
-		HttpResponse<String> response = GatewayClient.basic(managementPort, "editor", "editor-secret").get("/actuator/mesh");
+		HttpResponse<String> response = GatewayClient.basic(managementPort, TestUsers.EDITOR, TestUsers.EDITOR_PASSWORD).get("/actuator/mesh");
 
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).doesNotContain("PRIVATE KEY").doesNotContain("BEGIN");

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.testing.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,8 +64,8 @@ class GracefulShutdownTest {
 				"--meshgate.store.path=" + Files.createTempDirectory("meshgate-store"),
 				"--meshgate.upstreams[0].name=slow", "--meshgate.upstreams[0].endpoints[0]=" + slow.url(),
 				"--meshgate.routes[0].id=slow", "--meshgate.routes[0].match.path=/slow/**",
-				"--meshgate.routes[0].backends[0].upstream=slow", "--meshgate.admin.users[0].name=olga",
-				"--meshgate.admin.users[0].password=$2a$04$7IBBOYAtF6pRFDBNZ1WncusyfOIqCFHQNW3I/xI7.zbkkp6mdBZDa"))
+				"--meshgate.routes[0].backends[0].upstream=slow", "--meshgate.admin.users[0].name=" + TestUsers.VIEWER,
+				"--meshgate.admin.users[0].password=" + TestUsers.VIEWER_HASH))
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();

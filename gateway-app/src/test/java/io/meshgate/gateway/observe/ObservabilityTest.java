@@ -37,6 +37,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 
 import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.canary.CanaryPolicy;
 import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.lb.LoadBalancerPolicy;
@@ -74,9 +75,8 @@ import static org.awaitility.Awaitility.await;
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "meshgate.demo.enabled=false", "meshgate.access-log.enabled=true",
 				"meshgate.store.path=target/stores/observability-${random.uuid}",
-				"meshgate.admin.users[0].name=olga", "meshgate.admin.users[0].roles[0]=viewer",
-				// olga / viewer-secret, bcrypt cost 4
-				"meshgate.admin.users[0].password=$2a$04$7IBBOYAtF6pRFDBNZ1WncusyfOIqCFHQNW3I/xI7.zbkkp6mdBZDa",
+				"meshgate.admin.users[0].name=" + TestUsers.VIEWER, "meshgate.admin.users[0].roles[0]=viewer",
+				"meshgate.admin.users[0].password=" + TestUsers.VIEWER_HASH,
 				"management.tracing.sampling.probability=1.0",
 				"management.opentelemetry.tracing.export.schedule-delay=50ms" })
 class ObservabilityTest {
@@ -113,7 +113,7 @@ class ObservabilityTest {
 	@BeforeEach
 	void setUp() {
 		client = new GatewayClient(port);
-		admin = GatewayClient.basic(managementPort, "olga", "viewer-secret");
+		admin = GatewayClient.basic(managementPort, TestUsers.VIEWER, TestUsers.VIEWER_PASSWORD);
 		accessLines.start();
 		((Logger) LoggerFactory.getLogger(AccessLog.LOGGER)).addAppender(accessLines);
 	}

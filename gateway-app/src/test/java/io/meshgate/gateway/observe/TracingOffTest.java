@@ -11,6 +11,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouting;
@@ -27,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = MeshgateApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "meshgate.demo.enabled=false",
-				"meshgate.store.path=target/stores/tracing-off-${random.uuid}", "meshgate.admin.users[0].name=olga",
-				"meshgate.admin.users[0].password=$2a$04$7IBBOYAtF6pRFDBNZ1WncusyfOIqCFHQNW3I/xI7.zbkkp6mdBZDa",
+				"meshgate.store.path=target/stores/tracing-off-${random.uuid}",
+				"meshgate.admin.users[0].name=" + TestUsers.VIEWER, "meshgate.admin.users[0].password=" + TestUsers.VIEWER_HASH,
 				"spring.autoconfigure.exclude="
 						+ "org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration,"
 						+ "org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration" })

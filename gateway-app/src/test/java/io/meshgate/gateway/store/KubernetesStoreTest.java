@@ -2,23 +2,24 @@ package io.meshgate.gateway.store;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.meshgate.admin.store.KubernetesRouteStore;
 import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.gateway.testing.AdminClient;
+import io.meshgate.gateway.testing.KubernetesApi;
+import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.TestUpstream;
 
@@ -35,9 +36,8 @@ class KubernetesStoreTest {
 
 	static final String NAMESPACE = "meshgate";
 
-	static KubernetesMockServer api;
-
-	static KubernetesClient kube;
+	@RegisterExtension
+	static final KubernetesApi API = new KubernetesApi();
 
 	static TestUpstream orders;
 
@@ -48,10 +48,6 @@ class KubernetesStoreTest {
 
 	@BeforeAll
 	static void startTwoReplicas() {
-		api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(),
-				false);
-		api.init();
-		kube = api.createClient();
 		orders = TestUpstream.start("orders");
 		first = replica();
 		second = replica();
@@ -62,24 +58,20 @@ class KubernetesStoreTest {
 		second.close();
 		first.close();
 		orders.close();
-		kube.close();
-		api.destroy();
 	}
 
 	private static ConfigurableApplicationContext replica() {
-		return new SpringApplicationBuilder(MeshgateApplication.class).run("--server.port=0", "--management.server.port=0",
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
 				"--meshgate.demo.enabled=false", "--meshgate.store.type=kubernetes",
-				"--spring.main.cloud-platform=kubernetes",
-				"--spring.cloud.kubernetes.client.master-url=" + kube.getConfiguration().getMasterUrl(),
-				"--spring.cloud.kubernetes.client.namespace=" + NAMESPACE,
-				"--spring.cloud.kubernetes.client.trust-certs=true", "--meshgate.admin.users[0].name=erin",
-				"--meshgate.admin.users[0].password=" + StorePersistenceTest.EDITOR_HASH,
-				"--meshgate.admin.users[0].roles[0]=editor");
+				"--meshgate.admin.users[0].name=" + TestUsers.EDITOR,
+				"--meshgate.admin.users[0].password=" + TestUsers.EDITOR_HASH, "--meshgate.admin.users[0].roles[0]=editor"));
+		API.gatewayProperties(NAMESPACE).forEach(property -> args.add("--" + property));
+		return new SpringApplicationBuilder(MeshgateApplication.class).run(args.toArray(String[]::new));
 	}
 
 	@Test
 	void anEditThroughOneReplicaIsServedByTheOtherWithinTwoSeconds() {
-		GatewayClient other = new GatewayClient(StoreTestHttp.port(second, "local.server.port"));
+		GatewayClient other = new GatewayClient(port(second, "local.server.port"));
 		assertThat(other.get("/orders/1").statusCode()).isEqualTo(404);
 
 		assertThat(send(first, "PUT", "/api/upstreams/orders", "{\"endpoints\":[\"" + orders.url() + "\"]}", null)
@@ -91,7 +83,7 @@ class KubernetesStoreTest {
 		await().atMost(Duration.ofSeconds(2))
 			.pollInterval(Duration.ofMillis(50))
 			.until(() -> other.get("/orders/1").body(), "orders"::equals);
-		ConfigMap stored = kube.configMaps().inNamespace(NAMESPACE).withName("meshgate-routes").get();
+		ConfigMap stored = API.client().configMaps().inNamespace(NAMESPACE).withName("meshgate-routes").get();
 		assertThat(stored.getData().get(KubernetesRouteStore.DATA_KEY)).contains("/orders/**");
 		assertThat(send(second, "GET", "/api/history", null, null).body()).contains("put route orders");
 	}
@@ -143,7 +135,13 @@ class KubernetesStoreTest {
 
 	private static HttpResponse<String> send(ConfigurableApplicationContext replica, String method, String path,
 			String json, String ifMatch) {
-		return StoreTestHttp.send(StoreTestHttp.port(replica, "local.management.port"), method, path, json, ifMatch);
+		return AdminClient.basic(port(replica, "local.management.port"), TestUsers.EDITOR, TestUsers.EDITOR_PASSWORD)
+			.send(method, path, json, ifMatch == null ? Map.of() : Map.of("If-Match", ifMatch))
+			.response();
+	}
+
+	private static int port(ConfigurableApplicationContext context, String property) {
+		return Integer.parseInt(context.getEnvironment().getProperty(property));
 	}
 
 }

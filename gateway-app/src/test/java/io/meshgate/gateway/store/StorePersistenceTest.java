@@ -3,15 +3,12 @@ package io.meshgate.gateway.store;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +26,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import io.meshgate.admin.store.FileRouteStore;
 import io.meshgate.admin.store.StoredConfig;
 import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.gateway.testing.AdminClient;
+import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.TestUpstream;
 
@@ -42,14 +41,6 @@ import static org.awaitility.Awaitility.await;
  * version readable.
  */
 class StorePersistenceTest {
-
-	/** erin / editor-secret, bcrypt cost 4 (fast enough for hundreds of requests). */
-	static final String EDITOR_HASH = "{bcrypt}$2a$04$/QuiqLKJRIwyMxntoaGkOetYOEPNdbwr9FmImjFO0dMyPbrqIsS5i";
-
-	static final String AUTHORIZATION = "Basic "
-			+ Base64.getEncoder().encodeToString("erin:editor-secret".getBytes(StandardCharsets.UTF_8));
-
-	final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -90,7 +81,7 @@ class StorePersistenceTest {
 		resources.add(TestUpstream.start("added", "127.0.0.1", added.port()));
 		// application.yml now says something else: the store is the truth after the first start
 		try (ConfigurableApplicationContext second = startSeeding("http://127.0.0.1:9", "/changed/**")) {
-			GatewayClient client = new GatewayClient(StoreTestHttp.port(second, "local.server.port"));
+			GatewayClient client = new GatewayClient(port(second, "local.server.port"));
 			assertThat(client.get("/seeded/1").body()).isEqualTo("seeded");
 			assertThat(client.get("/added/1").body()).isEqualTo("added");
 			assertThat(client.get("/changed/1").statusCode()).isEqualTo(404);
@@ -160,8 +151,8 @@ class StorePersistenceTest {
 	/** A gateway on this test's store, with an editor login and {@code settings}. */
 	private ConfigurableApplicationContext start(String... settings) {
 		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
-				"--meshgate.store.path=" + store, "--meshgate.admin.users[0].name=erin",
-				"--meshgate.admin.users[0].password=" + EDITOR_HASH, "--meshgate.admin.users[0].roles[0]=editor"));
+				"--meshgate.store.path=" + store, "--meshgate.admin.users[0].name=" + TestUsers.EDITOR,
+				"--meshgate.admin.users[0].password=" + TestUsers.EDITOR_HASH, "--meshgate.admin.users[0].roles[0]=editor"));
 		arguments.addAll(List.of(settings));
 		return new SpringApplicationBuilder(MeshgateApplication.class).run(arguments.toArray(String[]::new));
 	}
@@ -186,8 +177,8 @@ class StorePersistenceTest {
 		Path log = Files.createTempFile("meshgate-crash", ".log");
 		child = new ProcessBuilder(List.of(javaBin(), "-cp", System.getProperty("java.class.path"),
 				MeshgateApplication.class.getName(), "--server.port=" + ingress, "--management.server.port=" + admin,
-				"--meshgate.demo.enabled=false", "--meshgate.store.path=" + store, "--meshgate.admin.users[0].name=erin",
-				"--meshgate.admin.users[0].password=" + EDITOR_HASH, "--meshgate.admin.users[0].roles[0]=editor"))
+				"--meshgate.demo.enabled=false", "--meshgate.store.path=" + store, "--meshgate.admin.users[0].name=" + TestUsers.EDITOR,
+				"--meshgate.admin.users[0].password=" + TestUsers.EDITOR_HASH, "--meshgate.admin.users[0].roles[0]=editor"))
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();
@@ -232,11 +223,12 @@ class StorePersistenceTest {
 	}
 
 	private static HttpResponse<String> send(int port, String method, String path, String json) {
-		return StoreTestHttp.send(port, method, path, json, null);
+		return AdminClient.basic(port, TestUsers.EDITOR, TestUsers.EDITOR_PASSWORD).send(method, path, json, Map.of())
+			.response();
 	}
 
 	private static int port(ConfigurableApplicationContext context, String property) {
-		return StoreTestHttp.port(context, property);
+		return Integer.parseInt(context.getEnvironment().getProperty(property));
 	}
 
 	private static String javaBin() {

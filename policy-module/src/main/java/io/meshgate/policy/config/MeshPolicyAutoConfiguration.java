@@ -115,7 +115,11 @@ import io.meshgate.policy.upstream.UpstreamServices;
 @LoadBalancerClients(defaultConfiguration = MeshLoadBalancerConfiguration.class)
 public class MeshPolicyAutoConfiguration {
 
-	/** Thread-safe randomness for policies: each call uses the calling thread's generator. */
+	/**
+	 * The one source of randomness on the request path (canary draws, mirror and fault sampling,
+	 * least-request picks, retry jitter), so that tests can put a seeded generator in its place.
+	 * Thread-safe: each call uses the calling thread's generator.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	RandomGenerator meshRandom() {
@@ -342,8 +346,9 @@ public class MeshPolicyAutoConfiguration {
 	}
 
 	@Bean
-	BudgetedRetryGatewayFilterFactory budgetedRetryGatewayFilterFactory(ObjectProvider<MeterRegistry> meters) {
-		return new BudgetedRetryGatewayFilterFactory(meters(meters));
+	BudgetedRetryGatewayFilterFactory budgetedRetryGatewayFilterFactory(ObjectProvider<MeterRegistry> meters,
+			RandomGenerator random) {
+		return new BudgetedRetryGatewayFilterFactory(meters(meters), random);
 	}
 
 	@Bean

@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,9 +56,13 @@ public class BudgetedRetryGatewayFilterFactory extends PolicyFilterFactory<Retry
 
 	private final MeterRegistry meters;
 
-	public BudgetedRetryGatewayFilterFactory(MeterRegistry meters) {
+	/** Draws the backoff jitter: the application's {@code RandomGenerator}, seeded in tests. */
+	private final RandomGenerator random;
+
+	public BudgetedRetryGatewayFilterFactory(MeterRegistry meters, RandomGenerator random) {
 		super(RetryPolicy.class);
 		this.meters = meters;
+		this.random = random;
 	}
 
 	@Override
@@ -69,7 +73,7 @@ public class BudgetedRetryGatewayFilterFactory extends PolicyFilterFactory<Retry
 	@Override
 	public GatewayFilter filter(RetryPolicy policy, String route) {
 		return new OrderedGatewayFilter(new RetryFilter(policy, new RetryBudget(policy.budgetPercent(),
-				policy.minRetryConcurrency()), counter(route, "retried"), counter(route, "budget_exhausted")),
+				policy.minRetryConcurrency()), random, counter(route, "retried"), counter(route, "budget_exhausted")),
 				PolicyOrder.RETRY);
 	}
 
@@ -80,8 +84,8 @@ public class BudgetedRetryGatewayFilterFactory extends PolicyFilterFactory<Retry
 			.register(meters);
 	}
 
-	private record RetryFilter(RetryPolicy policy, RetryBudget budget, Counter retried, Counter budgetExhausted)
-			implements GatewayFilter {
+	private record RetryFilter(RetryPolicy policy, RetryBudget budget, RandomGenerator random, Counter retried,
+			Counter budgetExhausted) implements GatewayFilter {
 
 		@Override
 		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
@@ -123,7 +127,7 @@ public class BudgetedRetryGatewayFilterFactory extends PolicyFilterFactory<Retry
 				tries.avoidLastEndpoint(exchange);
 				exchange.getAttributes().put(ExchangeAttributes.RETRIES, tries.retried);
 				ServerWebExchangeUtils.reset(exchange);
-				Duration backoff = policy.backoff(tries.retried, ThreadLocalRandom.current());
+				Duration backoff = policy.backoff(tries.retried, random);
 				return Timeouts.expiry(backoff, exchange).then(attempt(exchange, chain, tries));
 			});
 		}

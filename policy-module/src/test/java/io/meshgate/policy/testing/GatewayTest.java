@@ -23,7 +23,7 @@ import io.meshgate.policy.upstream.Upstream;
 /**
  * A real gateway (Spring Cloud Gateway with the policy module) on a loopback port, shared by all
  * tests of the module: each test starts its upstreams, applies its routes, and leaves an empty
- * configuration behind.
+ * configuration behind. Its randomness is {@link #random}: a test that counts draws reseeds it.
  */
 @SpringBootTest(classes = PolicyTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class GatewayTest {
@@ -36,6 +36,9 @@ public abstract class GatewayTest {
 
 	@Autowired
 	protected MeterRegistry meters;
+
+	@Autowired
+	protected SeededRandom random;
 
 	protected GatewayClient client;
 

@@ -1,4 +1,4 @@
-package io.meshgate.gateway.admin;
+package io.meshgate.gateway.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,18 +13,27 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A client of the admin port over real HTTP: with Basic credentials (scripts), with a login
- * session and its CSRF token (the UI's way), or anonymous.
+ * The tests' one client of the admin port over real HTTP: with Basic credentials (scripts), with a
+ * login session and its CSRF token (the UI's way), or anonymous. Objects are sent as JSON, strings
+ * as they are (JSON when they start with a brace, else YAML), bytes as they are with the given
+ * content type ({@link #sendBytes}, for malformed payloads).
  */
-final class AdminClient {
+public final class AdminClient {
 
-	static final JsonMapper JSON = JsonMapper.builder().build();
+	public static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/** One JDK client for every client without cookies: Basic credentials need no state. */
+	private static final HttpClient STATELESS = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
 
 	private final HttpClient http;
 
@@ -36,43 +45,45 @@ final class AdminClient {
 
 	private String csrfToken;
 
-	/** An answer: status, body, ETag and the body parsed when it is JSON. */
-	record Answer(int status, String body, String etag, HttpResponse<String> response) {
+	/**
+	 * An answer: status, body, ETag and the body parsed when it is JSON. From {@link #sendBytes}, the
+	 * status is -1 and {@code response} null when the connection failed before an answer came.
+	 */
+	public record Answer(int status, String body, String etag, HttpResponse<String> response) {
 
 		@SuppressWarnings("unchecked")
-		Map<String, Object> json() {
+		public Map<String, Object> json() {
 			return JSON.readValue(body, LinkedHashMap.class);
 		}
 
-		long version() {
+		public long version() {
 			return Long.parseLong(etag.replace("\"", ""));
 		}
 
 	}
 
 	private AdminClient(int port, String authorization, boolean cookies) {
-		HttpClient.Builder builder = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(Duration.ofSeconds(5));
-		if (cookies) {
-			builder.cookieHandler(new CookieManager());
-		}
-		this.http = builder.build();
+		this.http = !cookies ? STATELESS
+				: HttpClient.newBuilder()
+					.version(HttpClient.Version.HTTP_1_1)
+					.connectTimeout(Duration.ofSeconds(5))
+					.cookieHandler(new CookieManager())
+					.build();
 		this.base = "http://127.0.0.1:" + port;
 		this.authorization = authorization;
 	}
 
-	static AdminClient basic(int port, String user, String password) {
+	public static AdminClient basic(int port, String user, String password) {
 		return new AdminClient(port, "Basic " + Base64.getEncoder()
 			.encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)), false);
 	}
 
-	static AdminClient anonymous(int port) {
+	public static AdminClient anonymous(int port) {
 		return new AdminClient(port, null, true);
 	}
 
 	/** Logs in through the login form, as a browser does, and fetches the CSRF token for API writes. */
-	static AdminClient session(int port, String user, String password) {
+	public static AdminClient session(int port, String user, String password) {
 		AdminClient client = anonymous(port);
 		Answer page = client.send("GET", "/login", null, Map.of());
 		Matcher csrf = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(page.body());
@@ -92,12 +103,12 @@ final class AdminClient {
 	}
 
 	/** The same session without sending its CSRF token. */
-	AdminClient withoutCsrfToken() {
+	public AdminClient withoutCsrfToken() {
 		this.csrfToken = null;
 		return this;
 	}
 
-	Answer form(String path, Map<String, String> fields) {
+	public Answer form(String path, Map<String, String> fields) {
 		StringBuilder body = new StringBuilder();
 		fields.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&")
 			.append(java.net.URLEncoder.encode(k, StandardCharsets.UTF_8))
@@ -108,23 +119,23 @@ final class AdminClient {
 			.POST(HttpRequest.BodyPublishers.ofString(body.toString())));
 	}
 
-	Answer get(String path) {
+	public Answer get(String path) {
 		return send("GET", path, null, Map.of());
 	}
 
-	Answer put(String path, Object json, String ifMatch) {
+	public Answer put(String path, Object json, String ifMatch) {
 		return send("PUT", path, json, ifMatch == null ? Map.of() : Map.of("If-Match", ifMatch));
 	}
 
-	Answer post(String path, Object json, String ifMatch) {
+	public Answer post(String path, Object json, String ifMatch) {
 		return send("POST", path, json, ifMatch == null ? Map.of() : Map.of("If-Match", ifMatch));
 	}
 
-	Answer delete(String path, String ifMatch) {
+	public Answer delete(String path, String ifMatch) {
 		return send("DELETE", path, null, ifMatch == null ? Map.of() : Map.of("If-Match", ifMatch));
 	}
 
-	Answer send(String method, String path, Object body, Map<String, String> headers) {
+	public Answer send(String method, String path, Object body, Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
 		String text = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
 		if (text != null) {
@@ -137,14 +148,53 @@ final class AdminClient {
 		return exchange(request);
 	}
 
-	private Answer exchange(HttpRequest.Builder request) {
-		request.timeout(Duration.ofSeconds(20));
+	/**
+	 * Sends {@code body} ({@code null}: none) with {@code contentType}, and {@code If-Match} when
+	 * not null. The status counts as soon as the head arrives: a gateway that refuses a large body
+	 * early and closes the connection while the client still sends can reset it before the
+	 * answer's body is read; a connection that fails before any answer gives status -1.
+	 */
+	public Answer sendBytes(String method, String path, byte[] body, String contentType, String ifMatch) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+			.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+					: HttpRequest.BodyPublishers.ofByteArray(body));
+		if (contentType != null) {
+			request.header("Content-Type", contentType);
+		}
+		if (ifMatch != null) {
+			request.header("If-Match", ifMatch);
+		}
+		AtomicInteger status = new AtomicInteger(-1);
+		try {
+			HttpResponse<String> response = http.send(authorized(request).build(), info -> {
+				status.set(info.statusCode());
+				return HttpResponse.BodyHandlers.ofString().apply(info);
+			});
+			return new Answer(response.statusCode(), response.body(), response.headers().firstValue("ETag").orElse(null),
+					response);
+		}
+		catch (IOException ex) {
+			return new Answer(status.get(), "(connection closed before the body was read) " + ex, null, null);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+		request.timeout(Duration.ofSeconds(30));
 		if (authorization != null) {
 			request.header("Authorization", authorization);
 		}
 		if (csrfToken != null) {
 			request.header(csrfHeader, csrfToken);
 		}
+		return request;
+	}
+
+	private Answer exchange(HttpRequest.Builder request) {
+		authorized(request);
 		try {
 			HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 			return new Answer(response.statusCode(), response.body(), response.headers().firstValue("ETag").orElse(null),
@@ -159,7 +209,7 @@ final class AdminClient {
 		}
 	}
 
-	static List<String> lines(String text) {
+	public static List<String> lines(String text) {
 		return text.lines().toList();
 	}
 

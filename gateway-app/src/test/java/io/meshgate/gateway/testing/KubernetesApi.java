@@ -1,0 +1,70 @@
+package io.meshgate.gateway.testing;
+
+import java.util.HashMap;
+import java.util.List;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * fabric8's mock Kubernetes API server in CRUD mode (objects written are read, listed and watched
+ * back), with a client of it. Register it on a static field:
+ * {@code @RegisterExtension static final KubernetesApi API = new KubernetesApi();}. It starts when
+ * the field is set, so that static initializers and {@code @DynamicPropertySource} methods can use
+ * it, and stops when the whole test run ends: a Spring context of the class may watch it until
+ * the context closes, which happens after the class's own callbacks.
+ */
+public final class KubernetesApi implements BeforeAllCallback, AutoCloseable {
+
+	private final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
+			new HashMap<>(), new KubernetesCrudDispatcher(), false);
+
+	private final KubernetesClient client;
+
+	public KubernetesApi() {
+		server.init();
+		client = server.createClient();
+	}
+
+	/** A client of the mock server, for the test to write the objects the gateway should see. */
+	public KubernetesClient client() {
+		return client;
+	}
+
+	/** Points the gateway's Kubernetes client (Spring Cloud Kubernetes) at this server, in {@code namespace}. */
+	public void gatewayProperties(DynamicPropertyRegistry properties, String namespace) {
+		gatewayProperties(namespace).forEach(property -> {
+			int equals = property.indexOf('=');
+			properties.add(property.substring(0, equals), () -> property.substring(equals + 1));
+		});
+	}
+
+	/** The same as {@code name=value} lines, for an application started by the test itself. */
+	public List<String> gatewayProperties(String namespace) {
+		return List.of("spring.main.cloud-platform=kubernetes",
+				"spring.cloud.kubernetes.client.master-url=" + client.getConfiguration().getMasterUrl(),
+				"spring.cloud.kubernetes.client.namespace=" + namespace,
+				"spring.cloud.kubernetes.client.trust-certs=true");
+	}
+
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		// closed by JUnit with the root context's store, once every class has run
+		context.getRoot().getStore(ExtensionContext.Namespace.create(KubernetesApi.class)).put(this, this);
+	}
+
+	/** Closes the client and stops the server. */
+	@Override
+	public void close() {
+		client.close();
+		server.destroy();
+	}
+
+}
