@@ -6,6 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.meshgate.policy.retry.RetryPolicy;
+import io.meshgate.gateway.testing.AdminClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -2,6 +2,7 @@ package io.meshgate.policy.binding;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class PolicyBindingTest {
 		assertThatIllegalArgumentException().isThrownBy(() -> rateLimit.bind(arguments("maxTokens", "5", "keyOn", "ip")))
 			.withMessage("keyOn: ip (expected: header:<name>, cookie:<name> or client-address)");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new BudgetedRetryGatewayFilterFactory(new SimpleMeterRegistry())
+			.isThrownBy(() -> new BudgetedRetryGatewayFilterFactory(new SimpleMeterRegistry(), new SplittableRandom(1))
 				.bind(arguments("retryOn", "503,sometimes")))
 			.withMessage("retryOn: sometimes (expected: connect-failure, reset, timeout, 5xx, gateway-error or a status "
 					+ "100-599)");
