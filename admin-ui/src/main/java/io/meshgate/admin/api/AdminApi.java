@@ -39,9 +39,9 @@ import io.meshgate.admin.store.HistoryEntry;
 import io.meshgate.admin.store.VersionConflictException;
 import io.meshgate.admin.store.Yaml;
 import io.meshgate.policy.edge.PathNormalizer;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.upstream.Upstream;
-import io.meshgate.policy.upstream.UpstreamEndpoint;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRuntime;
 
