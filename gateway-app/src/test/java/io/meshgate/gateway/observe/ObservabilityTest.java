@@ -60,7 +60,7 @@ import io.meshgate.policy.upstream.state.UpstreamStateContributor;
 import io.meshgate.policy.upstream.Upstream;
 import io.meshgate.policy.upstream.HeaderRemoval;
 import io.meshgate.policy.endpoint.UpstreamEndpoint;
-import io.meshgate.policy.upstream.UpstreamRoutingFilter;
+import io.meshgate.policy.upstream.call.UpstreamRoutingFilter;
 import io.meshgate.policy.upstream.UpstreamRuntime;
 
 import static org.assertj.core.api.Assertions.assertThat;
