@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
+import org.assertj.core.api.ListAssert;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -69,7 +70,7 @@ class PolicyChainTest extends GatewayTest {
 					.withResponseHeaders(HeaderModifier.set("x-response", "on"))
 					.withRewrite(RewritePolicy.hostname("stable.internal")));
 
-		assertThat(chain("everything")).containsExactly(
+		chain("everything").containsExactly(
 				"RemoveCachedBodyFilter",
 				"AdaptCachedBodyGlobalFilter",
 				"SmallResponseFilter",
@@ -106,17 +107,19 @@ class PolicyChainTest extends GatewayTest {
 			.withResponseHeaders(HeaderModifier.set("x-response", "on"))
 			.withRequestHeaders(HeaderModifier.set("x-request", "on")));
 
-		assertThat(chain("moved")).containsSubsequence("ResponseHeaderModifierGatewayFilterFactory",
+		chain("moved").containsSubsequence("ResponseHeaderModifierGatewayFilterFactory",
 				"RequestRedirectGatewayFilterFactory", "RequestHeaderModifierGatewayFilterFactory", "UpstreamCallFilter");
 	}
 
-	/** The names of the route's combined chain, as the gateway builds and sorts it for a request. */
-	private List<String> chain(String routeId) {
+	/**
+	 * The names of the route's combined chain, as the gateway builds and sorts it for a request
+	 * (its protected {@code getCombinedFilters}), each with its order in the assertion's description.
+	 */
+	private ListAssert<String> chain(String routeId) {
 		Route route = routes.getRoutes().filter(r -> r.getId().equals(routeId)).blockFirst();
 		List<GatewayFilter> filters = ReflectionTestUtils.invokeMethod(handler, "getCombinedFilters", route);
-		List<String> names = filters.stream().map(PolicyChainTest::name).toList();
-		System.out.println(filters.stream().map(f -> name(f) + "@" + ((Ordered) f).getOrder()).toList());
-		return names;
+		return assertThat(filters.stream().map(PolicyChainTest::name).toList())
+			.as("chain %s", filters.stream().map(f -> name(f) + "@" + ((Ordered) f).getOrder()).toList());
 	}
 
 	/** A global filter's class, or the filter factory (or filter) class a route filter comes from. */
