@@ -27,10 +27,20 @@ public final class ExchangeAttributes {
 	public static final String RETRIES = PREFIX + "retries";
 
 	/**
-	 * The instance ids ({@code host:port}) that already failed this request ({@code Set<String>}).
-	 * A retry avoids them while the upstream has other endpoints.
+	 * The instance ids ({@code host:port}) that already failed this request ({@code Set<String>}),
+	 * added by the retry filter. A retry avoids them while the upstream has other endpoints, and
+	 * picks apart from the schedule that first tries follow.
 	 */
 	public static final String TRIED_ENDPOINTS = PREFIX + "triedEndpoints";
+
+	/**
+	 * The current try's call to a Meshgate upstream
+	 * ({@code io.meshgate.policy.upstream.call.UpstreamCall}: the upstream's runtime and the chosen
+	 * endpoint), set anew for every try by the upstream call filter and read by the routing filter.
+	 * Read it with {@code UpstreamCall.of(exchange)}; absent for service ids that are not Meshgate
+	 * upstreams.
+	 */
+	public static final String UPSTREAM_CALL = PREFIX + "upstreamCall";
 
 	/** Set by the mirror filter: a shadow copy of this request was sent ({@code Boolean}). */
 	public static final String MIRRORED = PREFIX + "mirrored";

@@ -1,20 +1,25 @@
 package io.meshgate.policy;
 
+import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
+import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.core.Ordered;
 
 /**
- * Where each policy sits on a request's way through the gateway. Edge WebFilters run first, before
- * route lookup and before any other WebFilter reads the request (Spring Security's chain sits at
- * -100). Route filters usually run in the order they are listed; Meshgate's filters carry fixed
- * orders instead, so that a route behaves the same however its filters were written down.
+ * Where each policy sits on a request's way through the gateway: every order Meshgate gives a
+ * web filter, a route filter, a global filter or a handler is here. Edge WebFilters run first,
+ * before route lookup and before any other WebFilter reads the request (Spring Security's chain
+ * sits at -100). Route filters usually run in the order they are listed; Meshgate's filters carry
+ * fixed orders instead, so that a route behaves the same however its filters were written down.
+ * Route and global filters are sorted together, by these numbers, into one chain.
  *
  * <pre>
  * edge (web filters, before route lookup): client address and client headers -> path normalized
- * [route lookup] -> rate limit -> fault -> route timeout -> response headers (on commit) -> redirect (answers)
- *   -> request headers -> URL rewrite -> mirror fork -> [route URL] -> canary backend
- *   -> retry (budgeted) -> [load balancer: endpoint] -> upstream call
+ * [route lookup] -> (small response: one write) -> rate limit -> fault -> route timeout
+ *   -> response headers (on commit) -> redirect (answers) -> request headers -> URL rewrite
+ *   -> mirror fork -> [route URL] -> canary backend -> retry (budgeted)
+ *   -> upstream call: guard, endpoint pick, accounting -> [load balancer: passes] -> routing
  * </pre>
  */
 public final class PolicyOrder {
@@ -27,7 +32,22 @@ public final class PolicyOrder {
 	/** The path is normalized before every later filter, security and route lookup included. */
 	public static final int EDGE_PATH = Ordered.HIGHEST_PRECEDENCE + 100;
 
-	// route: gateway filters of the matched route
+	/**
+	 * Meshgate's error handler: before Spring Boot's default one (-1), which renders HTML for
+	 * browsers ({@code error.GatewayErrorHandler}).
+	 */
+	public static final int ERROR_HANDLER = -2;
+
+	/** The shadow sender's tracing handler, ahead of Micrometer's generic sender handler. */
+	public static final int SHADOW_SENDER_TRACING = Ordered.HIGHEST_PRECEDENCE + 5;
+
+	// route: gateway filters of the matched route, and global filters, in one chain
+
+	/**
+	 * A small upstream response is written in one piece: wraps the response just inside the
+	 * gateway's response writer ({@code upstream.SmallResponseFilter}).
+	 */
+	public static final int SMALL_RESPONSE = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1;
 
 	public static final int RATE_LIMIT = 1;
 
@@ -50,14 +70,21 @@ public final class PolicyOrder {
 	/** After the route's URI became the request URL: the backend replaces the URL's upstream. */
 	public static final int CANARY = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1;
 
-	/** Before the load balancer, so that every attempt picks an endpoint anew. */
+	/** Before the upstream call, so that every attempt is guarded and picks an endpoint anew. */
 	public static final int RETRY = CANARY + 1;
 
-	/** Between retry and load balancer: one breaker call per attempt (upstream policies). */
-	public static final int UPSTREAM_GUARD = RETRY + 1;
+	/**
+	 * One call per attempt to a Meshgate upstream ({@code upstream.call.UpstreamCallFilter}):
+	 * breaker and concurrency cap, endpoint pick, accounting. Before Spring Cloud Gateway's
+	 * load-balancer filter, which then finds the URL resolved.
+	 */
+	public static final int UPSTREAM_CALL = RETRY + 1;
+
+	/** The routing filter, in the place of Spring Cloud Gateway's own: last. */
+	public static final int ROUTING = NettyRoutingFilter.ORDER;
 
 	static {
-		if (UPSTREAM_GUARD >= ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER) {
+		if (UPSTREAM_CALL >= ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER) {
 			throw new IllegalStateException("policy orders must stay before the load balancer");
 		}
 	}

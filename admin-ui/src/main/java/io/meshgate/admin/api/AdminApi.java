@@ -39,11 +39,11 @@ import io.meshgate.admin.model.Secrets;
 import io.meshgate.admin.store.HistoryEntry;
 import io.meshgate.admin.store.VersionConflictException;
 import io.meshgate.admin.store.Yaml;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.route.RouteProbe;
 import io.meshgate.policy.schema.RecordSchema;
 import io.meshgate.policy.upstream.Upstream;
-import io.meshgate.policy.upstream.UpstreamEndpoint;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRuntime;
 

@@ -10,16 +10,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.meshgate.gateway.https.CertificateView;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.mirror.MirrorPolicy;
 import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.observe.PolicyView;
 import io.meshgate.policy.observe.RouteTrafficWindows;
-import io.meshgate.policy.observe.UpstreamStateContributor;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.upstream.Upstream;
-import io.meshgate.policy.upstream.UpstreamEndpoint;
 import io.meshgate.policy.upstream.UpstreamRuntime;
+import io.meshgate.policy.upstream.state.UpstreamStateContributor;
 
 /**
  * Renders routes and upstreams as the JSON of {@code /actuator/mesh}: the effective policy (every

@@ -11,9 +11,9 @@ import io.meshgate.admin.api.AdminService;
 import io.meshgate.admin.api.ConfigOverlay;
 import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.policy.observe.RouteTrafficWindows;
-import io.meshgate.policy.observe.UpstreamStateContributor;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.upstream.UpstreamRegistry;
+import io.meshgate.policy.upstream.state.UpstreamStateContributor;
 
 /**
  * The admin port's view of the mesh: the {@code mesh} actuator endpoint and the {@code routing}

@@ -57,11 +57,11 @@ import io.meshgate.policy.rewrite.RedirectPolicy;
 import io.meshgate.policy.rewrite.RewritePolicy;
 import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.TestUpstream;
-import io.meshgate.policy.observe.UpstreamStateContributor;
+import io.meshgate.policy.upstream.state.UpstreamStateContributor;
 import io.meshgate.policy.upstream.Upstream;
 import io.meshgate.policy.upstream.HeaderRemoval;
-import io.meshgate.policy.upstream.UpstreamEndpoint;
-import io.meshgate.policy.upstream.UpstreamRoutingFilter;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
+import io.meshgate.policy.upstream.call.UpstreamRoutingFilter;
 import io.meshgate.policy.upstream.UpstreamRuntime;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,10 +1,15 @@
 package io.meshgate.policy.breaker;
 
-/** A 5xx answer, turned into an error signal so that the breaker counts it as a failure. */
+/**
+ * What the breaker records for a call answered with a 5xx status: a failure. Stackless and
+ * shared, since it carries nothing of the call.
+ */
 final class ServerErrorAnswer extends RuntimeException {
 
-	ServerErrorAnswer() {
-		super(null, null, false, false);
+	static final ServerErrorAnswer INSTANCE = new ServerErrorAnswer();
+
+	private ServerErrorAnswer() {
+		super("answered with a server error", null, false, false);
 	}
 
 }

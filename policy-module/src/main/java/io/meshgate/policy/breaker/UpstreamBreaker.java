@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -16,7 +15,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.HttpStatusCode;
+import org.springframework.web.server.ServerWebExchange;
+
 import io.meshgate.policy.error.UpstreamUnavailableException;
+import io.meshgate.policy.timeout.Timeouts;
 
 /**
  * One upstream's resilience4j circuit breaker and bulkhead. A 5xx answer, a connection failure
@@ -82,10 +85,11 @@ public final class UpstreamBreaker implements AutoCloseable {
 	 * Runs {@code call} through the bulkhead and the breaker, with resilience4j's own permission
 	 * and recording calls. Its Reactor operator is not used because it releases the permission of
 	 * a cancelled call without recording it, and a call cancelled by the route's timeout is
-	 * exactly the failure a hanging upstream produces.
-	 * @param timedOut whether a cancellation came from the gateway's own timeout
+	 * exactly the failure a hanging upstream produces. A call that completes with a 5xx status on
+	 * {@code exchange} counts as a failure; one cancelled counts as a failure when the gateway's
+	 * own timeout cancelled it ({@link Timeouts#timedOut}), and not at all when the client left.
 	 */
-	public Mono<Void> guard(Mono<Void> call, BooleanSupplier timedOut) {
+	public Mono<Void> guard(Mono<Void> call, ServerWebExchange exchange) {
 		return Mono.defer(() -> {
 			if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
 				return Mono.error(new UpstreamUnavailableException(upstream, "FULL",
@@ -104,7 +108,13 @@ public final class UpstreamBreaker implements AutoCloseable {
 			AtomicBoolean recorded = new AtomicBoolean();
 			return call.doOnSuccess(done -> {
 				if (recorded.compareAndSet(false, true)) {
-					breaker.onSuccess(nanoClock.getAsLong() - start, TimeUnit.NANOSECONDS);
+					HttpStatusCode status = exchange.getResponse().getStatusCode();
+					if (status != null && status.is5xxServerError()) {
+						breaker.onError(nanoClock.getAsLong() - start, TimeUnit.NANOSECONDS, ServerErrorAnswer.INSTANCE);
+					}
+					else {
+						breaker.onSuccess(nanoClock.getAsLong() - start, TimeUnit.NANOSECONDS);
+					}
 				}
 			}).doOnError(error -> {
 				if (recorded.compareAndSet(false, true)) {
@@ -112,7 +122,7 @@ public final class UpstreamBreaker implements AutoCloseable {
 				}
 			}).doOnCancel(() -> {
 				if (recorded.compareAndSet(false, true)) {
-					if (timedOut.getAsBoolean()) {
+					if (Timeouts.timedOut(exchange)) {
 						breaker.onError(nanoClock.getAsLong() - start, TimeUnit.NANOSECONDS,
 								new TimeoutException("the gateway's timeout cancelled the call"));
 					}

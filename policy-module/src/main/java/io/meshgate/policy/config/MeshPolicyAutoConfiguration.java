@@ -59,26 +59,24 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.WebFilter;
 
 import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
+import io.meshgate.policy.discovery.EndpointSourceFactory;
+import io.meshgate.policy.discovery.KubernetesEndpointSources;
+import io.meshgate.policy.edge.ClientRequestFilter;
+import io.meshgate.policy.edge.IngressFailures;
+import io.meshgate.policy.edge.IngressProperties;
+import io.meshgate.policy.edge.PathNormalization;
+import io.meshgate.policy.edge.PathNormalizationFilter;
+import io.meshgate.policy.edge.PathNormalizer;
+import io.meshgate.policy.error.GatewayErrorHandler;
 import io.meshgate.policy.fault.FaultGatewayFilterFactory;
+import io.meshgate.policy.match.HeaderMatchRoutePredicateFactory;
+import io.meshgate.policy.match.PathMatchRoutePredicateFactory;
+import io.meshgate.policy.match.QueryMatchRoutePredicateFactory;
 import io.meshgate.policy.mirror.MirrorSender;
 import io.meshgate.policy.mirror.RequestMirrorGatewayFilterFactory;
 import io.meshgate.policy.observe.MirrorTracing;
 import io.meshgate.policy.ratelimit.LocalRateLimitGatewayFilterFactory;
 import io.meshgate.policy.retry.BudgetedRetryGatewayFilterFactory;
-import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
-import io.meshgate.policy.discovery.KubernetesEndpointSources;
-import io.meshgate.policy.edge.ClientRequestFilter;
-import io.meshgate.policy.edge.IngressProperties;
-import io.meshgate.policy.edge.PathNormalization;
-import io.meshgate.policy.edge.PathNormalizationFilter;
-import io.meshgate.policy.edge.PathNormalizer;
-import io.meshgate.policy.edge.IngressFailures;
-import io.meshgate.policy.error.GatewayErrorHandler;
-import io.meshgate.policy.lb.MeshLoadBalancerConfiguration;
-import io.meshgate.policy.lb.UpstreamPickFilter;
-import io.meshgate.policy.match.HeaderMatchRoutePredicateFactory;
-import io.meshgate.policy.match.PathMatchRoutePredicateFactory;
-import io.meshgate.policy.match.QueryMatchRoutePredicateFactory;
 import io.meshgate.policy.rewrite.RequestHeaderModifierGatewayFilterFactory;
 import io.meshgate.policy.rewrite.RequestRedirectGatewayFilterFactory;
 import io.meshgate.policy.rewrite.ResponseHeaderModifierGatewayFilterFactory;
@@ -88,21 +86,21 @@ import io.meshgate.policy.route.MeshRouteLocator;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.route.RouteProbe;
 import io.meshgate.policy.route.lookup.IndexedRoutePredicateHandlerMapping;
-import io.meshgate.policy.upstream.EndpointSourceFactory;
+import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
+import io.meshgate.policy.tls.UpstreamTlsFactory;
 import io.meshgate.policy.upstream.GatewayPorts;
 import io.meshgate.policy.upstream.GuardedAddressResolverGroup;
-import io.meshgate.policy.breaker.BreakerStateContributor;
-import io.meshgate.policy.breaker.UpstreamGuardFilter;
-import io.meshgate.policy.health.HealthStateContributor;
-import io.meshgate.policy.outlier.OutlierStateContributor;
-import io.meshgate.policy.tls.TlsStateContributor;
-import io.meshgate.policy.tls.UpstreamTlsFactory;
-import io.meshgate.policy.upstream.EndpointCallFilter;
 import io.meshgate.policy.upstream.SmallResponseFilter;
 import io.meshgate.policy.upstream.UpstreamRegistry;
-import io.meshgate.policy.upstream.UpstreamRoutingFilter;
 import io.meshgate.policy.upstream.UpstreamRuntime;
 import io.meshgate.policy.upstream.UpstreamServices;
+import io.meshgate.policy.upstream.call.MeshLoadBalancerConfiguration;
+import io.meshgate.policy.upstream.call.UpstreamCallFilter;
+import io.meshgate.policy.upstream.call.UpstreamRoutingFilter;
+import io.meshgate.policy.upstream.state.BreakerStateContributor;
+import io.meshgate.policy.upstream.state.HealthStateContributor;
+import io.meshgate.policy.upstream.state.OutlierStateContributor;
+import io.meshgate.policy.upstream.state.TlsStateContributor;
 
 /**
  * Adds Meshgate's policies to a Spring Cloud Gateway (WebFlux) application: upstreams with their
@@ -201,9 +199,8 @@ public class MeshPolicyAutoConfiguration {
 	 */
 	@Bean
 	UpstreamRoutingFilter meshgateRoutingFilter(HttpClient gatewayHttpClient,
-			ObjectProvider<List<HttpHeadersFilter>> headersFilters, HttpClientProperties properties,
-			UpstreamRegistry registry) {
-		return new UpstreamRoutingFilter(gatewayHttpClient, headersFilters, properties, registry);
+			ObjectProvider<List<HttpHeadersFilter>> headersFilters, HttpClientProperties properties) {
+		return new UpstreamRoutingFilter(gatewayHttpClient, headersFilters, properties);
 	}
 
 	@Bean
@@ -240,15 +237,11 @@ public class MeshPolicyAutoConfiguration {
 		return new SmallResponseFilter(limit);
 	}
 
+	/** One call per attempt to a Meshgate upstream: guard, endpoint pick, accounting. */
 	@Bean
-	UpstreamPickFilter upstreamPickFilter(UpstreamRegistry registry,
+	UpstreamCallFilter upstreamCallFilter(UpstreamRegistry registry,
 			ObjectProvider<GatewayLoadBalancerProperties> properties) {
-		return new UpstreamPickFilter(registry, properties.getIfAvailable(GatewayLoadBalancerProperties::new));
-	}
-
-	@Bean
-	UpstreamGuardFilter upstreamGuardFilter(UpstreamRegistry registry) {
-		return new UpstreamGuardFilter(registry);
+		return new UpstreamCallFilter(registry, properties.getIfAvailable(GatewayLoadBalancerProperties::new));
 	}
 
 	/**
@@ -413,14 +406,9 @@ public class MeshPolicyAutoConfiguration {
 	}
 
 	@Bean
-	EndpointCallFilter endpointCallFilter(UpstreamRegistry registry) {
-		return new EndpointCallFilter(registry);
-	}
-
-	@Bean
 	@ConditionalOnMissingBean(GatewayErrorHandler.class)
 	GatewayErrorHandler gatewayErrorHandler(IngressFailures failures) {
-		return new GatewayErrorHandler(failures);
+		return new GatewayErrorHandler(failures::bodyTimeoutObserved);
 	}
 
 	/** Kubernetes discovery, when the application has a fabric8 client (Spring Cloud Kubernetes makes one). */

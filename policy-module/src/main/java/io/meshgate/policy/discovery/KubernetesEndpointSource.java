@@ -22,9 +22,9 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import io.meshgate.policy.upstream.EndpointAddresses;
-import io.meshgate.policy.upstream.EndpointSource;
-import io.meshgate.policy.upstream.UpstreamEndpoint;
+import io.meshgate.policy.endpoint.EndpointAddresses;
+import io.meshgate.policy.endpoint.EndpointSource;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 
 /**
  * The endpoints of a Kubernetes Service, followed with informers (a watch plus a local cache):

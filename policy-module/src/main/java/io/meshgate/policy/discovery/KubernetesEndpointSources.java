@@ -2,9 +2,7 @@ package io.meshgate.policy.discovery;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 
-import io.meshgate.policy.upstream.EndpointSource;
-import io.meshgate.policy.upstream.EndpointSourceFactory;
-import io.meshgate.policy.upstream.Upstream;
+import io.meshgate.policy.endpoint.EndpointSource;
 
 /** Opens a {@link KubernetesEndpointSource} for each upstream that names a Kubernetes Service. */
 public final class KubernetesEndpointSources implements EndpointSourceFactory {
@@ -16,12 +14,10 @@ public final class KubernetesEndpointSources implements EndpointSourceFactory {
 	}
 
 	@Override
-	public EndpointSource open(Upstream upstream) {
-		KubernetesDiscovery discovery = upstream.discovery();
+	public EndpointSource open(String upstream, KubernetesDiscovery discovery, boolean tls, boolean allowLinkLocal) {
 		String namespace = discovery.namespace() != null ? discovery.namespace()
 				: client.getNamespace() != null ? client.getNamespace() : "default";
-		return KubernetesEndpointSource.start(client, upstream.name(), namespace, discovery, upstream.tls().enabled(),
-				upstream.allowLinkLocal());
+		return KubernetesEndpointSource.start(client, upstream, namespace, discovery, tls, allowLinkLocal);
 	}
 
 }

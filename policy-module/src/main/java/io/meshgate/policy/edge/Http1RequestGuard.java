@@ -15,6 +15,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import reactor.netty.channel.ChannelOperations;
 
+import io.meshgate.policy.error.MalformedRequestException;
+import io.meshgate.policy.error.RequestBodyTimeoutException;
+
 /**
  * Sits right behind an HTTP/1.1 connection's decoder and bounds each request: its headers must be
  * decoded within {@code meshgate.ingress.request-header-timeout} of its first byte, its body must

@@ -3,6 +3,7 @@ package io.meshgate.policy.edge;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import io.meshgate.policy.error.RequestBodyTimeoutException;
 import io.meshgate.policy.observe.MeshMetrics;
 
 /**
@@ -11,9 +12,6 @@ import io.meshgate.policy.observe.MeshMetrics;
  * are registered once, so counting costs no lookup.
  */
 public final class IngressFailures {
-
-	/** Reactor Netty's (package-private) error for a request body that missed its deadline. */
-	static final String REQUEST_TIMEOUT_EXCEPTION = "reactor.netty.http.server.RequestTimeoutException";
 
 	private final Counter headersTimeouts;
 
@@ -44,20 +42,11 @@ public final class IngressFailures {
 	}
 
 	/**
-	 * Whether a failure is (or was caused by) a request body that missed
-	 * {@code meshgate.ingress.request-body-timeout}, found by {@link Http1RequestGuard} or, on an
-	 * HTTP/2 stream, by Reactor Netty: that connection or stream is closed.
-	 */
-	public static boolean isBodyTimeout(Throwable error) {
-		return cause(error, RequestBodyTimeoutException.class.getName()) || cause(error, REQUEST_TIMEOUT_EXCEPTION);
-	}
-
-	/**
 	 * Counts a body timeout as it reaches the error handler: only Reactor Netty's (HTTP/2 streams);
 	 * {@link Http1RequestGuard} counted the HTTP/1.1 ones when they happened.
 	 */
 	public void bodyTimeoutObserved(Throwable error) {
-		if (cause(error, REQUEST_TIMEOUT_EXCEPTION)) {
+		if (RequestBodyTimeoutException.fromReactorNetty(error)) {
 			bodyTimeouts.increment();
 		}
 	}
@@ -68,15 +57,6 @@ public final class IngressFailures {
 
 	void bodyTimedOut() {
 		bodyTimeouts.increment();
-	}
-
-	private static boolean cause(Throwable error, String className) {
-		for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-			if (t.getClass().getName().equals(className)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	public void malformed(boolean http2) {

@@ -15,8 +15,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.meshgate.policy.edge.IngressFailures;
-
 /**
  * Writes the one JSON error body every Meshgate error answers with:
  * {@code {"status":503,"error":"Service Unavailable","message":"…","route":"orders", …}}. The message is
@@ -81,7 +79,7 @@ public final class ErrorResponses {
 			.onErrorResume(IllegalStateException.class, alreadyRead -> Mono.empty())
 			// a broken body or a client gone: answer if still possible, then close; a missed
 			// deadline goes on to the error handler, which counts it (the connection is closed)
-			.onErrorResume(broken -> !IngressFailures.isBodyTimeout(broken), broken -> {
+			.onErrorResume(broken -> !RequestBodyTimeoutException.isCauseOf(broken), broken -> {
 				exchange.getResponse().getHeaders().setConnection("close");
 				return Mono.empty();
 			})

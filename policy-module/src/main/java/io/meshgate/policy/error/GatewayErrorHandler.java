@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import javax.net.ssl.SSLException;
 
@@ -28,8 +29,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.meshgate.policy.edge.IngressFailures;
-import io.meshgate.policy.edge.MalformedRequestException;
+import io.meshgate.policy.PolicyOrder;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR;
@@ -50,25 +50,29 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 
 	private static final Log log = LogFactory.getLog(GatewayErrorHandler.class);
 
-	private final IngressFailures failures;
+	private final Consumer<Throwable> bodyTimeouts;
 
-	public GatewayErrorHandler(IngressFailures failures) {
-		this.failures = failures;
+	/**
+	 * @param bodyTimeouts counts a request body that missed its deadline as it reaches this
+	 * handler (the edge's ingress failure counters)
+	 */
+	public GatewayErrorHandler(Consumer<Throwable> bodyTimeouts) {
+		this.bodyTimeouts = bodyTimeouts;
 	}
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
-		if (IngressFailures.isBodyTimeout(error)) {
+		if (RequestBodyTimeoutException.isCauseOf(error)) {
 			// the connection (or HTTP/2 stream) is closed: nothing can be answered
-			failures.bodyTimeoutObserved(error);
+			bodyTimeouts.accept(error);
 			log.debug("Request body not received in time; connection closed");
 			return Mono.empty();
 		}
 		if (exchange.getResponse().isCommitted()) {
 			return Mono.error(error);
 		}
-		return answer(exchange, error).onErrorResume(IngressFailures::isBodyTimeout, timedOut -> {
-			failures.bodyTimeoutObserved(timedOut);
+		return answer(exchange, error).onErrorResume(RequestBodyTimeoutException::isCauseOf, timedOut -> {
+			bodyTimeouts.accept(timedOut);
 			return Mono.empty();
 		});
 	}
@@ -183,8 +187,7 @@ public final class GatewayErrorHandler implements ErrorWebExceptionHandler, Orde
 
 	@Override
 	public int getOrder() {
-		// before Spring Boot's default handler (-1), which renders HTML for browsers
-		return -2;
+		return PolicyOrder.ERROR_HANDLER;
 	}
 
 }

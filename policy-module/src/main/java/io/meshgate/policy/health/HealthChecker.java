@@ -12,7 +12,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 
-import io.meshgate.policy.upstream.UpstreamEndpoint;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 
 /**
  * Runs one upstream's active health checks: every {@code interval}, {@code GET path} on each of

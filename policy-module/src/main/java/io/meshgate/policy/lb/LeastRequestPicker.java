@@ -1,17 +1,20 @@
 package io.meshgate.policy.lb;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 import org.springframework.cloud.client.loadbalancer.RequestData;
 
-import io.meshgate.policy.upstream.UpstreamEndpoint;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 
 /**
  * Power of two choices (Envoy's LEAST_REQUEST): draw two distinct endpoints at random, in
  * proportion to their weights, and send the request to the one with fewer in-flight requests
  * per unit of weight. Cheap, no global scan, and it steers traffic away from slow endpoints
- * because their requests stay in flight longer.
+ * because their requests stay in flight longer. A retry draws the same way among the endpoints
+ * it has not tried.
  */
 final class LeastRequestPicker implements EndpointPicker {
 
@@ -25,8 +28,7 @@ final class LeastRequestPicker implements EndpointPicker {
 
 	@Override
 	public UpstreamEndpoint pick(List<UpstreamEndpoint> endpoints, RequestData request) {
-		int n = endpoints.size();
-		if (n == 1) {
+		if (endpoints.size() == 1) {
 			return endpoints.get(0);
 		}
 		Weights w = weights;
@@ -34,6 +36,25 @@ final class LeastRequestPicker implements EndpointPicker {
 			w = Weights.of(endpoints);
 			weights = w;
 		}
+		return choose(w);
+	}
+
+	/** Retries are rare: the candidates and their weights are built for each, leaving the cache alone. */
+	@Override
+	public UpstreamEndpoint pickRetry(List<UpstreamEndpoint> endpoints, RequestData request, Set<String> tried) {
+		List<UpstreamEndpoint> untried = new ArrayList<>(endpoints.size());
+		for (UpstreamEndpoint endpoint : endpoints) {
+			if (!tried.contains(endpoint.getInstanceId())) {
+				untried.add(endpoint);
+			}
+		}
+		List<UpstreamEndpoint> candidates = untried.isEmpty() ? endpoints : untried;
+		return candidates.size() == 1 ? candidates.get(0) : choose(Weights.of(candidates));
+	}
+
+	/** The less loaded of two distinct endpoints drawn in proportion to weight; at least two endpoints. */
+	private UpstreamEndpoint choose(Weights w) {
+		int n = w.endpoints.size();
 		int a = w.draw(random);
 		int b = w.draw(random);
 		for (int tries = 0; b == a && tries < 8; tries++) {
@@ -42,8 +63,8 @@ final class LeastRequestPicker implements EndpointPicker {
 		if (b == a) {
 			b = (a + 1) % n;
 		}
-		UpstreamEndpoint first = endpoints.get(a);
-		UpstreamEndpoint second = endpoints.get(b);
+		UpstreamEndpoint first = w.endpoints.get(a);
+		UpstreamEndpoint second = w.endpoints.get(b);
 		// first.inFlight / first.weight <= second.inFlight / second.weight, without division
 		long firstLoad = (long) first.inFlight() * second.weight();
 		long secondLoad = (long) second.inFlight() * first.weight();

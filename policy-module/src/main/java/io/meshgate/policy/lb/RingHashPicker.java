@@ -3,13 +3,15 @@ package io.meshgate.policy.lb;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.function.IntPredicate;
 
 import org.springframework.cloud.client.loadbalancer.RequestData;
 
 import io.meshgate.policy.ExchangeAttributes;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.hash.Hashing;
-import io.meshgate.policy.upstream.UpstreamEndpoint;
 
 /**
  * Consistent hashing on a ring (Envoy's RING_HASH, Ketama's layout). Each endpoint owns points
@@ -17,6 +19,7 @@ import io.meshgate.policy.upstream.UpstreamEndpoint;
  * at or after the hash of its key. Points are derived from the endpoint's {@code host:port}
  * only, so every replica builds the same ring, and adding one endpoint to N moves only the keys
  * that fall into its new points, about 1/(N+1) of them. Requests without the key go round robin.
+ * A retry walks on along the ring to the first point of an endpoint it has not tried.
  */
 final class RingHashPicker implements EndpointPicker {
 
@@ -44,17 +47,34 @@ final class RingHashPicker implements EndpointPicker {
 
 	@Override
 	public UpstreamEndpoint pick(List<UpstreamEndpoint> endpoints, RequestData request) {
-		String key = request == null ? null
-				: hashOn.valueIn(request.getHeaders(), request.getCookies(), clientAddress(request));
+		String key = key(request);
+		return key == null ? withoutKey.pick(endpoints, request)
+				: endpoints.get(ring(endpoints).owner(Hashing.hash64(key), null));
+	}
+
+	@Override
+	public UpstreamEndpoint pickRetry(List<UpstreamEndpoint> endpoints, RequestData request, Set<String> tried) {
+		String key = key(request);
 		if (key == null) {
-			return withoutKey.pick(endpoints, request);
+			return withoutKey.pickRetry(endpoints, request, tried);
 		}
+		Ring current = ring(endpoints);
+		int owner = current.owner(Hashing.hash64(key), index -> !tried.contains(endpoints.get(index).getInstanceId()));
+		return endpoints.get(owner);
+	}
+
+	private String key(RequestData request) {
+		return request == null ? null
+				: hashOn.valueIn(request.getHeaders(), request.getCookies(), clientAddress(request));
+	}
+
+	private Ring ring(List<UpstreamEndpoint> endpoints) {
 		Ring current = ring;
 		if (current.endpoints != endpoints) {
 			current = Ring.of(endpoints);
 			ring = current;
 		}
-		return endpoints.get(current.owner(Hashing.hash64(key)));
+		return current;
 	}
 
 	private static InetSocketAddress clientAddress(RequestData request) {
@@ -86,7 +106,11 @@ final class RingHashPicker implements EndpointPicker {
 			return new Ring(endpoints, points, owners);
 		}
 
-		int owner(long hash) {
+		/**
+		 * The owner of the first point at or after {@code hash}; with {@code accepted}, the first
+		 * such owner it accepts, or that first owner when it accepts none.
+		 */
+		int owner(long hash, IntPredicate accepted) {
 			int low = 0;
 			int high = points.length;
 			while (low < high) {
@@ -98,7 +122,16 @@ final class RingHashPicker implements EndpointPicker {
 					high = mid;
 				}
 			}
-			return owners[low == points.length ? 0 : low];
+			int first = low == points.length ? 0 : low;
+			if (accepted != null) {
+				for (int i = 0; i < points.length; i++) {
+					int owner = owners[(first + i) % points.length];
+					if (accepted.test(owner)) {
+						return owner;
+					}
+				}
+			}
+			return owners[first];
 		}
 
 	}

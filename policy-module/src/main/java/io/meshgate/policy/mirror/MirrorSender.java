@@ -18,9 +18,9 @@ import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.observe.MirrorTracing;
 import io.meshgate.policy.upstream.HeaderRemoval;
-import io.meshgate.policy.upstream.UpstreamEndpoint;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRuntime;
 

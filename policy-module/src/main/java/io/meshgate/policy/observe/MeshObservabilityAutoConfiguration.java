@@ -17,9 +17,10 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+
+import io.meshgate.policy.PolicyOrder;
 
 /**
  * What Meshgate records about the requests it routes: {@code meshgate.requests} per route,
@@ -89,7 +90,7 @@ public class MeshObservabilityAutoConfiguration {
 		/** Ahead of Micrometer's generic sender handler, as Spring Cloud Gateway's own is. */
 		@Bean
 		@ConditionalOnBean({ Tracer.class, Propagator.class })
-		@Order(Ordered.HIGHEST_PRECEDENCE + 5)
+		@Order(PolicyOrder.SHADOW_SENDER_TRACING)
 		ShadowSenderTracingObservationHandler shadowSenderTracingObservationHandler(Tracer tracer,
 				Propagator propagator) {
 			return new ShadowSenderTracingObservationHandler(tracer, propagator);

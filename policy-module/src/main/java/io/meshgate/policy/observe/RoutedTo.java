@@ -8,8 +8,6 @@ import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.gateway.route.Route;
 
 import io.meshgate.policy.ExchangeAttributes;
-import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
-import io.meshgate.policy.retry.BudgetedRetryGatewayFilterFactory;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;

@@ -9,9 +9,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.meshgate.policy.endpoint.EndpointHealth;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.observe.MeshMetrics;
-import io.meshgate.policy.upstream.EndpointHealth;
-import io.meshgate.policy.upstream.UpstreamEndpoint;
 
 /**
  * Envoy's consecutive-failure outlier detection for one upstream. Every answer of an endpoint is

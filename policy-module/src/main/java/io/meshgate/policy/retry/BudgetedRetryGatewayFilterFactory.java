@@ -26,7 +26,6 @@ import org.springframework.web.server.ServerWebExchange;
 import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.PolicyOrder;
 import io.meshgate.policy.binding.PolicyFilterFactory;
-import io.meshgate.policy.lb.MeshLoadBalancer;
 import io.meshgate.policy.retry.RetryOn.PerTryTimeoutException;
 import io.meshgate.policy.timeout.Timeouts;
 

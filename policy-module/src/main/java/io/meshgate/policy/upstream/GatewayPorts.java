@@ -4,6 +4,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 
+import io.meshgate.policy.endpoint.EndpointAddresses;
+
 /**
  * The gateway's own ports (ingress, admin, HTTPS), which no upstream may reach on the gateway's
  * own host unless it sets {@code allowGatewayPorts: true}: a public route to the admin port would

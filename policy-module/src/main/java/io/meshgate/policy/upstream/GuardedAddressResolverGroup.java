@@ -13,6 +13,8 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
+import io.meshgate.policy.endpoint.EndpointAddresses;
+
 /**
  * Resolves upstream host names as the client's resolver does, then refuses an address an endpoint
  * could not have been written as: a link-local or metadata address, or the gateway's own port on

@@ -5,7 +5,6 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
-import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -13,6 +12,8 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.ServerWebExchange;
+
+import io.meshgate.policy.PolicyOrder;
 
 /**
  * Sends a small upstream response to the client in one write: status line, headers and body in
@@ -45,7 +46,7 @@ public final class SmallResponseFilter implements GlobalFilter, Ordered {
 
 	@Override
 	public int getOrder() {
-		return NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1;
+		return PolicyOrder.SMALL_RESPONSE;
 	}
 
 	@Override

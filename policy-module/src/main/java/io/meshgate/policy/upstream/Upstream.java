@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import io.meshgate.policy.breaker.CircuitBreakerPolicy;
 import io.meshgate.policy.discovery.KubernetesDiscovery;
+import io.meshgate.policy.endpoint.EndpointAddresses;
 import io.meshgate.policy.health.HealthCheckPolicy;
 import io.meshgate.policy.lb.LoadBalancerPolicy;
 import io.meshgate.policy.outlier.OutlierDetectionPolicy;

@@ -17,6 +17,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.meshgate.policy.breaker.UpstreamBreaker;
+import io.meshgate.policy.endpoint.EndpointSource;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.health.HealthChecker;
 import io.meshgate.policy.lb.EndpointPicker;
 import io.meshgate.policy.observe.MeshMetrics;
@@ -216,7 +218,7 @@ public final class UpstreamRegistry implements AutoCloseable {
 						+ spec.discovery().serviceId() + " (expected: a Kubernetes client; run inside Kubernetes "
 						+ "or set spring.main.cloud-platform=kubernetes)");
 			}
-			return services.discovery().open(spec);
+			return services.discovery().open(spec.name(), spec.discovery(), spec.tls().enabled(), spec.allowLinkLocal());
 		}
 		String scheme = spec.tls().enabled() ? "https" : "http";
 		return EndpointSource.fixed(spec.endpoints()

@@ -2,6 +2,7 @@ package io.meshgate.policy.upstream;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -9,9 +10,13 @@ import reactor.core.publisher.Flux;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.RequestData;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 
 import io.meshgate.policy.breaker.UpstreamBreaker;
+import io.meshgate.policy.endpoint.EndpointHealth;
+import io.meshgate.policy.endpoint.EndpointSource;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.health.HealthChecker;
 import io.meshgate.policy.lb.EndpointPicker;
 import io.meshgate.policy.outlier.OutlierDetector;
@@ -126,6 +131,18 @@ public final class UpstreamRuntime implements ServiceInstanceListSupplier, AutoC
 		current = new Available(all, version, up.size() == all.size() ? all : List.copyOf(up), validUntil);
 		available = current;
 		return current.list;
+	}
+
+	/**
+	 * The endpoint for one try, by the upstream's policy: a first try's from the policy's
+	 * schedule, a retry's apart from it and away from the endpoints already tried.
+	 * @param endpoints {@link #endpoints()}, never empty
+	 * @param request the request, for pickers that {@linkplain EndpointPicker#readsRequest read it}
+	 * @param tried the instance ids this request already tried; {@code null} or empty on a first try
+	 */
+	public UpstreamEndpoint choose(List<UpstreamEndpoint> endpoints, RequestData request, Set<String> tried) {
+		return tried == null || tried.isEmpty() ? picker.pick(endpoints, request)
+				: picker.pickRetry(endpoints, request, tried);
 	}
 
 	/** Counts an answer of {@code endpoint} for outlier detection; {@code status} 0 when none came. */

@@ -8,6 +8,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.netty.http.client.HttpClient;
 
+import io.meshgate.policy.discovery.EndpointSourceFactory;
 import io.meshgate.policy.tls.UpstreamTlsFactory;
 
 /**

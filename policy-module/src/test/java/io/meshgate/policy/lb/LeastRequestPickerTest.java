@@ -8,7 +8,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 import io.meshgate.policy.testing.SeededRandom;
-import io.meshgate.policy.upstream.UpstreamEndpoint;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 
 import static io.meshgate.policy.lb.RoundRobinPickerTest.endpoint;
 import static io.meshgate.policy.testing.ScriptedRandom.ints;

@@ -16,7 +16,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.util.LinkedMultiValueMap;
 
 import io.meshgate.policy.hash.HashKey;
-import io.meshgate.policy.upstream.UpstreamEndpoint;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 
 import static io.meshgate.policy.lb.RoundRobinPickerTest.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;

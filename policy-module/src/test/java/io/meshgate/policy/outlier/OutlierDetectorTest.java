@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import io.meshgate.policy.observe.MeshMetrics;
-import io.meshgate.policy.upstream.UpstreamEndpoint;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -19,6 +19,7 @@ import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.testing.GatewayTest;
 import io.meshgate.policy.testing.TestUpstream;
+import io.meshgate.policy.upstream.call.UpstreamRoutingFilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.meshgate.policy.upstream;
+package io.meshgate.policy.endpoint;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -59,14 +59,14 @@ public final class EndpointAddresses {
 	}
 
 	/** Reads this host's interface addresses now, so that no check reads them on an event loop. */
-	static void readLocalInterfaces() {
+	public static void readLocalInterfaces() {
 		LocalInterfaces.ADDRESSES.size();
 	}
 
 	/**
 	 * This host's interface addresses, read once: connections are resolved on event loops
-	 * ({@link GuardedAddressResolverGroup}), which must not enumerate interfaces per connection.
-	 * Read at start-up ({@link GatewayPorts}); an interface added later is not seen.
+	 * ({@code upstream.GuardedAddressResolverGroup}), which must not enumerate interfaces per connection.
+	 * Read at start-up ({@code upstream.GatewayPorts}); an interface added later is not seen.
 	 */
 	private static final class LocalInterfaces {
 

@@ -1,11 +1,11 @@
-package io.meshgate.policy.health;
+package io.meshgate.policy.upstream.state;
 
 import java.util.Map;
 
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.observe.PolicyView;
-import io.meshgate.policy.observe.UpstreamStateContributor;
-import io.meshgate.policy.upstream.UpstreamEndpoint;
 import io.meshgate.policy.upstream.UpstreamRuntime;
+import io.meshgate.policy.upstream.state.UpstreamStateContributor;
 
 /** The active health check's policy and each endpoint's verdict in {@code /actuator/mesh}. */
 public final class HealthStateContributor implements UpstreamStateContributor {

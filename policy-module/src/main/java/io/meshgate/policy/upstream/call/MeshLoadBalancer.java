@@ -1,4 +1,4 @@
-package io.meshgate.policy.lb;
+package io.meshgate.policy.upstream.call;
 
 import java.util.List;
 import java.util.Set;
@@ -15,7 +15,7 @@ import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 
 import io.meshgate.policy.ExchangeAttributes;
-import io.meshgate.policy.upstream.UpstreamEndpoint;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRuntime;
 
@@ -40,7 +40,7 @@ public final class MeshLoadBalancer implements ReactorServiceInstanceLoadBalance
 	}
 
 	@Override
-	@SuppressWarnings("rawtypes")
+	@SuppressWarnings({ "rawtypes", "unchecked" })
 	public Mono<Response<ServiceInstance>> choose(Request request) {
 		UpstreamRuntime upstream = registry.get(serviceId);
 		if (upstream == null) {
@@ -52,25 +52,9 @@ public final class MeshLoadBalancer implements ReactorServiceInstanceLoadBalance
 		}
 		RequestData data = request.getContext() instanceof RequestDataContext context ? context.getClientRequest()
 				: null;
-		Object tried = data == null || data.getAttributes() == null ? null : data.getAttributes().get(ExchangeAttributes.TRIED_ENDPOINTS);
-		return Mono.just(new DefaultResponse(pick(upstream, endpoints, data, tried)));
-	}
-
-	/** The upstream's policy applied to {@code endpoints}, avoiding the {@code tried} instance ids. */
-	static UpstreamEndpoint pick(UpstreamRuntime upstream, List<UpstreamEndpoint> endpoints, RequestData request,
-			Object tried) {
-		UpstreamEndpoint chosen = upstream.picker().pick(endpoints, request);
-		if (tried instanceof Set<?> avoid && avoid.contains(chosen.getInstanceId())) {
-			// Ask the policy again rather than filtering the list, which would rebuild its cached
-			// schedule or ring for every retry; fall back to any endpoint not tried yet.
-			for (int i = 0; i < endpoints.size() && avoid.contains(chosen.getInstanceId()); i++) {
-				chosen = upstream.picker().pick(endpoints, request);
-			}
-			if (avoid.contains(chosen.getInstanceId())) {
-				chosen = endpoints.stream().filter(e -> !avoid.contains(e.getInstanceId())).findFirst().orElse(chosen);
-			}
-		}
-		return chosen;
+		Set<String> tried = data == null || data.getAttributes() == null ? null
+				: (Set<String>) data.getAttributes().get(ExchangeAttributes.TRIED_ENDPOINTS);
+		return Mono.just(new DefaultResponse(upstream.choose(endpoints, data, tried)));
 	}
 
 }

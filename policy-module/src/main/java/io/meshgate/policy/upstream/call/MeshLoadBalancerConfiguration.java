@@ -1,4 +1,4 @@
-package io.meshgate.policy.lb;
+package io.meshgate.policy.upstream.call;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;

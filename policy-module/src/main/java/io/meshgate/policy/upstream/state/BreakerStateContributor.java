@@ -1,4 +1,4 @@
-package io.meshgate.policy.breaker;
+package io.meshgate.policy.upstream.state;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -6,9 +6,10 @@ import java.util.Map;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
+import io.meshgate.policy.breaker.UpstreamBreaker;
 import io.meshgate.policy.observe.PolicyView;
-import io.meshgate.policy.observe.UpstreamStateContributor;
 import io.meshgate.policy.upstream.UpstreamRuntime;
+import io.meshgate.policy.upstream.state.UpstreamStateContributor;
 
 /** The breaker's state and rates, and the concurrency cap's use, in {@code /actuator/mesh}. */
 public final class BreakerStateContributor implements UpstreamStateContributor {

@@ -1,4 +1,4 @@
-package io.meshgate.policy.edge;
+package io.meshgate.policy.error;
 
 /**
  * The request's framing broke the protocol after its headers were accepted (an HTTP/1.1 chunk

@@ -1,15 +1,15 @@
-package io.meshgate.policy.outlier;
+package io.meshgate.policy.upstream.state;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.meshgate.policy.endpoint.EndpointHealth;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.observe.PolicyView;
-import io.meshgate.policy.observe.UpstreamStateContributor;
-import io.meshgate.policy.upstream.EndpointHealth;
-import io.meshgate.policy.upstream.UpstreamEndpoint;
 import io.meshgate.policy.upstream.UpstreamRuntime;
+import io.meshgate.policy.upstream.state.UpstreamStateContributor;
 
 /** Each endpoint's ejection in {@code /actuator/mesh}: ejected or not, until when, how often. */
 public final class OutlierStateContributor implements UpstreamStateContributor {

@@ -1,8 +1,8 @@
-package io.meshgate.policy.observe;
+package io.meshgate.policy.upstream.state;
 
 import java.util.Map;
 
-import io.meshgate.policy.upstream.UpstreamEndpoint;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.upstream.UpstreamRuntime;
 
 /**

@@ -1,9 +1,9 @@
-package io.meshgate.policy.upstream;
+package io.meshgate.policy.endpoint;
 
 /**
  * What the gateway knows about one endpoint's health: the active check's verdict and the
  * passive outlier detector's counters and ejection. Updated by those two policies, read on the
- * request path (through {@link UpstreamRuntime#endpoints()}) and by the actuator.
+ * request path (through the upstream runtime's list of available endpoints) and by the actuator.
  */
 public final class EndpointHealth {
 

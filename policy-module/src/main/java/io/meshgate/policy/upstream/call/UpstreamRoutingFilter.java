@@ -1,4 +1,4 @@
-package io.meshgate.policy.upstream;
+package io.meshgate.policy.upstream.call;
 
 import java.net.URI;
 import java.time.Duration;
@@ -9,8 +9,6 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
@@ -26,20 +24,22 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.meshgate.policy.edge.MalformedRequestException;
-import io.meshgate.policy.edge.RequestBodyTimeoutException;
+import io.meshgate.policy.PolicyOrder;
 import io.meshgate.policy.error.ClientBodyFailedException;
+import io.meshgate.policy.error.MalformedRequestException;
+import io.meshgate.policy.error.RequestBodyTimeoutException;
 import io.meshgate.policy.timeout.Timeouts;
+import io.meshgate.policy.upstream.HeaderRemoval;
 
 import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR;
-import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.isAlreadyRouted;
 
 /**
  * Spring Cloud Gateway's routing filter with three changes: a call to an upstream with its own TLS
- * goes out through that upstream's client, not the gateway's single global one; and the global
+ * goes out through that upstream's client, not the gateway's single global one (read from the
+ * try's {@link UpstreamCall}, no lookup); and the global
  * response timeout ({@code spring.cloud.gateway.server.webflux.httpclient.response-timeout}: time
  * to the upstream's response headers, then 504) runs on the event loop's timer rather than
  * Reactor's (see {@link Timeouts#expiry}), with the same error as the gateway's own. A route with
@@ -48,16 +48,13 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.i
  */
 public final class UpstreamRoutingFilter extends NettyRoutingFilter {
 
-	private final UpstreamRegistry upstreams;
-
 	private final Duration responseTimeout;
 
 	private volatile List<HttpHeadersFilter> headersFilters;
 
 	public UpstreamRoutingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
-			HttpClientProperties properties, UpstreamRegistry upstreams) {
+			HttpClientProperties properties) {
 		super(httpClient, headersFilters, withoutResponseTimeout(properties));
-		this.upstreams = upstreams;
 		this.responseTimeout = properties.getResponseTimeout();
 	}
 
@@ -135,16 +132,15 @@ public final class UpstreamRoutingFilter extends NettyRoutingFilter {
 	}
 
 	@Override
+	public int getOrder() {
+		return PolicyOrder.ROUTING;
+	}
+
+	@Override
 	protected HttpClient getHttpClient(Route route, ServerWebExchange exchange) {
-		Response<ServiceInstance> chosen = exchange.getAttribute(GATEWAY_LOADBALANCER_RESPONSE_ATTR);
-		if (chosen != null && chosen.getServer() instanceof UpstreamEndpoint endpoint) {
-			UpstreamRuntime upstream = upstreams.get(endpoint.getServiceId());
-			HttpClient own = upstream == null ? null : upstream.httpClient();
-			if (own != null) {
-				return own;
-			}
-		}
-		return super.getHttpClient(route, exchange);
+		UpstreamCall call = UpstreamCall.of(exchange);
+		HttpClient own = call == null ? null : call.upstream().httpClient();
+		return own != null ? own : super.getHttpClient(route, exchange);
 	}
 
 }

@@ -1,4 +1,4 @@
-package io.meshgate.policy.upstream;
+package io.meshgate.policy.endpoint;
 
 import java.net.URI;
 import java.util.Map;
@@ -11,6 +11,10 @@ import org.springframework.cloud.client.ServiceInstance;
  * per-endpoint state that policies read on the request path (in-flight requests), so that the
  * state survives endpoint-list refreshes: the registry hands out the same object for the same
  * address for as long as the address stays in the upstream.
+ * <p>
+ * This package is what the upstream policies share: load balancing, health checks, outlier
+ * detection and discovery read and update endpoints here, and never depend on {@code upstream},
+ * which composes them.
  */
 public final class UpstreamEndpoint implements ServiceInstance {
 

@@ -1,11 +1,12 @@
-package io.meshgate.policy.tls;
+package io.meshgate.policy.upstream.state;
 
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.meshgate.policy.observe.UpstreamStateContributor;
+import io.meshgate.policy.tls.UpstreamTls;
 import io.meshgate.policy.upstream.UpstreamRuntime;
+import io.meshgate.policy.upstream.state.UpstreamStateContributor;
 
 /**
  * The TLS mode and the certificates' subjects and expiry in {@code /actuator/mesh}; never keys.

@@ -1,4 +1,4 @@
-package io.meshgate.policy.upstream;
+package io.meshgate.policy.endpoint;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.meshgate.policy.lb;
+package io.meshgate.policy.upstream.call;
 
 import java.net.URI;
 import java.util.List;
@@ -19,22 +19,22 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.ExchangeAttributes;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.testing.GatewayTest;
 import io.meshgate.policy.testing.TestUpstream;
 import io.meshgate.policy.upstream.Upstream;
-import io.meshgate.policy.upstream.UpstreamEndpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
-/** The endpoint pick for Meshgate upstreams, ahead of Spring Cloud LoadBalancer. */
-class UpstreamPickFilterTest extends GatewayTest {
+/** The upstream call filter: endpoint pick and attributes for Meshgate upstreams, ahead of Spring Cloud LoadBalancer. */
+class UpstreamCallFilterTest extends GatewayTest {
 
 	@Autowired
-	UpstreamPickFilter filter;
+	UpstreamCallFilter filter;
 
 	@Test
 	void resolvesAMeshgateUpstreamToAnEndpointKeepingPathAndQuery() {
@@ -48,6 +48,11 @@ class UpstreamPickFilterTest extends GatewayTest {
 		Response<ServiceInstance> chosen = routed.getAttribute(GATEWAY_LOADBALANCER_RESPONSE_ATTR);
 		assertThat(chosen.getServer().getPort()).isEqualTo(upstream.port());
 		assertThat(routed.getAttributes().get(GATEWAY_ORIGINAL_REQUEST_URL_ATTR).toString()).contains("lb://up");
+		// one object for the routing filter and for whatever reads the load balancer's response
+		UpstreamCall call = UpstreamCall.of(routed);
+		assertThat(call.upstream().name()).isEqualTo("up");
+		assertThat(call.endpoint()).isSameAs(chosen.getServer());
+		assertThat((Object) routed.getAttribute(GATEWAY_LOADBALANCER_RESPONSE_ATTR)).isSameAs(call);
 	}
 
 	@Test
@@ -67,6 +72,7 @@ class UpstreamPickFilterTest extends GatewayTest {
 
 		assertThat((URI) routed.getAttribute(GATEWAY_REQUEST_URL_ATTR)).isEqualTo(URI.create("lb://not-an-upstream"));
 		assertThat((Object) routed.getAttribute(GATEWAY_LOADBALANCER_RESPONSE_ATTR)).isNull();
+		assertThat(UpstreamCall.of(routed)).isNull();
 	}
 
 	@Test
@@ -74,9 +80,9 @@ class UpstreamPickFilterTest extends GatewayTest {
 		UpstreamEndpoint v6 = new UpstreamEndpoint("up", URI.create("https://[::1]"), 1, Map.of());
 		UpstreamEndpoint v4 = new UpstreamEndpoint("up", URI.create("http://10.0.0.7:9000"), 1, Map.of());
 
-		assertThat(UpstreamPickFilter.endpointUrl(v6, URI.create("http://gw/a%2Fb/%C3%A9?x=%20&y")))
+		assertThat(UpstreamCallFilter.endpointUrl(v6, URI.create("http://gw/a%2Fb/%C3%A9?x=%20&y")))
 			.isEqualTo(URI.create("https://[::1]:443/a%2Fb/%C3%A9?x=%20&y"));
-		assertThat(UpstreamPickFilter.endpointUrl(v4, URI.create("http://gw"))).isEqualTo(URI.create("http://10.0.0.7:9000"));
+		assertThat(UpstreamCallFilter.endpointUrl(v4, URI.create("http://gw"))).isEqualTo(URI.create("http://10.0.0.7:9000"));
 	}
 
 	private ServerWebExchange run(String url) {
