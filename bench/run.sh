@@ -2,8 +2,8 @@
 # Meshgate benchmark: Meshgate against direct, nginx, HAProxy and a bare Spring Cloud Gateway,
 # side by side in one run, and writes docs/benchmarks.md.
 #
-#   bench/run.sh            full run: 5 rounds, every contender, 1/100/1,000/10,000 routes (< 15 min)
-#   bench/run.sh --quick    3 rounds, fewer contenders, 1 and 10,000 routes (< 4 min)
+#   bench/run.sh            full run: 7 rounds, every contender, 1/100/1,000/10,000 routes (< 20 min)
+#   bench/run.sh --quick    3 rounds, fewer contenders, 1 and 10,000 routes (< 6 min)
 #
 # Needs: Java 17, nginx, haproxy, wrk, taskset, openssl, python3 (all Debian packages). A missing
 # peer tool skips that contender and says so in the report. Everything runs on 127.0.0.1; CPU 0
@@ -11,7 +11,8 @@
 # script starts is stopped on exit, Ctrl-C included (PID files under bench/target/work/pids).
 # BENCH_COMMENTARY=file.md adds a section about this particular run to the report;
 # BENCH_JVM_FLAGS overrides the JVM flags of the bare gateway and of every Meshgate;
-# BENCH_WARMUP_SECONDS the load each JVM gets before the first round.
+# BENCH_WARMUP_SECONDS the load each JVM gets before the first round. Start-up is measured by
+# bench/startup.sh (its own interleaved rounds), before the JVM contenders start.
 set -euo pipefail
 
 QUICK=0
@@ -40,23 +41,26 @@ CONNECTIONS=50
 USER_HEADER="x-user: bench-user-42"
 
 if [[ $QUICK == 1 ]]; then
-  ROUNDS=3; ROUND_SECONDS=3; SETTLE_SECONDS=1; WARMUP_SECONDS=8; COLD_STARTS=2
+  ROUNDS=3; ROUND_SECONDS=3; SETTLE_SECONDS=1; WARMUP_SECONDS=8; STARTUP_ROUNDS=2
   LATENCY_SECONDS=3; LATENCY_WARMUP=1; SCALE_ROUTES="1 10000"; SCALE_SECONDS=3; SCALE_WARMUP=2; SCALE_FIRST_WARMUP=5; EDITS=3
   MESH_CONTENDERS="plain all"
   LATENCY_CONTENDERS="direct mg-plain"
-  COLD_TARGETS="mg-plain"
+  STARTUP_CONTENDERS="readme bare-scg container-aot"
   if [[ $SMOKE == 1 ]]; then
-    ROUNDS=1; ROUND_SECONDS=1; SETTLE_SECONDS=0; WARMUP_SECONDS=1; COLD_STARTS=1; LATENCY_SECONDS=1; LATENCY_WARMUP=1
+    ROUNDS=1; ROUND_SECONDS=1; SETTLE_SECONDS=0; WARMUP_SECONDS=1; STARTUP_ROUNDS=1; LATENCY_SECONDS=1; LATENCY_WARMUP=1
+    STARTUP_CONTENDERS="readme bare-scg"
     SCALE_ROUTES="1000"; SCALE_SECONDS=1; SCALE_WARMUP=1; SCALE_FIRST_WARMUP=1; EDITS=2; MESH_CONTENDERS="plain all"
   fi
 else
   # 3 s rounds leave 80 s of warm-up per JVM within 15 minutes: with 60 s the JVMs were still
   # compiling during their first two rounds (bench/notes.md)
-  ROUNDS=5; ROUND_SECONDS=3; SETTLE_SECONDS=1; WARMUP_SECONDS=80; COLD_STARTS=5
+  # 7 rounds: the median and the min of each contender read a target near its line honestly on a
+  # noisy machine (issue 23); 5 left one slow round too much weight
+  ROUNDS=7; ROUND_SECONDS=3; SETTLE_SECONDS=1; WARMUP_SECONDS=80; STARTUP_ROUNDS=7
   LATENCY_SECONDS=5; LATENCY_WARMUP=1; SCALE_ROUTES="1 100 1000 10000"; SCALE_SECONDS=5; SCALE_WARMUP=2; SCALE_FIRST_WARMUP=30; EDITS=3
   MESH_CONTENDERS="plain canary mirror mtls resilience tracing all"
   LATENCY_CONTENDERS="direct nginx bare-scg mg-plain mg-all"
-  COLD_TARGETS="bare-scg mg-plain-cds mg-plain"
+  STARTUP_CONTENDERS="readme bare-scg container-cds container-aot"
 fi
 
 # BENCH_WARMUP_SECONDS: load on each JVM before the first round. A JVM gateway needs about a minute
@@ -118,21 +122,10 @@ if [[ ! -f $HDR ]]; then
 fi
 MESHGATE_JAR="$ROOT/gateway-app/target/meshgate.jar"
 BARE_JAR="$BENCH/bare-scg/target/bare-scg.jar"
-rm -rf "$WORK/extracted" "$WORK/classes" "$WORK/stores"
-java -Djarmode=tools -jar "$MESHGATE_JAR" extract --destination "$WORK/extracted" >/dev/null
+rm -rf "$WORK/classes" "$WORK/stores"
 mkdir -p "$WORK/classes"
 javac -nowarn -cp "$HDR" -d "$WORK/classes" "$BENCH/Wrk2j.java"
 javac -nowarn -d "$WORK/classes" "$BENCH/RouteScaleProbe.java"
-CDS_ARCHIVE="$WORK/extracted/meshgate.jsa"
-if [[ " $COLD_TARGETS " == *" mg-plain-cds "* ]]; then
-  # as the container image does: a class-data-sharing archive from a training run that serves
-  # requests through the built-in demo and stops (config/cds-archive.sh, also used by the Dockerfile)
-  log "class-data-sharing archive for the extracted Meshgate (training run)"
-  # shellcheck disable=SC2086
-  "$ROOT/config/cds-archive.sh" "$WORK/extracted" "$CDS_ARCHIVE" $JVM_FLAGS > "$WORK/cds-training.log" 2>&1 \
-    || skip "mg-plain-cds: the training run failed (see $WORK/cds-training.log)"
-fi
-
 # ---------------------------------------------------------------- certificates and configs
 log "certificates (config/pki/make-demo-pki.sh) and configurations"
 rm -rf "$WORK/pki"
@@ -201,12 +194,6 @@ start_meshgate() { # contender port adminPort
     --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$contender.yml"
 }
 start_bare() { start_jvm bare-scg 18083 -jar "$BARE_JAR" --server.port=18083; }
-# Cold starts: Meshgate with one route and no policies (plain.yml), with `java -jar` and as the
-# container image starts it (the extracted layout and its CDS archive).
-COLD_ARGS=(--server.port=18100 --management.server.port=18200 --meshgate.store.path="$WORK/stores/cold" "${BENCH_EDITOR[@]}"
-  --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/plain.yml")
-COLD_URL=http://127.0.0.1:18100/
-
 declare -A URL PIDOF
 URL[direct]=http://127.0.0.1:18080/
 URL[nginx]=http://127.0.0.1:18081/
@@ -286,30 +273,13 @@ else
   skip "haproxy, nginx-mtls and the Meshgate single-policy contenders: full run only (not --quick)"
 fi
 
-# ---------------------------------------------------------------- cold starts (CPU 0 otherwise idle)
-: > "$RESULTS/coldstart.tsv"
-for target in $COLD_TARGETS; do
-  for n in $(seq "$COLD_STARTS"); do
-    [[ $target == mg-plain-cds && ! -f $CDS_ARCHIVE ]] && break
-    rm -rf "$WORK/stores/cold"   # each start seeds an empty store, as a new replica does
-    case "$target" in
-      bare-scg) start_bare; url=${URL[bare-scg]} ;;
-      mg-plain) start_jvm mg-plain 18100 -jar "$MESHGATE_JAR" "${COLD_ARGS[@]}"; url=$COLD_URL ;;
-      mg-plain-cds) start_jvm mg-plain-cds 18100 -XX:SharedArchiveFile="$CDS_ARCHIVE" -jar "$WORK/extracted/meshgate.jar" \
-        "${COLD_ARGS[@]}"; url=$COLD_URL ;;
-    esac
-    launched=$(date +%s%N)
-    if ms=$(wait_for_200 "$url" 60); then
-      ms=$(( ($(date +%s%N) - launched) / 1000000 ))
-      echo -e "$target\t$n\t$ms" >> "$RESULTS/coldstart.tsv"; log "cold start $target #$n: first 200 after $ms ms"
-    else
-      skip "cold start $target #$n: no 200 within 60 s"
-    fi
-    # the last cold start of bare-scg goes on as the contender (saves a start)
-    [[ $n == "$COLD_STARTS" && $target == bare-scg ]] && continue
-    stop_pid_file "$PIDS/$target.pid"
-  done
-done
+# ---------------------------------------------------------------- start-up (CPU 0 otherwise idle)
+# bench/startup.sh: README's start, bare Spring Cloud Gateway's and the container image's, old and
+# new, interleaved round by round; bare SCG's route goes to the nginx upstream started above
+log "start-up: $STARTUP_CONTENDERS, $STARTUP_ROUNDS rounds (bench/startup.sh)"
+STARTUP_OUT="$RESULTS/startup.tsv" STARTUP_ROUNDS="$STARTUP_ROUNDS" STARTUP_CONTENDERS="$STARTUP_CONTENDERS" \
+  "$BENCH/startup.sh" > "$WORK/logs/startup.log" 2>&1 \
+  || skip "start-up: bench/startup.sh failed (see $WORK/logs/startup.log)"
 
 # ---------------------------------------------------------------- JVM contenders: start and warm up
 log "starting the JVM contenders: bare-scg, Meshgate ($MESH_JVMS)"

@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Start-up: launch to the first 200 through a route, on one CPU, contenders interleaved round by
+# round. Writes one line per start, "round<TAB>contender<TAB>ms", to bench/target/startup/startup.tsv
+# (or STARTUP_OUT); bench/run.sh calls it for its report, and it runs on its own:
+#
+#   bench/startup.sh                       7 rounds of the four contenders below
+#   STARTUP_ROUNDS=3 STARTUP_CONTENDERS="readme bare-scg" bench/startup.sh
+#
+# Contenders (STARTUP_CONTENDERS, in this order by default):
+#   readme         README's start: `java -jar meshgate.jar` on Java 17, the built-in demo
+#   bare-scg       bare Spring Cloud Gateway (bench/bare-scg), `java -jar` on Java 17, one route
+#   container-cds  the container image until Java 25: Java 17, extracted jar, CDS archive
+#   container-aot  the container image (Dockerfile): Java 25, extracted jar, AOT cache
+# and, for comparing what each knob gives (not run by default):
+#   readme-25      `java -jar meshgate.jar` on Java 25, no cache
+#   extracted-25   Java 25, extracted jar, no cache
+#   aot-onrefresh  Java 25, extracted jar, AOT cache from Spring's documented training
+#                  (-Dspring.context.exit=onRefresh: the context refreshed, nothing served)
+#   aot-lazy       container-aot with spring.main.lazy-initialization=true
+#   aot-2cpu       container-aot on two CPUs (taskset -c 0,1)
+# Every Meshgate runs its built-in demo (as README and `docker run` do) and is polled on /demo/;
+# bare Spring Cloud Gateway routes /** to 127.0.0.1:18080 (bench/run.sh's nginx upstream when it
+# runs, otherwise a python3 http.server this script starts on CPU 1). Each start gets an empty
+# route store, as a new container does. The JVM under test runs on CPU 0, curl polls every 20 ms
+# from CPU 1. The caches are made here the way the Dockerfile makes them (config/training-run.sh).
+#
+# JAVA17 / JAVA25: the two launchers (default: java on the PATH, and the Temurin 25 JDK under
+# /usr/lib/jvm or JAVA25_HOME). STARTUP_JVM_FLAGS: options for every contender (default none, as
+# README and the Dockerfile start it). The jars must be built (bench/run.sh does; or
+# ./mvnw -B -q -DskipTests package && ./mvnw -B -q -f bench/bare-scg/pom.xml -DskipTests package).
+# Needs: taskset, curl, python3 (only when nothing answers on 18080). Stops what it starts, by PID.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+WORK="$ROOT/bench/target/startup"
+OUT="${STARTUP_OUT:-$WORK/startup.tsv}"
+ROUNDS="${STARTUP_ROUNDS:-7}"
+CONTENDERS="${STARTUP_CONTENDERS:-readme bare-scg container-cds container-aot}"
+JAVA17="${JAVA17:-java}"
+JAVA25="${JAVA25:-${JAVA25_HOME:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)}/bin/java}"
+read -r -a FLAGS <<< "${STARTUP_JVM_FLAGS:-}"
+# the java options of the Dockerfile's ENTRYPOINT but the cache: the image as it starts
+mapfile -t IMAGE_FLAGS < <(python3 -c '
+import json, re, sys
+dockerfile = open(sys.argv[1]).read().replace("\\\n", "")
+args = json.loads(re.search(r"^ENTRYPOINT (\[.*\])$", dockerfile, re.M).group(1))
+print("\n".join(a for a in args[1:args.index("-jar")] if not a.startswith("-XX:AOTCache=")))
+' "$ROOT/Dockerfile")
+# the image's java options until Java 25 (with its CDS archive)
+CDS_IMAGE_FLAGS=(-XX:TrimNativeHeapInterval=5000)
+SUT_CPU=0
+POLL_CPU=1
+PORT=18100
+ADMIN_PORT=18200
+UPSTREAM=http://127.0.0.1:18080/
+MESHGATE_JAR="$ROOT/gateway-app/target/meshgate.jar"
+BARE_JAR="$ROOT/bench/bare-scg/target/bare-scg.jar"
+LIMIT_SECONDS=90
+
+log() { printf '[startup %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+for jar in "$MESHGATE_JAR" "$BARE_JAR"; do
+  [[ -f $jar ]] || { echo "bench/startup.sh: $jar is not built (see bench/startup.sh --help)" >&2; exit 1; }
+done
+[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,34p' "$0"; exit 0; }
+
+pid=
+upstream_pid=
+cleanup() {
+  [[ -n $pid ]] && stop "$pid"
+  [[ -n $upstream_pid ]] && kill "$upstream_pid" 2>/dev/null
+  return 0
+}
+stop() { # pid: SIGTERM, then SIGKILL after 10 s
+  kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+code_of() { taskset -c "$POLL_CPU" curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" 2>/dev/null || true; }
+
+rm -rf "$WORK/stores" "$WORK/logs"
+mkdir -p "$WORK/stores" "$WORK/logs" "$(dirname "$OUT")"
+if [[ $(code_of "$UPSTREAM") != 200 ]]; then
+  mkdir -p "$WORK/www"
+  echo "hello world" > "$WORK/www/index.html"
+  taskset -c "$POLL_CPU" python3 -m http.server 18080 --bind 127.0.0.1 --directory "$WORK/www" \
+    > "$WORK/logs/upstream.log" 2>&1 &
+  upstream_pid=$!
+  for _ in $(seq 100); do [[ $(code_of "$UPSTREAM") == 200 ]] && break; sleep 0.1; done
+fi
+
+wants() { [[ " $CONTENDERS " == *" $1 "* ]]; }
+# extracted-dir java: the layout of `jarmode=tools extract`, as the Dockerfile's runtime stage makes it
+extract() {
+  rm -rf "$1"
+  "$2" -Djarmode=tools -jar "$MESHGATE_JAR" extract --destination "$1" > /dev/null
+}
+# extracted-dir cache java: the training run of the Dockerfile
+train() {
+  log "training run for $2 ($("$3" -version 2>&1 | head -1))"
+  local flags=("${IMAGE_FLAGS[@]}")
+  [[ -n ${CDS_TRAINING:-} ]] && flags=("${CDS_IMAGE_FLAGS[@]}")
+  JAVA="$3" TRAINING_PORT=18480 TRAINING_ADMIN_PORT=18481 "$ROOT/config/training-run.sh" "$1" "$2" \
+    "${FLAGS[@]}" "${flags[@]}" > "$WORK/logs/training-$(basename "$2").log" 2>&1 \
+    || { cat "$WORK/logs/training-$(basename "$2").log" >&2; exit 1; }
+}
+if wants container-cds; then
+  extract "$WORK/x17" "$JAVA17"
+  CDS_TRAINING=1 train "$WORK/x17" "$WORK/x17/meshgate.jsa" "$JAVA17"
+fi
+if wants container-aot || wants aot-lazy || wants aot-2cpu || wants extracted-25 || wants aot-onrefresh; then
+  extract "$WORK/x25" "$JAVA25"
+  if wants container-aot || wants aot-lazy || wants aot-2cpu; then
+    train "$WORK/x25" "$WORK/x25/meshgate.aot" "$JAVA25"
+  fi
+  if wants aot-onrefresh; then
+    log "training run for aot-onrefresh (-Dspring.context.exit=onRefresh)"
+    (cd "$WORK/x25" && "$JAVA25" "${FLAGS[@]}" "${IMAGE_FLAGS[@]}" -XX:AOTCacheOutput=onrefresh.aot \
+      -Dspring.context.exit=onRefresh -jar meshgate.jar --meshgate.store.path="$WORK/stores/onrefresh" \
+      --server.port=18480 --management.server.port=18481 > "$WORK/logs/training-onrefresh.log" 2>&1) || true
+    [[ -s $WORK/x25/onrefresh.aot ]] || { cat "$WORK/logs/training-onrefresh.log" >&2; exit 1; }
+  fi
+fi
+
+# contender -> starts it in the background, sets pid and url
+launch() {
+  local contender="$1" cpus="$SUT_CPU" store="$WORK/stores/$1" cmd
+  rm -rf "$store"
+  local meshgate=(--meshgate.store.path="$store" --server.port="$PORT" --management.server.port="$ADMIN_PORT")
+  url="http://127.0.0.1:$PORT/demo/"
+  case "$contender" in
+    readme) cmd=("$JAVA17" -jar "$MESHGATE_JAR" "${meshgate[@]}") ;;
+    readme-25) cmd=("$JAVA25" -jar "$MESHGATE_JAR" "${meshgate[@]}") ;;
+    bare-scg) cmd=("$JAVA17" -jar "$BARE_JAR" --server.port="$PORT"); url="http://127.0.0.1:$PORT/" ;;
+    container-cds) cmd=("$JAVA17" -XX:SharedArchiveFile="$WORK/x17/meshgate.jsa" "${CDS_IMAGE_FLAGS[@]}"
+      -jar "$WORK/x17/meshgate.jar" "${meshgate[@]}") ;;
+    container-aot|aot-2cpu) cmd=("$JAVA25" -XX:AOTCache="$WORK/x25/meshgate.aot" "${IMAGE_FLAGS[@]}"
+      -jar "$WORK/x25/meshgate.jar" "${meshgate[@]}") ;;
+    aot-lazy) cmd=("$JAVA25" -XX:AOTCache="$WORK/x25/meshgate.aot" "${IMAGE_FLAGS[@]}"
+      -jar "$WORK/x25/meshgate.jar" "${meshgate[@]}" --spring.main.lazy-initialization=true) ;;
+    aot-onrefresh) cmd=("$JAVA25" -XX:AOTCache="$WORK/x25/onrefresh.aot" "${IMAGE_FLAGS[@]}"
+      -jar "$WORK/x25/meshgate.jar" "${meshgate[@]}") ;;
+    extracted-25) cmd=("$JAVA25" "${IMAGE_FLAGS[@]}" -jar "$WORK/x25/meshgate.jar" "${meshgate[@]}") ;;
+    *) echo "bench/startup.sh: unknown contender $contender" >&2; exit 2 ;;
+  esac
+  [[ $contender == aot-2cpu ]] && cpus="$SUT_CPU,$POLL_CPU"
+  # java options go right after the launcher
+  taskset -c "$cpus" "${cmd[0]}" "${FLAGS[@]}" "${cmd[@]:1}" > "$WORK/logs/$contender.log" 2>&1 &
+  pid=$!
+}
+
+read -r -a ORDER <<< "$CONTENDERS"
+: > "$OUT"
+n=${#ORDER[@]}
+for round in $(seq "$ROUNDS"); do
+  for k in $(seq 0 $((n - 1))); do
+    contender=${ORDER[$(( (k + round - 1) % n ))]}   # the order rotates each round
+    start=$(date +%s%N)
+    launch "$contender"
+    ms=
+    while kill -0 "$pid" 2>/dev/null; do
+      if [[ $(code_of "$url") == 200 ]]; then ms=$(( ($(date +%s%N) - start) / 1000000 )); break; fi
+      (( ($(date +%s%N) - start) / 1000000000 >= LIMIT_SECONDS )) && break
+      sleep 0.02
+    done
+    stop "$pid"; pid=
+    if [[ -z $ms ]]; then
+      log "round $round $contender: no 200 within $LIMIT_SECONDS s (see $WORK/logs/$contender.log)"
+      continue
+    fi
+    echo -e "$round\t$contender\t$ms" >> "$OUT"
+    log "round $round $contender: first 200 after $ms ms"
+  done
+done
+python3 - "$OUT" <<'EOF'
+import statistics, sys
+starts = {}
+for line in open(sys.argv[1]):
+    _, contender, ms = line.split()
+    starts.setdefault(contender, []).append(int(ms) / 1000)
+for contender, s in starts.items():
+    print("%-14s median %.2f s  min %.2f s  (%d starts)" % (contender, statistics.median(s), min(s), len(s)))
+EOF
