@@ -40,11 +40,14 @@ VOLUME /app/data
 # 11 s with `java -jar` on Java 17, 5-6 s with Java 17's CDS archive, see docs/benchmarks.md for
 # this image's (bench/startup.sh measures all of them the way the image starts them). The
 # training runs with the ENTRYPOINT's options; the cache belongs to this JRE and these jars.
+# -Xmx1g for the training only: the cache records whether object pointers are compressed, and a
+# build machine with more than 128 GB of memory would otherwise train with a heap too large for
+# that and leave every start without the cache (the heap size itself may differ).
 COPY --from=build /src/gateway-app/target/meshgate.jar /tmp/meshgate.jar
 COPY config/training-run.sh /tmp/training-run.sh
 RUN java -Djarmode=tools -jar /tmp/meshgate.jar extract --destination /app/lib-layout \
-    && /tmp/training-run.sh /app/lib-layout /app/lib-layout/meshgate.aot -XX:TrimNativeHeapInterval=5000 \
-       --enable-native-access=ALL-UNNAMED \
+    && /tmp/training-run.sh /app/lib-layout /app/lib-layout/meshgate.aot -Xmx1g \
+       -XX:TrimNativeHeapInterval=5000 --enable-native-access=ALL-UNNAMED \
     && rm /tmp/meshgate.jar /tmp/training-run.sh
 USER 10001:10001
 EXPOSE 8080 8081

@@ -5,14 +5,16 @@
 #   bench/run.sh            full run: 7 rounds, every contender, 1/100/1,000/10,000 routes (< 20 min)
 #   bench/run.sh --quick    3 rounds, fewer contenders, 1 and 10,000 routes (< 6 min)
 #
-# Needs: Java 17, nginx, haproxy, wrk, taskset, openssl, python3 (all Debian packages). A missing
+# Needs: Java 17, a JDK 25 for the container start (JAVA25_HOME or /usr/lib/jvm; bench/startup.sh),
+# nginx, haproxy, wrk, taskset, openssl, python3 (all Debian packages). A missing
 # peer tool skips that contender and says so in the report. Everything runs on 127.0.0.1; CPU 0
 # runs the systems under test and the upstream, CPU 1 the load generators. Everything this
 # script starts is stopped on exit, Ctrl-C included (PID files under bench/target/work/pids).
 # BENCH_COMMENTARY=file.md adds a section about this particular run to the report;
 # BENCH_JVM_FLAGS overrides the JVM flags of the bare gateway and of every Meshgate;
-# BENCH_WARMUP_SECONDS the load each JVM gets before the first round. Start-up is measured by
-# bench/startup.sh (its own interleaved rounds), before the JVM contenders start.
+# BENCH_WARMUP_SECONDS the load each JVM gets before the first round; BENCH_MAVEN_ARGS the build's
+# Maven options (default -B -q; add -o to build offline). Start-up is measured by bench/startup.sh
+# (its own interleaved rounds, Java 17 and Java 25) before the JVM contenders start.
 set -euo pipefail
 
 QUICK=0
@@ -112,12 +114,13 @@ done
 
 # ---------------------------------------------------------------- build
 log "building Meshgate, the bare Spring Cloud Gateway and the load generator"
-(cd "$ROOT" && ./mvnw -B -q -DskipTests package)
-(cd "$ROOT" && ./mvnw -B -q -f bench/bare-scg/pom.xml -DskipTests package)
+read -r -a MAVEN_ARGS <<< "${BENCH_MAVEN_ARGS:--B -q}"
+(cd "$ROOT" && ./mvnw "${MAVEN_ARGS[@]}" -DskipTests package)
+(cd "$ROOT" && ./mvnw "${MAVEN_ARGS[@]}" -f bench/bare-scg/pom.xml -DskipTests package)
 mkdir -p "$BENCH/target/lib"
 HDR="$BENCH/target/lib/HdrHistogram-2.2.2.jar"
 if [[ ! -f $HDR ]]; then
-  (cd "$ROOT" && ./mvnw -B -q -f bench/bare-scg/pom.xml dependency:copy \
+  (cd "$ROOT" && ./mvnw "${MAVEN_ARGS[@]}" -f bench/bare-scg/pom.xml dependency:copy \
     -Dartifact=org.hdrhistogram:HdrHistogram:2.2.2 -DoutputDirectory="$BENCH/target/lib")
 fi
 MESHGATE_JAR="$ROOT/gateway-app/target/meshgate.jar"

@@ -17,18 +17,20 @@
 #   aot-onrefresh  Java 25, extracted jar, AOT cache from Spring's documented training
 #                  (-Dspring.context.exit=onRefresh: the context refreshed, nothing served)
 #   aot-lazy       container-aot with spring.main.lazy-initialization=true
+#   aot-noprofiles container-aot without the cache's method profiles (JEP 515 off:
+#                  -XX:-AOTReplayTraining, a diagnostic option)
 #   aot-2cpu       container-aot on two CPUs (taskset -c 0,1)
 # Every Meshgate runs its built-in demo (as README and `docker run` do) and is polled on /demo/;
-# bare Spring Cloud Gateway routes /** to 127.0.0.1:18080 (bench/run.sh's nginx upstream when it
-# runs, otherwise a python3 http.server this script starts on CPU 1). Each start gets an empty
-# route store, as a new container does. The JVM under test runs on CPU 0, curl polls every 20 ms
-# from CPU 1. The caches are made here the way the Dockerfile makes them (config/training-run.sh).
+# bare Spring Cloud Gateway routes /** to a python3 http.server on 127.0.0.1:18099 that this script
+# starts on CPU 1. Each start gets an empty route store, as a new container does. The JVM under
+# test runs on CPU 0, curl polls every 20 ms from CPU 1. The caches are made here the way the Dockerfile makes them (config/training-run.sh).
 #
 # JAVA17 / JAVA25: the two launchers (default: java on the PATH, and the Temurin 25 JDK under
 # /usr/lib/jvm or JAVA25_HOME). STARTUP_JVM_FLAGS: options for every contender (default none, as
 # README and the Dockerfile start it). The jars must be built (bench/run.sh does; or
 # ./mvnw -B -q -DskipTests package && ./mvnw -B -q -f bench/bare-scg/pom.xml -DskipTests package).
-# Needs: taskset, curl, python3 (only when nothing answers on 18080). Stops what it starts, by PID.
+# Needs: taskset, curl, python3. Stops what it starts, by PID. The extracted layouts and their caches
+# are kept under bench/target/startup and made again when the jar, the JDK or the options change.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -52,7 +54,7 @@ SUT_CPU=0
 POLL_CPU=1
 PORT=18100
 ADMIN_PORT=18200
-UPSTREAM=http://127.0.0.1:18080/
+UPSTREAM_PORT=18099
 MESHGATE_JAR="$ROOT/gateway-app/target/meshgate.jar"
 BARE_JAR="$ROOT/bench/bare-scg/target/bare-scg.jar"
 LIMIT_SECONDS=90
@@ -61,7 +63,7 @@ log() { printf '[startup %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 for jar in "$MESHGATE_JAR" "$BARE_JAR"; do
   [[ -f $jar ]] || { echo "bench/startup.sh: $jar is not built (see bench/startup.sh --help)" >&2; exit 1; }
 done
-[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,34p' "$0"; exit 0; }
+[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,/^set -euo/p' "$0" | grep '^#'; exit 0; }
 
 pid=
 upstream_pid=
@@ -81,26 +83,31 @@ trap 'exit 130' INT TERM
 code_of() { taskset -c "$POLL_CPU" curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" 2>/dev/null || true; }
 
 rm -rf "$WORK/stores" "$WORK/logs"
-mkdir -p "$WORK/stores" "$WORK/logs" "$(dirname "$OUT")"
-if [[ $(code_of "$UPSTREAM") != 200 ]]; then
-  mkdir -p "$WORK/www"
-  echo "hello world" > "$WORK/www/index.html"
-  taskset -c "$POLL_CPU" python3 -m http.server 18080 --bind 127.0.0.1 --directory "$WORK/www" \
-    > "$WORK/logs/upstream.log" 2>&1 &
-  upstream_pid=$!
-  for _ in $(seq 100); do [[ $(code_of "$UPSTREAM") == 200 ]] && break; sleep 0.1; done
-fi
+mkdir -p "$WORK/stores" "$WORK/logs" "$WORK/www" "$(dirname "$OUT")"
+# bare Spring Cloud Gateway's upstream, on CPU 1: only its first answer counts
+echo "hello world" > "$WORK/www/index.html"
+taskset -c "$POLL_CPU" python3 -m http.server "$UPSTREAM_PORT" --bind 127.0.0.1 --directory "$WORK/www" \
+  > "$WORK/logs/upstream.log" 2>&1 &
+upstream_pid=$!
+for _ in $(seq 100); do [[ $(code_of "http://127.0.0.1:$UPSTREAM_PORT/") == 200 ]] && break; sleep 0.1; done
 
 wants() { [[ " $CONTENDERS " == *" $1 "* ]]; }
-# extracted-dir java: the layout of `jarmode=tools extract`, as the Dockerfile's runtime stage makes it
+# extracted-dir java: the layout of `jarmode=tools extract`, as the Dockerfile's runtime stage makes
+# it; kept with the caches trained in it while the jar, the JDK and the options stay the same
 extract() {
+  local stamp
+  stamp="$(cksum < "$MESHGATE_JAR") $("$2" -version 2>&1 | head -1) ${FLAGS[*]} ${IMAGE_FLAGS[*]}"
+  [[ -f $1/.stamp && $(cat "$1/.stamp") == "$stamp" ]] && return 0
   rm -rf "$1"
   "$2" -Djarmode=tools -jar "$MESHGATE_JAR" extract --destination "$1" > /dev/null
+  echo "$stamp" > "$1/.stamp"
 }
-# extracted-dir cache java: the training run of the Dockerfile
+# extracted-dir cache java: the training run of the Dockerfile, unless the cache is there already
 train() {
+  [[ -s $2 ]] && { log "reusing $2"; return 0; }
   log "training run for $2 ($("$3" -version 2>&1 | head -1))"
-  local flags=("${IMAGE_FLAGS[@]}")
+  # the Dockerfile trains with -Xmx1g (compressed object pointers whatever the build machine)
+  local flags=(-Xmx1g "${IMAGE_FLAGS[@]}")
   [[ -n ${CDS_TRAINING:-} ]] && flags=("${CDS_IMAGE_FLAGS[@]}")
   JAVA="$3" TRAINING_PORT=18480 TRAINING_ADMIN_PORT=18481 "$ROOT/config/training-run.sh" "$1" "$2" \
     "${FLAGS[@]}" "${flags[@]}" > "$WORK/logs/training-$(basename "$2").log" 2>&1 \
@@ -110,12 +117,13 @@ if wants container-cds; then
   extract "$WORK/x17" "$JAVA17"
   CDS_TRAINING=1 train "$WORK/x17" "$WORK/x17/meshgate.jsa" "$JAVA17"
 fi
-if wants container-aot || wants aot-lazy || wants aot-2cpu || wants extracted-25 || wants aot-onrefresh; then
+if [[ " $CONTENDERS " =~ \ (container-aot|aot-[a-z0-9]+|extracted-25)\  ]]; then
+  [[ -x $JAVA25 ]] || { echo "bench/startup.sh: no Java 25 at $JAVA25 (set JAVA25 or JAVA25_HOME)" >&2; exit 1; }
   extract "$WORK/x25" "$JAVA25"
-  if wants container-aot || wants aot-lazy || wants aot-2cpu; then
+  if [[ " $CONTENDERS " =~ \ (container-aot|aot-lazy|aot-2cpu|aot-noprofiles)\  ]]; then
     train "$WORK/x25" "$WORK/x25/meshgate.aot" "$JAVA25"
   fi
-  if wants aot-onrefresh; then
+  if wants aot-onrefresh && [[ ! -s $WORK/x25/onrefresh.aot ]]; then
     log "training run for aot-onrefresh (-Dspring.context.exit=onRefresh)"
     (cd "$WORK/x25" && "$JAVA25" "${FLAGS[@]}" "${IMAGE_FLAGS[@]}" -XX:AOTCacheOutput=onrefresh.aot \
       -Dspring.context.exit=onRefresh -jar meshgate.jar --meshgate.store.path="$WORK/stores/onrefresh" \
@@ -133,11 +141,14 @@ launch() {
   case "$contender" in
     readme) cmd=("$JAVA17" -jar "$MESHGATE_JAR" "${meshgate[@]}") ;;
     readme-25) cmd=("$JAVA25" -jar "$MESHGATE_JAR" "${meshgate[@]}") ;;
-    bare-scg) cmd=("$JAVA17" -jar "$BARE_JAR" --server.port="$PORT"); url="http://127.0.0.1:$PORT/" ;;
+    bare-scg) cmd=("$JAVA17" -jar "$BARE_JAR" --server.port="$PORT" --bench.upstream="http://127.0.0.1:$UPSTREAM_PORT")
+      url="http://127.0.0.1:$PORT/" ;;
     container-cds) cmd=("$JAVA17" -XX:SharedArchiveFile="$WORK/x17/meshgate.jsa" "${CDS_IMAGE_FLAGS[@]}"
       -jar "$WORK/x17/meshgate.jar" "${meshgate[@]}") ;;
     container-aot|aot-2cpu) cmd=("$JAVA25" -XX:AOTCache="$WORK/x25/meshgate.aot" "${IMAGE_FLAGS[@]}"
       -jar "$WORK/x25/meshgate.jar" "${meshgate[@]}") ;;
+    aot-noprofiles) cmd=("$JAVA25" -XX:AOTCache="$WORK/x25/meshgate.aot" "${IMAGE_FLAGS[@]}"
+      -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining -jar "$WORK/x25/meshgate.jar" "${meshgate[@]}") ;;
     aot-lazy) cmd=("$JAVA25" -XX:AOTCache="$WORK/x25/meshgate.aot" "${IMAGE_FLAGS[@]}"
       -jar "$WORK/x25/meshgate.jar" "${meshgate[@]}" --spring.main.lazy-initialization=true) ;;
     aot-onrefresh) cmd=("$JAVA25" -XX:AOTCache="$WORK/x25/onrefresh.aot" "${IMAGE_FLAGS[@]}"
