@@ -281,6 +281,7 @@ fi
 # new, interleaved round by round; bare SCG's route goes to the nginx upstream started above
 log "start-up: $STARTUP_CONTENDERS, $STARTUP_ROUNDS rounds (bench/startup.sh)"
 STARTUP_OUT="$RESULTS/startup.tsv" STARTUP_ROUNDS="$STARTUP_ROUNDS" STARTUP_CONTENDERS="$STARTUP_CONTENDERS" \
+  STARTUP_WORK="$WORK/startup" \
   "$BENCH/startup.sh" > "$WORK/logs/startup.log" 2>&1 \
   || skip "start-up: bench/startup.sh failed (see $WORK/logs/startup.log)"
 

@@ -25,6 +25,7 @@
 # starts on CPU 1. Each start gets an empty route store, as a new container does. The JVM under
 # test runs on CPU 0, curl polls every 20 ms from CPU 1. The caches are made here the way the Dockerfile makes them (config/training-run.sh).
 #
+# STARTUP_WORK: where the layouts, caches and logs go (default bench/target/startup).
 # JAVA17 / JAVA25: the two launchers (default: java on the PATH, and the Temurin 25 JDK under
 # /usr/lib/jvm or JAVA25_HOME). STARTUP_JVM_FLAGS: options for every contender (default none, as
 # README and the Dockerfile start it). The jars must be built (bench/run.sh does; or
@@ -34,7 +35,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-WORK="$ROOT/bench/target/startup"
+WORK="${STARTUP_WORK:-$ROOT/bench/target/startup}"
 OUT="${STARTUP_OUT:-$WORK/startup.tsv}"
 ROUNDS="${STARTUP_ROUNDS:-7}"
 CONTENDERS="${STARTUP_CONTENDERS:-readme bare-scg container-cds container-aot}"
@@ -52,9 +53,11 @@ print("\n".join(a for a in args[1:args.index("-jar")] if not a.startswith("-XX:A
 CDS_IMAGE_FLAGS=(-XX:TrimNativeHeapInterval=5000)
 SUT_CPU=0
 POLL_CPU=1
-PORT=18100
-ADMIN_PORT=18200
-UPSTREAM_PORT=18099
+# STARTUP_PORT: the contenders' port (default 18100); the admin port is 100 above it, bare SCG's
+# upstream 1 below, the training runs' 380 and 381 above
+PORT="${STARTUP_PORT:-18100}"
+ADMIN_PORT=$((PORT + 100))
+UPSTREAM_PORT=$((PORT - 1))
 MESHGATE_JAR="$ROOT/gateway-app/target/meshgate.jar"
 BARE_JAR="$ROOT/bench/bare-scg/target/bare-scg.jar"
 LIMIT_SECONDS=90
@@ -109,7 +112,7 @@ train() {
   # the Dockerfile trains with -Xmx1g (compressed object pointers whatever the build machine)
   local flags=(-Xmx1g "${IMAGE_FLAGS[@]}")
   [[ -n ${CDS_TRAINING:-} ]] && flags=("${CDS_IMAGE_FLAGS[@]}")
-  JAVA="$3" TRAINING_PORT=18480 TRAINING_ADMIN_PORT=18481 "$ROOT/config/training-run.sh" "$1" "$2" \
+  JAVA="$3" TRAINING_PORT=$((PORT + 380)) TRAINING_ADMIN_PORT=$((PORT + 381)) "$ROOT/config/training-run.sh" "$1" "$2" \
     "${FLAGS[@]}" "${flags[@]}" > "$WORK/logs/training-$(basename "$2").log" 2>&1 \
     || { cat "$WORK/logs/training-$(basename "$2").log" >&2; exit 1; }
 }
@@ -125,9 +128,10 @@ if [[ " $CONTENDERS " =~ \ (container-aot|aot-[a-z0-9]+|extracted-25)\  ]]; then
   fi
   if wants aot-onrefresh && [[ ! -s $WORK/x25/onrefresh.aot ]]; then
     log "training run for aot-onrefresh (-Dspring.context.exit=onRefresh)"
-    (cd "$WORK/x25" && "$JAVA25" "${FLAGS[@]}" "${IMAGE_FLAGS[@]}" -XX:AOTCacheOutput=onrefresh.aot \
-      -Dspring.context.exit=onRefresh -jar meshgate.jar --meshgate.store.path="$WORK/stores/onrefresh" \
-      --server.port=18480 --management.server.port=18481 > "$WORK/logs/training-onrefresh.log" 2>&1) || true
+    # the class path must be the one the cached starts give (an absolute path)
+    "$JAVA25" "${FLAGS[@]}" -Xmx1g "${IMAGE_FLAGS[@]}" -XX:AOTCacheOutput="$WORK/x25/onrefresh.aot" \
+      -Dspring.context.exit=onRefresh -jar "$WORK/x25/meshgate.jar" --meshgate.store.path="$WORK/stores/onrefresh" \
+      --server.port=$((PORT + 380)) --management.server.port=$((PORT + 381)) > "$WORK/logs/training-onrefresh.log" 2>&1 || true
     [[ -s $WORK/x25/onrefresh.aot ]] || { cat "$WORK/logs/training-onrefresh.log" >&2; exit 1; }
   fi
 fi
