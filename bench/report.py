@@ -16,6 +16,7 @@ p.add_argument("--load-at-start", help="default: the results' load.tsv, which be
 p.add_argument("--load-at-end", help="default: the results' load.tsv")
 p.add_argument("--commentary", help="a Markdown file about this particular run, printed after the targets")
 p.add_argument("--written", help="when the results were measured (default: now)")
+p.add_argument("--baseline", default="", help="the jar of the baseline build (contenders base-*), if any")
 p.add_argument("--settle-seconds", default="0",
                help="unmeasured load before a round in another process than the round before it")
 a = p.parse_args()
@@ -83,6 +84,10 @@ NAMES = {
     "mg-all": "Meshgate, everything on",
     "mg-policies": "Meshgate with the no-policy, canary, mirroring, mTLS and resilience routes (one JVM)",
     "mg-observed": "Meshgate with tracing and metrics, its tracing-only and everything-on routes (one JVM)",
+    "base-plain": "baseline build: Meshgate, no policies",
+    "base-all": "baseline build: Meshgate, everything on",
+    "base-policies": "baseline build: Meshgate with the no-policy route (one JVM)",
+    "base-observed": "baseline build: Meshgate with tracing and metrics, its everything-on route (one JVM)",
 }
 
 rounds = rows("rounds.tsv")
@@ -161,6 +166,8 @@ settle = ("; a round in another process than the round before it starts after %s
 w("| load | `wrk -t2 -c%s -d%ss` (%s), %s rounds, contenders alternating with the order rotated each round%s; "
   "JVMs warmed %s s each first, on all their routes at once |"
   % (a.connections, a.round_seconds, cmd("wrk", "-v"), a.rounds, settle, a.warmup_seconds))
+if a.baseline:
+    w("| baseline build (contenders base-*) | `%s`, same JVM flags and configurations |" % a.baseline)
 w("| pinning | `taskset`: the system under test and the nginx upstream on CPU 0, load generators on CPU 1 |")
 w("| upstream | nginx, one worker, `return 200 \"hello world\\n\"` (12 bytes) |")
 w("")
@@ -181,18 +188,18 @@ for c in order:
         NAMES.get(c, c), len(cpu[c]), rng(rps[c]), ratio(c, "direct"), ratio(c, "nginx"), ratio(c, "bare-scg"),
         rng(cpu[c], 1), fmt(min(cpu[c]), 1), fmt(cpu_ratio_to_bare(c), 2), non2xx[c]))
 w("")
-mesh_vs_bare = [c for c in ("mg-all", "mg-plain") if c in mc]
+mesh_vs_bare = [c for c in ("mg-all", "mg-plain", "base-all", "base-plain") if c in mc]
 if "bare-scg" in mc and mesh_vs_bare:
     w("### Against bare Spring Cloud Gateway, CPU per request")
     w("")
-    w("The issue's targets: everything on ≥ 1.0× bare Spring Cloud Gateway, no policies ≥ 1.3× (bare SCG's "
+    w("Targets: everything on ≥ 1.0× bare Spring Cloud Gateway, no policies ≥ 1.3× (bare SCG's "
       "CPU µs per request over Meshgate's). Per round: the ratio of the two contenders' rounds of the same "
       "number (rounds interleave the contenders), so the spread shows how far a machine's drift moves it.")
     w("")
     w("| contender | rounds | CPU µs per request: median | min | bare SCG: median | min | "
       "× bare SCG, medians | × bare SCG, mins | × bare SCG per round: median (min–max) | target |")
     w("|---|---|---|---|---|---|---|---|---|---|")
-    for c, goal in (("mg-all", 1.0), ("mg-plain", 1.3)):
+    for c, goal in (("mg-all", 1.0), ("base-all", 1.0), ("mg-plain", 1.3), ("base-plain", 1.3)):
         if c not in mc:
             continue
         per_round = paired_cpu_ratios(c)

@@ -15,6 +15,9 @@
 # BENCH_WARMUP_SECONDS the load each JVM gets before the first round; BENCH_MAVEN_ARGS the build's
 # Maven options (default -B -q; add -o to build offline). Start-up is measured by bench/startup.sh
 # (its own interleaved rounds, Java 17 and Java 25) before the JVM contenders start.
+# BENCH_BASELINE_JAR=old/meshgate.jar runs another build's no-policy and everything-on routes as
+# contenders base-plain and base-all in the same rounds (two more JVMs), for the new build side by
+# side with the old one, e.g. the jar of `git worktree add /tmp/old <commit>` built there.
 set -euo pipefail
 
 QUICK=0
@@ -124,6 +127,8 @@ if [[ ! -f $HDR ]]; then
     -Dartifact=org.hdrhistogram:HdrHistogram:2.2.2 -DoutputDirectory="$BENCH/target/lib")
 fi
 MESHGATE_JAR="$ROOT/gateway-app/target/meshgate.jar"
+BASELINE_JAR="${BENCH_BASELINE_JAR:+$(realpath "$BENCH_BASELINE_JAR")}"
+[[ -z $BASELINE_JAR || -f $BASELINE_JAR ]] || { echo "BENCH_BASELINE_JAR: $BENCH_BASELINE_JAR is not a file" >&2; exit 1; }
 BARE_JAR="$BENCH/bare-scg/target/bare-scg.jar"
 rm -rf "$WORK/classes" "$WORK/stores"
 mkdir -p "$WORK/classes"
@@ -187,14 +192,15 @@ NO_TRACING="--spring.autoconfigure.exclude=org.springframework.boot.micrometer.t
 # with it: loopback only, password "bench-only-password" (bcrypt, cost 4).
 BENCH_EDITOR=('--meshgate.admin.users[0].name=bench' '--meshgate.admin.users[0].roles[0]=editor'
   '--meshgate.admin.users[0].password={bcrypt}$2a$04$gVUWJHqmJEYawGt70wTLyOUA6yUEnM6GToeTQ8jSaaQaWJZ0mKJ3i')
-start_meshgate() { # contender port adminPort
-  local contender="$1" port="$2" admin="$3" extra=()
-  [[ $contender == observed ]] || extra=("$NO_TRACING")
+start_meshgate() { # jvm (mg-policies, base-observed, ...) port adminPort
+  local jvm="$1" port="$2" admin="$3" config="${1#*-}" jar="$MESHGATE_JAR" extra=()
+  [[ $jvm == base-* ]] && jar="$BASELINE_JAR"
+  [[ $config == observed ]] || extra=("$NO_TRACING")
   # every contender needs a login: without meshgate.admin.users (and with the demo off) the start fails
   extra+=("${BENCH_EDITOR[@]}")
-  start_jvm "mg-$contender" "$port" -jar "$MESHGATE_JAR" --server.port="$port" --management.server.port="$admin" \
-    --meshgate.store.path="$WORK/stores/$contender" "${extra[@]}" \
-    --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$contender.yml"
+  start_jvm "$jvm" "$port" -jar "$jar" --server.port="$port" --management.server.port="$admin" \
+    --meshgate.store.path="$WORK/stores/$jvm" "${extra[@]}" \
+    --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$config.yml"
 }
 start_bare() { start_jvm bare-scg 18083 -jar "$BARE_JAR" --server.port=18083; }
 declare -A URL PIDOF
@@ -206,11 +212,13 @@ URL[bare-scg]=http://127.0.0.1:18083/
 # Meshgate contenders are routes of two JVMs, so that one warm-up serves several and each cost is
 # measured against a route of the same JVM: mg-policies (bench/config/policies.yml: no policies and
 # each policy alone) and mg-observed (observed.yml: tracing and metrics on, alone and with
-# everything else). Contender mg-X is the route /X/** of its JVM.
+# everything else). Contender mg-X is the route /X/** of its JVM; base-X the same route of the
+# baseline build's JVM (base-policies, base-observed).
 jvm_of() {
   case "$1" in
     mg-plain|mg-canary|mg-mirror|mg-mtls|mg-resilience) echo mg-policies ;;
     mg-tracing|mg-all) echo mg-observed ;;
+    base-*) local j; j=$(jvm_of "mg-${1#base-}"); echo "base-${j#mg-}" ;;
     scale) echo mg-policies ;;   # the route-table visits run in the policies JVM, warm by then
     *) echo "$1" ;;
   esac
@@ -219,12 +227,25 @@ MESH_JVMS=""
 for c in $MESH_CONTENDERS; do
   j=$(jvm_of "mg-$c"); [[ " $MESH_JVMS " == *" ${j#mg-} "* ]] || MESH_JVMS="$MESH_JVMS ${j#mg-}"
 done
+BASE_CONTENDERS=""
+if [[ -n $BASELINE_JAR ]]; then
+  for c in plain all; do [[ " $MESH_CONTENDERS " == *" $c "* ]] && BASE_CONTENDERS="$BASE_CONTENDERS $c"; done
+fi
+BASE_JVMS=""
+for c in $BASE_CONTENDERS; do
+  j=$(jvm_of "mg-$c"); [[ " $BASE_JVMS " == *" ${j#mg-} "* ]] || BASE_JVMS="$BASE_JVMS ${j#mg-}"
+done
 declare -A PORT
 i=0
 for j in $MESH_JVMS; do PORT[mg-$j]=$((18100 + i)); i=$((i + 1)); done
+for j in $BASE_JVMS; do PORT[base-$j]=$((18100 + i)); i=$((i + 1)); done
 for c in $MESH_CONTENDERS; do
   j=$(jvm_of "mg-$c")
   URL[mg-$c]=http://127.0.0.1:${PORT[$j]}/$c/
+done
+for c in $BASE_CONTENDERS; do
+  j=$(jvm_of "base-$c")
+  URL[base-$c]=http://127.0.0.1:${PORT[$j]}/$c/
 done
 
 pid_of() { # contender -> the PID whose CPU is charged to it
@@ -286,23 +307,23 @@ STARTUP_OUT="$RESULTS/startup.tsv" STARTUP_ROUNDS="$STARTUP_ROUNDS" STARTUP_CONT
   || skip "start-up: bench/startup.sh failed (see $WORK/logs/startup.log)"
 
 # ---------------------------------------------------------------- JVM contenders: start and warm up
-log "starting the JVM contenders: bare-scg, Meshgate ($MESH_JVMS)"
+log "starting the JVM contenders: bare-scg, Meshgate ($MESH_JVMS)${BASE_JVMS:+, baseline build ($BASE_JVMS)}"
 running() { [[ -f $PIDS/$1.pid ]] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
 running bare-scg || start_bare
-for j in $MESH_JVMS; do
-  running "mg-$j" || start_meshgate "$j" "${PORT[mg-$j]}" $((${PORT[mg-$j]} + 100))
-done
 JVMS="bare-scg"
-for j in $MESH_JVMS; do JVMS="$JVMS mg-$j"; done
+for jvm in $(for j in $MESH_JVMS; do echo "mg-$j"; done) $(for j in $BASE_JVMS; do echo "base-$j"; done); do
+  running "$jvm" || start_meshgate "$jvm" "${PORT[$jvm]}" $((${PORT[$jvm]} + 100))
+  JVMS="$JVMS $jvm"
+done
 # Each JVM gets the whole warm-up on all the contenders it serves at once (wrk cycles through
 # their paths): every route's code compiles during the whole warm-up, not during a slice of it.
-MESH_ALL=$(for m in $MESH_CONTENDERS; do echo "mg-$m"; done)
+MESH_ALL=$(for m in $MESH_CONTENDERS; do echo "mg-$m"; done; for m in $BASE_CONTENDERS; do echo "base-$m"; done)
 declare -A WARM_PATHS WARM_BASE
 for c in bare-scg $MESH_ALL; do
   if ! wait_for_200 "${URL[$c]}" 120 >/dev/null; then
     skip "$c: no 200 within 120 s (see $WORK/logs/$(jvm_of "$c").log)"; continue
   fi
-  if [[ $c == mg-* ]]; then
+  if [[ $c == mg-* || $c == base-* ]]; then
     # the contender's own routes serve, not a catch-all: no route of bench/config matches this path
     base=$(cut -d/ -f1-3 <<< "${URL[$c]}")
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/no-such-bench-route" || true)
@@ -413,6 +434,6 @@ REPORT="$ROOT/docs/benchmarks.md"
 [[ $SMOKE == 1 ]] && { MODE="--smoke"; REPORT="$BENCH/target/smoke-benchmarks.md"; }
 python3 "$BENCH/report.py" --results "$RESULTS" --out "$REPORT" --mode="$MODE" \
   --rounds "$ROUNDS" --round-seconds "$ROUND_SECONDS" --settle-seconds "$SETTLE_SECONDS" --warmup-seconds "$WARMUP_SECONDS" \
-  --connections "$CONNECTIONS" --jvm-flags "$JVM_FLAGS" --run-seconds "$RUN_SECONDS" \
+  --connections "$CONNECTIONS" --jvm-flags "$JVM_FLAGS" --run-seconds "$RUN_SECONDS" --baseline "${BENCH_BASELINE_JAR:-}" \
   --notes "$BENCH/notes.md" ${BENCH_COMMENTARY:+--commentary "$BENCH_COMMENTARY"}
 log "done in ${RUN_SECONDS}s: $REPORT (raw results in $RESULTS)"
