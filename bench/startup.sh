@@ -60,7 +60,8 @@ ADMIN_PORT=$((PORT + 100))
 UPSTREAM_PORT=$((PORT - 1))
 MESHGATE_JAR="$ROOT/gateway-app/target/meshgate.jar"
 BARE_JAR="$ROOT/bench/bare-scg/target/bare-scg.jar"
-LIMIT_SECONDS=90
+# a start that has not answered by then is reported as missing (STARTUP_LIMIT_SECONDS)
+LIMIT_SECONDS="${STARTUP_LIMIT_SECONDS:-300}"
 
 log() { printf '[startup %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 for jar in "$MESHGATE_JAR" "$BARE_JAR"; do
