@@ -13,7 +13,7 @@
 # BENCH_COMMENTARY=file.md adds a section about this particular run to the report;
 # BENCH_JVM_FLAGS overrides the JVM flags of the bare gateway and of every Meshgate;
 # BENCH_WARMUP_SECONDS the load each JVM gets before the first round; BENCH_MAVEN_ARGS the build's
-# Maven options (default -B -q; add -o to build offline). Start-up is measured by bench/startup.sh
+# Maven options (default -B -q; add -o to build offline); BENCH_SKIP_BUILD=1 uses the jars built. Start-up is measured by bench/startup.sh
 # (its own interleaved rounds, Java 17 and Java 25) before the JVM contenders start.
 # BENCH_BASELINE_JAR=old/meshgate.jar runs another build's no-policy and everything-on routes as
 # contenders base-plain and base-all in the same rounds (two more JVMs), for the new build side by
@@ -118,8 +118,10 @@ done
 # ---------------------------------------------------------------- build
 log "building Meshgate, the bare Spring Cloud Gateway and the load generator"
 read -r -a MAVEN_ARGS <<< "${BENCH_MAVEN_ARGS:--B -q}"
-(cd "$ROOT" && ./mvnw "${MAVEN_ARGS[@]}" -DskipTests package)
-(cd "$ROOT" && ./mvnw "${MAVEN_ARGS[@]}" -f bench/bare-scg/pom.xml -DskipTests package)
+if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+  (cd "$ROOT" && ./mvnw "${MAVEN_ARGS[@]}" -DskipTests package)
+  (cd "$ROOT" && ./mvnw "${MAVEN_ARGS[@]}" -f bench/bare-scg/pom.xml -DskipTests package)
+fi
 mkdir -p "$BENCH/target/lib"
 HDR="$BENCH/target/lib/HdrHistogram-2.2.2.jar"
 if [[ ! -f $HDR ]]; then
