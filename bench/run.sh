@@ -124,6 +124,8 @@ if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
 fi
 mkdir -p "$BENCH/target/lib"
 HDR="$BENCH/target/lib/HdrHistogram-2.2.2.jar"
+LOCAL_HDR="$HOME/.m2/repository/org/hdrhistogram/HdrHistogram/2.2.2/HdrHistogram-2.2.2.jar"
+[[ ! -f $HDR && -f $LOCAL_HDR ]] && cp "$LOCAL_HDR" "$HDR"   # offline, without the dependency plugin's own downloads
 if [[ ! -f $HDR ]]; then
   (cd "$ROOT" && ./mvnw "${MAVEN_ARGS[@]}" -f bench/bare-scg/pom.xml dependency:copy \
     -Dartifact=org.hdrhistogram:HdrHistogram:2.2.2 -DoutputDirectory="$BENCH/target/lib")

@@ -105,21 +105,27 @@ class TrainingRunScriptTest {
 		return Path.of("..", "config", "training-run.sh").toString();
 	}
 
-	/** {@code meshgate.jar} with a manifest naming this module's classes (as a jar) and its dependencies. */
+	/**
+	 * {@code meshgate.jar} with a manifest naming this module's classes (as a jar) and its
+	 * dependencies, copied to {@code lib/} and named by relative paths as {@code extract} does: the
+	 * JVM resolves the class path of a cache itself, and takes manifest entries for paths, not URLs.
+	 */
 	private Path extractedLayout() throws IOException {
 		Path layout = Files.createDirectories(work.resolve("layout"));
+		Path lib = Files.createDirectories(layout.resolve("lib"));
 		List<String> classPath = new ArrayList<>();
 		// Surefire starts tests on a manifest-only jar; the real class path is in this property
 		String testClassPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
 		for (String entry : testClassPath.split(File.pathSeparator)) {
 			Path path = Path.of(entry).toAbsolutePath();
-			if (Files.isDirectory(path)) {
-				if (!path.endsWith("test-classes")) {
-					classPath.add(jarOf(path, layout.resolve("lib-" + classPath.size() + ".jar")).toUri().toString());
-				}
+			String name = classPath.size() + "-" + path.getFileName() + (Files.isDirectory(path) ? ".jar" : "");
+			if (Files.isDirectory(path) && !path.endsWith("test-classes")) {
+				jarOf(path, lib.resolve(name));
+				classPath.add("lib/" + name);
 			}
 			else if (Files.isRegularFile(path)) {
-				classPath.add(path.toUri().toString());
+				Files.copy(path, lib.resolve(name));
+				classPath.add("lib/" + name);
 			}
 		}
 		Manifest manifest = new Manifest();
