@@ -116,7 +116,11 @@ done
 [[ $(nproc) -ge 2 ]] || { echo "bench/run.sh needs 2 CPUs (CPU 0: systems under test, CPU 1: load)" >&2; exit 1; }
 
 # ---------------------------------------------------------------- build
-log "building Meshgate, the bare Spring Cloud Gateway and the load generator"
+if [[ ${BENCH_SKIP_BUILD:-0} == 1 ]]; then
+  log "the jars built (BENCH_SKIP_BUILD=1); the load generator"
+else
+  log "building Meshgate, the bare Spring Cloud Gateway and the load generator"
+fi
 read -r -a MAVEN_ARGS <<< "${BENCH_MAVEN_ARGS:--B -q}"
 if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
   (cd "$ROOT" && ./mvnw "${MAVEN_ARGS[@]}" -DskipTests package)
