@@ -37,9 +37,10 @@ VOLUME /app/data
 # requests through the built-in demo and the admin port before it stops (config/training-run.sh):
 # the cache then holds the classes of the request path, loaded and linked, and the profiles of
 # the methods that ran (JEP 515), so that the JIT compiles them sooner. First 200 on one CPU: about
-# 11 s with `java -jar` on Java 17, 5-6 s with Java 17's CDS archive, see docs/benchmarks.md for
-# this image's (bench/startup.sh measures all of them the way the image starts them). The
-# training runs with the ENTRYPOINT's options; the cache belongs to this JRE and these jars.
+# 11 s with `java -jar` on Java 17, 4.7-5.7 s with Java 17's CDS archive from the same training,
+# and about 0.6 of that with this cache in the same rounds (bench/startup.sh, which starts the
+# image's layout the way this file does; docs/benchmarks.md). The training runs with the
+# ENTRYPOINT's options; the cache belongs to this JRE and these jars.
 # -Xmx1g for the training only: the cache records whether object pointers are compressed, and a
 # build machine with more than 128 GB of memory would otherwise train with a heap too large for
 # that and leave every start without the cache (the heap size itself may differ).
