@@ -38,7 +38,7 @@ VOLUME /app/data
 # the cache then holds the classes of the request path, loaded and linked, and the profiles of
 # the methods that ran (JEP 515), so that the JIT compiles them sooner. First 200 on one CPU: about
 # 11 s with `java -jar` on Java 17, 4.7-5.7 s with Java 17's CDS archive from the same training,
-# and 0.6-0.75 of that with this cache in the same rounds (bench/startup.sh, which starts the
+# and 0.6-0.8 of that with this cache in the same rounds (bench/startup.sh, which starts the
 # image's layout the way this file does; docs/benchmarks.md). The training runs with the
 # ENTRYPOINT's options; the cache belongs to this JRE and these jars.
 # -Xmx1g for the training only: the cache records whether object pointers are compressed, and a
