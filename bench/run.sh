@@ -2,16 +2,22 @@
 # Meshgate benchmark: Meshgate against direct, nginx, HAProxy and a bare Spring Cloud Gateway,
 # side by side in one run, and writes docs/benchmarks.md.
 #
-#   bench/run.sh            full run: 5 rounds, every contender, 1/100/1,000/10,000 routes (< 15 min)
-#   bench/run.sh --quick    3 rounds, fewer contenders, 1 and 10,000 routes (< 4 min)
+#   bench/run.sh            full run: 7 rounds, every contender, 1/100/1,000/10,000 routes (< 20 min)
+#   bench/run.sh --quick    3 rounds, fewer contenders, 1 and 10,000 routes (< 6 min)
 #
-# Needs: Java 17, nginx, haproxy, wrk, taskset, openssl, python3 (all Debian packages). A missing
+# Needs: Java 17, a JDK 25 for the container start (JAVA25_HOME or /usr/lib/jvm; bench/startup.sh),
+# nginx, haproxy, wrk, taskset, openssl, python3 (all Debian packages). A missing
 # peer tool skips that contender and says so in the report. Everything runs on 127.0.0.1; CPU 0
 # runs the systems under test and the upstream, CPU 1 the load generators. Everything this
 # script starts is stopped on exit, Ctrl-C included (PID files under bench/target/work/pids).
 # BENCH_COMMENTARY=file.md adds a section about this particular run to the report;
 # BENCH_JVM_FLAGS overrides the JVM flags of the bare gateway and of every Meshgate;
-# BENCH_WARMUP_SECONDS the load each JVM gets before the first round.
+# BENCH_WARMUP_SECONDS the load each JVM gets before the first round; BENCH_MAVEN_ARGS the build's
+# Maven options (default -B -q; add -o to build offline); BENCH_SKIP_BUILD=1 uses the jars built. Start-up is measured by bench/startup.sh
+# (its own interleaved rounds, Java 17 and Java 25) before the JVM contenders start.
+# BENCH_BASELINE_JAR=old/meshgate.jar runs another build's no-policy and everything-on routes as
+# contenders base-plain and base-all in the same rounds (two more JVMs), for the new build side by
+# side with the old one, e.g. the jar of `git worktree add /tmp/old <commit>` built there.
 set -euo pipefail
 
 QUICK=0
@@ -40,23 +46,26 @@ CONNECTIONS=50
 USER_HEADER="x-user: bench-user-42"
 
 if [[ $QUICK == 1 ]]; then
-  ROUNDS=3; ROUND_SECONDS=3; SETTLE_SECONDS=1; WARMUP_SECONDS=8; COLD_STARTS=2
+  ROUNDS=3; ROUND_SECONDS=3; SETTLE_SECONDS=1; WARMUP_SECONDS=8; STARTUP_ROUNDS=2
   LATENCY_SECONDS=3; LATENCY_WARMUP=1; SCALE_ROUTES="1 10000"; SCALE_SECONDS=3; SCALE_WARMUP=2; SCALE_FIRST_WARMUP=5; EDITS=3
   MESH_CONTENDERS="plain all"
   LATENCY_CONTENDERS="direct mg-plain"
-  COLD_TARGETS="mg-plain"
+  STARTUP_CONTENDERS="readme bare-scg container-aot"
   if [[ $SMOKE == 1 ]]; then
-    ROUNDS=1; ROUND_SECONDS=1; SETTLE_SECONDS=0; WARMUP_SECONDS=1; COLD_STARTS=1; LATENCY_SECONDS=1; LATENCY_WARMUP=1
+    ROUNDS=1; ROUND_SECONDS=1; SETTLE_SECONDS=0; WARMUP_SECONDS=1; STARTUP_ROUNDS=1; LATENCY_SECONDS=1; LATENCY_WARMUP=1
+    STARTUP_CONTENDERS="readme bare-scg"
     SCALE_ROUTES="1000"; SCALE_SECONDS=1; SCALE_WARMUP=1; SCALE_FIRST_WARMUP=1; EDITS=2; MESH_CONTENDERS="plain all"
   fi
 else
   # 3 s rounds leave 80 s of warm-up per JVM within 15 minutes: with 60 s the JVMs were still
   # compiling during their first two rounds (bench/notes.md)
-  ROUNDS=5; ROUND_SECONDS=3; SETTLE_SECONDS=1; WARMUP_SECONDS=80; COLD_STARTS=5
+  # 7 rounds: the median and the min of each contender read a target near its line honestly on a
+  # noisy machine (issue 23); 5 left one slow round too much weight
+  ROUNDS=7; ROUND_SECONDS=3; SETTLE_SECONDS=1; WARMUP_SECONDS=80; STARTUP_ROUNDS=7
   LATENCY_SECONDS=5; LATENCY_WARMUP=1; SCALE_ROUTES="1 100 1000 10000"; SCALE_SECONDS=5; SCALE_WARMUP=2; SCALE_FIRST_WARMUP=30; EDITS=3
   MESH_CONTENDERS="plain canary mirror mtls resilience tracing all"
   LATENCY_CONTENDERS="direct nginx bare-scg mg-plain mg-all"
-  COLD_TARGETS="bare-scg mg-plain-cds mg-plain"
+  STARTUP_CONTENDERS="readme bare-scg container-cds container-aot"
 fi
 
 # BENCH_WARMUP_SECONDS: load on each JVM before the first round. A JVM gateway needs about a minute
@@ -107,32 +116,32 @@ done
 [[ $(nproc) -ge 2 ]] || { echo "bench/run.sh needs 2 CPUs (CPU 0: systems under test, CPU 1: load)" >&2; exit 1; }
 
 # ---------------------------------------------------------------- build
-log "building Meshgate, the bare Spring Cloud Gateway and the load generator"
-(cd "$ROOT" && ./mvnw -B -q -DskipTests package)
-(cd "$ROOT" && ./mvnw -B -q -f bench/bare-scg/pom.xml -DskipTests package)
+if [[ ${BENCH_SKIP_BUILD:-0} == 1 ]]; then
+  log "the jars built (BENCH_SKIP_BUILD=1); the load generator"
+else
+  log "building Meshgate, the bare Spring Cloud Gateway and the load generator"
+fi
+read -r -a MAVEN_ARGS <<< "${BENCH_MAVEN_ARGS:--B -q}"
+if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+  (cd "$ROOT" && ./mvnw "${MAVEN_ARGS[@]}" -DskipTests package)
+  (cd "$ROOT" && ./mvnw "${MAVEN_ARGS[@]}" -f bench/bare-scg/pom.xml -DskipTests package)
+fi
 mkdir -p "$BENCH/target/lib"
 HDR="$BENCH/target/lib/HdrHistogram-2.2.2.jar"
+LOCAL_HDR="$HOME/.m2/repository/org/hdrhistogram/HdrHistogram/2.2.2/HdrHistogram-2.2.2.jar"
+[[ ! -f $HDR && -f $LOCAL_HDR ]] && cp "$LOCAL_HDR" "$HDR"   # offline, without the dependency plugin's own downloads
 if [[ ! -f $HDR ]]; then
-  (cd "$ROOT" && ./mvnw -B -q -f bench/bare-scg/pom.xml dependency:copy \
+  (cd "$ROOT" && ./mvnw "${MAVEN_ARGS[@]}" -f bench/bare-scg/pom.xml dependency:copy \
     -Dartifact=org.hdrhistogram:HdrHistogram:2.2.2 -DoutputDirectory="$BENCH/target/lib")
 fi
 MESHGATE_JAR="$ROOT/gateway-app/target/meshgate.jar"
+BASELINE_JAR="${BENCH_BASELINE_JAR:+$(realpath "$BENCH_BASELINE_JAR")}"
+[[ -z $BASELINE_JAR || -f $BASELINE_JAR ]] || { echo "BENCH_BASELINE_JAR: $BENCH_BASELINE_JAR is not a file" >&2; exit 1; }
 BARE_JAR="$BENCH/bare-scg/target/bare-scg.jar"
-rm -rf "$WORK/extracted" "$WORK/classes" "$WORK/stores"
-java -Djarmode=tools -jar "$MESHGATE_JAR" extract --destination "$WORK/extracted" >/dev/null
+rm -rf "$WORK/classes" "$WORK/stores"
 mkdir -p "$WORK/classes"
 javac -nowarn -cp "$HDR" -d "$WORK/classes" "$BENCH/Wrk2j.java"
 javac -nowarn -d "$WORK/classes" "$BENCH/RouteScaleProbe.java"
-CDS_ARCHIVE="$WORK/extracted/meshgate.jsa"
-if [[ " $COLD_TARGETS " == *" mg-plain-cds "* ]]; then
-  # as the container image does: a class-data-sharing archive from a training run that serves
-  # requests through the built-in demo and stops (config/cds-archive.sh, also used by the Dockerfile)
-  log "class-data-sharing archive for the extracted Meshgate (training run)"
-  # shellcheck disable=SC2086
-  "$ROOT/config/cds-archive.sh" "$WORK/extracted" "$CDS_ARCHIVE" $JVM_FLAGS > "$WORK/cds-training.log" 2>&1 \
-    || skip "mg-plain-cds: the training run failed (see $WORK/cds-training.log)"
-fi
-
 # ---------------------------------------------------------------- certificates and configs
 log "certificates (config/pki/make-demo-pki.sh) and configurations"
 rm -rf "$WORK/pki"
@@ -191,22 +200,17 @@ NO_TRACING="--spring.autoconfigure.exclude=org.springframework.boot.micrometer.t
 # with it: loopback only, password "bench-only-password" (bcrypt, cost 4).
 BENCH_EDITOR=('--meshgate.admin.users[0].name=bench' '--meshgate.admin.users[0].roles[0]=editor'
   '--meshgate.admin.users[0].password={bcrypt}$2a$04$gVUWJHqmJEYawGt70wTLyOUA6yUEnM6GToeTQ8jSaaQaWJZ0mKJ3i')
-start_meshgate() { # contender port adminPort
-  local contender="$1" port="$2" admin="$3" extra=()
-  [[ $contender == observed ]] || extra=("$NO_TRACING")
+start_meshgate() { # jvm (mg-policies, base-observed, ...) port adminPort
+  local jvm="$1" port="$2" admin="$3" config="${1#*-}" jar="$MESHGATE_JAR" extra=()
+  [[ $jvm == base-* ]] && jar="$BASELINE_JAR"
+  [[ $config == observed ]] || extra=("$NO_TRACING")
   # every contender needs a login: without meshgate.admin.users (and with the demo off) the start fails
   extra+=("${BENCH_EDITOR[@]}")
-  start_jvm "mg-$contender" "$port" -jar "$MESHGATE_JAR" --server.port="$port" --management.server.port="$admin" \
-    --meshgate.store.path="$WORK/stores/$contender" "${extra[@]}" \
-    --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$contender.yml"
+  start_jvm "$jvm" "$port" -jar "$jar" --server.port="$port" --management.server.port="$admin" \
+    --meshgate.store.path="$WORK/stores/$jvm" "${extra[@]}" \
+    --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$config.yml"
 }
 start_bare() { start_jvm bare-scg 18083 -jar "$BARE_JAR" --server.port=18083; }
-# Cold starts: Meshgate with one route and no policies (plain.yml), with `java -jar` and as the
-# container image starts it (the extracted layout and its CDS archive).
-COLD_ARGS=(--server.port=18100 --management.server.port=18200 --meshgate.store.path="$WORK/stores/cold" "${BENCH_EDITOR[@]}"
-  --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/plain.yml")
-COLD_URL=http://127.0.0.1:18100/
-
 declare -A URL PIDOF
 URL[direct]=http://127.0.0.1:18080/
 URL[nginx]=http://127.0.0.1:18081/
@@ -216,11 +220,13 @@ URL[bare-scg]=http://127.0.0.1:18083/
 # Meshgate contenders are routes of two JVMs, so that one warm-up serves several and each cost is
 # measured against a route of the same JVM: mg-policies (bench/config/policies.yml: no policies and
 # each policy alone) and mg-observed (observed.yml: tracing and metrics on, alone and with
-# everything else). Contender mg-X is the route /X/** of its JVM.
+# everything else). Contender mg-X is the route /X/** of its JVM; base-X the same route of the
+# baseline build's JVM (base-policies, base-observed).
 jvm_of() {
   case "$1" in
     mg-plain|mg-canary|mg-mirror|mg-mtls|mg-resilience) echo mg-policies ;;
     mg-tracing|mg-all) echo mg-observed ;;
+    base-*) local j; j=$(jvm_of "mg-${1#base-}"); echo "base-${j#mg-}" ;;
     scale) echo mg-policies ;;   # the route-table visits run in the policies JVM, warm by then
     *) echo "$1" ;;
   esac
@@ -229,12 +235,25 @@ MESH_JVMS=""
 for c in $MESH_CONTENDERS; do
   j=$(jvm_of "mg-$c"); [[ " $MESH_JVMS " == *" ${j#mg-} "* ]] || MESH_JVMS="$MESH_JVMS ${j#mg-}"
 done
+BASE_CONTENDERS=""
+if [[ -n $BASELINE_JAR ]]; then
+  for c in plain all; do [[ " $MESH_CONTENDERS " == *" $c "* ]] && BASE_CONTENDERS="$BASE_CONTENDERS $c"; done
+fi
+BASE_JVMS=""
+for c in $BASE_CONTENDERS; do
+  j=$(jvm_of "mg-$c"); [[ " $BASE_JVMS " == *" ${j#mg-} "* ]] || BASE_JVMS="$BASE_JVMS ${j#mg-}"
+done
 declare -A PORT
 i=0
 for j in $MESH_JVMS; do PORT[mg-$j]=$((18100 + i)); i=$((i + 1)); done
+for j in $BASE_JVMS; do PORT[base-$j]=$((18100 + i)); i=$((i + 1)); done
 for c in $MESH_CONTENDERS; do
   j=$(jvm_of "mg-$c")
   URL[mg-$c]=http://127.0.0.1:${PORT[$j]}/$c/
+done
+for c in $BASE_CONTENDERS; do
+  j=$(jvm_of "base-$c")
+  URL[base-$c]=http://127.0.0.1:${PORT[$j]}/$c/
 done
 
 pid_of() { # contender -> the PID whose CPU is charged to it
@@ -286,49 +305,33 @@ else
   skip "haproxy, nginx-mtls and the Meshgate single-policy contenders: full run only (not --quick)"
 fi
 
-# ---------------------------------------------------------------- cold starts (CPU 0 otherwise idle)
-: > "$RESULTS/coldstart.tsv"
-for target in $COLD_TARGETS; do
-  for n in $(seq "$COLD_STARTS"); do
-    [[ $target == mg-plain-cds && ! -f $CDS_ARCHIVE ]] && break
-    rm -rf "$WORK/stores/cold"   # each start seeds an empty store, as a new replica does
-    case "$target" in
-      bare-scg) start_bare; url=${URL[bare-scg]} ;;
-      mg-plain) start_jvm mg-plain 18100 -jar "$MESHGATE_JAR" "${COLD_ARGS[@]}"; url=$COLD_URL ;;
-      mg-plain-cds) start_jvm mg-plain-cds 18100 -XX:SharedArchiveFile="$CDS_ARCHIVE" -jar "$WORK/extracted/meshgate.jar" \
-        "${COLD_ARGS[@]}"; url=$COLD_URL ;;
-    esac
-    launched=$(date +%s%N)
-    if ms=$(wait_for_200 "$url" 60); then
-      ms=$(( ($(date +%s%N) - launched) / 1000000 ))
-      echo -e "$target\t$n\t$ms" >> "$RESULTS/coldstart.tsv"; log "cold start $target #$n: first 200 after $ms ms"
-    else
-      skip "cold start $target #$n: no 200 within 60 s"
-    fi
-    # the last cold start of bare-scg goes on as the contender (saves a start)
-    [[ $n == "$COLD_STARTS" && $target == bare-scg ]] && continue
-    stop_pid_file "$PIDS/$target.pid"
-  done
-done
+# ---------------------------------------------------------------- start-up (CPU 0 otherwise idle)
+# bench/startup.sh: README's start, bare Spring Cloud Gateway's and the container image's, old and
+# new, interleaved round by round; bare SCG's route goes to the nginx upstream started above
+log "start-up: $STARTUP_CONTENDERS, $STARTUP_ROUNDS rounds (bench/startup.sh)"
+STARTUP_OUT="$RESULTS/startup.tsv" STARTUP_ROUNDS="$STARTUP_ROUNDS" STARTUP_CONTENDERS="$STARTUP_CONTENDERS" \
+  STARTUP_WORK="$WORK/startup" \
+  "$BENCH/startup.sh" > "$WORK/logs/startup.log" 2>&1 \
+  || skip "start-up: bench/startup.sh failed (see $WORK/logs/startup.log)"
 
 # ---------------------------------------------------------------- JVM contenders: start and warm up
-log "starting the JVM contenders: bare-scg, Meshgate ($MESH_JVMS)"
+log "starting the JVM contenders: bare-scg, Meshgate ($MESH_JVMS)${BASE_JVMS:+, baseline build ($BASE_JVMS)}"
 running() { [[ -f $PIDS/$1.pid ]] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
 running bare-scg || start_bare
-for j in $MESH_JVMS; do
-  running "mg-$j" || start_meshgate "$j" "${PORT[mg-$j]}" $((${PORT[mg-$j]} + 100))
-done
 JVMS="bare-scg"
-for j in $MESH_JVMS; do JVMS="$JVMS mg-$j"; done
+for jvm in $(for j in $MESH_JVMS; do echo "mg-$j"; done) $(for j in $BASE_JVMS; do echo "base-$j"; done); do
+  running "$jvm" || start_meshgate "$jvm" "${PORT[$jvm]}" $((${PORT[$jvm]} + 100))
+  JVMS="$JVMS $jvm"
+done
 # Each JVM gets the whole warm-up on all the contenders it serves at once (wrk cycles through
 # their paths): every route's code compiles during the whole warm-up, not during a slice of it.
-MESH_ALL=$(for m in $MESH_CONTENDERS; do echo "mg-$m"; done)
+MESH_ALL=$(for m in $MESH_CONTENDERS; do echo "mg-$m"; done; for m in $BASE_CONTENDERS; do echo "base-$m"; done)
 declare -A WARM_PATHS WARM_BASE
 for c in bare-scg $MESH_ALL; do
   if ! wait_for_200 "${URL[$c]}" 120 >/dev/null; then
     skip "$c: no 200 within 120 s (see $WORK/logs/$(jvm_of "$c").log)"; continue
   fi
-  if [[ $c == mg-* ]]; then
+  if [[ $c == mg-* || $c == base-* ]]; then
     # the contender's own routes serve, not a catch-all: no route of bench/config matches this path
     base=$(cut -d/ -f1-3 <<< "${URL[$c]}")
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/no-such-bench-route" || true)
@@ -439,6 +442,6 @@ REPORT="$ROOT/docs/benchmarks.md"
 [[ $SMOKE == 1 ]] && { MODE="--smoke"; REPORT="$BENCH/target/smoke-benchmarks.md"; }
 python3 "$BENCH/report.py" --results "$RESULTS" --out "$REPORT" --mode="$MODE" \
   --rounds "$ROUNDS" --round-seconds "$ROUND_SECONDS" --settle-seconds "$SETTLE_SECONDS" --warmup-seconds "$WARMUP_SECONDS" \
-  --connections "$CONNECTIONS" --jvm-flags "$JVM_FLAGS" --run-seconds "$RUN_SECONDS" \
+  --connections "$CONNECTIONS" --jvm-flags "$JVM_FLAGS" --run-seconds "$RUN_SECONDS" --baseline "${BENCH_BASELINE_JAR:-}" \
   --notes "$BENCH/notes.md" ${BENCH_COMMENTARY:+--commentary "$BENCH_COMMENTARY"}
 log "done in ${RUN_SECONDS}s: $REPORT (raw results in $RESULTS)"
