@@ -50,4 +50,14 @@ public class PathNormalizationFilter implements WebFilter, Ordered {
 		return PolicyOrder.EDGE_PATH;
 	}
 
+	/**
+	 * A constant name: Spring's {@code DefaultWebFilterChain} asks every web filter for its
+	 * {@code toString()} on every request (a Reactor checkpoint's description), and
+	 * {@code Object.toString()} builds a new string of class name and hash code each time.
+	 */
+	@Override
+	public String toString() {
+		return "PathNormalizationFilter";
+	}
+
 }

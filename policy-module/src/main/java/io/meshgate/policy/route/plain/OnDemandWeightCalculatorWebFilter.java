@@ -57,4 +57,14 @@ public class OnDemandWeightCalculatorWebFilter extends WeightCalculatorWebFilter
 		return groupsDeclared ? super.filter(exchange, chain) : chain.filter(exchange);
 	}
 
+	/**
+	 * A constant name: Spring's {@code DefaultWebFilterChain} asks every web filter for its
+	 * {@code toString()} on every request (a Reactor checkpoint's description), and
+	 * {@code Object.toString()} builds a new string of class name and hash code each time.
+	 */
+	@Override
+	public String toString() {
+		return "OnDemandWeightCalculatorWebFilter";
+	}
+
 }
