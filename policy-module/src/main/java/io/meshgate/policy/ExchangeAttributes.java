@@ -20,6 +20,13 @@ public final class ExchangeAttributes {
 	 */
 	public static final String CLIENT_ADDRESS = PREFIX + "clientAddress";
 
+	/**
+	 * Who is calling ({@code io.meshgate.policy.security.Identity}): peer certificate, verified
+	 * token, API-key consumer. Read it with {@code Identity.of(exchange)}; absent until something
+	 * was verified.
+	 */
+	public static final String IDENTITY = PREFIX + "identity";
+
 	/** The upstream name this request was sent to by the canary split ({@code String}). */
 	public static final String BACKEND = PREFIX + "backend";
 

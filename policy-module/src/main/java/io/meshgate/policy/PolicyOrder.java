@@ -16,7 +16,10 @@ import org.springframework.core.Ordered;
  *
  * <pre>
  * edge (web filters, before route lookup): client address and client headers -> path normalized
- * [route lookup] -> (small response: one write) -> rate limit -> fault -> route timeout
+ *   -> peer certificate identity -> tokens verified (identity for routing by claims)
+ * [route lookup] -> CORS (answers preflights) -> authentication (JWT, API key) -> external
+ *   authorization -> authorization policies (DENY, then ALLOW)
+ *   -> (small response: one write) -> rate limit -> fault -> route timeout
  *   -> response headers (on commit) -> redirect (answers) -> request headers -> URL rewrite
  *   -> mirror fork -> [route URL] -> canary backend -> retry (budgeted)
  *   -> upstream call: guard, endpoint pick, accounting -> [load balancer: passes] -> routing
@@ -31,6 +34,18 @@ public final class PolicyOrder {
 
 	/** The path is normalized before every later filter, security and route lookup included. */
 	public static final int EDGE_PATH = Ordered.HIGHEST_PRECEDENCE + 100;
+
+	/**
+	 * The verified client certificate becomes the request's peer identity
+	 * ({@code security.Identity}); a client-sent {@code x-forwarded-client-cert} is removed.
+	 */
+	public static final int EDGE_PEER_IDENTITY = Ordered.HIGHEST_PRECEDENCE + 150;
+
+	/**
+	 * Tokens of configured JWT providers are verified before route lookup, so that routes can match
+	 * on claims; the result is recorded, and each route's authentication decides what it requires.
+	 */
+	public static final int EDGE_TOKENS = Ordered.HIGHEST_PRECEDENCE + 200;
 
 	/**
 	 * Meshgate's error handler: before Spring Boot's default one (-1), which renders HTML for
@@ -48,6 +63,25 @@ public final class PolicyOrder {
 	 * gateway's response writer ({@code upstream.SmallResponseFilter}).
 	 */
 	public static final int SMALL_RESPONSE = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1;
+
+	/**
+	 * CORS: a preflight is answered here, before authentication, rate limiting and faults
+	 * (browsers send preflights without credentials); actual requests get their headers on commit.
+	 */
+	public static final int CORS = -40;
+
+	/**
+	 * JWT and API-key authentication: sets the request's identity
+	 * ({@code security.Identity}), or answers 401. Before rate limiting, which may key on the
+	 * consumer.
+	 */
+	public static final int AUTHENTICATION = -30;
+
+	/** External authorization (Istio's CUSTOM action): after authentication, before DENY and ALLOW. */
+	public static final int EXT_AUTHZ = -20;
+
+	/** Authorization policies of the route, its host and the gateway: DENY, then ALLOW. */
+	public static final int AUTHORIZATION = -10;
 
 	public static final int RATE_LIMIT = 1;
 
