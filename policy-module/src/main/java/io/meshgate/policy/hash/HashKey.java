@@ -31,7 +31,8 @@ public record HashKey(Source source, String name) {
 		HEADER, COOKIE, CLIENT_ADDRESS, CLAIM, CONSUMER, PRINCIPAL, REQUEST_PRINCIPAL
 	}
 
-	private static final String EXPECTED = "header:<name>, cookie:<name>, client-address, claim:<name>, consumer, "
+	/** The forms a key takes, as error messages name them. */
+	public static final String EXPECTED = "header:<name>, cookie:<name>, client-address, claim:<name>, consumer, "
 			+ "principal or request-principal";
 
 	public HashKey {

@@ -1,5 +1,6 @@
 package io.meshgate.policy.route;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -51,6 +52,44 @@ class RouteValidationTest {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-env", "(canary"), null, null, null, null))
 			.withMessage("headers.x-env: (canary (expected: a regular expression RE2 accepts, without backreferences or lookaround; missing closing ))");
+	}
+
+	@Test
+	void claimNamesAreNamesOrPaths() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RouteMatch.path("/x").withClaims(Map.of("", "beta")))
+			.withMessage("claims:  (expected: a claim name, or a path of names separated by dots, as realm.roles)");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RouteMatch.path("/x").withClaims(Map.of(" tier", "beta")))
+			.withMessage("claims:  tier (expected: a claim name, or a path of names separated by dots, as realm.roles)");
+		assertThat(RouteMatch.path("/x").withClaims(Map.of("realm.roles", "admin")).claims())
+			.containsEntry("realm.roles", "admin");
+	}
+
+	@Test
+	void claimValuesAreRegularExpressions() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RouteMatch.path("/x").withClaims(Map.of("tier", "(beta")))
+			.withMessage("claims.tier: (beta (expected: a regular expression RE2 accepts, without backreferences or lookaround; missing closing ))");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RouteMatch.path("/x").withClaims(Map.of("tier", "#{beta}")))
+			.withMessageStartingWith("claims.tier: #{beta} (expected: a regular expression, not #{...}");
+	}
+
+	@Test
+	void principalsAreExactPrefixesSuffixesOrAny() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RouteMatch.path("/x").withPrincipals(List.of("spiffe://a/*/sa/web")))
+			.withMessage("principals[0]: spiffe://a/*/sa/web (expected: a principal, a prefix ending in *, a suffix starting with *, or *)");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RouteMatch.path("/x").withPrincipals(Arrays.asList("spiffe://a", null)))
+			.withMessage("principals[1]: null (expected: a principal, a prefix ending in *, a suffix starting with *, or *)");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RouteMatch.path("/x").withPrincipals(List.of("*a*")))
+			.withMessageStartingWith("principals[0]: *a* (expected: ");
+		assertThat(RouteMatch.path("/x").withPrincipals(List.of("*", "spiffe://a/*", "*.example.com")).principals())
+			.hasSize(3);
+		assertThat(RouteMatch.path("/x").withPrincipals(List.of()).principals()).isEmpty();
 	}
 
 	@Test
