@@ -35,8 +35,8 @@ class IdentityRoutesAdminTest extends AdminTestSupport {
 				null);
 
 		assertThat(emptyName.status()).as(emptyName.body()).isEqualTo(400);
-		assertThat(emptyName.body()).contains("routes[beta].match")
-			.contains("claims:  (expected: a claim name, or a path of names separated by dots, as realm.roles)");
+		assertThat(emptyName.body()).contains("\"path\":\"routes[beta].match.claims\"")
+			.contains("claims:  (expected: names that are not empty)");
 		assertThat(badRegex.status()).as(badRegex.body()).isEqualTo(400);
 		assertThat(badRegex.body()).contains("routes[beta].match")
 			.contains("claims.tier: (beta (expected: a regular expression RE2 accepts");
@@ -44,7 +44,7 @@ class IdentityRoutesAdminTest extends AdminTestSupport {
 		assertThat(badPrincipal.body()).contains("routes[beta].match").contains(
 				"principals[0]: spiffe://a/*/web (expected: a principal, a prefix ending in *, a suffix starting with *, or *)");
 		assertThat(badHashKey.status()).as(badHashKey.body()).isEqualTo(400);
-		assertThat(badHashKey.body()).contains("routes[beta].rateLimit.keyOn").contains("keyOn: claim: (expected: ");
+		assertThat(badHashKey.body()).contains("routes[beta].rateLimit.keyOn").contains("hashOn: claim: (expected: ");
 		assertThat(editor.get("/api/config").version()).isEqualTo(version);
 		assertThat(editor.get("/api/routes/beta").status()).isEqualTo(404);
 	}
@@ -66,7 +66,7 @@ class IdentityRoutesAdminTest extends AdminTestSupport {
 		assertThat(beta.status()).as(beta.body()).isEqualTo(200);
 		assertThat(mesh.status()).as(mesh.body()).isEqualTo(200);
 		assertThat(editor.get("/api/routes/beta").json().get("match")).isEqualTo(Map.of("path", "/orders/**",
-				"claims", Map.of("tier", "beta", "realm.roles", "tester")));
+				"pathType", "PATTERN", "claims", Map.of("tier", "beta", "realm.roles", "tester")));
 
 		Map<String, Object> betaTester = tester(Map.of("claims",
 				Map.of("sub", "alice", "tier", "beta", "realm", Map.of("roles", List.of("user", "tester")))));
