@@ -76,12 +76,8 @@ public record HashKey(Source source, String name) {
 	/** The key's value in the request of {@code exchange}, or {@code null} when the request does not carry it. */
 	public String valueIn(ServerWebExchange exchange) {
 		ServerHttpRequest request = exchange.getRequest();
-		return switch (source) {
-			case HEADER -> request.getHeaders().getFirst(name);
-			case COOKIE -> cookieValue(request.getCookies().get(name));
-			case CLIENT_ADDRESS -> address(ExchangeAttributes.clientAddress(exchange));
-			default -> valueIn(Identity.of(exchange));
-		};
+		return valueIn(request.getHeaders(), request.getCookies(), ExchangeAttributes.clientAddress(exchange),
+				Identity.of(exchange));
 	}
 
 	/**
