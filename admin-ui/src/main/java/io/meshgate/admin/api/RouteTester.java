@@ -16,6 +16,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.admin.model.ConfigTrees;
 import io.meshgate.policy.ExchangeAttributes;
@@ -28,6 +29,8 @@ import io.meshgate.policy.route.Route;
 import io.meshgate.policy.route.RouteProbe;
 import io.meshgate.policy.rewrite.PathRewrites;
 import io.meshgate.policy.rewrite.RewritePolicy;
+import io.meshgate.policy.security.Identity;
+import io.meshgate.policy.security.PeerIdentity;
 import io.meshgate.policy.upstream.Upstream;
 
 /**
@@ -44,6 +47,8 @@ public final class RouteTester {
 	/** A Host header: a name or an IPv4 address, or an IPv6 literal in brackets, and a port. */
 	private static final Pattern HOST = Pattern.compile("([A-Za-z0-9._-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\])(:\\d{1,5})?");
 
+	private static final List<String> IDENTITY_PARTS = List.of("principal", "requestPrincipal", "claims", "consumer");
+
 	private final RouteProbe probe;
 
 	public RouteTester(RouteProbe probe) {
@@ -58,9 +63,11 @@ public final class RouteTester {
 	 * @param cookies request cookies
 	 * @param clientAddress the client's address, for {@code client-address} sticky keys and
 	 * predicates on it; may be null
+	 * @param identity the caller as if the gateway had verified it, for routes matching on claims
+	 * or principals and identity-based sticky keys ({@link #identity(Object)}); default anonymous
 	 */
 	public record Request(String method, String path, String host, Map<String, String> headers,
-			Map<String, String> cookies, String clientAddress) {
+			Map<String, String> cookies, String clientAddress, Identity identity) {
 
 		public Request {
 			method = method == null || method.isBlank() ? "GET" : method.trim().toUpperCase(Locale.ROOT);
@@ -76,6 +83,7 @@ public final class RouteTester {
 			}
 			headers = headers == null ? Map.of() : Map.copyOf(headers);
 			cookies = cookies == null ? Map.of() : Map.copyOf(cookies);
+			identity = identity == null ? Identity.ANONYMOUS : identity;
 		}
 
 		URI url() {
@@ -109,6 +117,42 @@ public final class RouteTester {
 	}
 
 	/**
+	 * The caller described in a tester request:
+	 * {@code {principal: spiffe://cluster.local/ns/shop/sa/web, requestPrincipal: iss/sub,
+	 * claims: {tier: beta, groups: [a, b]}, consumer: shop-frontend}}, each part optional;
+	 * {@code null} for an anonymous caller.
+	 */
+	public static Identity identity(Object tree) {
+		if (tree == null) {
+			return Identity.ANONYMOUS;
+		}
+		if (!(tree instanceof Map<?, ?> parts)) {
+			throw new IllegalArgumentException("identity: " + tree + " (expected: " + IDENTITY_PARTS + ")");
+		}
+		for (Object part : parts.keySet()) {
+			if (!IDENTITY_PARTS.contains(String.valueOf(part))) {
+				throw new IllegalArgumentException("identity." + part + ": " + parts.get(part) + " (expected: one of "
+						+ IDENTITY_PARTS + ")");
+			}
+		}
+		Object claims = parts.get("claims");
+		if (claims != null && !(claims instanceof Map<?, ?>)) {
+			throw new IllegalArgumentException("identity.claims: " + claims + " (expected: claim names to JSON values)");
+		}
+		Map<String, Object> claimMap = new LinkedHashMap<>();
+		if (claims instanceof Map<?, ?> given) {
+			given.forEach((name, value) -> claimMap.put(String.valueOf(name), value));
+		}
+		String principal = text(parts.get("principal"));
+		PeerIdentity peer = principal == null ? null : new PeerIdentity(principal, null, null, null, null);
+		return new Identity(peer, text(parts.get("requestPrincipal")), claimMap, text(parts.get("consumer")));
+	}
+
+	private static String text(Object value) {
+		return value == null || String.valueOf(value).isBlank() ? null : String.valueOf(value).trim();
+	}
+
+	/**
 	 * @param config the configuration whose routes the table holds, for what each route does
 	 * @param proposed a dry run's table, or {@code null} for the live one
 	 * @param sources where each read-only route comes from; others are {@code store}d
@@ -116,7 +160,7 @@ public final class RouteTester {
 	public Mono<Map<String, Object>> test(MeshConfig config, MeshRouteTable proposed, Request request,
 			Map<String, String> sources) {
 		return probe.probe(HttpMethod.valueOf(request.method()), request.url(), request.httpHeaders(), request.cookies(),
-				request.client(), proposed)
+				request.client(), request.identity(), proposed)
 			.map(outcome -> {
 				Map<String, Object> answer = new LinkedHashMap<>();
 				if (outcome.refused() != null) {
@@ -157,7 +201,7 @@ public final class RouteTester {
 				}
 				else {
 					answer.put("status", null);
-					backend(route, outcome.exchange().getAttribute(ExchangeAttributes.CLIENT_ADDRESS), seen, answer);
+					backend(route, outcome.exchange(), answer);
 					if (route.rewrite() != null) {
 						answer.put("rewritten", rewritten(route, path));
 					}
@@ -196,8 +240,9 @@ public final class RouteTester {
 	}
 
 	/** As the canary filter chooses: the override header, then the sticky key, else a weighted draw. */
-	private static void backend(Route route, InetSocketAddress client, ServerHttpRequest request,
-			Map<String, Object> answer) {
+	private static void backend(Route route, ServerWebExchange exchange, Map<String, Object> answer) {
+		ServerHttpRequest request = exchange.getRequest();
+		InetSocketAddress client = exchange.getAttribute(ExchangeAttributes.CLIENT_ADDRESS);
 		List<Backend> backends = route.backends();
 		int total = backends.stream().mapToInt(Backend::weight).sum();
 		List<Map<String, Object>> shares = new ArrayList<>();
@@ -230,8 +275,7 @@ public final class RouteTester {
 			answer.put("why", "the only backend with weight > 0");
 			return;
 		}
-		String key = canary.stickyOn() == null ? null
-				: canary.stickyOn().valueIn(request.getHeaders(), request.getCookies(), client);
+		String key = canary.stickyOn() == null ? null : canary.stickyOn().valueIn(exchange);
 		if (key != null) {
 			answer.put("backend", weighted.pick(key));
 			answer.put("why", "sticky on " + canary.stickyOn() + " = " + key + ": the same key always reaches this backend");

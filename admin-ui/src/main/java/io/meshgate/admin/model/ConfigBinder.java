@@ -286,7 +286,15 @@ public final class ConfigBinder {
 			}
 			else if (Map.class.isAssignableFrom(raw) && value instanceof Map<?, ?> map) {
 				Type valueType = argument(type, 1);
-				map.forEach((key, child) -> node(child, valueType, name + "[" + key + "]", path + "." + key));
+				map.forEach((key, child) -> {
+					if (String.valueOf(key).isBlank()) {
+						// a property name cannot carry a blank key: the binder would read the map as one value
+						errors.add(new ConfigError(path, last(path) + ": " + key + " (expected: names that are not empty)"));
+					}
+					else {
+						node(child, valueType, name + "[" + key + "]", path + "." + key);
+					}
+				});
 			}
 			else if (List.class.isAssignableFrom(raw) && value instanceof List<?> list) {
 				Type itemType = argument(type, 0);

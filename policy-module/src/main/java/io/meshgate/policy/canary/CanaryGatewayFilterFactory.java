@@ -114,8 +114,7 @@ public class CanaryGatewayFilterFactory extends PolicyFilterFactory<CanaryGatewa
 				return forced.trim();
 			}
 			if (policy.stickyOn() != null) {
-				InetSocketAddress client = ExchangeAttributes.clientAddress(exchange);
-				String key = policy.stickyOn().valueIn(request.getHeaders(), request.getCookies(), client);
+				String key = policy.stickyOn().valueIn(exchange);
 				if (key != null) {
 					return backends.pick(key);
 				}

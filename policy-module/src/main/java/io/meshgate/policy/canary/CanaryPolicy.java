@@ -15,8 +15,11 @@ import io.meshgate.policy.schema.Example;
  * and it never reaches a backend with weight 0 unless {@code allowZeroWeight} says so: weight 0
  * means no traffic (Gateway API's {@code backendRefs[].weight: 0}).
  *
- * @param stickyOn the request part that identifies a client; the same value always reaches the
- * same backend on every replica; default: none, each request draws anew
+ * @param stickyOn the request part that identifies a client ({@code cookie:session},
+ * {@code header:x-user}, {@code client-address}, or of the verified identity {@code claim:sub},
+ * {@code consumer}, {@code principal}, {@code request-principal}); the same value always reaches
+ * the same backend on every replica; a request without it draws by weight; default: none, each
+ * request draws anew
  * @param overrideHeader a header whose value names the backend to use (for testers); default
  * none: no request chooses its backend
  * @param overrideFrom the client address ranges ({@code 10.0.0.0/8}, {@code 2001:db8::/32}) whose

@@ -69,8 +69,10 @@ import io.meshgate.policy.edge.PathNormalizationFilter;
 import io.meshgate.policy.edge.PathNormalizer;
 import io.meshgate.policy.error.GatewayErrorHandler;
 import io.meshgate.policy.fault.FaultGatewayFilterFactory;
+import io.meshgate.policy.match.ClaimMatchRoutePredicateFactory;
 import io.meshgate.policy.match.HeaderMatchRoutePredicateFactory;
 import io.meshgate.policy.match.PathMatchRoutePredicateFactory;
+import io.meshgate.policy.match.PrincipalMatchRoutePredicateFactory;
 import io.meshgate.policy.match.QueryMatchRoutePredicateFactory;
 import io.meshgate.policy.mirror.MirrorSender;
 import io.meshgate.policy.mirror.RequestMirrorGatewayFilterFactory;
@@ -372,6 +374,16 @@ public class MeshPolicyAutoConfiguration {
 	@Bean
 	QueryMatchRoutePredicateFactory queryMatchRoutePredicateFactory() {
 		return new QueryMatchRoutePredicateFactory();
+	}
+
+	@Bean
+	ClaimMatchRoutePredicateFactory claimMatchRoutePredicateFactory() {
+		return new ClaimMatchRoutePredicateFactory();
+	}
+
+	@Bean
+	PrincipalMatchRoutePredicateFactory principalMatchRoutePredicateFactory() {
+		return new PrincipalMatchRoutePredicateFactory();
 	}
 
 	@Bean

@@ -10,7 +10,9 @@ import io.meshgate.policy.schema.Example;
  * <li>{@code ROUND_ROBIN} (default): smooth weighted round robin, exact shares.</li>
  * <li>{@code LEAST_REQUEST}: power of two choices on in-flight requests, divided by weight.</li>
  * <li>{@code RING_HASH}: consistent hash of {@code hashOn} ({@code header:x-user},
- * {@code cookie:session}, {@code client-address}); requests without the key go round robin.</li>
+ * {@code cookie:session}, {@code client-address}, or a part of the verified identity:
+ * {@code claim:sub}, {@code consumer}, {@code principal}, {@code request-principal});
+ * requests without the key go round robin.</li>
  * </ul>
  */
 public record LoadBalancerPolicy(Type policy, @Example("header:x-user") HashKey hashOn) {
@@ -25,7 +27,7 @@ public record LoadBalancerPolicy(Type policy, @Example("header:x-user") HashKey 
 		policy = policy == null ? Type.ROUND_ROBIN : policy;
 		if (policy == Type.RING_HASH && hashOn == null) {
 			throw new IllegalArgumentException(
-					"hashOn: null (expected: header:<name>, cookie:<name> or client-address with RING_HASH)");
+					"hashOn: null (expected: " + HashKey.EXPECTED + " with RING_HASH)");
 		}
 		if (policy != Type.RING_HASH && hashOn != null) {
 			throw new IllegalArgumentException("hashOn: " + hashOn + " (expected: only with policy RING_HASH)");

@@ -12,6 +12,7 @@ import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.hash.Hashing;
+import io.meshgate.policy.security.Identity;
 
 /**
  * Consistent hashing on a ring (Envoy's RING_HASH, Ketama's layout). Each endpoint owns points
@@ -65,7 +66,7 @@ final class RingHashPicker implements EndpointPicker {
 
 	private String key(RequestData request) {
 		return request == null ? null
-				: hashOn.valueIn(request.getHeaders(), request.getCookies(), clientAddress(request));
+				: hashOn.valueIn(request.getHeaders(), request.getCookies(), clientAddress(request), identity(request));
 	}
 
 	private Ring ring(List<UpstreamEndpoint> endpoints) {
@@ -81,6 +82,13 @@ final class RingHashPicker implements EndpointPicker {
 		Object address = request.getAttributes() == null ? null
 				: request.getAttributes().get(ExchangeAttributes.CLIENT_ADDRESS);
 		return address instanceof InetSocketAddress socketAddress ? socketAddress : null;
+	}
+
+	/** The identity the edge and the route's authentication verified; anonymous when none. */
+	private static Identity identity(RequestData request) {
+		Object identity = request.getAttributes() == null ? null
+				: request.getAttributes().get(ExchangeAttributes.IDENTITY);
+		return identity instanceof Identity verified ? verified : Identity.ANONYMOUS;
 	}
 
 	private record Ring(List<UpstreamEndpoint> endpoints, long[] points, int[] owners) {

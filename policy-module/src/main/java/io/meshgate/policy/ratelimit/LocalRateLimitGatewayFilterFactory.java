@@ -14,10 +14,8 @@ import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.PolicyOrder;
 import io.meshgate.policy.binding.PolicyFilterFactory;
 import io.meshgate.policy.error.ErrorResponses;
@@ -75,9 +73,7 @@ public class LocalRateLimitGatewayFilterFactory extends PolicyFilterFactory<Rate
 
 		@Override
 		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-			ServerHttpRequest request = exchange.getRequest();
-			String key = policy.keyOn().valueIn(request.getHeaders(), request.getCookies(),
-					ExchangeAttributes.clientAddress(exchange));
+			String key = policy.keyOn().valueIn(exchange);
 			long now = nanoClock.getAsLong();
 			long wait = buckets.get(key == null ? "" : key, k -> new TokenBucket(policy, now)).tryTake(now);
 			if (wait == 0) {

@@ -14,8 +14,10 @@ import io.meshgate.policy.schema.Example;
  * @param maxTokens bucket size, the burst a client may send at once; required, >= 1
  * @param tokensPerFill tokens added every {@code fillInterval}; default: maxTokens
  * @param fillInterval default 1s
- * @param keyOn what identifies a client: {@code client-address} (default), {@code header:<name>}
- * or {@code cookie:<name>}; requests without the key share one bucket
+ * @param keyOn what identifies a client: {@code client-address} (default), {@code header:<name>},
+ * {@code cookie:<name>}, or a part of the verified identity: {@code consumer} (the API key's),
+ * {@code claim:<name>}, {@code principal}, {@code request-principal}; requests without the key
+ * share one bucket
  * @param maxKeys buckets kept at most, the least recently used go first; default 100000
  */
 public record RateLimitPolicy(@Example("100") Integer maxTokens, Integer tokensPerFill, Duration fillInterval, HashKey keyOn,

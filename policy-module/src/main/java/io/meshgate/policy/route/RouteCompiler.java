@@ -126,6 +126,13 @@ public final class RouteCompiler {
 		if (match.host() != null) {
 			predicates.add(predicate("Host", Map.of("patterns", match.host())));
 		}
+		// identity last: the cheaper request-line and header tests rule most requests out first
+		match.claims()
+			.forEach((claim, regex) -> predicates
+				.add(predicate("ClaimMatch", PolicyBinding.arguments(new ClaimMatch(claim, regex)))));
+		if (!match.principals().isEmpty()) {
+			predicates.add(predicate("PrincipalMatch", PolicyBinding.arguments(new PrincipalMatch(match.principals()))));
+		}
 		return predicates;
 	}
 

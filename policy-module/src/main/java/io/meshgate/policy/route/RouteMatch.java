@@ -9,11 +9,16 @@ import java.util.Set;
 
 import io.meshgate.policy.observe.Masking;
 import io.meshgate.policy.schema.Example;
+import io.meshgate.policy.security.ClaimPath;
 
 /**
  * Which requests a route takes: {@code {path: /orders, pathType: PREFIX, methods: [GET, POST],
- * headers: {x-env: "canary|beta"}, query: {version: "v[12]"}, host: "**.example.com"}}. All given
- * conditions must hold.
+ * headers: {x-env: "canary|beta"}, query: {version: "v[12]"}, host: "**.example.com",
+ * claims: {tier: beta}, principals: [spiffe://cluster.local/ns/shop/sa/web]}}. All given
+ * conditions must hold. Claims and principals are read from the request's verified identity
+ * ({@code security.Identity}, set by the edge before route lookup): a request without a verified
+ * token never matches a route with {@code claims}, one without a verified client certificate
+ * never matches a route with {@code principals}.
  *
  * @param path what the request path must match, read as {@code pathType} says; required
  * @param pathType {@code PATTERN} (a Spring path pattern, {@code /orders/**}), {@code EXACT},
@@ -24,10 +29,17 @@ import io.meshgate.policy.schema.Example;
  * @param query query parameter name to a regular expression (RE2 syntax) its first value must match
  * wholly; default: none
  * @param host a host pattern ({@code **.example.com}); default: any host
+ * @param claims claim name, or path into object claims ({@code realm.roles}), to a regular
+ * expression (RE2 syntax) the claim's value, or one element of an array claim, must match wholly
+ * ({@code ClaimPath} says how values read as text); default: none
+ * @param principals peer principals (the verified client certificate's, {@code PeerIdentity}),
+ * one of which must match: exact, {@code prefix*}, {@code *suffix} or {@code *} for any;
+ * default: none
  */
 public record RouteMatch(@Example("/orders/**") String path, PathType pathType,
 		@Example({ "GET", "POST" }) List<String> methods, Map<String, String> headers, Map<String, String> query,
-		@Example("**.example.com") String host) {
+		@Example("**.example.com") String host, Map<String, String> claims,
+		@Example("spiffe://cluster.local/ns/shop/sa/web") List<String> principals) {
 
 	private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
 			"TRACE");
@@ -42,11 +54,15 @@ public record RouteMatch(@Example("/orders/**") String path, PathType pathType,
 				throw new IllegalArgumentException("methods: " + method + " (expected: one of " + METHODS + ")");
 			}
 		}
-		headers = regexes("headers", headers);
-		query = regexes("query", query);
+		headers = regexes("headers", headers, "a name");
+		query = regexes("query", query, "a name");
 		if (host != null && host.isBlank()) {
 			host = null;
 		}
+		claims = regexes("claims", claims, "a claim name, or a path of names separated by dots, as realm.roles");
+		claims.keySet().forEach(name -> ClaimPath.of("claims", name));
+		principals = principals == null || principals.isEmpty() ? List.of()
+				: new PrincipalMatch(principals).principals();
 	}
 
 	// One constructor only: Spring Boot binds records through their single constructor.
@@ -55,16 +71,27 @@ public record RouteMatch(@Example("/orders/**") String path, PathType pathType,
 	@Override
 	public String toString() {
 		return "RouteMatch[path=" + path + ", pathType=" + pathType + ", methods=" + methods + ", headers="
-				+ Masking.headers(headers) + ", query=" + query + ", host=" + host + "]";
+				+ Masking.headers(headers) + ", query=" + query + ", host=" + host + ", claims=" + claims + ", principals="
+				+ principals + "]";
 	}
 
 	public static RouteMatch path(String path) {
-		return new RouteMatch(path, null, null, null, null, null);
+		return new RouteMatch(path, null, null, null, null, null, null, null);
 	}
 
 	/** Paths read as {@code type}: {@code RouteMatch.path(PathType.PREFIX, "/orders")}. */
 	public static RouteMatch path(PathType type, String path) {
-		return new RouteMatch(path, type, null, null, null, null);
+		return new RouteMatch(path, type, null, null, null, null, null, null);
+	}
+
+	/** This match, taking only requests whose verified token has these claims. */
+	public RouteMatch withClaims(Map<String, String> claims) {
+		return new RouteMatch(path, pathType, methods, headers, query, host, claims, principals);
+	}
+
+	/** This match, taking only requests whose verified client certificate has one of these principals. */
+	public RouteMatch withPrincipals(List<String> principals) {
+		return new RouteMatch(path, pathType, methods, headers, query, host, claims, principals);
 	}
 
 	/** Does {@code path} (without query) match this route's path? */
@@ -72,13 +99,13 @@ public record RouteMatch(@Example("/orders/**") String path, PathType pathType,
 		return pathType.matcher(this.path).test(path);
 	}
 
-	private static Map<String, String> regexes(String field, Map<String, String> regexes) {
+	private static Map<String, String> regexes(String field, Map<String, String> regexes, String expectedName) {
 		if (regexes == null || regexes.isEmpty()) {
 			return Map.of();
 		}
 		regexes.forEach((name, regex) -> {
 			if (name == null || name.isBlank() || PathType.isGatewayExpression(name)) {
-				throw new IllegalArgumentException(field + ": " + name + " (expected: a name)");
+				throw new IllegalArgumentException(field + ": " + name + " (expected: " + expectedName + ")");
 			}
 			if (regex == null) {
 				throw new IllegalArgumentException(field + "." + name + ": null (expected: a regular expression)");

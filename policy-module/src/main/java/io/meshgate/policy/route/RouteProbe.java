@@ -23,6 +23,8 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebHandler;
 import org.springframework.web.server.handler.DefaultWebFilterChain;
 
+import io.meshgate.policy.security.Identity;
+
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
 /**
@@ -78,11 +80,17 @@ public final class RouteProbe {
 	 * the raw path and query
 	 * @param headers the request's headers, Host included
 	 * @param client the client's address; may be {@code null}
+	 * @param identity the caller as if verified (client certificate, token, API key), for routes
+	 * matching on claims or principals; {@link Identity#ANONYMOUS} for none. Given, not verified:
+	 * the probe does not run the edge's token and certificate checks.
 	 * @param proposed a dry run's table ({@link MeshRouting#check}), or {@code null} for the live one
 	 */
 	public Mono<Outcome> probe(HttpMethod method, URI url, HttpHeaders headers, Map<String, String> cookies,
-			InetSocketAddress client, MeshRouteTable proposed) {
+			InetSocketAddress client, Identity identity, MeshRouteTable proposed) {
 		ServerWebExchange received = SyntheticExchange.of(method, url, headers, cookies, client);
+		if (!identity.equals(Identity.ANONYMOUS)) {
+			Identity.set(received, identity);
+		}
 		AtomicReference<ServerWebExchange> passed = new AtomicReference<>();
 		WebHandler lookup = exchange -> {
 			passed.set(exchange);

@@ -45,9 +45,11 @@ import io.meshgate.policy.rewrite.RedirectPolicy;
 import io.meshgate.policy.rewrite.RequestRedirectGatewayFilterFactory;
 import io.meshgate.policy.rewrite.RewritePolicy;
 import io.meshgate.policy.rewrite.UrlRewriteGatewayFilterFactory;
+import io.meshgate.policy.route.ClaimMatch;
 import io.meshgate.policy.route.HeaderMatch;
 import io.meshgate.policy.route.PathMatch;
 import io.meshgate.policy.route.PathType;
+import io.meshgate.policy.route.PrincipalMatch;
 import io.meshgate.policy.route.QueryMatch;
 import io.meshgate.policy.testing.GatewayTest;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
@@ -93,7 +95,10 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 									List.of("10.0.0.0/8", "2001:db8::/32"), true)))),
 			Map.entry("PathMatch", List.of(new PathMatch(PathType.REGEX, "/v[0-9]{1,3}/a,b"))),
 			Map.entry("HeaderMatch", List.of(new HeaderMatch("X-Env", "canary|beta"))),
-			Map.entry("QueryMatch", List.of(new QueryMatch("version", "v[12]"))));
+			Map.entry("QueryMatch", List.of(new QueryMatch("version", "v[12]"))),
+			Map.entry("ClaimMatch", List.of(new ClaimMatch("realm.roles", "admin|ops"), new ClaimMatch("tier", "beta"))),
+			Map.entry("PrincipalMatch", List.of(new PrincipalMatch(List.of("spiffe://cluster.local/ns/shop/*")),
+					new PrincipalMatch(List.of("spiffe://a/sa/web", "*.example.com", "a,b")))));
 
 	@Autowired
 	ConfigurationService configurationService;

@@ -43,7 +43,7 @@ class PolicyBindingTest {
 			.withMessage("fillInterval: soon (expected: a duration, as in 5s or 250ms)");
 		// the expectation of the value's own type, under the argument's name
 		assertThatIllegalArgumentException().isThrownBy(() -> rateLimit.bind(arguments("maxTokens", "5", "keyOn", "ip")))
-			.withMessage("keyOn: ip (expected: header:<name>, cookie:<name> or client-address)");
+			.withMessage("keyOn: ip (expected: header:<name>, cookie:<name>, client-address, claim:<name>, consumer, principal or request-principal)");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new BudgetedRetryGatewayFilterFactory(new SimpleMeterRegistry(), new SplittableRandom(1))
 				.bind(arguments("retryOn", "503,sometimes")))

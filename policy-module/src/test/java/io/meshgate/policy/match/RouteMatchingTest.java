@@ -24,9 +24,9 @@ class RouteMatchingTest extends GatewayTest {
 	@Test
 	void pathTypes() {
 		apply(upstreams(start("exact"), start("prefix"), start("root"), start("regex"), start("pattern")),
-				route("exact", new RouteMatch("/health", PathType.EXACT, null, null, null, null)),
+				route("exact", new RouteMatch("/health", PathType.EXACT, null, null, null, null, null, null)),
 				route("prefix", RouteMatch.path(PathType.PREFIX, "/shop/")),
-				route("regex", new RouteMatch("/v[0-9]+/items/\\d+", PathType.REGEX, null, null, null, null)),
+				route("regex", new RouteMatch("/v[0-9]+/items/\\d+", PathType.REGEX, null, null, null, null, null, null)),
 				route("pattern", RouteMatch.path("/users/{id}")),
 				route("root", RouteMatch.path(PathType.PREFIX, "/")));
 
@@ -57,7 +57,7 @@ class RouteMatchingTest extends GatewayTest {
 	@Test
 	void queryMatchesTheFirstValueWholly() {
 		apply(upstreams(start("v2"), start("other")),
-				route("v2", new RouteMatch("/", PathType.PREFIX, null, null, Map.of("version", "v2|beta"), null)),
+				route("v2", new RouteMatch("/", PathType.PREFIX, null, null, Map.of("version", "v2|beta"), null, null, null)),
 				route("other", RouteMatch.path(PathType.PREFIX, "/")));
 
 		assertThat(body("/items?version=v2")).isEqualTo("v2");
@@ -72,7 +72,7 @@ class RouteMatchingTest extends GatewayTest {
 		apply(upstreams(start("beta-post"), start("other")),
 				route("beta-post",
 						new RouteMatch("/orders", PathType.EXACT, List.of("POST", "PUT"), Map.of("x-env", "beta|canary"),
-								null, null)),
+								null, null, null, null)),
 				route("other", RouteMatch.path(PathType.PREFIX, "/")));
 
 		assertThat(client.send("POST", "/orders", Map.of("X-Env", "beta")).body()).isEqualTo("beta-post");

@@ -1,5 +1,6 @@
 package io.meshgate.policy.route;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -42,15 +43,53 @@ class RouteValidationTest {
 	@Test
 	void methodsAreHttpMethods() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RouteMatch("/x", null, List.of("get", "FETCH"), null, null, null))
+			.isThrownBy(() -> new RouteMatch("/x", null, List.of("get", "FETCH"), null, null, null, null, null))
 			.withMessageStartingWith("methods: FETCH (expected: one of ");
 	}
 
 	@Test
 	void headerValuesAreRegularExpressions() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-env", "(canary"), null, null))
+			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-env", "(canary"), null, null, null, null))
 			.withMessage("headers.x-env: (canary (expected: a regular expression RE2 accepts, without backreferences or lookaround; missing closing ))");
+	}
+
+	@Test
+	void claimNamesAreNamesOrPaths() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RouteMatch.path("/x").withClaims(Map.of("", "beta")))
+			.withMessage("claims:  (expected: a claim name, or a path of names separated by dots, as realm.roles)");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RouteMatch.path("/x").withClaims(Map.of(" tier", "beta")))
+			.withMessage("claims:  tier (expected: a claim name, or a path of names separated by dots, as realm.roles)");
+		assertThat(RouteMatch.path("/x").withClaims(Map.of("realm.roles", "admin")).claims())
+			.containsEntry("realm.roles", "admin");
+	}
+
+	@Test
+	void claimValuesAreRegularExpressions() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RouteMatch.path("/x").withClaims(Map.of("tier", "(beta")))
+			.withMessage("claims.tier: (beta (expected: a regular expression RE2 accepts, without backreferences or lookaround; missing closing ))");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RouteMatch.path("/x").withClaims(Map.of("tier", "#{beta}")))
+			.withMessageStartingWith("claims.tier: #{beta} (expected: a regular expression, not #{...}");
+	}
+
+	@Test
+	void principalsAreExactPrefixesSuffixesOrAny() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RouteMatch.path("/x").withPrincipals(List.of("spiffe://a/*/sa/web")))
+			.withMessage("principals[0]: spiffe://a/*/sa/web (expected: a principal, a prefix ending in *, a suffix starting with *, or *)");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RouteMatch.path("/x").withPrincipals(Arrays.asList("spiffe://a", null)))
+			.withMessage("principals[1]: null (expected: a principal, a prefix ending in *, a suffix starting with *, or *)");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RouteMatch.path("/x").withPrincipals(List.of("*a*")))
+			.withMessageStartingWith("principals[0]: *a* (expected: ");
+		assertThat(RouteMatch.path("/x").withPrincipals(List.of("*", "spiffe://a/*", "*.example.com")).principals())
+			.hasSize(3);
+		assertThat(RouteMatch.path("/x").withPrincipals(List.of()).principals()).isEmpty();
 	}
 
 	@Test
@@ -114,7 +153,7 @@ class RouteValidationTest {
 	@Test
 	void compilesToPlainGatewayPredicatesAndFilters() {
 		Route route = Route.of("orders", new RouteMatch("/orders/**", null, List.of("GET"), Map.of("x-env", "beta"), null,
-				"**.example.com"), List.of(Backend.of("v1", 90), Backend.of("v2", 10), Backend.of("v3", 0)));
+				"**.example.com", null, null), List.of(Backend.of("v1", 90), Backend.of("v2", 10), Backend.of("v3", 0)));
 
 		var definition = RouteCompiler.compile(route, 3);
 
@@ -152,7 +191,7 @@ class RouteValidationTest {
 		assertThatIllegalArgumentException().isThrownBy(() -> RouteMatch.path(PathType.REGEX, "/re/(a)\\1"))
 			.withMessage("path: /re/(a)\\1 (expected: a regular expression RE2 accepts, without backreferences or lookaround; invalid escape sequence)");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-a", "(?=b)b"), null, null))
+			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-a", "(?=b)b"), null, null, null, null))
 			.withMessage("headers.x-a: (?=b)b (expected: a regular expression RE2 accepts, without backreferences or lookaround; invalid or unsupported Perl syntax)");
 		assertThat(RouteMatch.path(PathType.REGEX, "/re/(.*a){12}").matchesPath("/re/" + "a!".repeat(29)))
 			.isFalse();
@@ -195,14 +234,14 @@ class RouteValidationTest {
 	@Test
 	void queryValuesAreRegularExpressions() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RouteMatch("/x", null, null, null, Map.of("v", "*"), null))
+			.isThrownBy(() -> new RouteMatch("/x", null, null, null, Map.of("v", "*"), null, null, null))
 			.withMessage("query.v: * (expected: a regular expression RE2 accepts, without backreferences or lookaround; missing argument to repetition operator)");
 	}
 
 	@Test
 	void matchExpressionsAreNotGatewayExpressions() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-a", "#{1}"), null, null))
+			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-a", "#{1}"), null, null, null, null))
 			.withMessage("headers.x-a: #{1} (expected: a regular expression, not #{...}, which Spring Cloud Gateway "
 					+ "would evaluate as an expression)");
 	}
@@ -238,7 +277,7 @@ class RouteValidationTest {
 	@Test
 	void compilesMatchesRewritesAndRedirectsToOwnPredicatesAndFilters() {
 		Route route = Route
-			.of("shop", new RouteMatch("/shop", PathType.PREFIX, List.of("GET", "POST"), null, Map.of("v", "2"), null),
+			.of("shop", new RouteMatch("/shop", PathType.PREFIX, List.of("GET", "POST"), null, Map.of("v", "2"), null, null, null),
 					ONE)
 			.withRequestHeaders(new HeaderModifier(Map.of("X-Env", "prod"), null, List.of("x-a", "x-b")))
 			.withResponseHeaders(HeaderModifier.set("Cache-Control", "no-store"))

@@ -128,7 +128,7 @@ class UpstreamValidationTest {
 	@Test
 	void ringHashNeedsHashOn() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new LoadBalancerPolicy(Type.RING_HASH, null))
-			.withMessage("hashOn: null (expected: header:<name>, cookie:<name> or client-address with RING_HASH)");
+			.withMessage("hashOn: null (expected: header:<name>, cookie:<name>, client-address, claim:<name>, consumer, principal or request-principal with RING_HASH)");
 	}
 
 	@Test
@@ -141,9 +141,9 @@ class UpstreamValidationTest {
 	@Test
 	void hashOnSyntax() {
 		assertThatIllegalArgumentException().isThrownBy(() -> HashKey.of("query:user"))
-			.withMessage("hashOn: query:user (expected: header:<name>, cookie:<name> or client-address)");
+			.withMessage("hashOn: query:user (expected: header:<name>, cookie:<name>, client-address, claim:<name>, consumer, principal or request-principal)");
 		assertThatIllegalArgumentException().isThrownBy(() -> HashKey.of("header:"))
-			.withMessage("hashOn: header: (expected: header:<name>, cookie:<name> or client-address)");
+			.withMessage("hashOn: header: (expected: header:<name>, cookie:<name>, client-address, claim:<name>, consumer, principal or request-principal)");
 		assertThat(HashKey.of("Cookie:session")).hasToString("cookie:session");
 		assertThat(HashKey.of("client-address")).hasToString("client-address");
 	}
