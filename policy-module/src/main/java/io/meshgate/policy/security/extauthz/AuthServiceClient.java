@@ -72,7 +72,8 @@ final class AuthServiceClient {
 	private Mono<Outcome> read(HttpClientResponse response, ByteBufFlux content) {
 		int status = response.status().code();
 		if (status >= 500) {
-			return Mono.just(Failure.SERVER_ERROR);
+			// read (bounded) so that the connection can serve the next check
+			return body(content).then(Mono.<Outcome>just(Failure.SERVER_ERROR)).onErrorReturn(Failure.SERVER_ERROR);
 		}
 		HttpHeaders headers = response.responseHeaders();
 		boolean allowed = status >= 200 && status < 300;
