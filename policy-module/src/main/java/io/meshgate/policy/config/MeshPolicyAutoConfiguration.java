@@ -362,8 +362,9 @@ public class MeshPolicyAutoConfiguration {
 
 	/** External authorization: its own connection pool, closed with the context. */
 	@Bean(destroyMethod = "close")
-	ExtAuthzGatewayFilterFactory extAuthzGatewayFilterFactory(ObjectProvider<MeterRegistry> meters) {
-		return new ExtAuthzGatewayFilterFactory(meters(meters), System::nanoTime);
+	ExtAuthzGatewayFilterFactory extAuthzGatewayFilterFactory(ObjectProvider<MeterRegistry> meters,
+			UpstreamTlsFactory tls) {
+		return new ExtAuthzGatewayFilterFactory(meters(meters), System::nanoTime, tls);
 	}
 
 	@Bean

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -37,15 +38,20 @@ final class AuthServiceClient {
 
 	private final int maxBody;
 
-	AuthServiceClient(ExtAuthzPolicy policy, ConnectionProvider pool) {
+	/**
+	 * @param secure secures a client with the policy's {@code tls} (reads its files: called when
+	 * the route is built, never on an event loop)
+	 */
+	AuthServiceClient(ExtAuthzPolicy policy, ConnectionProvider pool, UnaryOperator<HttpClient> secure) {
 		this.policy = policy;
 		HttpClient http = HttpClient.create(pool)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) policy.timeout().toMillis())
 			.responseTimeout(policy.timeout())
 			.followRedirect(false)
 			.httpResponseDecoder(spec -> spec.maxHeaderSize(MAX_HEADER_SIZE));
-		// https: the JDK's trusted CAs, and the host name checked against the certificate
-		this.client = "https".equalsIgnoreCase(policy.uri().getScheme()) ? http.secure() : http;
+		boolean https = "https".equalsIgnoreCase(policy.uri().getScheme());
+		// https without tls: the JDK's trusted CAs, and the host name checked against the certificate
+		this.client = !https ? http : policy.tls().enabled() ? secure.apply(http) : http.secure();
 		this.base = base(policy.uri());
 		this.maxBody = (int) policy.maxResponseSize().toBytes();
 	}

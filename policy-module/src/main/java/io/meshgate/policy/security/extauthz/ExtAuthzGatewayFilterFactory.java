@@ -31,6 +31,7 @@ import io.meshgate.policy.binding.PolicyFilterFactory;
 import io.meshgate.policy.error.ErrorResponses;
 import io.meshgate.policy.error.ErrorTexts;
 import io.meshgate.policy.timeout.Timeouts;
+import io.meshgate.policy.tls.UpstreamTlsFactory;
 
 /**
  * External authorization of a route's requests by an HTTP auth service (Envoy's {@code ext_authz}
@@ -61,10 +62,14 @@ public class ExtAuthzGatewayFilterFactory extends PolicyFilterFactory<ExtAuthzPo
 
 	private final ConnectionProvider pool;
 
-	public ExtAuthzGatewayFilterFactory(MeterRegistry meters, LongSupplier nanoClock) {
+	private final UpstreamTlsFactory tls;
+
+	/** @param tls secures the clients of auth services with {@code tls} as it does upstreams' */
+	public ExtAuthzGatewayFilterFactory(MeterRegistry meters, LongSupplier nanoClock, UpstreamTlsFactory tls) {
 		super(ExtAuthzPolicy.class);
 		this.meters = meters;
 		this.nanoClock = nanoClock;
+		this.tls = tls;
 		this.pool = ConnectionProvider.builder("meshgate-ext-authz")
 			.maxConnections(1024)
 			.pendingAcquireMaxCount(4096)
@@ -103,9 +108,9 @@ public class ExtAuthzGatewayFilterFactory extends PolicyFilterFactory<ExtAuthzPo
 
 		ExtAuthzFilter(ExtAuthzPolicy policy, String route) {
 			this.policy = policy;
-			this.client = new AuthServiceClient(policy, pool);
-			this.cache = policy.cache().enabled() ? new DecisionCache(policy.cache(), nanoClock) : null;
 			String name = "ext-authz:" + route;
+			this.client = new AuthServiceClient(policy, pool, http -> tls.secure(name, policy.tls(), http));
+			this.cache = policy.cache().enabled() ? new DecisionCache(policy.cache(), nanoClock) : null;
 			// the route's own breaker, not in the shared registry: it lives and goes with this filter
 			this.breaker = CircuitBreaker.of(name, policy.circuitBreaker().toConfig());
 			Integer cap = policy.circuitBreaker().maxConcurrentRequests();

@@ -12,6 +12,7 @@ import org.springframework.util.unit.DataSize;
 
 import io.meshgate.policy.breaker.CircuitBreakerPolicy;
 import io.meshgate.policy.schema.Example;
+import io.meshgate.policy.tls.TlsPolicy;
 
 /**
  * A route's external authorization (Envoy's {@code ext_authz} in HTTP mode, Istio's
@@ -22,7 +23,8 @@ import io.meshgate.policy.schema.Example;
  *
  * <pre>
  * extAuthz:
- *   uri: http://authz.internal:9000/check
+ *   uri: https://authz.internal:9443/check
+ *   tls: {mode: SIMPLE, caCertificates: /certs/authz-ca.crt}
  *   timeout: 200ms
  *   failOpen: false
  *   includeRequestHeadersInCheck: [authorization, cookie]
@@ -38,8 +40,11 @@ import io.meshgate.policy.schema.Example;
  * concurrency cap refuses are failures: the request goes on when {@code failOpen}, else it is
  * answered {@code statusOnError}. Names follow Istio's {@code EnvoyExternalAuthorizationHttpProvider}.
  *
- * @param uri the auth service, {@code http://} or {@code https://} (the JDK's trusted CAs verify
- * it); the request's path and query are appended to its path; required
+ * @param uri the auth service, {@code http://} or {@code https://}; the request's path and query are
+ * appended to its path; required
+ * @param tls with an {@code https} uri: the CAs that verify the auth service ({@code SIMPLE}), and the
+ * gateway's client certificate ({@code MUTUAL}), as an upstream's {@link TlsPolicy}; the files are read
+ * when the route is built; default: the JDK's trusted CAs, the host name checked
  * @param timeout the longest a check may take, connection, answer and body included; default 200ms
  * @param failOpen whether a request goes on when the check fails (error, timeout, breaker open);
  * default false: it is answered {@code statusOnError}
@@ -67,7 +72,8 @@ import io.meshgate.policy.schema.Example;
  * @param cache decisions kept as the auth service's {@code Cache-Control} allows; default
  * {@code {maxEntries: 10000, maxAge: 5m}}
  */
-public record ExtAuthzPolicy(@Example("http://authz.internal:9000/check") URI uri, @Example("200ms") Duration timeout,
+public record ExtAuthzPolicy(@Example("http://authz.internal:9000/check") URI uri, TlsPolicy tls,
+		@Example("200ms") Duration timeout,
 		Boolean failOpen, Integer statusOnError, @Example({ "authorization", "cookie" }) List<String> includeRequestHeadersInCheck,
 		@Example("x-user-id") List<String> headersToUpstreamOnAllow, @Example("set-cookie") List<String> headersToDownstreamOnAllow,
 		@Example("www-authenticate") List<String> headersToDownstreamOnDeny, Boolean includeBodyOnDeny,
@@ -100,6 +106,11 @@ public record ExtAuthzPolicy(@Example("http://authz.internal:9000/check") URI ur
 			throw new IllegalArgumentException("uri: " + uri
 					+ " (expected: http:// or https:// with a host, an optional port and path, no query, user or fragment)");
 		}
+		tls = tls == null ? TlsPolicy.DISABLED : tls;
+		if (tls.enabled() && !"https".equalsIgnoreCase(uri.getScheme())) {
+			throw new IllegalArgumentException(
+					"tls.mode: " + tls.mode() + " (expected: DISABLE with an http uri; SIMPLE or MUTUAL need https)");
+		}
 		timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
 		if (timeout.toMillis() < 1 || timeout.compareTo(MAX_TIMEOUT) > 0) {
 			throw new IllegalArgumentException("timeout: " + timeout + " (expected: 1ms-60s)");
@@ -126,7 +137,7 @@ public record ExtAuthzPolicy(@Example("http://authz.internal:9000/check") URI ur
 
 	/** The policy with every default: only the auth service is given. */
 	public static ExtAuthzPolicy of(URI uri) {
-		return new ExtAuthzPolicy(uri, null, null, null, null, null, null, null, null, null, null, null);
+		return new ExtAuthzPolicy(uri, null, null, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	/**

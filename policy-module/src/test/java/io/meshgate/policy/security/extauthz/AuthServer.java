@@ -9,11 +9,16 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import javax.net.ssl.SSLException;
+
+import io.netty.handler.ssl.SslContextBuilder;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+
+import io.meshgate.policy.testing.TestPki;
 
 /**
  * A real external authorization service on a loopback port chosen by the OS: answers every check
@@ -39,10 +44,27 @@ final class AuthServer implements AutoCloseable {
 
 	private final DisposableServer server;
 
+	private final String scheme;
+
 	AuthServer() {
-		this.server = HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
+		this(null);
+	}
+
+	/** @param identity with one, the server speaks HTTPS and presents it */
+	AuthServer(TestPki.Issued identity) {
+		HttpServer http = HttpServer.create().host("127.0.0.1").port(0);
+		if (identity != null) {
+			http = http.secure(spec -> {
+				try {
+					spec.sslContext(SslContextBuilder.forServer(identity.privateKey(), identity.certificate()).build());
+				}
+				catch (SSLException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+		}
+		this.scheme = identity == null ? "http" : "https";
+		this.server = http
 			.handle((request, response) -> request.receive()
 				.aggregate()
 				.asByteArray()
@@ -91,7 +113,7 @@ final class AuthServer implements AutoCloseable {
 
 	/** The auth service's base URL, with {@code path} (the path the checks are appended to). */
 	String uri(String path) {
-		return "http://127.0.0.1:" + server.port() + path;
+		return scheme + "://127.0.0.1:" + server.port() + path;
 	}
 
 	int calls() {

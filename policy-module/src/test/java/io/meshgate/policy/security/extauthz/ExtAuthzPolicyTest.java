@@ -1,6 +1,7 @@
 package io.meshgate.policy.security.extauthz;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.springframework.util.unit.DataSize;
 import io.meshgate.policy.binding.PolicyBinding;
 import io.meshgate.policy.breaker.CircuitBreakerPolicy;
 import io.meshgate.policy.security.extauthz.ExtAuthzPolicy.DecisionCachePolicy;
+import io.meshgate.policy.tls.TlsPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -52,6 +54,15 @@ class ExtAuthzPolicyTest {
 	void uriIsRequired() {
 		assertThatIllegalArgumentException().isThrownBy(() -> ExtAuthzPolicy.of(null))
 			.withMessageStartingWith("uri: null (expected:");
+	}
+
+	@Test
+	void tlsOnlyWithAnHttpsUri() {
+		TlsPolicy simple = new TlsPolicy(TlsPolicy.Mode.SIMPLE, Path.of("/certs/ca.crt"), null, null, null);
+		assertThatIllegalArgumentException().isThrownBy(() -> new PolicyBuilder(AUTH).tls(simple).build())
+			.withMessage("tls.mode: SIMPLE (expected: DISABLE with an http uri; SIMPLE or MUTUAL need https)");
+		assertThat(new PolicyBuilder(URI.create("https://authz/check")).tls(simple).build().tls()).isEqualTo(simple);
+		assertThat(ExtAuthzPolicy.of(AUTH).tls()).isEqualTo(TlsPolicy.DISABLED);
 	}
 
 	@Test
@@ -137,7 +148,7 @@ class ExtAuthzPolicyTest {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> PolicyBinding.bind(ExtAuthzPolicy.class, Map.of("uri", AUTH.toString(), "failopen2", "true"),
 					List.of("uri")))
-			.withMessageStartingWith("failopen2: true (expected: one of the arguments [uri, timeout, failOpen");
+			.withMessageStartingWith("failopen2: true (expected: one of the arguments [uri, tls, timeout, failOpen");
 	}
 
 }

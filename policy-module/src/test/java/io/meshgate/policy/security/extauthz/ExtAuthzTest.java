@@ -2,6 +2,7 @@ package io.meshgate.policy.security.extauthz;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,7 +22,9 @@ import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.security.extauthz.ExtAuthzPolicy.DecisionCachePolicy;
 import io.meshgate.policy.testing.GatewayTest;
+import io.meshgate.policy.testing.TestPki;
 import io.meshgate.policy.testing.TestUpstream;
+import io.meshgate.policy.tls.TlsPolicy;
 import io.meshgate.policy.upstream.Upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -295,6 +299,35 @@ class ExtAuthzTest extends GatewayTest {
 		auth.answer(200);
 		assertThat(client.get("/orders/1").statusCode()).isEqualTo(200);
 		assertThat(auth.calls()).isEqualTo(3);
+	}
+
+	@Test
+	void anHttpsAuthServiceIsVerifiedAgainstTheConfiguredCas(@TempDir Path certificates) {
+		TestPki pki = TestPki.create("authz-ca");
+		try (AuthServer https = new AuthServer(pki.issue("authz", List.of("ip:127.0.0.1")))) {
+			https.answer(200, "x-user-id", "alice");
+			route(builder(https.uri("/check"))
+				.tls(new TlsPolicy(TlsPolicy.Mode.SIMPLE, pki.writeCa(certificates), null, null, null))
+				.headersToUpstreamOnAllow("x-user-id")
+				.build());
+
+			assertThat(client.get("/orders/1").statusCode()).isEqualTo(200);
+			assertThat(upstream.received().get(0).headers()).containsEntry("x-user-id", "alice");
+			assertThat(https.calls()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void anHttpsAuthServiceTheJdksCasDoNotTrustFailsTheCheck() {
+		TestPki pki = TestPki.create("authz-ca");
+		try (AuthServer https = new AuthServer(pki.issue("authz", List.of("ip:127.0.0.1")))) {
+			https.answer(200);
+			route(policy(https.uri("/check")));
+
+			assertThat(client.get("/orders/1").statusCode()).isEqualTo(403);
+			assertThat(https.calls()).isZero();
+			assertThat(counter(MeshMetrics.EXT_AUTHZ_FAILURES, "route", id, "reason", "connection")).isEqualTo(1);
+		}
 	}
 
 	@Test

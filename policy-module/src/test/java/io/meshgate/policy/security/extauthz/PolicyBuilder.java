@@ -8,11 +8,14 @@ import org.springframework.util.unit.DataSize;
 
 import io.meshgate.policy.breaker.CircuitBreakerPolicy;
 import io.meshgate.policy.security.extauthz.ExtAuthzPolicy.DecisionCachePolicy;
+import io.meshgate.policy.tls.TlsPolicy;
 
 /** Builds an {@link ExtAuthzPolicy} in tests, field by field; unset fields take the record's defaults. */
 final class PolicyBuilder {
 
 	private final URI uri;
+
+	private TlsPolicy tls;
 
 	private Duration timeout;
 
@@ -38,6 +41,11 @@ final class PolicyBuilder {
 
 	PolicyBuilder(URI uri) {
 		this.uri = uri;
+	}
+
+	PolicyBuilder tls(TlsPolicy tls) {
+		this.tls = tls;
+		return this;
 	}
 
 	PolicyBuilder timeout(Duration timeout) {
@@ -96,7 +104,7 @@ final class PolicyBuilder {
 	}
 
 	ExtAuthzPolicy build() {
-		return new ExtAuthzPolicy(uri, timeout, failOpen, statusOnError, includeRequestHeadersInCheck,
+		return new ExtAuthzPolicy(uri, tls, timeout, failOpen, statusOnError, includeRequestHeadersInCheck,
 				headersToUpstreamOnAllow, headersToDownstreamOnAllow, headersToDownstreamOnDeny, includeBodyOnDeny,
 				maxResponseSize, circuitBreaker, cache);
 	}
