@@ -1,5 +1,6 @@
 package io.meshgate.policy.security.extauthz;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +66,9 @@ final class ExtAuthzMetrics {
 		return Timer.builder(MeshMetrics.EXT_AUTHZ_DURATION)
 			.description("Calls to the external authorization service, by result")
 			.tags(MeshMetrics.ROUTE, route, "result", result)
+			.publishPercentileHistogram()
+			.minimumExpectedValue(Duration.ofMillis(1))
+			.maximumExpectedValue(ExtAuthzPolicy.MAX_TIMEOUT)
 			.register(meters);
 	}
 
