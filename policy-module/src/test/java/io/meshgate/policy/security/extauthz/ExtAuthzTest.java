@@ -1,11 +1,16 @@
 package io.meshgate.policy.security.extauthz;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +33,7 @@ import io.meshgate.policy.tls.TlsPolicy;
 import io.meshgate.policy.upstream.Upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * External authorization over real sockets: a client, the gateway, an auth service and an upstream,
@@ -103,6 +109,39 @@ class ExtAuthzTest extends GatewayTest {
 			.isEqualTo(1);
 		assertThat(meters.find(MeshMetrics.EXT_AUTHZ_DURATION).tags("route", id, "result", "allow").timer().count())
 			.isEqualTo(1);
+	}
+
+	@Test
+	void theRequestBodyGoesToTheUpstreamOnlyNeverToTheAuthService() throws Exception {
+		auth.answer(200);
+		route(policy(auth.uri("/check")));
+
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
+				.POST(HttpRequest.BodyPublishers.ofString("{\"item\":42}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(auth.checks().get(0).method()).isEqualTo("POST");
+		assertThat(auth.checks().get(0).bodyLength()).isZero();
+		assertThat(new String(upstream.received().get(0).body(), StandardCharsets.UTF_8)).isEqualTo("{\"item\":42}");
+	}
+
+	@Test
+	void checksBeyondMaxConcurrentRequestsFailAtOnce() throws Exception {
+		auth.answer(200).delay(Duration.ofSeconds(1));
+		route(builder(auth.uri("/check"))
+			.circuitBreaker(new CircuitBreakerPolicy(null, null, null, null, null, null, null, 1))
+			.build());
+
+		CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> client.get("/orders/1"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> auth.calls() == 1);
+		HttpResponse<String> second = client.get("/orders/2");
+
+		assertThat(second.statusCode()).isEqualTo(403);
+		assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		assertThat(auth.calls()).isEqualTo(1);
+		assertThat(counter(MeshMetrics.EXT_AUTHZ_FAILURES, "route", id, "reason", "concurrency_limit")).isEqualTo(1);
 	}
 
 	@Test
