@@ -1,5 +1,6 @@
 package io.meshgate.policy;
 
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +31,7 @@ import io.meshgate.policy.rewrite.RedirectPolicy;
 import io.meshgate.policy.rewrite.RewritePolicy;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.RouteMatch;
+import io.meshgate.policy.security.extauthz.ExtAuthzPolicy;
 import io.meshgate.policy.testing.GatewayTest;
 import io.meshgate.policy.testing.TestUpstream;
 import io.meshgate.policy.upstream.Upstream;
@@ -109,6 +111,19 @@ class PolicyChainTest extends GatewayTest {
 
 		chain("moved").containsSubsequence("ResponseHeaderModifierGatewayFilterFactory",
 				"RequestRedirectGatewayFilterFactory", "RequestHeaderModifierGatewayFilterFactory", "UpstreamCallFilter");
+	}
+
+	@Test
+	void externalAuthorizationRunsBeforeRateLimitAndFaults() {
+		TestUpstream stable = start("stable");
+		apply(List.of(Upstream.of("stable", stable.url())),
+				io.meshgate.policy.route.Route.of("checked", "/checked/**", Backend.of("stable", 1))
+					.withFault(new FaultPolicy(new FaultPolicy.Delay(100.0, Duration.ofMillis(1)), null))
+					.withRateLimit(RateLimitPolicy.perSecond(1000))
+					.withExtAuthz(ExtAuthzPolicy.of(URI.create("http://127.0.0.1:9/check"))));
+
+		chain("checked").containsSubsequence("ExtAuthzGatewayFilterFactory", "LocalRateLimitGatewayFilterFactory",
+				"FaultGatewayFilterFactory", "UpstreamCallFilter");
 	}
 
 	/**

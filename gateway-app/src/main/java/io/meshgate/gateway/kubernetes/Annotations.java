@@ -35,6 +35,13 @@ public final class Annotations {
 	/** HTTPRoute / Ingress: the route's {@code retries}. */
 	public static final String RETRIES = "meshgate.io/retries";
 
+	/**
+	 * HTTPRoute / Ingress: the route's {@code extAuthz}, an external authorization service asked
+	 * before each request goes on, as in {@code {uri: "http://authz.auth:9000/check",
+	 * headersToUpstreamOnAllow: [x-user-id]}}.
+	 */
+	public static final String EXT_AUTHZ = "meshgate.io/ext-authz";
+
 	/** Service: the upstream's {@code loadBalancer}. */
 	public static final String LOAD_BALANCER = "meshgate.io/load-balancer";
 

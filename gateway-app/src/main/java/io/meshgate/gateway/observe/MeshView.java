@@ -89,6 +89,22 @@ final class MeshView {
 		if (route.rateLimit() != null) {
 			map(json, "rateLimit").put("rejected", count(MeshMetrics.RATE_LIMITED, "route", route.id()));
 		}
+		if (route.extAuthz() != null) {
+			Map<String, Object> extAuthz = map(json, "extAuthz");
+			Map<String, Object> decisions = new LinkedHashMap<>();
+			for (Counter counter : meters.find(MeshMetrics.EXT_AUTHZ_DECISIONS).tags("route", route.id()).counters()) {
+				@SuppressWarnings("unchecked")
+				Map<String, Object> bySource = (Map<String, Object>) decisions
+					.computeIfAbsent(counter.getId().getTag("decision"), decision -> new LinkedHashMap<String, Object>());
+				bySource.put(counter.getId().getTag("source"), (long) counter.count());
+			}
+			Map<String, Object> failures = new LinkedHashMap<>();
+			for (Counter counter : meters.find(MeshMetrics.EXT_AUTHZ_FAILURES).tags("route", route.id()).counters()) {
+				failures.put(counter.getId().getTag("reason"), (long) counter.count());
+			}
+			extAuthz.put("decisions", decisions);
+			extAuthz.put("failures", failures);
+		}
 		// policies that do nothing are shown as absent, as those not configured
 		if (!route.fault().active()) {
 			json.put("fault", null);

@@ -122,6 +122,37 @@ class KubernetesTranslationTest {
 		assertThat(annotated.canary().allowZeroWeight()).isFalse();
 	}
 
+	@Test
+	void theExtAuthzAnnotationBecomesTheRoutesExternalAuthorization() {
+		Route httpRoute = only(translate(objects(service("orders-v1"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata:
+				  name: orders
+				  namespace: shop
+				  annotations: {meshgate.io/ext-authz: "{uri: 'http://authz.auth:9000/check', headersToUpstreamOnAllow: [x-user-id]}"}
+				spec:
+				  parentRefs: [{name: web, sectionName: http}]
+				  rules: [{matches: [{path: {type: PathPrefix, value: /orders}}], backendRefs: [{name: orders-v1, port: 80}]}]
+				""")));
+		Route ingress = only(translate(objects(service("web"), """
+				apiVersion: networking.k8s.io/v1
+				kind: Ingress
+				metadata:
+				  name: site
+				  namespace: shop
+				  annotations: {meshgate.io/ext-authz: "{uri: 'https://authz.auth/check', failOpen: true}"}
+				spec:
+				  ingressClassName: meshgate
+				  defaultBackend: {service: {name: web, port: {number: 80}}}
+				""")));
+
+		assertThat(httpRoute.extAuthz().uri()).hasToString("http://authz.auth:9000/check");
+		assertThat(httpRoute.extAuthz().headersToUpstreamOnAllow()).containsExactly("x-user-id");
+		assertThat(ingress.extAuthz().uri()).hasToString("https://authz.auth/check");
+		assertThat(ingress.extAuthz().failOpen()).isTrue();
+	}
+
 	private static Route only(KubernetesTranslation translation) {
 		assertThat(translation.config().routes()).hasSize(1);
 		return translation.config().routes().get(0);

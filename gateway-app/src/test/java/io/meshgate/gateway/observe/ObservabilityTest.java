@@ -51,6 +51,7 @@ import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.route.PathType;
 import io.meshgate.policy.route.Route;
+import io.meshgate.policy.security.extauthz.ExtAuthzPolicy;
 import io.meshgate.policy.route.RouteMatch;
 import io.meshgate.policy.rewrite.HeaderModifier;
 import io.meshgate.policy.rewrite.RedirectPolicy;
@@ -305,6 +306,21 @@ class ObservabilityTest {
 	}
 
 	@Test
+	void meshEndpointShowsExternalAuthorizationDecisionsAndFailures() {
+		TestUpstream a = start("x-a");
+		routing.apply(new MeshConfig(List.of(Upstream.of("x-up", a.url())),
+				List.of(Route.of("checked", "/checked/**", Backend.of("x-up", 1))
+					.withExtAuthz(ExtAuthzPolicy.of(URI.create(TestUpstream.refusingUrl() + "/check"))))));
+
+		assertThat(client.get("/checked/1").statusCode()).isEqualTo(403);
+
+		Map<String, Object> extAuthz = map(json(admin.get("/actuator/mesh/routes/checked").body()), "extAuthz");
+		assertThat(extAuthz).containsEntry("timeout", "200ms").containsEntry("failOpen", false);
+		assertThat(map(map(extAuthz, "decisions"), "deny")).containsEntry("failure", 1).containsEntry("service", 0);
+		assertThat(map(extAuthz, "failures")).containsEntry("connection", 1).containsEntry("timeout", 0);
+	}
+
+	@Test
 	void meshEndpointShowsMatchTypesHeaderChangesRewritesAndRedirects() {
 		TestUpstream a = start("r-a");
 		routing.apply(new MeshConfig(List.of(Upstream.of("r-a", a.url())),
@@ -421,7 +437,8 @@ class ObservabilityTest {
 
 	private static void assertRouteShape(Map<String, Object> route) {
 		assertThat(route).containsOnlyKeys("id", "match", "backends", "canary", "mirrors", "retries", "timeout",
-				"fault", "rateLimit", "requestHeaders", "responseHeaders", "rewrite", "redirect", "observed", "owner");
+				"fault", "rateLimit", "requestHeaders", "responseHeaders", "rewrite", "redirect", "extAuthz", "observed",
+				"owner");
 		assertThat(route.get("id")).isInstanceOf(String.class);
 		assertThat(map(route, "match")).containsOnlyKeys("path", "pathType", "methods", "headers", "query", "host");
 		for (String headers : List.of("requestHeaders", "responseHeaders")) {

@@ -2,6 +2,8 @@ package io.meshgate.policy.breaker;
 
 import java.time.Duration;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+
 /**
  * An upstream's circuit breaker and concurrency cap (resilience4j's breaker and bulkhead; Envoy's
  * {@code circuit_breakers.max_requests}):
@@ -52,6 +54,24 @@ public record CircuitBreakerPolicy(Double failureRateThreshold, Duration slowCal
 
 	public static CircuitBreakerPolicy defaults() {
 		return new CircuitBreakerPolicy(null, null, null, null, null, null, null, null);
+	}
+
+	/**
+	 * This policy as resilience4j's configuration: a count-based window, and no timer of its own
+	 * moving an open breaker to half-open (the next call after the wait does).
+	 */
+	public CircuitBreakerConfig toConfig() {
+		return CircuitBreakerConfig.custom()
+			.failureRateThreshold(failureRateThreshold.floatValue())
+			.slowCallRateThreshold(slowCallRateThreshold.floatValue())
+			.slowCallDurationThreshold(slowCallDurationThreshold)
+			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+			.slidingWindowSize(slidingWindowSize)
+			.minimumNumberOfCalls(minimumNumberOfCalls)
+			.waitDurationInOpenState(waitDurationInOpenState)
+			.permittedNumberOfCallsInHalfOpenState(permittedNumberOfCallsInHalfOpenState)
+			.automaticTransitionFromOpenToHalfOpenEnabled(false)
+			.build();
 	}
 
 	private static Double percent(String field, Double value, double fallback) {

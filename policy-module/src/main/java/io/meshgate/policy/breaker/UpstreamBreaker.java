@@ -51,17 +51,7 @@ public final class UpstreamBreaker implements AutoCloseable {
 		this.policy = policy;
 		this.registry = registry;
 		this.nanoClock = nanoClock;
-		CircuitBreakerConfig config = CircuitBreakerConfig.custom()
-			.failureRateThreshold(policy.failureRateThreshold().floatValue())
-			.slowCallRateThreshold(policy.slowCallRateThreshold().floatValue())
-			.slowCallDurationThreshold(policy.slowCallDurationThreshold())
-			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-			.slidingWindowSize(policy.slidingWindowSize())
-			.minimumNumberOfCalls(policy.minimumNumberOfCalls())
-			.waitDurationInOpenState(policy.waitDurationInOpenState())
-			.permittedNumberOfCallsInHalfOpenState(policy.permittedNumberOfCallsInHalfOpenState())
-			.automaticTransitionFromOpenToHalfOpenEnabled(false)
-			.build();
+		CircuitBreakerConfig config = policy.toConfig();
 		// a changed policy replaces the upstream's breaker; the old one serves until its runtime retires
 		registry.remove(upstream);
 		this.breaker = registry.circuitBreaker(upstream, config);

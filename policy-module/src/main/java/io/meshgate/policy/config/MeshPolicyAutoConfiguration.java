@@ -88,6 +88,7 @@ import io.meshgate.policy.route.MeshRouteLocator;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.route.RouteProbe;
 import io.meshgate.policy.route.lookup.IndexedRoutePredicateHandlerMapping;
+import io.meshgate.policy.security.extauthz.ExtAuthzGatewayFilterFactory;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
 import io.meshgate.policy.tls.UpstreamTlsFactory;
 import io.meshgate.policy.upstream.GatewayPorts;
@@ -359,6 +360,13 @@ public class MeshPolicyAutoConfiguration {
 	@Bean
 	LocalRateLimitGatewayFilterFactory localRateLimitGatewayFilterFactory(ObjectProvider<MeterRegistry> meters) {
 		return new LocalRateLimitGatewayFilterFactory(meters(meters), System::nanoTime);
+	}
+
+	/** External authorization: its own connection pool, closed with the context. */
+	@Bean(destroyMethod = "close")
+	ExtAuthzGatewayFilterFactory extAuthzGatewayFilterFactory(ObjectProvider<MeterRegistry> meters,
+			UpstreamTlsFactory tls) {
+		return new ExtAuthzGatewayFilterFactory(meters(meters), System::nanoTime, tls);
 	}
 
 	@Bean

@@ -51,10 +51,19 @@ public final class ErrorResponses {
 				body.put(key, value);
 			}
 		});
-		byte[] bytes = JSON.writeToString(body).getBytes(StandardCharsets.UTF_8);
+		return write(exchange, status, MediaType.APPLICATION_JSON, JSON.writeToString(body).getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Answers with a body a component chose to pass on (an external authorization service's
+	 * denial), after reading the rest of the request as {@link #write(ServerWebExchange, HttpStatusCode, String, Map)}
+	 * does; never cached.
+	 */
+	public static Mono<Void> write(ServerWebExchange exchange, HttpStatusCode status, MediaType contentType,
+			byte[] bytes) {
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(status);
-		response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+		response.getHeaders().setContentType(contentType);
 		response.getHeaders().setContentLength(bytes.length);
 		response.getHeaders().setCacheControl("no-store");
 		return drainRequest(exchange).then(Mono.defer(() -> response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)))));

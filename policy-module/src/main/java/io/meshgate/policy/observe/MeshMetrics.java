@@ -29,6 +29,22 @@ public final class MeshMetrics {
 	/** Counter of requests answered 429 by a local rate limit: route. */
 	public static final String RATE_LIMITED = "meshgate.ratelimit.rejected";
 
+	/**
+	 * Counter of external authorization decisions: route, decision (allow, deny), source (service:
+	 * the auth service decided; cache: a kept decision of it; failure: the check failed and the
+	 * route's {@code failOpen} decided).
+	 */
+	public static final String EXT_AUTHZ_DECISIONS = "meshgate.extauthz.decisions";
+
+	/**
+	 * Counter of failed external authorization checks: route, reason (timeout, connection,
+	 * server_error, too_large, breaker_open, concurrency_limit).
+	 */
+	public static final String EXT_AUTHZ_FAILURES = "meshgate.extauthz.failures";
+
+	/** Timer of calls to an external authorization service: route, result (allow, deny, failure). */
+	public static final String EXT_AUTHZ_DURATION = "meshgate.extauthz.duration";
+
 	/** Counter of ingress requests closed because their body missed its deadline: phase (body). */
 	public static final String INGRESS_TIMEOUTS = "meshgate.ingress.timeouts";
 

@@ -32,6 +32,20 @@ public final class UpstreamTlsFactory {
 
 	/** Loads and checks the material now (blocking file reads: never call on an event loop). */
 	public UpstreamTls open(String upstream, TlsPolicy policy) {
+		return load(upstream, policy, base.get()).watch(checkInterval);
+	}
+
+	/**
+	 * {@code client} secured with {@code policy}'s material, read and checked once now (blocking
+	 * file reads: never call on an event loop), without the watch that reloads an upstream's: for
+	 * a client rebuilt whenever its owner is, as a route's external authorization service. Refused
+	 * server certificates are counted as an upstream's, under {@code name}.
+	 */
+	public HttpClient secure(String name, TlsPolicy policy, HttpClient client) {
+		return load(name, policy, client).client();
+	}
+
+	private UpstreamTls load(String upstream, TlsPolicy policy, HttpClient client) {
 		Counter handshakeFailures = Counter.builder("meshgate.tls.handshake.failures")
 			.description("Server certificates refused: not signed by the CAs or no expected subjectAltName")
 			.tag("upstream", upstream)
@@ -40,8 +54,7 @@ public final class UpstreamTlsFactory {
 			.description("Changed TLS files refused (unreadable, mismatched or expired); the old material stays")
 			.tag("upstream", upstream)
 			.register(meters);
-		return new UpstreamTls(upstream, policy, base.get(), clock, handshakeFailures, reloadFailures)
-			.watch(checkInterval);
+		return new UpstreamTls(upstream, policy, client, clock, handshakeFailures, reloadFailures);
 	}
 
 }

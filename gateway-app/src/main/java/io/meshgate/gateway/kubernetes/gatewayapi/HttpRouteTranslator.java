@@ -365,6 +365,10 @@ final class HttpRouteTranslator {
 		if (canary != null) {
 			tree.put("canary", canary);
 		}
+		Object extAuthz = Annotations.tree(object, Annotations.EXT_AUTHZ);
+		if (extAuthz != null) {
+			tree.put("extAuthz", extAuthz);
+		}
 		Duration request = timeouts == null ? null : duration(timeouts.getRequest(), where + ".timeouts.request");
 		Duration backendRequest = timeouts == null ? null
 				: duration(timeouts.getBackendRequest(), where + ".timeouts.backendRequest");

@@ -156,6 +156,10 @@ public final class IngressTranslator {
 		if (retries != null) {
 			tree.put("retries", retries);
 		}
+		Object extAuthz = Annotations.tree(ingress, Annotations.EXT_AUTHZ);
+		if (extAuthz != null) {
+			tree.put("extAuthz", extAuthz);
+		}
 		return tree;
 	}
 
