@@ -440,7 +440,8 @@ class ObservabilityTest {
 				"fault", "rateLimit", "requestHeaders", "responseHeaders", "rewrite", "redirect", "extAuthz", "observed",
 				"owner");
 		assertThat(route.get("id")).isInstanceOf(String.class);
-		assertThat(map(route, "match")).containsOnlyKeys("path", "pathType", "methods", "headers", "query", "host");
+		assertThat(map(route, "match")).containsOnlyKeys("path", "pathType", "methods", "headers", "query", "host",
+				"claims", "principals");
 		for (String headers : List.of("requestHeaders", "responseHeaders")) {
 			if (route.get(headers) != null) {
 				assertThat(map(route, headers)).containsOnlyKeys("set", "add", "remove");

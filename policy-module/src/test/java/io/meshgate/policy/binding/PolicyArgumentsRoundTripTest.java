@@ -2,6 +2,7 @@ package io.meshgate.policy.binding;
 
 import java.lang.reflect.RecordComponent;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +32,7 @@ import org.springframework.cloud.gateway.support.NameUtils;
 import org.springframework.cloud.gateway.support.ShortcutConfigurable;
 import org.springframework.util.unit.DataSize;
 
+import io.meshgate.policy.breaker.CircuitBreakerPolicy;
 import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
 import io.meshgate.policy.canary.CanaryPolicy;
 import io.meshgate.policy.canary.WeightedBackends;
@@ -51,8 +53,10 @@ import io.meshgate.policy.route.PathMatch;
 import io.meshgate.policy.route.PathType;
 import io.meshgate.policy.route.PrincipalMatch;
 import io.meshgate.policy.route.QueryMatch;
+import io.meshgate.policy.security.extauthz.ExtAuthzPolicy;
 import io.meshgate.policy.testing.GatewayTest;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
+import io.meshgate.policy.tls.TlsPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -93,6 +97,13 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 					List.of(new CanaryGatewayFilterFactory.Config(WeightedBackends.of("a:90 b:10 c:0"),
 							new CanaryPolicy(HashKey.of("cookie:session"), "x-canary",
 									List.of("10.0.0.0/8", "2001:db8::/32"), true)))),
+			Map.entry("ExtAuthz", List.of(new ExtAuthzPolicy(URI.create("https://authz.internal:9443/check"),
+					new TlsPolicy(TlsPolicy.Mode.MUTUAL, Path.of("/certs/ca.crt"), Path.of("/certs/gw.crt"),
+							Path.of("/certs/gw.key"), List.of("spiffe://cluster.local/ns/authz/sa/authz")),
+					Duration.ofMillis(350), true, 503, List.of("authorization", "cookie"), List.of("x-user-id"),
+					List.of("set-cookie"), List.of("www-authenticate", "x-reason"), true, DataSize.ofKilobytes(4),
+					new CircuitBreakerPolicy(40.0, Duration.ofMillis(900), 70.0, 30, 12, Duration.ofSeconds(7), 3, 64),
+					new ExtAuthzPolicy.DecisionCachePolicy(500, Duration.ofSeconds(90))))),
 			Map.entry("PathMatch", List.of(new PathMatch(PathType.REGEX, "/v[0-9]{1,3}/a,b"))),
 			Map.entry("HeaderMatch", List.of(new HeaderMatch("X-Env", "canary|beta"))),
 			Map.entry("QueryMatch", List.of(new QueryMatch("version", "v[12]"))),
