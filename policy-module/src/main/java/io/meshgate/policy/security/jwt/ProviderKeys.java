@@ -107,20 +107,19 @@ final class ProviderKeys implements AutoCloseable {
 	}
 
 	/**
-	 * The keys after one more fetch, for a token whose {@code kid} they lack; empty when no fetch
-	 * may start now (inline keys, or one started less than {@link #UNKNOWN_KEY_REFETCH_INTERVAL}
-	 * ago) and none is under way.
+	 * The keys to try again for a token whose {@code kid} the keys it was checked with lack: those
+	 * of the fetch under way, else of a new fetch, else (inline keys, or a fetch started less than
+	 * {@link #UNKNOWN_KEY_REFETCH_INTERVAL} ago) the current ones, which a fetch may have renewed
+	 * since the token was checked.
 	 */
 	synchronized Mono<VerificationKeys> refetchForUnknownKey() {
-		if (provider.jwksUri() == null) {
-			return Mono.empty();
-		}
 		if (inflight != null) {
 			return inflight;
 		}
 		long now = nanoClock.getAsLong();
-		if (unknownKeyFetched && now - lastUnknownKeyFetch < UNKNOWN_KEY_REFETCH_INTERVAL.toNanos()) {
-			return Mono.empty();
+		if (provider.jwksUri() == null
+				|| unknownKeyFetched && now - lastUnknownKeyFetch < UNKNOWN_KEY_REFETCH_INTERVAL.toNanos()) {
+			return Mono.just(keys);
 		}
 		unknownKeyFetched = true;
 		lastUnknownKeyFetch = now;

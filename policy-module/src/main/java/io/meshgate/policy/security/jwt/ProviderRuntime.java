@@ -52,12 +52,11 @@ final class ProviderRuntime implements AutoCloseable {
 		return keys.refetchForUnknownKey()
 			.map(fetched -> {
 				VerifiedToken again = check(jwt, claims, fetched);
-				return again != null ? again : VerifiedToken.failed(provider.name(), TokenFailure.UNKNOWN_KEY);
+				return again != null ? again : VerifiedToken.failed(provider.name(),
+						keys.loaded() ? TokenFailure.UNKNOWN_KEY : TokenFailure.KEYS_UNAVAILABLE);
 			})
 			.onErrorResume(ex -> Mono.just(VerifiedToken.failed(provider.name(), keys.loaded()
-					? TokenFailure.UNKNOWN_KEY : TokenFailure.KEYS_UNAVAILABLE)))
-			.defaultIfEmpty(VerifiedToken.failed(provider.name(),
-					keys.loaded() ? TokenFailure.UNKNOWN_KEY : TokenFailure.KEYS_UNAVAILABLE));
+					? TokenFailure.UNKNOWN_KEY : TokenFailure.KEYS_UNAVAILABLE)));
 	}
 
 	/** The outcome with {@code keys}; {@code null} when none of them may have signed it. */
