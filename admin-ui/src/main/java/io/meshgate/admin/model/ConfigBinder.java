@@ -144,7 +144,8 @@ public final class ConfigBinder {
 					trees.add(previous.tree(kind, position));
 					continue;
 				}
-				String name = kind + "[" + i + "]";
+				// a property name: dashed, as Spring Boot spells it ({@code jwt-providers[0]})
+				String name = dashed(kind) + "[" + i + "]";
 				Walk walk = new Walk();
 				walk.node(source, type, name, kind + "[" + label(source, key, i) + "]");
 				shapeErrors.addAll(walk.errors);
@@ -243,8 +244,8 @@ public final class ConfigBinder {
 			String name = kind.nameOf(item);
 			if (!seen.add(name)) {
 				errors.add(error(kind.name() + "[" + name + "]." + kind.key(), kind.key() + ": " + name
-						+ (otherNames.contains(name) ? " (expected: unique; one of that " + kind.key()
-								+ " comes from another source and is read-only)" : " (expected: unique)")));
+						+ (otherNames.contains(name) ? " (expected: unique; " + withArticle(kind.singular()) + " of that "
+								+ kind.key() + " comes from another source and is read-only)" : " (expected: unique)")));
 			}
 		}
 	}
@@ -261,9 +262,14 @@ public final class ConfigBinder {
 			String field = path.substring(path.lastIndexOf('.') + 1);
 			errors.add(error(path, field + ": " + name + " (expected: one of the " + what + "s "
 					+ stored.stream().sorted().toList() + (readOnly.contains(name)
-							? "; " + name + " comes from another source and is read-only: store one of your own)"
+							? "; " + name + " comes from another source and is read-only: store " + withArticle(what)
+									+ " of your own)"
 							: ")")));
 		}
+	}
+
+	private static String withArticle(String noun) {
+		return ("aeiou".indexOf(Character.toLowerCase(noun.charAt(0))) >= 0 ? "an " : "a ") + noun;
 	}
 
 	/** An error whose message starts with its path ({@code upstreams[orders].discovery: …}). */

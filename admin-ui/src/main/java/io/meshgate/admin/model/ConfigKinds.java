@@ -27,6 +27,12 @@ public final class ConfigKinds {
 	 */
 	public record Kind(String name, String key, Class<?> type, RecordComponent component, boolean alwaysWritten) {
 
+		/** One of this kind, in words: {@code route}, {@code jwtProvider}. */
+		public String singular() {
+			return name.endsWith("ies") ? name.substring(0, name.length() - 3) + "y"
+					: name.substring(0, name.length() - 1);
+		}
+
 		/** The {@code id} or {@code name} of a record of this kind. */
 		public String nameOf(Object record) {
 			for (RecordComponent field : type.getRecordComponents()) {
