@@ -28,6 +28,7 @@ import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.route.RouteCompiler;
+import io.meshgate.policy.schema.NeverEmpty;
 
 /**
  * Binds a configuration tree ({@code {upstreams: [...], routes: [...]}} as parsed from JSON or
@@ -298,6 +299,11 @@ public final class ConfigBinder {
 			}
 			paths.put(name, path);
 			Class<?> raw = raw(type);
+			if (raw.isAnnotationPresent(NeverEmpty.class) && value instanceof Map<?, ?> map && map.isEmpty()) {
+				errors.add(new ConfigError(path, last(path) + ": {} (expected: at least one field written out, "
+						+ "defaults included; an empty object binds to nothing)"));
+				return;
+			}
 			if (raw.isRecord() && value instanceof Map<?, ?> map) {
 				map.forEach((key, child) -> {
 					RecordComponent component = component(raw, String.valueOf(key));

@@ -111,4 +111,16 @@ class IdentityObjectsBindingTest {
 				"providers: unknown field (expected: upstreams, routes, jwtProviders, consumers)"));
 	}
 
+	@Test
+	void anEmptyAuthenticationPartIsRefusedRatherThanLeavingTheRouteOpen() {
+		String empty = CONFIG.replace("apiKey: {fromHeader: x-api-key}", "apiKey: {}");
+
+		InvalidConfigException error = catchThrowableOfType(InvalidConfigException.class,
+				() -> ConfigBinder.bind(Yaml.read(empty), MeshConfig.EMPTY));
+
+		assertThat(error.errors()).containsExactly(new ConfigError("routes[orders].authentication.apiKey",
+				"apiKey: {} (expected: at least one field written out, defaults included; an empty object binds to "
+						+ "nothing)"));
+	}
+
 }

@@ -3,6 +3,7 @@ package io.meshgate.policy.security.authn;
 import java.util.regex.Pattern;
 
 import io.meshgate.policy.schema.Example;
+import io.meshgate.policy.schema.NeverEmpty;
 
 /**
  * The API key a route requires: {@code apiKey: {fromHeader: x-api-key}}. The key must be one of
@@ -11,6 +12,7 @@ import io.meshgate.policy.schema.Example;
  *
  * @param fromHeader the request header carrying the key; default {@code x-api-key}
  */
+@NeverEmpty
 public record ApiKeyRequirement(@Example("x-api-key") String fromHeader) {
 
 	private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}");

@@ -1,5 +1,7 @@
 package io.meshgate.policy.security.authn;
 
+import io.meshgate.policy.schema.NeverEmpty;
+
 /**
  * What a route requires of its callers (Envoy Gateway's {@code SecurityPolicy} {@code jwt} and
  * {@code apiKeyAuth}, Istio's {@code RequestAuthentication} with a requiring policy):
@@ -15,6 +17,7 @@ package io.meshgate.policy.security.authn;
  * @param jwt a token of one of these providers; default: no token required
  * @param apiKey an API key of a consumer; default: no key required
  */
+@NeverEmpty
 public record AuthenticationPolicy(JwtRequirement jwt, ApiKeyRequirement apiKey) {
 
 	public AuthenticationPolicy {

@@ -3,6 +3,7 @@ package io.meshgate.policy.security.authn;
 import java.util.List;
 
 import io.meshgate.policy.schema.Example;
+import io.meshgate.policy.schema.NeverEmpty;
 
 /**
  * The JWT a route requires: {@code jwt: {providers: [idp], allowMissing: false}}.
@@ -12,6 +13,7 @@ import io.meshgate.policy.schema.Example;
  * {@code RequestAuthentication} without an {@code AuthorizationPolicy}); a token that is present
  * and fails is refused all the same; default false
  */
+@NeverEmpty
 public record JwtRequirement(@Example("idp") List<String> providers, Boolean allowMissing) {
 
 	public JwtRequirement {
