@@ -49,6 +49,9 @@ import io.meshgate.policy.route.HeaderMatch;
 import io.meshgate.policy.route.PathMatch;
 import io.meshgate.policy.route.PathType;
 import io.meshgate.policy.route.QueryMatch;
+import io.meshgate.policy.security.authn.ApiKeyRequirement;
+import io.meshgate.policy.security.authn.AuthenticationPolicy;
+import io.meshgate.policy.security.authn.JwtRequirement;
 import io.meshgate.policy.testing.GatewayTest;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
 
@@ -91,6 +94,9 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 					List.of(new CanaryGatewayFilterFactory.Config(WeightedBackends.of("a:90 b:10 c:0"),
 							new CanaryPolicy(HashKey.of("cookie:session"), "x-canary",
 									List.of("10.0.0.0/8", "2001:db8::/32"), true)))),
+			Map.entry("Authentication",
+					List.of(new AuthenticationPolicy(new JwtRequirement(List.of("idp", "other"), true),
+							new ApiKeyRequirement("x-partner-key")))),
 			Map.entry("PathMatch", List.of(new PathMatch(PathType.REGEX, "/v[0-9]{1,3}/a,b"))),
 			Map.entry("HeaderMatch", List.of(new HeaderMatch("X-Env", "canary|beta"))),
 			Map.entry("QueryMatch", List.of(new QueryMatch("version", "v[12]"))));

@@ -320,16 +320,6 @@ class JwtAuthenticationTest extends GatewayTest {
 	}
 
 	@Test
-	void aVerifiedTokenIsServedFromTheCacheWhileTheIdpIsDown() {
-		applyRoutes(provider());
-		String token = IDP.sign(JWSAlgorithm.RS256, claims().build());
-		await().atMost(Duration.ofSeconds(10)).until(() -> get("/orders/1", token).statusCode() == 200);
-		jwks.close();
-
-		assertThat(get("/orders/2", token).statusCode()).isEqualTo(200);
-	}
-
-	@Test
 	void tokensAreReadFromACookieOrAQueryParameterWhenTheProviderSaysSo() {
 		applyRoutes(provider().withTokenPlaces(List.of(), List.of("session"), List.of("access_token")));
 		String token = IDP.sign(JWSAlgorithm.ES256, claims().build());
