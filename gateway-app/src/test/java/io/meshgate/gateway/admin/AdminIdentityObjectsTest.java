@@ -71,4 +71,20 @@ class AdminIdentityObjectsTest extends AdminTestSupport {
 		assertThat(editor.get("/api/config").version()).isEqualTo(before);
 	}
 
+	@Test
+	void providersAndConsumersHaveItemEndpointsLikeUpstreams() {
+		String hash = CredentialHash.text(KEY);
+		AdminClient.Answer created = editor.post("/api/consumers", Map.of("name", "partner", "apiKeys", List.of(hash)),
+				null);
+		assertThat(created.status()).as(created.body()).isEqualTo(200);
+
+		assertThat(viewer().get("/api/consumers/partner").json()).containsEntry("apiKeys", List.of(hash));
+		assertThat(viewer().get("/api/consumers").body()).contains("\"partner\"");
+		assertThat(viewer().post("/api/consumers", Map.of("name", "x"), null).status()).isEqualTo(403);
+		assertThat(editor.post("/api/consumers", Map.of("name", "partner"), null).status()).isEqualTo(400);
+		assertThat(editor.delete("/api/consumers/partner", null).status()).isEqualTo(200);
+		assertThat(editor.get("/api/consumers/partner").status()).isEqualTo(404);
+		assertThat(editor.get("/api/jwtProviders").json()).containsEntry("jwtProviders", List.of());
+	}
+
 }
