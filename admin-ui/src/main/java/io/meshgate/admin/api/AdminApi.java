@@ -33,6 +33,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebInputException;
 
 import io.meshgate.admin.model.ConfigError;
+import io.meshgate.admin.model.ConfigKinds;
 import io.meshgate.admin.model.ConfigTrees;
 import io.meshgate.admin.model.InvalidConfigException;
 import io.meshgate.admin.model.Secrets;
@@ -76,7 +77,20 @@ public final class AdminApi {
 	}
 
 	public RouterFunction<ServerResponse> routes() {
-		return RouterFunctions.route()
+		RouterFunctions.Builder routes = RouterFunctions.route();
+		// the named objects routes refer to (JWT providers, consumers, ...): one set of item
+		// endpoints per kind of the configuration, as upstreams and routes have
+		for (ConfigKinds.Kind kind : ConfigKinds.ALL) {
+			if (!kind.alwaysWritten()) {
+				String base = "/api/" + kind.name();
+				routes.GET(base, request -> listItems(kind))
+					.POST(base, request -> writeItem(request, kind.name(), kind.key(), null))
+					.GET(base + "/{id}", request -> getItem(request, kind.name(), kind.key()))
+					.PUT(base + "/{id}", request -> writeItem(request, kind.name(), kind.key(), request.pathVariable("id")))
+					.DELETE(base + "/{id}", request -> deleteItem(request, kind.name(), kind.key()));
+			}
+		}
+		return routes
 			.GET("/api/me", this::me)
 			.GET("/api/config", this::config)
 			.PUT("/api/config", this::replaceConfig)
@@ -253,6 +267,24 @@ public final class AdminApi {
 		return entry;
 	}
 
+	/** The stored items of {@code kind}, then those of the read-only sources, each with its source. */
+	private Mono<ServerResponse> listItems(ConfigKinds.Kind kind) {
+		AdminService.Snapshot snapshot = admin.snapshot();
+		List<Map<String, Object>> items = new ArrayList<>();
+		for (Object item : list(snapshot.stored().config(), kind.name())) {
+			items.add(Map.of("source", "store", "readOnly", false, "item", item));
+		}
+		for (ConfigOverlay overlay : admin.overlays()) {
+			for (Object item : kind.of(overlay.config())) {
+				items.add(Map.of("source", overlay.source(), "readOnly", true, "item", ConfigTrees.toMap((Record) item)));
+			}
+		}
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("version", snapshot.version());
+		body.put(kind.name(), items);
+		return json(HttpStatus.OK, body, snapshot.version());
+	}
+
 	private Mono<ServerResponse> getItem(ServerRequest request, String kind, String key) {
 		String id = request.pathVariable("id");
 		AdminService.Snapshot snapshot = admin.snapshot();
@@ -267,10 +299,9 @@ public final class AdminApi {
 	}
 
 	private String readOnlySource(String kind, String id) {
+		ConfigKinds.Kind named = ConfigKinds.named(kind);
 		for (ConfigOverlay overlay : admin.overlays()) {
-			boolean found = kind.equals("routes")
-					? overlay.config().routes().stream().anyMatch(r -> r.id().equals(id))
-					: overlay.config().upstreams().stream().anyMatch(u -> u.name().equals(id));
+			boolean found = named.of(overlay.config()).stream().anyMatch(item -> named.nameOf(item).equals(id));
 			if (found) {
 				return overlay.source();
 			}
@@ -568,7 +599,7 @@ public final class AdminApi {
 	}
 
 	private static String singular(String kind) {
-		return kind.substring(0, kind.length() - 1);
+		return ConfigKinds.named(kind).singular();
 	}
 
 	static String etag(long version) {

@@ -16,6 +16,7 @@ import io.meshgate.admin.history.Diffs;
 import io.meshgate.admin.model.BoundConfig;
 import io.meshgate.admin.model.ConfigBinder;
 import io.meshgate.admin.model.ConfigError;
+import io.meshgate.admin.model.ConfigKinds;
 import io.meshgate.admin.model.ConfigTrees;
 import io.meshgate.admin.model.InvalidConfigException;
 import io.meshgate.admin.model.Secrets;
@@ -101,7 +102,7 @@ public final class AdminService {
 	 */
 	public synchronized MeshConfig start(MeshConfig seed) {
 		StoredConfig stored = store.current().orElseGet(() -> {
-			if (seed.routes().isEmpty() && seed.upstreams().isEmpty()) {
+			if (ConfigKinds.isEmpty(seed)) {
 				// Nothing to seed (the demo, say): the store stays empty, so that routes configured
 				// at a later start still seed it; the first edit stores version 1.
 				log.info("Route store " + store.describe() + " is empty and there is nothing to seed: "
@@ -332,13 +333,18 @@ public final class AdminService {
 		snapshot = new Snapshot(stored, bound, running);
 	}
 
-	/** The tree of a configuration: {@code {upstreams: [...], routes: [...]}}, both always present. */
+	/**
+	 * The tree of a configuration: {@code {upstreams: [...], routes: [...], ...}}, upstreams and
+	 * routes always present, the other kinds when they hold something ({@link ConfigKinds}).
+	 */
 	public static Map<String, Object> tree(MeshConfig config) {
 		Map<String, Object> tree = new LinkedHashMap<>();
-		Object upstreams = ConfigTrees.toTree(config.upstreams());
-		Object routes = ConfigTrees.toTree(config.routes());
-		tree.put("upstreams", upstreams == null ? new ArrayList<>() : upstreams);
-		tree.put("routes", routes == null ? new ArrayList<>() : routes);
+		for (ConfigKinds.Kind kind : ConfigKinds.ALL) {
+			Object items = ConfigTrees.toTree(kind.of(config));
+			if (items != null || kind.alwaysWritten()) {
+				tree.put(kind.name(), items == null ? new ArrayList<>() : items);
+			}
+		}
 		return tree;
 	}
 

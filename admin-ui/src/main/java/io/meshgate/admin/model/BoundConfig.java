@@ -17,26 +17,30 @@ import io.meshgate.policy.route.MeshConfig;
  */
 public final class BoundConfig {
 
-	public static final BoundConfig EMPTY = new BoundConfig(MeshConfig.EMPTY, List.of(), List.of());
+	public static final BoundConfig EMPTY = new BoundConfig(MeshConfig.EMPTY, Map.of());
 
 	private final MeshConfig config;
 
-	/** {@code {upstreams: [...], routes: [...]}}, in the order of the records. */
+	/** {@code {upstreams: [...], routes: [...], ...}}, every kind, in the order of the records. */
 	private final Map<String, Object> tree;
 
 	/** By kind ({@code routes}), the position of each item by its id or name; built on the first lookup. */
 	private final Map<String, Map<Object, Integer>> positions = new HashMap<>();
 
-	BoundConfig(MeshConfig config, List<Object> upstreamTrees, List<Object> routeTrees) {
-		if (upstreamTrees.size() != config.upstreams().size() || routeTrees.size() != config.routes().size()) {
-			throw new IllegalArgumentException("trees: " + upstreamTrees.size() + " upstreams and " + routeTrees.size()
-					+ " routes (expected: one tree for each of " + config.upstreams().size() + " upstreams and "
-					+ config.routes().size() + " routes)");
-		}
+	/** @param trees by kind ({@link ConfigKinds}), the tree of each record; a kind left out has none */
+	BoundConfig(MeshConfig config, Map<String, List<Object>> trees) {
 		this.config = config;
 		this.tree = new LinkedHashMap<>();
-		this.tree.put("upstreams", new ArrayList<>(upstreamTrees));
-		this.tree.put("routes", new ArrayList<>(routeTrees));
+		for (ConfigKinds.Kind kind : ConfigKinds.ALL) {
+			List<Object> items = trees.getOrDefault(kind.name(), List.of());
+			if (items.size() != kind.of(config).size()) {
+				throw new IllegalArgumentException("trees: " + items.size() + " " + kind.name() + " (expected: one tree "
+						+ "for each of " + kind.of(config).size() + ")");
+			}
+			if (kind.alwaysWritten() || !items.isEmpty()) {
+				this.tree.put(kind.name(), new ArrayList<>(items));
+			}
+		}
 	}
 
 	/** The stored part of the configuration (without the read-only overlays). */
@@ -44,7 +48,7 @@ public final class BoundConfig {
 		return config;
 	}
 
-	/** {@code {upstreams: [...], routes: [...]}}, both always present: what the store keeps. */
+	/** {@code {upstreams: [...], routes: [...], ...}}: what the store keeps ({@link ConfigKinds.Kind#alwaysWritten}). */
 	public Map<String, Object> tree() {
 		return tree;
 	}
@@ -56,7 +60,7 @@ public final class BoundConfig {
 
 	/** The record of the {@code kind} item at {@code position}. */
 	Object record(String kind, int position) {
-		return (kind.equals("upstreams") ? config.upstreams() : config.routes()).get(position);
+		return ConfigKinds.named(kind).of(config).get(position);
 	}
 
 	/**
@@ -73,7 +77,7 @@ public final class BoundConfig {
 	}
 
 	private Map<Object, Integer> index(String kind, String key) {
-		List<?> trees = (List<?>) tree.get(kind);
+		List<?> trees = (List<?>) tree.getOrDefault(kind, List.of());
 		Map<Object, Integer> index = new HashMap<>();
 		for (int i = 0; i < trees.size(); i++) {
 			if (trees.get(i) instanceof Map<?, ?> item && item.get(key) != null) {

@@ -28,7 +28,7 @@ import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.route.RouteCompiler;
-import io.meshgate.policy.upstream.Upstream;
+import io.meshgate.policy.schema.NeverEmpty;
 
 /**
  * Binds a configuration tree ({@code {upstreams: [...], routes: [...]}} as parsed from JSON or
@@ -53,8 +53,7 @@ public final class ConfigBinder {
 	 * Returns the stored part alone.
 	 */
 	public static MeshConfig bind(Map<String, Object> tree, MeshConfig others) {
-		return bind(tree, others, BoundConfig.EMPTY, new Items<>("upstreams", "name", Upstream.class),
-				new Items<>("routes", "id", Route.class));
+		return bind(tree, others, BoundConfig.EMPTY).config();
 	}
 
 	/**
@@ -64,44 +63,48 @@ public final class ConfigBinder {
 	 * compile still cover the whole configuration. Returns it with the tree the store keeps.
 	 */
 	public static BoundConfig bind(Map<String, Object> tree, MeshConfig others, BoundConfig previous) {
-		Items<Upstream> upstreams = new Items<>("upstreams", "name", Upstream.class);
-		Items<Route> routes = new Items<>("routes", "id", Route.class);
-		MeshConfig stored = bind(tree, others, previous, upstreams, routes);
-		return new BoundConfig(stored, upstreams.storedTrees(), routes.storedTrees());
+		Map<String, Items> items = new LinkedHashMap<>();
+		ConfigKinds.ALL.forEach(kind -> items.put(kind.name(), new Items(kind)));
+		MeshConfig stored = bind(tree, others, previous, items);
+		Map<String, List<Object>> trees = new LinkedHashMap<>();
+		items.forEach((kind, bound) -> trees.put(kind, bound.storedTrees()));
+		return new BoundConfig(stored, trees);
 	}
 
 	private static MeshConfig bind(Map<String, Object> tree, MeshConfig others, BoundConfig previous,
-			Items<Upstream> upstreams, Items<Route> routes) {
+			Map<String, Items> items) {
 		List<ConfigError> errors = new ArrayList<>();
 		Map<String, Object> root = tree == null ? Map.of() : tree;
 		for (String key : root.keySet()) {
-			if (!key.equals("upstreams") && !key.equals("routes")) {
-				errors.add(new ConfigError(key, key + ": unknown field (expected: upstreams, routes)"));
+			if (!items.containsKey(key)) {
+				errors.add(new ConfigError(key, key + ": unknown field (expected: "
+						+ String.join(", ", ConfigKinds.names()) + ")"));
 			}
 		}
-		List<?> upstreamTrees = list(root.get("upstreams"), "upstreams", errors);
-		List<?> routeTrees = list(root.get("routes"), "routes", errors);
+		Map<String, List<?>> sources = new LinkedHashMap<>();
+		items.keySet().forEach(kind -> sources.put(kind, list(root.get(kind), kind, errors)));
 		// the errors in the shape of the tree come before those of binding it, as users read a document
 		List<ConfigError> bindErrors = new ArrayList<>();
-		upstreams.bind(upstreamTrees, previous, errors, bindErrors);
-		routes.bind(routeTrees, previous, errors, bindErrors);
+		items.forEach((kind, bound) -> bound.bind(sources.get(kind), previous, errors, bindErrors));
 		errors.addAll(bindErrors);
+		Map<String, List<?>> records = new LinkedHashMap<>();
+		items.forEach((kind, bound) -> records.put(kind, bound.records));
 		if (errors.isEmpty()) {
-			crossCheck(upstreams.records, routes.records, others, errors);
+			crossCheck(records, others, errors);
 		}
 		if (!errors.isEmpty()) {
 			throw new InvalidConfigException(errors);
 		}
 		MeshConfig stored;
 		try {
-			stored = new MeshConfig(upstreams.records, routes.records);
+			stored = ConfigKinds.config(records);
 			List<RouteDefinition> dryRun = RouteCompiler.compile(stored.plus(others));
-			if (dryRun.size() != routes.records.size() + others.routes().size()) {
+			if (dryRun.size() != stored.routes().size() + others.routes().size()) {
 				throw new IllegalStateException("compiled " + dryRun.size() + " routes");
 			}
 		}
 		catch (RuntimeException ex) {
-			throw new InvalidConfigException(List.of(error("", ex.getMessage())));
+			throw new InvalidConfigException(List.of(errorOf(ex.getMessage())));
 		}
 		return stored;
 	}
@@ -112,24 +115,24 @@ public final class ConfigBinder {
 	 * property source of its own: Spring Boot's binder rescans a map source's names on every
 	 * lookup, so one source for 10,000 routes made a whole-configuration edit take minutes.
 	 */
-	private static final class Items<T> {
+	private static final class Items {
 
 		final String kind;
 
 		final String key;
 
-		final Class<T> type;
+		final Class<?> type;
 
-		final List<T> records = new ArrayList<>();
+		final List<Object> records = new ArrayList<>();
 
 		final List<Object> trees = new ArrayList<>();
 
 		final BitSet reused = new BitSet();
 
-		Items(String kind, String key, Class<T> type) {
-			this.kind = kind;
-			this.key = key;
-			this.type = type;
+		Items(ConfigKinds.Kind kind) {
+			this.kind = kind.name();
+			this.key = kind.key();
+			this.type = kind.type();
 		}
 
 		void bind(List<?> sources, BoundConfig previous, List<ConfigError> shapeErrors, List<ConfigError> bindErrors) {
@@ -138,16 +141,17 @@ public final class ConfigBinder {
 				int position = previous.position(kind, key, source);
 				if (position >= 0) {
 					reused.set(records.size());
-					records.add(type.cast(previous.record(kind, position)));
+					records.add(previous.record(kind, position));
 					trees.add(previous.tree(kind, position));
 					continue;
 				}
-				String name = kind + "[" + i + "]";
+				// a property name: dashed, as Spring Boot spells it ({@code jwt-providers[0]})
+				String name = dashed(kind) + "[" + i + "]";
 				Walk walk = new Walk();
 				walk.node(source, type, name, kind + "[" + label(source, key, i) + "]");
 				shapeErrors.addAll(walk.errors);
 				walk.errors.clear();
-				T record = walk.bind(binder(walk.flat), name, type);
+				Object record = walk.bind(binder(walk.flat), name, type);
 				bindErrors.addAll(walk.errors);
 				if (record != null) {
 					records.add(record);
@@ -195,53 +199,78 @@ public final class ConfigBinder {
 		return String.valueOf(index);
 	}
 
-	/** Unique names and ids, references to existing upstreams: every error, not only the first. */
-	private static void crossCheck(List<Upstream> upstreams, List<Route> routes, MeshConfig others,
-			List<ConfigError> errors) {
-		Set<String> names = new HashSet<>();
-		others.upstreams().forEach(u -> names.add(u.name()));
-		Set<String> otherNames = Set.copyOf(names);
-		for (Upstream upstream : upstreams) {
-			if (!names.add(upstream.name())) {
-				String path = "upstreams[" + upstream.name() + "].name";
-				errors.add(error(path, "name: " + upstream.name() + (otherNames.contains(upstream.name())
-						? " (expected: unique; an upstream of that name comes from another source and is read-only)"
-						: " (expected: unique)")));
-			}
+	/**
+	 * Unique names and ids in every kind, references to existing upstreams and JWT providers:
+	 * every error, not only the first.
+	 */
+	private static void crossCheck(Map<String, List<?>> records, MeshConfig others, List<ConfigError> errors) {
+		for (ConfigKinds.Kind kind : ConfigKinds.ALL) {
+			unique(kind, records.get(kind.name()), kind.of(others), errors);
 		}
 		// Stored routes reach stored upstreams only: a read-only source (the demo, Kubernetes) may
 		// drop its upstreams at any time, and the stored configuration must stay valid without it.
-		Set<String> stored = new HashSet<>();
-		upstreams.forEach(u -> stored.add(u.name()));
-		Set<String> ids = new HashSet<>();
-		others.routes().forEach(r -> ids.add(r.id()));
-		Set<String> otherIds = Set.copyOf(ids);
-		for (Route route : routes) {
+		ConfigKinds.Kind upstreams = ConfigKinds.named("upstreams");
+		ConfigKinds.Kind jwtProviders = ConfigKinds.named("jwtProviders");
+		Set<String> stored = names(upstreams, records.get("upstreams"));
+		Set<String> otherNames = names(upstreams, others.upstreams());
+		Set<String> providers = names(jwtProviders, records.get("jwtProviders"));
+		Set<String> otherProviders = names(jwtProviders, others.jwtProviders());
+		for (Object item : records.get("routes")) {
+			Route route = (Route) item;
 			String prefix = "routes[" + route.id() + "]";
-			if (!ids.add(route.id())) {
-				errors.add(error(prefix + ".id", "id: " + route.id() + (otherIds.contains(route.id())
-						? " (expected: unique; a route of that id comes from another source and is read-only)"
-						: " (expected: unique)")));
-			}
 			for (int i = 0; i < route.backends().size(); i++) {
 				Backend backend = route.backends().get(i);
-				reference(stored, otherNames, backend.upstream(), prefix + ".backends[" + i + "].upstream", errors);
+				reference(stored, otherNames, "upstream", backend.upstream(), prefix + ".backends[" + i + "].upstream",
+						errors);
 			}
 			for (int i = 0; i < route.mirrors().size(); i++) {
-				reference(stored, otherNames, route.mirrors().get(i).upstream(), prefix + ".mirrors[" + i + "].upstream",
-						errors);
+				reference(stored, otherNames, "upstream", route.mirrors().get(i).upstream(),
+						prefix + ".mirrors[" + i + "].upstream", errors);
+			}
+			if (route.authentication() != null && route.authentication().jwt() != null) {
+				List<String> named = route.authentication().jwt().providers();
+				for (int i = 0; i < named.size(); i++) {
+					reference(providers, otherProviders, "JWT provider", named.get(i),
+							prefix + ".authentication.jwt.providers[" + i + "]", errors);
+				}
 			}
 		}
 	}
 
-	private static void reference(Set<String> stored, Set<String> readOnly, String upstream, String path,
+	/** Each item's id or name once, among the stored items and those of other sources. */
+	private static void unique(ConfigKinds.Kind kind, List<?> items, List<?> others, List<ConfigError> errors) {
+		Set<String> otherNames = names(kind, others);
+		Set<String> seen = new HashSet<>(otherNames);
+		for (Object item : items) {
+			String name = kind.nameOf(item);
+			if (!seen.add(name)) {
+				errors.add(error(kind.name() + "[" + name + "]." + kind.key(), kind.key() + ": " + name
+						+ (otherNames.contains(name) ? " (expected: unique; " + withArticle(kind.singular()) + " of that "
+								+ kind.key() + " comes from another source and is read-only)" : " (expected: unique)")));
+			}
+		}
+	}
+
+	private static Set<String> names(ConfigKinds.Kind kind, List<?> items) {
+		Set<String> names = new HashSet<>();
+		items.forEach(item -> names.add(kind.nameOf(item)));
+		return names;
+	}
+
+	private static void reference(Set<String> stored, Set<String> readOnly, String what, String name, String path,
 			List<ConfigError> errors) {
-		if (!stored.contains(upstream)) {
-			errors.add(error(path, "upstream: " + upstream + " (expected: one of the upstreams "
-					+ stored.stream().sorted().toList() + (readOnly.contains(upstream)
-							? "; " + upstream + " comes from another source and is read-only: store an upstream of your own)"
+		if (!stored.contains(name)) {
+			String field = path.substring(path.lastIndexOf('.') + 1);
+			errors.add(error(path, field + ": " + name + " (expected: one of the " + what + "s "
+					+ stored.stream().sorted().toList() + (readOnly.contains(name)
+							? "; " + name + " comes from another source and is read-only: store " + withArticle(what)
+									+ " of your own)"
 							: ")")));
 		}
+	}
+
+	private static String withArticle(String noun) {
+		return ("aeiou".indexOf(Character.toLowerCase(noun.charAt(0))) >= 0 ? "an " : "a ") + noun;
 	}
 
 	/** An error whose message starts with its path ({@code upstreams[orders].discovery: …}). */
@@ -270,6 +299,11 @@ public final class ConfigBinder {
 			}
 			paths.put(name, path);
 			Class<?> raw = raw(type);
+			if (raw.isAnnotationPresent(NeverEmpty.class) && value instanceof Map<?, ?> map && map.isEmpty()) {
+				errors.add(new ConfigError(path, last(path) + ": {} (expected: at least one field written out, "
+						+ "defaults included; an empty object binds to nothing)"));
+				return;
+			}
 			if (raw.isRecord() && value instanceof Map<?, ?> map) {
 				map.forEach((key, child) -> {
 					RecordComponent component = component(raw, String.valueOf(key));

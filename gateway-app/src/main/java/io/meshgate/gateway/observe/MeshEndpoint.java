@@ -10,6 +10,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 import io.meshgate.gateway.https.HttpsCertificates;
+import io.meshgate.policy.binding.PolicyTrees;
+import io.meshgate.policy.observe.Masking;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.upstream.UpstreamRegistry;
@@ -18,7 +20,8 @@ import io.meshgate.policy.upstream.UpstreamRuntime;
 /**
  * {@code /actuator/mesh}: every route with its effective policies and live state, every upstream
  * with its endpoints and the state of its policies, and the certificates the HTTPS listener serves
- * (never their keys). {@code /actuator/mesh/routes/{id}} and
+ * (never their keys), the JWT providers and the consumers (by name and number of keys, never a
+ * key's hash). {@code /actuator/mesh/routes/{id}} and
  * {@code /actuator/mesh/upstreams/{name}} answer one of them (404 when there is no such one).
  * Read-only; answers from memory. Each route and upstream says its {@code owner}: {@code admin}
  * (the route store, edited through the admin API) or the read-only source it comes from, such as
@@ -65,6 +68,11 @@ public class MeshEndpoint {
 		json.put("routes", routing.current().routes().stream().map(this::route).toList());
 		json.put("upstreams", upstreams().stream().map(this::upstream).toList());
 		json.put("certificates", certificates.list().stream().map(MeshView::certificate).toList());
+		json.put("jwtProviders",
+				routing.current().jwtProviders().stream().map(provider -> Masking.tree(PolicyTrees.compact(provider))).toList());
+		json.put("consumers", routing.current().consumers().stream()
+			.map(consumer -> Map.of("name", consumer.name(), "apiKeys", consumer.apiKeys().size()))
+			.toList());
 		return json;
 	}
 

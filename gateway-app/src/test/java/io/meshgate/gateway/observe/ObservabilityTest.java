@@ -271,7 +271,7 @@ class ObservabilityTest {
 		}
 
 		Map<String, Object> mesh = json(admin.get("/actuator/mesh").body());
-		assertThat(mesh).containsOnlyKeys("routes", "upstreams", "certificates");
+		assertThat(mesh).containsOnlyKeys("routes", "upstreams", "certificates", "jwtProviders", "consumers");
 		assertThat(list(mesh, "certificates")).isEmpty();
 		Map<String, Object> route = only(list(mesh, "routes"));
 		assertRouteShape(route);
@@ -437,8 +437,8 @@ class ObservabilityTest {
 
 	private static void assertRouteShape(Map<String, Object> route) {
 		assertThat(route).containsOnlyKeys("id", "match", "backends", "canary", "mirrors", "retries", "timeout",
-				"fault", "rateLimit", "requestHeaders", "responseHeaders", "rewrite", "redirect", "extAuthz", "observed",
-				"owner");
+				"fault", "rateLimit", "requestHeaders", "responseHeaders", "rewrite", "redirect", "authentication",
+				"extAuthz", "observed", "owner");
 		assertThat(route.get("id")).isInstanceOf(String.class);
 		assertThat(map(route, "match")).containsOnlyKeys("path", "pathType", "methods", "headers", "query", "host",
 				"claims", "principals");

@@ -88,7 +88,12 @@ import io.meshgate.policy.route.MeshRouteLocator;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.route.RouteProbe;
 import io.meshgate.policy.route.lookup.IndexedRoutePredicateHandlerMapping;
+import io.meshgate.policy.security.apikey.ApiKeys;
+import io.meshgate.policy.security.authn.AuthenticationGatewayFilterFactory;
 import io.meshgate.policy.security.extauthz.ExtAuthzGatewayFilterFactory;
+import io.meshgate.policy.security.jwt.JwksFetcher;
+import io.meshgate.policy.security.jwt.JwtProviders;
+import io.meshgate.policy.security.jwt.TokenEdgeFilter;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
 import io.meshgate.policy.tls.UpstreamTlsFactory;
 import io.meshgate.policy.upstream.GatewayPorts;
@@ -290,7 +295,8 @@ public class MeshPolicyAutoConfiguration {
 	RouteProbe routeProbe(ObjectProvider<RoutePredicateHandlerMapping> mapping,
 			ObjectProvider<FilteringWebHandler> webHandler, ObjectProvider<GlobalCorsProperties> cors,
 			Environment environment, ObjectProvider<RouteLocator> locators, MeshRouteLocator mesh,
-			ObjectProvider<PathNormalizationFilter> paths, ObjectProvider<ClientRequestFilter> clients) {
+			ObjectProvider<PathNormalizationFilter> paths, ObjectProvider<ClientRequestFilter> clients,
+			ObjectProvider<TokenEdgeFilter> tokens) {
 		Function<RouteLocator, RoutePredicateHandlerMapping> lookupOver = table -> {
 			if (mapping.getObject() instanceof IndexedRoutePredicateHandlerMapping) {
 				IndexedRoutePredicateHandlerMapping indexed = new IndexedRoutePredicateHandlerMapping(
@@ -304,7 +310,8 @@ public class MeshPolicyAutoConfiguration {
 		Supplier<List<RouteLocator>> gatewayLocators = () -> locators.orderedStream()
 			.filter(locator -> !(locator instanceof CachingRouteLocator) && !(locator instanceof CompositeRouteLocator))
 			.toList();
-		Supplier<List<WebFilter>> edge = () -> Stream.<WebFilter>of(paths.getIfAvailable(), clients.getIfAvailable())
+		Supplier<List<WebFilter>> edge = () -> Stream
+			.<WebFilter>of(paths.getIfAvailable(), clients.getIfAvailable(), tokens.getIfAvailable())
 			.filter(Objects::nonNull)
 			.sorted(AnnotationAwareOrderComparator.INSTANCE)
 			.toList();
@@ -319,10 +326,35 @@ public class MeshPolicyAutoConfiguration {
 
 	@Bean
 	MeshRouting meshRouting(UpstreamRegistry registry, MeshRouteLocator locator,
-			ApplicationEventPublisher events, MeshConfig initial) {
-		MeshRouting routing = new MeshRouting(registry, locator, events);
+			ApplicationEventPublisher events, MeshConfig initial, JwtProviders jwtProviders, ApiKeys apiKeys) {
+		MeshRouting routing = new MeshRouting(registry, locator, events,
+				List.of(config -> jwtProviders.apply(config.jwtProviders()), config -> apiKeys.apply(config.consumers())));
 		routing.apply(initial);
 		return routing;
+	}
+
+	/** The JWT providers in force, their keys and the tokens they verified. */
+	@Bean(destroyMethod = "close")
+	JwtProviders jwtProviders(ObjectProvider<MeterRegistry> meters) {
+		return new JwtProviders(new JwksFetcher(), meters(meters), Clock.systemUTC(), System::nanoTime);
+	}
+
+	/** The consumers' API keys in force, by hash. */
+	@Bean
+	ApiKeys apiKeys() {
+		return new ApiKeys();
+	}
+
+	/** Tokens of configured providers verified before route lookup ({@code PolicyOrder.EDGE_TOKENS}). */
+	@Bean
+	TokenEdgeFilter tokenEdgeFilter(JwtProviders jwtProviders) {
+		return new TokenEdgeFilter(jwtProviders);
+	}
+
+	@Bean
+	AuthenticationGatewayFilterFactory authenticationGatewayFilterFactory(JwtProviders jwtProviders, ApiKeys apiKeys,
+			ObjectProvider<MeterRegistry> meters) {
+		return new AuthenticationGatewayFilterFactory(jwtProviders, apiKeys, meters(meters));
 	}
 
 	@Bean

@@ -6,22 +6,22 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
+import io.meshgate.policy.security.apikey.Consumer;
+import io.meshgate.policy.security.jwt.JwtProvider;
 import io.meshgate.policy.upstream.Upstream;
 
 /**
- * {@code meshgate.upstreams} and {@code meshgate.routes} from the application's configuration.
- * Each element is validated as it is bound; {@link #toConfig()} checks them across each other.
+ * {@code meshgate.upstreams}, {@code meshgate.routes}, {@code meshgate.jwt-providers} and
+ * {@code meshgate.consumers} from the application's configuration: the components of
+ * {@link MeshConfig}, one for one. Each element is validated as it is bound;
+ * {@link #toConfig()} checks them across each other.
  */
 @ConfigurationProperties("meshgate")
-public record MeshProperties(List<Upstream> upstreams, List<Route> routes) {
-
-	public MeshProperties {
-		upstreams = upstreams == null ? List.of() : upstreams;
-		routes = routes == null ? List.of() : routes;
-	}
+public record MeshProperties(List<Upstream> upstreams, List<Route> routes, List<JwtProvider> jwtProviders,
+		List<Consumer> consumers) {
 
 	public MeshConfig toConfig() {
-		return new MeshConfig(upstreams, routes);
+		return new MeshConfig(upstreams, routes, jwtProviders, consumers);
 	}
 
 }

@@ -3,25 +3,47 @@ package io.meshgate.policy.route;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
+import io.meshgate.policy.security.apikey.Consumer;
+import io.meshgate.policy.security.jwt.JwtProvider;
 import io.meshgate.policy.upstream.Upstream;
 
 /**
- * The whole routing configuration: upstreams and the routes over them, checked across each
- * other (unique names, every backend names an upstream). Routes are tried in list order.
+ * The whole configuration: upstreams, the routes over them, and the named objects routes refer
+ * to (JWT providers, consumers), checked across each other (unique names, every reference names
+ * an existing object). Routes are tried in list order. Each component is a list of records with a
+ * unique {@code name} (a route's is its {@code id}), which the admin API binds, stores, masks and
+ * checks by its component name ({@code jwtProviders[idp].issuer}): a new kind of object is one
+ * more component here.
  */
-public record MeshConfig(List<Upstream> upstreams, List<Route> routes) {
+public record MeshConfig(List<Upstream> upstreams, List<Route> routes, List<JwtProvider> jwtProviders,
+		List<Consumer> consumers) {
 
 	public static final MeshConfig EMPTY = new MeshConfig(List.of(), List.of());
 
 	public MeshConfig {
 		upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
 		routes = routes == null ? List.of() : List.copyOf(routes);
-		Set<String> names = new HashSet<>();
-		for (Upstream upstream : upstreams) {
-			if (!names.add(upstream.name())) {
-				throw new IllegalArgumentException(
-						"upstreams[" + upstream.name() + "].name: " + upstream.name() + " (expected: unique)");
+		jwtProviders = jwtProviders == null ? List.of() : List.copyOf(jwtProviders);
+		consumers = consumers == null ? List.of() : List.copyOf(consumers);
+		Set<String> names = unique("upstreams", upstreams.stream().map(Upstream::name));
+		Set<String> providers = unique("jwtProviders", jwtProviders.stream().map(JwtProvider::name));
+		unique("consumers", consumers.stream().map(Consumer::name));
+		Set<String> issuers = new HashSet<>();
+		for (JwtProvider provider : jwtProviders) {
+			if (!issuers.add(provider.issuer())) {
+				throw new IllegalArgumentException("jwtProviders[" + provider.name() + "].issuer: " + provider.issuer()
+						+ " (expected: unique, one provider per issuer)");
+			}
+		}
+		Set<String> keys = new HashSet<>();
+		for (Consumer consumer : consumers) {
+			for (int i = 0; i < consumer.apiKeys().size(); i++) {
+				if (!keys.add(consumer.apiKeys().get(i))) {
+					throw new IllegalArgumentException("consumers[" + consumer.name() + "].apiKeys[" + i
+							+ "]: a hash another consumer has (expected: each key belongs to one consumer)");
+				}
 			}
 		}
 		Set<String> ids = new HashSet<>();
@@ -30,30 +52,53 @@ public record MeshConfig(List<Upstream> upstreams, List<Route> routes) {
 				throw new IllegalArgumentException("routes[" + route.id() + "].id: " + route.id() + " (expected: unique)");
 			}
 			for (int i = 0; i < route.backends().size(); i++) {
-				requireUpstream(names, route.backends().get(i).upstream(),
+				require(names, "upstreams", route.backends().get(i).upstream(),
 						"routes[" + route.id() + "].backends[" + i + "].upstream");
 			}
 			for (int i = 0; i < route.mirrors().size(); i++) {
-				requireUpstream(names, route.mirrors().get(i).upstream(),
+				require(names, "upstreams", route.mirrors().get(i).upstream(),
 						"routes[" + route.id() + "].mirrors[" + i + "].upstream");
+			}
+			if (route.authentication() != null && route.authentication().jwt() != null) {
+				List<String> named = route.authentication().jwt().providers();
+				for (int i = 0; i < named.size(); i++) {
+					require(providers, "jwtProviders", named.get(i),
+							"routes[" + route.id() + "].authentication.jwt.providers[" + i + "]");
+				}
 			}
 		}
 	}
 
-	private static void requireUpstream(Set<String> names, String upstream, String path) {
-		if (!names.contains(upstream)) {
+	/** Upstreams and routes, no JWT providers and no consumers. */
+	public MeshConfig(List<Upstream> upstreams, List<Route> routes) {
+		this(upstreams, routes, List.of(), List.of());
+	}
+
+	private static Set<String> unique(String kind, Stream<String> names) {
+		Set<String> seen = new HashSet<>();
+		names.forEach(name -> {
+			if (!seen.add(name)) {
+				throw new IllegalArgumentException(kind + "[" + name + "].name: " + name + " (expected: unique)");
+			}
+		});
+		return seen;
+	}
+
+	private static void require(Set<String> names, String kind, String name, String path) {
+		if (!names.contains(name)) {
 			throw new IllegalArgumentException(
-					path + ": " + upstream + " (expected: one of the upstreams " + names.stream().sorted().toList() + ")");
+					path + ": " + name + " (expected: one of the " + kind + " " + names.stream().sorted().toList() + ")");
 		}
 	}
 
-	/** This configuration with {@code other}'s upstreams and routes added after its own. */
+	/** This configuration with {@code other}'s objects added after its own, kind by kind. */
 	public MeshConfig plus(MeshConfig other) {
-		return new MeshConfig(concat(upstreams, other.upstreams), concat(routes, other.routes));
+		return new MeshConfig(concat(upstreams, other.upstreams), concat(routes, other.routes),
+				concat(jwtProviders, other.jwtProviders), concat(consumers, other.consumers));
 	}
 
 	private static <T> List<T> concat(List<T> first, List<T> second) {
-		return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
+		return Stream.concat(first.stream(), second.stream()).toList();
 	}
 
 }

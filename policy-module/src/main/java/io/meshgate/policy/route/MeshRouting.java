@@ -1,5 +1,8 @@
 package io.meshgate.policy.route;
 
+import java.util.List;
+import java.util.function.Consumer;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -24,13 +27,26 @@ public final class MeshRouting {
 
 	private final ApplicationEventPublisher events;
 
+	private final List<Consumer<MeshConfig>> participants;
+
 	private volatile MeshConfig current = MeshConfig.EMPTY;
 
 	public MeshRouting(UpstreamRegistry upstreams, MeshRouteLocator locator,
 			ApplicationEventPublisher events) {
+		this(upstreams, locator, events, List.of());
+	}
+
+	/**
+	 * @param participants the runtimes of the other named objects (JWT providers, consumers'
+	 * keys): each takes its part of a configuration, after it converted and before its routes
+	 * switch, so that a new route finds what it names; none may fail or block
+	 */
+	public MeshRouting(UpstreamRegistry upstreams, MeshRouteLocator locator, ApplicationEventPublisher events,
+			List<Consumer<MeshConfig>> participants) {
 		this.upstreams = upstreams;
 		this.locator = locator;
 		this.events = events;
+		this.participants = List.copyOf(participants);
 	}
 
 	public MeshConfig current() {
@@ -62,6 +78,7 @@ public final class MeshRouting {
 		MeshRouteTable table = locator.convert(RouteCompiler.compile(config));
 		long built = (System.nanoTime() - start) / 1_000_000;
 		AutoCloseable retired = upstreams.apply(config.upstreams());
+		participants.forEach(participant -> participant.accept(config));
 		locator.install(table);
 		current = config;
 		events.publishEvent(new RefreshRoutesEvent(this));

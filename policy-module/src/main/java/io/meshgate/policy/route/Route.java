@@ -13,6 +13,7 @@ import io.meshgate.policy.rewrite.HeaderModifier;
 import io.meshgate.policy.rewrite.RedirectPolicy;
 import io.meshgate.policy.rewrite.RewritePolicy;
 import io.meshgate.policy.schema.Example;
+import io.meshgate.policy.security.authn.AuthenticationPolicy;
 import io.meshgate.policy.security.extauthz.ExtAuthzPolicy;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
 
@@ -35,6 +36,7 @@ import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
  *     requestHeaders: {set: {x-env: prod}, remove: [x-debug]}
  *     responseHeaders: {add: {cache-control: no-store}}
  *     rewrite: {hostname: orders.internal, replaceFullPath: /v2/orders}
+ *     authentication: {jwt: {providers: [idp]}, apiKey: {fromHeader: x-api-key}}
  *     extAuthz: {uri: http://authz.internal:9000/check, headersToUpstreamOnAllow: [x-user-id]}
  * </pre>
  *
@@ -52,13 +54,16 @@ import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
  * @param rewrite Host and path the upstream receives; default: unchanged
  * @param redirect answer with a redirect instead of calling an upstream; not with backends,
  * {@code rewrite}, {@code mirrors} or {@code retries}; default none
+ * @param authentication the credentials the route requires (a JWT of named providers, an API
+ * key of a consumer); default none: the route is open
  * @param extAuthz an external authorization service asked before each request goes on (Istio's
  * CUSTOM action); default none
  */
 public record Route(@Example("orders") String id, RouteMatch match, List<Backend> backends, CanaryPolicy canary,
 		List<MirrorPolicy> mirrors, RetryPolicy retries, @Example("5s") Duration timeout, FaultPolicy fault,
 		RateLimitPolicy rateLimit, HeaderModifier requestHeaders, HeaderModifier responseHeaders,
-		RewritePolicy rewrite, RedirectPolicy redirect, ExtAuthzPolicy extAuthz) {
+		RewritePolicy rewrite, RedirectPolicy redirect, AuthenticationPolicy authentication,
+		ExtAuthzPolicy extAuthz) {
 
 	private static final Pattern ID = Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_.]{0,127}");
 
@@ -115,7 +120,7 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 	}
 
 	public static Route of(String id, RouteMatch match, List<Backend> backends) {
-		return new Route(id, match, backends, null, null, null, null, null, null, null, null, null, null, null);
+		return new Route(id, match, backends, null, null, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	public static Route of(String id, String path, Backend... backends) {
@@ -124,63 +129,68 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 
 	/** A route that answers every request it matches with {@code redirect}. */
 	public static Route redirect(String id, RouteMatch match, RedirectPolicy redirect) {
-		return new Route(id, match, null, null, null, null, null, null, null, null, null, null, redirect, null);
+		return new Route(id, match, null, null, null, null, null, null, null, null, null, null, redirect, null, null);
 	}
 
 	public Route withCanary(CanaryPolicy canary) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, extAuthz);
+				responseHeaders, rewrite, redirect, authentication, extAuthz);
 	}
 
 	public Route withMirrors(MirrorPolicy... mirrors) {
 		return new Route(id, match, backends, canary, List.of(mirrors), retries, timeout, fault, rateLimit,
-				requestHeaders, responseHeaders, rewrite, redirect, extAuthz);
+				requestHeaders, responseHeaders, rewrite, redirect, authentication, extAuthz);
 	}
 
 	public Route withRetries(RetryPolicy retries) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, extAuthz);
+				responseHeaders, rewrite, redirect, authentication, extAuthz);
 	}
 
 	public Route withTimeout(Duration timeout) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, extAuthz);
+				responseHeaders, rewrite, redirect, authentication, extAuthz);
 	}
 
 	public Route withFault(FaultPolicy fault) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, extAuthz);
+				responseHeaders, rewrite, redirect, authentication, extAuthz);
 	}
 
 	public Route withRateLimit(RateLimitPolicy rateLimit) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, extAuthz);
+				responseHeaders, rewrite, redirect, authentication, extAuthz);
 	}
 
 	public Route withRequestHeaders(HeaderModifier requestHeaders) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, extAuthz);
+				responseHeaders, rewrite, redirect, authentication, extAuthz);
 	}
 
 	public Route withResponseHeaders(HeaderModifier responseHeaders) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, extAuthz);
+				responseHeaders, rewrite, redirect, authentication, extAuthz);
 	}
 
 	public Route withRewrite(RewritePolicy rewrite) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, extAuthz);
+				responseHeaders, rewrite, redirect, authentication, extAuthz);
+	}
+
+	public Route withAuthentication(AuthenticationPolicy authentication) {
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
+				responseHeaders, rewrite, redirect, authentication, extAuthz);
 	}
 
 	public Route withExtAuthz(ExtAuthzPolicy extAuthz) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, extAuthz);
+				responseHeaders, rewrite, redirect, authentication, extAuthz);
 	}
 
 	/** This route answering with {@code redirect}: its backends are dropped. */
 	public Route withRedirect(RedirectPolicy redirect) {
 		return new Route(id, match, redirect == null ? backends : List.of(), canary, mirrors, retries, timeout, fault,
-				rateLimit, requestHeaders, responseHeaders, rewrite, redirect, extAuthz);
+				rateLimit, requestHeaders, responseHeaders, rewrite, redirect, authentication, extAuthz);
 	}
 
 }

@@ -55,6 +55,9 @@ public final class RouteCompiler {
 				+ route.backends().stream().filter(b -> b.weight() > 0).findFirst().orElseThrow().upstream()));
 
 		List<FilterDefinition> filters = new ArrayList<>();
+		if (route.authentication() != null) {
+			filters.add(filter("Authentication", route.authentication()));
+		}
 		if (route.extAuthz() != null) {
 			filters.add(filter("ExtAuthz", route.extAuthz()));
 		}

@@ -22,14 +22,23 @@ import io.meshgate.policy.ExchangeAttributes;
  * empty without one
  * @param consumer the consumer an API key (or a provider's claim mapping) named; {@code null}
  * without one
+ * @param token what the edge made of a token of a configured JWT provider: verified (then
+ * {@code requestPrincipal} and {@code claims} are its) or why not; {@code null} without such a
+ * token. A route's authentication answers 401 with the failure.
  */
-public record Identity(PeerIdentity peer, String requestPrincipal, Map<String, Object> claims, String consumer) {
+public record Identity(PeerIdentity peer, String requestPrincipal, Map<String, Object> claims, String consumer,
+		TokenVerdict token) {
 
 	/** Nobody verified: no certificate, no token, no key. */
-	public static final Identity ANONYMOUS = new Identity(null, null, Map.of(), null);
+	public static final Identity ANONYMOUS = new Identity(null, null, Map.of(), null, null);
 
 	public Identity {
 		claims = claims == null ? Map.of() : Map.copyOf(claims);
+	}
+
+	/** An identity without a token verdict. */
+	public Identity(PeerIdentity peer, String requestPrincipal, Map<String, Object> claims, String consumer) {
+		this(peer, requestPrincipal, claims, consumer, null);
 	}
 
 	/** The identity verified for this request so far; {@link #ANONYMOUS} before any was. */
@@ -43,16 +52,24 @@ public record Identity(PeerIdentity peer, String requestPrincipal, Map<String, O
 	}
 
 	public Identity withPeer(PeerIdentity peer) {
-		return new Identity(peer, requestPrincipal, claims, consumer);
+		return new Identity(peer, requestPrincipal, claims, consumer, token);
 	}
 
 	/** This identity with a verified token's principal ({@code iss/sub}) and claims. */
 	public Identity withToken(String requestPrincipal, Map<String, Object> claims) {
-		return new Identity(peer, requestPrincipal, claims, consumer);
+		return new Identity(peer, requestPrincipal, claims, consumer, token);
+	}
+
+	/**
+	 * This identity with the verdict on a provider's token: verified, with its principal
+	 * ({@code iss/sub}) and claims, or rejected, with none.
+	 */
+	public Identity withToken(TokenVerdict token, String requestPrincipal, Map<String, Object> claims) {
+		return new Identity(peer, requestPrincipal, claims, consumer, token);
 	}
 
 	public Identity withConsumer(String consumer) {
-		return new Identity(peer, requestPrincipal, claims, consumer);
+		return new Identity(peer, requestPrincipal, claims, consumer, token);
 	}
 
 	public boolean anonymous() {
@@ -63,7 +80,7 @@ public record Identity(PeerIdentity peer, String requestPrincipal, Map<String, O
 	@Override
 	public String toString() {
 		return "Identity[peer=" + (peer == null ? null : peer.principal()) + ", requestPrincipal=" + requestPrincipal
-				+ ", claims=" + claims.keySet() + ", consumer=" + consumer + "]";
+				+ ", claims=" + claims.keySet() + ", consumer=" + consumer + ", token=" + token + "]";
 	}
 
 }

@@ -53,6 +53,9 @@ import io.meshgate.policy.route.PathMatch;
 import io.meshgate.policy.route.PathType;
 import io.meshgate.policy.route.PrincipalMatch;
 import io.meshgate.policy.route.QueryMatch;
+import io.meshgate.policy.security.authn.ApiKeyRequirement;
+import io.meshgate.policy.security.authn.AuthenticationPolicy;
+import io.meshgate.policy.security.authn.JwtRequirement;
 import io.meshgate.policy.security.extauthz.ExtAuthzPolicy;
 import io.meshgate.policy.testing.GatewayTest;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
@@ -104,6 +107,9 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 					List.of("set-cookie"), List.of("www-authenticate", "x-reason"), true, DataSize.ofKilobytes(4),
 					new CircuitBreakerPolicy(40.0, Duration.ofMillis(900), 70.0, 30, 12, Duration.ofSeconds(7), 3, 64),
 					new ExtAuthzPolicy.DecisionCachePolicy(500, Duration.ofSeconds(90))))),
+			Map.entry("Authentication",
+					List.of(new AuthenticationPolicy(new JwtRequirement(List.of("idp", "other"), true),
+							new ApiKeyRequirement("x-partner-key")))),
 			Map.entry("PathMatch", List.of(new PathMatch(PathType.REGEX, "/v[0-9]{1,3}/a,b"))),
 			Map.entry("HeaderMatch", List.of(new HeaderMatch("X-Env", "canary|beta"))),
 			Map.entry("QueryMatch", List.of(new QueryMatch("version", "v[12]"))),
