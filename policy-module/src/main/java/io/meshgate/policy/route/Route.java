@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import io.meshgate.policy.canary.CanaryPolicy;
+import io.meshgate.policy.cors.CorsPolicy;
 import io.meshgate.policy.fault.FaultPolicy;
 import io.meshgate.policy.mirror.MirrorPolicy;
 import io.meshgate.policy.ratelimit.RateLimitPolicy;
@@ -34,6 +35,7 @@ import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
  *     requestHeaders: {set: {x-env: prod}, remove: [x-debug]}
  *     responseHeaders: {add: {cache-control: no-store}}
  *     rewrite: {hostname: orders.internal, replaceFullPath: /v2/orders}
+ *     cors: {allowOrigins: [https://shop.example.com], allowCredentials: true}
  * </pre>
  *
  * @param backends the weighted upstreams; at least one, except with {@code redirect}: none
@@ -50,11 +52,13 @@ import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
  * @param rewrite Host and path the upstream receives; default: unchanged
  * @param redirect answer with a redirect instead of calling an upstream; not with backends,
  * {@code rewrite}, {@code mirrors} or {@code retries}; default none
+ * @param cors cross-origin resource sharing for browsers: preflights answered by the gateway,
+ * allowed origins on the responses; default none (preflights are not answered for the route)
  */
 public record Route(@Example("orders") String id, RouteMatch match, List<Backend> backends, CanaryPolicy canary,
 		List<MirrorPolicy> mirrors, RetryPolicy retries, @Example("5s") Duration timeout, FaultPolicy fault,
 		RateLimitPolicy rateLimit, HeaderModifier requestHeaders, HeaderModifier responseHeaders,
-		RewritePolicy rewrite, RedirectPolicy redirect) {
+		RewritePolicy rewrite, RedirectPolicy redirect, CorsPolicy cors) {
 
 	private static final Pattern ID = Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_.]{0,127}");
 
@@ -111,7 +115,7 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 	}
 
 	public static Route of(String id, RouteMatch match, List<Backend> backends) {
-		return new Route(id, match, backends, null, null, null, null, null, null, null, null, null, null);
+		return new Route(id, match, backends, null, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	public static Route of(String id, String path, Backend... backends) {
@@ -120,58 +124,63 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 
 	/** A route that answers every request it matches with {@code redirect}. */
 	public static Route redirect(String id, RouteMatch match, RedirectPolicy redirect) {
-		return new Route(id, match, null, null, null, null, null, null, null, null, null, null, redirect);
+		return new Route(id, match, null, null, null, null, null, null, null, null, null, null, redirect, null);
 	}
 
 	public Route withCanary(CanaryPolicy canary) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect);
+				responseHeaders, rewrite, redirect, cors);
 	}
 
 	public Route withMirrors(MirrorPolicy... mirrors) {
 		return new Route(id, match, backends, canary, List.of(mirrors), retries, timeout, fault, rateLimit,
-				requestHeaders, responseHeaders, rewrite, redirect);
+				requestHeaders, responseHeaders, rewrite, redirect, cors);
 	}
 
 	public Route withRetries(RetryPolicy retries) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect);
+				responseHeaders, rewrite, redirect, cors);
 	}
 
 	public Route withTimeout(Duration timeout) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect);
+				responseHeaders, rewrite, redirect, cors);
 	}
 
 	public Route withFault(FaultPolicy fault) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect);
+				responseHeaders, rewrite, redirect, cors);
 	}
 
 	public Route withRateLimit(RateLimitPolicy rateLimit) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect);
+				responseHeaders, rewrite, redirect, cors);
 	}
 
 	public Route withRequestHeaders(HeaderModifier requestHeaders) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect);
+				responseHeaders, rewrite, redirect, cors);
 	}
 
 	public Route withResponseHeaders(HeaderModifier responseHeaders) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect);
+				responseHeaders, rewrite, redirect, cors);
 	}
 
 	public Route withRewrite(RewritePolicy rewrite) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect);
+				responseHeaders, rewrite, redirect, cors);
+	}
+
+	public Route withCors(CorsPolicy cors) {
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
+				responseHeaders, rewrite, redirect, cors);
 	}
 
 	/** This route answering with {@code redirect}: its backends are dropped. */
 	public Route withRedirect(RedirectPolicy redirect) {
 		return new Route(id, match, redirect == null ? backends : List.of(), canary, mirrors, retries, timeout, fault,
-				rateLimit, requestHeaders, responseHeaders, rewrite, redirect);
+				rateLimit, requestHeaders, responseHeaders, rewrite, redirect, cors);
 	}
 
 }
