@@ -21,6 +21,7 @@ import org.springframework.web.cors.reactive.CorsUtils;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.PolicyOrder;
+import io.meshgate.policy.observe.MeshMetrics;
 
 /**
  * A route's CORS: answers preflights ({@link #answerPreflight}, called at route lookup by
@@ -52,9 +53,9 @@ final class CorsFilter implements GatewayFilter, Ordered {
 	CorsFilter(CorsPolicy policy, String route, MeterRegistry meters) {
 		this.rules = new CorsRules(policy);
 		for (CorsRules.Outcome outcome : CorsRules.Outcome.values()) {
-			preflights.put(outcome, Counter.builder("meshgate.cors.preflights")
+			preflights.put(outcome, Counter.builder(MeshMetrics.CORS_PREFLIGHTS)
 				.description("CORS preflights answered by the gateway, by outcome")
-				.tags("route", route, "outcome", outcome.tag)
+				.tags(MeshMetrics.ROUTE, route, "outcome", outcome.tag)
 				.register(meters));
 		}
 		this.allowedRequests = requests(route, CorsRules.Outcome.ALLOWED, meters);
@@ -62,9 +63,9 @@ final class CorsFilter implements GatewayFilter, Ordered {
 	}
 
 	private static Counter requests(String route, CorsRules.Outcome outcome, MeterRegistry meters) {
-		return Counter.builder("meshgate.cors.requests")
+		return Counter.builder(MeshMetrics.CORS_REQUESTS)
 			.description("Requests with an Origin header (not preflights), by whether the origin was allowed")
-			.tags("route", route, "outcome", outcome.tag)
+			.tags(MeshMetrics.ROUTE, route, "outcome", outcome.tag)
 			.register(meters);
 	}
 

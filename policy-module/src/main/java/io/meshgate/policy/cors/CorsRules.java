@@ -16,8 +16,8 @@ final class CorsRules {
 	/** The request's origin, method and header names were allowed, or the first that was not. */
 	enum Outcome {
 
-		ALLOWED("allowed"), ORIGIN_DENIED("origin-denied"), METHOD_DENIED("method-denied"),
-		HEADERS_DENIED("headers-denied");
+		ALLOWED("allowed"), ORIGIN_DENIED("origin_denied"), METHOD_DENIED("method_denied"),
+		HEADERS_DENIED("headers_denied");
 
 		final String tag;
 
