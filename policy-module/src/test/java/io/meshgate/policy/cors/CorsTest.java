@@ -200,10 +200,11 @@ class CorsTest extends GatewayTest {
 	}
 
 	/**
-	 * A client on a new connection. A request sent at once after an answered preflight on the same
-	 * keep-alive connection by the JDK's client now and then never reaches the route (1 run in 3,
-	 * also for routes without CORS, whose preflights WebFlux answers; not seen with a raw socket
-	 * that waits 300 ms between requests): left for its own investigation, apart from CORS.
+	 * A client on a new connection, for each preflight and for requests after one. A request the
+	 * JDK's client sends on a kept-alive connection after a preflight the gateway answered now and
+	 * then never reaches the route (1 run in 3; also for routes without CORS, whose preflights
+	 * WebFlux answers, so also before CORS; not seen with a raw socket that waits 300 ms between
+	 * requests): left for its own investigation, apart from CORS.
 	 */
 	private GatewayClient afterPreflight() {
 		return new GatewayClient(port);
@@ -223,7 +224,7 @@ class CorsTest extends GatewayTest {
 				? Map.of("Origin", origin, "Access-Control-Request-Method", method)
 				: Map.of("Origin", origin, "Access-Control-Request-Method", method, "Access-Control-Request-Headers",
 						headers);
-		return client.send("OPTIONS", path, request);
+		return afterPreflight().send("OPTIONS", path, request);
 	}
 
 	private static String header(HttpResponse<String> response, String name) {
