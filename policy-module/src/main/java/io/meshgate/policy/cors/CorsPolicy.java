@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 import org.springframework.boot.convert.DurationUnit;
 
@@ -72,8 +71,6 @@ public record CorsPolicy(@Example({ "https://shop.example.com", "https://*.examp
 
 	static final String NULL_ORIGIN = "null";
 
-	private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-
 	public CorsPolicy {
 		allowOrigins = list("allowOrigins", allowOrigins, MAX_ORIGINS);
 		if (allowOrigins.isEmpty()) {
@@ -135,7 +132,7 @@ public record CorsPolicy(@Example({ "https://shop.example.com", "https://*.examp
 		Set<String> seen = new TreeSet<>();
 		for (int i = 0; i < values.size(); i++) {
 			String value = values.get(i);
-			if (!TOKEN.matcher(value).matches()) {
+			if (!HttpTokens.isToken(value, 0, value.length())) {
 				throw new IllegalArgumentException(field + "[" + i + "]: " + value + " (expected: a "
 						+ (caseInsensitive ? "header name" : "method") + " or *)");
 			}
