@@ -17,7 +17,7 @@ import org.springframework.core.Ordered;
  * <pre>
  * edge (web filters, before route lookup): client address and client headers -> path normalized
  *   -> peer certificate identity -> tokens verified (identity for routing by claims)
- * [route lookup] -> CORS (answers preflights) -> authentication (JWT, API key) -> external
+ * [route lookup, which answers CORS preflights] -> CORS -> authentication (JWT, API key) -> external
  *   authorization -> authorization policies (DENY, then ALLOW)
  *   -> (small response: one write) -> rate limit -> fault -> route timeout
  *   -> response headers (on commit) -> redirect (answers) -> request headers -> URL rewrite
@@ -65,8 +65,10 @@ public final class PolicyOrder {
 	public static final int SMALL_RESPONSE = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1;
 
 	/**
-	 * CORS: a preflight is answered here, before authentication, rate limiting and faults
-	 * (browsers send preflights without credentials); actual requests get their headers on commit.
+	 * CORS: preflights are answered at route lookup ({@code cors.CorsPreflightProcessor}), before
+	 * any route filter (browsers send them without credentials), and here should one reach the
+	 * route's filters; other requests register their CORS headers here, set on commit, so that
+	 * authentication's, rate limiting's and faults' own answers carry them too.
 	 */
 	public static final int CORS = -40;
 

@@ -295,8 +295,8 @@ public final class RouteTester {
 	private static Map<String, Object> policies(Route route) {
 		Map<String, Object> routeTree = ConfigTrees.toMap(route);
 		Map<String, Object> policies = new LinkedHashMap<>();
-		for (String key : List.of("canary", "mirrors", "retries", "timeout", "fault", "rateLimit", "requestHeaders",
-				"responseHeaders", "rewrite", "redirect")) {
+		for (String key : List.of("cors", "canary", "mirrors", "retries", "timeout", "fault", "rateLimit",
+				"requestHeaders", "responseHeaders", "rewrite", "redirect")) {
 			if (routeTree.containsKey(key)) {
 				policies.put(key, routeTree.get(key));
 			}

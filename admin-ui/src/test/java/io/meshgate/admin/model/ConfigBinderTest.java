@@ -39,6 +39,7 @@ class ConfigBinderTest {
 			    timeout: 5s
 			    fault: {delay: {percentage: 1, fixedDelay: 200ms}, abort: {percentage: 0.5, httpStatus: 503}}
 			    rateLimit: {maxTokens: 100, fillInterval: 1s, keyOn: client-address}
+			    cors: {allowOrigins: [https://shop.example.com, "https://*.example.com"], allowCredentials: true, maxAge: 600}
 			""";
 
 	@Test
@@ -80,6 +81,26 @@ class ConfigBinderTest {
 
 		assertThat(error.errors()).extracting(ConfigError::path).containsExactly("upstreams[orders].tls.caCertificates");
 	}
+
+	@Test
+	void corsErrorsHaveTheirPathAndMaxAgeWithoutUnitIsSeconds() {
+		InvalidConfigException error = catchThrowableOfType(InvalidConfigException.class, () -> ConfigBinder.bind(
+				Yaml.read("""
+						upstreams: [{name: orders, endpoints: [http://127.0.0.1:9001]}]
+						routes:
+						  - id: orders
+						    match: {path: /orders/**}
+						    backends: [{upstream: orders}]
+						    cors: {allowOrigins: [https://shop.example.com, "https://shop.example.com/cart"]}
+						"""), MeshConfig.EMPTY));
+
+		assertThat(error.errors()).containsExactly(new ConfigError("routes[orders].cors.allowOrigins[1]",
+				"allowOrigins[1]: https://shop.example.com/cart (expected: http or https://host[:port], "
+						+ "the host may start with *. or be *; no path)"));
+		assertThat(ConfigBinder.bind(Yaml.read(FULL), MeshConfig.EMPTY).routes().get(0).cors().maxAge())
+			.hasMinutes(10);
+	}
+
 
 	static final String SHOP = """
 			upstreams:

@@ -86,6 +86,13 @@ final class MeshView {
 			retries.put("budgetExhausted",
 					count(MeshMetrics.RETRIES, "route", route.id(), "outcome", "budget_exhausted"));
 		}
+		if (route.cors() != null) {
+			Map<String, Object> preflights = new LinkedHashMap<>();
+			for (String outcome : List.of("allowed", "origin_denied", "method_denied", "headers_denied")) {
+				preflights.put(outcome, count(MeshMetrics.CORS_PREFLIGHTS, "route", route.id(), "outcome", outcome));
+			}
+			map(json, "cors").put("preflights", preflights);
+		}
 		if (route.rateLimit() != null) {
 			map(json, "rateLimit").put("rejected", count(MeshMetrics.RATE_LIMITED, "route", route.id()));
 		}

@@ -214,7 +214,7 @@ class KubernetesTranslationTest {
 			assertThat(c.getStatus()).isEqualTo("False");
 			assertThat(c.getReason()).isEqualTo("UnsupportedValue");
 			assertThat(c.getMessage()).isEqualTo("rules[0].filters[0].type: ExtensionRef (expected: RequestHeaderModifier, "
-					+ "ResponseHeaderModifier, RequestRedirect, URLRewrite or RequestMirror)");
+					+ "ResponseHeaderModifier, RequestRedirect, URLRewrite, RequestMirror or CORS)");
 		});
 	}
 
@@ -409,6 +409,55 @@ class KubernetesTranslationTest {
 		assertThat(redirect.redirect().scheme()).isEqualTo("https");
 		assertThat(redirect.redirect().statusCode()).isEqualTo(301);
 		assertThat(redirect.redirect().replaceFullPath()).isEqualTo("/here");
+	}
+
+	@Test
+	void corsFilterBecomesTheRoutesCorsAndAnInvalidOneRefusesTheRoute() {
+		KubernetesTranslation translation = translate(objects(service("svc"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: cors, namespace: shop}
+				spec:
+				  parentRefs: [{name: web}]
+				  rules:
+				  - matches: [{path: {type: PathPrefix, value: /api}, method: GET}]
+				    filters:
+				    - type: CORS
+				      cors:
+				        allowOrigins: ["https://www.foo.com", "https://*.bar.com"]
+				        allowMethods: [GET, OPTIONS]
+				        allowHeaders: [x-header-1, x-header-2]
+				        exposeHeaders: [x-header-3]
+				        allowCredentials: true
+				        maxAge: 3600
+				    backendRefs: [{name: svc, port: 80}]
+				""", """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: bad-cors, namespace: shop}
+				spec:
+				  parentRefs: [{name: web}]
+				  rules:
+				  - filters:
+				    - type: CORS
+				      cors: {allowOrigins: ["*", "https://www.foo.com"], allowCredentials: true}
+				    backendRefs: [{name: svc, port: 80}]
+				"""));
+
+		assertThat(conditions(translation, "cors").get(0).getMessage()).isEqualTo("Served by Meshgate");
+		Route route = translation.config().routes().get(0);
+		assertThat(route.cors().allowOrigins()).containsExactly("https://www.foo.com", "https://*.bar.com");
+		assertThat(route.cors().allowMethods()).containsExactly("GET", "OPTIONS");
+		assertThat(route.cors().allowHeaders()).containsExactly("x-header-1", "x-header-2");
+		assertThat(route.cors().exposeHeaders()).containsExactly("x-header-3");
+		assertThat(route.cors().allowCredentials()).isTrue();
+		assertThat(route.cors().maxAge()).hasHours(1);
+		assertThat(translation.config().routes()).extracting(Route::id).noneMatch(id -> id.contains(".bad-cors."));
+		assertThat(conditions(translation, "bad-cors").get(0)).satisfies(c -> {
+			assertThat(c.getStatus()).isEqualTo("False");
+			assertThat(c.getReason()).isEqualTo("UnsupportedValue");
+			assertThat(c.getMessage()).startsWith("allowOrigins: [*, https://www.foo.com] (expected: * alone, or no *)");
+		});
 	}
 
 	// --- helpers

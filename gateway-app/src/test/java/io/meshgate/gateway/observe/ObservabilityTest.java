@@ -39,6 +39,7 @@ import org.springframework.context.annotation.Bean;
 import io.meshgate.gateway.MeshgateApplication;
 import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.canary.CanaryPolicy;
+import io.meshgate.policy.cors.CorsPolicy;
 import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.lb.LoadBalancerPolicy;
 import io.meshgate.policy.mirror.MirrorPolicy;
@@ -265,7 +266,8 @@ class ObservabilityTest {
 					.withMirrors(MirrorPolicy.of("s-v2", 100))
 					.withRetries(new RetryPolicy(2, Duration.ofSeconds(1), null, null, null, null, null, null, null))
 					.withTimeout(Duration.ofSeconds(5))
-					.withRateLimit(new RateLimitPolicy(1000, null, null, null, null)))));
+					.withRateLimit(new RateLimitPolicy(1000, null, null, null, null))
+					.withCors(CorsPolicy.allowing("https://app.example.com")))));
 		for (int i = 0; i < 4; i++) {
 			client.get("/shaped/" + i, Map.of("x-canary", i == 0 ? "s-v2" : "s-v1"));
 		}
@@ -286,6 +288,8 @@ class ObservabilityTest {
 			.containsEntry("observedRequests", 3)
 			.containsEntry("observedPercent", 75.0);
 		assertThat(map(route, "canary")).containsEntry("stickyOn", "header:x-user");
+		assertThat(map(route, "cors")).containsEntry("maxAge", "5s");
+		assertThat(map(map(route, "cors"), "preflights")).containsEntry("allowed", 0);
 		await().untilAsserted(() -> assertThat(
 				map(only(list(json(admin.get("/actuator/mesh/routes/shaped").body()), "mirrors")), "requests"))
 			.containsEntry("mirrored", 4));
@@ -437,8 +441,8 @@ class ObservabilityTest {
 
 	private static void assertRouteShape(Map<String, Object> route) {
 		assertThat(route).containsOnlyKeys("id", "match", "backends", "canary", "mirrors", "retries", "timeout",
-				"fault", "rateLimit", "requestHeaders", "responseHeaders", "rewrite", "redirect", "authentication",
-				"extAuthz", "observed", "owner");
+				"fault", "rateLimit", "requestHeaders", "responseHeaders", "rewrite", "redirect", "cors",
+				"authentication", "extAuthz", "observed", "owner");
 		assertThat(route.get("id")).isInstanceOf(String.class);
 		assertThat(map(route, "match")).containsOnlyKeys("path", "pathType", "methods", "headers", "query", "host",
 				"claims", "principals");
@@ -471,6 +475,12 @@ class ObservabilityTest {
 		}
 		if (route.get("timeout") != null) {
 			assertThat(route.get("timeout")).isInstanceOf(String.class);
+		}
+		if (route.get("cors") != null) {
+			assertThat(map(route, "cors")).containsOnlyKeys("allowOrigins", "allowMethods", "allowHeaders",
+					"exposeHeaders", "allowCredentials", "maxAge", "preflights");
+			assertThat(map(map(route, "cors"), "preflights")).containsOnlyKeys("allowed", "origin_denied",
+					"method_denied", "headers_denied");
 		}
 		if (route.get("rateLimit") != null) {
 			assertThat(map(route, "rateLimit")).containsOnlyKeys("maxTokens", "tokensPerFill", "fillInterval", "keyOn",

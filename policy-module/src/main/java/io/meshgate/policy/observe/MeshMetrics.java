@@ -26,6 +26,15 @@ public final class MeshMetrics {
 	/** Counter of retries: route, outcome (retried, budget_exhausted). */
 	public static final String RETRIES = "meshgate.retries";
 
+	/**
+	 * Counter of CORS preflights the gateway answered: route, outcome (allowed, origin_denied,
+	 * method_denied, headers_denied).
+	 */
+	public static final String CORS_PREFLIGHTS = "meshgate.cors.preflights";
+
+	/** Counter of other requests carrying {@code Origin} on a route with CORS: route, outcome (allowed, origin_denied). */
+	public static final String CORS_REQUESTS = "meshgate.cors.requests";
+
 	/** Counter of requests answered 429 by a local rate limit: route. */
 	public static final String RATE_LIMITED = "meshgate.ratelimit.rejected";
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import io.meshgate.policy.canary.CanaryPolicy;
+import io.meshgate.policy.cors.CorsPolicy;
 import io.meshgate.policy.fault.FaultPolicy;
 import io.meshgate.policy.mirror.MirrorPolicy;
 import io.meshgate.policy.ratelimit.RateLimitPolicy;
@@ -36,6 +37,7 @@ import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
  *     requestHeaders: {set: {x-env: prod}, remove: [x-debug]}
  *     responseHeaders: {add: {cache-control: no-store}}
  *     rewrite: {hostname: orders.internal, replaceFullPath: /v2/orders}
+ *     cors: {allowOrigins: [https://shop.example.com], allowCredentials: true}
  *     authentication: {jwt: {providers: [idp]}, apiKey: {fromHeader: x-api-key}}
  *     extAuthz: {uri: http://authz.internal:9000/check, headersToUpstreamOnAllow: [x-user-id]}
  * </pre>
@@ -54,6 +56,8 @@ import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
  * @param rewrite Host and path the upstream receives; default: unchanged
  * @param redirect answer with a redirect instead of calling an upstream; not with backends,
  * {@code rewrite}, {@code mirrors} or {@code retries}; default none
+ * @param cors cross-origin resource sharing for browsers: preflights answered by the gateway,
+ * allowed origins on the responses; default none (preflights are not answered for the route)
  * @param authentication the credentials the route requires (a JWT of named providers, an API
  * key of a consumer); default none: the route is open
  * @param extAuthz an external authorization service asked before each request goes on (Istio's
@@ -62,8 +66,8 @@ import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
 public record Route(@Example("orders") String id, RouteMatch match, List<Backend> backends, CanaryPolicy canary,
 		List<MirrorPolicy> mirrors, RetryPolicy retries, @Example("5s") Duration timeout, FaultPolicy fault,
 		RateLimitPolicy rateLimit, HeaderModifier requestHeaders, HeaderModifier responseHeaders,
-		RewritePolicy rewrite, RedirectPolicy redirect, AuthenticationPolicy authentication,
-		ExtAuthzPolicy extAuthz) {
+		RewritePolicy rewrite, RedirectPolicy redirect, CorsPolicy cors,
+		AuthenticationPolicy authentication, ExtAuthzPolicy extAuthz) {
 
 	private static final Pattern ID = Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_.]{0,127}");
 
@@ -120,7 +124,7 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 	}
 
 	public static Route of(String id, RouteMatch match, List<Backend> backends) {
-		return new Route(id, match, backends, null, null, null, null, null, null, null, null, null, null, null, null);
+		return new Route(id, match, backends, null, null, null, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	public static Route of(String id, String path, Backend... backends) {
@@ -129,68 +133,73 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 
 	/** A route that answers every request it matches with {@code redirect}. */
 	public static Route redirect(String id, RouteMatch match, RedirectPolicy redirect) {
-		return new Route(id, match, null, null, null, null, null, null, null, null, null, null, redirect, null, null);
+		return new Route(id, match, null, null, null, null, null, null, null, null, null, null, redirect, null, null, null);
 	}
 
 	public Route withCanary(CanaryPolicy canary) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
 	}
 
 	public Route withMirrors(MirrorPolicy... mirrors) {
 		return new Route(id, match, backends, canary, List.of(mirrors), retries, timeout, fault, rateLimit,
-				requestHeaders, responseHeaders, rewrite, redirect, authentication, extAuthz);
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
 	}
 
 	public Route withRetries(RetryPolicy retries) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
 	}
 
 	public Route withTimeout(Duration timeout) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
 	}
 
 	public Route withFault(FaultPolicy fault) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
 	}
 
 	public Route withRateLimit(RateLimitPolicy rateLimit) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
 	}
 
 	public Route withRequestHeaders(HeaderModifier requestHeaders) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
 	}
 
 	public Route withResponseHeaders(HeaderModifier responseHeaders) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
 	}
 
 	public Route withRewrite(RewritePolicy rewrite) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
+	}
+
+	public Route withCors(CorsPolicy cors) {
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
 	}
 
 	public Route withAuthentication(AuthenticationPolicy authentication) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
 	}
 
 	public Route withExtAuthz(ExtAuthzPolicy extAuthz) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
 	}
 
 	/** This route answering with {@code redirect}: its backends are dropped. */
 	public Route withRedirect(RedirectPolicy redirect) {
 		return new Route(id, match, redirect == null ? backends : List.of(), canary, mirrors, retries, timeout, fault,
-				rateLimit, requestHeaders, responseHeaders, rewrite, redirect, authentication, extAuthz);
+				rateLimit, requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
 	}
 
 }

@@ -50,11 +50,14 @@ public final class RouteCompiler {
 		definition.setId(route.id());
 		definition.setOrder(order);
 		definition.setMetadata(metadata(route.match()));
-		definition.setPredicates(predicates(route.match()));
+		definition.setPredicates(predicates(route.match(), route.cors() != null));
 		definition.setUri(route.redirect() != null ? NO_UPSTREAM : URI.create("lb://"
 				+ route.backends().stream().filter(b -> b.weight() > 0).findFirst().orElseThrow().upstream()));
 
 		List<FilterDefinition> filters = new ArrayList<>();
+		if (route.cors() != null) {
+			filters.add(filter("Cors", route.cors()));
+		}
 		if (route.authentication() != null) {
 			filters.add(filter("Authentication", route.authentication()));
 		}
@@ -107,7 +110,8 @@ public final class RouteCompiler {
 		return metadata;
 	}
 
-	private static List<PredicateDefinition> predicates(RouteMatch match) {
+	/** @param preflights whether a CORS preflight for one of the route's methods matches too */
+	private static List<PredicateDefinition> predicates(RouteMatch match, boolean preflights) {
 		List<PredicateDefinition> predicates = new ArrayList<>();
 		if (match.pathType() == PathType.PATTERN) {
 			predicates.add(predicate("Path", Map.of("patterns", match.path())));
@@ -121,7 +125,7 @@ public final class RouteCompiler {
 			for (int i = 0; i < match.methods().size(); i++) {
 				methods.put("methods[" + i + "]", match.methods().get(i));
 			}
-			predicates.add(predicate("Method", methods));
+			predicates.add(predicate(preflights ? "CorsMethod" : "Method", methods));
 		}
 		match.headers()
 			.forEach((name, regex) -> predicates

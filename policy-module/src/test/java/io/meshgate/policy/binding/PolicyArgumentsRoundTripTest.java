@@ -36,6 +36,7 @@ import io.meshgate.policy.breaker.CircuitBreakerPolicy;
 import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
 import io.meshgate.policy.canary.CanaryPolicy;
 import io.meshgate.policy.canary.WeightedBackends;
+import io.meshgate.policy.cors.CorsPolicy;
 import io.meshgate.policy.fault.FaultPolicy;
 import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.mirror.MirrorPolicy;
@@ -77,6 +78,10 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 	static final Map<String, List<Record>> SAMPLES = Map.ofEntries(
 			Map.entry("LocalRateLimit",
 					List.of(new RateLimitPolicy(5, 2, Duration.ofMillis(1500), HashKey.of("header:x-api-key"), 7))),
+			Map.entry("Cors",
+					List.of(new CorsPolicy(List.of("https://shop.example.com", "https://*.example.com:8443"),
+							List.of("GET", "PUT"), List.of("authorization", "content-type"), List.of("x-request-id"),
+							true, Duration.ofMinutes(10)))),
 			Map.entry("Fault",
 					List.of(new FaultPolicy(new FaultPolicy.Delay(12.5, Duration.ofMillis(40)),
 							new FaultPolicy.Abort(3.0, 418)))),

@@ -263,7 +263,7 @@ class RouteValidationTest {
 		assertThat(redirect.backends()).isEmpty();
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new Route("r", RouteMatch.path("/x"), ONE, null, null, null, null, null, null, null, null,
-					null, RedirectPolicy.toHttps(), null, null))
+					null, RedirectPolicy.toHttps(), null, null, null))
 			.withMessage("backends: " + ONE + " (expected: none on a route with a redirect, which answers itself)");
 		assertThatIllegalArgumentException().isThrownBy(() -> redirect.withRewrite(RewritePolicy.hostname("a.b")))
 			.withMessageStartingWith("rewrite: RewritePolicy[hostname=a.b");

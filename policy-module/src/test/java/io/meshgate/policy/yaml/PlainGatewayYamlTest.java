@@ -83,6 +83,14 @@ class PlainGatewayYamlTest {
 		properties.add(prefix + "filters[1].args.replacePrefixMatch", () -> "/");
 		properties.add(prefix + "filters[1].args.prefix", () -> "/shop");
 		route(properties, 6, "to-https", "/insecure/**", "no://op", "RequestRedirect=https, 301");
+		prefix = "spring.cloud.gateway.server.webflux.routes[7].";
+		properties.add(prefix + "id", () -> "cors");
+		properties.add(prefix + "uri", () -> "lb://v1");
+		properties.add(prefix + "predicates[0]", () -> "Path=/cors/**");
+		properties.add(prefix + "predicates[1]", () -> "CorsMethod=GET");
+		properties.add(prefix + "filters[0].name", () -> "Cors");
+		properties.add(prefix + "filters[0].args.allowOrigins", () -> "https://app.example.com,https://*.example.org");
+		properties.add(prefix + "filters[0].args.maxAge", () -> "600");
 	}
 
 	private static void upstream(DynamicPropertyRegistry properties, int index, String name, String... urls) {
@@ -154,6 +162,21 @@ class PlainGatewayYamlTest {
 
 		assertThat(response.statusCode()).isEqualTo(301);
 		assertThat(response.headers().firstValue("location")).hasValue("https://127.0.0.1/insecure/a?b=1");
+	}
+
+	@Test
+	void corsFilterAndCorsMethodInPlainYaml() {
+		int before = V1.hits();
+		var preflight = client().send("OPTIONS", "/cors/x",
+				Map.of("Origin", "https://a.example.org", "Access-Control-Request-Method", "GET"));
+		var actual = client().get("/cors/x", Map.of("Origin", "https://app.example.com"));
+
+		assertThat(preflight.statusCode()).isEqualTo(204);
+		assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("https://a.example.org");
+		assertThat(preflight.headers().firstValue("access-control-max-age")).hasValue("600");
+		assertThat(actual.body()).isEqualTo("v1");
+		assertThat(actual.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.com");
+		assertThat(V1.hits()).isEqualTo(before + 1);
 	}
 
 	private GatewayClient client() {

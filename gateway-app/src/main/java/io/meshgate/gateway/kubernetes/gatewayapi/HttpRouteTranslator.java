@@ -177,8 +177,8 @@ final class HttpRouteTranslator {
 
 	/**
 	 * The rule's filters as route fields: {@code mirrors}, {@code requestHeaders},
-	 * {@code responseHeaders}, {@code rewrite} and {@code redirect}. ExtensionRef and anything else
-	 * is refused.
+	 * {@code responseHeaders}, {@code rewrite}, {@code redirect} and {@code cors}. ExtensionRef and
+	 * anything else is refused.
 	 */
 	private static Map<String, Object> filters(HTTPRouteRule rule, String namespace, ServiceUpstreams upstreams,
 			Set<String> used, String where) {
@@ -195,8 +195,9 @@ final class HttpRouteTranslator {
 				case "ResponseHeaderModifier" -> once(fields, "responseHeaders", headers(filter.getResponseHeaderModifier()), path);
 				case "URLRewrite" -> once(fields, "rewrite", rewrite(filter.getUrlRewrite()), path);
 				case "RequestRedirect" -> once(fields, "redirect", redirect(filter.getRequestRedirect()), path);
+				case "CORS" -> once(fields, "cors", cors(filter), path);
 				default -> throw new IllegalArgumentException(path + ".type: " + type + " (expected: RequestHeaderModifier, "
-						+ "ResponseHeaderModifier, RequestRedirect, URLRewrite or RequestMirror)");
+						+ "ResponseHeaderModifier, RequestRedirect, URLRewrite, RequestMirror or CORS)");
 			}
 		}
 		if (!mirrors.isEmpty()) {
@@ -255,6 +256,21 @@ final class HttpRouteTranslator {
 		putIfPresent(tree, "port", filter.getPort());
 		path(tree, filter.getPath());
 		tree.put("statusCode", filter.getStatusCode() == null ? 302 : filter.getStatusCode());
+		return tree;
+	}
+
+	/**
+	 * The {@code CORS} filter's {@code cors}, whose fields are {@code cors}'s own (Gateway API's
+	 * {@code HTTPCORSFilter}; {@code maxAge} in seconds). The model this client was built from
+	 * predates the filter, so it is read from the filter's unknown properties; a field Meshgate does
+	 * not know makes the route unaccepted when the route is bound.
+	 */
+	private static Map<String, Object> cors(HTTPRouteFilter filter) {
+		if (!(filter.getAdditionalProperties().get("cors") instanceof Map<?, ?> cors)) {
+			return null;
+		}
+		Map<String, Object> tree = new LinkedHashMap<>();
+		cors.forEach((field, value) -> tree.put(String.valueOf(field), value));
 		return tree;
 	}
 
