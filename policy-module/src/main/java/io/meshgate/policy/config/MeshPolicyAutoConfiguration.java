@@ -86,6 +86,7 @@ import io.meshgate.policy.route.MeshRouteLocator;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.route.RouteProbe;
 import io.meshgate.policy.route.lookup.IndexedRoutePredicateHandlerMapping;
+import io.meshgate.policy.security.authz.AuthorizationFilter;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
 import io.meshgate.policy.tls.UpstreamTlsFactory;
 import io.meshgate.policy.upstream.GatewayPorts;
@@ -314,10 +315,16 @@ public class MeshPolicyAutoConfiguration {
 		return properties.toConfig();
 	}
 
+	/** The authorization policies of the configuration in force: DENY, then ALLOW, on every routed request. */
+	@Bean
+	AuthorizationFilter authorizationFilter(ObjectProvider<MeterRegistry> meters) {
+		return new AuthorizationFilter(meters(meters));
+	}
+
 	@Bean
 	MeshRouting meshRouting(UpstreamRegistry registry, MeshRouteLocator locator,
-			ApplicationEventPublisher events, MeshConfig initial) {
-		MeshRouting routing = new MeshRouting(registry, locator, events);
+			ApplicationEventPublisher events, MeshConfig initial, AuthorizationFilter authorization) {
+		MeshRouting routing = new MeshRouting(registry, locator, events, authorization);
 		routing.apply(initial);
 		return routing;
 	}

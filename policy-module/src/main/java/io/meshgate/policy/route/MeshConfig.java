@@ -4,19 +4,23 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.meshgate.policy.security.authz.AuthorizationPolicy;
 import io.meshgate.policy.upstream.Upstream;
 
 /**
- * The whole routing configuration: upstreams and the routes over them, checked across each
- * other (unique names, every backend names an upstream). Routes are tried in list order.
+ * The whole routing configuration: upstreams, the routes over them and the authorization
+ * policies on those, checked across each other (unique names, every backend names an upstream,
+ * every policy target names a route). Routes are tried in list order.
  */
-public record MeshConfig(List<Upstream> upstreams, List<Route> routes) {
+public record MeshConfig(List<Upstream> upstreams, List<Route> routes,
+		List<AuthorizationPolicy> authorizationPolicies) {
 
 	public static final MeshConfig EMPTY = new MeshConfig(List.of(), List.of());
 
 	public MeshConfig {
 		upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
 		routes = routes == null ? List.of() : List.copyOf(routes);
+		authorizationPolicies = authorizationPolicies == null ? List.of() : List.copyOf(authorizationPolicies);
 		Set<String> names = new HashSet<>();
 		for (Upstream upstream : upstreams) {
 			if (!names.add(upstream.name())) {
@@ -38,6 +42,25 @@ public record MeshConfig(List<Upstream> upstreams, List<Route> routes) {
 						"routes[" + route.id() + "].mirrors[" + i + "].upstream");
 			}
 		}
+		Set<String> policies = new HashSet<>();
+		for (AuthorizationPolicy policy : authorizationPolicies) {
+			String path = "authorizationPolicies[" + policy.name() + "]";
+			if (!policies.add(policy.name())) {
+				throw new IllegalArgumentException(path + ".name: " + policy.name() + " (expected: unique)");
+			}
+			for (int i = 0; i < policy.targets().routes().size(); i++) {
+				String route = policy.targets().routes().get(i);
+				if (!ids.contains(route)) {
+					throw new IllegalArgumentException(path + ".targets.routes[" + i + "]: " + route
+							+ " (expected: one of the routes " + ids.stream().sorted().toList() + ")");
+				}
+			}
+		}
+	}
+
+	/** Upstreams and routes without authorization policies. */
+	public MeshConfig(List<Upstream> upstreams, List<Route> routes) {
+		this(upstreams, routes, null);
 	}
 
 	private static void requireUpstream(Set<String> names, String upstream, String path) {
@@ -47,9 +70,10 @@ public record MeshConfig(List<Upstream> upstreams, List<Route> routes) {
 		}
 	}
 
-	/** This configuration with {@code other}'s upstreams and routes added after its own. */
+	/** This configuration with {@code other}'s upstreams, routes and policies added after its own. */
 	public MeshConfig plus(MeshConfig other) {
-		return new MeshConfig(concat(upstreams, other.upstreams), concat(routes, other.routes));
+		return new MeshConfig(concat(upstreams, other.upstreams), concat(routes, other.routes),
+				concat(authorizationPolicies, other.authorizationPolicies));
 	}
 
 	private static <T> List<T> concat(List<T> first, List<T> second) {

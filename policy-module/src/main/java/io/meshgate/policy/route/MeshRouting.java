@@ -6,6 +6,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
+import io.meshgate.policy.security.authz.AuthorizationFilter;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 
 /**
@@ -24,13 +25,16 @@ public final class MeshRouting {
 
 	private final ApplicationEventPublisher events;
 
+	private final AuthorizationFilter authorization;
+
 	private volatile MeshConfig current = MeshConfig.EMPTY;
 
-	public MeshRouting(UpstreamRegistry upstreams, MeshRouteLocator locator,
-			ApplicationEventPublisher events) {
+	public MeshRouting(UpstreamRegistry upstreams, MeshRouteLocator locator, ApplicationEventPublisher events,
+			AuthorizationFilter authorization) {
 		this.upstreams = upstreams;
 		this.locator = locator;
 		this.events = events;
+		this.authorization = authorization;
 	}
 
 	public MeshConfig current() {
@@ -62,6 +66,8 @@ public final class MeshRouting {
 		MeshRouteTable table = locator.convert(RouteCompiler.compile(config));
 		long built = (System.nanoTime() - start) / 1_000_000;
 		AutoCloseable retired = upstreams.apply(config.upstreams());
+		// the policies of the new routes are in force before the routes are served
+		authorization.install(config.authorizationPolicies());
 		locator.install(table);
 		current = config;
 		events.publishEvent(new RefreshRoutesEvent(this));
@@ -72,7 +78,7 @@ public final class MeshRouting {
 			log.warn("Stopping retired upstreams failed: " + ex);
 		}
 		log.info("Routing applied: " + config.routes().size() + " routes over " + config.upstreams().size()
-				+ " upstreams (routes compiled and built in " + built + " ms)");
+				+ " upstreams, " + config.authorizationPolicies().size() + " authorization policies (routes compiled and built in " + built + " ms)");
 	}
 
 }
