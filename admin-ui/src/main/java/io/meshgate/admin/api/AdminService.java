@@ -101,7 +101,7 @@ public final class AdminService {
 	 */
 	public synchronized MeshConfig start(MeshConfig seed) {
 		StoredConfig stored = store.current().orElseGet(() -> {
-			if (seed.routes().isEmpty() && seed.upstreams().isEmpty()) {
+			if (seed.routes().isEmpty() && seed.upstreams().isEmpty() && seed.authorizationPolicies().isEmpty()) {
 				// Nothing to seed (the demo, say): the store stays empty, so that routes configured
 				// at a later start still seed it; the first edit stores version 1.
 				log.info("Route store " + store.describe() + " is empty and there is nothing to seed: "
@@ -332,13 +332,19 @@ public final class AdminService {
 		snapshot = new Snapshot(stored, bound, running);
 	}
 
-	/** The tree of a configuration: {@code {upstreams: [...], routes: [...]}}, both always present. */
+	/**
+	 * The tree of a configuration: {@code {upstreams: [...], routes: [...]}}, both always present,
+	 * and {@code authorizationPolicies} when there are any.
+	 */
 	public static Map<String, Object> tree(MeshConfig config) {
 		Map<String, Object> tree = new LinkedHashMap<>();
 		Object upstreams = ConfigTrees.toTree(config.upstreams());
 		Object routes = ConfigTrees.toTree(config.routes());
 		tree.put("upstreams", upstreams == null ? new ArrayList<>() : upstreams);
 		tree.put("routes", routes == null ? new ArrayList<>() : routes);
+		if (!config.authorizationPolicies().isEmpty()) {
+			tree.put(BoundConfig.POLICIES, ConfigTrees.toTree(config.authorizationPolicies()));
+		}
 		return tree;
 	}
 

@@ -17,18 +17,25 @@ import io.meshgate.policy.route.MeshConfig;
  */
 public final class BoundConfig {
 
-	public static final BoundConfig EMPTY = new BoundConfig(MeshConfig.EMPTY, List.of(), List.of());
+	public static final BoundConfig EMPTY = new BoundConfig(MeshConfig.EMPTY, List.of(), List.of(), List.of());
+
+	/** The kind of the authorization policies, as the tree names it. */
+	public static final String POLICIES = "authorizationPolicies";
 
 	private final MeshConfig config;
 
-	/** {@code {upstreams: [...], routes: [...]}}, in the order of the records. */
+	/**
+	 * {@code {upstreams: [...], routes: [...], authorizationPolicies: [...]}}, in the order of the
+	 * records; the policies only when there are any.
+	 */
 	private final Map<String, Object> tree;
 
 	/** By kind ({@code routes}), the position of each item by its id or name; built on the first lookup. */
 	private final Map<String, Map<Object, Integer>> positions = new HashMap<>();
 
-	BoundConfig(MeshConfig config, List<Object> upstreamTrees, List<Object> routeTrees) {
-		if (upstreamTrees.size() != config.upstreams().size() || routeTrees.size() != config.routes().size()) {
+	BoundConfig(MeshConfig config, List<Object> upstreamTrees, List<Object> routeTrees, List<Object> policyTrees) {
+		if (upstreamTrees.size() != config.upstreams().size() || routeTrees.size() != config.routes().size()
+				|| policyTrees.size() != config.authorizationPolicies().size()) {
 			throw new IllegalArgumentException("trees: " + upstreamTrees.size() + " upstreams and " + routeTrees.size()
 					+ " routes (expected: one tree for each of " + config.upstreams().size() + " upstreams and "
 					+ config.routes().size() + " routes)");
@@ -37,6 +44,9 @@ public final class BoundConfig {
 		this.tree = new LinkedHashMap<>();
 		this.tree.put("upstreams", new ArrayList<>(upstreamTrees));
 		this.tree.put("routes", new ArrayList<>(routeTrees));
+		if (!policyTrees.isEmpty()) {
+			this.tree.put(POLICIES, new ArrayList<>(policyTrees));
+		}
 	}
 
 	/** The stored part of the configuration (without the read-only overlays). */
@@ -44,7 +54,10 @@ public final class BoundConfig {
 		return config;
 	}
 
-	/** {@code {upstreams: [...], routes: [...]}}, both always present: what the store keeps. */
+	/**
+	 * {@code {upstreams: [...], routes: [...]}}, both always present, and
+	 * {@code authorizationPolicies} when there are any: what the store keeps.
+	 */
 	public Map<String, Object> tree() {
 		return tree;
 	}
@@ -56,7 +69,8 @@ public final class BoundConfig {
 
 	/** The record of the {@code kind} item at {@code position}. */
 	Object record(String kind, int position) {
-		return (kind.equals("upstreams") ? config.upstreams() : config.routes()).get(position);
+		return (kind.equals("upstreams") ? config.upstreams()
+				: kind.equals(POLICIES) ? config.authorizationPolicies() : config.routes()).get(position);
 	}
 
 	/**
@@ -73,7 +87,7 @@ public final class BoundConfig {
 	}
 
 	private Map<Object, Integer> index(String kind, String key) {
-		List<?> trees = (List<?>) tree.get(kind);
+		List<?> trees = (List<?>) tree.getOrDefault(kind, List.of());
 		Map<Object, Integer> index = new HashMap<>();
 		for (int i = 0; i < trees.size(); i++) {
 			if (trees.get(i) instanceof Map<?, ?> item && item.get(key) != null) {

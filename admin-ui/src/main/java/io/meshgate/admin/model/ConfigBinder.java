@@ -28,6 +28,7 @@ import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.route.RouteCompiler;
+import io.meshgate.policy.security.authz.AuthorizationPolicy;
 import io.meshgate.policy.upstream.Upstream;
 
 /**
@@ -54,7 +55,11 @@ public final class ConfigBinder {
 	 */
 	public static MeshConfig bind(Map<String, Object> tree, MeshConfig others) {
 		return bind(tree, others, BoundConfig.EMPTY, new Items<>("upstreams", "name", Upstream.class),
-				new Items<>("routes", "id", Route.class));
+				new Items<>("routes", "id", Route.class), policyItems());
+	}
+
+	private static Items<AuthorizationPolicy> policyItems() {
+		return new Items<>(BoundConfig.POLICIES, "name", AuthorizationPolicy.class);
 	}
 
 	/**
@@ -66,35 +71,40 @@ public final class ConfigBinder {
 	public static BoundConfig bind(Map<String, Object> tree, MeshConfig others, BoundConfig previous) {
 		Items<Upstream> upstreams = new Items<>("upstreams", "name", Upstream.class);
 		Items<Route> routes = new Items<>("routes", "id", Route.class);
-		MeshConfig stored = bind(tree, others, previous, upstreams, routes);
-		return new BoundConfig(stored, upstreams.storedTrees(), routes.storedTrees());
+		Items<AuthorizationPolicy> policies = policyItems();
+		MeshConfig stored = bind(tree, others, previous, upstreams, routes, policies);
+		return new BoundConfig(stored, upstreams.storedTrees(), routes.storedTrees(), policies.storedTrees());
 	}
 
 	private static MeshConfig bind(Map<String, Object> tree, MeshConfig others, BoundConfig previous,
-			Items<Upstream> upstreams, Items<Route> routes) {
+			Items<Upstream> upstreams, Items<Route> routes, Items<AuthorizationPolicy> policies) {
 		List<ConfigError> errors = new ArrayList<>();
 		Map<String, Object> root = tree == null ? Map.of() : tree;
 		for (String key : root.keySet()) {
-			if (!key.equals("upstreams") && !key.equals("routes")) {
-				errors.add(new ConfigError(key, key + ": unknown field (expected: upstreams, routes)"));
+			if (!key.equals("upstreams") && !key.equals("routes") && !key.equals(BoundConfig.POLICIES)) {
+				errors.add(new ConfigError(key,
+						key + ": unknown field (expected: upstreams, routes, " + BoundConfig.POLICIES + ")"));
 			}
 		}
 		List<?> upstreamTrees = list(root.get("upstreams"), "upstreams", errors);
 		List<?> routeTrees = list(root.get("routes"), "routes", errors);
+		List<?> policyTrees = list(root.get(BoundConfig.POLICIES), BoundConfig.POLICIES, errors);
 		// the errors in the shape of the tree come before those of binding it, as users read a document
 		List<ConfigError> bindErrors = new ArrayList<>();
 		upstreams.bind(upstreamTrees, previous, errors, bindErrors);
 		routes.bind(routeTrees, previous, errors, bindErrors);
+		policies.bind(policyTrees, previous, errors, bindErrors);
 		errors.addAll(bindErrors);
 		if (errors.isEmpty()) {
 			crossCheck(upstreams.records, routes.records, others, errors);
+			PolicyChecks.crossCheck(policies.records, routes.records, others, errors);
 		}
 		if (!errors.isEmpty()) {
 			throw new InvalidConfigException(errors);
 		}
 		MeshConfig stored;
 		try {
-			stored = new MeshConfig(upstreams.records, routes.records);
+			stored = new MeshConfig(upstreams.records, routes.records, policies.records);
 			List<RouteDefinition> dryRun = RouteCompiler.compile(stored.plus(others));
 			if (dryRun.size() != routes.records.size() + others.routes().size()) {
 				throw new IllegalStateException("compiled " + dryRun.size() + " routes");
@@ -250,7 +260,7 @@ public final class ConfigBinder {
 		return new ConfigError(field.find() ? field.group(1) : "", message == null ? "invalid" : message);
 	}
 
-	private static ConfigError error(String path, String message) {
+	static ConfigError error(String path, String message) {
 		return new ConfigError(path, message == null ? "invalid" : message);
 	}
 
