@@ -44,11 +44,13 @@ import io.meshgate.policy.schema.Example;
  * @param dryRun evaluate but never enforce: each request the policy would deny is counted
  * ({@code decision=dry-run-deny}) and passes; default false
  * @param targets the routes and hosts the policy applies to; default: every request of the gateway
- * @param rules the rules, in order; the first that matches decides. Without rules a policy
- * matches nothing: an {@code ALLOW} policy without rules denies every request it applies to
- * (Istio's allow-nothing); default none
+ * @param rules the rules, in order; the first that matches decides. An {@code ALLOW} policy
+ * without rules matches nothing, so it denies every request it applies to (Istio's
+ * allow-nothing); a {@code DENY} policy needs at least one. Istio's empty rule {@code {}} (every
+ * request) is written {@code {to: {paths: ["*"]}}}: an empty object does not survive
+ * configuration binding, and is refused where Meshgate sees it; default none
  */
-public record AuthorizationPolicy(@Example("internal-only") String name, @Example("DENY") Action action,
+public record AuthorizationPolicy(@Example("internal-only") String name, @Example({ "ALLOW", "DENY" }) Action action,
 		Boolean dryRun, Targets targets, List<Rule> rules) {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_.]{0,127}");
@@ -64,6 +66,17 @@ public record AuthorizationPolicy(@Example("internal-only") String name, @Exampl
 		dryRun = dryRun != null && dryRun;
 		targets = targets == null ? Targets.GATEWAY : targets;
 		rules = rules == null ? List.of() : List.copyOf(rules);
+		for (int i = 0; i < rules.size(); i++) {
+			if (rules.get(i).empty()) {
+				throw new IllegalArgumentException("rules[" + i + "]: {} (expected: at least one of from, to, when; a "
+						+ "rule for every request is " + Rule.EVERY_REQUEST + ")");
+			}
+		}
+		if (action == Action.DENY && rules.isEmpty()) {
+			// configuration binding drops an empty rule ({}): a DENY of everything must not become one of nothing
+			throw new IllegalArgumentException("rules: [] (expected: at least one rule for a DENY policy; a rule "
+					+ "that matches every request is " + Rule.EVERY_REQUEST + ")");
+		}
 	}
 
 	/** What a policy does with the requests its rules match. */
@@ -118,10 +131,18 @@ public record AuthorizationPolicy(@Example("internal-only") String name, @Exampl
 	 */
 	public record Rule(Source from, Operation to, List<Condition> when) {
 
+		/** How a rule for every request is written: Istio's empty rule {@code {}} does not survive binding. */
+		public static final String EVERY_REQUEST = "{to: {paths: [\"*\"]}}";
+
 		public Rule {
 			from = from == null ? Source.ANYONE : from;
 			to = to == null ? Operation.ANY : to;
 			when = when == null ? List.of() : List.copyOf(when);
+		}
+
+		/** Whether the rule gives no field at all. */
+		boolean empty() {
+			return from.equals(Source.ANYONE) && to.equals(Operation.ANY) && when.isEmpty();
 		}
 
 		static void throwIfAny(List<String> errors) {
