@@ -152,7 +152,8 @@ public final class ConfigBinder {
 					trees.add(previous.tree(kind, position));
 					continue;
 				}
-				String name = kind + "[" + i + "]";
+				// the binder reads names in their dashed form (authorization-policies[0])
+				String name = dashed(kind) + "[" + i + "]";
 				Walk walk = new Walk();
 				walk.node(source, type, name, kind + "[" + label(source, key, i) + "]");
 				shapeErrors.addAll(walk.errors);

@@ -103,16 +103,15 @@ public record AuthorizationPolicy(@Example("internal-only") String name, @Exampl
 		public static final Targets GATEWAY = new Targets(null, null);
 
 		public Targets {
-			routes = routes == null ? List.of() : List.copyOf(routes);
-			hosts = hosts == null ? List.of() : List.copyOf(hosts);
 			List<String> errors = new ArrayList<>();
-			for (int i = 0; i < routes.size(); i++) {
+			for (int i = 0; routes != null && i < routes.size(); i++) {
 				if (routes.get(i) == null || routes.get(i).isBlank()) {
 					errors.add("routes[" + i + "]: " + routes.get(i) + " (expected: a route id)");
 				}
 			}
-			ValueMatch.hosts("hosts", hosts, errors);
+			hosts = ValueMatch.hosts("hosts", hosts, errors);
 			Rule.throwIfAny(errors);
+			routes = routes == null ? List.of() : List.copyOf(routes);
 		}
 
 		/** Whether the policy applies to every request. */
