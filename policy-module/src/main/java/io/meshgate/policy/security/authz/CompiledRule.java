@@ -1,9 +1,6 @@
 package io.meshgate.policy.security.authz;
 
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 import io.meshgate.policy.edge.CidrSet;
 import io.meshgate.policy.security.PeerIdentity;
@@ -13,80 +10,123 @@ import io.meshgate.policy.security.authz.AuthorizationPolicy.Rule;
 import io.meshgate.policy.security.authz.AuthorizationPolicy.Source;
 
 /**
- * A rule compiled into the checks of the fields it gives, all of which must pass: value lists
- * become {@link ValueMatch} arrays, IP blocks a {@link CidrSet}, condition keys their reader. A
- * field a rule leaves empty costs nothing.
+ * A rule compiled for the request path: each field it gives as a {@link ValueMatch} array, port
+ * array, {@link CidrSet} or condition, each field it leaves empty as {@code null}, tested in one
+ * straight sequence (no call through an interface per field: a hundred rules are tested per
+ * request). All given fields must match; a field matches when one of its values does, its
+ * {@code not} form when none does (an absent attribute matches no value).
  */
 final class CompiledRule {
 
-	/** One field of a rule, tested against a request. */
-	@FunctionalInterface
-	interface Check {
+	private final ValueMatch[] methods;
 
-		boolean test(RequestFacts request);
+	private final ValueMatch[] notMethods;
 
+	private final ValueMatch[] paths;
+
+	private final ValueMatch[] notPaths;
+
+	private final ValueMatch[] hosts;
+
+	private final ValueMatch[] notHosts;
+
+	private final int[] ports;
+
+	private final int[] notPorts;
+
+	private final ValueMatch[] principals;
+
+	private final ValueMatch[] notPrincipals;
+
+	private final ValueMatch[] requestPrincipals;
+
+	private final ValueMatch[] notRequestPrincipals;
+
+	private final ValueMatch[] consumers;
+
+	private final ValueMatch[] notConsumers;
+
+	private final CidrSet ipBlocks;
+
+	private final CidrSet notIpBlocks;
+
+	private final CompiledCondition[] conditions;
+
+	private CompiledRule(Rule rule) {
+		Operation to = rule.to();
+		methods = compiled(to.methods());
+		notMethods = compiled(to.notMethods());
+		paths = compiled(to.paths());
+		notPaths = compiled(to.notPaths());
+		hosts = compiled(to.hosts());
+		notHosts = compiled(to.notHosts());
+		ports = to.ports().isEmpty() ? null : to.ports().stream().mapToInt(Integer::intValue).toArray();
+		notPorts = to.notPorts().isEmpty() ? null : to.notPorts().stream().mapToInt(Integer::intValue).toArray();
+		Source from = rule.from();
+		principals = compiled(from.principals());
+		notPrincipals = compiled(from.notPrincipals());
+		requestPrincipals = compiled(from.requestPrincipals());
+		notRequestPrincipals = compiled(from.notRequestPrincipals());
+		consumers = compiled(from.consumers());
+		notConsumers = compiled(from.notConsumers());
+		ipBlocks = from.ipBlocks().isEmpty() ? null : CidrSet.of("ipBlocks", from.ipBlocks());
+		notIpBlocks = from.notIpBlocks().isEmpty() ? null : CidrSet.of("notIpBlocks", from.notIpBlocks());
+		conditions = rule.when().stream().map(CompiledCondition::new).toArray(CompiledCondition[]::new);
 	}
 
-	private final Check[] checks;
+	static CompiledRule of(Rule rule) {
+		return new CompiledRule(rule);
+	}
 
-	private CompiledRule(Check[] checks) {
-		this.checks = checks;
+	private static ValueMatch[] compiled(List<String> values) {
+		return values.isEmpty() ? null : ValueMatch.compile(values);
 	}
 
 	boolean matches(RequestFacts request) {
-		for (Check check : checks) {
-			if (!check.test(request)) {
+		// what the request asks for first: known without reading the identity
+		if (!field(methods, notMethods, request.method()) || !field(paths, notPaths, request.path())) {
+			return false;
+		}
+		if ((hosts != null || notHosts != null) && !field(hosts, notHosts, request.host())) {
+			return false;
+		}
+		if ((ports != null && !contains(ports, request.localPort()))
+				|| (notPorts != null && contains(notPorts, request.localPort()))) {
+			return false;
+		}
+		if ((principals != null || notPrincipals != null) && !field(principals, notPrincipals, peerPrincipal(request))) {
+			return false;
+		}
+		if ((requestPrincipals != null || notRequestPrincipals != null)
+				&& !field(requestPrincipals, notRequestPrincipals, request.identity().requestPrincipal())) {
+			return false;
+		}
+		if ((consumers != null || notConsumers != null)
+				&& !field(consumers, notConsumers, request.identity().consumer())) {
+			return false;
+		}
+		if (ipBlocks != null && !inside(ipBlocks, request)) {
+			return false;
+		}
+		if (notIpBlocks != null && inside(notIpBlocks, request)) {
+			return false;
+		}
+		for (CompiledCondition condition : conditions) {
+			if (!condition.matches(request)) {
 				return false;
 			}
 		}
 		return true;
 	}
 
-	static CompiledRule of(Rule rule) {
-		List<Check> checks = new ArrayList<>();
-		Operation to = rule.to();
-		strings(checks, to.methods(), to.notMethods(), RequestFacts::method);
-		strings(checks, to.paths(), to.notPaths(), RequestFacts::path);
-		strings(checks, to.hosts(), to.notHosts(), RequestFacts::host);
-		ports(checks, to.ports(), to.notPorts());
-		Source from = rule.from();
-		strings(checks, from.principals(), from.notPrincipals(), CompiledRule::peerPrincipal);
-		strings(checks, from.requestPrincipals(), from.notRequestPrincipals(), r -> r.identity().requestPrincipal());
-		strings(checks, from.consumers(), from.notConsumers(), r -> r.identity().consumer());
-		ipBlocks(checks, from.ipBlocks(), from.notIpBlocks());
-		for (Condition condition : rule.when()) {
-			condition(checks, condition);
-		}
-		return new CompiledRule(checks.toArray(Check[]::new));
+	/** A field and its {@code not} form, either {@code null} when not given. */
+	private static boolean field(ValueMatch[] values, ValueMatch[] notValues, String actual) {
+		return (values == null || ValueMatch.any(values, actual)) && (notValues == null || !ValueMatch.any(notValues, actual));
 	}
 
 	private static String peerPrincipal(RequestFacts request) {
 		PeerIdentity peer = request.identity().peer();
 		return peer == null ? null : peer.principal();
-	}
-
-	/** A field and its {@code not} form: one of the values matches; none of the others does (absent: none does). */
-	private static void strings(List<Check> checks, List<String> values, List<String> notValues,
-			Function<RequestFacts, String> attribute) {
-		if (!values.isEmpty()) {
-			ValueMatch[] matches = ValueMatch.compile(values);
-			checks.add(request -> ValueMatch.any(matches, attribute.apply(request)));
-		}
-		if (!notValues.isEmpty()) {
-			ValueMatch[] matches = ValueMatch.compile(notValues);
-			checks.add(request -> !ValueMatch.any(matches, attribute.apply(request)));
-		}
-	}
-
-	private static void ports(List<Check> checks, List<Integer> ports, List<Integer> notPorts) {
-		if (!ports.isEmpty()) {
-			int[] allowed = ports.stream().mapToInt(Integer::intValue).toArray();
-			checks.add(request -> contains(allowed, request.localPort()));
-		}
-		if (!notPorts.isEmpty()) {
-			int[] refused = notPorts.stream().mapToInt(Integer::intValue).toArray();
-			checks.add(request -> !contains(refused, request.localPort()));
-		}
 	}
 
 	private static boolean contains(int[] ports, int port) {
@@ -98,49 +138,49 @@ final class CompiledRule {
 		return false;
 	}
 
-	private static void ipBlocks(List<Check> checks, List<String> blocks, List<String> notBlocks) {
-		if (!blocks.isEmpty()) {
-			CidrSet in = CidrSet.of("ipBlocks", blocks);
-			checks.add(request -> inside(in, request.client()));
-		}
-		if (!notBlocks.isEmpty()) {
-			CidrSet out = CidrSet.of("notIpBlocks", notBlocks);
-			checks.add(request -> !inside(out, request.client()));
-		}
+	private static boolean inside(CidrSet blocks, RequestFacts request) {
+		byte[] client = request.clientBytes();
+		return client != null && blocks.contains(client);
 	}
 
-	private static boolean inside(CidrSet blocks, InetSocketAddress client) {
-		return client != null && blocks.contains(client.getAddress());
-	}
+	/** A condition: the attribute its key names matches one of the values and none of the not-values. */
+	private static final class CompiledCondition {
 
-	private static void condition(List<Check> checks, Condition condition) {
-		ConditionKey key = ConditionKey.of(condition.key());
-		if (!condition.values().isEmpty()) {
-			ValueMatch[] matches = ValueMatch.compile(condition.values());
-			checks.add(request -> anyOf(matches, key.read(request)));
-		}
-		if (!condition.notValues().isEmpty()) {
-			ValueMatch[] matches = ValueMatch.compile(condition.notValues());
-			checks.add(request -> !anyOf(matches, key.read(request)));
-		}
-	}
+		private final ConditionKey key;
 
-	/** A string, number or boolean matches by its text; a list when one of its elements does. */
-	private static boolean anyOf(ValueMatch[] matches, Object value) {
-		if (value instanceof String text) {
-			return ValueMatch.any(matches, text);
+		private final ValueMatch[] values;
+
+		private final ValueMatch[] notValues;
+
+		CompiledCondition(Condition condition) {
+			key = ConditionKey.of(condition.key());
+			values = compiled(condition.values());
+			notValues = compiled(condition.notValues());
 		}
-		if (value instanceof Number || value instanceof Boolean) {
-			return ValueMatch.any(matches, value.toString());
+
+		boolean matches(RequestFacts request) {
+			Object value = key.read(request);
+			return (values == null || anyOf(values, value)) && (notValues == null || !anyOf(notValues, value));
 		}
-		if (value instanceof List<?> list) {
-			for (Object element : list) {
-				if (!(element instanceof List<?>) && anyOf(matches, element)) {
-					return true;
+
+		/** A string, number or boolean matches by its text; a list when one of its elements does. */
+		private static boolean anyOf(ValueMatch[] matches, Object value) {
+			if (value instanceof String text) {
+				return ValueMatch.any(matches, text);
+			}
+			if (value instanceof Number || value instanceof Boolean) {
+				return ValueMatch.any(matches, value.toString());
+			}
+			if (value instanceof List<?> list) {
+				for (Object element : list) {
+					if (!(element instanceof List<?>) && anyOf(matches, element)) {
+						return true;
+					}
 				}
 			}
+			return false;
 		}
-		return false;
+
 	}
 
 }

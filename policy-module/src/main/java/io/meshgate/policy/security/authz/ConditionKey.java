@@ -55,7 +55,8 @@ final class ConditionKey {
 		if (text.startsWith(HEADERS + "[")) {
 			List<String> names = bracketed(text.substring(HEADERS.length()));
 			if (names != null && names.size() == 1 && names.get(0).chars().allMatch(ConditionKey::tokenChar)) {
-				return new ConditionKey(Kind.HEADER, names.get(0).toLowerCase(Locale.ROOT));
+				// interned: a request's facts keep the header read last by this name's identity
+				return new ConditionKey(Kind.HEADER, names.get(0).toLowerCase(Locale.ROOT).intern());
 			}
 		}
 		if (text.startsWith(CLAIMS + "[")) {

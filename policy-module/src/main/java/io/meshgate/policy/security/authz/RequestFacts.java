@@ -4,10 +4,10 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.ExchangeAttributes;
+import io.meshgate.policy.edge.CidrSet;
 import io.meshgate.policy.security.Identity;
 
 /**
@@ -26,6 +26,17 @@ final class RequestFacts {
 	private boolean hostRead;
 
 	private String path;
+
+	private String method;
+
+	private byte[] clientBytes;
+
+	private boolean clientRead;
+
+	/** The header read last, by its interned lower-case name: rules tend to test the same header. */
+	private String headerName;
+
+	private String headerValue;
 
 	RequestFacts(ServerWebExchange exchange) {
 		this.exchange = exchange;
@@ -56,7 +67,10 @@ final class RequestFacts {
 	}
 
 	String method() {
-		return exchange.getRequest().getMethod().name();
+		if (method == null) {
+			method = exchange.getRequest().getMethod().name();
+		}
+		return method;
 	}
 
 	/** The port the request came in on; -1 when unknown. */
@@ -65,19 +79,31 @@ final class RequestFacts {
 		return local == null ? -1 : local.getPort();
 	}
 
-	/** The client's address as the edge resolved it; {@code null} when unknown. */
-	InetSocketAddress client() {
-		return ExchangeAttributes.clientAddress(exchange);
+	/**
+	 * The client's address as the edge resolved it, as {@link CidrSet#bytes} gives it; {@code null}
+	 * when unknown.
+	 */
+	byte[] clientBytes() {
+		if (!clientRead) {
+			InetSocketAddress client = ExchangeAttributes.clientAddress(exchange);
+			clientBytes = client == null || client.getAddress() == null ? null : CidrSet.bytes(client.getAddress());
+			clientRead = true;
+		}
+		return clientBytes;
 	}
 
-	/** A request header's values joined by {@code ,} (as Envoy reads a repeated header); {@code null} without one. */
+	/**
+	 * A request header's values joined by {@code ,} (as Envoy reads a repeated header);
+	 * {@code null} without one. {@code name} is lower case and interned.
+	 */
 	String header(String name) {
-		ServerHttpRequest request = exchange.getRequest();
-		List<String> values = request.getHeaders().get(name);
-		if (values == null || values.isEmpty()) {
-			return null;
+		if (name != headerName) {
+			List<String> values = exchange.getRequest().getHeaders().get(name);
+			headerValue = values == null || values.isEmpty() ? null
+					: values.size() == 1 ? values.get(0) : String.join(",", values);
+			headerName = name;
 		}
-		return values.size() == 1 ? values.get(0) : String.join(",", values);
+		return headerValue;
 	}
 
 }

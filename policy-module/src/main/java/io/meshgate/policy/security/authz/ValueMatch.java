@@ -22,17 +22,20 @@ final class ValueMatch {
 	private static final PathNormalizer LITERALS = new PathNormalizer(new PathNormalization(false,
 			PathNormalization.EscapedSlashes.KEEP, PathNormalization.PathParameters.STRIP));
 
-	private enum Kind {
+	// kinds as plain ints: an enum switch reads a lookup array on every match
+	private static final int EXACT = 0;
 
-		EXACT, PREFIX, SUFFIX, PRESENT
+	private static final int PREFIX = 1;
 
-	}
+	private static final int SUFFIX = 2;
 
-	private final Kind kind;
+	private static final int PRESENT = 3;
+
+	private final int kind;
 
 	private final String text;
 
-	private ValueMatch(Kind kind, String text) {
+	private ValueMatch(int kind, String text) {
 		this.kind = kind;
 		this.text = text;
 	}
@@ -40,34 +43,39 @@ final class ValueMatch {
 	/** {@code value}, already checked by one of the static checks. */
 	static ValueMatch of(String value) {
 		if (value.equals("*")) {
-			return new ValueMatch(Kind.PRESENT, "");
+			return new ValueMatch(PRESENT, "");
 		}
 		if (value.endsWith("*")) {
-			return new ValueMatch(Kind.PREFIX, value.substring(0, value.length() - 1));
+			return new ValueMatch(PREFIX, value.substring(0, value.length() - 1));
 		}
 		if (value.startsWith("*")) {
-			return new ValueMatch(Kind.SUFFIX, value.substring(1));
+			return new ValueMatch(SUFFIX, value.substring(1));
 		}
-		return new ValueMatch(Kind.EXACT, value);
+		return new ValueMatch(EXACT, value);
 	}
 
 	/** Whether {@code actual} matches; an absent ({@code null}) value never does. */
 	boolean matches(String actual) {
+		return actual != null && test(actual);
+	}
+
+	private boolean test(String actual) {
+		if (kind == EXACT) {
+			return actual.equals(text);
+		}
+		if (kind == PREFIX) {
+			return actual.startsWith(text);
+		}
+		return kind == SUFFIX ? actual.endsWith(text) : !actual.isEmpty();
+	}
+
+	/** Whether one of {@code matches} matches {@code actual}; an absent value matches none. */
+	static boolean any(ValueMatch[] matches, String actual) {
 		if (actual == null) {
 			return false;
 		}
-		return switch (kind) {
-			case EXACT -> actual.equals(text);
-			case PREFIX -> actual.startsWith(text);
-			case SUFFIX -> actual.endsWith(text);
-			case PRESENT -> !actual.isEmpty();
-		};
-	}
-
-	/** Whether one of {@code matches} matches {@code actual}. */
-	static boolean any(ValueMatch[] matches, String actual) {
 		for (ValueMatch match : matches) {
-			if (match.matches(actual)) {
+			if (match.test(actual)) {
 				return true;
 			}
 		}
@@ -80,12 +88,7 @@ final class ValueMatch {
 
 	@Override
 	public String toString() {
-		return switch (kind) {
-			case EXACT -> text;
-			case PREFIX -> text + "*";
-			case SUFFIX -> "*" + text;
-			case PRESENT -> "*";
-		};
+		return kind == EXACT ? text : kind == PREFIX ? text + "*" : kind == SUFFIX ? "*" + text : "*";
 	}
 
 	// checks, each adding its errors to the list of the record being built
