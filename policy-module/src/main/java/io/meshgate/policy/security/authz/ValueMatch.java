@@ -3,6 +3,7 @@ package io.meshgate.policy.security.authz;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 import io.meshgate.policy.edge.PathNormalization;
 import io.meshgate.policy.edge.PathNormalizer;
@@ -95,49 +96,22 @@ final class ValueMatch {
 
 	/** Values of any text field: non-empty, {@code *} only first or last. */
 	static List<String> values(String field, List<String> values, List<String> errors) {
-		List<String> checked = new ArrayList<>();
-		for (int i = 0; values != null && i < values.size(); i++) {
-			String value = values.get(i);
-			if (!wellFormed(value)) {
-				errors.add(field + "[" + i + "]: " + value + " (expected: " + EXPECTED + ")");
-			}
-			else {
-				checked.add(value);
-			}
-		}
-		return List.copyOf(checked);
+		return checked(field, values, errors, value -> value, EXPECTED);
 	}
 
 	/** Host values, lower-cased: no port, which hosts are compared without. */
 	static List<String> hosts(String field, List<String> hosts, List<String> errors) {
-		List<String> checked = new ArrayList<>();
-		for (int i = 0; hosts != null && i < hosts.size(); i++) {
-			String host = hosts.get(i);
-			String normal = host == null ? null : requestHost(host);
-			if (!wellFormed(host) || !normal.equals(host.toLowerCase(Locale.ROOT))) {
-				errors.add(field + "[" + i + "]: " + host + " (expected: a host without port or trailing dot, as in "
-						+ "api.example.com, *.example.com, or * for any)");
-			}
-			else {
-				checked.add(normal);
-			}
-		}
-		return List.copyOf(checked);
+		return checked(field, hosts, errors, host -> {
+			String normal = requestHost(host);
+			return normal.equals(host.toLowerCase(Locale.ROOT)) ? normal : null;
+		}, "a host without port or trailing dot, as in api.example.com, *.example.com, or * for any");
 	}
 
 	/** Method values: upper-case tokens, as requests carry them. */
 	static List<String> methods(String field, List<String> methods, List<String> errors) {
-		List<String> checked = new ArrayList<>();
-		for (int i = 0; methods != null && i < methods.size(); i++) {
-			String method = methods.get(i);
-			if (!wellFormed(method) || !method.replace("*", "").chars().allMatch(c -> c >= 'A' && c <= 'Z')) {
-				errors.add(field + "[" + i + "]: " + method + " (expected: an HTTP method in upper case, as in GET)");
-			}
-			else {
-				checked.add(method);
-			}
-		}
-		return List.copyOf(checked);
+		return checked(field, methods, errors,
+				method -> method.replace("*", "").chars().allMatch(c -> c >= 'A' && c <= 'Z') ? method : null,
+				"an HTTP method in upper case, as in GET");
 	}
 
 	/**
@@ -145,16 +119,26 @@ final class ValueMatch {
 	 * DENY of {@code /a/../admin} would deny nothing).
 	 */
 	static List<String> paths(String field, List<String> paths, List<String> errors) {
+		return checked(field, paths, errors, path -> normalPath(path) ? path : null,
+				"a path starting with / in the normal form request paths are matched in, as in /orders, a prefix as "
+						+ "in /orders/*, a suffix as in *.json, or * for any");
+	}
+
+	/**
+	 * The well-formed values of a field, each in the form {@code normal} gives it ({@code null}:
+	 * refused); each refused one is reported as {@code field[i]: value (expected: …)}.
+	 */
+	private static List<String> checked(String field, List<String> values, List<String> errors,
+			UnaryOperator<String> normal, String expected) {
 		List<String> checked = new ArrayList<>();
-		for (int i = 0; paths != null && i < paths.size(); i++) {
-			String path = paths.get(i);
-			if (!wellFormed(path) || !normalPath(path)) {
-				errors.add(field + "[" + i + "]: " + path + " (expected: a path starting with / in the normal form "
-						+ "request paths are matched in, as in /orders, a prefix as in /orders/*, a suffix as in *.json, "
-						+ "or * for any)");
+		for (int i = 0; values != null && i < values.size(); i++) {
+			String value = values.get(i);
+			String accepted = wellFormed(value) ? normal.apply(value) : null;
+			if (accepted == null) {
+				errors.add(field + "[" + i + "]: " + value + " (expected: " + expected + ")");
 			}
 			else {
-				checked.add(path);
+				checked.add(accepted);
 			}
 		}
 		return List.copyOf(checked);
