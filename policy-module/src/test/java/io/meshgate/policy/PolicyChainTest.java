@@ -73,6 +73,7 @@ class PolicyChainTest extends GatewayTest {
 		chain("everything").containsExactly(
 				"RemoveCachedBodyFilter",
 				"AdaptCachedBodyGlobalFilter",
+				"AuthorizationFilter",
 				"SmallResponseFilter",
 				"NettyWriteResponseFilter",
 				"ForwardPathFilter",
