@@ -17,8 +17,8 @@ import io.meshgate.policy.security.authz.AuthorizationPolicy.Action;
  * the policies that may apply to its requests, in evaluation order, each with its rules compiled
  * ({@link CompiledRule}) and, where only its host targets can make it apply, its host matches. A
  * request's route finds its list with one lookup by id; nothing is parsed or looked up by name
- * after that. Routes that no policy names share one list, built per route id on first use so
- * that each route counts its own decisions.
+ * after that. A route that no policy names gets its list on first use (gateway-wide and
+ * host-targeted policies), each route a list of its own so that it counts its own decisions.
  */
 final class AuthorizationTable {
 

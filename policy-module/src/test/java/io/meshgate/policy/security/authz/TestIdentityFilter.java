@@ -2,6 +2,7 @@ package io.meshgate.policy.security.authz;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import reactor.core.publisher.Mono;
@@ -33,9 +34,9 @@ public final class TestIdentityFilter implements WebFilter, Ordered {
 		}
 		Map<String, Object> claims = new LinkedHashMap<>();
 		headers.forEach((name, values) -> {
-			if (name.toLowerCase().startsWith("x-test-claim-")) {
+			if (name.toLowerCase(Locale.ROOT).startsWith("x-test-claim-")) {
 				String value = values.get(0);
-				claims.put(name.substring("x-test-claim-".length()).toLowerCase(),
+				claims.put(name.substring("x-test-claim-".length()).toLowerCase(Locale.ROOT),
 						value.contains(",") ? List.of(value.split(",")) : value);
 			}
 		});
