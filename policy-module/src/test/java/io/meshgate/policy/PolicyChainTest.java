@@ -75,6 +75,7 @@ class PolicyChainTest extends GatewayTest {
 		chain("everything").containsExactly(
 				"RemoveCachedBodyFilter",
 				"AdaptCachedBodyGlobalFilter",
+				"AuthorizationFilter",
 				"SmallResponseFilter",
 				"NettyWriteResponseFilter",
 				"ForwardPathFilter",

@@ -29,6 +29,7 @@ import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.route.RouteCompiler;
 import io.meshgate.policy.schema.NeverEmpty;
+import io.meshgate.policy.security.authz.AuthorizationPolicy;
 
 /**
  * Binds a configuration tree ({@code {upstreams: [...], routes: [...]}} as parsed from JSON or
@@ -200,7 +201,7 @@ public final class ConfigBinder {
 	}
 
 	/**
-	 * Unique names and ids in every kind, references to existing upstreams and JWT providers:
+	 * Unique names and ids in every kind, references to existing upstreams, JWT providers and routes:
 	 * every error, not only the first.
 	 */
 	private static void crossCheck(Map<String, List<?>> records, MeshConfig others, List<ConfigError> errors) {
@@ -233,6 +234,18 @@ public final class ConfigBinder {
 					reference(providers, otherProviders, "JWT provider", named.get(i),
 							prefix + ".authentication.jwt.providers[" + i + "]", errors);
 				}
+			}
+		}
+		// stored policies target stored routes only, for the same reason
+		ConfigKinds.Kind routes = ConfigKinds.named("routes");
+		Set<String> storedRoutes = names(routes, records.get("routes"));
+		Set<String> otherRoutes = names(routes, others.routes());
+		for (Object item : records.get("authorizationPolicies")) {
+			AuthorizationPolicy policy = (AuthorizationPolicy) item;
+			List<String> targets = policy.targets().routes();
+			for (int i = 0; i < targets.size(); i++) {
+				reference(storedRoutes, otherRoutes, "route", targets.get(i),
+						"authorizationPolicies[" + policy.name() + "].targets.routes[" + i + "]", errors);
 			}
 		}
 	}
@@ -279,7 +292,7 @@ public final class ConfigBinder {
 		return new ConfigError(field.find() ? field.group(1) : "", message == null ? "invalid" : message);
 	}
 
-	private static ConfigError error(String path, String message) {
+	static ConfigError error(String path, String message) {
 		return new ConfigError(path, message == null ? "invalid" : message);
 	}
 

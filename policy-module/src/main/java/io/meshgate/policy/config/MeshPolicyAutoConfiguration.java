@@ -90,6 +90,7 @@ import io.meshgate.policy.route.RouteProbe;
 import io.meshgate.policy.route.lookup.IndexedRoutePredicateHandlerMapping;
 import io.meshgate.policy.security.apikey.ApiKeys;
 import io.meshgate.policy.security.authn.AuthenticationGatewayFilterFactory;
+import io.meshgate.policy.security.authz.AuthorizationFilter;
 import io.meshgate.policy.security.extauthz.ExtAuthzGatewayFilterFactory;
 import io.meshgate.policy.security.jwt.JwksFetcher;
 import io.meshgate.policy.security.jwt.JwtProviders;
@@ -324,11 +325,20 @@ public class MeshPolicyAutoConfiguration {
 		return properties.toConfig();
 	}
 
+	/** The authorization policies of the configuration in force: DENY, then ALLOW, on every routed request. */
+	@Bean
+	AuthorizationFilter authorizationFilter(ObjectProvider<MeterRegistry> meters) {
+		return new AuthorizationFilter(meters(meters));
+	}
+
 	@Bean
 	MeshRouting meshRouting(UpstreamRegistry registry, MeshRouteLocator locator,
-			ApplicationEventPublisher events, MeshConfig initial, JwtProviders jwtProviders, ApiKeys apiKeys) {
+			ApplicationEventPublisher events, MeshConfig initial, JwtProviders jwtProviders, ApiKeys apiKeys,
+			AuthorizationFilter authorization) {
+		// the providers, keys and policies of a new configuration are in force before its routes are served
 		MeshRouting routing = new MeshRouting(registry, locator, events,
-				List.of(config -> jwtProviders.apply(config.jwtProviders()), config -> apiKeys.apply(config.consumers())));
+				List.of(config -> jwtProviders.apply(config.jwtProviders()), config -> apiKeys.apply(config.consumers()),
+						config -> authorization.install(config.authorizationPolicies())));
 		routing.apply(initial);
 		return routing;
 	}

@@ -7,21 +7,22 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.security.apikey.Consumer;
+import io.meshgate.policy.security.authz.AuthorizationPolicy;
 import io.meshgate.policy.security.jwt.JwtProvider;
 import io.meshgate.policy.upstream.Upstream;
 
 /**
- * {@code meshgate.upstreams}, {@code meshgate.routes}, {@code meshgate.jwt-providers} and
- * {@code meshgate.consumers} from the application's configuration: the components of
- * {@link MeshConfig}, one for one. Each element is validated as it is bound;
- * {@link #toConfig()} checks them across each other.
+ * {@code meshgate.upstreams}, {@code meshgate.routes}, {@code meshgate.jwt-providers},
+ * {@code meshgate.consumers} and {@code meshgate.authorization-policies} from the application's
+ * configuration: the components of {@link MeshConfig}, one for one. Each element is validated as
+ * it is bound; {@link #toConfig()} checks them across each other.
  */
 @ConfigurationProperties("meshgate")
 public record MeshProperties(List<Upstream> upstreams, List<Route> routes, List<JwtProvider> jwtProviders,
-		List<Consumer> consumers) {
+		List<Consumer> consumers, List<AuthorizationPolicy> authorizationPolicies) {
 
 	public MeshConfig toConfig() {
-		return new MeshConfig(upstreams, routes, jwtProviders, consumers);
+		return new MeshConfig(upstreams, routes, jwtProviders, consumers, authorizationPolicies);
 	}
 
 }

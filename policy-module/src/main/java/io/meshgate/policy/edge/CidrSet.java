@@ -71,8 +71,11 @@ public final class CidrSet {
 		return bytes != null && contains(bytes);
 	}
 
-	/** {@code address} as {@link #address(String)} returns it: 4 bytes or 16. */
-	boolean contains(byte[] address) {
+	/**
+	 * {@code address} as {@link #bytes(InetAddress)} returns it: 4 bytes or 16. For a caller that
+	 * tests one address against several sets: its bytes are taken once.
+	 */
+	public boolean contains(byte[] address) {
 		for (int i = 0; i < networks.length; i++) {
 			if (matches(networks[i], prefixLengths[i], address)) {
 				return true;
@@ -106,6 +109,11 @@ public final class CidrSet {
 	static byte[] address(String text) {
 		byte[] bytes = NetUtil.createByteArrayFromIpAddressString(text);
 		return bytes == null ? null : canonical(bytes);
+	}
+
+	/** The bytes of {@code address} as the sets compare them: 4 for IPv4 (IPv4-mapped IPv6 included), else 16. */
+	public static byte[] bytes(InetAddress address) {
+		return canonical(address.getAddress());
 	}
 
 	private static byte[] canonical(byte[] bytes) {

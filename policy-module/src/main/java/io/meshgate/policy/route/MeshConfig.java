@@ -6,19 +6,20 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import io.meshgate.policy.security.apikey.Consumer;
+import io.meshgate.policy.security.authz.AuthorizationPolicy;
 import io.meshgate.policy.security.jwt.JwtProvider;
 import io.meshgate.policy.upstream.Upstream;
 
 /**
  * The whole configuration: upstreams, the routes over them, and the named objects routes refer
- * to (JWT providers, consumers), checked across each other (unique names, every reference names
- * an existing object). Routes are tried in list order. Each component is a list of records with a
+ * to (JWT providers, consumers) or that apply to them (authorization policies), checked across
+ * each other (unique names, every reference names an existing object). Routes are tried in list order. Each component is a list of records with a
  * unique {@code name} (a route's is its {@code id}), which the admin API binds, stores, masks and
  * checks by its component name ({@code jwtProviders[idp].issuer}): a new kind of object is one
  * more component here.
  */
 public record MeshConfig(List<Upstream> upstreams, List<Route> routes, List<JwtProvider> jwtProviders,
-		List<Consumer> consumers) {
+		List<Consumer> consumers, List<AuthorizationPolicy> authorizationPolicies) {
 
 	public static final MeshConfig EMPTY = new MeshConfig(List.of(), List.of());
 
@@ -27,9 +28,11 @@ public record MeshConfig(List<Upstream> upstreams, List<Route> routes, List<JwtP
 		routes = routes == null ? List.of() : List.copyOf(routes);
 		jwtProviders = jwtProviders == null ? List.of() : List.copyOf(jwtProviders);
 		consumers = consumers == null ? List.of() : List.copyOf(consumers);
+		authorizationPolicies = authorizationPolicies == null ? List.of() : List.copyOf(authorizationPolicies);
 		Set<String> names = unique("upstreams", upstreams.stream().map(Upstream::name));
 		Set<String> providers = unique("jwtProviders", jwtProviders.stream().map(JwtProvider::name));
 		unique("consumers", consumers.stream().map(Consumer::name));
+		unique("authorizationPolicies", authorizationPolicies.stream().map(AuthorizationPolicy::name));
 		Set<String> issuers = new HashSet<>();
 		for (JwtProvider provider : jwtProviders) {
 			if (!issuers.add(provider.issuer())) {
@@ -67,11 +70,18 @@ public record MeshConfig(List<Upstream> upstreams, List<Route> routes, List<JwtP
 				}
 			}
 		}
+		for (AuthorizationPolicy policy : authorizationPolicies) {
+			List<String> targets = policy.targets().routes();
+			for (int i = 0; i < targets.size(); i++) {
+				require(ids, "routes", targets.get(i),
+						"authorizationPolicies[" + policy.name() + "].targets.routes[" + i + "]");
+			}
+		}
 	}
 
-	/** Upstreams and routes, no JWT providers and no consumers. */
+	/** Upstreams and routes, and no other objects. */
 	public MeshConfig(List<Upstream> upstreams, List<Route> routes) {
-		this(upstreams, routes, List.of(), List.of());
+		this(upstreams, routes, List.of(), List.of(), List.of());
 	}
 
 	private static Set<String> unique(String kind, Stream<String> names) {
@@ -94,7 +104,8 @@ public record MeshConfig(List<Upstream> upstreams, List<Route> routes, List<JwtP
 	/** This configuration with {@code other}'s objects added after its own, kind by kind. */
 	public MeshConfig plus(MeshConfig other) {
 		return new MeshConfig(concat(upstreams, other.upstreams), concat(routes, other.routes),
-				concat(jwtProviders, other.jwtProviders), concat(consumers, other.consumers));
+				concat(jwtProviders, other.jwtProviders), concat(consumers, other.consumers),
+				concat(authorizationPolicies, other.authorizationPolicies));
 	}
 
 	private static <T> List<T> concat(List<T> first, List<T> second) {

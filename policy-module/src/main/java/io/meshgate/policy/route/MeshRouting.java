@@ -89,7 +89,7 @@ public final class MeshRouting {
 			log.warn("Stopping retired upstreams failed: " + ex);
 		}
 		log.info("Routing applied: " + config.routes().size() + " routes over " + config.upstreams().size()
-				+ " upstreams (routes compiled and built in " + built + " ms)");
+				+ " upstreams, " + config.authorizationPolicies().size() + " authorization policies (routes compiled and built in " + built + " ms)");
 	}
 
 }

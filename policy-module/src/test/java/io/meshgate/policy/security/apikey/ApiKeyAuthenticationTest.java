@@ -41,7 +41,7 @@ class ApiKeyAuthenticationTest extends GatewayTest {
 		routing.apply(new MeshConfig(List.of(Upstream.of("orders", orders.url())), List.of(keyed, custom), List.of(),
 				List.of(Consumer.of("shop-frontend", CredentialHash.text(SHOP_KEY)),
 						Consumer.of("partner", CredentialHash.text("old-partner-key-rotated-away-000"),
-								CredentialHash.text(PARTNER_KEY)))));
+								CredentialHash.text(PARTNER_KEY))), List.of()));
 	}
 
 	@Test

@@ -41,7 +41,7 @@ class ConsumerTest {
 		String hash = CredentialHash.text("k");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new MeshConfig(List.of(), List.of(), List.of(),
-					List.of(Consumer.of("a", hash), Consumer.of("b", hash))))
+					List.of(Consumer.of("a", hash), Consumer.of("b", hash)), List.of()))
 			.withMessage("consumers[b].apiKeys[0]: a hash another consumer has (expected: each key belongs to one "
 					+ "consumer)");
 	}

@@ -74,7 +74,7 @@ class JwtAuthenticationTest extends GatewayTest {
 			.withAuthentication(new AuthenticationPolicy(new JwtRequirement(List.of("idp"), true), null));
 		Route open = Route.of("open", "/open/**", Backend.of("orders", 1));
 		routing.apply(new MeshConfig(List.of(Upstream.of("orders", orders.url())), List.of(secured, optional, open),
-				List.of(provider), List.of()));
+				List.of(provider), List.of(), List.of()));
 	}
 
 	private JWTClaimsSet.Builder claims() {

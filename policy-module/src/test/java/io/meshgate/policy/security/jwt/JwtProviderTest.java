@@ -78,13 +78,13 @@ class JwtProviderTest {
 		JwtProvider one = JwtProvider.remote("one", "https://idp.test", JWKS);
 		JwtProvider two = JwtProvider.remote("two", "https://idp.test", JWKS);
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new MeshConfig(List.of(), List.of(), List.of(one, two), List.of()))
+			.isThrownBy(() -> new MeshConfig(List.of(), List.of(), List.of(one, two), List.of(), List.of()))
 			.withMessage("jwtProviders[two].issuer: https://idp.test (expected: unique, one provider per issuer)");
 		Route route = Route.of("r", "/r/**", Backend.of("u", 1))
 			.withAuthentication(new AuthenticationPolicy(new JwtRequirement(List.of("nope"), null), null));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new MeshConfig(List.of(Upstream.of("u", "http://127.0.0.1:1")), List.of(route),
-					List.of(one), List.of()))
+					List.of(one), List.of(), List.of()))
 			.withMessage("routes[r].authentication.jwt.providers[0]: nope (expected: one of the jwtProviders [one])");
 	}
 
