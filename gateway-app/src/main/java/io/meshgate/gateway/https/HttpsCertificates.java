@@ -69,6 +69,10 @@ public class HttpsCertificates implements ClientCertificateHosts {
 		this(clock, TlsProfile.DEFAULT, ClientCertificateMetrics.NONE);
 	}
 
+	HttpsCertificates(Clock clock, TlsProfile tls) {
+		this(clock, tls, ClientCertificateMetrics.NONE);
+	}
+
 	HttpsCertificates(Clock clock, TlsProfile tls, ClientCertificateMetrics metrics) {
 		this.clock = Objects.requireNonNull(clock, "clock");
 		this.tls = Objects.requireNonNull(tls, "tls");

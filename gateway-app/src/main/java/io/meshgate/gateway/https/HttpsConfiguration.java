@@ -83,8 +83,7 @@ public class HttpsConfiguration {
 		NettyReactiveWebServerFactory factory = ingressLikeFactory(beans, resources, serverCustomizers, routes);
 		factory.setPort(properties.port());
 		factory.setSsl(null);
-		factory.addServerCustomizers(new SniServerCustomizer(certificates, server.getMaxHttpRequestHeaderSize(),
-				certificates.metrics()));
+		factory.addServerCustomizers(new SniServerCustomizer(certificates, server.getMaxHttpRequestHeaderSize()));
 		gatewayPorts.reserve(properties.port());
 		return new HttpsListener(factory, handler::getObject, port -> {
 			gatewayPorts.reserve(port);

@@ -35,12 +35,9 @@ final class SniServerCustomizer implements NettyServerCustomizer {
 
 	private final DataSize maxHeaderSize;
 
-	private final ClientCertificateMetrics metrics;
-
-	SniServerCustomizer(HttpsCertificates certificates, DataSize maxHeaderSize, ClientCertificateMetrics metrics) {
+	SniServerCustomizer(HttpsCertificates certificates, DataSize maxHeaderSize) {
 		this.certificates = certificates;
 		this.maxHeaderSize = maxHeaderSize;
-		this.metrics = metrics;
 	}
 
 	@Override
@@ -50,7 +47,7 @@ final class SniServerCustomizer implements NettyServerCustomizer {
 			.protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
 			.doOnChannelInit((observer, channel, remote) -> {
 				if (channel.pipeline().get(NettyPipeline.SslHandler) != null) {
-					channel.pipeline().addAfter(NettyPipeline.SslHandler, HandshakeOutcomes.NAME, new HandshakeOutcomes(metrics));
+					channel.pipeline().addAfter(NettyPipeline.SslHandler, HandshakeOutcomes.NAME, new HandshakeOutcomes(certificates.metrics()));
 				}
 			});
 		// Boot sets the HTTP/2 header limit only when server.http2.enabled; this listener always speaks h2
