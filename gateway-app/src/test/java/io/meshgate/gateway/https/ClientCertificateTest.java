@@ -126,6 +126,9 @@ class ClientCertificateTest {
 	MeshRouting routing;
 
 	@Autowired
+	HttpsCertificates certificates;
+
+	@Autowired
 	MeterRegistry meters;
 
 	@BeforeEach
@@ -266,6 +269,24 @@ class ClientCertificateTest {
 			}
 		});
 		assertRefused("rotated.example.com", PARTNERS.issue("partner", List.of()), "/shop/old-ca");
+	}
+
+	@Test
+	void aSourcesCertificateBringsItsRequirementForItsHostNames() throws Exception {
+		// as the Kubernetes controller gives a Gateway listener's certificate with its frontend validation
+		ServerCertificate kubernetes = TLS.certificate("gateway/shop/web/mtls/tls", "mtls.example.com", "mtls.example.com");
+		certificates.replace("test", List.of(new ServerCertificate(kubernetes.name(), kubernetes.hostnames(),
+				kubernetes.certificateChainPem(), kubernetes.privateKeyPem(),
+				new ClientCertificate(ClientCertificate.Mode.REQUIRE, read(PARTNERS.writeCa(DIR)), List.of()))));
+		try {
+			assertRefused("mtls.example.com", null, "/shop/kubernetes-none");
+			assertThat(exchange("mtls.example.com", PARTNERS.issue("any", List.of("dns:any.example.net")),
+					"/shop/kubernetes-verified", "")).startsWith("HTTP/1.1 200");
+			assertThat(received("/shop/kubernetes-verified").headers().get(PEER_HEADER)).isEqualTo("any.example.net");
+		}
+		finally {
+			certificates.replace("test", List.of());
+		}
 	}
 
 	private void assertRefused(String serverName, TestPki.Issued certificate, String path) {
