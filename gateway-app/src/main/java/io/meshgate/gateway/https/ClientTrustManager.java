@@ -1,7 +1,6 @@
 package io.meshgate.gateway.https;
 
 import java.net.Socket;
-import java.security.KeyStore;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertPathValidatorException.BasicReason;
 import java.security.cert.CertificateException;
@@ -11,12 +10,11 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 import io.meshgate.gateway.https.ClientCertificateMetrics.Outcome;
 import io.meshgate.policy.security.peer.PeerCertificates;
+import io.meshgate.policy.tls.TrustAnchors;
 
 /**
  * Verifies a client's certificate chain: the JDK's PKIX trust manager over the configured CAs
@@ -34,31 +32,9 @@ final class ClientTrustManager extends X509ExtendedTrustManager {
 	private final ClientCertificateMetrics metrics;
 
 	ClientTrustManager(List<X509Certificate> cas, List<String> subjectAltNames, ClientCertificateMetrics metrics) {
-		this.pkix = cas.isEmpty() ? null : pkix(cas);
+		this.pkix = cas.isEmpty() ? null : TrustAnchors.pkix("caCertificates", cas);
 		this.subjectAltNames = List.copyOf(subjectAltNames);
 		this.metrics = metrics;
-	}
-
-	private static X509ExtendedTrustManager pkix(List<X509Certificate> cas) {
-		try {
-			KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-			store.load(null, null);
-			for (int i = 0; i < cas.size(); i++) {
-				store.setCertificateEntry("ca-" + i, cas.get(i));
-			}
-			TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-			factory.init(store);
-			for (TrustManager manager : factory.getTrustManagers()) {
-				if (manager instanceof X509ExtendedTrustManager x509) {
-					return x509;
-				}
-			}
-			throw new IllegalStateException("no X509ExtendedTrustManager");
-		}
-		catch (Exception ex) {
-			throw new IllegalArgumentException("caCertificates: not usable as trust anchors (expected: CA certificates; "
-					+ ex.getClass().getSimpleName() + ")");
-		}
 	}
 
 	@Override

@@ -27,14 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GatewayFrontendValidationTest {
 
-	static final KubernetesSerialization YAML = new KubernetesSerialization();
-
-	static final String CLASS = """
-			apiVersion: gateway.networking.k8s.io/v1
-			kind: GatewayClass
-			metadata: {name: meshgate}
-			spec: {controllerName: meshgate.io/gateway-controller}
-			""";
+	static final KubernetesSerialization YAML = KubernetesTranslationTest.YAML;
 
 	static final String GATEWAY = """
 			apiVersion: gateway.networking.k8s.io/v1
@@ -131,7 +124,7 @@ class GatewayFrontendValidationTest {
 	}
 
 	private KubernetesTranslation translate(String gateway, Map<ObjectKey, Map<String, String>> data) {
-		ClusterSnapshot cluster = new ClusterSnapshot(List.of(YAML.unmarshal(CLASS, GatewayClass.class)),
+		ClusterSnapshot cluster = new ClusterSnapshot(List.of(YAML.unmarshal(KubernetesTranslationTest.CLASS, GatewayClass.class)),
 				List.of(gateway(gateway)), List.of(), List.of(), List.of(), List.of(), List.of(), data);
 		return KubernetesTranslation.translate(cluster, "meshgate.io/gateway-controller", "meshgate", List.of("10.0.0.1"),
 				new PemFiles(pem));
