@@ -50,6 +50,13 @@ record ClientTrust(String name, ClientCertificate policy, ClientTrustManager tru
 			.trustManager(trustManager);
 	}
 
+	ClientCertificateView view(List<String> hostnames) {
+		return new ClientCertificateView(name, hostnames, policy.mode().name(), policy.subjectAltNames(),
+				java.util.Arrays.stream(trustManager.getAcceptedIssuers())
+					.map(ca -> ca.getSubjectX500Principal().getName())
+					.toList());
+	}
+
 	/** Whether the CA file changed since this was loaded (size or modification time); never for inline PEM. */
 	boolean changed() {
 		return !policy.inline() && fingerprint(policy) != fingerprint;

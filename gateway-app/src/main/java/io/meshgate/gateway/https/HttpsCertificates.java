@@ -245,6 +245,13 @@ public class HttpsCertificates implements ClientCertificateHosts {
 		return table.served().stream().map(LoadedCertificate::view).toList();
 	}
 
+	/** Every client-certificate requirement, in selection order: the listener's own, then by source. */
+	public synchronized List<ClientCertificateView> clientCertificates() {
+		List<HostTrust> all = new ArrayList<>(configuredTrusts);
+		sourceTrusts.values().forEach(all::addAll);
+		return all.stream().map(entry -> entry.trust().view(entry.hostnames())).toList();
+	}
+
 	/** The {@code meshgate.https.bundle} certificate, served when nothing else fits; null for none. */
 	synchronized void bundle(LoadedCertificate certificate) {
 		this.bundle = certificate;

@@ -17,8 +17,8 @@ import io.meshgate.policy.upstream.UpstreamRuntime;
 
 /**
  * {@code /actuator/mesh}: every route with its effective policies and live state, every upstream
- * with its endpoints and the state of its policies, and the certificates the HTTPS listener serves
- * (never their keys). {@code /actuator/mesh/routes/{id}} and
+ * with its endpoints and the state of its policies, the certificates the HTTPS listener serves
+ * (never their keys) and what it asks of client certificates, by host name (never PEM text). {@code /actuator/mesh/routes/{id}} and
  * {@code /actuator/mesh/upstreams/{name}} answer one of them (404 when there is no such one).
  * Read-only; answers from memory. Each route and upstream says its {@code owner}: {@code admin}
  * (the route store, edited through the admin API) or the read-only source it comes from, such as
@@ -65,6 +65,7 @@ public class MeshEndpoint {
 		json.put("routes", routing.current().routes().stream().map(this::route).toList());
 		json.put("upstreams", upstreams().stream().map(this::upstream).toList());
 		json.put("certificates", certificates.list().stream().map(MeshView::certificate).toList());
+		json.put("clientCertificates", certificates.clientCertificates());
 		return json;
 	}
 

@@ -16,6 +16,8 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.net.http.HttpResponse;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
@@ -36,7 +38,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.json.JsonParserFactory;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -51,6 +55,7 @@ import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.security.Identity;
 import io.meshgate.policy.security.peer.PeerCertificates;
+import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.RawClient;
 import io.meshgate.policy.testing.TestPki;
 import io.meshgate.policy.testing.TestUpstream;
@@ -118,6 +123,9 @@ class ClientCertificateTest {
 
 	@LocalServerPort
 	int ingressPort;
+
+	@LocalManagementPort
+	int managementPort;
 
 	@Autowired
 	HttpsListener listener;
@@ -287,6 +295,26 @@ class ClientCertificateTest {
 		finally {
 			certificates.replace("test", List.of());
 		}
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void theMeshEndpointShowsTheRequirementsByHostWithoutPem() {
+		HttpResponse<String> response = GatewayClient.basic(managementPort, TestUsers.EDITOR, TestUsers.EDITOR_PASSWORD)
+			.get("/actuator/mesh");
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).doesNotContain("BEGIN");
+		List<Map<String, Object>> requirements = (List<Map<String, Object>>) JsonParserFactory.getJsonParser()
+			.parseMap(response.body())
+			.get("clientCertificates");
+		assertThat(requirements).hasSize(3);
+		assertThat(requirements.get(0)).containsEntry("name", "meshgate.https.hosts[0].client-certificate")
+			.containsEntry("hostnames", List.of("partners.example.com"))
+			.containsEntry("mode", "REQUIRE")
+			.containsEntry("subjectAltNames", List.of("spiffe://example.com/partner"))
+			.containsEntry("caSubjects", List.of(PARTNERS.ca().getSubjectX500Principal().getName()));
+		assertThat(requirements.get(1)).containsEntry("mode", "OPTIONAL");
 	}
 
 	private void assertRefused(String serverName, TestPki.Issued certificate, String path) {

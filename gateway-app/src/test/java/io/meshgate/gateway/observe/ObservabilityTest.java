@@ -270,7 +270,7 @@ class ObservabilityTest {
 		}
 
 		Map<String, Object> mesh = json(admin.get("/actuator/mesh").body());
-		assertThat(mesh).containsOnlyKeys("routes", "upstreams", "certificates");
+		assertThat(mesh).containsOnlyKeys("routes", "upstreams", "certificates", "clientCertificates");
 		assertThat(list(mesh, "certificates")).isEmpty();
 		Map<String, Object> route = only(list(mesh, "routes"));
 		assertRouteShape(route);
