@@ -29,6 +29,8 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 import io.micrometer.core.instrument.Counter;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -170,6 +172,26 @@ class ClientCertificateTest {
 				+ ";Subject=\"CN=partner\";URI=spiffe://example.com/partner;DNS=partner.example.net");
 		assertThat(received.headers().get(PEER_HEADER)).isEqualTo("spiffe://example.com/partner");
 		assertThat(count(ClientCertificateMetrics.HANDSHAKES, "verified")).isEqualTo(verified + 1);
+	}
+
+	@Test
+	void theIdentityReachesTheUpstreamOverHttp2Too() throws Exception {
+		TestPki.Issued partner = PARTNERS.issue("partner", List.of("uri:spiffe://example.com/partner"));
+		Http2SslContextSpec tls = Http2SslContextSpec.forClient()
+			.configure(builder -> builder.keyManager(partner.privateKey(), partner.certificate()).trustManager(TLS.pki.ca()));
+		reactor.netty.http.client.HttpClient client = reactor.netty.http.client.HttpClient.create()
+			.protocol(HttpProtocol.H2)
+			.secure(spec -> spec.sslContext(tls).serverNames(new SNIHostName("partners.example.com")))
+			.headers(headers -> headers.set("Host", "partners.example.com"));
+
+		String version = client.get()
+			.uri("https://127.0.0.1:" + listener.port() + "/shop/h2")
+			.response((response, body) -> body.then(reactor.core.publisher.Mono.just(
+					response.status().code() + " " + response.version())))
+			.blockLast(Duration.ofSeconds(10));
+
+		assertThat(version).isEqualTo("200 HTTP/2.0");
+		assertThat(received("/shop/h2").headers().get(PEER_HEADER)).isEqualTo("spiffe://example.com/partner");
 	}
 
 	@Test
