@@ -11,6 +11,7 @@ import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
+import io.meshgate.policy.security.Identity;
 import io.meshgate.policy.security.PeerIdentity;
 
 /**
@@ -23,8 +24,10 @@ import io.meshgate.policy.security.PeerIdentity;
  * @param serverName the SNI name, lower case; null when the client sent none
  * @param peer the verified client certificate's identity; null without one
  * @param xfcc the {@code x-forwarded-client-cert} element for {@code peer}; null without one
+ * @param identity {@code peer} as a request's whole identity, before anything else is verified
+ * (the usual case at the edge): no allocation per request; null without a peer
  */
-record PeerConnection(String serverName, PeerIdentity peer, String xfcc) {
+record PeerConnection(String serverName, PeerIdentity peer, String xfcc, Identity identity) {
 
 	static final String SESSION_KEY = "io.meshgate.policy.security.peer.PeerConnection";
 
@@ -41,12 +44,12 @@ record PeerConnection(String serverName, PeerIdentity peer, String xfcc) {
 		String serverName = serverName(session);
 		X509Certificate client = first(peerCertificates(session));
 		if (client == null) {
-			return new PeerConnection(serverName, null, null);
+			return new PeerConnection(serverName, null, null, null);
 		}
 		PeerIdentity peer = PeerCertificates.identity(client);
 		X509Certificate served = first(session.getLocalCertificates());
 		List<String> by = served == null ? List.of() : PeerCertificates.uriSans(served);
-		return new PeerConnection(serverName, peer, XfccHeader.of(by, peer));
+		return new PeerConnection(serverName, peer, XfccHeader.of(by, peer), Identity.ANONYMOUS.withPeer(peer));
 	}
 
 	private static Certificate[] peerCertificates(SSLSession session) {

@@ -60,7 +60,8 @@ public final class PeerIdentityFilter implements WebFilter, Ordered {
 				return ErrorResponses.write(exchange, HttpStatus.MISDIRECTED_REQUEST, MISDIRECTED, Map.of());
 			}
 			if (connection.peer() != null) {
-				Identity.set(exchange, Identity.of(exchange).withPeer(connection.peer()));
+				Identity current = Identity.of(exchange);
+				Identity.set(exchange, current == Identity.ANONYMOUS ? connection.identity() : current.withPeer(connection.peer()));
 				xfcc = forward == ForwardClientCertDetails.SANITIZE_SET ? connection.xfcc() : null;
 			}
 		}
