@@ -1,6 +1,7 @@
 package io.meshgate.gateway.https;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +24,7 @@ import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
+import org.springframework.core.env.Environment;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.server.reactive.HttpHandler;
 
@@ -40,9 +42,21 @@ public class HttpsConfiguration {
 
 	@Bean
 	HttpsCertificates httpsCertificates(HttpsProperties properties, ObjectProvider<MeterRegistry> meters) {
-		HttpsCertificates certificates = new HttpsCertificates(Clock.systemUTC(), properties.tls());
+		HttpsCertificates certificates = new HttpsCertificates(Clock.systemUTC(), properties.tls(),
+				new ClientCertificateMetrics(meters.getIfAvailable()));
 		meters.ifAvailable(registry -> HttpsCertificateMetrics.bind(certificates, registry, Clock.systemUTC()));
+		certificates.configure(properties.clientCertificate(), properties.hosts());
 		return certificates;
+	}
+
+	/** With the listener: its own requirements' CA files, checked for changes. */
+	@Bean
+	@ConditionalOnProperty("meshgate.https.port")
+	CaFileReloader httpsCaFileReloader(HttpsProperties properties, HttpsCertificates certificates,
+			Environment environment) {
+		Duration interval = environment.getProperty("meshgate.tls.reload-check-interval", Duration.class,
+				Duration.ofSeconds(5));
+		return new CaFileReloader(certificates, interval);
 	}
 
 	/** The ingress port's own TLS ({@code server.ssl.*}) with the listener's default versions and suites. */
@@ -71,7 +85,10 @@ public class HttpsConfiguration {
 		factory.setSsl(null);
 		factory.addServerCustomizers(new SniServerCustomizer(certificates, server.getMaxHttpRequestHeaderSize()));
 		gatewayPorts.reserve(properties.port());
-		return new HttpsListener(factory, handler::getObject, gatewayPorts::reserve);
+		return new HttpsListener(factory, handler::getObject, port -> {
+			gatewayPorts.reserve(port);
+			certificates.listening(port);
+		});
 	}
 
 	/** A renewal that cannot be used leaves the previous certificate in service. */

@@ -13,6 +13,7 @@ import java.util.List;
 
 import javax.net.ssl.SSLException;
 
+import io.netty.handler.ssl.SslContextBuilder;
 import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.tcp.SslProvider;
 
@@ -27,7 +28,7 @@ import io.meshgate.policy.tls.TlsMaterial;
  * over ALPN, with the TLS versions and cipher suites of a {@link TlsProfile}.
  */
 record LoadedCertificate(String name, String source, List<String> hostnames, X509Certificate leaf,
-		SslProvider provider) {
+		ServedContexts contexts) {
 
 	/** The source of the {@code meshgate.https.bundle} certificate, followed by the bundle's name. */
 	static final String BUNDLE_SOURCE = "bundle:";
@@ -54,10 +55,10 @@ record LoadedCertificate(String name, String source, List<String> hostnames, X50
 					+ leaf.getSubjectX500Principal().getName() + ")");
 		}
 		try {
-			SslProvider provider = SslProvider.builder()
-				.sslContext(Http2SslContextSpec.forServer(key, chain).configure(tls::applyTo).sslContext())
-				.build();
-			return new LoadedCertificate(certificate.name(), source, certificate.hostnames(), leaf, provider);
+			ServedContexts contexts = new ServedContexts(trust -> Http2SslContextSpec.forServer(key, chain)
+				.configure(builder -> withTrust(tls.applyTo(builder), trust))
+				.sslContext());
+			return new LoadedCertificate(certificate.name(), source, certificate.hostnames(), leaf, contexts);
 		}
 		catch (SSLException | RuntimeException ex) {
 			throw new IllegalArgumentException("certificateChainPem: " + leaf.getSubjectX500Principal().getName()
@@ -72,7 +73,8 @@ record LoadedCertificate(String name, String source, List<String> hostnames, X50
 	static LoadedCertificate fromBundle(String bundleName, SslBundle bundle, TlsProfile tls) {
 		SslOptions options = bundle.getOptions();
 		try {
-			Http2SslContextSpec spec = Http2SslContextSpec.forServer(bundle.getManagers().getKeyManagerFactory())
+			ServedContexts contexts = new ServedContexts(trust -> Http2SslContextSpec
+				.forServer(bundle.getManagers().getKeyManagerFactory())
 				.configure(builder -> {
 					tls.applyTo(builder);
 					if (options.getEnabledProtocols() != null) {
@@ -81,14 +83,28 @@ record LoadedCertificate(String name, String source, List<String> hostnames, X50
 					if (options.getCiphers() != null) {
 						builder.ciphers(SslOptions.asSet(options.getCiphers()));
 					}
-				});
-			SslProvider provider = SslProvider.builder().sslContext(spec.sslContext()).build();
-			return new LoadedCertificate(bundleName, BUNDLE_SOURCE + bundleName, List.of(), leaf(bundle), provider);
+					withTrust(builder, trust);
+				})
+				.sslContext());
+			return new LoadedCertificate(bundleName, BUNDLE_SOURCE + bundleName, List.of(), leaf(bundle), contexts);
 		}
 		catch (SSLException | RuntimeException ex) {
 			throw new IllegalStateException("meshgate.https.bundle: " + bundleName + " (expected: a bundle with a key a TLS server can use; "
 					+ ex.getMessage() + ")", ex);
 		}
+	}
+
+	/** The provider for a handshake under {@code trust} (null: no client certificate asked for). */
+	SslProvider provider(ClientTrust trust) {
+		return contexts.provider(trust);
+	}
+
+	SslProvider provider() {
+		return contexts.provider(null);
+	}
+
+	private static SslContextBuilder withTrust(SslContextBuilder builder, ClientTrust trust) {
+		return trust == null ? builder : trust.applyTo(builder);
 	}
 
 	CertificateView view() {

@@ -12,9 +12,13 @@ import java.util.regex.Pattern;
  * certificate, served when no name matches. Whether the PEM parses, the key fits and the
  * certificate is valid now is checked by {@link HttpsCertificates#replace}, which refuses it with a
  * reason. {@link #toString()} never shows the PEM text.
+ *
+ * @param clientCertificate what handshakes for these host names (or, for a default certificate,
+ * handshakes no other requirement claims) ask of the client's certificate; null: nothing, unless
+ * {@code meshgate.https} configures it
  */
 public record ServerCertificate(String name, List<String> hostnames, String certificateChainPem,
-		String privateKeyPem) {
+		String privateKeyPem, ClientCertificate clientCertificate) {
 
 	private static final Pattern HOSTNAME = Pattern
 		.compile("(\\*\\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
@@ -30,7 +34,13 @@ public record ServerCertificate(String name, List<String> hostnames, String cert
 		hostnames = hostnames.stream().map(ServerCertificate::hostname).distinct().toList();
 	}
 
-	private static String hostname(String hostname) {
+	/** A certificate that asks nothing of clients beyond what {@code meshgate.https} configures. */
+	public ServerCertificate(String name, List<String> hostnames, String certificateChainPem, String privateKeyPem) {
+		this(name, hostnames, certificateChainPem, privateKeyPem, null);
+	}
+
+	/** A host name in lower case, checked: a DNS name or a one-label wildcard. */
+	static String hostname(String hostname) {
 		Objects.requireNonNull(hostname, "hostnames[]");
 		String lower = hostname.toLowerCase(Locale.ROOT);
 		if (lower.length() > 253 || !HOSTNAME.matcher(lower).matches()) {
@@ -43,7 +53,8 @@ public record ServerCertificate(String name, List<String> hostnames, String cert
 	/** No PEM text: the private key must never reach a log. */
 	@Override
 	public String toString() {
-		return "ServerCertificate[name=" + name + ", hostnames=" + hostnames + "]";
+		return "ServerCertificate[name=" + name + ", hostnames=" + hostnames
+				+ (clientCertificate == null ? "" : ", clientCertificate=" + clientCertificate) + "]";
 	}
 
 }

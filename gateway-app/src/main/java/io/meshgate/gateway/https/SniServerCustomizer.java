@@ -10,6 +10,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 import io.netty.handler.ssl.SslContext;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
@@ -43,7 +44,12 @@ final class SniServerCustomizer implements NettyServerCustomizer {
 	public HttpServer apply(HttpServer server) {
 		HttpServer secure = server
 			.secure(spec -> spec.sslContext(NO_CERTIFICATE).setSniAsyncMappings(certificates.sniMapping()))
-			.protocol(HttpProtocol.H2, HttpProtocol.HTTP11);
+			.protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
+			.doOnChannelInit((observer, channel, remote) -> {
+				if (channel.pipeline().get(NettyPipeline.SslHandler) != null) {
+					channel.pipeline().addAfter(NettyPipeline.SslHandler, HandshakeOutcomes.NAME, new HandshakeOutcomes(certificates.metrics()));
+				}
+			});
 		// Boot sets the HTTP/2 header limit only when server.http2.enabled; this listener always speaks h2
 		return maxHeaderSize == null ? secure
 				: secure.http2Settings(settings -> settings.maxHeaderListSize(maxHeaderSize.toBytes()));

@@ -38,6 +38,7 @@ import io.meshgate.admin.api.AdminService;
 import io.meshgate.admin.api.ConfigOverlay;
 import io.meshgate.admin.model.InvalidConfigException;
 import io.meshgate.gateway.https.HttpsCertificates;
+import io.meshgate.gateway.kubernetes.gatewayapi.FrontendValidation;
 import io.meshgate.gateway.kubernetes.status.Leadership;
 import io.meshgate.gateway.kubernetes.status.StatusWriter;
 
@@ -245,6 +246,12 @@ public final class IngressController implements SmartLifecycle {
 						secret(data, ref.getNamespace() != null ? ref.getNamespace() : gateway.getMetadata().getNamespace(),
 								ref.getName());
 					}
+				}
+			}
+			// frontend validation CAs: ConfigMaps of the Gateway's own namespace only (others are refused)
+			for (FrontendValidation.CaRef ref : FrontendValidation.references(gateway)) {
+				if ("ConfigMap".equals(ref.kind()) && ref.namespace().equals(gateway.getMetadata().getNamespace())) {
+					configMap(data, ref.namespace(), ref.name());
 				}
 			}
 		}

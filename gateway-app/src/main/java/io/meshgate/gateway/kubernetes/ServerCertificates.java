@@ -9,7 +9,9 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference;
 
+import io.meshgate.gateway.https.ClientCertificate;
 import io.meshgate.gateway.https.ServerCertificate;
+import io.meshgate.gateway.kubernetes.gatewayapi.FrontendValidation;
 import io.meshgate.gateway.kubernetes.ingress.IngressTranslator;
 
 /**
@@ -18,6 +20,11 @@ import io.meshgate.gateway.kubernetes.ingress.IngressTranslator;
  * when it has none) and each {@code tls} section of a served Ingress (for its {@code hosts}), from
  * {@code kubernetes.io/tls} Secrets ({@code tls.crt}, {@code tls.key}). A Secret that is missing
  * or lacks a key is left out (Gateway listener status says {@code InvalidCertificateRef}).
+ *
+ * <p>A Gateway's frontend client-certificate validation ({@link FrontendValidation}) goes with its
+ * HTTPS listeners' certificates. A listener that asks for validation but whose certificate cannot
+ * be read still gives an (unusable, so refused) certificate with the requirement: the listener's
+ * host name stays guarded rather than be served, unchecked, with another certificate.
  */
 public final class ServerCertificates {
 
@@ -31,17 +38,26 @@ public final class ServerCertificates {
 			String namespace = gateway.getMetadata().getNamespace();
 			for (Listener listener : gateway.getSpec().getListeners() == null ? List.<Listener>of()
 					: gateway.getSpec().getListeners()) {
-				if (!"HTTPS".equals(listener.getProtocol()) || listener.getTls() == null
-						|| listener.getTls().getCertificateRefs() == null) {
+				if (!"HTTPS".equals(listener.getProtocol())) {
 					continue;
 				}
-				for (SecretObjectReference ref : listener.getTls().getCertificateRefs()) {
+				FrontendValidation.Resolved validation = FrontendValidation.resolve(cluster, gateway, listener);
+				ClientCertificate clientCertificate = validation == null ? null : validation.clientCertificate();
+				List<String> hostnames = listener.getHostname() == null ? List.of() : List.of(listener.getHostname());
+				String name = "gateway/" + namespace + "/" + gateway.getMetadata().getName() + "/" + listener.getName();
+				List<SecretObjectReference> refs = listener.getTls() == null || listener.getTls().getCertificateRefs() == null
+						? List.of() : listener.getTls().getCertificateRefs();
+				if (refs.isEmpty() && clientCertificate != null) {
+					certificates.add(new ServerCertificate(name, hostnames, "", "", clientCertificate));
+				}
+				for (SecretObjectReference ref : refs) {
 					String secretNamespace = ref.getNamespace() == null ? namespace : ref.getNamespace();
-					secret(cluster, secretNamespace, ref.getName()).ifPresent(data -> certificates.add(new ServerCertificate(
-							"gateway/" + namespace + "/" + gateway.getMetadata().getName() + "/" + listener.getName() + "/"
-									+ ref.getName(),
-							listener.getHostname() == null ? List.of() : List.of(listener.getHostname()), data.get("tls.crt"),
-							data.get("tls.key"))));
+					Optional<Map<String, String>> data = secret(cluster, secretNamespace, ref.getName());
+					if (data.isPresent() || clientCertificate != null) {
+						certificates.add(new ServerCertificate(name + "/" + ref.getName(), hostnames,
+								data.map(d -> d.get("tls.crt")).orElse(""), data.map(d -> d.get("tls.key")).orElse(""),
+								clientCertificate));
+					}
 				}
 			}
 		}

@@ -19,9 +19,10 @@ import io.meshgate.policy.upstream.UpstreamRuntime;
 
 /**
  * {@code /actuator/mesh}: every route with its effective policies and live state, every upstream
- * with its endpoints and the state of its policies, and the certificates the HTTPS listener serves
- * (never their keys), the JWT providers and the consumers (by name and number of keys, never a
- * key's hash). {@code /actuator/mesh/routes/{id}} and
+ * with its endpoints and the state of its policies, the certificates the HTTPS listener serves
+ * (never their keys) and what it asks of client certificates, by host name (never PEM text), the
+ * JWT providers, the consumers (by name and number of keys, never a key's hash) and the
+ * authorization policies. {@code /actuator/mesh/routes/{id}} and
  * {@code /actuator/mesh/upstreams/{name}} answer one of them (404 when there is no such one).
  * Read-only; answers from memory. Each route and upstream says its {@code owner}: {@code admin}
  * (the route store, edited through the admin API) or the read-only source it comes from, such as
@@ -73,6 +74,10 @@ public class MeshEndpoint {
 		json.put("consumers", routing.current().consumers().stream()
 			.map(consumer -> Map.of("name", consumer.name(), "apiKeys", consumer.apiKeys().size()))
 			.toList());
+		json.put("authorizationPolicies", routing.current().authorizationPolicies().stream()
+			.map(policy -> Masking.tree(PolicyTrees.compact(policy)))
+			.toList());
+		json.put("clientCertificates", certificates.clientCertificates());
 		return json;
 	}
 

@@ -124,7 +124,7 @@ class HttpsCertificatesTest {
 		ServerCertificate fallback = TLS.certificate("fallback", "fallback");
 		LoadedCertificate loaded = LoadedCertificate.load("x", fallback, java.time.Instant.now(), TlsProfile.DEFAULT);
 		return new LoadedCertificate("fallback", LoadedCertificate.BUNDLE_SOURCE + "fallback", List.of(), loaded.leaf(),
-				loaded.provider());
+				loaded.contexts());
 	}
 
 }

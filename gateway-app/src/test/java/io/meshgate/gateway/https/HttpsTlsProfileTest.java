@@ -89,7 +89,7 @@ class HttpsTlsProfileTest {
 		assertThatThrownBy(() -> new TlsProfile(null, List.of("ECDHE-RSA-AES128-GCM-SHA256")))
 			.hasMessage("meshgate.https.ciphers[0]: ECDHE-RSA-AES128-GCM-SHA256 (expected: a cipher suite this JVM "
 					+ "supports, by its IANA name such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)");
-		assertThatThrownBy(() -> new HttpsProperties(8443, null, List.of("SSLv9"), List.of("nope")))
+		assertThatThrownBy(() -> new HttpsProperties(8443, null, List.of("SSLv9"), List.of("nope"), null, null))
 			.hasMessageContaining("meshgate.https.protocols[0]: SSLv9")
 			.hasMessageContaining("meshgate.https.ciphers[0]: nope");
 	}

@@ -273,7 +273,8 @@ class ObservabilityTest {
 		}
 
 		Map<String, Object> mesh = json(admin.get("/actuator/mesh").body());
-		assertThat(mesh).containsOnlyKeys("routes", "upstreams", "certificates", "jwtProviders", "consumers");
+		assertThat(mesh).containsOnlyKeys("routes", "upstreams", "certificates", "clientCertificates", "jwtProviders",
+				"consumers", "authorizationPolicies");
 		assertThat(list(mesh, "certificates")).isEmpty();
 		Map<String, Object> route = only(list(mesh, "routes"));
 		assertRouteShape(route);

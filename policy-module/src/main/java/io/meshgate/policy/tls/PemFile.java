@@ -16,7 +16,7 @@ import org.springframework.boot.ssl.pem.PemContent;
  * path with a fixed text; what the file holds is never repeated (it may be {@code /etc/shadow}).
  * Blocks: never call it on an event-loop thread.
  */
-final class PemFile {
+public final class PemFile {
 
 	/** A CA bundle of a few hundred certificates fits; a PEM file of more is not TLS material. */
 	static final int MAX_SIZE = 1024 * 1024;
@@ -27,7 +27,7 @@ final class PemFile {
 	}
 
 	/** The PEM content of the file; null when it holds no PEM sections. */
-	static PemContent read(String field, Path path) {
+	public static PemContent read(String field, Path path) {
 		BasicFileAttributes attributes;
 		try {
 			attributes = Files.readAttributes(path, BasicFileAttributes.class);

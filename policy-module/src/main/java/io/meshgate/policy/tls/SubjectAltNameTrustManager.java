@@ -1,7 +1,6 @@
 package io.meshgate.policy.tls;
 
 import java.net.Socket;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -10,7 +9,6 @@ import java.util.Collection;
 import java.util.List;
 
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
@@ -35,30 +33,9 @@ final class SubjectAltNameTrustManager extends X509ExtendedTrustManager {
 	private volatile X509Certificate lastServerCertificate;
 
 	SubjectAltNameTrustManager(List<X509Certificate> cas, List<String> expected, Runnable onFailure) {
-		this.chain = pkix(cas);
+		this.chain = TrustAnchors.pkix("tls.caCertificates", cas);
 		this.expected = expected;
 		this.onFailure = onFailure;
-	}
-
-	private static X509TrustManager pkix(List<X509Certificate> cas) {
-		try {
-			KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-			store.load(null, null);
-			for (int i = 0; i < cas.size(); i++) {
-				store.setCertificateEntry("ca-" + i, cas.get(i));
-			}
-			TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-			factory.init(store);
-			for (var manager : factory.getTrustManagers()) {
-				if (manager instanceof X509TrustManager x509) {
-					return x509;
-				}
-			}
-			throw new IllegalStateException("no X509TrustManager");
-		}
-		catch (Exception ex) {
-			throw new IllegalArgumentException("tls.caCertificates: cannot build a trust store (" + ex + ")", ex);
-		}
 	}
 
 	@Override

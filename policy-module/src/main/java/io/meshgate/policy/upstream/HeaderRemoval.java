@@ -224,11 +224,14 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 
 	/**
 	 * Whether a request header of this name carries forwarding information ({@code Forwarded},
-	 * {@code X-Forwarded-*}): never sent on to an upstream or a mirror, whoever wrote it.
+	 * {@code X-Forwarded-*}): never sent on to an upstream or a mirror, whoever wrote it. Except
+	 * {@code x-forwarded-client-cert}: the edge removes a client's
+	 * ({@code security.peer.PeerIdentityFilter}), so the one left is the gateway's own.
 	 */
 	public static boolean forwarded(CharSequence name) {
 		return AsciiString.contentEqualsIgnoreCase(name, "forwarded")
-				|| AsciiString.regionMatches(name, true, 0, "x-forwarded-", 0, "x-forwarded-".length());
+				|| AsciiString.regionMatches(name, true, 0, "x-forwarded-", 0, "x-forwarded-".length())
+						&& !AsciiString.contentEqualsIgnoreCase(name, "x-forwarded-client-cert");
 	}
 
 	/** Without lowercasing {@code name}: most names are not in the (short) list. */

@@ -145,18 +145,33 @@ public final class GatewayApiTranslator {
 				: gateway.getSpec().getListeners()) {
 			boolean supported = "HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol());
 			String missing = missingCertificate(gateway, listener, cluster);
+			FrontendValidation.Resolved validation = FrontendValidation.resolve(cluster, gateway, listener);
+			Condition resolvedRefs = missing != null
+					? Conditions.of("ResolvedRefs", false, "InvalidCertificateRef", missing, generation)
+					: validation != null && validation.reason() != null
+							? Conditions.of("ResolvedRefs", false, validation.reason(), validation.message(), generation)
+							: Conditions.of("ResolvedRefs", true, "ResolvedRefs", "", generation);
 			listeners.add(new ListenerStatusBuilder().withName(listener.getName())
 				.withAttachedRoutes(attached.getOrDefault(listener.getName(), 0))
 				.withSupportedKinds(supported ? List.of(new RouteGroupKind(GROUP, "HTTPRoute")) : List.of())
 				.withConditions(supported
 						? List.of(Conditions.of("Accepted", true, "Accepted", "", generation),
-								Conditions.of("Programmed", true, "Programmed", "", generation),
-								missing == null ? Conditions.of("ResolvedRefs", true, "ResolvedRefs", "", generation)
-										: Conditions.of("ResolvedRefs", false, "InvalidCertificateRef", missing, generation))
+								Conditions.of("Programmed", true, "Programmed", "", generation), resolvedRefs)
 						: List.of(Conditions.of("Accepted", false, "UnsupportedProtocol",
 								"protocol: " + listener.getProtocol() + " (expected: HTTP or HTTPS)", generation),
 								Conditions.of("Programmed", false, "Invalid", "", generation)))
 				.build());
+		}
+		List<Condition> conditions = new ArrayList<>(List.of(
+				Conditions.of("Accepted", true, "Accepted", "Served by Meshgate", generation),
+				addresses.isEmpty()
+						? Conditions.of("Programmed", false, "AddressNotAssigned", "no address configured or published yet",
+								generation)
+						: Conditions.of("Programmed", true, "Programmed", "", generation)));
+		if (FrontendValidation.insecureFallback(gateway)) {
+			// GEP-91: clients without a certificate are let through somewhere on this Gateway
+			conditions.add(Conditions.of("InsecureFrontendValidationMode", true, "ConfigurationChanged",
+					"tls.frontend: mode AllowInsecureFallback lets clients without a certificate through", generation));
 		}
 		return new GatewayStatusBuilder()
 			.withAddresses(addresses.stream()
@@ -164,11 +179,7 @@ public final class GatewayApiTranslator {
 					.withValue(a)
 					.build())
 				.toList())
-			.withConditions(Conditions.of("Accepted", true, "Accepted", "Served by Meshgate", generation),
-					addresses.isEmpty()
-							? Conditions.of("Programmed", false, "AddressNotAssigned",
-									"no address configured or published yet", generation)
-							: Conditions.of("Programmed", true, "Programmed", "", generation))
+			.withConditions(conditions)
 			.withListeners(listeners)
 			.build();
 	}
