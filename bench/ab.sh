@@ -6,6 +6,9 @@
 #   bench/ab.sh OLD.jar NEW.jar [CONFIG.yml] [ROUNDS] [SECONDS]
 #
 # CONFIG defaults to bench/config/plain.yml (one route, no policies); ROUNDS to 12, SECONDS to 3.
+# BENCH_PATH (default /) is the path loaded, e.g. /mtls/ with bench/config/policies.yml.
+# BENCH_OLD_EXTRA_FLAGS / BENCH_NEW_EXTRA_FLAGS add JVM flags to one side only (the same jar twice,
+# e.g. -Dio.netty.handler.ssl.noOpenSsl=true on one side: upstream TLS on the JDK's against BoringSSL).
 # Both JVMs and the nginx upstream run on CPU 0, wrk on CPU 1. Both JVMs get BENCH_WARMUP_SECONDS
 # (default 120) of load at once before the first round; rounds alternate A B, B A, ... so that a
 # drift of the machine's speed hits both alike. The first two rounds are reported but not counted.
@@ -19,6 +22,7 @@ CONFIG="$(realpath "${3:-$ROOT/bench/config/plain.yml}")"
 ROUNDS="${4:-12}"
 SECONDS_PER_ROUND="${5:-3}"
 WARMUP="${BENCH_WARMUP_SECONDS:-120}"
+URL_PATH="${BENCH_PATH:-/}"
 WORK="$ROOT/bench/target/ab"
 JVM_FLAGS="${BENCH_JVM_FLAGS:--Xmx256m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=5000}"
 CLK_TCK="$(getconf CLK_TCK)"
@@ -57,19 +61,20 @@ declare -A PID PORT
 PORT[old]=18300; PORT[new]=18310
 for build in old new; do
   jar=$OLD_JAR; [[ $build == new ]] && jar=$NEW_JAR
+  extra=${BENCH_OLD_EXTRA_FLAGS:-}; [[ $build == new ]] && extra=${BENCH_NEW_EXTRA_FLAGS:-}
   # shellcheck disable=SC2086
-  taskset -c 0 java $JVM_FLAGS -jar "$jar" --server.port="${PORT[$build]}" \
+  taskset -c 0 java $JVM_FLAGS $extra -jar "$jar" --server.port="${PORT[$build]}" \
     --management.server.port=$((PORT[$build] + 1)) --meshgate.store.path="$WORK/store-$build" "$NO_TRACING" "${BENCH_LOGIN[@]}" \
     --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$(basename "$CONFIG")" \
     > "$WORK/logs/$build.log" 2>&1 &
   PID[$build]=$!; PIDS+=("$!")
 done
-for build in old new; do wait_for_200 "http://127.0.0.1:${PORT[$build]}/"; done
+for build in old new; do wait_for_200 "http://127.0.0.1:${PORT[$build]}${URL_PATH}"; done
 
 echo "warm-up: ${WARMUP}s of load on both" >&2
 WARMING=()
 for build in old new; do
-  taskset -c 1 wrk -t1 -c25 -d"${WARMUP}s" "http://127.0.0.1:${PORT[$build]}/" >/dev/null &
+  taskset -c 1 wrk -t1 -c25 -d"${WARMUP}s" "http://127.0.0.1:${PORT[$build]}${URL_PATH}" >/dev/null &
   WARMING+=("$!")
 done
 wait "${WARMING[@]}"
@@ -77,7 +82,7 @@ wait "${WARMING[@]}"
 measure() { # build -> "µs_per_request requests_per_second non_2xx"
   local build=$1 before after out requests non2xx
   before=$(cpu_ticks "${PID[$build]}")
-  out=$(taskset -c 1 wrk -t2 -c50 -d"${SECONDS_PER_ROUND}s" "http://127.0.0.1:${PORT[$build]}/" 2>&1)
+  out=$(taskset -c 1 wrk -t2 -c50 -d"${SECONDS_PER_ROUND}s" "http://127.0.0.1:${PORT[$build]}${URL_PATH}" 2>&1)
   after=$(cpu_ticks "${PID[$build]}")
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
   non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); non2xx=${non2xx:-0}
