@@ -9,7 +9,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 
 /**
@@ -54,15 +53,9 @@ record TlsProfile(List<String> protocols, List<String> ciphers) {
 		}
 	}
 
-	/**
-	 * Sets the versions and suites on a server context under construction, on the JDK's TLS:
-	 * the suites, renegotiation refusal and client-certificate checks of this listener are the
-	 * JDK's, also where Netty could load BoringSSL (which upstream calls use).
-	 */
+	/** Sets the versions and suites on a server context under construction. */
 	SslContextBuilder applyTo(SslContextBuilder builder) {
-		return builder.sslProvider(SslProvider.JDK)
-			.protocols(protocols)
-			.ciphers(ciphers, SupportedCipherSuiteFilter.INSTANCE);
+		return builder.protocols(protocols).ciphers(ciphers, SupportedCipherSuiteFilter.INSTANCE);
 	}
 
 	private static void check(String field, List<String> values, Set<String> known, String expected,

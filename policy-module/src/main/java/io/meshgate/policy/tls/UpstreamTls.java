@@ -110,11 +110,6 @@ public final class UpstreamTls implements AutoCloseable {
 		this.material = loaded;
 	}
 
-	/**
-	 * Netty's default provider: BoringSSL where netty-tcnative is on the class path and loads (the
-	 * gateway application ships it: fewer CPU microseconds per request than the JDK's TLS), else
-	 * the JDK's. {@code -Dio.netty.handler.ssl.noOpenSsl=true} keeps upstream calls on the JDK.
-	 */
 	private static SslContext context(TlsMaterial material, SubjectAltNameTrustManager trustManager) {
 		try {
 			SslContextBuilder builder = SslContextBuilder.forClient().trustManager(trustManager);

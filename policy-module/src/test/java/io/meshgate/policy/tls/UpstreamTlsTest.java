@@ -10,9 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.netty.handler.ssl.OpenSsl;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,16 +64,6 @@ class UpstreamTlsTest extends GatewayTest {
 	@AfterEach
 	void stopServer() {
 		server.close();
-	}
-
-	/**
-	 * Upstream TLS contexts take Netty's default provider: BoringSSL where netty-tcnative loads,
-	 * as in the gateway application, else the JDK. These tests cover the BoringSSL path.
-	 */
-	@Test
-	void upstreamTlsRunsOnBoringSslWhereNettyTcnativeLoads() {
-		assertThat(OpenSsl.isAvailable()).as("netty-tcnative on the test class path").isTrue();
-		assertThat(SslContext.defaultClientProvider()).isEqualTo(SslProvider.OPENSSL);
 	}
 
 	@Test
