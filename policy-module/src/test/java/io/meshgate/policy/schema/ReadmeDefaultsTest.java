@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.MatchResult;
@@ -18,6 +19,8 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.convert.DurationStyle;
+
 import io.meshgate.policy.route.MeshConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every default README.md states for a field of the configuration is the record's own, as the
  * JSON Schema reads it from the compact constructors. README states defaults in four ways, all
- * read here: tables with a {@code default} column under a {@code #### …: `key`} heading, enum
+ * read here: tables with a {@code default} column under a {@code #### …: `key`} heading (of a
+ * record a section is about, or of the configuration's root, as {@code jwtProviders}), enum
  * tables with a {@code (default)} row, {@code Defaults: `field` value, …} sentences, and
  * {@code # default} comments in YAML examples. A failure lists each README line that differs.
  */
@@ -174,7 +178,7 @@ class ReadmeDefaultsTest {
 				if (header == null) {
 					header = cells;
 				}
-				else if (owner != null && !cells.get(0).startsWith("---")) {
+				else if ((owner != null || !keys.isEmpty()) && !cells.get(0).startsWith("---")) {
 					row(header, cells, line, number, owner, keys, stated);
 				}
 			}
@@ -196,8 +200,9 @@ class ReadmeDefaultsTest {
 
 	private static void row(List<String> header, List<String> cells, String line, int number, String owner,
 			List<String> keys, List<Stated> stated) {
-		int column = header.indexOf("default");
-		if (header.get(0).equals("field") && column > 0 && cells.size() > column) {
+		List<String> names = header.stream().map(name -> name.toLowerCase(Locale.ROOT)).toList();
+		int column = names.indexOf("default");
+		if (names.get(0).equals("field") && column > 0 && cells.size() > column) {
 			List<String> fields = TICKED.matcher(cells.get(0)).results().map(m -> m.group(1)).toList();
 			String[] defaults = cells.get(column).split(" / ");
 			for (int f = 0; f < fields.size(); f++) {
@@ -311,7 +316,30 @@ class ReadmeDefaultsTest {
 		if (value instanceof Number number && written.matches("-?[0-9.]+")) {
 			return new BigDecimal(written).compareTo(new BigDecimal(number.toString())) == 0;
 		}
-		return written.equals(expected);
+		if (value instanceof List<?> || value instanceof Map<?, ?>) {
+			// README writes structured defaults in YAML flow style: [{name: Authorization, prefix: "Bearer "}]
+			return written.equals(expected) || value.equals(yaml(text));
+		}
+		return written.equals(expected) || sameDuration(written, expected);
+	}
+
+	private static Object yaml(String text) {
+		try {
+			return new org.yaml.snakeyaml.Yaml().load(text);
+		}
+		catch (RuntimeException notYaml) {
+			return null;
+		}
+	}
+
+	/** {@code 5m} and {@code 300s} are one duration. */
+	private static boolean sameDuration(String written, String expected) {
+		try {
+			return DurationStyle.detectAndParse(written).equals(DurationStyle.detectAndParse(expected));
+		}
+		catch (IllegalArgumentException notDurations) {
+			return false;
+		}
 	}
 
 	private static String shown(Object value) {
