@@ -16,10 +16,14 @@ import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.core.DecoratingProxy;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.test.util.ReflectionTestUtils;
+import org.springframework.web.server.WebFilter;
 
 import io.meshgate.policy.breaker.CircuitBreakerPolicy;
 import io.meshgate.policy.canary.CanaryPolicy;
+import io.meshgate.policy.edge.EdgeFilter;
+import io.meshgate.policy.edge.EdgeWebFilter;
 import io.meshgate.policy.fault.FaultPolicy;
 import io.meshgate.policy.lb.LoadBalancerPolicy;
 import io.meshgate.policy.mirror.MirrorPolicy;
@@ -50,6 +54,23 @@ class PolicyChainTest extends GatewayTest {
 
 	@Autowired
 	RouteLocator routes;
+
+	@Autowired
+	List<WebFilter> webFilters;
+
+	@Autowired
+	List<EdgeFilter> edgeSteps;
+
+	/** The edge runs as one web filter, first: its steps are never web filters of their own as well. */
+	@Test
+	void theEdgeIsOneWebFilterAheadOfTheOthersAndItsStepsAreNotWebFilters() {
+		assertThat(webFilters).filteredOn(EdgeWebFilter.class::isInstance).hasSize(1);
+		assertThat(webFilters).noneMatch(EdgeFilter.class::isInstance);
+		assertThat(edgeSteps).extracting(step -> step.getClass().getSimpleName())
+			.contains("ClientRequestFilter", "PathNormalizationFilter", "PeerIdentityFilter", "TokenEdgeFilter");
+		assertThat(webFilters.stream().sorted(AnnotationAwareOrderComparator.INSTANCE).findFirst())
+			.containsInstanceOf(EdgeWebFilter.class);
+	}
 
 	@Test
 	void aRouteWithEveryPolicyRunsThemInPolicyOrder() {

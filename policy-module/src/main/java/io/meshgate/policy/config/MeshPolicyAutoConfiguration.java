@@ -3,7 +3,6 @@ package io.meshgate.policy.config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -53,7 +52,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.WebFilter;
@@ -62,6 +60,8 @@ import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
 import io.meshgate.policy.discovery.EndpointSourceFactory;
 import io.meshgate.policy.discovery.KubernetesEndpointSources;
 import io.meshgate.policy.edge.ClientRequestFilter;
+import io.meshgate.policy.edge.EdgeFilter;
+import io.meshgate.policy.edge.EdgeWebFilter;
 import io.meshgate.policy.edge.IngressFailures;
 import io.meshgate.policy.edge.IngressProperties;
 import io.meshgate.policy.edge.PathNormalization;
@@ -131,6 +131,12 @@ public class MeshPolicyAutoConfiguration {
 	@ConditionalOnMissingBean
 	RandomGenerator meshRandom() {
 		return () -> ThreadLocalRandom.current().nextLong();
+	}
+
+	/** The edge's steps ({@link EdgeFilter} beans) as one web filter, before route lookup. */
+	@Bean
+	EdgeWebFilter edgeWebFilter(ObjectProvider<EdgeFilter> steps) {
+		return new EdgeWebFilter(steps.orderedStream().toList());
 	}
 
 	/** Every request's path, normalized once before route lookup ({@code meshgate.edge.path}). */
@@ -296,8 +302,7 @@ public class MeshPolicyAutoConfiguration {
 	RouteProbe routeProbe(ObjectProvider<RoutePredicateHandlerMapping> mapping,
 			ObjectProvider<FilteringWebHandler> webHandler, ObjectProvider<GlobalCorsProperties> cors,
 			Environment environment, ObjectProvider<RouteLocator> locators, MeshRouteLocator mesh,
-			ObjectProvider<PathNormalizationFilter> paths, ObjectProvider<ClientRequestFilter> clients,
-			ObjectProvider<TokenEdgeFilter> tokens) {
+			ObjectProvider<EdgeWebFilter> edgeFilter) {
 		Function<RouteLocator, RoutePredicateHandlerMapping> lookupOver = table -> {
 			if (mapping.getObject() instanceof IndexedRoutePredicateHandlerMapping) {
 				IndexedRoutePredicateHandlerMapping indexed = new IndexedRoutePredicateHandlerMapping(
@@ -311,11 +316,7 @@ public class MeshPolicyAutoConfiguration {
 		Supplier<List<RouteLocator>> gatewayLocators = () -> locators.orderedStream()
 			.filter(locator -> !(locator instanceof CachingRouteLocator) && !(locator instanceof CompositeRouteLocator))
 			.toList();
-		Supplier<List<WebFilter>> edge = () -> Stream
-			.<WebFilter>of(paths.getIfAvailable(), clients.getIfAvailable(), tokens.getIfAvailable())
-			.filter(Objects::nonNull)
-			.sorted(AnnotationAwareOrderComparator.INSTANCE)
-			.toList();
+		Supplier<List<WebFilter>> edge = () -> Stream.<WebFilter>ofNullable(edgeFilter.getIfAvailable()).toList();
 		return new RouteProbe(mapping::getObject, lookupOver, gatewayLocators, mesh, edge);
 	}
 

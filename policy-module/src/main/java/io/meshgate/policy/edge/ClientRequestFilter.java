@@ -6,11 +6,9 @@ import java.net.URI;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 
-import org.springframework.core.Ordered;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 import io.meshgate.policy.ExchangeAttributes;
@@ -31,7 +29,7 @@ import io.meshgate.policy.PolicyOrder;
  * A request that needs none of this (the usual case: no trusted proxies, no such headers) passes
  * as it is: no header copy, one attribute set.
  */
-public final class ClientRequestFilter implements WebFilter, Ordered {
+public final class ClientRequestFilter implements EdgeFilter {
 
 	private final ClientAddressResolver resolver;
 

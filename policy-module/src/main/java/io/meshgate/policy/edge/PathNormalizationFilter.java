@@ -4,10 +4,8 @@ import java.util.Map;
 
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 import io.meshgate.policy.PolicyOrder;
@@ -20,7 +18,7 @@ import io.meshgate.policy.error.ErrorResponses;
  * see the same path. The query is kept as sent. A path that cannot be normalized is answered 400
  * with a fixed text that does not repeat it.
  */
-public class PathNormalizationFilter implements WebFilter, Ordered {
+public class PathNormalizationFilter implements EdgeFilter {
 
 	/** The error message of a refused path; the path itself is never written back. */
 	public static final String REFUSED = "request path refused: invalid or ambiguous encoding";

@@ -2,13 +2,12 @@ package io.meshgate.policy.security.jwt;
 
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 import io.meshgate.policy.PolicyOrder;
+import io.meshgate.policy.edge.EdgeFilter;
 import io.meshgate.policy.security.CredentialHash;
 import io.meshgate.policy.security.Identity;
 
@@ -25,7 +24,7 @@ import io.meshgate.policy.security.Identity;
  * SHA-256 of it and a cache lookup. Keys are never fetched on the event loop's time: a token whose
  * {@code kid} is unknown waits, without blocking, for the fetch.
  */
-public final class TokenEdgeFilter implements WebFilter, Ordered {
+public final class TokenEdgeFilter implements EdgeFilter {
 
 	private final JwtProviders providers;
 

@@ -8,15 +8,14 @@ import javax.net.ssl.SSLSession;
 
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 import io.meshgate.policy.PolicyOrder;
+import io.meshgate.policy.edge.EdgeFilter;
 import io.meshgate.policy.error.ErrorResponses;
 import io.meshgate.policy.security.Identity;
 
@@ -34,7 +33,7 @@ import io.meshgate.policy.security.Identity;
  * What a connection's certificate says is derived once per TLS session ({@link PeerConnection});
  * a request with nothing to change (no client header, no certificate) passes without a header copy.
  */
-public final class PeerIdentityFilter implements WebFilter, Ordered {
+public final class PeerIdentityFilter implements EdgeFilter {
 
 	static final String MISDIRECTED = "this connection cannot serve the requested host: open a new connection for it";
 
