@@ -8,9 +8,10 @@ import org.springframework.core.Ordered;
 
 /**
  * Where each policy sits on a request's way through the gateway: every order Meshgate gives a
- * web filter, a route filter, a global filter or a handler is here. Edge WebFilters run first,
- * before route lookup and before any other WebFilter reads the request (Spring Security's chain
- * sits at -100). Route filters usually run in the order they are listed; Meshgate's filters carry
+ * web filter, a route filter, a global filter or a handler is here. The edge runs first, before
+ * route lookup and before any other WebFilter reads the request (Spring Security's chain sits at
+ * -100): its steps ({@code edge.EdgeFilter}) in their {@code EDGE_*} order, as one web filter
+ * ({@code edge.EdgeWebFilter}). Route filters usually run in the order they are listed; Meshgate's filters carry
  * fixed orders instead, so that a route behaves the same however its filters were written down.
  * Route and global filters are sorted together, by these numbers, into one chain.
  *

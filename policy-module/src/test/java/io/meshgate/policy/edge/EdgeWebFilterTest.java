@@ -24,7 +24,10 @@ class EdgeWebFilterTest {
 			@Override
 			public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 				ran.add(name);
-				return chain.filter(exchange.mutate().request(r -> r.header("x-step", name)).build());
+				ServerWebExchange marked = exchange.mutate()
+					.request(request -> request.headers(headers -> headers.add("x-step", name)))
+					.build();
+				return chain.filter(marked);
 			}
 
 			@Override
