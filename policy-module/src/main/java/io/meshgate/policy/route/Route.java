@@ -2,7 +2,6 @@ package io.meshgate.policy.route;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import io.meshgate.policy.canary.CanaryPolicy;
 import io.meshgate.policy.cors.CorsPolicy;
@@ -14,6 +13,7 @@ import io.meshgate.policy.rewrite.HeaderModifier;
 import io.meshgate.policy.rewrite.RedirectPolicy;
 import io.meshgate.policy.rewrite.RewritePolicy;
 import io.meshgate.policy.schema.Example;
+import io.meshgate.policy.schema.ObjectName;
 import io.meshgate.policy.security.authn.AuthenticationPolicy;
 import io.meshgate.policy.security.extauthz.ExtAuthzPolicy;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
@@ -69,13 +69,8 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 		RewritePolicy rewrite, RedirectPolicy redirect, CorsPolicy cors,
 		AuthenticationPolicy authentication, ExtAuthzPolicy extAuthz) {
 
-	private static final Pattern ID = Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_.]{0,127}");
-
 	public Route {
-		if (id == null || !ID.matcher(id).matches()) {
-			throw new IllegalArgumentException(
-					"id: " + id + " (expected: letters, digits, '-', '_' or '.', at most 128)");
-		}
+		ObjectName.require("id", id);
 		if (match == null) {
 			throw new IllegalArgumentException("match: null (expected: at least {path: /...})");
 		}

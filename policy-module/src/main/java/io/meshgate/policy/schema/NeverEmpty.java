@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
  * binding gives nothing for an object without properties, so {@code authentication: {apiKey: {}}}
  * would silently bind as no authentication at all: the admin API refuses an empty object where
  * such a record goes, and asks for its fields to be written out. For records whose absence
- * opens something (authentication); others read an empty object as absent, as before.
+ * opens something (authentication); others read an empty object as absent.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

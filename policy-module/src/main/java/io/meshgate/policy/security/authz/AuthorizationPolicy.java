@@ -2,10 +2,10 @@ package io.meshgate.policy.security.authz;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import io.meshgate.policy.edge.CidrSet;
 import io.meshgate.policy.schema.Example;
+import io.meshgate.policy.schema.ObjectName;
 
 /**
  * Who may call what (Istio's {@code AuthorizationPolicy}, evaluated in Istio's order): a route's
@@ -53,13 +53,8 @@ import io.meshgate.policy.schema.Example;
 public record AuthorizationPolicy(@Example("internal-only") String name, @Example({ "ALLOW", "DENY" }) Action action,
 		Boolean dryRun, Targets targets, List<Rule> rules) {
 
-	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_.]{0,127}");
-
 	public AuthorizationPolicy {
-		if (name == null || !NAME.matcher(name).matches()) {
-			throw new IllegalArgumentException(
-					"name: " + name + " (expected: letters, digits, '-', '_' or '.', at most 128)");
-		}
+		ObjectName.require("name", name);
 		if (action == null) {
 			throw new IllegalArgumentException("action: null (expected: one of [ALLOW, DENY])");
 		}

@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 
 import io.meshgate.policy.schema.Example;
+import io.meshgate.policy.schema.ObjectName;
 
 /**
  * An issuer of JSON Web Tokens the gateway verifies (Istio's {@code RequestAuthentication}
@@ -53,8 +54,6 @@ public record JwtProvider(@Example("idp") String name, @Example("https://idp.exa
 		@Example("60s") Duration clockSkew, List<ClaimToHeader> claimsToHeaders,
 		@Example("5m") Duration jwksRefreshInterval) {
 
-	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_.]{0,127}");
-
 	private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}");
 
 	public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
@@ -65,10 +64,7 @@ public record JwtProvider(@Example("idp") String name, @Example("https://idp.exa
 	static final int MAX_INLINE_JWKS = 64 * 1024;
 
 	public JwtProvider {
-		if (name == null || !NAME.matcher(name).matches()) {
-			throw new IllegalArgumentException(
-					"name: " + name + " (expected: letters, digits, '-', '_' or '.', at most 128)");
-		}
+		ObjectName.require("name", name);
 		if (issuer == null || issuer.isBlank() || issuer.length() > 1024) {
 			throw new IllegalArgumentException("issuer: " + issuer + " (expected: the tokens' iss, at most 1024)");
 		}
