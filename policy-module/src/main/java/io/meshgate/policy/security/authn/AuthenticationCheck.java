@@ -2,7 +2,9 @@ package io.meshgate.policy.security.authn;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
@@ -15,8 +17,8 @@ import io.meshgate.policy.security.jwt.JwtProviders;
  * What a route's {@link AuthenticationPolicy} decides for a request: a function of the policy,
  * the identity the edge verified ({@link Identity#token()}) and the credentials the request
  * carries, with no effect of its own. The route's filter enforces and counts the decision; the
- * admin API's route tester explains it. Built once per route; deciding allocates nothing but the
- * decision of an accepted API key (which names its consumer).
+ * admin API's route tester explains it. Built once per route; deciding allocates nothing (the
+ * decision accepting a consumer's key is made the first time it is needed).
  */
 public final class AuthenticationCheck {
 
@@ -73,7 +75,7 @@ public final class AuthenticationCheck {
 
 	/**
 	 * An outcome, and the consumer of an accepted API key ({@code null} otherwise). Every outcome
-	 * but an accepted key has one shared instance.
+	 * but an accepted key has one shared instance; an accepted key, one per consumer and route.
 	 */
 	public record Decision(Outcome outcome, String consumer) {
 
@@ -104,6 +106,9 @@ public final class AuthenticationCheck {
 
 	private final ApiKeys keys;
 
+	/** Decisions accepting a key, by consumer: as many as there are consumers whose keys this route took. */
+	private final Map<String, Decision> accepted = new ConcurrentHashMap<>();
+
 	public AuthenticationCheck(AuthenticationPolicy policy, JwtProviders tokens, ApiKeys keys) {
 		this.policy = policy;
 		this.providers = policy.jwt() == null ? Set.of() : Set.copyOf(policy.jwt().providers());
@@ -133,11 +138,17 @@ public final class AuthenticationCheck {
 			String key = request.getHeaders().getFirst(policy.apiKey().fromHeader());
 			if (key != null) {
 				String consumer = keys.consumerOf(key);
-				return consumer == null ? Decision.of(Outcome.API_KEY_INVALID)
-						: new Decision(Outcome.API_KEY_ACCEPTED, consumer);
+				return consumer == null ? Decision.of(Outcome.API_KEY_INVALID) : accepted(consumer);
 			}
 		}
 		return Decision.of(policy.jwt() != null && policy.jwt().allowMissing() ? Outcome.MISSING_ALLOWED : Outcome.MISSING);
+	}
+
+	/** The decision accepting {@code consumer}'s key: made once per consumer, found after that without allocating. */
+	private Decision accepted(String consumer) {
+		Decision decision = accepted.get(consumer);
+		return decision != null ? decision
+				: accepted.computeIfAbsent(consumer, name -> new Decision(Outcome.API_KEY_ACCEPTED, name));
 	}
 
 	/** The method of {@code outcome} as counted: {@code jwt} or {@code api-key}. */
