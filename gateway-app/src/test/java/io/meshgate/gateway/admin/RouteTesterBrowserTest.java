@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,15 +13,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.meshgate.gateway.testing.AdminClient;
 import io.meshgate.policy.security.jwt.TestTokens;
@@ -38,36 +31,20 @@ class RouteTesterBrowserTest extends AdminTestSupport {
 
 	private static final TestTokens IDP = new TestTokens("browser");
 
-	private static ChromeDriver browser;
-
-	private static ChromeDriverService driverService;
-
+	/** The browser of {@link AdminBrowserTest}, started and stopped as it starts and stops it. */
 	@BeforeAll
-	static void startBrowser() {
-		driverService = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
-			.usingAnyFreePort()
-			.build();
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary("/usr/bin/chromium");
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-				"--disable-background-networking", "--disable-component-update", "--no-first-run",
-				"--window-size=1280,1000");
-		browser = new ChromeDriver(driverService, options);
-		browser.manage().timeouts().implicitlyWait(Duration.ZERO);
+	static void startBrowser() throws IOException {
+		AdminBrowserTest.startBrowser();
 	}
 
 	@AfterAll
 	static void stopBrowser() {
-		if (browser != null) {
-			browser.quit();
-		}
-		if (driverService != null) {
-			driverService.stop();
-		}
+		AdminBrowserTest.stopBrowser();
 	}
 
 	@Test
 	void theTesterPageExplainsAuthenticationCorsAndTheDecidingPolicy() throws IOException {
+		ChromeDriver browser = AdminBrowserTest.browser;
 		Map<String, Object> orders = new LinkedHashMap<>(route("orders", "/orders/**", Map.of("orders", 1)));
 		orders.put("authentication", Map.of("jwt", Map.of("providers", List.of("idp"))));
 		orders.put("cors", Map.of("allowOrigins", List.of("https://shop.example.com")));
@@ -82,14 +59,14 @@ class RouteTesterBrowserTest extends AdminTestSupport {
 
 		login();
 		browser.get("http://localhost:" + adminPort + "/#/tester");
-		setValue(waitFor(By.id("tester-path")), "/orders/admin/users");
+		AdminBrowserTest.setValue(AdminBrowserTest.waitFor(By.id("tester-path")), "/orders/admin/users");
 		new Select(browser.findElement(By.id("tester-method"))).selectByVisibleText("GET");
-		setValue(browser.findElement(By.id("tester-token")), token);
-		setValue(browser.findElement(By.id("tester-origin")), "https://shop.example.com");
-		setValue(browser.findElement(By.id("tester-principal")), "spiffe://cluster.local/ns/shop/sa/web");
+		AdminBrowserTest.setValue(browser.findElement(By.id("tester-token")), token);
+		AdminBrowserTest.setValue(browser.findElement(By.id("tester-origin")), "https://shop.example.com");
+		AdminBrowserTest.setValue(browser.findElement(By.id("tester-principal")), "spiffe://cluster.local/ns/shop/sa/web");
 		browser.findElement(By.id("tester-run")).click();
 
-		String access = waitFor(By.id("tester-access")).getText();
+		String access = AdminBrowserTest.waitFor(By.id("tester-access")).getText();
 		assertThat(access).contains("answers 403")
 			.contains("cors: origin https://shop.example.com allowed")
 			.contains("jwt idp: verified, principal https://idp.test/alice")
@@ -104,24 +81,14 @@ class RouteTesterBrowserTest extends AdminTestSupport {
 	}
 
 	private void login() {
+		ChromeDriver browser = AdminBrowserTest.browser;
 		browser.get("http://localhost:" + adminPort + "/login");
 		browser.manage().deleteAllCookies();
 		browser.get("http://localhost:" + adminPort + "/login");
-		waitFor(By.id("username")).sendKeys(EDITOR);
+		AdminBrowserTest.waitFor(By.id("username")).sendKeys(EDITOR);
 		browser.findElement(By.id("password")).sendKeys(EDITOR_PASSWORD);
 		browser.findElement(By.id("login")).click();
-		waitFor(By.id("search"));
-	}
-
-	private static WebElement waitFor(By by) {
-		return new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(by));
-	}
-
-	/** Sets an input's value as a user would, firing the input event the page listens to. */
-	private static void setValue(WebElement element, String value) {
-		((JavascriptExecutor) browser).executeScript(
-				"arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
-				element, value);
+		AdminBrowserTest.waitFor(By.id("search"));
 	}
 
 }

@@ -61,13 +61,8 @@ public class AuthenticationGatewayFilterFactory extends PolicyFilterFactory<Auth
 
 	/** The authentication {@code route} runs, the one its filter enforces; {@code null} without one. */
 	public static AuthenticationCheck checkOf(Route route) {
-		for (GatewayFilter filter : route.getFilters()) {
-			GatewayFilter inner = filter instanceof OrderedGatewayFilter ordered ? ordered.getDelegate() : filter;
-			if (inner instanceof AuthenticationFilter authentication) {
-				return authentication.check;
-			}
-		}
-		return null;
+		AuthenticationFilter filter = filterOf(route, AuthenticationFilter.class);
+		return filter == null ? null : filter.check;
 	}
 
 	private final class AuthenticationFilter implements GatewayFilter {

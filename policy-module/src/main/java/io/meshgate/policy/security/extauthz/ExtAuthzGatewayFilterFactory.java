@@ -90,13 +90,8 @@ public class ExtAuthzGatewayFilterFactory extends PolicyFilterFactory<ExtAuthzPo
 
 	/** The external authorization {@code route}'s filter runs; {@code null} without one. */
 	public static ExtAuthzPolicy policyOf(Route route) {
-		for (GatewayFilter filter : route.getFilters()) {
-			GatewayFilter inner = filter instanceof OrderedGatewayFilter ordered ? ordered.getDelegate() : filter;
-			if (inner instanceof ExtAuthzFilter extAuthz) {
-				return extAuthz.policy;
-			}
-		}
-		return null;
+		ExtAuthzFilter filter = filterOf(route, ExtAuthzFilter.class);
+		return filter == null ? null : filter.policy;
 	}
 
 	@Override
