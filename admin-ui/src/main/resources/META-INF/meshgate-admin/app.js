@@ -515,17 +515,29 @@ function pairs(text, sep) {
 }
 
 function pageTester() {
-  $('#app').innerHTML = '<h1>Route tester</h1><p class="muted">Which route, backend and status a request would meet, as the gateway\'s own route lookup answers. Nothing is sent.</p>'
+  $('#app').innerHTML = '<h1>Route tester</h1><p class="muted">Which route, backend and status a request would meet, and what identity and access decide, as the gateway\'s own route lookup, authentication and policies answer. Nothing is sent; an auth service is never called; tokens and keys are never shown back.</p>'
     + '<form id="tester-form" class="card"><div class="grid"><label>Method<select id="tester-method">' + ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].map((m) => '<option>' + m + '</option>').join('') + '</select></label>'
     + '<label>Path<input id="tester-path" value="/" required></label><label>Host<input id="tester-host" placeholder="optional"></label>'
     + '<label>Headers (name: value per line)<textarea id="tester-headers" rows="3"></textarea></label>'
     + '<label>Cookies (name=value per line)<textarea id="tester-cookies" rows="3"></textarea></label></div>'
+    + '<h2>Identity and access</h2><div class="grid">'
+    + '<label>Token (JWT, sent as Authorization: Bearer)<input id="tester-token" type="password" autocomplete="off" spellcheck="false" placeholder="optional"></label>'
+    + '<label>API key<input id="tester-api-key" type="password" autocomplete="off" spellcheck="false" placeholder="optional"></label>'
+    + '<label>Peer principal (as from a verified client certificate)<input id="tester-principal" placeholder="spiffe://cluster.local/ns/shop/sa/web"></label>'
+    + '<label>Client address<input id="tester-client" placeholder="192.0.2.10"></label>'
+    + '<label>Origin<input id="tester-origin" placeholder="https://shop.example.com"></label>'
+    + '<label>Preflight for method (with OPTIONS)<input id="tester-preflight" placeholder="PUT"></label></div>'
     + '<div class="toolbar"><button type="submit" id="tester-run">Test</button></div></form><div id="tester-result"></div>';
   $('#tester-form').addEventListener('submit', async (e) => {
     e.preventDefault();
+    const value = (id) => $(id).value.trim() || null;
+    const headers = pairs($('#tester-headers').value, ':');
+    if (value('#tester-preflight')) headers['Access-Control-Request-Method'] = value('#tester-preflight');
     try {
-      const r = await api('POST', '/api/tester', { method: $('#tester-method').value, path: $('#tester-path').value, host: $('#tester-host').value || null,
-        headers: pairs($('#tester-headers').value, ':'), cookies: pairs($('#tester-cookies').value, '=') });
+      const r = await api('POST', '/api/tester', { method: $('#tester-method').value, path: $('#tester-path').value, host: value('#tester-host'),
+        headers, cookies: pairs($('#tester-cookies').value, '='), token: value('#tester-token'), apiKey: value('#tester-api-key'),
+        clientAddress: value('#tester-client'), origin: value('#tester-origin'),
+        identity: value('#tester-principal') ? { principal: value('#tester-principal') } : null });
       $('#tester-result').innerHTML = r.matched
         ? '<div class="card" id="tester-answer"><h2>Route <code>' + esc(r.route) + '</code> <span class="badge">' + esc(r.source) + '</span></h2>'
           + (r.redirect ? '<p id="tester-redirect">Redirect <strong>' + esc(r.redirect.statusCode) + '</strong> to <code>' + esc(r.redirect.location) + '</code></p>'
@@ -533,10 +545,23 @@ function pageTester() {
           + (r.backends ? '<p>' + r.backends.map((b) => '<span class="badge">' + esc(b.upstream) + ' ' + b.percent + '%</span>').join('') + '</p>' : '')
           + (r.uri ? '<p>URI <code>' + esc(r.uri) + '</code></p>' : ''))
           + (r.rewritten ? '<p id="tester-rewritten">Upstream receives ' + (r.rewritten.host ? 'Host <code>' + esc(r.rewritten.host) + '</code>, ' : '') + 'path <code>' + esc(r.rewritten.path) + '</code></p>' : '')
+          + testerAccess(r.access)
           + (r.policies ? '<h2>Policies</h2><pre class="mono">' + esc(JSON.stringify(r.policies, null, 2)) + '</pre>' : '') + '</div>'
         : '<div class="card" id="tester-answer"><h2>No route: ' + esc(r.status) + '</h2><p>' + esc(r.message) + '</p></div>';
     } catch (err) { $('#tester-result').innerHTML = '<p class="errors">' + esc(err.message) + '</p>'; }
   });
+}
+
+// The tester's account of identity and access: one line per step the gateway runs, then each step's details.
+function testerAccess(access) {
+  if (!access) return '';
+  const status = access.status == null ? '<span class="badge ok">passes to the backend</span>'
+    : '<span class="badge ' + (access.status < 400 ? 'ok' : 'bad') + '">answers ' + esc(access.status) + '</span>';
+  const detail = (name, part) => part ? '<details><summary>' + esc(name) + '</summary><pre class="mono">' + esc(JSON.stringify(part, null, 2)) + '</pre></details>' : '';
+  return '<div id="tester-access" class="tester-access"><h2>Identity and access ' + status + '</h2>'
+    + '<ol id="tester-access-steps">' + access.summary.map((line) => '<li>' + esc(line) + '</li>').join('') + '</ol>'
+    + detail('Identity', access.identity) + detail('CORS', access.cors) + detail('Authentication', access.authentication)
+    + detail('External authorization', access.extAuthz) + detail('Authorization', access.authorization) + '</div>';
 }
 
 // ---------- export / import ----------

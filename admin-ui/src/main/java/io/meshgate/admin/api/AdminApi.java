@@ -416,7 +416,8 @@ public final class AdminApi {
 
 	/**
 	 * The route tester: a request ({@code method}, {@code path}, {@code host}, {@code headers},
-	 * {@code cookies}, {@code clientAddress}, {@code identity}) through the gateway's own route lookup, over the
+	 * {@code cookies}, {@code clientAddress}, {@code identity}, {@code token}, {@code apiKey},
+	 * {@code origin}) through the gateway's own edge, route lookup and access decisions, over the
 	 * live table or, with {@code config} (a stored configuration as {@code PUT /api/config} takes
 	 * it), over that configuration's dry-run table.
 	 */
@@ -425,7 +426,8 @@ public final class AdminApi {
 		return body(request).flatMap(body -> {
 			RouteTester.Request test = new RouteTester.Request(string(body.get("method")), string(body.get("path")),
 					string(body.get("host")), strings(body.get("headers")), strings(body.get("cookies")),
-					string(body.get("clientAddress")), RouteTester.identity(body.get("identity")));
+					string(body.get("clientAddress")), RouteTester.identity(body.get("identity")), string(body.get("token")),
+					string(body.get("apiKey")), string(body.get("origin")));
 			Map<String, String> sources = new HashMap<>();
 			admin.overlays().forEach(o -> o.config().routes().forEach(r -> sources.put(r.id(), o.source())));
 			AdminService.Snapshot snapshot = admin.snapshot();

@@ -47,6 +47,15 @@ public final class RouteTester {
 	/** A Host header: a name or an IPv4 address, or an IPv6 literal in brackets, and a port. */
 	private static final Pattern HOST = Pattern.compile("([A-Za-z0-9._-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\])(:\\d{1,5})?");
 
+	/** A compact JWS or JWE: base64url parts separated by dots. */
+	private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,8192}(\\.[A-Za-z0-9_-]{0,8192}){1,4}");
+
+	/** An API key: visible ASCII, no spaces. */
+	private static final Pattern API_KEY = Pattern.compile("[\\x21-\\x7e]{1,512}");
+
+	/** An Origin header: scheme, host and port, or {@code null} (an opaque origin). */
+	private static final Pattern ORIGIN = Pattern.compile("null|[a-z][a-z0-9+.-]{0,20}://[A-Za-z0-9.\\[\\]:-]{1,260}");
+
 	private static final List<String> IDENTITY_PARTS = List.of("principal", "requestPrincipal", "claims", "consumer");
 
 	private final RouteProbe probe;
@@ -65,9 +74,16 @@ public final class RouteTester {
 	 * predicates on it; may be null
 	 * @param identity the caller as if the gateway had verified it, for routes matching on claims
 	 * or principals and identity-based sticky keys ({@link #identity(Object)}); default anonymous
+	 * @param token a JWT sent as {@code Authorization: Bearer}, verified by the gateway's providers
+	 * as a request's is (unless {@code headers} has an {@code Authorization}; a token read from a
+	 * cookie or query parameter goes there instead); may be null. Never repeated in the answer.
+	 * @param apiKey an API key, sent in the header the matched route's authentication reads; may be
+	 * null. Never repeated in the answer.
+	 * @param origin the request's {@code Origin}; may be null
 	 */
 	public record Request(String method, String path, String host, Map<String, String> headers,
-			Map<String, String> cookies, String clientAddress, Identity identity) {
+			Map<String, String> cookies, String clientAddress, Identity identity, String token, String apiKey,
+			String origin) {
 
 		public Request {
 			method = method == null || method.isBlank() ? "GET" : method.trim().toUpperCase(Locale.ROOT);
@@ -84,6 +100,29 @@ public final class RouteTester {
 			headers = headers == null ? Map.of() : Map.copyOf(headers);
 			cookies = cookies == null ? Map.of() : Map.copyOf(cookies);
 			identity = identity == null ? Identity.ANONYMOUS : identity;
+			token = credential("token", token, TOKEN);
+			apiKey = credential("apiKey", apiKey, API_KEY);
+			origin = origin == null || origin.isBlank() ? null : origin.trim();
+			if (origin != null && !ORIGIN.matcher(origin).matches()) {
+				throw new IllegalArgumentException("origin: " + origin + " (expected: an origin, as https://shop.example.com)");
+			}
+		}
+
+		/** A credential as given, or null; refused without repeating it. */
+		private static String credential(String field, String value, Pattern form) {
+			if (value == null || value.isBlank()) {
+				return null;
+			}
+			if (!form.matcher(value.trim()).matches()) {
+				throw new IllegalArgumentException(field + ": (not shown) (expected: " + form.pattern() + ")");
+			}
+			return value.trim();
+		}
+
+		/** Never the credentials or header values: they may be secrets. */
+		@Override
+		public String toString() {
+			return "Request[" + method + " " + path + ", host=" + host + ", headers=" + headers.keySet() + "]";
 		}
 
 		URI url() {
@@ -100,6 +139,12 @@ public final class RouteTester {
 			HttpHeaders http = new HttpHeaders();
 			headers.forEach(http::add);
 			http.set(HttpHeaders.HOST, host);
+			if (token != null && !http.containsHeader(HttpHeaders.AUTHORIZATION)) {
+				http.set(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+			}
+			if (origin != null) {
+				http.set(HttpHeaders.ORIGIN, origin);
+			}
 			return http;
 		}
 
@@ -182,13 +227,16 @@ public final class RouteTester {
 				String id = outcome.route().getId();
 				answer.put("matched", true);
 				answer.put("route", id);
+				Map<String, Object> access = AccessExplanation.of(outcome.route(), outcome.exchange(), request.apiKey(),
+						config.authorizationPolicies());
 				Optional<Route> meshRoute = config.routes().stream().filter(r -> r.id().equals(id)).findFirst();
 				if (meshRoute.isEmpty()) {
 					answer.put("source", "gateway");
-					answer.put("status", null);
+					answer.put("status", access.get("status"));
 					answer.put("backend", null);
 					answer.put("uri", outcome.route().getUri().toString());
 					answer.put("why", "a route of the gateway's own configuration (spring.cloud.gateway)");
+					answer.put("access", access);
 					return answer;
 				}
 				Route route = meshRoute.get();
@@ -202,6 +250,7 @@ public final class RouteTester {
 				else {
 					answer.put("status", null);
 					backend(route, outcome.exchange(), answer);
+					hideCredentials(answer, request);
 					if (route.rewrite() != null) {
 						answer.put("rewritten", rewritten(route, path));
 					}
@@ -213,6 +262,11 @@ public final class RouteTester {
 						.ifPresent(u -> upstreams.add(upstream(u)));
 				}
 				answer.put("upstreams", upstreams);
+				if (access.get("status") != null) {
+					// the gateway answers before any route filter that would redirect or call a backend
+					answer.put("status", access.get("status"));
+				}
+				answer.put("access", access);
 				return answer;
 			});
 	}
@@ -284,6 +338,17 @@ public final class RouteTester {
 		answer.put("backend", null);
 		answer.put("why", "drawn at random by weight for each request"
 				+ (canary.stickyOn() == null ? "" : " (the request has no " + canary.stickyOn() + " to stick on)"));
+	}
+
+	/** A sticky key read from where a credential was put is not repeated. */
+	private static void hideCredentials(Map<String, Object> answer, Request request) {
+		String why = String.valueOf(answer.get("why"));
+		for (String credential : new String[] { request.token(), request.apiKey() }) {
+			if (credential != null && why.contains(credential)) {
+				answer.put("why", why.replace(credential, "(a credential, not shown)"));
+				why = String.valueOf(answer.get("why"));
+			}
+		}
 	}
 
 	/** As the canary filter decides: any client, or one in {@code overrideFrom}. */

@@ -334,7 +334,7 @@ class AdminBrowserTest extends AdminTestSupport {
 			.collect(Collectors.toSet());
 	}
 
-	private static WebElement waitFor(By by) {
+	static WebElement waitFor(By by) {
 		return new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(by));
 	}
 
@@ -346,7 +346,7 @@ class AdminBrowserTest extends AdminTestSupport {
 	}
 
 	/** Sets an input's value as a user would, firing the input event the page listens to. */
-	private static void setValue(WebElement element, String value) {
+	static void setValue(WebElement element, String value) {
 		((JavascriptExecutor) browser).executeScript(
 				"arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
 				element, value);

@@ -1,7 +1,9 @@
 package io.meshgate.policy.binding;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
+import org.springframework.cloud.gateway.route.Route;
 
 /**
  * A gateway filter factory whose arguments bind straight into a policy record {@code P}: the
@@ -46,5 +48,19 @@ public abstract class PolicyFilterFactory<P extends Record> extends AbstractGate
 	 * the tags of its metrics).
 	 */
 	public abstract GatewayFilter filter(P policy, String route);
+
+	/**
+	 * The filter of {@code type} that {@code route} runs, as a factory made it (unwrapped from its
+	 * order); {@code null} when the route has none. For explaining a route, not for requests.
+	 */
+	public static <F> F filterOf(Route route, Class<F> type) {
+		for (GatewayFilter filter : route.getFilters()) {
+			GatewayFilter inner = filter instanceof OrderedGatewayFilter ordered ? ordered.getDelegate() : filter;
+			if (type.isInstance(inner)) {
+				return type.cast(inner);
+			}
+		}
+		return null;
+	}
 
 }

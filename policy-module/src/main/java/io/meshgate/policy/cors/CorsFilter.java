@@ -98,7 +98,7 @@ final class CorsFilter implements GatewayFilter, Ordered {
 		String origin = request.getHeaders().getFirst(HttpHeaders.ORIGIN);
 		boolean allowed = false;
 		if (origin != null) {
-			allowed = rules.allowsOrigin(origin);
+			allowed = allowsOrigin(origin);
 			(allowed ? allowedRequests : deniedRequests).increment();
 		}
 		ServerHttpResponse response = exchange.getResponse();
@@ -117,9 +117,17 @@ final class CorsFilter implements GatewayFilter, Ordered {
 	 * headers are set: the caller completes it.
 	 */
 	void answerPreflight(ServerWebExchange exchange) {
-		HttpHeaders request = exchange.getRequest().getHeaders();
 		ServerHttpResponse response = exchange.getResponse();
-		HttpHeaders headers = response.getHeaders();
+		CorsRules.Outcome outcome = preflight(exchange.getRequest().getHeaders(), response.getHeaders());
+		preflights.get(outcome).increment();
+		response.setStatusCode(outcome == CorsRules.Outcome.ALLOWED ? HttpStatus.NO_CONTENT : HttpStatus.FORBIDDEN);
+	}
+
+	/**
+	 * The answer to a preflight with the headers {@code request}: its outcome, and its headers set
+	 * in {@code headers} ({@code Vary} only, when it is refused). Changes nothing else.
+	 */
+	CorsRules.Outcome preflight(HttpHeaders request, HttpHeaders headers) {
 		headers.set(HttpHeaders.VARY, PREFLIGHT_VARY);
 		String origin = request.getFirst(HttpHeaders.ORIGIN);
 		String method = request.getFirst(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD);
@@ -128,12 +136,9 @@ final class CorsFilter implements GatewayFilter, Ordered {
 				: !rules.allowsMethod(method) ? CorsRules.Outcome.METHOD_DENIED
 						: !rules.allowsHeaders(requestedHeaders) ? CorsRules.Outcome.HEADERS_DENIED
 								: CorsRules.Outcome.ALLOWED;
-		preflights.get(outcome).increment();
 		if (outcome != CorsRules.Outcome.ALLOWED) {
-			response.setStatusCode(HttpStatus.FORBIDDEN);
-			return;
+			return outcome;
 		}
-		response.setStatusCode(HttpStatus.NO_CONTENT);
 		allowOrigin(headers, origin);
 		// "*" is no wildcard with credentials and never covers Authorization: echo what was asked
 		headers.set(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, rules.allowMethods != null ? rules.allowMethods : method);
@@ -147,10 +152,16 @@ final class CorsFilter implements GatewayFilter, Ordered {
 			headers.set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, rules.exposeHeaders);
 		}
 		headers.set(HttpHeaders.ACCESS_CONTROL_MAX_AGE, rules.maxAge);
+		return outcome;
+	}
+
+	/** Whether an actual request's {@code origin} is allowed. */
+	boolean allowsOrigin(String origin) {
+		return rules.allowsOrigin(origin);
 	}
 
 	/** The CORS headers of a response to an actual request, set as it commits. */
-	private void onCommit(HttpHeaders headers, boolean crossOrigin, String allowedOrigin) {
+	void onCommit(HttpHeaders headers, boolean crossOrigin, String allowedOrigin) {
 		if (crossOrigin) {
 			CORS_RESPONSE_HEADERS.forEach(headers::remove);
 		}

@@ -1,7 +1,6 @@
 package io.meshgate.policy.security.authn;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
@@ -11,6 +10,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.cloud.gateway.route.Route;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
@@ -19,7 +19,6 @@ import io.meshgate.policy.PolicyOrder;
 import io.meshgate.policy.binding.PolicyFilterFactory;
 import io.meshgate.policy.error.ErrorResponses;
 import io.meshgate.policy.security.Identity;
-import io.meshgate.policy.security.TokenVerdict;
 import io.meshgate.policy.security.apikey.ApiKeys;
 import io.meshgate.policy.security.jwt.JwtProviders;
 
@@ -33,15 +32,13 @@ import io.meshgate.policy.security.jwt.JwtProviders;
  * </pre>
  *
  * Tokens were verified before route lookup ({@code security.jwt.TokenEdgeFilter}); this filter
- * reads the verdict from the request's identity, checks API keys against the consumers' hashes,
- * and answers 401 with an RFC 6750 challenge ({@code WWW-Authenticate: Bearer realm="meshgate",
+ * enforces what {@link AuthenticationCheck} decides from the verdict in the request's identity and
+ * the API key checked against the consumers' hashes, and answers 401 with an RFC 6750 challenge ({@code WWW-Authenticate: Bearer realm="meshgate",
  * error="invalid_token", error_description="…"}; no error code when nothing was presented) and a
  * fixed JSON text: never the token, a key or a claim. Counts every decision in
  * {@code meshgate.authn.requests{route, method, provider, outcome}}.
  */
 public class AuthenticationGatewayFilterFactory extends PolicyFilterFactory<AuthenticationPolicy> {
-
-	static final String REALM = "realm=\"meshgate\"";
 
 	private final JwtProviders tokens;
 
@@ -58,88 +55,49 @@ public class AuthenticationGatewayFilterFactory extends PolicyFilterFactory<Auth
 
 	@Override
 	public GatewayFilter filter(AuthenticationPolicy policy, String route) {
-		return new OrderedGatewayFilter(new AuthenticationFilter(policy, route), PolicyOrder.AUTHENTICATION);
+		return new OrderedGatewayFilter(new AuthenticationFilter(new AuthenticationCheck(policy, tokens, keys), route),
+				PolicyOrder.AUTHENTICATION);
+	}
+
+	/** The authentication {@code route} runs, the one its filter enforces; {@code null} without one. */
+	public static AuthenticationCheck checkOf(Route route) {
+		AuthenticationFilter filter = filterOf(route, AuthenticationFilter.class);
+		return filter == null ? null : filter.check;
 	}
 
 	private final class AuthenticationFilter implements GatewayFilter {
 
-		private final AuthenticationPolicy policy;
-
-		private final Set<String> providers;
+		private final AuthenticationCheck check;
 
 		private final String route;
 
 		/** Counters by method, provider and outcome, registered on first use; looked up without allocating. */
 		private final Map<String, Map<String, Map<String, Counter>>> counters = new ConcurrentHashMap<>();
 
-		AuthenticationFilter(AuthenticationPolicy policy, String route) {
-			this.policy = policy;
-			this.providers = policy.jwt() == null ? Set.of() : Set.copyOf(policy.jwt().providers());
+		AuthenticationFilter(AuthenticationCheck check, String route) {
+			this.check = check;
 			this.route = route;
 		}
 
 		@Override
 		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 			Identity identity = Identity.of(exchange);
-			if (policy.jwt() != null) {
-				TokenVerdict token = identity.token();
-				if (token != null && (token.provider() == null || providers.contains(token.provider()))) {
-					if (token.verified()) {
-						count("jwt", token.provider(), "success");
-						return chain.filter(exchange);
-					}
-					count("jwt", provider(token), token.failure().outcome());
-					return refuse(exchange, "invalid_token", token.failure().description());
-				}
-				if (token != null || tokens.present(exchange.getRequest())) {
-					// verified for another provider, or of an issuer no provider has
-					count("jwt", token == null ? "none" : provider(token), "issuer-not-accepted");
-					return refuse(exchange, "invalid_token", "the token's issuer is not accepted");
-				}
+			AuthenticationCheck.Decision decision = check.decide(identity, exchange.getRequest());
+			AuthenticationCheck.Outcome outcome = decision.outcome();
+			count(check.method(outcome), AuthenticationCheck.provider(outcome, identity),
+					AuthenticationCheck.tag(outcome, identity));
+			if (outcome == AuthenticationCheck.Outcome.API_KEY_ACCEPTED) {
+				Identity.set(exchange, identity.withConsumer(decision.consumer()));
+				String header = check.policy().apiKey().fromHeader();
+				// upstreams and their logs never see the key
+				return chain.filter(exchange.mutate().request(r -> r.headers(h -> h.remove(header))).build());
 			}
-			if (policy.apiKey() != null) {
-				String header = policy.apiKey().fromHeader();
-				String key = exchange.getRequest().getHeaders().getFirst(header);
-				if (key != null) {
-					String consumer = keys.consumerOf(key);
-					if (consumer == null) {
-						count("api-key", "none", "invalid-key");
-						return refuse(exchange, "invalid_key", "the API key is not valid");
-					}
-					count("api-key", "none", "success");
-					Identity.set(exchange, identity.withConsumer(consumer));
-					// upstreams and their logs never see the key
-					return chain.filter(exchange.mutate().request(r -> r.headers(h -> h.remove(header))).build());
-				}
-			}
-			String method = policy.jwt() != null ? "jwt" : "api-key";
-			if (policy.jwt() != null && policy.jwt().allowMissing()) {
-				count(method, "none", "missing-allowed");
+			if (outcome.passes()) {
 				return chain.filter(exchange);
 			}
-			count(method, "none", "missing");
-			return refuse(exchange, null, "authentication required");
-		}
-
-		private static String provider(TokenVerdict token) {
-			return token.provider() == null ? "none" : token.provider();
-		}
-
-		/**
-		 * 401 with a challenge per accepted credential: {@code Bearer} (RFC 6750) for tokens,
-		 * {@code ApiKey} for keys; the error code only when a credential was presented.
-		 */
-		private Mono<Void> refuse(ServerWebExchange exchange, String error, String description) {
-			HttpHeaders headers = exchange.getResponse().getHeaders();
-			String detail = error == null ? "" : ", error=\"" + error + "\", error_description=\"" + description + "\"";
-			if (policy.jwt() != null) {
-				headers.add(HttpHeaders.WWW_AUTHENTICATE, "Bearer " + REALM + ("invalid_key".equals(error) ? "" : detail));
-			}
-			if (policy.apiKey() != null) {
-				headers.add(HttpHeaders.WWW_AUTHENTICATE, "ApiKey " + REALM + ", header=\""
-						+ policy.apiKey().fromHeader() + "\"" + ("invalid_token".equals(error) ? "" : detail));
-			}
-			return ErrorResponses.write(exchange, HttpStatus.UNAUTHORIZED, description, Map.of("route", route));
+			exchange.getResponse().getHeaders().addAll(HttpHeaders.WWW_AUTHENTICATE, check.challenges(outcome, identity));
+			return ErrorResponses.write(exchange, HttpStatus.UNAUTHORIZED,
+					AuthenticationCheck.description(outcome, identity), Map.of("route", route));
 		}
 
 		private void count(String method, String provider, String outcome) {
@@ -160,7 +118,7 @@ public class AuthenticationGatewayFilterFactory extends PolicyFilterFactory<Auth
 
 		@Override
 		public String toString() {
-			return "[Authentication " + policy + "]";
+			return "[Authentication " + check + "]";
 		}
 
 	}

@@ -60,53 +60,8 @@ public final class AuthorizationFilter implements GlobalFilter, Ordered {
 		if (policies.isEmpty()) {
 			return chain.filter(exchange);
 		}
-		ScopedPolicy denying = decide(policies, new RequestFacts(exchange));
+		ScopedPolicy denying = PolicyEvaluation.decide(policies, new RequestFacts(exchange), policies);
 		return denying == null ? chain.filter(exchange) : deny(exchange, policies.route(), denying);
-	}
-
-	/** The policy that denies the request, after counting the decision; {@code null} when it may pass. */
-	static ScopedPolicy decide(RoutePolicies policies, RequestFacts request) {
-		for (ScopedPolicy scoped : policies.deny) {
-			if (scoped.appliesTo(request)) {
-				int rule = scoped.policy().firstMatch(request);
-				if (rule >= 0) {
-					policies.count(scoped, rule);
-					if (!scoped.policy().dryRun()) {
-						return scoped;
-					}
-				}
-			}
-		}
-		ScopedPolicy firstApplying = null;
-		ScopedPolicy allowing = null;
-		int allowingRule = -1;
-		for (ScopedPolicy scoped : policies.allow) {
-			if (scoped.appliesTo(request)) {
-				firstApplying = firstApplying == null ? scoped : firstApplying;
-				allowingRule = scoped.policy().firstMatch(request);
-				if (allowingRule >= 0) {
-					allowing = scoped;
-					break;
-				}
-			}
-		}
-		// a dry-run ALLOW policy would deny what it applies to unless it or an enforced one allows it
-		for (ScopedPolicy scoped : policies.dryRunAllow) {
-			if (allowing == null && scoped.appliesTo(request) && scoped.policy().firstMatch(request) < 0) {
-				policies.count(scoped, -1);
-			}
-		}
-		if (allowing != null) {
-			policies.count(allowing, allowingRule);
-			return null;
-		}
-		if (firstApplying != null) {
-			// denied in the name of the first ALLOW policy that applies, none having matched
-			policies.count(firstApplying, -1);
-			return firstApplying;
-		}
-		policies.countUnpoliced();
-		return null;
 	}
 
 	private static Mono<Void> deny(ServerWebExchange exchange, String route, ScopedPolicy denying) {

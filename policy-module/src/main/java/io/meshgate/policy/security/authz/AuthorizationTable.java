@@ -136,7 +136,7 @@ final class AuthorizationTable {
 	 * The policies of one route: DENY (dry-run ones first), enforced ALLOW, dry-run ALLOW; and the
 	 * route's decision counters, registered on first use (a rule that never decides has none).
 	 */
-	static final class RoutePolicies {
+	static final class RoutePolicies implements PolicyEvaluation.Decisions {
 
 		final ScopedPolicy[] deny;
 
@@ -166,12 +166,14 @@ final class AuthorizationTable {
 		}
 
 		/** Counts the decision of {@code scoped}'s rule {@code rule}; -1: no rule of it matched. */
-		void count(ScopedPolicy scoped, int rule) {
+		@Override
+		public void count(ScopedPolicy scoped, int rule) {
 			counters.count(scoped, rule);
 		}
 
 		/** Counts a request allowed because no ALLOW policy applies to it. */
-		void countUnpoliced() {
+		@Override
+		public void countUnpoliced() {
 			counters.countUnpoliced();
 		}
 

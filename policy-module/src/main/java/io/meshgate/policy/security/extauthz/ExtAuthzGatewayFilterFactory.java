@@ -19,6 +19,7 @@ import reactor.netty.resources.ConnectionProvider;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.cloud.gateway.route.Route;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.InvalidMediaTypeException;
@@ -85,6 +86,12 @@ public class ExtAuthzGatewayFilterFactory extends PolicyFilterFactory<ExtAuthzPo
 	@Override
 	public GatewayFilter filter(ExtAuthzPolicy policy, String route) {
 		return new OrderedGatewayFilter(new ExtAuthzFilter(policy, route), PolicyOrder.EXT_AUTHZ);
+	}
+
+	/** The external authorization {@code route}'s filter runs; {@code null} without one. */
+	public static ExtAuthzPolicy policyOf(Route route) {
+		ExtAuthzFilter filter = filterOf(route, ExtAuthzFilter.class);
+		return filter == null ? null : filter.policy;
 	}
 
 	@Override

@@ -14,7 +14,7 @@ import reactor.netty.http.server.HttpServer;
  * An identity provider's JWKS endpoint on loopback: serves the key set it is given now (a test
  * rotates keys by giving it another) and counts the fetches.
  */
-final class JwksServer implements AutoCloseable {
+public final class JwksServer implements AutoCloseable {
 
 	private final AtomicReference<String> jwks;
 
@@ -22,7 +22,7 @@ final class JwksServer implements AutoCloseable {
 
 	private final DisposableServer server;
 
-	JwksServer(String jwks) {
+	public JwksServer(String jwks) {
 		this.jwks = new AtomicReference<>(jwks);
 		this.server = HttpServer.create()
 			.host("127.0.0.1")
@@ -36,7 +36,7 @@ final class JwksServer implements AutoCloseable {
 			.bindNow(Duration.ofSeconds(10));
 	}
 
-	URI uri() {
+	public URI uri() {
 		return URI.create("http://127.0.0.1:" + server.port() + "/jwks.json");
 	}
 

@@ -38,9 +38,9 @@ import com.nimbusds.jwt.SignedJWT;
  * signs, plus the forged and broken tokens the rejection tests send. Ed25519 is signed with the
  * JDK, as the gateway verifies it.
  */
-final class TestTokens {
+public final class TestTokens {
 
-	static final String ISSUER = "https://idp.test";
+	public static final String ISSUER = "https://idp.test";
 
 	final String kidPrefix;
 
@@ -52,7 +52,7 @@ final class TestTokens {
 
 	final KeyPair ed25519;
 
-	TestTokens(String kidPrefix) {
+	public TestTokens(String kidPrefix) {
 		this.kidPrefix = kidPrefix;
 		try {
 			KeyPairGenerator rsaGenerator = KeyPairGenerator.getInstance("RSA");
@@ -78,7 +78,7 @@ final class TestTokens {
 	}
 
 	/** The public keys, as a JWKS serves them. */
-	String jwks() {
+	public String jwks() {
 		return new JWKSet(publicKeys()).toString(true);
 	}
 
@@ -91,7 +91,7 @@ final class TestTokens {
 	}
 
 	/** Claims of a valid token for {@code audience}, expiring in an hour. */
-	static JWTClaimsSet.Builder claims(String subject) {
+	public static JWTClaimsSet.Builder claims(String subject) {
 		Instant now = Instant.now();
 		return new JWTClaimsSet.Builder().issuer(ISSUER)
 			.subject(subject)
@@ -100,7 +100,7 @@ final class TestTokens {
 			.expirationTime(java.util.Date.from(now.plusSeconds(3600)));
 	}
 
-	String sign(JWSAlgorithm algorithm, JWTClaimsSet claims) {
+	public String sign(JWSAlgorithm algorithm, JWTClaimsSet claims) {
 		return sign(algorithm, claims, null);
 	}
 
