@@ -30,7 +30,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.apache.commons.logging.Log;
@@ -62,15 +61,6 @@ public final class IngressController implements SmartLifecycle {
 	public static final String SOURCE = "kubernetes";
 
 	private static final Log log = LogFactory.getLog(IngressController.class);
-
-	/** ReferenceGrant {@code v1}, which the client's model lacks: read generically (same schema as {@code v1beta1}). */
-	private static final ResourceDefinitionContext REFERENCE_GRANT_V1 = new ResourceDefinitionContext.Builder()
-		.withGroup("gateway.networking.k8s.io")
-		.withVersion("v1")
-		.withKind("ReferenceGrant")
-		.withPlural("referencegrants")
-		.withNamespaced(true)
-		.build();
 
 	private final KubernetesClient client;
 
@@ -133,7 +123,7 @@ public final class IngressController implements SmartLifecycle {
 		watched = List.of(watch(GatewayClass.class, false), watch(Gateway.class, true), watch(HTTPRoute.class, true),
 				watch(BackendTLSPolicy.class, true), watch(ReferenceGrant.class, true),
 				watch("ReferenceGrant v1", GenericKubernetesResource.class,
-						client.genericKubernetesResources(REFERENCE_GRANT_V1).inAnyNamespace().runnableInformer(0)),
+						client.genericKubernetesResources(ReferenceGrants.V1).inAnyNamespace().runnableInformer(0)),
 				watch(Service.class, true), watch(Namespace.class, false), watch(Ingress.class, true),
 				watch(IngressClass.class, false));
 		leadership.start();

@@ -9,6 +9,7 @@ import java.util.Objects;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 /**
  * The Gateway API ReferenceGrants of the cluster ({@code gateway.networking.k8s.io} {@code v1} and
@@ -25,6 +26,15 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 public final class ReferenceGrants {
 
 	public static final ReferenceGrants NONE = new ReferenceGrants(List.of());
+
+	/** ReferenceGrant {@code v1}, which the client's model lacks: read generically. */
+	public static final ResourceDefinitionContext V1 = new ResourceDefinitionContext.Builder()
+		.withGroup("gateway.networking.k8s.io")
+		.withVersion("v1")
+		.withKind("ReferenceGrant")
+		.withPlural("referencegrants")
+		.withNamespaced(true)
+		.build();
 
 	private static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
 

@@ -36,7 +36,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -99,14 +98,6 @@ class GatewayApiReferencesTest {
 
 	static final TestPki PKI = TestPki.create("References Test CA");
 
-	static final ResourceDefinitionContext REFERENCE_GRANT_V1 = new ResourceDefinitionContext.Builder()
-		.withGroup("gateway.networking.k8s.io")
-		.withVersion("v1")
-		.withKind("ReferenceGrant")
-		.withPlural("referencegrants")
-		.withNamespaced(true)
-		.build();
-
 	@LocalServerPort
 	int port;
 
@@ -151,10 +142,8 @@ class GatewayApiReferencesTest {
 	// --- ReferenceGrant: HTTPRoute → Service
 
 	@Test
-	void HTTPRouteReferenceGrant() {
-		List<HasMetadata> objects = manifests("httproute-reference-grant");
-		try {
-			objects.forEach(GatewayApiReferencesTest::apply);
+	void HTTPRouteReferenceGrant() throws Exception {
+		withObjects("httproute-reference-grant", () -> {
 			GatewayClient client = new GatewayClient(port);
 			awaitRouteCondition("reference-grant", "Accepted", "True", "Accepted");
 			awaitRouteCondition("reference-grant", "ResolvedRefs", "True", "ResolvedRefs");
@@ -169,21 +158,20 @@ class GatewayApiReferencesTest {
 			assertThat(WEB.hits()).isEqualTo(hits);
 
 			// the same grant as ReferenceGrant v1 (which the client's model lacks) permits it again
-			KUBE.genericKubernetesResources(REFERENCE_GRANT_V1).inNamespace(WEB_BACKEND).resource(v1Grant()).create();
-			awaitRouteCondition("reference-grant", "ResolvedRefs", "True", "ResolvedRefs");
-			await().atMost(STATUS).ignoreExceptions().until(() -> client.get("/").body(), "web-backend"::equals);
-		}
-		finally {
-			KUBE.genericKubernetesResources(REFERENCE_GRANT_V1).inNamespace(WEB_BACKEND).withName("reference-grant").delete();
-			delete(objects);
-		}
+			KUBE.genericKubernetesResources(ReferenceGrants.V1).inNamespace(WEB_BACKEND).resource(v1Grant()).create();
+			try {
+				awaitRouteCondition("reference-grant", "ResolvedRefs", "True", "ResolvedRefs");
+				await().atMost(STATUS).ignoreExceptions().until(() -> client.get("/").body(), "web-backend"::equals);
+			}
+			finally {
+				KUBE.genericKubernetesResources(ReferenceGrants.V1).inNamespace(WEB_BACKEND).withName("reference-grant").delete();
+			}
+		});
 	}
 
 	@Test
-	void HTTPRouteInvalidReferenceGrant() {
-		List<HasMetadata> objects = manifests("httproute-invalid-reference-grant");
-		try {
-			objects.forEach(GatewayApiReferencesTest::apply);
+	void HTTPRouteInvalidReferenceGrant() throws Exception {
+		withObjects("httproute-invalid-reference-grant", () -> {
 			awaitRouteCondition("reference-grant", "Accepted", "True", "Accepted");
 			awaitRouteCondition("reference-grant", "ResolvedRefs", "False", "RefNotPermitted");
 			int hits = WEB.hits();
@@ -192,17 +180,12 @@ class GatewayApiReferencesTest {
 				assertThat(client.get("/").body()).isNotEqualTo("web-backend");
 			}
 			assertThat(WEB.hits()).isEqualTo(hits);
-		}
-		finally {
-			delete(objects);
-		}
+		});
 	}
 
 	@Test
-	void HTTPRoutePartiallyInvalidViaInvalidReferenceGrant() {
-		List<HasMetadata> objects = manifests("httproute-partially-invalid-via-invalid-reference-grant");
-		try {
-			objects.forEach(GatewayApiReferencesTest::apply);
+	void HTTPRoutePartiallyInvalidViaInvalidReferenceGrant() throws Exception {
+		withObjects("httproute-partially-invalid-via-invalid-reference-grant", () -> {
 			awaitRouteCondition("invalid-reference-grant", "Accepted", "True", "Accepted");
 			awaitRouteCondition("invalid-reference-grant", "ResolvedRefs", "False", "RefNotPermitted");
 			GatewayClient client = new GatewayClient(port);
@@ -210,10 +193,7 @@ class GatewayApiReferencesTest {
 			int hits = APP_V2.hits();
 			assertThat(client.get("/v2").body()).isNotEqualTo("app-backend-v2");
 			assertThat(APP_V2.hits()).isEqualTo(hits);
-		}
-		finally {
-			delete(objects);
-		}
+		});
 	}
 
 	/**
@@ -222,26 +202,19 @@ class GatewayApiReferencesTest {
 	 */
 	@Test
 	@Disabled("issue 28 items 3 and 5 (a rule without a usable backend answers 500): turn on with that change")
-	void HTTPRoutePartiallyInvalidViaInvalidReferenceGrantAnswers500() {
-		List<HasMetadata> objects = manifests("httproute-partially-invalid-via-invalid-reference-grant");
-		try {
-			objects.forEach(GatewayApiReferencesTest::apply);
+	void HTTPRoutePartiallyInvalidViaInvalidReferenceGrantAnswers500() throws Exception {
+		withObjects("httproute-partially-invalid-via-invalid-reference-grant", () -> {
 			GatewayClient client = new GatewayClient(port);
 			await().atMost(STATUS).ignoreExceptions().until(() -> client.get("/").body(), "app-backend-v1"::equals);
 			await().atMost(STATUS).until(() -> client.get("/v2").statusCode() == 500);
-		}
-		finally {
-			delete(objects);
-		}
+		});
 	}
 
 	// --- ReferenceGrant: Gateway → Secret, and certificates that cannot be used
 
 	@Test
 	void GatewaySecretReferenceGrantSpecific() throws Exception {
-		List<HasMetadata> objects = manifests("gateway-secret-reference-grant-specific");
-		try {
-			objects.forEach(GatewayApiReferencesTest::apply);
+		withObjects("gateway-secret-reference-grant-specific", () -> {
 			String gateway = "gateway-secret-reference-grant-specific";
 			awaitListener(gateway, "https", 0, "Programmed=True/Programmed", "ResolvedRefs=True");
 			// the granted Secret of the other namespace is served: a real handshake presents it
@@ -251,58 +224,38 @@ class GatewayApiReferencesTest {
 			KUBE.resources(ReferenceGrant.class).inNamespace(WEB_BACKEND).withName("reference-grant-specific").delete();
 			awaitListener(gateway, "https", 0, "Programmed=False/Invalid", "ResolvedRefs=False/RefNotPermitted");
 			await().atMost(STATUS).until(() -> served("any.example.com") == null);
-		}
-		finally {
-			delete(objects);
-		}
+		});
 	}
 
 	@Test
-	void GatewaySecretReferenceGrantAllInNamespace() {
-		List<HasMetadata> objects = manifests("gateway-secret-reference-grant-all-in-namespace");
-		try {
-			objects.forEach(GatewayApiReferencesTest::apply);
+	void GatewaySecretReferenceGrantAllInNamespace() throws Exception {
+		withObjects("gateway-secret-reference-grant-all-in-namespace", () -> {
 			awaitListener("gateway-secret-reference-grant-all-in-namespace", "https", 0, "Programmed=True/Programmed",
 					"ResolvedRefs=True");
-		}
-		finally {
-			delete(objects);
-		}
+		});
 	}
 
 	@Test
 	void GatewaySecretMissingReferenceGrant() throws Exception {
-		List<HasMetadata> objects = manifests("gateway-secret-missing-reference-grant");
-		try {
-			objects.forEach(GatewayApiReferencesTest::apply);
-			awaitListener("gateway-secret-missing-reference-grant", "https", 0, "ResolvedRefs=False/RefNotPermitted",
-					"Programmed=False/Invalid");
-			assertThat(served("any.example.com")).isNull();
-		}
-		finally {
-			delete(objects);
-		}
+		assertSecretRefNotPermitted("gateway-secret-missing-reference-grant");
 	}
 
 	@Test
 	void GatewaySecretInvalidReferenceGrant() throws Exception {
-		List<HasMetadata> objects = manifests("gateway-secret-invalid-reference-grant");
-		try {
-			objects.forEach(GatewayApiReferencesTest::apply);
-			awaitListener("gateway-secret-invalid-reference-grant", "https", 0, "ResolvedRefs=False/RefNotPermitted",
-					"Programmed=False/Invalid");
+		assertSecretRefNotPermitted("gateway-secret-invalid-reference-grant");
+	}
+
+	/** The manifest's Gateway (of the same name) refers to a Secret no grant permits: refused, and no certificate served. */
+	private void assertSecretRefNotPermitted(String manifest) throws Exception {
+		withObjects(manifest, () -> {
+			awaitListener(manifest, "https", 0, "ResolvedRefs=False/RefNotPermitted", "Programmed=False/Invalid");
 			assertThat(served("any.example.com")).isNull();
-		}
-		finally {
-			delete(objects);
-		}
+		});
 	}
 
 	@Test
-	void GatewayInvalidTLSConfiguration() {
-		List<HasMetadata> objects = manifests("gateway-invalid-tls-configuration");
-		try {
-			objects.forEach(GatewayApiReferencesTest::apply);
+	void GatewayInvalidTLSConfiguration() throws Exception {
+		withObjects("gateway-invalid-tls-configuration", () -> {
 			for (String gateway : List.of("gateway-certificate-nonexistent-secret", "gateway-certificate-unsupported-group",
 					"gateway-certificate-unsupported-kind", "gateway-certificate-malformed-secret")) {
 				awaitListener(gateway, "https", 0, "ResolvedRefs=False/InvalidCertificateRef", "Programmed=False/Invalid");
@@ -311,36 +264,26 @@ class GatewayApiReferencesTest {
 					.as(gateway)
 					.contains("Accepted=True/ListenersNotValid", "Programmed=False/Invalid");
 			}
-		}
-		finally {
-			delete(objects);
-		}
+		});
 	}
 
 	// --- allowedRoutes.namespaces.from: Selector
 
 	@Test
-	void GatewayWithAttachedRoutes() {
-		List<HasMetadata> objects = manifests("gateway-with-attached-routes");
-		try {
-			objects.forEach(GatewayApiReferencesTest::apply);
+	void GatewayWithAttachedRoutes() throws Exception {
+		withObjects("gateway-with-attached-routes", () -> {
 			awaitListener("gateway-with-one-attached-route", "http", 1, "Accepted=True", "ResolvedRefs=True");
 			awaitListener("gateway-with-two-attached-routes", "http", 2, "Accepted=True", "ResolvedRefs=True");
 			// an HTTPS listener whose Secret does not exist still counts its routes, but is not programmed
 			awaitListener("unresolved-gateway-with-one-attached-unresolved-route", "tls", 1, "Programmed=False",
 					"ResolvedRefs=False/InvalidCertificateRef");
 			awaitRouteCondition("http-route-4", "ResolvedRefs", "False", null);
-		}
-		finally {
-			delete(objects);
-		}
+		});
 	}
 
 	@Test
-	void HTTPRouteCrossNamespace() {
-		List<HasMetadata> objects = manifests("httproute-cross-namespace");
-		try {
-			objects.forEach(GatewayApiReferencesTest::apply);
+	void HTTPRouteCrossNamespace() throws Exception {
+		withObjects("httproute-cross-namespace", () -> {
 			GatewayClient client = new GatewayClient(port);
 			awaitRouteCondition(WEB_BACKEND, "cross-namespace", "Accepted", "True", "Accepted");
 			awaitRouteCondition(WEB_BACKEND, "cross-namespace", "ResolvedRefs", "True", "ResolvedRefs");
@@ -348,22 +291,41 @@ class GatewayApiReferencesTest {
 
 			// the namespace no longer carries the label the listener selects: the route is detached, live
 			label(WEB_BACKEND, "gateway-conformance", "elsewhere");
-			awaitRouteCondition(WEB_BACKEND, "cross-namespace", "Accepted", "False", "NotAllowedByListeners");
-			await().atMost(STATUS).until(() -> client.get("/").statusCode() == 404);
-			awaitListener("backend-namespaces", "http", 0, "Accepted=True");
-
-			label(WEB_BACKEND, "gateway-conformance", "backend");
+			try {
+				awaitRouteCondition(WEB_BACKEND, "cross-namespace", "Accepted", "False", "NotAllowedByListeners");
+				await().atMost(STATUS).until(() -> client.get("/").statusCode() == 404);
+				awaitListener("backend-namespaces", "http", 0, "Accepted=True");
+			}
+			finally {
+				label(WEB_BACKEND, "gateway-conformance", "backend");
+			}
 			awaitRouteCondition(WEB_BACKEND, "cross-namespace", "Accepted", "True", "Accepted");
 			await().atMost(STATUS).ignoreExceptions().until(() -> client.get("/").body(), "web-backend"::equals);
 			awaitListener("backend-namespaces", "http", 1, "Accepted=True");
-		}
-		finally {
-			label(WEB_BACKEND, "gateway-conformance", "backend");
-			delete(objects);
-		}
+		});
 	}
 
 	// --- helpers
+
+	/** What a test does while its manifest's objects exist. */
+	@FunctionalInterface
+	interface Check {
+
+		void run() throws Exception;
+
+	}
+
+	/** Applies the manifest's objects, runs {@code check}, and deletes them (every Gateway shares the listeners). */
+	static void withObjects(String manifest, Check check) throws Exception {
+		List<HasMetadata> objects = manifests(manifest);
+		try {
+			objects.forEach(GatewayApiReferencesTest::apply);
+			check.run();
+		}
+		finally {
+			delete(objects);
+		}
+	}
 
 	/** The objects of a manifest of {@code kubernetes/references/}, as the mock API server should get them. */
 	static List<HasMetadata> manifests(String name) {
