@@ -48,8 +48,8 @@ import io.meshgate.gateway.kubernetes.status.StatusWriter;
 /**
  * Serves Gateway API and Ingress objects: informers on GatewayClass, Gateway, HTTPRoute,
  * BackendTLSPolicy, ReferenceGrant ({@code v1beta1} and {@code v1}), Service, Namespace (the
- * labels {@code allowedRoutes} selects on), Ingress and IngressClass; any change schedules one translation after
- * a short debounce, on a thread of its own (never an informer's). The translation runs as the
+ * labels {@code allowedRoutes} selects on), Ingress and IngressClass; any change schedules one
+ * translation after a short debounce, on a thread of its own (never an informer's). The translation runs as the
  * read-only {@value #SOURCE} configuration through the admin service, checked whole with the admin
  * store's configuration like an edit; if it does not fit, the last good one keeps running. The
  * replica holding the Lease then writes the statuses. A resource the cluster does not have (Gateway
@@ -256,9 +256,9 @@ public final class IngressController implements SmartLifecycle {
 					? List.<Listener>of() : gateway.getSpec().getListeners()) {
 				if (listener.getTls() != null && listener.getTls().getCertificateRefs() != null) {
 					for (SecretObjectReference ref : listener.getTls().getCertificateRefs()) {
-						String namespace = ref.getNamespace() != null ? ref.getNamespace() : gateway.getMetadata().getNamespace();
-						if (cluster.referenceGrants()
-							.permits("Gateway", gateway.getMetadata().getNamespace(), new ObjectKey("Secret", namespace, ref.getName()))) {
+						String from = gateway.getMetadata().getNamespace();
+						String namespace = ref.getNamespace() != null ? ref.getNamespace() : from;
+						if (cluster.referenceGrants().permits("Gateway", from, new ObjectKey("Secret", namespace, ref.getName()))) {
 							secret(data, namespace, ref.getName());
 						}
 					}

@@ -93,7 +93,8 @@ public final class ServerCertificates {
 			return Resolved.refused("InvalidCertificateRef", "tls.certificateRefs: " + (core ? "" : ref.getGroup() + "/")
 					+ ref.getKind() + " " + ref.getName() + " (expected: a core Secret)");
 		}
-		if (!cluster.referenceGrants().permits("Gateway", gatewayNamespace, new ObjectKey("Secret", namespace, ref.getName()))) {
+		ObjectKey secret = new ObjectKey("Secret", namespace, ref.getName());
+		if (!cluster.referenceGrants().permits("Gateway", gatewayNamespace, secret)) {
 			return Resolved.refused("RefNotPermitted", where + " (expected: a Secret in " + gatewayNamespace
 					+ ", or a ReferenceGrant in " + namespace + " from Gateways of " + gatewayNamespace + " to it)");
 		}

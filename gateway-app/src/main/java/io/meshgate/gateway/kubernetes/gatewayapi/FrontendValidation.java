@@ -29,8 +29,8 @@ import io.meshgate.gateway.kubernetes.ObjectKey;
  * <li>CAs: ConfigMaps, their {@code ca.crt} (Core support), several references joined. A
  * ConfigMap of another namespace needs a ReferenceGrant there from Gateways of the Gateway's
  * namespace, else it is {@code RefNotPermitted}; another kind is {@code InvalidCACertificateKind},
- * a missing ConfigMap or key {@code InvalidCACertificateRef}; in every such case the listener's host refuses every client
- * certificate, so a broken reference never opens a host that asked for validation.</li>
+ * a missing ConfigMap or key {@code InvalidCACertificateRef}; in every such case the listener's
+ * host refuses every client certificate, so a broken reference never opens a host that asked for validation.</li>
  * </ul>
  */
 public final class FrontendValidation {
@@ -127,8 +127,8 @@ public final class FrontendValidation {
 
 	/** Whether the Gateway may use the ConfigMap {@code ref} names: in its namespace, or granted. */
 	public static boolean permitted(ClusterSnapshot cluster, Gateway gateway, CaRef ref) {
-		return cluster.referenceGrants()
-			.permits("Gateway", gateway.getMetadata().getNamespace(), new ObjectKey("ConfigMap", ref.namespace(), ref.name()));
+		ObjectKey configMap = new ObjectKey("ConfigMap", ref.namespace(), ref.name());
+		return cluster.referenceGrants().permits("Gateway", gateway.getMetadata().getNamespace(), configMap);
 	}
 
 	/** Whether any validation of the Gateway allows clients without a certificate. */
