@@ -49,11 +49,7 @@ record LoadedCertificate(String name, String source, List<String> hostnames, X50
 					+ " (expected: a certificate valid now, it is valid " + leaf.getNotBefore().toInstant() + " to "
 					+ leaf.getNotAfter().toInstant() + ")");
 		}
-		PrivateKey key = privateKey(certificate.privateKeyPem());
-		if (!TlsMaterial.fits(key, leaf)) {
-			throw new IllegalArgumentException("privateKeyPem: an " + key.getAlgorithm() + " key of another certificate (expected: the private key of "
-					+ leaf.getSubjectX500Principal().getName() + ")");
-		}
+		PrivateKey key = fittingKey(certificate.privateKeyPem(), leaf);
 		try {
 			ServedContexts contexts = new ServedContexts(trust -> Http2SslContextSpec.forServer(key, chain)
 				.configure(builder -> withTrust(tls.applyTo(builder), trust))
@@ -126,6 +122,29 @@ record LoadedCertificate(String name, String source, List<String> hostnames, X50
 			throw new IllegalArgumentException("certificateChainPem: no certificate (expected: PEM with at least one CERTIFICATE)");
 		}
 		return chain;
+	}
+
+	/**
+	 * Why PEM text is not a certificate chain with the private key of its first certificate (as
+	 * {@link #load} reads them; validity dates are checked there); null when it is.
+	 */
+	static String unreadable(String certificateChainPem, String privateKeyPem) {
+		try {
+			fittingKey(privateKeyPem, chain(certificateChainPem).get(0));
+			return null;
+		}
+		catch (IllegalArgumentException ex) {
+			return ex.getMessage();
+		}
+	}
+
+	private static PrivateKey fittingKey(String pem, X509Certificate leaf) {
+		PrivateKey key = privateKey(pem);
+		if (!TlsMaterial.fits(key, leaf)) {
+			throw new IllegalArgumentException("privateKeyPem: an " + key.getAlgorithm() + " key of another certificate (expected: the private key of "
+					+ leaf.getSubjectX500Principal().getName() + ")");
+		}
+		return key;
 	}
 
 	/** The parser's message is left out: it might quote what it read. */

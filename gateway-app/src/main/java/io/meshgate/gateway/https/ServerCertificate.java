@@ -39,6 +39,15 @@ public record ServerCertificate(String name, List<String> hostnames, String cert
 		this(name, hostnames, certificateChainPem, privateKeyPem, null);
 	}
 
+	/**
+	 * Why PEM text (as a {@code kubernetes.io/tls} Secret holds it) is not a certificate chain and
+	 * the private key of its first certificate; null when it is. Parses and signs a probe, so call
+	 * it off the event loop. Validity dates are left to {@link HttpsCertificates#replace}.
+	 */
+	public static String unreadable(String certificateChainPem, String privateKeyPem) {
+		return LoadedCertificate.unreadable(certificateChainPem, privateKeyPem);
+	}
+
 	/** A host name in lower case, checked: a DNS name or a one-label wildcard. */
 	static String hostname(String hostname) {
 		Objects.requireNonNull(hostname, "hostnames[]");

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -17,12 +18,23 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
  * The objects a translation reads, as the informers saw them at one moment, plus the data of the
  * ConfigMaps and Secrets they reference (read on demand, keyed {@code ConfigMap ns/name} and
  * {@code Secret ns/name}, Secret values decoded). Translations are pure functions of it.
+ *
+ * @param namespaces the cluster's Namespaces, for the labels {@code allowedRoutes} selects on
  */
 public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
 		List<BackendTLSPolicy> backendTlsPolicies, List<Service> services, List<Ingress> ingresses,
-		List<IngressClass> ingressClasses, Map<ObjectKey, Map<String, String>> data) {
+		List<IngressClass> ingressClasses, ReferenceGrants referenceGrants, List<Namespace> namespaces,
+		Map<ObjectKey, Map<String, String>> data) {
 
 	public static final ClusterSnapshot EMPTY = new ClusterSnapshot(null, null, null, null, null, null, null, null);
+
+	/** Without ReferenceGrants and Namespaces: no cross-namespace reference is permitted, no namespace selected. */
+	public ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
+			List<BackendTLSPolicy> backendTlsPolicies, List<Service> services, List<Ingress> ingresses,
+			List<IngressClass> ingressClasses, Map<ObjectKey, Map<String, String>> data) {
+		this(gatewayClasses, gateways, httpRoutes, backendTlsPolicies, services, ingresses, ingressClasses, null, null,
+				data);
+	}
 
 	public ClusterSnapshot {
 		gatewayClasses = copy(gatewayClasses);
@@ -32,6 +44,8 @@ public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> g
 		services = copy(services);
 		ingresses = copy(ingresses);
 		ingressClasses = copy(ingressClasses);
+		referenceGrants = referenceGrants == null ? ReferenceGrants.NONE : referenceGrants;
+		namespaces = copy(namespaces);
 		data = data == null ? Map.of() : Map.copyOf(data);
 	}
 
@@ -43,6 +57,15 @@ public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> g
 		return find(gateways, namespace, name);
 	}
 
+	/** The labels of a namespace; empty when the Namespace is not known. */
+	public Map<String, String> namespaceLabels(String name) {
+		return namespaces.stream()
+			.filter(n -> name.equals(n.getMetadata().getName()))
+			.findFirst()
+			.map(n -> n.getMetadata().getLabels() == null ? Map.<String, String>of() : n.getMetadata().getLabels())
+			.orElse(Map.of());
+	}
+
 	/** The data of {@code ConfigMap ns/name} or {@code Secret ns/name}; empty when it does not exist. */
 	public Optional<Map<String, String>> data(String kind, String namespace, String name) {
 		return Optional.ofNullable(data.get(new ObjectKey(kind, namespace, name)));
@@ -50,7 +73,7 @@ public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> g
 
 	public ClusterSnapshot withData(Map<ObjectKey, Map<String, String>> data) {
 		return new ClusterSnapshot(gatewayClasses, gateways, httpRoutes, backendTlsPolicies, services, ingresses,
-				ingressClasses, data);
+				ingressClasses, referenceGrants, namespaces, data);
 	}
 
 	private static <T extends HasMetadata> Optional<T> find(List<T> objects, String namespace, String name) {

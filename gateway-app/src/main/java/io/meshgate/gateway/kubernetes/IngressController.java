@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -23,6 +25,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.BackendTLSPolicy;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
@@ -44,8 +47,9 @@ import io.meshgate.gateway.kubernetes.status.StatusWriter;
 
 /**
  * Serves Gateway API and Ingress objects: informers on GatewayClass, Gateway, HTTPRoute,
- * BackendTLSPolicy, Service, Ingress and IngressClass; any change schedules one translation after
- * a short debounce, on a thread of its own (never an informer's). The translation runs as the
+ * BackendTLSPolicy, ReferenceGrant ({@code v1beta1} and {@code v1}), Service, Namespace (the
+ * labels {@code allowedRoutes} selects on), Ingress and IngressClass; any change schedules one
+ * translation after a short debounce, on a thread of its own (never an informer's). The translation runs as the
  * read-only {@value #SOURCE} configuration through the admin service, checked whole with the admin
  * store's configuration like an edit; if it does not fit, the last good one keeps running. The
  * replica holding the Lease then writes the statuses. A resource the cluster does not have (Gateway
@@ -117,7 +121,10 @@ public final class IngressController implements SmartLifecycle {
 	public synchronized void start() {
 		running = true;
 		watched = List.of(watch(GatewayClass.class, false), watch(Gateway.class, true), watch(HTTPRoute.class, true),
-				watch(BackendTLSPolicy.class, true), watch(Service.class, true), watch(Ingress.class, true),
+				watch(BackendTLSPolicy.class, true), watch(ReferenceGrant.class, true),
+				watch("ReferenceGrant v1", GenericKubernetesResource.class,
+						client.genericKubernetesResources(ReferenceGrants.V1).inAnyNamespace().runnableInformer(0)),
+				watch(Service.class, true), watch(Namespace.class, false), watch(Ingress.class, true),
 				watch(IngressClass.class, false));
 		leadership.start();
 		long resync = properties.resync().toMillis();
@@ -156,7 +163,9 @@ public final class IngressController implements SmartLifecycle {
 		try {
 			ClusterSnapshot cluster = new ClusterSnapshot(list(GatewayClass.class), list(Gateway.class),
 					list(HTTPRoute.class), list(BackendTLSPolicy.class), list(Service.class), list(Ingress.class),
-					list(IngressClass.class), null);
+					list(IngressClass.class),
+					ReferenceGrants.of(list(ReferenceGrant.class), list(GenericKubernetesResource.class)),
+					list(Namespace.class), null);
 			cluster = cluster.withData(referencedData(cluster));
 			KubernetesTranslation translation = KubernetesTranslation.translate(cluster, properties.controllerName(),
 					properties.ingressClass(), addresses(), pemFiles);
@@ -213,7 +222,11 @@ public final class IngressController implements SmartLifecycle {
 		return addresses.stream().filter(Objects::nonNull).toList();
 	}
 
-	/** ConfigMaps and Secrets the objects name, read now (they are not watched: the resync picks up changes). */
+	/**
+	 * ConfigMaps and Secrets the objects name, read now (they are not watched: the resync picks up
+	 * changes). A Gateway's Secret or CA ConfigMap of another namespace is read only while a
+	 * ReferenceGrant permits it.
+	 */
 	private Map<ObjectKey, Map<String, String>> referencedData(ClusterSnapshot cluster) {
 		Map<ObjectKey, Map<String, String>> data = new LinkedHashMap<>();
 		for (BackendTLSPolicy policy : cluster.backendTlsPolicies()) {
@@ -243,14 +256,16 @@ public final class IngressController implements SmartLifecycle {
 					? List.<Listener>of() : gateway.getSpec().getListeners()) {
 				if (listener.getTls() != null && listener.getTls().getCertificateRefs() != null) {
 					for (SecretObjectReference ref : listener.getTls().getCertificateRefs()) {
-						secret(data, ref.getNamespace() != null ? ref.getNamespace() : gateway.getMetadata().getNamespace(),
-								ref.getName());
+						String from = gateway.getMetadata().getNamespace();
+						String namespace = ref.getNamespace() != null ? ref.getNamespace() : from;
+						if (cluster.referenceGrants().permits("Gateway", from, new ObjectKey("Secret", namespace, ref.getName()))) {
+							secret(data, namespace, ref.getName());
+						}
 					}
 				}
 			}
-			// frontend validation CAs: ConfigMaps of the Gateway's own namespace only (others are refused)
 			for (FrontendValidation.CaRef ref : FrontendValidation.references(gateway)) {
-				if ("ConfigMap".equals(ref.kind()) && ref.namespace().equals(gateway.getMetadata().getNamespace())) {
+				if ("ConfigMap".equals(ref.kind()) && FrontendValidation.permitted(cluster, gateway, ref)) {
 					configMap(data, ref.namespace(), ref.name());
 				}
 			}
@@ -302,8 +317,12 @@ public final class IngressController implements SmartLifecycle {
 	}
 
 	private <T extends HasMetadata> Watched<T> watch(Class<T> type, boolean namespaced) {
-		SharedIndexInformer<T> informer = namespaced ? client.resources(type).inAnyNamespace().runnableInformer(0)
-				: client.resources(type).runnableInformer(0);
+		return watch(type.getSimpleName(), type, namespaced ? client.resources(type).inAnyNamespace().runnableInformer(0)
+				: client.resources(type).runnableInformer(0));
+	}
+
+	/** Watches with {@code informer}; its objects are listed by {@code type}, so one informer per type. */
+	private <T extends HasMetadata> Watched<T> watch(String name, Class<T> type, SharedIndexInformer<T> informer) {
 		Watched<T> result = new Watched<>(type, informer, new AtomicBoolean());
 		informer.addEventHandler(new ResourceEventHandler<>() {
 			@Override
@@ -323,7 +342,7 @@ public final class IngressController implements SmartLifecycle {
 		});
 		informer.exceptionHandler((started, error) -> {
 			if (!result.failed().getAndSet(true)) {
-				log.warn("Watching " + type.getSimpleName() + " failed (is its CRD installed, may the gateway list it?); "
+				log.warn("Watching " + name + " failed (is its CRD installed, may the gateway list it?); "
 						+ "taken as none and retried: " + error.getMessage());
 				changed();
 			}

@@ -64,6 +64,11 @@ public final class ServiceUpstreams {
 		return new Resolved(name, found.isPresent(), errors.get(name));
 	}
 
+	/** The cluster's ReferenceGrants, which decide whether a route may use a Service of another namespace. */
+	public ReferenceGrants referenceGrants() {
+		return cluster.referenceGrants();
+	}
+
 	public Upstream get(String name) {
 		return bound.get(name);
 	}

@@ -112,7 +112,8 @@ class KubernetesManifestsTest {
 		ClusterRole role = load("clusterrole.yaml", ClusterRole.class);
 
 		assertThat(role.getMetadata().getName()).isEqualTo("meshgate-ingress");
-		for (String resource : List.of("gatewayclasses", "gateways", "httproutes", "backendtlspolicies")) {
+		for (String resource : List.of("gatewayclasses", "gateways", "httproutes", "backendtlspolicies",
+				"referencegrants")) {
 			assertThat(verbs(role.getRules(), "gateway.networking.k8s.io", resource)).as(resource)
 				.contains("get", "list", "watch");
 		}
@@ -124,7 +125,7 @@ class KubernetesManifestsTest {
 			assertThat(verbs(role.getRules(), "networking.k8s.io", resource)).as(resource).contains("get", "list", "watch");
 		}
 		assertThat(verbs(role.getRules(), "networking.k8s.io", "ingresses/status")).contains("update", "patch");
-		for (String resource : List.of("services", "secrets", "configmaps")) {
+		for (String resource : List.of("services", "secrets", "configmaps", "namespaces")) {
 			assertThat(verbs(role.getRules(), "", resource)).as(resource).contains("get", "list", "watch");
 		}
 		assertThat(verbs(role.getRules(), "discovery.k8s.io", "endpointslices")).contains("get", "list", "watch");

@@ -1,5 +1,8 @@
 package io.meshgate.gateway.kubernetes;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +12,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.meshgate.gateway.https.ClientCertificate;
 import io.meshgate.gateway.https.ServerCertificate;
 import io.meshgate.gateway.kubernetes.gatewayapi.FrontendValidation;
+import io.meshgate.policy.testing.TestPki;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,7 +67,7 @@ class GatewayFrontendValidationTest {
 
 	static final String CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
-	static final Map<String, String> TLS_SECRET = Map.of("tls.crt", "CRT", "tls.key", "KEY");
+	static final Map<String, String> TLS_SECRET = tlsSecret();
 
 	@TempDir
 	Path pem;
@@ -95,7 +100,7 @@ class GatewayFrontendValidationTest {
 		// beta: its certificate Secret is missing, the requirement stays for its host name
 		assertThat(translation.certificates()).extracting(ServerCertificate::name, c -> c.clientCertificate().caCertificates(),
 				ServerCertificate::certificateChainPem)
-			.containsExactly(org.assertj.core.groups.Tuple.tuple("gateway/shop/web/partners/partners-tls", "", "CRT"),
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("gateway/shop/web/partners/partners-tls", "", TLS_SECRET.get("tls.crt")),
 					org.assertj.core.groups.Tuple.tuple("gateway/shop/web/beta/beta-tls", CA, ""));
 		Condition partners = condition(listener(status(translation), "partners").getConditions(), "ResolvedRefs");
 		assertThat(partners.getStatus()).isEqualTo("False");
@@ -123,11 +128,57 @@ class GatewayFrontendValidationTest {
 		assertThat(status(open).getConditions()).noneMatch(c -> c.getType().equals("InsecureFrontendValidationMode"));
 	}
 
+	@Test
+	void aCaConfigMapOfAnotherNamespaceIsUsedWhenAReferenceGrantThereLetsTheGatewaysNamespaceUseIt() {
+		String crossNamespace = GATEWAY.replace("name: partners-ca}", "name: partners-ca, namespace: other}");
+		Map<ObjectKey, Map<String, String>> data = Map.of(secret("partners-tls"), TLS_SECRET, secret("beta-tls"), TLS_SECRET,
+				new ObjectKey("ConfigMap", "other", "partners-ca"), Map.of("ca.crt", CA), configMap("beta-ca"),
+				Map.of("ca.crt", CA));
+		String grant = """
+				apiVersion: gateway.networking.k8s.io/v1beta1
+				kind: ReferenceGrant
+				metadata: {name: cas, namespace: other}
+				spec:
+				  from: [{group: gateway.networking.k8s.io, kind: %s, namespace: shop}]
+				  to: [{group: "", kind: ConfigMap, name: partners-ca}]
+				""";
+
+		KubernetesTranslation granted = translate(crossNamespace, data, ReferenceGrants.of(
+				List.of(YAML.unmarshal(grant.formatted("Gateway"), ReferenceGrant.class)), List.of()));
+		assertThat(condition(listener(status(granted), "partners").getConditions(), "ResolvedRefs").getStatus())
+			.isEqualTo("True");
+		assertThat(granted.certificates().get(0).clientCertificate().caCertificates()).isEqualTo(CA);
+
+		// a grant for HTTPRoutes does not let a Gateway refer
+		KubernetesTranslation refused = translate(crossNamespace, data, ReferenceGrants.of(
+				List.of(YAML.unmarshal(grant.formatted("HTTPRoute"), ReferenceGrant.class)), List.of()));
+		assertThat(condition(listener(status(refused), "partners").getConditions(), "ResolvedRefs").getReason())
+			.isEqualTo("RefNotPermitted");
+		assertThat(refused.certificates().get(0).clientCertificate().caCertificates()).isEmpty();
+	}
+
 	private KubernetesTranslation translate(String gateway, Map<ObjectKey, Map<String, String>> data) {
+		return translate(gateway, data, ReferenceGrants.NONE);
+	}
+
+	private KubernetesTranslation translate(String gateway, Map<ObjectKey, Map<String, String>> data,
+			ReferenceGrants grants) {
 		ClusterSnapshot cluster = new ClusterSnapshot(List.of(YAML.unmarshal(KubernetesTranslationTest.CLASS, GatewayClass.class)),
-				List.of(gateway(gateway)), List.of(), List.of(), List.of(), List.of(), List.of(), data);
+				List.of(gateway(gateway)), List.of(), List.of(), List.of(), List.of(), List.of(), grants, List.of(), data);
 		return KubernetesTranslation.translate(cluster, "meshgate.io/gateway-controller", "meshgate", List.of("10.0.0.1"),
 				new PemFiles(pem));
+	}
+
+	/** The data of a {@code kubernetes.io/tls} Secret: a certificate of a test CA and its key. */
+	private static Map<String, String> tlsSecret() {
+		try {
+			Path dir = Files.createTempDirectory("frontend-validation");
+			TestPki.create("Frontend Validation Test CA").issue("partners", List.of("dns:partners.example.com")).write(dir, "tls");
+			return Map.of("tls.crt", Files.readString(dir.resolve("tls.crt")), "tls.key", Files.readString(dir.resolve("tls.key")));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private static Gateway gateway(String yaml) {

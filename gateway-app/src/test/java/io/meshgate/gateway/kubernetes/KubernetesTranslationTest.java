@@ -234,6 +234,69 @@ class KubernetesTranslationTest {
 	}
 
 	@Test
+	void aSelectorAdmitsRoutesOfNamespacesWhoseLabelsMatchAllItsRequirements() {
+		String gateway = """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: Gateway
+				metadata: {name: picky, namespace: shop}
+				spec:
+				  gatewayClassName: meshgate
+				  listeners:
+				  - name: http
+				    protocol: HTTP
+				    port: 80
+				    allowedRoutes:
+				      namespaces:
+				        from: Selector
+				        selector:
+				          matchLabels: {team: shop}
+				          matchExpressions:
+				          - {key: env, operator: In, values: [prod, staging]}
+				          - {key: tier, operator: NotIn, values: [internal]}
+				          - {key: owner, operator: Exists}
+				          - {key: legacy, operator: DoesNotExist}
+				""";
+		Map<String, Map<String, String>> namespaces = Map.of(
+				"admitted", Map.of("team", "shop", "env", "staging", "tier", "edge", "owner", "ana"),
+				"other-team", Map.of("team", "ops", "env", "prod", "owner", "ana"),
+				"wrong-env", Map.of("team", "shop", "env", "dev", "owner", "ana"),
+				"internal", Map.of("team", "shop", "env", "prod", "tier", "internal", "owner", "ana"),
+				"unowned", Map.of("team", "shop", "env", "prod"),
+				"legacy", Map.of("team", "shop", "env", "prod", "owner", "ana", "legacy", "yes"));
+		List<HasMetadata> objects = new ArrayList<>(List.of(YAML.unmarshal(CLASS, GatewayClass.class),
+				YAML.unmarshal(gateway, Gateway.class)));
+		namespaces.forEach((name, labels) -> {
+			objects.add(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+				.withName(name)
+				.withLabels(labels)
+				.endMetadata()
+				.build());
+			objects.add(YAML.unmarshal("""
+					apiVersion: gateway.networking.k8s.io/v1
+					kind: HTTPRoute
+					metadata: {name: r, namespace: %s}
+					spec:
+					  parentRefs: [{name: picky, namespace: shop}]
+					  rules: [{backendRefs: [{name: svc, port: 80}]}]
+					""".formatted(name)));
+		});
+		ClusterSnapshot cluster = new ClusterSnapshot(of(objects, GatewayClass.class), of(objects, Gateway.class),
+				of(objects, HTTPRoute.class), List.of(), List.of(), List.of(), List.of(), ReferenceGrants.NONE,
+				of(objects, io.fabric8.kubernetes.api.model.Namespace.class), null);
+		KubernetesTranslation translation = KubernetesTranslation.translate(cluster, "meshgate.io/gateway-controller",
+				"meshgate", List.of("203.0.113.7"), new PemFiles(pem));
+
+		namespaces.keySet().forEach(namespace -> assertThat(translation.gatewayApi()
+			.httpRoutes()
+			.get(new ObjectKey("HTTPRoute", namespace, "r"))
+			.get(0)
+			.getConditions()
+			.get(0)
+			.getReason()).as(namespace).isEqualTo(namespace.equals("admitted") ? "Accepted" : "NotAllowedByListeners"));
+		assertThat(translation.config().routes()).extracting(Route::id).containsExactly("k8s.httproute.admitted.r.0.0.0");
+	}
+
+	@Test
 	void hostNamesOutsideTheListenersAreNoMatchingListenerHostname() {
 		KubernetesTranslation translation = translate(objects(service("svc"), """
 				apiVersion: gateway.networking.k8s.io/v1

@@ -3,27 +3,34 @@ package io.meshgate.gateway.kubernetes.gatewayapi;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.AllowedRoutes;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 
+import io.meshgate.gateway.kubernetes.ClusterSnapshot;
 import io.meshgate.gateway.kubernetes.gatewayapi.GatewayApiTranslator.ParentOutcome;
 
 /**
  * Which listeners of a Gateway take an HTTPRoute, and for which host names (the intersection of
  * the listener's and the route's, as the specification defines it). {@code allowedRoutes.namespaces}
- * {@code Same} (the default) and {@code All} are supported; a {@code Selector} admits no route.
+ * {@code from}: {@code Same} (the default), {@code All}, or {@code Selector}: routes of namespaces
+ * whose labels the {@code selector} matches ({@code matchLabels} and {@code matchExpressions}
+ * with {@code In}, {@code NotIn}, {@code Exists}, {@code DoesNotExist}, all of them; no selector or
+ * an unknown operator matches no namespace), as the cluster's Namespaces say at the translation.
  */
 final class Attachment {
 
 	private Attachment() {
 	}
 
-	static ParentOutcome attach(HTTPRoute route, ParentReference parent, Gateway gateway) {
+	static ParentOutcome attach(HTTPRoute route, ParentReference parent, Gateway gateway, ClusterSnapshot cluster) {
 		List<String> routeHosts = route.getSpec().getHostnames() == null ? List.of() : route.getSpec().getHostnames();
 		List<String> listeners = new ArrayList<>();
 		Set<String> hostnames = new LinkedHashSet<>();
@@ -33,7 +40,7 @@ final class Attachment {
 			if (parent.getSectionName() != null && !parent.getSectionName().equals(listener.getName())
 					|| parent.getPort() != null && !parent.getPort().equals(listener.getPort())
 					|| !("HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol()))
-					|| !allows(listener.getAllowedRoutes(), route, gateway)) {
+					|| !allows(listener.getAllowedRoutes(), route, gateway, cluster)) {
 				continue;
 			}
 			allowedSomewhere = true;
@@ -55,7 +62,7 @@ final class Attachment {
 		return new ParentOutcome(parent, listeners, hostnames, null, null);
 	}
 
-	private static boolean allows(AllowedRoutes allowed, HTTPRoute route, Gateway gateway) {
+	private static boolean allows(AllowedRoutes allowed, HTTPRoute route, Gateway gateway, ClusterSnapshot cluster) {
 		if (allowed != null && allowed.getKinds() != null && !allowed.getKinds().isEmpty()
 				&& allowed.getKinds().stream().noneMatch(k -> "HTTPRoute".equals(k.getKind()))) {
 			return false;
@@ -65,8 +72,40 @@ final class Attachment {
 		return switch (from) {
 			case "All" -> true;
 			case "Same" -> route.getMetadata().getNamespace().equals(gateway.getMetadata().getNamespace());
+			case "Selector" -> selects(allowed.getNamespaces().getSelector(),
+					cluster.namespaceLabels(route.getMetadata().getNamespace()));
 			default -> false;
 		};
+	}
+
+	/** Whether a Kubernetes label selector matches {@code labels}; an empty selector matches all, none matches none. */
+	static boolean selects(LabelSelector selector, Map<String, String> labels) {
+		if (selector == null) {
+			return false;
+		}
+		if (selector.getMatchLabels() != null && selector.getMatchLabels()
+			.entrySet()
+			.stream()
+			.anyMatch(required -> !required.getValue().equals(labels.get(required.getKey())))) {
+			return false;
+		}
+		List<LabelSelectorRequirement> expressions = selector.getMatchExpressions() == null ? List.of()
+				: selector.getMatchExpressions();
+		for (LabelSelectorRequirement expression : expressions) {
+			String value = labels.get(expression.getKey());
+			List<String> values = expression.getValues() == null ? List.of() : expression.getValues();
+			boolean matches = switch (String.valueOf(expression.getOperator())) {
+				case "In" -> value != null && values.contains(value);
+				case "NotIn" -> value == null || !values.contains(value);
+				case "Exists" -> value != null;
+				case "DoesNotExist" -> value == null;
+				default -> false;
+			};
+			if (!matches) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** The host names a route is served for on one listener; a null element means any host. */

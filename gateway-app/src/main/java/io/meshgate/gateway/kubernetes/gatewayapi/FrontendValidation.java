@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 
 import io.meshgate.gateway.https.ClientCertificate;
 import io.meshgate.gateway.kubernetes.ClusterSnapshot;
+import io.meshgate.gateway.kubernetes.ObjectKey;
 
 /**
  * Gateway API frontend client-certificate validation (GEP-91): {@code Gateway.spec.tls.frontend},
@@ -25,11 +26,11 @@ import io.meshgate.gateway.kubernetes.ClusterSnapshot;
  * certificate passes anonymous; stricter than the specification allows, a certificate that fails
  * verification is still refused (a peer identity is only ever a verified one). The Gateway gets
  * the condition {@code InsecureFrontendValidationMode}.</li>
- * <li>CAs: ConfigMaps in the Gateway's namespace, their {@code ca.crt} (Core support), several
- * references joined. A reference to another namespace is {@code RefNotPermitted} (ReferenceGrants
- * are not read), another kind {@code InvalidCACertificateKind}, a missing ConfigMap or key
- * {@code InvalidCACertificateRef}; in every such case the listener's host refuses every client
- * certificate, so a broken reference never opens a host that asked for validation.</li>
+ * <li>CAs: ConfigMaps, their {@code ca.crt} (Core support), several references joined. A
+ * ConfigMap of another namespace needs a ReferenceGrant there from Gateways of the Gateway's
+ * namespace, else it is {@code RefNotPermitted}; another kind is {@code InvalidCACertificateKind},
+ * a missing ConfigMap or key {@code InvalidCACertificateRef}; in every such case the listener's
+ * host refuses every client certificate, so a broken reference never opens a host that asked for validation.</li>
  * </ul>
  */
 public final class FrontendValidation {
@@ -109,9 +110,10 @@ public final class FrontendValidation {
 				return refusing(mode, "InvalidCACertificateKind", "tls.frontend: caCertificateRefs: " + ref.kind() + " "
 						+ ref.name() + " (expected: a ConfigMap of the core group)");
 			}
-			if (!ref.namespace().equals(gateway.getMetadata().getNamespace())) {
+			if (!permitted(cluster, gateway, ref)) {
 				return refusing(mode, "RefNotPermitted", "tls.frontend: caCertificateRefs: " + ref.namespace() + "/"
-						+ ref.name() + " (expected: a ConfigMap in the Gateway's namespace)");
+						+ ref.name() + " (expected: a ConfigMap in the Gateway's namespace, or a ReferenceGrant in "
+						+ ref.namespace() + " from Gateways of " + gateway.getMetadata().getNamespace() + " to it)");
 			}
 			String ca = cluster.data("ConfigMap", ref.namespace(), ref.name()).map(data -> data.get(CA_KEY)).orElse(null);
 			if (ca == null || ca.isBlank()) {
@@ -121,6 +123,12 @@ public final class FrontendValidation {
 			pem.append(ca.strip()).append('\n');
 		}
 		return new Resolved(new ClientCertificate(mode, pem.toString(), List.of()), null, null);
+	}
+
+	/** Whether the Gateway may use the ConfigMap {@code ref} names: in its namespace, or granted. */
+	public static boolean permitted(ClusterSnapshot cluster, Gateway gateway, CaRef ref) {
+		ObjectKey configMap = new ObjectKey("ConfigMap", ref.namespace(), ref.name());
+		return cluster.referenceGrants().permits("Gateway", gateway.getMetadata().getNamespace(), configMap);
 	}
 
 	/** Whether any validation of the Gateway allows clients without a certificate. */

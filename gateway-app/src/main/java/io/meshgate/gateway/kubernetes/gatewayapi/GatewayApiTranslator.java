@@ -78,7 +78,7 @@ public final class GatewayApiTranslator {
 					? List.<ParentReference>of() : route.getSpec().getParentRefs()) {
 				Gateway gateway = ourGateway(parent, route, gateways);
 				if (gateway != null) {
-					ParentOutcome outcome = Attachment.attach(route, parent, gateway);
+					ParentOutcome outcome = Attachment.attach(route, parent, gateway, cluster);
 					parents.add(outcome);
 					hostnames.addAll(outcome.hostnames());
 					outcome.listeners()
@@ -141,33 +141,48 @@ public final class GatewayApiTranslator {
 			ClusterSnapshot cluster) {
 		Long generation = gateway.getMetadata().getGeneration();
 		List<ListenerStatus> listeners = new ArrayList<>();
+		int programmed = 0;
 		for (Listener listener : gateway.getSpec().getListeners() == null ? List.<Listener>of()
 				: gateway.getSpec().getListeners()) {
 			boolean supported = "HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol());
-			String missing = missingCertificate(gateway, listener, cluster);
+			ServerCertificates.Resolved certificate = certificateProblem(gateway, listener, cluster);
 			FrontendValidation.Resolved validation = FrontendValidation.resolve(cluster, gateway, listener);
-			Condition resolvedRefs = missing != null
-					? Conditions.of("ResolvedRefs", false, "InvalidCertificateRef", missing, generation)
+			Condition resolvedRefs = certificate != null
+					? Conditions.of("ResolvedRefs", false, certificate.reason(), certificate.message(), generation)
 					: validation != null && validation.reason() != null
 							? Conditions.of("ResolvedRefs", false, validation.reason(), validation.message(), generation)
 							: Conditions.of("ResolvedRefs", true, "ResolvedRefs", "", generation);
+			// an HTTPS listener without a usable certificate serves no handshake: it is not programmed
+			Condition listenerProgrammed = certificate == null
+					? Conditions.of("Programmed", true, "Programmed", "", generation)
+					: Conditions.of("Programmed", false, "Invalid", "no usable certificate: see ResolvedRefs", generation);
+			if (supported && certificate == null) {
+				programmed++;
+			}
 			listeners.add(new ListenerStatusBuilder().withName(listener.getName())
 				.withAttachedRoutes(attached.getOrDefault(listener.getName(), 0))
 				.withSupportedKinds(supported ? List.of(new RouteGroupKind(GROUP, "HTTPRoute")) : List.of())
 				.withConditions(supported
-						? List.of(Conditions.of("Accepted", true, "Accepted", "", generation),
-								Conditions.of("Programmed", true, "Programmed", "", generation), resolvedRefs)
+						? List.of(Conditions.of("Accepted", true, "Accepted", "", generation), listenerProgrammed, resolvedRefs)
 						: List.of(Conditions.of("Accepted", false, "UnsupportedProtocol",
 								"protocol: " + listener.getProtocol() + " (expected: HTTP or HTTPS)", generation),
 								Conditions.of("Programmed", false, "Invalid", "", generation)))
 				.build());
 		}
+		boolean allValid = programmed == listeners.size();
 		List<Condition> conditions = new ArrayList<>(List.of(
-				Conditions.of("Accepted", true, "Accepted", "Served by Meshgate", generation),
+				allValid ? Conditions.of("Accepted", true, "Accepted", "Served by Meshgate", generation)
+						: Conditions.of("Accepted", true, "ListenersNotValid",
+								(listeners.size() - programmed) + " of " + listeners.size()
+										+ " listeners cannot be served: see their conditions",
+								generation),
 				addresses.isEmpty()
 						? Conditions.of("Programmed", false, "AddressNotAssigned", "no address configured or published yet",
 								generation)
-						: Conditions.of("Programmed", true, "Programmed", "", generation)));
+						: programmed == 0 && !listeners.isEmpty()
+								? Conditions.of("Programmed", false, "Invalid", "no listener can be served: see their conditions",
+										generation)
+								: Conditions.of("Programmed", true, "Programmed", "", generation)));
 		if (FrontendValidation.insecureFallback(gateway)) {
 			// GEP-91: clients without a certificate are let through somewhere on this Gateway
 			conditions.add(Conditions.of("InsecureFrontendValidationMode", true, "ConfigurationChanged",
@@ -184,20 +199,21 @@ public final class GatewayApiTranslator {
 			.build();
 	}
 
-	/** Why an HTTPS listener's certificate cannot be used, or null. */
-	private static String missingCertificate(Gateway gateway, Listener listener, ClusterSnapshot cluster) {
+	/** The first certificate reference of an HTTPS listener that cannot be used, or null (also for HTTP). */
+	private static ServerCertificates.Resolved certificateProblem(Gateway gateway, Listener listener,
+			ClusterSnapshot cluster) {
 		if (!"HTTPS".equals(listener.getProtocol())) {
 			return null;
 		}
 		if (listener.getTls() == null || listener.getTls().getCertificateRefs() == null
 				|| listener.getTls().getCertificateRefs().isEmpty()) {
-			return "tls.certificateRefs: [] (expected: a kubernetes.io/tls Secret)";
+			return new ServerCertificates.Resolved("", "", "InvalidCertificateRef",
+					"tls.certificateRefs: [] (expected: a kubernetes.io/tls Secret)");
 		}
 		for (SecretObjectReference ref : listener.getTls().getCertificateRefs()) {
-			String namespace = ref.getNamespace() == null ? gateway.getMetadata().getNamespace() : ref.getNamespace();
-			if (ServerCertificates.secret(cluster, namespace, ref.getName()).isEmpty()) {
-				return "tls.certificateRefs: " + namespace + "/" + ref.getName()
-						+ " (expected: a Secret with tls.crt and tls.key)";
+			ServerCertificates.Resolved resolved = ServerCertificates.resolve(cluster, gateway, ref);
+			if (resolved.reason() != null) {
+				return resolved;
 			}
 		}
 		return null;

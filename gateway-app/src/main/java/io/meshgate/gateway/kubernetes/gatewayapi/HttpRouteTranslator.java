@@ -157,20 +157,21 @@ final class HttpRouteTranslator {
 			refs.problem("InvalidKind", path + ": " + group + "/" + kind + " (expected: a core Service)");
 			return null;
 		}
-		if (refNamespace != null && !refNamespace.equals(namespace)) {
-			refs.problem("RefNotPermitted", path + ".namespace: " + refNamespace + " (expected: " + namespace
-					+ "; ReferenceGrants are not supported, so backends must be in the route's namespace)");
+		String target = refNamespace == null ? namespace : refNamespace;
+		if (!upstreams.referenceGrants().permits("HTTPRoute", namespace, new ObjectKey("Service", target, name))) {
+			refs.problem("RefNotPermitted", path + ".namespace: " + target + " (expected: " + namespace
+					+ ", or a ReferenceGrant in " + target + " from HTTPRoutes of " + namespace + " to Service " + name + ")");
 			return null;
 		}
 		if (port == null) {
 			throw new IllegalArgumentException(path + ".port: null (expected: the Service port)");
 		}
-		ServiceUpstreams.Resolved resolved = upstreams.resolve(namespace, name, port);
+		ServiceUpstreams.Resolved resolved = upstreams.resolve(target, name, port);
 		if (resolved.error() != null) {
 			throw new IllegalArgumentException(resolved.error());
 		}
 		if (!resolved.serviceExists()) {
-			refs.problem("BackendNotFound", path + ": Service " + namespace + "/" + name + " does not exist");
+			refs.problem("BackendNotFound", path + ": Service " + target + "/" + name + " does not exist");
 		}
 		return resolved.upstream();
 	}
