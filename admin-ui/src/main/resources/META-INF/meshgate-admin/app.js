@@ -620,7 +620,7 @@ function wireEditor(o) {
   $('#preview-' + o.noun).addEventListener('click', () => submit(true));
   const del = $('#delete-' + o.noun);
   if (del) del.addEventListener('click', async () => {
-    if (!confirm('Delete ' + o.what.toLowerCase() + ' ' + o.id + '?')) return;
+    if (!confirm('Delete ' + lowerFirst(o.what) + ' ' + o.id + '?')) return;
     try { const result = await api('DELETE', path, undefined, { ifMatch: o.etag }); toast('Deleted: version ' + result.version); state.editing = false; location.hash = o.back; }
     catch (e) { showErrors(e, prefix(o.id)); }
   });
@@ -778,6 +778,8 @@ const KINDS = {
   },
 };
 
+/** A noun in a sentence: "Consumer" reads "consumer", "JWT provider" keeps its capitals. */
+const lowerFirst = (noun) => noun.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
 const duration = (seconds) => (seconds < 120 ? Math.round(seconds) + ' s' : seconds < 7200 ? Math.round(seconds / 60) + ' min' : Math.round(seconds / 3600) + ' h');
 
 /** The gateway's identity meters, from /actuator/prometheus: one read for every row; none when it cannot be read. */
@@ -806,7 +808,7 @@ async function pageKind(kind) {
   const [data] = await Promise.all([api('GET', '/api/' + kind), loadConfig()]);
   state.kindList = { kind, items: data[kind] };
   $('#app').innerHTML = '<h1>' + esc(k.title) + '</h1><p class="muted">' + esc(k.intro) + '</p><div class="toolbar">'
-    + (canWrite() ? '<a href="#/' + kind + '/new"><button type="button" id="new-item">New ' + esc(k.what.toLowerCase()) + '</button></a>' : '') + '</div>'
+    + (canWrite() ? '<a href="#/' + kind + '/new"><button type="button" id="new-item">New ' + esc(lowerFirst(k.what)) + '</button></a>' : '') + '</div>'
     + '<div class="table-wrap"><table id="items" class="stack"><thead><tr><th>Name</th>' + k.head.map((h) => '<th>' + esc(h) + '</th>').join('') + '<th></th></tr></thead><tbody></tbody></table></div>';
   await renderKindRows();
 }
@@ -839,7 +841,7 @@ async function pageKindEditor(kind, name) {
   const ro = !canWrite();
   const form = new SchemaForm(k.def, '', item, Object.assign({ idPrefix: k.idPrefix, readonly: isNew ? [] : ['name'] }, k.options));
   const keys = kind === 'consumers' ? apiKeysEditor(item) : null;
-  $('#app').innerHTML = '<h1>' + esc(isNew ? 'New ' + k.what.toLowerCase() : k.what + ' ' + name) + '</h1><p class="muted">' + esc(k.intro) + '</p>'
+  $('#app').innerHTML = '<h1>' + esc(isNew ? 'New ' + lowerFirst(k.what) : k.what + ' ' + name) + '</h1><p class="muted">' + esc(k.intro) + '</p>'
     + '<form id="item-form" novalidate><div class="card"><div class="grid">' + form.html() + '</div></div>' + (keys ? keys.html() : '')
     + editorButtons('item', ro, isNew) + '</form>';
   form.bind();
