@@ -300,7 +300,9 @@ function matchHtml(m) {
   const type = m.pathType && m.pathType !== defaultOf('Route', 'match.pathType') ? '<span class="badge">' + esc(m.pathType.toLowerCase()) + '</span> ' : '';
   return type + '<code>' + esc((m.methods || []).join(',')) + ' ' + esc(m.path) + '</code>' + (m.host ? '<div class="muted">host ' + esc(m.host) + '</div>' : '')
     + Object.entries(m.headers || {}).map(([k, v]) => '<div class="muted">' + esc(k) + ' ~ ' + esc(v) + '</div>').join('')
-    + Object.entries(m.query || {}).map(([k, v]) => '<div class="muted">?' + esc(k) + ' ~ ' + esc(v) + '</div>').join('');
+    + Object.entries(m.query || {}).map(([k, v]) => '<div class="muted">?' + esc(k) + ' ~ ' + esc(v) + '</div>').join('')
+    + Object.entries(m.claims || {}).map(([k, v]) => '<div class="muted">claim ' + esc(k) + ' ~ ' + esc(v) + '</div>').join('')
+    + (m.principals && m.principals.length ? '<div class="muted">peer ' + esc(m.principals.join(', ')) + '</div>' : '');
 }
 
 function rewriteText(w) {
@@ -359,7 +361,9 @@ function renderRoutesTable() {
       route.fault && ((route.fault.delay || {}).percentage > 0 || (route.fault.abort || {}).percentage > 0) ? 'fault' : '',
       route.rateLimit ? 'rate limit ' + route.rateLimit.maxTokens : '',
       route.requestHeaders ? 'request headers' : '', route.responseHeaders ? 'response headers' : '',
-      route.rewrite ? 'rewrite ' + rewriteText(route.rewrite) : ''].filter(Boolean).map((p) => '<span class="badge">' + esc(p) + '</span>').join('');
+      route.rewrite ? 'rewrite ' + rewriteText(route.rewrite) : '', route.cors ? 'CORS' : '',
+      ...((route.authentication || {}).jwt ? route.authentication.jwt.providers.map((p) => 'JWT ' + p) : []),
+      (route.authentication || {}).apiKey ? 'API key' : '', route.extAuthz ? 'ext authz' : ''].filter(Boolean).map((p) => '<span class="badge">' + esc(p) + '</span>').join('');
     const health = (route.backends || []).map((b) => '<div><code>' + esc(b.upstream) + '</code> <span data-live-upstream="' + esc(b.upstream) + '">' + healthBadges(b.upstream) + '</span></div>').join('');
     const actions = r.readOnly ? '<span class="badge ro" title="owned by ' + esc(r.source) + '">read-only: ' + esc(r.source) + '</span>'
       : '<a href="#/routes/' + encodeURIComponent(route.id) + '" class="edit-route">' + (canWrite() ? 'Edit' : 'View') + '</a>';
@@ -561,7 +565,7 @@ function readIdentity(forms, r, original) {
   r.match = r.match || {};
   const match = forms.match.read();
   ['claims', 'principals'].forEach((k) => setRecord(r.match, k, match[k]));
-  setRecord(r, 'cors', forms.cors.read());
+  setRecord(r, 'cors', switchedOn('CorsPolicy', forms.cors.read()));
   const auth = copied(original.authentication) || {};
   const providers = $$('.jwt-provider').filter((c) => c.checked).map((c) => c.value);
   if (providers.length) {
@@ -576,7 +580,17 @@ function readIdentity(forms, r, original) {
     auth.apiKey = isEmpty(key) ? { fromHeader: defaultOf('ApiKeyRequirement', 'fromHeader') } : key;
   } else delete auth.apiKey;
   setRecord(r, 'authentication', auth);
-  setRecord(r, 'extAuthz', forms.extAuthz.read());
+  setRecord(r, 'extAuthz', switchedOn('ExtAuthzPolicy', forms.extAuthz.read()));
+}
+
+/**
+ * A policy read from its card, or undefined when the fields its record requires were emptied:
+ * clearing CORS's origins or the auth service's URI turns the policy off, whatever defaults
+ * the other fields read back with.
+ */
+function switchedOn(def, value) {
+  const required = resolve({ $ref: '#/$defs/' + def }).required || [];
+  return required.length && required.every((n) => isEmpty(value[n]) || value[n] === '') ? undefined : value;
 }
 
 // ---------- editors: show the diff, confirm, apply; delete with confirmation ----------

@@ -244,6 +244,14 @@ class AccessBrowserTest extends BrowserTestSupport {
 		assertThat(kept.received().get(kept.received().size() - 1).headers())
 			.containsEntry("authorization", "Bearer upstream-secret");
 
+		// clearing the origins turns CORS off, whatever defaults its other fields read back with
+		open("#/routes/kept");
+		setValue(waitFor(By.id("cors-allowOrigins")), "");
+		browser.findElement(By.id("save-route")).click();
+		waitFor(By.id("confirm-apply")).click();
+		waitFor(By.cssSelector("tr[data-route='kept']"));
+		assertThat(editor.get("/api/routes/kept").json()).isEqualTo(routeRead);
+
 		open("#/jwtProviders/idp");
 		waitFor(By.id("provider-audiences")).sendKeys("orders");
 		applyItem();
