@@ -306,8 +306,8 @@ class AccessBrowserTest extends BrowserTestSupport {
 				edit.click();
 				waitFor(By.id("preview-" + (list.getKey().equals("#/routes") ? "route" : "item")));
 				assertThat(pageWidth()).as(list.getKey() + " editor").isLessThanOrEqualTo(viewportWidth());
+				screenshot("access-phone-" + list.getKey().substring(2) + "-editor");
 			}
-			screenshot("access-phone-policy-editor");
 		}
 		finally {
 			browser.manage().window().setSize(new Dimension(1280, 800));
