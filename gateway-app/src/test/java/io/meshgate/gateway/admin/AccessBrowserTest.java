@@ -353,8 +353,10 @@ class AccessBrowserTest extends BrowserTestSupport {
 		return node;
 	}
 
+	/** Loads the page anew at {@code hash}, as a bookmark would, whatever page was shown before. */
 	private void open(String hash) {
 		browser.get("http://localhost:" + adminPort + "/" + hash);
+		browser.navigate().refresh();
 	}
 
 	/** Apply, then confirm the diff shown, on a JWT provider, consumer or policy editor. */

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -68,8 +69,20 @@ abstract class BrowserTestSupport extends AdminTestSupport {
 		waitFor(By.id("search"));
 	}
 
+	/** The element once visible; when it never is, a screenshot of what was shown goes to {@code target/screenshots/}. */
 	static WebElement waitFor(By by) {
-		return new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(by));
+		try {
+			return new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(by));
+		}
+		catch (TimeoutException ex) {
+			try {
+				screenshot("timeout-" + by.toString().replaceAll("[^A-Za-z0-9-]+", "_"));
+			}
+			catch (IOException | RuntimeException screenshotFailed) {
+				ex.addSuppressed(screenshotFailed);
+			}
+			throw ex;
+		}
 	}
 
 	/** Sets an input's value as a user would, firing the input event the page listens to. */
