@@ -91,6 +91,176 @@ function hintOf(record, path) {
   return node['x-defaultFrom'] ? 'default: follows ' + node['x-defaultFrom'].join(', ') : '';
 }
 
+// ---------- forms built from the schema: one renderer and one reader for every record ----------
+
+const WORDS = { uri: 'URI', jwks: 'JWKS', ip: 'IP', tls: 'TLS', jwt: 'JWT', api: 'API' };
+/** A field's label from its name: notIpBlocks reads "Not IP blocks". */
+const labelOf = (name) => name.replace(/([A-Z])/g, ' $1').toLowerCase().split(' ')
+  .map((w, i) => WORDS[w] || (i === 0 ? w[0].toUpperCase() + w.slice(1) : w)).join(' ');
+const defName = (node) => node.$ref.replace('#/$defs/', '');
+/** The record a field holds, whether written as a reference or in either of two forms. */
+const recordDef = (node) => defName(node.$ref ? node : node.anyOf.find((n) => n.$ref));
+const joined = (path, name) => (path ? path + '.' + name : name);
+const negated = (name) => /^not[A-Z]/.test(name);
+const copied = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const isEmpty = (v) => v === undefined || (Array.isArray(v) ? !v.length : typeof v === 'object' && v !== null && !Object.keys(v).length);
+
+/** How a field is edited, from its schema: a nested record, rows of records, a list, a map, a flag, a choice, a number or text. */
+function kindOf(node) {
+  if (node.type === 'array') return node.items.$ref ? 'rows' : ['integer', 'number'].includes(node.items.type) ? 'numbers' : 'list';
+  const r = resolve(node);
+  if (r.properties) return 'record';
+  if (r.enum) return 'choice';
+  if (r.type === 'boolean') return 'flag';
+  if (r.type === 'object') return 'map';
+  return ['integer', 'number'].includes(r.type) ? 'number' : 'text';
+}
+
+/** A value as its input shows it. */
+function textOf(kind, v) {
+  if (v === undefined || v === null) return '';
+  if (kind === 'list' || kind === 'numbers') return v.join(', ');
+  if (kind === 'map') return Object.entries(v).map(([k, x]) => k + ': ' + x).join('\n');
+  return String(v);
+}
+
+/** What an input's text means, or undefined when empty. */
+function valueOf(kind, text) {
+  const t = text.trim();
+  if (kind === 'list') return list(t);
+  if (kind === 'numbers') return list(t).map(num);
+  if (kind === 'map') return pairs(t, ':');
+  return kind === 'number' ? num(t) : t || undefined;
+}
+
+/**
+ * A form for one record of the schema (`def`) whose fields sit at `path` in what the admin API
+ * checks (so that its errors find their fields). It shows `value`, and reads back a copy of it with
+ * the edited fields changed: fields the form does not show, and fields left as shown (masked
+ * secrets, numbers written as text), are sent exactly as they were read.
+ * Options: only, skip (field names), readonly (field names), textareas (field names),
+ * openRecords (nested records shown open), idPrefix (element ids).
+ */
+class SchemaForm {
+  constructor(def, path, value, options = {}) {
+    this.def = def; this.path = path; this.value = copied(value) || {}; this.options = options;
+    SchemaForm.count = (SchemaForm.count || 0) + 1;
+    this.id = 'schema-form-' + SchemaForm.count;
+  }
+
+  html() { return '<div class="schema-form" id="' + this.id + '">' + this.fields(this.def, '', this.value) + '</div>'; }
+
+  /** Rows are added and removed by reading the form, changing the value and showing it again. */
+  bind() {
+    $('#' + this.id).addEventListener('click', (e) => {
+      const button = e.target.closest('.add-row, .remove-row');
+      if (!button) return;
+      const value = this.read();
+      const rows = arrayAt(value, button.dataset.rel);
+      if (button.classList.contains('add-row')) rows.push({}); else rows.splice(Number(button.dataset.index), 1);
+      this.value = value;
+      $('#' + this.id).innerHTML = this.fields(this.def, '', this.value);
+    });
+    return this;
+  }
+
+  /** The fields of def; only and skip choose among the form's own record's fields, never a nested one's. */
+  names(def, rel) {
+    const o = this.options;
+    return Object.keys(resolve({ $ref: '#/$defs/' + def }).properties)
+      .filter((n) => rel || ((!o.only || o.only.includes(n)) && !(o.skip || []).includes(n)));
+  }
+
+  fields(def, rel, value) {
+    const names = this.names(def, rel);
+    const shownNow = names.filter((n) => !negated(n)).map((n) => this.field(def, n, joined(rel, n), value[n]));
+    const nots = names.filter(negated);
+    return shownNow.join('') + (nots.length ? '<details class="wide nots"' + (nots.some((n) => value[n] !== undefined) ? ' open' : '') + '><summary>Exceptions (not …)</summary><div class="grid">'
+      + nots.map((n) => this.field(def, n, joined(rel, n), value[n])).join('') + '</div></details>' : '');
+  }
+
+  field(def, name, rel, v) {
+    const node = fieldSchema(def, name); const kind = kindOf(node); const o = this.options;
+    const path = joined(this.path, rel);
+    const id = (o.idPrefix || '') + rel.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '');
+    const attrs = 'data-path="' + esc(path) + '" data-rel="' + esc(rel) + '" id="' + esc(id) + '"' + ((o.readonly || []).includes(name) ? ' readonly' : '');
+    const hint = hintOf(def, name);
+    const hintHtml = hint ? '<small class="hint" data-hint-for="' + esc(path) + '">' + esc(hint) + '</small>' : '';
+    const label = labelOf(name);
+    if (kind === 'record') {
+      const open = v !== undefined || (o.openRecords || []).includes(name);
+      return '<details class="wide nested" data-path="' + esc(path) + '"' + (open ? ' open' : '') + '><summary>' + esc(label) + '</summary><div class="grid">'
+        + this.fields(recordDef(node), rel, v || {}) + '</div></details>';
+    }
+    if (kind === 'rows') {
+      const item = defName(node.items);
+      const one = labelOf(item.split('.').pop().replace(/^./, (c) => c.toLowerCase()));
+      return '<div class="wide rows" data-path="' + esc(path) + '"><div class="rows-title">' + esc(label) + '</div>'
+        + (v || []).map((x, i) => '<fieldset class="row-item" data-path="' + esc(path + '[' + i + ']') + '"><legend>' + esc(one) + ' ' + (i + 1)
+          + ' <button type="button" class="secondary remove-row" data-rel="' + esc(rel) + '" data-index="' + i + '" id="' + esc(id + '-remove-' + i) + '">Remove</button></legend>'
+          + '<div class="grid">' + this.fields(item, rel + '[' + i + ']', x || {}) + '</div></fieldset>').join('')
+        + '<button type="button" class="secondary add-row" data-rel="' + esc(rel) + '" id="' + esc(id + '-add') + '">Add ' + esc(one.toLowerCase()) + '</button></div>';
+    }
+    if (kind === 'flag') {
+      const checked = v ?? node.default ?? false;
+      return '<label class="check"><span><input type="checkbox" ' + attrs + (checked ? ' checked' : '') + '> ' + esc(label) + '</span>' + hintHtml + '</label>';
+    }
+    if (kind === 'choice') {
+      const selected = String(v ?? node.default ?? '');
+      const options = (node.default === undefined ? [''] : []).concat(choices(def, name));
+      return '<label>' + esc(label) + '<select ' + attrs + '>' + options.map((c) => '<option' + (c === selected ? ' selected' : '') + ' value="' + esc(c) + '">' + esc(c) + '</option>').join('') + '</select>' + hintHtml + '</label>';
+    }
+    const placeholder = ' placeholder="' + esc(kind === 'map' ? Object.entries((node.examples || [])[0] || {}).map(([k, x]) => k + ': ' + x).join('\n') : placeholderOf(def, name)) + '"';
+    if (kind === 'map' || (o.textareas || []).includes(name)) {
+      return '<label class="' + (kind === 'map' ? '' : 'wide') + '">' + esc(label) + (kind === 'map' ? ' (name: value, one per line)' : '') + '<textarea rows="' + (kind === 'map' ? 2 : 4) + '" ' + attrs + placeholder + '>' + esc(textOf(kind, v)) + '</textarea>' + hintHtml + '</label>';
+    }
+    return '<label>' + esc(label) + '<input ' + attrs + placeholder + ' value="' + esc(textOf(kind, v)) + '"' + (kind === 'number' ? ' inputmode="numeric"' : '') + '>' + hintHtml + '</label>';
+  }
+
+  /** The value shown, with what was edited changed; an emptied record or list is left out. */
+  read() { return this.readRecord(this.def, '', this.value); }
+
+  readRecord(def, rel, before) {
+    const out = copied(before) || {};
+    const root = $('#' + this.id);
+    this.names(def, rel).forEach((name) => {
+      const r = joined(rel, name); const node = fieldSchema(def, name); const kind = kindOf(node);
+      let value;
+      if (kind === 'record') {
+        value = this.readRecord(recordDef(node), r, out[name] || {});
+      } else if (kind === 'rows') {
+        value = (out[name] || []).map((x, i) => this.readRecord(defName(node.items), r + '[' + i + ']', x || {}));
+      } else {
+        const el = root.querySelector(':is(input, select, textarea)[data-rel="' + CSS.escape(r) + '"]');
+        if (kind === 'flag') { if (el.checked === (out[name] ?? node.default ?? false)) return; out[name] = el.checked; return; }
+        if (el.value === (kind === 'choice' ? String(out[name] ?? node.default ?? '') : textOf(kind, out[name]))) return;
+        value = kind === 'choice' ? el.value || undefined : valueOf(kind, el.value);
+      }
+      if (same(value, out[name])) return;
+      if (isEmpty(value)) delete out[name]; else out[name] = value;
+    });
+    return out;
+  }
+}
+
+/** The list at a path such as rules[0].when in value, made when missing. */
+function arrayAt(value, rel) {
+  const keys = rel.match(/[^.[\]]+/g);
+  let node = value;
+  keys.forEach((k, i) => {
+    const last = i === keys.length - 1;
+    if (node[k] === undefined) node[k] = last || /^\d+$/.test(keys[i + 1]) ? [] : {};
+    node = node[k];
+  });
+  return node;
+}
+
+/** Sets a record read from a form, or leaves it out when the form was emptied. */
+function setRecord(target, key, value) {
+  if (isEmpty(value)) delete target[key]; else target[key] = value;
+}
+
 // ---------- live state ----------
 
 async function refreshLive() {
@@ -103,6 +273,7 @@ async function refreshLive() {
       await loadConfig();
       renderRoutesTable();
     }
+    if (!state.editing) await renderKindRows();
   } catch (e) { /* next round */ }
 }
 
@@ -129,7 +300,9 @@ function matchHtml(m) {
   const type = m.pathType && m.pathType !== defaultOf('Route', 'match.pathType') ? '<span class="badge">' + esc(m.pathType.toLowerCase()) + '</span> ' : '';
   return type + '<code>' + esc((m.methods || []).join(',')) + ' ' + esc(m.path) + '</code>' + (m.host ? '<div class="muted">host ' + esc(m.host) + '</div>' : '')
     + Object.entries(m.headers || {}).map(([k, v]) => '<div class="muted">' + esc(k) + ' ~ ' + esc(v) + '</div>').join('')
-    + Object.entries(m.query || {}).map(([k, v]) => '<div class="muted">?' + esc(k) + ' ~ ' + esc(v) + '</div>').join('');
+    + Object.entries(m.query || {}).map(([k, v]) => '<div class="muted">?' + esc(k) + ' ~ ' + esc(v) + '</div>').join('')
+    + Object.entries(m.claims || {}).map(([k, v]) => '<div class="muted">claim ' + esc(k) + ' ~ ' + esc(v) + '</div>').join('')
+    + (m.principals && m.principals.length ? '<div class="muted">peer ' + esc(m.principals.join(', ')) + '</div>' : '');
 }
 
 function rewriteText(w) {
@@ -166,7 +339,7 @@ async function pageRoutes() {
     + '<input type="search" id="search" placeholder="Search id, path, host, upstream, source" value="' + esc(state.filter) + '" aria-label="Search routes">'
     + '<span id="count" class="muted"></span>'
     + (canWrite() ? '<a href="#/routes/new"><button type="button" id="new-route">New route</button></a>' : '')
-    + '</div><div class="table-wrap"><table id="routes"><thead><tr><th>Route</th><th>Match</th><th>Backends and weights</th>'
+    + '</div><div class="table-wrap"><table id="routes" class="stack"><thead><tr><th>Route</th><th>Match</th><th>Backends and weights</th>'
     + '<th class="wide-only">Mirrors</th><th class="wide-only">Policies</th><th>Health</th><th></th></tr></thead><tbody></tbody></table></div>';
   $('#search').addEventListener('input', (e) => { state.filter = e.target.value; applyFilter(); });
   renderRoutesTable();
@@ -188,7 +361,9 @@ function renderRoutesTable() {
       route.fault && ((route.fault.delay || {}).percentage > 0 || (route.fault.abort || {}).percentage > 0) ? 'fault' : '',
       route.rateLimit ? 'rate limit ' + route.rateLimit.maxTokens : '',
       route.requestHeaders ? 'request headers' : '', route.responseHeaders ? 'response headers' : '',
-      route.rewrite ? 'rewrite ' + rewriteText(route.rewrite) : ''].filter(Boolean).map((p) => '<span class="badge">' + esc(p) + '</span>').join('');
+      route.rewrite ? 'rewrite ' + rewriteText(route.rewrite) : '', route.cors ? 'CORS' : '',
+      ...((route.authentication || {}).jwt ? route.authentication.jwt.providers.map((p) => 'JWT ' + p) : []),
+      (route.authentication || {}).apiKey ? 'API key' : '', route.extAuthz ? 'ext authz' : ''].filter(Boolean).map((p) => '<span class="badge">' + esc(p) + '</span>').join('');
     const health = (route.backends || []).map((b) => '<div><code>' + esc(b.upstream) + '</code> <span data-live-upstream="' + esc(b.upstream) + '">' + healthBadges(b.upstream) + '</span></div>').join('');
     const actions = r.readOnly ? '<span class="badge ro" title="owned by ' + esc(r.source) + '">read-only: ' + esc(r.source) + '</span>'
       : '<a href="#/routes/' + encodeURIComponent(route.id) + '" class="edit-route">' + (canWrite() ? 'Edit' : 'View') + '</a>';
@@ -235,6 +410,8 @@ async function pageRouteEditor(id) {
   etagVersion = state.version;
   const original = JSON.parse(JSON.stringify(route));
   const upstreamNames = state.upstreams.map((u) => u.upstream.name);
+  const providerNames = (await api('GET', '/api/jwtProviders', undefined, { notVersioned: true })).jwtProviders.map((p) => p.item.name);
+  const identity = identityForms(route);
   const ro = !canWrite();
   const m = route.match || {};
   const canary = route.canary || {}; const retries = route.retries || {}; const fault = route.fault || {};
@@ -249,7 +426,7 @@ async function pageRouteEditor(id) {
     + '<label>Headers (name: regular expression, one per line)<textarea data-path="match.headers" id="route-headers" rows="2">'
     + esc(Object.entries(m.headers || {}).map(([k, v]) => k + ': ' + v).join('\n')) + '</textarea></label>'
     + '<label>Query (parameter: regular expression, one per line)<textarea data-path="match.query" id="route-query" rows="2">'
-    + esc(Object.entries(m.query || {}).map(([k, v]) => k + ': ' + v).join('\n')) + '</textarea></label></div>'
+    + esc(Object.entries(m.query || {}).map(([k, v]) => k + ': ' + v).join('\n')) + '</textarea></label>' + identity.match.html() + '</div>'
     + (route.redirect || route.rewrite || route.requestHeaders || route.responseHeaders
       ? '<div id="route-changes" class="muted">' + [route.redirect ? redirectText(route.redirect) : '', route.rewrite ? 'rewrite ' + rewriteText(route.rewrite) : '',
         route.requestHeaders ? headersText('request headers', route.requestHeaders) : '', route.responseHeaders ? headersText('response headers', route.responseHeaders) : '']
@@ -271,10 +448,8 @@ async function pageRouteEditor(id) {
     + field('Fault delay', 'fault.delay.fixedDelay', delay.fixedDelay, 'id="fault-delay"')
     + field('Fault abort %', 'fault.abort.percentage', abort.percentage, 'id="fault-abort-percentage"')
     + field('Fault abort status', 'fault.abort.httpStatus', abort.httpStatus, 'id="fault-abort-status"')
-    + '</div></div><div id="form-errors" class="errors"></div>'
-    + (ro ? '<p class="muted">Read only: your role may not change routes.</p>' : '<div class="toolbar"><button type="button" id="preview-route" class="secondary">Show diff</button>'
-      + '<button type="submit" id="save-route">Apply</button>' + (isNew ? '' : '<button type="button" id="delete-route" class="danger">Delete</button>') + '</div>')
-    + '<div id="preview"></div></form>';
+    + '</div></div>' + identityCards(identity, route, providerNames)
+    + editorButtons('route', ro, isNew) + '</form>';
   const backends = route.backends || [];
   const mirrors = route.mirrors || [];
   const options = (selected) => '<option value=""></option>' + upstreamNames.map((n) => '<option' + (n === selected ? ' selected' : '') + '>' + esc(n) + '</option>').join('')
@@ -347,41 +522,122 @@ async function pageRouteEditor(id) {
     r.fault = { delay: {}, abort: {} };
     set(r.fault.delay, 'percentage', num(v('#fault-delay-percentage'))); set(r.fault.delay, 'fixedDelay', v('#fault-delay'));
     set(r.fault.abort, 'percentage', num(v('#fault-abort-percentage'))); set(r.fault.abort, 'httpStatus', num(v('#fault-abort-status')));
+    readIdentity(identity, r, original);
     return r;
   }
-  // Apply always shows the diff first (a dry run) and applies exactly that change on confirmation.
+  Object.values(identity).forEach((f) => f.bind());
+  wireEditor({ noun: 'route', kind: 'routes', what: 'Route', id: isNew ? null : id, etag: etagVersion, build, nameOf: (r) => r.id, readOnly: ro, back: '#/routes' });
+}
+
+// ---------- a route's identity and access: CORS, authentication, external authorization, identity match ----------
+
+function identityForms(route) {
+  const auth = route.authentication || {};
+  return {
+    match: new SchemaForm('RouteMatch', 'match', route.match, { only: ['claims', 'principals'], idPrefix: 'route-' }),
+    cors: new SchemaForm('CorsPolicy', 'cors', route.cors, { idPrefix: 'cors-' }),
+    jwt: new SchemaForm('JwtRequirement', 'authentication.jwt', auth.jwt, { skip: ['providers'], idPrefix: 'jwt-' }),
+    apiKey: new SchemaForm('ApiKeyRequirement', 'authentication.apiKey', auth.apiKey, { idPrefix: 'api-key-' }),
+    extAuthz: new SchemaForm('ExtAuthzPolicy', 'extAuthz', route.extAuthz, { idPrefix: 'ext-authz-' }),
+  };
+}
+
+/** The cards of the route editor for CORS, authentication (providers chosen from those configured) and external authorization. */
+function identityCards(forms, route, providerNames) {
+  const auth = route.authentication || {};
+  const chosen = (auth.jwt || {}).providers || [];
+  const names = providerNames.concat(chosen.filter((n) => !providerNames.includes(n)));
+  return '<div class="card" data-path="cors"><h2>Cross-origin requests (CORS)</h2><p class="muted">On when allowed origins are given: the gateway answers browsers\' preflights itself, before authentication.</p>'
+    + '<div class="grid">' + forms.cors.html() + '</div></div>'
+    + '<div class="card" data-path="authentication"><h2>Authentication</h2><p class="muted">Requests must carry a token of a chosen JWT provider, or a consumer\'s API key; with both, either passes.</p>'
+    + '<div class="checks" data-path="authentication.jwt.providers" id="jwt-providers"><span class="rows-title">JWT providers</span>'
+    + (names.length ? names.map((n) => '<label class="check"><span><input type="checkbox" class="jwt-provider" id="jwt-provider-' + esc(n) + '" value="' + esc(n) + '"' + (chosen.includes(n) ? ' checked' : '') + '> ' + esc(n) + '</span></label>').join('')
+      : '<span class="muted">None configured: <a href="#/jwtProviders/new">add a JWT provider</a>.</span>') + '</div>'
+    + '<div class="grid">' + forms.jwt.html() + '</div>'
+    + '<div data-path="authentication.apiKey"><label class="check"><span><input type="checkbox" id="api-key-on"' + (auth.apiKey ? ' checked' : '') + '> API key of a <a href="#/consumers">consumer</a></span></label>'
+    + '<div class="grid">' + forms.apiKey.html() + '</div></div></div>'
+    + '<div class="card" data-path="extAuthz"><h2>External authorization</h2><p class="muted">On when a URI is given: an auth service decides on each request first (Envoy ext_authz, HTTP).</p>'
+    + '<div class="grid">' + forms.extAuthz.html() + '</div></div>';
+}
+
+/** Reads the identity cards into route r; what they do not show stays as the route was read. */
+function readIdentity(forms, r, original) {
+  r.match = r.match || {};
+  const match = forms.match.read();
+  ['claims', 'principals'].forEach((k) => setRecord(r.match, k, match[k]));
+  setRecord(r, 'cors', switchedOn('CorsPolicy', forms.cors.read()));
+  const auth = copied(original.authentication) || {};
+  const providers = $$('.jwt-provider').filter((c) => c.checked).map((c) => c.value);
+  if (providers.length) {
+    const jwt = forms.jwt.read();
+    const before = jwt.providers || [];
+    jwt.providers = same([...before].sort(), [...providers].sort()) ? before : providers;
+    auth.jwt = jwt;
+  } else delete auth.jwt;
+  if ($('#api-key-on').checked) {
+    const key = forms.apiKey.read();
+    // an empty apiKey object would bind to nothing: the header is written out, its default from the schema
+    auth.apiKey = isEmpty(key) ? { fromHeader: defaultOf('ApiKeyRequirement', 'fromHeader') } : key;
+  } else delete auth.apiKey;
+  setRecord(r, 'authentication', auth);
+  setRecord(r, 'extAuthz', switchedOn('ExtAuthzPolicy', forms.extAuthz.read()));
+}
+
+/**
+ * A policy read from its card, or undefined when the fields its record requires were emptied:
+ * clearing CORS's origins or the auth service's URI turns the policy off, whatever defaults
+ * the other fields read back with.
+ */
+function switchedOn(def, value) {
+  const required = resolve({ $ref: '#/$defs/' + def }).required || [];
+  return required.length && required.every((n) => isEmpty(value[n]) || value[n] === '') ? undefined : value;
+}
+
+// ---------- editors: show the diff, confirm, apply; delete with confirmation ----------
+
+function editorButtons(noun, readOnly, isNew) {
+  return '<div id="form-errors" class="errors"></div>'
+    + (readOnly ? '<p class="muted">Read only: your role may not change this.</p>' : '<div class="toolbar"><button type="button" id="preview-' + noun + '" class="secondary">Show diff</button>'
+      + '<button type="submit" id="save-' + noun + '">Apply</button>' + (isNew ? '' : '<button type="button" id="delete-' + noun + '" class="danger">Delete</button>') + '</div>')
+    + '<div id="preview"></div>';
+}
+
+/**
+ * Wires the form #<noun>-form to the admin API's item endpoints of kind: Apply always shows the
+ * diff first (a dry run) and applies exactly that change on confirmation. id is null for a new item.
+ */
+function wireEditor(o) {
+  const form = $('#' + o.noun + '-form');
+  if (o.readOnly) { $$('input, select, textarea, button', form).forEach((el) => { el.disabled = true; }); return; }
+  const path = '/api/' + o.kind + (o.id === null ? '' : '/' + encodeURIComponent(o.id));
+  const prefix = (name) => o.kind + '[' + (name || '') + ']';
   async function submit(dryRun, confirmed) {
     clearErrors();
-    const r = confirmed || build();
-    const path = isNew ? '/api/routes' : '/api/routes/' + encodeURIComponent(id);
+    const item = confirmed || o.build();
     const preview = dryRun || !confirmed;
     try {
-      const result = await api(isNew ? 'POST' : 'PUT', path + (preview ? '?dryRun=true' : ''), r, { ifMatch: etagVersion });
+      const result = await api(o.id === null ? 'POST' : 'PUT', path + (preview ? '?dryRun=true' : ''), item, { ifMatch: o.etag });
       if (preview) {
         $('#preview').innerHTML = '<h2>This change would do</h2>' + diffHtml(result.diff)
           + (dryRun ? '' : '<div class="toolbar"><button type="button" id="confirm-apply">Apply this change</button><button type="button" class="secondary" id="cancel-apply">Keep editing</button></div>');
         if (!dryRun) {
-          $('#confirm-apply').addEventListener('click', () => submit(false, r));
+          $('#confirm-apply').addEventListener('click', () => submit(false, item));
           $('#cancel-apply').addEventListener('click', () => { $('#preview').innerHTML = ''; });
           $('#confirm-apply').scrollIntoView();
         }
         return;
       }
-      state.editing = false; toast('Route ' + r.id + ' saved: version ' + result.version); location.hash = '#/routes';
-    } catch (e) { showErrors(e, 'routes[' + (r.id || '') + ']'); }
+      state.editing = false; toast(o.what + ' ' + o.nameOf(item) + ' saved: version ' + result.version); location.hash = o.back;
+    } catch (e) { showErrors(e, prefix(o.nameOf(item))); }
   }
-  if (!ro) {
-    $('#route-form').addEventListener('submit', (e) => { e.preventDefault(); submit(false); });
-    $('#preview-route').addEventListener('click', () => submit(true));
-    const del = $('#delete-route');
-    if (del) del.addEventListener('click', async () => {
-      if (!confirm('Delete route ' + id + '?')) return;
-      try { const result = await api('DELETE', '/api/routes/' + encodeURIComponent(id), undefined, { ifMatch: etagVersion }); toast('Deleted: version ' + result.version); state.editing = false; location.hash = '#/routes'; }
-      catch (e) { showErrors(e, 'routes[' + id + ']'); }
-    });
-  } else {
-    $$('#route-form input, #route-form select, #route-form textarea, #route-form button').forEach((el) => { el.disabled = true; });
-  }
+  form.addEventListener('submit', (e) => { e.preventDefault(); submit(false); });
+  $('#preview-' + o.noun).addEventListener('click', () => submit(true));
+  const del = $('#delete-' + o.noun);
+  if (del) del.addEventListener('click', async () => {
+    if (!confirm('Delete ' + lowerFirst(o.what) + ' ' + o.id + '?')) return;
+    try { const result = await api('DELETE', path, undefined, { ifMatch: o.etag }); toast('Deleted: version ' + result.version); state.editing = false; location.hash = o.back; }
+    catch (e) { showErrors(e, prefix(o.id)); }
+  });
 }
 
 function clearErrors() {
@@ -390,7 +646,10 @@ function clearErrors() {
   const box = $('#form-errors'); if (box) box.innerHTML = '';
 }
 
-/** Puts each error next to its field: routes[orders].backends[1].weight goes to [data-path="backends[1].weight"]. */
+/**
+ * Puts each error under its field: routes[orders].backends[1].weight goes to [data-path="backends[1].weight"];
+ * the summary says how many there are and lists those that have no field here.
+ */
 function showErrors(error, prefix) {
   const box = $('#form-errors');
   if (error.status === 409) {
@@ -412,11 +671,15 @@ function showErrors(error, prefix) {
     if (target) {
       const div = document.createElement('div');
       div.className = 'field-error'; div.dataset.for = e.path; div.textContent = e.message;
-      if (target.matches('input, select, textarea')) { target.classList.add('invalid'); target.parentElement.after(div); }
+      // inside the field's own wrapper, so that the cells of a grid keep their places
+      if (target.matches('input, select, textarea')) { target.classList.add('invalid'); (target.closest('label') || target.parentElement).appendChild(div); }
       else target.appendChild(div);
+      for (let d = div.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;
     } else loose.push(e);
   });
-  box.innerHTML = loose.map((e) => '<div class="field-error" data-for="' + esc(e.path) + '">' + esc(e.path ? e.path + ': ' : '') + esc(e.message) + '</div>').join('');
+  box.innerHTML = '<p class="error-summary" id="error-summary">' + esc(error.message)
+    + (loose.length < errors.length ? ' (' + (errors.length - loose.length) + ' shown at their fields)' : '') + '</p>'
+    + loose.map((e) => '<div class="field-error" data-for="' + esc(e.path) + '">' + esc(e.path ? e.path + ': ' : '') + esc(e.message) + '</div>').join('');
 }
 
 // ---------- upstreams ----------
@@ -425,7 +688,7 @@ async function pageUpstreams() {
   await loadConfig();
   await refreshLive();
   $('#app').innerHTML = '<h1>Upstreams</h1><div class="toolbar">' + (canWrite() ? '<a href="#/upstreams/new"><button type="button" id="new-upstream">New upstream</button></a>' : '') + '</div>'
-    + '<div class="table-wrap"><table id="upstreams"><thead><tr><th>Upstream</th><th>Endpoints: health, ejection, requests in flight</th><th>Load balancing</th><th>Breaker</th><th>TLS</th><th></th></tr></thead><tbody></tbody></table></div>';
+    + '<div class="table-wrap"><table id="upstreams" class="stack"><thead><tr><th>Upstream</th><th>Endpoints: health, ejection, requests in flight</th><th>Load balancing</th><th>Breaker</th><th>TLS</th><th></th></tr></thead><tbody></tbody></table></div>';
   renderUpstreams();
 }
 
@@ -479,6 +742,203 @@ async function pageUpstreamEditor(name) {
       catch (e) { showErrors(e, 'upstreams[x]'); }
     });
   }
+}
+
+// ---------- JWT providers, consumers and authorization policies: lists with live metrics, editors ----------
+
+/** Each kind's record in the schema, its words, and what its list shows at a glance. */
+const KINDS = {
+  jwtProviders: {
+    def: 'JwtProvider', title: 'JWT providers', what: 'JWT provider', idPrefix: 'provider-', options: { textareas: ['jwks'] },
+    intro: 'Token issuers the gateway trusts: tokens are verified before route lookup; routes require them under Authentication.',
+    head: ['Issuer', 'Keys', 'Audiences', 'JWKS age', 'Tokens on routes', 'Used by routes'],
+    cells: (p, live) => {
+      const age = live.samples.find((s) => s.name === 'meshgate_jwt_jwks_age_seconds' && s.labels.provider === p.name);
+      const failed = live.total('meshgate_jwt_jwks_fetches_total', { provider: p.name, outcome: 'failure' });
+      const accepted = live.total('meshgate_authn_requests_total', { method: 'jwt', provider: p.name, outcome: 'success' });
+      const all = live.total('meshgate_authn_requests_total', { method: 'jwt', provider: p.name });
+      const routes = state.routes.filter((r) => ((r.route.authentication || {}).jwt || {}).providers?.includes(p.name)).map((r) => r.route.id);
+      return ['<code>' + esc(p.issuer) + '</code>',
+        p.jwksUri ? '<code>' + esc(p.jwksUri) + '</code>' : '<span class="badge">inline JWKS</span>',
+        esc((p.audiences || []).join(', ')) || '<span class="muted">not checked</span>',
+        (!age ? '<span class="muted">—</span>' : isNaN(age.value) ? '<span class="badge warn">not loaded</span>' : '<span class="badge ok">' + esc(duration(age.value)) + '</span>')
+          + (failed ? ' <span class="badge bad">' + failed + ' failed fetches</span>' : ''),
+        live.samples.length ? accepted + ' accepted, ' + (all - accepted) + ' refused' : '<span class="muted">—</span>',
+        routes.map((id) => '<a href="#/routes/' + encodeURIComponent(id) + '">' + esc(id) + '</a>').join(', ') || '<span class="muted">none</span>'];
+    },
+  },
+  consumers: {
+    def: 'Consumer', title: 'Consumers', what: 'Consumer', idPrefix: 'consumer-', options: { skip: ['apiKeys'] },
+    intro: 'Clients known by API keys: a request with one of a consumer\'s keys, on a route that takes API keys, is that consumer.',
+    head: ['API keys', 'Named by policies'],
+    cells: (c, live) => {
+      const policies = live.policies.filter((p) => (p.rules || []).some((r) => [...((r.from || {}).consumers || []), ...((r.from || {}).notConsumers || [])].includes(c.name)));
+      return [String((c.apiKeys || []).length),
+        policies.map((p) => '<a href="#/authorizationPolicies/' + encodeURIComponent(p.name) + '">' + esc(p.name) + '</a>').join(', ') || '<span class="muted">none</span>'];
+    },
+  },
+  authorizationPolicies: {
+    def: 'AuthorizationPolicy', title: 'Authorization policies', what: 'Authorization policy', idPrefix: 'policy-', options: { openRecords: ['targets', 'from', 'to'] },
+    intro: 'Who may call what, as Istio\'s AuthorizationPolicy: DENY policies first, then ALLOW (once one applies, one of its rules must match).',
+    head: ['Action', 'Targets', 'Rules', 'Decisions'],
+    cells: (p, live) => {
+      const t = p.targets || {};
+      const decisions = ['allow', 'deny', 'dry-run-deny'].map((d) => [d, live.total('meshgate_authz_decisions_total', { policy: p.name, decision: d })]).filter(([, n]) => n);
+      return ['<span class="badge ' + (p.action === 'DENY' ? 'bad' : 'ok') + '">' + esc(p.action) + '</span>' + (p.dryRun ? ' <span class="badge warn">dry run</span>' : ''),
+        [(t.routes || []).length ? 'routes ' + t.routes.join(', ') : '', (t.hosts || []).length ? 'hosts ' + t.hosts.join(', ') : ''].filter(Boolean).map(esc).join('<br>') || '<span class="muted">the whole gateway</span>',
+        String((p.rules || []).length),
+        decisions.map(([d, n]) => '<span class="badge">' + esc(d) + ' ' + n + '</span>').join('') || '<span class="muted">—</span>'];
+    },
+  },
+};
+
+/** A noun in a sentence: "Consumer" reads "consumer", "JWT provider" keeps its capitals. */
+const lowerFirst = (noun) => noun.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
+const duration = (seconds) => (seconds < 120 ? Math.round(seconds) + ' s' : seconds < 7200 ? Math.round(seconds / 60) + ' min' : Math.round(seconds / 3600) + ' h');
+
+/** The gateway's identity meters, from /actuator/prometheus: one read for every row; none when it cannot be read. */
+async function loadMetrics() {
+  let samples = [];
+  try {
+    const response = await fetch('/actuator/prometheus', { headers: { Accept: 'text/plain' }, credentials: 'same-origin' });
+    if (response.ok) {
+      samples = (await response.text()).split('\n').filter((l) => /^meshgate_(jwt|authn|authz)_/.test(l)).map(sampleOf).filter(Boolean);
+    }
+  } catch (e) { /* no metrics */ }
+  const total = (name, labels) => samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
+  return { samples, total };
+}
+
+function sampleOf(line) {
+  const m = /^([A-Za-z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+  if (!m) return null;
+  const labels = {};
+  for (const l of (m[2] || '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2].replace(/\\(.)/g, (x, c) => (c === 'n' ? '\n' : c));
+  return { name: m[1], labels, value: Number(m[3]) };
+}
+
+async function pageKind(kind) {
+  const k = KINDS[kind];
+  const [data] = await Promise.all([api('GET', '/api/' + kind), loadConfig()]);
+  state.kindList = { kind, items: data[kind] };
+  $('#app').innerHTML = '<h1>' + esc(k.title) + '</h1><p class="muted">' + esc(k.intro) + '</p><div class="toolbar">'
+    + (canWrite() ? '<a href="#/' + kind + '/new"><button type="button" id="new-item">New ' + esc(lowerFirst(k.what)) + '</button></a>' : '') + '</div>'
+    + '<div class="table-wrap"><table id="items" class="stack"><thead><tr><th>Name</th>' + k.head.map((h) => '<th>' + esc(h) + '</th>').join('') + '<th></th></tr></thead><tbody></tbody></table></div>';
+  await renderKindRows();
+}
+
+/** The rows of the list page shown, with the live metrics of now; called again by every live refresh. */
+async function renderKindRows() {
+  const list = state.kindList;
+  if (!list || currentPage() !== list.kind || !$('#items tbody')) return;
+  const k = KINDS[list.kind];
+  const live = await loadMetrics();
+  live.policies = list.kind === 'consumers' ? (await api('GET', '/api/authorizationPolicies', undefined, { notVersioned: true })).authorizationPolicies.map((p) => p.item) : [];
+  const body = $('#items tbody');
+  if (!body) return;
+  const html = list.items.map(({ item, readOnly, source }) => '<tr data-item="' + esc(item.name) + '"><td data-label="Name"><strong>' + esc(item.name) + '</strong></td>'
+    + k.cells(item, live).map((c, i) => '<td data-label="' + esc(k.head[i]) + '">' + c + '</td>').join('')
+    + '<td>' + (readOnly ? '<span class="badge ro">read-only: ' + esc(source) + '</span>'
+      : '<a class="edit-item" href="#/' + list.kind + '/' + encodeURIComponent(item.name) + '">' + (canWrite() ? 'Edit' : 'View') + '</a>') + '</td></tr>').join('')
+    || '<tr><td colspan="' + (k.head.length + 2) + '" class="muted">None yet.</td></tr>';
+  // rendered again only when something changed, so that a row being clicked stays in place
+  if (html !== list.html) { body.innerHTML = html; list.html = html; }
+}
+
+async function pageKindEditor(kind, name) {
+  const k = KINDS[kind];
+  state.editing = true;
+  const isNew = name === 'new';
+  const item = isNew ? {} : await api('GET', '/api/' + kind + '/' + encodeURIComponent(name));
+  if (isNew) await api('GET', '/api/' + kind);
+  const etag = state.version;
+  const ro = !canWrite();
+  const form = new SchemaForm(k.def, '', item, Object.assign({ idPrefix: k.idPrefix, readonly: isNew ? [] : ['name'] }, k.options));
+  const keys = kind === 'consumers' ? apiKeysEditor(item) : null;
+  $('#app').innerHTML = '<h1>' + esc(isNew ? 'New ' + lowerFirst(k.what) : k.what + ' ' + name) + '</h1><p class="muted">' + esc(k.intro) + '</p>'
+    + '<form id="item-form" novalidate><div class="card"><div class="grid">' + form.html() + '</div></div>' + (keys ? keys.html() : '')
+    + editorButtons('item', ro, isNew) + '</form>';
+  form.bind();
+  if (keys) keys.bind();
+  wireEditor({ noun: 'item', kind, what: k.what, id: isNew ? null : name, etag, readOnly: ro, back: '#/' + kind, nameOf: (x) => x.name,
+    build: () => { const v = form.read(); if (keys) keys.readInto(v); return v; } });
+}
+
+/**
+ * A consumer's keys. The admin API takes only hashes (docs/design/api-key-hashes.md): a key made
+ * or typed here is hashed in the browser, and only the hash is sent. A made key is shown once,
+ * on this page, until it is left; nothing reads a key back.
+ */
+function apiKeysEditor(item) {
+  const before = item.apiKeys || [];
+  const keys = copied(before);
+  const added = new Set();
+  const render = () => {
+    $('#api-keys').innerHTML = keys.map((h, i) => '<li data-path="apiKeys[' + i + ']"><code title="' + esc(h) + '">' + esc(h.length > 24 ? h.slice(0, 19) + '…' + h.slice(-4) : h) + '</code>'
+      + (added.has(h) ? ' <span class="badge ok">new</span>' : '') + ' <button type="button" class="secondary remove-key" data-index="' + i + '">Remove</button></li>').join('')
+      || '<li class="muted">No keys: this consumer cannot authenticate.</li>';
+  };
+  const add = (hash) => { keys.push(hash); added.add(hash); render(); };
+  return {
+    html: () => '<div class="card" data-path="apiKeys"><h2>API keys</h2><p class="muted">Stored and shown only as SHA-256 hashes; several during a rotation.</p><ul id="api-keys" class="keys"></ul>'
+      + '<div class="toolbar"><button type="button" class="secondary" id="generate-key">Generate a key</button></div>'
+      + '<div id="new-key" class="new-key" hidden><strong>Copy this key now:</strong> it is stored only as its hash and is not shown again. <code id="new-key-value"></code></div>'
+      + '<div class="row"><label>A key you have (hashed in this browser; the key itself is never sent)<input type="password" id="own-key" autocomplete="off"></label>'
+      + '<button type="button" class="secondary" id="add-key">Add key</button></div></div>',
+    bind: () => {
+      render();
+      $('#api-keys').addEventListener('click', (e) => { const b = e.target.closest('.remove-key'); if (b) { keys.splice(Number(b.dataset.index), 1); render(); } });
+      $('#generate-key').addEventListener('click', () => {
+        const key = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
+        add('sha256:' + sha256Hex(key));
+        $('#new-key-value').textContent = key; $('#new-key').hidden = false;
+      });
+      $('#add-key').addEventListener('click', () => {
+        const key = $('#own-key').value;
+        if (!key) return;
+        add(/^sha256:[0-9a-f]{64}$/.test(key) ? key : 'sha256:' + sha256Hex(key));
+        $('#own-key').value = '';
+      });
+    },
+    readInto: (value) => { if (!same(keys, before)) setRecord(value, 'apiKeys', keys); },
+  };
+}
+
+/** SHA-256 of a text's UTF-8 bytes, in hex (FIPS 180-4); in JavaScript because crypto.subtle exists only on HTTPS pages. */
+function sha256Hex(text) {
+  const rotr = (x, n) => (x >>> n) | (x << (32 - n));
+  const frac = (x) => ((x - Math.floor(x)) * 0x100000000) | 0;
+  const K = []; const h = [];
+  for (let n = 2; K.length < 64; n++) {
+    let prime = true;
+    for (let d = 2; d * d <= n; d++) if (n % d === 0) { prime = false; break; }
+    if (!prime) continue;
+    if (h.length < 8) h.push(frac(Math.sqrt(n)));
+    K.push(frac(Math.cbrt(n)));
+  }
+  const bytes = new TextEncoder().encode(text);
+  const length = ((bytes.length + 9 + 63) >> 6) << 6;
+  const data = new Uint8Array(length);
+  data.set(bytes); data[bytes.length] = 0x80;
+  const view = new DataView(data.buffer);
+  view.setUint32(length - 8, Math.floor(bytes.length / 0x20000000)); view.setUint32(length - 4, (bytes.length * 8) >>> 0);
+  const w = new Array(64);
+  for (let off = 0; off < length; off += 64) {
+    for (let i = 0; i < 16; i++) w[i] = view.getUint32(off + i * 4) | 0;
+    for (let i = 16; i < 64; i++) {
+      const s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
+      const s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
+      w[i] = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
+    }
+    let [a, b, c, d, e, f, g, x] = h;
+    for (let i = 0; i < 64; i++) {
+      const t1 = (x + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i]) | 0;
+      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      x = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
+    }
+    [a, b, c, d, e, f, g, x].forEach((v, i) => { h[i] = (h[i] + v) | 0; });
+  }
+  return h.map((v) => (v >>> 0).toString(16).padStart(8, '0')).join('');
 }
 
 // ---------- history ----------
@@ -594,6 +1054,8 @@ async function route() {
     if (page === 'routes' && arg) await pageRouteEditor(arg);
     else if (page === 'upstreams' && arg) await pageUpstreamEditor(arg);
     else if (page === 'upstreams') await pageUpstreams();
+    else if (KINDS[page] && arg) await pageKindEditor(page, arg);
+    else if (KINDS[page]) await pageKind(page);
     else if (page === 'history') await pageHistory();
     else if (page === 'tester') pageTester();
     else if (page === 'config') pageConfig();

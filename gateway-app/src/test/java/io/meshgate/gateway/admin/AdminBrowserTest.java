@@ -1,29 +1,17 @@
 package io.meshgate.gateway.admin;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -42,41 +30,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The admin UI in Debian's headless Chromium: log in, create a route, move the canary slider
- * and see traffic move through the ingress port, see a validation error next to its field, roll
+ * and see traffic move through the ingress port, see a validation error under its field, roll
  * back. A screenshot of every page goes to {@code target/screenshots/}.
  */
-class AdminBrowserTest extends AdminTestSupport {
-
-	static final Path SCREENSHOTS = Path.of("target/screenshots");
-
-	static ChromeDriver browser;
-
-	static ChromeDriverService driverService;
-
-	@BeforeAll
-	static void startBrowser() throws IOException {
-		Files.createDirectories(SCREENSHOTS);
-		driverService = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
-			.usingAnyFreePort()
-			.build();
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary("/usr/bin/chromium");
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-				"--disable-background-networking", "--disable-component-update", "--no-first-run",
-				"--window-size=1280,800");
-		browser = new ChromeDriver(driverService, options);
-		browser.manage().timeouts().implicitlyWait(Duration.ZERO);
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		if (browser != null) {
-			browser.quit();
-		}
-		if (driverService != null) {
-			driverService.stop();
-		}
-	}
+class AdminBrowserTest extends BrowserTestSupport {
 
 	@Test
 	void operatorCreatesARouteMovesTheCanarySeesAnErrorAndRollsBack() throws IOException {
@@ -139,8 +96,8 @@ class AdminBrowserTest extends AdminTestSupport {
 		browser.findElement(By.id("save-route")).click();
 		WebElement error = waitFor(By.cssSelector(".field-error[data-for='routes[shop].backends[1].weight']"));
 		assertThat(error.getText()).isEqualTo("weight: -5 (expected: >= 0)");
-		WebElement weightLabel = browser.findElement(By.id("backend-weight-1")).findElement(By.xpath(".."));
-		assertThat(weightLabel.findElement(By.xpath("following-sibling::*[1]"))).isEqualTo(error);
+		// inside the field's own label, so that the cells beside it keep their places
+		assertThat(error.findElement(By.xpath(".."))).isEqualTo(browser.findElement(By.id("backend-weight-1")).findElement(By.xpath("..")));
 		assertThat(browser.findElement(By.id("backend-weight-1")).getAttribute("class")).contains("invalid");
 		screenshot("route-editor-error");
 		assertThat(answering("/shop/1")).containsExactly("shop-v2");
@@ -316,16 +273,6 @@ class AdminBrowserTest extends AdminTestSupport {
 			.value()[0];
 	}
 
-	private void login() {
-		browser.get("http://localhost:" + adminPort + "/login");
-		browser.manage().deleteAllCookies();
-		browser.get("http://localhost:" + adminPort + "/login");
-		waitFor(By.id("username")).sendKeys(EDITOR);
-		browser.findElement(By.id("password")).sendKeys(EDITOR_PASSWORD);
-		browser.findElement(By.id("login")).click();
-		waitFor(By.id("search"));
-	}
-
 	/** What answers 20 requests through the ingress port: upstream names, or the status when not 200. */
 	private Set<String> answering(String path) {
 		return java.util.stream.IntStream.range(0, 20)
@@ -334,28 +281,11 @@ class AdminBrowserTest extends AdminTestSupport {
 			.collect(Collectors.toSet());
 	}
 
-	static WebElement waitFor(By by) {
-		return new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(by));
-	}
-
 	private static void search(String text) {
 		new WebDriverWait(browser, Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class).until(d -> {
 			setValue(d.findElement(By.id("search")), text);
 			return true;
 		});
 	}
-
-	/** Sets an input's value as a user would, firing the input event the page listens to. */
-	static void setValue(WebElement element, String value) {
-		((JavascriptExecutor) browser).executeScript(
-				"arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
-				element, value);
-	}
-
-	private static void screenshot(String name) throws IOException {
-		File file = browser.getScreenshotAs(OutputType.FILE);
-		Files.copy(file.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-	}
-
 
 }

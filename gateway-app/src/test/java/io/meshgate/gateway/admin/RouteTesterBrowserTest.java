@@ -1,20 +1,13 @@
 package io.meshgate.gateway.admin;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
 
 import io.meshgate.gateway.testing.AdminClient;
@@ -27,24 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * typed into its inputs, and the explanation of identity and access it shows, step by step, with
  * the token never shown back. A screenshot goes to {@code target/screenshots/tester-access.png}.
  */
-class RouteTesterBrowserTest extends AdminTestSupport {
+class RouteTesterBrowserTest extends BrowserTestSupport {
 
 	private static final TestTokens IDP = new TestTokens("browser");
 
-	/** The browser of {@link AdminBrowserTest}, started and stopped as it starts and stops it. */
-	@BeforeAll
-	static void startBrowser() throws IOException {
-		AdminBrowserTest.startBrowser();
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		AdminBrowserTest.stopBrowser();
-	}
-
 	@Test
 	void theTesterPageExplainsAuthenticationCorsAndTheDecidingPolicy() throws IOException {
-		ChromeDriver browser = AdminBrowserTest.browser;
 		Map<String, Object> orders = new LinkedHashMap<>(route("orders", "/orders/**", Map.of("orders", 1)));
 		orders.put("authentication", Map.of("jwt", Map.of("providers", List.of("idp"))));
 		orders.put("cors", Map.of("allowOrigins", List.of("https://shop.example.com")));
@@ -59,14 +40,14 @@ class RouteTesterBrowserTest extends AdminTestSupport {
 
 		login();
 		browser.get("http://localhost:" + adminPort + "/#/tester");
-		AdminBrowserTest.setValue(AdminBrowserTest.waitFor(By.id("tester-path")), "/orders/admin/users");
+		setValue(waitFor(By.id("tester-path")), "/orders/admin/users");
 		new Select(browser.findElement(By.id("tester-method"))).selectByVisibleText("GET");
-		AdminBrowserTest.setValue(browser.findElement(By.id("tester-token")), token);
-		AdminBrowserTest.setValue(browser.findElement(By.id("tester-origin")), "https://shop.example.com");
-		AdminBrowserTest.setValue(browser.findElement(By.id("tester-principal")), "spiffe://cluster.local/ns/shop/sa/web");
+		setValue(browser.findElement(By.id("tester-token")), token);
+		setValue(browser.findElement(By.id("tester-origin")), "https://shop.example.com");
+		setValue(browser.findElement(By.id("tester-principal")), "spiffe://cluster.local/ns/shop/sa/web");
 		browser.findElement(By.id("tester-run")).click();
 
-		String access = AdminBrowserTest.waitFor(By.id("tester-access")).getText();
+		String access = waitFor(By.id("tester-access")).getText();
 		assertThat(access).contains("answers 403")
 			.contains("cors: origin https://shop.example.com allowed")
 			.contains("jwt idp: verified, principal https://idp.test/alice")
@@ -74,21 +55,7 @@ class RouteTesterBrowserTest extends AdminTestSupport {
 		assertThat(browser.findElements(By.cssSelector("#tester-access-steps li"))).hasSize(3);
 		assertThat(browser.findElement(By.id("tester-token")).getAttribute("type")).isEqualTo("password");
 		assertThat(browser.findElement(By.id("tester-result")).getAttribute("innerHTML")).doesNotContain(token);
-		Files.createDirectories(AdminBrowserTest.SCREENSHOTS);
-		File shot = browser.getScreenshotAs(OutputType.FILE);
-		Files.copy(shot.toPath(), AdminBrowserTest.SCREENSHOTS.resolve("tester-access.png"),
-				StandardCopyOption.REPLACE_EXISTING);
-	}
-
-	private void login() {
-		ChromeDriver browser = AdminBrowserTest.browser;
-		browser.get("http://localhost:" + adminPort + "/login");
-		browser.manage().deleteAllCookies();
-		browser.get("http://localhost:" + adminPort + "/login");
-		AdminBrowserTest.waitFor(By.id("username")).sendKeys(EDITOR);
-		browser.findElement(By.id("password")).sendKeys(EDITOR_PASSWORD);
-		browser.findElement(By.id("login")).click();
-		AdminBrowserTest.waitFor(By.id("search"));
+		screenshot("tester-access");
 	}
 
 }
