@@ -18,19 +18,23 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
+import io.meshgate.gateway.kubernetes.IngressControllerProperties;
+
 /**
  * The conformance suite's cluster on fabric8's mock API server: manifests of Gateway API v1.4.1
  * (copied verbatim from kubernetes-sigs/gateway-api at tag v1.4.1 into
  * {@code src/test/resources/conformance/v1.4.1}) applied as the suite applies them, with the
  * adaptations the mock server needs, each made here and nowhere else:
  * <ul>
- * <li>{@code {GATEWAY_CLASS_NAME}} becomes {@value #GATEWAY_CLASS}, as the suite's
- * {@code --gateway-class} flag does;</li>
+ * <li>{@code {GATEWAY_CLASS_NAME}} becomes {@value #GATEWAY_CLASS} and {@code {GATEWAY_CONTROLLER_NAME}}
+ * Meshgate's controller name, as the suite's {@code --gateway-class} flag and controller lookup do;</li>
  * <li>Gateways, GatewayClasses and HTTPRoutes written as {@code v1beta1} are stored as {@code v1}: a
  * real API server keeps one storage version of a CRD and serves every version from it (the CRDs
  * convert with {@code strategy: None}), where the mock server keeps each version apart and the
  * controller watches {@code v1};</li>
  * <li>the CRDs' schema defaults are filled in ({@link CrdDefaults}), as a real API server does;</li>
+ * <li>a Namespace gets the label {@code kubernetes.io/metadata.name: <name>}, which the API server
+ * adds to every Namespace (Kubernetes 1.22 and later) and the manifests' selectors rely on;</li>
  * <li>Deployments are not applied: nothing runs pods. Each Deployment's pods are one
  * {@link EchoBackend} on a loopback port, started when a Service selecting {@code app: <name>}
  * is applied, and the Service gets the EndpointSlice the EndpointSlice controller would write:
@@ -70,7 +74,8 @@ final class ConformanceCluster implements AutoCloseable {
 
 	/** The objects of a manifest ({@code base/manifests.yaml}, {@code tests/<name>.yaml}), adapted as the class says. */
 	List<HasMetadata> load(String manifest) {
-		String text = CrdDefaults.read(ROOT + "/" + manifest).replace("{GATEWAY_CLASS_NAME}", GATEWAY_CLASS);
+		String text = CrdDefaults.read(ROOT + "/" + manifest).replace("{GATEWAY_CLASS_NAME}", GATEWAY_CLASS)
+			.replace("{GATEWAY_CONTROLLER_NAME}", IngressControllerProperties.DEFAULT_CONTROLLER_NAME);
 		List<HasMetadata> objects = new ArrayList<>();
 		for (String document : text.split("(?m)^---\\s*$")) {
 			if (document.lines().allMatch(line -> line.isBlank() || line.trim().startsWith("#"))) {
@@ -85,6 +90,13 @@ final class ConformanceCluster implements AutoCloseable {
 				tree.put("apiVersion", V1);
 			}
 			defaults.apply(tree);
+			if ("Namespace".equals(tree.get("kind"))) {
+				@SuppressWarnings("unchecked")
+				Map<String, Object> metadata = (Map<String, Object>) tree.get("metadata");
+				@SuppressWarnings("unchecked")
+				Map<String, Object> labels = (Map<String, Object>) metadata.computeIfAbsent("labels", k -> new LinkedHashMap<>());
+				labels.put("kubernetes.io/metadata.name", metadata.get("name"));
+			}
 			objects.add(serialization.unmarshal(serialization.asJson(tree)));
 		}
 		return objects;

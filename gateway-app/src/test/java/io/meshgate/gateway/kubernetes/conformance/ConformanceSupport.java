@@ -100,6 +100,7 @@ abstract class ConformanceSupport {
 	@DynamicPropertySource
 	static void gateway(DynamicPropertyRegistry properties) {
 		properties.add("meshgate.demo.enabled", () -> "false");
+		properties.add("meshgate.access-log.enabled", () -> "false"); // thousands of requests: keep the output readable
 		properties.add("meshgate.store.path", () -> "target/stores/conformance-" + UUID.randomUUID());
 		properties.add("meshgate.admin.users[0].name", () -> TestUsers.EDITOR);
 		properties.add("meshgate.admin.users[0].password", () -> TestUsers.EDITOR_HASH);
@@ -387,19 +388,63 @@ abstract class ConformanceSupport {
 		});
 	}
 
-	/** HTTPRouteMustHaveNoAcceptedParents: no parent status, or none accepted. */
+	/** HTTPRouteMustHaveNoAcceptedParents: no parent status, or one that is not accepted. */
 	static void routeMustHaveNoAcceptedParents(String namespace, String name) {
 		eventually("HTTPRoute " + namespace + "/" + name + " not accepted", () -> {
 			HTTPRoute route = route(namespace, name);
 			if (route == null) {
 				return "no route";
 			}
-			if (route.getStatus() == null || route.getStatus().getParents() == null) {
+			List<RouteParentStatus> parents = route.getStatus() == null || route.getStatus().getParents() == null
+					? List.of() : route.getStatus().getParents();
+			if (parents.size() > 1) {
+				return "more than one parent status";
+			}
+			if (parents.isEmpty()) {
 				return null;
 			}
-			return route.getStatus().getParents().stream().flatMap(p -> p.getConditions().stream())
-				.anyMatch(c -> c.getType().equals("Accepted") && c.getStatus().equals("True")) ? "accepted by a parent" : null;
+			String stale = latestGeneration(route, parents.get(0).getConditions());
+			return stale != null ? stale
+					: conditionsMismatch(parents.get(0).getConditions(), List.of(Expected.of("Accepted", "False", null)));
 		});
 	}
+
+	/** ConditionsHaveLatestObservedGeneration: null when every condition has the object's generation. */
+	static String latestGeneration(HasMetadata object, List<Condition> conditions) {
+		Long generation = object.getMetadata().getGeneration();
+		for (Condition condition : conditions == null ? List.<Condition>of() : conditions) {
+			if (!Objects.equals(condition.getObservedGeneration(), generation)) {
+				return condition.getType() + " observedGeneration " + condition.getObservedGeneration()
+						+ " (expected: " + generation + ")";
+			}
+		}
+		return null;
+	}
+
+	/** GatewayMustHaveLatestConditions. */
+	static void gatewayMustHaveLatestConditions(String namespace, String gateway) {
+		eventually("Gateway " + namespace + "/" + gateway + " latest conditions", () -> {
+			Gateway object = gateway(namespace, gateway);
+			return object == null || object.getStatus() == null || object.getStatus().getConditions() == null
+					? "no status" : latestGeneration(object, object.getStatus().getConditions());
+		});
+	}
+
+	/** GatewayMustHaveZeroRoutes: no listener status, or one listener with no route attached. */
+	static void gatewayMustHaveZeroRoutes(String namespace, String gateway) {
+		eventually("Gateway " + namespace + "/" + gateway + " zero routes", () -> {
+			Gateway object = gateway(namespace, gateway);
+			if (object == null || object.getStatus() == null) {
+				return "no status";
+			}
+			String stale = latestGeneration(object, object.getStatus().getConditions());
+			List<ListenerStatus> listeners = object.getStatus().getListeners() == null ? List.of()
+					: object.getStatus().getListeners();
+			return stale != null ? stale : listeners.isEmpty()
+					|| listeners.size() == 1 && Integer.valueOf(0).equals(listeners.get(0).getAttachedRoutes()) ? null
+							: "listeners " + listeners.stream().map(l -> l.getName() + "=" + l.getAttachedRoutes()).toList();
+		});
+	}
+
 
 }

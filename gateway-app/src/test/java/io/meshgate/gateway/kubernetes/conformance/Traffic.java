@@ -57,6 +57,8 @@ final class Traffic {
 
 	private final HttpClient client;
 
+	private final HttpClient pooled = HttpClient.create().followRedirect(false).responseTimeout(Duration.ofSeconds(10));
+
 	private final SslContext insecure;
 
 	private final int httpPort;
@@ -91,6 +93,9 @@ final class Traffic {
 					mismatch = compare(expected, send(expected));
 				}
 				catch (RuntimeException ex) {
+					if (Thread.currentThread().isInterrupted()) {
+						return false; // Awaitility's timeout: keep the last answer's mismatch
+					}
 					mismatch = ex.toString();
 				}
 				last.set(mismatch);
@@ -107,7 +112,23 @@ final class Traffic {
 		cases.forEach(this::eventually);
 	}
 
+	/**
+	 * {@code n} requests, {@code concurrency} at a time over pooled connections, as the suite's
+	 * weight sender makes them; the answers in no particular order.
+	 */
+	List<Answer> sendMany(Expect expected, int n, int concurrency) {
+		return reactor.core.publisher.Flux.range(0, n)
+			.flatMap(i -> reactor.core.publisher.Mono.fromCallable(() -> send(expected, pooled))
+				.subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()), concurrency)
+			.collectList()
+			.block(Duration.ofSeconds(60));
+	}
+
 	Answer send(Expect expected) {
+		return send(expected, client);
+	}
+
+	private Answer send(Expect expected, HttpClient client) {
 		String host = expected.host.isEmpty() ? address : expected.host;
 		HttpClient http = expected.https ? client.secure(spec -> spec.sslContext(insecure)
 			.serverNames(new javax.net.ssl.SNIHostName(hostOnly(host)))) : client;
