@@ -35,14 +35,15 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	 * (so their tests are not here): GatewayPort8080, GatewayStaticAddresses, GatewayHTTPListenerIsolation,
 	 * HTTPRouteParentRefPort (each needs a Gateway's listeners on their own ports, issue 28 item 8),
 	 * GatewayInfrastructurePropagation, GatewayAddressEmpty, HTTPRouteBackendProtocolH2C and
-	 * WebSocket (appProtocol not read), HTTPRouteNamedRouteRule, BackendTLSPolicy and its SAN
+	 * WebSocket (appProtocol not read), BackendTLSPolicy and its SAN
 	 * validation (the controller watches v1alpha3; v1.4.1 installs v1).
 	 */
 	static final Set<String> SUPPORTED_FEATURES = new TreeSet<>(List.of("HTTPRouteQueryParamMatching",
 			"HTTPRouteMethodMatching", "HTTPRouteResponseHeaderModification", "HTTPRouteBackendRequestHeaderModification",
 			"HTTPRoutePortRedirect", "HTTPRouteSchemeRedirect", "HTTPRoutePathRedirect", "HTTPRouteHostRewrite",
 			"HTTPRoutePathRewrite", "HTTPRouteRequestMirror", "HTTPRouteRequestMultipleMirrors",
-			"HTTPRouteRequestPercentageMirror", "HTTPRouteRequestTimeout", "HTTPRouteBackendTimeout"));
+			"HTTPRouteRequestPercentageMirror", "HTTPRouteRequestTimeout", "HTTPRouteBackendTimeout",
+			"HTTPRouteNamedRouteRule"));
 
 	static final String NS = INFRA;
 
@@ -679,11 +680,8 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 		acceptedOnSameNamespace("httproute-rewrite-host.yaml", "rewrite-host");
 		traffic.eventually(List.of(to(V1, "/one").host("rewrite.example").expectedPath("/one").expectedHost("one.example.org"),
 				to(V2, "/two").host("rewrite.example").expectedPath("/two").expectedHost("example.org"),
-				to(V2, "/rewrite-host-and-modify-headers").host("rewrite.example").header("X-Header-Remove", "remove-val")
-					.header("X-Header-Add-Append", "append-val-1").expectedPath("/rewrite-host-and-modify-headers")
-					.expectedHost("test.example.org").expectedHeader("X-Header-Add", "header-val-1")
-					.expectedHeader("X-Header-Add-Append", "append-val-1,header-val-2")
-					.expectedHeader("X-Header-Set", "set-overwrites-values").absentRequestHeader("X-Header-Remove")));
+				modifiedHeaders(to(V2, "/rewrite-host-and-modify-headers").host("rewrite.example")
+					.expectedPath("/rewrite-host-and-modify-headers").expectedHost("test.example.org"))));
 	}
 
 	@Test
@@ -692,14 +690,10 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 		traffic.eventually(List.of(to(V1, "/prefix/one/two").expectedPath("/one/two"),
 				to(V1, "/strip-prefix/three").expectedPath("/three"), to(V1, "/strip-prefix").expectedPath("/"),
 				to(V1, "/full/one/two").expectedPath("/one"),
-				to(V1, "/full/rewrite-path-and-modify-headers/test").header("X-Header-Remove", "remove-val")
-					.header("X-Header-Add-Append", "append-val-1").header("X-Header-Set", "set-val").expectedPath("/test")
-					.expectedHeader("X-Header-Add", "header-val-1").expectedHeader("X-Header-Add-Append", "append-val-1,header-val-2")
-					.expectedHeader("X-Header-Set", "set-overwrites-values").absentRequestHeader("X-Header-Remove"),
-				to(V1, "/prefix/rewrite-path-and-modify-headers/one").header("X-Header-Remove", "remove-val")
-					.header("X-Header-Add-Append", "append-val-1").header("X-Header-Set", "set-val").expectedPath("/prefix/one")
-					.expectedHeader("X-Header-Add", "header-val-1").expectedHeader("X-Header-Add-Append", "append-val-1,header-val-2")
-					.expectedHeader("X-Header-Set", "set-overwrites-values").absentRequestHeader("X-Header-Remove")));
+				modifiedHeaders(to(V1, "/full/rewrite-path-and-modify-headers/test").header("X-Header-Set", "set-val")
+					.expectedPath("/test")),
+				modifiedHeaders(to(V1, "/prefix/rewrite-path-and-modify-headers/one").header("X-Header-Set", "set-val")
+					.expectedPath("/prefix/one"))));
 	}
 
 	/** http.ExpectMirroredRequest: each mirror backend was sent the path. */
@@ -711,6 +705,7 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 		}
 	}
 
+	/** The header filter cases of the rewrite and mirror tests: remove, append and set, as their manifests say. */
 	static Expect modifiedHeaders(Expect expect) {
 		return expect.header("X-Header-Remove", "remove-val").header("X-Header-Add-Append", "append-val-1")
 			.expectedHeader("X-Header-Add", "header-val-1").expectedHeader("X-Header-Add-Append", "append-val-1,header-val-2")
@@ -799,6 +794,13 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 			assertThat(backend).as("a single Backend header").hasSize(1);
 			assertThat(String.valueOf(answer.echo().get("pod"))).startsWith(backend.get(0));
 		}
+	}
+
+	/** Provisional upstream: counted in succeededProvisionalTests, not in the statistics. */
+	@Test
+	void HTTPRouteNamedRule() {
+		acceptedOnSameNamespace("httproute-named-rule.yaml", "http-named-rules");
+		traffic.eventually(List.of(get("/named").namespace(NS), get("/unnamed").namespace(NS)));
 	}
 
 	// --- the report
