@@ -1,0 +1,194 @@
+package io.meshgate.gateway.kubernetes.conformance;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+import io.meshgate.gateway.kubernetes.IngressControllerProperties;
+
+/**
+ * The conformance suite's cluster on fabric8's mock API server: manifests of Gateway API v1.4.1
+ * (copied verbatim from kubernetes-sigs/gateway-api at tag v1.4.1 into
+ * {@code src/test/resources/conformance/v1.4.1}) applied as the suite applies them, with the
+ * adaptations the mock server needs, each made here and nowhere else:
+ * <ul>
+ * <li>{@code {GATEWAY_CLASS_NAME}} becomes {@value #GATEWAY_CLASS} and {@code {GATEWAY_CONTROLLER_NAME}}
+ * Meshgate's controller name, as the suite's {@code --gateway-class} flag and controller lookup do;</li>
+ * <li>Gateways, GatewayClasses and HTTPRoutes written as {@code v1beta1} are stored as {@code v1}: a
+ * real API server keeps one storage version of a CRD and serves every version from it (the CRDs
+ * convert with {@code strategy: None}), where the mock server keeps each version apart and the
+ * controller watches {@code v1};</li>
+ * <li>the CRDs' schema defaults are filled in ({@link CrdDefaults}), as a real API server does;</li>
+ * <li>a Namespace gets the label {@code kubernetes.io/metadata.name: <name>}, which the API server
+ * adds to every Namespace (Kubernetes 1.22 and later) and the manifests' selectors rely on;</li>
+ * <li>Deployments are not applied: nothing runs pods. Each Deployment's pods are one
+ * {@link EchoBackend} on a loopback port, started when a Service selecting {@code app: <name>}
+ * is applied, and the Service gets the EndpointSlice the EndpointSlice controller would write:
+ * every Service port, with the backend's port as the target port and 127.0.0.1 as the pod
+ * address. Services without a selector keep the EndpointSlices of their manifest, as in a
+ * cluster;</li>
+ * <li>the Secrets and ConfigMaps the suite makes in Go ({@code MustCreateSelfSignedCertSecret})
+ * are made by the test class with certificates of its own.</li>
+ * </ul>
+ */
+final class ConformanceCluster implements AutoCloseable {
+
+	static final String GATEWAY_CLASS = "meshgate";
+
+	static final String ROOT = "/conformance/v1.4.1";
+
+	private static final String V1BETA1 = "gateway.networking.k8s.io/v1beta1";
+
+	private static final String V1 = "gateway.networking.k8s.io/v1";
+
+	private static final java.util.Set<String> SERVED_AS_V1 = java.util.Set.of("Gateway", "GatewayClass", "HTTPRoute");
+
+	private final KubernetesClient kube;
+
+	private final KubernetesSerialization serialization;
+
+	private final CrdDefaults defaults;
+
+	/** One backend per (namespace, app): the pods a Deployment would run. */
+	private final Map<String, EchoBackend> backends = new ConcurrentHashMap<>();
+
+	ConformanceCluster(KubernetesClient kube) {
+		this.kube = kube;
+		this.serialization = kube.getKubernetesSerialization();
+		this.defaults = new CrdDefaults(serialization, ROOT + "/crd");
+	}
+
+	/** The objects of a manifest ({@code base/manifests.yaml}, {@code tests/<name>.yaml}), adapted as the class says. */
+	List<HasMetadata> load(String manifest) {
+		String text = CrdDefaults.read(ROOT + "/" + manifest).replace("{GATEWAY_CLASS_NAME}", GATEWAY_CLASS)
+			.replace("{GATEWAY_CONTROLLER_NAME}", IngressControllerProperties.DEFAULT_CONTROLLER_NAME);
+		List<HasMetadata> objects = new ArrayList<>();
+		for (String document : text.split("(?m)^---\\s*$")) {
+			if (document.lines().allMatch(line -> line.isBlank() || line.trim().startsWith("#"))) {
+				continue;
+			}
+			@SuppressWarnings("unchecked")
+			Map<String, Object> tree = serialization.unmarshal(document, LinkedHashMap.class);
+			if ("Deployment".equals(tree.get("kind"))) {
+				continue;
+			}
+			if (V1BETA1.equals(tree.get("apiVersion")) && SERVED_AS_V1.contains(tree.get("kind"))) {
+				tree.put("apiVersion", V1);
+			}
+			defaults.apply(tree);
+			if ("Namespace".equals(tree.get("kind"))) {
+				@SuppressWarnings("unchecked")
+				Map<String, Object> metadata = (Map<String, Object>) tree.get("metadata");
+				@SuppressWarnings("unchecked")
+				Map<String, Object> labels = (Map<String, Object>) metadata.computeIfAbsent("labels", k -> new LinkedHashMap<>());
+				labels.put("kubernetes.io/metadata.name", metadata.get("name"));
+			}
+			objects.add(serialization.unmarshal(serialization.asJson(tree)));
+		}
+		return objects;
+	}
+
+	/** Applies a manifest (create, or update when it exists) and returns its objects, for {@link #delete}. */
+	List<HasMetadata> apply(String manifest) {
+		List<HasMetadata> objects = load(manifest);
+		objects.forEach(this::apply);
+		return objects;
+	}
+
+	void apply(HasMetadata object) {
+		kube.resource(object).createOr(NonDeletingOperation::update);
+		if (object instanceof Service service) {
+			endpoints(service);
+		}
+	}
+
+	/** Deletes what {@link #apply} created, the EndpointSlices made for Services included. */
+	void delete(List<HasMetadata> objects) {
+		for (HasMetadata object : reversed(objects)) {
+			if (object instanceof Service service && selector(service) != null) {
+				kube.resources(EndpointSlice.class).inNamespace(namespace(service)).withName(sliceName(service)).delete();
+			}
+			kube.resource(object).delete();
+		}
+	}
+
+	/** The pods of a Deployment ({@code app} label) in a namespace. */
+	EchoBackend backend(String namespace, String app) {
+		return backends.computeIfAbsent(namespace + "/" + app, key -> EchoBackend.start(namespace, app + "-conformance-0"));
+	}
+
+	private void endpoints(Service service) {
+		String app = selector(service);
+		if (app == null) {
+			return;
+		}
+		EchoBackend backend = backend(namespace(service), app);
+		List<ServicePort> ports = service.getSpec().getPorts() == null ? List.of() : service.getSpec().getPorts();
+		kube.resource(new EndpointSliceBuilder().withNewMetadata()
+			.withName(sliceName(service))
+			.withNamespace(namespace(service))
+			.withLabels(Map.of("kubernetes.io/service-name", service.getMetadata().getName()))
+			.endMetadata()
+			.withAddressType("IPv4")
+			.withPorts(ports.stream()
+				.map(p -> new EndpointPortBuilder().withName(p.getName() == null ? "" : p.getName())
+					.withPort(backend.port())
+					.withProtocol("TCP")
+					.withAppProtocol(p.getAppProtocol())
+					.build())
+				.toList())
+			.withEndpoints(new EndpointBuilder().withAddresses("127.0.0.1")
+				.withNewConditions()
+				.withReady(true)
+				.endConditions()
+				.withTargetRef(new ObjectReferenceBuilder().withKind("Pod")
+					.withName(backend.pod())
+					.withNamespace(namespace(service))
+					.build())
+				.build())
+			.build()).createOr(NonDeletingOperation::update);
+	}
+
+	private static String selector(Service service) {
+		Map<String, String> selector = service.getSpec() == null ? null : service.getSpec().getSelector();
+		return selector == null ? null : selector.get("app");
+	}
+
+	private static String sliceName(Service service) {
+		return service.getMetadata().getName() + "-conformance";
+	}
+
+	private static String namespace(HasMetadata object) {
+		return object.getMetadata().getNamespace();
+	}
+
+	private static List<HasMetadata> reversed(List<HasMetadata> objects) {
+		List<HasMetadata> copy = new ArrayList<>(objects);
+		java.util.Collections.reverse(copy);
+		return copy;
+	}
+
+	KubernetesClient kube() {
+		return kube;
+	}
+
+	@Override
+	public void close() {
+		backends.values().forEach(EchoBackend::close);
+	}
+
+}
