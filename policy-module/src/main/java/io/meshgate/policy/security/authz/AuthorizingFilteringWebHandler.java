@@ -1,0 +1,48 @@
+package io.meshgate.policy.security.authz;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.handler.FilteringWebHandler;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
+
+/**
+ * Spring Cloud Gateway's filtering handler, with the {@link AuthorizationFilter} in the chain of
+ * exactly the routes an authorization policy in force may apply to (one names the route or a
+ * host, or one targets the whole gateway), whatever made the route: Meshgate's configuration,
+ * Kubernetes, or Spring Cloud Gateway's own YAML. A route no policy can target pays nothing for
+ * authorization.
+ *
+ * <p>The gateway combines a route's filters once and keeps the list until the next
+ * {@code RefreshRoutesEvent} ({@code route-filter-cache-enabled}, on in Meshgate). Policies are
+ * installed before the routes of their configuration switch and that event follows
+ * ({@code MeshRouting#apply}), so every list combined after a configuration is applied reflects
+ * its policies: a gateway-wide policy added at runtime reaches every route.
+ */
+public final class AuthorizingFilteringWebHandler extends FilteringWebHandler {
+
+	private final AuthorizationFilter authorization;
+
+	public AuthorizingFilteringWebHandler(List<GlobalFilter> globalFilters, boolean routeFilterCacheEnabled,
+			AuthorizationFilter authorization) {
+		super(globalFilters, routeFilterCacheEnabled);
+		this.authorization = authorization;
+	}
+
+	@Override
+	protected List<GatewayFilter> getAllFilters(Route route) {
+		List<GatewayFilter> filters = super.getAllFilters(route);
+		if (!authorization.appliesTo(route.getId())) {
+			return filters;
+		}
+		List<GatewayFilter> authorized = new ArrayList<>(filters.size() + 1);
+		authorized.addAll(filters);
+		authorized.add(authorization);
+		AnnotationAwareOrderComparator.sort(authorized);
+		return authorized;
+	}
+
+}
