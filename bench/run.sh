@@ -190,6 +190,13 @@ request_lua() {
   done <<< "${REQ_HEADERS[$c]:-}"
   echo "{\"${REQ_METHOD[$c]:-GET}\", \"$path\", {$headers}}"
 }
+# contender -> the status a plain GET gets on its route (without its headers); empty: not refused
+policy_refusal() {
+  case "$1" in
+    mg-jwt|mg-uncached) echo 401 ;;   # the route requires a token
+    mg-authz) echo 403 ;;             # only the last of the 100 rules allows, on the x-env header
+  esac
+}
 # contender -> curl's arguments for its requests, in REQ_CURL
 request_curl() {
   local c="$1" line
@@ -392,6 +399,16 @@ for c in bare-scg $MESH_ALL; do
     base=$(cut -d/ -f1-3 <<< "${URL[$c]}")
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/no-such-bench-route" || true)
     [[ $code == 404 ]] || { skip "$c: /no-such-bench-route answered $code, not 404: not the routes of bench/config"; continue; }
+    # the contender's policy is in force, not only its route: without its own headers it is refused
+    refused=$(policy_refusal "$c")
+    if [[ -n $refused ]]; then
+      code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "${URL[$c]}" || true)
+      [[ $code == "$refused" ]] || { skip "$c: a plain GET answered $code, not $refused: its policy is not in force"; continue; }
+    fi
+    if [[ $c == mg-cors ]] && ! curl -s -D - -o /dev/null --max-time 2 "${REQ_CURL[@]}" "${URL[$c]}" \
+        | grep -qi '^access-control-allow-origin: https://app.example.com'; then
+      skip "$c: the preflight was not answered by the route's CORS policy"; continue
+    fi
   fi
   WARM_PATHS[$(jvm_of "$c")]+="$(request_lua "$c" "/$(cut -d/ -f4- <<< "${URL[$c]}")"), "
   WARM_BASE[$(jvm_of "$c")]=$(cut -d/ -f1-3 <<< "${URL[$c]}")
