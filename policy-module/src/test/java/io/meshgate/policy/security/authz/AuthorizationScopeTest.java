@@ -2,16 +2,26 @@ package io.meshgate.policy.security.authz;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.test.util.ReflectionTestUtils;
 
+import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
@@ -26,9 +36,41 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The authorization filter is in the chain of exactly the routes a policy in force may apply to
  * (route targets, host targets, the whole gateway), recomputed whenever a configuration is applied:
  * a route no policy can target never runs it, and a gateway-wide policy added at runtime reaches
- * every route, over real sockets.
+ * every route, over real sockets. A request of a route without policies, on a connection without
+ * a certificate and without a token, never gets an identity: nothing is allocated for it.
  */
+@Import(AuthorizationScopeTest.IdentityProbe.class)
 class AuthorizationScopeTest extends GatewayTest {
+
+	/** Whether the exchange of a request to a path had an identity when its route's filters ran. */
+	static final Map<String, Boolean> identified = new ConcurrentHashMap<>();
+
+	@TestConfiguration
+	static class IdentityProbe {
+
+		/** Order 0: after the edge and the route's policies, before the upstream call. */
+		@Bean
+		GlobalFilter identityProbe() {
+			return new OrderedProbe();
+		}
+
+	}
+
+	static final class OrderedProbe implements GlobalFilter, Ordered {
+
+		@Override
+		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+			identified.put(exchange.getRequest().getURI().getRawPath(),
+					exchange.getAttributes().containsKey(ExchangeAttributes.IDENTITY));
+			return chain.filter(exchange);
+		}
+
+		@Override
+		public int getOrder() {
+			return 0;
+		}
+
+	}
 
 	@Autowired
 	FilteringWebHandler handler;
@@ -49,6 +91,7 @@ class AuthorizationScopeTest extends GatewayTest {
 		assertThat(authorizes("a")).isFalse();
 		assertThat(authorizes("b")).isFalse();
 		assertThat(get("/a/x").status()).isEqualTo(200);
+		assertThat(identified).containsEntry("/a/x", false);
 
 		apply("""
 				- name: a-closed
@@ -59,6 +102,7 @@ class AuthorizationScopeTest extends GatewayTest {
 		assertThat(authorizes("b")).isFalse();
 		assertThat(get("/a/x").body()).contains("\"route\":\"a\",\"policy\":\"a-closed\"");
 		assertThat(get("/b/x").status()).isEqualTo(200);
+		assertThat(identified).containsEntry("/b/x", false);
 
 		// a host can be the Host of a request on any route: every route carries the filter
 		apply("""
