@@ -2,8 +2,10 @@
 # Meshgate benchmark: Meshgate against direct, nginx, HAProxy and a bare Spring Cloud Gateway,
 # side by side in one run, and writes docs/benchmarks.md.
 #
-#   bench/run.sh            full run: 7 rounds, every contender, 1/100/1,000/10,000 routes (< 20 min)
-#   bench/run.sh --quick    3 rounds, fewer contenders, 1 and 10,000 routes (< 6 min)
+#   bench/run.sh            full run: 7 rounds, every contender, 1/100/1,000/10,000 routes (about
+#                           35 min: 28 before issue 24's contenders, whose two JVMs and six routes
+#                           add about 6)
+#   bench/run.sh --quick    3 rounds, fewer contenders, 1 and 10,000 routes (< 8 min)
 #
 # Needs: Java 17, a JDK 25 for the container start (JAVA25_HOME or /usr/lib/jvm; bench/startup.sh),
 # nginx, haproxy, wrk, taskset, openssl, python3 (all Debian packages). A missing
@@ -34,7 +36,7 @@ for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
     --smoke) QUICK=1; SMOKE=1 ;;   # checks the harness itself in ~1 min; numbers meaningless, report in bench/target
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (expected: --quick)" >&2; exit 2 ;;
   esac
 done
