@@ -50,7 +50,10 @@ class CorsRoutesTest {
 	}
 
 	private static Route route(String id, OrderedGatewayFilter filter) {
-		Route.AsyncBuilder builder = Route.async().id(id).uri("http://127.0.0.1:1").asyncPredicate(exchange -> Mono.just(true));
+		Route.AsyncBuilder builder = Route.async()
+			.id(id)
+			.uri("http://127.0.0.1:1")
+			.asyncPredicate(exchange -> Mono.just(true));
 		if (filter != null) {
 			builder.filter(filter);
 		}

@@ -24,6 +24,8 @@ import org.springframework.core.annotation.AnnotationAwareOrderComparator;
  */
 public final class AuthorizingFilteringWebHandler extends FilteringWebHandler {
 
+	private static final AnnotationAwareOrderComparator ORDER = AnnotationAwareOrderComparator.INSTANCE;
+
 	private final AuthorizationFilter authorization;
 
 	public AuthorizingFilteringWebHandler(List<GlobalFilter> globalFilters, boolean routeFilterCacheEnabled,
@@ -38,10 +40,15 @@ public final class AuthorizingFilteringWebHandler extends FilteringWebHandler {
 		if (!authorization.appliesTo(route.getId())) {
 			return filters;
 		}
+		// after every filter that sorts before it or with it, as a stable sort of the whole list puts it
+		int at = 0;
+		while (at < filters.size() && ORDER.compare(filters.get(at), authorization) <= 0) {
+			at++;
+		}
 		List<GatewayFilter> authorized = new ArrayList<>(filters.size() + 1);
-		authorized.addAll(filters);
+		authorized.addAll(filters.subList(0, at));
 		authorized.add(authorization);
-		AnnotationAwareOrderComparator.sort(authorized);
+		authorized.addAll(filters.subList(at, filters.size()));
 		return authorized;
 	}
 
