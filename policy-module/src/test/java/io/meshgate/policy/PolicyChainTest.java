@@ -89,7 +89,8 @@ class PolicyChainTest extends GatewayTest {
 				new AuthorizationPolicy.Targets(List.of("everything"), null),
 				List.of(new AuthorizationPolicy.Rule(null, new AuthorizationPolicy.Operation(null, null, null, null, null,
 						null, List.of("*"), null), null)));
-		List<Upstream> upstreams = List.of(guarded, Upstream.of("canary", canary.url()), Upstream.of("shadow", shadow.url()));
+		List<Upstream> upstreams = List.of(guarded, Upstream.of("canary", canary.url()),
+				Upstream.of("shadow", shadow.url()));
 		routing.apply(new MeshConfig(upstreams,
 				List.of(io.meshgate.policy.route.Route
 					.of("everything", "/every/**", Backend.of("stable", 100), Backend.of("canary", 0))

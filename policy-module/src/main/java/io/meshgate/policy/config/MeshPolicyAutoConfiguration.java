@@ -328,7 +328,7 @@ public class MeshPolicyAutoConfiguration {
 		return properties.toConfig();
 	}
 
-	/** The authorization policies of the configuration in force: DENY, then ALLOW, on the routes they may apply to. */
+	/** The authorization policies in force: DENY, then ALLOW, on the routes they may apply to. */
 	@Bean
 	AuthorizationFilter authorizationFilter(ObjectProvider<MeterRegistry> meters) {
 		return new AuthorizationFilter(meters(meters));

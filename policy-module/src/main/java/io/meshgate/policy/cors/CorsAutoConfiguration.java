@@ -47,7 +47,8 @@ public class CorsAutoConfiguration {
 			public Object postProcessAfterInitialization(Object bean, String name) {
 				if (bean instanceof RoutePredicateHandlerMapping mapping
 						&& !(mapping.getCorsProcessor() instanceof CorsPreflightProcessor)) {
-					mapping.setCorsProcessor(new CorsPreflightProcessor(mapping.getCorsProcessor(), routes.getObject()));
+					mapping.setCorsProcessor(
+							new CorsPreflightProcessor(mapping.getCorsProcessor(), routes.getObject()));
 				}
 				return bean;
 			}

@@ -22,11 +22,10 @@ import io.meshgate.policy.security.authz.AuthorizationTable.ScopedPolicy;
 
 /**
  * Enforces the configuration's authorization policies on the requests of the routes they may
- * apply to, after the route's
- * authentication and external authorization (Istio's CUSTOM): DENY policies first, a match denies;
- * then, if any ALLOW policy applies, one must match. A dry-run policy only counts what it would
- * deny. A denied request is answered 403 with a fixed text naming the policy; the request and the
- * rule's values are never repeated.
+ * apply to, after the route's authentication and external authorization (Istio's CUSTOM): DENY
+ * policies first, a match denies; then, if any ALLOW policy applies, one must match. A dry-run
+ * policy only counts what it would deny. A denied request is answered 403 with a fixed text
+ * naming the policy; the request and the rule's values are never repeated.
  *
  * <p>The policies in force are swapped whole by {@link #install} when a configuration is applied.
  * This filter is in the chain of a route only where a policy may apply to it

@@ -162,7 +162,8 @@ class AuthorizationScopeTest extends GatewayTest {
 			.filter(r -> r.getId().equals(routeId))
 			.blockFirst();
 		List<GatewayFilter> filters = ReflectionTestUtils.invokeMethod(handler, "getCombinedFilters", route);
-		return filters.stream().anyMatch(filter -> filter.toString().contains(AuthorizationFilter.class.getSimpleName()));
+		String name = AuthorizationFilter.class.getSimpleName();
+		return filters.stream().anyMatch(filter -> filter.toString().contains(name));
 	}
 
 }
