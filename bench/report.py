@@ -84,6 +84,13 @@ NAMES = {
     "mg-all": "Meshgate, everything on",
     "mg-policies": "Meshgate with the no-policy, canary, mirroring, mTLS and resilience routes (one JVM)",
     "mg-observed": "Meshgate with tracing and metrics, its tracing-only and everything-on routes (one JVM)",
+    "mg-idplain": "Meshgate, no policies, beside the identity contenders",
+    "mg-jwt": "Meshgate + JWT required, verified token cached",
+    "mg-authz": "Meshgate + 100 authorization rules",
+    "mg-cors": "Meshgate, CORS preflight",
+    "mg-uncached-plain": "Meshgate, no policies, no verified token kept",
+    "mg-uncached": "Meshgate + JWT required, RS256 verified on every request",
+    "mg-identity": "Meshgate with the identity contenders' no-policy, JWT, 100-rule and CORS routes (one JVM)",
     "base-plain": "baseline build: Meshgate, no policies",
     "base-all": "baseline build: Meshgate, everything on",
     "base-policies": "baseline build: Meshgate with the no-policy route (one JVM)",
@@ -208,7 +215,14 @@ if "bare-scg" in mc and mesh_vs_bare:
             fmt(min(cpu["bare-scg"]), 1), fmt(cpu_ratio_to_bare(c), 2), fmt(min(cpu["bare-scg"]) / min(cpu[c]), 2),
             rng(per_round, 2), goal))
     w("")
-mesh = [c for c in order if c.startswith("mg-") and c != "mg-plain"]
+# Issue 24's identity-and-access contenders: each against the no-policy route of its own JVM, with
+# the target it has there (CPU µs per request added); reported in a table of their own.
+IDENTITY = (("mg-jwt", "mg-idplain", 15, "JWT with a cached verified token"),
+            ("mg-uncached", "mg-uncached-plain", 80, "uncached RS256 verify"),
+            ("mg-authz", "mg-idplain", 5, "100 authorization rules"),
+            ("mg-cors", "mg-idplain", 10, "CORS preflight"))
+IDENTITY_ROUTES = {c for row in IDENTITY for c in row[:2]}
+mesh = [c for c in order if c.startswith("mg-") and c != "mg-plain" and c not in IDENTITY_ROUTES]
 if "mg-plain" in mc and mesh:
     w("Cost of each policy, CPU µs per request added to Meshgate with no policies "
       "(and to bare Spring Cloud Gateway):")
@@ -219,6 +233,37 @@ if "mg-plain" in mc and mesh:
         w("| %s | %s | %s |" % (NAMES.get(c, c), "%+.1f (%+.0f%%)" % (mc[c] - mc["mg-plain"], 100 * (mc[c] / mc["mg-plain"] - 1)),
                                "%+.1f" % (mc[c] - mc["bare-scg"]) if "bare-scg" in mc else "–"))
     w("")
+
+
+
+def paired_added(c, base):
+    """The contender's CPU µs per request minus its base's, round by round (same round number)."""
+    return [u - cpu_by_round[(base, r)] for (k, r), u in cpu_by_round.items() if k == c and (base, r) in cpu_by_round]
+
+
+w("## Identity and access (issue 24)")
+w("")
+w("Each contender against the route without policies of its own JVM (JIT state shared), as CPU µs "
+  "per request added: the median of the contender's rounds minus the median of its base's, and the "
+  "same difference round by round (rounds of the same number interleave). How they are made: "
+  "\"Identity and access contenders\" in the notes below.")
+w("")
+if any(c in mc for c, _, _, _ in IDENTITY):
+    w("| contender | base (no policies, same JVM) | CPU µs per request: contender | base | added, medians | "
+      "added per round: median (min–max) | target | non-2xx |")
+    w("|---|---|---|---|---|---|---|---|")
+    for c, base, goal, _ in IDENTITY:
+        if c not in mc or base not in mc:
+            continue
+        w("| %s | %s | %s | %s | %+.1f | %s | ≤ %d µs | %d |" % (
+            NAMES.get(c, c), NAMES.get(base, base), rng(cpu[c], 1), rng(cpu[base], 1), mc[c] - mc[base],
+            rng(paired_added(c, base), 1), goal, non2xx[c]))
+    w("")
+else:
+    w("Not in this run (its Meshgate contenders were `%s`)." % " ".join(
+        c[3:] for c in order if c.startswith("mg-")))
+    w("")
+
 
 def saturated(kv, rate):
     """True when the target did not keep up with the planned rate (2 % slack), or kept close to it
@@ -364,6 +409,9 @@ big = sv.get(10000)
 target("10,000 routes ≥ 0.9× 1 route (req/s)", big[0] / sv[1][0] if big and 1 in sv else None, 0.9, True, "×")
 target("edit within 1 s at 10,000 routes (admin API)", float(big[2]["editMedianMs"]) if big else None, 1000, False,
        " ms", "%.0f")
+for c, base, goal, name in IDENTITY:
+    target("%s ≤ %d µs CPU per request over the no-policy route" % (name, goal),
+           mc[c] - mc[base] if c in mc and base in mc else None, goal, False, " µs", "%+.1f")
 rss_mg = max((int(k) / 1024 for c, k in rss if c.startswith("mg-")), default=None)
 target("RSS ≤ 300 MiB (largest Meshgate contender)", rss_mg, 300, False, " MiB", "%.0f")
 container = next((c for c in ("container-aot", "mg-plain-cds", "container-cds") if c in starts), None)

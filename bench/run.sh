@@ -2,8 +2,10 @@
 # Meshgate benchmark: Meshgate against direct, nginx, HAProxy and a bare Spring Cloud Gateway,
 # side by side in one run, and writes docs/benchmarks.md.
 #
-#   bench/run.sh            full run: 7 rounds, every contender, 1/100/1,000/10,000 routes (< 20 min)
-#   bench/run.sh --quick    3 rounds, fewer contenders, 1 and 10,000 routes (< 6 min)
+#   bench/run.sh            full run: 7 rounds, every contender, 1/100/1,000/10,000 routes (about
+#                           35 min: 28 before issue 24's contenders, whose two JVMs and six routes
+#                           add about 6)
+#   bench/run.sh --quick    3 rounds, fewer contenders, 1 and 10,000 routes (< 8 min)
 #
 # Needs: Java 17, a JDK 25 for the container start (JAVA25_HOME or /usr/lib/jvm; bench/startup.sh),
 # nginx, haproxy, wrk, taskset, openssl, python3 (all Debian packages). A missing
@@ -18,15 +20,23 @@
 # BENCH_BASELINE_JAR=old/meshgate.jar runs another build's no-policy and everything-on routes as
 # contenders base-plain and base-all in the same rounds (two more JVMs), for the new build side by
 # side with the old one, e.g. the jar of `git worktree add /tmp/old <commit>` built there.
+# BENCH_MESH_CONTENDERS replaces the list of Meshgate contenders (routes /X/** of bench/config and of
+# bench/identity.py's configurations), e.g. "plain idplain jwt authz cors uncached-plain uncached"
+# with --smoke: a check that the identity-and-access contenders answer, in a few minutes.
 set -euo pipefail
 
 QUICK=0
 SMOKE=0
+# Issue 24's identity and access, each against the no-policy route of its own JVM (bench/identity.py):
+# mg-identity serves idplain (no policy), jwt (a JWT whose verification is cached), authz (100
+# authorization rules) and cors (preflights); mg-uncached (no verified token kept) serves
+# uncached-plain (no policy) and uncached (an RS256 JWT verified on every request).
+IDENTITY_CONTENDERS="idplain jwt authz cors uncached-plain uncached"
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
     --smoke) QUICK=1; SMOKE=1 ;;   # checks the harness itself in ~1 min; numbers meaningless, report in bench/target
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (expected: --quick)" >&2; exit 2 ;;
   esac
 done
@@ -56,6 +66,7 @@ if [[ $QUICK == 1 ]]; then
     STARTUP_CONTENDERS="readme bare-scg"
     SCALE_ROUTES="1000"; SCALE_SECONDS=1; SCALE_WARMUP=1; SCALE_FIRST_WARMUP=1; EDITS=2; MESH_CONTENDERS="plain all"
   fi
+  MESH_CONTENDERS="$MESH_CONTENDERS $IDENTITY_CONTENDERS"
 else
   # 3 s rounds leave 80 s of warm-up per JVM within 15 minutes: with 60 s the JVMs were still
   # compiling during their first two rounds (bench/notes.md)
@@ -63,10 +74,12 @@ else
   # noisy machine (issue 23); 5 left one slow round too much weight
   ROUNDS=7; ROUND_SECONDS=3; SETTLE_SECONDS=1; WARMUP_SECONDS=80; STARTUP_ROUNDS=7
   LATENCY_SECONDS=5; LATENCY_WARMUP=1; SCALE_ROUTES="1 100 1000 10000"; SCALE_SECONDS=5; SCALE_WARMUP=2; SCALE_FIRST_WARMUP=30; EDITS=3
-  MESH_CONTENDERS="plain canary mirror mtls resilience tracing all"
+  MESH_CONTENDERS="plain canary mirror mtls resilience tracing all $IDENTITY_CONTENDERS"
   LATENCY_CONTENDERS="direct nginx bare-scg mg-plain mg-all"
   STARTUP_CONTENDERS="readme bare-scg container-cds container-aot"
 fi
+
+MESH_CONTENDERS="${BENCH_MESH_CONTENDERS:-$MESH_CONTENDERS}"
 
 # BENCH_WARMUP_SECONDS: load on each JVM before the first round. A JVM gateway needs about a minute
 # of load before its JIT is done; the defaults keep the run within its time budget instead.
@@ -149,6 +162,52 @@ DAYS=2 "$ROOT/config/pki/make-demo-pki.sh" "$WORK/pki" >/dev/null
 render() { sed "s#@WORK@#$WORK#g" "$1" > "$2"; }
 for file in "$BENCH"/peers/*; do render "$file" "$WORK/config/$(basename "$file")"; done
 for file in "$BENCH"/config/*.yml; do render "$file" "$WORK/config/$(basename "$file")"; done
+# the identity contenders' RSA key, inline JWK Set, RS256 token and configurations (openssl)
+python3 "$BENCH/identity.py" "$WORK"
+TOKEN="$(cat "$WORK/identity/token")"
+# How a contender's requests differ from a plain GET: method and headers ("Name: value" lines).
+declare -A REQ_METHOD REQ_HEADERS
+REQ_HEADERS[mg-jwt]="Authorization: Bearer $TOKEN"
+REQ_HEADERS[mg-uncached]="Authorization: Bearer $TOKEN"
+REQ_HEADERS[mg-authz]="x-env: prod"
+REQ_METHOD[mg-cors]=OPTIONS
+REQ_HEADERS[mg-cors]=$'Origin: https://app.example.com\nAccess-Control-Request-Method: POST\nAccess-Control-Request-Headers: authorization'
+# contender -> wrk's arguments for a script that sends its requests (none for a plain GET)
+request_script() {
+  local c="$1" file="$WORK/request-$1.lua" line
+  [[ -n ${REQ_METHOD[$c]:-}${REQ_HEADERS[$c]:-} ]] || return 0
+  {
+    echo "wrk.method = \"${REQ_METHOD[$c]:-GET}\""
+    while IFS= read -r line; do
+      [[ -n $line ]] && echo "wrk.headers[\"${line%%:*}\"] = \"${line#*: }\""
+    done <<< "${REQ_HEADERS[$c]:-}"
+  } > "$file"
+  echo "-s $file"
+}
+# contender path -> its requests as a Lua table of wrk.format's arguments, for the warm-up's cycle
+request_lua() {
+  local c="$1" path="$2" headers="" line
+  while IFS= read -r line; do
+    [[ -n $line ]] && headers+="[\"${line%%:*}\"] = \"${line#*: }\", "
+  done <<< "${REQ_HEADERS[$c]:-}"
+  echo "{\"${REQ_METHOD[$c]:-GET}\", \"$path\", {$headers}}"
+}
+# contender -> the status a plain GET gets on its route (without its headers); empty: not refused
+policy_refusal() {
+  case "$1" in
+    mg-jwt|mg-uncached) echo 401 ;;   # the route requires a token
+    mg-authz) echo 403 ;;             # only the last of the 100 rules allows, on the x-env header
+  esac
+}
+# contender -> curl's arguments for its requests, in REQ_CURL
+request_curl() {
+  local c="$1" line
+  REQ_CURL=(-X "${REQ_METHOD[$c]:-GET}")
+  while IFS= read -r line; do
+    [[ -n $line ]] && REQ_CURL+=(-H "$line")
+  done <<< "${REQ_HEADERS[$c]:-}"
+  return 0
+}
 
 # ---------------------------------------------------------------- helpers
 # CPU ticks (utime + stime) of a process and of its children processes.
@@ -169,11 +228,12 @@ rss_kib() { # a process and its children (nginx workers)
   echo "$total"
 }
 
-wait_for_200() { # url timeout_seconds -> prints ms waited, fails on timeout
+wait_for_200() { # url timeout_seconds [curl arguments] -> prints ms waited, fails on timeout; any 2xx counts
   local url="$1" limit="$2" start now
+  shift 2
   start=$(date +%s%N)
   while true; do
-    if [[ $(taskset -c "$LOAD_CPU" curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" 2>/dev/null || true) == 200 ]]; then
+    if [[ $(taskset -c "$LOAD_CPU" curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$@" "$url" 2>/dev/null || true) == 2?? ]]; then
       now=$(date +%s%N); echo $(( (now - start) / 1000000 )); return 0
     fi
     now=$(date +%s%N)
@@ -226,6 +286,8 @@ jvm_of() {
   case "$1" in
     mg-plain|mg-canary|mg-mirror|mg-mtls|mg-resilience) echo mg-policies ;;
     mg-tracing|mg-all) echo mg-observed ;;
+    mg-idplain|mg-jwt|mg-authz|mg-cors) echo mg-identity ;;
+    mg-uncached-plain|mg-uncached) echo mg-uncached ;;
     base-*) local j; j=$(jvm_of "mg-${1#base-}"); echo "base-${j#mg-}" ;;
     scale) echo mg-policies ;;   # the route-table visits run in the policies JVM, warm by then
     *) echo "$1" ;;
@@ -270,7 +332,9 @@ measure_wrk() {
   local contender="$1" seconds="$2" pid before after out requests rps non2xx
   pid=$(pid_of "$contender")
   before=$(cpu_ticks "$pid")
-  out=$(taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" -H "$USER_HEADER" "${URL[$contender]}" 2>&1)
+  # shellcheck disable=SC2046
+  out=$(taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" -H "$USER_HEADER" $(request_script "$contender") \
+    "${URL[$contender]}" 2>&1)
   after=$(cpu_ticks "$pid")
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -328,7 +392,8 @@ done
 MESH_ALL=$(for m in $MESH_CONTENDERS; do echo "mg-$m"; done; for m in $BASE_CONTENDERS; do echo "base-$m"; done)
 declare -A WARM_PATHS WARM_BASE
 for c in bare-scg $MESH_ALL; do
-  if ! wait_for_200 "${URL[$c]}" 120 >/dev/null; then
+  request_curl "$c"
+  if ! wait_for_200 "${URL[$c]}" 120 "${REQ_CURL[@]}" >/dev/null; then
     skip "$c: no 200 within 120 s (see $WORK/logs/$(jvm_of "$c").log)"; continue
   fi
   if [[ $c == mg-* || $c == base-* ]]; then
@@ -336,13 +401,24 @@ for c in bare-scg $MESH_ALL; do
     base=$(cut -d/ -f1-3 <<< "${URL[$c]}")
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/no-such-bench-route" || true)
     [[ $code == 404 ]] || { skip "$c: /no-such-bench-route answered $code, not 404: not the routes of bench/config"; continue; }
+    # the contender's policy is in force, not only its route: without its own headers it is refused
+    refused=$(policy_refusal "$c")
+    if [[ -n $refused ]]; then
+      code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "${URL[$c]}" || true)
+      [[ $code == "$refused" ]] || { skip "$c: a plain GET answered $code, not $refused: its policy is not in force"; continue; }
+    fi
+    if [[ $c == mg-cors ]] && ! curl -s -D - -o /dev/null --max-time 2 "${REQ_CURL[@]}" "${URL[$c]}" \
+        | grep -qi '^access-control-allow-origin: https://app.example.com'; then
+      skip "$c: the preflight was not answered by the route's CORS policy"; continue
+    fi
   fi
-  WARM_PATHS[$(jvm_of "$c")]+="\"/$(cut -d/ -f4- <<< "${URL[$c]}")\", "
+  WARM_PATHS[$(jvm_of "$c")]+="$(request_lua "$c" "/$(cut -d/ -f4- <<< "${URL[$c]}")"), "
   WARM_BASE[$(jvm_of "$c")]=$(cut -d/ -f1-3 <<< "${URL[$c]}")
   CONTENDERS="$CONTENDERS $c"
 done
 for jvm in "${!WARM_PATHS[@]}"; do
-  printf 'local paths = {%s}\nlocal n = 0\nrequest = function()\n  n = n + 1\n  return wrk.format(nil, paths[n %% #paths + 1])\nend\n' \
+  # each entry: method, path, headers (request_lua)
+  printf 'local requests = {%s}\nlocal n = 0\nrequest = function()\n  n = n + 1\n  local r = requests[n %% #requests + 1]\n  return wrk.format(r[1], r[2], r[3])\nend\n' \
     "${WARM_PATHS[$jvm]}" > "$WORK/warm-$jvm.lua"
   log "warming $jvm for ${WARMUP_SECONDS}s on ${WARM_PATHS[$jvm]%, }"
   taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -H "$USER_HEADER" -s "$WORK/warm-$jvm.lua" \
@@ -369,7 +445,9 @@ for round in $(seq "$ROUNDS"); do
     # spill into this round, and the same contenders always pay (the order only rotates).
     pid=$(pid_of "$c")
     if [[ $pid != "$previous_pid" && $SETTLE_SECONDS != 0 ]]; then
-      taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"${SETTLE_SECONDS}s" -H "$USER_HEADER" "${URL[$c]}" >/dev/null 2>&1 || true
+      # shellcheck disable=SC2046
+      taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"${SETTLE_SECONDS}s" -H "$USER_HEADER" $(request_script "$c") \
+        "${URL[$c]}" >/dev/null 2>&1 || true
     fi
     previous_pid=$pid
     read -r rps cpu requests non2xx <<<"$(measure_wrk "$c" "$ROUND_SECONDS")"

@@ -34,7 +34,9 @@ import io.meshgate.policy.rewrite.HeaderModifier;
 import io.meshgate.policy.rewrite.RedirectPolicy;
 import io.meshgate.policy.rewrite.RewritePolicy;
 import io.meshgate.policy.route.Backend;
+import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.RouteMatch;
+import io.meshgate.policy.security.authz.AuthorizationPolicy;
 import io.meshgate.policy.security.extauthz.ExtAuthzPolicy;
 import io.meshgate.policy.testing.GatewayTest;
 import io.meshgate.policy.testing.TestUpstream;
@@ -81,8 +83,17 @@ class PolicyChainTest extends GatewayTest {
 			.withLoadBalancer(LoadBalancerPolicy.of(LoadBalancerPolicy.Type.LEAST_REQUEST))
 			.withCircuitBreaker(CircuitBreakerPolicy.defaults())
 			.withOutlierDetection(OutlierDetectionPolicy.defaults());
-		apply(List.of(guarded, Upstream.of("canary", canary.url()), Upstream.of("shadow", shadow.url())),
-				io.meshgate.policy.route.Route.of("everything", "/every/**", Backend.of("stable", 100), Backend.of("canary", 0))
+		// an authorization policy that targets the route (and allows every request): the
+		// authorization filter is in the chains of the routes a policy may apply to only
+		AuthorizationPolicy everyone = new AuthorizationPolicy("everyone", AuthorizationPolicy.Action.ALLOW, null,
+				new AuthorizationPolicy.Targets(List.of("everything"), null),
+				List.of(new AuthorizationPolicy.Rule(null, new AuthorizationPolicy.Operation(null, null, null, null, null,
+						null, List.of("*"), null), null)));
+		List<Upstream> upstreams = List.of(guarded, Upstream.of("canary", canary.url()),
+				Upstream.of("shadow", shadow.url()));
+		routing.apply(new MeshConfig(upstreams,
+				List.of(io.meshgate.policy.route.Route
+					.of("everything", "/every/**", Backend.of("stable", 100), Backend.of("canary", 0))
 					.withCanary(CanaryPolicy.DEFAULT)
 					.withMirrors(MirrorPolicy.of("shadow", 100))
 					.withRetries(RetryPolicy.attempts(1))
@@ -91,7 +102,8 @@ class PolicyChainTest extends GatewayTest {
 					.withRateLimit(RateLimitPolicy.perSecond(1000))
 					.withRequestHeaders(HeaderModifier.set("x-request", "on"))
 					.withResponseHeaders(HeaderModifier.set("x-response", "on"))
-					.withRewrite(RewritePolicy.hostname("stable.internal")));
+					.withRewrite(RewritePolicy.hostname("stable.internal"))),
+				List.of(), List.of(), List.of(everyone)));
 
 		chain("everything").containsExactly(
 				"RemoveCachedBodyFilter",

@@ -93,6 +93,7 @@ import io.meshgate.policy.security.authn.AuthenticationGatewayFilterFactory;
 import io.meshgate.policy.security.authz.AuthorizationFilter;
 import io.meshgate.policy.security.extauthz.ExtAuthzGatewayFilterFactory;
 import io.meshgate.policy.security.jwt.JwksFetcher;
+import io.meshgate.policy.security.jwt.JwtProperties;
 import io.meshgate.policy.security.jwt.JwtProviders;
 import io.meshgate.policy.security.jwt.TokenEdgeFilter;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
@@ -118,7 +119,8 @@ import io.meshgate.policy.upstream.state.TlsStateContributor;
  * {@link MeshConfig} bean.
  */
 @AutoConfiguration(afterName = "org.springframework.cloud.kubernetes.fabric8.Fabric8AutoConfiguration")
-@EnableConfigurationProperties({ MeshProperties.class, IngressProperties.class, PathNormalization.class })
+@EnableConfigurationProperties({ MeshProperties.class, IngressProperties.class, PathNormalization.class,
+		JwtProperties.class })
 @LoadBalancerClients(defaultConfiguration = MeshLoadBalancerConfiguration.class)
 public class MeshPolicyAutoConfiguration {
 
@@ -326,7 +328,7 @@ public class MeshPolicyAutoConfiguration {
 		return properties.toConfig();
 	}
 
-	/** The authorization policies of the configuration in force: DENY, then ALLOW, on every routed request. */
+	/** The authorization policies in force: DENY, then ALLOW, on the routes they may apply to. */
 	@Bean
 	AuthorizationFilter authorizationFilter(ObjectProvider<MeterRegistry> meters) {
 		return new AuthorizationFilter(meters(meters));
@@ -346,8 +348,9 @@ public class MeshPolicyAutoConfiguration {
 
 	/** The JWT providers in force, their keys and the tokens they verified. */
 	@Bean(destroyMethod = "close")
-	JwtProviders jwtProviders(ObjectProvider<MeterRegistry> meters) {
-		return new JwtProviders(new JwksFetcher(), meters(meters), Clock.systemUTC(), System::nanoTime);
+	JwtProviders jwtProviders(ObjectProvider<MeterRegistry> meters, JwtProperties properties) {
+		return new JwtProviders(new JwksFetcher(), meters(meters), Clock.systemUTC(), System::nanoTime,
+				properties.verifiedTokenCacheSize());
 	}
 
 	/** The consumers' API keys in force, by hash. */

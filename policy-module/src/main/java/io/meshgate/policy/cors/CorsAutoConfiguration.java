@@ -8,6 +8,7 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
+import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -29,15 +30,25 @@ public class CorsAutoConfiguration {
 		return new CorsMethodRoutePredicateFactory();
 	}
 
-	/** Static: a post-processor is made before the other beans of its configuration. */
+	/** Each route's CORS filter, resolved when the gateway's route table is. */
 	@Bean
-	static BeanPostProcessor corsPreflightsAtRouteLookup() {
+	CorsRoutes corsRoutes(RouteLocator routeLocator) {
+		return new CorsRoutes(routeLocator);
+	}
+
+	/**
+	 * Static: a post-processor is made before the other beans of its configuration; the routes'
+	 * CORS filters are asked for when the mapping is made, after the gateway's route locator.
+	 */
+	@Bean
+	static BeanPostProcessor corsPreflightsAtRouteLookup(ObjectProvider<CorsRoutes> routes) {
 		return new BeanPostProcessor() {
 			@Override
 			public Object postProcessAfterInitialization(Object bean, String name) {
 				if (bean instanceof RoutePredicateHandlerMapping mapping
 						&& !(mapping.getCorsProcessor() instanceof CorsPreflightProcessor)) {
-					mapping.setCorsProcessor(new CorsPreflightProcessor(mapping.getCorsProcessor()));
+					mapping.setCorsProcessor(
+							new CorsPreflightProcessor(mapping.getCorsProcessor(), routes.getObject()));
 				}
 				return bean;
 			}

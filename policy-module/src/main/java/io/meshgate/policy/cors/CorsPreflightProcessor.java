@@ -15,21 +15,28 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  * it asks for the CORS headers, answers with the route's policy instead. So authentication,
  * authorization, rate limits, faults and the upstream never see a preflight, whatever the
  * filters' orders. Routes without a Meshgate CORS filter keep WebFlux's processing (and Spring
- * Cloud Gateway's {@code globalcors}); for them nothing here runs but a scan of their filters, on
- * preflights only (and on every request only where {@code globalcors} is configured).
+ * Cloud Gateway's {@code globalcors}); for them nothing here runs but one lookup of their route
+ * ({@link CorsRoutes}, resolved once per route table), on preflights only (and on every request
+ * only where {@code globalcors} is configured).
  */
 public final class CorsPreflightProcessor implements CorsProcessor {
 
 	private final CorsProcessor others;
 
-	/** @param others the processor for routes without a CORS filter of their own */
-	public CorsPreflightProcessor(CorsProcessor others) {
+	private final CorsRoutes routes;
+
+	/**
+	 * @param others the processor for routes without a CORS filter of their own
+	 * @param routes each route's CORS filter
+	 */
+	public CorsPreflightProcessor(CorsProcessor others, CorsRoutes routes) {
 		this.others = others;
+		this.routes = routes;
 	}
 
 	@Override
 	public boolean process(CorsConfiguration configuration, ServerWebExchange exchange) {
-		CorsFilter cors = CorsFilter.of(exchange.<Route>getAttribute(GATEWAY_ROUTE_ATTR));
+		CorsFilter cors = routes.of(exchange.<Route>getAttribute(GATEWAY_ROUTE_ATTR));
 		if (cors == null) {
 			return others.process(configuration, exchange);
 		}

@@ -30,12 +30,10 @@ import io.meshgate.policy.security.TokenFailure;
  * The JWT providers in force and the tokens they verified. {@link #apply} replaces the providers
  * whole (when the configuration is applied); a provider whose record did not change keeps its
  * keys. Verified tokens are cached by the SHA-256 of the token ({@link CredentialHash}) until
- * they expire, at most {@link #MAX_CACHED} of them; the cache empties when the providers change.
+ * they expire, at most {@link JwtProperties#verifiedTokenCacheSize()} of them (none with 0); the
+ * cache empties when the providers change.
  */
 public final class JwtProviders implements AutoCloseable {
-
-	/** Verified tokens kept: enough for the active users of a large site, about 2 KB each. */
-	public static final int MAX_CACHED = 10_000;
 
 	private final JwksFetcher fetcher;
 
@@ -45,6 +43,7 @@ public final class JwtProviders implements AutoCloseable {
 
 	private final LongSupplier nanoClock;
 
+	/** {@code null} when no verified token is kept. */
 	private final Cache<CredentialHash, VerifiedToken> verified;
 
 	private volatile Snapshot snapshot = Snapshot.EMPTY;
@@ -68,14 +67,18 @@ public final class JwtProviders implements AutoCloseable {
 	}
 
 	public JwtProviders(JwksFetcher fetcher, MeterRegistry meters, Clock clock, LongSupplier nanoClock) {
+		this(fetcher, meters, clock, nanoClock, JwtProperties.DEFAULT_VERIFIED_TOKEN_CACHE_SIZE);
+	}
+
+	/** @param cacheSize how many verified tokens are kept; 0: none, every token is verified each time */
+	public JwtProviders(JwksFetcher fetcher, MeterRegistry meters, Clock clock, LongSupplier nanoClock,
+			int cacheSize) {
 		this.fetcher = fetcher;
 		this.meters = meters;
 		this.clock = clock;
 		this.nanoClock = nanoClock;
-		this.verified = Caffeine.newBuilder()
-			.maximumSize(MAX_CACHED)
-			.expireAfter(new UntilInvalid(clock))
-			.build();
+		this.verified = cacheSize == 0 ? null
+				: Caffeine.newBuilder().maximumSize(cacheSize).expireAfter(new UntilInvalid(clock)).build();
 	}
 
 	/** Makes {@code providers} the ones in force; unchanged ones keep their keys. Never blocks. */
@@ -107,7 +110,9 @@ public final class JwtProviders implements AutoCloseable {
 		}
 		snapshot = new Snapshot(Map.copyOf(byIssuer), places.toArray(TokenPlace[]::new),
 				claimHeaders.toArray(String[]::new));
-		verified.invalidateAll();
+		if (verified != null) {
+			verified.invalidateAll();
+		}
 		started.forEach(runtime -> runtime.keys.start());
 		before.values().forEach(ProviderRuntime::close);
 	}
@@ -134,7 +139,7 @@ public final class JwtProviders implements AutoCloseable {
 
 	/** The cached outcome of a verified token that is still valid; {@code null} otherwise. */
 	VerifiedToken cached(CredentialHash hash) {
-		VerifiedToken token = verified.getIfPresent(hash);
+		VerifiedToken token = verified == null ? null : verified.getIfPresent(hash);
 		return token != null && clock.millis() <= token.validUntilMillis() ? token : null;
 	}
 
@@ -166,7 +171,7 @@ public final class JwtProviders implements AutoCloseable {
 			return Mono.just(VerifiedToken.failed(provider.provider.name(), TokenFailure.ALGORITHM_NOT_ALLOWED));
 		}
 		return provider.verify(signed, claims).doOnNext(outcome -> {
-			if (outcome.verdict().verified() && snapshot == this.snapshot) {
+			if (verified != null && outcome.verdict().verified() && snapshot == this.snapshot) {
 				verified.put(hash, outcome);
 			}
 		});

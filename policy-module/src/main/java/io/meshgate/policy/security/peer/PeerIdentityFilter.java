@@ -4,8 +4,6 @@ import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Map;
 
-import javax.net.ssl.SSLSession;
-
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
@@ -30,8 +28,9 @@ import io.meshgate.policy.security.Identity;
  * ({@link Identity#peer()}), and, with {@link ForwardClientCertDetails#SANITIZE_SET}, the
  * upstream's {@code x-forwarded-client-cert}.</li>
  * </ul>
- * What a connection's certificate says is derived once per TLS session ({@link PeerConnection});
- * a request with nothing to change (no client header, no certificate) passes without a header copy.
+ * What a connection's certificate says is derived once per TLS session ({@link PeerConnection})
+ * and found once per connection ({@link TlsSessions}); a request with nothing to change (no
+ * client header, no certificate) passes without a header copy.
  */
 public final class PeerIdentityFilter implements EdgeFilter {
 
@@ -51,8 +50,7 @@ public final class PeerIdentityFilter implements EdgeFilter {
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		ServerHttpRequest request = exchange.getRequest();
 		boolean clientSent = request.getHeaders().containsHeader(XfccHeader.NAME);
-		SSLSession session = TlsSessions.of(request);
-		PeerConnection connection = session == null ? null : PeerConnection.of(session);
+		PeerConnection connection = TlsSessions.of(request);
 		String xfcc = null;
 		if (connection != null) {
 			if (misdirected(request, connection)) {

@@ -75,4 +75,34 @@ class VerifiedTokenCacheTest {
 		assertThat(providers.cached(CredentialHash.of(token))).isNull();
 	}
 
+	@Test
+	void aCacheSizeOfZeroKeepsNoTokenAndVerifiesEveryTime() {
+		JwtProviders uncached = new JwtProviders(new JwksFetcher(), new SimpleMeterRegistry(), clock, System::nanoTime,
+				0);
+		uncached.apply(List.of(JwtProvider.inline("idp", TestTokens.ISSUER, IDP.jwks())));
+		String token = IDP.sign(JWSAlgorithm.ES256, TestTokens.claims("alice")
+			.expirationTime(Date.from(start.plusSeconds(600)))
+			.build());
+		JwtProviders.Snapshot snapshot = uncached.snapshot();
+		JwtProviders.Presented presented = JwtProviders.find(snapshot,
+				MockServerHttpRequest.get("/").header("Authorization", "Bearer " + token).build());
+
+		for (int i = 0; i < 2; i++) {
+			assertThat(uncached.verify(snapshot, presented, CredentialHash.of(token)).block(Duration.ofSeconds(5))
+				.verdict()
+				.verified()).isTrue();
+			assertThat(uncached.cached(CredentialHash.of(token))).isNull();
+		}
+		uncached.close();
+	}
+
+	@Test
+	void theCacheSizeIsAtLeastZero() {
+		assertThat(new JwtProperties(null).verifiedTokenCacheSize())
+			.isEqualTo(JwtProperties.DEFAULT_VERIFIED_TOKEN_CACHE_SIZE);
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> new JwtProperties(-1))
+			.withMessage("meshgate.jwt.verified-token-cache-size: -1 (expected: 0 or more tokens; 0 keeps none)");
+	}
+
 }
