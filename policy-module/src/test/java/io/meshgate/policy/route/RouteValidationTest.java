@@ -106,8 +106,8 @@ class RouteValidationTest {
 
 	@Test
 	void backendNamesAnUpstream() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new Backend("", 1))
-			.withMessage("upstream:  (expected: the name of an upstream)");
+		assertThatIllegalArgumentException().isThrownBy(() -> new Backend("", 1, null))
+			.withMessage("upstream:  (expected: the name of an upstream, or a status instead)");
 	}
 
 	@Test
