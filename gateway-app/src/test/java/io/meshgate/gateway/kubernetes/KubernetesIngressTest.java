@@ -339,7 +339,7 @@ class KubernetesIngressTest {
 		assertThat(accepted.getLastTransitionTime()).isNotBlank();
 		assertThat(accepted.getObservedGeneration()).isEqualTo(route("late").getMetadata().getGeneration());
 		GatewayClient client = new GatewayClient(port);
-		assertThat(client.get("/late/1").statusCode()).isEqualTo(503);
+		assertThat(client.get("/late/1").statusCode()).isEqualTo(500);
 
 		service("late", B);
 		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> client.get("/late/1").body(), "pod-b"::equals);

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.PathType;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.tls.TlsPolicy;
@@ -181,8 +182,10 @@ class KubernetesTranslationTest {
 			assertThat(c.getStatus()).isEqualTo("False");
 			assertThat(c.getReason()).isEqualTo("BackendNotFound");
 		});
-		// the route still runs, answering 503 until the Service's pods appear
-		assertThat(missing.config().routes()).hasSize(1);
+		// the rule still takes its requests, answering 500 until the Service appears
+		assertThat(missing.config().routes()).singleElement()
+			.satisfies(r -> assertThat(r.backends()).containsExactly(Backend.answering(500, 1)));
+		assertThat(missing.config().upstreams()).isEmpty();
 
 		KubernetesTranslation elsewhere = translate(objects("""
 				apiVersion: gateway.networking.k8s.io/v1
@@ -193,7 +196,9 @@ class KubernetesTranslationTest {
 				  rules: [{backendRefs: [{name: svc, namespace: other, port: 80}]}]
 				"""));
 		assertThat(conditions(elsewhere, "cross").get(1).getReason()).isEqualTo("RefNotPermitted");
-		assertThat(elsewhere.config().routes()).isEmpty();
+		// one route per listener host name, each answering 500
+		assertThat(elsewhere.config().routes()).hasSize(2)
+			.allSatisfy(r -> assertThat(r.backends()).containsExactly(Backend.answering(500, 1)));
 	}
 
 	@Test
@@ -246,7 +251,7 @@ class KubernetesTranslationTest {
 				"""));
 
 		// the wildcard route host name narrows to the listener's, which it covers
-		assertThat(translation.config().routes()).extracting(r -> r.match().host()).containsExactly("**.shop.example");
+		assertThat(translation.config().routes()).extracting(r -> r.match().host()).containsExactly("*.shop.example");
 
 		KubernetesTranslation none = translate(objects(service("svc"), """
 				apiVersion: gateway.networking.k8s.io/v1
