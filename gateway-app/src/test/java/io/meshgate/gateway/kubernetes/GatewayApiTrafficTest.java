@@ -14,10 +14,6 @@ import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
@@ -38,6 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.gateway.MeshgateApplication;
 import io.meshgate.gateway.testing.KubernetesApi;
+import io.meshgate.gateway.testing.ServicePods;
 import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.testing.RawHttp;
 import io.meshgate.policy.testing.SeededRandom;
@@ -227,29 +224,20 @@ class GatewayApiTrafficTest {
 
 	@Test
 	void httpRouteInvalidBackendRefUnknownKind() {
-		apply(manifest("httproute-invalid-backendref-unknown-kind.yaml"));
-		awaitCondition("invalid-backend-ref-unknown-kind", "Accepted", "True", "Accepted");
-		awaitCondition("invalid-backend-ref-unknown-kind", "ResolvedRefs", "False", "InvalidKind");
-
-		assertAnswers(Map.of("example.com /v2", "500"));
+		assertUnusableBackendAnswers500("httproute-invalid-backendref-unknown-kind.yaml",
+				"invalid-backend-ref-unknown-kind", "InvalidKind", "/v2");
 	}
 
 	@Test
 	void httpRouteInvalidCrossNamespaceBackendRef() {
-		apply(manifest("httproute-invalid-cross-namespace-backend-ref.yaml"));
-		awaitCondition("invalid-cross-namespace-backend-ref", "Accepted", "True", "Accepted");
-		awaitCondition("invalid-cross-namespace-backend-ref", "ResolvedRefs", "False", "RefNotPermitted");
-
-		assertAnswers(Map.of("example.com /", "500"));
+		assertUnusableBackendAnswers500("httproute-invalid-cross-namespace-backend-ref.yaml",
+				"invalid-cross-namespace-backend-ref", "RefNotPermitted", "/");
 	}
 
 	@Test
 	void httpRouteInvalidNonExistentBackendRef() {
-		apply(manifest("httproute-invalid-nonexistent-backendref.yaml"));
-		awaitCondition("invalid-nonexistent-backend-ref", "Accepted", "True", "Accepted");
-		awaitCondition("invalid-nonexistent-backend-ref", "ResolvedRefs", "False", "BackendNotFound");
-
-		assertAnswers(Map.of("example.com /", "500"));
+		assertUnusableBackendAnswers500("httproute-invalid-nonexistent-backendref.yaml", "invalid-nonexistent-backend-ref",
+				"BackendNotFound", "/");
 	}
 
 	/**
@@ -297,6 +285,15 @@ class GatewayApiTrafficTest {
 	}
 
 	// --- helpers
+
+	/** The route of {@code manifest} is accepted, says {@code reason} in ResolvedRefs, and answers 500 on {@code path}. */
+	private void assertUnusableBackendAnswers500(String manifest, String route, String reason, String path) {
+		apply(manifest(manifest));
+		awaitCondition(route, "Accepted", "True", "Accepted");
+		awaitCondition(route, "ResolvedRefs", "False", reason);
+
+		assertAnswers(Map.of("example.com " + path, "500"));
+	}
 
 	/** Every {@code "host path"} answers the backend's name or the status given, once the routes are served. */
 	private void assertAnswers(Map<String, String> expected) {
@@ -363,35 +360,7 @@ class GatewayApiTrafficTest {
 
 	/** The conformance Service {@code name} (port 8080) whose one pod is {@code pod}, and its EndpointSlice. */
 	private static void service(String name, TestUpstream pod) {
-		KUBE.resource(new ServiceBuilder().withNewMetadata()
-			.withName(name)
-			.withNamespace(NAMESPACE)
-			.endMetadata()
-			.withNewSpec()
-			.addNewPort()
-			.withPort(8080)
-			.withNewTargetPort(pod.port())
-			.endPort()
-			.endSpec()
-			.build()).createOr(NonDeletingOperation::update);
-		KUBE.resource(new EndpointSliceBuilder().withNewMetadata()
-			.withName(name + "-abcde")
-			.withNamespace(NAMESPACE)
-			.withLabels(Map.of("kubernetes.io/service-name", name))
-			.endMetadata()
-			.withAddressType("IPv4")
-			.addNewPort()
-			.withPort(pod.port())
-			.withProtocol("TCP")
-			.endPort()
-			.withEndpoints(new EndpointBuilder().withAddresses(pod.host())
-				.withNewConditions()
-				.withReady(true)
-				.endConditions()
-				.withTargetRef(new ObjectReferenceBuilder().withKind("Pod").withName(name + "-pod").withNamespace(NAMESPACE)
-					.build())
-				.build())
-			.build()).createOr(NonDeletingOperation::update);
+		ServicePods.apply(KUBE, NAMESPACE, name, null, 8080, pod.host(), pod.port(), Map.of());
 	}
 
 }

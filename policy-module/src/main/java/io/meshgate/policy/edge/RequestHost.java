@@ -6,8 +6,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.ExchangeAttributes;
-import io.meshgate.policy.route.HostPattern;
-
 /**
  * The request's host as every host match reads it, normalized once per request: the
  * {@code Host} header (HTTP/2's {@code :authority} arrives as it) without its port, whatever the
@@ -19,7 +17,7 @@ import io.meshgate.policy.route.HostPattern;
 public final class RequestHost {
 
 	/** A name of 253 characters, a trailing dot, {@code :} and five digits. */
-	static final int MAX_HEADER_LENGTH = HostPattern.MAX_NAME_LENGTH + 1 + 6;
+	static final int MAX_HEADER_LENGTH = HostNames.MAX_NAME_LENGTH + 1 + 6;
 
 	private static final int MAX_PORT_DIGITS = 5;
 
@@ -62,7 +60,7 @@ public final class RequestHost {
 			return "";
 		}
 		int nameEnd = !ipv6 && hostEnd > 1 && header.charAt(hostEnd - 1) == '.' ? hostEnd - 1 : hostEnd;
-		if (ipv6 ? !HostPattern.isIpv6Literal(header, 0, nameEnd) : !HostPattern.isDnsName(header, 0, nameEnd)) {
+		if (ipv6 ? !HostNames.isIpv6Literal(header, 0, nameEnd) : !HostNames.isDnsName(header, 0, nameEnd)) {
 			return "";
 		}
 		boolean upper = false;

@@ -2,6 +2,8 @@ package io.meshgate.policy.route;
 
 import java.util.Locale;
 
+import io.meshgate.policy.edge.HostNames;
+
 /**
  * The host names a route takes, matched against the request's host as the edge normalized it
  * ({@code io.meshgate.policy.edge.RequestHost}: lower case, without port or trailing dot):
@@ -17,11 +19,6 @@ import java.util.Locale;
  * a comparison of strings: no regular expression runs per request.
  */
 public final class HostPattern {
-
-	/** The longest host name DNS allows, without the trailing dot. */
-	public static final int MAX_NAME_LENGTH = 253;
-
-	private static final int MAX_LABEL_LENGTH = 63;
 
 	private enum Kind {
 		EXACT, BELOW, AT_OR_BELOW
@@ -50,7 +47,8 @@ public final class HostPattern {
 		String text = pattern == null ? "" : pattern.trim().toLowerCase(Locale.ROOT);
 		Kind kind = text.startsWith("**.") ? Kind.AT_OR_BELOW : text.startsWith("*.") ? Kind.BELOW : Kind.EXACT;
 		String name = text.substring(kind == Kind.AT_OR_BELOW ? 3 : kind == Kind.BELOW ? 2 : 0);
-		boolean valid = kind == Kind.EXACT && isIpv6Literal(name, 0, name.length()) || isDnsName(name, 0, name.length());
+		boolean valid = kind == Kind.EXACT && HostNames.isIpv6Literal(name, 0, name.length())
+				|| HostNames.isDnsName(name, 0, name.length());
 		if (!valid) {
 			throw new IllegalArgumentException(field + ": " + pattern + " (expected: a host name as shop.example.com, "
 					+ "*.example.com for every name below example.com, or **.example.com for example.com and every "
@@ -66,55 +64,6 @@ public final class HostPattern {
 			case BELOW -> host.length() > suffix.length() && host.endsWith(suffix);
 			case AT_OR_BELOW -> name.equals(host) || host.length() > suffix.length() && host.endsWith(suffix);
 		};
-	}
-
-	/**
-	 * Whether {@code text[from, to)} is a DNS name: labels of letters, digits, {@code -} and
-	 * {@code _}, 1-63 characters each, at most 253 in all, no empty label.
-	 */
-	public static boolean isDnsName(CharSequence text, int from, int to) {
-		if (to <= from || to - from > MAX_NAME_LENGTH) {
-			return false;
-		}
-		int label = 0;
-		for (int i = from; i < to; i++) {
-			char c = text.charAt(i);
-			if (c == '.') {
-				if (label == 0) {
-					return false;
-				}
-				label = 0;
-			}
-			else if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				if (++label > MAX_LABEL_LENGTH) {
-					return false;
-				}
-			}
-			else {
-				return false;
-			}
-		}
-		return label > 0;
-	}
-
-	/**
-	 * Whether {@code text[from, to)} is a bracketed IPv6 literal as a Host header carries it:
-	 * {@code [}, hex digits, {@code :} and {@code .} (an embedded IPv4 address), {@code ]}; no
-	 * zone id.
-	 */
-	public static boolean isIpv6Literal(CharSequence text, int from, int to) {
-		if (to - from < 4 || to - from > 47 || text.charAt(from) != '[' || text.charAt(to - 1) != ']') {
-			return false;
-		}
-		boolean colon = false;
-		for (int i = from + 1; i < to - 1; i++) {
-			char c = text.charAt(i);
-			colon |= c == ':';
-			if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
-				return false;
-			}
-		}
-		return colon;
 	}
 
 	/** The pattern as written in a route, in lower case. */
