@@ -202,6 +202,41 @@ class KubernetesTranslationTest {
 	}
 
 	@Test
+	void unusableBackendsKeepTheirWeightAsA500ShareAndRulesWithoutBackendsAnswer500() {
+		KubernetesTranslation translation = translate(objects(service("a"), service("b"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: mixed, namespace: shop}
+				spec:
+				  parentRefs: [{name: web, sectionName: http}]
+				  rules:
+				  - matches: [{path: {type: PathPrefix, value: /split}}]
+				    backendRefs:
+				    - {name: a, port: 80, weight: 70}
+				    - {group: unknownkind.example.com, kind: NonExistent, name: a, port: 80, weight: 20}
+				    - {name: b, port: 80, weight: 10}
+				  - matches: [{path: {type: Exact, value: /none}}]
+				  - matches: [{path: {type: Exact, value: /zero}}]
+				    backendRefs: [{name: a, port: 80, weight: 0}]
+				  - matches: [{path: {type: Exact, value: /gone}}]
+				    backendRefs: [{name: gone, port: 80, weight: 3}, {name: b, port: 80, weight: 1}]
+				"""));
+
+		Map<String, List<String>> backends = new java.util.TreeMap<>();
+		translation.config().routes().forEach(r -> backends.put(r.match().path(),
+				r.backends().stream().map(b -> b.target() + ":" + b.weight()).toList()));
+		assertThat(backends).containsOnly(
+				Map.entry("/split", List.of("k8s-shop-a-80:70", "status:500:20", "k8s-shop-b-80:10")),
+				Map.entry("/none", List.of("status:500:1")),
+				Map.entry("/zero", List.of("k8s-shop-a-80:0", "status:500:1")),
+				Map.entry("/gone", List.of("status:500:3", "k8s-shop-b-80:1")));
+		// the first problem found is the route's reason; the upstream of a missing Service is not served
+		assertThat(conditions(translation, "mixed").get(1).getReason()).isEqualTo("InvalidKind");
+		assertThat(translation.config().upstreams()).extracting(Upstream::name)
+			.containsExactlyInAnyOrder("k8s-shop-a-80", "k8s-shop-b-80");
+	}
+
+	@Test
 	void unsupportedFilterIsNotAcceptedWithUnsupportedValue() {
 		KubernetesTranslation translation = translate(objects(service("svc"), """
 				apiVersion: gateway.networking.k8s.io/v1
