@@ -27,6 +27,14 @@ public final class ExchangeAttributes {
 	 */
 	public static final String IDENTITY = PREFIX + "identity";
 
+	/**
+	 * The request's host ({@code String}) as host matching reads it: the {@code Host} header in
+	 * lower case, without port or trailing dot; the empty string when it is missing or malformed.
+	 * Set by the first host match of a request and read with {@code edge.RequestHost.of(exchange)},
+	 * so a request whose routes match no host never computes it.
+	 */
+	public static final String REQUEST_HOST = PREFIX + "requestHost";
+
 	/** The upstream name this request was sent to by the canary split ({@code String}). */
 	public static final String BACKEND = PREFIX + "backend";
 

@@ -302,7 +302,7 @@ public final class RouteTester {
 		List<Map<String, Object>> shares = new ArrayList<>();
 		for (Backend backend : backends) {
 			Map<String, Object> share = new LinkedHashMap<>();
-			share.put("upstream", backend.upstream());
+			share.put("upstream", backend.target());
 			share.put("weight", backend.weight());
 			share.put("percent", Math.round(backend.weight() * 1000.0 / total) / 10.0);
 			shares.add(share);
@@ -310,11 +310,11 @@ public final class RouteTester {
 		answer.put("backends", shares);
 		List<Backend> live = backends.stream().filter(b -> b.weight() > 0).toList();
 		if (backends.size() == 1) {
-			answer.put("backend", live.get(0).upstream());
+			answer.put("backend", live.get(0).target());
 			answer.put("why", "the route's only backend");
 			return;
 		}
-		WeightedBackends weighted = new WeightedBackends(backends.stream().map(Backend::upstream).toList(),
+		WeightedBackends weighted = new WeightedBackends(backends.stream().map(Backend::target).toList(),
 				backends.stream().map(Backend::weight).toList());
 		CanaryPolicy canary = route.canary();
 		String wanted = canary.overridable() ? request.getHeaders().getFirst(canary.overrideHeader()) : null;
@@ -325,7 +325,7 @@ public final class RouteTester {
 			return;
 		}
 		if (live.size() == 1) {
-			answer.put("backend", live.get(0).upstream());
+			answer.put("backend", live.get(0).target());
 			answer.put("why", "the only backend with weight > 0");
 			return;
 		}

@@ -221,8 +221,10 @@ public final class ConfigBinder {
 			String prefix = "routes[" + route.id() + "]";
 			for (int i = 0; i < route.backends().size(); i++) {
 				Backend backend = route.backends().get(i);
-				reference(stored, otherNames, "upstream", backend.upstream(), prefix + ".backends[" + i + "].upstream",
-						errors);
+				if (backend.upstream() != null) {
+					reference(stored, otherNames, "upstream", backend.upstream(),
+							prefix + ".backends[" + i + "].upstream", errors);
+				}
 			}
 			for (int i = 0; i < route.mirrors().size(); i++) {
 				reference(stored, otherNames, "upstream", route.mirrors().get(i).upstream(),

@@ -37,7 +37,8 @@ public record KubernetesTranslation(MeshConfig config, Map<String, ObjectKey> ow
 			Route route = candidate.route();
 			routes.add(route);
 			owners.put(route.id(), candidate.owner());
-			route.backends().forEach(b -> used.putIfAbsent(b.upstream(), upstreams.get(b.upstream())));
+			route.backends().stream().filter(b -> b.upstream() != null)
+				.forEach(b -> used.putIfAbsent(b.upstream(), upstreams.get(b.upstream())));
 			route.mirrors().forEach(m -> used.putIfAbsent(m.upstream(), upstreams.get(m.upstream())));
 		}
 		List<ServerCertificate> certificates = ServerCertificates.collect(cluster,

@@ -21,12 +21,13 @@ public final class Paths {
 		return match;
 	}
 
-	/** A Kubernetes host name as a host pattern: {@code *.example.com} matches one or more labels. */
+	/**
+	 * A Kubernetes host name as a route's host pattern, which reads it as Gateway API does
+	 * ({@code io.meshgate.policy.route.HostPattern}): {@code *.example.com} takes one or more labels
+	 * below example.com, never example.com itself; null for none.
+	 */
 	public static String host(String hostname) {
-		if (hostname == null || hostname.isBlank()) {
-			return null;
-		}
-		return hostname.startsWith("*.") ? "*" + hostname : hostname;
+		return hostname == null || hostname.isBlank() ? null : hostname;
 	}
 
 }

@@ -23,8 +23,9 @@ import io.meshgate.policy.upstream.Upstream;
 /**
  * One upstream per (namespace, Service, port) that some route uses, following the Service's
  * endpoints through discovery, with the policies its annotations and BackendTLSPolicies give. A
- * Service that does not exist (yet) still gets its upstream, without endpoints: the route answers
- * 503 until the Service and its pods appear, and its status says {@code BackendNotFound}.
+ * Service that does not exist (yet) still gets its upstream, without endpoints: an Ingress path
+ * to it answers 503 until the Service and its pods appear ({@link Resolved#serviceExists} says
+ * which; an HTTPRoute answers 500 for such a reference instead, as Gateway API asks).
  */
 public final class ServiceUpstreams {
 

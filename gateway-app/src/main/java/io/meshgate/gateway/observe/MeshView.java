@@ -60,7 +60,7 @@ final class MeshView {
 		int total = route.backends().stream().mapToInt(Backend::weight).sum();
 		List<Map<String, Object>> backends = new ArrayList<>();
 		for (Backend backend : route.backends()) {
-			long seen = observed.backends().getOrDefault(backend.upstream(), 0L);
+			long seen = observed.backends().getOrDefault(backend.target(), 0L);
 			Map<String, Object> b = PolicyView.of(backend);
 			b.put("configuredPercent", percent(backend.weight(), total));
 			b.put("observedRequests", seen);

@@ -160,9 +160,15 @@ class KubernetesManifestsTest {
 		GatewayClass gatewayClass = load("gatewayclass.yaml", GatewayClass.class);
 		assertThat(gateway.getSpec().getGatewayClassName()).isEqualTo(gatewayClass.getMetadata().getName());
 
-		// served as the controller would serve it (Services not created yet: BackendNotFound, still served)
+		// served as the controller would serve it, once its Services exist
+		List<Service> services = java.util.stream.Stream.of("orders-v1", "orders-v2", "orders-shadow")
+			.map(name -> new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
+				.withName(name).withNamespace("shop").endMetadata()
+				.withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec().build())
+			.toList();
 		KubernetesTranslation translation = KubernetesTranslation.translate(
-				new ClusterSnapshot(List.of(gatewayClass), List.of(gateway), List.of(route), null, null, null, null, null),
+				new ClusterSnapshot(List.of(gatewayClass), List.of(gateway), List.of(route), null, services, null, null,
+						null),
 				IngressControllerProperties.DEFAULT_CONTROLLER_NAME, "meshgate", List.of(), new PemFiles(Path.of("target")));
 		assertThat(translation.config().routes()).singleElement().satisfies((served) -> {
 			assertThat(served.backends()).extracting((b) -> b.weight()).containsExactly(90, 10);

@@ -15,13 +15,9 @@ import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -47,6 +43,7 @@ import io.meshgate.admin.api.AdminService;
 import io.meshgate.gateway.MeshgateApplication;
 import io.meshgate.gateway.testing.AdminClient;
 import io.meshgate.gateway.testing.KubernetesApi;
+import io.meshgate.gateway.testing.ServicePods;
 import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.gateway.https.HttpsListener;
 import io.meshgate.policy.testing.GatewayClient;
@@ -339,7 +336,7 @@ class KubernetesIngressTest {
 		assertThat(accepted.getLastTransitionTime()).isNotBlank();
 		assertThat(accepted.getObservedGeneration()).isEqualTo(route("late").getMetadata().getGeneration());
 		GatewayClient client = new GatewayClient(port);
-		assertThat(client.get("/late/1").statusCode()).isEqualTo(503);
+		assertThat(client.get("/late/1").statusCode()).isEqualTo(500);
 
 		service("late", B);
 		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> client.get("/late/1").body(), "pod-b"::equals);
@@ -553,37 +550,7 @@ class KubernetesIngressTest {
 	}
 
 	private static void service(String name, String host, int podPort, Map<String, String> annotations) {
-		KUBE.resource(new ServiceBuilder().withNewMetadata()
-			.withName(name)
-			.withNamespace(NAMESPACE)
-			.withAnnotations(annotations)
-			.endMetadata()
-			.withNewSpec()
-			.addNewPort()
-			.withName("http")
-			.withPort(80)
-			.withNewTargetPort(podPort)
-			.endPort()
-			.endSpec()
-			.build()).createOr(NonDeletingOperation::update);
-		KUBE.resource(new EndpointSliceBuilder().withNewMetadata()
-			.withName(name + "-abcde")
-			.withNamespace(NAMESPACE)
-			.withLabels(Map.of("kubernetes.io/service-name", name))
-			.endMetadata()
-			.withAddressType("IPv4")
-			.addNewPort()
-			.withName("http")
-			.withPort(podPort)
-			.withProtocol("TCP")
-			.endPort()
-			.withEndpoints(new EndpointBuilder().withAddresses(host)
-				.withNewConditions()
-				.withReady(true)
-				.endConditions()
-				.withTargetRef(new ObjectReferenceBuilder().withKind("Pod").withName(name + "-pod").withNamespace(NAMESPACE).build())
-				.build())
-			.build()).createOr(NonDeletingOperation::update);
+		ServicePods.apply(KUBE, NAMESPACE, name, "http", 80, host, podPort, annotations);
 	}
 
 	private static HTTPRoute route(String name) {

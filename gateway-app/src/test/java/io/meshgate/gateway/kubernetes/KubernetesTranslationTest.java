@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.PathType;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.tls.TlsPolicy;
@@ -181,8 +182,10 @@ class KubernetesTranslationTest {
 			assertThat(c.getStatus()).isEqualTo("False");
 			assertThat(c.getReason()).isEqualTo("BackendNotFound");
 		});
-		// the route still runs, answering 503 until the Service's pods appear
-		assertThat(missing.config().routes()).hasSize(1);
+		// the rule still takes its requests, answering 500 until the Service appears
+		assertThat(missing.config().routes()).singleElement()
+			.satisfies(r -> assertThat(r.backends()).containsExactly(Backend.answering(500, 1)));
+		assertThat(missing.config().upstreams()).isEmpty();
 
 		KubernetesTranslation elsewhere = translate(objects("""
 				apiVersion: gateway.networking.k8s.io/v1
@@ -193,7 +196,44 @@ class KubernetesTranslationTest {
 				  rules: [{backendRefs: [{name: svc, namespace: other, port: 80}]}]
 				"""));
 		assertThat(conditions(elsewhere, "cross").get(1).getReason()).isEqualTo("RefNotPermitted");
-		assertThat(elsewhere.config().routes()).isEmpty();
+		// one route per listener host name, each answering 500
+		assertThat(elsewhere.config().routes()).hasSize(2)
+			.allSatisfy(r -> assertThat(r.backends()).containsExactly(Backend.answering(500, 1)));
+	}
+
+	@Test
+	void unusableBackendsKeepTheirWeightAsA500ShareAndRulesWithoutBackendsAnswer500() {
+		KubernetesTranslation translation = translate(objects(service("a"), service("b"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: mixed, namespace: shop}
+				spec:
+				  parentRefs: [{name: web, sectionName: http}]
+				  rules:
+				  - matches: [{path: {type: PathPrefix, value: /split}}]
+				    backendRefs:
+				    - {name: a, port: 80, weight: 70}
+				    - {group: unknownkind.example.com, kind: NonExistent, name: a, port: 80, weight: 20}
+				    - {name: b, port: 80, weight: 10}
+				  - matches: [{path: {type: Exact, value: /none}}]
+				  - matches: [{path: {type: Exact, value: /zero}}]
+				    backendRefs: [{name: a, port: 80, weight: 0}]
+				  - matches: [{path: {type: Exact, value: /gone}}]
+				    backendRefs: [{name: gone, port: 80, weight: 3}, {name: b, port: 80, weight: 1}]
+				"""));
+
+		Map<String, List<String>> backends = new java.util.TreeMap<>();
+		translation.config().routes().forEach(r -> backends.put(r.match().path(),
+				r.backends().stream().map(b -> b.target() + ":" + b.weight()).toList()));
+		assertThat(backends).containsOnly(
+				Map.entry("/split", List.of("k8s-shop-a-80:70", "status:500:20", "k8s-shop-b-80:10")),
+				Map.entry("/none", List.of("status:500:1")),
+				Map.entry("/zero", List.of("k8s-shop-a-80:0", "status:500:1")),
+				Map.entry("/gone", List.of("status:500:3", "k8s-shop-b-80:1")));
+		// the first problem found is the route's reason; the upstream of a missing Service is not served
+		assertThat(conditions(translation, "mixed").get(1).getReason()).isEqualTo("InvalidKind");
+		assertThat(translation.config().upstreams()).extracting(Upstream::name)
+			.containsExactlyInAnyOrder("k8s-shop-a-80", "k8s-shop-b-80");
 	}
 
 	@Test
@@ -309,7 +349,7 @@ class KubernetesTranslationTest {
 				"""));
 
 		// the wildcard route host name narrows to the listener's, which it covers
-		assertThat(translation.config().routes()).extracting(r -> r.match().host()).containsExactly("**.shop.example");
+		assertThat(translation.config().routes()).extracting(r -> r.match().host()).containsExactly("*.shop.example");
 
 		KubernetesTranslation none = translate(objects(service("svc"), """
 				apiVersion: gateway.networking.k8s.io/v1

@@ -460,7 +460,7 @@ class ObservabilityTest {
 					"replacePrefixMatch", "statusCode");
 		}
 		assertThat(list(route, "backends")).allSatisfy(b -> assertThat(b).containsOnlyKeys("upstream", "weight",
-				"configuredPercent", "observedRequests", "observedPercent"));
+				"status", "configuredPercent", "observedRequests", "observedPercent"));
 		assertThat(map(route, "canary")).containsOnlyKeys("stickyOn", "overrideHeader", "overrideFrom",
 				"allowZeroWeight");
 		assertThat(list(route, "mirrors")).allSatisfy(m -> {

@@ -3,6 +3,7 @@ package io.meshgate.policy.canary;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 
 import reactor.core.publisher.Mono;
@@ -12,14 +13,18 @@ import org.springframework.boot.context.properties.bind.Name;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.binding.PolicyFilterFactory;
 import io.meshgate.policy.edge.CidrSet;
+import io.meshgate.policy.error.ErrorResponses;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
 /**
  * Splits a route's traffic over weighted upstreams, in plain gateway YAML:
@@ -36,12 +41,22 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  *     args: {backends: "orders-v1:90,orders-v2:10", overrideHeader: x-canary, overrideFrom: "10.0.0.0/8"}
  * </pre>
  *
+ * A backend {@code status:500} is a share the filter answers itself with that status and a fixed
+ * error body (Gateway API's answer for a backend reference that cannot be used); a route whose
+ * every share is one has the URI {@code no://op}.
+ *
  * The route's URI should be {@code lb://} one of the backends; the filter replaces the upstream
  * right after the route's URI became the request URL and before the load balancer picks an
  * endpoint. Spring Cloud Gateway's {@code Weight} predicate draws anew for every request
  * (its issue #3117); with {@code stickyOn} this filter keeps each client on its backend.
  */
 public class CanaryGatewayFilterFactory extends PolicyFilterFactory<CanaryGatewayFilterFactory.Config> {
+
+	/** The fixed text of a share answered with a status ({@code status:500}) instead of an upstream. */
+	static final String NO_USABLE_BACKEND = "the route's backend cannot be used";
+
+	/** The scheme of a route whose every share is a status answer: it names no upstream. */
+	private static final String NO_UPSTREAM_SCHEME = "no";
 
 	/** Right after the route's URI became the request URL, before the load balancer. */
 	public static final int ORDER = io.meshgate.policy.PolicyOrder.CANARY;
@@ -92,11 +107,17 @@ public class CanaryGatewayFilterFactory extends PolicyFilterFactory<CanaryGatewa
 		@Override
 		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 			URI url = exchange.getAttribute(GATEWAY_REQUEST_URL_ATTR);
-			if (url == null || !"lb".equals(url.getScheme())) {
+			if (url == null || !"lb".equals(url.getScheme()) && !NO_UPSTREAM_SCHEME.equals(url.getScheme())) {
 				return chain.filter(exchange);
 			}
 			String backend = choose(exchange);
 			exchange.getAttributes().put(ExchangeAttributes.BACKEND, backend);
+			Integer status = WeightedBackends.statusOf(backend);
+			if (status != null) {
+				Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
+				return ErrorResponses.write(exchange, HttpStatusCode.valueOf(status), NO_USABLE_BACKEND,
+						Map.of("route", route == null ? "" : route.getId()));
+			}
 			if (!backend.equals(url.getHost())) {
 				String query = url.getRawQuery();
 				exchange.getAttributes()

@@ -19,6 +19,12 @@ import io.meshgate.policy.hash.Hashing;
  */
 public final class WeightedBackends {
 
+	/**
+	 * How a backend answered by the gateway with a status is named: {@code status:500}; never an
+	 * upstream's name, which has no colon.
+	 */
+	public static final String STATUS_PREFIX = "status:";
+
 	private final List<String> upstreams;
 
 	private final int[] weights;
@@ -131,6 +137,20 @@ public final class WeightedBackends {
 			}
 		}
 		return upstreams.get(best);
+	}
+
+	/** The status a backend named {@code status:500} answers with; null for an upstream's name. */
+	public static Integer statusOf(String backend) {
+		if (!backend.startsWith(STATUS_PREFIX)) {
+			return null;
+		}
+		try {
+			int status = Integer.parseInt(backend, STATUS_PREFIX.length(), backend.length(), 10);
+			return status >= 500 && status <= 599 ? status : null;
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
 	}
 
 	@Override

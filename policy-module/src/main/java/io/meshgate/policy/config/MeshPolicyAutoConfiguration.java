@@ -71,6 +71,7 @@ import io.meshgate.policy.error.GatewayErrorHandler;
 import io.meshgate.policy.fault.FaultGatewayFilterFactory;
 import io.meshgate.policy.match.ClaimMatchRoutePredicateFactory;
 import io.meshgate.policy.match.HeaderMatchRoutePredicateFactory;
+import io.meshgate.policy.match.HostMatchRoutePredicateFactory;
 import io.meshgate.policy.match.PathMatchRoutePredicateFactory;
 import io.meshgate.policy.match.PrincipalMatchRoutePredicateFactory;
 import io.meshgate.policy.match.QueryMatchRoutePredicateFactory;
@@ -423,6 +424,11 @@ public class MeshPolicyAutoConfiguration {
 	@Bean
 	HeaderMatchRoutePredicateFactory headerMatchRoutePredicateFactory() {
 		return new HeaderMatchRoutePredicateFactory();
+	}
+
+	@Bean
+	HostMatchRoutePredicateFactory hostMatchRoutePredicateFactory() {
+		return new HostMatchRoutePredicateFactory();
 	}
 
 	@Bean

@@ -2,6 +2,8 @@ package io.meshgate.policy.cors;
 
 import java.util.Locale;
 
+import io.meshgate.policy.edge.HostNames;
+
 /**
  * A web origin, {@code scheme://host[:port]} (RFC 6454), of scheme http or https: as a request's
  * {@code Origin} header carries it, or as a policy allows it, where the host may also be
@@ -82,7 +84,7 @@ record Origin(String scheme, String host, int port) {
 		boolean hostValid;
 		if (start < text.length() && text.charAt(start) == '[') {
 			hostEnd = text.indexOf(']', start) + 1;
-			hostValid = hostEnd > start + 2 && ipv6(text, start + 1, hostEnd - 1);
+			hostValid = hostEnd > start && HostNames.isIpv6Literal(text, start, hostEnd);
 		}
 		else {
 			int colon = text.indexOf(':', start);
@@ -119,10 +121,7 @@ record Origin(String scheme, String host, int port) {
 		return port >= 1 && port <= 65535 ? port : -1;
 	}
 
-	/**
-	 * Dot-separated labels of letters, digits, {@code -} and {@code _}, none empty; with
-	 * {@code wildcards}, also {@code *} alone or as the whole first label.
-	 */
+	/** A DNS name ({@link HostNames#isDnsName}); with {@code wildcards}, also {@code *} alone or as the whole first label. */
 	private static boolean dnsName(String text, int from, int to, boolean wildcards) {
 		if (wildcards && text.charAt(from) == '*') {
 			if (to == from + 1) {
@@ -133,33 +132,7 @@ record Origin(String scheme, String host, int port) {
 			}
 			from += 2;
 		}
-		int label = 0;
-		for (int i = from; i < to; i++) {
-			char c = text.charAt(i);
-			if (c == '.') {
-				if (label == 0) {
-					return false;
-				}
-				label = 0;
-			}
-			else if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				label++;
-			}
-			else {
-				return false;
-			}
-		}
-		return label > 0;
-	}
-
-	private static boolean ipv6(String text, int from, int to) {
-		for (int i = from; i < to; i++) {
-			char c = text.charAt(i);
-			if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
-				return false;
-			}
-		}
-		return true;
+		return HostNames.isDnsName(text, from, to);
 	}
 
 }

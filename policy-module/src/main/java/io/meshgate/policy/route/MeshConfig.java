@@ -55,8 +55,10 @@ public record MeshConfig(List<Upstream> upstreams, List<Route> routes, List<JwtP
 				throw new IllegalArgumentException("routes[" + route.id() + "].id: " + route.id() + " (expected: unique)");
 			}
 			for (int i = 0; i < route.backends().size(); i++) {
-				require(names, "upstreams", route.backends().get(i).upstream(),
-						"routes[" + route.id() + "].backends[" + i + "].upstream");
+				if (route.backends().get(i).upstream() != null) {
+					require(names, "upstreams", route.backends().get(i).upstream(),
+							"routes[" + route.id() + "].backends[" + i + "].upstream");
+				}
 			}
 			for (int i = 0; i < route.mirrors().size(); i++) {
 				require(names, "upstreams", route.mirrors().get(i).upstream(),

@@ -42,7 +42,8 @@ import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
  *     extAuthz: {uri: http://authz.internal:9000/check, headersToUpstreamOnAllow: [x-user-id]}
  * </pre>
  *
- * @param backends the weighted upstreams; at least one, except with {@code redirect}: none
+ * @param backends the weighted upstreams (or shares answered with a status, {@link Backend});
+ * at least one, except with {@code redirect}: none
  * @param canary stickiness and override header of the split; default: no stickiness, no
  * override (a request never chooses its backend)
  * @param mirrors upstreams receiving copies of a share of the requests; default none

@@ -51,8 +51,10 @@ public final class RouteCompiler {
 		definition.setOrder(order);
 		definition.setMetadata(metadata(route.match()));
 		definition.setPredicates(predicates(route.match(), route.cors() != null));
-		definition.setUri(route.redirect() != null ? NO_UPSTREAM : URI.create("lb://"
-				+ route.backends().stream().filter(b -> b.weight() > 0).findFirst().orElseThrow().upstream()));
+		// a route whose every share is a status answer calls no upstream: its Canary filter answers
+		String upstream = route.backends().stream().filter(b -> b.weight() > 0 && b.upstream() != null).findFirst()
+			.map(Backend::upstream).orElse(null);
+		definition.setUri(upstream == null ? NO_UPSTREAM : URI.create("lb://" + upstream));
 
 		List<FilterDefinition> filters = new ArrayList<>();
 		if (route.cors() != null) {
@@ -88,7 +90,7 @@ public final class RouteCompiler {
 					prefixFor(route.rewrite().replacePrefixMatch(), route.match()))));
 		}
 		route.mirrors().forEach(mirror -> filters.add(filter("RequestMirror", mirror)));
-		if (route.backends().size() > 1) {
+		if (route.backends().size() > 1 || route.backends().stream().anyMatch(b -> b.status() != null)) {
 			filters.add(filter("Canary", new CanaryGatewayFilterFactory.Config(backends(route.backends()), route.canary())));
 		}
 		if (route.retries() != null) {
@@ -134,7 +136,7 @@ public final class RouteCompiler {
 			.forEach((name, regex) -> predicates
 				.add(predicate("QueryMatch", PolicyBinding.arguments(new QueryMatch(name, regex)))));
 		if (match.host() != null) {
-			predicates.add(predicate("Host", Map.of("patterns", match.host())));
+			predicates.add(predicate("HostMatch", PolicyBinding.arguments(new HostMatch(match.host()))));
 		}
 		// identity last: the cheaper request-line and header tests rule most requests out first
 		match.claims()
@@ -152,7 +154,7 @@ public final class RouteCompiler {
 	}
 
 	private static WeightedBackends backends(List<Backend> backends) {
-		return new WeightedBackends(backends.stream().map(Backend::upstream).toList(),
+		return new WeightedBackends(backends.stream().map(Backend::target).toList(),
 				backends.stream().map(Backend::weight).toList());
 	}
 

@@ -13,7 +13,7 @@ import io.meshgate.policy.security.ClaimPath;
 
 /**
  * Which requests a route takes: {@code {path: /orders, pathType: PREFIX, methods: [GET, POST],
- * headers: {x-env: "canary|beta"}, query: {version: "v[12]"}, host: "**.example.com",
+ * headers: {x-env: "canary|beta"}, query: {version: "v[12]"}, host: "*.example.com",
  * claims: {tier: beta}, principals: [spiffe://cluster.local/ns/shop/sa/web]}}. All given
  * conditions must hold. Claims and principals are read from the request's verified identity
  * ({@code security.Identity}, set by the edge before route lookup): a request without a verified
@@ -28,7 +28,9 @@ import io.meshgate.policy.security.ClaimPath;
  * values must match wholly; default: none
  * @param query query parameter name to a regular expression (RE2 syntax) its first value must match
  * wholly; default: none
- * @param host a host pattern ({@code **.example.com}); default: any host
+ * @param host the request's host, port and case ignored ({@link HostPattern}): {@code shop.example.com},
+ * {@code *.example.com} (one or more labels below example.com, not example.com) or
+ * {@code **.example.com} (example.com and every name below it); default: any host
  * @param claims claim name, or path into object claims ({@code realm.roles}), to a regular
  * expression (RE2 syntax) the claim's value, or one element of an array claim, must match wholly
  * ({@code ClaimPath} says how values read as text); default: none
@@ -38,7 +40,7 @@ import io.meshgate.policy.security.ClaimPath;
  */
 public record RouteMatch(@Example("/orders/**") String path, PathType pathType,
 		@Example({ "GET", "POST" }) List<String> methods, Map<String, String> headers, Map<String, String> query,
-		@Example("**.example.com") String host, Map<String, String> claims,
+		@Example("*.example.com") String host, Map<String, String> claims,
 		@Example("spiffe://cluster.local/ns/shop/sa/web") List<String> principals) {
 
 	private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
@@ -56,9 +58,7 @@ public record RouteMatch(@Example("/orders/**") String path, PathType pathType,
 		}
 		headers = regexes("headers", headers, "a name");
 		query = regexes("query", query, "a name");
-		if (host != null && host.isBlank()) {
-			host = null;
-		}
+		host = host == null || host.isBlank() ? null : HostPattern.of("host", host).toString();
 		claims = regexes("claims", claims, "a claim name, or a path of names separated by dots, as realm.roles");
 		claims.keySet().forEach(name -> ClaimPath.of("claims", name));
 		principals = principals == null || principals.isEmpty() ? List.of()

@@ -52,6 +52,7 @@ import io.meshgate.policy.route.ClaimMatch;
 import io.meshgate.policy.route.HeaderMatch;
 import io.meshgate.policy.route.PathMatch;
 import io.meshgate.policy.route.PathType;
+import io.meshgate.policy.route.HostMatch;
 import io.meshgate.policy.route.PrincipalMatch;
 import io.meshgate.policy.route.QueryMatch;
 import io.meshgate.policy.security.authn.ApiKeyRequirement;
@@ -118,6 +119,8 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 			Map.entry("PathMatch", List.of(new PathMatch(PathType.REGEX, "/v[0-9]{1,3}/a,b"))),
 			Map.entry("HeaderMatch", List.of(new HeaderMatch("X-Env", "canary|beta"))),
 			Map.entry("QueryMatch", List.of(new QueryMatch("version", "v[12]"))),
+			Map.entry("HostMatch", List.of(new HostMatch("*.example.com"), new HostMatch("**.Example.com"),
+					new HostMatch("[::1]"))),
 			Map.entry("ClaimMatch", List.of(new ClaimMatch("realm.roles", "admin|ops"), new ClaimMatch("tier", "beta"))),
 			Map.entry("PrincipalMatch", List.of(new PrincipalMatch(List.of("spiffe://cluster.local/ns/shop/*")),
 					new PrincipalMatch(List.of("spiffe://a/sa/web", "*.example.com", "a,b")))));

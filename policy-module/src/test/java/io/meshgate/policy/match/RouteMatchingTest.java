@@ -10,6 +10,7 @@ import io.meshgate.policy.route.PathType;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.route.RouteMatch;
 import io.meshgate.policy.testing.GatewayTest;
+import io.meshgate.policy.testing.RawHttp;
 import io.meshgate.policy.testing.TestUpstream;
 import io.meshgate.policy.upstream.Upstream;
 
@@ -80,6 +81,42 @@ class RouteMatchingTest extends GatewayTest {
 		assertThat(client.send("GET", "/orders", Map.of("x-env", "beta")).body()).isEqualTo("other");
 		assertThat(client.send("POST", "/orders", Map.of("x-env", "betamax")).body()).isEqualTo("other");
 		assertThat(client.send("POST", "/orders", Map.of()).body()).isEqualTo("other");
+	}
+
+	/**
+	 * Over raw sockets, with exactly the Host header given: ports and case do not matter, a
+	 * wildcard takes one or more labels but not the apex, and a Host that is not a host name meets
+	 * only the route without a host.
+	 */
+	@Test
+	void hostsIgnorePortAndCaseAndWildcardsNeverTheApex() {
+		apply(upstreams(start("exact"), start("below"), start("apex-and-below"), start("any")),
+				route("exact", new RouteMatch("/", PathType.PREFIX, null, null, null, "very.specific.com", null, null)),
+				route("below", new RouteMatch("/", PathType.PREFIX, null, null, null, "*.wildcard.io", null, null)),
+				route("apex-and-below",
+						new RouteMatch("/", PathType.PREFIX, null, null, null, "**.example.com", null, null)),
+				route("any", RouteMatch.path(PathType.PREFIX, "/")));
+
+		assertThat(byHost("very.specific.com")).isEqualTo("exact");
+		assertThat(byHost("very.specific.com:1234")).isEqualTo("exact");
+		assertThat(byHost("very.specific.com:" + port)).isEqualTo("exact");
+		assertThat(byHost("VERY.specific.com")).isEqualTo("exact");
+		assertThat(byHost("very.specific.com.")).isEqualTo("exact");
+		assertThat(byHost("foo.wildcard.io")).isEqualTo("below");
+		assertThat(byHost("foo.bar.wildcard.io:8080")).isEqualTo("below");
+		assertThat(byHost("Foo.WILDCARD.io")).isEqualTo("below");
+		assertThat(byHost("wildcard.io")).as("a wildcard never takes the apex").isEqualTo("any");
+		assertThat(byHost("example.com")).isEqualTo("apex-and-below");
+		assertThat(byHost("a.b.example.com:443")).isEqualTo("apex-and-below");
+		assertThat(byHost("[::1]:8080")).isEqualTo("any");
+		assertThat(byHost("very.specific.com/x")).as("a Host that is not a host is none").isEqualTo("any");
+		assertThat(byHost("very.specific.com" + ".x".repeat(200))).isEqualTo("any");
+	}
+
+	private String byHost(String host) {
+		RawHttp.Response response = RawHttp.send(port, "GET", "/", Map.of("Host", host));
+		assertThat(response.status()).as(host).isEqualTo(200);
+		return response.body();
 	}
 
 	private String body(String path) {

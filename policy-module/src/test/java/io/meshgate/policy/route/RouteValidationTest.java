@@ -106,8 +106,8 @@ class RouteValidationTest {
 
 	@Test
 	void backendNamesAnUpstream() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new Backend("", 1))
-			.withMessage("upstream:  (expected: the name of an upstream)");
+		assertThatIllegalArgumentException().isThrownBy(() -> new Backend("", 1, null))
+			.withMessage("upstream:  (expected: the name of an upstream, or a status instead)");
 	}
 
 	@Test
@@ -160,7 +160,7 @@ class RouteValidationTest {
 		assertThat(definition.getUri()).hasToString("lb://v1");
 		assertThat(definition.getOrder()).isEqualTo(3);
 		assertThat(definition.getPredicates()).extracting(p -> p.getName())
-			.containsExactly("Path", "Method", "HeaderMatch", "Host");
+			.containsExactly("Path", "Method", "HeaderMatch", "HostMatch");
 		assertThat(definition.getFilters()).singleElement()
 			.satisfies(f -> assertThat(f.getArgs()).containsEntry("backends", "v1:90,v2:10,v3:0"));
 	}

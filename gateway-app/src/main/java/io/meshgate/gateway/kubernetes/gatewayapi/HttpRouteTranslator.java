@@ -34,6 +34,7 @@ import io.meshgate.gateway.kubernetes.Paths;
 import io.meshgate.gateway.kubernetes.Precedence;
 import io.meshgate.gateway.kubernetes.RouteCandidate;
 import io.meshgate.gateway.kubernetes.ServiceUpstreams;
+import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.LinearRegex;
 import io.meshgate.policy.route.Route;
 
@@ -42,8 +43,17 @@ import io.meshgate.policy.route.Route;
  * Meshgate routes: one per (rule, match, hostname), with stable ids. Pure: what it needs is
  * passed in. Whatever Meshgate cannot serve makes the whole object unaccepted
  * ({@link Result#unsupported}), so that a route is never served half-way.
+ *
+ * <p>A backend reference that cannot be used (a missing Service, a kind other than Service, a
+ * namespace the route may not reach) keeps its weight as a share answered 500
+ * ({@link Backend#answering}), and its problem goes to {@code ResolvedRefs}; a rule with no
+ * backend reference, or whose weights are all 0, answers 500 to all its requests. Either way the
+ * rule's requests stay on the rule: they never fall through to a less specific one.
  */
 final class HttpRouteTranslator {
+
+	/** What a request to a backend reference that cannot be used answers, as Gateway API says. */
+	private static final int INVALID_BACKEND_STATUS = 500;
 
 	/** Gateway API durations (GEP-2257): {@code 1h}, {@code 30s}, {@code 500ms}, {@code 1m30s}. */
 	private static final Pattern DURATION = Pattern.compile("(\\d{1,5})(h|ms|m|s)");
@@ -69,12 +79,9 @@ final class HttpRouteTranslator {
 			for (int r = 0; r < rules.size(); r++) {
 				HTTPRouteRule rule = rules.get(r);
 				String where = "rules[" + r + "]";
-				Map<String, Object> filters = filters(rule, namespace, upstreams, used, where);
+				Map<String, Object> filters = filters(rule, namespace, upstreams, refs, used, where);
 				List<Map<String, Object>> backends = filters.containsKey("redirect") ? List.of()
 						: backends(rule, namespace, upstreams, refs, used, where);
-				if (!filters.containsKey("redirect") && backends.stream().mapToInt(b -> (Integer) b.get("weight")).sum() == 0) {
-					continue; // no usable backend: the rule's requests find no route (404)
-				}
 				List<HTTPRouteMatch> matches = rule.getMatches() == null || rule.getMatches().isEmpty()
 						? List.of(new HTTPRouteMatch()) : rule.getMatches();
 				for (int m = 0; m < matches.size(); m++) {
@@ -128,6 +135,7 @@ final class HttpRouteTranslator {
 
 	}
 
+	/** The rule's shares: an upstream per usable reference, a 500 answer per unusable one. */
 	private static List<Map<String, Object>> backends(HTTPRouteRule rule, String namespace, ServiceUpstreams upstreams,
 			Refs refs, Set<String> used, String where) {
 		List<Map<String, Object>> backends = new ArrayList<>();
@@ -141,16 +149,30 @@ final class HttpRouteTranslator {
 			}
 			String upstream = service(ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(),
 					namespace, upstreams, refs, path);
+			int weight = ref.getWeight() == null ? Backend.DEFAULT_WEIGHT : ref.getWeight();
 			if (upstream != null) {
 				used.add(upstream);
-				int weight = ref.getWeight() == null ? 1 : ref.getWeight();
 				backends.add(new LinkedHashMap<>(Map.of("upstream", upstream, "weight", weight)));
 			}
+			else {
+				backends.add(invalidBackend(weight));
+			}
+		}
+		if (backends.stream().mapToInt(b -> (Integer) b.get("weight")).sum() == 0) {
+			backends.add(invalidBackend(Backend.DEFAULT_WEIGHT)); // nothing to send to: the rule answers 500
 		}
 		return backends;
 	}
 
-	/** The upstream of a Service reference, or null (with the reason in {@code refs}) when it cannot be used. */
+	/** The share of a backend reference that cannot be used: Gateway API wants 500 for it. */
+	private static Map<String, Object> invalidBackend(int weight) {
+		return new LinkedHashMap<>(Map.of("status", INVALID_BACKEND_STATUS, "weight", weight));
+	}
+
+	/**
+	 * The upstream of a Service reference, or null when it cannot be used (an invalid backend),
+	 * with the reason in {@code refs}. Every refusal of a reference is decided here.
+	 */
 	private static String service(String group, String kind, String name, String refNamespace, Integer port,
 			String namespace, ServiceUpstreams upstreams, Refs refs, String path) {
 		if (group != null && !group.isEmpty() || kind != null && !kind.equals("Service")) {
@@ -172,6 +194,7 @@ final class HttpRouteTranslator {
 		}
 		if (!resolved.serviceExists()) {
 			refs.problem("BackendNotFound", path + ": Service " + target + "/" + name + " does not exist");
+			return null;
 		}
 		return resolved.upstream();
 	}
@@ -182,7 +205,7 @@ final class HttpRouteTranslator {
 	 * anything else is refused.
 	 */
 	private static Map<String, Object> filters(HTTPRouteRule rule, String namespace, ServiceUpstreams upstreams,
-			Set<String> used, String where) {
+			Refs refs, Set<String> used, String where) {
 		Map<String, Object> fields = new LinkedHashMap<>();
 		List<Map<String, Object>> mirrors = new ArrayList<>();
 		List<HTTPRouteFilter> filters = rule.getFilters() == null ? List.of() : rule.getFilters();
@@ -191,7 +214,12 @@ final class HttpRouteTranslator {
 			String path = where + ".filters[" + i + "]";
 			String type = String.valueOf(filter.getType());
 			switch (type) {
-				case "RequestMirror" -> mirrors.add(mirror(filter.getRequestMirror(), namespace, upstreams, used, path));
+				case "RequestMirror" -> {
+					Map<String, Object> mirror = mirror(filter.getRequestMirror(), namespace, upstreams, refs, used, path);
+					if (mirror != null) {
+						mirrors.add(mirror);
+					}
+				}
 				case "RequestHeaderModifier" -> once(fields, "requestHeaders", headers(filter.getRequestHeaderModifier()), path);
 				case "ResponseHeaderModifier" -> once(fields, "responseHeaders", headers(filter.getResponseHeaderModifier()), path);
 				case "URLRewrite" -> once(fields, "rewrite", rewrite(filter.getUrlRewrite()), path);
@@ -288,13 +316,21 @@ final class HttpRouteTranslator {
 		}
 	}
 
+	/**
+	 * The mirror's fields; null for a mirror to a Service that does not exist (yet), which is left
+	 * out, with {@code BackendNotFound} in {@code routeRefs}, until the Service appears.
+	 */
 	private static Map<String, Object> mirror(HTTPRequestMirrorFilter mirror, String namespace, ServiceUpstreams upstreams,
-			Set<String> used, String path) {
+			Refs routeRefs, Set<String> used, String path) {
 		BackendObjectReference ref = mirror == null ? null : mirror.getBackendRef();
 		Refs refs = new Refs();
 		String upstream = ref == null ? null
 				: service(ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(), namespace,
 						upstreams, refs, path + ".requestMirror.backendRef");
+		if (upstream == null && "BackendNotFound".equals(refs.reason)) {
+			routeRefs.problem(refs.reason, refs.message);
+			return null;
+		}
 		if (upstream == null) {
 			throw new IllegalArgumentException(refs.message != null ? refs.message
 					: path + ".requestMirror.backendRef: null (expected: a Service)");

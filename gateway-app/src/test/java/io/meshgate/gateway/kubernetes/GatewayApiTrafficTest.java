@@ -1,0 +1,366 @@
+package io.meshgate.gateway.kubernetes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.meshgate.admin.api.AdminService;
+import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.gateway.testing.KubernetesApi;
+import io.meshgate.gateway.testing.ServicePods;
+import io.meshgate.gateway.testing.TestUsers;
+import io.meshgate.policy.testing.RawHttp;
+import io.meshgate.policy.testing.SeededRandom;
+import io.meshgate.policy.testing.TestUpstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Host matching and the traffic of unusable backends, driven by the manifests of the Gateway API
+ * conformance tests each test is named after (test resources {@code gatewayapi/}, copied
+ * unchanged from kubernetes-sigs/gateway-api v1.4.1 but for {@code {GATEWAY_CLASS_NAME}}),
+ * against fabric8's mock API server in CRUD mode, with the conformance Services'
+ * {@code infra-backend-v1..v3} pods as real servers on loopback that answer their own name.
+ * Requests go over raw sockets with exactly the {@code Host} header the upstream test sends.
+ * Each test removes its objects afterwards, so that the Gateways of one (all served on the one
+ * ingress port) never answer for another's.
+ */
+@SpringBootTest(classes = MeshgateApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext // its informers watch the mock API server, which lives only as long as this class's statics
+class GatewayApiTrafficTest {
+
+	static final String NAMESPACE = "gateway-conformance-infra";
+
+	@RegisterExtension
+	static final KubernetesApi API = new KubernetesApi();
+
+	static final KubernetesClient KUBE = API.client();
+
+	static final Map<String, TestUpstream> BACKENDS = new LinkedHashMap<>();
+
+	static {
+		for (int i = 1; i <= 3; i++) {
+			BACKENDS.put("infra-backend-v" + i, TestUpstream.start("infra-backend-v" + i, "127.0.0." + (i + 1), 0));
+		}
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	AdminService admin;
+
+	@Autowired
+	SeededRandom random;
+
+	@DynamicPropertySource
+	static void gateway(DynamicPropertyRegistry properties) {
+		properties.add("management.server.port", () -> "0");
+		properties.add("meshgate.demo.enabled", () -> "false");
+		properties.add("meshgate.admin.users[0].name", () -> TestUsers.EDITOR);
+		properties.add("meshgate.admin.users[0].password", () -> TestUsers.EDITOR_HASH);
+		properties.add("meshgate.admin.users[0].roles[0]", () -> "editor");
+		properties.add("meshgate.store.path", () -> "target/stores/gatewayapi-traffic-" + java.util.UUID.randomUUID());
+		API.gatewayProperties(properties, NAMESPACE);
+		properties.add("meshgate.kubernetes.ingress.enabled", () -> "true");
+		properties.add("meshgate.kubernetes.ingress.identity", () -> "meshgate-test-0");
+		properties.add("meshgate.kubernetes.ingress.certificate-directory",
+				() -> "target/k8s-tls-" + java.util.UUID.randomUUID());
+		apply("""
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: GatewayClass
+				metadata: {name: meshgate}
+				spec: {controllerName: meshgate.io/gateway-controller}
+				---
+				# conformance/base/manifests.yaml (v1beta1 there; the same object in v1)
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: Gateway
+				metadata: {name: same-namespace, namespace: gateway-conformance-infra}
+				spec:
+				  gatewayClassName: meshgate
+				  listeners:
+				  - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: Same}}}
+				""");
+		BACKENDS.forEach(GatewayApiTrafficTest::service);
+	}
+
+	@AfterAll
+	static void stopServers() {
+		BACKENDS.values().forEach(TestUpstream::close);
+	}
+
+	@AfterEach
+	void removeTheTestsObjects() {
+		KUBE.resources(HTTPRoute.class).inNamespace(NAMESPACE).delete();
+		KUBE.resources(Gateway.class).inNamespace(NAMESPACE).list().getItems().stream()
+			.filter(g -> !g.getMetadata().getName().equals("same-namespace"))
+			.forEach(g -> KUBE.resource(g).delete());
+		await().atMost(Duration.ofSeconds(10)).until(() -> servedRoutes().isEmpty());
+	}
+
+	@Test
+	void httpRouteHostnameIntersection() {
+		apply(manifest("httproute-hostname-intersection.yaml"));
+		for (String route : List.of("specific-host-matches-listener-specific-host",
+				"specific-host-matches-listener-wildcard-host", "wildcard-host-matches-listener-specific-host",
+				"wildcard-host-matches-listener-wildcard-host", "httproute-hostname-intersection-all")) {
+			awaitCondition(route, "Accepted", "True", "Accepted");
+			awaitCondition(route, "ResolvedRefs", "True", "ResolvedRefs");
+		}
+		awaitCondition("no-intersecting-hosts", "Accepted", "False", "NoMatchingListenerHostname");
+
+		Map<String, String> expected = new LinkedHashMap<>();
+		// specific-host-matches-listener-specific-host
+		expected.put("very.specific.com /s1", "infra-backend-v1");
+		expected.put("very.specific.com:1234 /s1", "infra-backend-v1");
+		expected.put("non.matching.com /s1", "404");
+		expected.put("foo.nonmatchingwildcard.io /s1", "404");
+		expected.put("foo.wildcard.io /s1", "404");
+		expected.put("very.specific.com /non-matching-prefix", "404");
+		// specific-host-matches-listener-wildcard-host
+		expected.put("foo.wildcard.io /s2", "infra-backend-v2");
+		expected.put("bar.wildcard.io /s2", "infra-backend-v2");
+		expected.put("foo.bar.wildcard.io /s2", "infra-backend-v2");
+		expected.put("non.matching.com /s2", "404");
+		expected.put("wildcard.io /s2", "404");
+		expected.put("very.specific.com /s2", "404");
+		expected.put("foo.wildcard.io /non-matching-prefix", "404");
+		// wildcard-host-matches-listener-specific-host
+		expected.put("very.specific.com /s3", "infra-backend-v3");
+		expected.put("non.matching.com /s3", "404");
+		expected.put("foo.specific.com /s3", "404");
+		expected.put("foo.wildcard.io /s3", "404");
+		expected.put("very.specific.com /non-matching-prefix", "404");
+		// wildcard-host-matches-listener-wildcard-host
+		expected.put("foo.anotherwildcard.io /s4", "infra-backend-v1");
+		expected.put("bar.anotherwildcard.io /s4", "infra-backend-v1");
+		expected.put("foo.bar.anotherwildcard.io /s4", "infra-backend-v1");
+		expected.put("anotherwildcard.io /s4", "404");
+		expected.put("foo.wildcard.io /s4", "404");
+		expected.put("very.specific.com /s4", "404");
+		expected.put("foo.anotherwildcard.io /non-matching-prefix", "404");
+		// no-intersecting-hosts
+		expected.put("specific.but.wrong.com /s5", "404");
+		expected.put("wildcard.io /s5", "404");
+		// httproute-hostname-intersection-all, on a listener without hostname
+		expected.put("first.com /", "infra-backend-v2");
+		expected.put("sub.first.com /", "infra-backend-v2");
+		expected.put("second.com /", "infra-backend-v2");
+		expected.put("sub.second.com /", "infra-backend-v2");
+		expected.put("third.com /", "404");
+		expected.put("sub.third.com /", "404");
+		// beyond the upstream test: the gateway's own port, and case
+		expected.put("very.specific.com:" + port + " /s1", "infra-backend-v1");
+		expected.put("VERY.specific.com /s1", "infra-backend-v1");
+		expected.put("Foo.Bar.WILDCARD.io:8080 /s2", "infra-backend-v2");
+
+		assertAnswers(expected);
+	}
+
+	@Test
+	void httpRouteListenerHostnameMatching() {
+		apply(manifest("httproute-listener-hostname-matching.yaml"));
+		for (String route : List.of("backend-v1", "backend-v2", "backend-v3")) {
+			awaitCondition(route, "Accepted", "True", "Accepted");
+			awaitCondition(route, "ResolvedRefs", "True", "ResolvedRefs");
+		}
+
+		Map<String, String> expected = new LinkedHashMap<>();
+		expected.put("bar.com /", "infra-backend-v1");
+		expected.put("foo.bar.com /", "infra-backend-v2");
+		expected.put("baz.bar.com /", "infra-backend-v3");
+		expected.put("boo.bar.com /", "infra-backend-v3");
+		expected.put("multiple.prefixes.bar.com /", "infra-backend-v3");
+		expected.put("multiple.prefixes.foo.com /", "infra-backend-v3");
+		expected.put("foo.com /", "404");
+		expected.put("no.matching.host /", "404");
+		// beyond the upstream test: a port and case never change the answer
+		expected.put("bar.com:1234 /", "infra-backend-v1");
+		expected.put("FOO.bar.com:80 /", "infra-backend-v2");
+		expected.put("foo.com:8080 /", "404");
+
+		assertAnswers(expected);
+	}
+
+	@Test
+	void httpRouteNoBackendRefs() {
+		apply(manifest("httproute-omitted-backendrefs.yaml"));
+		awaitCondition("omitted-backendrefs", "Accepted", "True", "Accepted");
+		awaitCondition("omitted-backendrefs", "ResolvedRefs", "True", "ResolvedRefs");
+
+		// the rules without backends take their paths and answer 500; the catch-all rule never sees them
+		assertAnswers(Map.of("example.com /forward", "infra-backend-v1", "example.com /omitted-no-forward", "500",
+				"example.com /empty-no-forward", "500"));
+		assertThat(BACKENDS.get("infra-backend-v1").received()).noneMatch(r -> r.uri().contains("no-forward"));
+	}
+
+	@Test
+	void httpRouteInvalidBackendRefUnknownKind() {
+		assertUnusableBackendAnswers500("httproute-invalid-backendref-unknown-kind.yaml",
+				"invalid-backend-ref-unknown-kind", "InvalidKind", "/v2");
+	}
+
+	@Test
+	void httpRouteInvalidCrossNamespaceBackendRef() {
+		assertUnusableBackendAnswers500("httproute-invalid-cross-namespace-backend-ref.yaml",
+				"invalid-cross-namespace-backend-ref", "RefNotPermitted", "/");
+	}
+
+	@Test
+	void httpRouteInvalidNonExistentBackendRef() {
+		assertUnusableBackendAnswers500("httproute-invalid-nonexistent-backendref.yaml", "invalid-nonexistent-backend-ref",
+				"BackendNotFound", "/");
+	}
+
+	/**
+	 * HTTPRouteWeight's split with one of its backends of an unknown kind: exactly that backend's
+	 * draws answer 500, the others reach their backends, and the status keeps saying why.
+	 */
+	@Test
+	void aSplitSendsItsInvalidBackendsShareTo500() {
+		apply("""
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: weighted-with-invalid, namespace: gateway-conformance-infra}
+				spec:
+				  parentRefs: [{name: same-namespace}]
+				  rules:
+				  - matches: [{path: {type: PathPrefix, value: /weighted}}]
+				    backendRefs:
+				    - {name: infra-backend-v1, port: 8080, weight: 70}
+				    - {group: unknownkind.example.com, kind: NonExistent, name: infra-backend-v2, port: 8080, weight: 20}
+				    - {name: infra-backend-v3, port: 8080, weight: 10}
+				""");
+		awaitCondition("weighted-with-invalid", "Accepted", "True", "Accepted");
+		awaitCondition("weighted-with-invalid", "ResolvedRefs", "False", "InvalidKind");
+		await().atMost(Duration.ofSeconds(10)).until(() -> answer("example.com", "/weighted/x").equals("infra-backend-v1")
+				|| answer("example.com", "/weighted/x").equals("infra-backend-v3"));
+		random.reseed(SeededRandom.SEED);
+
+		List<String> answers = new ArrayList<>();
+		for (int i = 0; i < 500; i++) {
+			answers.add(answer("example.com", "/weighted/" + i));
+		}
+
+		// one draw of nextInt(100) per request, in order: 0-69 v1, 70-89 the invalid backend, 90-99 v3
+		Random replay = new Random(SeededRandom.SEED);
+		Map<String, Long> expected = new LinkedHashMap<>();
+		for (int i = 0; i < 500; i++) {
+			int draw = replay.nextInt(100);
+			expected.merge(draw < 70 ? "infra-backend-v1" : draw < 90 ? "500" : "infra-backend-v3", 1L, Long::sum);
+		}
+		assertThat(random.draws()).isEqualTo(500);
+		assertThat(answers.stream().collect(Collectors.groupingBy(a -> a, Collectors.counting())))
+			.isEqualTo(expected);
+		assertThat(expected.get("500") / 500.0).isCloseTo(0.2, org.assertj.core.data.Offset.offset(0.05));
+		assertThat(BACKENDS.get("infra-backend-v2").received()).noneMatch(r -> r.uri().startsWith("/weighted"));
+	}
+
+	// --- helpers
+
+	/** The route of {@code manifest} is accepted, says {@code reason} in ResolvedRefs, and answers 500 on {@code path}. */
+	private void assertUnusableBackendAnswers500(String manifest, String route, String reason, String path) {
+		apply(manifest(manifest));
+		awaitCondition(route, "Accepted", "True", "Accepted");
+		awaitCondition(route, "ResolvedRefs", "False", reason);
+
+		assertAnswers(Map.of("example.com " + path, "500"));
+	}
+
+	/** Every {@code "host path"} answers the backend's name or the status given, once the routes are served. */
+	private void assertAnswers(Map<String, String> expected) {
+		Map.Entry<String, String> served = expected.entrySet().stream().filter(e -> e.getValue().startsWith("infra"))
+			.findFirst().orElseGet(() -> expected.entrySet().iterator().next());
+		await().atMost(Duration.ofSeconds(10)).until(() -> ask(served.getKey()), served.getValue()::equals);
+		Map<String, String> actual = new LinkedHashMap<>();
+		expected.keySet().forEach(request -> actual.put(request, ask(request)));
+		assertThat(actual).isEqualTo(expected);
+	}
+
+	private String ask(String request) {
+		int space = request.indexOf(' ');
+		return answer(request.substring(0, space), request.substring(space + 1));
+	}
+
+	/** The backend that answered, or the status when it is not 200. */
+	private String answer(String host, String path) {
+		RawHttp.Response response = RawHttp.send(port, "GET", path, Map.of("Host", host));
+		return response.status() == 200 ? response.body() : String.valueOf(response.status());
+	}
+
+	private List<String> servedRoutes() {
+		return admin.overlays().stream().filter(o -> o.source().equals("kubernetes"))
+			.flatMap(o -> o.config().routes().stream()).map(r -> r.id()).toList();
+	}
+
+	private static void awaitCondition(String route, String type, String status, String reason) {
+		await().atMost(Duration.ofSeconds(10)).until(() -> conditions(route, type),
+				found -> !found.isEmpty() && found.stream().allMatch(c -> c.getStatus().equals(status)
+						&& c.getReason().equals(reason)));
+	}
+
+	/** The condition {@code type} of every parent of the route. */
+	private static List<Condition> conditions(String route, String type) {
+		HTTPRoute object = KUBE.resources(HTTPRoute.class).inNamespace(NAMESPACE).withName(route).get();
+		if (object == null || object.getStatus() == null || object.getStatus().getParents() == null) {
+			return List.of();
+		}
+		List<Condition> found = new ArrayList<>();
+		for (RouteParentStatus parent : object.getStatus().getParents()) {
+			parent.getConditions().stream().filter(c -> c.getType().equals(type)).forEach(found::add);
+		}
+		return found;
+	}
+
+	private static String manifest(String name) {
+		try (InputStream in = GatewayApiTrafficTest.class.getResourceAsStream("/gatewayapi/" + name)) {
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("{GATEWAY_CLASS_NAME}", "meshgate");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static void apply(String yaml) {
+		for (String document : yaml.split("(?m)^---$")) {
+			if (document.lines().anyMatch(line -> line.startsWith("kind:"))) {
+				HasMetadata object = KUBE.getKubernetesSerialization().unmarshal(document);
+				KUBE.resource(object).createOr(NonDeletingOperation::update);
+			}
+		}
+	}
+
+	/** The conformance Service {@code name} (port 8080) whose one pod is {@code pod}, and its EndpointSlice. */
+	private static void service(String name, TestUpstream pod) {
+		ServicePods.apply(KUBE, NAMESPACE, name, null, 8080, pod.host(), pod.port(), Map.of());
+	}
+
+}
