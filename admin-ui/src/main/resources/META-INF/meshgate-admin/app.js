@@ -306,7 +306,7 @@ function matchHtml(m) {
 }
 
 function rewriteText(w) {
-  return [w.hostname ? 'host ' + w.hostname : '', w.replaceFullPath ? 'path ' + w.replaceFullPath : '',
+  return [w.hostname ? 'host ' + w.hostname : '', w.preserveHost ? "client's host" : '', w.replaceFullPath ? 'path ' + w.replaceFullPath : '',
     w.replacePrefixMatch ? 'prefix → ' + w.replacePrefixMatch : ''].filter(Boolean).join(', ');
 }
 

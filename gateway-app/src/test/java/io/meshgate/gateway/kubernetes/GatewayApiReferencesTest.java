@@ -37,7 +37,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -201,7 +200,6 @@ class GatewayApiReferencesTest {
 	 * answers, and that its rule never falls through to another, are issue 28 items 3 and 5.
 	 */
 	@Test
-	@Disabled("issue 28 items 3 and 5 (a rule without a usable backend answers 500): turn on with that change")
 	void HTTPRoutePartiallyInvalidViaInvalidReferenceGrantAnswers500() throws Exception {
 		withObjects("httproute-partially-invalid-via-invalid-reference-grant", () -> {
 			GatewayClient client = new GatewayClient(port);

@@ -333,7 +333,7 @@ class ObservabilityTest {
 						List.of(Backend.of("r-a", 1)))
 					.withRequestHeaders(new HeaderModifier(Map.of("x-env", "prod"), null, List.of("x-debug")))
 					.withResponseHeaders(HeaderModifier.set("cache-control", "no-store"))
-					.withRewrite(new RewritePolicy("r.internal", null, "/v2")),
+					.withRewrite(new RewritePolicy("r.internal", null, "/v2", false)),
 						Route.redirect("moved", RouteMatch.path(PathType.EXACT, "/old"), RedirectPolicy.toHttps()))));
 
 		Map<String, Object> rewritten = json(admin.get("/actuator/mesh/routes/rewritten").body());

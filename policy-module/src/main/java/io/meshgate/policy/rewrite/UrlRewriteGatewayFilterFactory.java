@@ -65,6 +65,10 @@ public class UrlRewriteGatewayFilterFactory extends PolicyFilterFactory<UrlRewri
 					rewritten.header(HttpHeaders.HOST, policy.hostname());
 					exchange.getAttributes().put(PRESERVE_HOST_HEADER_ATTRIBUTE, true);
 				}
+				else if (policy.preserveHost()) {
+					// the routing filter sends the client's Host instead of the endpoint's address
+					exchange.getAttributes().put(PRESERVE_HOST_HEADER_ATTRIBUTE, true);
+				}
 				return chain.filter(exchange.mutate().request(rewritten.build()).build());
 			}
 
@@ -85,7 +89,7 @@ public class UrlRewriteGatewayFilterFactory extends PolicyFilterFactory<UrlRewri
 	public record Config(@Name("") @DefaultValue RewritePolicy rewrite, String prefix) {
 
 		public Config {
-			rewrite = rewrite == null ? new RewritePolicy(null, null, null) : rewrite;
+			rewrite = rewrite == null ? new RewritePolicy(null, null, null, false) : rewrite;
 			PathRewrites.checkPrefix(prefix, rewrite.replacePrefixMatch());
 		}
 

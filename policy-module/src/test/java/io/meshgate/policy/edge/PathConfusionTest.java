@@ -121,7 +121,7 @@ class PathConfusionTest extends GatewayTest {
 		TestUpstream shop = start("shop");
 		apply(List.of(Upstream.of("shop", shop.url())),
 				Route.of("shop", RouteMatch.path(PathType.PREFIX, "/shop"), List.of(Backend.of("shop", 1)))
-					.withRewrite(new RewritePolicy(null, null, "/v2")));
+					.withRewrite(new RewritePolicy(null, null, "/v2", false)));
 
 		assertThat(RawHttp.get(port, "/shop/../admin").status()).isEqualTo(404);
 		assertThat(RawHttp.get(port, "/shop/%2E%2E/admin").status()).isEqualTo(404);

@@ -55,7 +55,7 @@ class RewriteAndRedirectTest extends GatewayTest {
 	void hostAndFullPathAreRewritten() {
 		TestUpstream orders = start("orders");
 		apply(List.of(Upstream.of("orders", orders.url())), Route.of("orders", "/orders/**", Backend.of("orders", 1))
-			.withRewrite(new RewritePolicy("orders.internal", "/v2/orders", null)));
+			.withRewrite(new RewritePolicy("orders.internal", "/v2/orders", null, false)));
 
 		assertThat(client.get("/orders/1?page=2").statusCode()).isEqualTo(200);
 
@@ -72,6 +72,17 @@ class RewriteAndRedirectTest extends GatewayTest {
 		client.get("/orders/1");
 
 		assertThat(orders.received().get(0).headers()).containsEntry("host", orders.host() + ":" + orders.port());
+	}
+
+	@Test
+	void preserveHostSendsTheClientsHost() {
+		TestUpstream orders = start("orders");
+		apply(List.of(Upstream.of("orders", orders.url())), Route.of("orders", "/orders/**", Backend.of("orders", 1))
+			.withRewrite(new RewritePolicy(null, null, null, true)));
+
+		client.get("/orders/1");
+
+		assertThat(orders.received().get(0).headers()).containsEntry("host", "127.0.0.1:" + port);
 	}
 
 	@Test

@@ -64,8 +64,14 @@ class RewriteValidationTest {
 
 	@Test
 	void rewriteHasOnePathForm() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new RewritePolicy(null, "/a", "/b"))
+		assertThatIllegalArgumentException().isThrownBy(() -> new RewritePolicy(null, "/a", "/b", false))
 			.withMessage("replacePrefixMatch: /b (expected: either replaceFullPath or replacePrefixMatch, not both)");
+	}
+
+	@Test
+	void preserveHostIsNotTogetherWithAHostname() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new RewritePolicy("orders.internal", null, null, true))
+			.withMessage("preserveHost: true (expected: false with hostname, which sets the Host)");
 	}
 
 	@Test

@@ -281,7 +281,7 @@ class RouteValidationTest {
 					ONE)
 			.withRequestHeaders(new HeaderModifier(Map.of("X-Env", "prod"), null, List.of("x-a", "x-b")))
 			.withResponseHeaders(HeaderModifier.set("Cache-Control", "no-store"))
-			.withRewrite(new RewritePolicy("shop.internal", null, "/v2"));
+			.withRewrite(new RewritePolicy("shop.internal", null, "/v2", false));
 
 		var definition = RouteCompiler.compile(route, 0);
 

@@ -232,7 +232,23 @@ final class HttpRouteTranslator {
 		if (!mirrors.isEmpty()) {
 			fields.put("mirrors", mirrors);
 		}
+		preserveHost(fields);
 		return fields;
+	}
+
+	/**
+	 * Gateway API backends receive the client's {@code Host} unless a {@code URLRewrite} sets one;
+	 * a redirect sends nothing upstream.
+	 */
+	@SuppressWarnings("unchecked")
+	private static void preserveHost(Map<String, Object> fields) {
+		if (fields.containsKey("redirect")) {
+			return;
+		}
+		Map<String, Object> rewrite = (Map<String, Object>) fields.computeIfAbsent("rewrite", k -> new LinkedHashMap<>());
+		if (!rewrite.containsKey("hostname")) {
+			rewrite.put("preserveHost", true);
+		}
 	}
 
 	private static void once(Map<String, Object> fields, String field, Object value, String path) {

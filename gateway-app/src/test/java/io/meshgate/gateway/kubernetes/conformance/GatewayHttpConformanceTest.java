@@ -111,7 +111,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	}
 
 	@Test
-	@Disabled(HOST_NOT_FORWARDED)
 	void HTTPRouteMatchingAcrossRoutes() {
 		apply("httproute-matching-across-routes.yaml");
 		gatewayAndRoutesMustBeAccepted(NS, "same-namespace", NS + "/matching-part1", NS + "/matching-part2");
@@ -202,7 +201,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	}
 
 	@Test
-	@Disabled(HOST_NOT_FORWARDED + "; issue 28 item 1 (wildcard.io matches *.wildcard.io) and item 2 (Host very.specific.com:1234 gets 404)")
 	void HTTPRouteHostnameIntersection() {
 		apply("httproute-hostname-intersection.yaml");
 		String gw = "httproute-hostname-intersection";
@@ -240,7 +238,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	}
 
 	@Test
-	@Disabled(HOST_NOT_FORWARDED)
 	void HTTPRouteListenerHostnameMatching() {
 		apply("httproute-listener-hostname-matching.yaml");
 		String gw = "httproute-listener-hostname-matching";
@@ -257,7 +254,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	}
 
 	@Test
-	@Disabled("issue 28 item 7: allowedRoutes from: Selector (Gateway backend-namespaces) admits no route")
 	void HTTPRouteCrossNamespace() {
 		apply("httproute-cross-namespace.yaml");
 		gatewayAndRoutesMustBeAccepted(NS, "backend-namespaces", WEB_BACKEND + "/cross-namespace");
@@ -301,7 +297,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	}
 
 	@Test
-	@Disabled("issue 28 item 5: a rule whose only backend is a missing Service answers 503, not 500")
 	void HTTPRouteInvalidNonExistentBackendRef() {
 		apply("httproute-invalid-nonexistent-backendref.yaml");
 		gatewayAndRoutesMustBeAccepted(NS, "same-namespace", NS + "/invalid-nonexistent-backend-ref");
@@ -311,7 +306,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	}
 
 	@Test
-	@Disabled("issue 28 items 3 and 5: a rule whose only backendRef has an unknown kind answers 404, not 500")
 	void HTTPRouteInvalidBackendRefUnknownKind() {
 		apply("httproute-invalid-backendref-unknown-kind.yaml");
 		gatewayAndRoutesMustBeAccepted(NS, "same-namespace", NS + "/invalid-backend-ref-unknown-kind");
@@ -337,8 +331,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 			Expected.of("ResolvedRefs", "True", null));
 
 	@Test
-	@Disabled("issue 28 item 7 (allowedRoutes from: Selector admits no route: attachedRoutes 0) and item 4 "
-			+ "(the listener of a missing certificate Secret must be Programmed False)")
 	void GatewayWithAttachedRoutes() {
 		apply("gateway-with-attached-routes.yaml");
 		gatewayStatusMustHaveListeners(NS, "gateway-with-one-attached-route",
@@ -364,8 +356,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	}
 
 	@Test
-	@Disabled("issue 28 item 9 (invalid TLS configuration): a certificateRef of another group or kind than core Secret "
-			+ "is resolved as a Secret: ResolvedRefs True where InvalidCertificateRef is due")
 	void GatewayInvalidTLSConfiguration() {
 		apply("gateway-invalid-tls-configuration.yaml");
 		List<Listener> listeners = List.of(new Listener("https", List.of("HTTPRoute"), 0,
@@ -453,7 +443,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	}
 
 	@Test
-	@Disabled(HOST_NOT_FORWARDED)
 	void HTTPRouteHTTPSListener() {
 		apply("httproute-https-listener.yaml");
 		String gw = "same-namespace-with-https-listener";
@@ -495,7 +484,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	static final String GRANTS = "issue 28 item 6: ReferenceGrant not implemented";
 
 	@Test
-	@Disabled(GRANTS + " (a cross-namespace backendRef is served without a grant; deleting the grant must give 500)")
 	void HTTPRouteReferenceGrant() {
 		apply("httproute-reference-grant.yaml");
 		gatewayAndRoutesMustBeAccepted(NS, "same-namespace", NS + "/reference-grant");
@@ -507,7 +495,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	}
 
 	@Test
-	@Disabled(GRANTS + " (a backendRef not covered by a grant is served: ResolvedRefs True, 200 instead of RefNotPermitted, 500)")
 	void HTTPRouteInvalidReferenceGrant() {
 		apply("httproute-invalid-reference-grant.yaml");
 		gatewayAndRoutesMustBeAccepted(NS, "same-namespace", NS + "/reference-grant");
@@ -516,7 +503,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	}
 
 	@Test
-	@Disabled(GRANTS + " and item 5 (the refused backend's rule must answer 500 while its valid sibling answers)")
 	void HTTPRoutePartiallyInvalidViaInvalidReferenceGrant() {
 		apply("httproute-partially-invalid-via-invalid-reference-grant.yaml");
 		gatewayAndRoutesMustBeAccepted(NS, "same-namespace", NS + "/invalid-reference-grant");
@@ -526,7 +512,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	}
 
 	@Test
-	@Disabled(GRANTS + " and item 5 (a cross-namespace backendRef without a grant is served: must be RefNotPermitted, 500)")
 	void HTTPRouteInvalidCrossNamespaceBackendRef() {
 		apply("httproute-invalid-cross-namespace-backend-ref.yaml");
 		gatewayAndRoutesMustBeAccepted(NS, "same-namespace", NS + "/invalid-cross-namespace-backend-ref");
@@ -541,7 +526,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 			Expected.of("ResolvedRefs", "True", null));
 
 	@Test
-	@Disabled(GRANTS + " (a certificate Secret in another namespace is used without a grant: must be RefNotPermitted)")
 	void GatewaySecretInvalidReferenceGrant() {
 		apply("gateway-secret-invalid-reference-grant.yaml");
 		gatewayStatusMustHaveListeners(NS, "gateway-secret-invalid-reference-grant",
@@ -549,7 +533,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	}
 
 	@Test
-	@Disabled(GRANTS + " (a certificate Secret in another namespace is used without a grant: must be RefNotPermitted)")
 	void GatewaySecretMissingReferenceGrant() {
 		apply("gateway-secret-missing-reference-grant.yaml");
 		gatewayStatusMustHaveListeners(NS, "gateway-secret-missing-reference-grant",
