@@ -34,12 +34,16 @@ final class Attachment {
 		List<String> routeHosts = route.getSpec().getHostnames() == null ? List.of() : route.getSpec().getHostnames();
 		List<String> listeners = new ArrayList<>();
 		Set<String> hostnames = new LinkedHashSet<>();
+		boolean named = false;
 		boolean allowedSomewhere = false;
 		for (Listener listener : gateway.getSpec().getListeners() == null ? List.<Listener>of()
 				: gateway.getSpec().getListeners()) {
 			if (parent.getSectionName() != null && !parent.getSectionName().equals(listener.getName())
-					|| parent.getPort() != null && !parent.getPort().equals(listener.getPort())
-					|| !("HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol()))
+					|| parent.getPort() != null && !parent.getPort().equals(listener.getPort())) {
+				continue;
+			}
+			named = true;
+			if (!("HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol()))
 					|| !allows(listener.getAllowedRoutes(), route, gateway, cluster)) {
 				continue;
 			}
@@ -49,6 +53,11 @@ final class Attachment {
 				listeners.add(listener.getName());
 				hostnames.addAll(matching);
 			}
+		}
+		if (!named) {
+			return new ParentOutcome(parent, List.of(), Set.of(), "NoMatchingParent",
+					"parentRef: no listener of Gateway " + gateway.getMetadata().getNamespace() + "/"
+							+ gateway.getMetadata().getName() + " has that sectionName and port");
 		}
 		if (!allowedSomewhere) {
 			return new ParentOutcome(parent, List.of(), Set.of(), "NotAllowedByListeners",

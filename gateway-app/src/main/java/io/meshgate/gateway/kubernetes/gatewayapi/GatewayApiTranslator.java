@@ -147,7 +147,13 @@ public final class GatewayApiTranslator {
 			boolean supported = "HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol());
 			ServerCertificates.Resolved certificate = certificateProblem(gateway, listener, cluster);
 			FrontendValidation.Resolved validation = FrontendValidation.resolve(cluster, gateway, listener);
-			Condition resolvedRefs = certificate != null
+			List<RouteGroupKind> kinds = supported ? routeKinds(listener) : List.of();
+			boolean invalidKinds = listener.getAllowedRoutes() != null && listener.getAllowedRoutes().getKinds() != null
+					&& !listener.getAllowedRoutes().getKinds().stream().allMatch(GatewayApiTranslator::served);
+			Condition resolvedRefs = invalidKinds
+					? Conditions.of("ResolvedRefs", false, "InvalidRouteKinds",
+							"allowedRoutes.kinds: (expected: HTTPRoute of " + GROUP + ")", generation)
+					: certificate != null
 					? Conditions.of("ResolvedRefs", false, certificate.reason(), certificate.message(), generation)
 					: validation != null && validation.reason() != null
 							? Conditions.of("ResolvedRefs", false, validation.reason(), validation.message(), generation)
@@ -161,7 +167,7 @@ public final class GatewayApiTranslator {
 			}
 			listeners.add(new ListenerStatusBuilder().withName(listener.getName())
 				.withAttachedRoutes(attached.getOrDefault(listener.getName(), 0))
-				.withSupportedKinds(supported ? List.of(new RouteGroupKind(GROUP, "HTTPRoute")) : List.of())
+				.withSupportedKinds(kinds)
 				.withConditions(supported
 						? List.of(Conditions.of("Accepted", true, "Accepted", "", generation), listenerProgrammed, resolvedRefs)
 						: List.of(Conditions.of("Accepted", false, "UnsupportedProtocol",
@@ -197,6 +203,29 @@ public final class GatewayApiTranslator {
 			.withConditions(conditions)
 			.withListeners(listeners)
 			.build();
+	}
+
+	/**
+	 * The route kinds a listener takes: HTTPRoute, unless {@code allowedRoutes.kinds} names others
+	 * only; kinds Meshgate does not serve are left out (and make the listener's refs unresolved).
+	 */
+	private static List<RouteGroupKind> routeKinds(Listener listener) {
+		RouteGroupKind http = new RouteGroupKind(GROUP, "HTTPRoute");
+		if (listener.getAllowedRoutes() == null || listener.getAllowedRoutes().getKinds() == null
+				|| listener.getAllowedRoutes().getKinds().isEmpty()) {
+			return List.of(http);
+		}
+		return listener.getAllowedRoutes()
+			.getKinds()
+			.stream()
+			.filter(GatewayApiTranslator::served)
+			.map(k -> http)
+			.distinct()
+			.toList();
+	}
+
+	private static boolean served(RouteGroupKind kind) {
+		return "HTTPRoute".equals(kind.getKind()) && (kind.getGroup() == null || GROUP.equals(kind.getGroup()));
 	}
 
 	/** The first certificate reference of an HTTPS listener that cannot be used, or null (also for HTTP). */

@@ -315,8 +315,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	}
 
 	@Test
-	@Disabled("issue 28 item 9 (invalid sectionName): a parentRef naming no listener of the Gateway is "
-			+ "Accepted False/NotAllowedByListeners where the reason is NoMatchingParent (Attachment)")
 	void HTTPRouteInvalidParentRefNotMatchingSectionName() {
 		apply("httproute-invalid-parentref-not-matching-section-name.yaml");
 		String name = "httproute-listener-not-matching-section-name";
@@ -344,8 +342,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	}
 
 	@Test
-	@Disabled("issue 28 item 9 (route kinds): allowedRoutes.kinds is not checked; a listener allowing only unknown kinds "
-			+ "must have ResolvedRefs False/InvalidRouteKinds and supportedKinds without them")
 	void GatewayInvalidRouteKind() {
 		apply("gateway-invalid-route-kind.yaml");
 		List<Expected> invalidKinds = List.of(Expected.of("ResolvedRefs", "False", "InvalidRouteKinds"));
