@@ -325,11 +325,13 @@ function headersText(name, h) {
 function routeText(r) {
   const m = r.route.match || {};
   const parts = [r.route.id, m.path, m.host, r.source];
-  (r.route.backends || []).forEach((b) => parts.push(b.upstream));
+  (r.route.backends || []).forEach((b) => parts.push(backendName(b)));
   (r.route.mirrors || []).forEach((b) => parts.push(b.upstream));
   return parts.filter(Boolean).join(' ').toLowerCase();
 }
 
+/** A backend's name: its upstream, or the status the gateway answers for its share. */
+const backendName = (b) => b.upstream || (b.status ? 'status ' + b.status : '');
 const weightOf = (b) => b.weight ?? defaultOf('Route', 'backends.weight');
 const mirroredOf = (x) => x.percentage ?? defaultOf('Route', 'mirrors.percentage');
 
@@ -353,7 +355,7 @@ function renderRoutesTable() {
     const total = (route.backends || []).reduce((s, b) => s + weightOf(b), 0) || 1;
     const backends = (route.backends || []).map((b) => {
       const pct = Math.round(weightOf(b) * 100 / total);
-      return '<div><span class="bar" style="width:' + Math.max(2, pct) + 'px"></span><code>' + esc(b.upstream) + '</code> ' + pct + '% <span class="muted">(' + esc(weightOf(b)) + ')</span></div>';
+      return '<div><span class="bar" style="width:' + Math.max(2, pct) + 'px"></span><code>' + esc(backendName(b)) + '</code> ' + pct + '% <span class="muted">(' + esc(weightOf(b)) + ')</span></div>';
     }).join('');
     const mirrors = (route.mirrors || []).map((x) => '<div><code>' + esc(x.upstream) + '</code> ' + esc(mirroredOf(x)) + '%</div>').join('');
     const policies = [route.retries ? 'retries ' + (route.retries.attempts ?? defaultOf('Route', 'retries.attempts')) : '', route.timeout ? 'timeout ' + route.timeout : '',
@@ -364,7 +366,7 @@ function renderRoutesTable() {
       route.rewrite ? 'rewrite ' + rewriteText(route.rewrite) : '', route.cors ? 'CORS' : '',
       ...((route.authentication || {}).jwt ? route.authentication.jwt.providers.map((p) => 'JWT ' + p) : []),
       (route.authentication || {}).apiKey ? 'API key' : '', route.extAuthz ? 'ext authz' : ''].filter(Boolean).map((p) => '<span class="badge">' + esc(p) + '</span>').join('');
-    const health = (route.backends || []).map((b) => '<div><code>' + esc(b.upstream) + '</code> <span data-live-upstream="' + esc(b.upstream) + '">' + healthBadges(b.upstream) + '</span></div>').join('');
+    const health = (route.backends || []).filter((b) => b.upstream).map((b) => '<div><code>' + esc(b.upstream) + '</code> <span data-live-upstream="' + esc(b.upstream) + '">' + healthBadges(b.upstream) + '</span></div>').join('');
     const actions = r.readOnly ? '<span class="badge ro" title="owned by ' + esc(r.source) + '">read-only: ' + esc(r.source) + '</span>'
       : '<a href="#/routes/' + encodeURIComponent(route.id) + '" class="edit-route">' + (canWrite() ? 'Edit' : 'View') + '</a>';
     return '<tr data-index="' + i + '" data-route="' + esc(route.id) + '"><td><strong>' + esc(route.id) + '</strong></td>'
@@ -453,9 +455,16 @@ async function pageRouteEditor(id) {
   const backends = route.backends || [];
   const mirrors = route.mirrors || [];
   const options = (selected) => '<option value=""></option>' + upstreamNames.map((n) => '<option' + (n === selected ? ' selected' : '') + '>' + esc(n) + '</option>').join('')
-    + (selected && !upstreamNames.includes(selected) ? '<option selected>' + esc(selected) + '</option>' : '');
+    + (selected && !upstreamNames.includes(selected) && !/^status:/.test(selected) ? '<option selected>' + esc(selected) + '</option>' : '');
+  // a backend share may be answered by the gateway itself with a 5xx status (backends[].status)
+  const backendOptions = (b) => {
+    const selected = b.status ? 'status:' + b.status : b.upstream;
+    const statuses = [...new Set([500, 502, 503, 504].concat(b.status ? [b.status] : []))];
+    return options(selected) + '<optgroup label="Answered by the gateway">' + statuses.map((c) => '<option value="status:' + c + '"'
+      + (selected === 'status:' + c ? ' selected' : '') + '>status ' + c + '</option>').join('') + '</optgroup>';
+  };
   function renderBackends() {
-    $('#backends').innerHTML = backends.map((b, i) => '<div class="row" data-path="backends[' + i + ']"><label>Upstream<select data-path="backends[' + i + '].upstream" id="backend-upstream-' + i + '">' + options(b.upstream) + '</select></label>'
+    $('#backends').innerHTML = backends.map((b, i) => '<div class="row" data-path="backends[' + i + ']"><label>Upstream<select data-path="backends[' + i + '].upstream" id="backend-upstream-' + i + '">' + backendOptions(b) + '</select></label>'
       + '<label>Weight<input data-path="backends[' + i + '].weight" id="backend-weight-' + i + '" value="' + esc(b.weight ?? '') + '" placeholder="' + esc(placeholderOf('Route', 'backends.weight')) + '" inputmode="numeric" size="5"></label>'
       + '<button type="button" class="secondary remove-backend" data-index="' + i + '">Remove</button></div>').join('');
     $$('#backends select, #backends input').forEach((el) => el.addEventListener('input', () => { readBackends(); syncSlider(); }));
@@ -463,7 +472,11 @@ async function pageRouteEditor(id) {
     syncSlider();
   }
   function readBackends() {
-    backends.forEach((b, i) => { b.upstream = $('#backend-upstream-' + i).value; b.weight = num($('#backend-weight-' + i).value); });
+    backends.forEach((b, i) => {
+      const chosen = $('#backend-upstream-' + i).value;
+      if (chosen.startsWith('status:')) { b.status = Number(chosen.slice(7)); delete b.upstream; } else { b.upstream = chosen; delete b.status; }
+      b.weight = num($('#backend-weight-' + i).value);
+    });
   }
   function syncSlider() {
     const box = $('#canary');
@@ -472,13 +485,13 @@ async function pageRouteEditor(id) {
       const a = Number(weightOf(backends[0])) || 0; const b = Number(weightOf(backends[1])) || 0;
       const pct = a + b > 0 ? Math.round(b * 100 / (a + b)) : 0;
       $('#canary-slider').value = pct;
-      $('#canary-value').textContent = pct + '% to ' + (backends[1].upstream || 'the second backend');
+      $('#canary-value').textContent = pct + '% to ' + (backendName(backends[1]) || 'the second backend');
     }
   }
   $('#canary-slider').addEventListener('input', (e) => {
     const pct = Number(e.target.value);
     $('#backend-weight-0').value = 100 - pct; $('#backend-weight-1').value = pct;
-    readBackends(); $('#canary-value').textContent = pct + '% to ' + (backends[1].upstream || 'the second backend');
+    readBackends(); $('#canary-value').textContent = pct + '% to ' + (backendName(backends[1]) || 'the second backend');
   });
   function renderMirrors() {
     $('#mirrors').innerHTML = mirrors.map((x, i) => '<div class="row" data-path="mirrors[' + i + ']"><label>Upstream<select data-path="mirrors[' + i + '].upstream" id="mirror-upstream-' + i + '">' + options(x.upstream) + '</select></label>'
@@ -509,7 +522,7 @@ async function pageRouteEditor(id) {
     set(r.match, 'pathType', v('#route-path-type'));
     const query = pairs($('#route-query').value, ':');
     if (Object.keys(query).length) r.match.query = query; else delete r.match.query;
-    r.backends = r.redirect ? [] : backends.map((b) => ({ upstream: b.upstream, weight: b.weight }));
+    r.backends = r.redirect ? [] : backends.map((b) => (b.status ? { status: b.status, weight: b.weight } : { upstream: b.upstream, weight: b.weight }));
     r.canary = Object.assign({}, r.canary || {});
     set(r.canary, 'stickyOn', v('#sticky-on')); set(r.canary, 'overrideHeader', v('#override-header'));
     if (!Object.keys(r.canary).length) delete r.canary;
@@ -1002,7 +1015,7 @@ function pageTester() {
         ? '<div class="card" id="tester-answer"><h2>Route <code>' + esc(r.route) + '</code> <span class="badge">' + esc(r.source) + '</span></h2>'
           + (r.redirect ? '<p id="tester-redirect">Redirect <strong>' + esc(r.redirect.statusCode) + '</strong> to <code>' + esc(r.redirect.location) + '</code></p>'
             : '<p>Backend: <strong>' + esc(r.backend ?? 'by weight') + '</strong> — ' + esc(r.why) + '</p>'
-          + (r.backends ? '<p>' + r.backends.map((b) => '<span class="badge">' + esc(b.upstream) + ' ' + b.percent + '%</span>').join('') + '</p>' : '')
+          + (r.backends ? '<p>' + r.backends.map((b) => '<span class="badge">' + esc(backendName(b)) + ' ' + b.percent + '%</span>').join('') + '</p>' : '')
           + (r.uri ? '<p>URI <code>' + esc(r.uri) + '</code></p>' : ''))
           + (r.rewritten ? '<p id="tester-rewritten">Upstream receives ' + (r.rewritten.host ? 'Host <code>' + esc(r.rewritten.host) + '</code>, ' : '') + 'path <code>' + esc(r.rewritten.path) + '</code></p>' : '')
           + testerAccess(r.access)

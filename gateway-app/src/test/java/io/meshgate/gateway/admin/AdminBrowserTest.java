@@ -173,6 +173,30 @@ class AdminBrowserTest extends BrowserTestSupport {
 	}
 
 	@Test
+	void aShareAnsweredByTheGatewayIsShownAndKeptByAnEdit() {
+		TestUpstream shed = start("shed");
+		editor.post("/api/upstreams", upstream("shed", shed.url()), null);
+		assertThat(editor.post("/api/routes", Map.of("id", "shed", "match", Map.of("path", "/shed/**"), "backends",
+				List.of(Map.of("upstream", "shed", "weight", 9), Map.of("status", 503, "weight", 1))), null).status())
+			.isEqualTo(200);
+		login();
+
+		WebElement row = waitFor(By.cssSelector("tr[data-route='shed']"));
+		assertThat(row.getText()).contains("status 503");
+		row.findElement(By.cssSelector("a.edit-route")).click();
+		assertThat(new Select(waitFor(By.id("backend-upstream-1"))).getFirstSelectedOption().getText())
+			.isEqualTo("status 503");
+		setValue(browser.findElement(By.id("backend-weight-0")), "8");
+		new Select(browser.findElement(By.id("backend-upstream-1"))).selectByVisibleText("status 500");
+		browser.findElement(By.id("save-route")).click();
+		waitFor(By.id("confirm-apply")).click();
+		waitFor(By.cssSelector("tr[data-route='shed']"));
+
+		assertThat(editor.get("/api/routes/shed").json().get("backends")).isEqualTo(
+				List.of(Map.of("upstream", "shed", "weight", 8), Map.of("status", 500, "weight", 1)));
+	}
+
+	@Test
 	void searchOverAThousandRoutesAnswersWithinTwoSeconds() {
 		StringBuilder yaml = new StringBuilder("upstreams:\n  - {name: bulk, endpoints: [http://127.0.0.1:9]}\nroutes:\n");
 		for (int i = 0; i < 1000; i++) {

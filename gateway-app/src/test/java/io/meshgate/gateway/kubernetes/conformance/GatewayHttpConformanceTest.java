@@ -702,7 +702,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	}
 
 	@Test
-	@Disabled("issue 28 (extended, multiple mirrors): a rule with two RequestMirror filters is refused (Accepted False)")
 	void HTTPRouteRequestMultipleMirrors() {
 		apply("httproute-request-multiple-mirrors.yaml");
 		gatewayAndRoutesMustBeAccepted(NS, "same-namespace", NS + "/request-multiple-mirrors");
