@@ -1,7 +1,8 @@
 // Meshgate admin UI: plain JavaScript, no build step, no external assets.
 'use strict';
 
-const state = { me: null, schema: null, version: null, routes: [], upstreams: [], live: {}, editing: false, filter: '' };
+// nav counts page changes: a read that started before the latest one belongs to a page no longer shown
+const state = { me: null, schema: null, version: null, routes: [], upstreams: [], live: {}, editing: false, filter: '', nav: 0 };
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -11,7 +12,11 @@ class ApiError extends Error {
   constructor(status, body) { super(body && body.message ? body.message : 'HTTP ' + status); this.status = status; this.body = body || {}; }
 }
 
+/** A read answered after the page that asked was left: its page must not render over the current one. */
+class Superseded extends Error {}
+
 async function api(method, path, body, options = {}) {
+  const nav = state.nav;
   const headers = { 'Accept': 'application/json' };
   if (body !== undefined) headers['Content-Type'] = options.contentType || 'application/json';
   if (options.ifMatch) headers['If-Match'] = '"' + options.ifMatch + '"';
@@ -24,6 +29,7 @@ async function api(method, path, body, options = {}) {
   const etag = response.headers.get('ETag');
   if (etag && !options.notVersioned) setVersion(Number(etag.replace(/"/g, '')));
   if (!response.ok) throw new ApiError(response.status, typeof data === 'object' ? data : { message: data });
+  if (method === 'GET' && nav !== state.nav) throw new Superseded();
   return data;
 }
 
@@ -1060,6 +1066,7 @@ function pageConfig() {
 function currentPage() { return (location.hash.replace(/^#\//, '').split('/')[0]) || 'routes'; }
 
 async function route() {
+  state.nav++;
   state.editing = false;
   const [page, arg] = location.hash.replace(/^#\//, '').split('/').map(decodeURIComponent);
   $$('nav a').forEach((a) => a.classList.toggle('active', a.id === 'nav-' + (page || 'routes')));
@@ -1074,7 +1081,7 @@ async function route() {
     else if (page === 'config') pageConfig();
     else await pageRoutes();
   } catch (e) {
-    $('#app').innerHTML = '<p class="errors">' + esc(e.message) + '</p>';
+    if (!(e instanceof Superseded)) $('#app').innerHTML = '<p class="errors">' + esc(e.message) + '</p>';
   }
 }
 

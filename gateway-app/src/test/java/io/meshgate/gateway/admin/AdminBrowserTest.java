@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -194,6 +196,35 @@ class AdminBrowserTest extends BrowserTestSupport {
 
 		assertThat(editor.get("/api/routes/shed").json().get("backends")).isEqualTo(
 				List.of(Map.of("upstream", "shed", "weight", 8), Map.of("status", 500, "weight", 1)));
+	}
+
+	@Test
+	void aPageLeftWhileItsDataLoadsNeverRendersOverTheNextOne() {
+		login();
+		ChromiumNetworkConditions slow = new ChromiumNetworkConditions();
+		slow.setLatency(Duration.ofMillis(400));
+		browser.setNetworkConditions(slow);
+		try {
+			JavascriptExecutor js = browser;
+			// every page title written, in order; the upstreams page is left 20 ms after it starts loading
+			js.executeScript("window.titles = []; new MutationObserver(() => { const h = document.querySelector('#app h1');"
+					+ " if (h && titles[titles.length - 1] !== h.textContent) titles.push(h.textContent); })"
+					+ ".observe(document.querySelector('#app'), {childList: true, subtree: true});"
+					+ " performance.clearResourceTimings(); location.hash = '#/upstreams';"
+					+ " setTimeout(() => { location.hash = '#/tester'; }, 20);");
+			waitFor(By.id("tester-path"));
+			// the upstreams page's reads answered, and a state read that began after them (the page's own,
+			// or the next periodic one) answered too: by then the old page would have rendered
+			await().atMost(Duration.ofSeconds(10)).until(() -> (Boolean) js.executeScript(
+					"const u = performance.getEntriesByType('resource').find(e => e.name.endsWith('/api/upstreams') && e.responseEnd > 0);"
+							+ " return !!u && performance.getEntriesByType('resource').some(e => e.name.endsWith('/api/state')"
+							+ " && e.startTime >= u.responseEnd && e.responseEnd > 0);"));
+			js.executeAsyncScript("setTimeout(arguments[arguments.length - 1], 100);"); // queued renders run
+			assertThat(js.executeScript("return titles")).isEqualTo(List.of("Route tester"));
+		}
+		finally {
+			browser.deleteNetworkConditions();
+		}
 	}
 
 	@Test
