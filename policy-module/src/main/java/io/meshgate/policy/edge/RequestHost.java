@@ -6,6 +6,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.ExchangeAttributes;
+
 /**
  * The request's host as every host match reads it, normalized once per request: the
  * {@code Host} header (HTTP/2's {@code :authority} arrives as it) without its port, whatever the
