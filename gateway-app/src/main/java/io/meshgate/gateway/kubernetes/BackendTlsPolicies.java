@@ -61,7 +61,8 @@ public final class BackendTlsPolicies {
 		for (Map<?, ?> san : entries(validation.get("subjectAltNames"))) {
 			sans.add(subjectAltName(text(san, "type"), text(san, "hostname"), text(san, "uri")));
 		}
-		return new BackendTlsPolicy(policy.getMetadata().getNamespace(), policy.getMetadata().getName(), targets,
+		return new BackendTlsPolicy(policy.getMetadata().getNamespace(), policy.getMetadata().getName(),
+				policy.getMetadata().getCreationTimestamp(), targets,
 				configMaps, text(validation, "wellKnownCACertificates"), text(validation, "hostname"), sans);
 	}
 
@@ -84,7 +85,8 @@ public final class BackendTlsPolicies {
 				: validation.getSubjectAltNames()) {
 			sans.add(subjectAltName(san.getType(), san.getHostname(), san.getUri()));
 		}
-		return new BackendTlsPolicy(policy.getMetadata().getNamespace(), policy.getMetadata().getName(), targets,
+		return new BackendTlsPolicy(policy.getMetadata().getNamespace(), policy.getMetadata().getName(),
+				policy.getMetadata().getCreationTimestamp(), targets,
 				configMaps, validation.getWellKnownCACertificates(), validation.getHostname(), sans);
 	}
 

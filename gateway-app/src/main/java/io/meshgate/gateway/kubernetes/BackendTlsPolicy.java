@@ -1,5 +1,6 @@
 package io.meshgate.gateway.kubernetes;
 
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -14,15 +15,32 @@ import java.util.List;
  * is empty
  * @param subjectAltNames when not empty, the certificate must carry one of them (DNS names and URIs)
  * and {@code hostname} is not checked
+ * @param created the {@code creationTimestamp} (RFC 3339, UTC, so ordered as text); null when unknown
  */
-public record BackendTlsPolicy(String namespace, String name, List<TargetRef> targetRefs, List<String> caConfigMaps,
+public record BackendTlsPolicy(String namespace, String name, String created, List<TargetRef> targetRefs,
+		List<String> caConfigMaps,
 		String wellKnownCaCertificates, String hostname, List<String> subjectAltNames) {
 
-	/** A {@code targetRefs} entry; {@code sectionName} null: every port of the target. */
+	/**
+	 * Which of several policies for one Service port is used: one naming the port
+	 * ({@code sectionName}) before one for the whole Service, then the older, then by name (the
+	 * spec's precedence for policies selecting the same target).
+	 */
+	public static Comparator<BackendTlsPolicy> precedence(String service, String portName) {
+		return Comparator.<BackendTlsPolicy, Boolean>comparing(p -> !p.namesPort(service, portName))
+			.thenComparing(BackendTlsPolicy::created, Comparator.nullsLast(Comparator.naturalOrder()))
+			.thenComparing(BackendTlsPolicy::name);
+	}
+
+	/** A {@code targetRefs} entry; {@code sectionName} null or empty: every port of the target. */
 	public record TargetRef(String group, String kind, String name, String sectionName) {
 
 		boolean isService(String service) {
 			return (group == null || group.isEmpty()) && "Service".equals(kind) && service.equals(name);
+		}
+
+		boolean wholeTarget() {
+			return sectionName == null || sectionName.isEmpty();
 		}
 
 	}
@@ -33,9 +51,18 @@ public record BackendTlsPolicy(String namespace, String name, List<TargetRef> ta
 		subjectAltNames = subjectAltNames == null ? List.of() : List.copyOf(subjectAltNames);
 	}
 
-	/** Whether it targets the Service {@code namespace/service}. */
-	public boolean targets(String namespace, String service) {
-		return namespace.equals(this.namespace) && targetRefs.stream().anyMatch(ref -> ref.isService(service));
+	/**
+	 * Whether it applies to the port {@code portName} (null: unnamed) of the Service
+	 * {@code namespace/service}: it targets the Service, whole or by that port's name.
+	 */
+	public boolean targets(String namespace, String service, String portName) {
+		return namespace.equals(this.namespace) && targetRefs.stream()
+			.anyMatch(ref -> ref.isService(service) && (ref.wholeTarget() || ref.sectionName().equals(portName)));
+	}
+
+	private boolean namesPort(String service, String portName) {
+		return targetRefs.stream()
+			.anyMatch(ref -> ref.isService(service) && !ref.wholeTarget() && ref.sectionName().equals(portName));
 	}
 
 }

@@ -99,7 +99,7 @@ public final class ServiceUpstreams {
 			putIfPresent(tree, "loadBalancer", Annotations.tree(object, Annotations.LOAD_BALANCER));
 			putIfPresent(tree, "outlierDetection", Annotations.tree(object, Annotations.OUTLIER_DETECTION));
 			putIfPresent(tree, "circuitBreaker", Annotations.tree(object, Annotations.CIRCUIT_BREAKER));
-			putIfPresent(tree, "tls", tls(namespace, service, object));
+			putIfPresent(tree, "tls", tls(namespace, service, servicePortName(object, port), object));
 		}
 		MeshConfig config = ConfigBinder.bind(Map.of("upstreams", List.of(tree)), MeshConfig.EMPTY);
 		return config.upstreams().get(0);
@@ -124,6 +124,18 @@ public final class ServiceUpstreams {
 				+ ports.stream().map(ServicePort::getPort).toList() + ")");
 	}
 
+	/** The name of the Service's port {@code port}; null when it has none or no such port. */
+	private static String servicePortName(Service service, int port) {
+		List<ServicePort> ports = service.getSpec() == null || service.getSpec().getPorts() == null ? List.of()
+				: service.getSpec().getPorts();
+		return ports.stream()
+			.filter(candidate -> candidate.getPort() != null && candidate.getPort() == port)
+			.map(ServicePort::getName)
+			.filter(name -> name != null && !name.isBlank())
+			.findFirst()
+			.orElse(null);
+	}
+
 	private static String targetPort(ServicePort port, int fallback) {
 		if (port.getTargetPort() != null && port.getTargetPort().getIntVal() != null) {
 			return String.valueOf(port.getTargetPort().getIntVal());
@@ -136,11 +148,11 @@ public final class ServiceUpstreams {
 	 * is annotated. The certificate must carry one of the policy's {@code subjectAltNames}, or its
 	 * {@code hostname} when it names none.
 	 */
-	private Map<String, Object> tls(String namespace, String service, Service object) {
+	private Map<String, Object> tls(String namespace, String service, String portName, Service object) {
 		BackendTlsPolicy policy = cluster.backendTlsPolicies()
 			.stream()
-			.filter(p -> p.targets(namespace, service))
-			.findFirst()
+			.filter(p -> p.targets(namespace, service, portName))
+			.min(BackendTlsPolicy.precedence(service, portName))
 			.orElse(null);
 		String clientSecret = Annotations.get(object, Annotations.CLIENT_CERTIFICATE_SECRET);
 		if (policy == null && clientSecret == null) {

@@ -489,6 +489,33 @@ class KubernetesTranslationTest {
 	}
 
 	@Test
+	void backendTlsPolicyForAPortWinsOverOlderOnesForTheServiceAndTheOldestOfTheseOverNames() {
+		String policy = """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: BackendTLSPolicy
+				metadata: {name: %s, namespace: shop, creationTimestamp: "%s"}
+				spec:
+				  targetRefs: [{group: "", kind: Service, name: secure%s}]
+				  validation: {wellKnownCACertificates: System, hostname: %s}
+				""";
+		String route = route("r", null, "{path: {type: PathPrefix, value: /}}").replace("name: svc", "name: secure");
+		String oldest = policy.formatted("z-old", "2020-01-01T00:00:00Z", "", "old.example");
+		String newer = policy.formatted("a-new", "2024-01-01T00:00:00Z", "", "new.example");
+		String otherPort = policy.formatted("x-other", "2000-01-01T00:00:00Z", ", sectionName: metrics", "other.example");
+		String thisPort = policy.formatted("m-port", "2025-01-01T00:00:00Z", ", sectionName: http", "port.example");
+
+		assertThat(hostnameChecked(objects(service("secure"), route, newer, oldest, otherPort))).isEqualTo("old.example");
+		assertThat(hostnameChecked(objects(service("secure"), route, newer, oldest, otherPort, thisPort)))
+			.isEqualTo("port.example");
+	}
+
+	private String hostnameChecked(List<HasMetadata> objects) {
+		KubernetesTranslation translation = KubernetesTranslation.translate(snapshot(objects),
+				"meshgate.io/gateway-controller", "meshgate", List.of(), new PemFiles(pem));
+		return translation.config().upstreams().get(0).tls().subjectAltNames().get(0);
+	}
+
+	@Test
 	void backendTlsPolicyV1WithWellKnownSystemCertificatesTrustsTheJvmCas() {
 		ClusterSnapshot cluster = snapshot(objects(service("public"), route("r", null, "{path: {type: PathPrefix, value: /}}")
 			.replace("name: svc", "name: public"), """
