@@ -12,6 +12,10 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.BackendTLSPolicyValid
 import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.SubjectAltName;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
+import static io.meshgate.gateway.kubernetes.GenericFields.entries;
+import static io.meshgate.gateway.kubernetes.GenericFields.map;
+import static io.meshgate.gateway.kubernetes.GenericFields.text;
+
 /**
  * Reads the cluster's BackendTLSPolicies: {@code v1} generically (the client's model has none) and
  * {@code v1alpha3} typed (served by clusters with Gateway API before v1.4). Where an API server
@@ -98,22 +102,6 @@ public final class BackendTlsPolicies {
 
 	private static ObjectKey key(BackendTlsPolicy policy) {
 		return new ObjectKey("BackendTLSPolicy", policy.namespace(), policy.name());
-	}
-
-	private static Map<?, ?> map(Object value) {
-		return value instanceof Map<?, ?> map ? map : Map.of();
-	}
-
-	private static List<Map<?, ?>> entries(Object list) {
-		List<Map<?, ?>> entries = new ArrayList<>();
-		if (list instanceof List<?> items) {
-			items.stream().filter(Map.class::isInstance).forEach(item -> entries.add((Map<?, ?>) item));
-		}
-		return entries;
-	}
-
-	private static String text(Map<?, ?> map, String key) {
-		return map.get(key) instanceof String text ? text : null;
 	}
 
 }
