@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 
@@ -22,7 +21,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
  * @param namespaces the cluster's Namespaces, for the labels {@code allowedRoutes} selects on
  */
 public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
-		List<BackendTLSPolicy> backendTlsPolicies, List<Service> services, List<Ingress> ingresses,
+		List<BackendTlsPolicy> backendTlsPolicies, List<Service> services, List<Ingress> ingresses,
 		List<IngressClass> ingressClasses, ReferenceGrants referenceGrants, List<Namespace> namespaces,
 		Map<ObjectKey, Map<String, String>> data) {
 
@@ -30,7 +29,7 @@ public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> g
 
 	/** Without ReferenceGrants and Namespaces: no cross-namespace reference is permitted, no namespace selected. */
 	public ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
-			List<BackendTLSPolicy> backendTlsPolicies, List<Service> services, List<Ingress> ingresses,
+			List<BackendTlsPolicy> backendTlsPolicies, List<Service> services, List<Ingress> ingresses,
 			List<IngressClass> ingressClasses, Map<ObjectKey, Map<String, String>> data) {
 		this(gatewayClasses, gateways, httpRoutes, backendTlsPolicies, services, ingresses, ingressClasses, null, null,
 				data);

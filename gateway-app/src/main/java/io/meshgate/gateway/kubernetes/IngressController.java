@@ -47,7 +47,7 @@ import io.meshgate.gateway.kubernetes.status.StatusWriter;
 
 /**
  * Serves Gateway API and Ingress objects: informers on GatewayClass, Gateway, HTTPRoute,
- * BackendTLSPolicy, ReferenceGrant ({@code v1beta1} and {@code v1}), Service, Namespace (the
+ * BackendTLSPolicy ({@code v1alpha3} and {@code v1}), ReferenceGrant ({@code v1beta1} and {@code v1}), Service, Namespace (the
  * labels {@code allowedRoutes} selects on), Ingress and IngressClass; any change schedules one
  * translation after a short debounce, on a thread of its own (never an informer's). The translation runs as the
  * read-only {@value #SOURCE} configuration through the admin service, checked whole with the admin
@@ -61,6 +61,11 @@ public final class IngressController implements SmartLifecycle {
 	public static final String SOURCE = "kubernetes";
 
 	private static final Log log = LogFactory.getLog(IngressController.class);
+
+	/** The names under which the generic informers are watched and listed. */
+	private static final String BACKEND_TLS_POLICY_V1 = "BackendTLSPolicy v1";
+
+	private static final String REFERENCE_GRANT_V1 = "ReferenceGrant v1";
 
 	private final KubernetesClient client;
 
@@ -121,8 +126,10 @@ public final class IngressController implements SmartLifecycle {
 	public synchronized void start() {
 		running = true;
 		watched = List.of(watch(GatewayClass.class, false), watch(Gateway.class, true), watch(HTTPRoute.class, true),
-				watch(BackendTLSPolicy.class, true), watch(ReferenceGrant.class, true),
-				watch("ReferenceGrant v1", GenericKubernetesResource.class,
+				watch(BackendTLSPolicy.class, true), watch(BACKEND_TLS_POLICY_V1, GenericKubernetesResource.class,
+						client.genericKubernetesResources(BackendTlsPolicies.V1).inAnyNamespace().runnableInformer(0)),
+				watch(ReferenceGrant.class, true),
+				watch(REFERENCE_GRANT_V1, GenericKubernetesResource.class,
 						client.genericKubernetesResources(ReferenceGrants.V1).inAnyNamespace().runnableInformer(0)),
 				watch(Service.class, true), watch(Namespace.class, false), watch(Ingress.class, true),
 				watch(IngressClass.class, false));
@@ -162,9 +169,11 @@ public final class IngressController implements SmartLifecycle {
 		}
 		try {
 			ClusterSnapshot cluster = new ClusterSnapshot(list(GatewayClass.class), list(Gateway.class),
-					list(HTTPRoute.class), list(BackendTLSPolicy.class), list(Service.class), list(Ingress.class),
-					list(IngressClass.class),
-					ReferenceGrants.of(list(ReferenceGrant.class), list(GenericKubernetesResource.class)),
+					list(HTTPRoute.class),
+					BackendTlsPolicies.of(list(BackendTLSPolicy.class),
+							list(BACKEND_TLS_POLICY_V1, GenericKubernetesResource.class)),
+					list(Service.class), list(Ingress.class), list(IngressClass.class),
+					ReferenceGrants.of(list(ReferenceGrant.class), list(REFERENCE_GRANT_V1, GenericKubernetesResource.class)),
 					list(Namespace.class), null);
 			cluster = cluster.withData(referencedData(cluster));
 			KubernetesTranslation translation = KubernetesTranslation.translate(cluster, properties.controllerName(),
@@ -229,12 +238,8 @@ public final class IngressController implements SmartLifecycle {
 	 */
 	private Map<ObjectKey, Map<String, String>> referencedData(ClusterSnapshot cluster) {
 		Map<ObjectKey, Map<String, String>> data = new LinkedHashMap<>();
-		for (BackendTLSPolicy policy : cluster.backendTlsPolicies()) {
-			if (policy.getSpec() != null && policy.getSpec().getValidation() != null
-					&& policy.getSpec().getValidation().getCaCertificateRefs() != null) {
-				policy.getSpec().getValidation().getCaCertificateRefs().forEach(ref -> configMap(data,
-						policy.getMetadata().getNamespace(), ref.getName()));
-			}
+		for (BackendTlsPolicy policy : cluster.backendTlsPolicies()) {
+			policy.caConfigMaps().forEach(name -> configMap(data, policy.namespace(), name));
 		}
 		for (Service service : cluster.services()) {
 			String secret = Annotations.get(service, Annotations.CLIENT_CERTIFICATE_SECRET);
@@ -306,10 +311,15 @@ public final class IngressController implements SmartLifecycle {
 		}
 	}
 
-	@SuppressWarnings("unchecked")
 	private <T extends HasMetadata> List<T> list(Class<T> type) {
+		return list(type.getSimpleName(), type);
+	}
+
+	/** The objects the informer watched under {@code name} holds; none while its watch fails. */
+	@SuppressWarnings("unchecked")
+	private <T extends HasMetadata> List<T> list(String name, Class<T> type) {
 		for (Watched<?> w : watched) {
-			if (w.type().equals(type)) {
+			if (w.name().equals(name) && w.type().equals(type)) {
 				return w.failed().get() ? List.of() : (List<T>) w.informer().getStore().list();
 			}
 		}
@@ -321,9 +331,9 @@ public final class IngressController implements SmartLifecycle {
 				: client.resources(type).runnableInformer(0));
 	}
 
-	/** Watches with {@code informer}; its objects are listed by {@code type}, so one informer per type. */
+	/** Watches with {@code informer}; its objects are listed by {@code name} and {@code type}. */
 	private <T extends HasMetadata> Watched<T> watch(String name, Class<T> type, SharedIndexInformer<T> informer) {
-		Watched<T> result = new Watched<>(type, informer, new AtomicBoolean());
+		Watched<T> result = new Watched<>(name, type, informer, new AtomicBoolean());
 		informer.addEventHandler(new ResourceEventHandler<>() {
 			@Override
 			public void onAdd(T object) {
@@ -357,7 +367,7 @@ public final class IngressController implements SmartLifecycle {
 		return result;
 	}
 
-	private record Watched<T extends HasMetadata>(Class<T> type, SharedIndexInformer<T> informer, AtomicBoolean failed) {
+	private record Watched<T extends HasMetadata>(String name, Class<T> type, SharedIndexInformer<T> informer, AtomicBoolean failed) {
 
 		boolean usable() {
 			return informer.hasSynced() || failed.get();

@@ -11,6 +11,9 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
+import static io.meshgate.gateway.kubernetes.GenericFields.entries;
+import static io.meshgate.gateway.kubernetes.GenericFields.text;
+
 /**
  * The Gateway API ReferenceGrants of the cluster ({@code gateway.networking.k8s.io} {@code v1} and
  * {@code v1beta1}, which have one schema): which cross-namespace references they permit. A grant
@@ -116,18 +119,6 @@ public final class ReferenceGrants {
 
 	private static ObjectKey key(String namespace, String name) {
 		return new ObjectKey("ReferenceGrant", namespace, name);
-	}
-
-	private static List<Map<?, ?>> entries(Object list) {
-		List<Map<?, ?>> entries = new ArrayList<>();
-		if (list instanceof List<?> items) {
-			items.stream().filter(Map.class::isInstance).forEach(item -> entries.add((Map<?, ?>) item));
-		}
-		return entries;
-	}
-
-	private static String text(Map<?, ?> map, String key) {
-		return map.get(key) instanceof String text ? text : null;
 	}
 
 }

@@ -10,8 +10,6 @@ import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.LocalObjectReference;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.BackendTLSPolicy;
 
 import io.meshgate.admin.model.ConfigBinder;
 import io.meshgate.admin.model.ConfigTrees;
@@ -101,7 +99,7 @@ public final class ServiceUpstreams {
 			putIfPresent(tree, "loadBalancer", Annotations.tree(object, Annotations.LOAD_BALANCER));
 			putIfPresent(tree, "outlierDetection", Annotations.tree(object, Annotations.OUTLIER_DETECTION));
 			putIfPresent(tree, "circuitBreaker", Annotations.tree(object, Annotations.CIRCUIT_BREAKER));
-			putIfPresent(tree, "tls", tls(namespace, service, object));
+			putIfPresent(tree, "tls", tls(namespace, service, servicePortName(object, port), object));
 		}
 		MeshConfig config = ConfigBinder.bind(Map.of("upstreams", List.of(tree)), MeshConfig.EMPTY);
 		return config.upstreams().get(0);
@@ -126,6 +124,18 @@ public final class ServiceUpstreams {
 				+ ports.stream().map(ServicePort::getPort).toList() + ")");
 	}
 
+	/** The name of the Service's port {@code port}; null when it has none or no such port. */
+	private static String servicePortName(Service service, int port) {
+		List<ServicePort> ports = service.getSpec() == null || service.getSpec().getPorts() == null ? List.of()
+				: service.getSpec().getPorts();
+		return ports.stream()
+			.filter(candidate -> candidate.getPort() != null && candidate.getPort() == port)
+			.map(ServicePort::getName)
+			.filter(name -> name != null && !name.isBlank())
+			.findFirst()
+			.orElse(null);
+	}
+
 	private static String targetPort(ServicePort port, int fallback) {
 		if (port.getTargetPort() != null && port.getTargetPort().getIntVal() != null) {
 			return String.valueOf(port.getTargetPort().getIntVal());
@@ -133,15 +143,16 @@ public final class ServiceUpstreams {
 		return String.valueOf(fallback);
 	}
 
-	/** SIMPLE TLS from a BackendTLSPolicy naming the Service; MUTUAL when a client certificate Secret is annotated. */
-	private Map<String, Object> tls(String namespace, String service, Service object) {
-		BackendTLSPolicy policy = cluster.backendTlsPolicies()
+	/**
+	 * SIMPLE TLS from a BackendTLSPolicy naming the Service; MUTUAL when a client certificate Secret
+	 * is annotated. The certificate must carry one of the policy's {@code subjectAltNames}, or its
+	 * {@code hostname} when it names none.
+	 */
+	private Map<String, Object> tls(String namespace, String service, String portName, Service object) {
+		BackendTlsPolicy policy = cluster.backendTlsPolicies()
 			.stream()
-			.filter(p -> namespace.equals(p.getMetadata().getNamespace()) && p.getSpec() != null
-					&& p.getSpec().getTargetRefs() != null && p.getSpec().getTargetRefs()
-						.stream()
-						.anyMatch(ref -> "Service".equals(ref.getKind()) && service.equals(ref.getName())))
-			.findFirst()
+			.filter(p -> p.targets(namespace, service, portName))
+			.min(BackendTlsPolicy.precedence(service, portName))
 			.orElse(null);
 		String clientSecret = Annotations.get(object, Annotations.CLIENT_CERTIFICATE_SECRET);
 		if (policy == null && clientSecret == null) {
@@ -150,20 +161,16 @@ public final class ServiceUpstreams {
 		Map<String, Object> tls = new LinkedHashMap<>();
 		tls.put("mode", clientSecret == null ? "SIMPLE" : "MUTUAL");
 		String ca = null;
-		if (policy != null && policy.getSpec().getValidation() != null) {
-			List<String> pems = new ArrayList<>();
-			List<LocalObjectReference> refs = policy.getSpec().getValidation().getCaCertificateRefs();
-			for (LocalObjectReference ref : refs == null ? List.<LocalObjectReference>of() : refs) {
-				pems.add(cluster.data("ConfigMap", namespace, ref.getName())
-					.map(data -> data.get("ca.crt"))
-					.orElseThrow(() -> new IllegalArgumentException("BackendTLSPolicy " + namespace + "/"
-							+ policy.getMetadata().getName() + ".caCertificateRefs: " + ref.getName()
-							+ " (expected: a ConfigMap with key ca.crt)")));
+		if (policy != null) {
+			ca = caCertificates(policy);
+			List<String> names = policy.subjectAltNames().isEmpty() && policy.hostname() != null
+					&& !policy.hostname().isBlank() ? List.of(policy.hostname()) : policy.subjectAltNames();
+			if (names.stream().anyMatch(String::isBlank)) {
+				throw new IllegalArgumentException(policyName(policy) + ".validation.subjectAltNames: "
+						+ policy.subjectAltNames() + " (expected: type Hostname with a hostname or type URI with a uri)");
 			}
-			ca = pems.isEmpty() ? null : String.join("\n", pems);
-			String hostname = policy.getSpec().getValidation().getHostname();
-			if (hostname != null && !hostname.isBlank()) {
-				tls.put("subjectAltNames", List.of(hostname));
+			if (!names.isEmpty()) {
+				tls.put("subjectAltNames", names);
 			}
 		}
 		if (clientSecret != null) {
@@ -182,6 +189,29 @@ public final class ServiceUpstreams {
 			tls.put("caCertificates", path(pemFiles.write("ca-" + namespace + "-" + service + ".crt", ca)));
 		}
 		return tls;
+	}
+
+	/** The PEM CAs of {@code caCertificateRefs}, or the JVM's trusted CAs for {@code wellKnownCACertificates: System}. */
+	private String caCertificates(BackendTlsPolicy policy) {
+		if (policy.wellKnownCaCertificates() != null && !policy.wellKnownCaCertificates().isEmpty()) {
+			if (!"System".equals(policy.wellKnownCaCertificates()) || !policy.caConfigMaps().isEmpty()) {
+				throw new IllegalArgumentException(policyName(policy) + ".validation.wellKnownCACertificates: "
+						+ policy.wellKnownCaCertificates() + " (expected: System, without caCertificateRefs)");
+			}
+			return SystemCaCertificates.pem();
+		}
+		List<String> pems = new ArrayList<>();
+		for (String name : policy.caConfigMaps()) {
+			pems.add(cluster.data("ConfigMap", policy.namespace(), name)
+				.map(data -> data.get("ca.crt"))
+				.orElseThrow(() -> new IllegalArgumentException(policyName(policy) + ".caCertificateRefs: " + name
+						+ " (expected: a ConfigMap with key ca.crt)")));
+		}
+		return pems.isEmpty() ? null : String.join("\n", pems);
+	}
+
+	private static String policyName(BackendTlsPolicy policy) {
+		return "BackendTLSPolicy " + policy.namespace() + "/" + policy.name();
 	}
 
 	private static String path(Path path) {

@@ -14,6 +14,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -275,26 +276,9 @@ class KubernetesIngressTest {
 	@Test
 	void backendTlsPolicyAndClientCertificateSecretGiveMutualTlsToTheUpstream() throws Exception {
 		TestPki pki = TestPki.create("Upstream Test CA");
-		Path dir = Files.createTempDirectory("upstream-tls");
-		pki.issue("meshgate-client", List.of("dns:meshgate.meshgate.svc")).write(dir, "client");
 		try (TlsUpstream upstream = TlsUpstream.start(
 				pki.issue("secure", List.of("dns:secure.shop.svc.cluster.local", "ip:127.0.0.1")), pki.ca())) {
-			KUBE.resource(new ConfigMapBuilder().withNewMetadata()
-				.withName("secure-ca")
-				.withNamespace(NAMESPACE)
-				.endMetadata()
-				.addToData("ca.crt", Files.readString(pki.writeCa(dir)))
-				.build()).createOr(NonDeletingOperation::update);
-			KUBE.resource(new SecretBuilder().withNewMetadata()
-				.withName("gateway-client")
-				.withNamespace(NAMESPACE)
-				.endMetadata()
-				.withType("kubernetes.io/tls")
-				.addToData("tls.crt", base64(Files.readString(dir.resolve("client.crt"))))
-				.addToData("tls.key", base64(Files.readString(dir.resolve("client.key"))))
-				.build()).createOr(NonDeletingOperation::update);
-			int port = URI.create(upstream.httpsUrl()).getPort();
-			service("secure", "127.0.0.1", port, Map.of("meshgate.io/client-certificate-secret", "gateway-client"));
+			tlsService("secure", pki, upstream);
 			apply("""
 					apiVersion: gateway.networking.k8s.io/v1alpha3
 					kind: BackendTLSPolicy
@@ -312,6 +296,61 @@ class KubernetesIngressTest {
 			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> client.get("/secure/1").body(),
 					"CN=meshgate-client"::equals);
 		}
+	}
+
+	@Test
+	void backendTlsPolicyV1ChecksTheSubjectAltNamesInsteadOfTheHostname() throws Exception {
+		TestPki pki = TestPki.create("SAN Test CA");
+		// the certificate carries the SPIFFE ID only: the hostname alone would not verify
+		try (TlsUpstream upstream = TlsUpstream.start(
+				pki.issue("san", List.of("uri:spiffe://cluster.local/ns/shop/sa/san")), pki.ca())) {
+			tlsService("san", pki, upstream);
+			String policy = """
+					apiVersion: gateway.networking.k8s.io/v1
+					kind: BackendTLSPolicy
+					metadata: {name: san-tls, namespace: shop}
+					spec:
+					  targetRefs: [{group: "", kind: Service, name: san}]
+					  validation:
+					    caCertificateRefs: [{group: "", kind: ConfigMap, name: san-ca}]
+					    hostname: san.shop.svc.cluster.local
+					    subjectAltNames: [{type: Hostname, hostname: other.example}, {type: URI, uri: "%s"}]
+					""";
+			applyBackendTlsPolicyV1(policy.formatted("spiffe://cluster.local/ns/shop/sa/san"));
+			apply(prefixRoute("san", "/san", "san"), HTTPRoute.class);
+			GatewayClient client = new GatewayClient(this.port);
+			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> client.get("/san/1").body(),
+					"CN=meshgate-client"::equals);
+
+			// a SAN the certificate does not carry: the handshake is refused
+			applyBackendTlsPolicyV1(policy.formatted("spiffe://cluster.local/ns/shop/sa/other"));
+			await().atMost(Duration.ofSeconds(10)).until(() -> client.get("/san/1").statusCode(), status -> status >= 500);
+		}
+	}
+
+	/**
+	 * A Service {@code name} whose pod is {@code upstream}, the ConfigMap {@code name-ca} with the
+	 * test CA, and the gateway's client certificate Secret {@code gateway-client} it annotates.
+	 */
+	private static void tlsService(String name, TestPki pki, TlsUpstream upstream) throws Exception {
+		Path dir = Files.createTempDirectory("upstream-tls");
+		pki.issue("meshgate-client", List.of("dns:meshgate.meshgate.svc")).write(dir, "client");
+		KUBE.resource(new ConfigMapBuilder().withNewMetadata()
+			.withName(name + "-ca")
+			.withNamespace(NAMESPACE)
+			.endMetadata()
+			.addToData("ca.crt", Files.readString(pki.writeCa(dir)))
+			.build()).createOr(NonDeletingOperation::update);
+		KUBE.resource(new SecretBuilder().withNewMetadata()
+			.withName(name + "-client")
+			.withNamespace(NAMESPACE)
+			.endMetadata()
+			.withType("kubernetes.io/tls")
+			.addToData("tls.crt", base64(Files.readString(dir.resolve("client.crt"))))
+			.addToData("tls.key", base64(Files.readString(dir.resolve("client.key"))))
+			.build()).createOr(NonDeletingOperation::update);
+		service(name, "127.0.0.1", URI.create(upstream.httpsUrl()).getPort(),
+				Map.of("meshgate.io/client-certificate-secret", name + "-client"));
 	}
 
 	@Test
@@ -537,6 +576,14 @@ class KubernetesIngressTest {
 				  - matches: [{path: {type: PathPrefix, value: %s}}]
 				    backendRefs: [{name: %s, port: 80}]
 				""".formatted(name, prefix, service);
+	}
+
+	/** Applies a BackendTLSPolicy {@code v1}, which the client's model lacks. */
+	private static void applyBackendTlsPolicyV1(String yaml) {
+		KUBE.genericKubernetesResources(BackendTlsPolicies.V1)
+			.inNamespace(NAMESPACE)
+			.resource(KUBE.getKubernetesSerialization().unmarshal(yaml, GenericKubernetesResource.class))
+			.createOr(NonDeletingOperation::update);
 	}
 
 	private static <T extends HasMetadata> void apply(String yaml, Class<T> type) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -452,6 +453,90 @@ class KubernetesTranslationTest {
 	}
 
 	@Test
+	void backendTlsPolicyV1WithSubjectAltNamesChecksThemInsteadOfTheHostname() {
+		ClusterSnapshot cluster = snapshot(objects(service("secure"), route("r", null, "{path: {type: PathPrefix, value: /}}")
+			.replace("name: svc", "name: secure"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: BackendTLSPolicy
+				metadata: {name: secure-tls, namespace: shop}
+				spec:
+				  targetRefs: [{group: "", kind: Service, name: secure}]
+				  validation:
+				    caCertificateRefs: [{group: "", kind: ConfigMap, name: secure-ca}]
+				    hostname: secure.shop.svc
+				    subjectAltNames:
+				    - {type: URI, uri: "spiffe://cluster.local/ns/shop/sa/secure"}
+				    - {type: Hostname, hostname: secure.example}
+				""", """
+				apiVersion: gateway.networking.k8s.io/v1alpha3
+				kind: BackendTLSPolicy
+				metadata: {name: secure-tls, namespace: shop}
+				spec:
+				  targetRefs: [{group: "", kind: Service, name: secure}]
+				  validation: {caCertificateRefs: [{group: "", kind: ConfigMap, name: other-ca}], hostname: other.shop.svc}
+				"""))
+			.withData(Map.of(new ObjectKey("ConfigMap", "shop", "secure-ca"), Map.of("ca.crt", "-----BEGIN CERTIFICATE-----\n")));
+
+		KubernetesTranslation translation = KubernetesTranslation.translate(cluster, "meshgate.io/gateway-controller",
+				"meshgate", List.of(), new PemFiles(pem));
+
+		// one policy served under both versions counts once, as v1
+		assertThat(cluster.backendTlsPolicies()).hasSize(1);
+		TlsPolicy tls = translation.config().upstreams().get(0).tls();
+		assertThat(tls.mode()).isEqualTo(TlsPolicy.Mode.SIMPLE);
+		assertThat(tls.subjectAltNames()).containsExactly("spiffe://cluster.local/ns/shop/sa/secure", "secure.example");
+		assertThat(tls.caCertificates()).hasContent("-----BEGIN CERTIFICATE-----");
+	}
+
+	@Test
+	void backendTlsPolicyForAPortWinsOverOlderOnesForTheServiceAndTheOldestOfTheseOverNames() {
+		String policy = """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: BackendTLSPolicy
+				metadata: {name: %s, namespace: shop, creationTimestamp: "%s"}
+				spec:
+				  targetRefs: [{group: "", kind: Service, name: secure%s}]
+				  validation: {wellKnownCACertificates: System, hostname: %s}
+				""";
+		String route = route("r", null, "{path: {type: PathPrefix, value: /}}").replace("name: svc", "name: secure");
+		String oldest = policy.formatted("z-old", "2020-01-01T00:00:00Z", "", "old.example");
+		String newer = policy.formatted("a-new", "2024-01-01T00:00:00Z", "", "new.example");
+		String otherPort = policy.formatted("x-other", "2000-01-01T00:00:00Z", ", sectionName: metrics", "other.example");
+		String thisPort = policy.formatted("m-port", "2025-01-01T00:00:00Z", ", sectionName: http", "port.example");
+
+		assertThat(hostnameChecked(objects(service("secure"), route, newer, oldest, otherPort))).isEqualTo("old.example");
+		assertThat(hostnameChecked(objects(service("secure"), route, newer, oldest, otherPort, thisPort)))
+			.isEqualTo("port.example");
+	}
+
+	private String hostnameChecked(List<HasMetadata> objects) {
+		KubernetesTranslation translation = KubernetesTranslation.translate(snapshot(objects),
+				"meshgate.io/gateway-controller", "meshgate", List.of(), new PemFiles(pem));
+		return translation.config().upstreams().get(0).tls().subjectAltNames().get(0);
+	}
+
+	@Test
+	void backendTlsPolicyV1WithWellKnownSystemCertificatesTrustsTheJvmCas() {
+		ClusterSnapshot cluster = snapshot(objects(service("public"), route("r", null, "{path: {type: PathPrefix, value: /}}")
+			.replace("name: svc", "name: public"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: BackendTLSPolicy
+				metadata: {name: public-tls, namespace: shop}
+				spec:
+				  targetRefs: [{group: "", kind: Service, name: public}]
+				  validation: {wellKnownCACertificates: System, hostname: api.example.com}
+				"""));
+
+		KubernetesTranslation translation = KubernetesTranslation.translate(cluster, "meshgate.io/gateway-controller",
+				"meshgate", List.of(), new PemFiles(pem));
+
+		TlsPolicy tls = translation.config().upstreams().get(0).tls();
+		assertThat(tls.mode()).isEqualTo(TlsPolicy.Mode.SIMPLE);
+		assertThat(tls.subjectAltNames()).containsExactly("api.example.com");
+		assertThat(tls.caCertificates()).content().startsWith("-----BEGIN CERTIFICATE-----\n");
+	}
+
+	@Test
 	void ingressOfOurClassWithHostsPathsAndDefaultBackend() {
 		KubernetesTranslation translation = translate(objects(service("web"), """
 				apiVersion: networking.k8s.io/v1
@@ -590,7 +675,11 @@ class KubernetesTranslationTest {
 
 	private static ClusterSnapshot snapshot(List<HasMetadata> objects) {
 		return new ClusterSnapshot(of(objects, GatewayClass.class), of(objects, Gateway.class), of(objects, HTTPRoute.class),
-				of(objects, BackendTLSPolicy.class), of(objects, Service.class), of(objects, Ingress.class), List.of(), null);
+				BackendTlsPolicies.of(of(objects, BackendTLSPolicy.class), of(objects, GenericKubernetesResource.class)
+					.stream()
+					.filter(o -> "BackendTLSPolicy".equals(o.getKind()))
+					.toList()),
+				of(objects, Service.class), of(objects, Ingress.class), List.of(), null);
 	}
 
 	private static <T> List<T> of(List<HasMetadata> objects, Class<T> type) {

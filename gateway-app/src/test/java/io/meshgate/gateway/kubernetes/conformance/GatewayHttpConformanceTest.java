@@ -35,8 +35,9 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	 * (so their tests are not here): GatewayPort8080, GatewayStaticAddresses, GatewayHTTPListenerIsolation,
 	 * HTTPRouteParentRefPort (each needs a Gateway's listeners on their own ports, issue 28 item 8),
 	 * GatewayInfrastructurePropagation, GatewayAddressEmpty, HTTPRouteBackendProtocolH2C and
-	 * WebSocket (appProtocol not read), BackendTLSPolicy and its SAN
-	 * validation (the controller watches v1alpha3; v1.4.1 installs v1).
+	 * WebSocket (appProtocol not read), BackendTLSPolicy and its SAN validation (the controller
+	 * reads v1 and maps it onto upstream TLS, but writes no BackendTLSPolicy status, and the echo
+	 * backend of these tests speaks no TLS).
 	 */
 	static final Set<String> SUPPORTED_FEATURES = new TreeSet<>(List.of("HTTPRouteQueryParamMatching",
 			"HTTPRouteMethodMatching", "HTTPRouteResponseHeaderModification", "HTTPRouteBackendRequestHeaderModification",
