@@ -91,6 +91,8 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 		errors.throwIfAny();
 	}
 
+	// One constructor only: Spring Boot binds records through their single constructor.
+
 	/** What a route sends its requests to, checked together: backends, or a redirect without them. */
 	private record Shares(List<Backend> backends, List<MirrorPolicy> mirrors, RedirectPolicy redirect,
 			RewritePolicy rewrite, RetryPolicy retries) {
@@ -117,8 +119,6 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 			throw new IllegalArgumentException("backends: weights sum to " + sum + " (expected: > 0)");
 		}
 	}
-
-	// One constructor only: Spring Boot binds records through their single constructor.
 
 	/** replacePrefixMatch of a rewrite or redirect reads a PREFIX match only. */
 	private static void requirePrefixType(RouteMatch match, RewritePolicy rewrite, RedirectPolicy redirect) {
