@@ -484,20 +484,46 @@ async function pageRouteEditor(id) {
       b.weight = num($('#backend-weight-' + i).value);
     });
   }
+  /**
+   * The canary slider: shown for two or more backends, it sets the last backend's share in percent
+   * (the candidate is added last) and splits the rest among the others in the proportions they
+   * have, so that a stable pair plus a status share keeps its ratio. It shows only weights the
+   * route can take: one that is not a whole number >= 0 marks its field instead of a percentage.
+   */
+  const canaryOf = () => backendName(backends[backends.length - 1]) || 'the last backend';
   function syncSlider() {
     const box = $('#canary');
-    box.hidden = backends.length !== 2;
-    if (backends.length === 2) {
-      const a = Number(weightOf(backends[0])) || 0; const b = Number(weightOf(backends[1])) || 0;
-      const pct = a + b > 0 ? Math.round(b * 100 / (a + b)) : 0;
-      $('#canary-slider').value = pct;
-      $('#canary-value').textContent = pct + '% to ' + (backendName(backends[1]) || 'the second backend');
-    }
+    $$('#backends .field-error[data-for="slider"]').forEach((el) => el.remove());
+    const weights = backends.map((b) => Number(weightOf(b)));
+    const wrong = weights.findIndex((w) => !Number.isInteger(w) || w < 0);
+    if (wrong >= 0) {
+      const input = $('#backend-weight-' + wrong);
+      const div = document.createElement('div');
+      div.className = 'field-error'; div.dataset.for = 'slider';
+      div.textContent = 'weight: ' + input.value + ' (expected: a whole number >= 0)';
+      input.classList.add('invalid'); input.closest('label').appendChild(div);
+    } else $$('#backends input.invalid').forEach((el) => el.classList.remove('invalid'));
+    const total = weights.reduce((sum, w) => sum + w, 0);
+    box.hidden = backends.length < 2 || wrong >= 0 || total <= 0;
+    if (box.hidden) return;
+    const pct = Math.round(weights[weights.length - 1] * 100 / total);
+    $('#canary-slider').value = pct;
+    $('#canary-value').textContent = pct + '% to ' + canaryOf();
+  }
+  /** Weights summing to 100: pct for the last backend, the rest by the others' proportions (largest remainder). */
+  function sliderWeights(pct) {
+    const others = backends.slice(0, -1).map((b) => Number(weightOf(b)) || 0);
+    const sum = others.reduce((a, w) => a + w, 0);
+    const exact = others.map((w) => (100 - pct) * (sum > 0 ? w / sum : 1 / others.length));
+    const shares = exact.map(Math.floor);
+    let left = 100 - pct - shares.reduce((a, w) => a + w, 0);
+    exact.map((x, i) => [x - shares[i], i]).sort((x, y) => y[0] - x[0] || x[1] - y[1]).forEach(([, i]) => { if (left > 0) { shares[i]++; left--; } });
+    return shares.concat([pct]);
   }
   $('#canary-slider').addEventListener('input', (e) => {
     const pct = Number(e.target.value);
-    $('#backend-weight-0').value = 100 - pct; $('#backend-weight-1').value = pct;
-    readBackends(); $('#canary-value').textContent = pct + '% to ' + (backendName(backends[1]) || 'the second backend');
+    sliderWeights(pct).forEach((w, i) => { $('#backend-weight-' + i).value = w; });
+    readBackends(); $('#canary-value').textContent = pct + '% to ' + canaryOf();
   });
   function renderMirrors() {
     $('#mirrors').innerHTML = mirrors.map((x, i) => '<div class="row" data-path="mirrors[' + i + ']"><label>Upstream<select data-path="mirrors[' + i + '].upstream" id="mirror-upstream-' + i + '">' + options(x.upstream) + '</select></label>'

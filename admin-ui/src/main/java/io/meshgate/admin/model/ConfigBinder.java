@@ -28,6 +28,7 @@ import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.route.RouteCompiler;
+import io.meshgate.policy.schema.InvalidFieldsException;
 import io.meshgate.policy.schema.NeverEmpty;
 import io.meshgate.policy.security.authz.AuthorizationPolicy;
 
@@ -378,6 +379,7 @@ public final class ConfigBinder {
 			}
 			catch (BindException ex) {
 				List<ConfigError> found = new ArrayList<>();
+				List<String> failed = new ArrayList<>();
 				if (type.isRecord()) {
 					for (RecordComponent component : type.getRecordComponents()) {
 						String child = name + "." + dashed(component.getName());
@@ -385,6 +387,7 @@ public final class ConfigBinder {
 						if (!paths.containsKey(child) && !flat.containsKey(child)) {
 							continue;
 						}
+						int before = found.size();
 						if (raw.isRecord() && !flat.containsKey(child)) {
 							found.addAll(errorsOf(binder, child, raw));
 						}
@@ -397,14 +400,48 @@ public final class ConfigBinder {
 						else {
 							found.addAll(errorsOf(binder, child, component.getGenericType()));
 						}
+						if (found.size() > before) {
+							failed.add(child);
+						}
 					}
 				}
 				if (found.isEmpty()) {
-					found.add(toError(ex));
+					found.addAll(toErrors(ex));
+				}
+				else {
+					found.addAll(ownErrors(name, generic, failed));
 				}
 				errors.addAll(found);
 				return null;
 			}
+		}
+
+		/**
+		 * The errors of the record's own checks ({@code Route}'s id) when some of its fields failed:
+		 * it is bound once more without those, and what it then says about them (as
+		 * {@code match: null}) is left out, as their own errors are already reported.
+		 */
+		private List<ConfigError> ownErrors(String name, Type generic, List<String> failed) {
+			Map<String, Object> rest = new LinkedHashMap<>(flat);
+			rest.keySet().removeIf(key -> failed.stream().anyMatch(child -> within(key, child)));
+			try {
+				binder(rest).bind(name, Bindable.of(ResolvableType.forType(generic)));
+				return List.of();
+			}
+			catch (BindException ex) {
+				List<String> reported = failed.stream().map(this::path).toList();
+				return toErrors(ex).stream()
+					.filter(error -> reported.stream().noneMatch(path -> within(error.path(), path)))
+					.toList();
+			}
+		}
+
+		private String path(String name) {
+			return path(ConfigurationPropertyName.of(name));
+		}
+
+		private static boolean within(String name, String prefix) {
+			return name.equals(prefix) || name.startsWith(prefix + ".") || name.startsWith(prefix + "[");
 		}
 
 		private List<ConfigError> errorsOf(Binder binder, String name, Type type) {
@@ -415,10 +452,18 @@ public final class ConfigBinder {
 			return added;
 		}
 
-		private ConfigError toError(BindException ex) {
+		/** The error of a failed binding: one per field when the record named several ({@link InvalidFieldsException}). */
+		private List<ConfigError> toErrors(BindException ex) {
+			InvalidFieldsException several = cause(ex, InvalidFieldsException.class);
+			if (several == null || flat.containsKey(ex.getName().toString())) {
+				return List.of(toError(ex, cause(ex, IllegalArgumentException.class)));
+			}
+			return several.messages().stream().map(message -> toError(ex, new IllegalArgumentException(message))).toList();
+		}
+
+		private ConfigError toError(BindException ex, IllegalArgumentException invalid) {
 			String name = ex.getName().toString();
 			String path = path(ex.getName());
-			IllegalArgumentException invalid = cause(ex, IllegalArgumentException.class);
 			String message = invalid != null ? invalid.getMessage() : null;
 			if (flat.containsKey(name)) {
 				Object value = ex.getProperty() != null ? ex.getProperty().getValue() : flat.get(name);

@@ -306,6 +306,23 @@ class AdminApiTest extends AdminTestSupport {
 	}
 
 	@Test
+	void aNewRouteWithABadIdPathAndHeaderGetsAllThreeErrorsInOneAnswer() {
+		editor.post("/api/upstreams", upstream("shop", "http://127.0.0.1:9"), null);
+		long version = editor.get("/api/config").version();
+
+		AdminClient.Answer rejected = editor.post("/api/routes", Map.of("id", "Bad Id!", "match",
+				Map.of("path", "/x/{", "headers", Map.of("x-env", "beta(")), "backends",
+				List.of(Map.of("upstream", "shop"))), null);
+
+		assertThat(rejected.status()).as(rejected.body()).isEqualTo(400);
+		assertThat(((List<?>) rejected.json().get("errors")).stream().map(error -> (Object) ((Map<?, ?>) error).get("path")).toList())
+			.containsExactly("routes[0].match.path", "routes[0].match.headers.x-env", "routes[0].id");
+		assertThat(rejected.body()).contains("path: /x/{ (expected: ").contains("headers.x-env: beta( (expected: ")
+			.contains("id: Bad Id! (expected: ");
+		assertThat(editor.get("/api/config").version()).isEqualTo(version);
+	}
+
+	@Test
 	void invalidNewRouteFieldsAreRejectedWith400AndTheirPath() {
 		editor.post("/api/upstreams", upstream("shop", "http://127.0.0.1:9"), null);
 

@@ -13,6 +13,7 @@ import io.meshgate.policy.rewrite.HeaderModifier;
 import io.meshgate.policy.rewrite.RedirectPolicy;
 import io.meshgate.policy.rewrite.RewritePolicy;
 import io.meshgate.policy.schema.Example;
+import io.meshgate.policy.schema.FieldErrors;
 import io.meshgate.policy.schema.ObjectName;
 import io.meshgate.policy.security.authn.AuthenticationPolicy;
 import io.meshgate.policy.security.extauthz.ExtAuthzPolicy;
@@ -71,46 +72,68 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 		AuthenticationPolicy authentication, ExtAuthzPolicy extAuthz) {
 
 	public Route {
-		ObjectName.require("id", id);
+		// the id, the match and the backends are checked each on its own: one answer names them all
+		FieldErrors errors = new FieldErrors();
+		errors.run(() -> ObjectName.require("id", id));
 		if (match == null) {
-			throw new IllegalArgumentException("match: null (expected: at least {path: /...})");
+			errors.run(Route::requireMatch);
 		}
 		backends = backends == null ? List.of() : List.copyOf(backends);
 		mirrors = mirrors == null ? List.of() : List.copyOf(mirrors);
-		if (redirect != null) {
-			requireNone("backends", backends.isEmpty() ? null : backends);
-			requireNone("rewrite", rewrite);
-			requireNone("mirrors", mirrors.isEmpty() ? null : mirrors);
-			requireNone("retries", retries);
-		}
-		else {
-			if (backends.isEmpty()) {
-				throw new IllegalArgumentException(
-						"backends: [] (expected: at least one {upstream: name}, unless the route has a redirect)");
-			}
-			int sum = backends.stream().mapToInt(Backend::weight).sum();
-			if (sum <= 0) {
-				throw new IllegalArgumentException("backends: weights sum to " + sum + " (expected: > 0)");
-			}
-		}
-		if (match.pathType() != PathType.PREFIX) {
-			if (rewrite != null && rewrite.replacePrefixMatch() != null) {
-				throw new IllegalArgumentException("rewrite.replacePrefixMatch: " + rewrite.replacePrefixMatch()
-						+ " (expected: only with match.pathType PREFIX, not " + match.pathType() + ")");
-			}
-			if (redirect != null && redirect.replacePrefixMatch() != null) {
-				throw new IllegalArgumentException("redirect.replacePrefixMatch: " + redirect.replacePrefixMatch()
-						+ " (expected: only with match.pathType PREFIX, not " + match.pathType() + ")");
-			}
-		}
+		Shares shares = new Shares(backends, mirrors, redirect, rewrite, retries);
+		errors.run(() -> requireBackends(shares));
+		errors.run(() -> requirePrefixType(match, rewrite, redirect));
 		canary = canary == null ? CanaryPolicy.DEFAULT : canary;
 		if (timeout != null) {
-			RouteTimeoutGatewayFilterFactory.validate(timeout);
+			errors.run(() -> RouteTimeoutGatewayFilterFactory.validate(timeout));
 		}
 		fault = fault == null ? FaultPolicy.NONE : fault;
+		errors.throwIfAny();
 	}
 
 	// One constructor only: Spring Boot binds records through their single constructor.
+
+	/** What a route sends its requests to, checked together: backends, or a redirect without them. */
+	private record Shares(List<Backend> backends, List<MirrorPolicy> mirrors, RedirectPolicy redirect,
+			RewritePolicy rewrite, RetryPolicy retries) {
+	}
+
+	private static void requireMatch() {
+		throw new IllegalArgumentException("match: null (expected: at least {path: /...})");
+	}
+
+	private static void requireBackends(Shares shares) {
+		if (shares.redirect() != null) {
+			requireNone("backends", shares.backends().isEmpty() ? null : shares.backends());
+			requireNone("rewrite", shares.rewrite());
+			requireNone("mirrors", shares.mirrors().isEmpty() ? null : shares.mirrors());
+			requireNone("retries", shares.retries());
+			return;
+		}
+		if (shares.backends().isEmpty()) {
+			throw new IllegalArgumentException(
+					"backends: [] (expected: at least one {upstream: name}, unless the route has a redirect)");
+		}
+		int sum = shares.backends().stream().mapToInt(Backend::weight).sum();
+		if (sum <= 0) {
+			throw new IllegalArgumentException("backends: weights sum to " + sum + " (expected: > 0)");
+		}
+	}
+
+	/** replacePrefixMatch of a rewrite or redirect reads a PREFIX match only. */
+	private static void requirePrefixType(RouteMatch match, RewritePolicy rewrite, RedirectPolicy redirect) {
+		if (match == null || match.pathType() == PathType.PREFIX) {
+			return;
+		}
+		if (rewrite != null && rewrite.replacePrefixMatch() != null) {
+			throw new IllegalArgumentException("rewrite.replacePrefixMatch: " + rewrite.replacePrefixMatch()
+					+ " (expected: only with match.pathType PREFIX, not " + match.pathType() + ")");
+		}
+		if (redirect != null && redirect.replacePrefixMatch() != null) {
+			throw new IllegalArgumentException("redirect.replacePrefixMatch: " + redirect.replacePrefixMatch()
+					+ " (expected: only with match.pathType PREFIX, not " + match.pathType() + ")");
+		}
+	}
 
 	private static void requireNone(String field, Object value) {
 		if (value != null) {

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import io.meshgate.policy.observe.Masking;
 import io.meshgate.policy.schema.Example;
+import io.meshgate.policy.schema.FieldErrors;
 import io.meshgate.policy.security.ClaimPath;
 
 /**
@@ -47,22 +48,18 @@ public record RouteMatch(@Example("/orders/**") String path, PathType pathType,
 			"TRACE");
 
 	public RouteMatch {
+		// each field is checked on its own, so that one answer names every invalid field
+		FieldErrors errors = new FieldErrors();
 		pathType = pathType == null ? PathType.PATTERN : pathType;
-		pathType.matcher(path);
-		methods = methods == null ? List.of()
-				: methods.stream().map(m -> m == null ? "" : m.trim().toUpperCase(Locale.ROOT)).toList();
-		for (String method : methods) {
-			if (!METHODS.contains(method)) {
-				throw new IllegalArgumentException("methods: " + method + " (expected: one of " + METHODS + ")");
-			}
-		}
-		headers = regexes("headers", headers, "a name");
-		query = regexes("query", query, "a name");
-		host = host == null || host.isBlank() ? null : HostPattern.of("host", host).toString();
-		claims = regexes("claims", claims, "a claim name, or a path of names separated by dots, as realm.roles");
-		claims.keySet().forEach(name -> ClaimPath.of("claims", name));
-		principals = principals == null || principals.isEmpty() ? List.of()
-				: new PrincipalMatch(principals).principals();
+		errors.check(pathType::matcher, path, null);
+		methods = errors.check(RouteMatch::methods, methods, List.of());
+		headers = errors.check(h -> regexes("headers", h, "a name"), headers, Map.of());
+		query = errors.check(q -> regexes("query", q, "a name"), query, Map.of());
+		host = errors.check(h -> h == null || h.isBlank() ? null : HostPattern.of("host", h).toString(), host, null);
+		claims = errors.check(RouteMatch::claims, claims, Map.of());
+		principals = errors.check(p -> p == null || p.isEmpty() ? List.of() : new PrincipalMatch(p).principals(),
+				principals, List.of());
+		errors.throwIfAny();
 	}
 
 	// One constructor only: Spring Boot binds records through their single constructor.
@@ -97,6 +94,24 @@ public record RouteMatch(@Example("/orders/**") String path, PathType pathType,
 	/** Does {@code path} (without query) match this route's path? */
 	public boolean matchesPath(String path) {
 		return pathType.matcher(this.path).test(path);
+	}
+
+	private static List<String> methods(List<String> methods) {
+		List<String> upper = methods == null ? List.of()
+				: methods.stream().map(m -> m == null ? "" : m.trim().toUpperCase(Locale.ROOT)).toList();
+		for (String method : upper) {
+			if (!METHODS.contains(method)) {
+				throw new IllegalArgumentException("methods: " + method + " (expected: one of " + METHODS + ")");
+			}
+		}
+		return upper;
+	}
+
+	private static Map<String, String> claims(Map<String, String> claims) {
+		Map<String, String> checked = regexes("claims", claims,
+				"a claim name, or a path of names separated by dots, as realm.roles");
+		checked.keySet().forEach(name -> ClaimPath.of("claims", name));
+		return checked;
 	}
 
 	private static Map<String, String> regexes(String field, Map<String, String> regexes, String expectedName) {

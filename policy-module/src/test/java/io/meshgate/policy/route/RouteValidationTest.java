@@ -12,6 +12,7 @@ import io.meshgate.policy.retry.RetryPolicy;
 import io.meshgate.policy.rewrite.HeaderModifier;
 import io.meshgate.policy.rewrite.RedirectPolicy;
 import io.meshgate.policy.rewrite.RewritePolicy;
+import io.meshgate.policy.schema.InvalidFieldsException;
 import io.meshgate.policy.upstream.Upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,6 +27,20 @@ class RouteValidationTest {
 	void idIsRequired() {
 		assertThatIllegalArgumentException().isThrownBy(() -> Route.of(" ", RouteMatch.path("/x"), ONE))
 			.withMessage("id:   (expected: letters, digits, '-', '_' or '.', at most 128)");
+	}
+
+	@Test
+	void independentFieldsOfAMatchAndARouteReportTheirErrorsTogether() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RouteMatch("/x/{", null, List.of("FETCH"), Map.of("x-env", "beta("), null, null, null,
+					null))
+			.isInstanceOfSatisfying(InvalidFieldsException.class, ex -> assertThat(ex.messages())
+				.extracting(message -> message.substring(0, message.indexOf(" (expected")))
+				.containsExactly("path: /x/{", "methods: FETCH", "headers.x-env: beta("));
+		assertThatIllegalArgumentException().isThrownBy(() -> Route.of("Bad Id!", RouteMatch.path("/x"), List.of()))
+			.isInstanceOfSatisfying(InvalidFieldsException.class, ex -> assertThat(ex.messages()).containsExactly(
+					"id: Bad Id! (expected: letters, digits, '-', '_' or '.', at most 128)",
+					"backends: [] (expected: at least one {upstream: name}, unless the route has a redirect)"));
 	}
 
 	@Test

@@ -1,0 +1,126 @@
+package io.meshgate.gateway.admin;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The route editor in headless Chromium: every error of an edit under its own field at once, and
+ * the canary slider (shown for two or more backends, moving the last backend's share).
+ */
+class RouteEditorBrowserTest extends BrowserTestSupport {
+
+	@BeforeEach
+	void upstreams() {
+		for (String name : List.of("editor-a", "editor-b")) {
+			editor.post("/api/upstreams", upstream(name, "http://127.0.0.1:9"), null);
+		}
+	}
+
+	@Test
+	void aNewRouteShowsItsIdPathAndHeaderErrorsEachUnderItsFieldAtOnce() throws IOException {
+		login();
+		browser.get("http://localhost:" + adminPort + "/#/routes/new");
+		setValue(waitFor(By.id("route-id")), "Bad Id!");
+		setValue(browser.findElement(By.id("route-path")), "/x/{");
+		setValue(browser.findElement(By.id("route-headers")), "x-env: beta(");
+		new Select(browser.findElement(By.id("backend-upstream-0"))).selectByVisibleText("editor-a");
+		browser.findElement(By.id("save-route")).click();
+
+		assertUnder("route-id", "routes[0].id", "id: Bad Id! (expected: ");
+		assertUnder("route-path", "routes[0].match.path", "path: /x/{ (expected: ");
+		assertUnder("route-headers", "routes[0].match.headers.x-env", "headers.x-env: beta( (expected: ");
+		assertThat(browser.findElements(By.cssSelector(".field-error"))).hasSize(3);
+		screenshot("route-editor-all-errors");
+	}
+
+	private static void assertUnder(String fieldId, String path, String message) {
+		WebElement error = waitFor(By.cssSelector(".field-error[data-for='" + path + "']"));
+		assertThat(error.getText()).startsWith(message);
+		assertThat(error.findElement(By.xpath(".."))).isEqualTo(browser.findElement(By.id(fieldId)).findElement(By.xpath("..")));
+	}
+
+	@Test
+	void theCanarySliderIsHiddenForOneBackendAndAnArrowKeyMovesAStatusShareByOne() throws IOException {
+		editor.post("/api/routes", Map.of("id", "slider-two", "match", Map.of("path", "/slider-two/**"), "backends",
+				List.of(Map.of("upstream", "editor-a", "weight", 9), Map.of("status", 503, "weight", 1))), null);
+		login();
+		JavascriptExecutor js = browser;
+
+		browser.get("http://localhost:" + adminPort + "/#/routes/new");
+		// the page stays loaded across hash routes: its uncaught errors are collected from here on
+		js.executeScript("window.pageErrors = []; window.addEventListener('error', (e) => pageErrors.push(e.message));");
+		waitFor(By.id("backend-upstream-0"));
+		assertThat(browser.findElement(By.id("canary")).isDisplayed()).isFalse();
+
+		browser.get("http://localhost:" + adminPort + "/#/routes/slider-two");
+		WebElement slider = waitFor(By.id("canary-slider"));
+		assertThat(browser.findElement(By.id("canary-value")).getText()).isEqualTo("10% to status 503");
+		slider.sendKeys(Keys.ARROW_RIGHT);
+		assertThat(browser.findElement(By.id("canary-value")).getText()).isEqualTo("11% to status 503");
+		assertThat(weights(2)).containsExactly("89", "11");
+		assertThat(js.executeScript("return pageErrors")).isEqualTo(List.of());
+		browser.findElement(By.id("save-route")).click();
+		waitFor(By.id("confirm-apply")).click();
+		waitFor(By.cssSelector("tr[data-route='slider-two']"));
+		assertThat(editor.get("/api/routes/slider-two").json().get("backends")).isEqualTo(
+				List.of(Map.of("upstream", "editor-a", "weight", 89), Map.of("status", 503, "weight", 11)));
+	}
+
+	@Test
+	void withThreeBackendsTheSliderMovesTheLastAndKeepsTheOthersRatio() {
+		editor.post("/api/routes", Map.of("id", "slider-three", "match", Map.of("path", "/slider-three/**"), "backends",
+				List.of(Map.of("upstream", "editor-a", "weight", 6), Map.of("status", 503, "weight", 2),
+						Map.of("upstream", "editor-b", "weight", 2))), null);
+		login();
+		browser.get("http://localhost:" + adminPort + "/#/routes/slider-three");
+		WebElement slider = waitFor(By.id("canary-slider"));
+		assertThat(browser.findElement(By.id("canary-value")).getText()).isEqualTo("20% to editor-b");
+
+		slider.sendKeys(Keys.ARROW_RIGHT);
+
+		// 79 split 6:2 is 59.25 and 19.75: the larger remainder takes the point left over
+		assertThat(weights(3)).containsExactly("59", "20", "21");
+		assertThat(browser.findElement(By.id("canary-value")).getText()).isEqualTo("21% to editor-b");
+	}
+
+	@Test
+	void aNegativeWeightShowsItsErrorInsteadOfAShare() throws IOException {
+		editor.post("/api/routes", Map.of("id", "slider-negative", "match", Map.of("path", "/slider-negative/**"),
+				"backends", List.of(Map.of("upstream", "editor-a", "weight", 9), Map.of("upstream", "editor-b", "weight", 1))),
+				null);
+		login();
+		browser.get("http://localhost:" + adminPort + "/#/routes/slider-negative");
+		waitFor(By.id("canary-slider"));
+
+		setValue(browser.findElement(By.id("backend-weight-1")), "-11");
+
+		WebElement error = waitFor(By.cssSelector("#backends .field-error"));
+		assertThat(error.getText()).isEqualTo("weight: -11 (expected: a whole number >= 0)");
+		assertThat(error.findElement(By.xpath(".."))).isEqualTo(browser.findElement(By.id("backend-weight-1")).findElement(By.xpath("..")));
+		assertThat(browser.findElement(By.id("canary")).isDisplayed()).isFalse();
+		assertThat(browser.findElement(By.id("app")).getText()).doesNotContain("-11 %").doesNotContain("-11%");
+		screenshot("route-editor-negative-weight");
+
+		setValue(browser.findElement(By.id("backend-weight-1")), "1");
+		assertThat(browser.findElements(By.cssSelector("#backends .field-error"))).isEmpty();
+		assertThat(waitFor(By.id("canary-value")).getText()).isEqualTo("10% to editor-b");
+	}
+
+	private static List<String> weights(int count) {
+		return java.util.stream.IntStream.range(0, count)
+			.mapToObj(i -> browser.findElement(By.id("backend-weight-" + i)).getAttribute("value"))
+			.toList();
+	}
+
+}
