@@ -306,7 +306,7 @@ class RouteValidationTest {
 		assertThat(definition.getFilters()).extracting(f -> f.getName() + f.getArgs())
 			.containsExactly("ResponseHeaderModifier{set[Cache-Control]=no-store}",
 					"RequestHeaderModifier{set[X-Env]=prod, remove=x-a,x-b}",
-					"UrlRewrite{hostname=shop.internal, replacePrefixMatch=/v2, prefix=/shop}");
+					"UrlRewrite{hostname=shop.internal, replacePrefixMatch=/v2, preserveHost=false, prefix=/shop}");
 
 		var redirect = RouteCompiler.compile(
 				Route.redirect("r", RouteMatch.path(PathType.EXACT, "/x"), new RedirectPolicy("https", null, 8443, "/y", null, 0)),
