@@ -273,7 +273,7 @@ class AdminBrowserTest extends BrowserTestSupport {
 		assertThat(placeholder("retry-per-try")).isEqualTo(example(RetryPolicy.class, "perTryTimeout"));
 		assertThat(placeholder("route-timeout")).isEqualTo(example(Route.class, "timeout"));
 		assertThat(placeholder("fault-abort-status")).isEqualTo(shown(FaultPolicy.NONE.abort().httpStatus()));
-		assertThat(placeholder("backend-weight-0")).isEqualTo(shown(new Backend("any", null, null).weight()));
+		assertThat(placeholder("backend-weight-0")).isEqualTo(shown(new Backend("any", null, null, null, null).weight()));
 		assertThat(new Select(browser.findElement(By.id("route-path-type"))).getOptions()).extracting(WebElement::getText)
 			.containsExactlyElementsOf(java.util.Arrays.stream(PathType.values()).map(PathType::name).toList());
 		assertThat(new Select(browser.findElement(By.id("route-path-type"))).getFirstSelectedOption().getText())

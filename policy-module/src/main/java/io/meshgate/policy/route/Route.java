@@ -92,6 +92,7 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 			if (sum <= 0) {
 				throw new IllegalArgumentException("backends: weights sum to " + sum + " (expected: > 0)");
 			}
+			requireOneBackendPerUpstreamWithHeaders(backends);
 		}
 		if (match.pathType() != PathType.PREFIX) {
 			if (rewrite != null && rewrite.replacePrefixMatch() != null) {
@@ -111,6 +112,20 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 	}
 
 	// One constructor only: Spring Boot binds records through their single constructor.
+
+	/**
+	 * The split names its choice by upstream, so a backend's own headers are only unambiguous
+	 * when no other backend of the route has the same upstream.
+	 */
+	private static void requireOneBackendPerUpstreamWithHeaders(List<Backend> backends) {
+		for (int i = 0; i < backends.size(); i++) {
+			Backend backend = backends.get(i);
+			if (backend.changesHeaders() && backends.stream().filter(b -> backend.target().equals(b.target())).count() > 1) {
+				throw new IllegalArgumentException("backends[" + i + "].upstream: " + backend.upstream()
+						+ " (expected: no other backend with this upstream when a backend changes headers)");
+			}
+		}
+	}
 
 	private static void requireNone(String field, Object value) {
 		if (value != null) {
