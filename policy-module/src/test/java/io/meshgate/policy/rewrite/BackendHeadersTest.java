@@ -9,6 +9,7 @@ import org.springframework.cloud.gateway.filter.FilterDefinition;
 import org.springframework.cloud.gateway.route.RouteDefinition;
 
 import io.meshgate.policy.canary.CanaryPolicy;
+import io.meshgate.policy.retry.RetryPolicy;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
@@ -92,6 +93,21 @@ class BackendHeadersTest extends GatewayTest {
 		assertThat(response.headers().allValues("x-served")).containsExactly("v1");
 		assertThat(v1.received()).singleElement()
 			.satisfies(received -> assertThat(received.headers()).containsEntry("x-backend", "v1"));
+	}
+
+	@Test
+	void everyRetryAttemptCarriesTheBackendsHeadersAddedOnce() {
+		TestUpstream busy = start("busy").status(503);
+		apply(List.of(Upstream.of("busy", busy.url())),
+				Route.of("busy", "/busy/**", Backend.of("busy", 1).withHeaders(new HeaderModifier(null, Map.of("X-Via", "busy"), null),
+						null))
+					.withRetries(RetryPolicy.attempts(1)));
+
+		HttpResponse<String> response = client.get("/busy/1", Map.of("X-Via", "client"));
+
+		assertThat(response.statusCode()).isEqualTo(503);
+		assertThat(busy.received()).hasSize(2)
+			.allSatisfy(received -> assertThat(received.headers()).containsEntry("x-via", "client, busy"));
 	}
 
 	@Test
