@@ -472,10 +472,15 @@ async function pageRouteEditor(id) {
   function renderBackends() {
     $('#backends').innerHTML = backends.map((b, i) => '<div class="row" data-path="backends[' + i + ']"><label>Upstream<select data-path="backends[' + i + '].upstream" id="backend-upstream-' + i + '">' + backendOptions(b) + '</select></label>'
       + '<label>Weight<input data-path="backends[' + i + '].weight" id="backend-weight-' + i + '" value="' + esc(b.weight ?? '') + '" placeholder="' + esc(placeholderOf('Route', 'backends.weight')) + '" inputmode="numeric" size="5"></label>'
-      + '<button type="button" class="secondary remove-backend" data-index="' + i + '">Remove</button></div>').join('');
+      + '<button type="button" class="secondary remove-backend" data-index="' + i + '">Remove</button>' + backendChanges(b, i) + '</div>').join('');
     $$('#backends select, #backends input').forEach((el) => el.addEventListener('input', () => { readBackends(); syncSlider(); }));
     $$('.remove-backend').forEach((b) => b.addEventListener('click', () => { readBackends(); backends.splice(Number(b.dataset.index), 1); renderBackends(); }));
     syncSlider();
+  }
+  // a backend's own header changes come from the API or an import (Gateway API backendRef filters); shown, kept on save
+  function backendChanges(b, i) {
+    const texts = [b.requestHeaders ? headersText('request headers', b.requestHeaders) : '', b.responseHeaders ? headersText('response headers', b.responseHeaders) : ''].filter(Boolean);
+    return texts.length ? '<div class="muted wide" id="backend-changes-' + i + '">' + texts.map((t) => '<div>' + esc(t) + '</div>').join('') + '</div>' : '';
   }
   function readBackends() {
     backends.forEach((b, i) => {
@@ -554,7 +559,8 @@ async function pageRouteEditor(id) {
     set(r.match, 'pathType', v('#route-path-type'));
     const query = pairs($('#route-query').value, ':');
     if (Object.keys(query).length) r.match.query = query; else delete r.match.query;
-    r.backends = r.redirect ? [] : backends.map((b) => (b.status ? { status: b.status, weight: b.weight } : { upstream: b.upstream, weight: b.weight }));
+    // a share answered with a status calls no upstream: it has no other fields; an upstream's keeps those the form does not show
+    r.backends = r.redirect ? [] : backends.map((b) => (b.status ? { status: b.status, weight: b.weight } : Object.assign({}, b, { upstream: b.upstream, weight: b.weight })));
     r.canary = Object.assign({}, r.canary || {});
     set(r.canary, 'stickyOn', v('#sticky-on')); set(r.canary, 'overrideHeader', v('#override-header'));
     if (!Object.keys(r.canary).length) delete r.canary;

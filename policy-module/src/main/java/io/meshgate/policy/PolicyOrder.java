@@ -22,7 +22,7 @@ import org.springframework.core.Ordered;
  *   authorization -> authorization policies (DENY, then ALLOW)
  *   -> (small response: one write) -> rate limit -> fault -> route timeout
  *   -> response headers (on commit) -> redirect (answers) -> request headers -> URL rewrite
- *   -> mirror fork -> [route URL] -> canary backend -> retry (budgeted)
+ *   -> mirror fork -> [route URL] -> canary backend -> the backend's own headers -> retry (budgeted)
  *   -> upstream call: guard, endpoint pick, accounting -> [load balancer: passes] -> routing
  * </pre>
  */
@@ -107,8 +107,14 @@ public final class PolicyOrder {
 	/** After the route's URI became the request URL: the backend replaces the URL's upstream. */
 	public static final int CANARY = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1;
 
+	/**
+	 * After the split chose the backend, whose own header changes it applies; before the retries,
+	 * so that the changes are made once per request and every attempt carries them.
+	 */
+	public static final int BACKEND_HEADERS = CANARY + 1;
+
 	/** Before the upstream call, so that every attempt is guarded and picks an endpoint anew. */
-	public static final int RETRY = CANARY + 1;
+	public static final int RETRY = BACKEND_HEADERS + 1;
 
 	/**
 	 * One call per attempt to a Meshgate upstream ({@code upstream.call.UpstreamCallFilter}):

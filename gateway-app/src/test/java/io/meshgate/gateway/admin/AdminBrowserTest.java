@@ -199,6 +199,35 @@ class AdminBrowserTest extends BrowserTestSupport {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void aBackendsOwnHeaderChangesAreShownAndKeptByAnEdit() {
+		TestUpstream blue = start("blue");
+		TestUpstream green = start("green");
+		editor.post("/api/upstreams", upstream("blue", blue.url()), null);
+		editor.post("/api/upstreams", upstream("green", green.url()), null);
+		assertThat(editor.post("/api/routes", Map.of("id", "colors", "match", Map.of("path", "/colors/**"), "backends",
+				List.of(Map.of("upstream", "blue", "weight", 1), Map.of("upstream", "green", "weight", 1, "requestHeaders",
+						Map.of("set", Map.of("x-color", "green")))), "canary", Map.of("overrideHeader", "x-to")), null)
+			.status()).isEqualTo(200);
+		login();
+
+		waitFor(By.cssSelector("tr[data-route='colors'] a.edit-route")).click();
+		assertThat(waitFor(By.id("backend-changes-1")).getText()).isEqualTo("request headers: set x-color: green");
+		setValue(browser.findElement(By.id("backend-weight-1")), "3");
+		browser.findElement(By.id("save-route")).click();
+		waitFor(By.id("confirm-apply")).click();
+		waitFor(By.cssSelector("tr[data-route='colors']"));
+
+		List<Map<String, Object>> backends = (List<Map<String, Object>>) editor.get("/api/routes/colors").json().get("backends");
+		assertThat(backends.get(1)).containsEntry("upstream", "green").containsEntry("weight", 3);
+		assertThat((Map<String, Object>) backends.get(1).get("requestHeaders")).containsEntry("set", Map.of("x-color", "green"));
+		assertThat(backends.get(0)).doesNotContainKey("requestHeaders");
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> ingress.get("/colors/a", Map.of("x-to", "green")).statusCode() == 200 && !green.received().isEmpty());
+		assertThat(green.received().get(green.received().size() - 1).headers()).containsEntry("x-color", "green");
+	}
+
+	@Test
 	void aPageLeftWhileItsDataLoadsNeverRendersOverTheNextOne() {
 		login();
 		ChromiumNetworkConditions slow = new ChromiumNetworkConditions();
@@ -273,7 +302,7 @@ class AdminBrowserTest extends BrowserTestSupport {
 		assertThat(placeholder("retry-per-try")).isEqualTo(example(RetryPolicy.class, "perTryTimeout"));
 		assertThat(placeholder("route-timeout")).isEqualTo(example(Route.class, "timeout"));
 		assertThat(placeholder("fault-abort-status")).isEqualTo(shown(FaultPolicy.NONE.abort().httpStatus()));
-		assertThat(placeholder("backend-weight-0")).isEqualTo(shown(new Backend("any", null, null).weight()));
+		assertThat(placeholder("backend-weight-0")).isEqualTo(shown(new Backend("any", null, null, null, null).weight()));
 		assertThat(new Select(browser.findElement(By.id("route-path-type"))).getOptions()).extracting(WebElement::getText)
 			.containsExactlyElementsOf(java.util.Arrays.stream(PathType.values()).map(PathType::name).toList());
 		assertThat(new Select(browser.findElement(By.id("route-path-type"))).getFirstSelectedOption().getText())

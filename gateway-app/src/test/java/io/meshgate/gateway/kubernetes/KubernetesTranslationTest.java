@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.meshgate.policy.rewrite.HeaderModifier;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.PathType;
 import io.meshgate.policy.route.Route;
@@ -256,6 +257,52 @@ class KubernetesTranslationTest {
 			assertThat(c.getReason()).isEqualTo("UnsupportedValue");
 			assertThat(c.getMessage()).isEqualTo("rules[0].filters[0].type: ExtensionRef (expected: RequestHeaderModifier, "
 					+ "ResponseHeaderModifier, RequestRedirect, URLRewrite, RequestMirror or CORS)");
+		});
+	}
+
+	@Test
+	void headerFiltersOnABackendRefBecomeThatBackendsAndOtherTypesRefuseTheRoute() {
+		KubernetesTranslation translation = translate(objects(service("a"), service("b"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: split, namespace: shop}
+				spec:
+				  parentRefs: [{name: web}]
+				  rules:
+				  - backendRefs:
+				    - {name: a, port: 80, weight: 7}
+				    - name: b
+				      port: 80
+				      weight: 3
+				      filters:
+				      - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: x-backend, value: b}]}}
+				      - {type: ResponseHeaderModifier, responseHeaderModifier: {remove: [x-internal]}}
+				    - name: missing
+				      port: 80
+				      filters: [{type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: x-backend, value: m}]}}]
+				""", """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: rewriting, namespace: shop}
+				spec:
+				  parentRefs: [{name: web}]
+				  rules:
+				  - backendRefs:
+				    - {name: a, port: 80, filters: [{type: URLRewrite, urlRewrite: {hostname: x.internal}}]}
+				"""));
+
+		Route split = translation.config().routes().stream().filter(r -> r.id().contains("split")).findFirst().orElseThrow();
+		assertThat(split.backends()).hasSize(3);
+		assertThat(split.backends().get(0).changesHeaders()).isFalse();
+		assertThat(split.backends().get(1).requestHeaders()).isEqualTo(HeaderModifier.set("x-backend", "b"));
+		assertThat(split.backends().get(1).responseHeaders().remove()).containsExactly("x-internal");
+		assertThat(split.backends().get(2).status()).isEqualTo(500);
+		assertThat(split.backends().get(2).changesHeaders()).isFalse();
+		assertThat(conditions(translation, "rewriting").get(0)).satisfies(c -> {
+			assertThat(c.getStatus()).isEqualTo("False");
+			assertThat(c.getReason()).isEqualTo("UnsupportedValue");
+			assertThat(c.getMessage()).isEqualTo("rules[0].backendRefs[0].filters[0].type: URLRewrite (expected: "
+					+ "RequestHeaderModifier or ResponseHeaderModifier on a backendRef)");
 		});
 	}
 

@@ -80,6 +80,7 @@ import io.meshgate.policy.mirror.RequestMirrorGatewayFilterFactory;
 import io.meshgate.policy.observe.MirrorTracing;
 import io.meshgate.policy.ratelimit.LocalRateLimitGatewayFilterFactory;
 import io.meshgate.policy.retry.BudgetedRetryGatewayFilterFactory;
+import io.meshgate.policy.rewrite.BackendHeaderModifierGatewayFilterFactory;
 import io.meshgate.policy.rewrite.RequestHeaderModifierGatewayFilterFactory;
 import io.meshgate.policy.rewrite.RequestRedirectGatewayFilterFactory;
 import io.meshgate.policy.rewrite.ResponseHeaderModifierGatewayFilterFactory;
@@ -454,6 +455,11 @@ public class MeshPolicyAutoConfiguration {
 	@Bean
 	ResponseHeaderModifierGatewayFilterFactory responseHeaderModifierGatewayFilterFactory() {
 		return new ResponseHeaderModifierGatewayFilterFactory();
+	}
+
+	@Bean
+	BackendHeaderModifierGatewayFilterFactory backendHeaderModifierGatewayFilterFactory() {
+		return new BackendHeaderModifierGatewayFilterFactory();
 	}
 
 	@Bean

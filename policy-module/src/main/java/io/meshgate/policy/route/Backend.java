@@ -1,6 +1,7 @@
 package io.meshgate.policy.route;
 
 import io.meshgate.policy.canary.WeightedBackends;
+import io.meshgate.policy.rewrite.HeaderModifier;
 import io.meshgate.policy.schema.Example;
 
 /**
@@ -13,8 +14,14 @@ import io.meshgate.policy.schema.Example;
  * @param weight relative share, >= 0; default 1
  * @param status answer the share with this status, 500-599, and a fixed error body saying the
  * backend cannot be used (no upstream is called); not with {@code upstream}; default none
+ * @param requestHeaders changes to the headers of the requests this backend receives, after the
+ * route's own {@code requestHeaders} (Gateway API's {@code RequestHeaderModifier} on a
+ * backendRef); only with {@code upstream}; default none
+ * @param responseHeaders changes to the headers of the responses to requests sent to this
+ * backend, after the route's own {@code responseHeaders}; only with {@code upstream}; default none
  */
-public record Backend(@Example("orders-v1") String upstream, Integer weight, @Example("500") Integer status) {
+public record Backend(@Example("orders-v1") String upstream, Integer weight, @Example("500") Integer status,
+		HeaderModifier requestHeaders, HeaderModifier responseHeaders) {
 
 	public static final int DEFAULT_WEIGHT = 1;
 
@@ -27,12 +34,18 @@ public record Backend(@Example("orders-v1") String upstream, Integer weight, @Ex
 			if (status < 500 || status > 599) {
 				throw new IllegalArgumentException("status: " + status + " (expected: 500-599)");
 			}
+			if (requestHeaders != null || responseHeaders != null) {
+				throw new IllegalArgumentException("status: " + status
+						+ " (expected: none with requestHeaders or responseHeaders; a status share calls no upstream)");
+			}
 		}
 		else if (upstream == null || upstream.isBlank()) {
 			throw new IllegalArgumentException(
 					"upstream: " + upstream + " (expected: the name of an upstream, or a status instead)");
 		}
 		weight = weight == null ? DEFAULT_WEIGHT : weight;
+		requestHeaders = requestHeaders == null || requestHeaders.isEmpty() ? null : requestHeaders;
+		responseHeaders = responseHeaders == null || responseHeaders.isEmpty() ? null : responseHeaders;
 		if (weight < 0) {
 			throw new IllegalArgumentException("weight: " + weight + " (expected: >= 0)");
 		}
@@ -41,12 +54,22 @@ public record Backend(@Example("orders-v1") String upstream, Integer weight, @Ex
 	// One constructor only: Spring Boot binds records through their single constructor.
 
 	public static Backend of(String upstream, int weight) {
-		return new Backend(upstream, weight, null);
+		return new Backend(upstream, weight, null, null, null);
+	}
+
+	/** This backend with changes to the headers of its requests and of their responses. */
+	public Backend withHeaders(HeaderModifier requestHeaders, HeaderModifier responseHeaders) {
+		return new Backend(upstream, weight, status, requestHeaders, responseHeaders);
+	}
+
+	/** Whether the requests to this backend, or their responses, get headers of their own. */
+	public boolean changesHeaders() {
+		return requestHeaders != null || responseHeaders != null;
 	}
 
 	/** A share answered with {@code status} by the gateway itself. */
 	public static Backend answering(int status, int weight) {
-		return new Backend(null, weight, status);
+		return new Backend(null, weight, status, null, null);
 	}
 
 	/**

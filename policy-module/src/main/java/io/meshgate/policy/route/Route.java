@@ -118,6 +118,7 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 		if (sum <= 0) {
 			throw new IllegalArgumentException("backends: weights sum to " + sum + " (expected: > 0)");
 		}
+		requireOneBackendPerUpstreamWithHeaders(shares.backends());
 	}
 
 	/** replacePrefixMatch of a rewrite or redirect reads a PREFIX match only. */
@@ -132,6 +133,20 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 		if (redirect != null && redirect.replacePrefixMatch() != null) {
 			throw new IllegalArgumentException("redirect.replacePrefixMatch: " + redirect.replacePrefixMatch()
 					+ " (expected: only with match.pathType PREFIX, not " + match.pathType() + ")");
+		}
+	}
+
+	/**
+	 * The split names its choice by upstream, so a backend's own headers are only unambiguous
+	 * when no other backend of the route has the same upstream.
+	 */
+	private static void requireOneBackendPerUpstreamWithHeaders(List<Backend> backends) {
+		for (int i = 0; i < backends.size(); i++) {
+			Backend backend = backends.get(i);
+			if (backend.changesHeaders() && backends.stream().filter(b -> backend.target().equals(b.target())).count() > 1) {
+				throw new IllegalArgumentException("backends[" + i + "].upstream: " + backend.upstream()
+						+ " (expected: no other backend with this upstream when a backend changes headers)");
+			}
 		}
 	}
 

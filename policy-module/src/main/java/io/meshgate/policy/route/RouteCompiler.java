@@ -13,6 +13,7 @@ import org.springframework.cloud.gateway.route.RouteDefinition;
 import io.meshgate.policy.binding.PolicyBinding;
 import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
 import io.meshgate.policy.canary.WeightedBackends;
+import io.meshgate.policy.rewrite.BackendHeaderModifierGatewayFilterFactory.BackendHeaders;
 import io.meshgate.policy.rewrite.RequestRedirectGatewayFilterFactory;
 import io.meshgate.policy.rewrite.UrlRewriteGatewayFilterFactory;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
@@ -90,9 +91,14 @@ public final class RouteCompiler {
 					prefixFor(route.rewrite().replacePrefixMatch(), route.match()))));
 		}
 		route.mirrors().forEach(mirror -> filters.add(filter("RequestMirror", mirror)));
-		if (route.backends().size() > 1 || route.backends().stream().anyMatch(b -> b.status() != null)) {
+		boolean split = route.backends().size() > 1 || route.backends().stream().anyMatch(b -> b.status() != null);
+		if (split) {
 			filters.add(filter("Canary", new CanaryGatewayFilterFactory.Config(backends(route.backends()), route.canary())));
 		}
+		// without a split the one backend takes every request: its filter needs no backend to compare
+		route.backends().stream().filter(Backend::changesHeaders).forEach(backend -> filters.add(filter(
+				"BackendHeaderModifier", new BackendHeaders(split ? backend.target() : null, backend.requestHeaders(),
+						backend.responseHeaders()))));
 		if (route.retries() != null) {
 			filters.add(filter("BudgetedRetry", route.retries()));
 		}

@@ -43,6 +43,7 @@ import io.meshgate.policy.mirror.MirrorPolicy;
 import io.meshgate.policy.ratelimit.RateLimitPolicy;
 import io.meshgate.policy.retry.RetryOn;
 import io.meshgate.policy.retry.RetryPolicy;
+import io.meshgate.policy.rewrite.BackendHeaderModifierGatewayFilterFactory;
 import io.meshgate.policy.rewrite.HeaderModifier;
 import io.meshgate.policy.rewrite.RedirectPolicy;
 import io.meshgate.policy.rewrite.RequestRedirectGatewayFilterFactory;
@@ -95,6 +96,9 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 			Map.entry("RouteTimeout", List.of(new RouteTimeoutGatewayFilterFactory.Config(Duration.ofMillis(4200)))),
 			Map.entry("RequestHeaderModifier", List.of(headers())),
 			Map.entry("ResponseHeaderModifier", List.of(headers())),
+			Map.entry("BackendHeaderModifier", List.of(
+					new BackendHeaderModifierGatewayFilterFactory.BackendHeaders("orders-v2", headers(), headers()),
+					new BackendHeaderModifierGatewayFilterFactory.BackendHeaders(null, null, headers()))),
 			Map.entry("RequestRedirect", List.of(
 					new RequestRedirectGatewayFilterFactory.Config(
 							new RedirectPolicy("https", "example.com", 8443, null, "/new", 308), "/old"),

@@ -59,7 +59,7 @@ class StatusShareTest extends GatewayTest {
 
 	@Test
 	void aBackendIsAnUpstreamOrAStatusAndOnlyAnErrorStatus() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new Backend("v1", 1, 500))
+		assertThatIllegalArgumentException().isThrownBy(() -> new Backend("v1", 1, 500, null, null))
 			.withMessage("status: 500 (expected: none with upstream v1; one or the other)");
 		assertThatIllegalArgumentException().isThrownBy(() -> Backend.answering(200, 1))
 			.withMessage("status: 200 (expected: 500-599)");

@@ -121,7 +121,7 @@ class RouteValidationTest {
 
 	@Test
 	void backendNamesAnUpstream() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new Backend("", 1, null))
+		assertThatIllegalArgumentException().isThrownBy(() -> new Backend("", 1, null, null, null))
 			.withMessage("upstream:  (expected: the name of an upstream, or a status instead)");
 	}
 

@@ -143,25 +143,44 @@ final class HttpRouteTranslator {
 		for (int i = 0; i < refList.size(); i++) {
 			HTTPBackendRef ref = refList.get(i);
 			String path = where + ".backendRefs[" + i + "]";
-			if (ref.getFilters() != null && !ref.getFilters().isEmpty()) {
-				throw new IllegalArgumentException(path + ".filters: " + ref.getFilters().size()
-						+ " (expected: none; filters are supported on rules only)");
-			}
+			Map<String, Object> headerFilters = backendFilters(ref, path);
 			String upstream = service(ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(),
 					namespace, upstreams, refs, path);
 			int weight = ref.getWeight() == null ? Backend.DEFAULT_WEIGHT : ref.getWeight();
 			if (upstream != null) {
 				used.add(upstream);
-				backends.add(new LinkedHashMap<>(Map.of("upstream", upstream, "weight", weight)));
+				Map<String, Object> backend = new LinkedHashMap<>(Map.of("upstream", upstream, "weight", weight));
+				backend.putAll(headerFilters);
+				backends.add(backend);
 			}
 			else {
-				backends.add(invalidBackend(weight));
+				backends.add(invalidBackend(weight)); // its filters go nowhere: the share answers 500
 			}
 		}
 		if (backends.stream().mapToInt(b -> (Integer) b.get("weight")).sum() == 0) {
 			backends.add(invalidBackend(Backend.DEFAULT_WEIGHT)); // nothing to send to: the rule answers 500
 		}
 		return backends;
+	}
+
+	/**
+	 * A backendRef's filters as the backend's {@code requestHeaders} and {@code responseHeaders};
+	 * the other filter types are refused on a backendRef.
+	 */
+	private static Map<String, Object> backendFilters(HTTPBackendRef ref, String where) {
+		Map<String, Object> fields = new LinkedHashMap<>();
+		List<HTTPRouteFilter> filters = ref.getFilters() == null ? List.of() : ref.getFilters();
+		for (int i = 0; i < filters.size(); i++) {
+			HTTPRouteFilter filter = filters.get(i);
+			String path = where + ".filters[" + i + "]";
+			switch (String.valueOf(filter.getType())) {
+				case "RequestHeaderModifier" -> once(fields, "requestHeaders", headers(filter.getRequestHeaderModifier()), path);
+				case "ResponseHeaderModifier" -> once(fields, "responseHeaders", headers(filter.getResponseHeaderModifier()), path);
+				default -> throw new IllegalArgumentException(path + ".type: " + filter.getType()
+						+ " (expected: RequestHeaderModifier or ResponseHeaderModifier on a backendRef)");
+			}
+		}
+		return fields;
 	}
 
 	/** The share of a backend reference that cannot be used: Gateway API wants 500 for it. */

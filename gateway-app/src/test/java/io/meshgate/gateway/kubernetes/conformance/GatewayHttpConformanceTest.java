@@ -11,7 +11,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -750,17 +749,12 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 				to(V1, "/disable-backend-timeout?delay=1s")));
 	}
 
-	static final String BACKEND_FILTERS = "issue 28 (extended, filters on backendRefs): an HTTPRoute with filters on a "
-			+ "backendRef is refused (Accepted False/UnsupportedValue)";
-
 	@Test
-	@Disabled(BACKEND_FILTERS)
 	void HTTPRouteBackendRequestHeaderModifier() {
 		requestHeaderModifier("httproute-request-header-modifier-backend.yaml");
 	}
 
 	@Test
-	@Disabled(BACKEND_FILTERS)
 	void HTTPRouteRequestHeaderModifierBackendWeights() {
 		acceptedOnSameNamespace("httproute-request-header-modifier-backend-weights.yaml",
 				"request-header-modifier-backend-weights");
