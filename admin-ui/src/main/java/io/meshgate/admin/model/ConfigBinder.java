@@ -418,8 +418,10 @@ public final class ConfigBinder {
 
 		/**
 		 * The errors of the record's own checks ({@code Route}'s id) when some of its fields failed:
-		 * it is bound once more without those, and what it then says about them (as
-		 * {@code match: null}) is left out, as their own errors are already reported.
+		 * it is bound once more without those. Only errors about fields the input holds are kept:
+		 * what it says about absent fields ({@code match: null} for the removed one, or
+		 * {@code backends: []} because a removed {@code redirect} no longer stands in for them) is
+		 * an effect of the removal, and the removed fields' own errors are already reported.
 		 */
 		private List<ConfigError> ownErrors(String name, Type generic, List<String> failed) {
 			Map<String, Object> rest = new LinkedHashMap<>(flat);
@@ -429,9 +431,9 @@ public final class ConfigBinder {
 				return List.of();
 			}
 			catch (BindException ex) {
-				List<String> reported = failed.stream().map(this::path).toList();
+				List<String> given = rest.keySet().stream().map(this::path).toList();
 				return toErrors(ex).stream()
-					.filter(error -> reported.stream().noneMatch(path -> within(error.path(), path)))
+					.filter(error -> given.stream().anyMatch(key -> within(key, error.path())))
 					.toList();
 			}
 		}

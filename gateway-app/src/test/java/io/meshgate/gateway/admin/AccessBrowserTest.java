@@ -58,16 +58,16 @@ class AccessBrowserTest extends BrowserTestSupport {
 		// a JWT provider with its keys inline
 		open("#/jwtProviders");
 		waitFor(By.id("new-item")).click();
-		waitFor(By.id("provider-name")).sendKeys("idp");
+		waitFor(By.id("provider-name")).sendKeys("forms-idp");
 		browser.findElement(By.id("provider-issuer")).sendKeys(ISSUER);
 		setValue(browser.findElement(By.id("provider-jwks")), new JWKSet(signing.toPublicJWK()).toString());
 		browser.findElement(By.id("provider-audiences")).sendKeys("orders");
 		applyItem();
-		WebElement provider = waitFor(By.cssSelector("tr[data-item='idp']"));
+		WebElement provider = waitFor(By.cssSelector("tr[data-item='forms-idp']"));
 		assertThat(provider.getText()).contains(ISSUER).contains("inline JWKS").contains("orders");
 		// the keys' age, read live from the gateway's meters
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> cell("idp", "JWKS age").matches("\\d+ s"));
+			.until(() -> cell("forms-idp", "JWKS age").matches("\\d+ s"));
 		screenshot("access-providers");
 
 		// a consumer with a key made in the browser and one the operator has
@@ -95,7 +95,7 @@ class AccessBrowserTest extends BrowserTestSupport {
 		browser.findElement(By.id("route-path")).sendKeys("/orders/**");
 		new Select(browser.findElement(By.id("backend-upstream-0"))).selectByVisibleText("orders");
 		browser.findElement(By.id("cors-allowOrigins")).sendKeys("https://shop.example.com");
-		browser.findElement(By.id("jwt-provider-idp")).click();
+		browser.findElement(By.id("jwt-provider-forms-idp")).click();
 		browser.findElement(By.id("api-key-on")).click();
 		assertThat(browser.findElement(By.id("api-key-fromHeader")).getDomAttribute("placeholder"))
 			.isEqualTo(new ApiKeyRequirement(null).fromHeader());
@@ -105,7 +105,7 @@ class AccessBrowserTest extends BrowserTestSupport {
 		waitFor(By.cssSelector("tr[data-route='orders']"));
 		// stored as bound: the fields the forms left empty read back with their defaults
 		Map<String, Object> route = editor.get("/api/routes/orders").json();
-		assertThat(at(route, "authentication.jwt.providers")).isEqualTo(List.of("idp"));
+		assertThat(at(route, "authentication.jwt.providers")).isEqualTo(List.of("forms-idp"));
 		assertThat(at(route, "authentication.apiKey.fromHeader")).isEqualTo(new ApiKeyRequirement(null).fromHeader());
 		assertThat(at(route, "cors.allowOrigins")).isEqualTo(List.of("https://shop.example.com"));
 
@@ -153,7 +153,7 @@ class AccessBrowserTest extends BrowserTestSupport {
 		await().atMost(Duration.ofSeconds(10)).until(() -> cell("orders-callers", "Decisions").contains("deny 1"));
 		assertThat(cell("orders-callers", "Decisions")).contains("allow");
 		open("#/jwtProviders");
-		await().atMost(Duration.ofSeconds(10)).until(() -> cell("idp", "Tokens on routes").equals("2 accepted, 0 refused"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> cell("forms-idp", "Tokens on routes").equals("2 accepted, 0 refused"));
 		screenshot("access-providers-live");
 	}
 

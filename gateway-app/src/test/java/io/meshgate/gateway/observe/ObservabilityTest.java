@@ -453,14 +453,14 @@ class ObservabilityTest {
 			}
 		}
 		if (route.get("rewrite") != null) {
-			assertThat(map(route, "rewrite")).containsOnlyKeys("hostname", "replaceFullPath", "replacePrefixMatch");
+			assertThat(map(route, "rewrite")).containsOnlyKeys("hostname", "replaceFullPath", "replacePrefixMatch", "preserveHost");
 		}
 		if (route.get("redirect") != null) {
 			assertThat(map(route, "redirect")).containsOnlyKeys("scheme", "hostname", "port", "replaceFullPath",
 					"replacePrefixMatch", "statusCode");
 		}
 		assertThat(list(route, "backends")).allSatisfy(b -> assertThat(b).containsOnlyKeys("upstream", "weight",
-				"status", "configuredPercent", "observedRequests", "observedPercent"));
+				"status", "requestHeaders", "responseHeaders", "configuredPercent", "observedRequests", "observedPercent"));
 		assertThat(map(route, "canary")).containsOnlyKeys("stickyOn", "overrideHeader", "overrideFrom",
 				"allowZeroWeight");
 		assertThat(list(route, "mirrors")).allSatisfy(m -> {

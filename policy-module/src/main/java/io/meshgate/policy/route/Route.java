@@ -150,10 +150,12 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 		}
 	}
 
+	/** The value is named by its size, not printed: it is a record, whose text is not what the user wrote. */
 	private static void requireNone(String field, Object value) {
 		if (value != null) {
+			String given = value instanceof List<?> list ? list.size() + " given" : "given";
 			throw new IllegalArgumentException(
-					field + ": " + value + " (expected: none on a route with a redirect, which answers itself)");
+					field + ": " + given + " (expected: none on a route with a redirect, which answers itself)");
 		}
 	}
 

@@ -279,14 +279,14 @@ class RouteValidationTest {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new Route("r", RouteMatch.path("/x"), ONE, null, null, null, null, null, null, null, null,
 					null, RedirectPolicy.toHttps(), null, null, null))
-			.withMessage("backends: " + ONE + " (expected: none on a route with a redirect, which answers itself)");
+			.withMessage("backends: 1 given (expected: none on a route with a redirect, which answers itself)");
 		assertThatIllegalArgumentException().isThrownBy(() -> redirect.withRewrite(RewritePolicy.hostname("a.b")))
-			.withMessageStartingWith("rewrite: RewritePolicy[hostname=a.b");
+			.withMessage("rewrite: given (expected: none on a route with a redirect, which answers itself)");
 		assertThatIllegalArgumentException().isThrownBy(() -> redirect.withMirrors(MirrorPolicy.of("shadow", 5)))
-			.withMessageStartingWith("mirrors: [MirrorPolicy[upstream=shadow");
+			.withMessage("mirrors: 1 given (expected: none on a route with a redirect, which answers itself)");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> redirect.withRetries(RetryPolicy.attempts(1)))
-			.withMessageStartingWith("retries: RetryPolicy[");
+			.withMessage("retries: given (expected: none on a route with a redirect, which answers itself)");
 	}
 
 	@Test
