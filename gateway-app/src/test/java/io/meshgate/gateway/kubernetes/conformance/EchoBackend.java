@@ -10,8 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -32,7 +33,8 @@ final class EchoBackend implements AutoCloseable {
 
 	private final HttpServer server;
 
-	private final ExecutorService executor;
+	/** Runs the server's exchanges, and the answers a {@code delay} puts off. */
+	private final ScheduledExecutorService executor;
 
 	private final String namespace;
 
@@ -49,7 +51,7 @@ final class EchoBackend implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		this.executor = Executors.newCachedThreadPool(runnable -> {
+		this.executor = Executors.newScheduledThreadPool(4, runnable -> {
 			Thread thread = new Thread(runnable, "echo-" + pod);
 			thread.setDaemon(true);
 			return thread;
@@ -78,11 +80,25 @@ final class EchoBackend implements AutoCloseable {
 	}
 
 	private void answer(HttpExchange exchange) throws IOException {
-		try (exchange; InputStream body = exchange.getRequestBody()) {
+		try (InputStream body = exchange.getRequestBody()) {
 			body.readAllBytes();
+		}
+		received.add(exchange.getRequestURI().toString());
+		long delay = delayMillis(exchange.getRequestURI().getRawQuery());
+		if (delay == 0) {
+			reply(exchange);
+		}
+		else {
+			executor.schedule(() -> {
+				reply(exchange);
+				return null;
+			}, delay, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void reply(HttpExchange exchange) throws IOException {
+		try (exchange) {
 			String uri = exchange.getRequestURI().toString();
-			received.add(uri);
-			delay(exchange.getRequestURI().getRawQuery());
 			Map<String, List<String>> headers = new LinkedHashMap<>();
 			exchange.getRequestHeaders().forEach((name, values) -> {
 				if (!name.equalsIgnoreCase("host")) {
@@ -117,24 +133,23 @@ final class EchoBackend implements AutoCloseable {
 		}
 	}
 
-	/** echo-basic's {@code delay} query parameter, as a Go duration of seconds or milliseconds. */
-	private static void delay(String query) {
+	/**
+	 * echo-basic's {@code delay} query parameter, as a Go duration of seconds or milliseconds, at
+	 * most 10 s; 0 without one. The answer is scheduled that much later: no thread waits.
+	 */
+	private static long delayMillis(String query) {
 		if (query == null) {
-			return;
+			return 0;
 		}
 		for (String parameter : query.split("&")) {
 			if (parameter.startsWith("delay=")) {
 				String value = parameter.substring("delay=".length());
 				long millis = value.endsWith("ms") ? Long.parseLong(value.substring(0, value.length() - 2))
 						: (long) (Double.parseDouble(value.substring(0, value.length() - 1)) * 1000);
-				try {
-					Thread.sleep(Math.min(millis, 10_000)); // the backend's own answer time, not a test wait
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
+				return Math.min(millis, 10_000);
 			}
 		}
+		return 0;
 	}
 
 	@Override
