@@ -53,10 +53,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 
 	static final String V3 = "infra-backend-v3";
 
-	/** A defect outside issue 28's list, found by this suite (HttpRouteTranslator, gwmatch's). */
-	static final String HOST_NOT_FORWARDED = "Host header not forwarded: the backend sees its own address as Host "
-			+ "(HTTPRoute backends lack Spring Cloud Gateway's preserve-host attribute), where the spec forwards the client's";
-
 	static Expect get(String path) {
 		return Expect.get(path);
 	}
@@ -476,8 +472,6 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	}
 
 	// --- core: ReferenceGrant
-
-	static final String GRANTS = "issue 28 item 6: ReferenceGrant not implemented";
 
 	@Test
 	void HTTPRouteReferenceGrant() {
