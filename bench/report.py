@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 p = argparse.ArgumentParser()
 for name in ("results", "out", "mode", "rounds", "round-seconds", "warmup-seconds", "connections",
-             "jvm-flags", "run-seconds", "notes"):
+             "jvm-flags", "run-seconds"):
     p.add_argument("--" + name, required=True)
 p.add_argument("--load-at-start", help="default: the results' load.tsv, which bench/run.sh writes")
 p.add_argument("--load-at-end", help="default: the results' load.tsv")
@@ -20,6 +20,10 @@ p.add_argument("--baseline", default="", help="the jar of the baseline build (co
 p.add_argument("--settle-seconds", default="0",
                help="unmeasured load before a round in another process than the round before it")
 a = p.parse_args()
+# How to read the figures, what was changed and what was tried live in bench/notes.md, which
+# outlives any one run; the report links it rather than repeating it.
+NOTES_POINTER = ("How to read these figures, how each contender is made, what was changed on the request path "
+                 "and what each change bought, and what was tried without a gain: [bench/notes.md](../bench/notes.md).")
 R = a.results
 if a.load_at_start is None or a.load_at_end is None:
     loads = os.path.join(R, "load.tsv")
@@ -246,7 +250,7 @@ w("")
 w("Each contender against the route without policies of its own JVM (JIT state shared), as CPU µs "
   "per request added: the median of the contender's rounds minus the median of its base's, and the "
   "same difference round by round (rounds of the same number interleave). How they are made: "
-  "\"Identity and access contenders\" in the notes below.")
+  "\"Identity and access contenders\" in [bench/notes.md](../bench/notes.md).")
 w("")
 if any(c in mc for c, _, _, _ in IDENTITY):
     w("| contender | base (no policies, same JVM) | CPU µs per request: contender | base | added, medians | "
@@ -362,7 +366,7 @@ if scale:
 
 w("## Targets")
 w("")
-w("Reported as measured, not asserted anywhere. Missed targets: see the notes below.")
+w("Reported as measured, not asserted anywhere. Missed targets: see [bench/notes.md](../bench/notes.md).")
 w("")
 w("| target | measured | verdict |")
 w("|---|---|---|")
@@ -437,8 +441,9 @@ if a.commentary:
         w(f.read().rstrip())
     w("")
 
-with open(a.notes) as f:
-    w(f.read().rstrip())
+w("## Notes")
+w("")
+w(NOTES_POINTER)
 w("")
 with open(a.out, "w") as f:
     f.write("\n".join(out))

@@ -3,8 +3,8 @@
 # side by side in one run, and writes docs/benchmarks.md.
 #
 #   bench/run.sh            full run: 7 rounds, every contender, 1/100/1,000/10,000 routes (about
-#                           35 min: 28 before issue 24's contenders, whose two JVMs and six routes
-#                           add about 6)
+#                           35 min, of which the identity contenders' two JVMs and six routes
+#                           take about 6)
 #   bench/run.sh --quick    3 rounds, fewer contenders, 1 and 10,000 routes (< 8 min)
 #
 # Needs: Java 17, a JDK 25 for the container start (JAVA25_HOME or /usr/lib/jvm; bench/startup.sh),
@@ -68,10 +68,10 @@ if [[ $QUICK == 1 ]]; then
   fi
   MESH_CONTENDERS="$MESH_CONTENDERS $IDENTITY_CONTENDERS"
 else
-  # 3 s rounds leave 80 s of warm-up per JVM within 15 minutes: with 60 s the JVMs were still
-  # compiling during their first two rounds (bench/notes.md)
+  # 3 s rounds leave 80 s of warm-up per JVM within 15 minutes: with 60 s the JVMs still
+  # compile during their first two rounds (bench/notes.md)
   # 7 rounds: the median and the min of each contender read a target near its line honestly on a
-  # noisy machine (issue 23); 5 left one slow round too much weight
+  # noisy machine; 5 give one slow round too much weight
   ROUNDS=7; ROUND_SECONDS=3; SETTLE_SECONDS=1; WARMUP_SECONDS=80; STARTUP_ROUNDS=7
   LATENCY_SECONDS=5; LATENCY_WARMUP=1; SCALE_ROUTES="1 100 1000 10000"; SCALE_SECONDS=5; SCALE_WARMUP=2; SCALE_FIRST_WARMUP=30; EDITS=3
   MESH_CONTENDERS="plain canary mirror mtls resilience tracing all $IDENTITY_CONTENDERS"
@@ -521,5 +521,5 @@ REPORT="$ROOT/docs/benchmarks.md"
 python3 "$BENCH/report.py" --results "$RESULTS" --out "$REPORT" --mode="$MODE" \
   --rounds "$ROUNDS" --round-seconds "$ROUND_SECONDS" --settle-seconds "$SETTLE_SECONDS" --warmup-seconds "$WARMUP_SECONDS" \
   --connections "$CONNECTIONS" --jvm-flags "$JVM_FLAGS" --run-seconds "$RUN_SECONDS" --baseline "${BENCH_BASELINE_JAR:-}" \
-  --notes "$BENCH/notes.md" ${BENCH_COMMENTARY:+--commentary "$BENCH_COMMENTARY"}
+  ${BENCH_COMMENTARY:+--commentary "$BENCH_COMMENTARY"}
 log "done in ${RUN_SECONDS}s: $REPORT (raw results in $RESULTS)"

@@ -32,8 +32,8 @@ public final class Diffs {
 
 	/**
 	 * When more lines than this differ (between the common head and tail) the diff is one replaced
-	 * block instead of a minimal diff: Myers' algorithm takes (lines × differing lines) steps, and
-	 * importing 10,000 routes took minutes to diff.
+	 * block instead of a minimal diff: Myers' algorithm takes (lines × differing lines) steps, and a
+	 * minimal diff of an import of 10,000 routes takes minutes.
 	 */
 	private static final int MINIMAL_DIFF_LIMIT = 1000;
 

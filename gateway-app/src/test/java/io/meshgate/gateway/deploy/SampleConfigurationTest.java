@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -36,6 +37,12 @@ class SampleConfigurationTest {
 
 	static final Path CONFIG = Path.of("..", "config");
 
+	/** The pages whose YAML examples a user copies into a configuration. */
+	static final List<Path> DOCUMENTED_PAGES = Stream.of("README.md", "docs/routes.md", "docs/upstreams.md",
+			"docs/access.md", "docs/operations.md", "docs/library.md")
+		.map(Path::of)
+		.toList();
+
 	@Test
 	void userSampleBinds() throws IOException {
 		MeshConfig config = bind(Files.readAllBytes(CONFIG.resolve("meshgate-sample.yml")));
@@ -54,23 +61,31 @@ class SampleConfigurationTest {
 	}
 
 	@Test
-	void readmeExamplesBindWithoutUnknownKeys() throws IOException {
-		String readme = Files.readString(Path.of("..", "README.md"));
-		Matcher blocks = Pattern.compile("```yaml\\n(meshgate:\\n.*?)```", Pattern.DOTALL).matcher(readme);
+	void documentedExamplesBindWithoutUnknownKeys() throws IOException {
+		int bound = 0;
+		for (Path page : DOCUMENTED_PAGES) {
+			bound += bindExamples(Files.readString(Path.of("..").resolve(page)));
+		}
+		assertThat(bound).isGreaterThanOrEqualTo(3);
+	}
+
+	/** Binds every {@code meshgate:} YAML example of a page that declares upstreams or routes. */
+	private static int bindExamples(String page) throws IOException {
+		Matcher blocks = Pattern.compile("```yaml\\n(meshgate:\\n.*?)```", Pattern.DOTALL).matcher(page);
 		int bound = 0;
 		while (blocks.find()) {
 			if (!blocks.group(1).contains("\n  upstreams:") && !blocks.group(1).contains("\n  routes:")) {
 				continue; // other meshgate.* settings (admin users) bind elsewhere
 			}
-			List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("readme",
+			List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("example",
 					new ByteArrayResource(blocks.group(1).getBytes()));
 			Binder binder = new Binder(ConfigurationPropertySources.from(sources), null,
 					ApplicationConversionService.getSharedInstance());
-			// a misspelt key in the README would be silently ignored by a user's gateway: fail on it here
+			// a misspelt key in a documented example would be silently ignored by a user's gateway: fail on it here
 			binder.bind("meshgate", Bindable.of(MeshProperties.class), new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
 			bound++;
 		}
-		assertThat(bound).isGreaterThanOrEqualTo(3);
+		return bound;
 	}
 
 	@Test

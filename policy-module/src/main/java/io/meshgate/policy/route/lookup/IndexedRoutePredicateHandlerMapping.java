@@ -30,7 +30,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 
 /**
  * Spring Cloud Gateway's handler mapping, looking routes up through a {@link RouteIndex} instead
- * of testing every route: the cost of a request no longer grows with the size of the route table.
+ * of testing every route: the cost of a request does not grow with the size of the route table.
  * The index is rebuilt whenever the gateway's route cache is (after every
  * {@code RefreshRoutesEvent}); until the first one it falls back to the gateway's own scan.
  * Requests that arrive on the management server's own port are never routed.
@@ -137,7 +137,7 @@ public class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMa
 	 * finds it. Predicates that answer at once (a single predicate such as Path, whose answer is a
 	 * {@code Mono.just}) are read in place; from the first one that does not (several predicates
 	 * combined, a predicate of your own) on, the rest are waited for one after another by a
-	 * reactive filter, as before (it iterates rather than nests, whatever the number of routes).
+	 * reactive filter (it iterates rather than nests, whatever the number of routes).
 	 * A route's predicate that fails counts as not matching, as in the gateway.
 	 */
 	private Mono<Route> firstMatch(List<Route> candidates, ServerWebExchange exchange) {

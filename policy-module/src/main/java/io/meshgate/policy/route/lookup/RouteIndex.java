@@ -18,7 +18,7 @@ import org.springframework.http.server.PathContainer;
  * <p>
  * A route takes part only when its metadata {@link #FIRST_SEGMENT} names its literal first
  * segment (Meshgate's compiler sets it where the path makes it certain); every other route, such as
- * a route written in plain gateway YAML, is a candidate for every request, as before. The index
+ * a route written in plain gateway YAML, is a candidate for every request. The index
  * only narrows the candidates; the routes' own predicates still decide.
  */
 public final class RouteIndex {

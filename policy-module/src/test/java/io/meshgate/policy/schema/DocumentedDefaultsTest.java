@@ -16,6 +16,7 @@ import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,16 +27,19 @@ import io.meshgate.policy.route.MeshConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every default README.md states for a field of the configuration is the record's own, as the
- * JSON Schema reads it from the compact constructors. README states defaults in four ways, all
- * read here: tables with a {@code default} column under a {@code #### …: `key`} heading (of a
- * record a section is about, or of the configuration's root, as {@code jwtProviders}), enum
- * tables with a {@code (default)} row, {@code Defaults: `field` value, …} sentences, and
- * {@code # default} comments in YAML examples. A failure lists each README line that differs.
+ * Every default the reference pages state for a field of the configuration is the record's own,
+ * as the JSON Schema reads it from the compact constructors. They state defaults in four ways, all
+ * read here: tables with a {@code default} column under a {@code …: `key`} heading (of a record a
+ * section is about, or of the configuration's root, as {@code jwtProviders}), enum tables with a
+ * {@code (default)} row, {@code Defaults: `field` value, …} sentences, and {@code # default}
+ * comments in YAML examples. A failure lists each line that differs, by file and line.
  */
-class ReadmeDefaultsTest {
+class DocumentedDefaultsTest {
 
-	static final Path README = Path.of("../README.md");
+	/** The pages that document the records' fields. */
+	static final List<Path> PAGES = Stream.of("README.md", "docs/routes.md", "docs/upstreams.md", "docs/access.md")
+		.map(page -> Path.of("..").resolve(page))
+		.toList();
 
 	private static final Pattern HEADING_KEYS = Pattern.compile("`([A-Za-z0-9]+)`");
 
@@ -47,11 +51,11 @@ class ReadmeDefaultsTest {
 
 	private static final Pattern YAML_KEY = Pattern.compile("^(\\s*)(-\\s+)?([A-Za-z0-9_]+):(.*)$");
 
-	/** One default README states: where, for which field, and what it says. */
+	/** One default a page states: where, for which field, and what it says. */
 	record Stated(int line, String owner, List<String> keys, String field, Claim claim) {
 	}
 
-	/** What README says of a default: a value, that there is none, or that the field is required. */
+	/** What a page says of a default: a value, that there is none, or that the field is required. */
 	record Claim(Kind kind, String text) {
 
 		enum Kind {
@@ -72,11 +76,17 @@ class ReadmeDefaultsTest {
 
 	@Test
 	void everyDefaultReadmeStatesIsTheRecordsDefault() throws IOException {
-		List<String> lines = Files.readAllLines(README);
+		int stated = 0;
+		List<String> differences = new ArrayList<>();
+		for (Path page : PAGES) {
+			List<String> lines = Files.readAllLines(page);
+			stated += read(lines).size();
+			differences.addAll(differences(page.getFileName().toString(), lines));
+		}
 
-		// the four forms were all found: a README rewritten in another form must be read here too
-		assertThat(read(lines)).as("defaults README states").hasSizeGreaterThanOrEqualTo(60);
-		assertThat(differences(lines)).as("README defaults that differ from the records'").isEmpty();
+		// the four forms were all found: a page rewritten in another form must be read here too
+		assertThat(stated).as("defaults the pages state").isGreaterThanOrEqualTo(60);
+		assertThat(differences).as("documented defaults that differ from the records'").isEmpty();
 	}
 
 	@Test
@@ -118,34 +128,44 @@ class ReadmeDefaultsTest {
 				"```");
 
 		assertThat(read(document)).hasSize(15);
-		assertThat(differences(document)).containsExactly(
-				"README.md:5: Route.retries.attempts: README says value '3'; the record's default is 2",
-				"README.md:7: Route.retries.maxInterval: README says value '250ms'; the record's default follows [baseInterval]",
-				"README.md:8: Route.retries.perTryTimeout: README says value '1s'; the record's default is none",
-				"README.md:9: Route.retries.retryNonIdempotent: README says none 'none'; the record's default is false",
-				"README.md:15: Route.mirrors.percentage: README says none 'optional'; the record's default is 100",
-				"README.md:20: RouteMatch.pathType: README says value 'EXACT'; the record's default is PATTERN",
-				"README.md:24: Upstream.healthCheck.timeout: README says value '2s'; the record's default is 1s",
-				"README.md:31: MeshConfig.upstreams.loadBalancer.policy: README says value 'LEAST_REQUEST'; "
+		assertThat(differences("README.md", document)).containsExactly(
+				"README.md:5: Route.retries.attempts: the page says value '3'; the record's default is 2",
+				"README.md:7: Route.retries.maxInterval: the page says value '250ms'; the record's default follows [baseInterval]",
+				"README.md:8: Route.retries.perTryTimeout: the page says value '1s'; the record's default is none",
+				"README.md:9: Route.retries.retryNonIdempotent: the page says none 'none'; the record's default is false",
+				"README.md:15: Route.mirrors.percentage: the page says none 'optional'; the record's default is 100",
+				"README.md:20: RouteMatch.pathType: the page says value 'EXACT'; the record's default is PATTERN",
+				"README.md:24: Upstream.healthCheck.timeout: the page says value '2s'; the record's default is 1s",
+				"README.md:31: MeshConfig.upstreams.loadBalancer.policy: the page says value 'LEAST_REQUEST'; "
 						+ "the record's default is ROUND_ROBIN");
 	}
 
-	/** Each README line whose stated default is not the record's, with both. */
-	private List<String> differences(List<String> lines) {
+	/** Each line of a page whose stated default is not the record's, with both. */
+	private List<String> differences(String page, List<String> lines) {
 		List<String> differences = new ArrayList<>();
 		for (Stated each : read(lines)) {
 			String difference = check(each);
 			if (difference != null) {
-				differences.add("README.md:" + each.line() + ": " + difference);
+				differences.add(page + ":" + each.line() + ": " + difference);
 			}
 		}
 		return differences;
 	}
 
-	/** The defaults README states, in the order it states them. */
+	/** The number of {@code #} of a Markdown heading, 0 for any other line. */
+	private static int headingLevel(String line) {
+		int level = 0;
+		while (level < line.length() && line.charAt(level) == '#') {
+			level++;
+		}
+		return level > 0 && level < line.length() && line.charAt(level) == ' ' ? level : 0;
+	}
+
+	/** The defaults a page states, in the order it states them. */
 	static List<Stated> read(List<String> lines) {
 		List<Stated> stated = new ArrayList<>();
 		String owner = null;
+		int ownerLevel = 0;
 		List<String> keys = List.of();
 		List<String> header = null;
 		boolean fenced = false;
@@ -166,12 +186,18 @@ class ReadmeDefaultsTest {
 				}
 				continue;
 			}
-			if (line.startsWith("### ") || line.startsWith("## ")) {
+			int level = headingLevel(line);
+			List<String> headingKeys = level == 0 ? List.of()
+					: HEADING_KEYS.matcher(line.substring(line.indexOf(':') + 1)).results().map(m -> m.group(1)).toList();
+			if (level > 1 && headingKeys.isEmpty() && (level <= ownerLevel || line.contains("Upstream") || line.contains("Route"))) {
+				// a section about upstreams or routes, or one that ends such a section
 				owner = line.contains("Upstream") ? "Upstream" : line.contains("Route") ? "Route" : null;
+				ownerLevel = level;
 				keys = List.of();
 			}
-			else if (line.startsWith("#### ")) {
-				keys = HEADING_KEYS.matcher(line.substring(line.indexOf(':') + 1)).results().map(m -> m.group(1)).toList();
+			else if (level > 1) {
+				// a section about one field (`…: `key``), or a part of the section above it
+				keys = headingKeys;
 			}
 			if (line.startsWith("|")) {
 				List<String> cells = cells(line);
@@ -284,7 +310,7 @@ class ReadmeDefaultsTest {
 		Object value = property.get("default");
 		List<?> sources = (List<?>) property.get("x-defaultFrom");
 		Claim claim = stated.claim();
-		String said = field.path() + ": README says " + claim.kind().name().toLowerCase() + " '" + claim.text() + "'";
+		String said = field.path() + ": the page says " + claim.kind().name().toLowerCase() + " '" + claim.text() + "'";
 		return switch (claim.kind()) {
 			case REQUIRED -> ((List<?>) field.record().getOrDefault("required", List.of())).contains(field.name()) ? null
 					: said + "; the record does not require it";
@@ -317,7 +343,7 @@ class ReadmeDefaultsTest {
 			return new BigDecimal(written).compareTo(new BigDecimal(number.toString())) == 0;
 		}
 		if (value instanceof List<?> || value instanceof Map<?, ?>) {
-			// README writes structured defaults in YAML flow style: [{name: Authorization, prefix: "Bearer "}]
+			// the pages write structured defaults in YAML flow style: [{name: Authorization, prefix: "Bearer "}]
 			return written.equals(expected) || value.equals(yaml(text));
 		}
 		return written.equals(expected) || sameDuration(written, expected);
@@ -344,7 +370,7 @@ class ReadmeDefaultsTest {
 
 	private static String shown(Object value) {
 		if (value instanceof List<?> list) {
-			return list.stream().map(ReadmeDefaultsTest::shown).collect(Collectors.joining(", ", "[", "]"));
+			return list.stream().map(DocumentedDefaultsTest::shown).collect(Collectors.joining(", ", "[", "]"));
 		}
 		if (value instanceof Double number && number == Math.rint(number)) {
 			return String.valueOf(number.longValue());
@@ -434,7 +460,7 @@ class ReadmeDefaultsTest {
 			}
 		}
 		if (property.get("anyOf") instanceof List<?> either) {
-			return either.stream().map(ReadmeDefaultsTest::held).filter(h -> h != null).findFirst().orElse(null);
+			return either.stream().map(DocumentedDefaultsTest::held).filter(h -> h != null).findFirst().orElse(null);
 		}
 		return null;
 	}
@@ -451,7 +477,7 @@ class ReadmeDefaultsTest {
 		if (!seen.add(from)) {
 			return false;
 		}
-		return properties(from).values().stream().map(ReadmeDefaultsTest::held)
+		return properties(from).values().stream().map(DocumentedDefaultsTest::held)
 			.anyMatch(held -> held != null && reachable(held, to, seen));
 	}
 
