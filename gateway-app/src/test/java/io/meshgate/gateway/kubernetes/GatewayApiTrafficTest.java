@@ -36,6 +36,7 @@ import io.meshgate.gateway.MeshgateApplication;
 import io.meshgate.gateway.testing.KubernetesApi;
 import io.meshgate.gateway.testing.ServicePods;
 import io.meshgate.gateway.testing.TestUsers;
+import io.meshgate.policy.retry.RetryPolicy;
 import io.meshgate.policy.testing.RawHttp;
 import io.meshgate.policy.testing.SeededRandom;
 import io.meshgate.policy.testing.TestUpstream;
@@ -182,6 +183,90 @@ class GatewayApiTrafficTest {
 			.isEqualTo(expected);
 		assertThat(expected.get("500") / 500.0).isCloseTo(0.2, org.assertj.core.data.Offset.offset(0.05));
 		assertThat(BACKENDS.get("infra-backend-v2").received()).noneMatch(r -> r.uri().startsWith("/weighted"));
+	}
+
+	/**
+	 * HTTPRouteRetry (upstream v1.6.1, experimental channel), case by case: a backend that fails a
+	 * number of tries with a code, then recovers. Retried codes are retried up to {@code attempts}
+	 * times, other codes never, and the tries the backend received are counted exactly.
+	 */
+	@Test
+	void httpRouteRetry() {
+		apply(manifest("httproute-retry.yaml"));
+		awaitCondition("retries", "Accepted", "True", "Accepted");
+		awaitCondition("retries", "ResolvedRefs", "True", "ResolvedRefs");
+		TestUpstream v3 = BACKENDS.get("infra-backend-v3");
+		await().atMost(Duration.ofSeconds(10)).until(() -> answer("example.com", "/retry/code-500-attempts-3"),
+				"infra-backend-v3"::equals);
+
+		record Case(String path, int code, int succeedAfter, String answer, int tries) {
+		}
+		List<Case> cases = List.of(new Case("/retry/code-500-attempts-3", 500, 2, "infra-backend-v3", 3),
+				new Case("/retry/code-500-attempts-3", 500, 4, "500", 4),
+				new Case("/retry/code-500-attempts-3", 503, 2, "503", 1),
+				new Case("/retry/code-all-attempts-2", 500, 1, "infra-backend-v3", 2),
+				new Case("/retry/code-all-attempts-2", 500, 3, "500", 3),
+				new Case("/retry/code-all-attempts-2", 502, 1, "infra-backend-v3", 2),
+				new Case("/retry/code-all-attempts-2", 502, 3, "502", 3),
+				new Case("/retry/code-all-attempts-2", 503, 1, "infra-backend-v3", 2),
+				new Case("/retry/code-all-attempts-2", 503, 3, "503", 3),
+				new Case("/retry/code-all-attempts-2", 504, 1, "infra-backend-v3", 2),
+				new Case("/retry/code-all-attempts-2", 504, 3, "504", 3));
+		Map<Case, String> actual = new LinkedHashMap<>();
+		for (Case each : cases) {
+			int before = v3.hits();
+			v3.failNext(each.succeedAfter(), each.code());
+			String answer = answer("example.com", each.path());
+			actual.put(each, answer + " after " + (v3.hits() - before) + " tries");
+			v3.failNext(0, 200);
+		}
+		Map<Case, String> expected = new LinkedHashMap<>();
+		cases.forEach(each -> expected.put(each, each.answer() + " after " + each.tries() + " tries"));
+		assertThat(actual).isEqualTo(expected);
+
+		// a POST is not idempotent: one try, whatever the rule's retry says
+		int before = v3.hits();
+		v3.failNext(1, 500);
+		assertThat(RawHttp.send(port, "POST", "/retry/code-500-attempts-3", Map.of("Host", "example.com")).status())
+			.isEqualTo(500);
+		assertThat(v3.hits() - before).isEqualTo(1);
+		v3.failNext(0, 200);
+	}
+
+	/** A rule's retry beyond what Meshgate serves is refused by name; its backoff is the first wait. */
+	@Test
+	void aRetryRulesBackoffIsTheFirstWaitAndTooManyAttemptsAreRefused() {
+		apply("""
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: backoff, namespace: gateway-conformance-infra}
+				spec:
+				  parentRefs: [{name: same-namespace}]
+				  rules:
+				  - matches: [{path: {type: PathPrefix, value: /backoff}}]
+				    retry: {codes: [503], attempts: 1, backoff: 100ms}
+				    backendRefs: [{name: infra-backend-v1, port: 8080}]
+				---
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: too-many, namespace: gateway-conformance-infra}
+				spec:
+				  parentRefs: [{name: same-namespace}]
+				  rules:
+				  - matches: [{path: {type: PathPrefix, value: /too-many}}]
+				    retry: {codes: [503], attempts: 20}
+				    backendRefs: [{name: infra-backend-v1, port: 8080}]
+				""");
+		awaitCondition("backoff", "Accepted", "True", "Accepted");
+		awaitCondition("too-many", "Accepted", "False", "UnsupportedValue");
+		assertThat(conditions("too-many", "Accepted")).singleElement()
+			.satisfies(c -> assertThat(c.getMessage()).contains("rules[0].retry.attempts: 20 (expected: 0-10)"));
+		RetryPolicy retries = admin.overlays().stream().filter(o -> o.source().equals("kubernetes"))
+			.flatMap(o -> o.config().routes().stream()).filter(r -> r.id().contains("backoff"))
+			.findFirst().orElseThrow().retries();
+		assertThat(retries.attempts()).isEqualTo(1);
+		assertThat(retries.baseInterval()).isEqualTo(Duration.ofMillis(100));
+		assertThat(retries.retryOn()).extracting(Object::toString).containsExactly("connect-failure", "reset", "503");
 	}
 
 	/** Every {@code "host path"} answers the backend's name or the status given, once the routes are served. */

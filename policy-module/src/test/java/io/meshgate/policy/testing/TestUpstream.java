@@ -41,6 +41,11 @@ public final class TestUpstream implements AutoCloseable {
 
 	private volatile int healthStatus = 200;
 
+	/** Answers still to fail with {@link #failingStatus} before {@link #status} applies again. */
+	private final AtomicInteger failuresLeft = new AtomicInteger();
+
+	private volatile int failingStatus;
+
 	private final DisposableServer server;
 
 	private TestUpstream(String name, String host, int port) {
@@ -66,7 +71,8 @@ public final class TestUpstream implements AutoCloseable {
 			.forEach(h -> headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + ", " + b));
 		requests.add(new Received(request.method().name(), request.uri(), headers, received));
 		byte[] body = name.getBytes(StandardCharsets.UTF_8);
-		Mono<Void> answer = response.status(status)
+		int answered = failuresLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0 ? failingStatus : status;
+		Mono<Void> answer = response.status(answered)
 			.header("Content-Type", "text/plain")
 			.header("Content-Length", String.valueOf(body.length))
 			.header("X-Upstream", name)
@@ -123,6 +129,16 @@ public final class TestUpstream implements AutoCloseable {
 
 	public TestUpstream healthStatus(int status) {
 		this.healthStatus = status;
+		return this;
+	}
+
+	/**
+	 * The next {@code count} requests are answered {@code status}, then {@link #status(int)}'s status
+	 * again (echo-basic's retry simulation: a backend that recovers after a number of tries).
+	 */
+	public TestUpstream failNext(int count, int status) {
+		this.failingStatus = status;
+		this.failuresLeft.set(count);
 		return this;
 	}
 

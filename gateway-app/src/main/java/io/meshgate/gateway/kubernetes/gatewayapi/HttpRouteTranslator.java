@@ -95,7 +95,7 @@ final class HttpRouteTranslator {
 						}
 						tree.putAll(filters);
 						if (!filters.containsKey("redirect")) {
-							policies(tree, rule.getTimeouts(), object, where);
+							policies(tree, rule, object, where);
 						}
 						trees.add(tree);
 						order.add(precedence);
@@ -447,7 +447,8 @@ final class HttpRouteTranslator {
 				object.getMetadata().getName(), rule, index);
 	}
 
-	private static void policies(Map<String, Object> tree, HTTPRouteTimeouts timeouts, HTTPRoute object, String where) {
+	private static void policies(Map<String, Object> tree, HTTPRouteRule rule, HTTPRoute object, String where) {
+		HTTPRouteTimeouts timeouts = rule.getTimeouts();
 		Object retries = Annotations.tree(object, Annotations.RETRIES);
 		Map<String, Object> canary = Annotations.canary(object);
 		if (canary != null) {
@@ -463,11 +464,18 @@ final class HttpRouteTranslator {
 		if (request != null) {
 			tree.put("timeout", request.toMillis() + "ms");
 		}
-		if (retries == null && backendRequest != null) {
+		if (retries == null && backendRequest != null && rule.getRetry() == null) {
 			retries = new LinkedHashMap<>(Map.of("attempts", 0));
+		}
+		if (retries == null && rule.getRetry() != null) {
+			retries = new LinkedHashMap<>();
 		}
 		if (retries instanceof Map<?, ?> map) {
 			Map<Object, Object> copy = new LinkedHashMap<>(map);
+			if (rule.getRetry() != null) {
+				// the rule's own retry wins over the annotation, which still gives what the rule leaves out (a budget)
+				copy.putAll(RouteRetry.fields(rule.getRetry(), where + ".retry"));
+			}
 			if (backendRequest != null) {
 				copy.put("perTryTimeout", backendRequest.toMillis() + "ms");
 			}
