@@ -60,6 +60,12 @@ public final class ExchangeAttributes {
 	/** Set by the mirror filter: a shadow copy of this request was sent ({@code Boolean}). */
 	public static final String MIRRORED = PREFIX + "mirrored";
 
+	/**
+	 * Set on routes with a comparing mirror: the primary's answer as the client gets it, kept once
+	 * the mirror filter arms it ({@code mirror.PrimaryCapture}).
+	 */
+	public static final String MIRROR_CAPTURE = PREFIX + "mirrorCapture";
+
 	/** Set when a route or per-try timeout fired ({@code Boolean}). */
 	public static final String TIMED_OUT = PREFIX + "timedOut";
 

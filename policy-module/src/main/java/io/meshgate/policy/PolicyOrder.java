@@ -66,6 +66,13 @@ public final class PolicyOrder {
 	public static final int SMALL_RESPONSE = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1;
 
 	/**
+	 * The primary's answer is kept for a mirror's comparison: wraps the response outside the
+	 * gateway's response writer, which writes to the response it was given, not to one a later
+	 * filter installs ({@code mirror.MirrorResponseCaptureGatewayFilterFactory}).
+	 */
+	public static final int MIRROR_CAPTURE = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 2;
+
+	/**
 	 * CORS: preflights are answered at route lookup ({@code cors.CorsPreflightProcessor}), before
 	 * any route filter (browsers send them without credentials), and here should one reach the
 	 * route's filters; other requests register their CORS headers here, set on commit, so that

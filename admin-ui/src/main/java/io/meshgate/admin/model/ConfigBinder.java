@@ -24,6 +24,7 @@ import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.core.ResolvableType;
 
+import io.meshgate.policy.mirror.MirrorPolicy;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
@@ -228,8 +229,13 @@ public final class ConfigBinder {
 				}
 			}
 			for (int i = 0; i < route.mirrors().size(); i++) {
-				reference(stored, otherNames, "upstream", route.mirrors().get(i).upstream(),
-						prefix + ".mirrors[" + i + "].upstream", errors);
+				MirrorPolicy mirror = route.mirrors().get(i);
+				reference(stored, otherNames, "upstream", mirror.upstream(), prefix + ".mirrors[" + i + "].upstream",
+						errors);
+				if (mirror.compare() != null && mirror.compare().secondary() != null) {
+					reference(stored, otherNames, "upstream", mirror.compare().secondary(),
+							prefix + ".mirrors[" + i + "].compare.secondary", errors);
+				}
 			}
 			if (route.authentication() != null && route.authentication().jwt() != null) {
 				List<String> named = route.authentication().jwt().providers();

@@ -11,7 +11,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import io.meshgate.gateway.https.CertificateView;
 import io.meshgate.policy.endpoint.UpstreamEndpoint;
+import io.meshgate.policy.mirror.MirrorComparisons;
 import io.meshgate.policy.mirror.MirrorPolicy;
+import io.meshgate.policy.mirror.compare.ShadowComparisons;
 import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.observe.PolicyView;
 import io.meshgate.policy.observe.RouteTrafficWindows;
@@ -32,15 +34,22 @@ final class MeshView {
 	static final Set<String> RESERVED = Set.of("name", "owner", "loadBalancer", "discovery", "endpoints", "address", "uri",
 			"weight", "inFlight");
 
+	/** The differing paths a mirror's comparison lists, most frequent first. */
+	static final int TOP_PATHS = 10;
+
 	private final MeterRegistry meters;
 
 	private final RouteTrafficWindows windows;
 
 	private final List<UpstreamStateContributor> contributors;
 
-	MeshView(MeterRegistry meters, RouteTrafficWindows windows, List<UpstreamStateContributor> contributors) {
+	private final MirrorComparisons comparisons;
+
+	MeshView(MeterRegistry meters, RouteTrafficWindows windows, List<UpstreamStateContributor> contributors,
+			MirrorComparisons comparisons) {
 		this.meters = meters;
 		this.windows = windows;
+		this.comparisons = comparisons;
 		this.contributors = List.copyOf(contributors);
 		for (UpstreamStateContributor contributor : contributors) {
 			if (RESERVED.contains(contributor.name())) {
@@ -77,6 +86,10 @@ final class MeshView {
 						mirror.upstream(), "outcome", outcome));
 			}
 			m.put("requests", requests);
+			ShadowComparisons.Findings findings = comparisons.findings(route.id(), mirror.upstream(), TOP_PATHS);
+			if (findings != null) {
+				m.put("comparison", findings);
+			}
 			mirrors.add(m);
 		}
 		json.put("mirrors", mirrors);

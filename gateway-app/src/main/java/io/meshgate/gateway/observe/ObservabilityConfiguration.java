@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Configuration;
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.admin.api.ConfigOverlay;
 import io.meshgate.gateway.https.HttpsCertificates;
+import io.meshgate.policy.mirror.MirrorComparisons;
 import io.meshgate.policy.observe.RouteTrafficWindows;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.upstream.UpstreamRegistry;
@@ -31,8 +32,8 @@ public class ObservabilityConfiguration {
 
 	@Bean
 	MeshView meshView(MeterRegistry meters, RouteTrafficWindows windows,
-			ObjectProvider<UpstreamStateContributor> contributors) {
-		return new MeshView(meters, windows, contributors.orderedStream().toList());
+			ObjectProvider<UpstreamStateContributor> contributors, MirrorComparisons comparisons) {
+		return new MeshView(meters, windows, contributors.orderedStream().toList(), comparisons);
 	}
 
 	@Bean

@@ -309,7 +309,7 @@ class AdminBrowserTest extends BrowserTestSupport {
 			.isEqualTo(RouteMatch.path("/any").pathType().name());
 		browser.findElement(By.id("add-mirror")).click();
 		assertThat(waitFor(By.id("mirror-percentage-0")).getDomAttribute("placeholder"))
-			.isEqualTo(shown(new MirrorPolicy("any", null, null, null, null).percentage()));
+			.isEqualTo(shown(new MirrorPolicy("any", null, null, null, null, null).percentage()));
 		browser.findElement(By.cssSelector(".remove-mirror")).click();
 
 		// a retry field filled in turns retries on; the empty ones get what their placeholders showed

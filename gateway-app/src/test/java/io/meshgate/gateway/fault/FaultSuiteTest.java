@@ -223,7 +223,7 @@ class FaultSuiteTest {
 		TestUpstream shadow = start("shadow");
 		TestUpstream hangingShadow = start("hanging-shadow").delay(Duration.ofSeconds(30));
 		Route route = Route.of("mirrored", "/mirrored/**", Backend.of("primary", 1));
-		MirrorPolicy mirror = new MirrorPolicy("shadow", 100.0, null, null, Duration.ofSeconds(1));
+		MirrorPolicy mirror = new MirrorPolicy("shadow", 100.0, null, null, Duration.ofSeconds(1), null);
 		Upstream primaryUpstream = Upstream.of("primary", primary.url());
 		apply(List.of(primaryUpstream, Upstream.of("shadow", shadow.url())), route.withMirrors(mirror));
 

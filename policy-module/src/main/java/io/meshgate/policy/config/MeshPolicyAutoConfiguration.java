@@ -75,6 +75,8 @@ import io.meshgate.policy.match.HostMatchRoutePredicateFactory;
 import io.meshgate.policy.match.PathMatchRoutePredicateFactory;
 import io.meshgate.policy.match.PrincipalMatchRoutePredicateFactory;
 import io.meshgate.policy.match.QueryMatchRoutePredicateFactory;
+import io.meshgate.policy.mirror.MirrorComparisons;
+import io.meshgate.policy.mirror.MirrorResponseCaptureGatewayFilterFactory;
 import io.meshgate.policy.mirror.MirrorSender;
 import io.meshgate.policy.mirror.RequestMirrorGatewayFilterFactory;
 import io.meshgate.policy.observe.MirrorTracing;
@@ -384,9 +386,19 @@ public class MeshPolicyAutoConfiguration {
 	}
 
 	@Bean
+	MirrorComparisons mirrorComparisons() {
+		return new MirrorComparisons();
+	}
+
+	@Bean
+	MirrorResponseCaptureGatewayFilterFactory mirrorResponseCaptureGatewayFilterFactory() {
+		return new MirrorResponseCaptureGatewayFilterFactory();
+	}
+
+	@Bean
 	RequestMirrorGatewayFilterFactory requestMirrorGatewayFilterFactory(MirrorSender sender,
-			ObjectProvider<MeterRegistry> meters, RandomGenerator random) {
-		return new RequestMirrorGatewayFilterFactory(sender, meters(meters), random);
+			ObjectProvider<MeterRegistry> meters, RandomGenerator random, MirrorComparisons comparisons) {
+		return new RequestMirrorGatewayFilterFactory(sender, meters(meters), random, comparisons);
 	}
 
 	@Bean

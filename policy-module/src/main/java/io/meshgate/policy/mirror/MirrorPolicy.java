@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.springframework.util.unit.DataSize;
 
+import io.meshgate.policy.mirror.compare.ComparePolicy;
 import io.meshgate.policy.schema.Example;
 
 /**
@@ -19,9 +20,11 @@ import io.meshgate.policy.schema.Example;
  * (counted as {@code dropped}), never queued; default 64
  * @param timeout how long a copy may take before it is abandoned (counted as {@code failed});
  * default 5s
+ * @param compare compare each copy's answer with the primary's ({@link ComparePolicy}); default
+ * none: copies' answers are drained unread
  */
 public record MirrorPolicy(@Example("orders-v3") String upstream, Double percentage, DataSize maxBodySize, Integer maxConcurrent,
-		Duration timeout) {
+		Duration timeout, ComparePolicy compare) {
 
 	public static final DataSize DEFAULT_MAX_BODY_SIZE = DataSize.ofKilobytes(64);
 
@@ -52,7 +55,12 @@ public record MirrorPolicy(@Example("orders-v3") String upstream, Double percent
 	}
 
 	public static MirrorPolicy of(String upstream, double percentage) {
-		return new MirrorPolicy(upstream, percentage, null, null, null);
+		return new MirrorPolicy(upstream, percentage, null, null, null, null);
+	}
+
+	/** The same mirror, comparing its copies' answers with the primary's. */
+	public MirrorPolicy withCompare(ComparePolicy compare) {
+		return new MirrorPolicy(upstream, percentage, maxBodySize, maxConcurrent, timeout, compare);
 	}
 
 }

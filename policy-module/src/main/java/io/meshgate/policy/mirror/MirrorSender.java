@@ -2,9 +2,14 @@ package io.meshgate.policy.mirror;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.ToIntFunction;
 
 import io.micrometer.observation.Observation;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -14,11 +19,15 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 import io.meshgate.policy.endpoint.UpstreamEndpoint;
+import io.meshgate.policy.mirror.compare.Answer;
+import io.meshgate.policy.mirror.compare.CappedBody;
+import io.meshgate.policy.mirror.compare.ComparePolicy;
 import io.meshgate.policy.observe.MirrorTracing;
 import io.meshgate.policy.upstream.HeaderRemoval;
 import io.meshgate.policy.upstream.UpstreamRegistry;
@@ -107,6 +116,29 @@ public final class MirrorSender implements AutoCloseable {
 	 */
 	public Mono<Integer> send(String upstream, Shadow shadow, byte[] body, Publisher<?> deadline, Observation primary,
 			String route) {
+		// the body is drained, not aggregated: only the status matters
+		return exchange(upstream, shadow, body, deadline, primary, route,
+				(response, content) -> content.then(Mono.just(response.status().code())), status -> status);
+	}
+
+	/**
+	 * Sends a copy as {@link #send} does and completes with its answer as {@code compare} compares
+	 * it: status, the compared headers, and the body's first {@code maxBody} bytes (the rest is
+	 * drained, not kept).
+	 */
+	public Mono<Answer> answer(String upstream, Shadow shadow, byte[] body, Publisher<?> deadline, Observation primary,
+			String route, ComparePolicy compare, int maxBody) {
+		return exchange(upstream, shadow, body, deadline, primary, route, (response, content) -> {
+			CappedBody kept = new CappedBody(maxBody);
+			return content.doOnNext(chunk -> kept.append(chunk.nioBuffer()))
+				.then(Mono.fromSupplier(() -> new Answer(response.status().code(),
+						Answer.compared(compare, headers(response.responseHeaders())), kept.bytes(), kept.complete())));
+		}, Answer::status);
+	}
+
+	private <T> Mono<T> exchange(String upstream, Shadow shadow, byte[] body, Publisher<?> deadline,
+			Observation primary, String route,
+			BiFunction<HttpClientResponse, ByteBufFlux, Publisher<T>> reader, ToIntFunction<T> status) {
 		UpstreamRuntime runtime = upstreams.get(upstream);
 		if (runtime == null) {
 			return Mono.error(new IllegalStateException("mirror upstream " + upstream + " does not exist"));
@@ -122,11 +154,13 @@ public final class MirrorSender implements AutoCloseable {
 		}
 		// the observation writes the shadow span's trace context into headers before they are sent
 		return tracing.observe(primary, route, upstream, endpoint.getUri().toString(), headers,
-				() -> request(headers, shadow, endpoint, body)
-					// the body is drained, not aggregated: only the status matters
-					.response((response, content) -> content.then(Mono.just(response.status().code())))
-					.single()
-					.timeout(deadline));
+				() -> request(headers, shadow, endpoint, body).response(reader).single().timeout(deadline), status);
+	}
+
+	private static Map<String, List<String>> headers(HttpHeaders headers) {
+		Map<String, List<String>> all = new LinkedHashMap<>();
+		headers.forEach(entry -> all.computeIfAbsent(entry.getKey(), name -> new ArrayList<>()).add(entry.getValue()));
+		return all;
 	}
 
 	private HttpClient.ResponseReceiver<?> request(HttpHeaders headers, Shadow shadow, UpstreamEndpoint endpoint,

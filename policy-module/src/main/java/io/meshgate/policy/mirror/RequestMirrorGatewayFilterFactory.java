@@ -2,7 +2,10 @@ package io.meshgate.policy.mirror;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
@@ -14,6 +17,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -27,6 +31,10 @@ import org.springframework.web.server.ServerWebExchange;
 import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.PolicyOrder;
 import io.meshgate.policy.binding.PolicyFilterFactory;
+import io.meshgate.policy.mirror.compare.Answer;
+import io.meshgate.policy.mirror.compare.ComparePolicy;
+import io.meshgate.policy.mirror.compare.ResponseDiff;
+import io.meshgate.policy.mirror.compare.ShadowComparisons;
 import io.meshgate.policy.observe.MirrorTracing;
 import io.meshgate.policy.timeout.Timeouts;
 
@@ -61,11 +69,15 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 
 	private final RandomGenerator random;
 
-	public RequestMirrorGatewayFilterFactory(MirrorSender sender, MeterRegistry meters, RandomGenerator random) {
+	private final MirrorComparisons comparisons;
+
+	public RequestMirrorGatewayFilterFactory(MirrorSender sender, MeterRegistry meters, RandomGenerator random,
+			MirrorComparisons comparisons) {
 		super(MirrorPolicy.class);
 		this.sender = sender;
 		this.meters = meters;
 		this.random = random;
+		this.comparisons = comparisons;
 	}
 
 	@Override
@@ -75,8 +87,11 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 
 	@Override
 	public GatewayFilter filter(MirrorPolicy policy, String route) {
-		return new OrderedGatewayFilter(
-				new MirrorFilter(policy, route, new Outcomes(meters, route, policy.upstream())), PolicyOrder.MIRROR);
+		ShadowComparisons compared = policy.compare() == null ? null
+				: comparisons.of(route, policy.upstream(), policy.compare());
+		return new OrderedGatewayFilter(new MirrorFilter(policy, route, new Outcomes(meters, route, policy.upstream()),
+				compared == null ? null : new Comparing(policy.compare(), compared, meters, route, policy.upstream())),
+				PolicyOrder.MIRROR);
 	}
 
 	/** The four counters of one route's mirror. */
@@ -96,6 +111,31 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 
 	}
 
+	/** A mirror's comparison: what it compares, where it records, and its two counters. */
+	record Comparing(ComparePolicy policy, ResponseDiff diff, ShadowComparisons comparisons, Counter matched,
+			Counter differed) {
+
+		Comparing(ComparePolicy policy, ShadowComparisons comparisons, MeterRegistry meters, String route, String mirror) {
+			this(policy, new ResponseDiff(policy), comparisons, counter(meters, route, mirror, "match"),
+					counter(meters, route, mirror, "differ"));
+		}
+
+		private static Counter counter(MeterRegistry meters, String route, String mirror, String outcome) {
+			return Counter.builder("meshgate.mirror.comparisons")
+				.description("Mirrored answers compared with the primary's, by outcome")
+				.tags("route", route, "mirror", mirror, "outcome", outcome)
+				.register(meters);
+		}
+
+		void record(Answer primary, Answer shadow, Optional<Answer> second) {
+			Set<String> differing = diff.between(primary, shadow);
+			Set<String> noise = second.map(answer -> diff.between(primary, answer)).orElse(null);
+			boolean matched = comparisons.record(Instant.now(), differing, noise, primary, shadow);
+			(matched ? this.matched : differed).increment();
+		}
+
+	}
+
 	private final class MirrorFilter implements GatewayFilter {
 
 		private final MirrorPolicy policy;
@@ -108,10 +148,14 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 
 		private final int maxBody;
 
-		MirrorFilter(MirrorPolicy policy, String route, Outcomes outcomes) {
+		/** Null when the mirror's answers are not compared. */
+		private final Comparing comparing;
+
+		MirrorFilter(MirrorPolicy policy, String route, Outcomes outcomes, Comparing comparing) {
 			this.policy = policy;
 			this.route = route;
 			this.outcomes = outcomes;
+			this.comparing = comparing;
 			this.inFlight = new Semaphore(policy.maxConcurrent());
 			this.maxBody = (int) policy.maxBodySize().toBytes();
 		}
@@ -133,8 +177,12 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 				outcomes.dropped().increment();
 				return chain.filter(exchange);
 			}
+			PrimaryCapture capture = comparing == null ? null : exchange.getAttribute(ExchangeAttributes.MIRROR_CAPTURE);
+			if (capture != null) {
+				capture.arm(maxBody);
+			}
 			Copy copy = new Copy(MirrorSender.Shadow.of(request), MirrorTracing.primary(exchange),
-					Timeouts.expiry(policy.timeout(), exchange));
+					Timeouts.expiry(policy.timeout(), exchange), capture);
 			exchange.getAttributes().put(ExchangeAttributes.MIRRORED, true);
 			if (length <= 0 && !chunked) {
 				copy.send(new byte[0]);
@@ -172,10 +220,14 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 
 			private ByteArrayOutputStream body = new ByteArrayOutputStream();
 
-			Copy(MirrorSender.Shadow shadow, Observation primary, Mono<Long> deadline) {
+			/** The primary's answer, when the copy's is compared with it. */
+			private final PrimaryCapture capture;
+
+			Copy(MirrorSender.Shadow shadow, Observation primary, Mono<Long> deadline, PrimaryCapture capture) {
 				this.shadow = shadow;
 				this.primary = primary;
 				this.deadline = deadline;
+				this.capture = capture;
 			}
 
 			synchronized void append(DataBuffer buffer) {
@@ -209,13 +261,42 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 				if (settled.get()) {
 					return;
 				}
+				if (capture != null) {
+					compare(bytes);
+					return;
+				}
 				sender.send(policy.upstream(), shadow, bytes, deadline, primary, route).doFinally(signal -> settle())
-					.subscribe(status -> outcomes.mirrored().increment(), error -> {
-						outcomes.failed().increment();
-						if (log.isDebugEnabled()) {
-							log.debug("Mirror to " + policy.upstream() + " failed: " + error);
-						}
+					.subscribe(status -> outcomes.mirrored().increment(), this::failed);
+			}
+
+			/**
+			 * Sends the copy (and, for noise, a second one to the primary's version), and compares
+			 * their answers with the primary's once all are in, off the event loop. A primary that
+			 * never completes, or takes longer than the mirror's timeout, is not compared.
+			 */
+			private void compare(byte[] bytes) {
+				ComparePolicy compare = comparing.policy();
+				Mono<Answer> copy = sender.answer(policy.upstream(), shadow, bytes, deadline, primary, route, compare, maxBody)
+					.doOnNext(answer -> outcomes.mirrored().increment())
+					.doOnError(this::failed)
+					.doFinally(signal -> settle());
+				Mono<Optional<Answer>> second = compare.secondary() == null ? Mono.just(Optional.empty())
+						: sender.answer(compare.secondary(), shadow, bytes, Mono.delay(policy.timeout()), null, route,
+								compare, maxBody)
+							.map(Optional::of)
+							.onErrorReturn(Optional.empty());
+				Mono.zip(capture.answer(compare, maxBody).timeout(policy.timeout()), copy, second)
+					.publishOn(Schedulers.parallel())
+					// a primary that failed, or took longer than the mirror's timeout, is not compared
+					.subscribe(all -> comparing.record(all.getT1(), all.getT2(), all.getT3()), error -> {
 					});
+			}
+
+			private void failed(Throwable error) {
+				outcomes.failed().increment();
+				if (log.isDebugEnabled()) {
+					log.debug("Mirror to " + policy.upstream() + " failed: " + error);
+				}
 			}
 
 			/** Releases the permit exactly once; true for the caller that released it. */

@@ -1,6 +1,7 @@
 package io.meshgate.policy.observe;
 
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
@@ -50,9 +51,10 @@ public final class MirrorTracing {
 	 * Runs {@code call}, which sends the copy with {@code headers}, inside a shadow observation.
 	 * The observation starts before the call, so that the tracing handler has written the trace
 	 * context into {@code headers} by the time they are sent.
+	 * @param status the status code of what the call emits, for the observation
 	 */
-	public Mono<Integer> observe(Observation primary, String route, String mirror, String uri, HttpHeaders headers,
-			Supplier<Mono<Integer>> call) {
+	public <T> Mono<T> observe(Observation primary, String route, String mirror, String uri, HttpHeaders headers,
+			Supplier<Mono<T>> call, ToIntFunction<T> status) {
 		if (registry.isNoop()) {
 			return call.get();
 		}
@@ -70,7 +72,7 @@ public final class MirrorTracing {
 				observation.parentObservation(primary);
 			}
 			observation.start();
-			return call.get().doOnNext(context::setResponse).doOnError(observation::error).doFinally(signal -> observation.stop());
+			return call.get().doOnNext(answer -> context.setResponse(status.applyAsInt(answer))).doOnError(observation::error).doFinally(signal -> observation.stop());
 		});
 	}
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import io.meshgate.policy.mirror.MirrorPolicy;
 import io.meshgate.policy.security.apikey.Consumer;
 import io.meshgate.policy.security.authz.AuthorizationPolicy;
 import io.meshgate.policy.security.jwt.JwtProvider;
@@ -61,8 +62,12 @@ public record MeshConfig(List<Upstream> upstreams, List<Route> routes, List<JwtP
 				}
 			}
 			for (int i = 0; i < route.mirrors().size(); i++) {
-				require(names, "upstreams", route.mirrors().get(i).upstream(),
-						"routes[" + route.id() + "].mirrors[" + i + "].upstream");
+				MirrorPolicy mirror = route.mirrors().get(i);
+				require(names, "upstreams", mirror.upstream(), "routes[" + route.id() + "].mirrors[" + i + "].upstream");
+				if (mirror.compare() != null && mirror.compare().secondary() != null) {
+					require(names, "upstreams", mirror.compare().secondary(),
+							"routes[" + route.id() + "].mirrors[" + i + "].compare.secondary");
+				}
 			}
 			if (route.authentication() != null && route.authentication().jwt() != null) {
 				List<String> named = route.authentication().jwt().providers();

@@ -91,6 +91,9 @@ public final class RouteCompiler {
 					prefixFor(route.rewrite().replacePrefixMatch(), route.match()))));
 		}
 		route.mirrors().forEach(mirror -> filters.add(filter("RequestMirror", mirror)));
+		if (route.mirrors().stream().anyMatch(mirror -> mirror.compare() != null)) {
+			filters.add(filter("MirrorResponseCapture", Map.of()));
+		}
 		boolean split = route.backends().size() > 1 || route.backends().stream().anyMatch(b -> b.status() != null);
 		if (split) {
 			filters.add(filter("Canary", new CanaryGatewayFilterFactory.Config(backends(route.backends()), route.canary())));

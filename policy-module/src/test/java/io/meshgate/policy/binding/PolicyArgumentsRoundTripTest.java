@@ -40,6 +40,7 @@ import io.meshgate.policy.cors.CorsPolicy;
 import io.meshgate.policy.fault.FaultPolicy;
 import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.mirror.MirrorPolicy;
+import io.meshgate.policy.mirror.compare.ComparePolicy;
 import io.meshgate.policy.ratelimit.RateLimitPolicy;
 import io.meshgate.policy.retry.RetryOn;
 import io.meshgate.policy.retry.RetryPolicy;
@@ -88,7 +89,10 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 					List.of(new FaultPolicy(new FaultPolicy.Delay(12.5, Duration.ofMillis(40)),
 							new FaultPolicy.Abort(3.0, 418)))),
 			Map.entry("RequestMirror",
-					List.of(new MirrorPolicy("shadow", 12.5, DataSize.ofBytes(1000), 3, Duration.ofNanos(2_500_000_001L)))),
+					List.of(new MirrorPolicy("shadow", 12.5, DataSize.ofBytes(1000), 3, Duration.ofNanos(2_500_000_001L),
+							new ComparePolicy(false, List.of("etag"), ComparePolicy.BodyComparison.JSON, List.of("$.at"), 4, "twin")),
+					new MirrorPolicy("shadow", 12.5, null, null, null,
+							new ComparePolicy(null, null, ComparePolicy.BodyComparison.EXACT, null, null, null)))),
 			Map.entry("BudgetedRetry",
 					List.of(new RetryPolicy(3, Duration.ofMillis(700),
 							List.of(RetryOn.of("reset"), RetryOn.of("429"), RetryOn.of("gateway-error")),
@@ -231,6 +235,10 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 	private static void assertEveryFieldSet(String factory, Class<?> type,
 			Function<Map<String, String>, Record> bind) {
 		Set<String> written = new TreeSet<>();
+		Map<String, Set<String>> valuesSet = new HashMap<>();
+		for (Record sample : SAMPLES.get(factory)) {
+			PolicyBinding.arguments(sample).forEach((name, value) -> valuesSet.computeIfAbsent(name, n -> new TreeSet<>()).add(value));
+		}
 		for (Record sample : SAMPLES.get(factory)) {
 			Map<String, String> arguments = PolicyBinding.arguments(sample);
 			arguments.keySet().forEach(name -> written.add(name.replaceAll("\\[.*", "")));
@@ -246,6 +254,9 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 				}
 				catch (IllegalArgumentException required) {
 					continue;
+				}
+				if (bound.equals(sample) && valuesSet.get(name).size() > 1) {
+					continue; // a default another field needs (ignore needs body JSON); another sample sets it otherwise
 				}
 				assertThat(bound).as(factory + " without " + name + ": its sample value is the default").isNotEqualTo(sample);
 			}

@@ -101,7 +101,7 @@ class ClientHeadersTest extends GatewayTest {
 		TestUpstream shadow = start("shadow");
 		apply(List.of(Upstream.of("primary", primary.url()), Upstream.of("shadow", shadow.url())),
 				Route.of("shop", "/shop/**", Backend.of("primary", 1))
-					.withMirrors(new MirrorPolicy("shadow", 100.0, null, null, Duration.ofSeconds(5))));
+					.withMirrors(new MirrorPolicy("shadow", 100.0, null, null, Duration.ofSeconds(5), null)));
 
 		assertThat(send("GET /shop/x HTTP/1.1", "Connection: keep-alive, X-Client-Header", "X-Client-Header: hop",
 				"X-Forwarded-For: 192.0.2.1", "X-Forwarded-Host: evil.example", "Forwarded: for=192.0.2.1",

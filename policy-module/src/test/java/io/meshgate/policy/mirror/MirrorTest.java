@@ -42,7 +42,7 @@ class MirrorTest extends GatewayTest {
 		long without = medianMillis(60);
 
 		shadow.delay(Duration.ofSeconds(2));
-		route("latency", new MirrorPolicy("shadow", 100.0, null, 1000, Duration.ofSeconds(10)));
+		route("latency", new MirrorPolicy("shadow", 100.0, null, 1000, Duration.ofSeconds(10), null));
 		long with = medianMillis(60);
 
 		// awaiting the mirror would put the median at 2000 ms
@@ -63,7 +63,7 @@ class MirrorTest extends GatewayTest {
 	@Test
 	void aCopyPastItsTimeoutFailsAndGivesItsPermitBack() {
 		shadow.delay(Duration.ofSeconds(30));
-		route("hanging", new MirrorPolicy("shadow", 100.0, null, 2, Duration.ofMillis(300)));
+		route("hanging", new MirrorPolicy("shadow", 100.0, null, 2, Duration.ofMillis(300), null));
 
 		assertThat(client.bodies(2, 1, i -> "/orders/" + i)).containsOnly("primary");
 		await().atMost(Duration.ofSeconds(3))
@@ -120,7 +120,7 @@ class MirrorTest extends GatewayTest {
 	@Test
 	void copiesBeyondTheConcurrencyCapAreDroppedAndCounted() {
 		shadow.delay(Duration.ofSeconds(1));
-		route("capped", new MirrorPolicy("shadow", 100.0, null, 2, Duration.ofSeconds(5)));
+		route("capped", new MirrorPolicy("shadow", 100.0, null, 2, Duration.ofSeconds(5), null));
 
 		assertThat(client.bodies(40, 8, i -> "/orders/" + i)).containsOnly("primary");
 
@@ -132,7 +132,7 @@ class MirrorTest extends GatewayTest {
 
 	@Test
 	void bodiesOverTheLimitAreNotMirroredButCounted() {
-		route("large", new MirrorPolicy("shadow", 100.0, DataSize.ofKilobytes(1), null, null));
+		route("large", new MirrorPolicy("shadow", 100.0, DataSize.ofKilobytes(1), null, null, null));
 
 		String answer = HttpClient.create()
 			.post()

@@ -41,19 +41,19 @@ class PolicyValidationTest {
 	@Test
 	void mirrorBodySizeNotNegative() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new MirrorPolicy("m", 5.0, DataSize.ofBytes(-1), null, null))
+			.isThrownBy(() -> new MirrorPolicy("m", 5.0, DataSize.ofBytes(-1), null, null, null))
 			.withMessage("maxBodySize: -1B (expected: 0B-2GB)");
 	}
 
 	@Test
 	void mirrorConcurrencyAtLeastOne() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new MirrorPolicy("m", 5.0, null, 0, null))
+		assertThatIllegalArgumentException().isThrownBy(() -> new MirrorPolicy("m", 5.0, null, 0, null, null))
 			.withMessage("maxConcurrent: 0 (expected: >= 1)");
 	}
 
 	@Test
 	void mirrorTimeoutPositive() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new MirrorPolicy("m", 5.0, null, null, Duration.ZERO))
+		assertThatIllegalArgumentException().isThrownBy(() -> new MirrorPolicy("m", 5.0, null, null, Duration.ZERO, null))
 			.withMessage("timeout: PT0S (expected: > 0)");
 	}
 

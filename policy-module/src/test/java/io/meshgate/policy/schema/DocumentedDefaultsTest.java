@@ -41,7 +41,7 @@ class DocumentedDefaultsTest {
 		.map(page -> Path.of("..").resolve(page))
 		.toList();
 
-	private static final Pattern HEADING_KEYS = Pattern.compile("`([A-Za-z0-9]+)`");
+	private static final Pattern HEADING_KEYS = Pattern.compile("`([A-Za-z0-9]+(?:\\.[A-Za-z0-9]+)*)`");
 
 	private static final Pattern TICKED = Pattern.compile("`([^`]+)`");
 

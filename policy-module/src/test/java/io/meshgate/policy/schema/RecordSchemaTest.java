@@ -65,7 +65,7 @@ class RecordSchemaTest {
 		assertThat(map(retry.get("perTryTimeout"))).doesNotContainKey("default").containsEntry("examples", List.of("1s"));
 		assertThat(map(retry.get("retryNonIdempotent"))).containsEntry("default", false);
 
-		MirrorPolicy mirror = new MirrorPolicy("any", null, null, null, null);
+		MirrorPolicy mirror = new MirrorPolicy("any", null, null, null, null, null);
 		assertThat(map(properties("MirrorPolicy").get("percentage"))).containsEntry("default", mirror.percentage());
 		assertThat(map(properties("MirrorPolicy").get("maxBodySize"))).containsEntry("default", "64KB");
 		assertThat(map(properties("RouteMatch").get("pathType"))).containsEntry("default", "PATTERN")

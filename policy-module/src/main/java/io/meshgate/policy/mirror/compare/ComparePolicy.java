@@ -3,6 +3,8 @@ package io.meshgate.policy.mirror.compare;
 import java.util.List;
 import java.util.Locale;
 
+import io.meshgate.policy.schema.Example;
+
 /**
  * Whether and how a mirror's answers are compared with the primary's:
  * {@code compare: {headers: [content-type], body: JSON, ignore: ["$.id", "$.items[*].updatedAt"]}}.
@@ -14,9 +16,12 @@ import java.util.Locale;
  * @param ignore JSON paths whose values are not compared (timestamps, ids): {@code $.a.b},
  * {@code $.items[*].at}, {@code $.*.id}; only with body JSON; default none
  * @param samples how many of the latest differing pairs are kept to be shown, 0-100; default 10
+ * @param secondary an upstream running the primary's version, sent a second copy so that the
+ * paths where two primaries differ (timestamps, ids) are known as noise; default none: every
+ * difference counts
  */
 public record ComparePolicy(Boolean status, List<String> headers, BodyComparison body, List<String> ignore,
-		Integer samples) {
+		Integer samples, @Example("orders-v1-b") String secondary) {
 
 	public enum BodyComparison {
 		NONE, EXACT, JSON
@@ -38,9 +43,10 @@ public record ComparePolicy(Boolean status, List<String> headers, BodyComparison
 		if (samples < 0 || samples > 100) {
 			throw new IllegalArgumentException("samples: " + samples + " (expected: 0-100)");
 		}
+		secondary = secondary == null || secondary.isBlank() ? null : secondary.trim();
 	}
 
-	public static final ComparePolicy DEFAULT = new ComparePolicy(null, null, null, null, null);
+	public static final ComparePolicy DEFAULT = new ComparePolicy(null, null, null, null, null, null);
 
 	/** The ignored paths, parsed. */
 	List<JsonPath> ignoredPaths() {

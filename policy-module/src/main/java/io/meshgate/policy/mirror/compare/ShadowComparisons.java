@@ -78,8 +78,9 @@ public final class ShadowComparisons {
 	 * @param differing where the shadow differs from the primary
 	 * @param primaryNoise where a second primary differs from the primary, or null when no second
 	 * primary answered this request
+	 * @return whether the shadow matched: no difference, or only noise
 	 */
-	public synchronized void record(Instant time, Set<String> differing, Set<String> primaryNoise, Answer primary,
+	public synchronized boolean record(Instant time, Set<String> differing, Set<String> primaryNoise, Answer primary,
 			Answer shadow) {
 		comparisons++;
 		differing.forEach(path -> count(differences, path));
@@ -90,7 +91,7 @@ public final class ShadowComparisons {
 		List<String> real = differing.stream().filter(path -> !isNoise(path)).toList();
 		if (real.isEmpty()) {
 			matches++;
-			return;
+			return true;
 		}
 		if (samples > 0) {
 			latest.addFirst(new Pair(time, real, shown(primary), shown(shadow)));
@@ -98,6 +99,7 @@ public final class ShadowComparisons {
 				latest.removeLast();
 			}
 		}
+		return false;
 	}
 
 	public synchronized Findings findings(int top) {

@@ -18,7 +18,7 @@ class ResponseDiffTest {
 	}
 
 	static ResponseDiff diff(List<String> ignore) {
-		return new ResponseDiff(new ComparePolicy(null, null, null, ignore, null));
+		return new ResponseDiff(new ComparePolicy(null, null, null, ignore, null, null));
 	}
 
 	@Test
@@ -41,7 +41,7 @@ class ResponseDiffTest {
 
 	@Test
 	void headersCompareByNameInAnyCase() {
-		ComparePolicy policy = new ComparePolicy(false, List.of("Content-Type"), BodyComparison.NONE, null, null);
+		ComparePolicy policy = new ComparePolicy(false, List.of("Content-Type"), BodyComparison.NONE, null, null, null);
 		Answer primary = new Answer(200, Answer.compared(policy, Map.of("content-type", List.of("application/json"),
 				"date", List.of("today"))), null, true);
 		Answer shadow = new Answer(404, Answer.compared(policy, Map.of("Content-Type", List.of("text/plain"),
@@ -52,7 +52,7 @@ class ResponseDiffTest {
 
 	@Test
 	void exactBodiesAndBodiesThatAreNotJson() {
-		ResponseDiff exact = new ResponseDiff(new ComparePolicy(null, null, BodyComparison.EXACT, null, null));
+		ResponseDiff exact = new ResponseDiff(new ComparePolicy(null, null, BodyComparison.EXACT, null, null, null));
 		assertThat(exact.between(json(200, "{\"a\":1}"), json(200, "{ \"a\":1}"))).containsExactly("body");
 		assertThat(diff(null).between(json(200, "hello"), json(200, "hello"))).isEmpty();
 		assertThat(diff(null).between(json(200, "hello"), json(200, "world"))).containsExactly("body");
@@ -79,12 +79,12 @@ class ResponseDiffTest {
 
 	@Test
 	void ignoredPathsAreCheckedWhenConfigured() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new ComparePolicy(null, null, null, List.of("items.at"), null))
+		assertThatIllegalArgumentException().isThrownBy(() -> new ComparePolicy(null, null, null, List.of("items.at"), null, null))
 			.withMessage("ignore[0]: items.at (expected: a path such as $.items[*].updatedAt: $, then .name, .*, [n] or [*] steps)");
-		assertThatIllegalArgumentException().isThrownBy(() -> new ComparePolicy(null, null, null, List.of("$.a[x]"), null))
+		assertThatIllegalArgumentException().isThrownBy(() -> new ComparePolicy(null, null, null, List.of("$.a[x]"), null, null))
 			.withMessageStartingWith("ignore[0]: $.a[x] (expected:");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new ComparePolicy(null, null, BodyComparison.EXACT, List.of("$.a"), null))
+			.isThrownBy(() -> new ComparePolicy(null, null, BodyComparison.EXACT, List.of("$.a"), null, null))
 			.withMessage("ignore: [$.a] (expected: none unless body is JSON)");
 	}
 

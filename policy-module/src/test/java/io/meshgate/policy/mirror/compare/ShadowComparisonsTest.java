@@ -55,7 +55,7 @@ class ShadowComparisonsTest {
 
 	@Test
 	void keptPairsAreMaskedAndBounded() {
-		ComparePolicy policy = new ComparePolicy(null, List.of("authorization", "content-type"), null, null, 2);
+		ComparePolicy policy = new ComparePolicy(null, List.of("authorization", "content-type"), null, null, 2, null);
 		ShadowComparisons comparisons = new ShadowComparisons(policy);
 		for (int i = 0; i < 5; i++) {
 			Answer primary = new Answer(200, Map.of("authorization", "Bearer abc", "content-type", "application/json"),

@@ -1,0 +1,108 @@
+package io.meshgate.policy.mirror;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import io.meshgate.policy.mirror.compare.ComparePolicy;
+import io.meshgate.policy.mirror.compare.ShadowComparisons.Findings;
+import io.meshgate.policy.observe.Masking;
+import io.meshgate.policy.route.Backend;
+import io.meshgate.policy.route.Route;
+import io.meshgate.policy.testing.GatewayTest;
+import io.meshgate.policy.upstream.Upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A mirror comparing its copies' answers with the primary's, end to end: three JSON servers on
+ * loopback (the primary, a second instance of its version, the shadow), every answer stamped with
+ * its server's own counter, so that {@code $.at} differs between any two servers (noise), while
+ * the shadow's {@code $.price} differs on every fourth request (a real difference).
+ */
+class MirrorComparisonTest extends GatewayTest {
+
+	@Autowired
+	MirrorComparisons comparisons;
+
+	private final List<DisposableServer> servers = new java.util.ArrayList<>();
+
+	@AfterEach
+	void stopJsonServers() {
+		servers.forEach(server -> server.disposeNow(Duration.ofSeconds(5)));
+	}
+
+	@Test
+	void differencesAreCountedAndNoiseIsNot() {
+		String primary = json(n -> "{\"at\":" + n + ",\"price\":10,\"token\":\"t\"}");
+		String second = json(n -> "{\"at\":" + (1000 + n) + ",\"price\":10,\"token\":\"t\"}");
+		String shadow = json(n -> "{\"at\":" + (2000 + n) + ",\"price\":" + (n % 4 == 1 ? 11 : 10) + ",\"token\":\"t\"}");
+		ComparePolicy compare = new ComparePolicy(null, List.of("content-type"), null, null, 3, "orders-v1-b");
+		apply(List.of(Upstream.of("orders-v1", primary), Upstream.of("orders-v1-b", second), Upstream.of("orders-v2", shadow)),
+				Route.of("compared", "/orders/**", Backend.of("orders-v1", 1))
+					.withMirrors(MirrorPolicy.of("orders-v2", 100).withCompare(compare)));
+
+		// one at a time, so that each server's counter numbers the same request alike
+		for (int i = 1; i <= 40; i++) {
+			assertThat(client.bodies(1, 1, n -> "/orders/1")).singleElement().asString().contains("\"price\":10");
+			int compared = i;
+			await().atMost(Duration.ofSeconds(10)).until(() -> total() == compared);
+		}
+
+		Findings findings = comparisons.findings("compared", "orders-v2", 5);
+		assertThat(findings.comparisons()).isEqualTo(40);
+		assertThat(findings.matches()).isEqualTo(30);
+		assertThat(findings.topPaths()).containsExactly(Map.entry("$.price", 10L));
+		assertThat(findings.latest()).hasSize(3).allSatisfy(pair -> {
+			assertThat(pair.paths()).containsExactly("$.price");
+			assertThat(pair.shadow().body()).contains("\"price\":11").contains("\"token\":\"" + Masking.MASK + "\"");
+			assertThat(pair.primary().headers()).containsEntry("content-type", "application/json");
+		});
+		assertThat(counter("meshgate.mirror.comparisons", "route", "compared", "outcome", "differ")).isEqualTo(10);
+		assertThat(counter("meshgate.mirror.requests", "route", "compared", "outcome", "mirrored")).isEqualTo(40);
+	}
+
+	@Test
+	void aMirrorWithoutCompareReadsNoAnswer() {
+		String primary = json(n -> "{}");
+		apply(List.of(Upstream.of("p", primary), Upstream.of("s", json(n -> "{\"x\":1}"))),
+				Route.of("plain", "/orders/**", Backend.of("p", 1)).withMirrors(MirrorPolicy.of("s", 100)));
+
+		client.bodies(5, 1, n -> "/orders/1");
+		await().until(() -> counter("meshgate.mirror.requests", "route", "plain", "outcome", "mirrored") == 5);
+		assertThat(comparisons.findings("plain", "s", 5)).isNull();
+		assertThat(counter("meshgate.mirror.comparisons", "route", "plain", "outcome", "differ")).isZero();
+	}
+
+	private double total() {
+		return counter("meshgate.mirror.comparisons", "route", "compared", "outcome", "match")
+				+ counter("meshgate.mirror.comparisons", "route", "compared", "outcome", "differ");
+	}
+
+	/** A JSON server answering {@code body(n)} to its n-th request (from 1); its URL. */
+	private String json(IntFunction<String> body) {
+		AtomicInteger requests = new AtomicInteger();
+		DisposableServer server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.handle((request, response) -> request.receive()
+				.then(response.header("Content-Type", "application/json")
+					.sendString(Mono.fromSupplier(() -> body.apply(requests.incrementAndGet())))
+					.then()))
+			.bindNow(Duration.ofSeconds(10));
+		servers.add(server);
+		return "http://127.0.0.1:" + server.port();
+	}
+
+}
