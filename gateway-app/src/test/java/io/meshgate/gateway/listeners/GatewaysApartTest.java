@@ -75,6 +75,7 @@ class GatewaysApartTest {
 		properties.add("meshgate.kubernetes.ingress.identity", () -> "meshgate-apart-0");
 		properties.add("meshgate.kubernetes.ingress.addresses[0]", () -> "192.0.2.10");
 		properties.add("meshgate.kubernetes.ingress.debounce", () -> "20ms");
+		properties.add("meshgate.kubernetes.ingress.resync", () -> "1s");
 		properties.add("meshgate.kubernetes.ingress.certificate-directory", () -> "target/k8s-tls-" + UUID.randomUUID());
 		properties.add("meshgate.listeners.ports.8080", () -> "0");
 		apply("""
