@@ -42,7 +42,9 @@ class ListenerPropertiesTest {
 	void aPortMapsFromAnEnvironmentVariableAsTheManifestsSetIt() {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources()
-			.addFirst(new SystemEnvironmentPropertySource("env", Map.of("MESHGATE_LISTENERS_PORTS_8080", "18080")));
+			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+							Map.of("MESHGATE_LISTENERS_PORTS_8080", "18080")));
 		ListenerProperties bound = new Binder(ConfigurationPropertySources.get(environment))
 			.bindOrCreate("meshgate.listeners", ListenerProperties.class);
 
