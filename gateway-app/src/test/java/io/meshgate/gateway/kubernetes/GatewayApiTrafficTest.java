@@ -13,12 +13,10 @@ import java.util.Random;
 import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +33,6 @@ import io.meshgate.admin.api.AdminService;
 import io.meshgate.gateway.MeshgateApplication;
 import io.meshgate.gateway.testing.KubernetesApi;
 import io.meshgate.gateway.testing.ServicePods;
-import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.testing.RawHttp;
 import io.meshgate.policy.testing.SeededRandom;
 import io.meshgate.policy.testing.TestUpstream;
@@ -85,18 +82,8 @@ class GatewayApiTrafficTest {
 
 	@DynamicPropertySource
 	static void gateway(DynamicPropertyRegistry properties) {
-		properties.add("management.server.port", () -> "0");
-		properties.add("meshgate.demo.enabled", () -> "false");
-		properties.add("meshgate.admin.users[0].name", () -> TestUsers.EDITOR);
-		properties.add("meshgate.admin.users[0].password", () -> TestUsers.EDITOR_HASH);
-		properties.add("meshgate.admin.users[0].roles[0]", () -> "editor");
-		properties.add("meshgate.store.path", () -> "target/stores/gatewayapi-traffic-" + java.util.UUID.randomUUID());
-		API.gatewayProperties(properties, NAMESPACE);
-		properties.add("meshgate.kubernetes.ingress.enabled", () -> "true");
-		properties.add("meshgate.kubernetes.ingress.identity", () -> "meshgate-test-0");
-		properties.add("meshgate.kubernetes.ingress.certificate-directory",
-				() -> "target/k8s-tls-" + java.util.UUID.randomUUID());
-		apply("""
+		API.controllerProperties(properties, NAMESPACE, "gatewayapi-traffic");
+		API.apply("""
 				apiVersion: gateway.networking.k8s.io/v1
 				kind: GatewayClass
 				metadata: {name: meshgate}
@@ -130,7 +117,7 @@ class GatewayApiTrafficTest {
 
 	@Test
 	void httpRouteNoBackendRefs() {
-		apply(manifest("httproute-omitted-backendrefs.yaml"));
+		API.apply(manifest("httproute-omitted-backendrefs.yaml"));
 		awaitCondition("omitted-backendrefs", "Accepted", "True", "Accepted");
 		awaitCondition("omitted-backendrefs", "ResolvedRefs", "True", "ResolvedRefs");
 
@@ -146,7 +133,7 @@ class GatewayApiTrafficTest {
 	 */
 	@Test
 	void aSplitSendsItsInvalidBackendsShareTo500() {
-		apply("""
+		API.apply("""
 				apiVersion: gateway.networking.k8s.io/v1
 				kind: HTTPRoute
 				metadata: {name: weighted-with-invalid, namespace: gateway-conformance-infra}
@@ -235,15 +222,6 @@ class GatewayApiTrafficTest {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static void apply(String yaml) {
-		for (String document : yaml.split("(?m)^---$")) {
-			if (document.lines().anyMatch(line -> line.startsWith("kind:"))) {
-				HasMetadata object = KUBE.getKubernetesSerialization().unmarshal(document);
-				KUBE.resource(object).createOr(NonDeletingOperation::update);
-			}
 		}
 	}
 

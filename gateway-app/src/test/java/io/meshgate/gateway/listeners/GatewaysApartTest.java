@@ -4,15 +4,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,7 +24,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.meshgate.gateway.MeshgateApplication;
 import io.meshgate.gateway.testing.KubernetesApi;
 import io.meshgate.gateway.testing.ServicePods;
-import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.testing.RawHttp;
 import io.meshgate.policy.testing.TestUpstream;
 
@@ -64,21 +60,12 @@ class GatewaysApartTest {
 
 	@DynamicPropertySource
 	static void gateway(DynamicPropertyRegistry properties) {
-		properties.add("management.server.port", () -> "0");
-		properties.add("meshgate.demo.enabled", () -> "false");
-		properties.add("meshgate.admin.users[0].name", () -> TestUsers.EDITOR);
-		properties.add("meshgate.admin.users[0].password", () -> TestUsers.EDITOR_HASH);
-		properties.add("meshgate.admin.users[0].roles[0]", () -> "editor");
-		properties.add("meshgate.store.path", () -> "target/stores/gateways-apart-" + UUID.randomUUID());
-		API.gatewayProperties(properties, NAMESPACE);
-		properties.add("meshgate.kubernetes.ingress.enabled", () -> "true");
-		properties.add("meshgate.kubernetes.ingress.identity", () -> "meshgate-apart-0");
+		API.controllerProperties(properties, NAMESPACE, "gateways-apart");
 		properties.add("meshgate.kubernetes.ingress.addresses[0]", () -> "192.0.2.10");
 		properties.add("meshgate.kubernetes.ingress.debounce", () -> "20ms");
 		properties.add("meshgate.kubernetes.ingress.resync", () -> "1s");
-		properties.add("meshgate.kubernetes.ingress.certificate-directory", () -> "target/k8s-tls-" + UUID.randomUUID());
 		properties.add("meshgate.listeners.ports.8080", () -> "0");
-		apply("""
+		API.apply("""
 				apiVersion: gateway.networking.k8s.io/v1
 				kind: GatewayClass
 				metadata: {name: meshgate}
@@ -206,15 +193,6 @@ class GatewaysApartTest {
 		}
 		return object.getStatus().getParents().get(0).getConditions().stream()
 			.filter(c -> c.getType().equals("Accepted")).findFirst().orElse(null);
-	}
-
-	private static void apply(String yaml) {
-		for (String document : yaml.split("(?m)^---$")) {
-			if (document.lines().anyMatch(line -> line.startsWith("kind:"))) {
-				HasMetadata object = KUBE.getKubernetesSerialization().unmarshal(document);
-				KUBE.resource(object).createOr(NonDeletingOperation::update);
-			}
-		}
 	}
 
 }
