@@ -446,7 +446,7 @@ class ObservabilityTest {
 				"authentication", "extAuthz", "observed", "owner");
 		assertThat(route.get("id")).isInstanceOf(String.class);
 		assertThat(map(route, "match")).containsOnlyKeys("path", "pathType", "methods", "headers", "query", "host",
-				"claims", "principals");
+				"claims", "principals", "listener");
 		for (String headers : List.of("requestHeaders", "responseHeaders")) {
 			if (route.get(headers) != null) {
 				assertThat(map(route, headers)).containsOnlyKeys("set", "add", "remove");
