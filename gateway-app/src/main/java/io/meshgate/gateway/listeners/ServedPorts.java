@@ -19,10 +19,12 @@ public record ServedPorts(int http, int https, Set<Integer> extra) {
 
 	/**
 	 * Why a listener of {@code protocol} (HTTP or HTTPS) on {@code port} cannot be served, as the
-	 * message of its {@code PortUnavailable} condition; null when it is served.
+	 * message of its {@code PortUnavailable} condition; null when it is served. A listener without
+	 * a port (which the CRD does not let through) is not served.
 	 */
-	public String refusal(int port, String protocol) {
-		boolean served = "HTTPS".equals(protocol) ? port == https : port == http || extra.contains(port);
+	public String refusal(Integer port, String protocol) {
+		boolean served = port != null
+				&& ("HTTPS".equals(protocol) ? port == https : port == http || extra.contains(port));
 		if (served) {
 			return null;
 		}

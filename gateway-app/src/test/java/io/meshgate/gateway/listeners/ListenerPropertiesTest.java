@@ -27,6 +27,7 @@ class ListenerPropertiesTest {
 			.isEqualTo("port: 8080 (expected: one of [80], the HTTP ports this gateway serves; meshgate.listeners.ports opens more)");
 		assertThat(served.refusal(80, "HTTPS")).isEqualTo("port: 80 (expected: 443, the port this gateway serves HTTPS on)");
 		assertThat(served.refusal(443, "HTTP")).startsWith("port: 443 (expected: one of [80]");
+		assertThat(served.refusal(null, "HTTP")).startsWith("port: null (expected: one of [80]");
 	}
 
 	@Test
