@@ -35,6 +35,14 @@ public final class ExchangeAttributes {
 	 */
 	public static final String REQUEST_HOST = PREFIX + "requestHost";
 
+	/**
+	 * The listener port the request arrived on ({@code Integer}): the port its server stands for,
+	 * not the one it is bound to. Set by the first listener match of a request and read with
+	 * {@code route.ListenerPorts#of(exchange)}, so a request whose routes match no listener never
+	 * computes it.
+	 */
+	public static final String LISTENER_PORT = PREFIX + "listenerPort";
+
 	/** The upstream name this request was sent to by the canary split ({@code String}). */
 	public static final String BACKEND = PREFIX + "backend";
 

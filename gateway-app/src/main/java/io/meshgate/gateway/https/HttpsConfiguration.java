@@ -2,8 +2,6 @@ package io.meshgate.gateway.https;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
@@ -18,16 +16,16 @@ import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
-import org.springframework.boot.util.LambdaSafe;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.core.env.Environment;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.server.reactive.HttpHandler;
 
+import io.meshgate.gateway.listeners.IngressLikeFactory;
+import io.meshgate.gateway.listeners.ListenerProperties;
+import io.meshgate.policy.route.ListenerPorts;
 import io.meshgate.policy.upstream.GatewayPorts;
 
 /**
@@ -70,7 +68,8 @@ public class HttpsConfiguration {
 	HttpsListener httpsListener(HttpsProperties properties, HttpsCertificates certificates, ServerProperties server,
 			SslBundles bundles, ListableBeanFactory beans, ObjectProvider<ReactorResourceFactory> resources,
 			ObjectProvider<NettyServerCustomizer> serverCustomizers, ObjectProvider<NettyRouteProvider> routes,
-			ObjectProvider<HttpHandler> handler, GatewayPorts gatewayPorts) {
+			ObjectProvider<HttpHandler> handler, GatewayPorts gatewayPorts, ListenerPorts listenerPorts,
+			ListenerProperties listeners) {
 		if (properties.port() == null) {
 			throw new IllegalArgumentException(
 					"meshgate.https.port: '' (expected: a port number 0-65535; leave it unset for no HTTPS listener)");
@@ -80,13 +79,14 @@ public class HttpsConfiguration {
 			certificates.bundle(LoadedCertificate.fromBundle(name, bundles.getBundle(name), certificates.tls()));
 			bundles.addBundleUpdateHandler(name, updated -> reload(certificates, name, updated));
 		}
-		NettyReactiveWebServerFactory factory = ingressLikeFactory(beans, resources, serverCustomizers, routes);
+		NettyReactiveWebServerFactory factory = IngressLikeFactory.create(beans, resources, serverCustomizers, routes);
 		factory.setPort(properties.port());
 		factory.setSsl(null);
 		factory.addServerCustomizers(new SniServerCustomizer(certificates, server.getMaxHttpRequestHeaderSize()));
 		gatewayPorts.reserve(properties.port());
 		return new HttpsListener(factory, handler::getObject, port -> {
 			gatewayPorts.reserve(port);
+			listenerPorts.register(port, listeners.httpsPort());
 			certificates.listening(port);
 		});
 	}
@@ -100,28 +100,6 @@ public class HttpsConfiguration {
 		catch (RuntimeException ex) {
 			log.warn("meshgate.https.bundle " + name + " not reloaded, the previous certificate stays in use: " + ex.getMessage());
 		}
-	}
-
-	/**
-	 * A server factory set up as Spring Boot sets up the ingress port's: the same resources, Netty
-	 * customizers, route providers and {@code server.*} customizers (idle timeout, header size,
-	 * forwarded headers, graceful shutdown, …), so the two listeners cannot drift apart.
-	 */
-	@SuppressWarnings("unchecked")
-	private static NettyReactiveWebServerFactory ingressLikeFactory(ListableBeanFactory beans,
-			ObjectProvider<ReactorResourceFactory> resources, ObjectProvider<NettyServerCustomizer> serverCustomizers,
-			ObjectProvider<NettyRouteProvider> routes) {
-		NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory();
-		resources.ifAvailable(factory::setResourceFactory);
-		routes.orderedStream().forEach(factory::addRouteProviders);
-		factory.getServerCustomizers().addAll(serverCustomizers.orderedStream().toList());
-		List<WebServerFactoryCustomizer<?>> customizers = new ArrayList<>();
-		beans.getBeansOfType(WebServerFactoryCustomizer.class, false, false).values().forEach(customizers::add);
-		customizers.sort(AnnotationAwareOrderComparator.INSTANCE);
-		LambdaSafe.callbacks(WebServerFactoryCustomizer.class, customizers, factory)
-			.withLogger(HttpsConfiguration.class)
-			.invoke(customizer -> customizer.customize(factory));
-		return factory;
 	}
 
 }

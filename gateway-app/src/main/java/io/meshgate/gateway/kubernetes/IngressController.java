@@ -44,6 +44,7 @@ import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.gateway.kubernetes.gatewayapi.FrontendValidation;
 import io.meshgate.gateway.kubernetes.status.Leadership;
 import io.meshgate.gateway.kubernetes.status.StatusWriter;
+import io.meshgate.gateway.listeners.ServedPorts;
 
 /**
  * Serves Gateway API and Ingress objects: informers on GatewayClass, Gateway, HTTPRoute,
@@ -81,6 +82,8 @@ public final class IngressController implements SmartLifecycle {
 
 	private final PemFiles pemFiles;
 
+	private final ServedPorts served;
+
 	private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
 		Thread thread = new Thread(runnable, "meshgate-kubernetes-ingress");
 		thread.setDaemon(true);
@@ -97,10 +100,14 @@ public final class IngressController implements SmartLifecycle {
 
 	private Map<ObjectKey, String> lastProblems = Map.of();
 
-	/** @param certificates where HTTPS certificates from Secrets go; null without the HTTPS listener */
+	/**
+	 * @param certificates where HTTPS certificates from Secrets go; null without the HTTPS listener
+	 * @param served the listener ports this gateway serves
+	 */
 	public IngressController(KubernetesClient client, AdminService admin, HttpsCertificates certificates,
-			IngressControllerProperties properties, Clock clock) {
+			IngressControllerProperties properties, ServedPorts served, Clock clock) {
 		this.client = client;
+		this.served = served;
 		this.admin = admin;
 		this.certificates = certificates;
 		this.properties = properties;
@@ -177,7 +184,7 @@ public final class IngressController implements SmartLifecycle {
 					list(Namespace.class), null);
 			cluster = cluster.withData(referencedData(cluster));
 			KubernetesTranslation translation = KubernetesTranslation.translate(cluster, properties.controllerName(),
-					properties.ingressClass(), addresses(), pemFiles);
+					properties.ingressClass(), addresses(), served, pemFiles);
 			reportProblems(translation.ingress().problems());
 			KubernetesTranslation previous = last;
 			if (previous == null || !previous.config().equals(translation.config())) {

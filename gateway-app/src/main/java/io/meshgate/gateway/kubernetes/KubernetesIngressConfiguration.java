@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.gateway.https.HttpsCertificates;
+import io.meshgate.gateway.listeners.ListenerProperties;
 
 /** The Kubernetes ingress controller, on with {@code meshgate.kubernetes.ingress.enabled=true}. */
 @Configuration(proxyBeanMethods = false)
@@ -21,13 +22,15 @@ public class KubernetesIngressConfiguration {
 
 	@Bean
 	IngressController ingressController(ObjectProvider<KubernetesClient> kubernetes, AdminService admin,
-			ObjectProvider<HttpsCertificates> certificates, IngressControllerProperties properties) {
+			ObjectProvider<HttpsCertificates> certificates, IngressControllerProperties properties,
+			ListenerProperties listeners) {
 		KubernetesClient client = kubernetes.getIfAvailable();
 		if (client == null) {
 			throw new IllegalStateException("meshgate.kubernetes.ingress.enabled: true (expected: a Kubernetes client; run "
 					+ "in a cluster or set spring.main.cloud-platform=kubernetes with a kubeconfig)");
 		}
-		return new IngressController(client, admin, certificates.getIfAvailable(), properties, Clock.systemUTC());
+		return new IngressController(client, admin, certificates.getIfAvailable(), properties, listeners.served(),
+				Clock.systemUTC());
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import io.meshgate.gateway.https.ServerCertificate;
 import io.meshgate.gateway.kubernetes.gatewayapi.GatewayApiTranslator;
 import io.meshgate.gateway.kubernetes.ingress.IngressTranslator;
+import io.meshgate.gateway.listeners.ServedPorts;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.upstream.Upstream;
@@ -22,10 +23,10 @@ public record KubernetesTranslation(MeshConfig config, Map<String, ObjectKey> ow
 		List<ServerCertificate> certificates) {
 
 	public static KubernetesTranslation translate(ClusterSnapshot cluster, String controllerName, String ingressClass,
-			List<String> addresses, PemFiles pemFiles) {
+			List<String> addresses, ServedPorts served, PemFiles pemFiles) {
 		ServiceUpstreams upstreams = new ServiceUpstreams(cluster, pemFiles);
 		GatewayApiTranslator.Translation gatewayApi = GatewayApiTranslator.translate(cluster, controllerName, addresses,
-				upstreams);
+				served, upstreams);
 		IngressTranslator.Translation ingress = IngressTranslator.translate(cluster, ingressClass, upstreams);
 		List<RouteCandidate> candidates = new ArrayList<>(gatewayApi.routes());
 		candidates.addAll(ingress.routes());

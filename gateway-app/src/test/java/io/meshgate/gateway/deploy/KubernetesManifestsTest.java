@@ -51,6 +51,7 @@ import io.meshgate.gateway.kubernetes.ClusterSnapshot;
 import io.meshgate.gateway.kubernetes.IngressControllerProperties;
 import io.meshgate.gateway.kubernetes.KubernetesTranslation;
 import io.meshgate.gateway.kubernetes.PemFiles;
+import io.meshgate.gateway.listeners.ServedPorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -169,7 +170,7 @@ class KubernetesManifestsTest {
 		KubernetesTranslation translation = KubernetesTranslation.translate(
 				new ClusterSnapshot(List.of(gatewayClass), List.of(gateway), List.of(route), null, services, null, null,
 						null),
-				IngressControllerProperties.DEFAULT_CONTROLLER_NAME, "meshgate", List.of(), new PemFiles(Path.of("target")));
+				IngressControllerProperties.DEFAULT_CONTROLLER_NAME, "meshgate", List.of(), ServedPorts.DEFAULT, new PemFiles(Path.of("target")));
 		assertThat(translation.config().routes()).singleElement().satisfies((served) -> {
 			assertThat(served.backends()).extracting((b) -> b.weight()).containsExactly(90, 10);
 			assertThat(served.mirrors()).singleElement().satisfies((m) -> assertThat(m.percentage()).isEqualTo(5.0));

@@ -13,12 +13,10 @@ import java.util.Random;
 import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +33,6 @@ import io.meshgate.admin.api.AdminService;
 import io.meshgate.gateway.MeshgateApplication;
 import io.meshgate.gateway.testing.KubernetesApi;
 import io.meshgate.gateway.testing.ServicePods;
-import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.retry.RetryPolicy;
 import io.meshgate.policy.testing.RawHttp;
 import io.meshgate.policy.testing.SeededRandom;
@@ -86,18 +83,8 @@ class GatewayApiTrafficTest {
 
 	@DynamicPropertySource
 	static void gateway(DynamicPropertyRegistry properties) {
-		properties.add("management.server.port", () -> "0");
-		properties.add("meshgate.demo.enabled", () -> "false");
-		properties.add("meshgate.admin.users[0].name", () -> TestUsers.EDITOR);
-		properties.add("meshgate.admin.users[0].password", () -> TestUsers.EDITOR_HASH);
-		properties.add("meshgate.admin.users[0].roles[0]", () -> "editor");
-		properties.add("meshgate.store.path", () -> "target/stores/gatewayapi-traffic-" + java.util.UUID.randomUUID());
-		API.gatewayProperties(properties, NAMESPACE);
-		properties.add("meshgate.kubernetes.ingress.enabled", () -> "true");
-		properties.add("meshgate.kubernetes.ingress.identity", () -> "meshgate-test-0");
-		properties.add("meshgate.kubernetes.ingress.certificate-directory",
-				() -> "target/k8s-tls-" + java.util.UUID.randomUUID());
-		apply("""
+		API.controllerProperties(properties, NAMESPACE, "gatewayapi-traffic");
+		API.apply("""
 				apiVersion: gateway.networking.k8s.io/v1
 				kind: GatewayClass
 				metadata: {name: meshgate}
@@ -131,7 +118,7 @@ class GatewayApiTrafficTest {
 
 	@Test
 	void httpRouteNoBackendRefs() {
-		apply(manifest("httproute-omitted-backendrefs.yaml"));
+		API.apply(manifest("httproute-omitted-backendrefs.yaml"));
 		awaitCondition("omitted-backendrefs", "Accepted", "True", "Accepted");
 		awaitCondition("omitted-backendrefs", "ResolvedRefs", "True", "ResolvedRefs");
 
@@ -147,7 +134,7 @@ class GatewayApiTrafficTest {
 	 */
 	@Test
 	void aSplitSendsItsInvalidBackendsShareTo500() {
-		apply("""
+		API.apply("""
 				apiVersion: gateway.networking.k8s.io/v1
 				kind: HTTPRoute
 				metadata: {name: weighted-with-invalid, namespace: gateway-conformance-infra}
@@ -192,7 +179,7 @@ class GatewayApiTrafficTest {
 	 */
 	@Test
 	void httpRouteRetry() {
-		apply(manifest("httproute-retry.yaml"));
+		API.apply(manifest("httproute-retry.yaml"));
 		awaitCondition("retries", "Accepted", "True", "Accepted");
 		awaitCondition("retries", "ResolvedRefs", "True", "ResolvedRefs");
 		TestUpstream v3 = BACKENDS.get("infra-backend-v3");
@@ -236,7 +223,7 @@ class GatewayApiTrafficTest {
 	/** A rule's retry beyond what Meshgate serves is refused by name; its backoff is the first wait. */
 	@Test
 	void aRetryRulesBackoffIsTheFirstWaitAndTooManyAttemptsAreRefused() {
-		apply("""
+		API.apply("""
 				apiVersion: gateway.networking.k8s.io/v1
 				kind: HTTPRoute
 				metadata: {name: backoff, namespace: gateway-conformance-infra}
@@ -320,15 +307,6 @@ class GatewayApiTrafficTest {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static void apply(String yaml) {
-		for (String document : yaml.split("(?m)^---$")) {
-			if (document.lines().anyMatch(line -> line.startsWith("kind:"))) {
-				HasMetadata object = KUBE.getKubernetesSerialization().unmarshal(document);
-				KUBE.resource(object).createOr(NonDeletingOperation::update);
-			}
 		}
 	}
 

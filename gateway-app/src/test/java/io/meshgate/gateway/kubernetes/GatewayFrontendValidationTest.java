@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.meshgate.gateway.https.ClientCertificate;
 import io.meshgate.gateway.https.ServerCertificate;
 import io.meshgate.gateway.kubernetes.gatewayapi.FrontendValidation;
+import io.meshgate.gateway.listeners.ServedPorts;
 import io.meshgate.policy.testing.TestPki;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -166,7 +167,7 @@ class GatewayFrontendValidationTest {
 		ClusterSnapshot cluster = new ClusterSnapshot(List.of(YAML.unmarshal(KubernetesTranslationTest.CLASS, GatewayClass.class)),
 				List.of(gateway(gateway)), List.of(), List.of(), List.of(), List.of(), List.of(), grants, List.of(), data);
 		return KubernetesTranslation.translate(cluster, "meshgate.io/gateway-controller", "meshgate", List.of("10.0.0.1"),
-				new PemFiles(pem));
+				ServedPorts.DEFAULT, new PemFiles(pem));
 	}
 
 	/** The data of a {@code kubernetes.io/tls} Secret: a certificate of a test CA and its key. */

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.meshgate.gateway.listeners.ServedPorts;
 import io.meshgate.policy.rewrite.HeaderModifier;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.PathType;
@@ -372,7 +373,7 @@ class KubernetesTranslationTest {
 				of(objects, HTTPRoute.class), List.of(), List.of(), List.of(), List.of(), ReferenceGrants.NONE,
 				of(objects, io.fabric8.kubernetes.api.model.Namespace.class), null);
 		KubernetesTranslation translation = KubernetesTranslation.translate(cluster, "meshgate.io/gateway-controller",
-				"meshgate", List.of("203.0.113.7"), new PemFiles(pem));
+				"meshgate", List.of("203.0.113.7"), ServedPorts.DEFAULT, new PemFiles(pem));
 
 		namespaces.keySet().forEach(namespace -> assertThat(translation.gatewayApi()
 			.httpRoutes()
@@ -490,7 +491,7 @@ class KubernetesTranslationTest {
 			.withData(Map.of(new ObjectKey("ConfigMap", "shop", "secure-ca"), Map.of("ca.crt", "-----BEGIN CERTIFICATE-----\n")));
 
 		KubernetesTranslation translation = KubernetesTranslation.translate(cluster, "meshgate.io/gateway-controller",
-				"meshgate", List.of(), new PemFiles(pem));
+				"meshgate", List.of(), ServedPorts.DEFAULT, new PemFiles(pem));
 
 		TlsPolicy tls = translation.config().upstreams().get(0).tls();
 		assertThat(tls.mode()).isEqualTo(TlsPolicy.Mode.SIMPLE);
@@ -525,7 +526,7 @@ class KubernetesTranslationTest {
 			.withData(Map.of(new ObjectKey("ConfigMap", "shop", "secure-ca"), Map.of("ca.crt", "-----BEGIN CERTIFICATE-----\n")));
 
 		KubernetesTranslation translation = KubernetesTranslation.translate(cluster, "meshgate.io/gateway-controller",
-				"meshgate", List.of(), new PemFiles(pem));
+				"meshgate", List.of(), ServedPorts.DEFAULT, new PemFiles(pem));
 
 		// one policy served under both versions counts once, as v1
 		assertThat(cluster.backendTlsPolicies()).hasSize(1);
@@ -558,7 +559,7 @@ class KubernetesTranslationTest {
 
 	private String hostnameChecked(List<HasMetadata> objects) {
 		KubernetesTranslation translation = KubernetesTranslation.translate(snapshot(objects),
-				"meshgate.io/gateway-controller", "meshgate", List.of(), new PemFiles(pem));
+				"meshgate.io/gateway-controller", "meshgate", List.of(), ServedPorts.DEFAULT, new PemFiles(pem));
 		return translation.config().upstreams().get(0).tls().subjectAltNames().get(0);
 	}
 
@@ -575,7 +576,7 @@ class KubernetesTranslationTest {
 				"""));
 
 		KubernetesTranslation translation = KubernetesTranslation.translate(cluster, "meshgate.io/gateway-controller",
-				"meshgate", List.of(), new PemFiles(pem));
+				"meshgate", List.of(), ServedPorts.DEFAULT, new PemFiles(pem));
 
 		TlsPolicy tls = translation.config().upstreams().get(0).tls();
 		assertThat(tls.mode()).isEqualTo(TlsPolicy.Mode.SIMPLE);
@@ -699,7 +700,7 @@ class KubernetesTranslationTest {
 
 	private KubernetesTranslation translate(List<HasMetadata> objects) {
 		return KubernetesTranslation.translate(snapshot(objects), "meshgate.io/gateway-controller", "meshgate",
-				List.of("203.0.113.7"), new PemFiles(pem));
+				List.of("203.0.113.7"), ServedPorts.DEFAULT, new PemFiles(pem));
 	}
 
 	private static List<Condition> conditions(KubernetesTranslation translation, String route) {

@@ -2,8 +2,11 @@ package io.meshgate.gateway.testing;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.UUID;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -52,6 +55,34 @@ public final class KubernetesApi implements BeforeAllCallback, AutoCloseable {
 				"spring.cloud.kubernetes.client.master-url=" + client.getConfiguration().getMasterUrl(),
 				"spring.cloud.kubernetes.client.namespace=" + namespace,
 				"spring.cloud.kubernetes.client.trust-certs=true");
+	}
+
+	/**
+	 * The properties of a gateway whose ingress controller watches this server in {@code namespace},
+	 * named {@code identity} in the status Lease: no demo, an editor login, a route store and a
+	 * certificate directory of its own, the admin server on a free port.
+	 */
+	public void controllerProperties(DynamicPropertyRegistry properties, String namespace, String identity) {
+		properties.add("management.server.port", () -> "0");
+		properties.add("meshgate.demo.enabled", () -> "false");
+		properties.add("meshgate.admin.users[0].name", () -> TestUsers.EDITOR);
+		properties.add("meshgate.admin.users[0].password", () -> TestUsers.EDITOR_HASH);
+		properties.add("meshgate.admin.users[0].roles[0]", () -> "editor");
+		properties.add("meshgate.store.path", () -> "target/stores/" + identity + "-" + UUID.randomUUID());
+		gatewayProperties(properties, namespace);
+		properties.add("meshgate.kubernetes.ingress.enabled", () -> "true");
+		properties.add("meshgate.kubernetes.ingress.identity", () -> identity);
+		properties.add("meshgate.kubernetes.ingress.certificate-directory", () -> "target/k8s-tls-" + UUID.randomUUID());
+	}
+
+	/** Creates or updates the objects of a YAML text of {@code ---}-separated documents. */
+	public void apply(String yaml) {
+		for (String document : yaml.split("(?m)^---$")) {
+			if (document.lines().anyMatch(line -> line.startsWith("kind:"))) {
+				HasMetadata object = client.getKubernetesSerialization().unmarshal(document);
+				client.resource(object).createOr(NonDeletingOperation::update);
+			}
+		}
 	}
 
 	@Override

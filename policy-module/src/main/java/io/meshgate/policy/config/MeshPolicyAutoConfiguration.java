@@ -72,6 +72,7 @@ import io.meshgate.policy.fault.FaultGatewayFilterFactory;
 import io.meshgate.policy.match.ClaimMatchRoutePredicateFactory;
 import io.meshgate.policy.match.HeaderMatchRoutePredicateFactory;
 import io.meshgate.policy.match.HostMatchRoutePredicateFactory;
+import io.meshgate.policy.match.ListenerMatchRoutePredicateFactory;
 import io.meshgate.policy.match.PathMatchRoutePredicateFactory;
 import io.meshgate.policy.match.PrincipalMatchRoutePredicateFactory;
 import io.meshgate.policy.match.QueryMatchRoutePredicateFactory;
@@ -87,6 +88,7 @@ import io.meshgate.policy.rewrite.RequestHeaderModifierGatewayFilterFactory;
 import io.meshgate.policy.rewrite.RequestRedirectGatewayFilterFactory;
 import io.meshgate.policy.rewrite.ResponseHeaderModifierGatewayFilterFactory;
 import io.meshgate.policy.rewrite.UrlRewriteGatewayFilterFactory;
+import io.meshgate.policy.route.ListenerPorts;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouteLocator;
 import io.meshgate.policy.route.MeshRouting;
@@ -442,6 +444,18 @@ public class MeshPolicyAutoConfiguration {
 	@Bean
 	HostMatchRoutePredicateFactory hostMatchRoutePredicateFactory() {
 		return new HostMatchRoutePredicateFactory();
+	}
+
+	/** Which listener port each server stands for; the servers register themselves as they bind. */
+	@Bean
+	@ConditionalOnMissingBean
+	ListenerPorts listenerPorts() {
+		return new ListenerPorts();
+	}
+
+	@Bean
+	ListenerMatchRoutePredicateFactory listenerMatchRoutePredicateFactory(ListenerPorts ports) {
+		return new ListenerMatchRoutePredicateFactory(ports);
 	}
 
 	@Bean

@@ -147,6 +147,9 @@ public final class RouteCompiler {
 		if (match.host() != null) {
 			predicates.add(predicate("HostMatch", PolicyBinding.arguments(new HostMatch(match.host()))));
 		}
+		if (match.listener() != null) {
+			predicates.add(predicate("ListenerMatch", PolicyBinding.arguments(match.listener())));
+		}
 		// identity last: the cheaper request-line and header tests rule most requests out first
 		match.claims()
 			.forEach((claim, regex) -> predicates

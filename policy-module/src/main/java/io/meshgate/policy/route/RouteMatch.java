@@ -38,11 +38,13 @@ import io.meshgate.policy.security.ClaimPath;
  * @param principals peer principals (the verified client certificate's, {@code PeerIdentity}),
  * one of which must match: exact, {@code prefix*}, {@code *suffix} or {@code *} for any;
  * default: none
+ * @param listener the listener the request must have arrived on ({@link ListenerMatch}: its port,
+ * and the hosts more specific listeners of that port take); default: any listener
  */
 public record RouteMatch(@Example("/orders/**") String path, PathType pathType,
 		@Example({ "GET", "POST" }) List<String> methods, Map<String, String> headers, Map<String, String> query,
 		@Example("*.example.com") String host, Map<String, String> claims,
-		@Example("spiffe://cluster.local/ns/shop/sa/web") List<String> principals) {
+		@Example("spiffe://cluster.local/ns/shop/sa/web") List<String> principals, ListenerMatch listener) {
 
 	private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
 			"TRACE");
@@ -69,26 +71,26 @@ public record RouteMatch(@Example("/orders/**") String path, PathType pathType,
 	public String toString() {
 		return "RouteMatch[path=" + path + ", pathType=" + pathType + ", methods=" + methods + ", headers="
 				+ Masking.headers(headers) + ", query=" + query + ", host=" + host + ", claims=" + claims + ", principals="
-				+ principals + "]";
+				+ principals + ", listener=" + listener + "]";
 	}
 
 	public static RouteMatch path(String path) {
-		return new RouteMatch(path, null, null, null, null, null, null, null);
+		return new RouteMatch(path, null, null, null, null, null, null, null, null);
 	}
 
 	/** Paths read as {@code type}: {@code RouteMatch.path(PathType.PREFIX, "/orders")}. */
 	public static RouteMatch path(PathType type, String path) {
-		return new RouteMatch(path, type, null, null, null, null, null, null);
+		return new RouteMatch(path, type, null, null, null, null, null, null, null);
 	}
 
 	/** This match, taking only requests whose verified token has these claims. */
 	public RouteMatch withClaims(Map<String, String> claims) {
-		return new RouteMatch(path, pathType, methods, headers, query, host, claims, principals);
+		return new RouteMatch(path, pathType, methods, headers, query, host, claims, principals, listener);
 	}
 
 	/** This match, taking only requests whose verified client certificate has one of these principals. */
 	public RouteMatch withPrincipals(List<String> principals) {
-		return new RouteMatch(path, pathType, methods, headers, query, host, claims, principals);
+		return new RouteMatch(path, pathType, methods, headers, query, host, claims, principals, listener);
 	}
 
 	/** Does {@code path} (without query) match this route's path? */

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 
 import io.meshgate.gateway.kubernetes.ClusterSnapshot;
+import io.meshgate.gateway.listeners.ServedPorts;
 import io.meshgate.gateway.kubernetes.gatewayapi.GatewayApiTranslator.ParentOutcome;
 
 /**
@@ -24,16 +25,24 @@ import io.meshgate.gateway.kubernetes.gatewayapi.GatewayApiTranslator.ParentOutc
  * whose labels the {@code selector} matches ({@code matchLabels} and {@code matchExpressions}
  * with {@code In}, {@code NotIn}, {@code Exists}, {@code DoesNotExist}, all of them; no selector or
  * an unknown operator matches no namespace), as the cluster's Namespaces say at the translation.
+ * A listener on a port the gateway does not serve takes no route; each listener that takes the
+ * route gives it its port and the host names no more specific listener of that port takes
+ * ({@link RoutePlace}).
  */
 final class Attachment {
 
 	private Attachment() {
 	}
 
-	static ParentOutcome attach(HTTPRoute route, ParentReference parent, Gateway gateway, ClusterSnapshot cluster) {
+	/**
+	 * @param served the listener ports this gateway serves; listeners on others take no route
+	 * @param portHosts the host names (null: any) of every served listener, by port, across Gateways
+	 */
+	static ParentOutcome attach(HTTPRoute route, ParentReference parent, Gateway gateway, ClusterSnapshot cluster,
+			ServedPorts served, Map<Integer, Set<String>> portHosts) {
 		List<String> routeHosts = route.getSpec().getHostnames() == null ? List.of() : route.getSpec().getHostnames();
 		List<String> listeners = new ArrayList<>();
-		Set<String> hostnames = new LinkedHashSet<>();
+		Set<RoutePlace> places = new LinkedHashSet<>();
 		boolean named = false;
 		boolean allowedSomewhere = false;
 		for (Listener listener : gateway.getSpec().getListeners() == null ? List.<Listener>of()
@@ -44,6 +53,7 @@ final class Attachment {
 			}
 			named = true;
 			if (!("HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol()))
+					|| served.refusal(listener.getPort(), listener.getProtocol()) != null
 					|| !allows(listener.getAllowedRoutes(), route, gateway, cluster)) {
 				continue;
 			}
@@ -51,7 +61,9 @@ final class Attachment {
 			Set<String> matching = intersect(listener.getHostname(), routeHosts);
 			if (!matching.isEmpty()) {
 				listeners.add(listener.getName());
-				hostnames.addAll(matching);
+				Set<String> others = portHosts.getOrDefault(listener.getPort(), Set.of());
+				matching.forEach(host -> places.add(new RoutePlace(listener.getPort(), host,
+						moreSpecific(listener.getHostname(), host, others))));
 			}
 		}
 		if (!named) {
@@ -68,7 +80,25 @@ final class Attachment {
 			return new ParentOutcome(parent, List.of(), Set.of(), "NoMatchingListenerHostname",
 					"hostnames: " + routeHosts + " (expected: names the listeners accept)");
 		}
-		return new ParentOutcome(parent, listeners, hostnames, null, null);
+		return new ParentOutcome(parent, listeners, places, null, null);
+	}
+
+	/**
+	 * The host names of other listeners on the port that are more specific than
+	 * {@code listenerHost} (null: any) and share names with {@code routeHost} (null: any): requests
+	 * for them belong to those listeners.
+	 */
+	static List<String> moreSpecific(String listenerHost, String routeHost, Set<String> portHosts) {
+		List<String> more = new ArrayList<>();
+		for (String other : portHosts) {
+			if (other == null || other.equals(listenerHost) || listenerHost != null && !covers(listenerHost, other)) {
+				continue;
+			}
+			if (routeHost == null || covers(other, routeHost) || covers(routeHost, other)) {
+				more.add(other);
+			}
+		}
+		return more;
 	}
 
 	private static boolean allows(AllowedRoutes allowed, HTTPRoute route, Gateway gateway, ClusterSnapshot cluster) {

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddressBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
@@ -29,13 +28,18 @@ import io.meshgate.gateway.kubernetes.ObjectKey;
 import io.meshgate.gateway.kubernetes.RouteCandidate;
 import io.meshgate.gateway.kubernetes.ServerCertificates;
 import io.meshgate.gateway.kubernetes.ServiceUpstreams;
+import io.meshgate.gateway.listeners.ServedPorts;
 
 /**
  * The Gateway API objects Meshgate serves, as routes and the statuses to write back: GatewayClasses
  * whose {@code controllerName} is Meshgate's, Gateways of those classes, and HTTPRoutes attached to
- * them. Every Gateway of Meshgate's classes is served by every replica on the same listeners
- * (HTTP and, when configured, HTTPS): a Gateway selects which routes are served and for which
- * host names, not a port of its own.
+ * them. Every Gateway of Meshgate's classes is served by every replica, each listener on the
+ * server of its port ({@link ServedPorts}: the ingress port, the HTTPS listener, the further
+ * listener ports); a listener on a port the gateway does not serve is refused
+ * ({@code PortUnavailable}) and takes no route. Routes take requests of the listener ports and
+ * host names they attached to only ({@link RoutePlace}), so Gateways on different ports never
+ * share traffic; Gateways on the same port share it as one Gateway's listeners would, each
+ * request going to the most specific listener host name it matches.
  */
 public final class GatewayApiTranslator {
 
@@ -50,9 +54,12 @@ public final class GatewayApiTranslator {
 	private GatewayApiTranslator() {
 	}
 
-	/** @param addresses the gateway's addresses for Gateway status ({@code IPAddress} or {@code Hostname}) */
+	/**
+	 * @param addresses the gateway's addresses for Gateway status ({@code IPAddress} or {@code Hostname})
+	 * @param served the listener ports the gateway serves
+	 */
 	public static Translation translate(ClusterSnapshot cluster, String controllerName, List<String> addresses,
-			ServiceUpstreams upstreams) {
+			ServedPorts served, ServiceUpstreams upstreams) {
 		Map<ObjectKey, List<Condition>> classes = new LinkedHashMap<>();
 		Set<String> ours = new LinkedHashSet<>();
 		for (GatewayClass gatewayClass : cluster.gatewayClasses()) {
@@ -68,19 +75,20 @@ public final class GatewayApiTranslator {
 			.toList();
 		Map<ObjectKey, Map<String, Integer>> attached = new LinkedHashMap<>();
 		gateways.forEach(g -> attached.put(ObjectKey.of(g), new LinkedHashMap<>()));
+		Map<Integer, Set<String>> portHosts = portHosts(gateways, served);
 
 		List<RouteCandidate> routes = new ArrayList<>();
 		Map<ObjectKey, List<RouteParentStatus>> routeStatuses = new LinkedHashMap<>();
 		for (HTTPRoute route : cluster.httpRoutes()) {
 			List<ParentOutcome> parents = new ArrayList<>();
-			Set<String> hostnames = new LinkedHashSet<>();
+			Set<RoutePlace> places = new LinkedHashSet<>();
 			for (ParentReference parent : route.getSpec() == null || route.getSpec().getParentRefs() == null
 					? List.<ParentReference>of() : route.getSpec().getParentRefs()) {
 				Gateway gateway = ourGateway(parent, route, gateways);
 				if (gateway != null) {
-					ParentOutcome outcome = Attachment.attach(route, parent, gateway, cluster);
+					ParentOutcome outcome = Attachment.attach(route, parent, gateway, cluster, served, portHosts);
 					parents.add(outcome);
-					hostnames.addAll(outcome.hostnames());
+					places.addAll(outcome.places());
 					outcome.listeners()
 						.forEach(listener -> attached.get(ObjectKey.of(gateway)).merge(listener, 1, Integer::sum));
 				}
@@ -88,9 +96,9 @@ public final class GatewayApiTranslator {
 			if (parents.isEmpty()) {
 				continue; // not attached to a Gateway of ours: neither served nor given a status
 			}
-			HttpRouteTranslator.Result result = hostnames.isEmpty()
+			HttpRouteTranslator.Result result = places.isEmpty()
 					? new HttpRouteTranslator.Result(List.of(), null, null, null)
-					: HttpRouteTranslator.translate(route, hostnames, upstreams);
+					: HttpRouteTranslator.translate(route, places, upstreams);
 			routes.addAll(result.routes());
 			Long generation = route.getMetadata().getGeneration();
 			List<RouteParentStatus> statuses = new ArrayList<>();
@@ -118,7 +126,7 @@ public final class GatewayApiTranslator {
 		Map<ObjectKey, GatewayStatus> gatewayStatuses = new LinkedHashMap<>();
 		for (Gateway gateway : gateways) {
 			gatewayStatuses.put(ObjectKey.of(gateway),
-					gatewayStatus(gateway, addresses, attached.get(ObjectKey.of(gateway)), cluster));
+					gatewayStatus(gateway, addresses, served, attached.get(ObjectKey.of(gateway)), cluster));
 		}
 		return new Translation(routes, classes, gatewayStatuses, routeStatuses);
 	}
@@ -137,14 +145,31 @@ public final class GatewayApiTranslator {
 			.orElse(null);
 	}
 
-	private static GatewayStatus gatewayStatus(Gateway gateway, List<String> addresses, Map<String, Integer> attached,
-			ClusterSnapshot cluster) {
+	/** The host names (null: any) of the served listeners of {@code gateways}, by port. */
+	private static Map<Integer, Set<String>> portHosts(List<Gateway> gateways, ServedPorts served) {
+		Map<Integer, Set<String>> hosts = new LinkedHashMap<>();
+		for (Gateway gateway : gateways) {
+			for (Listener listener : gateway.getSpec().getListeners() == null ? List.<Listener>of()
+					: gateway.getSpec().getListeners()) {
+				if (("HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol()))
+						&& served.refusal(listener.getPort(), listener.getProtocol()) == null) {
+					hosts.computeIfAbsent(listener.getPort(), p -> new LinkedHashSet<>()).add(listener.getHostname());
+				}
+			}
+		}
+		return hosts;
+	}
+
+	private static GatewayStatus gatewayStatus(Gateway gateway, List<String> available, ServedPorts served,
+			Map<String, Integer> attached, ClusterSnapshot cluster) {
+		GatewayAddresses addresses = GatewayAddresses.resolve(gateway, available);
 		Long generation = gateway.getMetadata().getGeneration();
 		List<ListenerStatus> listeners = new ArrayList<>();
 		int programmed = 0;
 		for (Listener listener : gateway.getSpec().getListeners() == null ? List.<Listener>of()
 				: gateway.getSpec().getListeners()) {
 			boolean supported = "HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol());
+			String portRefusal = supported ? served.refusal(listener.getPort(), listener.getProtocol()) : null;
 			ServerCertificates.Resolved certificate = certificateProblem(gateway, listener, cluster);
 			FrontendValidation.Resolved validation = FrontendValidation.resolve(cluster, gateway, listener);
 			List<RouteGroupKind> kinds = supported ? routeKinds(listener) : List.of();
@@ -162,13 +187,17 @@ public final class GatewayApiTranslator {
 			Condition listenerProgrammed = certificate == null
 					? Conditions.of("Programmed", true, "Programmed", "", generation)
 					: Conditions.of("Programmed", false, "Invalid", "no usable certificate: see ResolvedRefs", generation);
-			if (supported && certificate == null) {
+			if (supported && portRefusal == null && certificate == null) {
 				programmed++;
 			}
 			listeners.add(new ListenerStatusBuilder().withName(listener.getName())
 				.withAttachedRoutes(attached.getOrDefault(listener.getName(), 0))
 				.withSupportedKinds(kinds)
-				.withConditions(supported
+				.withConditions(portRefusal != null
+						? List.of(Conditions.of("Accepted", false, "PortUnavailable", portRefusal, generation),
+								Conditions.of("Programmed", false, "Invalid", "port not served: see Accepted", generation),
+								resolvedRefs)
+						: supported
 						? List.of(Conditions.of("Accepted", true, "Accepted", "", generation), listenerProgrammed, resolvedRefs)
 						: List.of(Conditions.of("Accepted", false, "UnsupportedProtocol",
 								"protocol: " + listener.getProtocol() + " (expected: HTTP or HTTPS)", generation),
@@ -177,12 +206,18 @@ public final class GatewayApiTranslator {
 		}
 		boolean allValid = programmed == listeners.size();
 		List<Condition> conditions = new ArrayList<>(List.of(
-				allValid ? Conditions.of("Accepted", true, "Accepted", "Served by Meshgate", generation)
+				addresses.unsupported() != null
+						? Conditions.of("Accepted", false, "UnsupportedAddress", addresses.unsupported(), generation)
+						: allValid ? Conditions.of("Accepted", true, "Accepted", "Served by Meshgate", generation)
 						: Conditions.of("Accepted", true, "ListenersNotValid",
 								(listeners.size() - programmed) + " of " + listeners.size()
 										+ " listeners cannot be served: see their conditions",
 								generation),
-				addresses.isEmpty()
+				addresses.unsupported() != null
+						? Conditions.of("Programmed", false, "Invalid", "not accepted: see Accepted", generation)
+						: addresses.unusable() != null
+						? Conditions.of("Programmed", false, "AddressNotUsable", addresses.unusable(), generation)
+						: addresses.status().isEmpty()
 						? Conditions.of("Programmed", false, "AddressNotAssigned", "no address configured or published yet",
 								generation)
 						: programmed == 0 && !listeners.isEmpty()
@@ -195,11 +230,7 @@ public final class GatewayApiTranslator {
 					"tls.frontend: mode AllowInsecureFallback lets clients without a certificate through", generation));
 		}
 		return new GatewayStatusBuilder()
-			.withAddresses(addresses.stream()
-				.map(a -> new GatewayStatusAddressBuilder().withType(a.matches("[0-9.]+|.*:.*") ? "IPAddress" : "Hostname")
-					.withValue(a)
-					.build())
-				.toList())
+			.withAddresses(addresses.status())
 			.withConditions(conditions)
 			.withListeners(listeners)
 			.build();
@@ -249,7 +280,7 @@ public final class GatewayApiTranslator {
 	}
 
 	/** How one parentRef attached: the listeners that took the route and its host names, or why none did. */
-	record ParentOutcome(ParentReference reference, List<String> listeners, Set<String> hostnames, String reason,
+	record ParentOutcome(ParentReference reference, List<String> listeners, Set<RoutePlace> places, String reason,
 			String message) {
 
 	}

@@ -39,8 +39,9 @@ import io.meshgate.policy.route.LinearRegex;
 import io.meshgate.policy.route.Route;
 
 /**
- * One HTTPRoute, accepted by at least one of Meshgate's Gateways for {@code hostnames}, as
- * Meshgate routes: one per (rule, match, hostname), with stable ids. Pure: what it needs is
+ * One HTTPRoute, accepted by at least one of Meshgate's Gateways at some {@link RoutePlace}s, as
+ * Meshgate routes: one per (rule, match, place), each taking requests of its place's listener
+ * port and host names only, with stable ids. Pure: what it needs is
  * passed in. Whatever Meshgate cannot serve makes the whole object unaccepted
  * ({@link Result#unsupported}), so that a route is never served half-way.
  *
@@ -66,8 +67,8 @@ final class HttpRouteTranslator {
 	private HttpRouteTranslator() {
 	}
 
-	/** @param hostnames the host names the route is served for; a null element means any host */
-	static Result translate(HTTPRoute object, Set<String> hostnames, ServiceUpstreams upstreams) {
+	/** @param places where the route is served: listener ports and host names */
+	static Result translate(HTTPRoute object, Set<RoutePlace> places, ServiceUpstreams upstreams) {
 		String namespace = object.getMetadata().getNamespace();
 		String name = object.getMetadata().getName();
 		Refs refs = new Refs();
@@ -86,10 +87,10 @@ final class HttpRouteTranslator {
 						? List.of(new HTTPRouteMatch()) : rule.getMatches();
 				for (int m = 0; m < matches.size(); m++) {
 					int h = 0;
-					for (String hostname : hostnames) {
+					for (RoutePlace place : places) {
 						Map<String, Object> tree = new LinkedHashMap<>();
 						tree.put("id", Names.route("httproute", namespace, name, r, m, h++));
-						Precedence precedence = match(tree, matches.get(m), hostname, object, r, m, where + ".matches[" + m + "]");
+						Precedence precedence = match(tree, matches.get(m), place, object, r, m, where + ".matches[" + m + "]");
 						if (!backends.isEmpty()) {
 							tree.put("backends", backends);
 						}
@@ -393,8 +394,9 @@ final class HttpRouteTranslator {
 		return 100.0;
 	}
 
-	private static Precedence match(Map<String, Object> tree, HTTPRouteMatch match, String hostname, HTTPRoute object,
+	private static Precedence match(Map<String, Object> tree, HTTPRouteMatch match, RoutePlace place, HTTPRoute object,
 			int rule, int index, String where) {
+		String hostname = place.hostname();
 		String type = match.getPath() == null || match.getPath().getType() == null ? "PathPrefix" : match.getPath().getType();
 		String value = match.getPath() == null || match.getPath().getValue() == null ? "/" : match.getPath().getValue();
 		Precedence.PathType pathType = switch (type) {
@@ -440,6 +442,12 @@ final class HttpRouteTranslator {
 		if (host != null) {
 			fields.put("host", host);
 		}
+		Map<String, Object> listener = new LinkedHashMap<>();
+		listener.put("port", place.port());
+		if (!place.exceptHosts().isEmpty()) {
+			listener.put("exceptHosts", place.exceptHosts());
+		}
+		fields.put("listener", listener);
 		tree.put("match", fields);
 		return new Precedence(hostname, pathType, value.length(), match.getMethod() != null, headers.size(),
 				queryParams.size(),

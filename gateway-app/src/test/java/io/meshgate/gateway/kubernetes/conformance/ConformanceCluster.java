@@ -28,6 +28,9 @@ import io.meshgate.gateway.kubernetes.IngressControllerProperties;
  * <ul>
  * <li>{@code {GATEWAY_CLASS_NAME}} becomes {@value #GATEWAY_CLASS} and {@code {GATEWAY_CONTROLLER_NAME}}
  * Meshgate's controller name, as the suite's {@code --gateway-class} flag and controller lookup do;</li>
+ * <li>{@code PLACEHOLDER_USABLE_ADDRS} and {@code PLACEHOLDER_UNUSABLE_ADDRS} become {@value #USABLE_ADDRESS}
+ * and {@value #UNUSABLE_ADDRESS}, as the suite's {@code --usable-network-addresses} and
+ * {@code --unusable-network-addresses} flags make them;</li>
  * <li>Gateways, GatewayClasses and HTTPRoutes written as {@code v1beta1} are stored as {@code v1}: a
  * real API server keeps one storage version of a CRD and serves every version from it (the CRDs
  * convert with {@code strategy: None}), where the mock server keeps each version apart and the
@@ -50,6 +53,15 @@ final class ConformanceCluster implements AutoCloseable {
 	static final String GATEWAY_CLASS = "meshgate";
 
 	static final String ROOT = "/conformance/v1.4.1";
+
+	/**
+	 * The suite's {@code --usable-network-addresses}: the address the gateway is configured with
+	 * ({@code ConformanceSupport.ADDRESS}).
+	 */
+	static final String USABLE_ADDRESS = "127.0.0.1";
+
+	/** The suite's {@code --unusable-network-addresses}: one the gateway does not have (TEST-NET-1). */
+	static final String UNUSABLE_ADDRESS = "192.0.2.1";
 
 	private static final String V1BETA1 = "gateway.networking.k8s.io/v1beta1";
 
@@ -75,7 +87,9 @@ final class ConformanceCluster implements AutoCloseable {
 	/** The objects of a manifest ({@code base/manifests.yaml}, {@code tests/<name>.yaml}), adapted as the class says. */
 	List<HasMetadata> load(String manifest) {
 		String text = CrdDefaults.read(ROOT + "/" + manifest).replace("{GATEWAY_CLASS_NAME}", GATEWAY_CLASS)
-			.replace("{GATEWAY_CONTROLLER_NAME}", IngressControllerProperties.DEFAULT_CONTROLLER_NAME);
+			.replace("{GATEWAY_CONTROLLER_NAME}", IngressControllerProperties.DEFAULT_CONTROLLER_NAME)
+			.replace("PLACEHOLDER_USABLE_ADDRS", USABLE_ADDRESS)
+			.replace("PLACEHOLDER_UNUSABLE_ADDRS", UNUSABLE_ADDRESS);
 		List<HasMetadata> objects = new ArrayList<>();
 		for (String document : text.split("(?m)^---\\s*$")) {
 			if (document.lines().allMatch(line -> line.isBlank() || line.trim().startsWith("#"))) {

@@ -42,6 +42,7 @@ import io.meshgate.gateway.MeshgateApplication;
 import io.meshgate.gateway.https.HttpsListener;
 import io.meshgate.gateway.kubernetes.IngressController;
 import io.meshgate.gateway.kubernetes.IngressControllerProperties;
+import io.meshgate.gateway.listeners.ListenerServers;
 import io.meshgate.gateway.testing.KubernetesApi;
 import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.testing.TestPki;
@@ -93,6 +94,9 @@ abstract class ConformanceSupport {
 	@Autowired
 	IngressController controller;
 
+	@Autowired
+	ListenerServers listeners;
+
 	Traffic traffic;
 
 	private final List<HasMetadata> applied = new ArrayList<>();
@@ -108,6 +112,9 @@ abstract class ConformanceSupport {
 		properties.add("management.server.port", () -> "0");
 		API.gatewayProperties(properties, INFRA);
 		properties.add("meshgate.https.port", () -> "0");
+		// the listener ports of the suite's Gateways besides 80 and 443, each on a free local port
+		properties.add("meshgate.listeners.ports.8080", () -> "0");
+		properties.add("meshgate.listeners.ports.8090", () -> "0");
 		properties.add("meshgate.kubernetes.ingress.enabled", () -> "true");
 		properties.add("meshgate.kubernetes.ingress.identity", () -> "meshgate-conformance-0");
 		properties.add("meshgate.kubernetes.ingress.addresses[0]", () -> ADDRESS);
@@ -161,7 +168,8 @@ abstract class ConformanceSupport {
 
 	@BeforeEach
 	void connect() {
-		traffic = new Traffic(port, https.port(), ADDRESS);
+		traffic = new Traffic(listenerPort -> listenerPort == 80 ? port : listenerPort == 443 ? https.port()
+				: listeners.localPort(listenerPort), ADDRESS);
 		// status is written by the Lease holder only; the first test waits for the election
 		await().atMost(Duration.ofSeconds(30)).until(controller::leader);
 	}

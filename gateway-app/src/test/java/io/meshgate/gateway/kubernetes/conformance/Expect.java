@@ -52,6 +52,9 @@ final class Expect {
 	/** HTTPS through the HTTPS listener, with this SNI name (the request's host when empty). */
 	boolean https;
 
+	/** The Gateway listener port the request is sent to, as {@code gwAddr}'s port; 0: 80, or 443 with HTTPS. */
+	int port;
+
 	private Expect(String path) {
 		this.path = path;
 	}
@@ -144,6 +147,16 @@ final class Expect {
 	Expect https() {
 		https = true;
 		return this;
+	}
+
+	/** To the listener port {@code value} of the Gateway's address, as the suite's {@code gwAddr} of that listener. */
+	Expect port(int value) {
+		port = value;
+		return this;
+	}
+
+	int listenerPort() {
+		return port != 0 ? port : https ? 443 : 80;
 	}
 
 	List<Integer> codes() {

@@ -31,9 +31,9 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 
 	/**
 	 * The extended features Meshgate claims: their tests run and count in the report. Not claimed
-	 * (so their tests are not here): GatewayPort8080, GatewayStaticAddresses, GatewayHTTPListenerIsolation,
-	 * HTTPRouteParentRefPort (each needs a Gateway's listeners on their own ports, issue 28 item 8),
-	 * GatewayInfrastructurePropagation, GatewayAddressEmpty, HTTPRouteBackendProtocolH2C and
+	 * (so their tests are not here): GatewayInfrastructurePropagation (Meshgate makes no
+	 * Deployment, Service or ServiceAccount per Gateway, whose labels the test checks: one
+	 * deployment serves the Gateways of its class, see docs/design/gateways-and-ports.md), HTTPRouteBackendProtocolH2C and
 	 * WebSocket (appProtocol not read), BackendTLSPolicy and its SAN validation (the controller
 	 * reads v1 and maps it onto upstream TLS, but writes no BackendTLSPolicy status, and the echo
 	 * backend of these tests speaks no TLS).
@@ -43,7 +43,8 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 			"HTTPRoutePortRedirect", "HTTPRouteSchemeRedirect", "HTTPRoutePathRedirect", "HTTPRouteHostRewrite",
 			"HTTPRoutePathRewrite", "HTTPRouteRequestMirror", "HTTPRouteRequestMultipleMirrors",
 			"HTTPRouteRequestPercentageMirror", "HTTPRouteRequestTimeout", "HTTPRouteBackendTimeout",
-			"HTTPRouteNamedRouteRule"));
+			"HTTPRouteNamedRouteRule", "GatewayPort8080", "GatewayStaticAddresses", "GatewayHTTPListenerIsolation",
+			"HTTPRouteParentRefPort", "GatewayAddressEmpty"));
 
 	static final String NS = INFRA;
 
@@ -335,6 +336,169 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 		gatewayStatusMustHaveListeners(NS, unresolved, List.of(new Listener("tls", List.of("HTTPRoute"), 1,
 				List.of(Expected.of("Programmed", "False", null), Expected.of("ResolvedRefs", "False", null)))));
 		routeMustHaveCondition(NS, "http-route-4", NS, unresolved, Expected.of("ResolvedRefs", "False", null));
+	}
+
+	@Test
+	void GatewayWithAttachedRoutesWithPort8080() {
+		apply("gateway-with-attached-routes-with-port-8080.yaml");
+		gatewayStatusMustHaveListeners(NS, "gateway-with-two-listeners-and-one-attached-route",
+				List.of(new Listener("http-unattached", List.of("HTTPRoute"), 0, ACCEPTED_AND_RESOLVED),
+						new Listener("http", List.of("HTTPRoute"), 1, ACCEPTED_AND_RESOLVED)));
+	}
+
+	// --- listeners apart: ports, listener isolation, addresses
+
+	@Test
+	void GatewayHTTPListenerIsolation() {
+		apply("gateway-http-listener-isolation.yaml");
+		apply("gateway-http-listener-isolation-with-hostname-intersection.yaml");
+		List<Expect> cases = List.of(to(V1, "/empty-hostname").host("bar.com"),
+				get("/wildcard-example-com").host("bar.com").status(404),
+				get("/wildcard-foo-example-com").host("bar.com").status(404),
+				get("/abc-foo-example-com").host("bar.com").status(404),
+				get("/empty-hostname").host("bar.example.com").status(404),
+				to(V1, "/wildcard-example-com").host("bar.example.com"),
+				get("/wildcard-foo-example-com").host("bar.example.com").status(404),
+				get("/abc-foo-example-com").host("bar.example.com").status(404),
+				get("/empty-hostname").host("bar.foo.example.com").status(404),
+				get("/wildcard-example-com").host("bar.foo.example.com").status(404),
+				to(V1, "/wildcard-foo-example-com").host("bar.foo.example.com"),
+				get("/abc-foo-example-com").host("bar.foo.example.com").status(404),
+				get("/empty-hostname").host("abc.foo.example.com").status(404),
+				get("/wildcard-example-com").host("abc.foo.example.com").status(404),
+				get("/wildcard-foo-example-com").host("abc.foo.example.com").status(404).namespace(NS),
+				to(V1, "/abc-foo-example-com").host("abc.foo.example.com"));
+		for (String suffix : List.of("", "-with-hostname-intersection")) {
+			String gateway = "http-listener-isolation" + suffix;
+			List<String> routes = java.util.stream.Stream.of("empty-hostname", "wildcard-example-com",
+					"wildcard-foo-example-com", "abc-foo-example-com").map(l -> "attaches-to-" + l + suffix).toList();
+			gatewayAndRoutesMustBeAccepted(NS, gateway, routes.stream().map(r -> NS + "/" + r).toArray(String[]::new));
+			routes.forEach(route -> routeMustHaveResolvedRefsTrue(NS, route, NS, gateway));
+			traffic.eventually(cases);
+		}
+	}
+
+	@Test
+	void HTTPRouteListenerPortMatching() {
+		apply("httproute-listener-port-matching.yaml");
+		String gateway = "httproute-listener-port-matching";
+		gatewayAndRoutesMustBeAccepted(NS, gateway, NS + "/backend-v1");
+		routeMustHaveResolvedRefsTrue(NS, "backend-v1", NS, gateway);
+		gatewayAndRoutesMustBeAccepted(NS, gateway, NS + "/backend-v2");
+		routeMustHaveResolvedRefsTrue(NS, "backend-v2", NS, gateway);
+		gatewayAndRoutesMustBeAccepted(NS, gateway, List.of("listener-4"), NS + "/backend-v3");
+		routeMustHaveResolvedRefsTrue(NS, "backend-v3", NS, gateway);
+		traffic.eventually(List.of(to(V1, "/").host("foo.com"), to(V2, "/").host("foo.com:8080").port(8080),
+				to(V2, "/").host("bar.com:8080").port(8080), to(V3, "/").host("foo.com:8090").port(8090),
+				get("/").host("bar.com:8090").port(8090).status(404)));
+	}
+
+	@Test
+	void HTTPRouteRedirectPortAndScheme() {
+		apply("httproute-redirect-port-and-scheme.yaml");
+		String on80 = "same-namespace";
+		String on8080 = "same-namespace-with-http-listener-on-8080";
+		String on443 = "same-namespace-with-https-listener";
+		for (String[] gatewayAndRoute : List.of(new String[] { on80, "http-route-for-listener-on-port-80" },
+				new String[] { on8080, "http-route-for-listener-on-port-8080" },
+				new String[] { on443, "http-route-for-listener-on-port-443" })) {
+			gatewayAndRoutesMustBeAccepted(NS, gatewayAndRoute[0], NS + "/" + gatewayAndRoute[1]);
+			routeMustHaveResolvedRefsTrue(NS, gatewayAndRoute[1], NS, gatewayAndRoute[0]);
+		}
+		// an empty expected port: the scheme's own, written or left out
+		traffic.eventually(List.of(get("/scheme-nil-and-port-nil").status(302).redirect("http", "example.org", "", ""),
+				get("/scheme-nil-and-port-80").status(302).redirect("http", "example.org", "", ""),
+				get("/scheme-nil-and-port-8080").status(302).redirect("http", "example.org", "8080", ""),
+				get("/scheme-https-and-port-nil").status(302).redirect("https", "example.org", "", ""),
+				get("/scheme-https-and-port-443").status(302).redirect("https", "example.org", "", ""),
+				get("/scheme-https-and-port-8443").status(302).redirect("https", "example.org", "8443", "")));
+		traffic.eventually(List.of(
+				get("/scheme-nil-and-port-nil").port(8080).status(302).redirect("http", "example.org", "8080", ""),
+				get("/scheme-nil-and-port-80").port(8080).status(302).redirect("http", "example.org", "", ""),
+				get("/scheme-https-and-port-nil").port(8080).status(302).redirect("https", "example.org", "", "")));
+		traffic.eventually(List.of(
+				get("/scheme-nil-and-port-nil").host("example.org").https().status(302)
+					.redirect("https", "example.org", "", ""),
+				get("/scheme-nil-and-port-443").host("example.org").https().status(302)
+					.redirect("https", "example.org", "", ""),
+				get("/scheme-nil-and-port-8443").host("example.org").https().status(302)
+					.redirect("https", "example.org", "8443", ""),
+				get("/scheme-http-and-port-nil").host("example.org").https().status(302)
+					.redirect("http", "example.org", "", ""),
+				get("/scheme-http-and-port-80").host("example.org").https().status(302)
+					.redirect("http", "example.org", "", ""),
+				get("/scheme-http-and-port-8080").host("example.org").https().status(302)
+					.redirect("http", "example.org", "8080", "")));
+	}
+
+	@Test
+	void HTTPRouteInvalidParentRefSectionNameNotMatchingPort() {
+		apply("httproute-invalid-parentref-section-name-not-matching-port.yaml");
+		String route = "httproute-listener-section-name-not-matching-port";
+		String gateway = "gateway-with-one-not-matching-port-and-section-name-route";
+		routeMustHaveCondition(NS, route, NS, gateway, Expected.of("Accepted", "False", "NoMatchingParent"));
+		routeMustHaveNoAcceptedParents(NS, route);
+		gatewayMustHaveZeroRoutes(NS, gateway);
+	}
+
+	@Test
+	void HTTPRouteInvalidParentRefNotMatchingListenerPort() {
+		apply("httproute-invalid-parentref-not-matching-listener-port.yaml");
+		String route = "httproute-listener-not-matching-route-port";
+		routeMustHaveResolvedRefsTrue(NS, route, NS, "same-namespace");
+		routeMustHaveCondition(NS, route, NS, "same-namespace", Expected.of("Accepted", "False", "NoMatchingParent"));
+		routeMustHaveNoAcceptedParents(NS, route);
+		gatewayMustHaveZeroRoutes(NS, "same-namespace");
+	}
+
+	@Test
+	void GatewayStaticAddresses() {
+		apply("gateway-static-addresses.yaml");
+		String name = "gateway-static-addresses";
+		var gateways = KUBE.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class).inNamespace(NS);
+		gatewayMustHaveLatestConditions(NS, name);
+		assertThat(gateway(NS, name).getSpec().getAddresses()).as("one invalid, one unusable and one usable address")
+			.hasSize(3);
+		gatewayMustHaveCondition(NS, name, Expected.of("Accepted", "False", "UnsupportedAddress"));
+		// removing the first address of the list removes the invalid one, then the unusable one
+		gateways.withName(name).edit(g -> {
+			g.getSpec().getAddresses().remove(0);
+			return g;
+		});
+		gatewayMustHaveLatestConditions(NS, name);
+		gatewayMustHaveCondition(NS, name, Expected.of("Accepted", "True", "Accepted"));
+		gatewayMustHaveCondition(NS, name, Expected.of("Programmed", "False", "AddressNotUsable"));
+		gateways.withName(name).edit(g -> {
+			g.getSpec().getAddresses().remove(0);
+			return g;
+		});
+		gatewayMustHaveLatestConditions(NS, name);
+		gatewayMustHaveCondition(NS, name, Expected.of("Accepted", "True", "Accepted"));
+		gatewayMustHaveCondition(NS, name, Expected.of("Programmed", "True", "Programmed"));
+		gatewayStatusMustHaveListeners(NS, name, List.of(new Listener("http", List.of("HTTPRoute"), 0, ACCEPTED_AND_RESOLVED)));
+		var current = gateway(NS, name);
+		assertThat(current.getSpec().getAddresses()).hasSize(1);
+		assertThat(current.getStatus().getAddresses()).extracting(a -> a.getValue())
+			.contains(ConformanceCluster.USABLE_ADDRESS)
+			.doesNotContain(ConformanceCluster.UNUSABLE_ADDRESS, "fake address teehee!");
+		assertThat(current.getStatus().getAddresses()).filteredOn(a -> a.getValue().equals(ConformanceCluster.USABLE_ADDRESS))
+			.allSatisfy(a -> assertThat(a.getType()).isEqualTo(current.getSpec().getAddresses().get(0).getType()));
+	}
+
+	@Test
+	void GatewayOptionalAddressValue() {
+		apply("gateway-optional-address-value.yaml");
+		String name = "gateway-without-address-value";
+		gatewayMustHaveLatestConditions(NS, name);
+		// WaitForGatewayAddress: an address of type IPAddress or Hostname in status
+		eventually("Gateway " + NS + "/" + name + " address", () -> {
+			var object = gateway(NS, name);
+			return object.getStatus() != null && object.getStatus().getAddresses() != null && object.getStatus()
+				.getAddresses()
+				.stream()
+				.anyMatch(a -> "IPAddress".equals(a.getType()) || "Hostname".equals(a.getType())) ? null
+						: "no address in status";
+		});
 	}
 
 	@Test

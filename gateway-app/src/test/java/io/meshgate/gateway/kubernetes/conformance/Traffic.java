@@ -23,10 +23,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Requests to the gateway as the suite's round tripper makes them, compared as
- * {@code http.CompareRoundTrip} compares them. Every Gateway's HTTP listener is the gateway's one
- * HTTP port and every HTTPS listener its HTTPS port (Meshgate serves all Gateways on the same
- * listeners; issue 28 item 8); the Host header is the Gateway's address without the port, as the
- * suite sends it to port 80, unless the case names a host.
+ * {@code http.CompareRoundTrip} compares them. A request goes to the local port serving the case's
+ * listener port (80: the ingress port, 443: the HTTPS listener, others: the further listener
+ * ports); the Host header is the Gateway's address, with the listener port unless it is 80 or 443,
+ * as Go's client sends it to {@code gwAddr}, unless the case names a host.
  */
 final class Traffic {
 
@@ -61,15 +61,13 @@ final class Traffic {
 
 	private final SslContext insecure;
 
-	private final int httpPort;
-
-	private final int httpsPort;
+	/** The local port serving a listener port. */
+	private final java.util.function.IntUnaryOperator localPorts;
 
 	private final String address;
 
-	Traffic(int httpPort, int httpsPort, String address) {
-		this.httpPort = httpPort;
-		this.httpsPort = httpsPort;
+	Traffic(java.util.function.IntUnaryOperator localPorts, String address) {
+		this.localPorts = localPorts;
 		this.address = address;
 		// a connection per request: a route change must not hide behind a pooled connection
 		this.client = HttpClient.create(ConnectionProvider.newConnection()).followRedirect(false)
@@ -129,10 +127,13 @@ final class Traffic {
 	}
 
 	private Answer send(Expect expected, HttpClient client) {
-		String host = expected.host.isEmpty() ? address : expected.host;
+		int listenerPort = expected.listenerPort();
+		String host = !expected.host.isEmpty() ? expected.host
+				: listenerPort == 80 || listenerPort == 443 ? address : address + ":" + listenerPort;
 		HttpClient http = expected.https ? client.secure(spec -> spec.sslContext(insecure)
 			.serverNames(new javax.net.ssl.SNIHostName(hostOnly(host)))) : client;
-		String url = (expected.https ? "https://127.0.0.1:" + httpsPort : "http://127.0.0.1:" + httpPort) + expected.path;
+		String url = (expected.https ? "https" : "http") + "://127.0.0.1:" + localPorts.applyAsInt(listenerPort)
+				+ expected.path;
 		return http.headers(h -> {
 			h.set("Host", host);
 			expected.headers.forEach(h::set);
