@@ -679,16 +679,66 @@ function wireEditor(o) {
         return;
       }
       state.editing = false; toast(o.what + ' ' + o.nameOf(item) + ' saved: version ' + result.version); location.hash = o.back;
-    } catch (e) { showErrors(e, prefix(o.nameOf(item))); }
+    } catch (e) {
+      if (e.status === 409 && e.body.item) showConflict(e, item, () => { o.etag = e.body.currentVersion; submit(false); });
+      else showErrors(e, prefix(o.nameOf(item)));
+    }
   }
   form.addEventListener('submit', (e) => { e.preventDefault(); submit(false); });
   $('#preview-' + o.noun).addEventListener('click', () => submit(true));
   const del = $('#delete-' + o.noun);
   if (del) del.addEventListener('click', async () => {
     if (!confirm('Delete ' + lowerFirst(o.what) + ' ' + o.id + '?')) return;
-    try { const result = await api('DELETE', path, undefined, { ifMatch: o.etag }); toast('Deleted: version ' + result.version); state.editing = false; location.hash = o.back; }
-    catch (e) { showErrors(e, prefix(o.id)); }
+    const remove = async () => {
+      try { const result = await api('DELETE', path, undefined, { ifMatch: o.etag }); toast('Deleted: version ' + result.version); state.editing = false; location.hash = o.back; }
+      catch (e) {
+        if (e.status === 409 && e.body.item) showConflict(e, undefined, () => { if (confirm('Delete their version of ' + lowerFirst(o.what) + ' ' + o.id + '?')) { o.etag = e.body.currentVersion; remove(); } });
+        else showErrors(e, prefix(o.id));
+      }
+    };
+    remove();
   });
+}
+
+// ---------- conflicts: someone changed the same item since it was read; the user's edit stays ----------
+
+/** The lines of a and b as a diff: "-" only in a, "+" only in b (longest common subsequence; bounded). */
+function lineDiff(a, b) {
+  const x = a.split('\n'); const y = b.split('\n');
+  if (x.length * y.length > 1e6) return x.map((l) => '-' + l).concat(y.map((l) => '+' + l)).join('\n');
+  const common = Array.from({ length: x.length + 1 }, () => new Int32Array(y.length + 1));
+  for (let i = x.length - 1; i >= 0; i--) {
+    for (let j = y.length - 1; j >= 0; j--) common[i][j] = x[i] === y[j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
+  }
+  const out = []; let i = 0; let j = 0;
+  while (i < x.length || j < y.length) {
+    if (i < x.length && j < y.length && x[i] === y[j]) { out.push(' ' + x[i]); i++; j++; }
+    else if (j >= y.length || (i < x.length && common[i + 1][j] >= common[i][j + 1])) out.push('-' + x[i++]);
+    else out.push('+' + y[j++]);
+  }
+  return out.join('\n');
+}
+
+/**
+ * A 409 on one item: what changed it since it was read, theirs against mine (undefined: mine deletes
+ * it), and "Apply mine anyway", which goes through the usual diff-and-confirm on top of theirs.
+ * The form is left as the user wrote it.
+ */
+function showConflict(error, mine, applyMine) {
+  clearErrors();
+  const b = error.body;
+  const text = (v) => (v === undefined || v === null ? '(deleted)' : JSON.stringify(v, null, 2));
+  $('#preview').innerHTML = '<div class="card conflict" id="conflict"><h2>Changed by someone else while you edited</h2>'
+    + '<p id="conflict-message">' + esc(b.message) + '</p>'
+    + '<ul class="conflict-changes">' + (b.changesSince || []).map((h) => '<li>version ' + esc(h.version) + ' by ' + esc(h.author) + ': ' + esc(h.summary) + '</li>').join('') + '</ul>'
+    + '<h3>Theirs (version ' + esc(b.currentVersion) + ', lines marked −) and yours (+)</h3>'
+    + diffHtml(lineDiff(text(b.theirs), text(mine))).replace('id="diff"', 'id="conflict-diff"')
+    + '<p class="muted">Your edit is still in the form above.</p>'
+    + '<div class="toolbar"><button type="button" id="apply-mine">Apply mine anyway</button>'
+    + '<button type="button" class="secondary" id="take-theirs">Discard mine, show theirs</button></div></div>';
+  $('#apply-mine').addEventListener('click', applyMine);
+  $('#take-theirs').addEventListener('click', () => { state.editing = false; route(); });
+  $('#conflict').scrollIntoView();
 }
 
 function clearErrors() {
@@ -996,16 +1046,30 @@ function sha256Hex(text) {
 
 async function pageHistory() {
   const data = await api('GET', '/api/history');
+  const versions = data.history;
+  const options = (selected) => versions.map((h) => '<option value="' + h.version + '"' + (h.version === selected ? ' selected' : '') + '>' + h.version + '</option>').join('');
   $('#app').innerHTML = '<h1>History</h1><p class="muted">Every change is a version: who, when and what. Roll back to any version kept; a rollback is a new version.</p>'
-    + '<div class="table-wrap"><table id="history"><thead><tr><th>Version</th><th>When</th><th>Who</th><th>What</th><th></th></tr></thead><tbody>'
-    + data.history.map((h, i) => '<tr data-version="' + h.version + '"><td>' + h.version + (i === 0 ? ' <span class="badge ok">current</span>' : '') + '</td><td>' + esc(new Date(h.time).toLocaleString()) + '</td><td>' + esc(h.author) + '</td><td>' + esc(h.summary) + '</td><td>'
-      + (i < data.history.length - 1 ? '<button type="button" class="secondary show-diff" data-from="' + data.history[i + 1].version + '" data-to="' + h.version + '">Diff</button> ' : '')
-      + (i > 0 && canWrite() ? '<button type="button" class="danger rollback" data-version="' + h.version + '">Roll back to this</button>' : '') + '</td></tr>').join('')
-    + '</tbody></table></div><div id="history-diff"></div>';
-  $$('.show-diff').forEach((b) => b.addEventListener('click', async () => {
-    const d = await api('GET', '/api/history/diff?from=' + b.dataset.from + '&to=' + b.dataset.to);
-    $('#history-diff').innerHTML = '<h2>Version ' + d.from + ' → ' + d.to + '</h2>' + diffHtml(d.diff);
-  }));
+    + (!versions.length ? '<p class="empty" id="history-empty">Nothing is stored yet: the first change creates version 1.</p>'
+      : '<form class="toolbar" id="compare-form"><label class="inline">Compare version<select id="compare-from">' + options((versions[1] || versions[0]).version) + '</select></label>'
+      + '<label class="inline">with<select id="compare-to">' + options(versions[0].version) + '</select></label>'
+      + '<button type="submit" class="secondary" id="compare">Compare</button></form>'
+      + '<div class="table-wrap"><table id="history" class="stack"><thead><tr><th>Version</th><th>When</th><th>Who</th><th>What</th><th></th></tr></thead><tbody>'
+      + versions.map((h, i) => '<tr data-version="' + h.version + '"><td data-label="Version">' + h.version + (i === 0 ? ' <span class="badge ok">current</span>' : '') + '</td>'
+        + '<td data-label="When">' + esc(new Date(h.time).toLocaleString()) + '</td><td data-label="Who">' + esc(h.author) + '</td><td data-label="What" class="summary">' + esc(h.summary) + '</td><td><div class="actions">'
+        + (i < versions.length - 1 ? '<button type="button" class="secondary show-diff" data-from="' + versions[i + 1].version + '" data-to="' + h.version + '">Diff</button>' : '')
+        + (i > 0 && canWrite() ? '<button type="button" class="danger rollback" data-version="' + h.version + '">Roll back to this</button>' : '') + '</div></td></tr>').join('')
+      + '</tbody></table></div>')
+    + '<div id="history-diff"></div>';
+  const compare = async (from, to) => {
+    try {
+      const d = await api('GET', '/api/history/diff?from=' + encodeURIComponent(from) + '&to=' + encodeURIComponent(to), undefined, { notVersioned: true });
+      $('#history-diff').innerHTML = '<h2 id="diff-title">Version ' + esc(d.from) + ' → ' + esc(d.to) + '</h2>' + diffHtml(d.diff);
+      $('#history-diff').scrollIntoView();
+    } catch (e) { $('#history-diff').innerHTML = '<p class="errors">' + esc(e.message) + '</p>'; }
+  };
+  if (!versions.length) return;
+  $('#compare-form').addEventListener('submit', (e) => { e.preventDefault(); compare($('#compare-from').value, $('#compare-to').value); });
+  $$('.show-diff').forEach((b) => b.addEventListener('click', () => compare(b.dataset.from, b.dataset.to)));
   $$('.rollback').forEach((b) => b.addEventListener('click', async () => {
     const preview = await api('POST', '/api/history/' + b.dataset.version + '/rollback?dryRun=true', undefined, { ifMatch: data.version });
     $('#history-diff').innerHTML = '<h2>Rolling back to version ' + esc(b.dataset.version) + ' would do</h2>' + diffHtml(preview.diff)
@@ -1080,17 +1144,46 @@ function testerAccess(access) {
 function pageConfig() {
   $('#app').innerHTML = '<h1>Export and import</h1><div class="card"><p>The whole stored configuration as YAML (routes and upstreams from other sources are not included).</p>'
     + '<a href="/api/export" download="meshgate-config.yaml" id="export-link"><button type="button" class="secondary">Download YAML</button></a></div>'
-    + '<div class="card"><h2>Import</h2><p class="muted">Replaces the stored configuration, validated like any edit.</p><textarea id="import-yaml" rows="14" placeholder="upstreams: [...]\nroutes: [...]"></textarea>'
-    + '<div id="form-errors" class="errors"></div>' + (canWrite() ? '<div class="toolbar"><button type="button" id="import-check" class="secondary">Validate and show diff</button><button type="button" id="import-apply">Import</button></div>' : '')
+    + '<div class="card"><h2>Import</h2><p class="muted">Replaces the stored configuration, validated like any edit. Choose a file or paste YAML; you see the diff and confirm before anything changes.</p>'
+    + (canWrite() ? '<label>YAML file<input type="file" id="import-file" accept=".yaml,.yml,.json,application/yaml,application/json,text/yaml,text/plain"></label>' : '')
+    + '<label>Or paste<textarea id="import-yaml" rows="14" placeholder="upstreams: [...]\nroutes: [...]"></textarea></label>'
+    + '<div id="form-errors" class="errors"></div>' + (canWrite() ? '<div class="toolbar"><button type="button" id="import-check">Validate and show diff</button></div>' : '')
     + '<div id="preview"></div></div>';
-  const run = async (dryRun) => {
+  if (!canWrite()) return;
+  // the text a diff was shown for, and the version it was computed on: Apply imports exactly that, or gets a 409
+  const check = async () => {
     clearErrors();
+    $('#preview').innerHTML = '';
+    const text = $('#import-yaml').value;
     try {
-      const r = await api('POST', '/api/import' + (dryRun ? '?dryRun=true' : ''), $('#import-yaml').value, { contentType: 'application/yaml' });
-      $('#preview').innerHTML = (dryRun ? '<h2>Importing would do</h2>' : '<h2>Imported: version ' + r.version + '</h2>') + diffHtml(r.diff);
+      const r = await api('POST', '/api/import?dryRun=true', text, { contentType: 'application/yaml' });
+      const read = r.version;
+      $('#preview').innerHTML = '<h2>Importing would do</h2>' + diffHtml(r.diff)
+        + (r.diff ? '<div class="toolbar"><button type="button" id="import-apply">Import this</button><button type="button" class="secondary" id="import-cancel">Cancel</button></div>' : '');
+      if (!r.diff) return;
+      $('#import-cancel').addEventListener('click', () => { $('#preview').innerHTML = ''; });
+      $('#import-apply').addEventListener('click', async () => {
+        try {
+          const done = await api('POST', '/api/import', text, { contentType: 'application/yaml', ifMatch: read });
+          $('#preview').innerHTML = '<h2 id="import-done">Imported: version ' + esc(done.version) + '</h2>' + diffHtml(done.diff);
+          toast('Imported: version ' + done.version);
+        } catch (e) {
+          if (e.status === 409) {
+            $('#preview').innerHTML = '<p class="errors" id="import-conflict">' + esc(e.message) + '</p><button type="button" class="secondary" id="import-again">Show the diff again</button>';
+            $('#import-again').addEventListener('click', check);
+          } else showErrors(e, 'x');
+        }
+      });
+      $('#import-apply').scrollIntoView();
     } catch (e) { showErrors(e, 'x'); }
   };
-  if (canWrite()) { $('#import-check').addEventListener('click', () => run(true)); $('#import-apply').addEventListener('click', () => run(false)); }
+  $('#import-check').addEventListener('click', check);
+  $('#import-file').addEventListener('change', async (e) => {
+    const file = e.target.files[0];
+    if (!file) return;
+    $('#import-yaml').value = await file.text();
+    check();
+  });
 }
 
 // ---------- router ----------

@@ -118,7 +118,7 @@ public class AdminSecurityConfiguration {
 		return http.authenticationManager(authentication)
 			.authorizeExchange(exchanges -> exchanges
 				.pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
-				.pathMatchers("/login", "/ui/app.css").permitAll()
+				.pathMatchers("/login", "/ui/app.css", "/ui/favicon.svg", "/favicon.ico").permitAll()
 				.pathMatchers(HttpMethod.POST, "/api/tester").hasAnyRole("VIEWER", "EDITOR")
 				.pathMatchers(HttpMethod.GET, "/api/**").hasAnyRole("VIEWER", "EDITOR")
 				.pathMatchers("/api/**").hasRole("EDITOR")
@@ -130,8 +130,10 @@ public class AdminSecurityConfiguration {
 			.formLogin(form -> form.loginPage("/login")
 				.authenticationFailureHandler(LoginThrottledAnswer
 					.failureHandler(new RedirectServerAuthenticationFailureHandler("/login?error"))))
-			.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
-			.csrf(csrf -> csrf.requireCsrfProtectionMatcher(AdminSecurityConfiguration::needsCsrfToken))
+			.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint)
+				.accessDeniedHandler(ForbiddenAnswer.handler()))
+			.csrf(csrf -> csrf.requireCsrfProtectionMatcher(AdminSecurityConfiguration::needsCsrfToken)
+				.accessDeniedHandler(ForbiddenAnswer.handler()))
 			.headers(headers -> headers
 				.frameOptions(frame -> frame.mode(XFrameOptionsServerHttpHeadersWriter.Mode.DENY))
 				.contentSecurityPolicy(csp -> csp.policyDirectives(
