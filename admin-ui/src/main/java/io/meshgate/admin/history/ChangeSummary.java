@@ -73,12 +73,48 @@ public final class ChangeSummary {
 			return "weights " + weights(old) + " → " + weights(now);
 		}
 		List<String> changes = new ArrayList<>();
+		Set<String> elements = new LinkedHashSet<>();
 		for (String path : paths) {
+			String element = addedOrRemoved(path, old, now);
+			if (element != null) {
+				if (elements.add(element)) {
+					changes.add(element + " " + element(element, old) + " → " + element(element, now));
+				}
+				continue;
+			}
 			String was = old.getOrDefault(path, "none");
 			String is = now.getOrDefault(path, "none");
 			changes.add(was.equals(is) ? path + " changed" : path + " " + was + " → " + is);
 		}
 		return bounded(changes, MAX_FIELDS, ", ", "fields");
+	}
+
+	/** The list element ({@code endpoints[1]}) {@code path} lies in, when that element is on one side only. */
+	private static String addedOrRemoved(String path, Map<String, String> old, Map<String, String> now) {
+		int end = path.indexOf("].");
+		while (end >= 0) {
+			String element = path.substring(0, end + 1);
+			if (!has(old, element) || !has(now, element)) {
+				return element;
+			}
+			end = path.indexOf("].", end + 1);
+		}
+		return null;
+	}
+
+	private static boolean has(Map<String, String> flat, String element) {
+		return flat.keySet().stream().anyMatch(path -> path.startsWith(element + "."));
+	}
+
+	/** A list element's fields in one value: {@code uri http://10.0.0.7:8080, weight 1}; {@code none} when absent. */
+	private static String element(String element, Map<String, String> flat) {
+		List<String> fields = new ArrayList<>();
+		flat.forEach((path, value) -> {
+			if (path.startsWith(element + ".")) {
+				fields.add(path.substring(element.length() + 1) + " " + value);
+			}
+		});
+		return fields.isEmpty() ? "none" : cut(String.join(", ", fields));
 	}
 
 	private static String weights(Map<String, String> flat) {
