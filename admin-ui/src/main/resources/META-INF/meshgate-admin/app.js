@@ -395,6 +395,19 @@ function applyFilter() {
   });
   const count = $('#count');
   if (count) count.textContent = shown + ' of ' + state.routes.length + ' routes';
+  showEmpty('#routes', 'routes-empty', shown ? '' : state.routes.length ? 'No route matches “' + state.filter.trim() + '”.'
+    : 'No routes yet.' + (canWrite() ? ' Create one with New route.' : ''));
+}
+
+/** Instead of a table with headers only: a sentence saying why it is empty (none: the table shows). */
+function showEmpty(table, id, sentence) {
+  const wrap = $(table) && $(table).closest('.table-wrap');
+  if (!wrap) return;
+  let note = $('#' + id);
+  if (!note) { note = document.createElement('p'); note.id = id; note.className = 'empty'; wrap.after(note); }
+  note.textContent = sentence;
+  note.hidden = !sentence;
+  wrap.hidden = Boolean(sentence);
 }
 
 // ---------- route editor ----------
@@ -808,6 +821,7 @@ function renderUpstreams() {
       const action = entry.readOnly ? '<span class="badge ro">read-only: ' + esc(entry.source) + '</span>' : '<a href="#/upstreams/' + encodeURIComponent(u.name) + '">' + (canWrite() ? 'Edit' : 'View') + '</a>';
       return '<tr data-upstream="' + esc(u.name) + '"><td><strong>' + esc(u.name) + '</strong></td><td>' + endpoints + '</td><td>' + lb + '</td><td>' + breaker + '</td><td>' + tls + '</td><td>' + action + '</td></tr>';
     }).join('');
+  showEmpty('#upstreams', 'upstreams-empty', state.upstreams.length ? '' : 'No upstreams yet.' + (canWrite() ? ' Create one with New upstream.' : ''));
 }
 
 async function pageUpstreamEditor(name) {
@@ -941,7 +955,7 @@ async function renderKindRows() {
     + k.cells(item, live).map((c, i) => '<td data-label="' + esc(k.head[i]) + '">' + c + '</td>').join('')
     + '<td>' + (readOnly ? '<span class="badge ro">read-only: ' + esc(source) + '</span>'
       : '<a class="edit-item" href="#/' + list.kind + '/' + encodeURIComponent(item.name) + '">' + (canWrite() ? 'Edit' : 'View') + '</a>') + '</td></tr>').join('')
-    || '<tr><td colspan="' + (k.head.length + 2) + '" class="muted">None yet.</td></tr>';
+    || '<tr><td colspan="' + (k.head.length + 2) + '" class="muted" id="items-empty">No ' + esc(lowerFirst(k.title)) + ' yet.</td></tr>';
   // rendered again only when something changed, so that a row being clicked stays in place
   if (html !== list.html) { body.innerHTML = html; list.html = html; }
 }
