@@ -1,9 +1,7 @@
 package io.meshgate.admin.security;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -89,16 +87,10 @@ public class AdminSecurityConfiguration {
 				.build());
 		}
 		if (users.isEmpty()) {
-			if (generated == null) {
+			if (generated == null || generated.password() == null) {
 				throw new IllegalStateException(NO_USERS);
 			}
-			byte[] random = new byte[18];
-			new SecureRandom().nextBytes(random);
-			String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-			users.put("admin", User.withUsername("admin").password(encoder.encode(password)).roles("EDITOR").build());
-			// Printed once, on the console only (not through the logging system).
-			System.out.println("\nMeshgate admin login: user 'admin', password '" + password + "' (generated at start-up "
-					+ "because " + generated.reason() + "; shown only now; configure meshgate.admin.users to set your own)\n");
+			users.put("admin", User.withUsername("admin").password(encoder.encode(generated.password())).roles("EDITOR").build());
 		}
 		return users;
 	}
