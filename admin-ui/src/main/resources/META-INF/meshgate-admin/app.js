@@ -430,7 +430,8 @@ async function pageRouteEditor(id) {
   if (!isNew) route = await api('GET', '/api/routes/' + encodeURIComponent(id));
   etagVersion = state.version;
   const original = JSON.parse(JSON.stringify(route));
-  const upstreamNames = state.upstreams.map((u) => u.upstream.name);
+  // stored routes reach stored upstreams only (a read-only source such as the demo may drop its own at any time)
+  const upstreamNames = state.upstreams.filter((u) => !u.readOnly).map((u) => u.upstream.name);
   const providerNames = (await api('GET', '/api/jwtProviders', undefined, { notVersioned: true })).jwtProviders.map((p) => p.item.name);
   const identity = identityForms(route);
   const ro = !canWrite();
