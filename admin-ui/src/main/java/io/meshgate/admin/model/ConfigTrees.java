@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.meshgate.policy.binding.MinimalTrees;
 import io.meshgate.policy.binding.PolicyTrees;
+import io.meshgate.policy.schema.MinimalTrees;
 
 /**
  * The configuration records as plain trees (maps, lists, strings, numbers, booleans), the form
