@@ -72,7 +72,7 @@ public final class MinimalTrees {
 		}
 		Map<String, Object> tree = new LinkedHashMap<>();
 		for (RecordComponent component : PolicyTrees.components(record.getClass())) {
-			Object value = read(component, record);
+			Object value = RecordDefaults.read(record, component);
 			if (value == null || PolicyTrees.compact(value) == null) {
 				continue;
 			}
@@ -84,15 +84,6 @@ public final class MinimalTrees {
 			tree.put(component.getName(), nested(value));
 		}
 		return tree;
-	}
-
-	private static Object read(RecordComponent component, Record record) {
-		try {
-			return component.getAccessor().invoke(record);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new IllegalStateException("cannot read " + component, ex);
-		}
 	}
 
 }
