@@ -830,7 +830,7 @@ async function pageUpstreamEditor(name) {
   const isNew = name === 'new';
   const upstream = isNew ? { name: '', endpoints: [placeholderOf('Upstream', 'endpoints.uri')], loadBalancer: { policy: defaultOf('Upstream', 'loadBalancer.policy') } }
     : await api('GET', '/api/upstreams/' + encodeURIComponent(name));
-  const etagVersion = state.version;
+  let etagVersion = state.version;
   $('#app').innerHTML = '<h1>' + (isNew ? 'New upstream' : 'Upstream ' + esc(name)) + '</h1><form id="upstream-form" class="card" novalidate>'
     + '<p class="muted">The whole upstream as JSON: every field of the model can be edited here, including ones added in later versions (health checks, outlier detection, breakers, TLS).</p>'
     + '<label>Upstream<textarea id="upstream-json" data-path="" rows="14">' + esc(JSON.stringify(upstream, null, 2)) + '</textarea></label>'
@@ -846,7 +846,11 @@ async function pageUpstreamEditor(name) {
       const result = await api(isNew ? 'POST' : 'PUT', (isNew ? '/api/upstreams' : '/api/upstreams/' + encodeURIComponent(name)) + (dryRun ? '?dryRun=true' : ''), body, { ifMatch: etagVersion });
       $('#preview').innerHTML = diffHtml(result.diff);
       if (!dryRun) { state.editing = false; toast('Upstream saved: version ' + result.version); location.hash = '#/upstreams'; }
-    } catch (e) { showErrors(e, 'upstreams[x]'); }
+    } catch (e) {
+      // a conflict keeps the JSON as edited; "Apply mine anyway" shows the diff on top of theirs, then Apply applies it
+      if (e.status === 409 && e.body.item) showConflict(e, body, () => { etagVersion = e.body.currentVersion; submit(true); });
+      else showErrors(e, 'upstreams[x]');
+    }
   }
   if (canWrite()) {
     $('#upstream-form').addEventListener('submit', (e) => { e.preventDefault(); submit(false); });
