@@ -734,6 +734,25 @@ function lineDiff(a, b) {
 }
 
 /**
+ * An item as the store keeps it, for comparing with what the store sent: keys sorted, and without
+ * what the schema gives as the default or empty objects a form leaves (the store keeps neither).
+ */
+function stored(def, value) {
+  if (Array.isArray(value)) return value.map((v) => stored(def, v));
+  if (!value || typeof value !== 'object') return value;
+  const properties = (def && resolve({ $ref: '#/$defs/' + def }).properties) || {};
+  const out = {};
+  Object.keys(value).sort().forEach((key) => {
+    const node = properties[key];
+    const ref = node && (node.$ref || (node.items && node.items.$ref) || (node.anyOf && (node.anyOf.find((n) => n.$ref) || {}).$ref));
+    const v = stored(ref ? ref.replace('#/$defs/', '') : null, value[key]);
+    if (v === undefined || v === null || v === '' || isEmpty(v) || (node && node.default !== undefined && same(v, node.default))) return;
+    out[key] = v;
+  });
+  return out;
+}
+
+/**
  * A 409 on one item: what changed it since it was read, theirs against mine (undefined: mine deletes
  * it), and "Apply mine anyway", which goes through the usual diff-and-confirm on top of theirs.
  * The form is left as the user wrote it.
@@ -741,7 +760,8 @@ function lineDiff(a, b) {
 function showConflict(error, mine, applyMine) {
   clearErrors();
   const b = error.body;
-  const text = (v) => (v === undefined || v === null ? '(deleted)' : JSON.stringify(v, null, 2));
+  const def = { routes: 'Route', upstreams: 'Upstream' }[b.item.kind] || (KINDS[b.item.kind] || {}).def;
+  const text = (v) => (v === undefined || v === null ? '(deleted)' : JSON.stringify(stored(def, v), null, 2));
   $('#preview').innerHTML = '<div class="card conflict" id="conflict"><h2>Changed by someone else while you edited</h2>'
     + '<p id="conflict-message">' + esc(b.message) + '</p>'
     + '<ul class="conflict-changes">' + (b.changesSince || []).map((h) => '<li>version ' + esc(h.version) + ' by ' + esc(h.author) + ': ' + esc(h.summary) + '</li>').join('') + '</ul>'

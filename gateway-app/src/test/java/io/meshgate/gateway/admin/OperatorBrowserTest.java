@@ -54,6 +54,11 @@ class OperatorBrowserTest extends BrowserTestSupport {
 		assertThat(diff).contains("-      \"weight\": 50", "+      \"weight\": 90", "+  \"timeout\": \"7s\"");
 		assertThat(browser.findElement(By.id("route-timeout")).getAttribute("value")).isEqualTo("7s");
 		screenshot("route-conflict");
+		browser.manage().window().setSize(new Dimension(390, 844));
+		assertThat(waitFor(By.id("apply-mine")).isDisplayed()).isTrue();
+		assertNoSidewaysScroll();
+		screenshot("route-conflict-phone");
+		browser.manage().window().setSize(new Dimension(1280, 800));
 
 		browser.findElement(By.id("apply-mine")).click();
 		waitFor(By.id("confirm-apply")).click();
@@ -109,8 +114,13 @@ class OperatorBrowserTest extends BrowserTestSupport {
 		// one line each: no taller than a one-line button, and the page does not scroll sideways
 		assertThat(rollback.getSize().getHeight()).isEqualTo(diffButton.getSize().getHeight());
 		assertThat(rollback.getText()).isEqualTo("Roll back to this");
-		assertThat((Long) browser.executeScript("return document.documentElement.scrollWidth")).isLessThanOrEqualTo(390L);
+		assertNoSidewaysScroll();
 		screenshot("history-phone");
+	}
+
+	private static void assertNoSidewaysScroll() {
+		assertThat((Long) browser.executeScript("return document.documentElement.scrollWidth"))
+			.isLessThanOrEqualTo((Long) browser.executeScript("return window.innerWidth"));
 	}
 
 	@Test
@@ -131,12 +141,15 @@ class OperatorBrowserTest extends BrowserTestSupport {
 			browser.get("http://localhost:" + adminPort + "/#/config");
 			waitFor(By.id("import-file")).sendKeys(file.toAbsolutePath().toString());
 
-			WebElement apply = waitFor(By.id("import-apply"));
+			waitFor(By.id("import-apply"));
 			assertThat(browser.findElement(By.id("diff")).getText()).contains("+  - name: imported");
 			assertThat(editor.get("/api/upstreams/imported").status()).isEqualTo(404);
 			screenshot("import-preview");
+			browser.manage().window().setSize(new Dimension(390, 844));
+			assertNoSidewaysScroll();
+			screenshot("import-preview-phone");
 
-			apply.click();
+			waitFor(By.id("import-apply")).click();
 			assertThat(waitFor(By.id("import-done")).getText()).startsWith("Imported: version ");
 			assertThat(editor.get("/api/upstreams/imported").status()).isEqualTo(200);
 		}
