@@ -395,6 +395,19 @@ function applyFilter() {
   });
   const count = $('#count');
   if (count) count.textContent = shown + ' of ' + state.routes.length + ' routes';
+  showEmpty('#routes', 'routes-empty', shown ? '' : state.routes.length ? 'No route matches “' + state.filter.trim() + '”.'
+    : 'No routes yet.' + (canWrite() ? ' Create one with New route.' : ''));
+}
+
+/** Instead of a table with headers only: a sentence saying why it is empty (none: the table shows). */
+function showEmpty(table, id, sentence) {
+  const wrap = $(table) && $(table).closest('.table-wrap');
+  if (!wrap) return;
+  let note = $('#' + id);
+  if (!note) { note = document.createElement('p'); note.id = id; note.className = 'empty'; wrap.after(note); }
+  note.textContent = sentence;
+  note.hidden = !sentence;
+  wrap.hidden = Boolean(sentence);
 }
 
 // ---------- route editor ----------
@@ -417,7 +430,8 @@ async function pageRouteEditor(id) {
   if (!isNew) route = await api('GET', '/api/routes/' + encodeURIComponent(id));
   etagVersion = state.version;
   const original = JSON.parse(JSON.stringify(route));
-  const upstreamNames = state.upstreams.map((u) => u.upstream.name);
+  // stored routes reach stored upstreams only (a read-only source such as the demo may drop its own at any time)
+  const upstreamNames = state.upstreams.filter((u) => !u.readOnly).map((u) => u.upstream.name);
   const providerNames = (await api('GET', '/api/jwtProviders', undefined, { notVersioned: true })).jwtProviders.map((p) => p.item.name);
   const identity = identityForms(route);
   const ro = !canWrite();
@@ -679,16 +693,86 @@ function wireEditor(o) {
         return;
       }
       state.editing = false; toast(o.what + ' ' + o.nameOf(item) + ' saved: version ' + result.version); location.hash = o.back;
-    } catch (e) { showErrors(e, prefix(o.nameOf(item))); }
+    } catch (e) {
+      if (e.status === 409 && e.body.item) showConflict(e, item, () => { o.etag = e.body.currentVersion; submit(false); });
+      else showErrors(e, prefix(o.nameOf(item)));
+    }
   }
   form.addEventListener('submit', (e) => { e.preventDefault(); submit(false); });
   $('#preview-' + o.noun).addEventListener('click', () => submit(true));
   const del = $('#delete-' + o.noun);
   if (del) del.addEventListener('click', async () => {
     if (!confirm('Delete ' + lowerFirst(o.what) + ' ' + o.id + '?')) return;
-    try { const result = await api('DELETE', path, undefined, { ifMatch: o.etag }); toast('Deleted: version ' + result.version); state.editing = false; location.hash = o.back; }
-    catch (e) { showErrors(e, prefix(o.id)); }
+    const remove = async () => {
+      try { const result = await api('DELETE', path, undefined, { ifMatch: o.etag }); toast('Deleted: version ' + result.version); state.editing = false; location.hash = o.back; }
+      catch (e) {
+        if (e.status === 409 && e.body.item) showConflict(e, undefined, () => { if (confirm('Delete their version of ' + lowerFirst(o.what) + ' ' + o.id + '?')) { o.etag = e.body.currentVersion; remove(); } });
+        else showErrors(e, prefix(o.id));
+      }
+    };
+    remove();
   });
+}
+
+// ---------- conflicts: someone changed the same item since it was read; the user's edit stays ----------
+
+/** The lines of a and b as a diff: "-" only in a, "+" only in b (longest common subsequence; bounded). */
+function lineDiff(a, b) {
+  const x = a.split('\n'); const y = b.split('\n');
+  if (x.length * y.length > 1e6) return x.map((l) => '-' + l).concat(y.map((l) => '+' + l)).join('\n');
+  const common = Array.from({ length: x.length + 1 }, () => new Int32Array(y.length + 1));
+  for (let i = x.length - 1; i >= 0; i--) {
+    for (let j = y.length - 1; j >= 0; j--) common[i][j] = x[i] === y[j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
+  }
+  const out = []; let i = 0; let j = 0;
+  while (i < x.length || j < y.length) {
+    if (i < x.length && j < y.length && x[i] === y[j]) { out.push(' ' + x[i]); i++; j++; }
+    else if (j >= y.length || (i < x.length && common[i + 1][j] >= common[i][j + 1])) out.push('-' + x[i++]);
+    else out.push('+' + y[j++]);
+  }
+  return out.join('\n');
+}
+
+/**
+ * An item as the store keeps it, for comparing with what the store sent: keys sorted, and without
+ * what the schema gives as the default or empty objects a form leaves (the store keeps neither).
+ */
+function stored(def, value) {
+  if (Array.isArray(value)) return value.map((v) => stored(def, v));
+  if (!value || typeof value !== 'object') return value;
+  const properties = (def && resolve({ $ref: '#/$defs/' + def }).properties) || {};
+  const out = {};
+  Object.keys(value).sort().forEach((key) => {
+    const node = properties[key];
+    const ref = node && (node.$ref || (node.items && node.items.$ref) || (node.anyOf && (node.anyOf.find((n) => n.$ref) || {}).$ref));
+    const v = stored(ref ? ref.replace('#/$defs/', '') : null, value[key]);
+    if (v === undefined || v === null || v === '' || isEmpty(v) || (node && node.default !== undefined && same(v, node.default))) return;
+    out[key] = v;
+  });
+  return out;
+}
+
+/**
+ * A 409 on one item: what changed it since it was read, theirs against mine (undefined: mine deletes
+ * it), and "Apply mine anyway", which goes through the usual diff-and-confirm on top of theirs.
+ * The form is left as the user wrote it.
+ */
+function showConflict(error, mine, applyMine) {
+  clearErrors();
+  const b = error.body;
+  const def = { routes: 'Route', upstreams: 'Upstream' }[b.item.kind] || (KINDS[b.item.kind] || {}).def;
+  const text = (v) => (v === undefined || v === null ? '(deleted)' : JSON.stringify(stored(def, v), null, 2));
+  $('#preview').innerHTML = '<div class="card conflict" id="conflict"><h2>Changed by someone else while you edited</h2>'
+    + '<p id="conflict-message">' + esc(b.message) + '</p>'
+    + '<ul class="conflict-changes">' + (b.changesSince || []).map((h) => '<li>version ' + esc(h.version) + ' by ' + esc(h.author) + ': ' + esc(h.summary) + '</li>').join('') + '</ul>'
+    + '<h3>Theirs (version ' + esc(b.currentVersion) + ', lines marked −) and yours (+)</h3>'
+    + diffHtml(lineDiff(text(b.theirs), text(mine))).replace('id="diff"', 'id="conflict-diff"')
+    + '<p class="muted">Your edit is still in the form above.</p>'
+    + '<div class="toolbar"><button type="button" id="apply-mine">Apply mine anyway</button>'
+    + '<button type="button" class="secondary" id="take-theirs">Discard mine, show theirs</button></div></div>';
+  $('#apply-mine').addEventListener('click', applyMine);
+  $('#take-theirs').addEventListener('click', () => { state.editing = false; route(); });
+  $('#conflict').scrollIntoView();
 }
 
 function clearErrors() {
@@ -758,6 +842,7 @@ function renderUpstreams() {
       const action = entry.readOnly ? '<span class="badge ro">read-only: ' + esc(entry.source) + '</span>' : '<a href="#/upstreams/' + encodeURIComponent(u.name) + '">' + (canWrite() ? 'Edit' : 'View') + '</a>';
       return '<tr data-upstream="' + esc(u.name) + '"><td><strong>' + esc(u.name) + '</strong></td><td>' + endpoints + '</td><td>' + lb + '</td><td>' + breaker + '</td><td>' + tls + '</td><td>' + action + '</td></tr>';
     }).join('');
+  showEmpty('#upstreams', 'upstreams-empty', state.upstreams.length ? '' : 'No upstreams yet.' + (canWrite() ? ' Create one with New upstream.' : ''));
 }
 
 async function pageUpstreamEditor(name) {
@@ -765,7 +850,7 @@ async function pageUpstreamEditor(name) {
   const isNew = name === 'new';
   const upstream = isNew ? { name: '', endpoints: [placeholderOf('Upstream', 'endpoints.uri')], loadBalancer: { policy: defaultOf('Upstream', 'loadBalancer.policy') } }
     : await api('GET', '/api/upstreams/' + encodeURIComponent(name));
-  const etagVersion = state.version;
+  let etagVersion = state.version;
   $('#app').innerHTML = '<h1>' + (isNew ? 'New upstream' : 'Upstream ' + esc(name)) + '</h1><form id="upstream-form" class="card" novalidate>'
     + '<p class="muted">The whole upstream as JSON: every field of the model can be edited here, including ones added in later versions (health checks, outlier detection, breakers, TLS).</p>'
     + '<label>Upstream<textarea id="upstream-json" data-path="" rows="14">' + esc(JSON.stringify(upstream, null, 2)) + '</textarea></label>'
@@ -781,7 +866,11 @@ async function pageUpstreamEditor(name) {
       const result = await api(isNew ? 'POST' : 'PUT', (isNew ? '/api/upstreams' : '/api/upstreams/' + encodeURIComponent(name)) + (dryRun ? '?dryRun=true' : ''), body, { ifMatch: etagVersion });
       $('#preview').innerHTML = diffHtml(result.diff);
       if (!dryRun) { state.editing = false; toast('Upstream saved: version ' + result.version); location.hash = '#/upstreams'; }
-    } catch (e) { showErrors(e, 'upstreams[x]'); }
+    } catch (e) {
+      // a conflict keeps the JSON as edited; "Apply mine anyway" shows the diff on top of theirs, then Apply applies it
+      if (e.status === 409 && e.body.item) showConflict(e, body, () => { etagVersion = e.body.currentVersion; submit(true); });
+      else showErrors(e, 'upstreams[x]');
+    }
   }
   if (canWrite()) {
     $('#upstream-form').addEventListener('submit', (e) => { e.preventDefault(); submit(false); });
@@ -891,7 +980,7 @@ async function renderKindRows() {
     + k.cells(item, live).map((c, i) => '<td data-label="' + esc(k.head[i]) + '">' + c + '</td>').join('')
     + '<td>' + (readOnly ? '<span class="badge ro">read-only: ' + esc(source) + '</span>'
       : '<a class="edit-item" href="#/' + list.kind + '/' + encodeURIComponent(item.name) + '">' + (canWrite() ? 'Edit' : 'View') + '</a>') + '</td></tr>').join('')
-    || '<tr><td colspan="' + (k.head.length + 2) + '" class="muted">None yet.</td></tr>';
+    || '<tr><td colspan="' + (k.head.length + 2) + '" class="muted" id="items-empty">No ' + esc(lowerFirst(k.title)) + ' yet.</td></tr>';
   // rendered again only when something changed, so that a row being clicked stays in place
   if (html !== list.html) { body.innerHTML = html; list.html = html; }
 }
@@ -996,16 +1085,30 @@ function sha256Hex(text) {
 
 async function pageHistory() {
   const data = await api('GET', '/api/history');
+  const versions = data.history;
+  const options = (selected) => versions.map((h) => '<option value="' + h.version + '"' + (h.version === selected ? ' selected' : '') + '>' + h.version + '</option>').join('');
   $('#app').innerHTML = '<h1>History</h1><p class="muted">Every change is a version: who, when and what. Roll back to any version kept; a rollback is a new version.</p>'
-    + '<div class="table-wrap"><table id="history"><thead><tr><th>Version</th><th>When</th><th>Who</th><th>What</th><th></th></tr></thead><tbody>'
-    + data.history.map((h, i) => '<tr data-version="' + h.version + '"><td>' + h.version + (i === 0 ? ' <span class="badge ok">current</span>' : '') + '</td><td>' + esc(new Date(h.time).toLocaleString()) + '</td><td>' + esc(h.author) + '</td><td>' + esc(h.summary) + '</td><td>'
-      + (i < data.history.length - 1 ? '<button type="button" class="secondary show-diff" data-from="' + data.history[i + 1].version + '" data-to="' + h.version + '">Diff</button> ' : '')
-      + (i > 0 && canWrite() ? '<button type="button" class="danger rollback" data-version="' + h.version + '">Roll back to this</button>' : '') + '</td></tr>').join('')
-    + '</tbody></table></div><div id="history-diff"></div>';
-  $$('.show-diff').forEach((b) => b.addEventListener('click', async () => {
-    const d = await api('GET', '/api/history/diff?from=' + b.dataset.from + '&to=' + b.dataset.to);
-    $('#history-diff').innerHTML = '<h2>Version ' + d.from + ' → ' + d.to + '</h2>' + diffHtml(d.diff);
-  }));
+    + (!versions.length ? '<p class="empty" id="history-empty">Nothing is stored yet: the first change creates version 1.</p>'
+      : '<form class="toolbar" id="compare-form"><label class="inline">Compare version<select id="compare-from">' + options((versions[1] || versions[0]).version) + '</select></label>'
+      + '<label class="inline">with<select id="compare-to">' + options(versions[0].version) + '</select></label>'
+      + '<button type="submit" class="secondary" id="compare">Compare</button></form>'
+      + '<div class="table-wrap"><table id="history" class="stack"><thead><tr><th>Version</th><th>When</th><th>Who</th><th>What</th><th></th></tr></thead><tbody>'
+      + versions.map((h, i) => '<tr data-version="' + h.version + '"><td data-label="Version">' + h.version + (i === 0 ? ' <span class="badge ok">current</span>' : '') + '</td>'
+        + '<td data-label="When">' + esc(new Date(h.time).toLocaleString()) + '</td><td data-label="Who">' + esc(h.author) + '</td><td data-label="What" class="summary">' + esc(h.summary) + '</td><td><div class="actions">'
+        + (i < versions.length - 1 ? '<button type="button" class="secondary show-diff" data-from="' + versions[i + 1].version + '" data-to="' + h.version + '">Diff</button>' : '')
+        + (i > 0 && canWrite() ? '<button type="button" class="danger rollback" data-version="' + h.version + '">Roll back to this</button>' : '') + '</div></td></tr>').join('')
+      + '</tbody></table></div>')
+    + '<div id="history-diff"></div>';
+  const compare = async (from, to) => {
+    try {
+      const d = await api('GET', '/api/history/diff?from=' + encodeURIComponent(from) + '&to=' + encodeURIComponent(to), undefined, { notVersioned: true });
+      $('#history-diff').innerHTML = '<h2 id="diff-title">Version ' + esc(d.from) + ' → ' + esc(d.to) + '</h2>' + diffHtml(d.diff);
+      $('#history-diff').scrollIntoView();
+    } catch (e) { $('#history-diff').innerHTML = '<p class="errors">' + esc(e.message) + '</p>'; }
+  };
+  if (!versions.length) return;
+  $('#compare-form').addEventListener('submit', (e) => { e.preventDefault(); compare($('#compare-from').value, $('#compare-to').value); });
+  $$('.show-diff').forEach((b) => b.addEventListener('click', () => compare(b.dataset.from, b.dataset.to)));
   $$('.rollback').forEach((b) => b.addEventListener('click', async () => {
     const preview = await api('POST', '/api/history/' + b.dataset.version + '/rollback?dryRun=true', undefined, { ifMatch: data.version });
     $('#history-diff').innerHTML = '<h2>Rolling back to version ' + esc(b.dataset.version) + ' would do</h2>' + diffHtml(preview.diff)
@@ -1080,17 +1183,46 @@ function testerAccess(access) {
 function pageConfig() {
   $('#app').innerHTML = '<h1>Export and import</h1><div class="card"><p>The whole stored configuration as YAML (routes and upstreams from other sources are not included).</p>'
     + '<a href="/api/export" download="meshgate-config.yaml" id="export-link"><button type="button" class="secondary">Download YAML</button></a></div>'
-    + '<div class="card"><h2>Import</h2><p class="muted">Replaces the stored configuration, validated like any edit.</p><textarea id="import-yaml" rows="14" placeholder="upstreams: [...]\nroutes: [...]"></textarea>'
-    + '<div id="form-errors" class="errors"></div>' + (canWrite() ? '<div class="toolbar"><button type="button" id="import-check" class="secondary">Validate and show diff</button><button type="button" id="import-apply">Import</button></div>' : '')
+    + '<div class="card"><h2>Import</h2><p class="muted">Replaces the stored configuration, validated like any edit. Choose a file or paste YAML; you see the diff and confirm before anything changes.</p>'
+    + (canWrite() ? '<label>YAML file<input type="file" id="import-file" accept=".yaml,.yml,.json,application/yaml,application/json,text/yaml,text/plain"></label>' : '')
+    + '<label>Or paste<textarea id="import-yaml" rows="14" placeholder="upstreams: [...]\nroutes: [...]"></textarea></label>'
+    + '<div id="form-errors" class="errors"></div>' + (canWrite() ? '<div class="toolbar"><button type="button" id="import-check">Validate and show diff</button></div>' : '')
     + '<div id="preview"></div></div>';
-  const run = async (dryRun) => {
+  if (!canWrite()) return;
+  // the text a diff was shown for, and the version it was computed on: Apply imports exactly that, or gets a 409
+  const check = async () => {
     clearErrors();
+    $('#preview').innerHTML = '';
+    const text = $('#import-yaml').value;
     try {
-      const r = await api('POST', '/api/import' + (dryRun ? '?dryRun=true' : ''), $('#import-yaml').value, { contentType: 'application/yaml' });
-      $('#preview').innerHTML = (dryRun ? '<h2>Importing would do</h2>' : '<h2>Imported: version ' + r.version + '</h2>') + diffHtml(r.diff);
+      const r = await api('POST', '/api/import?dryRun=true', text, { contentType: 'application/yaml' });
+      const read = r.version;
+      $('#preview').innerHTML = '<h2>Importing would do</h2>' + diffHtml(r.diff)
+        + (r.diff ? '<div class="toolbar"><button type="button" id="import-apply">Import this</button><button type="button" class="secondary" id="import-cancel">Cancel</button></div>' : '');
+      if (!r.diff) return;
+      $('#import-cancel').addEventListener('click', () => { $('#preview').innerHTML = ''; });
+      $('#import-apply').addEventListener('click', async () => {
+        try {
+          const done = await api('POST', '/api/import', text, { contentType: 'application/yaml', ifMatch: read });
+          $('#preview').innerHTML = '<h2 id="import-done">Imported: version ' + esc(done.version) + '</h2>' + diffHtml(done.diff);
+          toast('Imported: version ' + done.version);
+        } catch (e) {
+          if (e.status === 409) {
+            $('#preview').innerHTML = '<p class="errors" id="import-conflict">' + esc(e.message) + '</p><button type="button" class="secondary" id="import-again">Show the diff again</button>';
+            $('#import-again').addEventListener('click', check);
+          } else showErrors(e, 'x');
+        }
+      });
+      $('#import-apply').scrollIntoView();
     } catch (e) { showErrors(e, 'x'); }
   };
-  if (canWrite()) { $('#import-check').addEventListener('click', () => run(true)); $('#import-apply').addEventListener('click', () => run(false)); }
+  $('#import-check').addEventListener('click', check);
+  $('#import-file').addEventListener('change', async (e) => {
+    const file = e.target.files[0];
+    if (!file) return;
+    $('#import-yaml').value = await file.text();
+    check();
+  });
 }
 
 // ---------- router ----------

@@ -41,6 +41,8 @@ public class AdminManagementContextConfiguration {
 
 	private static final ClassPathResource UI = new ClassPathResource("META-INF/meshgate-admin/");
 
+	private static final MediaType FAVICON_TYPE = MediaType.parseMediaType("image/svg+xml");
+
 	@Bean
 	RouterFunction<ServerResponse> meshgateAdminApi(AdminService admin, ObjectProvider<UpstreamRegistry> registry,
 			RouteProbe probe) {
@@ -89,6 +91,11 @@ public class AdminManagementContextConfiguration {
 				.contentType(MediaType.TEXT_HTML)
 				.header("Cache-Control", "no-store")
 				.bodyValue(new ClassPathResource("META-INF/meshgate-admin/index.html")))
+			// what browsers ask for before they read the page's icon link
+			.GET("/favicon.ico", request -> ServerResponse.ok()
+				.contentType(FAVICON_TYPE)
+				.header("Cache-Control", "max-age=86400")
+				.bodyValue(new ClassPathResource("META-INF/meshgate-admin/favicon.svg")))
 			.build()
 			.and(RouterFunctions.resources("/ui/**", UI));
 	}

@@ -12,6 +12,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -31,6 +32,7 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 import io.meshgate.admin.model.ConfigError;
 import io.meshgate.admin.model.ConfigKinds;
@@ -327,7 +329,7 @@ public final class AdminApi {
 						key + ": " + name + " (expected: a " + singular(kind) + " stored by Meshgate; this one comes from "
 								+ source + " and is read-only)")));
 			}
-			return change(request, (id == null ? "create " : "put ") + singular(kind) + " " + name, config -> {
+			return change(request, new AdminService.Item(kind, key, name), config -> {
 				List<Object> items = mutableList(config, kind);
 				boolean replaced = false;
 				for (int i = 0; i < items.size(); i++) {
@@ -357,7 +359,7 @@ public final class AdminApi {
 					+ " (expected: a " + singular(kind) + " stored by Meshgate; this one comes from " + source
 					+ " and is read-only)")));
 		}
-		return change(request, "delete " + singular(kind) + " " + id, config -> {
+		return change(request, new AdminService.Item(kind, key, id), config -> {
 			List<Object> items = mutableList(config, kind);
 			boolean removed = false;
 			for (Iterator<Object> it = items.iterator(); it.hasNext();) {
@@ -407,10 +409,7 @@ public final class AdminApi {
 		long version = version(request.pathVariable("version"));
 		Long expected = ifMatch(request);
 		boolean dryRun = dryRun(request);
-		return request.principal()
-			.map(Principal::getName)
-			.defaultIfEmpty("anonymous")
-			.flatMap(author -> blocking(() -> admin.rollback(version, expected, author, dryRun)))
+		return author(request).flatMap(author -> blocking(() -> admin.rollback(version, expected, author, dryRun)))
 			.flatMap(this::changed);
 	}
 
@@ -509,15 +508,25 @@ public final class AdminApi {
 				.bodyValue(ConfigSchema.DOCUMENT)));
 	}
 
-	private Mono<ServerResponse> change(ServerRequest request, String summary,
-			java.util.function.UnaryOperator<Map<String, Object>> edit) {
+	/** A change of the whole configuration: any change since the version read is a conflict. */
+	private Mono<ServerResponse> change(ServerRequest request, String action, UnaryOperator<Map<String, Object>> edit) {
 		Long expected = ifMatch(request);
 		boolean dryRun = dryRun(request);
-		return request.principal()
-			.map(Principal::getName)
-			.defaultIfEmpty("anonymous")
-			.flatMap(author -> blocking(() -> admin.change(expected, author, summary, dryRun, edit)))
+		return author(request).flatMap(author -> blocking(() -> admin.change(expected, author, action, dryRun, edit)))
 			.flatMap(this::changed);
+	}
+
+	/** A change of one item: a conflict only when that item changed since the version read. */
+	private Mono<ServerResponse> change(ServerRequest request, AdminService.Item item,
+			UnaryOperator<Map<String, Object>> edit) {
+		Long expected = ifMatch(request);
+		boolean dryRun = dryRun(request);
+		return author(request).flatMap(author -> blocking(() -> admin.change(expected, item, author, dryRun, edit)))
+			.flatMap(this::changed);
+	}
+
+	private static Mono<String> author(ServerRequest request) {
+		return request.principal().map(Principal::getName).defaultIfEmpty("anonymous");
 	}
 
 	private Mono<ServerResponse> changed(AdminService.Change change) {
@@ -535,7 +544,8 @@ public final class AdminApi {
 
 	private static Mono<Map<String, Object>> body(ServerRequest request) {
 		return request.bodyToMono(JSON_OBJECT)
-			.onErrorMap(ex -> !(ex instanceof InvalidConfigException) && tooLarge(ex) == null,
+			.onErrorMap(ex -> !(ex instanceof InvalidConfigException) && !(ex instanceof UnsupportedMediaTypeStatusException)
+					&& tooLarge(ex) == null,
 					ex -> new InvalidConfigException(List.of(new ConfigError("", "body: not a JSON object ("
 							+ (ex.getMessage() == null ? ex.getClass().getSimpleName()
 									: ex.getMessage().lines().findFirst().orElse(""))
@@ -637,6 +647,11 @@ public final class AdminApi {
 			body.put("message", "the configuration was not changed: the body is too large (" + limit.getMessage() + ")");
 			body.put("errors", List.of(new ConfigError("", "body: too large (" + limit.getMessage() + ")")));
 		}
+		else if (error instanceof UnsupportedMediaTypeStatusException) {
+			status = HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+			body.put("message", "the configuration was not changed: the body is not JSON (expected: Content-Type application/json)");
+			body.put("errors", List.of(new ConfigError("", "body: not JSON (expected: Content-Type application/json)")));
+		}
 		else if (error instanceof InvalidConfigException invalid) {
 			status = HttpStatus.BAD_REQUEST;
 			body.put("message", "the configuration was not changed: " + invalid.errors().size() + " error(s)");
@@ -646,6 +661,15 @@ public final class AdminApi {
 			status = HttpStatus.CONFLICT;
 			body.put("message", conflict.getMessage());
 			body.put("currentVersion", conflict.currentVersion());
+			if (conflict instanceof ItemConflictException changed) {
+				body.put("readVersion", changed.read());
+				if (changed.item() != null) {
+					body.put("item", Map.of("kind", changed.item().kind(), "name", changed.item().name()));
+					// masked by json(), as every answer; null when the item was deleted
+					body.put("theirs", changed.theirs());
+				}
+				body.put("changesSince", changed.since().stream().map(HistoryEntry::toDocument).toList());
+			}
 		}
 		else if (error instanceof NoSuchElementException) {
 			status = HttpStatus.NOT_FOUND;

@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.meshgate.admin.history.ChangeSummary;
 import io.meshgate.admin.history.Diffs;
 import io.meshgate.admin.model.BoundConfig;
 import io.meshgate.admin.model.ConfigBinder;
@@ -24,7 +26,6 @@ import io.meshgate.admin.store.ConfigYaml;
 import io.meshgate.admin.store.HistoryEntry;
 import io.meshgate.admin.store.RouteStore;
 import io.meshgate.admin.store.StoredConfig;
-import io.meshgate.admin.store.VersionConflictException;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouteTable;
 import io.meshgate.policy.route.MeshRouting;
@@ -78,6 +79,38 @@ public final class AdminService {
 
 	/** The outcome of a change: the version now current, and the diff it made (or would make). */
 	public record Change(long version, boolean applied, boolean dryRun, String diff) {
+
+	}
+
+	/**
+	 * The one item an edit is about ({@code routes}, {@code id}, {@code shop}): its version check
+	 * looks at that item alone ({@link #change}).
+	 */
+	public record Item(String kind, String key, String name) {
+
+		public Item {
+			Objects.requireNonNull(kind, "kind");
+			Objects.requireNonNull(key, "key");
+			Objects.requireNonNull(name, "name");
+		}
+
+		/** {@code route shop}. */
+		@Override
+		public String toString() {
+			return ConfigKinds.named(kind).singular() + " " + name;
+		}
+
+		/** The tree of this item in {@code config}; null when it holds none. */
+		Object in(Map<String, Object> config) {
+			if (config.get(kind) instanceof List<?> items) {
+				for (Object item : items) {
+					if (item instanceof Map<?, ?> map && name.equals(map.get(key))) {
+						return item;
+					}
+				}
+			}
+			return null;
+		}
 
 	}
 
@@ -191,14 +224,32 @@ public final class AdminService {
 	}
 
 	/**
-	 * Applies {@code edit} to a copy of the stored tree. {@code expectedVersion} (the client's
-	 * {@code If-Match}) may be null to skip the check.
+	 * Applies {@code edit} of the whole configuration to a copy of the stored tree.
+	 * {@code expectedVersion} (the client's {@code If-Match}) may be null to skip the check; any
+	 * change since that version is a conflict. {@code action} names the edit in the history
+	 * ({@code import}), followed by what it changed.
 	 */
-	public synchronized Change change(Long expectedVersion, String author, String summary, boolean dryRun,
+	public Change change(Long expectedVersion, String author, String action, boolean dryRun,
+			UnaryOperator<Map<String, Object>> edit) {
+		return change(expectedVersion, null, author, action, dryRun, edit);
+	}
+
+	/**
+	 * Applies {@code edit} of one {@code item} to a copy of the current stored tree: a change since
+	 * {@code expectedVersion} is a conflict only when it changed this item (or the version read is
+	 * no longer kept, so that cannot be told); other items' changes are kept, and the whole result
+	 * is checked as any edit. The history says what the edit changed.
+	 */
+	public Change change(Long expectedVersion, Item item, String author, boolean dryRun,
+			UnaryOperator<Map<String, Object>> edit) {
+		return change(expectedVersion, Objects.requireNonNull(item, "item"), author, null, dryRun, edit);
+	}
+
+	private synchronized Change change(Long expectedVersion, Item item, String author, String action, boolean dryRun,
 			UnaryOperator<Map<String, Object>> edit) {
 		Snapshot current = snapshot();
 		if (expectedVersion != null && expectedVersion != current.version()) {
-			throw new VersionConflictException(expectedVersion, current.version());
+			checkUnchangedSince(expectedVersion, item, current);
 		}
 		Map<String, Object> edited = edit.apply(ConfigTrees.copy(current.stored().config()));
 		List<ConfigError> hidden = new ArrayList<>();
@@ -236,6 +287,10 @@ public final class AdminService {
 		catch (IllegalArgumentException ex) {
 			throw invalid(ex);
 		}
+		String summary = ChangeSummary.of(current.config(), bound.config());
+		if (action != null) {
+			summary = summary.isEmpty() ? action : action + ": " + summary;
+		}
 		StoredConfig next;
 		try {
 			next = store.write(current.version(), normalized, author, summary);
@@ -248,6 +303,22 @@ public final class AdminService {
 		shown = after;
 		log.info("Configuration version " + next.version() + " by " + author + ": " + summary);
 		return new Change(next.version(), true, false, diff);
+	}
+
+	/**
+	 * Throws a {@link ItemConflictException} unless {@code item} is the same now as in version
+	 * {@code read} (a whole-configuration edit, {@code item} null, conflicts with any change).
+	 */
+	private void checkUnchangedSince(long read, Item item, Snapshot current) {
+		Object theirs = item == null ? null : item.in(current.stored().config());
+		if (item != null && read < current.version()) {
+			Optional<StoredConfig> then = store.version(read);
+			if (then.isPresent() && Objects.equals(item.in(then.get().config()), theirs)) {
+				return;
+			}
+		}
+		List<HistoryEntry> since = store.history().stream().filter(entry -> entry.version() > read).limit(10).toList();
+		throw new ItemConflictException(read, current.version(), item, theirs, since);
 	}
 
 	/** Every error of a configuration the gateway refused to run, each with its path. */
@@ -289,7 +360,7 @@ public final class AdminService {
 	/** Makes the configuration of an earlier version current again, as a new version. */
 	public Change rollback(long version, Long expectedVersion, String author, boolean dryRun) {
 		StoredConfig old = find(version);
-		return change(expectedVersion, author, "rollback to version " + version, dryRun,
+		return change(expectedVersion, null, author, "rollback to version " + version, dryRun,
 				tree -> ConfigTrees.copy(old.config()));
 	}
 

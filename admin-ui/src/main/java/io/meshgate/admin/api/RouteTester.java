@@ -20,6 +20,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.admin.model.ConfigTrees;
 import io.meshgate.policy.ExchangeAttributes;
+import io.meshgate.policy.binding.PolicyTrees;
 import io.meshgate.policy.canary.CanaryPolicy;
 import io.meshgate.policy.canary.WeightedBackends;
 import io.meshgate.policy.route.Backend;
@@ -357,8 +358,10 @@ public final class RouteTester {
 				|| client != null && client.getAddress() != null && canary.overrideSources().contains(client.getAddress());
 	}
 
+	/** The route's policies in effect, defaults included (not the stored form, which leaves them out). */
+	@SuppressWarnings("unchecked")
 	private static Map<String, Object> policies(Route route) {
-		Map<String, Object> routeTree = ConfigTrees.toMap(route);
+		Map<String, Object> routeTree = (Map<String, Object>) PolicyTrees.compact(route);
 		Map<String, Object> policies = new LinkedHashMap<>();
 		for (String key : List.of("cors", "canary", "mirrors", "retries", "timeout", "fault", "rateLimit",
 				"requestHeaders", "responseHeaders", "rewrite", "redirect")) {

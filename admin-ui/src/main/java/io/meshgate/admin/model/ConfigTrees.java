@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 import io.meshgate.policy.binding.PolicyTrees;
+import io.meshgate.policy.schema.MinimalTrees;
 
 /**
  * The configuration records as plain trees (maps, lists, strings, numbers, booleans), the form
- * the route store keeps, the API answers and export writes: {@link PolicyTrees#compact}, so that
- * binding them back ({@link ConfigBinder}) gives equal records, and filter arguments and views are
- * written by the same rules.
+ * the route store keeps, the API answers and export writes: {@link MinimalTrees}, so that binding
+ * them back ({@link ConfigBinder}) gives equal records, values are written by the same rules as
+ * filter arguments and views ({@link PolicyTrees}), and only what differs from the defaults is
+ * stored.
  */
 public final class ConfigTrees {
 
@@ -20,7 +22,7 @@ public final class ConfigTrees {
 
 	/** The tree of {@code value}; {@code null} for null, empty lists and empty maps. */
 	public static Object toTree(Object value) {
-		return PolicyTrees.compact(value);
+		return MinimalTrees.of(value);
 	}
 
 	/** {@code toTree} of a record, as a map. */

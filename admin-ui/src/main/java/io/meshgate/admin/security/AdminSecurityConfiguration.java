@@ -1,9 +1,7 @@
 package io.meshgate.admin.security;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -89,16 +87,10 @@ public class AdminSecurityConfiguration {
 				.build());
 		}
 		if (users.isEmpty()) {
-			if (generated == null) {
+			if (generated == null || generated.password() == null) {
 				throw new IllegalStateException(NO_USERS);
 			}
-			byte[] random = new byte[18];
-			new SecureRandom().nextBytes(random);
-			String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-			users.put("admin", User.withUsername("admin").password(encoder.encode(password)).roles("EDITOR").build());
-			// Printed once, on the console only (not through the logging system).
-			System.out.println("\nMeshgate admin login: user 'admin', password '" + password + "' (generated at start-up "
-					+ "because " + generated.reason() + "; shown only now; configure meshgate.admin.users to set your own)\n");
+			users.put("admin", User.withUsername("admin").password(encoder.encode(generated.password())).roles("EDITOR").build());
 		}
 		return users;
 	}
@@ -118,7 +110,7 @@ public class AdminSecurityConfiguration {
 		return http.authenticationManager(authentication)
 			.authorizeExchange(exchanges -> exchanges
 				.pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
-				.pathMatchers("/login", "/ui/app.css").permitAll()
+				.pathMatchers("/login", "/ui/app.css", "/ui/favicon.svg", "/favicon.ico").permitAll()
 				.pathMatchers(HttpMethod.POST, "/api/tester").hasAnyRole("VIEWER", "EDITOR")
 				.pathMatchers(HttpMethod.GET, "/api/**").hasAnyRole("VIEWER", "EDITOR")
 				.pathMatchers("/api/**").hasRole("EDITOR")
@@ -130,8 +122,10 @@ public class AdminSecurityConfiguration {
 			.formLogin(form -> form.loginPage("/login")
 				.authenticationFailureHandler(LoginThrottledAnswer
 					.failureHandler(new RedirectServerAuthenticationFailureHandler("/login?error"))))
-			.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
-			.csrf(csrf -> csrf.requireCsrfProtectionMatcher(AdminSecurityConfiguration::needsCsrfToken))
+			.exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint)
+				.accessDeniedHandler(ForbiddenAnswer.handler()))
+			.csrf(csrf -> csrf.requireCsrfProtectionMatcher(AdminSecurityConfiguration::needsCsrfToken)
+				.accessDeniedHandler(ForbiddenAnswer.handler()))
 			.headers(headers -> headers
 				.frameOptions(frame -> frame.mode(XFrameOptionsServerHttpHeadersWriter.Mode.DENY))
 				.contentSecurityPolicy(csp -> csp.policyDirectives(

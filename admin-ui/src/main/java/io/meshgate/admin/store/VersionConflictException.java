@@ -6,8 +6,12 @@ public class VersionConflictException extends RuntimeException {
 	private final long currentVersion;
 
 	public VersionConflictException(long expected, long currentVersion) {
-		super("version " + expected + " is stale (expected: the current version " + currentVersion
-				+ "; reload and apply your change again)");
+		this("version " + expected + " is stale (expected: the current version " + currentVersion
+				+ "; reload and apply your change again)", currentVersion);
+	}
+
+	protected VersionConflictException(String message, long currentVersion) {
+		super(message);
 		this.currentVersion = currentVersion;
 	}
 

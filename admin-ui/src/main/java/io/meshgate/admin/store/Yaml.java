@@ -6,6 +6,8 @@ import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.representer.Representer;
 
 /** YAML in and out, plain data only (SafeConstructor: no arbitrary types from a document). */
@@ -44,8 +46,14 @@ public final class Yaml {
 	 */
 	@SuppressWarnings("unchecked")
 	public static Map<String, Object> read(String text) {
-		YamlBounds.check(text);
-		Object tree = yaml().load(text);
+		Object tree;
+		try {
+			YamlBounds.check(text);
+			tree = yaml().load(text);
+		}
+		catch (MarkedYAMLException ex) {
+			throw notValid(ex);
+		}
 		if (tree == null) {
 			return new LinkedHashMap<>();
 		}
@@ -54,6 +62,18 @@ public final class Yaml {
 					+ " (expected: a mapping, as in {upstreams: [...], routes: [...]})");
 		}
 		return (Map<String, Object>) tree;
+	}
+
+	/**
+	 * Where a document is broken, counted from 1 as editors count, and SnakeYAML's short account
+	 * of the problem (without its excerpt of the document).
+	 */
+	static IllegalArgumentException notValid(MarkedYAMLException broken) {
+		Mark mark = broken.getProblemMark() != null ? broken.getProblemMark() : broken.getContextMark();
+		String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+		String problem = broken.getProblem() != null ? broken.getProblem() : broken.getContext();
+		return new IllegalArgumentException("document: not valid YAML" + where
+				+ (problem == null ? "" : " (" + problem.lines().findFirst().orElse("").strip() + ")"), broken);
 	}
 
 }

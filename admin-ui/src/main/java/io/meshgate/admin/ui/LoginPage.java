@@ -29,7 +29,7 @@ public final class LoginPage {
 					<html lang="en"><head><meta charset="utf-8">
 					<meta name="viewport" content="width=device-width, initial-scale=1">
 					<title>Meshgate admin: log in</title>
-					<link rel="stylesheet" href="/ui/app.css"></head>
+					<link rel="stylesheet" href="/ui/app.css"><link rel="icon" href="/ui/favicon.svg" type="image/svg+xml"></head>
 					<body class="login"><main class="card">
 					<h1>Meshgate admin</h1>%s
 					<form method="post" action="/login">

@@ -9,6 +9,7 @@ import reactor.netty.DisposableServer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import io.meshgate.admin.api.ConfigOverlay;
 import io.meshgate.admin.security.GeneratedAdminLogin;
@@ -62,11 +63,11 @@ public class DemoConfiguration {
 
 	/**
 	 * The demo may start without {@code meshgate.admin.users}: the admin port then gets a login
-	 * with a generated password, printed once. Nowhere else.
+	 * with a generated password, printed once, before the gateway serves. Nowhere else.
 	 */
 	@Bean
-	GeneratedAdminLogin generatedAdminLogin() {
-		return new GeneratedAdminLogin("the demo is on and meshgate.admin.users is empty");
+	GeneratedAdminLogin generatedAdminLogin(Environment environment) {
+		return GeneratedAdminLogin.forStart("the demo is on and meshgate.admin.users is empty", environment);
 	}
 
 	private static String url(DisposableServer server) {

@@ -64,17 +64,17 @@ class AdminApiTest extends AdminTestSupport {
 	}
 
 	@Test
-	void writeWithAStaleVersionGets409AndChangesNothing() {
+	void writeOfTheSameItemWithAStaleVersionGets409AndChangesNothing() {
 		AdminClient.Answer read = editor.get("/api/config");
 		assertThat(editor.post("/api/upstreams", upstream("a", "http://127.0.0.1:9"), read.etag()).status())
 			.isEqualTo(200);
 
-		AdminClient.Answer stale = editor.post("/api/upstreams", upstream("b", "http://127.0.0.1:9"), read.etag());
+		AdminClient.Answer stale = editor.put("/api/upstreams/a", upstream("a", "http://127.0.0.1:10"), read.etag());
 
 		assertThat(stale.status()).isEqualTo(409);
 		assertThat(stale.json()).containsEntry("currentVersion", (int) read.version() + 1);
-		assertThat(stale.json().get("message").toString()).contains("version " + read.version() + " is stale");
-		assertThat(editor.get("/api/upstreams/b").status()).isEqualTo(404);
+		assertThat(stale.json().get("message").toString()).contains("upstream a changed since version " + read.version());
+		assertThat(editor.get("/api/upstreams/a").json().get("endpoints").toString()).contains("127.0.0.1:9");
 	}
 
 	@Test

@@ -85,26 +85,27 @@ class KubernetesStoreTest {
 			.until(() -> other.get("/orders/1").body(), "orders"::equals);
 		ConfigMap stored = API.client().configMaps().inNamespace(NAMESPACE).withName("meshgate-routes").get();
 		assertThat(stored.getData().get(KubernetesRouteStore.DATA_KEY)).contains("/orders/**");
-		assertThat(send(second, "GET", "/api/history", null, null).body()).contains("put route orders");
+		assertThat(send(second, "GET", "/api/history", null, null).body()).contains("create route orders");
 	}
 
 	@Test
-	void ofTwoWritesOnTheSameVersionOneWinsAndTheOtherGets409() {
+	void ofTwoWritesOfOneItemOnTheSameVersionOneWinsAndTheOtherGets409() {
 		await().atMost(Duration.ofSeconds(2))
 			.until(() -> etag(send(first, "GET", "/api/config", null, null))
 				.equals(etag(send(second, "GET", "/api/config", null, null))));
 		String version = etag(send(first, "GET", "/api/config", null, null));
 
-		HttpResponse<String> won = send(first, "PUT", "/api/upstreams/from-first", "{\"endpoints\":[\"http://127.0.0.1:9\"]}",
+		// the same item through both replicas: the second write conflicts whether or not its replica has seen the first
+		HttpResponse<String> won = send(first, "PUT", "/api/upstreams/contested", "{\"endpoints\":[\"http://127.0.0.1:9\"]}",
 				version);
-		HttpResponse<String> lost = send(second, "PUT", "/api/upstreams/from-second",
+		HttpResponse<String> lost = send(second, "PUT", "/api/upstreams/contested",
 				"{\"endpoints\":[\"http://127.0.0.1:10\"]}", version);
 
 		assertThat(won.statusCode()).as(won.body()).isEqualTo(200);
 		assertThat(lost.statusCode()).as(lost.body()).isEqualTo(409);
 		await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
 			String config = send(second, "GET", "/api/config", null, null).body();
-			assertThat(config).contains("from-first").doesNotContain("from-second");
+			assertThat(config).contains("\"http://127.0.0.1:9\"").doesNotContain("\"http://127.0.0.1:10\"");
 		});
 	}
 

@@ -278,7 +278,7 @@ final class RecordDefaults {
 		}
 	}
 
-	private static Object read(Record record, RecordComponent component) {
+	static Object read(Record record, RecordComponent component) {
 		try {
 			return component.getAccessor().invoke(record);
 		}

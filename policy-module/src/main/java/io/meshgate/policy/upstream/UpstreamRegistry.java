@@ -165,6 +165,9 @@ public final class UpstreamRegistry implements AutoCloseable {
 		if (spec.circuitBreaker() != null) {
 			for (CircuitBreaker.State state : List.of(CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN,
 					CircuitBreaker.State.HALF_OPEN)) {
+				if (registered(MeshMetrics.BREAKER_STATE, MeshMetrics.UPSTREAM, name, "state", state.name())) {
+					continue;
+				}
 				Gauge.builder(MeshMetrics.BREAKER_STATE, this, registry -> {
 					UpstreamRuntime runtime = registry.get(name);
 					return runtime == null || runtime.breaker() == null ? Double.NaN
@@ -172,7 +175,7 @@ public final class UpstreamRegistry implements AutoCloseable {
 				}).tags(MeshMetrics.UPSTREAM, name, "state", state.name()).register(services.meters());
 			}
 		}
-		if (spec.tls().enabled()) {
+		if (spec.tls().enabled() && !registered(MeshMetrics.TLS_CERTIFICATE_EXPIRY, MeshMetrics.UPSTREAM, name, "certificate", "client")) {
 			Gauge.builder(MeshMetrics.TLS_CERTIFICATE_EXPIRY, this, registry -> secondsLeft(registry.get(name), true))
 				.description("Seconds until the certificate expires")
 				.baseUnit("seconds")
@@ -186,8 +189,19 @@ public final class UpstreamRegistry implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Whether the gauge is there already: an upstream built again (edited, or checked before it
+	 * is applied) keeps its series, and registering it twice would only make Micrometer warn.
+	 */
+	private boolean registered(String name, String... tags) {
+		return services.meters().find(name).tags(tags).gauge() != null;
+	}
+
 	private void healthGauge(String upstream, UpstreamEndpoint endpoint) {
 		String address = endpoint.address();
+		if (registered(MeshMetrics.ENDPOINT_HEALTHY, MeshMetrics.UPSTREAM, upstream, MeshMetrics.ENDPOINT, address)) {
+			return;
+		}
 		Gauge.builder(MeshMetrics.ENDPOINT_HEALTHY, this, registry -> {
 			UpstreamEndpoint current = registry.endpoint(upstream, address);
 			return current == null ? Double.NaN : current.health().checkedHealthy() ? 1 : 0;
