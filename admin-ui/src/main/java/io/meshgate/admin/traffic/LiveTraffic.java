@@ -46,6 +46,8 @@ public final class LiveTraffic {
 
 	private static final String SERVER_ERRORS = MeshMetrics.statusClass(500);
 
+	private static final long[] NONE = { 0, 0 };
+
 	private final MeterRegistry meters;
 
 	private final UpstreamRegistry upstreams;
@@ -191,10 +193,11 @@ public final class LiveTraffic {
 			int ejected = 0;
 			for (UpstreamEndpoint endpoint : runtime.allEndpoints()) {
 				String key = endpointKey(runtime.name(), endpoint.address());
-				long[] was = base.endpoints.get(key);
-				long[] is = current.endpoints.getOrDefault(key, new long[] { endpoint.calls(), endpoint.failedCalls() });
-				long calls = was == null ? 0 : Math.max(0, is[0] - was[0]);
-				long failed = was == null ? 0 : Math.max(0, is[1] - was[1]);
+				// an endpoint missing from the base joined since: its every call is in the window
+				long[] was = base == current ? current.endpoints.get(key) : base.endpoints.getOrDefault(key, NONE);
+				long[] is = current.endpoints.get(key);
+				long calls = was == null || is == null ? 0 : Math.max(0, is[0] - was[0]);
+				long failed = was == null || is == null ? 0 : Math.max(0, is[1] - was[1]);
 				String state = !endpoint.health().checkedHealthy() ? "down"
 						: endpoint.health().ejected(now) ? "ejected" : "serving";
 				down += "down".equals(state) ? 1 : 0;
