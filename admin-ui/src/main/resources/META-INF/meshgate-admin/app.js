@@ -2,7 +2,7 @@
 'use strict';
 
 // nav counts page changes: a read that started before the latest one belongs to a page no longer shown
-const state = { me: null, schema: null, version: null, routes: [], upstreams: [], live: {}, editing: false, filter: '', nav: 0 };
+const state = { me: null, schema: null, version: null, routes: [], upstreams: [], live: {}, series: {}, editing: false, filter: '', nav: 0 };
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -273,7 +273,44 @@ async function loadLive() {
   const [live, traffic] = await Promise.all([api('GET', '/api/state'), api('GET', '/api/traffic', undefined, { notVersioned: true })]);
   state.live = live.upstreams || {};
   state.traffic = traffic;
+  recordSeries(traffic);
   return live;
+}
+
+/** Points kept per series: 15 minutes of refreshes every 2 seconds. */
+const SERIES_POINTS = 450;
+
+/**
+ * The traffic seen since the UI was opened, kept in the page for the small charts: per route,
+ * upstream and endpoint, the rate and the rate of 5xx (or failed calls) at each refresh. A
+ * series is started by traffic and dropped once it has been all zero for its whole length.
+ */
+function recordSeries(traffic) {
+  if (!traffic.seconds) return;
+  const now = {};
+  Object.entries(traffic.routes || {}).forEach(([id, t]) => { now['route:' + id] = [t.rate, t.rate * t.errorShare]; });
+  Object.entries(traffic.upstreams || {}).forEach(([name, t]) => {
+    if (t.requests) now['upstream:' + name] = [t.rate, t.rate * t.errorShare];
+    (t.endpoints || []).forEach((e) => { if (e.calls) now['endpoint:' + name + '/' + e.address] = [e.rate, e.rate * e.errorShare]; });
+  });
+  new Set(Object.keys(state.series).concat(Object.keys(now))).forEach((key) => {
+    const series = state.series[key] || (state.series[key] = []);
+    series.push(now[key] || [0, 0]);
+    if (series.length > SERIES_POINTS) series.shift();
+    if (series.every((p) => !p[0])) delete state.series[key];
+  });
+}
+
+/** A small chart of a series: requests per second (blue) and 5xx per second (red), oldest left. */
+function sparkHtml(key) {
+  const series = state.series[key];
+  if (!series || series.length < 2) return '';
+  const w = 90; const h = 22; const max = Math.max(...series.map((p) => p[0])) || 1;
+  const line = (i) => series.map((p, j) => (j * w / (series.length - 1)).toFixed(1) + ',' + (h - 1 - p[i] * (h - 2) / max).toFixed(1)).join(' ');
+  const minutes = Math.max(1, Math.round(series.length * 2 / 60));
+  return ' <svg class="spark" width="' + w + '" height="' + h + '" viewBox="0 0 ' + w + ' ' + h + '" role="img" aria-label="requests per second over the last ' + minutes + ' min">'
+    + '<title>requests/s (blue) and 5xx/s (red), last ' + minutes + ' min, up to ' + esc(rateText(max)) + '</title>'
+    + '<polyline class="spark-rate" points="' + line(0) + '"/><polyline class="spark-errors" points="' + line(1) + '"/></svg>';
 }
 
 async function refreshLive() {
@@ -293,7 +330,7 @@ async function refreshLive() {
 /** Puts the newest live state into every element of the page that shows some. */
 function renderLive() {
   $$('[data-live-upstream]').forEach((el) => { el.innerHTML = healthBadges(el.dataset.liveUpstream); });
-  $$('[data-live-route]').forEach((el) => { el.innerHTML = trafficHtml(routeTraffic(el.dataset.liveRoute)); });
+  $$('[data-live-route]').forEach((el) => { el.innerHTML = trafficHtml(routeTraffic(el.dataset.liveRoute), 'route:' + el.dataset.liveRoute); });
   $$('[data-live-split]').forEach((el) => { el.textContent = observedText(el.dataset.liveSplit, el.dataset.backend); });
 }
 
@@ -306,12 +343,12 @@ const msText = (ms) => (ms == null ? '–' : ms >= 1000 ? (ms / 1000).toFixed(ms
 const shareText = (share) => (share > 0 && share < 0.01 ? '<1' : String(Math.round(share * 100))) + ' %';
 const errorClass = (share) => (share >= 0.5 ? 'bad' : share >= 0.05 ? 'warn' : '');
 
-/** A route's, backend's or upstream's traffic in the window: rate, 5xx share, p50 and p99. */
-function trafficHtml(t) {
+/** A route's or upstream's traffic in the window: rate, 5xx share, p50 and p99; and its chart under key. */
+function trafficHtml(t, key) {
   if (!state.traffic) return '<span class="muted">…</span>';
   if (!state.traffic.seconds) return '<span class="muted">measuring…</span>';
-  if (!t || !t.requests) return '<span class="muted">no traffic</span>';
-  return '<span class="traffic"><strong>' + rateText(t.rate) + '</strong>'
+  if (!t || !t.requests) return '<span class="muted">no traffic</span>' + sparkHtml(key);
+  return '<span class="traffic"><strong>' + rateText(t.rate) + '</strong>' + sparkHtml(key)
     + (t.errorShare > 0 ? ' <span class="badge ' + errorClass(t.errorShare) + '">5xx ' + shareText(t.errorShare) + '</span>' : ' <span class="badge ok">no 5xx</span>')
     + (t.p50Ms != null ? ' <span class="muted">p50 ' + msText(t.p50Ms) + ' · p99 ' + msText(t.p99Ms) + '</span>' : '') + '</span>';
 }
@@ -431,7 +468,7 @@ function renderRoutesTable() {
     return '<tr data-index="' + i + '" data-route="' + esc(route.id) + '"><td class="title-cell"><strong>' + esc(route.id) + '</strong></td>'
       + '<td>' + matchHtml(m) + '</td>'
       + '<td data-label="Backends">' + (route.redirect ? '<div class="redirect">' + esc(redirectText(route.redirect)) + '</div>' : backends) + '</td>'
-      + '<td data-label="Traffic" data-live-route="' + esc(route.id) + '">' + trafficHtml(routeTraffic(route.id)) + '</td>'
+      + '<td data-label="Traffic" data-live-route="' + esc(route.id) + '">' + trafficHtml(routeTraffic(route.id), 'route:' + route.id) + '</td>'
       + '<td class="wide-only">' + (mirrors || '<span class="muted">none</span>') + '</td><td class="wide-only">' + policies + '</td>'
       + '<td data-label="Health">' + health + '</td><td class="actions">' + actions + '</td></tr>';
   }).join('');
@@ -802,13 +839,14 @@ async function pageUpstreams() {
 const hostPort = (uri) => { const u = new URL(uri); return u.hostname + ':' + (u.port || (u.protocol === 'https:' ? 443 : 80)); };
 
 /** One endpoint now: its state, and its calls in the window. */
-function endpointHtml(e, t) {
+function endpointHtml(upstream, e, t) {
   const cls = e.health === 'serving' ? 'ok' : 'bad';
-  const numbers = ['w' + e.weight, t ? rateText(t.rate) : '', t && t.calls ? '5xx ' + shareText(t.errorShare) : '', e.inFlight + ' in flight',
+  const numbers = ['w' + e.weight, t ? rateText(t.rate) : '', e.inFlight + ' in flight',
     t && t.ejections ? t.ejections + ' ejection' + (t.ejections === 1 ? '' : 's') : ''].filter(Boolean).join(' · ');
   return '<div class="endpoint" data-endpoint="' + esc(e.address) + '"><code>' + esc(e.address) + '</code> <span class="badge ' + cls + '">' + esc(e.health) + '</span>'
     + (t && t.calls && t.errorShare > 0 ? ' <span class="badge ' + errorClass(t.errorShare) + '">5xx ' + shareText(t.errorShare) + '</span>' : '')
-    + (e.ejectedUntil ? ' <span class="muted">until ' + esc(new Date(e.ejectedUntil).toLocaleTimeString()) + '</span>' : '') + ' <span class="muted">' + esc(numbers) + '</span></div>';
+    + (e.ejectedUntil ? ' <span class="muted">until ' + esc(new Date(e.ejectedUntil).toLocaleTimeString()) + '</span>' : '') + ' <span class="muted">' + esc(numbers) + '</span>'
+    + (t ? sparkHtml('endpoint:' + upstream + '/' + t.address) : '') + '</div>';
 }
 
 /** The upstream rows from the last configuration and live state; called again by every live refresh. */
@@ -819,7 +857,7 @@ function renderUpstreams() {
     const u = entry.upstream; const live = state.live[u.name] || { endpoints: [] }; const t = upstreamTraffic(u.name);
     const traffic = {};
     ((t || {}).endpoints || []).forEach((e) => { traffic[e.address] = e; });
-    const endpoints = live.endpoints.map((e) => endpointHtml(e, traffic[hostPort(e.address)])).join('')
+    const endpoints = live.endpoints.map((e) => endpointHtml(u.name, e, traffic[hostPort(e.address)])).join('')
       || (u.discovery ? '<span class="muted">Kubernetes ' + esc(u.discovery.serviceId) + ': no ready endpoints</span>' : '<span class="badge warn">not running</span>');
     const reasons = t && t.health.reasons.length ? '<div class="reasons">' + t.health.reasons.map((r) => '<div>' + esc(r) + '</div>').join('') + '</div>' : '';
     const lb = esc((u.loadBalancer || {}).policy || defaultOf('Upstream', 'loadBalancer.policy')) + (u.loadBalancer && u.loadBalancer.hashOn ? ' on ' + esc(u.loadBalancer.hashOn) : '');
@@ -827,7 +865,7 @@ function renderUpstreams() {
     const action = entry.readOnly ? '<span class="badge ro">read-only: ' + esc(entry.source) + '</span>' : '<a class="edit-upstream" href="#/upstreams/' + encodeURIComponent(u.name) + '">' + (canWrite() ? 'Edit' : 'View') + '</a>';
     return '<tr data-upstream="' + esc(u.name) + '"><td class="title-cell"><strong>' + esc(u.name) + '</strong></td>'
       + '<td data-label="Health" class="health">' + healthBadges(u.name) + reasons + '</td>'
-      + '<td data-label="Traffic">' + trafficHtml(t) + '</td>'
+      + '<td data-label="Traffic">' + trafficHtml(t, 'upstream:' + u.name) + '</td>'
       + '<td data-label="Endpoints">' + endpoints + '</td><td class="wide-only">' + lb + '</td><td class="wide-only">' + tls + '</td><td class="actions">' + action + '</td></tr>';
   }).join('') || '<tr><td colspan="7" class="muted">No upstreams yet.</td></tr>';
 }
@@ -900,9 +938,9 @@ function renderUpstreamCard() {
   const live = state.live[name] || { endpoints: [] }; const t = upstreamTraffic(name);
   const traffic = {};
   ((t || {}).endpoints || []).forEach((e) => { traffic[e.address] = e; });
-  card.innerHTML = '<div>' + healthBadges(name) + ' ' + trafficHtml(t) + '</div>'
+  card.innerHTML = '<div>' + healthBadges(name) + ' ' + trafficHtml(t, 'upstream:' + name) + '</div>'
     + (t && t.health.reasons.length ? '<div class="reasons">' + t.health.reasons.map((r) => '<div>' + esc(r) + '</div>').join('') + '</div>' : '')
-    + live.endpoints.map((e) => endpointHtml(e, traffic[hostPort(e.address)])).join('');
+    + live.endpoints.map((e) => endpointHtml(name, e, traffic[hostPort(e.address)])).join('');
 }
 
 // ---------- JWT providers, consumers and authorization policies: lists with live metrics, editors ----------
