@@ -897,7 +897,7 @@ async function pageUpstreamEditor(name) {
   const policies = UPSTREAM_POLICIES.map((p) => Object.assign({ form: new SchemaForm(p.def, p.key, upstream[p.key], { idPrefix: p.idPrefix }) }, p));
   $('#app').innerHTML = '<h1>' + (isNew ? 'New upstream' : 'Upstream ' + esc(name)) + '</h1>'
     + (isNew ? '' : '<div class="card" id="upstream-live"><h2>Now</h2><div data-live-upstream-card="' + esc(name) + '"></div></div>')
-    + '<form id="upstream-form" novalidate><div class="card"><h2>Endpoints</h2><div class="grid">' + main.html() + '</div></div>'
+    + '<form id="upstream-form" novalidate><div class="card"><h2>Name and endpoints</h2><div class="grid">' + main.html() + '</div></div>'
     + policies.map((p) => '<div class="card" data-path="' + p.key + '"><h2>' + esc(p.title) + '</h2>' + (p.intro ? '<p class="muted">' + esc(p.intro) + '</p>' : '')
       + (p.switch ? '<label class="check"><span><input type="checkbox" id="' + p.idPrefix + 'on"' + (upstream[p.key] ? ' checked' : '') + '> On</span></label>' : '')
       + '<div class="grid" id="' + p.idPrefix + 'fields"' + (p.switch && !upstream[p.key] ? ' hidden' : '') + '>' + p.form.html() + '</div></div>').join('')

@@ -71,6 +71,11 @@ class PhoneWidthBrowserTest extends BrowserTestSupport {
 			assertThat(rights).as("right edges of Health and Edit").allSatisfy(right -> assertThat(right.doubleValue()).isLessThanOrEqualTo(390));
 			screenshot("phone-" + page);
 		}
+		browser.get("http://localhost:" + adminPort + "/#/upstreams/phone-web");
+		waitFor(By.cssSelector("#upstream-live [data-verdict]"));
+		assertThat(((Number) browser.executeScript("return document.documentElement.scrollWidth")).intValue())
+			.as("page width of the upstream editor").isLessThanOrEqualTo(390);
+		screenshot("phone-upstream-editor");
 	}
 
 	private static int height(String css) {
