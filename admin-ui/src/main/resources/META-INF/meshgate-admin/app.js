@@ -331,7 +331,7 @@ async function refreshLive() {
 function renderLive() {
   $$('[data-live-upstream]').forEach((el) => { el.innerHTML = healthBadges(el.dataset.liveUpstream); });
   $$('[data-live-route]').forEach((el) => { el.innerHTML = trafficHtml(routeTraffic(el.dataset.liveRoute), 'route:' + el.dataset.liveRoute); });
-  $$('[data-live-split]').forEach((el) => { el.textContent = observedText(el.dataset.liveSplit, el.dataset.backend); });
+  $$('[data-live-split]').forEach((el) => { el.textContent = observedText(el.dataset.liveSplit, el.dataset.backend); el.title = backendTitle(el.dataset.liveSplit, el.dataset.backend); });
 }
 
 const routeTraffic = (id) => ((state.traffic || {}).routes || {})[id];
@@ -358,6 +358,12 @@ function observedText(route, backend) {
   const t = routeTraffic(route);
   if (!t || !t.requests) return '';
   return 'seen ' + shareText(((t.backends || {})[backend] || { share: 0 }).share);
+}
+
+/** A backend's own traffic on a route, in words: rate, 5xx share, p50 and p99. */
+function backendTitle(route, backend) {
+  const b = ((routeTraffic(route) || {}).backends || {})[backend];
+  return b ? rateText(b.rate) + ', 5xx ' + shareText(b.errorShare) + (b.p50Ms != null ? ', p50 ' + msText(b.p50Ms) + ', p99 ' + msText(b.p99Ms) : '') + ' (last ' + liveWindow() + ' s)' : '';
 }
 
 /**
@@ -451,7 +457,8 @@ function renderRoutesTable() {
     const backends = (route.backends || []).map((b) => {
       const pct = Math.round(weightOf(b) * 100 / total);
       return '<div><span class="bar" style="width:' + Math.max(2, pct) + 'px"></span><code>' + esc(backendName(b)) + '</code> ' + pct + '% <span class="muted">(' + esc(weightOf(b)) + ')</span>'
-        + ' <span class="observed" data-live-split="' + esc(route.id) + '" data-backend="' + esc(backendKey(b)) + '">' + esc(observedText(route.id, backendKey(b))) + '</span></div>';
+        + ' <span class="observed" data-live-split="' + esc(route.id) + '" data-backend="' + esc(backendKey(b)) + '" title="' + esc(backendTitle(route.id, backendKey(b))) + '">'
+        + esc(observedText(route.id, backendKey(b))) + '</span></div>';
     }).join('');
     const mirrors = (route.mirrors || []).map((x) => '<div><code>' + esc(x.upstream) + '</code> ' + esc(mirroredOf(x)) + '%</div>').join('');
     const policies = [route.retries ? 'retries ' + (route.retries.attempts ?? defaultOf('Route', 'retries.attempts')) : '', route.timeout ? 'timeout ' + route.timeout : '',
