@@ -8,8 +8,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebElement;
 
 import io.meshgate.policy.testing.TestUpstream;
 
@@ -37,41 +35,35 @@ class LiveTrafficBrowserTest extends BrowserTestSupport {
 		login();
 		// the page is loaded once: what follows arrives by its own refreshes
 		browser.executeScript("window.loadedOnce = true");
-		WebElement row = waitFor(By.cssSelector("tr[data-route='shop']"));
+		waitFor(By.cssSelector("tr[data-route='shop']"));
+		// the badges are rendered again at every refresh: each read below is one script
 		assertThat(verdict("shop-v2")).isEqualTo("ok");
 
 		long start = System.nanoTime();
 		for (int i = 0; i < 40; i++) {
 			ingress.get("/shop/" + i, Map.of("x-to", i % 4 == 3 ? "shop-v2" : "shop-v1"));
 		}
-		await().atMost(Duration.ofSeconds(10)).ignoreException(StaleElementReferenceException.class)
-			.until(() -> "failing".equals(verdict("shop-v2")));
+		await().atMost(Duration.ofSeconds(10)).until(() -> "failing".equals(verdict("shop-v2")));
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
 		// every answer counted by a later refresh (the first red may come after three of them)
-		await().atMost(Duration.ofSeconds(5)).ignoreException(StaleElementReferenceException.class)
-			.until(() -> browser.findElement(By.cssSelector("tr[data-route='shop'] [data-live-upstream='shop-v2'] [data-verdict]"))
-				.getDomAttribute("title").startsWith("100 % of 10 answers 5xx"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> attribute("tr[data-route='shop'] [data-live-upstream='shop-v2'] [data-verdict]", "title")
+				.startsWith("100 % of 10 answers 5xx"));
 		assertThat(browser.executeScript("return window.loadedOnce")).isEqualTo(true);
-		WebElement badge = browser.findElement(By.cssSelector("tr[data-route='shop'] [data-live-upstream='shop-v2'] [data-verdict]"));
-		assertThat(badge.getDomAttribute("class")).contains("bad");
-		assertThat(browser.findElement(By.cssSelector("tr[data-route='shop'] [data-live-upstream='shop-v2']")).getText())
-			.contains("5xx 100 %");
+		assertThat(attribute("tr[data-route='shop'] [data-live-upstream='shop-v2'] [data-verdict]", "class")).contains("bad");
+		assertThat(text("tr[data-route='shop'] [data-live-upstream='shop-v2']")).contains("5xx 100 %");
 		assertThat(verdict("shop-v1")).isEqualTo("ok");
 		// the route's own numbers: rate, 5xx share, latency, and the split seen beside the weights
-		row = browser.findElement(By.cssSelector("tr[data-route='shop']"));
-		assertThat(row.findElement(By.cssSelector("[data-live-route='shop']")).getText()).matches("(?s).*/s.*5xx 25 %.*p50 .* p99 .*");
-		assertThat(row.findElement(By.cssSelector("[data-live-split='shop'][data-backend='shop-v1']")).getText()).isEqualTo("seen 75 %");
-		WebElement split = row.findElement(By.cssSelector("[data-live-split='shop'][data-backend='shop-v2']"));
-		assertThat(split.getText()).isEqualTo("seen 25 %");
-		assertThat(split.getDomAttribute("title")).contains("5xx 100 %, p50 ");
+		assertThat(text("[data-live-route='shop']")).matches("(?s).*/s.*5xx 25 %.*p50 .* p99 .*");
+		assertThat(text("[data-live-split='shop'][data-backend='shop-v1']")).isEqualTo("seen 75 %");
+		assertThat(text("[data-live-split='shop'][data-backend='shop-v2']")).isEqualTo("seen 25 %");
+		assertThat(attribute("[data-live-split='shop'][data-backend='shop-v2']", "title")).contains("5xx 100 %, p50 ");
 		screenshot("live-routes");
 
 		browser.get("http://localhost:" + adminPort + "/#/upstreams");
-		WebElement upstream = waitFor(By.cssSelector("tr[data-upstream='shop-v2']"));
-		assertThat(upstream.findElement(By.cssSelector("[data-verdict]")).getDomAttribute("data-verdict")).isEqualTo("failing");
-		assertThat(upstream.findElement(By.cssSelector(".reasons")).getText()).startsWith("100 % of 10 answers 5xx in the last");
-		assertThat(upstream.findElement(By.cssSelector(".endpoint")).getText()).contains("serving").contains("5xx 100 %")
-			.contains("0 in flight");
+		waitFor(By.cssSelector("tr[data-upstream='shop-v2'] [data-verdict]"));
+		assertThat(attribute("tr[data-upstream='shop-v2'] [data-verdict]", "data-verdict")).isEqualTo("failing");
+		assertThat(text("tr[data-upstream='shop-v2'] .reasons")).startsWith("100 % of 10 answers 5xx in the last");
+		assertThat(text("tr[data-upstream='shop-v2'] .endpoint")).contains("serving").contains("5xx 100 %").contains("0 in flight");
 		screenshot("live-upstreams");
 
 		browser.manage().window().setSize(new Dimension(390, 844));
@@ -88,10 +80,17 @@ class LiveTrafficBrowserTest extends BrowserTestSupport {
 		}
 	}
 
+	private static String text(String css) {
+		return (String) browser.executeScript("return document.querySelector(arguments[0]).innerText", css);
+	}
+
+	private static String attribute(String css, String name) {
+		return (String) browser.executeScript("return document.querySelector(arguments[0]).getAttribute(arguments[1])", css, name);
+	}
+
 	private static String verdict(String upstream) {
-		List<WebElement> badges = browser.findElements(
-				By.cssSelector("tr[data-route='shop'] [data-live-upstream='" + upstream + "'] [data-verdict]"));
-		return badges.isEmpty() ? null : badges.get(0).getDomAttribute("data-verdict");
+		return (String) browser.executeScript("const b = document.querySelector(arguments[0]); return b && b.getAttribute('data-verdict');",
+				"tr[data-route='shop'] [data-live-upstream='" + upstream + "'] [data-verdict]");
 	}
 
 }

@@ -67,11 +67,14 @@ class UpstreamEditorBrowserTest extends BrowserTestSupport {
 			.isEqualTo(200);
 		login();
 		browser.get("http://localhost:" + adminPort + "/#/upstreams");
-		waitFor(By.cssSelector("tr[data-upstream='kept'] a.edit-upstream")).click();
+		waitFor(By.cssSelector("tr[data-upstream='kept'] a.edit-upstream"));
+		// the list is rendered again at every refresh: found and clicked in one script
+		browser.executeScript("document.querySelector(\"tr[data-upstream='kept'] a.edit-upstream\").click()");
 		assertThat(waitFor(By.id("upstream-name")).getDomAttribute("readonly")).isNotNull();
 		assertThat(browser.findElement(By.id("outlier-on")).isSelected()).isTrue();
 		assertThat(browser.findElement(By.id("health-check-interval")).getDomProperty("value")).isEqualTo("7s");
-		assertThat(waitFor(By.cssSelector("#upstream-live [data-verdict]")).getDomAttribute("data-verdict")).isEqualTo("ok");
+		waitFor(By.cssSelector("#upstream-live [data-verdict]"));
+		assertThat(browser.executeScript("return document.querySelector('#upstream-live [data-verdict]').dataset.verdict")).isEqualTo("ok");
 
 		// an endpoint that is no URI: its error under its field, nothing applied
 		setValue(browser.findElement(By.id("upstream-endpoints-0-uri")), "ftp://kept");
