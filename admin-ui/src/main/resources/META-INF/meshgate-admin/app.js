@@ -1256,6 +1256,7 @@ async function route() {
   state.nav++;
   state.editing = false;
   $('header.top').classList.remove('open');
+  $('#menu').setAttribute('aria-expanded', 'false');
   const [page, arg] = location.hash.replace(/^#\//, '').split('/').map(decodeURIComponent);
   $$('nav a').forEach((a) => a.classList.toggle('active', a.id === 'nav-' + (page || 'routes')));
   try {
