@@ -2,7 +2,7 @@
 'use strict';
 
 // nav counts page changes: a read that started before the latest one belongs to a page no longer shown
-const state = { me: null, schema: null, version: null, routes: [], upstreams: [], live: {}, editing: false, filter: '', nav: 0 };
+const state = { me: null, schema: null, version: null, routes: [], upstreams: [], live: {}, series: {}, editing: false, filter: '', nav: 0 };
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -99,9 +99,9 @@ function hintOf(record, path) {
 
 // ---------- forms built from the schema: one renderer and one reader for every record ----------
 
-const WORDS = { uri: 'URI', jwks: 'JWKS', ip: 'IP', tls: 'TLS', jwt: 'JWT', api: 'API' };
-/** A field's label from its name: notIpBlocks reads "Not IP blocks". */
-const labelOf = (name) => name.replace(/([A-Z])/g, ' $1').toLowerCase().split(' ')
+const WORDS = { uri: 'URI', jwks: 'JWKS', ip: 'IP', tls: 'TLS', jwt: 'JWT', api: 'API', ca: 'CA' };
+/** A field's label from its name: notIpBlocks reads "Not IP blocks", consecutive5xx "Consecutive 5xx". */
+const labelOf = (name) => name.replace(/([A-Z])/g, ' $1').replace(/(\d+xx)$/, ' $1').toLowerCase().split(' ')
   .map((w, i) => WORDS[w] || (i === 0 ? w[0].toUpperCase() + w.slice(1) : w)).join(' ');
 const defName = (node) => node.$ref.replace('#/$defs/', '');
 /** The record a field holds, whether written as a reference or in either of two forms. */
@@ -114,7 +114,7 @@ const isEmpty = (v) => v === undefined || (Array.isArray(v) ? !v.length : typeof
 
 /** How a field is edited, from its schema: a nested record, rows of records, a list, a map, a flag, a choice, a number or text. */
 function kindOf(node) {
-  if (node.type === 'array') return node.items.$ref ? 'rows' : ['integer', 'number'].includes(node.items.type) ? 'numbers' : 'list';
+  if (node.type === 'array') return node.items.$ref || (node.items.anyOf || []).some((n) => n.$ref) ? 'rows' : ['integer', 'number'].includes(node.items.type) ? 'numbers' : 'list';
   const r = resolve(node);
   if (r.properties) return 'record';
   if (r.enum) return 'choice';
@@ -146,7 +146,7 @@ function valueOf(kind, text) {
  * the edited fields changed: fields the form does not show, and fields left as shown (masked
  * secrets, numbers written as text), are sent exactly as they were read.
  * Options: only, skip (field names), readonly (field names), textareas (field names),
- * openRecords (nested records shown open), idPrefix (element ids).
+ * openRecords (nested records shown open), idPrefix (element ids), rowLabels (a row's name by field).
  */
 class SchemaForm {
   constructor(def, path, value, options = {}) {
@@ -200,8 +200,8 @@ class SchemaForm {
         + this.fields(recordDef(node), rel, v || {}) + '</div></details>';
     }
     if (kind === 'rows') {
-      const item = defName(node.items);
-      const one = labelOf(item.split('.').pop().replace(/^./, (c) => c.toLowerCase()));
+      const item = recordDef(node.items);
+      const one = (o.rowLabels || {})[name] || labelOf(item.split('.').pop().replace(/^./, (c) => c.toLowerCase()));
       return '<div class="wide rows" data-path="' + esc(path) + '"><div class="rows-title">' + esc(label) + '</div>'
         + (v || []).map((x, i) => '<fieldset class="row-item" data-path="' + esc(path + '[' + i + ']') + '"><legend>' + esc(one) + ' ' + (i + 1)
           + ' <button type="button" class="secondary remove-row" data-rel="' + esc(rel) + '" data-index="' + i + '" id="' + esc(id + '-remove-' + i) + '">Remove</button></legend>'
@@ -236,7 +236,7 @@ class SchemaForm {
       if (kind === 'record') {
         value = this.readRecord(recordDef(node), r, out[name] || {});
       } else if (kind === 'rows') {
-        value = (out[name] || []).map((x, i) => this.readRecord(defName(node.items), r + '[' + i + ']', x || {}));
+        value = (out[name] || []).map((x, i) => this.readRecord(recordDef(node.items), r + '[' + i + ']', x || {}));
       } else {
         const el = root.querySelector(':is(input, select, textarea)[data-rel="' + CSS.escape(r) + '"]');
         if (kind === 'flag') { if (el.checked === (out[name] ?? node.default ?? false)) return; out[name] = el.checked; return; }
@@ -267,14 +267,58 @@ function setRecord(target, key, value) {
   if (isEmpty(value)) delete target[key]; else target[key] = value;
 }
 
-// ---------- live state ----------
+// ---------- live state: endpoint states (/api/state) and traffic (/api/traffic), polled every 2 s ----------
+
+async function loadLive() {
+  const [live, traffic] = await Promise.all([api('GET', '/api/state'), api('GET', '/api/traffic', undefined, { notVersioned: true })]);
+  state.live = live.upstreams || {};
+  state.traffic = traffic;
+  recordSeries(traffic);
+  return live;
+}
+
+/** Points kept per series: 15 minutes of refreshes every 2 seconds. */
+const SERIES_POINTS = 450;
+
+/**
+ * The traffic seen since the UI was opened, kept in the page for the small charts: per route,
+ * upstream and endpoint, the rate and the rate of 5xx (or failed calls) at each refresh. A
+ * series is started by traffic and dropped once it has been all zero for its whole length.
+ */
+function recordSeries(traffic) {
+  if (!traffic.seconds) return;
+  const now = {};
+  Object.entries(traffic.routes || {}).forEach(([id, t]) => { now['route:' + id] = [t.rate, t.rate * t.errorShare]; });
+  Object.entries(traffic.upstreams || {}).forEach(([name, t]) => {
+    if (t.requests) now['upstream:' + name] = [t.rate, t.rate * t.errorShare];
+    (t.endpoints || []).forEach((e) => { if (e.calls) now['endpoint:' + name + '/' + e.address] = [e.rate, e.rate * e.errorShare]; });
+  });
+  new Set(Object.keys(state.series).concat(Object.keys(now))).forEach((key) => {
+    const series = state.series[key] || (state.series[key] = []);
+    series.push(now[key] || [0, 0]);
+    if (series.length > SERIES_POINTS) series.shift();
+    if (series.every((p) => !p[0])) delete state.series[key];
+  });
+}
+
+/** A small chart of a series: requests per second (blue) and 5xx per second (red), oldest left. */
+function sparkHtml(key) {
+  const series = state.series[key];
+  if (!series || series.length < 2) return '';
+  const w = 90; const h = 22; const max = Math.max(...series.map((p) => p[0])) || 1;
+  const line = (i) => series.map((p, j) => (j * w / (series.length - 1)).toFixed(1) + ',' + (h - 1 - p[i] * (h - 2) / max).toFixed(1)).join(' ');
+  const minutes = Math.max(1, Math.round(series.length * 2 / 60));
+  return ' <svg class="spark" width="' + w + '" height="' + h + '" viewBox="0 0 ' + w + ' ' + h + '" role="img" aria-label="requests per second over the last ' + minutes + ' min">'
+    + '<title>requests/s (blue) and 5xx/s (red), last ' + minutes + ' min, up to ' + esc(rateText(max)) + '</title>'
+    + '<polyline class="spark-rate" points="' + line(0) + '"/><polyline class="spark-errors" points="' + line(1) + '"/></svg>';
+}
 
 async function refreshLive() {
   try {
-    const live = await api('GET', '/api/state');
-    state.live = live.upstreams || {};
-    $$('[data-live-upstream]').forEach((el) => { el.innerHTML = healthBadges(el.dataset.liveUpstream); });
+    const live = await loadLive();
+    renderLive();
     renderUpstreams();
+    renderUpstreamCard();
     if (!state.editing && state.version !== null && live.version !== state.loadedVersion && currentPage() === 'routes') {
       await loadConfig();
       renderRoutesTable();
@@ -283,13 +327,60 @@ async function refreshLive() {
   } catch (e) { /* next round */ }
 }
 
+/** Puts the newest live state into every element of the page that shows some. */
+function renderLive() {
+  $$('[data-live-upstream]').forEach((el) => { el.innerHTML = healthBadges(el.dataset.liveUpstream); });
+  $$('[data-live-route]').forEach((el) => { el.innerHTML = trafficHtml(routeTraffic(el.dataset.liveRoute), 'route:' + el.dataset.liveRoute); });
+  $$('[data-live-split]').forEach((el) => { el.textContent = observedText(el.dataset.liveSplit, el.dataset.backend); el.title = backendTitle(el.dataset.liveSplit, el.dataset.backend); });
+}
+
+const routeTraffic = (id) => ((state.traffic || {}).routes || {})[id];
+const upstreamTraffic = (name) => ((state.traffic || {}).upstreams || {})[name];
+const VERDICT_CLASS = { ok: 'ok', degraded: 'warn', failing: 'bad', down: 'bad' };
+
+const rateText = (r) => (r >= 100 ? Math.round(r) : r >= 10 ? r.toFixed(1) : r.toFixed(2)) + '/s';
+const msText = (ms) => (ms == null ? '–' : ms >= 1000 ? (ms / 1000).toFixed(ms >= 10000 ? 0 : 1) + ' s' : (ms >= 10 ? Math.round(ms) : ms.toFixed(1)) + ' ms');
+const shareText = (share) => (share > 0 && share < 0.01 ? '<1' : String(Math.round(share * 100))) + ' %';
+const errorClass = (share) => (share >= 0.5 ? 'bad' : share >= 0.05 ? 'warn' : '');
+
+/** A route's or upstream's traffic in the window: rate, 5xx share, p50 and p99; and its chart under key. */
+function trafficHtml(t, key) {
+  if (!state.traffic) return '<span class="muted">…</span>';
+  if (!state.traffic.seconds) return '<span class="muted">measuring…</span>';
+  if (!t || !t.requests) return '<span class="muted">no traffic</span>' + sparkHtml(key);
+  return '<span class="traffic"><strong>' + rateText(t.rate) + '</strong>' + sparkHtml(key)
+    + (t.errorShare > 0 ? ' <span class="badge ' + errorClass(t.errorShare) + '">5xx ' + shareText(t.errorShare) + '</span>' : ' <span class="badge ok">no 5xx</span>')
+    + (t.p50Ms != null ? ' <span class="muted">p50 ' + msText(t.p50Ms) + ' · p99 ' + msText(t.p99Ms) + '</span>' : '') + '</span>';
+}
+
+/** The share of a route's requests a backend took in the window, beside its configured weight. */
+function observedText(route, backend) {
+  const t = routeTraffic(route);
+  if (!t || !t.requests) return '';
+  return 'seen ' + shareText(((t.backends || {})[backend] || { share: 0 }).share);
+}
+
+/** A backend's own traffic on a route, in words: rate, 5xx share, p50 and p99. */
+function backendTitle(route, backend) {
+  const b = ((routeTraffic(route) || {}).backends || {})[backend];
+  return b ? rateText(b.rate) + ', 5xx ' + shareText(b.errorShare) + (b.p50Ms != null ? ', p50 ' + msText(b.p50Ms) + ', p99 ' + msText(b.p99Ms) : '') + ' (last ' + liveWindow() + ' s)' : '';
+}
+
+/**
+ * An upstream's health: endpoints serving, and the verdict of /api/traffic, which also weighs
+ * ejections, the breaker and the recent 5xx share (an upstream answering 502 is not green).
+ */
 function healthBadges(name) {
   const u = state.live[name];
   if (!u) return '<span class="badge warn" title="not running">no endpoints</span>';
+  const t = upstreamTraffic(name);
   const serving = u.endpoints.filter((e) => e.health === 'serving').length;
-  const cls = serving === 0 ? 'bad' : serving < u.endpoints.length ? 'warn' : 'ok';
+  const verdict = t ? t.health.verdict : serving === 0 ? 'down' : serving < u.endpoints.length ? 'degraded' : 'ok';
+  const reasons = t ? t.health.reasons.join('; ') : '';
+  const errors = t && t.requests && t.errorShare > 0 ? ' <span class="badge ' + errorClass(t.errorShare) + '">5xx ' + shareText(t.errorShare) + '</span>' : '';
   const breaker = u.breaker && u.breaker !== 'none' ? ' <span class="badge ' + (u.breaker === 'closed' ? 'ok' : 'bad') + '">breaker ' + esc(u.breaker) + '</span>' : '';
-  return '<span class="badge ' + cls + '" title="endpoints serving">' + serving + '/' + u.endpoints.length + ' up</span>' + breaker;
+  return '<span class="badge ' + VERDICT_CLASS[verdict] + '" data-verdict="' + verdict + '" title="' + esc(reasons || 'endpoints serving') + '">'
+    + serving + '/' + u.endpoints.length + ' up' + (verdict === 'ok' ? '' : ' · ' + verdict) + '</span>' + errors + breaker;
 }
 
 async function loadConfig() {
@@ -338,17 +429,21 @@ function routeText(r) {
 
 /** A backend's name: its upstream, or the status the gateway answers for its share. */
 const backendName = (b) => b.upstream || (b.status ? 'status ' + b.status : '');
+/** A backend as the gateway's meters name it (their backend tag). */
+const backendKey = (b) => b.upstream || (b.status ? 'status:' + b.status : '');
+/** The seconds live rates are taken over. */
+const liveWindow = () => (state.traffic && state.traffic.window) || 10;
 const weightOf = (b) => b.weight ?? defaultOf('Route', 'backends.weight');
 const mirroredOf = (x) => x.percentage ?? defaultOf('Route', 'mirrors.percentage');
 
 async function pageRoutes() {
-  await loadConfig();
+  await Promise.all([loadConfig(), loadLive()]);
   $('#app').innerHTML = '<h1>Routes</h1><div class="toolbar">'
     + '<input type="search" id="search" placeholder="Search id, path, host, upstream, source" value="' + esc(state.filter) + '" aria-label="Search routes">'
     + '<span id="count" class="muted"></span>'
     + (canWrite() ? '<a href="#/routes/new"><button type="button" id="new-route">New route</button></a>' : '')
-    + '</div><div class="table-wrap"><table id="routes" class="stack"><thead><tr><th>Route</th><th>Match</th><th>Backends and weights</th>'
-    + '<th class="wide-only">Mirrors</th><th class="wide-only">Policies</th><th>Health</th><th></th></tr></thead><tbody></tbody></table></div>';
+    + '</div><div class="table-wrap"><table id="routes" class="stack"><thead><tr><th>Route</th><th>Match</th><th>Backends: weight, seen</th>'
+    + '<th>Traffic (last ' + esc(liveWindow()) + ' s)</th><th class="wide-only">Mirrors</th><th class="wide-only">Policies</th><th>Health</th><th></th></tr></thead><tbody></tbody></table></div>';
   $('#search').addEventListener('input', (e) => { state.filter = e.target.value; applyFilter(); });
   renderRoutesTable();
 }
@@ -361,7 +456,9 @@ function renderRoutesTable() {
     const total = (route.backends || []).reduce((s, b) => s + weightOf(b), 0) || 1;
     const backends = (route.backends || []).map((b) => {
       const pct = Math.round(weightOf(b) * 100 / total);
-      return '<div><span class="bar" style="width:' + Math.max(2, pct) + 'px"></span><code>' + esc(backendName(b)) + '</code> ' + pct + '% <span class="muted">(' + esc(weightOf(b)) + ')</span></div>';
+      return '<div><span class="bar" style="width:' + Math.max(2, pct) + 'px"></span><code>' + esc(backendName(b)) + '</code> ' + pct + '% <span class="muted">(' + esc(weightOf(b)) + ')</span>'
+        + ' <span class="observed" data-live-split="' + esc(route.id) + '" data-backend="' + esc(backendKey(b)) + '" title="' + esc(backendTitle(route.id, backendKey(b))) + '">'
+        + esc(observedText(route.id, backendKey(b))) + '</span></div>';
     }).join('');
     const mirrors = (route.mirrors || []).map((x) => '<div><code>' + esc(x.upstream) + '</code> ' + esc(mirroredOf(x)) + '%</div>').join('');
     const policies = [route.retries ? 'retries ' + (route.retries.attempts ?? defaultOf('Route', 'retries.attempts')) : '', route.timeout ? 'timeout ' + route.timeout : '',
@@ -375,10 +472,12 @@ function renderRoutesTable() {
     const health = (route.backends || []).filter((b) => b.upstream).map((b) => '<div><code>' + esc(b.upstream) + '</code> <span data-live-upstream="' + esc(b.upstream) + '">' + healthBadges(b.upstream) + '</span></div>').join('');
     const actions = r.readOnly ? '<span class="badge ro" title="owned by ' + esc(r.source) + '">read-only: ' + esc(r.source) + '</span>'
       : '<a href="#/routes/' + encodeURIComponent(route.id) + '" class="edit-route">' + (canWrite() ? 'Edit' : 'View') + '</a>';
-    return '<tr data-index="' + i + '" data-route="' + esc(route.id) + '"><td><strong>' + esc(route.id) + '</strong></td>'
+    return '<tr data-index="' + i + '" data-route="' + esc(route.id) + '"><td class="title-cell"><strong>' + esc(route.id) + '</strong></td>'
       + '<td>' + matchHtml(m) + '</td>'
-      + '<td>' + (route.redirect ? '<div class="redirect">' + esc(redirectText(route.redirect)) + '</div>' : backends) + '</td><td class="wide-only">' + (mirrors || '<span class="muted">none</span>') + '</td><td class="wide-only">' + policies + '</td>'
-      + '<td>' + health + '</td><td>' + actions + '</td></tr>';
+      + '<td data-label="Backends">' + (route.redirect ? '<div class="redirect">' + esc(redirectText(route.redirect)) + '</div>' : backends) + '</td>'
+      + '<td data-label="Traffic" data-live-route="' + esc(route.id) + '">' + trafficHtml(routeTraffic(route.id), 'route:' + route.id) + '</td>'
+      + '<td class="wide-only">' + (mirrors || '<span class="muted">none</span>') + '</td><td class="wide-only">' + policies + '</td>'
+      + '<td data-label="Health">' + health + '</td><td class="actions">' + actions + '</td></tr>';
   }).join('');
   state.routeTexts = state.routes.map(routeText);
   applyFilter();
@@ -820,11 +919,25 @@ function showErrors(error, prefix) {
 // ---------- upstreams ----------
 
 async function pageUpstreams() {
-  await loadConfig();
-  await refreshLive();
+  await Promise.all([loadConfig(), loadLive()]);
   $('#app').innerHTML = '<h1>Upstreams</h1><div class="toolbar">' + (canWrite() ? '<a href="#/upstreams/new"><button type="button" id="new-upstream">New upstream</button></a>' : '') + '</div>'
-    + '<div class="table-wrap"><table id="upstreams" class="stack"><thead><tr><th>Upstream</th><th>Endpoints: health, ejection, requests in flight</th><th>Load balancing</th><th>Breaker</th><th>TLS</th><th></th></tr></thead><tbody></tbody></table></div>';
+    + '<div class="table-wrap"><table id="upstreams" class="stack"><thead><tr><th>Upstream</th><th>Health</th><th>Traffic (last ' + esc(liveWindow()) + ' s)</th>'
+    + '<th>Endpoints: state, rate, 5xx, in flight, ejections</th><th class="wide-only">Load balancing</th><th class="wide-only">TLS</th><th></th></tr></thead><tbody></tbody></table></div>';
   renderUpstreams();
+}
+
+/** host:port of an endpoint URI, as the meters name endpoints. */
+const hostPort = (uri) => { const u = new URL(uri); return u.hostname + ':' + (u.port || (u.protocol === 'https:' ? 443 : 80)); };
+
+/** One endpoint now: its state, and its calls in the window. */
+function endpointHtml(upstream, e, t) {
+  const cls = e.health === 'serving' ? 'ok' : 'bad';
+  const numbers = ['w' + e.weight, t ? rateText(t.rate) : '', e.inFlight + ' in flight',
+    t && t.ejections ? t.ejections + ' ejection' + (t.ejections === 1 ? '' : 's') : ''].filter(Boolean).join(' · ');
+  return '<div class="endpoint" data-endpoint="' + esc(e.address) + '"><code>' + esc(e.address) + '</code> <span class="badge ' + cls + '">' + esc(e.health) + '</span>'
+    + (t && t.calls && t.errorShare > 0 ? ' <span class="badge ' + errorClass(t.errorShare) + '">5xx ' + shareText(t.errorShare) + '</span>' : '')
+    + (e.ejectedUntil ? ' <span class="muted">until ' + esc(new Date(e.ejectedUntil).toLocaleTimeString()) + '</span>' : '') + ' <span class="muted">' + esc(numbers) + '</span>'
+    + (t ? sparkHtml('endpoint:' + upstream + '/' + t.address) : '') + '</div>';
 }
 
 /** The upstream rows from the last configuration and live state; called again by every live refresh. */
@@ -832,56 +945,94 @@ function renderUpstreams() {
   const body = $('#upstreams tbody');
   if (!body) return;
   body.innerHTML = state.upstreams.map((entry) => {
-      const u = entry.upstream; const live = state.live[u.name] || { endpoints: [] };
-      const endpoints = live.endpoints.map((e) => '<div><code>' + esc(e.address) + '</code> <span class="badge ' + (e.health === 'serving' ? 'ok' : 'bad') + '">' + esc(e.health) + '</span>'
-        + (e.ejectedUntil ? ' <span class="muted">until ' + esc(e.ejectedUntil) + '</span>' : '') + ' <span class="muted">w' + esc(e.weight) + ', ' + esc(e.inFlight) + ' in flight</span></div>').join('')
-        || (u.discovery ? '<span class="muted">Kubernetes ' + esc(u.discovery.serviceId) + ': no ready endpoints</span>' : '<span class="badge warn">not running</span>');
-      const lb = esc((u.loadBalancer || {}).policy || defaultOf('Upstream', 'loadBalancer.policy')) + (u.loadBalancer && u.loadBalancer.hashOn ? ' on ' + esc(u.loadBalancer.hashOn) : '');
-      const tls = u.tls ? esc(u.tls.mode || 'on') + (live.certificateExpiry ? '<div class="muted">expires ' + esc(live.certificateExpiry) + '</div>' : '') : '<span class="muted">plain</span>';
-      const breaker = live.breaker && live.breaker !== 'none' ? '<span class="badge">' + esc(live.breaker) + '</span>' : '<span class="muted">none</span>';
-      const action = entry.readOnly ? '<span class="badge ro">read-only: ' + esc(entry.source) + '</span>' : '<a href="#/upstreams/' + encodeURIComponent(u.name) + '">' + (canWrite() ? 'Edit' : 'View') + '</a>';
-      return '<tr data-upstream="' + esc(u.name) + '"><td><strong>' + esc(u.name) + '</strong></td><td>' + endpoints + '</td><td>' + lb + '</td><td>' + breaker + '</td><td>' + tls + '</td><td>' + action + '</td></tr>';
-    }).join('');
+    const u = entry.upstream; const live = state.live[u.name] || { endpoints: [] }; const t = upstreamTraffic(u.name);
+    const traffic = {};
+    ((t || {}).endpoints || []).forEach((e) => { traffic[e.address] = e; });
+    const endpoints = live.endpoints.map((e) => endpointHtml(u.name, e, traffic[hostPort(e.address)])).join('')
+      || (u.discovery ? '<span class="muted">Kubernetes ' + esc(u.discovery.serviceId) + ': no ready endpoints</span>' : '<span class="badge warn">not running</span>');
+    const reasons = t && t.health.reasons.length ? '<div class="reasons">' + t.health.reasons.map((r) => '<div>' + esc(r) + '</div>').join('') + '</div>' : '';
+    const lb = esc((u.loadBalancer || {}).policy || defaultOf('Upstream', 'loadBalancer.policy')) + (u.loadBalancer && u.loadBalancer.hashOn ? ' on ' + esc(u.loadBalancer.hashOn) : '');
+    const tls = u.tls && u.tls.mode !== 'DISABLE' ? esc(u.tls.mode) + (live.certificateExpiry ? '<div class="muted">expires ' + esc(live.certificateExpiry) + '</div>' : '') : '<span class="muted">plain</span>';
+    const action = entry.readOnly ? '<span class="badge ro">read-only: ' + esc(entry.source) + '</span>' : '<a class="edit-upstream" href="#/upstreams/' + encodeURIComponent(u.name) + '">' + (canWrite() ? 'Edit' : 'View') + '</a>';
+    return '<tr data-upstream="' + esc(u.name) + '"><td class="title-cell"><strong>' + esc(u.name) + '</strong></td>'
+      + '<td data-label="Health" class="health">' + healthBadges(u.name) + reasons + '</td>'
+      + '<td data-label="Traffic">' + trafficHtml(t, 'upstream:' + u.name) + '</td>'
+      + '<td data-label="Endpoints">' + endpoints + '</td><td class="wide-only">' + lb + '</td><td class="wide-only">' + tls + '</td><td class="actions">' + action + '</td></tr>';
+  }).join('');
   showEmpty('#upstreams', 'upstreams-empty', state.upstreams.length ? '' : 'No upstreams yet.' + (canWrite() ? ' Create one with New upstream.' : ''));
 }
+
+/**
+ * The upstream editor's cards after endpoints: one form per policy record of the schema. A policy
+ * with a switch is on while it is ticked (with its defaults when no field is filled in); the
+ * health check is on while it has a path; load balancing and TLS always apply.
+ */
+const UPSTREAM_POLICIES = [
+  { key: 'loadBalancer', def: 'LoadBalancerPolicy', title: 'Load balancing', idPrefix: 'lb-' },
+  { key: 'healthCheck', def: 'HealthCheckPolicy', title: 'Active health check', idPrefix: 'health-check-', intro: 'On when a path is given: each endpoint is asked for it every interval; failing ones get no traffic.' },
+  { key: 'outlierDetection', def: 'OutlierDetectionPolicy', title: 'Outlier detection', idPrefix: 'outlier-', switch: true, intro: 'Passive health: an endpoint that keeps answering 5xx is ejected for a while.' },
+  { key: 'circuitBreaker', def: 'CircuitBreakerPolicy', title: 'Circuit breaker', idPrefix: 'breaker-', switch: true, intro: 'Stops calling the upstream while too many calls fail or are slow; caps concurrent requests.' },
+  { key: 'tls', def: 'TlsPolicy', title: 'TLS', idPrefix: 'tls-' },
+];
 
 async function pageUpstreamEditor(name) {
   state.editing = true;
   const isNew = name === 'new';
-  const upstream = isNew ? { name: '', endpoints: [placeholderOf('Upstream', 'endpoints.uri')], loadBalancer: { policy: defaultOf('Upstream', 'loadBalancer.policy') } }
-    : await api('GET', '/api/upstreams/' + encodeURIComponent(name));
-  let etagVersion = state.version;
-  $('#app').innerHTML = '<h1>' + (isNew ? 'New upstream' : 'Upstream ' + esc(name)) + '</h1><form id="upstream-form" class="card" novalidate>'
-    + '<p class="muted">The whole upstream as JSON: every field of the model can be edited here, including ones added in later versions (health checks, outlier detection, breakers, TLS).</p>'
-    + '<label>Upstream<textarea id="upstream-json" data-path="" rows="14">' + esc(JSON.stringify(upstream, null, 2)) + '</textarea></label>'
-    + '<div id="form-errors" class="errors"></div>'
-    + (canWrite() ? '<div class="toolbar"><button type="button" class="secondary" id="preview-upstream">Show diff</button><button type="submit" id="save-upstream">Apply</button>'
-      + (isNew ? '' : '<button type="button" class="danger" id="delete-upstream">Delete</button>') + '</div>' : '')
-    + '<div id="preview"></div></form>';
-  async function submit(dryRun) {
-    clearErrors();
-    let body;
-    try { body = JSON.parse($('#upstream-json').value); } catch (e) { $('#form-errors').textContent = 'Not valid JSON: ' + e.message; return; }
-    try {
-      const result = await api(isNew ? 'POST' : 'PUT', (isNew ? '/api/upstreams' : '/api/upstreams/' + encodeURIComponent(name)) + (dryRun ? '?dryRun=true' : ''), body, { ifMatch: etagVersion });
-      $('#preview').innerHTML = diffHtml(result.diff);
-      if (!dryRun) { state.editing = false; toast('Upstream saved: version ' + result.version); location.hash = '#/upstreams'; }
-    } catch (e) {
-      // a conflict keeps the JSON as edited; "Apply mine anyway" shows the diff on top of theirs, then Apply applies it
-      if (e.status === 409 && e.body.item) showConflict(e, body, () => { etagVersion = e.body.currentVersion; submit(true); });
-      else showErrors(e, 'upstreams[x]');
-    }
-  }
-  if (canWrite()) {
-    $('#upstream-form').addEventListener('submit', (e) => { e.preventDefault(); submit(false); });
-    $('#preview-upstream').addEventListener('click', () => submit(true));
-    const del = $('#delete-upstream');
-    if (del) del.addEventListener('click', async () => {
-      if (!confirm('Delete upstream ' + name + '?')) return;
-      try { await api('DELETE', '/api/upstreams/' + encodeURIComponent(name), undefined, { ifMatch: etagVersion }); state.editing = false; location.hash = '#/upstreams'; }
-      catch (e) { showErrors(e, 'upstreams[x]'); }
+  const upstream = isNew ? { endpoints: [{}] } : await api('GET', '/api/upstreams/' + encodeURIComponent(name));
+  if (isNew) await loadConfig(); else await loadLive();
+  const etag = state.version;
+  const ro = !canWrite();
+  // an endpoint may be written as its bare URI: the form shows every one as {uri, weight}
+  upstream.endpoints = (upstream.endpoints || []).map((e) => (typeof e === 'string' ? { uri: e } : e));
+  const main = new SchemaForm('Upstream', '', upstream, { only: ['name', 'endpoints', 'discovery', 'allowLinkLocal', 'allowGatewayPorts'],
+    readonly: isNew ? [] : ['name'], idPrefix: 'upstream-', rowLabels: { endpoints: 'Endpoint' } });
+  const policies = UPSTREAM_POLICIES.map((p) => Object.assign({ form: new SchemaForm(p.def, p.key, upstream[p.key], { idPrefix: p.idPrefix }) }, p));
+  $('#app').innerHTML = '<h1>' + (isNew ? 'New upstream' : 'Upstream ' + esc(name)) + '</h1>'
+    + (isNew ? '' : '<div class="card" id="upstream-live"><h2>Now</h2><div data-live-upstream-card="' + esc(name) + '"></div></div>')
+    + '<form id="upstream-form" novalidate><div class="card"><h2>Name and endpoints</h2><div class="grid">' + main.html() + '</div></div>'
+    + policies.map((p) => '<div class="card" data-path="' + p.key + '"><h2>' + esc(p.title) + '</h2>' + (p.intro ? '<p class="muted">' + esc(p.intro) + '</p>' : '')
+      + (p.switch ? '<label class="check"><span><input type="checkbox" id="' + p.idPrefix + 'on"' + (upstream[p.key] ? ' checked' : '') + '> On</span></label>' : '')
+      + '<div class="grid" id="' + p.idPrefix + 'fields"' + (p.switch && !upstream[p.key] ? ' hidden' : '') + '>' + p.form.html() + '</div></div>').join('')
+    + editorButtons('upstream', ro, isNew) + '</form>';
+  main.bind();
+  policies.forEach((p) => {
+    p.form.bind();
+    // a policy switched off shows no fields; switched on, its defaults as placeholders
+    if (p.switch) $('#' + p.idPrefix + 'on').addEventListener('change', (e) => { $('#' + p.idPrefix + 'fields').hidden = !e.target.checked; });
+  });
+  renderUpstreamCard();
+  const build = () => {
+    const u = main.read();
+    policies.forEach((p) => {
+      let value = p.form.read();
+      if (p.switch) value = $('#' + p.idPrefix + 'on').checked ? withDefaultsOn(p.def, value) : undefined;
+      else if (p.key === 'healthCheck') value = switchedOn(p.def, value);
+      setRecord(u, p.key, value);
     });
-  }
+    return u;
+  };
+  wireEditor({ noun: 'upstream', kind: 'upstreams', what: 'Upstream', id: isNew ? null : name, etag, build, nameOf: (u) => u.name, readOnly: ro, back: '#/upstreams' });
+}
+
+/** A policy switched on with every field left empty: one default written out, so that it binds as "on, with defaults". */
+function withDefaultsOn(def, value) {
+  if (!isEmpty(value)) return value;
+  const properties = resolve({ $ref: '#/$defs/' + def }).properties;
+  const first = Object.keys(properties).find((k) => properties[k].default !== undefined);
+  return { [first]: properties[first].default };
+}
+
+/** The upstream editor's live card: health with its reasons, traffic, and each endpoint now. */
+function renderUpstreamCard() {
+  const card = $('[data-live-upstream-card]');
+  if (!card) return;
+  const name = card.dataset.liveUpstreamCard;
+  const live = state.live[name] || { endpoints: [] }; const t = upstreamTraffic(name);
+  const traffic = {};
+  ((t || {}).endpoints || []).forEach((e) => { traffic[e.address] = e; });
+  card.innerHTML = '<div>' + healthBadges(name) + ' ' + trafficHtml(t, 'upstream:' + name) + '</div>'
+    + (t && t.health.reasons.length ? '<div class="reasons">' + t.health.reasons.map((r) => '<div>' + esc(r) + '</div>').join('') + '</div>' : '')
+    + live.endpoints.map((e) => endpointHtml(name, e, traffic[hostPort(e.address)])).join('');
 }
 
 // ---------- JWT providers, consumers and authorization policies: lists with live metrics, editors ----------
@@ -1232,6 +1383,8 @@ function currentPage() { return (location.hash.replace(/^#\//, '').split('/')[0]
 async function route() {
   state.nav++;
   state.editing = false;
+  $('header.top').classList.remove('open');
+  $('#menu').setAttribute('aria-expanded', 'false');
   const [page, arg] = location.hash.replace(/^#\//, '').split('/').map(decodeURIComponent);
   $$('nav a').forEach((a) => a.classList.toggle('active', a.id === 'nav-' + (page || 'routes')));
   try {
@@ -1263,6 +1416,7 @@ async function main() {
   [state.me] = await Promise.all([api('GET', '/api/me'), loadSchema()]);
   $('#user').textContent = state.me.user + ' (' + state.me.roles.join(', ') + ')';
   $('#logout').addEventListener('click', logout);
+  $('#menu').addEventListener('click', () => { $('#menu').setAttribute('aria-expanded', String($('header.top').classList.toggle('open'))); });
   window.addEventListener('hashchange', route);
   await route();
   setInterval(refreshLive, 2000);

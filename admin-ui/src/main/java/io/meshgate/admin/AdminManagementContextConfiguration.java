@@ -1,5 +1,7 @@
 package io.meshgate.admin;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
@@ -24,6 +26,8 @@ import io.meshgate.admin.api.AdminService;
 import io.meshgate.admin.api.GatewayActuatorWriteGuard;
 import io.meshgate.admin.security.AdminProperties;
 import io.meshgate.admin.security.AdminSecurityConfiguration;
+import io.meshgate.admin.traffic.LiveTraffic;
+import io.meshgate.admin.traffic.TrafficApi;
 import io.meshgate.admin.ui.LoginPage;
 import io.meshgate.policy.route.RouteProbe;
 import io.meshgate.policy.upstream.UpstreamRegistry;
@@ -47,6 +51,14 @@ public class AdminManagementContextConfiguration {
 	RouterFunction<ServerResponse> meshgateAdminApi(AdminService admin, ObjectProvider<UpstreamRegistry> registry,
 			RouteProbe probe) {
 		return new AdminApi(admin, registry.getIfAvailable(), probe).routes();
+	}
+
+	/** {@code /api/traffic}: rates, errors, latency and health from the gateway's meters, for the UI. */
+	@Bean
+	RouterFunction<ServerResponse> meshgateTrafficApi(ObjectProvider<MeterRegistry> meters,
+			ObjectProvider<UpstreamRegistry> registry) {
+		return new TrafficApi(new LiveTraffic(meters.getIfAvailable(), registry.getIfAvailable(), System::nanoTime))
+			.routes();
 	}
 
 	/**

@@ -3,12 +3,14 @@ package io.meshgate.policy.endpoint;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
  * A live endpoint of an upstream, as Spring Cloud LoadBalancer sees it. It also carries the
- * per-endpoint state that policies read on the request path (in-flight requests), so that the
+ * per-endpoint state that policies read on the request path (in-flight requests) and the counts
+ * the admin UI reads (calls, failed calls), so that the
  * state survives endpoint-list refreshes: the registry hands out the same object for the same
  * address for as long as the address stays in the upstream.
  * <p>
@@ -29,6 +31,10 @@ public final class UpstreamEndpoint implements ServiceInstance {
 	private final Map<String, String> metadata;
 
 	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final LongAdder calls = new LongAdder();
+
+	private final LongAdder failedCalls = new LongAdder();
 
 	private final EndpointHealth health = new EndpointHealth();
 
@@ -61,12 +67,27 @@ public final class UpstreamEndpoint implements ServiceInstance {
 		return inFlight.get();
 	}
 
-	public void requestStarted() {
-		inFlight.incrementAndGet();
+	/** Calls started since the endpoint joined its upstream; only ever grows. */
+	public long calls() {
+		return calls.sum();
 	}
 
-	public void requestFinished() {
+	/** Calls that ended without an answer or with a 5xx answer; only ever grows. */
+	public long failedCalls() {
+		return failedCalls.sum();
+	}
+
+	public void requestStarted() {
+		inFlight.incrementAndGet();
+		calls.increment();
+	}
+
+	/** @param failed whether the call ended without an answer or with a 5xx answer */
+	public void requestFinished(boolean failed) {
 		inFlight.decrementAndGet();
+		if (failed) {
+			failedCalls.increment();
+		}
 	}
 
 	@Override

@@ -89,7 +89,7 @@ class LeastRequestPickerTest {
 			endpoint.requestStarted();
 		}
 		while (endpoint.inFlight() > requests) {
-			endpoint.requestFinished();
+			endpoint.requestFinished(false);
 		}
 	}
 

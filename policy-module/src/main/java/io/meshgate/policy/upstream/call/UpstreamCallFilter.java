@@ -40,7 +40,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.a
  * from the endpoints it tried ({@link ExchangeAttributes#TRIED_ENDPOINTS});</li>
  * <li><b>account</b>: the call counts in flight at its endpoint (for {@code LEAST_REQUEST}) until
  * its response headers arrive, it fails or it is cancelled, and its outcome goes to outlier
- * detection.</li>
+ * detection and to the endpoint's counts of calls and failed calls.</li>
  * </ol>
  * It leaves an {@link UpstreamCall} behind for the routing filter, and the attributes Spring
  * Cloud Gateway's load-balancer filter leaves (the endpoint's URL, the load balancer's response,
@@ -114,9 +114,10 @@ public final class UpstreamCallFilter implements GlobalFilter, Ordered {
 			});
 		}
 		return routed.doFinally(signal -> {
-			endpoint.requestFinished();
+			HttpStatusCode status = signal == SignalType.ON_COMPLETE ? exchange.getResponse().getStatusCode() : null;
+			// a client that went away is no failure of the endpoint's
+			endpoint.requestFinished(signal != SignalType.CANCEL && (status == null || status.is5xxServerError()));
 			if (signal == SignalType.ON_COMPLETE) {
-				HttpStatusCode status = exchange.getResponse().getStatusCode();
 				upstream.recordAnswer(endpoint, status == null ? 0 : status.value());
 			}
 		});

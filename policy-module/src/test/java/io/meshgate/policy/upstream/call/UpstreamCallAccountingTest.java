@@ -45,6 +45,30 @@ class UpstreamCallAccountingTest extends GatewayTest {
 		assertThat(failing.hits()).isEqualTo(5);
 		// the response is written only after the call's accounting ended: nothing is left in flight
 		assertThat(endpoint.inFlight()).isZero();
+		assertThat(endpoint.calls()).isEqualTo(5);
+		assertThat(endpoint.failedCalls()).isEqualTo(5);
+	}
+
+	@Test
+	void eachEndpointCountsItsCallsAndThoseAnswered5xxOrNotAtAll() {
+		TestUpstream ok = start("ok");
+		TestUpstream bad = start("bad").status(502);
+		String refusing = TestUpstream.refusingUrl();
+		apply(List.of(Upstream.of("ok", ok.url()), Upstream.of("bad", bad.url()), Upstream.of("gone", refusing)),
+				Route.of("ok", "/ok/**", Backend.of("ok", 1)), Route.of("bad", "/bad/**", Backend.of("bad", 1)),
+				Route.of("gone", "/gone/**", Backend.of("gone", 1)));
+		for (int i = 0; i < 3; i++) {
+			assertThat(client.get("/ok/" + i).statusCode()).isEqualTo(200);
+			assertThat(client.get("/bad/" + i).statusCode()).isEqualTo(502);
+			assertThat(client.get("/gone/" + i).statusCode()).isGreaterThanOrEqualTo(500);
+		}
+
+		UpstreamEndpoint okEndpoint = upstreams.get("ok").allEndpoints().get(0);
+		UpstreamEndpoint badEndpoint = upstreams.get("bad").allEndpoints().get(0);
+		UpstreamEndpoint goneEndpoint = upstreams.get("gone").allEndpoints().get(0);
+		assertThat(List.of(okEndpoint.calls(), okEndpoint.failedCalls())).containsExactly(3L, 0L);
+		assertThat(List.of(badEndpoint.calls(), badEndpoint.failedCalls())).containsExactly(3L, 3L);
+		assertThat(List.of(goneEndpoint.calls(), goneEndpoint.failedCalls())).containsExactly(3L, 3L);
 	}
 
 }
