@@ -109,6 +109,7 @@ import io.meshgate.policy.upstream.UpstreamServices;
 import io.meshgate.policy.upstream.call.MeshLoadBalancerConfiguration;
 import io.meshgate.policy.upstream.call.UpstreamCallFilter;
 import io.meshgate.policy.upstream.call.UpstreamRoutingFilter;
+import io.meshgate.policy.upstream.call.WebSocketProxyFilter;
 import io.meshgate.policy.upstream.state.BreakerStateContributor;
 import io.meshgate.policy.upstream.state.HealthStateContributor;
 import io.meshgate.policy.upstream.state.OutlierStateContributor;
@@ -220,6 +221,13 @@ public class MeshPolicyAutoConfiguration {
 	UpstreamRoutingFilter meshgateRoutingFilter(HttpClient gatewayHttpClient,
 			ObjectProvider<List<HttpHeadersFilter>> headersFilters, HttpClientProperties properties) {
 		return new UpstreamRoutingFilter(gatewayHttpClient, headersFilters, properties);
+	}
+
+	/** WebSocket upgrades through the upstream call, in the place of the gateway's own filter ({@link MeshgateDefaults}). */
+	@Bean
+	WebSocketProxyFilter webSocketProxyFilter(HttpClient gatewayHttpClient,
+			ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
+		return new WebSocketProxyFilter(gatewayHttpClient, headersFilters);
 	}
 
 	@Bean
