@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -79,10 +80,16 @@ public final class WebSocketBridge {
 		}
 		// the response's commit actions (the route's response headers) run before the switch
 		return response.setComplete()
-			.then(Mono.defer(() -> server.sendWebsocket(
+			.then(Mono.defer(() -> withoutContentLength(server).sendWebsocket(
 					(in, out) -> bridge(in, out, upstream, policy.idleTimeout(), endpoint), spec.build())))
 			.doOnError(error -> upstream.dispose())
 			.doOnCancel(upstream::dispose);
+	}
+
+	/** A 101 has no body and may not say it has (RFC 9110, 8.6); committing the empty response set one. */
+	private static HttpServerResponse withoutContentLength(HttpServerResponse server) {
+		server.responseHeaders().remove(HttpHeaderNames.CONTENT_LENGTH);
+		return server;
 	}
 
 	private static Mono<Void> bridge(WebsocketInbound clientIn, WebsocketOutbound clientOut, Connection upstream,
