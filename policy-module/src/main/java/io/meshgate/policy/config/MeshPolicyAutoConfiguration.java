@@ -223,7 +223,7 @@ public class MeshPolicyAutoConfiguration {
 		return new UpstreamRoutingFilter(gatewayHttpClient, headersFilters, properties);
 	}
 
-	/** WebSocket upgrades through the upstream call, in the place of the gateway's own filter ({@link MeshgateDefaults}). */
+	/** WebSocket upgrades through the upstream call, in the place of the gateway's own ({@link MeshgateDefaults}). */
 	@Bean
 	WebSocketProxyFilter webSocketProxyFilter(HttpClient gatewayHttpClient,
 			ObjectProvider<List<HttpHeadersFilter>> headersFilters) {

@@ -2,6 +2,7 @@ package io.meshgate.policy.stream;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -114,18 +115,21 @@ public final class WebSocketBridge {
 		// a close is passed on as soon as it arrives, before either side's connection ends: when a
 		// connection ends, Reactor Netty cancels the frames flowing into it, and a cancelled
 		// session closes its other side with an empty close frame of its own
-		Mono<Void> closeUpstream = clientIn.receiveCloseStatus()
-			.flatMap(status -> forwardClose(status, upstreamOut))
-			.switchIfEmpty(Mono.defer(() -> forwardClose(null, upstreamOut)));
-		Mono<Void> closeClient = upstreamIn.receiveCloseStatus()
-			.flatMap(status -> forwardClose(status, clientOut))
-			.switchIfEmpty(Mono.defer(() -> forwardClose(null, clientOut)));
-		return Mono.whenDelayError(closeUpstream, closeClient, toUpstream, toClient).onErrorResume(error -> Mono.empty()).doFinally(signal -> {
-			upstream.dispose();
-			if (endpoint != null) {
-				endpoint.requestFinished();
-			}
-		});
+		Mono<Void> closeUpstream = closeOf(clientIn).flatMap(status -> forwardClose(status.orElse(null), upstreamOut));
+		Mono<Void> closeClient = closeOf(upstreamIn).flatMap(status -> forwardClose(status.orElse(null), clientOut));
+		return Mono.whenDelayError(closeUpstream, closeClient, toUpstream, toClient)
+			.onErrorResume(error -> Mono.empty())
+			.doFinally(signal -> {
+				upstream.dispose();
+				if (endpoint != null) {
+					endpoint.requestFinished();
+				}
+			});
+	}
+
+	/** The close a side sent, or nothing when its connection ended without one. */
+	private static Mono<Optional<WebSocketCloseStatus>> closeOf(WebsocketInbound side) {
+		return side.receiveCloseStatus().map(Optional::of).defaultIfEmpty(Optional.empty());
 	}
 
 	/**

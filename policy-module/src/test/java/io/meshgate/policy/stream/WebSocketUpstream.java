@@ -54,8 +54,8 @@ final class WebSocketUpstream implements AutoCloseable {
 			});
 		}
 		this.scheme = identity == null ? "http" : "https";
-		this.server = http.route(routes -> routes.ws("/ws/chat/**", this::session, WebsocketServerSpec.builder().protocols("chat").build())
-			.ws("/ws/a", this::session))
+		WebsocketServerSpec chat = WebsocketServerSpec.builder().protocols("chat").build();
+		this.server = http.route(routes -> routes.ws("/ws/chat/**", this::session, chat).ws("/ws/a", this::session))
 			.bindNow(Duration.ofSeconds(10));
 	}
 
