@@ -225,9 +225,8 @@ public class MeshPolicyAutoConfiguration {
 
 	/** WebSocket upgrades through the upstream call, in the place of the gateway's own ({@link MeshgateDefaults}). */
 	@Bean
-	WebSocketProxyFilter webSocketProxyFilter(HttpClient gatewayHttpClient,
-			ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
-		return new WebSocketProxyFilter(gatewayHttpClient, headersFilters);
+	WebSocketProxyFilter webSocketProxyFilter(HttpClient gatewayHttpClient, UpstreamRoutingFilter routing) {
+		return new WebSocketProxyFilter(gatewayHttpClient, routing);
 	}
 
 	@Bean

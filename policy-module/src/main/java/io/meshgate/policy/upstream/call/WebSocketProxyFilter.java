@@ -2,7 +2,6 @@ package io.meshgate.policy.upstream.call;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.List;
 import java.util.Locale;
 
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
@@ -12,7 +11,6 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.netty.http.websocket.WebsocketInbound;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
@@ -27,7 +25,6 @@ import io.meshgate.policy.PolicyOrder;
 import io.meshgate.policy.stream.WebSocketBridge;
 import io.meshgate.policy.stream.WebSocketHandshake;
 import io.meshgate.policy.stream.WebSocketPolicy;
-import io.meshgate.policy.upstream.HeaderRemoval;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.isAlreadyRouted;
@@ -57,13 +54,12 @@ public final class WebSocketProxyFilter implements GlobalFilter, Ordered {
 
 	private final HttpClient gatewayClient;
 
-	private final ObjectProvider<List<HttpHeadersFilter>> headersFiltersProvider;
+	private final UpstreamRoutingFilter routing;
 
-	private volatile List<HttpHeadersFilter> headersFilters;
-
-	public WebSocketProxyFilter(HttpClient gatewayClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
+	/** @param routing whose header filters the handshake's request goes through, as any request's */
+	public WebSocketProxyFilter(HttpClient gatewayClient, UpstreamRoutingFilter routing) {
 		this.gatewayClient = gatewayClient;
-		this.headersFiltersProvider = headersFilters;
+		this.routing = routing;
 	}
 
 	@Override
@@ -121,7 +117,7 @@ public final class WebSocketProxyFilter implements GlobalFilter, Ordered {
 	 * extensions, so that frames pass unchanged.
 	 */
 	private HttpHeaders upstreamHeaders(ServerWebExchange exchange) {
-		HttpHeaders filtered = HttpHeadersFilter.filterRequest(headersFilters(), exchange);
+		HttpHeaders filtered = HttpHeadersFilter.filterRequest(routing.getHeadersFilters(), exchange);
 		HttpHeaders headers = new HttpHeaders();
 		filtered.forEach((name, values) -> {
 			if (!name.equalsIgnoreCase(HttpHeaders.HOST) && !name.regionMatches(true, 0, "sec-websocket-", 0, 14)) {
@@ -129,16 +125,6 @@ public final class WebSocketProxyFilter implements GlobalFilter, Ordered {
 			}
 		});
 		return headers;
-	}
-
-	private List<HttpHeadersFilter> headersFilters() {
-		List<HttpHeadersFilter> filters = headersFilters;
-		if (filters == null) {
-			List<HttpHeadersFilter> gateways = headersFiltersProvider.getIfAvailable();
-			filters = gateways == null ? List.of() : HeaderRemoval.inPlaceOf(gateways);
-			headersFilters = filters;
-		}
-		return filters;
 	}
 
 	/** {@code url} with the WebSocket scheme: {@code wss} for a TLS endpoint, whose client then speaks TLS. */
