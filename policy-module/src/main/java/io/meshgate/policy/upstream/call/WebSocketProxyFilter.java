@@ -46,9 +46,9 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.s
  * </ol>
  * The try ends when both handshakes are done (status 101): the session that follows is neither a
  * call the route's timeout or a retry's per-try timeout can cut, nor one the breaker can count as
- * slow. Spring Cloud Gateway's filter switched the client before it called the upstream, with the
- * gateway's one global client: a down upstream was a 101 and an immediate close, which neither
- * breaker nor outlier detection saw, and an upstream's TLS settings were not used.
+ * slow. Spring Cloud Gateway's own filter switches the client before it calls the upstream, with
+ * the gateway's one global client: a down upstream is a 101 and an immediate close, which neither
+ * breaker nor outlier detection sees, and an upstream's TLS settings are not used.
  */
 public final class WebSocketProxyFilter implements GlobalFilter, Ordered {
 
