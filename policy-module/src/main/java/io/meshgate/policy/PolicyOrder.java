@@ -23,7 +23,8 @@ import org.springframework.core.Ordered;
  *   -> (small response: one write) -> rate limit -> fault -> route timeout
  *   -> response headers (on commit) -> redirect (answers) -> request headers -> URL rewrite
  *   -> mirror fork -> [route URL] -> canary backend -> the backend's own headers -> retry (budgeted)
- *   -> upstream call: guard, endpoint pick, accounting -> [load balancer: passes] -> routing
+ *   -> upstream call: guard, endpoint pick, accounting -> [load balancer: passes]
+  -> WebSocket upgrade (proxied there) or routing
  * </pre>
  */
 public final class PolicyOrder {
@@ -129,6 +130,13 @@ public final class PolicyOrder {
 	 * load-balancer filter, which then finds the URL resolved.
 	 */
 	public static final int UPSTREAM_CALL = RETRY + 1;
+
+	/**
+	 * WebSocket upgrades ({@code upstream.call.WebSocketProxyFilter}), in the place of Spring Cloud
+	 * Gateway's {@code WebsocketRoutingFilter}: after the upstream call picked the endpoint,
+	 * before the routing filter, which then finds the request routed.
+	 */
+	public static final int WEBSOCKET = NettyRoutingFilter.ORDER - 1;
 
 	/** The routing filter, in the place of Spring Cloud Gateway's own: last. */
 	public static final int ROUTING = NettyRoutingFilter.ORDER;

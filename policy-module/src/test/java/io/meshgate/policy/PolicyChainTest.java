@@ -125,7 +125,7 @@ class PolicyChainTest extends GatewayTest {
 				"UpstreamCallFilter",
 				"ReactiveLoadBalancerClientFilter",
 				"LoadBalancerServiceInstanceCookieFilter",
-				"WebsocketRoutingFilter",
+				"WebSocketProxyFilter",
 				"ForwardRoutingFilter",
 				"UpstreamRoutingFilter");
 

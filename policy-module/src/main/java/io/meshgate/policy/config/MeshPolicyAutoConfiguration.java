@@ -113,6 +113,7 @@ import io.meshgate.policy.upstream.UpstreamServices;
 import io.meshgate.policy.upstream.call.MeshLoadBalancerConfiguration;
 import io.meshgate.policy.upstream.call.UpstreamCallFilter;
 import io.meshgate.policy.upstream.call.UpstreamRoutingFilter;
+import io.meshgate.policy.upstream.call.WebSocketProxyFilter;
 import io.meshgate.policy.upstream.state.BreakerStateContributor;
 import io.meshgate.policy.upstream.state.HealthStateContributor;
 import io.meshgate.policy.upstream.state.OutlierStateContributor;
@@ -224,6 +225,12 @@ public class MeshPolicyAutoConfiguration {
 	UpstreamRoutingFilter meshgateRoutingFilter(HttpClient gatewayHttpClient,
 			ObjectProvider<List<HttpHeadersFilter>> headersFilters, HttpClientProperties properties) {
 		return new UpstreamRoutingFilter(gatewayHttpClient, headersFilters, properties);
+	}
+
+	/** WebSocket upgrades through the upstream call, in the place of the gateway's own ({@link MeshgateDefaults}). */
+	@Bean
+	WebSocketProxyFilter webSocketProxyFilter(HttpClient gatewayHttpClient, UpstreamRoutingFilter routing) {
+		return new WebSocketProxyFilter(gatewayHttpClient, routing);
 	}
 
 	@Bean

@@ -14,6 +14,7 @@ import io.meshgate.policy.health.HealthCheckPolicy;
 import io.meshgate.policy.lb.LoadBalancerPolicy;
 import io.meshgate.policy.outlier.OutlierDetectionPolicy;
 import io.meshgate.policy.schema.Example;
+import io.meshgate.policy.stream.WebSocketPolicy;
 import io.meshgate.policy.tls.TlsPolicy;
 
 /**
@@ -40,10 +41,13 @@ import io.meshgate.policy.tls.TlsPolicy;
  * public route to them would hand internet clients the instance's credentials
  * @param allowGatewayPorts allow endpoints on the gateway's own ports (ingress, admin, HTTPS) of
  * its own host; default false: a route to the admin port would put the admin API on the internet
+ * @param webSocket how WebSocket sessions are held; default an idle timeout of 5m
+ * ({@link WebSocketPolicy})
  */
 public record Upstream(@Example("orders-v1") String name, List<EndpointSpec> endpoints, KubernetesDiscovery discovery,
 		LoadBalancerPolicy loadBalancer, HealthCheckPolicy healthCheck, OutlierDetectionPolicy outlierDetection,
-		CircuitBreakerPolicy circuitBreaker, TlsPolicy tls, Boolean allowLinkLocal, Boolean allowGatewayPorts) {
+		CircuitBreakerPolicy circuitBreaker, TlsPolicy tls, Boolean allowLinkLocal, Boolean allowGatewayPorts,
+		WebSocketPolicy webSocket) {
 
 	/**
 	 * The name is the host of {@code lb://name} URIs, so it must be a valid DNS label: lower
@@ -83,37 +87,47 @@ public record Upstream(@Example("orders-v1") String name, List<EndpointSpec> end
 		for (String endpoint : endpoints) {
 			specs.add(EndpointSpec.of(endpoint));
 		}
-		return new Upstream(name, specs, null, null, null, null, null, null, null, null);
+		return new Upstream(name, specs, null, null, null, null, null, null, null, null, null);
 	}
 
 	public static Upstream of(String name, List<EndpointSpec> endpoints) {
-		return new Upstream(name, endpoints, null, null, null, null, null, null, null, null);
+		return new Upstream(name, endpoints, null, null, null, null, null, null, null, null, null);
 	}
 
 	public Upstream withLoadBalancer(LoadBalancerPolicy policy) {
 		return new Upstream(name, endpoints, discovery, Objects.requireNonNull(policy, "policy"), healthCheck,
 				outlierDetection, circuitBreaker,
-				tls, allowLinkLocal, allowGatewayPorts);
+				tls, allowLinkLocal, allowGatewayPorts, webSocket);
 	}
 
 	public Upstream withHealthCheck(HealthCheckPolicy healthCheck) {
 		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
-				tls, allowLinkLocal, allowGatewayPorts);
+				tls, allowLinkLocal, allowGatewayPorts, webSocket);
 	}
 
 	public Upstream withOutlierDetection(OutlierDetectionPolicy outlierDetection) {
 		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
-				tls, allowLinkLocal, allowGatewayPorts);
+				tls, allowLinkLocal, allowGatewayPorts, webSocket);
 	}
 
 	public Upstream withCircuitBreaker(CircuitBreakerPolicy circuitBreaker) {
 		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
-				tls, allowLinkLocal, allowGatewayPorts);
+				tls, allowLinkLocal, allowGatewayPorts, webSocket);
 	}
 
 	public Upstream withTls(TlsPolicy tls) {
 		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
-				tls, allowLinkLocal, allowGatewayPorts);
+				tls, allowLinkLocal, allowGatewayPorts, webSocket);
+	}
+
+	public Upstream withWebSocket(WebSocketPolicy webSocket) {
+		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
+				tls, allowLinkLocal, allowGatewayPorts, webSocket);
+	}
+
+	/** The {@code webSocket} block, or the defaults without one. */
+	public WebSocketPolicy webSocketOrDefault() {
+		return webSocket == null ? WebSocketPolicy.DEFAULT : webSocket;
 	}
 
 	public boolean discovered() {

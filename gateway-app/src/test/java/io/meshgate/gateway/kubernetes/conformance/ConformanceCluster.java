@@ -160,7 +160,7 @@ final class ConformanceCluster implements AutoCloseable {
 			.withAddressType("IPv4")
 			.withPorts(ports.stream()
 				.map(p -> new EndpointPortBuilder().withName(p.getName() == null ? "" : p.getName())
-					.withPort(backend.port())
+					.withPort("kubernetes.io/ws".equals(p.getAppProtocol()) ? backend.webSocketPort() : backend.port())
 					.withProtocol("TCP")
 					.withAppProtocol(p.getAppProtocol())
 					.build())

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,9 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import reactor.netty.DisposableServer;
 
 /**
  * A pod of a conformance backend: a server on a loopback port answering as the conformance suite's
@@ -25,7 +29,10 @@ import com.sun.net.httpserver.HttpServer;
  * and the pod's {@code namespace}, {@code service} and {@code pod}). Like echo-basic it sets the
  * response headers that {@code X-Echo-Set-Header} lists ({@code name:value,name:value}) and waits
  * for the {@code delay} a query parameter names ({@code ?delay=1s}, at most 10 seconds). It keeps
- * the paths it was sent, for the mirror tests.
+ * the paths it was sent, for the mirror tests. Its WebSocket port echoes every frame of a session
+ * on {@code /ws}, as echo-basic does on its one port: the JDK's server cannot switch protocols, so
+ * Service ports with {@code appProtocol: kubernetes.io/ws} lead to this port instead
+ * ({@link ConformanceCluster}).
  */
 final class EchoBackend implements AutoCloseable {
 
@@ -41,6 +48,8 @@ final class EchoBackend implements AutoCloseable {
 	private final String pod;
 
 	private final ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
+
+	private final DisposableServer webSockets;
 
 	private EchoBackend(String namespace, String pod) {
 		this.namespace = namespace;
@@ -59,6 +68,14 @@ final class EchoBackend implements AutoCloseable {
 		server.setExecutor(executor);
 		server.createContext("/", this::answer);
 		server.start();
+		this.webSockets = reactor.netty.http.server.HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route(routes -> routes.ws("/ws",
+					(in, out) -> out.sendObject(in.receiveFrames()
+						.filter(frame -> !(frame instanceof CloseWebSocketFrame))
+						.map(WebSocketFrame::retain))))
+			.bindNow(Duration.ofSeconds(10));
 	}
 
 	/** @param pod the pod name, which starts with the backend's name as a Deployment's pods do */
@@ -68,6 +85,11 @@ final class EchoBackend implements AutoCloseable {
 
 	int port() {
 		return server.getAddress().getPort();
+	}
+
+	/** The port of the WebSocket echo ({@code /ws}). */
+	int webSocketPort() {
+		return webSockets.port();
 	}
 
 	String pod() {
@@ -155,6 +177,7 @@ final class EchoBackend implements AutoCloseable {
 	@Override
 	public void close() {
 		server.stop(0);
+		webSockets.disposeNow(Duration.ofSeconds(5));
 		executor.shutdownNow();
 	}
 

@@ -1,12 +1,23 @@
 package io.meshgate.gateway.kubernetes.conformance;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -17,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Gateway API v1.4.1 conformance, profile GATEWAY-HTTP: one test per upstream conformance test,
@@ -33,8 +45,8 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	 * The extended features Meshgate claims: their tests run and count in the report. Not claimed
 	 * (so their tests are not here): GatewayInfrastructurePropagation (Meshgate makes no
 	 * Deployment, Service or ServiceAccount per Gateway, whose labels the test checks: one
-	 * deployment serves the Gateways of its class, see docs/design/gateways-and-ports.md), HTTPRouteBackendProtocolH2C and
-	 * WebSocket (appProtocol not read), BackendTLSPolicy and its SAN validation (the controller
+	 * deployment serves the Gateways of its class, see docs/design/gateways-and-ports.md), HTTPRouteBackendProtocolH2C
+	 * (appProtocol not read), BackendTLSPolicy and its SAN validation (the controller
 	 * reads v1 and maps it onto upstream TLS, but writes no BackendTLSPolicy status, and the echo
 	 * backend of these tests speaks no TLS).
 	 */
@@ -44,7 +56,7 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 			"HTTPRoutePathRewrite", "HTTPRouteRequestMirror", "HTTPRouteRequestMultipleMirrors",
 			"HTTPRouteRequestPercentageMirror", "HTTPRouteRequestTimeout", "HTTPRouteBackendTimeout",
 			"HTTPRouteNamedRouteRule", "GatewayPort8080", "GatewayStaticAddresses", "GatewayHTTPListenerIsolation",
-			"HTTPRouteParentRefPort", "GatewayAddressEmpty"));
+			"HTTPRouteParentRefPort", "GatewayAddressEmpty", "HTTPRouteBackendProtocolWebSocket"));
 
 	static final String NS = INFRA;
 
@@ -905,6 +917,63 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 		acceptedOnSameNamespace("httproute-timeout-backend-request.yaml", "backend-request-timeout");
 		traffic.eventually(List.of(to(V1, "/backend-timeout"), get("/backend-timeout?delay=1s").status(504),
 				to(V1, "/disable-backend-timeout?delay=1s")));
+	}
+
+	/** The upstream test dials with golang.org/x/net/websocket: a text and a binary frame, each echoed. */
+	@Test
+	void HTTPRouteBackendProtocolWebSocket() {
+		apply("httproute-backend-protocol-websocket.yaml");
+		gatewayAndRoutesMustBeAccepted(NS, "same-namespace", NS + "/backend-protocol-ws");
+		HttpClient http = HttpClient.newHttpClient();
+		AtomicInteger inRow = new AtomicInteger();
+		await()
+			.atMost(Traffic.CONSISTENCY)
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> webSocketEchoes(http) ? inRow.incrementAndGet() >= Traffic.CONSECUTIVE : inRow.getAndSet(0) < 0);
+	}
+
+	/** One session to {@code ws://gateway/ws}: a text and a binary message, each answered with itself. */
+	private boolean webSocketEchoes(HttpClient http) {
+		BlockingQueue<Object> replies = new LinkedBlockingQueue<>();
+		WebSocket.Listener listener = new WebSocket.Listener() {
+			@Override
+			public CompletionStage<?> onText(WebSocket socket, CharSequence data,
+					boolean last) {
+				replies.add(data.toString());
+				socket.request(1);
+				return null;
+			}
+
+			@Override
+			public CompletionStage<?> onBinary(WebSocket socket,
+					ByteBuffer data, boolean last) {
+				byte[] bytes = new byte[data.remaining()];
+				data.get(bytes);
+				replies.add(bytes);
+				socket.request(1);
+				return null;
+			}
+		};
+		try {
+			WebSocket socket = http.newWebSocketBuilder()
+				.header("Origin", "ws://gateway/HTTPRouteBackendProtocolWebSocket")
+				.buildAsync(URI.create("ws://" + ADDRESS + ":" + port + "/ws"), listener)
+				.get(5, TimeUnit.SECONDS);
+			try {
+				socket.sendText("Websocket Support!", true).get(5, TimeUnit.SECONDS);
+				Object text = replies.poll(5, TimeUnit.SECONDS);
+				byte[] binary = { 1, 2, 3, 4, 5, 6, 7 };
+				socket.sendBinary(ByteBuffer.wrap(binary), true).get(5, TimeUnit.SECONDS);
+				Object reply = replies.poll(5, TimeUnit.SECONDS);
+				return "Websocket Support!".equals(text) && reply instanceof byte[] bytes && Arrays.equals(bytes, binary);
+			}
+			finally {
+				socket.abort();
+			}
+		}
+		catch (Exception ex) {
+			return false;
+		}
 	}
 
 	@Test
