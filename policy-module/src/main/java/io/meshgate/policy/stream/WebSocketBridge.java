@@ -122,7 +122,8 @@ public final class WebSocketBridge {
 			.doFinally(signal -> {
 				upstream.dispose();
 				if (endpoint != null) {
-					endpoint.requestFinished();
+					// a session that ends is not a failed call: its handshake was counted as the call
+					endpoint.requestFinished(false);
 				}
 			});
 	}
