@@ -55,10 +55,13 @@ public final class StatusWriter {
 
 	private final Clock clock;
 
+	private final BackendTlsPolicyStatusWriter backendTlsPolicies;
+
 	public StatusWriter(KubernetesClient client, String controllerName, Clock clock) {
 		this.client = client;
 		this.controllerName = controllerName;
 		this.clock = clock;
+		this.backendTlsPolicies = new BackendTlsPolicyStatusWriter(client, controllerName);
 	}
 
 	/** Returns how many objects were written. */
@@ -147,6 +150,7 @@ public final class StatusWriter {
 				}
 			}
 		}
+		written += backendTlsPolicies.write(cluster, translation, now);
 		return written;
 	}
 
