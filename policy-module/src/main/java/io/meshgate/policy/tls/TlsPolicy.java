@@ -30,11 +30,6 @@ public record TlsPolicy(Mode mode, Path caCertificates, Path certificate, Path p
 
 	public static final TlsPolicy DISABLED = new TlsPolicy(Mode.DISABLE, null, null, null, null, null);
 
-	/** Without {@code sni}: the first DNS name of {@code subjectAltNames} is sent. */
-	public TlsPolicy(Mode mode, Path caCertificates, Path certificate, Path privateKey, List<String> subjectAltNames) {
-		this(mode, caCertificates, certificate, privateKey, subjectAltNames, null);
-	}
-
 	public TlsPolicy {
 		mode = mode == null ? Mode.DISABLE : mode;
 		subjectAltNames = subjectAltNames == null ? List.of() : List.copyOf(subjectAltNames);

@@ -52,6 +52,12 @@ final class Expect {
 	/** HTTPS through the HTTPS listener, with this SNI name (the request's host when empty). */
 	boolean https;
 
+	/** {@code Request.SNI}: sent over HTTPS (else the host is), and what the backend must see unless {@link #expectedSni}. */
+	String sni;
+
+	/** {@code ExpectedRequest.SNI}: the server name the (TLS) backend must have been sent. */
+	String expectedSni;
+
 	private Expect(String path) {
 		this.path = path;
 	}
@@ -138,6 +144,16 @@ final class Expect {
 
 	Expect redirect(String scheme, String host, String port, String path) {
 		redirect = new String[] { scheme, host, port, path };
+		return this;
+	}
+
+	Expect sni(String value) {
+		sni = value;
+		return this;
+	}
+
+	Expect expectedSni(String value) {
+		expectedSni = value;
 		return this;
 	}
 
