@@ -42,15 +42,20 @@ public final class ServiceUpstreams {
 
 	private final PemFiles pemFiles;
 
+	/** The Gateways' backend client certificate Secret per Service ({@code namespace/name}). */
+	private final Map<String, ObjectKey> gatewayClientCertificates;
+
 	private final Map<String, Upstream> bound = new LinkedHashMap<>();
 
 	private final Map<String, String> errors = new LinkedHashMap<>();
 
 	private final Map<String, String> unusable = new LinkedHashMap<>();
 
-	public ServiceUpstreams(ClusterSnapshot cluster, PemFiles pemFiles) {
+	/** @param controllerName whose Gateways' backend client certificates ({@link BackendClientCertificates}) are presented */
+	public ServiceUpstreams(ClusterSnapshot cluster, PemFiles pemFiles, String controllerName) {
 		this.cluster = cluster;
 		this.pemFiles = pemFiles;
+		this.gatewayClientCertificates = BackendClientCertificates.of(cluster, controllerName);
 	}
 
 	public Resolved resolve(String namespace, String service, int port) {
@@ -171,12 +176,22 @@ public final class ServiceUpstreams {
 
 	/**
 	 * SIMPLE TLS from the Service port's BackendTLSPolicy, sending its {@code hostname} as SNI;
-	 * MUTUAL when a client certificate Secret is annotated. The certificate must carry one of the
-	 * policy's {@code subjectAltNames}, or its {@code hostname} when it names none.
+	 * MUTUAL with the client certificate of the Gateways' {@code tls.backend}, or the Secret the
+	 * deprecated Service annotation names (which also turns TLS on without a policy). The
+	 * certificate must carry one of the policy's {@code subjectAltNames}, or its {@code hostname}
+	 * when it names none.
 	 */
 	private Map<String, Object> tls(String namespace, String service, Service object, BackendTlsPolicy policy,
 			BackendTlsValidation validation) {
 		String clientSecret = Annotations.get(object, Annotations.CLIENT_CERTIFICATE_SECRET);
+		String secretNamespace = namespace;
+		String field = Annotations.CLIENT_CERTIFICATE_SECRET;
+		ObjectKey fromGateway = gatewayClientCertificates.get(namespace + "/" + service);
+		if (clientSecret == null && policy != null && fromGateway != null) {
+			clientSecret = fromGateway.name();
+			secretNamespace = fromGateway.namespace();
+			field = "Gateway tls.backend.clientCertificateRef";
+		}
 		if (policy == null && clientSecret == null) {
 			return null;
 		}
@@ -200,11 +215,14 @@ public final class ServiceUpstreams {
 			}
 		}
 		if (clientSecret != null) {
-			Map<String, String> secret = cluster.data("Secret", namespace, clientSecret)
+			String name = clientSecret;
+			String in = secretNamespace;
+			String where = field;
+			Map<String, String> secret = cluster.data("Secret", in, name)
 				.filter(data -> data.containsKey("tls.crt") && data.containsKey("tls.key"))
-				.orElseThrow(() -> new IllegalArgumentException(Annotations.CLIENT_CERTIFICATE_SECRET + ": " + clientSecret
-						+ " (expected: a Secret in " + namespace + " with tls.crt and tls.key)"));
-			String prefix = "secret-" + namespace + "-" + clientSecret;
+				.orElseThrow(() -> new IllegalArgumentException(where + ": " + name
+						+ " (expected: a Secret in " + in + " with tls.crt and tls.key)"));
+			String prefix = "secret-" + in + "-" + name;
 			tls.put("certificate", path(pemFiles.write(prefix + "-tls.crt", secret.get("tls.crt"))));
 			tls.put("privateKey", path(pemFiles.write(prefix + "-tls.key", secret.get("tls.key"))));
 			if (ca == null) {

@@ -54,7 +54,8 @@ final class BackendTlsPolicyStatusWriter {
 				.filter(a -> controllerName.equals(a.getControllerName()))
 				.toList();
 			List<PolicyAncestorStatus> wanted = desired.getOrDefault(policy.key(), List.of());
-			if (!same(ours, wanted)) {
+			if (!Conditions.sameEntries(ours, wanted, PolicyAncestorStatus::getAncestorRef,
+					PolicyAncestorStatus::getConditions)) {
 				List<PolicyAncestorStatus> ancestors = new ArrayList<>(policy.ancestors()
 					.stream()
 					.filter(a -> !controllerName.equals(a.getControllerName()))
@@ -96,19 +97,6 @@ final class BackendTlsPolicyStatusWriter {
 					+ ex.getMessage());
 			return 0;
 		}
-	}
-
-	private static boolean same(List<PolicyAncestorStatus> current, List<PolicyAncestorStatus> desired) {
-		if (current.size() != desired.size()) {
-			return false;
-		}
-		for (int i = 0; i < current.size(); i++) {
-			if (!Objects.equals(current.get(i).getAncestorRef(), desired.get(i).getAncestorRef())
-					|| !Conditions.same(current.get(i).getConditions(), desired.get(i).getConditions())) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 }
