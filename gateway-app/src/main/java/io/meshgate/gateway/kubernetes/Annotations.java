@@ -51,7 +51,12 @@ public final class Annotations {
 	/** Service: the upstream's {@code circuitBreaker}. */
 	public static final String CIRCUIT_BREAKER = "meshgate.io/circuit-breaker";
 
-	/** Service: a {@code kubernetes.io/tls} Secret in its namespace presented as client certificate (MUTUAL TLS). */
+	/**
+	 * Service: a {@code kubernetes.io/tls} Secret in its namespace presented as client certificate
+	 * (MUTUAL TLS, on even without a BackendTLSPolicy). Deprecated: a Gateway's
+	 * {@code spec.tls.backend.clientCertificateRef} ({@link BackendClientCertificates}) says the same
+	 * in Gateway API; the annotation still wins where both apply.
+	 */
 	public static final String CLIENT_CERTIFICATE_SECRET = "meshgate.io/client-certificate-secret";
 
 	private Annotations() {

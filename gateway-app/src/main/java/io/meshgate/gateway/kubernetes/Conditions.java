@@ -2,6 +2,7 @@ package io.meshgate.gateway.kubernetes;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -36,6 +37,24 @@ public final class Conditions {
 					// an empty message may come back from the API server as none
 					|| !Objects.toString(x.getMessage(), "").equals(Objects.toString(y.getMessage(), ""))
 					|| !Objects.equals(x.getObservedGeneration(), y.getObservedGeneration())) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Whether two lists of status entries (route parents, policy ancestors) are the same: pairwise
+	 * equal references ({@code reference}) and {@link #same} conditions ({@code conditions}).
+	 */
+	public static <T> boolean sameEntries(List<T> current, List<T> desired, Function<T, Object> reference,
+			Function<T, List<Condition>> conditions) {
+		if (current.size() != desired.size()) {
+			return false;
+		}
+		for (int i = 0; i < current.size(); i++) {
+			if (!Objects.equals(reference.apply(current.get(i)), reference.apply(desired.get(i)))
+					|| !same(conditions.apply(current.get(i)), conditions.apply(desired.get(i)))) {
 				return false;
 			}
 		}

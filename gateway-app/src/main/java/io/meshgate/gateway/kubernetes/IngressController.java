@@ -276,6 +276,10 @@ public final class IngressController implements SmartLifecycle {
 					}
 				}
 			}
+			ObjectKey backendCertificate = BackendClientCertificates.secret(gateway, cluster);
+			if (backendCertificate != null) {
+				secret(data, backendCertificate.namespace(), backendCertificate.name());
+			}
 			for (FrontendValidation.CaRef ref : FrontendValidation.references(gateway)) {
 				if ("ConfigMap".equals(ref.kind()) && FrontendValidation.permitted(cluster, gateway, ref)) {
 					configMap(data, ref.namespace(), ref.name());

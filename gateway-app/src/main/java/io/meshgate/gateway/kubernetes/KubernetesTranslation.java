@@ -24,7 +24,7 @@ public record KubernetesTranslation(MeshConfig config, Map<String, ObjectKey> ow
 
 	public static KubernetesTranslation translate(ClusterSnapshot cluster, String controllerName, String ingressClass,
 			List<String> addresses, ServedPorts served, PemFiles pemFiles) {
-		ServiceUpstreams upstreams = new ServiceUpstreams(cluster, pemFiles);
+		ServiceUpstreams upstreams = new ServiceUpstreams(cluster, pemFiles, controllerName);
 		GatewayApiTranslator.Translation gatewayApi = GatewayApiTranslator.translate(cluster, controllerName, addresses,
 				served, upstreams);
 		IngressTranslator.Translation ingress = IngressTranslator.translate(cluster, ingressClass, upstreams);

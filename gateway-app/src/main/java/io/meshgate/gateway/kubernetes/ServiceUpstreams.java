@@ -27,8 +27,14 @@ import io.meshgate.policy.upstream.Upstream;
  */
 public final class ServiceUpstreams {
 
-	/** What a backend reference resolved to: the upstream's name, or why there is none. */
-	public record Resolved(String upstream, boolean serviceExists, String error) {
+	/**
+	 * What a backend reference resolved to: the upstream's name, or why there is none.
+	 *
+	 * @param error why the Service cannot be served (its annotations or port are wrong)
+	 * @param unusable why requests to it must fail although it exists: the BackendTLSPolicy it
+	 * would be reached with cannot be used ({@link BackendTlsValidation}); Gateway API asks for a 5xx
+	 */
+	public record Resolved(String upstream, boolean serviceExists, String error, String unusable) {
 
 	}
 
@@ -36,21 +42,36 @@ public final class ServiceUpstreams {
 
 	private final PemFiles pemFiles;
 
+	/** The Gateways' backend client certificate Secret per Service ({@code namespace/name}). */
+	private final Map<String, ObjectKey> gatewayClientCertificates;
+
 	private final Map<String, Upstream> bound = new LinkedHashMap<>();
 
 	private final Map<String, String> errors = new LinkedHashMap<>();
 
-	public ServiceUpstreams(ClusterSnapshot cluster, PemFiles pemFiles) {
+	private final Map<String, String> unusable = new LinkedHashMap<>();
+
+	/** @param controllerName whose Gateways' backend client certificates ({@link BackendClientCertificates}) are presented */
+	public ServiceUpstreams(ClusterSnapshot cluster, PemFiles pemFiles, String controllerName) {
 		this.cluster = cluster;
 		this.pemFiles = pemFiles;
+		this.gatewayClientCertificates = BackendClientCertificates.of(cluster, controllerName);
 	}
 
 	public Resolved resolve(String namespace, String service, int port) {
 		String name = Names.upstream(namespace, service, port);
 		Optional<Service> found = cluster.service(namespace, service);
-		if (!bound.containsKey(name) && !errors.containsKey(name)) {
+		if (!bound.containsKey(name) && !errors.containsKey(name) && !unusable.containsKey(name)) {
 			try {
-				bound.put(name, bind(name, namespace, service, port, found.orElse(null)));
+				BackendTlsPolicy policy = found.map(object -> policy(namespace, service, servicePortName(object, port)))
+					.orElse(null);
+				BackendTlsValidation validation = policy == null ? null : BackendTlsValidation.of(policy, cluster);
+				if (validation != null && !validation.usable()) {
+					unusable.put(name, policyName(policy) + " cannot be used: " + validation.message());
+				}
+				else {
+					bound.put(name, bind(name, namespace, service, port, found.orElse(null), policy, validation));
+				}
 			}
 			catch (IllegalArgumentException ex) {
 				errors.put(name, "Service " + namespace + "/" + service + ": " + ex.getMessage());
@@ -60,7 +81,7 @@ public final class ServiceUpstreams {
 						+ ex.errors().stream().map(e -> e.message()).toList());
 			}
 		}
-		return new Resolved(name, found.isPresent(), errors.get(name));
+		return new Resolved(name, found.isPresent(), errors.get(name), unusable.get(name));
 	}
 
 	/** The cluster's ReferenceGrants, which decide whether a route may use a Service of another namespace. */
@@ -84,7 +105,17 @@ public final class ServiceUpstreams {
 		return ConfigBinder.bind(tree, MeshConfig.EMPTY).routes();
 	}
 
-	private Upstream bind(String name, String namespace, String service, int port, Service object) {
+	/** The BackendTLSPolicy of a Service port: of those targeting it, the one {@link BackendTlsPolicy#precedence} puts first. */
+	private BackendTlsPolicy policy(String namespace, String service, String portName) {
+		return cluster.backendTlsPolicies()
+			.stream()
+			.filter(p -> p.targets(namespace, service, portName))
+			.min(BackendTlsPolicy.precedence(service, portName))
+			.orElse(null);
+	}
+
+	private Upstream bind(String name, String namespace, String service, int port, Service object,
+			BackendTlsPolicy policy, BackendTlsValidation validation) {
 		Map<String, Object> tree = new LinkedHashMap<>();
 		tree.put("name", name);
 		Map<String, Object> discovery = new LinkedHashMap<>();
@@ -99,7 +130,7 @@ public final class ServiceUpstreams {
 			putIfPresent(tree, "loadBalancer", Annotations.tree(object, Annotations.LOAD_BALANCER));
 			putIfPresent(tree, "outlierDetection", Annotations.tree(object, Annotations.OUTLIER_DETECTION));
 			putIfPresent(tree, "circuitBreaker", Annotations.tree(object, Annotations.CIRCUIT_BREAKER));
-			putIfPresent(tree, "tls", tls(namespace, service, servicePortName(object, port), object));
+			putIfPresent(tree, "tls", tls(namespace, service, object, policy, validation));
 		}
 		MeshConfig config = ConfigBinder.bind(Map.of("upstreams", List.of(tree)), MeshConfig.EMPTY);
 		return config.upstreams().get(0);
@@ -125,7 +156,7 @@ public final class ServiceUpstreams {
 	}
 
 	/** The name of the Service's port {@code port}; null when it has none or no such port. */
-	private static String servicePortName(Service service, int port) {
+	public static String servicePortName(Service service, int port) {
 		List<ServicePort> ports = service.getSpec() == null || service.getSpec().getPorts() == null ? List.of()
 				: service.getSpec().getPorts();
 		return ports.stream()
@@ -144,17 +175,23 @@ public final class ServiceUpstreams {
 	}
 
 	/**
-	 * SIMPLE TLS from a BackendTLSPolicy naming the Service; MUTUAL when a client certificate Secret
-	 * is annotated. The certificate must carry one of the policy's {@code subjectAltNames}, or its
-	 * {@code hostname} when it names none.
+	 * SIMPLE TLS from the Service port's BackendTLSPolicy, sending its {@code hostname} as SNI;
+	 * MUTUAL with the client certificate of the Gateways' {@code tls.backend}, or the Secret the
+	 * deprecated Service annotation names (which also turns TLS on without a policy). The
+	 * certificate must carry one of the policy's {@code subjectAltNames}, or its {@code hostname}
+	 * when it names none.
 	 */
-	private Map<String, Object> tls(String namespace, String service, String portName, Service object) {
-		BackendTlsPolicy policy = cluster.backendTlsPolicies()
-			.stream()
-			.filter(p -> p.targets(namespace, service, portName))
-			.min(BackendTlsPolicy.precedence(service, portName))
-			.orElse(null);
+	private Map<String, Object> tls(String namespace, String service, Service object, BackendTlsPolicy policy,
+			BackendTlsValidation validation) {
 		String clientSecret = Annotations.get(object, Annotations.CLIENT_CERTIFICATE_SECRET);
+		String secretNamespace = namespace;
+		String field = Annotations.CLIENT_CERTIFICATE_SECRET;
+		ObjectKey fromGateway = gatewayClientCertificates.get(namespace + "/" + service);
+		if (clientSecret == null && policy != null && fromGateway != null) {
+			clientSecret = fromGateway.name();
+			secretNamespace = fromGateway.namespace();
+			field = "Gateway tls.backend.clientCertificateRef";
+		}
 		if (policy == null && clientSecret == null) {
 			return null;
 		}
@@ -162,9 +199,10 @@ public final class ServiceUpstreams {
 		tls.put("mode", clientSecret == null ? "SIMPLE" : "MUTUAL");
 		String ca = null;
 		if (policy != null) {
-			ca = caCertificates(policy);
-			List<String> names = policy.subjectAltNames().isEmpty() && policy.hostname() != null
-					&& !policy.hostname().isBlank() ? List.of(policy.hostname()) : policy.subjectAltNames();
+			ca = validation.caPem();
+			boolean hostname = policy.hostname() != null && !policy.hostname().isBlank();
+			List<String> names = policy.subjectAltNames().isEmpty() && hostname ? List.of(policy.hostname())
+					: policy.subjectAltNames();
 			if (names.stream().anyMatch(String::isBlank)) {
 				throw new IllegalArgumentException(policyName(policy) + ".validation.subjectAltNames: "
 						+ policy.subjectAltNames() + " (expected: type Hostname with a hostname or type URI with a uri)");
@@ -172,13 +210,19 @@ public final class ServiceUpstreams {
 			if (!names.isEmpty()) {
 				tls.put("subjectAltNames", names);
 			}
+			if (hostname) {
+				tls.put("sni", policy.hostname());
+			}
 		}
 		if (clientSecret != null) {
-			Map<String, String> secret = cluster.data("Secret", namespace, clientSecret)
+			String name = clientSecret;
+			String in = secretNamespace;
+			String where = field;
+			Map<String, String> secret = cluster.data("Secret", in, name)
 				.filter(data -> data.containsKey("tls.crt") && data.containsKey("tls.key"))
-				.orElseThrow(() -> new IllegalArgumentException(Annotations.CLIENT_CERTIFICATE_SECRET + ": " + clientSecret
-						+ " (expected: a Secret in " + namespace + " with tls.crt and tls.key)"));
-			String prefix = "secret-" + namespace + "-" + clientSecret;
+				.orElseThrow(() -> new IllegalArgumentException(where + ": " + name
+						+ " (expected: a Secret in " + in + " with tls.crt and tls.key)"));
+			String prefix = "secret-" + in + "-" + name;
 			tls.put("certificate", path(pemFiles.write(prefix + "-tls.crt", secret.get("tls.crt"))));
 			tls.put("privateKey", path(pemFiles.write(prefix + "-tls.key", secret.get("tls.key"))));
 			if (ca == null) {
@@ -189,25 +233,6 @@ public final class ServiceUpstreams {
 			tls.put("caCertificates", path(pemFiles.write("ca-" + namespace + "-" + service + ".crt", ca)));
 		}
 		return tls;
-	}
-
-	/** The PEM CAs of {@code caCertificateRefs}, or the JVM's trusted CAs for {@code wellKnownCACertificates: System}. */
-	private String caCertificates(BackendTlsPolicy policy) {
-		if (policy.wellKnownCaCertificates() != null && !policy.wellKnownCaCertificates().isEmpty()) {
-			if (!"System".equals(policy.wellKnownCaCertificates()) || !policy.caConfigMaps().isEmpty()) {
-				throw new IllegalArgumentException(policyName(policy) + ".validation.wellKnownCACertificates: "
-						+ policy.wellKnownCaCertificates() + " (expected: System, without caCertificateRefs)");
-			}
-			return SystemCaCertificates.pem();
-		}
-		List<String> pems = new ArrayList<>();
-		for (String name : policy.caConfigMaps()) {
-			pems.add(cluster.data("ConfigMap", policy.namespace(), name)
-				.map(data -> data.get("ca.crt"))
-				.orElseThrow(() -> new IllegalArgumentException(policyName(policy) + ".caCertificateRefs: " + name
-						+ " (expected: a ConfigMap with key ca.crt)")));
-		}
-		return pems.isEmpty() ? null : String.join("\n", pems);
 	}
 
 	private static String policyName(BackendTlsPolicy policy) {

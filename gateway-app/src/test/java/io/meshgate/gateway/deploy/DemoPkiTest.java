@@ -32,7 +32,7 @@ class DemoPkiTest {
 
 		TlsMaterial material = TlsMaterial.load(new TlsPolicy(TlsPolicy.Mode.MUTUAL, out.resolve("ca.crt"),
 				out.resolve("gateway.crt"), out.resolve("gateway.key"),
-				List.of("spiffe://cluster.local/ns/shop/sa/orders")), Instant.now());
+				List.of("spiffe://cluster.local/ns/shop/sa/orders"), null), Instant.now());
 
 		assertThat(material.certificate().getSubjectAlternativeNames())
 			.anySatisfy(san -> assertThat(san.get(1)).isEqualTo("spiffe://cluster.local/ns/meshgate/sa/gateway"));

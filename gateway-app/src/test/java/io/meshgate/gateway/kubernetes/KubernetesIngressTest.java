@@ -328,11 +328,59 @@ class KubernetesIngressTest {
 		}
 	}
 
+	@Test
+	void gatewayBackendClientCertificateIsPresentedToBackendsItsBackendTlsPolicyGivesTls() throws Exception {
+		TestPki pki = TestPki.create("Gateway Backend CA");
+		try (TlsUpstream upstream = TlsUpstream.start(pki.issue("gwcert", List.of("dns:gwcert.shop.svc.cluster.local")),
+				pki.ca())) {
+			tlsService("gwcert", pki, upstream, false);
+			apply("""
+					apiVersion: gateway.networking.k8s.io/v1
+					kind: Gateway
+					metadata: {name: backend-mtls, namespace: shop}
+					spec:
+					  gatewayClassName: meshgate
+					  listeners: [{name: http, protocol: HTTP, port: 80}]
+					  tls: {backend: {clientCertificateRef: {group: "", kind: Secret, name: gwcert-client}}}
+					""", Gateway.class);
+			applyBackendTlsPolicyV1("""
+					apiVersion: gateway.networking.k8s.io/v1
+					kind: BackendTLSPolicy
+					metadata: {name: gwcert-tls, namespace: shop}
+					spec:
+					  targetRefs: [{group: "", kind: Service, name: gwcert}]
+					  validation:
+					    caCertificateRefs: [{group: "", kind: ConfigMap, name: gwcert-ca}]
+					    hostname: gwcert.shop.svc.cluster.local
+					""");
+			apply("""
+					apiVersion: gateway.networking.k8s.io/v1
+					kind: HTTPRoute
+					metadata: {name: gwcert, namespace: shop}
+					spec:
+					  parentRefs: [{name: backend-mtls}]
+					  rules:
+					  - matches: [{path: {type: PathPrefix, value: /gwcert}}]
+					    backendRefs: [{name: gwcert, port: 80}]
+					""", HTTPRoute.class);
+			GatewayClient client = new GatewayClient(this.port);
+
+			// the upstream requires a client certificate and answers with its subject
+			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> client.get("/gwcert/1").body(),
+					"CN=meshgate-client"::equals);
+		}
+	}
+
 	/**
 	 * A Service {@code name} whose pod is {@code upstream}, the ConfigMap {@code name-ca} with the
-	 * test CA, and the gateway's client certificate Secret {@code gateway-client} it annotates.
+	 * test CA, and the gateway's client certificate Secret {@code name-client} it annotates.
 	 */
 	private static void tlsService(String name, TestPki pki, TlsUpstream upstream) throws Exception {
+		tlsService(name, pki, upstream, true);
+	}
+
+	/** As above; {@code annotated} false: the Service does not name the Secret. */
+	private static void tlsService(String name, TestPki pki, TlsUpstream upstream, boolean annotated) throws Exception {
 		Path dir = Files.createTempDirectory("upstream-tls");
 		pki.issue("meshgate-client", List.of("dns:meshgate.meshgate.svc")).write(dir, "client");
 		KUBE.resource(new ConfigMapBuilder().withNewMetadata()
@@ -350,7 +398,7 @@ class KubernetesIngressTest {
 			.addToData("tls.key", base64(Files.readString(dir.resolve("client.key"))))
 			.build()).createOr(NonDeletingOperation::update);
 		service(name, "127.0.0.1", URI.create(upstream.httpsUrl()).getPort(),
-				Map.of("meshgate.io/client-certificate-secret", name + "-client"));
+				annotated ? Map.of("meshgate.io/client-certificate-secret", name + "-client") : Map.of());
 	}
 
 	@Test

@@ -55,8 +55,21 @@ class KubernetesTranslationTest {
 			  - {name: shop, protocol: HTTP, port: 80, hostname: "*.shop.example"}
 			""";
 
+	/** A CA certificate as a ConfigMap's {@code ca.crt} holds it: a policy with anything else is not usable. */
+	static final String CA_PEM = caPem();
+
 	@TempDir
 	Path pem;
+
+	private static String caPem() {
+		try {
+			return java.nio.file.Files.readString(io.meshgate.policy.testing.TestPki.create("Translation Test CA")
+				.writeCa(java.nio.file.Files.createTempDirectory("translation-ca")));
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
 
 	@Test
 	void weightedBackendsMirrorAndTimeoutsBecomeOneRoutePerMatchAndHost() {
@@ -488,7 +501,7 @@ class KubernetesTranslationTest {
 				  targetRefs: [{group: "", kind: Service, name: secure}]
 				  validation: {caCertificateRefs: [{group: "", kind: ConfigMap, name: secure-ca}], hostname: secure.shop.svc}
 				"""))
-			.withData(Map.of(new ObjectKey("ConfigMap", "shop", "secure-ca"), Map.of("ca.crt", "-----BEGIN CERTIFICATE-----\n")));
+			.withData(Map.of(new ObjectKey("ConfigMap", "shop", "secure-ca"), Map.of("ca.crt", CA_PEM)));
 
 		KubernetesTranslation translation = KubernetesTranslation.translate(cluster, "meshgate.io/gateway-controller",
 				"meshgate", List.of(), ServedPorts.DEFAULT, new PemFiles(pem));
@@ -496,7 +509,7 @@ class KubernetesTranslationTest {
 		TlsPolicy tls = translation.config().upstreams().get(0).tls();
 		assertThat(tls.mode()).isEqualTo(TlsPolicy.Mode.SIMPLE);
 		assertThat(tls.subjectAltNames()).containsExactly("secure.shop.svc");
-		assertThat(tls.caCertificates()).hasContent("-----BEGIN CERTIFICATE-----");
+		assertThat(tls.caCertificates()).hasContent(CA_PEM);
 		assertThat(tls.caCertificates().getParent()).isEqualTo(pem);
 	}
 
@@ -523,7 +536,7 @@ class KubernetesTranslationTest {
 				  targetRefs: [{group: "", kind: Service, name: secure}]
 				  validation: {caCertificateRefs: [{group: "", kind: ConfigMap, name: other-ca}], hostname: other.shop.svc}
 				"""))
-			.withData(Map.of(new ObjectKey("ConfigMap", "shop", "secure-ca"), Map.of("ca.crt", "-----BEGIN CERTIFICATE-----\n")));
+			.withData(Map.of(new ObjectKey("ConfigMap", "shop", "secure-ca"), Map.of("ca.crt", CA_PEM)));
 
 		KubernetesTranslation translation = KubernetesTranslation.translate(cluster, "meshgate.io/gateway-controller",
 				"meshgate", List.of(), ServedPorts.DEFAULT, new PemFiles(pem));
@@ -533,7 +546,7 @@ class KubernetesTranslationTest {
 		TlsPolicy tls = translation.config().upstreams().get(0).tls();
 		assertThat(tls.mode()).isEqualTo(TlsPolicy.Mode.SIMPLE);
 		assertThat(tls.subjectAltNames()).containsExactly("spiffe://cluster.local/ns/shop/sa/secure", "secure.example");
-		assertThat(tls.caCertificates()).hasContent("-----BEGIN CERTIFICATE-----");
+		assertThat(tls.caCertificates()).hasContent(CA_PEM);
 	}
 
 	@Test

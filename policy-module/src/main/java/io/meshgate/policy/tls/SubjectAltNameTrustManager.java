@@ -15,7 +15,8 @@ import javax.net.ssl.X509TrustManager;
 /**
  * Trusts a server certificate that chains to the upstream's CAs (the JDK's PKIX checks) and, when
  * the policy names {@code subjectAltNames}, carries one of them as a DNS or URI SAN (SPIFFE IDs
- * such as {@code spiffe://cluster.local/ns/shop/sa/orders}). A mismatch fails the handshake with
+ * such as {@code spiffe://cluster.local/ns/shop/sa/orders}): URIs exactly, DNS names ignoring case
+ * and with a wildcard on either side standing for one label. A mismatch fails the handshake with
  * a message naming what was found and what was expected, and calls {@code onFailure}.
  */
 final class SubjectAltNameTrustManager extends X509ExtendedTrustManager {
@@ -69,12 +70,20 @@ final class SubjectAltNameTrustManager extends X509ExtendedTrustManager {
 		}
 		List<String> found = subjectAltNames(certificate);
 		for (String name : found) {
-			if (expected.contains(name)) {
-				return;
+			for (String wanted : expected) {
+				if (matches(wanted, name)) {
+					return;
+				}
 			}
 		}
 		throw new CertificateException(
 				"server certificate subjectAltNames " + found + " match none of " + expected);
+	}
+
+	/** A URI (it has a scheme) matches exactly; a DNS name as {@link ServerName#dnsMatches} says. */
+	private static boolean matches(String wanted, String found) {
+		boolean uri = wanted.contains(":");
+		return uri ? wanted.equals(found) : !found.contains(":") && ServerName.dnsMatches(wanted, found);
 	}
 
 	static List<String> subjectAltNames(X509Certificate certificate) throws CertificateParsingException {

@@ -15,16 +15,20 @@ import java.util.List;
  * @param certificate PEM file of the gateway's client certificate chain; MUTUAL only
  * @param privateKey PEM file of its private key; MUTUAL only
  * @param subjectAltNames the server certificate must carry one of these DNS or URI (SPIFFE) SANs;
- * default: any certificate the CAs signed
+ * default: any certificate the CAs signed. A DNS name {@code *.example.com} on either side stands
+ * for exactly one label (never the apex), as RFC 6125 reads certificate wildcards
+ * @param sni the server name sent in the handshake (RFC 6066), a DNS name; it selects the server's
+ * certificate and is not checked against it (that is {@code subjectAltNames}' job). Default: the
+ * first DNS name of {@code subjectAltNames} that is not a wildcard, else none
  */
 public record TlsPolicy(Mode mode, Path caCertificates, Path certificate, Path privateKey,
-		List<String> subjectAltNames) {
+		List<String> subjectAltNames, String sni) {
 
 	public enum Mode {
 		DISABLE, SIMPLE, MUTUAL
 	}
 
-	public static final TlsPolicy DISABLED = new TlsPolicy(Mode.DISABLE, null, null, null, null);
+	public static final TlsPolicy DISABLED = new TlsPolicy(Mode.DISABLE, null, null, null, null, null);
 
 	public TlsPolicy {
 		mode = mode == null ? Mode.DISABLE : mode;
@@ -47,6 +51,18 @@ public record TlsPolicy(Mode mode, Path caCertificates, Path certificate, Path p
 						+ " (expected: DNS names or URIs such as spiffe://cluster.local/ns/shop/sa/orders)");
 			}
 		}
+		if (sni != null && !ServerName.valid(sni)) {
+			throw new IllegalArgumentException(
+					"tls.sni: " + sni + " (expected: a DNS name such as orders.shop.svc, without wildcard or port)");
+		}
+	}
+
+	/** The server name to send: {@code sni}, else the first plain DNS name of {@code subjectAltNames}; null for none. */
+	public String serverName() {
+		if (sni != null) {
+			return sni;
+		}
+		return subjectAltNames.stream().filter(ServerName::valid).findFirst().orElse(null);
 	}
 
 	public boolean enabled() {

@@ -95,7 +95,7 @@ public final class UpstreamTls implements AutoCloseable {
 		SubjectAltNameTrustManager trustManager = new SubjectAltNameTrustManager(loaded.caCertificates(),
 				policy.subjectAltNames(), handshakeFailures::increment);
 		SslContext context = context(loaded, trustManager);
-		String sni = policy.subjectAltNames().stream().filter(name -> !name.contains(":")).findFirst().orElse(null);
+		String sni = policy.serverName();
 		boolean verifyHost = policy.subjectAltNames().isEmpty();
 		this.client = base.secure(spec -> spec.sslContext(context).handlerConfigurator(handler -> {
 			SSLParameters parameters = handler.engine().getSSLParameters();

@@ -116,7 +116,7 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 									List.of("10.0.0.0/8", "2001:db8::/32"), true)))),
 			Map.entry("ExtAuthz", List.of(new ExtAuthzPolicy(URI.create("https://authz.internal:9443/check"),
 					new TlsPolicy(TlsPolicy.Mode.MUTUAL, Path.of("/certs/ca.crt"), Path.of("/certs/gw.crt"),
-							Path.of("/certs/gw.key"), List.of("spiffe://cluster.local/ns/authz/sa/authz")),
+							Path.of("/certs/gw.key"), List.of("spiffe://cluster.local/ns/authz/sa/authz"), null),
 					Duration.ofMillis(350), true, 503, List.of("authorization", "cookie"), List.of("x-user-id"),
 					List.of("set-cookie"), List.of("www-authenticate", "x-reason"), true, DataSize.ofKilobytes(4),
 					new CircuitBreakerPolicy(40.0, Duration.ofMillis(900), 70.0, 30, 12, Duration.ofSeconds(7), 3, 64),

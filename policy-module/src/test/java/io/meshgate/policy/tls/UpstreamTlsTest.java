@@ -85,7 +85,7 @@ class UpstreamTlsTest extends GatewayTest {
 
 	@Test
 	void simpleTlsWithoutAClientCertificateFailsWith502() {
-		route(new TlsPolicy(Mode.SIMPLE, ca, null, null, List.of(ORDERS)));
+		route(new TlsPolicy(Mode.SIMPLE, ca, null, null, List.of(ORDERS), null));
 
 		HttpResponse<String> response = client.get("/orders/1");
 
@@ -153,7 +153,7 @@ class UpstreamTlsTest extends GatewayTest {
 
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> route(new TlsPolicy(Mode.MUTUAL, ca, certs.resolve("client.crt"),
-					certs.resolve("other.key"), List.of())))
+					certs.resolve("other.key"), List.of(), null)))
 			.withMessage("upstreams[orders].tls.privateKey: " + certs.resolve("other.key") + " (expected: the private key of the certificate "
 					+ certs.resolve("client.crt") + ")");
 		assertThat(routing.current()).isSameAs(before);
@@ -165,7 +165,7 @@ class UpstreamTlsTest extends GatewayTest {
 
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> route(new TlsPolicy(Mode.MUTUAL, ca, certs.resolve("expired.crt"),
-					certs.resolve("expired.key"), List.of())))
+					certs.resolve("expired.key"), List.of(), null)))
 			.withMessageStartingWith("upstreams[orders].tls.certificate: " + certs.resolve("expired.crt") + " (expected: a certificate valid now");
 	}
 
@@ -174,14 +174,14 @@ class UpstreamTlsTest extends GatewayTest {
 		Path missing = certs.resolve("missing.crt");
 
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> route(new TlsPolicy(Mode.SIMPLE, missing, null, null, List.of())))
+			.isThrownBy(() -> route(new TlsPolicy(Mode.SIMPLE, missing, null, null, List.of(), null)))
 			.withMessage("upstreams[orders].tls.caCertificates: " + missing + " (expected: a file the gateway can read)");
 		assertThat(Files.exists(missing)).isFalse();
 	}
 
 	private TlsPolicy mutual(List<String> subjectAltNames) {
 		return new TlsPolicy(Mode.MUTUAL, ca, certs.resolve("client.crt"), certs.resolve("client.key"),
-				subjectAltNames);
+				subjectAltNames, null);
 	}
 
 	private void route(TlsPolicy tls) {

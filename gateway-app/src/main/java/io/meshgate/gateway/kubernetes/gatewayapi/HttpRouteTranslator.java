@@ -216,6 +216,9 @@ final class HttpRouteTranslator {
 			refs.problem("BackendNotFound", path + ": Service " + target + "/" + name + " does not exist");
 			return null;
 		}
+		if (resolved.unusable() != null) {
+			return null; // the reference resolved; its BackendTLSPolicy's status says what is wrong
+		}
 		return resolved.upstream();
 	}
 

@@ -184,8 +184,8 @@ public final class IngressTranslator {
 			throw new IllegalArgumentException(where + ".service.port: null (expected: a number or name)");
 		}
 		ServiceUpstreams.Resolved resolved = upstreams.resolve(namespace, service, port);
-		if (resolved.error() != null) {
-			throw new IllegalArgumentException(resolved.error());
+		if (resolved.error() != null || resolved.unusable() != null) {
+			throw new IllegalArgumentException(resolved.error() != null ? resolved.error() : resolved.unusable());
 		}
 		used.add(resolved.upstream());
 		return resolved.upstream();

@@ -55,10 +55,13 @@ public final class StatusWriter {
 
 	private final Clock clock;
 
+	private final BackendTlsPolicyStatusWriter backendTlsPolicies;
+
 	public StatusWriter(KubernetesClient client, String controllerName, Clock clock) {
 		this.client = client;
 		this.controllerName = controllerName;
 		this.clock = clock;
+		this.backendTlsPolicies = new BackendTlsPolicyStatusWriter(client, controllerName);
 	}
 
 	/** Returns how many objects were written. */
@@ -95,7 +98,8 @@ public final class StatusWriter {
 				List<RouteParentStatus> ours = existing.stream()
 					.filter(p -> controllerName.equals(p.getControllerName()))
 					.toList();
-				if (!sameParents(ours, entry.getValue())) {
+				if (!Conditions.sameEntries(ours, entry.getValue(), RouteParentStatus::getParentRef,
+						RouteParentStatus::getConditions)) {
 					List<RouteParentStatus> parents = new ArrayList<>(
 							existing.stream().filter(p -> !controllerName.equals(p.getControllerName())).toList());
 					for (RouteParentStatus parent : entry.getValue()) {
@@ -147,6 +151,7 @@ public final class StatusWriter {
 				}
 			}
 		}
+		written += backendTlsPolicies.write(cluster, translation, now);
 		return written;
 	}
 
@@ -160,19 +165,6 @@ public final class StatusWriter {
 					+ ex.getMessage());
 			return 0;
 		}
-	}
-
-	private static boolean sameParents(List<RouteParentStatus> current, List<RouteParentStatus> desired) {
-		if (current.size() != desired.size()) {
-			return false;
-		}
-		for (int i = 0; i < current.size(); i++) {
-			if (!Objects.equals(current.get(i).getParentRef(), desired.get(i).getParentRef())
-					|| !Conditions.same(current.get(i).getConditions(), desired.get(i).getConditions())) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 	private static boolean same(GatewayStatus current, GatewayStatus desired) {

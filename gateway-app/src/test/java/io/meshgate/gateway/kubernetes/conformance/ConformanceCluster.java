@@ -1,13 +1,19 @@
 package io.meshgate.gateway.kubernetes.conformance;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import javax.net.ssl.SSLException;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
@@ -17,7 +23,12 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 
+import org.springframework.boot.ssl.pem.PemContent;
+
+import io.meshgate.gateway.kubernetes.BackendTlsPolicies;
 import io.meshgate.gateway.kubernetes.IngressControllerProperties;
 
 /**
@@ -40,7 +51,9 @@ import io.meshgate.gateway.kubernetes.IngressControllerProperties;
  * adds to every Namespace (Kubernetes 1.22 and later) and the manifests' selectors rely on;</li>
  * <li>Deployments are not applied: nothing runs pods. Each Deployment's pods are one
  * {@link EchoBackend} on a loopback port, started when a Service selecting {@code app: <name>}
- * is applied, and the Service gets the EndpointSlice the EndpointSlice controller would write:
+ * is applied (serving HTTPS with the {@code tls.crt}/{@code tls.key} of the Secret its volume
+ * mounts when its container sets {@code TLS_SERVER_CERT}, as echo-basic does),
+ * and the Service gets the EndpointSlice the EndpointSlice controller would write:
  * every Service port, with the backend's port as the target port and 127.0.0.1 as the pod
  * address. Services without a selector keep the EndpointSlices of their manifest, as in a
  * cluster;</li>
@@ -75,6 +88,9 @@ final class ConformanceCluster implements AutoCloseable {
 
 	private final CrdDefaults defaults;
 
+	/** The Secret of each TLS Deployment (namespace/app), from its manifest. */
+	private final Map<String, String> tlsSecrets = new ConcurrentHashMap<>();
+
 	/** One backend per (namespace, app): the pods a Deployment would run. */
 	private final Map<String, EchoBackend> backends = new ConcurrentHashMap<>();
 
@@ -98,6 +114,7 @@ final class ConformanceCluster implements AutoCloseable {
 			@SuppressWarnings("unchecked")
 			Map<String, Object> tree = serialization.unmarshal(document, LinkedHashMap.class);
 			if ("Deployment".equals(tree.get("kind"))) {
+				rememberTls(tree);
 				continue;
 			}
 			if (V1BETA1.equals(tree.get("apiVersion")) && SERVED_AS_V1.contains(tree.get("kind"))) {
@@ -124,7 +141,7 @@ final class ConformanceCluster implements AutoCloseable {
 	}
 
 	void apply(HasMetadata object) {
-		kube.resource(object).createOr(NonDeletingOperation::update);
+		resource(object).createOr(NonDeletingOperation::update);
 		if (object instanceof Service service) {
 			endpoints(service);
 		}
@@ -136,13 +153,70 @@ final class ConformanceCluster implements AutoCloseable {
 			if (object instanceof Service service && selector(service) != null) {
 				kube.resources(EndpointSlice.class).inNamespace(namespace(service)).withName(sliceName(service)).delete();
 			}
-			kube.resource(object).delete();
+			resource(object).delete();
 		}
+	}
+
+	/**
+	 * The client's handle of an object; a BackendTLSPolicy {@code v1}, which the client's model
+	 * lacks, is read generically and handled through its resource definition.
+	 */
+	private io.fabric8.kubernetes.client.dsl.Resource<? extends HasMetadata> resource(HasMetadata object) {
+		if (object instanceof GenericKubernetesResource generic && "BackendTLSPolicy".equals(generic.getKind())) {
+			return kube.genericKubernetesResources(BackendTlsPolicies.V1).resource(generic);
+		}
+		return kube.resource(object);
 	}
 
 	/** The pods of a Deployment ({@code app} label) in a namespace. */
 	EchoBackend backend(String namespace, String app) {
-		return backends.computeIfAbsent(namespace + "/" + app, key -> EchoBackend.start(namespace, app + "-conformance-0"));
+		return backends.computeIfAbsent(namespace + "/" + app, key -> {
+			String pod = app + "-conformance-0";
+			String secret = tlsSecrets.get(key);
+			return secret == null ? EchoBackend.start(namespace, pod)
+					: EchoBackend.startTls(namespace, pod, serverContext(namespace, secret));
+		});
+	}
+
+	/**
+	 * Notes the Secret of a Deployment ({@code metadata.labels.app}) whose container sets
+	 * {@code TLS_SERVER_CERT}: the one its {@code secret} volume mounts.
+	 */
+	@SuppressWarnings("unchecked")
+	private void rememberTls(Map<String, Object> deployment) {
+		String json = serialization.asJson(deployment);
+		if (!json.contains("\"TLS_SERVER_CERT\"")) {
+			return;
+		}
+		Map<String, Object> metadata = (Map<String, Object>) deployment.get("metadata");
+		String app = ((Map<String, String>) metadata.get("labels")).get("app");
+		Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) deployment.get("spec"))
+			.get("template")).get("spec");
+		for (Map<String, Object> volume : (List<Map<String, Object>>) pod.get("volumes")) {
+			if (volume.get("secret") instanceof Map<?, ?> secret) {
+				tlsSecrets.put(metadata.get("namespace") + "/" + app, String.valueOf(secret.get("secretName")));
+			}
+		}
+	}
+
+	/** A server TLS context with the certificate and key of a kubernetes.io/tls Secret of the cluster. */
+	private SslContext serverContext(String namespace, String name) {
+		Secret secret = kube.secrets().inNamespace(namespace).withName(name).get();
+		if (secret == null) {
+			throw new IllegalStateException("Secret " + namespace + "/" + name + " of a TLS backend does not exist");
+		}
+		try {
+			PemContent certificate = PemContent.of(decode(secret.getData().get("tls.crt")));
+			PemContent key = PemContent.of(decode(secret.getData().get("tls.key")));
+			return SslContextBuilder.forServer(key.getPrivateKey(), certificate.getCertificates()).build();
+		}
+		catch (SSLException ex) {
+			throw new IllegalStateException("Secret " + namespace + "/" + name + " holds no usable certificate", ex);
+		}
+	}
+
+	private static String decode(String base64) {
+		return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
 	}
 
 	private void endpoints(Service service) {

@@ -126,6 +126,7 @@ abstract class ConformanceSupport {
 		applyGatewayClass();
 		selfSignedSecret(WEB_BACKEND, "certificate", "*");
 		selfSignedSecret(INFRA, "tls-validity-checks-certificate", "*", "*.org");
+		BackendTlsChecks.certificates();
 		CLUSTER.apply("base/manifests.yaml");
 	}
 
@@ -145,9 +146,14 @@ abstract class ConformanceSupport {
 	 * makes (issued by this run's CA, which the requests do not check, as the suite's do not for these).
 	 */
 	static void selfSignedSecret(String namespace, String name, String... hosts) {
+		tlsSecret(namespace, name, PKI.issue(hosts[0], java.util.Arrays.stream(hosts).map(h -> "dns:" + h).toList()));
+	}
+
+	/** A kubernetes.io/tls Secret with {@code issued}'s certificate and key. */
+	static void tlsSecret(String namespace, String name, TestPki.Issued issued) {
 		try {
 			Path dir = Files.createTempDirectory("conformance-tls");
-			PKI.issue(hosts[0], java.util.Arrays.stream(hosts).map(h -> "dns:" + h).toList()).write(dir, "tls");
+			issued.write(dir, "tls");
 			KUBE.resource(new SecretBuilder().withNewMetadata()
 				.withName(name)
 				.withNamespace(namespace)

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,12 +15,21 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLSession;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 
 /**
@@ -32,13 +42,20 @@ import reactor.netty.DisposableServer;
  * the paths it was sent, for the mirror tests. Its WebSocket port echoes every frame of a session
  * on {@code /ws}, as echo-basic does on its one port: the JDK's server cannot switch protocols, so
  * Service ports with {@code appProtocol: kubernetes.io/ws} lead to this port instead
- * ({@link ConformanceCluster}).
+ * ({@link ConformanceCluster}). A TLS pod ({@link #startTls}, echo-basic with
+ * {@code TLS_SERVER_CERT}) serves HTTPS only, on Reactor Netty (the JDK's HTTPS server misreads
+ * some clients' TLS 1.3 records), and adds echo-basic's {@code tls} object: the {@code version},
+ * the {@code serverName} the client sent (SNI) and the {@code cipherSuite}.
  */
 final class EchoBackend implements AutoCloseable {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
+	/** The plain pod's server; null for a TLS pod. */
 	private final HttpServer server;
+
+	/** The TLS pod's server; null for a plain pod. */
+	private final DisposableServer tlsServer;
 
 	/** Runs the server's exchanges, and the answers a {@code delay} puts off. */
 	private final ScheduledExecutorService executor;
@@ -49,11 +66,46 @@ final class EchoBackend implements AutoCloseable {
 
 	private final ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
 
+	/** The plain pod's WebSocket echo; null for a TLS pod. */
 	private final DisposableServer webSockets;
+
+	private EchoBackend(String namespace, String pod, SslContext tls) {
+		this.namespace = namespace;
+		this.pod = pod;
+		this.executor = null;
+		this.server = null;
+		this.webSockets = null;
+		this.tlsServer = reactor.netty.http.server.HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.secure(spec -> spec.sslContext(tls))
+			.handle((request, response) -> request.receive().aggregate().then(Mono.defer(() -> {
+				received.add(request.uri());
+				Map<String, List<String>> headers = new LinkedHashMap<>();
+				request.requestHeaders().forEach(h -> {
+					if (!h.getKey().equalsIgnoreCase("host")) {
+						headers.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue());
+					}
+				});
+				Map<String, Object> echo = echo(request.uri(), request.requestHeaders().get("Host"),
+						request.method().name(), request.version().text(), headers);
+				request.withConnection(connection -> echo.put("tls",
+						tls(connection.channel().pipeline().get(SslHandler.class).engine().getSession())));
+				setHeaders(request.requestHeaders().get("X-Echo-Set-Header"), response.responseHeaders()::add);
+				byte[] bytes = json(echo);
+				return response.header("Content-Type", "application/json")
+					.header("Content-Length", String.valueOf(bytes.length))
+					.sendByteArray(Mono.just(bytes))
+					.then()
+					.delaySubscription(Duration.ofMillis(delayMillis(URI.create(request.uri()).getRawQuery())));
+			})))
+			.bindNow(Duration.ofSeconds(10));
+	}
 
 	private EchoBackend(String namespace, String pod) {
 		this.namespace = namespace;
 		this.pod = pod;
+		this.tlsServer = null;
 		try {
 			this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
 		}
@@ -83,8 +135,13 @@ final class EchoBackend implements AutoCloseable {
 		return new EchoBackend(namespace, pod);
 	}
 
+	/** A pod serving HTTPS with {@code tls}'s server certificate. */
+	static EchoBackend startTls(String namespace, String pod, SslContext tls) {
+		return new EchoBackend(namespace, pod, tls);
+	}
+
 	int port() {
-		return server.getAddress().getPort();
+		return server != null ? server.getAddress().getPort() : tlsServer.port();
 	}
 
 	/** The port of the WebSocket echo ({@code /ws}). */
@@ -120,39 +177,76 @@ final class EchoBackend implements AutoCloseable {
 
 	private void reply(HttpExchange exchange) throws IOException {
 		try (exchange) {
-			String uri = exchange.getRequestURI().toString();
 			Map<String, List<String>> headers = new LinkedHashMap<>();
 			exchange.getRequestHeaders().forEach((name, values) -> {
 				if (!name.equalsIgnoreCase("host")) {
 					headers.put(name, values);
 				}
 			});
-			Map<String, Object> echo = new LinkedHashMap<>();
-			echo.put("path", uri);
-			echo.put("host", exchange.getRequestHeaders().getFirst("Host"));
-			echo.put("method", exchange.getRequestMethod());
-			echo.put("proto", exchange.getProtocol());
-			echo.put("headers", headers);
-			echo.put("namespace", namespace);
-			echo.put("ingress", "");
-			echo.put("service", "");
-			echo.put("pod", pod);
-			String set = exchange.getRequestHeaders().getFirst("X-Echo-Set-Header");
-			if (set != null && !set.isBlank()) {
-				for (String pair : set.split(",")) {
-					int colon = pair.indexOf(':');
-					if (colon > 0) {
-						exchange.getResponseHeaders().add(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
-					}
-				}
-			}
-			byte[] bytes = JSON.writeValueAsBytes(echo);
+			Map<String, Object> echo = echo(exchange.getRequestURI().toString(), exchange.getRequestHeaders().getFirst("Host"),
+					exchange.getRequestMethod(), exchange.getProtocol(), headers);
+			setHeaders(exchange.getRequestHeaders().getFirst("X-Echo-Set-Header"), exchange.getResponseHeaders()::add);
+			byte[] bytes = json(echo);
 			exchange.getResponseHeaders().set("Content-Type", "application/json");
 			exchange.sendResponseHeaders(200, bytes.length);
 			try (OutputStream out = exchange.getResponseBody()) {
 				out.write(bytes);
 			}
 		}
+	}
+
+	/** echo-basic's answer: the request as the pod saw it ({@code headers} without Host). */
+	private Map<String, Object> echo(String uri, String host, String method, String protocol,
+			Map<String, List<String>> headers) {
+		Map<String, Object> echo = new LinkedHashMap<>();
+		echo.put("path", uri);
+		echo.put("host", host);
+		echo.put("method", method);
+		echo.put("proto", protocol);
+		echo.put("headers", headers);
+		echo.put("namespace", namespace);
+		echo.put("ingress", "");
+		echo.put("service", "");
+		echo.put("pod", pod);
+		return echo;
+	}
+
+	/** The response headers {@code X-Echo-Set-Header} lists ({@code name:value,name:value}). */
+	private static void setHeaders(String set, BiConsumer<String, String> header) {
+		if (set != null && !set.isBlank()) {
+			for (String pair : set.split(",")) {
+				int colon = pair.indexOf(':');
+				if (colon > 0) {
+					header.accept(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
+				}
+			}
+		}
+	}
+
+	private static byte[] json(Map<String, Object> echo) {
+		try {
+			return JSON.writeValueAsBytes(echo);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** echo-basic's {@code tls} object of a connection. */
+	private static Map<String, Object> tls(SSLSession session) {
+		String serverName = "";
+		if (session instanceof ExtendedSSLSession extended) {
+			for (SNIServerName name : extended.getRequestedServerNames()) {
+				if (name instanceof SNIHostName hostName) {
+					serverName = hostName.getAsciiName();
+				}
+			}
+		}
+		Map<String, Object> tls = new LinkedHashMap<>();
+		tls.put("version", session.getProtocol());
+		tls.put("serverName", serverName);
+		tls.put("cipherSuite", session.getCipherSuite());
+		return tls;
 	}
 
 	/**
@@ -176,9 +270,14 @@ final class EchoBackend implements AutoCloseable {
 
 	@Override
 	public void close() {
-		server.stop(0);
-		webSockets.disposeNow(Duration.ofSeconds(5));
-		executor.shutdownNow();
+		if (server != null) {
+			server.stop(0);
+			webSockets.disposeNow(Duration.ofSeconds(5));
+			executor.shutdownNow();
+		}
+		else {
+			tlsServer.disposeNow(Duration.ofSeconds(5));
+		}
 	}
 
 }

@@ -55,6 +55,12 @@ final class Expect {
 	/** The Gateway listener port the request is sent to, as {@code gwAddr}'s port; 0: 80, or 443 with HTTPS. */
 	int port;
 
+	/** {@code Request.SNI}: sent over HTTPS (else the host is), and what the backend must see unless {@link #expectedSni}. */
+	String sni;
+
+	/** {@code ExpectedRequest.SNI}: the server name the (TLS) backend must have been sent. */
+	String expectedSni;
+
 	private Expect(String path) {
 		this.path = path;
 	}
@@ -141,6 +147,16 @@ final class Expect {
 
 	Expect redirect(String scheme, String host, String port, String path) {
 		redirect = new String[] { scheme, host, port, path };
+		return this;
+	}
+
+	Expect sni(String value) {
+		sni = value;
+		return this;
+	}
+
+	Expect expectedSni(String value) {
+		expectedSni = value;
 		return this;
 	}
 

@@ -35,6 +35,9 @@ final class Traffic {
 
 	static final Duration CONSISTENCY = Duration.ofSeconds(15);
 
+	/** The threshold {@code MakeRequestAndExpectFailure} passes to {@code WaitForConsistentFailureResponse}. */
+	static final int FAILURES = 5;
+
 	private static final ObjectMapper JSON = new ObjectMapper();
 
 	/** What came back: status, headers (lower-case names), the echo's JSON when it answered. */
@@ -105,6 +108,26 @@ final class Traffic {
 		}
 	}
 
+	/**
+	 * {@code MakeRequestAndExpectFailure}: {@value #FAILURES} answers in a row other than 200 (a
+	 * 408 or 504 does not count); a 200 fails at once.
+	 */
+	void eventuallyFails(Expect expected) {
+		AtomicInteger inRow = new AtomicInteger();
+		try {
+			await().atMost(CONSISTENCY).pollInterval(Duration.ofMillis(50)).pollDelay(Duration.ZERO).until(() -> {
+				int status = send(expected).status();
+				if (status == 200) {
+					throw new AssertionError(expected + " should fail, returned 200 instead");
+				}
+				return status == 408 || status == 504 ? inRow.getAndSet(0) < 0 : inRow.incrementAndGet() >= FAILURES;
+			});
+		}
+		catch (ConditionTimeoutException ex) {
+			throw new AssertionError(expected + ": no " + FAILURES + " failures in a row");
+		}
+	}
+
 	/** Each case in turn, as the upstream test's {@code t.Run} loop. */
 	void eventually(List<Expect> cases) {
 		cases.forEach(this::eventually);
@@ -131,7 +154,7 @@ final class Traffic {
 		String host = !expected.host.isEmpty() ? expected.host
 				: listenerPort == 80 || listenerPort == 443 ? address : address + ":" + listenerPort;
 		HttpClient http = expected.https ? client.secure(spec -> spec.sslContext(insecure)
-			.serverNames(new javax.net.ssl.SNIHostName(hostOnly(host)))) : client;
+			.serverNames(new javax.net.ssl.SNIHostName(expected.sni != null ? expected.sni : hostOnly(host)))) : client;
 		String url = (expected.https ? "https" : "http") + "://127.0.0.1:" + localPorts.applyAsInt(listenerPort)
 				+ expected.path;
 		return http.headers(h -> {
@@ -212,6 +235,12 @@ final class Traffic {
 				if (seen.containsKey(name.toLowerCase(Locale.ROOT))) {
 					return "expected request header " + name + " to not be set, got " + seen.get(name.toLowerCase(Locale.ROOT));
 				}
+			}
+			String sni = expected.expectedSni != null ? expected.expectedSni : expected.sni;
+			Object tls = echo.get("tls");
+			Object serverName = tls instanceof Map<?, ?> state ? state.get("serverName") : "";
+			if (sni != null && !sni.equals(serverName)) {
+				return "expected SNI " + serverName + " to be equal to " + sni;
 			}
 			if (!String.valueOf(echo.get("pod")).startsWith(expected.backend)) {
 				return "expected pod name to start with " + expected.backend + ", got " + echo.get("pod");

@@ -58,7 +58,7 @@ class ExtAuthzPolicyTest {
 
 	@Test
 	void tlsOnlyWithAnHttpsUri() {
-		TlsPolicy simple = new TlsPolicy(TlsPolicy.Mode.SIMPLE, Path.of("/certs/ca.crt"), null, null, null);
+		TlsPolicy simple = new TlsPolicy(TlsPolicy.Mode.SIMPLE, Path.of("/certs/ca.crt"), null, null, null, null);
 		assertThatIllegalArgumentException().isThrownBy(() -> new PolicyBuilder(AUTH).tls(simple).build())
 			.withMessage("tls.mode: SIMPLE (expected: DISABLE with an http uri; SIMPLE or MUTUAL need https)");
 		assertThat(new PolicyBuilder(URI.create("https://authz/check")).tls(simple).build().tls()).isEqualTo(simple);

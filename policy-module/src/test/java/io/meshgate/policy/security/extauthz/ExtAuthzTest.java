@@ -346,7 +346,7 @@ class ExtAuthzTest extends GatewayTest {
 		try (AuthServer https = new AuthServer(pki.issue("authz", List.of("ip:127.0.0.1")))) {
 			https.answer(200, "x-user-id", "alice");
 			route(builder(https.uri("/check"))
-				.tls(new TlsPolicy(TlsPolicy.Mode.SIMPLE, pki.writeCa(certificates), null, null, null))
+				.tls(new TlsPolicy(TlsPolicy.Mode.SIMPLE, pki.writeCa(certificates), null, null, null, null))
 				.headersToUpstreamOnAllow("x-user-id")
 				.build());
 
