@@ -40,7 +40,7 @@ class UpstreamValidationTest {
 	@Test
 	void cannotHaveBothEndpointsAndDiscovery() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new Upstream("orders", ONE, KubernetesDiscovery.of("orders"), null, null, null, null, null, null, null))
+			.isThrownBy(() -> new Upstream("orders", ONE, KubernetesDiscovery.of("orders"), null, null, null, null, null, null, null, null))
 			.withMessage("endpoints: 1 (expected: a non-empty endpoints list or a discovery block, exactly one of them)");
 	}
 
@@ -54,7 +54,7 @@ class UpstreamValidationTest {
 				.withMessageEndingWith(" (expected: not a link-local or metadata address; set allowLinkLocal: true to allow)");
 		}
 		Upstream allowed = new Upstream("meta", List.of(EndpointSpec.of("http://169.254.169.254")), null, null, null,
-				null, null, null, true, null);
+				null, null, null, true, null, null);
 		assertThat(allowed.allowLinkLocal()).isTrue();
 		assertThat(allowed.allowGatewayPorts()).isFalse();
 		assertThat(Upstream.of("near", "http://169.253.1.1", "http://10.0.0.1", "http://fd00.example.com").allowLinkLocal())
@@ -76,7 +76,7 @@ class UpstreamValidationTest {
 		}
 		ports.check(Upstream.of("other", "http://127.0.0.1:9001", "http://192.0.2.10:8081"));
 		ports.check(new Upstream("self", List.of(EndpointSpec.of("http://127.0.0.1:8081")), null, null, null, null,
-				null, null, null, true));
+				null, null, null, true, null));
 	}
 
 	@Test

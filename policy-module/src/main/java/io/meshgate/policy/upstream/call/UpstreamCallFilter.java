@@ -21,6 +21,7 @@ import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.PolicyOrder;
 import io.meshgate.policy.breaker.UpstreamBreaker;
 import io.meshgate.policy.endpoint.UpstreamEndpoint;
+import io.meshgate.policy.grpc.GrpcCall;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRuntime;
 
@@ -40,7 +41,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.a
  * from the endpoints it tried ({@link ExchangeAttributes#TRIED_ENDPOINTS});</li>
  * <li><b>account</b>: the call counts in flight at its endpoint (for {@code LEAST_REQUEST}) until
  * its response headers arrive, it fails or it is cancelled, and its outcome goes to outlier
- * detection.</li>
+ * detection (a gRPC call's when its status arrives, in the headers or the trailers).</li>
  * </ol>
  * It leaves an {@link UpstreamCall} behind for the routing filter, and the attributes Spring
  * Cloud Gateway's load-balancer filter leaves (the endpoint's URL, the load balancer's response,
@@ -116,8 +117,19 @@ public final class UpstreamCallFilter implements GlobalFilter, Ordered {
 		return routed.doFinally(signal -> {
 			endpoint.requestFinished();
 			if (signal == SignalType.ON_COMPLETE) {
-				HttpStatusCode status = exchange.getResponse().getStatusCode();
-				upstream.recordAnswer(endpoint, status == null ? 0 : status.value());
+				GrpcCall grpc = GrpcCall.of(exchange);
+				if (grpc != null && upstream.outliers() != null) {
+					// a gRPC status may come in the trailers, after the body
+					grpc.whenSettled(exchange, outcome -> {
+						if (outcome != GrpcCall.UNCOUNTED) {
+							upstream.recordAnswer(endpoint, outcome);
+						}
+					});
+				}
+				else if (grpc == null) {
+					HttpStatusCode status = exchange.getResponse().getStatusCode();
+					upstream.recordAnswer(endpoint, status == null ? 0 : status.value());
+				}
 			}
 		});
 	}
