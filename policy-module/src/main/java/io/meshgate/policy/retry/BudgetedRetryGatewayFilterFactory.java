@@ -100,9 +100,11 @@ public class BudgetedRetryGatewayFilterFactory extends PolicyFilterFactory<Retry
 		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 			HttpHeaders headers = exchange.getRequest().getHeaders();
 			long length = headers.getContentLength();
-			boolean replayable = !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)
-					&& length <= policy.maxBodySize().toBytes();
 			boolean grpc = GrpcCall.of(exchange) != null;
+			// a gRPC body of unknown length (chunked, as an HTTP/2 body without content-length
+			// reads) is read up to maxBodySize below
+			boolean replayable = (grpc || !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING))
+					&& length <= policy.maxBodySize().toBytes();
 			// gRPC calls are all POSTs; retrying them on retryOn is gRPC's own retry semantics
 			boolean idempotent = grpc || !NON_IDEMPOTENT.contains(exchange.getRequest().getMethod());
 			if (!replayable || !(idempotent || policy.retryNonIdempotent())) {
