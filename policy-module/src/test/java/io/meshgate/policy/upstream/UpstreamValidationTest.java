@@ -10,6 +10,7 @@ import io.meshgate.policy.discovery.KubernetesDiscovery;
 import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.lb.LoadBalancerPolicy;
 import io.meshgate.policy.lb.LoadBalancerPolicy.Type;
+import io.meshgate.policy.tls.TlsPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -159,6 +160,21 @@ class UpstreamValidationTest {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new KubernetesDiscovery("orders", "Shop!", null, Map.of()))
 			.withMessage("discovery.namespace: Shop! (expected: a namespace name)");
+	}
+
+	@Test
+	void protocolMatchesTheUpstreamsTls() {
+		Upstream plain = Upstream.of("grpc", "http://127.0.0.1:9000");
+		assertThat(plain.protocol()).isEqualTo(UpstreamProtocol.HTTP1);
+		assertThat(plain.withProtocol(UpstreamProtocol.H2C).protocol()).isEqualTo(UpstreamProtocol.H2C);
+		assertThatIllegalArgumentException().isThrownBy(() -> plain.withProtocol(UpstreamProtocol.H2))
+			.withMessage("protocol: H2 (expected: H2 with tls mode SIMPLE or MUTUAL; H2C for cleartext HTTP/2)");
+		TlsPolicy tls = new TlsPolicy(TlsPolicy.Mode.SIMPLE, java.nio.file.Path.of("/certs/ca.crt"), null, null, null);
+		assertThatIllegalArgumentException().isThrownBy(() -> plain.withTls(tls).withProtocol(UpstreamProtocol.H2C))
+			.withMessage("protocol: H2C (expected: H2C without tls; H2 or AUTO for HTTP/2 over TLS)");
+		assertThat(UpstreamProtocol.AUTO.clientProtocols(false)).containsExactly(reactor.netty.http.HttpProtocol.HTTP11);
+		assertThat(UpstreamProtocol.AUTO.clientProtocols(true)).containsExactly(reactor.netty.http.HttpProtocol.H2,
+				reactor.netty.http.HttpProtocol.HTTP11);
 	}
 
 }
