@@ -3,6 +3,7 @@ package io.meshgate.policy.grpc;
 import java.time.Duration;
 
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -61,7 +62,10 @@ public final class GrpcCallFilter implements GlobalFilter, Ordered {
 			result = Timeouts.within(result, deadline, exchange, DeadlineExceeded::new)
 				.onErrorResume(DeadlineExceeded.class, passed -> passed(exchange, call));
 		}
-		return result.doFinally(signal -> call.end(exchange, signal));
+		// not doFinally, which runs after the end reached the server's observation (metrics, access log)
+		return result.doOnSuccess(done -> call.end(exchange, SignalType.ON_COMPLETE))
+			.doOnError(error -> call.end(exchange, SignalType.ON_ERROR))
+			.doOnCancel(() -> call.end(exchange, SignalType.CANCEL));
 	}
 
 	private static Mono<Void> passed(ServerWebExchange exchange, GrpcCall call) {

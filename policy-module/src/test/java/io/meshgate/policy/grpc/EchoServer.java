@@ -31,7 +31,7 @@ import io.meshgate.policy.testing.TestPki;
  * {@code meshgate.test.Echo}: echoes, fails with the status a request asks for (or every call
  * with {@link #failAll}), waits, streams, and tells the deadline and {@code te} it received.
  */
-final class EchoServer implements AutoCloseable {
+public final class EchoServer implements AutoCloseable {
 
 	private static final Metadata.Key<String> TE = Metadata.Key.of("te", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -41,10 +41,10 @@ final class EchoServer implements AutoCloseable {
 
 	private final Server server;
 
-	final AtomicInteger calls = new AtomicInteger();
+	public final AtomicInteger calls = new AtomicInteger();
 
 	/** When set, every call fails with this status at once (Trailers-Only). */
-	final AtomicReference<Status> failAll = new AtomicReference<>();
+	public final AtomicReference<Status> failAll = new AtomicReference<>();
 
 	private EchoServer(String name, SslContext tls) throws IOException {
 		this.name = name;
@@ -56,7 +56,7 @@ final class EchoServer implements AutoCloseable {
 		this.server = builder.build().start();
 	}
 
-	static EchoServer start(String name) {
+	public static EchoServer start(String name) {
 		try {
 			return new EchoServer(name, null);
 		}
@@ -66,7 +66,7 @@ final class EchoServer implements AutoCloseable {
 	}
 
 	/** A TLS server presenting {@code identity}; it speaks h2 only, chosen by ALPN. */
-	static EchoServer startTls(String name, TestPki.Issued identity) {
+	public static EchoServer startTls(String name, TestPki.Issued identity) {
 		try {
 			SslContext context = GrpcSslContexts
 				.configure(SslContextBuilder.forServer(identity.privateKey(), identity.certificate()))
@@ -78,11 +78,11 @@ final class EchoServer implements AutoCloseable {
 		}
 	}
 
-	int port() {
+	public int port() {
 		return server.getPort();
 	}
 
-	String url(String scheme) {
+	public String url(String scheme) {
 		return scheme + "://127.0.0.1:" + port();
 	}
 

@@ -12,7 +12,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.meshgate.policy.grpc.testing.EchoGrpc;
 
 /** grpc-java clients of the gateway: h2c with prior knowledge, or TLS with h2 by ALPN. */
-final class GrpcClients implements AutoCloseable {
+public final class GrpcClients implements AutoCloseable {
 
 	private final ManagedChannel channel;
 
@@ -20,11 +20,11 @@ final class GrpcClients implements AutoCloseable {
 		this.channel = channel;
 	}
 
-	static GrpcClients h2c(int port) {
+	public static GrpcClients h2c(int port) {
 		return new GrpcClients(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
 	}
 
-	static GrpcClients tls(int port, X509Certificate ca) {
+	public static GrpcClients tls(int port, X509Certificate ca) {
 		try {
 			return new GrpcClients(NettyChannelBuilder.forAddress("127.0.0.1", port)
 				.sslContext(GrpcSslContexts.forClient().trustManager(ca).build())
@@ -37,11 +37,11 @@ final class GrpcClients implements AutoCloseable {
 	}
 
 	/** A blocking stub whose calls give up after 10 s, so that a broken gateway fails the test rather than hangs it. */
-	EchoGrpc.EchoBlockingStub blocking() {
+	public EchoGrpc.EchoBlockingStub blocking() {
 		return EchoGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
 	}
 
-	EchoGrpc.EchoStub async() {
+	public EchoGrpc.EchoStub async() {
 		return EchoGrpc.newStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
 	}
 
