@@ -201,15 +201,7 @@ class GrpcThroughGatewayTest extends GatewayTest {
 		apply(List.of(h2c("echo", failing, working).withOutlierDetection(outliers)), route("echo"));
 		double ejections = counter(MeshMetrics.OUTLIER_EJECTIONS, "upstream", "echo");
 
-		List<String> answers = new ArrayList<>();
-		for (int i = 0; i < 10; i++) {
-			try {
-				answers.add(grpc.blocking().unary(text("x")).getServer());
-			}
-			catch (StatusRuntimeException ex) {
-				answers.add(ex.getStatus().getCode().name());
-			}
-		}
+		List<String> answers = answers(10);
 
 		assertThat(counter(MeshMetrics.OUTLIER_EJECTIONS, "upstream", "echo")).isEqualTo(ejections + 1);
 		assertThat(answers).containsExactly("UNAVAILABLE", "working", "UNAVAILABLE", "working", "working", "working",
@@ -237,15 +229,7 @@ class GrpcThroughGatewayTest extends GatewayTest {
 		failing.failAll.set(Status.RESOURCE_EXHAUSTED);
 		apply(List.of(h2c("echo", failing, working)), route("echo").withRetries(RetryPolicy.attempts(1)));
 
-		List<String> answers = new ArrayList<>();
-		for (int i = 0; i < 2; i++) {
-			try {
-				answers.add(grpc.blocking().unary(text("x")).getServer());
-			}
-			catch (StatusRuntimeException ex) {
-				answers.add(ex.getStatus().getCode().name());
-			}
-		}
+		List<String> answers = answers(2);
 		assertThat(answers).as("not in the default retryOn").containsExactly("RESOURCE_EXHAUSTED", "working");
 
 		RetryPolicy listed = new RetryPolicy(1, null, List.of(RetryOn.of("resource-exhausted")), null, null, null, null,
@@ -295,6 +279,20 @@ class GrpcThroughGatewayTest extends GatewayTest {
 		catch (java.io.IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** What {@code calls} unary calls got: the server's name, or the status it failed with. */
+	private List<String> answers(int calls) {
+		List<String> answers = new ArrayList<>();
+		for (int i = 0; i < calls; i++) {
+			try {
+				answers.add(grpc.blocking().unary(text("x")).getServer());
+			}
+			catch (StatusRuntimeException ex) {
+				answers.add(ex.getStatus().getCode().name());
+			}
+		}
+		return answers;
 	}
 
 	private static EchoRequest fail(Status.Code code) {
