@@ -8,12 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.grpc.Context;
 import io.grpc.Deadline;
-import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -29,13 +24,9 @@ import io.meshgate.policy.testing.TestPki;
 /**
  * A real grpc-java server on loopback (HTTP/2 cleartext, or TLS with h2 by ALPN) serving
  * {@code meshgate.test.Echo}: echoes, fails with the status a request asks for (or every call
- * with {@link #failAll}), waits, streams, and tells the deadline and {@code te} it received.
+ * with {@link #failAll}), waits, streams, and tells the deadline it received.
  */
 public final class EchoServer implements AutoCloseable {
-
-	private static final Metadata.Key<String> TE = Metadata.Key.of("te", Metadata.ASCII_STRING_MARSHALLER);
-
-	private static final Context.Key<String> TE_SEEN = Context.key("te");
 
 	private final String name;
 
@@ -49,7 +40,7 @@ public final class EchoServer implements AutoCloseable {
 	private EchoServer(String name, SslContext tls) throws IOException {
 		this.name = name;
 		NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-			.addService(ServerInterceptors.intercept(new Service(), new SeenHeaders()));
+			.addService(new Service());
 		if (tls != null) {
 			builder.sslContext(tls);
 		}
@@ -97,7 +88,6 @@ public final class EchoServer implements AutoCloseable {
 			.setText(request.getText())
 			.setServer(name)
 			.setDeadlineMillis(deadline == null ? -1 : deadline.timeRemaining(TimeUnit.MILLISECONDS))
-			.setTe(String.valueOf(TE_SEEN.get()))
 			.setIndex(index)
 			.build();
 	}
@@ -189,18 +179,6 @@ public final class EchoServer implements AutoCloseable {
 					responses.onCompleted();
 				}
 			};
-		}
-
-	}
-
-	/** Keeps the {@code te} header the call arrived with, for the replies. */
-	private static final class SeenHeaders implements ServerInterceptor {
-
-		@Override
-		public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-				ServerCallHandler<Q, R> next) {
-			Context context = Context.current().withValue(TE_SEEN, headers.get(TE));
-			return io.grpc.Contexts.interceptCall(context, call, headers, next);
 		}
 
 	}

@@ -3,13 +3,11 @@ package io.meshgate.policy.grpc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -39,8 +37,6 @@ class GrpcOverTlsTest extends GatewayTest {
 
 	private static Path dir;
 
-	private final List<EchoServer> servers = new ArrayList<>();
-
 	@DynamicPropertySource
 	static void tls(DynamicPropertyRegistry properties) throws IOException {
 		dir = Files.createTempDirectory("grpc-tls");
@@ -53,16 +49,8 @@ class GrpcOverTlsTest extends GatewayTest {
 		properties.add("spring.cloud.gateway.server.webflux.httpclient.response-timeout", () -> "10s");
 	}
 
-	@AfterEach
-	void stop() throws Exception {
-		for (EchoServer server : servers) {
-			server.close();
-		}
-	}
-
 	private Upstream tlsUpstream(String name, UpstreamProtocol protocol) {
-		EchoServer server = EchoServer.startTls(name, PKI.issue("echo", List.of("ip:127.0.0.1")));
-		servers.add(server);
+		EchoServer server = closeAfter(EchoServer.startTls(name, PKI.issue("echo", List.of("ip:127.0.0.1"))));
 		TlsPolicy tls = new TlsPolicy(TlsPolicy.Mode.SIMPLE, dir.resolve("ca.crt"), null, null, null);
 		return Upstream.of(name, server.url("http")).withTls(tls).withProtocol(protocol);
 	}
