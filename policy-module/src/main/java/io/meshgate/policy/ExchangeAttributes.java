@@ -74,6 +74,14 @@ public final class ExchangeAttributes {
 	 */
 	public static final String MIRROR_CAPTURE = PREFIX + "mirrorCapture";
 
+	/**
+	 * The request's gRPC call ({@code io.meshgate.policy.grpc.GrpcCall}: its {@code grpc-status}
+	 * once known, the outcome of its last try), set by the gRPC call filter for requests with
+	 * {@code content-type: application/grpc}, or by a gateway-made gRPC error. Read it with
+	 * {@code GrpcCall.of(exchange)}; absent for other requests.
+	 */
+	public static final String GRPC_CALL = PREFIX + "grpcCall";
+
 	/** Set when a route or per-try timeout fired ({@code Boolean}). */
 	public static final String TIMED_OUT = PREFIX + "timedOut";
 

@@ -18,7 +18,7 @@ import org.springframework.core.Ordered;
  * <pre>
  * edge (web filters, before route lookup): client address and client headers -> path normalized
  *   -> peer certificate identity -> tokens verified (identity for routing by claims)
- * [route lookup, which answers CORS preflights] -> CORS -> authentication (JWT, API key) -> external
+ * [route lookup, which answers CORS preflights] -> gRPC call (deadline, status) -> CORS -> authentication (JWT, API key) -> external
  *   authorization -> authorization policies (DENY, then ALLOW)
  *   -> (small response: one write) -> rate limit -> fault -> route timeout
  *   -> response headers (on commit) -> redirect (answers) -> request headers -> URL rewrite
@@ -80,6 +80,12 @@ public final class PolicyOrder {
 	 * authentication's, rate limiting's and faults' own answers carry them too.
 	 */
 	public static final int CORS = -40;
+
+	/**
+	 * A gRPC call ({@code grpc.GrpcCallFilter}): around every other route filter and the response
+	 * writer, so that its deadline covers the whole call and it sees the call's trailers arrive.
+	 */
+	public static final int GRPC_CALL = CORS - 10;
 
 	/**
 	 * JWT and API-key authentication: sets the request's identity

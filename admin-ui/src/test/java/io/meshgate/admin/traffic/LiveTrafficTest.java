@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import io.meshgate.policy.grpc.GrpcStatus;
 import io.meshgate.policy.observe.RequestMetrics;
 import io.meshgate.policy.observe.RequestOutcome;
 
@@ -71,7 +72,7 @@ class LiveTrafficTest {
 	private void send(String route, String backend, int status, int times, Duration took) {
 		for (int i = 0; i < times; i++) {
 			requests.record(new RequestOutcome(Instant.EPOCH, "GET", "/", route, backend, backend, "127.0.0.1:1",
-					status, took.toNanos(), 0, 0, 0, false, null, null));
+					status, took.toNanos(), 0, 0, 0, false, null, null, GrpcStatus.NONE));
 		}
 	}
 

@@ -131,6 +131,11 @@ public final class ServiceUpstreams {
 			putIfPresent(tree, "outlierDetection", Annotations.tree(object, Annotations.OUTLIER_DETECTION));
 			putIfPresent(tree, "circuitBreaker", Annotations.tree(object, Annotations.CIRCUIT_BREAKER));
 			putIfPresent(tree, "tls", tls(namespace, service, object, policy, validation));
+			// Gateway API's appProtocol for HTTP/2 with prior knowledge (gRPC servers without TLS);
+			// kubernetes.io/ws needs nothing: WebSocket upgrades go over HTTP/1.1
+			if ("kubernetes.io/h2c".equals(servicePort(object, port).map(ServicePort::getAppProtocol).orElse(null))) {
+				tree.put("protocol", "H2C");
+			}
 		}
 		MeshConfig config = ConfigBinder.bind(Map.of("upstreams", List.of(tree)), MeshConfig.EMPTY);
 		return config.upstreams().get(0);
@@ -155,15 +160,17 @@ public final class ServiceUpstreams {
 				+ ports.stream().map(ServicePort::getPort).toList() + ")");
 	}
 
-	/** The name of the Service's port {@code port}; null when it has none or no such port. */
-	public static String servicePortName(Service service, int port) {
+	/** The Service's port {@code port}, if it has one. */
+	private static java.util.Optional<ServicePort> servicePort(Service service, int port) {
 		List<ServicePort> ports = service.getSpec() == null || service.getSpec().getPorts() == null ? List.of()
 				: service.getSpec().getPorts();
-		return ports.stream()
-			.filter(candidate -> candidate.getPort() != null && candidate.getPort() == port)
-			.map(ServicePort::getName)
+		return ports.stream().filter(candidate -> candidate.getPort() != null && candidate.getPort() == port).findFirst();
+	}
+
+	/** The name of the Service's port {@code port}; null when it has none or no such port. */
+	public static String servicePortName(Service service, int port) {
+		return servicePort(service, port).map(ServicePort::getName)
 			.filter(name -> name != null && !name.isBlank())
-			.findFirst()
 			.orElse(null);
 	}
 

@@ -30,7 +30,8 @@ class AdminSchemaTest extends AdminTestSupport {
 		Map<String, Object> retry = properties(schema, "RetryPolicy");
 		assertThat(map(retry.get("attempts"))).containsEntry("default", retries.attempts());
 		assertThat(map(retry.get("budgetPercent"))).containsEntry("default", retries.budgetPercent());
-		assertThat(map(retry.get("retryOn"))).containsEntry("default", List.of("connect-failure", "reset", "503"));
+		assertThat(map(retry.get("retryOn"))).containsEntry("default",
+				List.of("connect-failure", "reset", "503", "unavailable", "cancelled", "deadline-exceeded"));
 		assertThat(properties(schema, "Route")).containsKeys("id", "match", "backends", "retries", "redirect");
 		assertThat(editor.get("/api/schema").body()).isEqualTo(answer.body());
 	}

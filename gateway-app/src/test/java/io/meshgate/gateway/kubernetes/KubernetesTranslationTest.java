@@ -26,6 +26,7 @@ import io.meshgate.policy.route.PathType;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.tls.TlsPolicy;
 import io.meshgate.policy.upstream.Upstream;
+import io.meshgate.policy.upstream.UpstreamProtocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -488,6 +489,17 @@ class KubernetesTranslationTest {
 				""", route("r", null, "{path: {type: PathPrefix, value: /}}")));
 		assertThat(bad.config().routes()).isEmpty();
 		assertThat(conditions(bad, "r").get(0).getMessage()).contains("failureRateThreshold: 150");
+	}
+
+	@Test
+	void appProtocolH2cMakesTheUpstreamSpeakHttp2WithPriorKnowledge() {
+		KubernetesTranslation h2c = translate(objects("""
+				apiVersion: v1
+				kind: Service
+				metadata: {name: svc, namespace: shop}
+				spec: {ports: [{name: grpc, port: 80, appProtocol: kubernetes.io/h2c}, {name: http, port: 81}]}
+				""", route("r", null, "{path: {type: PathPrefix, value: /}}")));
+		assertThat(h2c.config().upstreams().get(0).protocol()).isEqualTo(UpstreamProtocol.H2C);
 	}
 
 	@Test

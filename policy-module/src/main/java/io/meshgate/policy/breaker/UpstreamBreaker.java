@@ -19,11 +19,13 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.error.UpstreamUnavailableException;
+import io.meshgate.policy.grpc.GrpcCall;
 import io.meshgate.policy.timeout.Timeouts;
 
 /**
- * One upstream's resilience4j circuit breaker and bulkhead. A 5xx answer, a connection failure
- * and a call cancelled by the gateway's timeout count as failures. Transitions are logged once each. The
+ * One upstream's resilience4j circuit breaker and bulkhead. A 5xx answer, a gRPC answer with
+ * {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED} or {@code INTERNAL}, a connection failure and a
+ * call cancelled by the gateway's timeout count as failures. Transitions are logged once each. The
  * breaker is registered under the upstream's name in the shared {@link CircuitBreakerRegistry}
  * (which {@code /actuator/circuitbreakers} lists) and replaced when the upstream's policy changes.
  */
@@ -98,12 +100,15 @@ public final class UpstreamBreaker implements AutoCloseable {
 			AtomicBoolean recorded = new AtomicBoolean();
 			return call.doOnSuccess(done -> {
 				if (recorded.compareAndSet(false, true)) {
-					HttpStatusCode status = exchange.getResponse().getStatusCode();
-					if (status != null && status.is5xxServerError()) {
-						breaker.onError(nanoClock.getAsLong() - start, TimeUnit.NANOSECONDS, ServerErrorAnswer.INSTANCE);
+					// time to the response headers: a long gRPC stream is not a slow call
+					long duration = nanoClock.getAsLong() - start;
+					GrpcCall grpc = GrpcCall.of(exchange);
+					if (grpc != null) {
+						grpc.whenSettled(exchange, outcome -> record(outcome, duration));
 					}
 					else {
-						breaker.onSuccess(nanoClock.getAsLong() - start, TimeUnit.NANOSECONDS);
+						HttpStatusCode status = exchange.getResponse().getStatusCode();
+						record(status == null ? 200 : status.value(), duration);
 					}
 				}
 			}).doOnError(error -> {
@@ -126,6 +131,23 @@ public final class UpstreamBreaker implements AutoCloseable {
 				}
 			});
 		});
+	}
+
+	/**
+	 * Records a call's outcome: a 5xx (a gRPC {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED} or
+	 * {@code INTERNAL} counts as one) or no answer (0) is a failure, a client gone
+	 * ({@link GrpcCall#UNCOUNTED}) counts for nothing.
+	 */
+	private void record(int outcome, long durationNanos) {
+		if (outcome == GrpcCall.UNCOUNTED) {
+			breaker.releasePermission();
+		}
+		else if (outcome == 0 || outcome >= 500) {
+			breaker.onError(durationNanos, TimeUnit.NANOSECONDS, ServerErrorAnswer.INSTANCE);
+		}
+		else {
+			breaker.onSuccess(durationNanos, TimeUnit.NANOSECONDS);
+		}
 	}
 
 	/** Seconds until the open breaker lets a probe through, at least 1. */

@@ -60,6 +60,9 @@ import io.meshgate.policy.canary.CanaryGatewayFilterFactory;
 import io.meshgate.policy.discovery.EndpointSourceFactory;
 import io.meshgate.policy.discovery.KubernetesEndpointSources;
 import io.meshgate.policy.edge.ClientRequestFilter;
+import io.meshgate.policy.grpc.GrpcCallFilter;
+import io.meshgate.policy.grpc.GrpcMediaTypes;
+import io.meshgate.policy.grpc.GrpcTrailers;
 import io.meshgate.policy.edge.EdgeFilter;
 import io.meshgate.policy.edge.EdgeWebFilter;
 import io.meshgate.policy.edge.IngressFailures;
@@ -237,7 +240,20 @@ public class MeshPolicyAutoConfiguration {
 	@ConditionalOnMissingBean
 	NettyWriteResponseFilter nettyWriteResponseFilter(GatewayProperties properties,
 			ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
-		return new NettyWriteResponseFilter(properties.getStreamingMediaTypes(), headersFilters);
+		return new NettyWriteResponseFilter(GrpcMediaTypes.streamed(properties.getStreamingMediaTypes()),
+				headersFilters);
+	}
+
+	/** A gRPC call: its deadline and its {@code grpc-status} as its outcome. */
+	@Bean
+	GrpcCallFilter grpcCallFilter() {
+		return new GrpcCallFilter();
+	}
+
+	/** Reads the {@code grpc-status} of upstream trailers as the response writer passes them on. */
+	@Bean
+	GrpcTrailers grpcTrailers() {
+		return new GrpcTrailers();
 	}
 
 	@Bean

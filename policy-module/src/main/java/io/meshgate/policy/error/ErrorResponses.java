@@ -15,10 +15,14 @@ import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.meshgate.policy.grpc.GrpcCall;
+import io.meshgate.policy.grpc.GrpcErrors;
+
 /**
  * Writes the one JSON error body every Meshgate error answers with:
  * {@code {"status":503,"error":"Service Unavailable","message":"…","route":"orders", …}}. The message is
- * a fixed text ({@link ErrorTexts}); nothing the client sent (path, headers) is repeated.
+ * a fixed text ({@link ErrorTexts}); nothing the client sent (path, headers) is repeated. A gRPC
+ * client gets the same answer as a gRPC error ({@link GrpcErrors}).
  *
  * <p>An answer given before the request was read (a fault abort, a rate limit, no route) first
  * reads what is left of the request: Reactor Netty stops reading a keep-alive connection whose
@@ -41,6 +45,9 @@ public final class ErrorResponses {
 	 */
 	public static Mono<Void> write(ServerWebExchange exchange, HttpStatusCode status, String message,
 			Map<String, ?> details) {
+		if (GrpcCall.isGrpc(exchange.getRequest())) {
+			return grpc(exchange, status, message);
+		}
 		HttpStatus known = HttpStatus.resolve(status.value());
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("status", status.value());
@@ -61,12 +68,22 @@ public final class ErrorResponses {
 	 */
 	public static Mono<Void> write(ServerWebExchange exchange, HttpStatusCode status, MediaType contentType,
 			byte[] bytes) {
+		if (GrpcCall.isGrpc(exchange.getRequest())) {
+			return grpc(exchange, status, ErrorTexts.of(status));
+		}
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(status);
 		response.getHeaders().setContentType(contentType);
 		response.getHeaders().setContentLength(bytes.length);
 		response.getHeaders().setCacheControl("no-store");
 		return drainRequest(exchange).then(Mono.defer(() -> response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)))));
+	}
+
+	/** A gRPC client reads the status from {@code grpc-status}, never from a JSON body: no body at all. */
+	private static Mono<Void> grpc(ServerWebExchange exchange, HttpStatusCode status, String message) {
+		GrpcErrors.prepare(exchange, status, message);
+		ServerHttpResponse response = exchange.getResponse();
+		return drainRequest(exchange).then(Mono.defer(response::setComplete));
 	}
 
 	/** Reads and drops the rest of the request body; a body already read ends at once. */

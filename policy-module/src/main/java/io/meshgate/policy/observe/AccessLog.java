@@ -15,6 +15,8 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.json.JsonWriter;
 
+import io.meshgate.policy.grpc.GrpcStatus;
+
 /**
  * One JSON line per request on the logger {@value #LOGGER}, at INFO. The request path only hands
  * the outcome to a bounded queue; a thread of its own turns it into JSON and logs it, in batches,
@@ -27,6 +29,7 @@ import org.springframework.boot.json.JsonWriter;
  *  "upstream":"demo-v1","endpoint":"127.0.0.1:40211","status":200,"durationMs":3.21,"bytesIn":0,
  *  "bytesOut":87,"retries":0,"mirrored":false,"client":"127.0.0.1","traceId":"4bf92f3577b34da6a3ce929d0e0e4736"}
  * </pre>
+ * A gRPC call's line has {@code "grpcStatus":14} after {@code status} (which is 200 for gRPC answers).
  */
 public final class AccessLog implements AutoCloseable {
 
@@ -109,6 +112,9 @@ public final class AccessLog implements AutoCloseable {
 		line.put("upstream", outcome.upstream());
 		line.put("endpoint", outcome.endpoint());
 		line.put("status", outcome.status());
+		if (outcome.grpcStatus() != GrpcStatus.NONE) {
+			line.put("grpcStatus", outcome.grpcStatus());
+		}
 		line.put("durationMs", Math.round(outcome.durationNanos() / 10_000.0) / 100.0);
 		line.put("bytesIn", outcome.bytesIn());
 		line.put("bytesOut", outcome.bytesOut());

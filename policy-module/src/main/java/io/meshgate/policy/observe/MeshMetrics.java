@@ -88,6 +88,9 @@ public final class MeshMetrics {
 
 	public static final String STATUS = "status";
 
+	/** A gRPC call's status name ({@code UNAVAILABLE}), empty for other requests. */
+	public static final String GRPC_STATUS = "grpc_status";
+
 	private MeshMetrics() {
 	}
 

@@ -14,6 +14,8 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 
 import io.meshgate.policy.ExchangeAttributes;
+import io.meshgate.policy.grpc.GrpcCall;
+import io.meshgate.policy.grpc.GrpcStatus;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_HANDLER_MAPPER_ATTR;
 
@@ -93,7 +95,8 @@ public final class MeshRequestObservationHandler implements ObservationHandler<S
 				to.route(), to.backend(), to.upstream(), to.endpoint(), status, System.nanoTime() - start.nanos(),
 				traffic == null ? 0 : traffic.bytesIn(), traffic == null ? 0 : traffic.bytesOut(), to.retries(),
 				Boolean.TRUE.equals(attributes.get(ExchangeAttributes.MIRRORED)),
-				client(attributes, request), traceIds.traceId(context));
+				client(attributes, request), traceIds.traceId(context),
+				attributes.get(ExchangeAttributes.GRPC_CALL) instanceof GrpcCall grpc ? grpc.status() : GrpcStatus.NONE);
 	}
 
 	private static String client(Map<String, Object> attributes, ServerHttpRequest request) {

@@ -9,8 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * {@code meshgate.requests}: a timer with a latency histogram per route, backend, upstream and
- * status class. Timers are cached by their tags so that the request path does not build meters.
+ * {@code meshgate.requests}: a timer with a latency histogram per route, backend, upstream,
+ * status class and gRPC status (empty for requests that are not gRPC calls). Timers are cached by their tags so that the request path does not build meters.
  */
 public final class RequestMetrics {
 
@@ -22,13 +22,13 @@ public final class RequestMetrics {
 		this.meters = meters;
 	}
 
-	private record Key(String route, String backend, String upstream, String status) {
+	private record Key(String route, String backend, String upstream, String status, String grpcStatus) {
 
 	}
 
 	public void record(RequestOutcome outcome) {
 		Key key = new Key(tag(outcome.route()), tag(outcome.backend()), tag(outcome.upstream()),
-				outcome.statusClass());
+				outcome.statusClass(), outcome.grpcStatusName());
 		timers.computeIfAbsent(key, this::timer).record(outcome.durationNanos(), TimeUnit.NANOSECONDS);
 	}
 
@@ -36,7 +36,7 @@ public final class RequestMetrics {
 		return Timer.builder(MeshMetrics.REQUESTS)
 			.description("Requests through the gateway, from arrival to the last byte of the answer")
 			.tags(MeshMetrics.ROUTE, key.route(), MeshMetrics.BACKEND, key.backend(), MeshMetrics.UPSTREAM,
-					key.upstream(), MeshMetrics.STATUS, key.status())
+					key.upstream(), MeshMetrics.STATUS, key.status(), MeshMetrics.GRPC_STATUS, key.grpcStatus())
 			.publishPercentileHistogram()
 			.minimumExpectedValue(Duration.ofMillis(1))
 			.maximumExpectedValue(Duration.ofSeconds(60))

@@ -1,5 +1,7 @@
 package io.meshgate.policy.observe;
 
+import io.meshgate.policy.grpc.GrpcStatus;
+
 import java.time.Instant;
 
 /**
@@ -24,16 +26,23 @@ import java.time.Instant;
  * @param mirrored whether a shadow copy of it was sent
  * @param client the client's address, or {@code null}
  * @param traceId the trace it belongs to, or {@code null} without tracing
+ * @param grpcStatus a gRPC call's {@code grpc-status} (the upstream's, or the gateway's own
+ * error), or {@link GrpcStatus#NONE} for other requests and calls that ended without one
  */
 public record RequestOutcome(Instant time, String method, String path, String route, String backend,
 		String upstream, String endpoint, int status, long durationNanos, long bytesIn, long bytesOut, int retries,
-		boolean mirrored, String client, String traceId) {
+		boolean mirrored, String client, String traceId, int grpcStatus) {
 
 	/** Status 499: the client closed the connection before the answer was complete. */
 	public static final int CLIENT_CLOSED = 499;
 
 	public String statusClass() {
 		return MeshMetrics.statusClass(status);
+	}
+
+	/** The {@code grpc_status} tag: the gRPC status' name, empty for other requests. */
+	public String grpcStatusName() {
+		return grpcStatus == GrpcStatus.NONE ? "" : GrpcStatus.name(grpcStatus);
 	}
 
 }

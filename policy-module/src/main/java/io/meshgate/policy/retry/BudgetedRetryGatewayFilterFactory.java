@@ -10,6 +10,7 @@ import java.util.random.RandomGenerator;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.client.ServiceInstance;
@@ -18,14 +19,23 @@ import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.PolicyOrder;
 import io.meshgate.policy.binding.PolicyFilterFactory;
+import io.meshgate.policy.grpc.GrpcCall;
+import io.meshgate.policy.grpc.GrpcStatus;
 import io.meshgate.policy.retry.RetryOn.PerTryTimeoutException;
 import io.meshgate.policy.timeout.Timeouts;
 
@@ -90,17 +100,49 @@ public class BudgetedRetryGatewayFilterFactory extends PolicyFilterFactory<Retry
 		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 			HttpHeaders headers = exchange.getRequest().getHeaders();
 			long length = headers.getContentLength();
-			boolean replayable = !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)
+			boolean grpc = GrpcCall.of(exchange) != null;
+			// a gRPC body of unknown length (chunked, as an HTTP/2 body without content-length
+			// reads) is read up to maxBodySize below
+			boolean replayable = (grpc || !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING))
 					&& length <= policy.maxBodySize().toBytes();
-			boolean idempotent = !NON_IDEMPOTENT.contains(exchange.getRequest().getMethod());
+			// gRPC calls are all POSTs; retrying them on retryOn is gRPC's own retry semantics
+			boolean idempotent = grpc || !NON_IDEMPOTENT.contains(exchange.getRequest().getMethod());
 			if (!replayable || !(idempotent || policy.retryNonIdempotent())) {
 				return tries(exchange, chain, 0);
+			}
+			if (grpc && length < 0) {
+				return cacheGrpcBody(exchange, chain);
 			}
 			if (length > 0) {
 				return ServerWebExchangeUtils.cacheRequestBody(exchange,
 						cached -> tries(exchange.mutate().request(cached).build(), chain, policy.attempts()));
 			}
 			return tries(exchange, chain, policy.attempts());
+		}
+
+		/**
+		 * A gRPC body has no declared length over HTTP/2: it is read whole first, up to
+		 * {@code maxBodySize} (a larger one is refused with 413, a gRPC {@code RESOURCE_EXHAUSTED}),
+		 * so that a retry can send it again. A client stream is read until the client ends it:
+		 * streaming calls belong on routes without retries.
+		 */
+		private Mono<Void> cacheGrpcBody(ServerWebExchange exchange, GatewayFilterChain chain) {
+			ServerHttpRequest request = exchange.getRequest();
+			return DataBufferUtils.join(request.getBody(), (int) policy.maxBodySize().toBytes())
+				.onErrorMap(DataBufferLimitException.class,
+						tooLarge -> new ResponseStatusException(HttpStatus.PAYLOAD_TOO_LARGE))
+				.map(Flux::just)
+				.defaultIfEmpty(Flux.empty())
+				.flatMap(body -> {
+					ServerWebExchange bounded = exchange.mutate().request(new ServerHttpRequestDecorator(request) {
+						@Override
+						public Flux<DataBuffer> getBody() {
+							return body;
+						}
+					}).build();
+					return ServerWebExchangeUtils.cacheRequestBody(bounded,
+							cached -> tries(bounded.mutate().request(cached).build(), chain, policy.attempts()));
+				});
 		}
 
 		private Mono<Void> tries(ServerWebExchange exchange, GatewayFilterChain chain, int attempts) {
@@ -157,8 +199,11 @@ public class BudgetedRetryGatewayFilterFactory extends PolicyFilterFactory<Retry
 
 		private Mono<Void> checkStatus(ServerWebExchange exchange) {
 			HttpStatusCode status = exchange.getResponse().getStatusCode();
-			return status != null && policy.retriesStatus(status.value()) ? Mono.error(new RetryableStatus())
-					: Mono.empty();
+			if (status != null && policy.retriesStatus(status.value())) {
+				return Mono.error(new RetryableStatus());
+			}
+			return GrpcCall.of(exchange) != null && policy.retriesGrpc(GrpcStatus.in(exchange.getResponse().getHeaders()))
+					? Mono.error(new RetryableStatus()) : Mono.empty();
 		}
 
 		private boolean retryable(Throwable error) {

@@ -5,15 +5,25 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 
+import io.meshgate.policy.grpc.GrpcStatus;
+
 /**
  * One condition under which an attempt is retried, named as in Envoy's {@code retry_on}:
  * {@code connect-failure}, {@code reset}, {@code timeout} (the per-try timeout), {@code 5xx},
  * {@code gateway-error} (502, 503, 504), or an HTTP status such as {@code 503} or {@code 429}.
  * {@code 5xx} and {@code gateway-error} include the connection failures and timeouts, as in Envoy.
+ * For gRPC calls, Envoy's {@code retry_on} gRPC names: {@code unavailable}, {@code cancelled},
+ * {@code deadline-exceeded}, {@code resource-exhausted}, matched on a {@code grpc-status} in the
+ * response headers (a server that fails at once answers so; a status in the trailers comes after
+ * the client got the response, too late to retry).
  */
 public record RetryOn(String name, int status) {
 
-	private static final String EXPECTED = "connect-failure, reset, timeout, 5xx, gateway-error or a status 100-599";
+	/** {@code status} of the gRPC conditions: this plus the gRPC code, apart from HTTP statuses. */
+	private static final int GRPC = 1000;
+
+	private static final String EXPECTED = "connect-failure, reset, timeout, 5xx, gateway-error, unavailable, "
+			+ "cancelled, deadline-exceeded, resource-exhausted or a status 100-599";
 
 	/** A bare status, as YAML reads {@code retryOn: [503]}; binding finds it by convention. */
 	public static RetryOn of(Integer status) {
@@ -24,6 +34,10 @@ public record RetryOn(String name, int status) {
 		String name = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
 		return switch (name) {
 			case "connect-failure", "reset", "timeout", "5xx", "gateway-error" -> new RetryOn(name, 0);
+			case "unavailable" -> new RetryOn(name, GRPC + GrpcStatus.UNAVAILABLE);
+			case "cancelled" -> new RetryOn(name, GRPC + GrpcStatus.CANCELLED);
+			case "deadline-exceeded" -> new RetryOn(name, GRPC + GrpcStatus.DEADLINE_EXCEEDED);
+			case "resource-exhausted" -> new RetryOn(name, GRPC + GrpcStatus.RESOURCE_EXHAUSTED);
 			default -> {
 				try {
 					int status = Integer.parseInt(name);
@@ -45,6 +59,11 @@ public record RetryOn(String name, int status) {
 			case "gateway-error" -> code == 502 || code == 503 || code == 504;
 			default -> status == code;
 		};
+	}
+
+	/** Whether a gRPC answer with {@code grpcStatus} in its headers is retried. */
+	boolean matchesGrpc(int grpcStatus) {
+		return status == GRPC + grpcStatus;
 	}
 
 	boolean matchesFailure(Throwable error) {

@@ -15,7 +15,9 @@ import io.meshgate.policy.schema.Example;
  *
  * @param attempts retries after the first try, 0-10; default 2
  * @param perTryTimeout how long one try may wait for response headers; default: no limit of its own
- * @param retryOn the conditions that allow a retry; default {@code [connect-failure, reset, 503]}
+ * @param retryOn the conditions that allow a retry; default
+ * {@code [connect-failure, reset, 503, unavailable, cancelled, deadline-exceeded]} (the last three
+ * are gRPC statuses, for gRPC calls)
  * @param baseInterval first backoff, doubled per retry with ±50% jitter; default 25ms
  * @param maxInterval longest backoff, at most 1h; default 10 × baseInterval (250ms)
  * @param budgetPercent retries in flight may not exceed this share of the route's requests in
@@ -29,8 +31,9 @@ public record RetryPolicy(Integer attempts, @Example("1s") Duration perTryTimeou
 		Duration maxInterval, Double budgetPercent, Integer minRetryConcurrency, Boolean retryNonIdempotent,
 		DataSize maxBodySize) {
 
+	/** The gRPC conditions match gRPC calls only; {@code resource-exhausted} is left out (the server is busy). */
 	public static final List<RetryOn> DEFAULT_RETRY_ON = List.of(RetryOn.of("connect-failure"), RetryOn.of("reset"),
-			RetryOn.of("503"));
+			RetryOn.of("503"), RetryOn.of("unavailable"), RetryOn.of("cancelled"), RetryOn.of("deadline-exceeded"));
 
 	/** The longest backoff allowed: a retry that waits longer is not a retry a client waits for. */
 	static final Duration MAX_INTERVAL = Duration.ofHours(1);
@@ -99,6 +102,15 @@ public record RetryPolicy(Integer attempts, @Example("1s") Duration perTryTimeou
 	boolean retriesStatus(int status) {
 		for (RetryOn condition : retryOn) {
 			if (condition.matchesStatus(status)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	boolean retriesGrpc(int grpcStatus) {
+		for (RetryOn condition : retryOn) {
+			if (condition.matchesGrpc(grpcStatus)) {
 				return true;
 			}
 		}

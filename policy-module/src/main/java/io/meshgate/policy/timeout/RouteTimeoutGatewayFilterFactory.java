@@ -33,20 +33,45 @@ public class RouteTimeoutGatewayFilterFactory extends PolicyFilterFactory<RouteT
 
 	@Override
 	public GatewayFilter filter(Config config, String route) {
-		Duration timeout = config.timeout();
-		return new OrderedGatewayFilter(new GatewayFilter() {
-			@Override
-			public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-				return Timeouts.within(chain.filter(exchange), timeout, exchange,
-						() -> new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT,
-								"route timeout of " + timeout.toMillis() + " ms exceeded"));
-			}
+		return new OrderedGatewayFilter(new RouteTimeoutFilter(config.timeout()), PolicyOrder.ROUTE_TIMEOUT);
+	}
 
-			@Override
-			public String toString() {
-				return "[RouteTimeout " + timeout + "]";
+	/** A route's timeout; others read {@link #timeout()} (a gRPC call's deadline is capped by it). */
+	public static final class RouteTimeoutFilter implements GatewayFilter {
+
+		private final Duration timeout;
+
+		RouteTimeoutFilter(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration timeout() {
+			return timeout;
+		}
+
+		/** The timeout of {@code route}, or {@code null} when it has none. */
+		public static Duration of(org.springframework.cloud.gateway.route.Route route) {
+			for (GatewayFilter filter : route.getFilters()) {
+				GatewayFilter inner = filter instanceof OrderedGatewayFilter ordered ? ordered.getDelegate() : filter;
+				if (inner instanceof RouteTimeoutFilter routeTimeout) {
+					return routeTimeout.timeout;
+				}
 			}
-		}, PolicyOrder.ROUTE_TIMEOUT);
+			return null;
+		}
+
+		@Override
+		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+			return Timeouts.within(chain.filter(exchange), timeout, exchange,
+					() -> new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT,
+							"route timeout of " + timeout.toMillis() + " ms exceeded"));
+		}
+
+		@Override
+		public String toString() {
+			return "[RouteTimeout " + timeout + "]";
+		}
+
 	}
 
 	/** Throws {@code timeout: value (expected: …)} unless {@code timeout} is positive; a route's {@code timeout}. */

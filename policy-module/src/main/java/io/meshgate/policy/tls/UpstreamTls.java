@@ -10,13 +10,18 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 import io.micrometer.core.instrument.Counter;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 
 /**
@@ -94,7 +99,7 @@ public final class UpstreamTls implements AutoCloseable {
 	private void use(TlsMaterial loaded) {
 		SubjectAltNameTrustManager trustManager = new SubjectAltNameTrustManager(loaded.caCertificates(),
 				policy.subjectAltNames(), handshakeFailures::increment);
-		SslContext context = context(loaded, trustManager);
+		SslContext context = context(loaded, trustManager, base.configuration().protocols());
 		String sni = policy.serverName();
 		boolean verifyHost = policy.subjectAltNames().isEmpty();
 		this.client = base.secure(spec -> spec.sslContext(context).handlerConfigurator(handler -> {
@@ -110,9 +115,18 @@ public final class UpstreamTls implements AutoCloseable {
 		this.material = loaded;
 	}
 
-	private static SslContext context(TlsMaterial material, SubjectAltNameTrustManager trustManager) {
+	private static SslContext context(TlsMaterial material, SubjectAltNameTrustManager trustManager,
+			HttpProtocol[] protocols) {
 		try {
 			SslContextBuilder builder = SslContextBuilder.forClient().trustManager(trustManager);
+			List<String> alpn = alpn(protocols);
+			if (!alpn.isEmpty()) {
+				// HTTP/2 over TLS is chosen by ALPN, and forbids the TLS 1.2 ciphers RFC 9113 lists
+				builder.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+					.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+							ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+							ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
+			}
 			if (material.privateKey() != null) {
 				builder.keyManager(material.privateKey(), material.certificateChain().toArray(X509Certificate[]::new));
 			}
@@ -121,6 +135,19 @@ public final class UpstreamTls implements AutoCloseable {
 		catch (SSLException ex) {
 			throw new IllegalArgumentException("tls: cannot build a TLS context (" + ex.getMessage() + ")", ex);
 		}
+	}
+
+	/** The ALPN names to offer: none unless HTTP/2 is among the client's protocols. */
+	private static List<String> alpn(HttpProtocol[] protocols) {
+		boolean h2 = false;
+		boolean http11 = false;
+		for (HttpProtocol protocol : protocols) {
+			h2 |= protocol == HttpProtocol.H2;
+			http11 |= protocol == HttpProtocol.HTTP11;
+		}
+		return !h2 ? List.of()
+				: http11 ? List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
+						: List.of(ApplicationProtocolNames.HTTP_2);
 	}
 
 	/** The client for new connections to this upstream. */

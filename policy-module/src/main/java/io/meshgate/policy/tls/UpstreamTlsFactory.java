@@ -3,6 +3,7 @@ package io.meshgate.policy.tls;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,7 +33,15 @@ public final class UpstreamTlsFactory {
 
 	/** Loads and checks the material now (blocking file reads: never call on an event loop). */
 	public UpstreamTls open(String upstream, TlsPolicy policy) {
-		return load(upstream, policy, base.get()).watch(checkInterval);
+		return open(upstream, policy, UnaryOperator.identity());
+	}
+
+	/**
+	 * As {@link #open(String, TlsPolicy)}, on the gateway's client as {@code configure} changes it
+	 * (the upstream's HTTP version: with HTTP/2 among its protocols, ALPN offers h2).
+	 */
+	public UpstreamTls open(String upstream, TlsPolicy policy, UnaryOperator<HttpClient> configure) {
+		return load(upstream, policy, configure.apply(base.get())).watch(checkInterval);
 	}
 
 	/**

@@ -43,11 +43,13 @@ import io.meshgate.policy.tls.TlsPolicy;
  * its own host; default false: a route to the admin port would put the admin API on the internet
  * @param webSocket how WebSocket sessions are held; default an idle timeout of 5m
  * ({@link WebSocketPolicy})
+ * @param protocol the HTTP version spoken to the endpoints ({@link UpstreamProtocol}); default
+ * {@code HTTP1}. gRPC servers need {@code H2C} (cleartext) or {@code H2}/{@code AUTO} (with {@code tls})
  */
 public record Upstream(@Example("orders-v1") String name, List<EndpointSpec> endpoints, KubernetesDiscovery discovery,
 		LoadBalancerPolicy loadBalancer, HealthCheckPolicy healthCheck, OutlierDetectionPolicy outlierDetection,
 		CircuitBreakerPolicy circuitBreaker, TlsPolicy tls, Boolean allowLinkLocal, Boolean allowGatewayPorts,
-		WebSocketPolicy webSocket) {
+		WebSocketPolicy webSocket, UpstreamProtocol protocol) {
 
 	/**
 	 * The name is the host of {@code lb://name} URIs, so it must be a valid DNS label: lower
@@ -66,6 +68,15 @@ public record Upstream(@Example("orders-v1") String name, List<EndpointSpec> end
 		if (endpoints.isEmpty() == (discovery == null)) {
 			throw new IllegalArgumentException("endpoints: " + endpoints.size()
 					+ " (expected: a non-empty endpoints list or a discovery block, exactly one of them)");
+		}
+		protocol = protocol == null ? UpstreamProtocol.HTTP1 : protocol;
+		if (protocol == UpstreamProtocol.H2 && !tls.enabled()) {
+			throw new IllegalArgumentException(
+					"protocol: H2 (expected: H2 with tls mode SIMPLE or MUTUAL; H2C for cleartext HTTP/2)");
+		}
+		if (protocol == UpstreamProtocol.H2C && tls.enabled()) {
+			throw new IllegalArgumentException(
+					"protocol: H2C (expected: H2C without tls; H2 or AUTO for HTTP/2 over TLS)");
 		}
 		allowLinkLocal = allowLinkLocal != null && allowLinkLocal;
 		allowGatewayPorts = allowGatewayPorts != null && allowGatewayPorts;
@@ -87,47 +98,52 @@ public record Upstream(@Example("orders-v1") String name, List<EndpointSpec> end
 		for (String endpoint : endpoints) {
 			specs.add(EndpointSpec.of(endpoint));
 		}
-		return new Upstream(name, specs, null, null, null, null, null, null, null, null, null);
+		return new Upstream(name, specs, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	public static Upstream of(String name, List<EndpointSpec> endpoints) {
-		return new Upstream(name, endpoints, null, null, null, null, null, null, null, null, null);
+		return new Upstream(name, endpoints, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	public Upstream withLoadBalancer(LoadBalancerPolicy policy) {
 		return new Upstream(name, endpoints, discovery, Objects.requireNonNull(policy, "policy"), healthCheck,
 				outlierDetection, circuitBreaker,
-				tls, allowLinkLocal, allowGatewayPorts, webSocket);
+				tls, allowLinkLocal, allowGatewayPorts, webSocket, protocol);
 	}
 
 	public Upstream withHealthCheck(HealthCheckPolicy healthCheck) {
 		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
-				tls, allowLinkLocal, allowGatewayPorts, webSocket);
+				tls, allowLinkLocal, allowGatewayPorts, webSocket, protocol);
 	}
 
 	public Upstream withOutlierDetection(OutlierDetectionPolicy outlierDetection) {
 		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
-				tls, allowLinkLocal, allowGatewayPorts, webSocket);
+				tls, allowLinkLocal, allowGatewayPorts, webSocket, protocol);
 	}
 
 	public Upstream withCircuitBreaker(CircuitBreakerPolicy circuitBreaker) {
 		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
-				tls, allowLinkLocal, allowGatewayPorts, webSocket);
+				tls, allowLinkLocal, allowGatewayPorts, webSocket, protocol);
 	}
 
 	public Upstream withTls(TlsPolicy tls) {
 		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
-				tls, allowLinkLocal, allowGatewayPorts, webSocket);
+				tls, allowLinkLocal, allowGatewayPorts, webSocket, protocol);
 	}
 
 	public Upstream withWebSocket(WebSocketPolicy webSocket) {
 		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
-				tls, allowLinkLocal, allowGatewayPorts, webSocket);
+				tls, allowLinkLocal, allowGatewayPorts, webSocket, protocol);
 	}
 
 	/** The {@code webSocket} block, or the defaults without one. */
 	public WebSocketPolicy webSocketOrDefault() {
 		return webSocket == null ? WebSocketPolicy.DEFAULT : webSocket;
+	}
+
+	public Upstream withProtocol(UpstreamProtocol protocol) {
+		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
+				tls, allowLinkLocal, allowGatewayPorts, webSocket, Objects.requireNonNull(protocol, "protocol"));
 	}
 
 	public boolean discovered() {

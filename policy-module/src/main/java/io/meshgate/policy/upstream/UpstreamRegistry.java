@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.netty.http.client.HttpClient;
 
 import io.meshgate.policy.breaker.UpstreamBreaker;
 import io.meshgate.policy.endpoint.EndpointSource;
@@ -126,8 +128,11 @@ public final class UpstreamRegistry implements AutoCloseable {
 		UpstreamTls tls = null;
 		UpstreamBreaker breaker = null;
 		try {
-			tls = spec.tls().enabled() ? services.tls().open(spec.name(), spec.tls()) : null;
-			UpstreamTls upstreamTls = tls;
+			UnaryOperator<HttpClient> protocol = client -> spec.protocol().ownClient()
+					? client.protocol(spec.protocol().clientProtocols(spec.tls().enabled())) : client;
+			tls = spec.tls().enabled() ? services.tls().open(spec.name(), spec.tls(), protocol) : null;
+			HttpClient cleartext = tls == null && spec.protocol().ownClient() ? protocol.apply(services.httpClient().get())
+					: null;
 			breaker = spec.circuitBreaker() == null ? null
 					: new UpstreamBreaker(spec.name(), spec.circuitBreaker(), services.breakers(), services.nanoClock());
 			OutlierDetector outliers = spec.outlierDetection() == null ? null
@@ -135,9 +140,9 @@ public final class UpstreamRegistry implements AutoCloseable {
 							runtime::healthChanged);
 			HealthChecker health = spec.healthCheck() == null ? null
 					: new HealthChecker(spec.name(), spec.healthCheck(),
-							() -> upstreamTls != null ? upstreamTls.client() : services.httpClient().get(),
+							() -> runtime.httpClient() != null ? runtime.httpClient() : services.httpClient().get(),
 							runtime::allEndpoints, runtime::healthChanged, endpoint -> healthGauge(spec.name(), endpoint));
-			runtime.attach(breaker, outliers, health, tls);
+			runtime.attach(breaker, outliers, health, tls, cleartext);
 			if (health != null) {
 				health.start();
 			}

@@ -48,6 +48,8 @@ public final class UpstreamRuntime implements ServiceInstanceListSupplier, AutoC
 
 	private UpstreamTls tls;
 
+	private HttpClient cleartext;
+
 	private volatile Available available = new Available(List.of(), -1, List.of(), 0);
 
 	UpstreamRuntime(Upstream spec, EndpointSource source, EndpointPicker picker, LongSupplier nanoClock) {
@@ -57,11 +59,13 @@ public final class UpstreamRuntime implements ServiceInstanceListSupplier, AutoC
 		this.nanoClock = nanoClock;
 	}
 
-	void attach(UpstreamBreaker breaker, OutlierDetector outliers, HealthChecker health, UpstreamTls tls) {
+	void attach(UpstreamBreaker breaker, OutlierDetector outliers, HealthChecker health, UpstreamTls tls,
+			HttpClient cleartext) {
 		this.breaker = breaker;
 		this.outliers = outliers;
 		this.health = health;
 		this.tls = tls;
+		this.cleartext = cleartext;
 	}
 
 	public Upstream spec() {
@@ -92,9 +96,12 @@ public final class UpstreamRuntime implements ServiceInstanceListSupplier, AutoC
 		return tls;
 	}
 
-	/** The upstream's own TLS client, or {@code null} to use the gateway's plain client. */
+	/**
+	 * The upstream's own client (its TLS, its HTTP version), or {@code null} to use the gateway's
+	 * plain HTTP/1.1 client.
+	 */
 	public HttpClient httpClient() {
-		return tls == null ? null : tls.client();
+		return tls != null ? tls.client() : cleartext;
 	}
 
 	/** Every endpoint, healthy or not. */

@@ -47,8 +47,8 @@ class PolicyBindingTest {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new BudgetedRetryGatewayFilterFactory(new SimpleMeterRegistry(), new SplittableRandom(1))
 				.bind(arguments("retryOn", "503,sometimes")))
-			.withMessage("retryOn: sometimes (expected: connect-failure, reset, timeout, 5xx, gateway-error or a status "
-					+ "100-599)");
+			.withMessage("retryOn: sometimes (expected: connect-failure, reset, timeout, 5xx, gateway-error, unavailable, "
+					+ "cancelled, deadline-exceeded, resource-exhausted or a status 100-599)");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new PathMatchRoutePredicateFactory().bind(arguments("type", "PATHPREFIX", "path", "/a")))
 			.withMessage("type: PATHPREFIX (expected: one of [PATTERN, EXACT, PREFIX, REGEX])");

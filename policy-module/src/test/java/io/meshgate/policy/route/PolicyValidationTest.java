@@ -75,7 +75,8 @@ class PolicyValidationTest {
 	@Test
 	void retryOnKnownConditions() {
 		assertThatIllegalArgumentException().isThrownBy(() -> RetryOn.of("sometimes"))
-			.withMessage("retryOn: sometimes (expected: connect-failure, reset, timeout, 5xx, gateway-error or a status 100-599)");
+			.withMessage("retryOn: sometimes (expected: connect-failure, reset, timeout, 5xx, gateway-error, unavailable, "
+					+ "cancelled, deadline-exceeded, resource-exhausted or a status 100-599)");
 		assertThatIllegalArgumentException().isThrownBy(() -> RetryOn.of("700"))
 			.withMessageStartingWith("retryOn: 700 (expected:");
 	}
@@ -104,7 +105,8 @@ class PolicyValidationTest {
 	@Test
 	void retryDefaultsFollowEnvoy() {
 		RetryPolicy defaults = RetryPolicy.attempts(2);
-		assertThat(defaults.retryOn()).extracting(Object::toString).containsExactly("connect-failure", "reset", "503");
+		assertThat(defaults.retryOn()).extracting(Object::toString).containsExactly("connect-failure", "reset", "503",
+				"unavailable", "cancelled", "deadline-exceeded");
 		assertThat(defaults.baseInterval()).isEqualTo(Duration.ofMillis(25));
 		assertThat(defaults.maxInterval()).isEqualTo(Duration.ofMillis(250));
 		assertThat(defaults.budgetPercent()).isEqualTo(20.0);

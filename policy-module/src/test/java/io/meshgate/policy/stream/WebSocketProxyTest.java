@@ -174,7 +174,7 @@ class WebSocketProxyTest extends GatewayTest {
 		TestPki pki = TestPki.create("ws-ca");
 		try (WebSocketUpstream secure = WebSocketUpstream.startTls(pki.issue("echo", List.of("ip:127.0.0.1")))) {
 			route(Upstream.of("secure", secure.url())
-				.withTls(new TlsPolicy(TlsPolicy.Mode.SIMPLE, pki.writeCa(certificates), null, null, null)));
+				.withTls(new TlsPolicy(TlsPolicy.Mode.SIMPLE, pki.writeCa(certificates), null, null, null, null)));
 			WebSocketClient client = open("/ws/a");
 
 			client.socket.sendText("over tls", true).join();

@@ -64,6 +64,12 @@ public abstract class GatewayTest {
 		return server;
 	}
 
+	/** {@code server}, closed after the test. */
+	protected <T extends AutoCloseable> T closeAfter(T server) {
+		servers.add(server);
+		return server;
+	}
+
 	/** Starts an upstream that records raw bytes and never answers ({@link RawUpstream}), closed after the test. */
 	protected RawUpstream startRaw() {
 		RawUpstream server = new RawUpstream();

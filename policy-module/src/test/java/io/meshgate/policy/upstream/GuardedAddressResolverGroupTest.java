@@ -30,7 +30,7 @@ class GuardedAddressResolverGroupTest {
 	@Test
 	void anOptedInUpstreamAllowsItsOwnHostAndPortOnly() throws Exception {
 		Upstream imds = new Upstream("imds", List.of(EndpointSpec.of("http://IMDS.example:80")), null, null, null, null,
-				null, null, true, null, null);
+				null, null, true, null, null, null);
 		GuardedAddressResolverGroup guard = new GuardedAddressResolverGroup(DefaultAddressResolverGroup.INSTANCE,
 				PORTS, () -> List.of(imds));
 

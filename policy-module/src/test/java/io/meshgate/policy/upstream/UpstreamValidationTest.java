@@ -10,6 +10,7 @@ import io.meshgate.policy.discovery.KubernetesDiscovery;
 import io.meshgate.policy.hash.HashKey;
 import io.meshgate.policy.lb.LoadBalancerPolicy;
 import io.meshgate.policy.lb.LoadBalancerPolicy.Type;
+import io.meshgate.policy.tls.TlsPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -40,7 +41,7 @@ class UpstreamValidationTest {
 	@Test
 	void cannotHaveBothEndpointsAndDiscovery() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new Upstream("orders", ONE, KubernetesDiscovery.of("orders"), null, null, null, null, null, null, null, null))
+			.isThrownBy(() -> new Upstream("orders", ONE, KubernetesDiscovery.of("orders"), null, null, null, null, null, null, null, null, null))
 			.withMessage("endpoints: 1 (expected: a non-empty endpoints list or a discovery block, exactly one of them)");
 	}
 
@@ -54,7 +55,7 @@ class UpstreamValidationTest {
 				.withMessageEndingWith(" (expected: not a link-local or metadata address; set allowLinkLocal: true to allow)");
 		}
 		Upstream allowed = new Upstream("meta", List.of(EndpointSpec.of("http://169.254.169.254")), null, null, null,
-				null, null, null, true, null, null);
+				null, null, null, true, null, null, null);
 		assertThat(allowed.allowLinkLocal()).isTrue();
 		assertThat(allowed.allowGatewayPorts()).isFalse();
 		assertThat(Upstream.of("near", "http://169.253.1.1", "http://10.0.0.1", "http://fd00.example.com").allowLinkLocal())
@@ -76,7 +77,7 @@ class UpstreamValidationTest {
 		}
 		ports.check(Upstream.of("other", "http://127.0.0.1:9001", "http://192.0.2.10:8081"));
 		ports.check(new Upstream("self", List.of(EndpointSpec.of("http://127.0.0.1:8081")), null, null, null, null,
-				null, null, null, true, null));
+				null, null, null, true, null, null));
 	}
 
 	@Test
@@ -159,6 +160,21 @@ class UpstreamValidationTest {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new KubernetesDiscovery("orders", "Shop!", null, Map.of()))
 			.withMessage("discovery.namespace: Shop! (expected: a namespace name)");
+	}
+
+	@Test
+	void protocolMatchesTheUpstreamsTls() {
+		Upstream plain = Upstream.of("grpc", "http://127.0.0.1:9000");
+		assertThat(plain.protocol()).isEqualTo(UpstreamProtocol.HTTP1);
+		assertThat(plain.withProtocol(UpstreamProtocol.H2C).protocol()).isEqualTo(UpstreamProtocol.H2C);
+		assertThatIllegalArgumentException().isThrownBy(() -> plain.withProtocol(UpstreamProtocol.H2))
+			.withMessage("protocol: H2 (expected: H2 with tls mode SIMPLE or MUTUAL; H2C for cleartext HTTP/2)");
+		TlsPolicy tls = new TlsPolicy(TlsPolicy.Mode.SIMPLE, java.nio.file.Path.of("/certs/ca.crt"), null, null, null, null);
+		assertThatIllegalArgumentException().isThrownBy(() -> plain.withTls(tls).withProtocol(UpstreamProtocol.H2C))
+			.withMessage("protocol: H2C (expected: H2C without tls; H2 or AUTO for HTTP/2 over TLS)");
+		assertThat(UpstreamProtocol.AUTO.clientProtocols(false)).containsExactly(reactor.netty.http.HttpProtocol.HTTP11);
+		assertThat(UpstreamProtocol.AUTO.clientProtocols(true)).containsExactly(reactor.netty.http.HttpProtocol.H2,
+				reactor.netty.http.HttpProtocol.HTTP11);
 	}
 
 }

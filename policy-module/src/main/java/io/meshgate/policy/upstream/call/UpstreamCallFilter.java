@@ -21,6 +21,7 @@ import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.PolicyOrder;
 import io.meshgate.policy.breaker.UpstreamBreaker;
 import io.meshgate.policy.endpoint.UpstreamEndpoint;
+import io.meshgate.policy.grpc.GrpcCall;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRuntime;
 
@@ -40,7 +41,8 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.a
  * from the endpoints it tried ({@link ExchangeAttributes#TRIED_ENDPOINTS});</li>
  * <li><b>account</b>: the call counts in flight at its endpoint (for {@code LEAST_REQUEST}) until
  * its response headers arrive, it fails or it is cancelled, and its outcome goes to outlier
- * detection and to the endpoint's counts of calls and failed calls.</li>
+ * detection (a gRPC call's when its status arrives, in the headers or the trailers) and to the
+ * endpoint's counts of calls and failed calls.</li>
  * </ol>
  * It leaves an {@link UpstreamCall} behind for the routing filter, and the attributes Spring
  * Cloud Gateway's load-balancer filter leaves (the endpoint's URL, the load balancer's response,
@@ -118,7 +120,18 @@ public final class UpstreamCallFilter implements GlobalFilter, Ordered {
 			// a client that went away is no failure of the endpoint's
 			endpoint.requestFinished(signal != SignalType.CANCEL && (status == null || status.is5xxServerError()));
 			if (signal == SignalType.ON_COMPLETE) {
-				upstream.recordAnswer(endpoint, status == null ? 0 : status.value());
+				GrpcCall grpc = GrpcCall.of(exchange);
+				if (grpc != null && upstream.outliers() != null) {
+					// a gRPC status may come in the trailers, after the body
+					grpc.whenSettled(exchange, outcome -> {
+						if (outcome != GrpcCall.UNCOUNTED) {
+							upstream.recordAnswer(endpoint, outcome);
+						}
+					});
+				}
+				else if (grpc == null) {
+					upstream.recordAnswer(endpoint, status == null ? 0 : status.value());
+				}
 			}
 		});
 	}

@@ -1,0 +1,186 @@
+package io.meshgate.policy.grpc;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.stub.StreamObserver;
+
+import io.meshgate.policy.grpc.testing.EchoGrpc;
+import io.meshgate.policy.grpc.testing.EchoReply;
+import io.meshgate.policy.grpc.testing.EchoRequest;
+import io.meshgate.policy.testing.TestPki;
+
+/**
+ * A real grpc-java server on loopback (HTTP/2 cleartext, or TLS with h2 by ALPN) serving
+ * {@code meshgate.test.Echo}: echoes, fails with the status a request asks for (or every call
+ * with {@link #failAll}), waits, streams, and tells the deadline it received.
+ */
+public final class EchoServer implements AutoCloseable {
+
+	private final String name;
+
+	private final Server server;
+
+	public final AtomicInteger calls = new AtomicInteger();
+
+	/** When set, every call fails with this status at once (Trailers-Only). */
+	public final AtomicReference<Status> failAll = new AtomicReference<>();
+
+	private EchoServer(String name, SslContext tls) throws IOException {
+		this.name = name;
+		NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+			.addService(new Service());
+		if (tls != null) {
+			builder.sslContext(tls);
+		}
+		this.server = builder.build().start();
+	}
+
+	public static EchoServer start(String name) {
+		try {
+			return new EchoServer(name, null);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** A TLS server presenting {@code identity}; it speaks h2 only, chosen by ALPN. */
+	public static EchoServer startTls(String name, TestPki.Issued identity) {
+		try {
+			SslContext context = GrpcSslContexts
+				.configure(SslContextBuilder.forServer(identity.privateKey(), identity.certificate()))
+				.build();
+			return new EchoServer(name, context);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	public int port() {
+		return server.getPort();
+	}
+
+	public String url(String scheme) {
+		return scheme + "://127.0.0.1:" + port();
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+	}
+
+	private EchoReply reply(EchoRequest request, int index) {
+		Deadline deadline = Context.current().getDeadline();
+		return EchoReply.newBuilder()
+			.setText(request.getText())
+			.setServer(name)
+			.setDeadlineMillis(deadline == null ? -1 : deadline.timeRemaining(TimeUnit.MILLISECONDS))
+			.setIndex(index)
+			.build();
+	}
+
+	/** Fails the call when the server or the request asks for it; {@code true} when it did. */
+	private boolean failed(EchoRequest request, StreamObserver<?> responses) {
+		Status status = failAll.get() != null ? failAll.get()
+				: request.getFailWith() != 0 ? Status.fromCodeValue(request.getFailWith()) : null;
+		if (status != null) {
+			responses.onError(status.withDescription("failed by " + name).asRuntimeException());
+			return true;
+		}
+		return false;
+	}
+
+	private static void pause(EchoRequest request) {
+		if (request.getDelayMillis() > 0) {
+			try {
+				Thread.sleep(request.getDelayMillis()); // the server's work, not a test's wait
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private final class Service extends EchoGrpc.EchoImplBase {
+
+		@Override
+		public void unary(EchoRequest request, StreamObserver<EchoReply> responses) {
+			calls.incrementAndGet();
+			pause(request);
+			if (!failed(request, responses)) {
+				responses.onNext(reply(request, 0));
+				responses.onCompleted();
+			}
+		}
+
+		@Override
+		public void serverStream(EchoRequest request, StreamObserver<EchoReply> responses) {
+			calls.incrementAndGet();
+			for (int i = 0; i < request.getCount(); i++) {
+				responses.onNext(reply(request, i));
+			}
+			pause(request);
+			if (!failed(request, responses)) {
+				responses.onCompleted();
+			}
+		}
+
+		@Override
+		public StreamObserver<EchoRequest> clientStream(StreamObserver<EchoReply> responses) {
+			calls.incrementAndGet();
+			StringBuilder texts = new StringBuilder();
+			return new StreamObserver<>() {
+				@Override
+				public void onNext(EchoRequest request) {
+					texts.append(request.getText());
+				}
+
+				@Override
+				public void onError(Throwable error) {
+				}
+
+				@Override
+				public void onCompleted() {
+					responses.onNext(reply(EchoRequest.newBuilder().setText(texts.toString()).build(), 0));
+					responses.onCompleted();
+				}
+			};
+		}
+
+		@Override
+		public StreamObserver<EchoRequest> bidi(StreamObserver<EchoReply> responses) {
+			calls.incrementAndGet();
+			AtomicInteger index = new AtomicInteger();
+			return new StreamObserver<>() {
+				@Override
+				public void onNext(EchoRequest request) {
+					responses.onNext(reply(request, index.getAndIncrement()));
+				}
+
+				@Override
+				public void onError(Throwable error) {
+				}
+
+				@Override
+				public void onCompleted() {
+					responses.onCompleted();
+				}
+			};
+		}
+
+	}
+
+}
