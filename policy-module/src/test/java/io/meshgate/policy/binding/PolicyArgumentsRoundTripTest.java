@@ -55,6 +55,7 @@ import io.meshgate.policy.route.HeaderMatch;
 import io.meshgate.policy.route.PathMatch;
 import io.meshgate.policy.route.PathType;
 import io.meshgate.policy.route.HostMatch;
+import io.meshgate.policy.route.ListenerMatch;
 import io.meshgate.policy.route.PrincipalMatch;
 import io.meshgate.policy.route.QueryMatch;
 import io.meshgate.policy.security.authn.ApiKeyRequirement;
@@ -116,7 +117,7 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 									List.of("10.0.0.0/8", "2001:db8::/32"), true)))),
 			Map.entry("ExtAuthz", List.of(new ExtAuthzPolicy(URI.create("https://authz.internal:9443/check"),
 					new TlsPolicy(TlsPolicy.Mode.MUTUAL, Path.of("/certs/ca.crt"), Path.of("/certs/gw.crt"),
-							Path.of("/certs/gw.key"), List.of("spiffe://cluster.local/ns/authz/sa/authz"), null),
+							Path.of("/certs/gw.key"), List.of("spiffe://cluster.local/ns/authz/sa/authz"), "authz.internal"),
 					Duration.ofMillis(350), true, 503, List.of("authorization", "cookie"), List.of("x-user-id"),
 					List.of("set-cookie"), List.of("www-authenticate", "x-reason"), true, DataSize.ofKilobytes(4),
 					new CircuitBreakerPolicy(40.0, Duration.ofMillis(900), 70.0, 30, 12, Duration.ofSeconds(7), 3, 64),
@@ -129,6 +130,7 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 			Map.entry("QueryMatch", List.of(new QueryMatch("version", "v[12]"))),
 			Map.entry("HostMatch", List.of(new HostMatch("*.example.com"), new HostMatch("**.Example.com"),
 					new HostMatch("[::1]"))),
+			Map.entry("ListenerMatch", List.of(new ListenerMatch(8080, List.of("*.shop.example.com", "api.example.com")))),
 			Map.entry("ClaimMatch", List.of(new ClaimMatch("realm.roles", "admin|ops"), new ClaimMatch("tier", "beta"))),
 			Map.entry("PrincipalMatch", List.of(new PrincipalMatch(List.of("spiffe://cluster.local/ns/shop/*")),
 					new PrincipalMatch(List.of("spiffe://a/sa/web", "*.example.com", "a,b")))));
