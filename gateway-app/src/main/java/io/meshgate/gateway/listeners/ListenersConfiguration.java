@@ -26,7 +26,7 @@ public class ListenersConfiguration {
 			ListenerProperties properties) {
 		return event -> {
 			if (event.getApplicationContext().getServerNamespace() == null) {
-				listenerPorts.register(event.getWebServer().getPort(), properties.httpPort());
+				listenerPorts.registerIngress(event.getWebServer().getPort(), properties.httpPort());
 			}
 		};
 	}

@@ -19,6 +19,15 @@ public final class ListenerPorts {
 	/** Bound ports and the listener ports they stand for, index by index; replaced whole. */
 	private volatile int[][] table = { new int[0], new int[0] };
 
+	/** The listener port of the ingress server: where a synthetic request (the route tester's) is taken to arrive. */
+	private volatile int ingress;
+
+	/** The ingress server, bound to {@code boundPort}, stands for listener port {@code listenerPort}. */
+	public void registerIngress(int boundPort, int listenerPort) {
+		register(boundPort, listenerPort);
+		ingress = listenerPort;
+	}
+
 	/** The server bound to {@code boundPort} stands for listener port {@code listenerPort} from now on. */
 	public synchronized void register(int boundPort, int listenerPort) {
 		int[][] current = table;
@@ -40,15 +49,17 @@ public final class ListenerPorts {
 
 	/**
 	 * The listener port a request arrived on, computed at the first call of a request and kept in
-	 * {@link ExchangeAttributes#LISTENER_PORT}; 0 when the request has no local address (a
-	 * synthetic exchange), which no listener port matches.
+	 * {@link ExchangeAttributes#LISTENER_PORT}. A request without a local address is a synthetic
+	 * one (the route tester's, never a client's): it is taken to arrive on the ingress server's
+	 * listener port, as the request it stands for would; 0 (no listener) before the ingress server
+	 * is registered.
 	 */
 	public int of(ServerWebExchange exchange) {
 		if (exchange.getAttributes().get(ExchangeAttributes.LISTENER_PORT) instanceof Integer port) {
 			return port;
 		}
 		InetSocketAddress local = exchange.getRequest().getLocalAddress();
-		int port = local == null ? 0 : listenerPort(local.getPort());
+		int port = local == null ? ingress : listenerPort(local.getPort());
 		exchange.getAttributes().put(ExchangeAttributes.LISTENER_PORT, port);
 		return port;
 	}

@@ -58,11 +58,23 @@ class ListenerMatchTest {
 	}
 
 	@Test
-	void aRequestWithoutALocalAddressIsOnNoListener() {
+	void aRequestWithoutALocalAddressIsOnNoListenerBeforeTheIngressServerIsRegistered() {
 		ServerWebExchange synthetic = MockServerWebExchange.from(MockServerHttpRequest.get("/").header("Host", "a.example"));
 
 		assertThat(factory.predicate(new ListenerMatch(80, null)).test(synthetic)).isFalse();
 		assertThat(synthetic.getAttributes().get(ExchangeAttributes.LISTENER_PORT)).isEqualTo(0);
+	}
+
+	/** The route tester's request stands for one a client sends to the ingress port. */
+	@Test
+	void aSyntheticRequestArrivesOnTheIngressListener() {
+		ports.registerIngress(18080, 80);
+		ports.register(18443, 443);
+
+		assertThat(factory.predicate(new ListenerMatch(80, null))
+			.test(MockServerWebExchange.from(MockServerHttpRequest.get("/").header("Host", "a.example")))).isTrue();
+		assertThat(factory.predicate(new ListenerMatch(443, null))
+			.test(MockServerWebExchange.from(MockServerHttpRequest.get("/").header("Host", "a.example")))).isFalse();
 	}
 
 	@Test
