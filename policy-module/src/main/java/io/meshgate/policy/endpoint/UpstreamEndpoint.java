@@ -82,6 +82,18 @@ public final class UpstreamEndpoint implements ServiceInstance {
 		calls.increment();
 	}
 
+	/**
+	 * An open WebSocket session: in flight until {@link #sessionClosed()}, for least-request
+	 * balancing, but no call of its own (its handshake was the call).
+	 */
+	public void sessionOpened() {
+		inFlight.incrementAndGet();
+	}
+
+	public void sessionClosed() {
+		inFlight.decrementAndGet();
+	}
+
 	/** @param failed whether the call ended without an answer or with a 5xx answer */
 	public void requestFinished(boolean failed) {
 		inFlight.decrementAndGet();

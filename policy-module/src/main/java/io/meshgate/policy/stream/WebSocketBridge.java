@@ -99,7 +99,7 @@ public final class WebSocketBridge {
 		WebsocketOutbound upstreamOut = (WebsocketOutbound) upstream;
 		Connection client = (Connection) clientIn;
 		if (endpoint != null) {
-			endpoint.requestStarted();
+			endpoint.sessionOpened();
 		}
 		// reads and writes on the client's connection are the frames of both directions
 		client.addHandlerLast(IDLE_HANDLER, new IdleClose(idleTimeout, () -> {
@@ -122,8 +122,7 @@ public final class WebSocketBridge {
 			.doFinally(signal -> {
 				upstream.dispose();
 				if (endpoint != null) {
-					// a session that ends is not a failed call: its handshake was counted as the call
-					endpoint.requestFinished(false);
+					endpoint.sessionClosed();
 				}
 			});
 	}

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import io.meshgate.policy.breaker.CircuitBreakerPolicy;
+import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.testing.GatewayTest;
@@ -92,6 +93,21 @@ class WebSocketProxyTest extends GatewayTest {
 		await().atMost(Duration.ofSeconds(1))
 			.untilAsserted(() -> assertThat(echo.closed()).containsExactly(new WebSocketCloseStatus(4001, "client leaves")));
 		assertThat(client.closed.orTimeout(1, TimeUnit.SECONDS).join().code()).isEqualTo(4001);
+	}
+
+	/** An open session is in flight at its endpoint (least-request sees it), and one call: its handshake. */
+	@Test
+	void anOpenSessionIsInFlightAndItsHandshakeIsItsOneCall() {
+		route(Upstream.of("echo", echo.url()));
+		UpstreamEndpoint endpoint = upstreams.get("echo").allEndpoints().get(0);
+		WebSocketClient client = open("/ws/a");
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> endpoint.inFlight() == 1);
+		assertThat(endpoint.calls()).isEqualTo(1);
+		client.socket.sendClose(1000, "done").join();
+		await().atMost(Duration.ofSeconds(5)).until(() -> endpoint.inFlight() == 0);
+		assertThat(endpoint.calls()).isEqualTo(1);
+		assertThat(endpoint.failedCalls()).isZero();
 	}
 
 	/** 1012 (service restart) is one of the codes Spring Cloud Gateway's filter turned into 1002. */
