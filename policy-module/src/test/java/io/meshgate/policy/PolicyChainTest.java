@@ -108,6 +108,7 @@ class PolicyChainTest extends GatewayTest {
 		chain("everything").containsExactly(
 				"RemoveCachedBodyFilter",
 				"AdaptCachedBodyGlobalFilter",
+				"GrpcCallFilter",
 				"AuthorizationFilter",
 				"SmallResponseFilter",
 				"NettyWriteResponseFilter",
