@@ -18,15 +18,17 @@ import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 
 import io.meshgate.policy.endpoint.UpstreamEndpoint;
+import io.meshgate.policy.grpc.GrpcStatus;
 import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRuntime;
 
 /**
  * What the gateway's traffic looks like now, from its own meters: per route, per route and
- * backend, per upstream and per endpoint, the request rate, the 5xx share and latency (p50, p99)
- * over the last {@link #WINDOW}, and each upstream's health from checks, ejections, breaker and
- * errors together ({@link UpstreamVerdict}).
+ * backend, per upstream and per endpoint, the request rate, the error share (5xx, or a failed gRPC
+ * call: UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL) and latency (p50, p99) over the last
+ * {@link #WINDOW}, and each upstream's health from checks, ejections, breaker and errors together
+ * ({@link UpstreamVerdict}).
  * <p>
  * The meters only grow ({@code meshgate.requests} timers with cumulative latency buckets, as the
  * Prometheus registry keeps them; the endpoints' call counts), so a window is the difference of
@@ -96,7 +98,7 @@ public final class LiveTraffic {
 		if (meters != null) {
 			for (Timer timer : meters.find(MeshMetrics.REQUESTS).timers()) {
 				TimerKey key = new TimerKey(tag(timer, MeshMetrics.ROUTE), tag(timer, MeshMetrics.BACKEND),
-						tag(timer, MeshMetrics.UPSTREAM), tag(timer, MeshMetrics.STATUS));
+						tag(timer, MeshMetrics.UPSTREAM), tag(timer, MeshMetrics.STATUS), tag(timer, MeshMetrics.GRPC_STATUS));
 				HistogramSnapshot snapshot = timer.takeSnapshot();
 				CountAtBucket[] buckets = snapshot.histogramCounts();
 				double[] bounds = new double[buckets.length];
@@ -148,7 +150,7 @@ public final class LiveTraffic {
 				double earlier = before == null || before.counts.length != counts.length ? 0 : before.counts[i];
 				counts[i] = Math.max(0, now.counts[i] - earlier);
 			}
-			long errors = SERVER_ERRORS.equals(key.status) ? requests : 0;
+			long errors = key.failed() ? requests : 0;
 			if (!key.route.isEmpty()) {
 				windows.routes.computeIfAbsent(key.route, r -> new TrafficStats()).add(requests, errors, now.bounds, counts);
 				windows.backends.computeIfAbsent(key.route, r -> new TreeMap<>())
@@ -235,7 +237,13 @@ public final class LiveTraffic {
 		return ejections;
 	}
 
-	private record TimerKey(String route, String backend, String upstream, String status) {
+	/** A timer's tags: one key per timer, so that no two timers' readings fall together. */
+	private record TimerKey(String route, String backend, String upstream, String status, String grpcStatus) {
+
+		/** A 5xx, or a failed gRPC call (answered 200, its grpc-status saying it failed). */
+		boolean failed() {
+			return SERVER_ERRORS.equals(status) || GrpcStatus.failure(grpcStatus);
+		}
 
 	}
 

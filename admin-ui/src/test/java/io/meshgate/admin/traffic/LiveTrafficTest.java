@@ -48,6 +48,18 @@ class LiveTrafficTest {
 			.containsEntry("errorShare", 1.0);
 	}
 
+	/** A gRPC call that failed is answered 200: its grpc-status makes it an error, a business code does not. */
+	@Test
+	void aFailedGrpcCallIsAnErrorThoughItsStatusIs200() {
+		traffic.view();
+		sendGrpc("rpc", "rpc-v1", 200, GrpcStatus.OK, 6, Duration.ofMillis(2));
+		sendGrpc("rpc", "rpc-v1", 200, GrpcStatus.UNAVAILABLE, 3, Duration.ofMillis(2));
+		sendGrpc("rpc", "rpc-v1", 200, GrpcStatus.PERMISSION_DENIED, 1, Duration.ofMillis(2));
+		nanos.set(Duration.ofSeconds(2).toNanos());
+
+		assertThat(at(traffic.view(), "routes", "rpc")).containsEntry("requests", 10L).containsEntry("errorShare", 0.3);
+	}
+
 	@Test
 	void trafficAgesOutOfTheWindowAndAPauseInViewingStartsAFreshOne() {
 		traffic.view();
@@ -70,9 +82,13 @@ class LiveTrafficTest {
 	}
 
 	private void send(String route, String backend, int status, int times, Duration took) {
+		sendGrpc(route, backend, status, GrpcStatus.NONE, times, took);
+	}
+
+	private void sendGrpc(String route, String backend, int status, int grpcStatus, int times, Duration took) {
 		for (int i = 0; i < times; i++) {
-			requests.record(new RequestOutcome(Instant.EPOCH, "GET", "/", route, backend, backend, "127.0.0.1:1",
-					status, took.toNanos(), 0, 0, 0, false, null, null, GrpcStatus.NONE));
+			requests.record(new RequestOutcome(Instant.EPOCH, "POST", "/", route, backend, backend, "127.0.0.1:1",
+					status, took.toNanos(), 0, 0, 0, false, null, null, grpcStatus));
 		}
 	}
 

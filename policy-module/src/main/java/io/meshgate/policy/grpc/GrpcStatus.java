@@ -82,6 +82,16 @@ public final class GrpcStatus {
 		return code == UNAVAILABLE || code == DEADLINE_EXCEEDED || code == INTERNAL;
 	}
 
+	/** {@link #failure(int)} of a code given by its name, as the {@code grpc_status} tag holds it. */
+	public static boolean failure(String name) {
+		for (int code = 0; code < NAMES.length; code++) {
+			if (NAMES[code].equals(name)) {
+				return failure(code);
+			}
+		}
+		return false;
+	}
+
 	/**
 	 * The code as the HTTP status the breaker and outlier detection count by: 503 for
 	 * {@code UNAVAILABLE}, 504 for {@code DEADLINE_EXCEEDED}, 500 for {@code INTERNAL} (Envoy's
