@@ -39,7 +39,8 @@ class PhoneWidthBrowserTest extends BrowserTestSupport {
 		assertThat(browser.findElement(By.id("logout")).isDisplayed()).isTrue();
 		screenshot("phone-menu");
 		browser.findElement(By.id("nav-upstreams")).click();
-		waitFor(By.id("upstreams"));
+		// the page, with its table or (no upstreams yet) the sentence saying so
+		waitFor(By.xpath("//*[@id='app']/h1[text()='Upstreams']"));
 		assertThat(browser.findElement(By.id("nav-upstreams")).isDisplayed()).isFalse();
 		assertThat(height("header.top")).isLessThanOrEqualTo(56);
 	}

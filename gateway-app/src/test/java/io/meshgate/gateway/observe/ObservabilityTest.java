@@ -238,15 +238,15 @@ class ObservabilityTest {
 		await().untilAsserted(() -> {
 			String scrape = admin.get("/actuator/prometheus").body();
 			assertThat(sample(scrape, "meshgate_requests_seconds_count",
-					"backend=\"m-v1\",route=\"metrics\",status=\"2xx\",upstream=\"m-v1\"")).isEqualTo(3);
+					"backend=\"m-v1\",grpc_status=\"\",route=\"metrics\",status=\"2xx\",upstream=\"m-v1\"")).isEqualTo(3);
 			assertThat(sample(scrape, "meshgate_requests_seconds_count",
-					"backend=\"m-v2\",route=\"metrics\",status=\"2xx\",upstream=\"m-v2\"")).isEqualTo(2);
+					"backend=\"m-v2\",grpc_status=\"\",route=\"metrics\",status=\"2xx\",upstream=\"m-v2\"")).isEqualTo(2);
 			assertThat(sample(scrape, "meshgate_requests_seconds_count",
-					"backend=\"m-v2\",route=\"metrics\",status=\"5xx\",upstream=\"m-v2\"")).isEqualTo(1);
+					"backend=\"m-v2\",grpc_status=\"\",route=\"metrics\",status=\"5xx\",upstream=\"m-v2\"")).isEqualTo(1);
 			assertThat(sample(scrape, "meshgate_requests_seconds_count",
-					"backend=\"\",route=\"\",status=\"4xx\",upstream=\"\"")).isGreaterThanOrEqualTo(1);
+					"backend=\"\",grpc_status=\"\",route=\"\",status=\"4xx\",upstream=\"\"")).isGreaterThanOrEqualTo(1);
 			assertThat(sample(scrape, "meshgate_requests_seconds_bucket",
-					"backend=\"m-v1\",route=\"metrics\",status=\"2xx\",upstream=\"m-v1\",le=\"+Inf\"")).isEqualTo(3);
+					"backend=\"m-v1\",grpc_status=\"\",route=\"metrics\",status=\"2xx\",upstream=\"m-v1\",le=\"+Inf\"")).isEqualTo(3);
 			assertThat(sample(scrape, "meshgate_mirror_requests_total",
 					"mirror=\"m-v2\",outcome=\"mirrored\",route=\"metrics\"")).isEqualTo(6);
 			assertThat(sample(scrape, "meshgate_mirror_duration_seconds_count",
@@ -421,7 +421,7 @@ class ObservabilityTest {
 		assertThat(sample(scrape, "meshgate_retries_total", "outcome=\"budget_exhausted\",route=\"retried\""))
 			.isZero();
 		assertThat(sample(scrape, "meshgate_requests_seconds_count",
-				"backend=\"r-fail\",route=\"retried\",status=\"5xx\",upstream=\"r-fail\"")).isEqualTo(1);
+				"backend=\"r-fail\",grpc_status=\"\",route=\"retried\",status=\"5xx\",upstream=\"r-fail\"")).isEqualTo(1);
 	}
 
 	@Test
@@ -465,7 +465,7 @@ class ObservabilityTest {
 				"allowZeroWeight");
 		assertThat(list(route, "mirrors")).allSatisfy(m -> {
 			assertThat(m).containsOnlyKeys("upstream", "percentage", "maxBodySize", "maxConcurrent", "timeout",
-					"requests");
+					"compare", "requests");
 			assertThat(map(m, "requests")).containsOnlyKeys("mirrored", "failed", "dropped", "too_large");
 		});
 		if (route.get("retries") != null) {
