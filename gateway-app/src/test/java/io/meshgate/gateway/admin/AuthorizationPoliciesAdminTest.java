@@ -25,7 +25,10 @@ class AuthorizationPoliciesAdminTest extends AdminTestSupport {
 		AdminClient.Answer put = editor.put("/api/config", config, null);
 
 		assertThat(put.status()).as(put.body()).isEqualTo(200);
-		assertThat(editor.get("/api/config").body()).contains("\"authorizationPolicies\":[{\"name\":\"no-admin\"");
+		List<?> policies = (List<?>) editor.get("/api/config").json().get("authorizationPolicies");
+		assertThat(policies).hasSize(1);
+		assertThat(policies.get(0)).isEqualTo(Map.of("name", "no-admin", "action", "DENY", "targets",
+				Map.of("routes", List.of("svc")), "rules", List.of(Map.of("to", Map.of("paths", List.of("/svc/admin/*"))))));
 		HttpResponse<String> first = ingress.get("/svc/1");
 		assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
 		HttpResponse<String> denied = ingress.get("/svc/admin/users");

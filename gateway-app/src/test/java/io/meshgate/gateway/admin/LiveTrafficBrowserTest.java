@@ -24,55 +24,55 @@ class LiveTrafficBrowserTest extends BrowserTestSupport {
 
 	@Test
 	void anUpstreamAnswering502TurnsRedOnTheListsWithinTenSecondsWithItsErrorShare() throws IOException {
-		TestUpstream healthy = start("shop-v1");
-		TestUpstream broken = start("shop-v2").status(502);
-		editor.post("/api/upstreams", upstream("shop-v1", healthy.url()), null);
-		editor.post("/api/upstreams", upstream("shop-v2", broken.url()), null);
-		assertThat(editor.post("/api/routes", Map.of("id", "shop", "match", Map.of("path", "/shop/**"), "backends",
-				List.of(Map.of("upstream", "shop-v1", "weight", 3), Map.of("upstream", "shop-v2", "weight", 1)), "canary",
+		TestUpstream healthy = start("live-v1");
+		TestUpstream broken = start("live-v2").status(502);
+		editor.post("/api/upstreams", upstream("live-v1", healthy.url()), null);
+		editor.post("/api/upstreams", upstream("live-v2", broken.url()), null);
+		assertThat(editor.post("/api/routes", Map.of("id", "live", "match", Map.of("path", "/live/**"), "backends",
+				List.of(Map.of("upstream", "live-v1", "weight", 3), Map.of("upstream", "live-v2", "weight", 1)), "canary",
 				Map.of("overrideHeader", "x-to")), null)
 			.status()).isEqualTo(200);
 		login();
 		// the page is loaded once: what follows arrives by its own refreshes
 		browser.executeScript("window.loadedOnce = true");
-		waitFor(By.cssSelector("tr[data-route='shop']"));
+		waitFor(By.cssSelector("tr[data-route='live']"));
 		// the badges are rendered again at every refresh: each read below is one script
-		assertThat(verdict("shop-v2")).isEqualTo("ok");
+		assertThat(verdict("live-v2")).isEqualTo("ok");
 
 		long start = System.nanoTime();
 		for (int i = 0; i < 40; i++) {
-			ingress.get("/shop/" + i, Map.of("x-to", i % 4 == 3 ? "shop-v2" : "shop-v1"));
+			ingress.get("/live/" + i, Map.of("x-to", i % 4 == 3 ? "live-v2" : "live-v1"));
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> "failing".equals(verdict("shop-v2")));
+		await().atMost(Duration.ofSeconds(10)).until(() -> "failing".equals(verdict("live-v2")));
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
 		// every answer counted by a later refresh (the first red may come after three of them)
-		await().atMost(Duration.ofSeconds(5)).until(() -> attribute("tr[data-route='shop'] [data-live-upstream='shop-v2'] [data-verdict]", "title")
+		await().atMost(Duration.ofSeconds(5)).until(() -> attribute("tr[data-route='live'] [data-live-upstream='live-v2'] [data-verdict]", "title")
 				.startsWith("100 % of 10 answers 5xx"));
 		assertThat(browser.executeScript("return window.loadedOnce")).isEqualTo(true);
-		assertThat(attribute("tr[data-route='shop'] [data-live-upstream='shop-v2'] [data-verdict]", "class")).contains("bad");
-		assertThat(text("tr[data-route='shop'] [data-live-upstream='shop-v2']")).contains("5xx 100 %");
-		assertThat(verdict("shop-v1")).isEqualTo("ok");
+		assertThat(attribute("tr[data-route='live'] [data-live-upstream='live-v2'] [data-verdict]", "class")).contains("bad");
+		assertThat(text("tr[data-route='live'] [data-live-upstream='live-v2']")).contains("5xx 100 %");
+		assertThat(verdict("live-v1")).isEqualTo("ok");
 		// the route's own numbers: rate, 5xx share, latency, and the split seen beside the weights
-		assertThat(text("[data-live-route='shop']")).matches("(?s).*/s.*5xx 25 %.*p50 .* p99 .*");
-		assertThat(text("[data-live-split='shop'][data-backend='shop-v1']")).isEqualTo("seen 75 %");
-		assertThat(text("[data-live-split='shop'][data-backend='shop-v2']")).isEqualTo("seen 25 %");
-		assertThat(attribute("[data-live-split='shop'][data-backend='shop-v2']", "title")).contains("5xx 100 %, p50 ");
+		assertThat(text("[data-live-route='live']")).matches("(?s).*/s.*5xx 25 %.*p50 .* p99 .*");
+		assertThat(text("[data-live-split='live'][data-backend='live-v1']")).isEqualTo("seen 75 %");
+		assertThat(text("[data-live-split='live'][data-backend='live-v2']")).isEqualTo("seen 25 %");
+		assertThat(attribute("[data-live-split='live'][data-backend='live-v2']", "title")).contains("5xx 100 %, p50 ");
 		screenshot("live-routes");
 
 		browser.get("http://localhost:" + adminPort + "/#/upstreams");
-		waitFor(By.cssSelector("tr[data-upstream='shop-v2'] [data-verdict]"));
-		assertThat(attribute("tr[data-upstream='shop-v2'] [data-verdict]", "data-verdict")).isEqualTo("failing");
-		assertThat(text("tr[data-upstream='shop-v2'] .reasons")).startsWith("100 % of 10 answers 5xx in the last");
-		assertThat(text("tr[data-upstream='shop-v2'] .endpoint")).contains("serving").contains("5xx 100 %").contains("0 in flight");
+		waitFor(By.cssSelector("tr[data-upstream='live-v2'] [data-verdict]"));
+		assertThat(attribute("tr[data-upstream='live-v2'] [data-verdict]", "data-verdict")).isEqualTo("failing");
+		assertThat(text("tr[data-upstream='live-v2'] .reasons")).startsWith("100 % of 10 answers 5xx in the last");
+		assertThat(text("tr[data-upstream='live-v2'] .endpoint")).contains("serving").contains("5xx 100 %").contains("0 in flight");
 		screenshot("live-upstreams");
 
 		browser.manage().window().setSize(new Dimension(390, 844));
 		try {
 			browser.get("http://localhost:" + adminPort + "/#/routes");
-			waitFor(By.cssSelector("tr[data-route='shop'] [data-verdict]"));
+			waitFor(By.cssSelector("tr[data-route='live'] [data-verdict]"));
 			screenshot("live-routes-phone");
 			browser.get("http://localhost:" + adminPort + "/#/upstreams");
-			waitFor(By.cssSelector("tr[data-upstream='shop-v2'] [data-verdict]"));
+			waitFor(By.cssSelector("tr[data-upstream='live-v2'] [data-verdict]"));
 			screenshot("live-upstreams-phone");
 		}
 		finally {
@@ -90,7 +90,7 @@ class LiveTrafficBrowserTest extends BrowserTestSupport {
 
 	private static String verdict(String upstream) {
 		return (String) browser.executeScript("const b = document.querySelector(arguments[0]); return b && b.getAttribute('data-verdict');",
-				"tr[data-route='shop'] [data-live-upstream='" + upstream + "'] [data-verdict]");
+				"tr[data-route='live'] [data-live-upstream='" + upstream + "'] [data-verdict]");
 	}
 
 }
