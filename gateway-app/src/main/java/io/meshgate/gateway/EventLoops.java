@@ -10,7 +10,7 @@ import reactor.netty.ReactorNetty;
  * hand-offs between threads: a request read on one loop and sent upstream on a pooled connection
  * owned by another wakes that loop, and the answer wakes the first one again. On one CPU, one loop
  * took 7-12 % less CPU per request and about 28 µs off the median latency at 4,000 req/s
- * (bench/notes.md). On four CPUs or more nothing changes; an explicit
+ * (docs/design/event-loops.md). On four CPUs or more nothing changes; an explicit
  * {@code -Dreactor.netty.ioWorkerCount} always wins.
  */
 final class EventLoops {

@@ -73,7 +73,7 @@ public final class AccessLog implements AutoCloseable {
 	 * Requests never wake the writer: it sleeps {@value #BATCH_INTERVAL_MS} ms whenever the queue is
 	 * empty, then writes everything queued. A writer waiting on the queue would be woken by nearly every
 	 * request, a context switch each on a busy core: about 25 µs of CPU per request with the access
-	 * log on, one CPU, as measured in bench/notes.md.
+	 * log on, one CPU (docs/design/access-log-writer.md).
 	 */
 	private void drain() {
 		List<RequestOutcome> batch = new ArrayList<>(BATCH_SIZE);
