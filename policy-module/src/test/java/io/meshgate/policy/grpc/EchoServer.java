@@ -2,6 +2,8 @@ package io.meshgate.policy.grpc;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,6 +38,13 @@ public final class EchoServer implements AutoCloseable {
 
 	/** When set, every call fails with this status at once (Trailers-Only). */
 	public final AtomicReference<Status> failAll = new AtomicReference<>();
+
+	/** Answers the calls a request asks to be answered later, without holding a server thread. */
+	private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(runnable -> {
+		Thread thread = new Thread(runnable, "echo-later");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	private EchoServer(String name, SslContext tls) throws IOException {
 		this.name = name;
@@ -79,6 +88,7 @@ public final class EchoServer implements AutoCloseable {
 
 	@Override
 	public void close() throws InterruptedException {
+		later.shutdownNow();
 		server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
 	}
 
@@ -103,14 +113,16 @@ public final class EchoServer implements AutoCloseable {
 		return false;
 	}
 
-	private static void pause(EchoRequest request) {
+	/**
+	 * Runs {@code answer} after the request's {@code delay_millis} (at once without one), in the
+	 * call's context, so that the answer still sees the deadline the call received.
+	 */
+	private void after(EchoRequest request, Runnable answer) {
 		if (request.getDelayMillis() > 0) {
-			try {
-				Thread.sleep(request.getDelayMillis()); // the server's work, not a test's wait
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			later.schedule(Context.current().wrap(answer), request.getDelayMillis(), TimeUnit.MILLISECONDS);
+		}
+		else {
+			answer.run();
 		}
 	}
 
@@ -119,11 +131,12 @@ public final class EchoServer implements AutoCloseable {
 		@Override
 		public void unary(EchoRequest request, StreamObserver<EchoReply> responses) {
 			calls.incrementAndGet();
-			pause(request);
-			if (!failed(request, responses)) {
-				responses.onNext(reply(request, 0));
-				responses.onCompleted();
-			}
+			after(request, () -> {
+				if (!failed(request, responses)) {
+					responses.onNext(reply(request, 0));
+					responses.onCompleted();
+				}
+			});
 		}
 
 		@Override
@@ -132,10 +145,11 @@ public final class EchoServer implements AutoCloseable {
 			for (int i = 0; i < request.getCount(); i++) {
 				responses.onNext(reply(request, i));
 			}
-			pause(request);
-			if (!failed(request, responses)) {
-				responses.onCompleted();
-			}
+			after(request, () -> {
+				if (!failed(request, responses)) {
+					responses.onCompleted();
+				}
+			});
 		}
 
 		@Override
