@@ -475,11 +475,9 @@ final class HttpRouteTranslator {
 		if (request != null) {
 			tree.put("timeout", request.toMillis() + "ms");
 		}
-		if (retries == null && backendRequest != null && rule.getRetry() == null) {
-			retries = new LinkedHashMap<>(Map.of("attempts", 0));
-		}
-		if (retries == null && rule.getRetry() != null) {
-			retries = new LinkedHashMap<>();
+		if (retries == null && (backendRequest != null || rule.getRetry() != null)) {
+			// a backend timeout alone is one try with its own deadline; a rule's retry says the rest
+			retries = new LinkedHashMap<>(rule.getRetry() == null ? Map.of("attempts", 0) : Map.of());
 		}
 		if (retries instanceof Map<?, ?> map) {
 			Map<Object, Object> copy = new LinkedHashMap<>(map);
