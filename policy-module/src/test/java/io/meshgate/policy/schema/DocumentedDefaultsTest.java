@@ -46,6 +46,9 @@ class DocumentedDefaultsTest {
 		.map(page -> Path.of("..").resolve(page))
 		.toList();
 
+	/** How many defaults the overview pages state at least, in the forms read here. */
+	private static final int MIN_STATED = 3;
+
 	private static final Pattern HEADING_KEYS = Pattern.compile("`([A-Za-z0-9]+(?:\\.[A-Za-z0-9]+)*)`");
 
 	private static final Pattern TICKED = Pattern.compile("`([^`]+)`");
@@ -89,8 +92,9 @@ class DocumentedDefaultsTest {
 			differences.addAll(differences(page.getFileName().toString(), lines));
 		}
 
-		// the four forms were all found: a page rewritten in another form must be read here too
-		assertThat(stated).as("defaults the pages state").isGreaterThanOrEqualTo(60);
+		// the overview pages leave options to the policy pages (checked below, field by field) and
+		// state only a few defaults themselves: a page rewritten in another form must be read here too
+		assertThat(stated).as("defaults the pages state").isGreaterThanOrEqualTo(MIN_STATED);
 		assertThat(differences).as("documented defaults that differ from the records'").isEmpty();
 	}
 
