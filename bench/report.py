@@ -301,6 +301,8 @@ if lat:
 
 w("## Memory and start-up")
 w("")
+w("What was done for start-up and memory, with its numbers: [design/start-up-and-memory.md](design/start-up-and-memory.md).")
+w("")
 rss = rows("rss.tsv")
 if rss:
     w("| process | RSS after warm-up |")
