@@ -23,7 +23,8 @@ a = p.parse_args()
 # How to read the figures, what was changed and what was tried live in bench/notes.md, which
 # outlives any one run; the report links it rather than repeating it.
 NOTES_POINTER = ("How to read these figures, how each contender is made, what was changed on the request path "
-                 "and what each change bought, and what was tried without a gain: [bench/notes.md](../bench/notes.md).")
+                 "and what each change bought, and what was tried without a gain: [bench/notes.md](../bench/notes.md). "
+                 "The decisions those measurements led to, each with its numbers: [docs/design/](design/README.md).")
 R = a.results
 if a.load_at_start is None or a.load_at_end is None:
     loads = os.path.join(R, "load.tsv")
@@ -300,6 +301,8 @@ if lat:
 
 w("## Memory and start-up")
 w("")
+w("What was done for start-up and memory, with its numbers: [design/start-up-and-memory.md](design/start-up-and-memory.md).")
+w("")
 rss = rows("rss.tsv")
 if rss:
     w("| process | RSS after warm-up |")
@@ -346,7 +349,8 @@ if scale:
       "the two visits, each measured after 2 s of load on its path (30 s before the first; 5 s in --quick). "
       "Apply: `PUT /api/config` of the whole table in place of the previous one, until the last route answers. Edit: `PUT /api/routes/rN-1` on the admin API with a new path (the whole "
       "configuration validated, diffed, applied and stored with its history of 50 versions), until a request "
-      "on the new path gets 200. `bench/RouteScaleProbe.java`, with the contenders' JVM flags.")
+      "on the new path gets 200. `bench/RouteScaleProbe.java`, with the contenders' JVM flags. Why lookup and "
+      "edits do not grow with the table: [design/route-table-scale.md](design/route-table-scale.md).")
     w("")
     w("| routes | req/s | visits | × 1 route | CPU µs per request | apply | edit, admin API (median) | edits |")
     w("|---|---|---|---|---|---|---|---|")

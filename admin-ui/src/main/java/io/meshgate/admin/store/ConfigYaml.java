@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * The YAML of a configuration tree ({@code {upstreams: [...], routes: [...]}}): the same text as
  * {@link Yaml#write} of the whole tree, but rendered list item by list item, so that the next
  * version reuses the text of every item whose tree is equal to one rendered here. Editing one of
- * 10,000 routes renders one route; rendering the whole document took seconds. Immutable.
+ * 10,000 routes renders one route, not the whole document (which takes seconds). Immutable.
  */
 public final class ConfigYaml {
 

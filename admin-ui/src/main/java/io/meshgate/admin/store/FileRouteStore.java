@@ -41,7 +41,7 @@ public final class FileRouteStore implements RouteStore {
 
 	private static final Log log = LogFactory.getLog(FileRouteStore.class);
 
-	/** The single document of earlier releases. */
+	/** The single-document layout ({@code format: 1}), migrated to one file per version at start. */
 	public static final String LEGACY_FILE_NAME = "meshgate-config.yaml";
 
 	public static final String VERSIONS = "versions";

@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.events.StreamEndEvent;
 import org.yaml.snakeyaml.events.StreamStartEvent;
 
 /**
- * The route store document of earlier releases, {@code meshgate-config.yaml}: {@code format: 1}
+ * The single-document layout of the route store, {@code meshgate-config.yaml}: {@code format: 1}
  * and {@code history:}, every version kept, newest first. Read one version at a time from the
  * parser's events: parsing the whole document at once takes many times its size in heap (four
  * versions of 10,000 routes, 16 MB, did not fit in 512 MB).

@@ -69,6 +69,20 @@ class SampleConfigurationTest {
 		assertThat(bound).isGreaterThanOrEqualTo(3);
 	}
 
+	@Test
+	void everyPolicyPageExampleBindsWithoutUnknownKeys() throws IOException {
+		try (Stream<Path> pages = Files.list(Path.of("..", "docs", "policies"))) {
+			for (Path page : pages.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+				String text = Files.readString(page);
+				assertThat(bindExamples(text)).as(page + ": examples bound").isEqualTo(countExamples(text));
+			}
+		}
+	}
+
+	private static int countExamples(String page) {
+		return (int) Pattern.compile("```yaml\\nmeshgate:\\n").matcher(page).results().count();
+	}
+
 	/** Binds every {@code meshgate:} YAML example of a page that declares upstreams or routes. */
 	private static int bindExamples(String page) throws IOException {
 		Matcher blocks = Pattern.compile("```yaml\\n(meshgate:\\n.*?)```", Pattern.DOTALL).matcher(page);

@@ -84,8 +84,8 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 				}
 			}
 		}
-		// after the first of them, only filters known not to care: the ones after the last used to
-		// get the gRPC filter's fresh copy, and may now get the request's own read-only headers
+		// after the first of them, only filters known not to care: with the four replaced, the ones
+		// after the last get the request's own read-only headers, not the gRPC filter's fresh copy
 		if (found != 4 || !(filters.get(last) instanceof GRPCRequestHeadersFilter)
 				|| filters.subList(first, filters.size()).stream().anyMatch(f -> !replaced(f) && !indifferent(f))) {
 			return filters;

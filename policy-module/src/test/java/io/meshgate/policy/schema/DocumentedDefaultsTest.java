@@ -33,6 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * section is about, or of the configuration's root, as {@code jwtProviders}), enum tables with a
  * {@code (default)} row, {@code Defaults: `field` value, …} sentences, and {@code # default}
  * comments in YAML examples. A failure lists each line that differs, by file and line.
+ *
+ * <p>The policy pages ({@code docs/policies/}) are held to more: each names where its record sits
+ * ({@code **Configured at** `routes[].retries` (`RetryPolicy`)}), and its option tables must list
+ * every field of that record, each with the record's default and, for a field of fixed values,
+ * every value it takes.
  */
 class DocumentedDefaultsTest {
 
@@ -40,6 +45,9 @@ class DocumentedDefaultsTest {
 	static final List<Path> PAGES = Stream.of("README.md", "docs/routes.md", "docs/upstreams.md", "docs/access.md")
 		.map(page -> Path.of("..").resolve(page))
 		.toList();
+
+	/** How many defaults the overview pages state at least, in the forms read here. */
+	private static final int MIN_STATED = 3;
 
 	private static final Pattern HEADING_KEYS = Pattern.compile("`([A-Za-z0-9]+(?:\\.[A-Za-z0-9]+)*)`");
 
@@ -84,8 +92,9 @@ class DocumentedDefaultsTest {
 			differences.addAll(differences(page.getFileName().toString(), lines));
 		}
 
-		// the four forms were all found: a page rewritten in another form must be read here too
-		assertThat(stated).as("defaults the pages state").isGreaterThanOrEqualTo(60);
+		// the overview pages leave options to the policy pages (checked below, field by field) and
+		// state only a few defaults themselves: a page rewritten in another form must be read here too
+		assertThat(stated).as("defaults the pages state").isGreaterThanOrEqualTo(MIN_STATED);
 		assertThat(differences).as("documented defaults that differ from the records'").isEmpty();
 	}
 
@@ -138,6 +147,226 @@ class DocumentedDefaultsTest {
 				"README.md:24: Upstream.healthCheck.timeout: the page says value '2s'; the record's default is 1s",
 				"README.md:31: MeshConfig.upstreams.loadBalancer.policy: the page says value 'LEAST_REQUEST'; "
 						+ "the record's default is ROUND_ROBIN");
+	}
+
+	/** The policy pages: one per policy, each naming where its record sits in the configuration. */
+	static List<Path> policyPages() throws IOException {
+		try (Stream<Path> files = Files.list(Path.of("..", "docs", "policies"))) {
+			return files.filter(file -> file.getFileName().toString().endsWith(".md"))
+				.filter(file -> !file.getFileName().toString().equals("README.md"))
+				.sorted()
+				.toList();
+		}
+	}
+
+	@Test
+	void everyPolicyPageDocumentsEveryFieldOfItsRecordWithTheRecordsDefault() throws IOException {
+		List<Path> pages = policyPages();
+		int rows = 0;
+		List<String> differences = new ArrayList<>();
+		for (Path page : pages) {
+			List<String> lines = Files.readAllLines(page);
+			rows += (int) lines.stream().filter(line -> line.startsWith("| `")).count();
+			differences.addAll(policyPageDifferences(page.getFileName().toString(), lines));
+		}
+
+		String index = Files.readString(Path.of("..", "docs", "policies", "README.md"));
+		assertThat(pages).as("policy pages").hasSizeGreaterThanOrEqualTo(20)
+			.allSatisfy(page -> assertThat(index).as("the policy index").contains("(" + page.getFileName() + ")"));
+		assertThat(rows).as("option rows the policy pages have").isGreaterThanOrEqualTo(150);
+		assertThat(differences).as("policy pages that differ from the records").isEmpty();
+	}
+
+	@Test
+	void aPolicyPageWithAWrongDefaultAMissingFieldOrAWrongRecordFails() {
+		List<String> page = List.of(
+				"# Retries", // 1
+				"", //
+				"**Configured at** `routes[].retries` (`RetryPolicy`).", //
+				"", //
+				"| field | default | allowed | meaning |", //
+				"|---|---|---|---|", //
+				"| `attempts` | `3` | 0-10 | retries |", // 7: the record's is 2
+				"| `perTryTimeout` | none | a duration | |", //
+				"| `retryOn` | `[connect-failure, reset, 503, unavailable, cancelled, deadline-exceeded]` | | |", //
+				"| `baseInterval` / `maxInterval` | `25ms` / `10 × base` | | |", //
+				"| `budgetPercent` | `20` | | |", //
+				"| `minRetryConcurrency` | `3` | | |", //
+				"| `retryNonIdempotent` | `false` | | |", //
+				"| `jitter` | `50` | | |", // 14: no such field; maxBodySize not documented
+				"", //
+				"**Configured at** `upstreams[].loadBalancer` (`LoadBalancer`).", // 16: the record is LoadBalancerPolicy
+				"", //
+				"| field | default | allowed | meaning |", //
+				"|---|---|---|---|", //
+				"| `policy` | `ROUND_ROBIN` | `ROUND_ROBIN`, `LEAST_REQUEST` | |", // 20: RING_HASH left out
+				"| `hashOn` | none | | |", //
+				"", //
+				"```yaml", //
+				"meshgate:", //
+				"  routes:", //
+				"    - id: orders", //
+				"      retries:", //
+				"        budgetPercent: 25   # default", // 28: 20
+				"```");
+
+		assertThat(policyPageDifferences("retries.md", page)).containsExactly(
+				"retries.md:7: MeshConfig.routes.retries.attempts: the page says value '3'; the record's default is 2",
+				"retries.md:14: jitter: not a field of RetryPolicy at routes[].retries",
+				"retries.md:16: upstreams[].loadBalancer: holds LoadBalancerPolicy, not LoadBalancer",
+				"retries.md:20: MeshConfig.upstreams.loadBalancer.policy: allowed values leave out RING_HASH",
+				"retries.md:28: MeshConfig.routes.retries.budgetPercent: the page says value '25'; the record's default is 20",
+				"retries.md:3: routes[].retries: maxBodySize of RetryPolicy is not documented");
+	}
+
+	/** Where a policy page's tables point: configuration paths ({@code routes[].retries}) holding one record. */
+	private record Base(int line, List<String> paths, String record) {
+
+		/** The path of a field of a table row under this base, from the configuration's root. */
+		List<String> fieldPath(String field) {
+			List<String> path = new ArrayList<>(segments(paths.get(0)));
+			if (record == null) {
+				// a policy that is one value (timeout, protocol): its row names that value
+				path.remove(path.size() - 1);
+			}
+			path.addAll(List.of(field.split("\\.")));
+			return path;
+		}
+
+		static List<String> segments(String path) {
+			return new ArrayList<>(List.of(path.replace("[]", "").split("\\.")));
+		}
+
+	}
+
+	private static final Pattern CONFIGURED_AT = Pattern.compile("^\\*\\*Configured at\\*\\* (.*)$");
+
+	/**
+	 * What differs between a policy page and the records: each {@code **Configured at** `path`, …
+	 * (`Record`)} line must name paths that hold that record; each row of a table with a {@code field}
+	 * and a {@code default} column below it must name a field of the record with the record's default,
+	 * and, for a field of fixed values, name every one of them in its {@code allowed} column; every
+	 * field of the record must have a row; and defaults stated in YAML examples must be the records'.
+	 */
+	private List<String> policyPageDifferences(String page, List<String> lines) {
+		List<String> differences = new ArrayList<>();
+		List<Base> bases = new ArrayList<>();
+		Map<Base, Set<String>> documented = new java.util.LinkedHashMap<>();
+		Base base = null;
+		List<String> header = null;
+		boolean fenced = false;
+		for (int i = 0; i < lines.size(); i++) {
+			String line = lines.get(i);
+			int number = i + 1;
+			if (line.startsWith("```")) {
+				fenced = !fenced;
+				continue;
+			}
+			Matcher at = CONFIGURED_AT.matcher(line);
+			if (!fenced && at.matches()) {
+				base = base(page, number, at.group(1), differences);
+				bases.add(base);
+				documented.put(base, new HashSet<>());
+				continue;
+			}
+			if (fenced || !line.startsWith("|")) {
+				header = null;
+				continue;
+			}
+			List<String> cells = cells(line);
+			if (header == null) {
+				header = cells.stream().map(cell -> cell.toLowerCase(Locale.ROOT)).toList();
+				continue;
+			}
+			int defaults = header.indexOf("default");
+			if (!header.get(0).equals("field") || defaults < 0 || cells.get(0).startsWith("---") || base == null) {
+				continue;
+			}
+			List<String> fields = TICKED.matcher(cells.get(0)).results().map(m -> m.group(1).replace("[]", "")).toList();
+			String[] stated = cells.size() > defaults ? cells.get(defaults).split(" / ") : new String[] { "" };
+			for (int f = 0; f < fields.size(); f++) {
+				documented.get(base).add(fields.get(f));
+				Field field = field(prefixed("MeshConfig", base.fieldPath(fields.get(f))));
+				if (field == null) {
+					differences.add(page + ":" + number + ": " + fields.get(f) + ": not a field of "
+							+ (base.record() == null ? "the configuration" : base.record()) + " at " + base.paths().get(0));
+					continue;
+				}
+				String cell = stated.length == fields.size() ? stated[f] : cells.get(defaults);
+				String difference = check(field, Claim.ofCell(cell));
+				if (difference != null) {
+					differences.add(page + ":" + number + ": " + difference);
+				}
+				int allowed = header.indexOf("allowed");
+				if (field.property().get("enum") instanceof List<?> values && allowed > 0 && cells.size() > allowed) {
+					List<String> missing = values.stream().map(String::valueOf)
+						.filter(value -> !cells.get(allowed).contains("`" + value + "`"))
+						.toList();
+					if (!missing.isEmpty()) {
+						differences.add(page + ":" + number + ": " + field.path() + ": allowed values leave out "
+								+ String.join(", ", missing));
+					}
+				}
+			}
+		}
+		for (Stated example : yamlDefaults(lines)) {
+			String difference = check(example);
+			if (difference != null) {
+				differences.add(page + ":" + example.line() + ": " + difference);
+			}
+		}
+		if (bases.isEmpty()) {
+			differences.add(page + ": no **Configured at** line naming where the policy sits in the configuration");
+		}
+		for (Base each : bases) {
+			if (each == null || each.record() == null) {
+				continue;
+			}
+			for (String name : properties(each.record()).keySet()) {
+				boolean listed = documented.get(each).stream().anyMatch(f -> f.equals(name) || f.startsWith(name + "."));
+				if (!listed) {
+					differences.add(page + ":" + each.line() + ": " + each.paths().get(0) + ": " + name + " of "
+							+ each.record() + " is not documented");
+				}
+			}
+		}
+		return differences;
+	}
+
+	/** The paths and record a {@code **Configured at**} line names, each path checked to hold that record. */
+	private Base base(String page, int number, String text, List<String> differences) {
+		List<String> ticked = TICKED.matcher(text).results().map(m -> m.group(1)).toList();
+		List<String> paths = ticked.stream().filter(t -> Character.isLowerCase(t.charAt(0))).toList();
+		String named = ticked.stream().filter(t -> Character.isUpperCase(t.charAt(0))).findFirst().orElse(null);
+		String record = null;
+		for (String path : paths) {
+			Field field = field(prefixed("MeshConfig", Base.segments(path)));
+			String held = field == null ? null : held(field.property());
+			if (field == null) {
+				differences.add(page + ":" + number + ": " + path + ": not a path of the configuration");
+			}
+			else if (named != null && !named.equals(held)) {
+				differences.add(page + ":" + number + ": " + path + ": holds " + held + ", not " + named);
+			}
+			record = record == null ? held : record;
+		}
+		return new Base(number, paths, named == null ? null : record == null ? named : record);
+	}
+
+	/** The defaults a page's YAML examples state in comments ({@code # default}). */
+	private static List<Stated> yamlDefaults(List<String> lines) {
+		List<Stated> stated = new ArrayList<>();
+		Deque<Object[]> yaml = null;
+		for (int i = 0; i < lines.size(); i++) {
+			String line = lines.get(i);
+			if (line.startsWith("```")) {
+				yaml = yaml == null && line.startsWith("```yaml") ? new ArrayDeque<>() : null;
+			}
+			else if (yaml != null) {
+				yamlComment(line, i + 1, yaml, stated);
+			}
+		}
+		return stated;
 	}
 
 	/** Each line of a page whose stated default is not the record's, with both. */
@@ -306,10 +535,14 @@ class DocumentedDefaultsTest {
 			// a YAML key of the gateway's own properties (meshgate.https.port), not of a record
 			return stated.owner() == null ? null : stated.field() + ": not a field of " + stated.owner() + " " + stated.keys();
 		}
+		return check(field, stated.claim());
+	}
+
+	/** What is wrong with {@code claim} about {@code field}'s default, or {@code null} when it is the record's. */
+	private String check(Field field, Claim claim) {
 		Map<String, Object> property = field.property();
 		Object value = property.get("default");
 		List<?> sources = (List<?>) property.get("x-defaultFrom");
-		Claim claim = stated.claim();
 		String said = field.path() + ": the page says " + claim.kind().name().toLowerCase() + " '" + claim.text() + "'";
 		return switch (claim.kind()) {
 			case REQUIRED -> ((List<?>) field.record().getOrDefault("required", List.of())).contains(field.name()) ? null
