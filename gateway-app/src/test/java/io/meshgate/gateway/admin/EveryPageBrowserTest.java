@@ -48,7 +48,8 @@ class EveryPageBrowserTest extends BrowserTestSupport {
 
 	private static final String PRIMARY = "checkout-service-primary";
 
-	private static final String CANARY = "checkout-service-canary-with-a-long-name";
+	/** As long as a name may be, without a '-' to break at. */
+	private static final String CANARY = "checkoutcanarywithanamethatfillsallsixtythreecharactersofalabel";
 
 	private static final String PROVIDER = "corporate-identity-provider";
 
@@ -145,7 +146,7 @@ class EveryPageBrowserTest extends BrowserTestSupport {
 			pages.add(Page.at("#/" + kind + "/new"));
 		}
 		pages.add(Page.at("#/routes/" + ROUTE));
-		pages.add(Page.at("#/upstreams/" + PRIMARY));
+		pages.add(Page.at("#/upstreams/" + CANARY));
 		pages.add(Page.at("#/jwtProviders/" + PROVIDER));
 		pages.add(Page.at("#/consumers/" + CONSUMER));
 		pages.add(Page.at("#/authorizationPolicies/" + POLICY));
