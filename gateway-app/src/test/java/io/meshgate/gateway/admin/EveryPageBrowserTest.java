@@ -34,9 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the pages of the header's menu (read from the page, so that a new entry is visited without
  * being named here), an editor of each kind new and existing, the states pages reach by an
  * action (a diff, a comparison, a tester's answer, an import's preview), and any other page a
- * visited page links to. On each: nothing scrolls sideways, no element reaches past the screen's
- * edges, and every control shown (button, link, field) lies within the screen and is the topmost
- * element at its centre. A full-page screenshot of each goes to
+ * visited page links to. On each: nothing scrolls sideways, no element or text reaches past the
+ * screen's edges, a table's cells are laid out as cells, and every control shown (button, link,
+ * field) lies within the screen and is the topmost element at its centre. A full-page screenshot of each goes to
  * {@code target/screenshots/PAGE-WIDTH.png}. Then the empty states: a sentence, never a table
  * header over no rows; and the route editor offering only stored upstreams as backends.
  */
@@ -96,6 +96,12 @@ class EveryPageBrowserTest extends BrowserTestSupport {
 			  if (past(r)) problems.push('past the edge: ' + path(e) + ' [' + Math.round(r.left) + ', ' + Math.round(r.right) + ']');
 			  if (!/^(INPUT|TEXTAREA|SELECT)$/.test(e.tagName) && /auto|scroll/.test(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
 			    problems.push('scrolls sideways inside: ' + path(e) + ' (' + e.scrollWidth + ' > ' + e.clientWidth + ' px)');
+			}
+			// a cell of a row laid out as a row is a cell, or its borders and height part from the row's
+			// (at phone width the lists' rows are blocks, their cells lines)
+			for (const cell of document.querySelectorAll('td, th')) {
+			  if (shown(cell) && getComputedStyle(cell.parentElement).display === 'table-row' && getComputedStyle(cell).display !== 'table-cell')
+			    problems.push('not laid out as a table cell: ' + path(cell) + ' (display: ' + getComputedStyle(cell).display + ')');
 			}
 			// text overflowing its box, which no element's box shows
 			const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
