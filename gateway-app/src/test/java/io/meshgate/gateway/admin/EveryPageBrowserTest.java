@@ -63,7 +63,7 @@ class EveryPageBrowserTest extends BrowserTestSupport {
 
 	/**
 	 * What shows a page's own content once its data has arrived, by the first part of the hash and
-	 * whether it names an item; a page not listed is ready when its title is.
+	 * whether it names an item ({@link Page#shape()}); a page not listed is ready when its title is.
 	 */
 	private static final Map<String, String> READY = Map.ofEntries(Map.entry("routes", "tr[data-route='" + ROUTE + "']"),
 			Map.entry("routes/new", "#backend-upstream-0"), Map.entry("routes/item", "#save-route"),
@@ -113,8 +113,7 @@ class EveryPageBrowserTest extends BrowserTestSupport {
 			  const r = range.getBoundingClientRect();
 			  if (past(r)) problems.push('text past the edge: ' + path(parent) + ' "' + t.textContent.trim().slice(0, 40) + '" [' + Math.round(r.left) + ', ' + Math.round(r.right) + ']');
 			}
-			const controls = document.querySelectorAll('header button, header a[href], #app button, #app a[href], #app summary,'
-			  + ' #app input:not([type=hidden]), #app select, #app textarea');
+			const controls = document.querySelectorAll('button, a[href], summary, input:not([type=hidden]), select, textarea');
 			for (const c of controls) {
 			  if (!shown(c)) continue;
 			  const r = c.getBoundingClientRect();
@@ -192,7 +191,6 @@ class EveryPageBrowserTest extends BrowserTestSupport {
 		}));
 
 		SoftAssertions softly = new SoftAssertions();
-		Map<String, List<String>> shown = new LinkedHashMap<>();
 		for (Dimension size : SIZES) {
 			viewport(size);
 			// pages linked from those visited join the tour at the first width, and are visited at every width
@@ -203,7 +201,6 @@ class EveryPageBrowserTest extends BrowserTestSupport {
 					linkedPages(pages).forEach(pages::add);
 				}
 				check(softly, page.name() + "-" + size.getWidth());
-				shown.computeIfAbsent(page.name(), p -> new ArrayList<>()).add(size.getWidth() + "");
 			}
 			if (browser.findElement(By.id("menu")).isDisplayed()) {
 				browser.findElement(By.id("menu")).click();
@@ -217,7 +214,6 @@ class EveryPageBrowserTest extends BrowserTestSupport {
 			browser.get("http://localhost:" + adminPort + "/#/routes");
 			waitFor(By.id("search"));
 		}
-		assertThat(shown).allSatisfy((page, widths) -> assertThat(widths).as(page).containsExactly("1280", "390"));
 		softly.assertAll();
 	}
 
@@ -283,24 +279,27 @@ class EveryPageBrowserTest extends BrowserTestSupport {
 		screenshot("history-empty");
 	}
 
-	/** A page of the tour: its hash, and what a user does there before it is looked at. */
-	private record Page(String name, String hash, String ready, Runnable action) {
+	/**
+	 * A page of the tour: its name in screenshots, its hash, its kind (the hash's first part, and
+	 * {@code /new} or {@code /item} when it names one), and what a user does there before it is
+	 * looked at.
+	 */
+	private record Page(String name, String hash, String shape, Runnable action) {
 
 		static Page at(String hash) {
 			String[] parts = hash.replaceFirst("^#/", "").split("/", 2);
 			String shape = parts.length == 1 ? parts[0] : parts[0] + (parts[1].equals("new") ? "/new" : "/item");
-			String name = parts.length == 1 ? parts[0] : parts[0] + (parts[1].equals("new") ? "-new" : "-edit");
-			return new Page(name, hash, READY.getOrDefault(shape, "#app h1"), () -> {
+			return new Page(shape.replace("/item", "-edit").replace('/', '-'), hash, shape, () -> {
 			});
 		}
 
 		Page then(String state, Runnable next) {
-			return new Page(name + "-" + state, hash, ready, next);
+			return new Page(name + "-" + state, hash, shape, next);
 		}
 
-		String shape() {
-			String[] parts = hash.replaceFirst("^#/", "").split("/", 2);
-			return parts.length == 1 ? parts[0] : parts[0] + (parts[1].equals("new") ? "/new" : "/item");
+		/** What shows inside {@code #app} once the page has its data. */
+		String ready() {
+			return READY.getOrDefault(shape, "h1");
 		}
 
 	}
@@ -312,7 +311,7 @@ class EveryPageBrowserTest extends BrowserTestSupport {
 		if (!moved) {
 			browser.navigate().refresh();
 		}
-		waitFor(By.cssSelector("#app " + page.ready().replaceFirst("^#app ", "")));
+		waitFor(By.cssSelector("#app " + page.ready()));
 		page.action().run();
 	}
 
