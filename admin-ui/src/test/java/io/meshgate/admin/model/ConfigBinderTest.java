@@ -57,6 +57,23 @@ class ConfigBinderTest {
 	}
 
 	@Test
+	void aPolicyLeftAtEveryDefaultIsStoredAsOneComponentAndBindsBackEqual() {
+		MeshConfig bound = ConfigBinder.bind(Yaml.read("""
+				upstreams:
+				  - name: orders-v1
+				    endpoints: [http://127.0.0.1:9001]
+				    outlierDetection: {consecutive5xx: 5, interval: 10s}
+				"""), MeshConfig.EMPTY);
+
+		Map<String, Object> tree = (Map<String, Object>) ConfigTrees.toTree(bound);
+		Map<String, Object> upstream = ((List<Map<String, Object>>) tree.get("upstreams")).get(0);
+
+		assertThat(upstream.get("outlierDetection")).isEqualTo(Map.of("consecutive5xx", 5));
+		assertThat(ConfigBinder.bind((Map<String, Object>) Yaml.read(Yaml.write(tree)), MeshConfig.EMPTY))
+			.isEqualTo(bound);
+	}
+
+	@Test
 	void readOnlyConfigurationCountsForNamesButItsUpstreamsCannotBeReferenced() {
 		MeshConfig others = ConfigBinder.bind(Yaml.read("""
 				upstreams: [{name: demo, endpoints: [http://127.0.0.1:1]}]

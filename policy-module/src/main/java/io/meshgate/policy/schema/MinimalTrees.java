@@ -18,8 +18,8 @@ import io.meshgate.policy.binding.PolicyTrees;
  *
  * <p>The defaults are those the schema states ({@link RecordDefaults}, learnt from the
  * constructors once per record type): a default that follows another component is never left
- * out. A nested record whose tree would be empty keeps its compact tree, since an empty map
- * binds to no record at all; a record whose defaults cannot be learnt is written compact.
+ * out. A nested record whose tree would be empty keeps one component, since an empty map binds
+ * to no record at all; a record whose defaults cannot be learnt is written compact.
  */
 public final class MinimalTrees {
 
@@ -55,11 +55,24 @@ public final class MinimalTrees {
 		return PolicyTrees.compact(value);
 	}
 
-	/** A record held by another: its minimal tree, or its compact one when the minimal one is empty. */
+	/**
+	 * A record held by another: its minimal tree; when that is empty (every component at its
+	 * default), the first component of its compact tree, since an empty map binds to no record
+	 * and any one component at its default binds back to the same record.
+	 */
 	private static Object nested(Object value) {
 		Object tree = of(value);
-		return tree instanceof Map<?, ?> map && map.isEmpty() && value instanceof Record ? PolicyTrees.compact(value)
-				: tree;
+		if (!(tree instanceof Map<?, ?> map && map.isEmpty() && value instanceof Record)) {
+			return tree;
+		}
+		Object compact = PolicyTrees.compact(value);
+		if (compact instanceof Map<?, ?> whole && !whole.isEmpty()) {
+			Map.Entry<?, ?> first = whole.entrySet().iterator().next();
+			Map<String, Object> one = new LinkedHashMap<>();
+			one.put(String.valueOf(first.getKey()), first.getValue());
+			return one;
+		}
+		return compact;
 	}
 
 	private static Object record(Record record) {
