@@ -31,9 +31,9 @@ import io.meshgate.policy.upstream.UpstreamRuntime;
 /**
  * The gateway's traffic over the last {@link #SPAN}, one point every {@link #INTERVAL}, sampled on
  * the server whether or not anybody looks (so that a page opened after an incident shows it): per
- * route, requests per second by backend, 5xx per second, p50 and p99; per upstream, the same plus
- * its breaker state and health verdict; per endpoint, calls and failed calls per second, requests
- * in flight and its state ({@code serving}, {@code ejected}, {@code down}).
+ * route, requests (and their rate) in all and by backend, 5xx answers, p50 and p99; per upstream,
+ * the same plus its breaker state and health verdict; per endpoint, calls and failed calls,
+ * requests in flight and its state ({@code serving}, {@code ejected}, {@code down}).
  * <p>
  * A point is the difference of two {@link MeterReading}s, taken at each {@link #sample()}: its
  * rates are over the real time between them, so a late sample gives a longer interval, not a
@@ -158,8 +158,7 @@ public final class TrafficHistory implements AutoCloseable {
 			ejected += UpstreamStates.EJECTED.equals(state) ? 1 : 0;
 			long[] calls = window.endpointCalls(runtime.name(), endpoint.address());
 			add(series.endpoints.computeIfAbsent(endpoint.address(), a -> new ArrayDeque<>()),
-					new EndpointPoint(now, calls[0] / seconds, Math.min(calls[1], calls[0]) / seconds, endpoint.inFlight(),
-							state));
+					new EndpointPoint(now, seconds, calls[0], Math.min(calls[1], calls[0]), endpoint.inFlight(), state));
 		}
 		series.endpoints.keySet().retainAll(addresses);
 		TrafficStats stats = window.upstream(runtime.name());
@@ -237,37 +236,43 @@ public final class TrafficHistory implements AutoCloseable {
 
 	}
 
-	/** Requests and 5xx per second, p50 and p99 (null without requests) over one interval. */
-	private record Rates(double rate, double errorRate, Double p50Ms, Double p99Ms) {
+	/** Requests and 5xx answers of one interval of {@code seconds}, their rates, p50 and p99 (null without requests). */
+	private record Rates(double seconds, long requests, long errors, Double p50Ms, Double p99Ms) {
 
 		static Rates of(TrafficStats stats, double seconds) {
-			return new Rates(stats.requests() / seconds, stats.errors() / seconds, stats.percentileMillis(0.50),
+			return new Rates(seconds, stats.requests(), stats.errors(), stats.percentileMillis(0.50),
 					stats.percentileMillis(0.99));
 		}
 
 		void into(Map<String, Object> view) {
-			view.put("rate", TrafficStats.round(rate));
-			view.put("errorRate", TrafficStats.round(errorRate));
+			view.put("seconds", TrafficStats.round(seconds));
+			view.put("requests", requests);
+			view.put("errors", errors);
+			view.put("rate", TrafficStats.round(requests / seconds));
+			view.put("errorRate", TrafficStats.round(errors / seconds));
 			view.put("p50Ms", p50Ms == null ? null : TrafficStats.round(p50Ms));
 			view.put("p99Ms", p99Ms == null ? null : TrafficStats.round(p99Ms));
 		}
 
 	}
 
-	/** One interval of a route: its rates, and requests per second by backend (those that had some). */
-	private record RoutePoint(long at, Rates rates, Map<String, Double> backends) {
+	/** One interval of a route: its rates, and requests and their rate by backend (those that had some). */
+	private record RoutePoint(long at, Rates rates, Map<String, Long> backends) {
 
 		static RoutePoint of(long at, double seconds, TrafficStats stats, Map<String, TrafficStats> backends) {
-			Map<String, Double> rates = new LinkedHashMap<>();
-			backends.forEach((backend, b) -> rates.put(backend, TrafficStats.round(b.requests() / seconds)));
-			return new RoutePoint(at, Rates.of(stats, seconds), rates);
+			Map<String, Long> requests = new LinkedHashMap<>();
+			backends.forEach((backend, b) -> requests.put(backend, b.requests()));
+			return new RoutePoint(at, Rates.of(stats, seconds), requests);
 		}
 
 		Map<String, Object> view() {
 			Map<String, Object> view = new LinkedHashMap<>();
 			view.put("t", at);
 			rates.into(view);
-			view.put("backends", backends);
+			Map<String, Object> byBackend = new LinkedHashMap<>();
+			backends.forEach((backend, requests) -> byBackend.put(backend,
+					Map.of("requests", requests, "rate", TrafficStats.round(requests / rates.seconds()))));
+			view.put("backends", byBackend);
 			return view;
 		}
 
@@ -287,14 +292,16 @@ public final class TrafficHistory implements AutoCloseable {
 
 	}
 
-	/** One interval of an endpoint: calls and failed calls per second, and its in-flight requests and state at the end. */
-	private record EndpointPoint(long at, double rate, double errorRate, int inFlight, String state) {
+	/** One interval of an endpoint: calls and failed calls, and its in-flight requests and state at the end. */
+	private record EndpointPoint(long at, double seconds, long calls, long failed, int inFlight, String state) {
 
 		Map<String, Object> view() {
 			Map<String, Object> view = new LinkedHashMap<>();
 			view.put("t", at);
-			view.put("rate", TrafficStats.round(rate));
-			view.put("errorRate", TrafficStats.round(errorRate));
+			view.put("calls", calls);
+			view.put("failed", failed);
+			view.put("rate", TrafficStats.round(calls / seconds));
+			view.put("errorRate", TrafficStats.round(failed / seconds));
 			view.put("inFlight", inFlight);
 			view.put("state", state);
 			return view;

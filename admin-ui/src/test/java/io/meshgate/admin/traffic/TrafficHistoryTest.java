@@ -85,13 +85,16 @@ class TrafficHistoryTest {
 		List<Map<String, Object>> points = points(view);
 		assertThat(points).hasSize(2);
 		assertThat(points.get(0)).containsEntry("t", START.plusSeconds(10).toEpochMilli()).containsEntry("rate", 2.0)
-			.containsEntry("errorRate", 0.2)
-			.containsEntry("backends", Map.of("shop-v1", 1.8, "shop-v2", 0.2));
+			.containsEntry("errorRate", 0.2).containsEntry("requests", 20L).containsEntry("errors", 2L)
+			.containsEntry("seconds", 10.0)
+			.containsEntry("backends", Map.of("shop-v1", Map.of("requests", 18L, "rate", 1.8), "shop-v2",
+					Map.of("requests", 2L, "rate", 0.2)));
 		// the buckets around 10 ms and 100 ms are about 2.2 ms and 22 ms wide
 		assertThat((Double) points.get(0).get("p50Ms")).isBetween(8.0, 11.2);
 		assertThat((Double) points.get(0).get("p99Ms")).isBetween(89.0, 111.9);
 		assertThat(points.get(1)).containsEntry("t", START.plusSeconds(30).toEpochMilli()).containsEntry("rate", 2.0)
-			.containsEntry("errorRate", 0.0).containsEntry("backends", Map.of("shop-v1", 2.0));
+			.containsEntry("errorRate", 0.0).containsEntry("seconds", 20.0)
+			.containsEntry("backends", Map.of("shop-v1", Map.of("requests", 40L, "rate", 2.0)));
 	}
 
 	@Test
@@ -132,10 +135,10 @@ class TrafficHistoryTest {
 		Map<String, List<Map<String, Object>>> byAddress = (Map<String, List<Map<String, Object>>>) view.get("endpoints");
 		assertThat(byAddress).containsOnlyKeys("127.0.0.1:9001", "127.0.0.1:9002");
 		assertThat(byAddress.get("127.0.0.1:9001")).singleElement()
-			.isEqualTo(Map.of("t", START.plusSeconds(10).toEpochMilli(), "rate", 3.0, "errorRate", 3.0, "inFlight", 0,
-					"state", "serving"));
+			.isEqualTo(Map.of("t", START.plusSeconds(10).toEpochMilli(), "calls", 30L, "failed", 30L, "rate", 3.0,
+					"errorRate", 3.0, "inFlight", 0, "state", "serving"));
 		assertThat(byAddress.get("127.0.0.1:9002")).singleElement()
-			.satisfies(p -> assertThat(p).containsEntry("rate", 1.1).containsEntry("errorRate", 0.0)
+			.satisfies(p -> assertThat(p).containsEntry("calls", 11L).containsEntry("rate", 1.1).containsEntry("errorRate", 0.0)
 				.containsEntry("inFlight", 1));
 
 		// ejected by outlier detection: the next point says so
