@@ -324,6 +324,7 @@ async function refreshLive() {
       renderRoutesTable();
     }
     if (!state.editing) await renderKindRows();
+    if (modulePage && modulePage.refresh) await modulePage.refresh(live);
   } catch (e) { /* next round */ }
 }
 
@@ -472,12 +473,13 @@ function renderRoutesTable() {
     const health = (route.backends || []).filter((b) => b.upstream).map((b) => '<div><code>' + esc(b.upstream) + '</code> <span data-live-upstream="' + esc(b.upstream) + '">' + healthBadges(b.upstream) + '</span></div>').join('');
     const actions = r.readOnly ? '<span class="badge ro" title="owned by ' + esc(r.source) + '">read-only: ' + esc(r.source) + '</span>'
       : '<a href="#/routes/' + encodeURIComponent(route.id) + '" class="edit-route">' + (canWrite() ? 'Edit' : 'View') + '</a>';
+    const trafficLink = ' <a href="#/traffic/' + encodeURIComponent(route.id) + '" class="route-traffic">Traffic</a>';
     return '<tr data-index="' + i + '" data-route="' + esc(route.id) + '"><td class="title-cell"><strong>' + esc(route.id) + '</strong></td>'
       + '<td>' + matchHtml(m) + '</td>'
       + '<td data-label="Backends">' + (route.redirect ? '<div class="redirect">' + esc(redirectText(route.redirect)) + '</div>' : backends) + '</td>'
       + '<td data-label="Traffic" data-live-route="' + esc(route.id) + '">' + trafficHtml(routeTraffic(route.id), 'route:' + route.id) + '</td>'
       + '<td class="wide-only">' + (mirrors || '<span class="muted">none</span>') + '</td><td class="wide-only">' + policies + '</td>'
-      + '<td data-label="Health">' + health + '</td><td class="actions">' + actions + '</td></tr>';
+      + '<td data-label="Health">' + health + '</td><td class="actions">' + actions + trafficLink + '</td></tr>';
   }).join('');
   state.routeTexts = state.routes.map(routeText);
   applyFilter();
@@ -957,7 +959,8 @@ function renderUpstreams() {
     return '<tr data-upstream="' + esc(u.name) + '"><td class="title-cell"><strong>' + esc(u.name) + '</strong></td>'
       + '<td data-label="Health" class="health">' + healthBadges(u.name) + reasons + '</td>'
       + '<td data-label="Traffic">' + trafficHtml(t, 'upstream:' + u.name) + '</td>'
-      + '<td data-label="Endpoints">' + endpoints + '</td><td class="wide-only">' + lb + '</td><td class="wide-only">' + tls + '</td><td class="actions">' + action + '</td></tr>';
+      + '<td data-label="Endpoints">' + endpoints + '</td><td class="wide-only">' + lb + '</td><td class="wide-only">' + tls + '</td><td class="actions">' + action
+      + ' <a class="upstream-traffic" href="#/upstream-traffic/' + encodeURIComponent(u.name) + '">Traffic</a></td></tr>';
   }).join('');
   showEmpty('#upstreams', 'upstreams-empty', state.upstreams.length ? '' : 'No upstreams yet.' + (canWrite() ? ' Create one with New upstream.' : ''));
 }
@@ -1378,6 +1381,10 @@ function pageConfig() {
 
 // ---------- router ----------
 
+/** Pages written as ES modules (page(main, arg), refresh()), loaded when first shown. */
+const MODULE_PAGES = { traffic: '/ui/modules/pages/route-traffic.js', 'upstream-traffic': '/ui/modules/pages/upstream-traffic.js', map: '/ui/modules/pages/map.js' };
+let modulePage = null;
+
 function currentPage() { return (location.hash.replace(/^#\//, '').split('/')[0]) || 'routes'; }
 
 async function route() {
@@ -1387,8 +1394,13 @@ async function route() {
   $('#menu').setAttribute('aria-expanded', 'false');
   const [page, arg] = location.hash.replace(/^#\//, '').split('/').map(decodeURIComponent);
   $$('nav a').forEach((a) => a.classList.toggle('active', a.id === 'nav-' + (page || 'routes')));
+  modulePage = null;
   try {
-    if (page === 'routes' && arg) await pageRouteEditor(arg);
+    if (MODULE_PAGES[page]) {
+      modulePage = await import(MODULE_PAGES[page]);
+      await modulePage.page($('#app'), arg);
+    }
+    else if (page === 'routes' && arg) await pageRouteEditor(arg);
     else if (page === 'upstreams' && arg) await pageUpstreamEditor(arg);
     else if (page === 'upstreams') await pageUpstreams();
     else if (KINDS[page] && arg) await pageKindEditor(page, arg);
