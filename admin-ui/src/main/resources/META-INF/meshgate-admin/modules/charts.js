@@ -20,6 +20,12 @@ export const HEALTH = { ok: 'var(--ok)', degraded: 'var(--warn)', failing: 'var(
 /** The width a chart in a card has on this page: the page's, less the card's padding, at most 900 px. */
 export const chartWidth = (main) => Math.min(900, Math.max(200, main.clientWidth - 36));
 
+/** Calls redraw once the window stopped changing size for 150 ms: charts are drawn in pixels for the width they have. */
+export function onResize(redraw) {
+  let timer;
+  window.addEventListener('resize', () => { clearTimeout(timer); timer = setTimeout(redraw, 150); });
+}
+
 const PAD = { left: 52, right: 10, top: 8, bottom: 22 };
 
 const valueText = (unit, v) => (unit === 'rate' ? rateText(v) : unit === 'ms' ? msText(v) : String(Math.round(v)));

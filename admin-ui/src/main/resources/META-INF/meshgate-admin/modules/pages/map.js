@@ -8,7 +8,7 @@
 
 import { html, render } from '../html.js';
 import { api } from '../api.js';
-import { HEALTH } from '../charts.js';
+import { HEALTH, onResize } from '../charts.js';
 import { rateText, shareText } from '../format.js';
 
 const COLUMN = { route: 0, upstream: 1, status: 1, endpoint: 2 };
@@ -18,6 +18,8 @@ const ROW_H = 52;
 const TOP = 24;
 
 let shown = null;
+
+onResize(() => { if (shown && shown.main.isConnected) draw(); });
 
 const fetchMap = () => api('GET', '/api/traffic/map', undefined, { notVersioned: true });
 
@@ -51,7 +53,8 @@ const hrefOf = (n) => (n.kind === 'route' ? '#/traffic/' + encodeURIComponent(n.
 /** The positions of every node: column by kind, row by order within the column. */
 export function layout(nodes, width) {
   const colW = width / 3;
-  const nodeW = Math.max(80, colW - 22);
+  // at most 240 px a box: the rest of a wide column is room for the edges and their labels
+  const nodeW = Math.min(240, Math.max(80, colW - 22));
   const rows = [0, 0, 0];
   const at = {};
   nodes.forEach((n) => {
@@ -72,6 +75,8 @@ function draw() {
   }
   const width = Math.min(1100, Math.max(300, target.clientWidth - 16));
   const { at, height, nodeW, colW } = layout(nodes, width);
+  // a rate on an edge needs about 44 px between the columns; a phone has the rates on the nodes only
+  const edgeLabels = colW - nodeW >= 44;
   const chars = Math.floor((nodeW - 12) / 6.6);
   const byId = Object.fromEntries(nodes.map((n) => [n.id, n]));
   const edgeMarkup = edges.filter((e) => at[e.from] && at[e.to]).map((e) => {
@@ -84,7 +89,7 @@ function draw() {
     return html`<g data-edge="${e.from + ' ' + e.to}" data-health="${e.health}"><title>${byId[e.from].name} → ${byId[e.to].name}: ${words}</title>
       <path d="${'M' + x1.toFixed(1) + ',' + y1.toFixed(1) + ' C' + mid.toFixed(1) + ',' + y1.toFixed(1) + ' ' + mid.toFixed(1) + ',' + y2.toFixed(1) + ' ' + x2.toFixed(1) + ',' + y2.toFixed(1)}"
         style="fill:none;stroke:${stroke};stroke-width:${widthPx.toFixed(1)}${e.kind === 'mirror' ? ';stroke-dasharray:4 3' : ''}"/>
-      ${e.rate > 0 && e.kind === 'backend' ? html`<text x="${mid.toFixed(1)}" y="${((y1 + y2) / 2 - 3).toFixed(1)}" text-anchor="middle" font-size="10" style="fill:var(--fg);paint-order:stroke;stroke:#fff;stroke-width:3">${rateText(e.rate)}</text>` : ''}</g>`;
+      ${edgeLabels && e.rate > 0 && e.kind === 'backend' ? html`<text x="${mid.toFixed(1)}" y="${((y1 + y2) / 2 - 3).toFixed(1)}" text-anchor="middle" font-size="10" style="fill:var(--fg);paint-order:stroke;stroke:#fff;stroke-width:3">${rateText(e.rate)}</text>` : ''}</g>`;
   });
   const nodeMarkup = nodes.map((n) => {
     const p = at[n.id];

@@ -3,13 +3,15 @@
 
 import { html, render } from '../html.js';
 import { api } from '../api.js';
-import { lineChart, chartWidth } from '../charts.js';
+import { lineChart, chartWidth, onResize } from '../charts.js';
 import { rateText } from '../format.js';
 
 /** How often a shown page asks for the history again: points come every 10 s. */
 const REFETCH_MS = 5000;
 
 let shown = null;
+
+onResize(() => { if (shown && shown.main.isConnected) draw(); });
 
 export async function page(main, id) {
   const history = await api('GET', '/api/traffic/history?route=' + encodeURIComponent(id), undefined, { notVersioned: true });

@@ -4,7 +4,7 @@
 
 import { html, render } from '../html.js';
 import { api } from '../api.js';
-import { lineChart, stateChart, chartWidth, HEALTH } from '../charts.js';
+import { lineChart, stateChart, chartWidth, HEALTH, onResize } from '../charts.js';
 
 const REFETCH_MS = 5000;
 
@@ -13,6 +13,8 @@ const BREAKER = { none: 'var(--muted)', closed: HEALTH.ok, half_open: HEALTH.deg
 const ENDPOINT = { serving: HEALTH.ok, ejected: HEALTH.failing, down: HEALTH.down };
 
 let shown = null;
+
+onResize(() => { if (shown && shown.main.isConnected) draw(); });
 
 const fetchHistory = (name) => api('GET', '/api/traffic/history?upstream=' + encodeURIComponent(name), undefined, { notVersioned: true });
 

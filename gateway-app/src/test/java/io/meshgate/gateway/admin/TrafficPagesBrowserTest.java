@@ -136,6 +136,9 @@ class TrafficPagesBrowserTest extends BrowserTestSupport {
 		try {
 			browser.get("http://localhost:" + adminPort + "/" + hash);
 			waitFor(By.cssSelector(shown));
+			// drawn for the width there is, not a wide picture shrunk to fit
+			await().atMost(Duration.ofSeconds(5)).until(() -> (Boolean) browser.executeScript(
+					"return [...document.querySelectorAll('#app svg')].every((s) => s.width.baseVal.value <= window.innerWidth - 20)"));
 			assertThat((Boolean) browser.executeScript("return document.documentElement.scrollWidth <= window.innerWidth"))
 				.as("no sideways scrolling at 390 px on " + hash)
 				.isTrue();
