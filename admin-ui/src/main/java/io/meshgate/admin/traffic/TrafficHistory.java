@@ -44,7 +44,7 @@ import io.meshgate.policy.upstream.UpstreamRuntime;
  * each running upstream and for each of its endpoints, plus one reading (one entry per
  * {@code meshgate.requests} timer and per endpoint). A route, upstream or endpoint that is no longer
  * running is dropped with its points at the next sample. With 100 routes of 2 backends and 50
- * upstreams of 3 endpoints that is 90 x 350 small records, well under a megabyte.
+ * upstreams of 3 endpoints that is 90 x 300 small records, well under a megabyte.
  */
 public final class TrafficHistory implements AutoCloseable {
 

@@ -2,46 +2,22 @@
 // backend, 5xx answers and latency (p50, p99), as line charts that follow the live refresh.
 
 import { html, render } from '../html.js';
-import { api } from '../api.js';
-import { lineChart, chartWidth, onResize } from '../charts.js';
+import { lineChart, chartWidth } from '../charts.js';
 import { rateText } from '../format.js';
+import { follow } from '../traffic-history.js';
 
-/** How often a shown page asks for the history again: points come every 10 s. */
-const REFETCH_MS = 5000;
+const followed = follow('route', 'route-traffic', (id) => html`<h1>Traffic of route ${id}</h1>
+  <div class="toolbar"><a href="#/routes">Routes</a> · <a href="${'#/routes/' + encodeURIComponent(id)}">Edit route</a> · <a href="#/map">Traffic map</a></div>`, draw);
 
-let shown = null;
+export const { page, refresh } = followed;
 
-onResize(() => { if (shown && shown.main.isConnected) draw(); });
-
-export async function page(main, id) {
-  const history = await api('GET', '/api/traffic/history?route=' + encodeURIComponent(id), undefined, { notVersioned: true });
-  shown = { main, id, history, fetched: Date.now() };
-  render(main, html`<h1>Traffic of route ${id}</h1>
-    <div class="toolbar"><a href="#/routes">Routes</a> · <a href="${'#/routes/' + encodeURIComponent(id)}">Edit route</a> · <a href="#/map">Traffic map</a></div>
-    <p class="muted">The last ${Math.round(history.span / 60)} minutes, one point every ${history.interval} s, sampled by the gateway.</p>
-    <div id="route-traffic" data-route="${id}"></div>`);
-  draw();
-}
-
-/** Called after each live refresh while the page is shown. */
-export async function refresh() {
-  if (!shown || !shown.main.isConnected || Date.now() - shown.fetched < REFETCH_MS) return;
-  const { id } = shown;
-  const history = await api('GET', '/api/traffic/history?route=' + encodeURIComponent(id), undefined, { notVersioned: true });
-  if (shown && shown.id === id) { shown.history = history; shown.fetched = Date.now(); draw(); }
-}
-
-function draw() {
-  const target = shown.main.querySelector('#route-traffic');
-  if (!target) return;
-  const { history } = shown;
-  const points = history.points;
-  const axis = { from: history.now - history.span * 1000, to: history.now, width: chartWidth(shown.main) };
+function draw(target, { points, now, span, interval }, main) {
+  const axis = { from: now - span * 1000, to: now, width: chartWidth(main) };
   const backends = [...new Set(points.flatMap((p) => Object.keys(p.backends)))].sort();
   const requests = points.reduce((s, p) => s + p.requests, 0);
   const errors = points.reduce((s, p) => s + p.errors, 0);
   render(target, html`<p id="route-traffic-summary">${requests} requests, ${errors} answered 5xx
-      ${points.length ? html`<span class="muted">(last ${history.interval} s: ${rateText(points[points.length - 1].rate)})</span>` : ''}</p>
+      ${points.length ? html`<span class="muted">(last ${interval} s: ${rateText(points[points.length - 1].rate)})</span>` : ''}</p>
     <div class="card" data-chart="backends"><h2>Requests by backend</h2>
       ${lineChart({ ...axis, unit: 'rate', label: 'requests per second by backend',
     series: backends.map((b) => ({ name: b, points: points.map((p) => [p.t, p.backends[b] ? p.backends[b].rate : 0]) })) })}</div>

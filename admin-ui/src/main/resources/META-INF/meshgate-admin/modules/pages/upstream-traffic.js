@@ -3,44 +3,21 @@
 // calls, failed calls, requests in flight and its state (serving, ejected, down).
 
 import { html, render } from '../html.js';
-import { api } from '../api.js';
-import { lineChart, stateChart, chartWidth, HEALTH, onResize } from '../charts.js';
-
-const REFETCH_MS = 5000;
+import { lineChart, stateChart, chartWidth, HEALTH } from '../charts.js';
+import { follow } from '../traffic-history.js';
 
 const BREAKER = { none: 'var(--muted)', closed: HEALTH.ok, half_open: HEALTH.degraded, open: HEALTH.failing, forced_open: HEALTH.failing, disabled: 'var(--muted)' };
 
 const ENDPOINT = { serving: HEALTH.ok, ejected: HEALTH.failing, down: HEALTH.down };
 
-let shown = null;
+const followed = follow('upstream', 'upstream-traffic', (name) => html`<h1>Traffic of upstream ${name}</h1>
+  <div class="toolbar"><a href="#/upstreams">Upstreams</a> · <a href="${'#/upstreams/' + encodeURIComponent(name)}">Edit upstream</a> · <a href="#/map">Traffic map</a></div>`, draw);
 
-onResize(() => { if (shown && shown.main.isConnected) draw(); });
+export const { page, refresh } = followed;
 
-const fetchHistory = (name) => api('GET', '/api/traffic/history?upstream=' + encodeURIComponent(name), undefined, { notVersioned: true });
-
-export async function page(main, name) {
-  const history = await fetchHistory(name);
-  shown = { main, name, history, fetched: Date.now() };
-  render(main, html`<h1>Traffic of upstream ${name}</h1>
-    <div class="toolbar"><a href="#/upstreams">Upstreams</a> · <a href="${'#/upstreams/' + encodeURIComponent(name)}">Edit upstream</a> · <a href="#/map">Traffic map</a></div>
-    <p class="muted">The last ${Math.round(history.span / 60)} minutes, one point every ${history.interval} s, sampled by the gateway.</p>
-    <div id="upstream-traffic" data-upstream="${name}"></div>`);
-  draw();
-}
-
-export async function refresh() {
-  if (!shown || !shown.main.isConnected || Date.now() - shown.fetched < REFETCH_MS) return;
-  const { name } = shown;
-  const history = await fetchHistory(name);
-  if (shown && shown.name === name) { shown.history = history; shown.fetched = Date.now(); draw(); }
-}
-
-function draw() {
-  const target = shown.main.querySelector('#upstream-traffic');
-  if (!target) return;
-  const { history } = shown;
+function draw(target, history, main) {
   const points = history.points;
-  const axis = { from: history.now - history.span * 1000, to: history.now, width: chartWidth(shown.main) };
+  const axis = { from: history.now - history.span * 1000, to: history.now, width: chartWidth(main) };
   const last = points[points.length - 1];
   const endpoints = Object.entries(history.endpoints);
   render(target, html`<p id="upstream-traffic-now">${last

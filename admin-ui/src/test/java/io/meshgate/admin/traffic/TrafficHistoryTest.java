@@ -18,8 +18,6 @@ import reactor.netty.http.client.HttpClient;
 
 import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.grpc.GrpcStatus;
-import io.meshgate.policy.observe.RequestMetrics;
-import io.meshgate.policy.observe.RequestOutcome;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
@@ -43,7 +41,7 @@ class TrafficHistoryTest {
 
 	private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-	private final RequestMetrics requests = new RequestMetrics(meters);
+	private final RecordedRequests requests = new RecordedRequests(meters);
 
 	private final AtomicLong nanos = new AtomicLong();
 
@@ -66,16 +64,16 @@ class TrafficHistoryTest {
 	@Test
 	void eachSampleAddsThePointOfItsIntervalWithRatesByBackendErrorsAndPercentiles() throws Exception {
 		run(config(Route.of("shop", "/shop/**", Backend.of("shop-v1", 9), Backend.of("shop-v2", 1))));
-		send("shop", "shop-v1", 200, 7, Duration.ofMillis(5)); // before the first reading: in no point
+		requests.send("shop", "shop-v1", 200, 7, Duration.ofMillis(5)); // before the first reading: in no point
 		history.sample();
 		assertThat(points(history.route("shop").orElseThrow())).isEmpty();
 
-		send("shop", "shop-v1", 200, 18, Duration.ofMillis(10));
-		send("shop", "shop-v2", 503, 2, Duration.ofMillis(100));
+		requests.send("shop", "shop-v1", 200, 18, Duration.ofMillis(10));
+		requests.send("shop", "shop-v2", 503, 2, Duration.ofMillis(100));
 		clock.advance(Duration.ofSeconds(10));
 		history.sample();
 		// a late sample: the rates are over the 20 s it really covers
-		send("shop", "shop-v1", 200, 40, Duration.ofMillis(10));
+		requests.send("shop", "shop-v1", 200, 40, Duration.ofMillis(10));
 		clock.advance(Duration.ofSeconds(20));
 		history.sample();
 
@@ -102,8 +100,8 @@ class TrafficHistoryTest {
 		run(config(Route.of("quiet", "/quiet/**", Backend.of("shop-v1", 1)),
 				Route.of("rpc", "/rpc/**", Backend.of("shop-v1", 1))));
 		history.sample();
-		sendGrpc("rpc", "shop-v1", 200, GrpcStatus.UNAVAILABLE, 5, Duration.ofMillis(1));
-		sendGrpc("rpc", "shop-v1", 200, GrpcStatus.OK, 5, Duration.ofMillis(1));
+		requests.sendGrpc("rpc", "shop-v1", 200, GrpcStatus.UNAVAILABLE, 5, Duration.ofMillis(1));
+		requests.sendGrpc("rpc", "shop-v1", 200, GrpcStatus.OK, 5, Duration.ofMillis(1));
 		clock.advance(Duration.ofSeconds(10));
 		history.sample();
 
@@ -122,8 +120,8 @@ class TrafficHistoryTest {
 		calls(endpoints.get(0), 30, 30);
 		calls(endpoints.get(1), 10, 0);
 		endpoints.get(1).requestStarted(); // still in flight at the sample
-		send("shop", "shop-v1", 502, 30, Duration.ofMillis(1));
-		send("shop", "shop-v1", 200, 10, Duration.ofMillis(1));
+		requests.send("shop", "shop-v1", 502, 30, Duration.ofMillis(1));
+		requests.send("shop", "shop-v1", 200, 10, Duration.ofMillis(1));
 		clock.advance(Duration.ofSeconds(10));
 		history.sample();
 
@@ -157,7 +155,7 @@ class TrafficHistoryTest {
 		run(config(Route.of("shop", "/shop/**", Backend.of("shop-v1", 1)),
 				Route.of("gone", "/gone/**", Backend.of("shop-v1", 1))));
 		for (int i = 0; i <= 100; i++) {
-			send("shop", "shop-v1", 200, 1, Duration.ofMillis(1));
+			requests.send("shop", "shop-v1", 200, 1, Duration.ofMillis(1));
 			history.sample();
 			clock.advance(TrafficHistory.INTERVAL);
 		}
@@ -208,17 +206,6 @@ class TrafficHistoryTest {
 		for (int i = 0; i < calls; i++) {
 			endpoint.requestStarted();
 			endpoint.requestFinished(i < failed);
-		}
-	}
-
-	private void send(String route, String backend, int status, int times, Duration took) {
-		sendGrpc(route, backend, status, GrpcStatus.NONE, times, took);
-	}
-
-	private void sendGrpc(String route, String backend, int status, int grpcStatus, int times, Duration took) {
-		for (int i = 0; i < times; i++) {
-			requests.record(new RequestOutcome(Instant.EPOCH, "POST", "/", route, backend, backend, "127.0.0.1:1",
-					status, took.toNanos(), 0, 0, 0, false, null, null, grpcStatus));
 		}
 	}
 
