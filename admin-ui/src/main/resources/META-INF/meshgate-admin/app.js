@@ -17,9 +17,15 @@ import * as authorizationPolicies from './modules/pages/authorization-policies.j
 import * as history from './modules/pages/history.js';
 import * as tester from './modules/pages/tester.js';
 import * as config from './modules/pages/config.js';
+import * as routeTraffic from './modules/pages/route-traffic.js';
+import * as upstreamTraffic from './modules/pages/upstream-traffic.js';
+import * as map from './modules/pages/map.js';
 
 /** The pages by the first part of the hash; an unknown or empty hash shows the routes. */
-const PAGES = { routes, upstreams, jwtProviders, consumers, authorizationPolicies, history, tester, config };
+const PAGES = {
+  routes, upstreams, jwtProviders, consumers, authorizationPolicies, history, tester, config,
+  traffic: routeTraffic, 'upstream-traffic': upstreamTraffic, map,
+};
 
 /** The page module shown now. */
 let shown = routes;

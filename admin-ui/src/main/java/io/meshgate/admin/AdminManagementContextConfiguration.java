@@ -1,6 +1,9 @@
 package io.meshgate.admin;
 
+import java.time.Clock;
+
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -28,6 +31,8 @@ import io.meshgate.admin.security.AdminProperties;
 import io.meshgate.admin.security.AdminSecurityConfiguration;
 import io.meshgate.admin.traffic.LiveTraffic;
 import io.meshgate.admin.traffic.TrafficApi;
+import io.meshgate.admin.traffic.TrafficHistory;
+import io.meshgate.admin.traffic.TrafficMap;
 import io.meshgate.admin.ui.LoginPage;
 import io.meshgate.policy.route.RouteProbe;
 import io.meshgate.policy.upstream.UpstreamRegistry;
@@ -53,12 +58,24 @@ public class AdminManagementContextConfiguration {
 		return new AdminApi(admin, registry.getIfAvailable(), probe).routes();
 	}
 
-	/** {@code /api/traffic}: rates, errors, latency and health from the gateway's meters, for the UI. */
+	/**
+	 * The last 15 minutes of traffic, sampled every 10 s from the admin context's start to its close,
+	 * on Reactor's parallel scheduler (a bounded walk over in-memory meters, never blocking).
+	 */
+	@Bean(destroyMethod = "close")
+	TrafficHistory meshgateTrafficHistory(ObjectProvider<MeterRegistry> meters,
+			ObjectProvider<UpstreamRegistry> registry, AdminService admin) {
+		return new TrafficHistory(meters.getIfAvailable(), registry.getIfAvailable(), () -> admin.snapshot().running(),
+				Clock.systemUTC(), System::nanoTime)
+			.start(Schedulers.parallel());
+	}
+
+	/** {@code /api/traffic}, its history and map: rates, errors, latency and health from the gateway's meters, for the UI. */
 	@Bean
 	RouterFunction<ServerResponse> meshgateTrafficApi(ObjectProvider<MeterRegistry> meters,
-			ObjectProvider<UpstreamRegistry> registry) {
-		return new TrafficApi(new LiveTraffic(meters.getIfAvailable(), registry.getIfAvailable(), System::nanoTime))
-			.routes();
+			ObjectProvider<UpstreamRegistry> registry, TrafficHistory history, AdminService admin) {
+		LiveTraffic live = new LiveTraffic(meters.getIfAvailable(), registry.getIfAvailable(), System::nanoTime);
+		return new TrafficApi(live, history, new TrafficMap(live, () -> admin.snapshot().running())).routes();
 	}
 
 	/**

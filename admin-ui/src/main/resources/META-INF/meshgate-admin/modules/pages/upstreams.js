@@ -30,7 +30,7 @@ function upstreamRow(entry) {
   const action = entry.readOnly ? html`<span class="badge ro">read-only: ${entry.source}</span>`
     : html`<a class="edit-upstream" href="${'#/upstreams/' + encodeURIComponent(u.name)}">${canWrite() ? 'Edit' : 'View'}</a>`;
   return html`<tr data-upstream="${u.name}"><td class="title-cell"><strong>${u.name}</strong></td><td data-label="Health" class="health">${healthBadges(u.name)}${reasonsMarkup(t)}</td><td data-label="Traffic">${trafficMarkup(t, 'upstream:' + u.name)}</td><td data-label="Endpoints">${endpoints.length ? endpoints
-    : u.discovery ? html`<span class="muted">Kubernetes ${u.discovery.serviceId}: no ready endpoints</span>` : html`<span class="badge warn">not running</span>`}</td><td class="wide-only">${(u.loadBalancer || {}).policy || defaultOf('Upstream', 'loadBalancer.policy')}${u.loadBalancer && u.loadBalancer.hashOn ? ' on ' + u.loadBalancer.hashOn : ''}</td><td class="wide-only">${tls}</td><td class="actions">${action}</td></tr>`;
+    : u.discovery ? html`<span class="muted">Kubernetes ${u.discovery.serviceId}: no ready endpoints</span>` : html`<span class="badge warn">not running</span>`}</td><td class="wide-only">${(u.loadBalancer || {}).policy || defaultOf('Upstream', 'loadBalancer.policy')}${u.loadBalancer && u.loadBalancer.hashOn ? ' on ' + u.loadBalancer.hashOn : ''}</td><td class="wide-only">${tls}</td><td class="actions">${action} <a class="upstream-traffic" href="${'#/upstream-traffic/' + encodeURIComponent(u.name)}">Traffic</a></td></tr>`;
 }
 
 /** The upstream rows from the last configuration and live state; called again by every live refresh. */

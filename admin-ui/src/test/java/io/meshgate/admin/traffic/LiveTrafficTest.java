@@ -1,7 +1,6 @@
 package io.meshgate.admin.traffic;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,8 +9,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import io.meshgate.policy.grpc.GrpcStatus;
-import io.meshgate.policy.observe.RequestMetrics;
-import io.meshgate.policy.observe.RequestOutcome;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +17,7 @@ class LiveTrafficTest {
 
 	private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-	private final RequestMetrics requests = new RequestMetrics(meters);
+	private final RecordedRequests requests = new RecordedRequests(meters);
 
 	private final AtomicLong nanos = new AtomicLong();
 
@@ -28,11 +25,11 @@ class LiveTrafficTest {
 
 	@Test
 	void aWindowHasTheRateErrorShareLatencyAndSplitOfWhatHappenedInIt() {
-		send("shop", "shop-v1", 200, 3, Duration.ofMillis(5)); // before the first view: not in any window
+		requests.send("shop", "shop-v1", 200, 3, Duration.ofMillis(5)); // before the first view: not in any window
 		assertThat(traffic.view()).containsEntry("seconds", 0.0).containsEntry("routes", Map.of());
 
-		send("shop", "shop-v1", 200, 9, Duration.ofMillis(10));
-		send("shop", "shop-v2", 503, 1, Duration.ofMillis(100));
+		requests.send("shop", "shop-v1", 200, 9, Duration.ofMillis(10));
+		requests.send("shop", "shop-v2", 503, 1, Duration.ofMillis(100));
 		nanos.set(Duration.ofSeconds(2).toNanos());
 		Map<String, Object> view = traffic.view();
 
@@ -52,9 +49,9 @@ class LiveTrafficTest {
 	@Test
 	void aFailedGrpcCallIsAnErrorThoughItsStatusIs200() {
 		traffic.view();
-		sendGrpc("rpc", "rpc-v1", 200, GrpcStatus.OK, 6, Duration.ofMillis(2));
-		sendGrpc("rpc", "rpc-v1", 200, GrpcStatus.UNAVAILABLE, 3, Duration.ofMillis(2));
-		sendGrpc("rpc", "rpc-v1", 200, GrpcStatus.PERMISSION_DENIED, 1, Duration.ofMillis(2));
+		requests.sendGrpc("rpc", "rpc-v1", 200, GrpcStatus.OK, 6, Duration.ofMillis(2));
+		requests.sendGrpc("rpc", "rpc-v1", 200, GrpcStatus.UNAVAILABLE, 3, Duration.ofMillis(2));
+		requests.sendGrpc("rpc", "rpc-v1", 200, GrpcStatus.PERMISSION_DENIED, 1, Duration.ofMillis(2));
 		nanos.set(Duration.ofSeconds(2).toNanos());
 
 		assertThat(at(traffic.view(), "routes", "rpc")).containsEntry("requests", 10L).containsEntry("errorShare", 0.3);
@@ -63,12 +60,12 @@ class LiveTrafficTest {
 	@Test
 	void trafficAgesOutOfTheWindowAndAPauseInViewingStartsAFreshOne() {
 		traffic.view();
-		send("old", "old-v1", 200, 4, Duration.ofMillis(1));
+		requests.send("old", "old-v1", 200, 4, Duration.ofMillis(1));
 		nanos.set(Duration.ofSeconds(2).toNanos());
 		assertThat(at(traffic.view(), "routes", "old")).containsEntry("requests", 4L);
 
 		// a view within a second of the last reading answers from that reading
-		send("old", "old-v1", 200, 1, Duration.ofMillis(1));
+		requests.send("old", "old-v1", 200, 1, Duration.ofMillis(1));
 		nanos.set(Duration.ofMillis(2500).toNanos());
 		assertThat(at(traffic.view(), "routes", "old")).containsEntry("requests", 4L);
 
@@ -79,17 +76,6 @@ class LiveTrafficTest {
 
 		nanos.set(Duration.ofSeconds(60).toNanos());
 		assertThat(traffic.view()).containsEntry("seconds", 0.0).containsEntry("routes", Map.of());
-	}
-
-	private void send(String route, String backend, int status, int times, Duration took) {
-		sendGrpc(route, backend, status, GrpcStatus.NONE, times, took);
-	}
-
-	private void sendGrpc(String route, String backend, int status, int grpcStatus, int times, Duration took) {
-		for (int i = 0; i < times; i++) {
-			requests.record(new RequestOutcome(Instant.EPOCH, "POST", "/", route, backend, backend, "127.0.0.1:1",
-					status, took.toNanos(), 0, 0, 0, false, null, null, grpcStatus));
-		}
 	}
 
 	@SuppressWarnings("unchecked")
