@@ -54,7 +54,7 @@ public class DemoConfiguration {
 						Backend.of("demo-v2", demo.canaryWeight()))
 					// the demo shows the tester's override, off on any other route unless configured:
 					// x-canary: demo-v2 reaches v2 from any client, at weight 0 too
-					.withCanary(new CanaryPolicy(null, DEMO_OVERRIDE_HEADER, null, true))));
+					.withCanary(new CanaryPolicy(null, DEMO_OVERRIDE_HEADER, null, true, null))));
 		log.info("Demo on: upstreams demo-v1 " + List.of(url(s.get(0)), url(s.get(1))) + ", demo-v2 "
 				+ List.of(url(s.get(2))) + "; route /demo/** splits " + (100 - demo.canaryWeight()) + "/"
 				+ demo.canaryWeight() + ". Set meshgate.demo.enabled=false to turn it off.");
