@@ -110,7 +110,7 @@ public final class RolloutMoves {
 		if (policy.promoteToBaseline()) {
 			// the canary is the baseline now: a plain route, ready for the next rollout
 			Backend canary = route.backends().get(1).withWeight(RolloutSteps.scale(policy));
-			Route promoted = route.withBackends(List.of(canary)).withCanary(route.canary().withRollout(null));
+			Route promoted = route.withCanary(route.canary().withRollout(null)).withBackends(List.of(canary));
 			return new Move(promoted, line + ", done: " + state.canary() + " is the baseline");
 		}
 		return new Move(at(route, new RolloutState(state.canary(), step, now, Phase.DONE, "the canary takes all traffic")),
