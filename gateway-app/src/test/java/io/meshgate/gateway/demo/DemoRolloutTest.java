@@ -31,7 +31,7 @@ class DemoRolloutTest {
 	/** The route of docs/rollouts.md's walkthrough. */
 	static final String CHECKOUT = """
 			{"id": "checkout", "match": {"path": "/checkout/**"},
-			 "backends": [{"upstream": "demo-v1", "weight": 100}, {"upstream": "demo-v3", "weight": 0}],
+			 "backends": [{"upstream": "checkout-v1", "weight": 100}, {"upstream": "checkout-v3", "weight": 0}],
 			 "canary": {"stickyOn": "header:x-user",
 			            "rollout": {"steps": [10, 50, 100], "stepDuration": "20s", "checkInterval": "2s", "minRequests": 50}}}
 			""";
@@ -46,6 +46,12 @@ class DemoRolloutTest {
 	void theDemosFailingCanaryIsRolledBack() {
 		AdminClient admin = AdminClient.basic(adminPort, TestUsers.EDITOR, TestUsers.EDITOR_PASSWORD);
 		GatewayClient ingress = new GatewayClient(port);
+		// stored upstreams over the demo's servers (a stored route names stored upstreams only)
+		for (String version : List.of("v1", "v3")) {
+			AdminClient.Answer stored = admin.post("/api/upstreams",
+					Map.of("name", "checkout-" + version, "endpoints", demoEndpoints(admin, "demo-" + version)), null);
+			assertThat(stored.status()).as(stored.body()).isEqualTo(200);
+		}
 		AdminClient.Answer created = admin.sendBytes("POST", "/api/routes", CHECKOUT.getBytes(), "application/json", null);
 		assertThat(created.status()).as(created.body()).isEqualTo(200);
 
@@ -68,6 +74,18 @@ class DemoRolloutTest {
 		for (int user = 0; user < 50; user++) {
 			assertThat(ingress.get("/checkout/after", Map.of("x-user", "u" + user)).body()).contains("\"version\":\"v1\"");
 		}
+	}
+
+	/** The endpoints of a read-only demo upstream, as {@code GET /api/upstreams} lists them. */
+	@SuppressWarnings("unchecked")
+	private static List<String> demoEndpoints(AdminClient admin, String name) {
+		List<Map<String, Object>> upstreams = (List<Map<String, Object>>) admin.get("/api/upstreams").json().get("upstreams");
+		return upstreams.stream()
+			.map(entry -> (Map<String, Object>) entry.get("upstream"))
+			.filter(upstream -> name.equals(upstream.get("name")))
+			.map(upstream -> (List<String>) upstream.get("endpoints"))
+			.findFirst()
+			.orElseThrow();
 	}
 
 }

@@ -87,8 +87,9 @@ class RolloutRestartTest {
 	}
 
 	private static Map<String, Object> rolloutRoute() {
+		// maxLatencyRatio: the build machine's latency noise is not the canary's
 		Map<String, Object> rollout = Map.of("steps", List.of(20.0, 50.0, 100.0), "stepDuration", "1s", "checkInterval",
-				"1s", "maxStepDuration", "1m", "minRequests", 20);
+				"1s", "maxStepDuration", "1m", "minRequests", 20, "maxLatencyRatio", 20);
 		Map<String, Object> route = new LinkedHashMap<>();
 		route.put("id", "shop");
 		route.put("match", Map.of("path", "/shop/**"));

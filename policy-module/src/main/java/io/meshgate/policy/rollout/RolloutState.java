@@ -3,6 +3,8 @@ package io.meshgate.policy.rollout;
 import java.time.Instant;
 import java.util.Objects;
 
+import io.meshgate.policy.schema.Example;
+
 /**
  * Where a route's rollout stands, written by Meshgate's rollout decider (and by the admin API's
  * pause, resume, promote and abort) as part of the route, so that every change of it is a
@@ -16,7 +18,8 @@ import java.util.Objects;
  * @param phase what the decider does with the rollout; default RUNNING
  * @param reason the last decision, in a sentence Meshgate writes; default none
  */
-public record RolloutState(String canary, Integer step, Instant stepStarted, Phase phase, String reason) {
+public record RolloutState(@Example("orders-v2") String canary, @Example("1") Integer step,
+		@Example("2026-12-06T19:30:00Z") Instant stepStarted, Phase phase, String reason) {
 
 	public enum Phase {
 		/** The decider looks at the step's numbers every {@code checkInterval}. */
