@@ -81,24 +81,23 @@ public final class RolloutActions {
 		}
 		RolloutState state = route.rolloutState();
 		Phase phase = state == null ? null : state.phase();
+		String allowed = switch (action) {
+			case PAUSE -> phase == Phase.RUNNING ? null : "RUNNING";
+			case RESUME -> phase == Phase.PAUSED || phase != null && phase.withdrawn() ? null
+					: "PAUSED, ROLLED_BACK or ABORTED";
+			case PROMOTE, ABORT -> phase == Phase.RUNNING || phase == Phase.PAUSED ? null : "RUNNING or PAUSED";
+		};
+		if (allowed != null) {
+			throw new NotNowException("route " + id + ": cannot " + action.name().toLowerCase(Locale.ROOT)
+					+ " a rollout that is " + (phase == null ? "NOT_STARTED" : phase.name()) + " (expected: " + allowed + ")");
+		}
 		Move move = switch (action) {
-			case PAUSE -> require(phase == Phase.RUNNING, id, action, phase, "RUNNING") ? RolloutMoves.pause(route, author) : null;
-			case RESUME -> require(phase == Phase.PAUSED || phase != null && phase.withdrawn(), id, action, phase,
-					"PAUSED, ROLLED_BACK or ABORTED") ? RolloutMoves.resume(route, author, clock.instant()) : null;
-			case PROMOTE -> require(phase == Phase.RUNNING || phase == Phase.PAUSED, id, action, phase, "RUNNING or PAUSED")
-					? RolloutMoves.promote(route, author, clock.instant()) : null;
-			case ABORT -> require(phase == Phase.RUNNING || phase == Phase.PAUSED, id, action, phase, "RUNNING or PAUSED")
-					? RolloutMoves.abort(route, author, clock.instant()) : null;
+			case PAUSE -> RolloutMoves.pause(route, author);
+			case RESUME -> RolloutMoves.resume(route, author, clock.instant());
+			case PROMOTE -> RolloutMoves.promote(route, author, clock.instant());
+			case ABORT -> RolloutMoves.abort(route, author, clock.instant());
 		};
 		return writer.write(snapshot.version(), move, author);
-	}
-
-	private static boolean require(boolean allowed, String id, Action action, Phase phase, String expected) {
-		if (!allowed) {
-			throw new NotNowException("route " + id + ": cannot " + action.name().toLowerCase(Locale.ROOT)
-					+ " a rollout that is " + (phase == null ? "NOT_STARTED" : phase.name()) + " (expected: " + expected + ")");
-		}
-		return true;
 	}
 
 }

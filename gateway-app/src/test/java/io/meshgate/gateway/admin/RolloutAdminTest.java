@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 import io.meshgate.gateway.testing.AdminClient;
+import io.meshgate.gateway.testing.RolloutRoutes;
 import io.meshgate.policy.testing.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,30 +25,11 @@ import static org.assertj.core.api.Assertions.fail;
 class RolloutAdminTest extends AdminTestSupport {
 
 	/** Sticky clients: the same user always reaches the same backend, at every step. */
-	private static final String USER_HEADER = "x-user";
+	private static final String USER_HEADER = RolloutRoutes.USER_HEADER;
 
 	private static final int USERS = 500;
 
 	private int sent;
-
-	private Map<String, Object> rolloutRoute(List<Double> steps, Map<String, Object> overrides) {
-		Map<String, Object> rollout = new LinkedHashMap<>();
-		rollout.put("steps", steps);
-		rollout.put("stepDuration", "1s");
-		rollout.put("checkInterval", "1s");
-		rollout.put("maxStepDuration", "1m");
-		rollout.put("minRequests", 20);
-		// the build machine's latency noise is not the canary's: these tests are about errors and
-		// steps (StepJudgeTest covers the latency gate)
-		rollout.put("maxLatencyRatio", 20);
-		rollout.putAll(overrides);
-		Map<String, Object> route = new LinkedHashMap<>();
-		route.put("id", "shop");
-		route.put("match", Map.of("path", "/shop/**"));
-		route.put("backends", List.of(Map.of("upstream", "v1", "weight", 100), Map.of("upstream", "v2", "weight", 0)));
-		route.put("canary", Map.of("stickyOn", "header:" + USER_HEADER, "rollout", rollout));
-		return route;
-	}
 
 	private void create(TestUpstream baseline, TestUpstream canary, Map<String, Object> route) {
 		assertThat(editor.post("/api/upstreams", upstream("v1", baseline.url()), null).status()).isEqualTo(200);
@@ -96,7 +78,7 @@ class RolloutAdminTest extends AdminTestSupport {
 	void aCanaryThatFailsAtStepTwoIsRolledBackWithinFiveSecondsAndThenGetsNoRequest() {
 		TestUpstream baseline = start("v1");
 		TestUpstream canary = start("v2");
-		create(baseline, canary, rolloutRoute(List.of(20.0, 50.0, 100.0), Map.of()));
+		create(baseline, canary, RolloutRoutes.shop(List.of(20.0, 50.0, 100.0), Map.of()));
 
 		drive(at("RUNNING", 2), Duration.ofSeconds(30));
 		canary.status(500);
@@ -132,7 +114,7 @@ class RolloutAdminTest extends AdminTestSupport {
 	void aHealthyCanaryIsPromotedStepByStepToAllTheTrafficAndEachStepIsAVersion() {
 		TestUpstream baseline = start("v1");
 		TestUpstream canary = start("v2");
-		create(baseline, canary, rolloutRoute(List.of(10.0, 50.0, 100.0), Map.of()));
+		create(baseline, canary, RolloutRoutes.shop(List.of(10.0, 50.0, 100.0), Map.of()));
 
 		Map<String, Object> done = drive(view -> "DONE".equals(view.get("phase")), Duration.ofSeconds(60));
 
@@ -154,7 +136,7 @@ class RolloutAdminTest extends AdminTestSupport {
 		TestUpstream baseline = start("v1");
 		TestUpstream canary = start("v2");
 		// steps too long to end by themselves during the test: only the operator moves this rollout
-		create(baseline, canary, rolloutRoute(List.of(5.0, 25.0, 100.0), Map.of("stepDuration", "1h", "maxStepDuration", "2h")));
+		create(baseline, canary, RolloutRoutes.shop(List.of(5.0, 25.0, 100.0), Map.of("stepDuration", "1h", "maxStepDuration", "2h")));
 		drive(at("RUNNING", 1), Duration.ofSeconds(30));
 		List<Long> versions = new ArrayList<>();
 
@@ -202,7 +184,7 @@ class RolloutAdminTest extends AdminTestSupport {
 		TestUpstream baseline = start("v1");
 		TestUpstream canary = start("v2");
 		create(baseline, canary, route("plain", "/plain/**", Map.of("v1", 1)));
-		Map<String, Object> three = new LinkedHashMap<>(rolloutRoute(List.of(50.0, 100.0), Map.of()));
+		Map<String, Object> three = new LinkedHashMap<>(RolloutRoutes.shop(List.of(50.0, 100.0), Map.of()));
 		three.put("backends", List.of(Map.of("upstream", "v1"), Map.of("upstream", "v2"), Map.of("status", 503)));
 
 		AdminClient.Answer refused = editor.post("/api/routes", three, null);

@@ -3,7 +3,6 @@ package io.meshgate.gateway.rollout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -17,6 +16,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import io.meshgate.gateway.MeshgateApplication;
 import io.meshgate.gateway.testing.AdminClient;
+import io.meshgate.gateway.testing.RolloutRoutes;
 import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.TestUpstream;
@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class RolloutRestartTest {
 
-	private static final String USER_HEADER = "x-user";
+	private static final String USER_HEADER = RolloutRoutes.USER_HEADER;
 
 	private static final int USERS = 100;
 
@@ -60,7 +60,7 @@ class RolloutRestartTest {
 				.status()).isEqualTo(200);
 			assertThat(admin.post("/api/upstreams", Map.of("name", "v2", "endpoints", List.of(canary.url())), null)
 				.status()).isEqualTo(200);
-			AdminClient.Answer created = admin.post("/api/routes", rolloutRoute(), null);
+			AdminClient.Answer created = admin.post("/api/routes", RolloutRoutes.shop(List.of(20.0, 50.0, 100.0), Map.of()), null);
 			assertThat(created.status()).as(created.body()).isEqualTo(200);
 			// stops a few requests into step 2, too few to promote it
 			before = drive(admin, ingress, view -> "RUNNING".equals(view.get("phase")) && Integer.valueOf(2).equals(view.get("step")));
@@ -84,18 +84,6 @@ class RolloutRestartTest {
 			assertThat(summaries(admin).get(0)).startsWith("shop: rollout step 2 → 3 (100 %)");
 			assertThat(summaries(admin)).filteredOn(summary -> summary.contains("starts at step 1")).hasSize(1);
 		}
-	}
-
-	private static Map<String, Object> rolloutRoute() {
-		// maxLatencyRatio: the build machine's latency noise is not the canary's
-		Map<String, Object> rollout = Map.of("steps", List.of(20.0, 50.0, 100.0), "stepDuration", "1s", "checkInterval",
-				"1s", "maxStepDuration", "1m", "minRequests", 20, "maxLatencyRatio", 20);
-		Map<String, Object> route = new LinkedHashMap<>();
-		route.put("id", "shop");
-		route.put("match", Map.of("path", "/shop/**"));
-		route.put("backends", List.of(Map.of("upstream", "v1", "weight", 100), Map.of("upstream", "v2", "weight", 0)));
-		route.put("canary", Map.of("stickyOn", "header:" + USER_HEADER, "rollout", rollout));
-		return route;
 	}
 
 	private Map<String, Object> drive(AdminClient admin, GatewayClient ingress, Predicate<Map<String, Object>> until) {

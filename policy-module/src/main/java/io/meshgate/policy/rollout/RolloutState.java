@@ -57,9 +57,12 @@ public record RolloutState(@Example("orders-v2") String canary, @Example("1") In
 		return new RolloutState(canary, 1, now, Phase.RUNNING, reason);
 	}
 
-	/** What identifies the step on every replica: its counters start afresh when this changes. */
+	/**
+	 * What identifies the step on every replica: its counters start afresh when this changes (a
+	 * new step, a resumed one); a pause keeps counting.
+	 */
 	public String stepKey() {
-		return canary + "#" + step + "@" + stepStarted + "/" + phase;
+		return canary + "#" + step + "@" + stepStarted;
 	}
 
 }
