@@ -27,6 +27,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import io.meshgate.admin.api.AdminApi;
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.admin.api.GatewayActuatorWriteGuard;
+import io.meshgate.admin.rollout.RolloutActions;
 import io.meshgate.admin.security.AdminProperties;
 import io.meshgate.admin.security.AdminSecurityConfiguration;
 import io.meshgate.admin.traffic.LiveTraffic;
@@ -54,8 +55,8 @@ public class AdminManagementContextConfiguration {
 
 	@Bean
 	RouterFunction<ServerResponse> meshgateAdminApi(AdminService admin, ObjectProvider<UpstreamRegistry> registry,
-			RouteProbe probe) {
-		return new AdminApi(admin, registry.getIfAvailable(), probe).routes();
+			RouteProbe probe, ObjectProvider<RolloutActions> rollouts) {
+		return new AdminApi(admin, registry.getIfAvailable(), probe, rollouts.getIfAvailable()).routes();
 	}
 
 	/**

@@ -39,6 +39,7 @@ import io.meshgate.admin.model.ConfigKinds;
 import io.meshgate.admin.model.ConfigTrees;
 import io.meshgate.admin.model.InvalidConfigException;
 import io.meshgate.admin.model.Secrets;
+import io.meshgate.admin.rollout.RolloutActions;
 import io.meshgate.admin.store.HistoryEntry;
 import io.meshgate.admin.store.VersionConflictException;
 import io.meshgate.admin.store.Yaml;
@@ -71,11 +72,17 @@ public final class AdminApi {
 
 	private final RouteTester tester;
 
-	/** @param probe the gateway's route lookup, which the route tester runs */
-	public AdminApi(AdminService admin, UpstreamRegistry registry, RouteProbe probe) {
+	private final RolloutActions rollouts;
+
+	/**
+	 * @param probe the gateway's route lookup, which the route tester runs
+	 * @param rollouts the routes' rollouts; null: none (their endpoints answer 404)
+	 */
+	public AdminApi(AdminService admin, UpstreamRegistry registry, RouteProbe probe, RolloutActions rollouts) {
 		this.admin = Objects.requireNonNull(admin, "admin");
 		this.registry = registry;
 		this.tester = new RouteTester(Objects.requireNonNull(probe, "probe"));
+		this.rollouts = rollouts;
 	}
 
 	public RouterFunction<ServerResponse> routes() {
@@ -103,6 +110,8 @@ public final class AdminApi {
 			.GET("/api/routes/{id}", request -> getItem(request, "routes", "id"))
 			.PUT("/api/routes/{id}", request -> writeItem(request, "routes", "id", request.pathVariable("id")))
 			.DELETE("/api/routes/{id}", request -> deleteItem(request, "routes", "id"))
+			.GET("/api/routes/{id}/rollout", this::rollout)
+			.POST("/api/routes/{id}/rollout/{action}", this::rolloutAction)
 			.GET("/api/upstreams", this::listUpstreams)
 			.POST("/api/upstreams", request -> writeItem(request, "upstreams", "name", null))
 			.GET("/api/upstreams/{id}", request -> getItem(request, "upstreams", "name"))
@@ -508,6 +517,26 @@ public final class AdminApi {
 				.bodyValue(ConfigSchema.DOCUMENT)));
 	}
 
+	/** Where a route's rollout stands: its step, weights, the step's numbers and the gates' verdict on them. */
+	private Mono<ServerResponse> rollout(ServerRequest request) {
+		String id = request.pathVariable("id");
+		return rollouts(id).flatMap(actions -> json(HttpStatus.OK, actions.view(id), admin.snapshot().version()));
+	}
+
+	/** Pause, resume, promote or abort a stored route's rollout: each a version. */
+	private Mono<ServerResponse> rolloutAction(ServerRequest request) {
+		String id = request.pathVariable("id");
+		RolloutActions.Action action = RolloutActions.Action.parse(request.pathVariable("action"));
+		return rollouts(id).zipWith(author(request))
+			.flatMap(found -> blocking(() -> found.getT1().act(id, action, found.getT2())))
+			.flatMap(this::changed);
+	}
+
+	private Mono<RolloutActions> rollouts(String id) {
+		return rollouts != null ? Mono.just(rollouts)
+				: Mono.error(new NoSuchElementException("route " + id + " has no rollout (rollouts are off)"));
+	}
+
 	/** A change of the whole configuration: any change since the version read is a conflict. */
 	private Mono<ServerResponse> change(ServerRequest request, String action, UnaryOperator<Map<String, Object>> edit) {
 		Long expected = ifMatch(request);
@@ -670,6 +699,10 @@ public final class AdminApi {
 				}
 				body.put("changesSince", changed.since().stream().map(HistoryEntry::toDocument).toList());
 			}
+		}
+		else if (error instanceof RolloutActions.NotNowException) {
+			status = HttpStatus.CONFLICT;
+			body.put("message", error.getMessage());
 		}
 		else if (error instanceof NoSuchElementException) {
 			status = HttpStatus.NOT_FOUND;

@@ -231,7 +231,8 @@ public final class AdminService {
 	 */
 	public Change change(Long expectedVersion, String author, String action, boolean dryRun,
 			UnaryOperator<Map<String, Object>> edit) {
-		return change(expectedVersion, null, author, action, dryRun, edit);
+		return change(expectedVersion, null, author, summary -> action == null ? summary
+				: summary.isEmpty() ? action : action + ": " + summary, dryRun, edit);
 	}
 
 	/**
@@ -242,11 +243,24 @@ public final class AdminService {
 	 */
 	public Change change(Long expectedVersion, Item item, String author, boolean dryRun,
 			UnaryOperator<Map<String, Object>> edit) {
-		return change(expectedVersion, Objects.requireNonNull(item, "item"), author, null, dryRun, edit);
+		return change(expectedVersion, Objects.requireNonNull(item, "item"), author, UnaryOperator.identity(), dryRun,
+				edit);
 	}
 
-	private synchronized Change change(Long expectedVersion, Item item, String author, String action, boolean dryRun,
+	/**
+	 * Applies {@code edit} of one {@code item} as {@link #change(Long, Item, String, boolean, UnaryOperator)}
+	 * does, with {@code summary} as its line in the history instead of the fields it changed: for
+	 * the changes Meshgate decides itself (a rollout's step), whose line says why.
+	 */
+	public Change changeWithSummary(Long expectedVersion, Item item, String author, String summary,
 			UnaryOperator<Map<String, Object>> edit) {
+		Objects.requireNonNull(summary, "summary");
+		return change(expectedVersion, Objects.requireNonNull(item, "item"), author, fields -> summary, false, edit);
+	}
+
+	/** @param summarize the history line from the fields the change changed */
+	private synchronized Change change(Long expectedVersion, Item item, String author, UnaryOperator<String> summarize,
+			boolean dryRun, UnaryOperator<Map<String, Object>> edit) {
 		Snapshot current = snapshot();
 		if (expectedVersion != null && expectedVersion != current.version()) {
 			checkUnchangedSince(expectedVersion, item, current);
@@ -287,10 +301,7 @@ public final class AdminService {
 		catch (IllegalArgumentException ex) {
 			throw invalid(ex);
 		}
-		String summary = ChangeSummary.of(current.config(), bound.config());
-		if (action != null) {
-			summary = summary.isEmpty() ? action : action + ": " + summary;
-		}
+		String summary = summarize.apply(ChangeSummary.of(current.config(), bound.config()));
 		StoredConfig next;
 		try {
 			next = store.write(current.version(), normalized, author, summary);
@@ -360,7 +371,7 @@ public final class AdminService {
 	/** Makes the configuration of an earlier version current again, as a new version. */
 	public Change rollback(long version, Long expectedVersion, String author, boolean dryRun) {
 		StoredConfig old = find(version);
-		return change(expectedVersion, null, author, "rollback to version " + version, dryRun,
+		return change(expectedVersion, author, "rollback to version " + version, dryRun,
 				tree -> ConfigTrees.copy(old.config()));
 	}
 

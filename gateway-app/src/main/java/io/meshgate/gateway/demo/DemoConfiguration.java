@@ -20,9 +20,11 @@ import io.meshgate.policy.route.Route;
 import io.meshgate.policy.upstream.Upstream;
 
 /**
- * The out-of-the-box demo: three upstream servers inside this JVM ({@code demo-v1} with two
- * endpoints, {@code demo-v2} with one) and a route {@code /demo/**} that splits 90/10 between
- * the versions, so that a first {@code curl} shows load balancing and a canary split at once.
+ * The out-of-the-box demo: four upstream servers inside this JVM ({@code demo-v1} with two
+ * endpoints, {@code demo-v2} with one, and {@code demo-v3}, a version that fails one request in
+ * four, for a rollout to roll back) and a route {@code /demo/**} that splits 90/10 between
+ * {@code demo-v1} and {@code demo-v2}, so that a first {@code curl} shows load balancing and a
+ * canary split at once.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnDemo
@@ -36,7 +38,8 @@ public class DemoConfiguration {
 		return new DemoUpstreams(List.of(
 				DemoUpstreamServer.start(properties.host(), 0, "v1", "demo-v1-a"),
 				DemoUpstreamServer.start(properties.host(), 0, "v1", "demo-v1-b"),
-				DemoUpstreamServer.start(properties.host(), 0, "v2", "demo-v2-a")));
+				DemoUpstreamServer.start(properties.host(), 0, "v2", "demo-v2-a"),
+				DemoUpstreamServer.start(properties.host(), 0, "v3", "demo-v3-a", FAILING_CANARY_FAILS_EVERY)));
 	}
 
 	/**
@@ -45,19 +48,24 @@ public class DemoConfiguration {
 	 */
 	static final String DEMO_OVERRIDE_HEADER = "x-canary";
 
+	/** {@code demo-v3} answers one request in this many with 503: a canary to roll back. */
+	static final int FAILING_CANARY_FAILS_EVERY = 4;
+
 	@Bean
 	ConfigOverlay demoOverlay(DemoUpstreams servers, DemoProperties demo) {
 		List<DisposableServer> s = servers.servers();
 		MeshConfig config = new MeshConfig(
-				List.of(Upstream.of("demo-v1", url(s.get(0)), url(s.get(1))), Upstream.of("demo-v2", url(s.get(2)))),
+				List.of(Upstream.of("demo-v1", url(s.get(0)), url(s.get(1))), Upstream.of("demo-v2", url(s.get(2))),
+						Upstream.of("demo-v3", url(s.get(3)))),
 				List.of(Route.of("demo", "/demo/**", Backend.of("demo-v1", 100 - demo.canaryWeight()),
 						Backend.of("demo-v2", demo.canaryWeight()))
 					// the demo shows the tester's override, off on any other route unless configured:
 					// x-canary: demo-v2 reaches v2 from any client, at weight 0 too
-					.withCanary(new CanaryPolicy(null, DEMO_OVERRIDE_HEADER, null, true))));
+					.withCanary(new CanaryPolicy(null, DEMO_OVERRIDE_HEADER, null, true, null))));
 		log.info("Demo on: upstreams demo-v1 " + List.of(url(s.get(0)), url(s.get(1))) + ", demo-v2 "
-				+ List.of(url(s.get(2))) + "; route /demo/** splits " + (100 - demo.canaryWeight()) + "/"
-				+ demo.canaryWeight() + ". Set meshgate.demo.enabled=false to turn it off.");
+				+ List.of(url(s.get(2))) + ", demo-v3 (fails one request in " + FAILING_CANARY_FAILS_EVERY
+				+ ", a canary to roll back: docs/rollouts.md) " + List.of(url(s.get(3))) + "; route /demo/** splits "
+				+ (100 - demo.canaryWeight()) + "/" + demo.canaryWeight() + ". Set meshgate.demo.enabled=false to turn it off.");
 		return new ConfigOverlay("demo", config);
 	}
 

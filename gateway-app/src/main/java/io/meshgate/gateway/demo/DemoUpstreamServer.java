@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -27,11 +28,26 @@ public final class DemoUpstreamServer {
 	}
 
 	public static DisposableServer start(String host, int port, String version, String endpoint) {
+		return start(host, port, version, endpoint, 0);
+	}
+
+	/**
+	 * A version that answers every {@code failEvery}-th request (0: none) with 503 and a JSON body
+	 * saying so: the demo's failing canary, which a rollout rolls back (docs/rollouts.md).
+	 */
+	public static DisposableServer start(String host, int port, String version, String endpoint, int failEvery) {
+		AtomicLong requests = new AtomicLong();
 		return HttpServer.create()
 			.host(host)
 			.port(port)
 			.route(routes -> routes.get("/healthz", (request, response) -> respond(response, "{\"status\":\"UP\"}"))
-				.route(request -> true, (request, response) -> respond(response, body(request, version, endpoint))))
+				.route(request -> true, (request, response) -> {
+					if (failEvery > 0 && requests.incrementAndGet() % failEvery == 0) {
+						return respond(response.status(503), "{\"service\":\"demo\",\"version\":\"" + version
+								+ "\",\"error\":\"this version fails one request in " + failEvery + "\"}");
+					}
+					return respond(response, body(request, version, endpoint));
+				}))
 			.bindNow(Duration.ofSeconds(10));
 	}
 

@@ -22,7 +22,7 @@ import io.meshgate.policy.upstream.UpstreamRuntime;
  * with its endpoints and the state of its policies, the certificates the HTTPS listener serves
  * (never their keys) and what it asks of client certificates, by host name (never PEM text), the
  * JWT providers, the consumers (by name and number of keys, never a key's hash) and the
- * authorization policies. {@code /actuator/mesh/routes/{id}} and
+ * authorization policies, and the routes' rollouts (docs/rollouts.md). {@code /actuator/mesh/routes/{id}} and
  * {@code /actuator/mesh/upstreams/{name}} answer one of them (404 when there is no such one).
  * Read-only; answers from memory. Each route and upstream says its {@code owner}: {@code admin}
  * (the route store, edited through the admin API) or the read-only source it comes from, such as
@@ -78,6 +78,8 @@ public class MeshEndpoint {
 			.map(policy -> Masking.tree(PolicyTrees.compact(policy)))
 			.toList());
 		json.put("clientCertificates", certificates.clientCertificates());
+		json.put("rollouts", routing.current().routes().stream().filter(route -> route.canary().rollout() != null)
+			.map(view::rollout).toList());
 		return json;
 	}
 

@@ -1,5 +1,6 @@
 package io.meshgate.gateway.observe;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,8 @@ import io.meshgate.policy.mirror.compare.ShadowComparisons;
 import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.observe.PolicyView;
 import io.meshgate.policy.observe.RouteTrafficWindows;
+import io.meshgate.policy.rollout.ReplicaCounters;
+import io.meshgate.policy.rollout.RolloutView;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.upstream.Upstream;
@@ -45,9 +48,15 @@ final class MeshView {
 
 	private final MirrorComparisons comparisons;
 
+	private final ReplicaCounters rollouts;
+
+	private final Clock clock;
+
 	MeshView(MeterRegistry meters, RouteTrafficWindows windows, List<UpstreamStateContributor> contributors,
-			MirrorComparisons comparisons) {
+			MirrorComparisons comparisons, ReplicaCounters rollouts, Clock clock) {
 		this.meters = meters;
+		this.rollouts = rollouts;
+		this.clock = clock;
 		this.windows = windows;
 		this.comparisons = comparisons;
 		this.contributors = List.copyOf(contributors);
@@ -63,6 +72,11 @@ final class MeshView {
 	 * The route's policies as {@link PolicyView} derives them from the records, with the live
 	 * state next to them: observed shares per backend, mirror, retry and rate-limit counters.
 	 */
+	/** Where the route's rollout stands, with its step's numbers and the gates' verdict on them. */
+	Map<String, Object> rollout(Route route) {
+		return RolloutView.of(route, rollouts, clock.instant());
+	}
+
 	Map<String, Object> route(Route route) {
 		RouteTrafficWindows.Observed observed = windows.observed(route.id());
 		Map<String, Object> json = PolicyView.of(route);
@@ -93,6 +107,9 @@ final class MeshView {
 			mirrors.add(m);
 		}
 		json.put("mirrors", mirrors);
+		if (route.canary().rollout() != null) {
+			json.put("rollout", rollout(route));
+		}
 		if (route.retries() != null) {
 			Map<String, Object> retries = map(json, "retries");
 			retries.put("retried", count(MeshMetrics.RETRIES, "route", route.id(), "outcome", "retried"));

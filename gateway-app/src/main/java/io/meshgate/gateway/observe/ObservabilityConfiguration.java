@@ -1,5 +1,7 @@
 package io.meshgate.gateway.observe;
 
+import java.time.Clock;
+
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -12,6 +14,7 @@ import io.meshgate.admin.api.ConfigOverlay;
 import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.policy.mirror.MirrorComparisons;
 import io.meshgate.policy.observe.RouteTrafficWindows;
+import io.meshgate.policy.rollout.ReplicaCounters;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.state.UpstreamStateContributor;
@@ -32,8 +35,9 @@ public class ObservabilityConfiguration {
 
 	@Bean
 	MeshView meshView(MeterRegistry meters, RouteTrafficWindows windows,
-			ObjectProvider<UpstreamStateContributor> contributors, MirrorComparisons comparisons) {
-		return new MeshView(meters, windows, contributors.orderedStream().toList(), comparisons);
+			ObjectProvider<UpstreamStateContributor> contributors, MirrorComparisons comparisons,
+			ReplicaCounters rollouts, Clock clock) {
+		return new MeshView(meters, windows, contributors.orderedStream().toList(), comparisons, rollouts, clock);
 	}
 
 	@Bean

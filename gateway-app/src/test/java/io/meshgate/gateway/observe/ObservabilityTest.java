@@ -274,8 +274,9 @@ class ObservabilityTest {
 
 		Map<String, Object> mesh = json(admin.get("/actuator/mesh").body());
 		assertThat(mesh).containsOnlyKeys("routes", "upstreams", "certificates", "clientCertificates", "jwtProviders",
-				"consumers", "authorizationPolicies");
+				"consumers", "authorizationPolicies", "rollouts");
 		assertThat(list(mesh, "certificates")).isEmpty();
+		assertThat(list(mesh, "rollouts")).isEmpty();
 		Map<String, Object> route = only(list(mesh, "routes"));
 		assertRouteShape(route);
 		assertThat(route.get("id")).isEqualTo("shaped");
@@ -443,7 +444,7 @@ class ObservabilityTest {
 	private static void assertRouteShape(Map<String, Object> route) {
 		assertThat(route).containsOnlyKeys("id", "match", "backends", "canary", "mirrors", "retries", "timeout",
 				"fault", "rateLimit", "requestHeaders", "responseHeaders", "rewrite", "redirect", "cors",
-				"authentication", "extAuthz", "observed", "owner");
+				"authentication", "extAuthz", "rolloutState", "observed", "owner");
 		assertThat(route.get("id")).isInstanceOf(String.class);
 		assertThat(map(route, "match")).containsOnlyKeys("path", "pathType", "methods", "headers", "query", "host",
 				"claims", "principals", "listener");
@@ -462,7 +463,7 @@ class ObservabilityTest {
 		assertThat(list(route, "backends")).allSatisfy(b -> assertThat(b).containsOnlyKeys("upstream", "weight",
 				"status", "requestHeaders", "responseHeaders", "configuredPercent", "observedRequests", "observedPercent"));
 		assertThat(map(route, "canary")).containsOnlyKeys("stickyOn", "overrideHeader", "overrideFrom",
-				"allowZeroWeight");
+				"allowZeroWeight", "rollout");
 		assertThat(list(route, "mirrors")).allSatisfy(m -> {
 			assertThat(m).containsOnlyKeys("upstream", "percentage", "maxBodySize", "maxConcurrent", "timeout",
 					"compare", "requests");

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.bind.Name;
@@ -22,6 +23,8 @@ import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.binding.PolicyFilterFactory;
 import io.meshgate.policy.edge.CidrSet;
 import io.meshgate.policy.error.ErrorResponses;
+import io.meshgate.policy.rollout.RouteRollout;
+import io.meshgate.policy.rollout.Rollouts;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
@@ -63,9 +66,13 @@ public class CanaryGatewayFilterFactory extends PolicyFilterFactory<CanaryGatewa
 
 	private final RandomGenerator random;
 
-	public CanaryGatewayFilterFactory(RandomGenerator random) {
+	private final Rollouts rollouts;
+
+	/** @param rollouts where a route with {@code rollout} counts its backends' requests */
+	public CanaryGatewayFilterFactory(RandomGenerator random, Rollouts rollouts) {
 		super(Config.class);
 		this.random = random;
+		this.rollouts = rollouts;
 	}
 
 	/**
@@ -80,8 +87,9 @@ public class CanaryGatewayFilterFactory extends PolicyFilterFactory<CanaryGatewa
 	@Override
 	public GatewayFilter filter(Config config, String route) {
 		CanaryPolicy policy = config.canary();
-		return new OrderedGatewayFilter(new CanaryFilter(config.backends(), policy, policy.overrideSources(), random),
-				ORDER);
+		RouteRollout rollout = policy.rollout() == null ? null : rollouts.of(route);
+		return new OrderedGatewayFilter(
+				new CanaryFilter(config.backends(), policy, policy.overrideSources(), random, rollout), ORDER);
 	}
 
 	/**
@@ -101,8 +109,9 @@ public class CanaryGatewayFilterFactory extends PolicyFilterFactory<CanaryGatewa
 
 	}
 
+	/** @param rollout the route's rollout, which counts every request's outcome; null without one */
 	private record CanaryFilter(WeightedBackends backends, CanaryPolicy policy, CidrSet overrideSources,
-			RandomGenerator random) implements GatewayFilter {
+			RandomGenerator random, RouteRollout rollout) implements GatewayFilter {
 
 		@Override
 		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
@@ -124,7 +133,22 @@ public class CanaryGatewayFilterFactory extends PolicyFilterFactory<CanaryGatewa
 					.put(GATEWAY_REQUEST_URL_ATTR,
 							URI.create("lb://" + backend + url.getRawPath() + (query == null ? "" : "?" + query)));
 			}
-			return chain.filter(exchange);
+			return rollout == null ? chain.filter(exchange) : counted(exchange, chain, backend);
+		}
+
+		/**
+		 * The route's call to {@code backend}, retries included, counted for the rollout: failed
+		 * when it ends in an error or a 5xx; a client that went away counts nothing.
+		 */
+		private Mono<Void> counted(ServerWebExchange exchange, GatewayFilterChain chain, String backend) {
+			long start = System.nanoTime();
+			return chain.filter(exchange).doFinally(signal -> {
+				if (signal != SignalType.CANCEL) {
+					HttpStatusCode status = exchange.getResponse().getStatusCode();
+					rollout.record(backend, signal == SignalType.ON_ERROR || status != null && status.is5xxServerError(),
+							System.nanoTime() - start);
+				}
+			});
 		}
 
 		private String choose(ServerWebExchange exchange) {
@@ -157,7 +181,8 @@ public class CanaryGatewayFilterFactory extends PolicyFilterFactory<CanaryGatewa
 			return "[Canary backends = " + backends + (policy.stickyOn() != null ? ", stickyOn = " + policy.stickyOn() : "")
 					+ (policy.overridable() ? ", overrideHeader = " + policy.overrideHeader() : "")
 					+ (policy.overrideFrom().isEmpty() ? "" : ", overrideFrom = " + overrideSources)
-					+ (policy.allowZeroWeight() ? ", allowZeroWeight = true" : "") + "]";
+					+ (policy.allowZeroWeight() ? ", allowZeroWeight = true" : "")
+					+ (policy.rollout() != null ? ", rollout = " + policy.rollout().steps() : "") + "]";
 		}
 
 	}

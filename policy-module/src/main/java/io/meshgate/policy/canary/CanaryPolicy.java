@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 
 import io.meshgate.policy.edge.CidrSet;
 import io.meshgate.policy.hash.HashKey;
+import io.meshgate.policy.rollout.RolloutPolicy;
 import io.meshgate.policy.schema.Example;
 
 /**
@@ -26,14 +27,18 @@ import io.meshgate.policy.schema.Example;
  * override header counts, matched against the client address the edge resolved (trusted proxies
  * only); default: any client; only with {@code overrideHeader}
  * @param allowZeroWeight whether the override may choose a backend with weight 0; default false
+ * @param rollout moves the second backend (the canary) in from the first (the baseline) step by
+ * step while gates comparing the two hold, and back to weight 0 when one fails
+ * ({@link RolloutPolicy}, docs/rollouts.md); only on a route with exactly these two backends;
+ * default none: weights change only when edited
  */
 public record CanaryPolicy(@Example({ "cookie:session", "header:x-user" }) HashKey stickyOn,
 		@Example("x-canary") String overrideHeader, List<String> overrideFrom,
-		Boolean allowZeroWeight) {
+		Boolean allowZeroWeight, RolloutPolicy rollout) {
 
 	private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
-	public static final CanaryPolicy DEFAULT = new CanaryPolicy(null, null, null, null);
+	public static final CanaryPolicy DEFAULT = new CanaryPolicy(null, null, null, null, null);
 
 	public CanaryPolicy {
 		overrideHeader = overrideHeader == null || overrideHeader.isBlank() ? null : overrideHeader.trim();
@@ -52,12 +57,17 @@ public record CanaryPolicy(@Example({ "cookie:session", "header:x-user" }) HashK
 
 	/** Only {@code stickyOn}; no override. */
 	public static CanaryPolicy sticky(HashKey stickyOn) {
-		return new CanaryPolicy(stickyOn, null, null, null);
+		return new CanaryPolicy(stickyOn, null, null, null, null);
 	}
 
 	/** An override by {@code header} from any client, to backends with weight > 0. */
 	public CanaryPolicy withOverride(String header) {
-		return new CanaryPolicy(stickyOn, header, overrideFrom, allowZeroWeight);
+		return new CanaryPolicy(stickyOn, header, overrideFrom, allowZeroWeight, rollout);
+	}
+
+	/** This policy with {@code rollout} moving the canary. */
+	public CanaryPolicy withRollout(RolloutPolicy rollout) {
+		return new CanaryPolicy(stickyOn, overrideHeader, overrideFrom, allowZeroWeight, rollout);
 	}
 
 	public boolean overridable() {

@@ -91,6 +91,7 @@ import io.meshgate.policy.rewrite.RequestHeaderModifierGatewayFilterFactory;
 import io.meshgate.policy.rewrite.RequestRedirectGatewayFilterFactory;
 import io.meshgate.policy.rewrite.ResponseHeaderModifierGatewayFilterFactory;
 import io.meshgate.policy.rewrite.UrlRewriteGatewayFilterFactory;
+import io.meshgate.policy.rollout.Rollouts;
 import io.meshgate.policy.route.ListenerPorts;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouteLocator;
@@ -366,11 +367,12 @@ public class MeshPolicyAutoConfiguration {
 	@Bean
 	MeshRouting meshRouting(UpstreamRegistry registry, MeshRouteLocator locator,
 			ApplicationEventPublisher events, MeshConfig initial, JwtProviders jwtProviders, ApiKeys apiKeys,
-			AuthorizationFilter authorization) {
+			AuthorizationFilter authorization, Rollouts rollouts) {
 		// the providers, keys and policies of a new configuration are in force before its routes are served
 		MeshRouting routing = new MeshRouting(registry, locator, events,
 				List.of(config -> jwtProviders.apply(config.jwtProviders()), config -> apiKeys.apply(config.consumers()),
-						config -> authorization.install(config.authorizationPolicies())));
+						config -> authorization.install(config.authorizationPolicies()),
+						config -> rollouts.apply(config.routes())));
 		routing.apply(initial);
 		return routing;
 	}
@@ -401,8 +403,14 @@ public class MeshPolicyAutoConfiguration {
 	}
 
 	@Bean
-	CanaryGatewayFilterFactory canaryGatewayFilterFactory(RandomGenerator random) {
-		return new CanaryGatewayFilterFactory(random);
+	CanaryGatewayFilterFactory canaryGatewayFilterFactory(RandomGenerator random, Rollouts rollouts) {
+		return new CanaryGatewayFilterFactory(random, rollouts);
+	}
+
+	/** The running rollouts' counters on this replica, by route. */
+	@Bean
+	Rollouts rollouts() {
+		return new Rollouts();
 	}
 
 	@Bean(destroyMethod = "close")

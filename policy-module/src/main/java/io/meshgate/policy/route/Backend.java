@@ -62,6 +62,10 @@ public record Backend(@Example("orders-v1") String upstream, Integer weight, @Ex
 		return new Backend(upstream, weight, status, requestHeaders, responseHeaders);
 	}
 
+	public Backend withWeight(int weight) {
+		return new Backend(upstream, weight, status, requestHeaders, responseHeaders);
+	}
+
 	/** Whether the requests to this backend, or their responses, get headers of their own. */
 	public boolean changesHeaders() {
 		return requestHeaders != null || responseHeaders != null;

@@ -12,6 +12,8 @@ import io.meshgate.policy.retry.RetryPolicy;
 import io.meshgate.policy.rewrite.HeaderModifier;
 import io.meshgate.policy.rewrite.RedirectPolicy;
 import io.meshgate.policy.rewrite.RewritePolicy;
+import io.meshgate.policy.rollout.RolloutPolicy;
+import io.meshgate.policy.rollout.RolloutState;
 import io.meshgate.policy.schema.Example;
 import io.meshgate.policy.schema.FieldErrors;
 import io.meshgate.policy.schema.ObjectName;
@@ -64,12 +66,15 @@ import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
  * key of a consumer); default none: the route is open
  * @param extAuthz an external authorization service asked before each request goes on (Istio's
  * CUSTOM action); default none
+ * @param rolloutState where the route's rollout ({@code canary.rollout}) stands: written by
+ * Meshgate's rollout decider and the admin API's rollout actions, each change a version;
+ * default none: not started (the decider starts it); dropped without {@code canary.rollout}
  */
 public record Route(@Example("orders") String id, RouteMatch match, List<Backend> backends, CanaryPolicy canary,
 		List<MirrorPolicy> mirrors, RetryPolicy retries, @Example("5s") Duration timeout, FaultPolicy fault,
 		RateLimitPolicy rateLimit, HeaderModifier requestHeaders, HeaderModifier responseHeaders,
 		RewritePolicy rewrite, RedirectPolicy redirect, CorsPolicy cors,
-		AuthenticationPolicy authentication, ExtAuthzPolicy extAuthz) {
+		AuthenticationPolicy authentication, ExtAuthzPolicy extAuthz, RolloutState rolloutState) {
 
 	public Route {
 		// the id, the match and the backends are checked each on its own: one answer names them all
@@ -88,6 +93,13 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 			errors.run(() -> RouteTimeoutGatewayFilterFactory.validate(timeout));
 		}
 		fault = fault == null ? FaultPolicy.NONE : fault;
+		rolloutState = canary.rollout() == null ? null : rolloutState;
+		if (canary.rollout() != null) {
+			RolloutPolicy rollout = canary.rollout();
+			RolloutState state = rolloutState;
+			List<Backend> split = backends;
+			errors.run(() -> requireRolloutBackends(split, rollout, state));
+		}
 		errors.throwIfAny();
 	}
 
@@ -119,6 +131,22 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 			throw new IllegalArgumentException("backends: weights sum to " + sum + " (expected: > 0)");
 		}
 		requireOneBackendPerUpstreamWithHeaders(shares.backends());
+	}
+
+	/**
+	 * A rollout moves the second backend (the canary) in from the first (the baseline): two
+	 * backends of two upstreams, and a step the rollout has.
+	 */
+	private static void requireRolloutBackends(List<Backend> backends, RolloutPolicy rollout, RolloutState state) {
+		if (backends.size() != 2 || backends.get(0).upstream() == null || backends.get(1).upstream() == null
+				|| backends.get(0).upstream().equals(backends.get(1).upstream())) {
+			throw new IllegalArgumentException("canary.rollout: given with " + backends.size()
+					+ " backends (expected: exactly two backends of two upstreams, the baseline first, the canary second)");
+		}
+		if (state != null && state.step() > rollout.steps().size()) {
+			throw new IllegalArgumentException("rolloutState.step: " + state.step() + " (expected: 1-"
+					+ rollout.steps().size() + ", one of canary.rollout.steps)");
+		}
 	}
 
 	/** replacePrefixMatch of a rewrite or redirect reads a PREFIX match only. */
@@ -160,7 +188,7 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 	}
 
 	public static Route of(String id, RouteMatch match, List<Backend> backends) {
-		return new Route(id, match, backends, null, null, null, null, null, null, null, null, null, null, null, null, null);
+		return new Route(id, match, backends, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	public static Route of(String id, String path, Backend... backends) {
@@ -169,73 +197,84 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 
 	/** A route that answers every request it matches with {@code redirect}. */
 	public static Route redirect(String id, RouteMatch match, RedirectPolicy redirect) {
-		return new Route(id, match, null, null, null, null, null, null, null, null, null, null, redirect, null, null, null);
+		return new Route(id, match, null, null, null, null, null, null, null, null, null, null, redirect, null, null, null, null);
 	}
 
 	public Route withCanary(CanaryPolicy canary) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withMirrors(MirrorPolicy... mirrors) {
 		return new Route(id, match, backends, canary, List.of(mirrors), retries, timeout, fault, rateLimit,
-				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withRetries(RetryPolicy retries) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withTimeout(Duration timeout) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withFault(FaultPolicy fault) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withRateLimit(RateLimitPolicy rateLimit) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withRequestHeaders(HeaderModifier requestHeaders) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withResponseHeaders(HeaderModifier responseHeaders) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withRewrite(RewritePolicy rewrite) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withCors(CorsPolicy cors) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withAuthentication(AuthenticationPolicy authentication) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withExtAuthz(ExtAuthzPolicy extAuthz) {
 		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+	}
+
+	public Route withBackends(List<Backend> backends) {
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+	}
+
+	/** This route with its rollout standing at {@code rolloutState}. */
+	public Route withRolloutState(RolloutState rolloutState) {
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
+				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	/** This route answering with {@code redirect}: its backends are dropped. */
 	public Route withRedirect(RedirectPolicy redirect) {
 		return new Route(id, match, redirect == null ? backends : List.of(), canary, mirrors, retries, timeout, fault,
-				rateLimit, requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz);
+				rateLimit, requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 }

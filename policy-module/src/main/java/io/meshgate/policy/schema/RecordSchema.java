@@ -7,6 +7,7 @@ import java.lang.reflect.Type;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -155,6 +156,9 @@ public final class RecordSchema {
 		if (raw == URI.class) {
 			return ordered("type", "string", "format", "uri");
 		}
+		if (raw == Instant.class) {
+			return ordered("type", "string", "format", "date-time");
+		}
 		if (raw.isEnum()) {
 			return ordered("type", "string", "enum", Arrays.stream(raw.getEnumConstants()).map(c -> ((Enum<?>) c).name())
 				.toList());
@@ -179,7 +183,7 @@ public final class RecordSchema {
 		}
 		throw new IllegalArgumentException(name(part.getDeclaringRecord()) + "." + part.getName() + ": " + type.getTypeName()
 				+ " (expected: a type the configuration schema can express: text, numbers, booleans, durations, sizes, "
-				+ "URIs, enums, records, and lists and maps of them)");
+				+ "URIs, instants, enums, records, and lists and maps of them)");
 	}
 
 	/**

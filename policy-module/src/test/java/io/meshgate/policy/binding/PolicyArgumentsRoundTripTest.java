@@ -50,6 +50,7 @@ import io.meshgate.policy.rewrite.RedirectPolicy;
 import io.meshgate.policy.rewrite.RequestRedirectGatewayFilterFactory;
 import io.meshgate.policy.rewrite.RewritePolicy;
 import io.meshgate.policy.rewrite.UrlRewriteGatewayFilterFactory;
+import io.meshgate.policy.rollout.RolloutPolicy;
 import io.meshgate.policy.route.ClaimMatch;
 import io.meshgate.policy.route.HeaderMatch;
 import io.meshgate.policy.route.PathMatch;
@@ -114,7 +115,9 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 			Map.entry("Canary",
 					List.of(new CanaryGatewayFilterFactory.Config(WeightedBackends.of("a:90 b:10 c:0"),
 							new CanaryPolicy(HashKey.of("cookie:session"), "x-canary",
-									List.of("10.0.0.0/8", "2001:db8::/32"), true)))),
+									List.of("10.0.0.0/8", "2001:db8::/32"), true,
+									new RolloutPolicy(List.of(0.5, 50.0, 100.0), Duration.ofMinutes(2), 100,
+											Duration.ofSeconds(5), Duration.ofMinutes(10), 2.0, 1.25, 5, 0.02, true))))),
 			Map.entry("ExtAuthz", List.of(new ExtAuthzPolicy(URI.create("https://authz.internal:9443/check"),
 					new TlsPolicy(TlsPolicy.Mode.MUTUAL, Path.of("/certs/ca.crt"), Path.of("/certs/gw.crt"),
 							Path.of("/certs/gw.key"), List.of("spiffe://cluster.local/ns/authz/sa/authz"), "authz.internal"),

@@ -115,7 +115,7 @@ class CanaryTest extends GatewayTest {
 
 		apply(List.of(Upstream.of("v1", v1.url()), Upstream.of("v2", v2.url())),
 				Route.of("orders", "/orders/**", Backend.of("v1", 100), Backend.of("v2", 0))
-					.withCanary(new CanaryPolicy(null, "x-canary", null, true)));
+					.withCanary(new CanaryPolicy(null, "x-canary", null, true, null)));
 		for (int i = 0; i < 20; i++) {
 			assertThat(client.get("/orders/1", Map.of("x-canary", "v2")).body()).isEqualTo("v2");
 		}
@@ -138,7 +138,7 @@ class CanaryTest extends GatewayTest {
 	private void overrideFrom(List<String> ranges) {
 		apply(List.of(Upstream.of("v1", v1.url()), Upstream.of("v2", v2.url())),
 				Route.of("orders", "/orders/**", Backend.of("v1", 100), Backend.of("v2", 0))
-					.withCanary(new CanaryPolicy(null, "x-canary", ranges, true)));
+					.withCanary(new CanaryPolicy(null, "x-canary", ranges, true, null)));
 	}
 
 	private void stickySplit(CanaryPolicy canary) {

@@ -163,9 +163,9 @@ class PolicyValidationTest {
 
 	@Test
 	void canaryOverrideHeaderIsAHeaderName() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new CanaryPolicy(null, "x canary", null, null))
+		assertThatIllegalArgumentException().isThrownBy(() -> new CanaryPolicy(null, "x canary", null, null, null))
 			.withMessage("overrideHeader: x canary (expected: a header name, or none to turn it off)");
-		assertThat(new CanaryPolicy(null, "", null, null).overridable()).isFalse();
+		assertThat(new CanaryPolicy(null, "", null, null, null).overridable()).isFalse();
 	}
 
 	@Test
@@ -178,7 +178,7 @@ class PolicyValidationTest {
 	@Test
 	void canaryOverrideFromIsAListOfRanges() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new CanaryPolicy(null, "x-canary", List.of("10.0.0.0/8", "10.0.0/8", "::1/129"), null))
+			.isThrownBy(() -> new CanaryPolicy(null, "x-canary", List.of("10.0.0.0/8", "10.0.0/8", "::1/129"), null, null))
 			.withMessage("overrideFrom[1]: 10.0.0/8 (expected: an address or CIDR range, as in 10.0.0.0/8 or "
 					+ "2001:db8::/32); overrideFrom[2]: ::1/129 (expected: an address or CIDR range, as in 10.0.0.0/8 "
 					+ "or 2001:db8::/32)");
@@ -187,9 +187,9 @@ class PolicyValidationTest {
 	@Test
 	void canaryOverrideOptionsNeedTheHeader() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new CanaryPolicy(null, null, List.of("10.0.0.0/8"), null))
+			.isThrownBy(() -> new CanaryPolicy(null, null, List.of("10.0.0.0/8"), null, null))
 			.withMessage("overrideHeader: null (expected: a header name when overrideFrom is set)");
-		assertThatIllegalArgumentException().isThrownBy(() -> new CanaryPolicy(null, null, null, true))
+		assertThatIllegalArgumentException().isThrownBy(() -> new CanaryPolicy(null, null, null, true, null))
 			.withMessage("overrideHeader: null (expected: a header name when allowZeroWeight is set)");
 	}
 

@@ -1,0 +1,53 @@
+package io.meshgate.gateway.rollout;
+
+import java.time.Clock;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.meshgate.admin.api.AdminService;
+import io.meshgate.admin.rollout.RolloutActions;
+import io.meshgate.admin.rollout.RolloutDecider;
+import io.meshgate.policy.rollout.DeciderElection;
+import io.meshgate.policy.rollout.ReplicaCounters;
+import io.meshgate.policy.rollout.Rollouts;
+
+/**
+ * Rollouts on one instance: this instance decides ({@link DeciderElection#ALWAYS}) on its own
+ * counters ({@link Rollouts}). A deployment of several replicas replaces the two beans: an
+ * election (a Kubernetes Lease) and the sum of every replica's counters.
+ */
+@Configuration(proxyBeanMethods = false)
+public class RolloutWiring {
+
+	/** The time rollout steps are measured in; tests put a clock of their own in its place. */
+	@Bean
+	@ConditionalOnMissingBean
+	Clock meshgateClock() {
+		return Clock.systemUTC();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeciderElection deciderElection() {
+		return DeciderElection.ALWAYS;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReplicaCounters replicaCounters(Rollouts rollouts) {
+		return rollouts::numbers;
+	}
+
+	@Bean
+	RolloutActions rolloutActions(AdminService admin, ReplicaCounters counters, Clock clock) {
+		return new RolloutActions(admin, counters, clock);
+	}
+
+	@Bean(destroyMethod = "close")
+	RolloutDecider rolloutDecider(AdminService admin, ReplicaCounters counters, DeciderElection election, Clock clock) {
+		return new RolloutDecider(admin, counters, election, clock).start();
+	}
+
+}

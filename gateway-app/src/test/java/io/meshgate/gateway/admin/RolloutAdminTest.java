@@ -1,0 +1,199 @@
+package io.meshgate.gateway.admin;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.Test;
+
+import io.meshgate.gateway.testing.AdminClient;
+import io.meshgate.gateway.testing.RolloutRoutes;
+import io.meshgate.policy.testing.TestUpstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Rollouts on one gateway, over real sockets: the decider moves a canary step by step while the
+ * gates hold, rolls it back when it fails (weight 0, every sticky client back on the baseline),
+ * and every move, the operator's included, is a version whose history line says why.
+ */
+class RolloutAdminTest extends AdminTestSupport {
+
+	/** Sticky clients: the same user always reaches the same backend, at every step. */
+	private static final String USER_HEADER = RolloutRoutes.USER_HEADER;
+
+	private static final int USERS = 500;
+
+	private int sent;
+
+	private void create(TestUpstream baseline, TestUpstream canary, Map<String, Object> route) {
+		assertThat(editor.post("/api/upstreams", upstream("v1", baseline.url()), null).status()).isEqualTo(200);
+		assertThat(editor.post("/api/upstreams", upstream("v2", canary.url()), null).status()).isEqualTo(200);
+		AdminClient.Answer created = editor.post("/api/routes", route, null);
+		assertThat(created.status()).as(created.body()).isEqualTo(200);
+	}
+
+	private Map<String, Object> rollout() {
+		AdminClient.Answer answer = editor.get("/api/routes/shop/rollout");
+		assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+		return answer.json();
+	}
+
+	/**
+	 * Sends requests as {@link #USERS} sticky clients in turn until the rollout's view satisfies
+	 * {@code until}, looking after every 10 requests; fails after {@code within}.
+	 */
+	private Map<String, Object> drive(Predicate<Map<String, Object>> until, Duration within) {
+		long deadline = System.nanoTime() + within.toNanos();
+		while (System.nanoTime() < deadline) {
+			Map<String, Object> view = rollout();
+			if (until.test(view)) {
+				return view;
+			}
+			for (int i = 0; i < 10; i++) {
+				HttpResponse<String> response = ingress.get("/shop/" + sent, Map.of(USER_HEADER, "u" + (sent % USERS)));
+				assertThat(response.statusCode()).isIn(200, 500);
+				sent++;
+			}
+		}
+		return fail("the rollout did not get there within " + within + ": " + rollout());
+	}
+
+	private static Predicate<Map<String, Object>> at(String phase, int step) {
+		return view -> phase.equals(view.get("phase")) && Integer.valueOf(step).equals(view.get("step"));
+	}
+
+	private List<Map<String, Object>> history() {
+		@SuppressWarnings("unchecked")
+		List<Map<String, Object>> entries = (List<Map<String, Object>>) editor.get("/api/history").json().get("history");
+		return entries;
+	}
+
+	@Test
+	void aCanaryThatFailsAtStepTwoIsRolledBackWithinFiveSecondsAndThenGetsNoRequest() {
+		TestUpstream baseline = start("v1");
+		TestUpstream canary = start("v2");
+		create(baseline, canary, RolloutRoutes.shop(List.of(20.0, 50.0, 100.0), Map.of()));
+
+		drive(at("RUNNING", 2), Duration.ofSeconds(30));
+		canary.status(500);
+		long failing = System.nanoTime();
+		Map<String, Object> rolledBack = drive(view -> "ROLLED_BACK".equals(view.get("phase")), Duration.ofSeconds(30));
+		Duration took = Duration.ofNanos(System.nanoTime() - failing);
+
+		assertThat(took).as("from the canary's first 5xx to its rollback").isLessThan(Duration.ofSeconds(5));
+		System.out.println("Rollout rolled back " + took.toMillis() + " ms after the canary started failing");
+		assertThat(rolledBack.get("weights")).isEqualTo(List.of(100, 0));
+		assertThat(rolledBack.get("step")).isEqualTo(2);
+		Map<String, Object> decision = history().get(0);
+		assertThat(decision.get("author")).isEqualTo("rollout");
+		// the canary's first requests of step 2 came before it started failing
+		assertThat((String) decision.get("summary")).startsWith("shop: rollout rolled back at step 2 (50 %): canary ")
+			.containsPattern("canary \\d+\\.\\d % failed of \\d+ vs 0\\.0 % of \\d+, p99 ")
+			.contains(": canary error share");
+
+		int canaryHits = canary.hits();
+		int baselineHits = baseline.hits();
+		for (int user = 0; user < USERS; user++) {
+			HttpResponse<String> response = ingress.get("/shop/after", Map.of(USER_HEADER, "u" + user));
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.body()).isEqualTo("v1");
+		}
+		assertThat(canary.hits()).as("requests the canary received after its rollback").isEqualTo(canaryHits);
+		assertThat(baseline.hits()).isEqualTo(baselineHits + USERS);
+		// rolled back stays rolled back: the decider does not start it again by itself
+		assertThat(rollout().get("phase")).isEqualTo("ROLLED_BACK");
+	}
+
+	@Test
+	void aHealthyCanaryIsPromotedStepByStepToAllTheTrafficAndEachStepIsAVersion() {
+		TestUpstream baseline = start("v1");
+		TestUpstream canary = start("v2");
+		create(baseline, canary, RolloutRoutes.shop(List.of(10.0, 50.0, 100.0), Map.of()));
+
+		Map<String, Object> done = drive(view -> "DONE".equals(view.get("phase")), Duration.ofSeconds(60));
+
+		assertThat(done.get("weights")).isEqualTo(List.of(0, 100));
+		assertThat(done.get("step")).isEqualTo(3);
+		List<String> summaries = history().stream().map(entry -> (String) entry.get("summary")).toList();
+		assertThat(summaries.get(0)).startsWith("shop: rollout step 2 → 3 (100 %): canary 0.0 % failed of ");
+		assertThat(summaries.get(1)).startsWith("shop: rollout step 1 → 2 (50 %): canary 0.0 % failed of ");
+		assertThat(summaries.get(2)).isEqualTo("shop: rollout of v2 starts at step 1 (10 %)");
+		int canaryHits = canary.hits();
+		for (int user = 0; user < 20; user++) {
+			assertThat(ingress.get("/shop/done", Map.of(USER_HEADER, "u" + user)).body()).isEqualTo("v2");
+		}
+		assertThat(canary.hits()).isEqualTo(canaryHits + 20);
+	}
+
+	@Test
+	void pauseResumePromoteAndAbortEachStoreAVersionNamingTheOperator() {
+		TestUpstream baseline = start("v1");
+		TestUpstream canary = start("v2");
+		// steps too long to end by themselves during the test: only the operator moves this rollout
+		create(baseline, canary, RolloutRoutes.shop(List.of(5.0, 25.0, 100.0), Map.of("stepDuration", "1h", "maxStepDuration", "2h")));
+		drive(at("RUNNING", 1), Duration.ofSeconds(30));
+		List<Long> versions = new ArrayList<>();
+
+		versions.add(act("pause"));
+		assertThat(rollout()).containsEntry("phase", "PAUSED").containsEntry("step", 1).containsEntry("weights", List.of(95, 5));
+		assertThat(editor.post("/api/routes/shop/rollout/pause", null, null).status()).isEqualTo(409);
+
+		versions.add(act("resume"));
+		assertThat(rollout()).containsEntry("phase", "RUNNING").containsEntry("step", 1);
+
+		versions.add(act("promote"));
+		assertThat(rollout()).containsEntry("phase", "RUNNING").containsEntry("step", 2).containsEntry("weights", List.of(75, 25));
+
+		versions.add(act("abort"));
+		assertThat(rollout()).containsEntry("phase", "ABORTED").containsEntry("weights", List.of(100, 0));
+		int canaryHits = canary.hits();
+		for (int user = 0; user < 50; user++) {
+			assertThat(ingress.get("/shop/aborted", Map.of(USER_HEADER, "u" + user)).body()).isEqualTo("v1");
+		}
+		assertThat(canary.hits()).isEqualTo(canaryHits);
+
+		versions.add(act("resume"));
+		assertThat(rollout()).containsEntry("phase", "RUNNING").containsEntry("step", 1).containsEntry("weights", List.of(95, 5));
+
+		assertThat(versions).isSorted().doesNotHaveDuplicates();
+		List<String> summaries = history().stream().limit(5).map(entry -> (String) entry.get("summary")).toList();
+		assertThat(summaries).containsExactly("shop: rollout of v2 starts at step 1 (5 %) again, resumed by " + EDITOR,
+				"shop: rollout aborted by " + EDITOR + " at step 2 (25 %)",
+				"shop: rollout step 1 → 2 (25 %) by " + EDITOR,
+				"shop: rollout resumed by " + EDITOR + " at step 1 (5 %)",
+				"shop: rollout paused by " + EDITOR + " at step 1 (5 %)");
+		assertThat(editor.post("/api/routes/shop/rollout/jump", null, null).status()).isEqualTo(404);
+		assertThat(viewer().post("/api/routes/shop/rollout/pause", null, null).status()).isEqualTo(403);
+	}
+
+	private long act(String action) {
+		AdminClient.Answer answer = editor.post("/api/routes/shop/rollout/" + action, null, null);
+		assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+		assertThat(answer.json().get("applied")).isEqualTo(true);
+		return answer.version();
+	}
+
+	@Test
+	void aRolloutNeedsExactlyABaselineAndACanary() {
+		TestUpstream baseline = start("v1");
+		TestUpstream canary = start("v2");
+		create(baseline, canary, route("plain", "/plain/**", Map.of("v1", 1)));
+		Map<String, Object> three = new LinkedHashMap<>(RolloutRoutes.shop(List.of(50.0, 100.0), Map.of()));
+		three.put("backends", List.of(Map.of("upstream", "v1"), Map.of("upstream", "v2"), Map.of("status", 503)));
+
+		AdminClient.Answer refused = editor.post("/api/routes", three, null);
+
+		assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+		assertThat(refused.body()).contains("\"path\":\"routes[shop].canary.rollout\"",
+				"canary.rollout: given with 3 backends (expected: exactly two backends of two upstreams, the baseline "
+						+ "first, the canary second)");
+		assertThat(editor.get("/api/routes/plain/rollout").status()).isEqualTo(404);
+	}
+
+}
