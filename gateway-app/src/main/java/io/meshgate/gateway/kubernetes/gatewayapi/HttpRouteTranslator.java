@@ -53,6 +53,8 @@ import io.meshgate.policy.route.Route;
  */
 final class HttpRouteTranslator {
 
+	private static final String KIND = "HTTPRoute";
+
 	/** What a request to a backend reference that cannot be used answers, as Gateway API says. */
 	private static final int INVALID_BACKEND_STATUS = 500;
 
@@ -121,7 +123,7 @@ final class HttpRouteTranslator {
 	}
 
 	/** The first backend problem found, as the {@code ResolvedRefs} condition reports it. */
-	private static final class Refs {
+	static final class Refs {
 
 		String reason;
 
@@ -145,7 +147,7 @@ final class HttpRouteTranslator {
 			HTTPBackendRef ref = refList.get(i);
 			String path = where + ".backendRefs[" + i + "]";
 			Map<String, Object> headerFilters = backendFilters(ref, path);
-			String upstream = service(ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(),
+			String upstream = service(KIND, ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(),
 					namespace, upstreams, refs, path);
 			int weight = ref.getWeight() == null ? Backend.DEFAULT_WEIGHT : ref.getWeight();
 			if (upstream != null) {
@@ -185,7 +187,7 @@ final class HttpRouteTranslator {
 	}
 
 	/** The share of a backend reference that cannot be used: Gateway API wants 500 for it. */
-	private static Map<String, Object> invalidBackend(int weight) {
+	static Map<String, Object> invalidBackend(int weight) {
 		return new LinkedHashMap<>(Map.of("status", INVALID_BACKEND_STATUS, "weight", weight));
 	}
 
@@ -193,16 +195,17 @@ final class HttpRouteTranslator {
 	 * The upstream of a Service reference, or null when it cannot be used (an invalid backend),
 	 * with the reason in {@code refs}. Every refusal of a reference is decided here.
 	 */
-	private static String service(String group, String kind, String name, String refNamespace, Integer port,
+	static String service(String routeKind, String group, String kind, String name, String refNamespace, Integer port,
 			String namespace, ServiceUpstreams upstreams, Refs refs, String path) {
 		if (group != null && !group.isEmpty() || kind != null && !kind.equals("Service")) {
 			refs.problem("InvalidKind", path + ": " + group + "/" + kind + " (expected: a core Service)");
 			return null;
 		}
 		String target = refNamespace == null ? namespace : refNamespace;
-		if (!upstreams.referenceGrants().permits("HTTPRoute", namespace, new ObjectKey("Service", target, name))) {
+		if (!upstreams.referenceGrants().permits(routeKind, namespace, new ObjectKey("Service", target, name))) {
 			refs.problem("RefNotPermitted", path + ".namespace: " + target + " (expected: " + namespace
-					+ ", or a ReferenceGrant in " + target + " from HTTPRoutes of " + namespace + " to Service " + name + ")");
+					+ ", or a ReferenceGrant in " + target + " from " + routeKind + "s of " + namespace + " to Service " + name
+					+ ")");
 			return null;
 		}
 		if (port == null) {
@@ -238,7 +241,7 @@ final class HttpRouteTranslator {
 			String type = String.valueOf(filter.getType());
 			switch (type) {
 				case "RequestMirror" -> {
-					Map<String, Object> mirror = mirror(filter.getRequestMirror(), namespace, upstreams, refs, used, path);
+					Map<String, Object> mirror = mirror(KIND, filter.getRequestMirror(), namespace, upstreams, refs, used, path);
 					if (mirror != null) {
 						mirrors.add(mirror);
 					}
@@ -274,7 +277,7 @@ final class HttpRouteTranslator {
 		}
 	}
 
-	private static void once(Map<String, Object> fields, String field, Object value, String path) {
+	static void once(Map<String, Object> fields, String field, Object value, String path) {
 		if (value == null) {
 			throw new IllegalArgumentException(path + ": the filter's own field is missing (expected: as its type says)");
 		}
@@ -283,7 +286,7 @@ final class HttpRouteTranslator {
 		}
 	}
 
-	private static Map<String, Object> headers(HTTPHeaderFilter filter) {
+	static Map<String, Object> headers(HTTPHeaderFilter filter) {
 		if (filter == null) {
 			return null;
 		}
@@ -359,13 +362,13 @@ final class HttpRouteTranslator {
 	 * The mirror's fields; null for a mirror to a Service that does not exist (yet), which is left
 	 * out, with {@code BackendNotFound} in {@code routeRefs}, until the Service appears.
 	 */
-	private static Map<String, Object> mirror(HTTPRequestMirrorFilter mirror, String namespace, ServiceUpstreams upstreams,
-			Refs routeRefs, Set<String> used, String path) {
+	static Map<String, Object> mirror(String routeKind, HTTPRequestMirrorFilter mirror, String namespace,
+			ServiceUpstreams upstreams, Refs routeRefs, Set<String> used, String path) {
 		BackendObjectReference ref = mirror == null ? null : mirror.getBackendRef();
 		Refs refs = new Refs();
 		String upstream = ref == null ? null
-				: service(ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(), namespace,
-						upstreams, refs, path + ".requestMirror.backendRef");
+				: service(routeKind, ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(),
+						namespace, upstreams, refs, path + ".requestMirror.backendRef");
 		if (upstream == null && "BackendNotFound".equals(refs.reason)) {
 			routeRefs.problem(refs.reason, refs.message);
 			return null;
@@ -441,7 +444,17 @@ final class HttpRouteTranslator {
 			}
 			fields.put("query", regexes);
 		}
-		String host = Paths.host(hostname);
+		place(fields, place);
+		tree.put("match", fields);
+		return new Precedence(hostname, pathType, value.length(), match.getMethod() != null, headers.size(),
+				queryParams.size(),
+				object.getMetadata().getCreationTimestamp(), object.getMetadata().getNamespace(),
+				object.getMetadata().getName(), rule, index);
+	}
+
+	/** A match's {@code host} and {@code listener}: the requests of {@code place} only. */
+	static void place(Map<String, Object> fields, RoutePlace place) {
+		String host = Paths.host(place.hostname());
 		if (host != null) {
 			fields.put("host", host);
 		}
@@ -451,11 +464,6 @@ final class HttpRouteTranslator {
 			listener.put("exceptHosts", place.exceptHosts());
 		}
 		fields.put("listener", listener);
-		tree.put("match", fields);
-		return new Precedence(hostname, pathType, value.length(), match.getMethod() != null, headers.size(),
-				queryParams.size(),
-				object.getMetadata().getCreationTimestamp(), object.getMetadata().getNamespace(),
-				object.getMetadata().getName(), rule, index);
 	}
 
 	private static void policies(Map<String, Object> tree, HTTPRouteRule rule, HTTPRoute object, String where) {
