@@ -15,18 +15,14 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteRule;
 
-import io.meshgate.admin.model.ConfigError;
 import io.meshgate.admin.model.InvalidConfigException;
 import io.meshgate.gateway.kubernetes.Names;
 import io.meshgate.gateway.kubernetes.ObjectKey;
 import io.meshgate.gateway.kubernetes.Precedence;
-import io.meshgate.gateway.kubernetes.RouteCandidate;
 import io.meshgate.gateway.kubernetes.ServiceUpstreams;
 import io.meshgate.gateway.kubernetes.gatewayapi.HttpRouteTranslator.Refs;
 import io.meshgate.gateway.kubernetes.gatewayapi.HttpRouteTranslator.Result;
-import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.LinearRegex;
-import io.meshgate.policy.route.Route;
 
 /**
  * One GRPCRoute, accepted at some {@link RoutePlace}s, as Meshgate routes, the way
@@ -79,20 +75,10 @@ final class GrpcRouteTranslator {
 					}
 				}
 			}
-			List<Route> bound = upstreams.bindRoutes(trees, used);
-			List<RouteCandidate> routes = new ArrayList<>();
-			ObjectKey owner = new ObjectKey(KIND, namespace, name);
-			for (int i = 0; i < bound.size(); i++) {
-				routes.add(new RouteCandidate(owner, bound.get(i), order.get(i)));
-			}
-			return new Result(routes, refs.reason, refs.message, null);
+			return HttpRouteTranslator.bound(new ObjectKey(KIND, namespace, name), trees, order, used, upstreams, refs);
 		}
-		catch (IllegalArgumentException ex) {
-			return new Result(List.of(), refs.reason, refs.message, ex.getMessage());
-		}
-		catch (InvalidConfigException ex) {
-			return new Result(List.of(), refs.reason, refs.message,
-					String.join("; ", ex.errors().stream().map(ConfigError::message).toList()));
+		catch (IllegalArgumentException | InvalidConfigException ex) {
+			return HttpRouteTranslator.refused(ex, refs);
 		}
 	}
 
@@ -111,21 +97,9 @@ final class GrpcRouteTranslator {
 			}
 			String upstream = HttpRouteTranslator.service(KIND, ref.getGroup(), ref.getKind(), ref.getName(),
 					ref.getNamespace(), ref.getPort(), namespace, upstreams, refs, path);
-			int weight = ref.getWeight() == null ? Backend.DEFAULT_WEIGHT : ref.getWeight();
-			if (upstream != null) {
-				used.add(upstream);
-				Map<String, Object> backend = new LinkedHashMap<>(Map.of("upstream", upstream, "weight", weight));
-				backend.putAll(headerFilters);
-				backends.add(backend);
-			}
-			else {
-				backends.add(HttpRouteTranslator.invalidBackend(weight));
-			}
+			backends.add(HttpRouteTranslator.share(upstream, ref.getWeight(), headerFilters, used));
 		}
-		if (backends.stream().mapToInt(b -> (Integer) b.get("weight")).sum() == 0) {
-			backends.add(HttpRouteTranslator.invalidBackend(Backend.DEFAULT_WEIGHT));
-		}
-		return backends;
+		return HttpRouteTranslator.answering(backends);
 	}
 
 	/** Filters as route (or backend) fields: header modifiers and mirrors; anything else is refused. */

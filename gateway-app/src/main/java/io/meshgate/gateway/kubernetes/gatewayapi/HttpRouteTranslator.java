@@ -105,21 +105,28 @@ final class HttpRouteTranslator {
 					}
 				}
 			}
-			List<Route> bound = upstreams.bindRoutes(trees, used);
-			List<RouteCandidate> routes = new ArrayList<>();
-			ObjectKey owner = new ObjectKey("HTTPRoute", namespace, name);
-			for (int i = 0; i < bound.size(); i++) {
-				routes.add(new RouteCandidate(owner, bound.get(i), order.get(i)));
-			}
-			return new Result(routes, refs.reason, refs.message, null);
+			return bound(new ObjectKey(KIND, namespace, name), trees, order, used, upstreams, refs);
 		}
-		catch (IllegalArgumentException ex) {
-			return new Result(List.of(), refs.reason, refs.message, ex.getMessage());
+		catch (IllegalArgumentException | InvalidConfigException ex) {
+			return refused(ex, refs);
 		}
-		catch (InvalidConfigException ex) {
-			return new Result(List.of(), refs.reason, refs.message,
-					String.join("; ", ex.errors().stream().map(ConfigError::message).toList()));
+	}
+
+	/** The route trees bound as routes of {@code owner}, each with its precedence. */
+	static Result bound(ObjectKey owner, List<Map<String, Object>> trees, List<Precedence> order, Set<String> used,
+			ServiceUpstreams upstreams, Refs refs) {
+		List<Route> bound = upstreams.bindRoutes(trees, used);
+		List<RouteCandidate> routes = new ArrayList<>();
+		for (int i = 0; i < bound.size(); i++) {
+			routes.add(new RouteCandidate(owner, bound.get(i), order.get(i)));
 		}
+		return new Result(routes, refs.reason, refs.message, null);
+	}
+
+	/** A route object Meshgate cannot serve: no routes, the refusal as the {@code Accepted} message. */
+	static Result refused(RuntimeException ex, Refs refs) {
+		return new Result(List.of(), refs.reason, refs.message, ex instanceof InvalidConfigException invalid
+				? String.join("; ", invalid.errors().stream().map(ConfigError::message).toList()) : ex.getMessage());
 	}
 
 	/** The first backend problem found, as the {@code ResolvedRefs} condition reports it. */
@@ -146,22 +153,29 @@ final class HttpRouteTranslator {
 		for (int i = 0; i < refList.size(); i++) {
 			HTTPBackendRef ref = refList.get(i);
 			String path = where + ".backendRefs[" + i + "]";
-			Map<String, Object> headerFilters = backendFilters(ref, path);
 			String upstream = service(KIND, ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(),
 					namespace, upstreams, refs, path);
-			int weight = ref.getWeight() == null ? Backend.DEFAULT_WEIGHT : ref.getWeight();
-			if (upstream != null) {
-				used.add(upstream);
-				Map<String, Object> backend = new LinkedHashMap<>(Map.of("upstream", upstream, "weight", weight));
-				backend.putAll(headerFilters);
-				backends.add(backend);
-			}
-			else {
-				backends.add(invalidBackend(weight)); // its filters go nowhere: the share answers 500
-			}
+			backends.add(share(upstream, ref.getWeight(), backendFilters(ref, path), used));
 		}
+		return answering(backends);
+	}
+
+	/** A backendRef's share: its upstream with its header filters, or 500 when it cannot be used (its filters go nowhere). */
+	static Map<String, Object> share(String upstream, Integer weight, Map<String, Object> headerFilters, Set<String> used) {
+		int share = weight == null ? Backend.DEFAULT_WEIGHT : weight;
+		if (upstream == null) {
+			return invalidBackend(share);
+		}
+		used.add(upstream);
+		Map<String, Object> backend = new LinkedHashMap<>(Map.of("upstream", upstream, "weight", share));
+		backend.putAll(headerFilters);
+		return backend;
+	}
+
+	/** {@code backends}, with a 500 share when their weights leave nothing to send to: the rule answers 500. */
+	static List<Map<String, Object>> answering(List<Map<String, Object>> backends) {
 		if (backends.stream().mapToInt(b -> (Integer) b.get("weight")).sum() == 0) {
-			backends.add(invalidBackend(Backend.DEFAULT_WEIGHT)); // nothing to send to: the rule answers 500
+			backends.add(invalidBackend(Backend.DEFAULT_WEIGHT));
 		}
 		return backends;
 	}
@@ -187,7 +201,7 @@ final class HttpRouteTranslator {
 	}
 
 	/** The share of a backend reference that cannot be used: Gateway API wants 500 for it. */
-	static Map<String, Object> invalidBackend(int weight) {
+	private static Map<String, Object> invalidBackend(int weight) {
 		return new LinkedHashMap<>(Map.of("status", INVALID_BACKEND_STATUS, "weight", weight));
 	}
 
