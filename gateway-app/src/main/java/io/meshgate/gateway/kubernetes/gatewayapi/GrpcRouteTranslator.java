@@ -22,7 +22,6 @@ import io.meshgate.gateway.kubernetes.Precedence;
 import io.meshgate.gateway.kubernetes.ServiceUpstreams;
 import io.meshgate.gateway.kubernetes.gatewayapi.HttpRouteTranslator.Refs;
 import io.meshgate.gateway.kubernetes.gatewayapi.HttpRouteTranslator.Result;
-import io.meshgate.policy.route.LinearRegex;
 
 /**
  * One GRPCRoute, accepted at some {@link RoutePlace}s, as Meshgate routes, the way
@@ -164,13 +163,8 @@ final class GrpcRouteTranslator {
 		if (!headers.isEmpty()) {
 			Map<String, Object> regexes = new LinkedHashMap<>();
 			for (GRPCHeaderMatch header : headers) {
-				String headerType = header.getType() == null ? "Exact" : header.getType();
-				regexes.put(header.getName(), switch (headerType) {
-					case "Exact" -> LinearRegex.quote(header.getValue());
-					case "RegularExpression" -> header.getValue();
-					default -> throw new IllegalArgumentException(where + ".headers." + header.getName() + ".type: "
-							+ headerType + " (expected: Exact or RegularExpression)");
-				});
+				regexes.put(header.getName(), HttpRouteTranslator.valueRegex(header.getType(), header.getValue(),
+						where + ".headers." + header.getName()));
 			}
 			fields.put("headers", regexes);
 		}

@@ -434,13 +434,8 @@ final class HttpRouteTranslator {
 		if (!headers.isEmpty()) {
 			Map<String, Object> regexes = new LinkedHashMap<>();
 			for (HTTPHeaderMatch header : headers) {
-				String headerType = header.getType() == null ? "Exact" : header.getType();
-				regexes.put(header.getName(), switch (headerType) {
-					case "Exact" -> LinearRegex.quote(header.getValue());
-					case "RegularExpression" -> header.getValue();
-					default -> throw new IllegalArgumentException(
-							where + ".headers." + header.getName() + ".type: " + headerType + " (expected: Exact or RegularExpression)");
-				});
+				regexes.put(header.getName(),
+						valueRegex(header.getType(), header.getValue(), where + ".headers." + header.getName()));
 			}
 			fields.put("headers", regexes);
 		}
@@ -448,13 +443,8 @@ final class HttpRouteTranslator {
 		if (!queryParams.isEmpty()) {
 			Map<String, Object> regexes = new LinkedHashMap<>();
 			for (HTTPQueryParamMatch param : queryParams) {
-				String paramType = param.getType() == null ? "Exact" : param.getType();
-				regexes.put(param.getName(), switch (paramType) {
-					case "Exact" -> LinearRegex.quote(param.getValue());
-					case "RegularExpression" -> param.getValue();
-					default -> throw new IllegalArgumentException(
-							where + ".queryParams." + param.getName() + ".type: " + paramType + " (expected: Exact or RegularExpression)");
-				});
+				regexes.put(param.getName(),
+						valueRegex(param.getType(), param.getValue(), where + ".queryParams." + param.getName()));
 			}
 			fields.put("query", regexes);
 		}
@@ -464,6 +454,17 @@ final class HttpRouteTranslator {
 				queryParams.size(),
 				object.getMetadata().getCreationTimestamp(), object.getMetadata().getNamespace(),
 				object.getMetadata().getName(), rule, index);
+	}
+
+	/** A header or query match's value as the regex Meshgate matches: {@code Exact} quoted, {@code RegularExpression} as is. */
+	static String valueRegex(String type, String value, String where) {
+		String matchType = type == null ? "Exact" : type;
+		return switch (matchType) {
+			case "Exact" -> LinearRegex.quote(value);
+			case "RegularExpression" -> value;
+			default -> throw new IllegalArgumentException(
+					where + ".type: " + matchType + " (expected: Exact or RegularExpression)");
+		};
 	}
 
 	/** A match's {@code host} and {@code listener}: the requests of {@code place} only. */
