@@ -330,7 +330,7 @@ class ObservabilityTest {
 	void meshEndpointShowsMatchTypesHeaderChangesRewritesAndRedirects() {
 		TestUpstream a = start("r-a");
 		routing.apply(new MeshConfig(List.of(Upstream.of("r-a", a.url())),
-				List.of(Route.of("rewritten", new RouteMatch("/r", PathType.PREFIX, null, null, Map.of("v", "2"), null, null, null, null),
+				List.of(Route.of("rewritten", new RouteMatch("/r", PathType.PREFIX, null, null, Map.of("v", "2"), null, null, null, null, null),
 						List.of(Backend.of("r-a", 1)))
 					.withRequestHeaders(new HeaderModifier(Map.of("x-env", "prod"), null, List.of("x-debug")))
 					.withResponseHeaders(HeaderModifier.set("cache-control", "no-store"))

@@ -13,7 +13,8 @@ import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 
 /**
- * Bounds what an ingress client can hold: the request headers and body deadlines
+ * Cleartext HTTP/2 with prior knowledge ({@link H2cPriorKnowledge}) and bounds on what an ingress
+ * client can hold: the request headers and body deadlines
  * ({@link IngressProperties}) and the guards against broken framing: HTTP/1.1 requests
  * ({@link Http1RequestGuard}), HTTP/2 streams ({@link Http2StreamGuard}).
  *
@@ -52,8 +53,14 @@ public final class IngressConnections implements WebServerFactoryCustomizer<Nett
 
 	HttpServer apply(HttpServer server) {
 		Http2StreamGuard streams = new Http2StreamGuard(failures);
-		return server.requestTimeout(ingress.requestBodyTimeout())
-			.doOnChannelInit((observer, channel, remote) -> guard(channel))
+		boolean priorKnowledge = ingress.h2cPriorKnowledge() && H2cPriorKnowledge.applies(server);
+		return (priorKnowledge ? H2cPriorKnowledge.enable(server) : server).requestTimeout(ingress.requestBodyTimeout())
+			.doOnChannelInit((observer, channel, remote) -> {
+				if (priorKnowledge) {
+					H2cPriorKnowledge.refuseUpgrade(channel.pipeline());
+				}
+				guard(channel);
+			})
 			.doOnConnection(request -> {
 				// called once per request; an HTTP/2 request has a channel of its own, its stream
 				if (request.channel() instanceof Http2StreamChannel stream) {

@@ -19,6 +19,7 @@ import io.meshgate.policy.edge.ClientAddressResolver.ForwardedHeader;
  *     forwarded-header: x-forwarded-for  # or forwarded (RFC 7239)
  *     request-header-timeout: 10s
  *     request-body-timeout: 30s
+ *     h2c-prior-knowledge: true          # cleartext HTTP/2 clients (gRPC plaintext channels)
  * </pre>
  *
  * @param trustedProxies the address ranges of the proxies in front of the gateway; forwarding
@@ -34,10 +35,14 @@ import io.meshgate.policy.edge.ClientAddressResolver.ForwardedHeader;
  * 30 s: a megabyte at about 35 KB/s); a body that is not complete by then closes the connection,
  * whether a route is still reading it, is proxying it, or already answered. It is a deadline for
  * the whole body, not for each read, so a client trickling bytes cannot stretch it.
+ * @param h2cPriorKnowledge whether the cleartext ingress ports take HTTP/2 from clients that start
+ * with its connection preface (h2c with prior knowledge, as gRPC's plaintext channels do); default
+ * {@code true}. HTTP/1.1's {@code Upgrade: h2c} is not honoured by it (see {@link H2cPriorKnowledge});
+ * {@code server.http2.enabled: true} turns on Reactor Netty's h2c, which honours both.
  */
 @ConfigurationProperties("meshgate.ingress")
 public record IngressProperties(List<String> trustedProxies, ForwardedHeader forwardedHeader,
-		Duration requestHeaderTimeout, Duration requestBodyTimeout) {
+		Duration requestHeaderTimeout, Duration requestBodyTimeout, Boolean h2cPriorKnowledge) {
 
 	static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(10);
 
@@ -48,6 +53,7 @@ public record IngressProperties(List<String> trustedProxies, ForwardedHeader for
 		forwardedHeader = forwardedHeader == null ? ForwardedHeader.X_FORWARDED_FOR : forwardedHeader;
 		requestHeaderTimeout = requestHeaderTimeout == null ? DEFAULT_REQUEST_HEADER_TIMEOUT : requestHeaderTimeout;
 		requestBodyTimeout = requestBodyTimeout == null ? DEFAULT_REQUEST_BODY_TIMEOUT : requestBodyTimeout;
+		h2cPriorKnowledge = h2cPriorKnowledge == null || h2cPriorKnowledge;
 		CidrSet.of("trustedProxies", trustedProxies); // all invalid entries at once, at start-up
 		List<String> errors = new ArrayList<>();
 		positive("request-header-timeout", requestHeaderTimeout, "10s", errors);

@@ -2,6 +2,7 @@ package io.meshgate.policy.health;
 
 import java.time.Duration;
 
+import io.meshgate.policy.grpc.GrpcHealthProbe;
 import io.meshgate.policy.schema.Example;
 
 /**
@@ -9,20 +10,38 @@ import io.meshgate.policy.schema.Example;
  * request path; an endpoint that fails {@code unhealthyThreshold} checks in a row gets no
  * traffic until it passes {@code healthyThreshold} in a row:
  * {@code healthCheck: {path: /healthz, interval: 5s, timeout: 1s, unhealthyThreshold: 3, healthyThreshold: 2}}.
- * A check passes on any 2xx answer within the timeout.
+ * A check passes on any 2xx answer within the timeout. gRPC servers are asked with gRPC's health
+ * protocol instead: {@code healthCheck: {type: GRPC, grpcService: orders.v1.Orders}} calls
+ * {@code grpc.health.v1.Health/Check} and passes on {@code SERVING}.
  *
- * @param path required, starts with {@code /}
+ * @param path required with type {@code HTTP}, starts with {@code /}; none with {@code GRPC}
  * @param interval default 5s
  * @param timeout default 1s, at most the interval
  * @param unhealthyThreshold default 3
  * @param healthyThreshold default 2
+ * @param type {@code HTTP} (default) or {@code GRPC} ({@link HealthCheckType}); {@code GRPC} needs an
+ * upstream speaking HTTP/2
+ * @param grpcService with type {@code GRPC}: the service asked about ({@code package.Service});
+ * default none, the server as a whole
  */
 public record HealthCheckPolicy(@Example("/healthz") String path, Duration interval, Duration timeout, Integer unhealthyThreshold,
-		Integer healthyThreshold) {
+		Integer healthyThreshold, HealthCheckType type, @Example("orders.v1.Orders") String grpcService) {
 
 	public HealthCheckPolicy {
-		if (path == null || !path.startsWith("/")) {
+		type = type == null ? HealthCheckType.HTTP : type;
+		if (type == HealthCheckType.HTTP && (path == null || !path.startsWith("/"))) {
 			throw new IllegalArgumentException("healthCheck.path: " + path + " (expected: a path starting with /)");
+		}
+		if (type == HealthCheckType.GRPC && path != null) {
+			throw new IllegalArgumentException("healthCheck.path: " + path
+					+ " (expected: no path with type GRPC, which calls " + GrpcHealthProbe.PATH + ")");
+		}
+		if (grpcService != null && type != HealthCheckType.GRPC) {
+			throw new IllegalArgumentException("healthCheck.grpcService: " + grpcService + " (expected: only with type GRPC)");
+		}
+		if (grpcService != null && !GrpcHealthProbe.validService(grpcService)) {
+			throw new IllegalArgumentException("healthCheck.grpcService: " + grpcService
+					+ " (expected: a gRPC service name such as orders.v1.Orders, at most 255 characters)");
 		}
 		interval = interval == null ? Duration.ofSeconds(5) : interval;
 		if (interval.toMillis() < 10) {
@@ -46,7 +65,18 @@ public record HealthCheckPolicy(@Example("/healthz") String path, Duration inter
 	}
 
 	public static HealthCheckPolicy of(String path) {
-		return new HealthCheckPolicy(path, null, null, null, null);
+		return new HealthCheckPolicy(path, null, null, null, null, null, null);
+	}
+
+	/** A gRPC health check of {@code service} ({@code null}: the whole server), other fields defaulted. */
+	public static HealthCheckPolicy grpc(String service) {
+		return new HealthCheckPolicy(null, null, null, null, null, HealthCheckType.GRPC, service);
+	}
+
+	/** What a check asks for, for logs: {@code GET /healthz} or {@code grpc.health.v1.Health/Check orders.v1.Orders}. */
+	public String describe() {
+		return type == HealthCheckType.HTTP ? "GET " + path
+				: GrpcHealthProbe.PATH.substring(1) + (grpcService == null ? "" : " " + grpcService);
 	}
 
 }

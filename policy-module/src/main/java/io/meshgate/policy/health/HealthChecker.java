@@ -1,9 +1,13 @@
 package io.meshgate.policy.health;
 
+import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
@@ -13,11 +17,12 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 
 import io.meshgate.policy.endpoint.UpstreamEndpoint;
+import io.meshgate.policy.grpc.GrpcHealthProbe;
 
 /**
- * Runs one upstream's active health checks: every {@code interval}, {@code GET path} on each of
- * its endpoints, all at once, on a timer of its own, never on the request path. A check that
- * does not answer 2xx within the timeout fails. Verdict changes are logged once each.
+ * Runs one upstream's active health checks: every {@code interval}, {@code GET path} (or gRPC's
+ * {@code Health/Check}) on each of its endpoints, all at once, on a timer of its own, never on the
+ * request path. A check that does not pass within the timeout fails. Verdict changes are logged once each.
  */
 public final class HealthChecker implements AutoCloseable {
 
@@ -35,6 +40,9 @@ public final class HealthChecker implements AutoCloseable {
 
 	private final Consumer<UpstreamEndpoint> onChecked;
 
+	/** The {@code Health/Check} request's bytes for a gRPC check; null for an HTTP one. */
+	private final byte[] grpcRequest;
+
 	private Disposable schedule;
 
 	/**
@@ -51,6 +59,8 @@ public final class HealthChecker implements AutoCloseable {
 		this.endpoints = endpoints;
 		this.onChange = onChange;
 		this.onChecked = onChecked;
+		this.grpcRequest = policy.type() == HealthCheckType.GRPC
+				? GrpcHealthProbe.request(policy.grpcService() == null ? "" : policy.grpcService()) : null;
 	}
 
 	public HealthChecker start() {
@@ -68,22 +78,51 @@ public final class HealthChecker implements AutoCloseable {
 	}
 
 	private Mono<Void> check(HttpClient http, UpstreamEndpoint endpoint) {
-		return http.get()
-			.uri(endpoint.getUri() + policy.path())
-			.responseSingle((response, body) -> body.then(Mono.just(response.status().code())))
-			.timeout(policy.timeout())
-			.map(status -> status >= 200 && status < 300)
+		Mono<Boolean> answer = grpcRequest == null ? httpCheck(http, endpoint) : grpcCheck(http, endpoint);
+		return answer.timeout(policy.timeout())
 			.onErrorReturn(false)
 			.doOnNext(passed -> {
 				if (endpoint.health().recordCheck(passed, policy.healthyThreshold(), policy.unhealthyThreshold())) {
 					log.warn("Upstream " + upstream + ": endpoint " + endpoint.address() + " is "
 							+ (passed ? "healthy again" : "DOWN") + " (" + (passed ? policy.healthyThreshold()
-									: policy.unhealthyThreshold()) + " checks in a row: GET " + policy.path() + ")");
+									: policy.unhealthyThreshold()) + " checks in a row: " + policy.describe() + ")");
 					onChange.run();
 				}
 				onChecked.accept(endpoint);
 			})
 			.then();
+	}
+
+	private Mono<Boolean> httpCheck(HttpClient http, UpstreamEndpoint endpoint) {
+		return http.get()
+			.uri(endpoint.getUri() + policy.path())
+			.responseSingle((response, body) -> body.then(Mono.just(response.status().code())))
+			.map(status -> status >= 200 && status < 300);
+	}
+
+	/**
+	 * One {@code Health/Check} call: passes on HTTP 200 whose only message says SERVING. A failed
+	 * call (Trailers-Only, {@code grpc-status} in the headers) has no message, so it fails; the body
+	 * is read up to {@link GrpcHealthProbe#MAX_RESPONSE_BYTES} and a longer one fails unread.
+	 */
+	private Mono<Boolean> grpcCheck(HttpClient http, UpstreamEndpoint endpoint) {
+		return http.headers(headers -> headers.set(HttpHeaderNames.CONTENT_TYPE, "application/grpc")
+			.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS))
+			.post()
+			.uri(endpoint.getUri() + GrpcHealthProbe.PATH)
+			.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(grpcRequest)))
+			.response((response, body) -> response.status().code() != 200 ? body.then(Mono.just(false))
+					: body.asByteArray()
+						.reduce(new ByteArrayOutputStream(), (all, bytes) -> {
+							if (all.size() + bytes.length > GrpcHealthProbe.MAX_RESPONSE_BYTES) {
+								throw new IllegalStateException("health answer over the limit");
+							}
+							all.writeBytes(bytes);
+							return all;
+						})
+						.map(all -> GrpcHealthProbe.serving(all.toByteArray())))
+			.next()
+			.defaultIfEmpty(false);
 	}
 
 	public HealthCheckPolicy policy() {

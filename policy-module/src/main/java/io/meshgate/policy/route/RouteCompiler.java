@@ -114,7 +114,8 @@ public final class RouteCompiler {
 		Map<String, Object> metadata = new LinkedHashMap<>();
 		metadata.put(OWNER_METADATA, "meshgate");
 		// every path type but a regular expression starts with its literal first segment
-		String firstSegment = match.pathType() == PathType.REGEX ? null : RouteIndex.firstLiteralSegment(match.path());
+		PathMatch paths = match.pathMatch();
+		String firstSegment = paths.type() == PathType.REGEX ? null : RouteIndex.firstLiteralSegment(paths.path());
 		if (firstSegment != null) {
 			metadata.put(RouteIndex.FIRST_SEGMENT, firstSegment);
 		}
@@ -124,11 +125,12 @@ public final class RouteCompiler {
 	/** @param preflights whether a CORS preflight for one of the route's methods matches too */
 	private static List<PredicateDefinition> predicates(RouteMatch match, boolean preflights) {
 		List<PredicateDefinition> predicates = new ArrayList<>();
-		if (match.pathType() == PathType.PATTERN) {
-			predicates.add(predicate("Path", Map.of("patterns", match.path())));
+		PathMatch paths = match.pathMatch();
+		if (paths.type() == PathType.PATTERN) {
+			predicates.add(predicate("Path", Map.of("patterns", paths.path())));
 		}
 		else {
-			predicates.add(predicate("PathMatch", PolicyBinding.arguments(new PathMatch(match.pathType(), match.path()))));
+			predicates.add(predicate("PathMatch", PolicyBinding.arguments(paths)));
 		}
 		if (!match.methods().isEmpty()) {
 			// indexed: "GET,POST" as one value binds as a single (unknown) method

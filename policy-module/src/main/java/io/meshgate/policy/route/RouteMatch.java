@@ -21,7 +21,8 @@ import io.meshgate.policy.security.ClaimPath;
  * token never matches a route with {@code claims}, one without a verified client certificate
  * never matches a route with {@code principals}.
  *
- * @param path what the request path must match, read as {@code pathType} says; required
+ * @param path what the request path must match, read as {@code pathType} says; required unless
+ * {@code grpc} is given, which sets the path itself
  * @param pathType {@code PATTERN} (a Spring path pattern, {@code /orders/**}), {@code EXACT},
  * {@code PREFIX} (element-wise) or {@code REGEX} (whole path); default {@code PATTERN}
  * @param methods HTTP methods; default: any
@@ -40,11 +41,14 @@ import io.meshgate.policy.security.ClaimPath;
  * default: none
  * @param listener the listener the request must have arrived on ({@link ListenerMatch}: its port,
  * and the hosts more specific listeners of that port take); default: any listener
+ * @param grpc the gRPC service and method of the call ({@link GrpcMatch}), in place of {@code path};
+ * default: none
  */
 public record RouteMatch(@Example("/orders/**") String path, PathType pathType,
 		@Example({ "GET", "POST" }) List<String> methods, Map<String, String> headers, Map<String, String> query,
 		@Example("*.example.com") String host, Map<String, String> claims,
-		@Example("spiffe://cluster.local/ns/shop/sa/web") List<String> principals, ListenerMatch listener) {
+		@Example("spiffe://cluster.local/ns/shop/sa/web") List<String> principals, ListenerMatch listener,
+		GrpcMatch grpc) {
 
 	private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
 			"TRACE");
@@ -53,7 +57,14 @@ public record RouteMatch(@Example("/orders/**") String path, PathType pathType,
 		// each field is checked on its own, so that one answer names every invalid field
 		FieldErrors errors = new FieldErrors();
 		pathType = pathType == null ? PathType.PATTERN : pathType;
-		errors.check(pathType::matcher, path, null);
+		if (grpc == null) {
+			errors.check(pathType::matcher, path, null);
+		}
+		else if (path != null) {
+			errors.check(p -> {
+				throw new IllegalArgumentException("path: " + p + " (expected: no path with grpc, which sets the path)");
+			}, path, null);
+		}
 		methods = errors.check(RouteMatch::methods, methods, List.of());
 		headers = errors.check(h -> regexes("headers", h, "a name"), headers, Map.of());
 		query = errors.check(q -> regexes("query", q, "a name"), query, Map.of());
@@ -71,31 +82,42 @@ public record RouteMatch(@Example("/orders/**") String path, PathType pathType,
 	public String toString() {
 		return "RouteMatch[path=" + path + ", pathType=" + pathType + ", methods=" + methods + ", headers="
 				+ Masking.headers(headers) + ", query=" + query + ", host=" + host + ", claims=" + claims + ", principals="
-				+ principals + ", listener=" + listener + "]";
+				+ principals + ", listener=" + listener + ", grpc=" + grpc + "]";
 	}
 
 	public static RouteMatch path(String path) {
-		return new RouteMatch(path, null, null, null, null, null, null, null, null);
+		return new RouteMatch(path, null, null, null, null, null, null, null, null, null);
+	}
+
+	/** Calls of a gRPC service and method: {@code RouteMatch.grpc(GrpcMatch.exact("orders.v1.Orders", "Get"))}. */
+	public static RouteMatch grpc(GrpcMatch grpc) {
+		return new RouteMatch(null, null, null, null, null, null, null, null, null, grpc);
 	}
 
 	/** Paths read as {@code type}: {@code RouteMatch.path(PathType.PREFIX, "/orders")}. */
 	public static RouteMatch path(PathType type, String path) {
-		return new RouteMatch(path, type, null, null, null, null, null, null, null);
+		return new RouteMatch(path, type, null, null, null, null, null, null, null, null);
 	}
 
 	/** This match, taking only requests whose verified token has these claims. */
 	public RouteMatch withClaims(Map<String, String> claims) {
-		return new RouteMatch(path, pathType, methods, headers, query, host, claims, principals, listener);
+		return new RouteMatch(path, pathType, methods, headers, query, host, claims, principals, listener, grpc);
 	}
 
 	/** This match, taking only requests whose verified client certificate has one of these principals. */
 	public RouteMatch withPrincipals(List<String> principals) {
-		return new RouteMatch(path, pathType, methods, headers, query, host, claims, principals, listener);
+		return new RouteMatch(path, pathType, methods, headers, query, host, claims, principals, listener, grpc);
 	}
 
 	/** Does {@code path} (without query) match this route's path? */
 	public boolean matchesPath(String path) {
-		return pathType.matcher(this.path).test(path);
+		PathMatch paths = pathMatch();
+		return paths.type().matcher(paths.path()).test(path);
+	}
+
+	/** The route's path condition: {@code path} read as {@code pathType}, or the one {@code grpc} sets. */
+	public PathMatch pathMatch() {
+		return grpc == null ? new PathMatch(pathType, path) : grpc.pathMatch();
 	}
 
 	private static List<String> methods(List<String> methods) {

@@ -11,6 +11,7 @@ import io.meshgate.policy.breaker.CircuitBreakerPolicy;
 import io.meshgate.policy.discovery.KubernetesDiscovery;
 import io.meshgate.policy.endpoint.EndpointAddresses;
 import io.meshgate.policy.health.HealthCheckPolicy;
+import io.meshgate.policy.health.HealthCheckType;
 import io.meshgate.policy.lb.LoadBalancerPolicy;
 import io.meshgate.policy.outlier.OutlierDetectionPolicy;
 import io.meshgate.policy.schema.Example;
@@ -77,6 +78,11 @@ public record Upstream(@Example("orders-v1") String name, List<EndpointSpec> end
 		if (protocol == UpstreamProtocol.H2C && tls.enabled()) {
 			throw new IllegalArgumentException(
 					"protocol: H2C (expected: H2C without tls; H2 or AUTO for HTTP/2 over TLS)");
+		}
+		if (healthCheck != null && healthCheck.type() == HealthCheckType.GRPC
+				&& !protocol.http2(tls.enabled())) {
+			throw new IllegalArgumentException("healthCheck.type: GRPC (expected: an upstream speaking HTTP/2: "
+					+ "protocol H2C, H2, or AUTO with tls)");
 		}
 		allowLinkLocal = allowLinkLocal != null && allowLinkLocal;
 		allowGatewayPorts = allowGatewayPorts != null && allowGatewayPorts;

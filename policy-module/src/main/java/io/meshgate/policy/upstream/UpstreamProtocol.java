@@ -32,6 +32,11 @@ public enum UpstreamProtocol {
 		};
 	}
 
+	/** Whether HTTP/2 is spoken (or offered by ALPN) to endpoints with or without TLS, as gRPC needs. */
+	public boolean http2(boolean tls) {
+		return this == H2C || this == H2 || this == AUTO && tls;
+	}
+
 	/** Whether the client is a Meshgate one of its own rather than the gateway's shared HTTP/1.1 client. */
 	boolean ownClient() {
 		return this != HTTP1;

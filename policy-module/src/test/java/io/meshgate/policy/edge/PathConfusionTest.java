@@ -57,9 +57,9 @@ class PathConfusionTest extends GatewayTest {
 			case REGEX -> "/secret/.*";
 		};
 		apply(List.of(Upstream.of("public", publicUpstream.url()), Upstream.of("secret", secret.url())),
-				denied("deny-secret", new RouteMatch(secretPath, type, null, null, null, null, null, null, null)),
+				denied("deny-secret", new RouteMatch(secretPath, type, null, null, null, null, null, null, null, null)),
 				denied("deny-internal",
-						new RouteMatch(secretPath.replace("secret", "internal"), type, null, null, null, null, null, null, null)),
+						new RouteMatch(secretPath.replace("secret", "internal"), type, null, null, null, null, null, null, null, null)),
 				Route.of("public", "/**", Backend.of("public", 1)));
 
 		for (String path : HOSTILE) {

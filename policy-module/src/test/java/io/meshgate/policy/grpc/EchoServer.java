@@ -12,10 +12,12 @@ import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Server;
 import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
 
 import io.meshgate.policy.grpc.testing.EchoGrpc;
@@ -25,7 +27,7 @@ import io.meshgate.policy.testing.TestPki;
 
 /**
  * A real grpc-java server on loopback (HTTP/2 cleartext, or TLS with h2 by ALPN) serving
- * {@code meshgate.test.Echo}: echoes, fails with the status a request asks for (or every call
+ * {@code meshgate.test.Echo} and gRPC's health service: echoes, fails with the status a request asks for (or every call
  * with {@link #failAll}), waits, streams, and tells the deadline it received.
  */
 public final class EchoServer implements AutoCloseable {
@@ -35,6 +37,9 @@ public final class EchoServer implements AutoCloseable {
 	private final Server server;
 
 	public final AtomicInteger calls = new AtomicInteger();
+
+	/** gRPC's health service ({@code grpc.health.v1.Health}): the server and each service SERVING until a test says otherwise. */
+	public final HealthStatusManager health = new HealthStatusManager();
 
 	/** When set, every call fails with this status at once (Trailers-Only). */
 	public final AtomicReference<Status> failAll = new AtomicReference<>();
@@ -48,8 +53,10 @@ public final class EchoServer implements AutoCloseable {
 
 	private EchoServer(String name, SslContext tls) throws IOException {
 		this.name = name;
+		health.setStatus(EchoGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
 		NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-			.addService(new Service());
+			.addService(new Service())
+			.addService(health.getHealthService());
 		if (tls != null) {
 			builder.sslContext(tls);
 		}

@@ -61,9 +61,9 @@ class LinearRegexRoutesTest extends GatewayTest {
 	void catastrophicHeaderAndQueryRegexesAnswerAtOnce() {
 		TestUpstream upstream = start("ok");
 		apply(List.of(Upstream.of("ok", upstream.url())),
-				Route.of("h", new RouteMatch("/h", PathType.EXACT, null, Map.of("x-probe", CATASTROPHIC), null, null, null, null, null),
+				Route.of("h", new RouteMatch("/h", PathType.EXACT, null, Map.of("x-probe", CATASTROPHIC), null, null, null, null, null, null),
 						List.of(Backend.of("ok", 1))),
-				Route.of("q", new RouteMatch("/q", PathType.EXACT, null, null, Map.of("probe", CATASTROPHIC), null, null, null, null),
+				Route.of("q", new RouteMatch("/q", PathType.EXACT, null, null, Map.of("probe", CATASTROPHIC), null, null, null, null, null),
 						List.of(Backend.of("ok", 1))));
 
 		CompletableFuture<Integer> header = CompletableFuture

@@ -25,9 +25,9 @@ class RouteMatchingTest extends GatewayTest {
 	@Test
 	void pathTypes() {
 		apply(upstreams(start("exact"), start("prefix"), start("root"), start("regex"), start("pattern")),
-				route("exact", new RouteMatch("/health", PathType.EXACT, null, null, null, null, null, null, null)),
+				route("exact", new RouteMatch("/health", PathType.EXACT, null, null, null, null, null, null, null, null)),
 				route("prefix", RouteMatch.path(PathType.PREFIX, "/shop/")),
-				route("regex", new RouteMatch("/v[0-9]+/items/\\d+", PathType.REGEX, null, null, null, null, null, null, null)),
+				route("regex", new RouteMatch("/v[0-9]+/items/\\d+", PathType.REGEX, null, null, null, null, null, null, null, null)),
 				route("pattern", RouteMatch.path("/users/{id}")),
 				route("root", RouteMatch.path(PathType.PREFIX, "/")));
 
@@ -58,7 +58,7 @@ class RouteMatchingTest extends GatewayTest {
 	@Test
 	void queryMatchesTheFirstValueWholly() {
 		apply(upstreams(start("v2"), start("other")),
-				route("v2", new RouteMatch("/", PathType.PREFIX, null, null, Map.of("version", "v2|beta"), null, null, null, null)),
+				route("v2", new RouteMatch("/", PathType.PREFIX, null, null, Map.of("version", "v2|beta"), null, null, null, null, null)),
 				route("other", RouteMatch.path(PathType.PREFIX, "/")));
 
 		assertThat(body("/items?version=v2")).isEqualTo("v2");
@@ -73,7 +73,7 @@ class RouteMatchingTest extends GatewayTest {
 		apply(upstreams(start("beta-post"), start("other")),
 				route("beta-post",
 						new RouteMatch("/orders", PathType.EXACT, List.of("POST", "PUT"), Map.of("x-env", "beta|canary"),
-								null, null, null, null, null)),
+								null, null, null, null, null, null)),
 				route("other", RouteMatch.path(PathType.PREFIX, "/")));
 
 		assertThat(client.send("POST", "/orders", Map.of("X-Env", "beta")).body()).isEqualTo("beta-post");
@@ -91,10 +91,10 @@ class RouteMatchingTest extends GatewayTest {
 	@Test
 	void hostsIgnorePortAndCaseAndWildcardsNeverTheApex() {
 		apply(upstreams(start("exact"), start("below"), start("apex-and-below"), start("any")),
-				route("exact", new RouteMatch("/", PathType.PREFIX, null, null, null, "very.specific.com", null, null, null)),
-				route("below", new RouteMatch("/", PathType.PREFIX, null, null, null, "*.wildcard.io", null, null, null)),
+				route("exact", new RouteMatch("/", PathType.PREFIX, null, null, null, "very.specific.com", null, null, null, null)),
+				route("below", new RouteMatch("/", PathType.PREFIX, null, null, null, "*.wildcard.io", null, null, null, null)),
 				route("apex-and-below",
-						new RouteMatch("/", PathType.PREFIX, null, null, null, "**.example.com", null, null, null)),
+						new RouteMatch("/", PathType.PREFIX, null, null, null, "**.example.com", null, null, null, null)),
 				route("any", RouteMatch.path(PathType.PREFIX, "/")));
 
 		assertThat(byHost("very.specific.com")).isEqualTo("exact");

@@ -47,7 +47,7 @@ class HostPatternTest {
 	@Test
 	void keptInLowerCase() {
 		assertThat(HostPattern.of("host", "*.Example.COM")).hasToString("*.example.com");
-		assertThat(new RouteMatch("/", null, null, null, null, "**.Shop.Example", null, null, null).host())
+		assertThat(new RouteMatch("/", null, null, null, null, "**.Shop.Example", null, null, null, null).host())
 			.isEqualTo("**.shop.example");
 	}
 
@@ -73,7 +73,7 @@ class HostPatternTest {
 	@Test
 	void routeMatchRefusesABadHost() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RouteMatch("/", null, null, null, null, "shop.example.com:443", null, null, null))
+			.isThrownBy(() -> new RouteMatch("/", null, null, null, null, "shop.example.com:443", null, null, null, null))
 			.withMessageStartingWith("host: shop.example.com:443 (expected: a host name");
 	}
 

@@ -31,7 +31,7 @@ class RouteTableTest extends GatewayTest {
 		TestUpstream two = start("two");
 		TestUpstream three = start("three");
 		apply(List.of(Upstream.of("one", one.url()), Upstream.of("two", two.url()), Upstream.of("three", three.url())),
-				Route.of("a-with-header", new RouteMatch("/a/**", null, null, Map.of("x-v", "1"), null, null, null, null, null),
+				Route.of("a-with-header", new RouteMatch("/a/**", null, null, Map.of("x-v", "1"), null, null, null, null, null, null),
 						List.of(Backend.of("one", 1))),
 				Route.of("catch-all", "/**", Backend.of("two", 1)),
 				Route.of("a-exact", "/a/x", Backend.of("three", 1)));

@@ -33,7 +33,7 @@ class RouteValidationTest {
 	void independentFieldsOfAMatchAndARouteReportTheirErrorsTogether() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new RouteMatch("/x/{", null, List.of("FETCH"), Map.of("x-env", "beta("), null, null, null,
-					null, null))
+					null, null, null))
 			.isInstanceOfSatisfying(InvalidFieldsException.class, ex -> assertThat(ex.messages())
 				.extracting(message -> message.substring(0, message.indexOf(" (expected")))
 				.containsExactly("path: /x/{", "methods: FETCH", "headers.x-env: beta("));
@@ -58,14 +58,14 @@ class RouteValidationTest {
 	@Test
 	void methodsAreHttpMethods() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RouteMatch("/x", null, List.of("get", "FETCH"), null, null, null, null, null, null))
+			.isThrownBy(() -> new RouteMatch("/x", null, List.of("get", "FETCH"), null, null, null, null, null, null, null))
 			.withMessageStartingWith("methods: FETCH (expected: one of ");
 	}
 
 	@Test
 	void headerValuesAreRegularExpressions() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-env", "(canary"), null, null, null, null, null))
+			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-env", "(canary"), null, null, null, null, null, null))
 			.withMessage("headers.x-env: (canary (expected: a regular expression RE2 accepts, without backreferences or lookaround; missing closing ))");
 	}
 
@@ -168,7 +168,7 @@ class RouteValidationTest {
 	@Test
 	void compilesToPlainGatewayPredicatesAndFilters() {
 		Route route = Route.of("orders", new RouteMatch("/orders/**", null, List.of("GET"), Map.of("x-env", "beta"), null,
-				"**.example.com", null, null, null), List.of(Backend.of("v1", 90), Backend.of("v2", 10), Backend.of("v3", 0)));
+				"**.example.com", null, null, null, null), List.of(Backend.of("v1", 90), Backend.of("v2", 10), Backend.of("v3", 0)));
 
 		var definition = RouteCompiler.compile(route, 3);
 
@@ -206,7 +206,7 @@ class RouteValidationTest {
 		assertThatIllegalArgumentException().isThrownBy(() -> RouteMatch.path(PathType.REGEX, "/re/(a)\\1"))
 			.withMessage("path: /re/(a)\\1 (expected: a regular expression RE2 accepts, without backreferences or lookaround; invalid escape sequence)");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-a", "(?=b)b"), null, null, null, null, null))
+			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-a", "(?=b)b"), null, null, null, null, null, null))
 			.withMessage("headers.x-a: (?=b)b (expected: a regular expression RE2 accepts, without backreferences or lookaround; invalid or unsupported Perl syntax)");
 		assertThat(RouteMatch.path(PathType.REGEX, "/re/(.*a){12}").matchesPath("/re/" + "a!".repeat(29)))
 			.isFalse();
@@ -249,14 +249,14 @@ class RouteValidationTest {
 	@Test
 	void queryValuesAreRegularExpressions() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RouteMatch("/x", null, null, null, Map.of("v", "*"), null, null, null, null))
+			.isThrownBy(() -> new RouteMatch("/x", null, null, null, Map.of("v", "*"), null, null, null, null, null))
 			.withMessage("query.v: * (expected: a regular expression RE2 accepts, without backreferences or lookaround; missing argument to repetition operator)");
 	}
 
 	@Test
 	void matchExpressionsAreNotGatewayExpressions() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-a", "#{1}"), null, null, null, null, null))
+			.isThrownBy(() -> new RouteMatch("/x", null, null, Map.of("x-a", "#{1}"), null, null, null, null, null, null))
 			.withMessage("headers.x-a: #{1} (expected: a regular expression, not #{...}, which Spring Cloud Gateway "
 					+ "would evaluate as an expression)");
 	}
@@ -292,7 +292,7 @@ class RouteValidationTest {
 	@Test
 	void compilesMatchesRewritesAndRedirectsToOwnPredicatesAndFilters() {
 		Route route = Route
-			.of("shop", new RouteMatch("/shop", PathType.PREFIX, List.of("GET", "POST"), null, Map.of("v", "2"), null, null, null, null),
+			.of("shop", new RouteMatch("/shop", PathType.PREFIX, List.of("GET", "POST"), null, Map.of("v", "2"), null, null, null, null, null),
 					ONE)
 			.withRequestHeaders(new HeaderModifier(Map.of("X-Env", "prod"), null, List.of("x-a", "x-b")))
 			.withResponseHeaders(HeaderModifier.set("Cache-Control", "no-store"))

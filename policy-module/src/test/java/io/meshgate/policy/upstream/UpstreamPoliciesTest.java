@@ -140,7 +140,7 @@ class UpstreamPoliciesTest extends GatewayTest {
 		TestUpstream healthy = start("healthy");
 		TestUpstream sick = start("sick").healthStatus(503);
 		route(upstream(healthy, sick).withHealthCheck(
-				new HealthCheckPolicy(TestUpstream.HEALTH_PATH, Duration.ofMillis(100), Duration.ofMillis(100), 2, 2)));
+				new HealthCheckPolicy(TestUpstream.HEALTH_PATH, Duration.ofMillis(100), Duration.ofMillis(100), 2, 2, null, null)));
 
 		await().atMost(Duration.ofSeconds(5)).until(() -> upstreams.get("svc").endpoints().size() == 1);
 		assertThat(client.bodies(50, 2, i -> "/svc/" + i)).containsOnly("healthy");

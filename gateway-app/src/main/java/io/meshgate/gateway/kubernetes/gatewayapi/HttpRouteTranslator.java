@@ -53,6 +53,8 @@ import io.meshgate.policy.route.Route;
  */
 final class HttpRouteTranslator {
 
+	private static final String KIND = "HTTPRoute";
+
 	/** What a request to a backend reference that cannot be used answers, as Gateway API says. */
 	private static final int INVALID_BACKEND_STATUS = 500;
 
@@ -103,25 +105,32 @@ final class HttpRouteTranslator {
 					}
 				}
 			}
-			List<Route> bound = upstreams.bindRoutes(trees, used);
-			List<RouteCandidate> routes = new ArrayList<>();
-			ObjectKey owner = new ObjectKey("HTTPRoute", namespace, name);
-			for (int i = 0; i < bound.size(); i++) {
-				routes.add(new RouteCandidate(owner, bound.get(i), order.get(i)));
-			}
-			return new Result(routes, refs.reason, refs.message, null);
+			return bound(new ObjectKey(KIND, namespace, name), trees, order, used, upstreams, refs);
 		}
-		catch (IllegalArgumentException ex) {
-			return new Result(List.of(), refs.reason, refs.message, ex.getMessage());
-		}
-		catch (InvalidConfigException ex) {
-			return new Result(List.of(), refs.reason, refs.message,
-					String.join("; ", ex.errors().stream().map(ConfigError::message).toList()));
+		catch (IllegalArgumentException | InvalidConfigException ex) {
+			return refused(ex, refs);
 		}
 	}
 
+	/** The route trees bound as routes of {@code owner}, each with its precedence. */
+	static Result bound(ObjectKey owner, List<Map<String, Object>> trees, List<Precedence> order, Set<String> used,
+			ServiceUpstreams upstreams, Refs refs) {
+		List<Route> bound = upstreams.bindRoutes(trees, used);
+		List<RouteCandidate> routes = new ArrayList<>();
+		for (int i = 0; i < bound.size(); i++) {
+			routes.add(new RouteCandidate(owner, bound.get(i), order.get(i)));
+		}
+		return new Result(routes, refs.reason, refs.message, null);
+	}
+
+	/** A route object Meshgate cannot serve: no routes, the refusal as the {@code Accepted} message. */
+	static Result refused(RuntimeException ex, Refs refs) {
+		return new Result(List.of(), refs.reason, refs.message, ex instanceof InvalidConfigException invalid
+				? String.join("; ", invalid.errors().stream().map(ConfigError::message).toList()) : ex.getMessage());
+	}
+
 	/** The first backend problem found, as the {@code ResolvedRefs} condition reports it. */
-	private static final class Refs {
+	static final class Refs {
 
 		String reason;
 
@@ -144,22 +153,29 @@ final class HttpRouteTranslator {
 		for (int i = 0; i < refList.size(); i++) {
 			HTTPBackendRef ref = refList.get(i);
 			String path = where + ".backendRefs[" + i + "]";
-			Map<String, Object> headerFilters = backendFilters(ref, path);
-			String upstream = service(ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(),
+			String upstream = service(KIND, ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(),
 					namespace, upstreams, refs, path);
-			int weight = ref.getWeight() == null ? Backend.DEFAULT_WEIGHT : ref.getWeight();
-			if (upstream != null) {
-				used.add(upstream);
-				Map<String, Object> backend = new LinkedHashMap<>(Map.of("upstream", upstream, "weight", weight));
-				backend.putAll(headerFilters);
-				backends.add(backend);
-			}
-			else {
-				backends.add(invalidBackend(weight)); // its filters go nowhere: the share answers 500
-			}
+			backends.add(share(upstream, ref.getWeight(), backendFilters(ref, path), used));
 		}
+		return answering(backends);
+	}
+
+	/** A backendRef's share: its upstream with its header filters, or 500 when it cannot be used (its filters go nowhere). */
+	static Map<String, Object> share(String upstream, Integer weight, Map<String, Object> headerFilters, Set<String> used) {
+		int share = weight == null ? Backend.DEFAULT_WEIGHT : weight;
+		if (upstream == null) {
+			return invalidBackend(share);
+		}
+		used.add(upstream);
+		Map<String, Object> backend = new LinkedHashMap<>(Map.of("upstream", upstream, "weight", share));
+		backend.putAll(headerFilters);
+		return backend;
+	}
+
+	/** {@code backends}, with a 500 share when their weights leave nothing to send to: the rule answers 500. */
+	static List<Map<String, Object>> answering(List<Map<String, Object>> backends) {
 		if (backends.stream().mapToInt(b -> (Integer) b.get("weight")).sum() == 0) {
-			backends.add(invalidBackend(Backend.DEFAULT_WEIGHT)); // nothing to send to: the rule answers 500
+			backends.add(invalidBackend(Backend.DEFAULT_WEIGHT));
 		}
 		return backends;
 	}
@@ -193,16 +209,17 @@ final class HttpRouteTranslator {
 	 * The upstream of a Service reference, or null when it cannot be used (an invalid backend),
 	 * with the reason in {@code refs}. Every refusal of a reference is decided here.
 	 */
-	private static String service(String group, String kind, String name, String refNamespace, Integer port,
+	static String service(String routeKind, String group, String kind, String name, String refNamespace, Integer port,
 			String namespace, ServiceUpstreams upstreams, Refs refs, String path) {
 		if (group != null && !group.isEmpty() || kind != null && !kind.equals("Service")) {
 			refs.problem("InvalidKind", path + ": " + group + "/" + kind + " (expected: a core Service)");
 			return null;
 		}
 		String target = refNamespace == null ? namespace : refNamespace;
-		if (!upstreams.referenceGrants().permits("HTTPRoute", namespace, new ObjectKey("Service", target, name))) {
+		if (!upstreams.referenceGrants().permits(routeKind, namespace, new ObjectKey("Service", target, name))) {
 			refs.problem("RefNotPermitted", path + ".namespace: " + target + " (expected: " + namespace
-					+ ", or a ReferenceGrant in " + target + " from HTTPRoutes of " + namespace + " to Service " + name + ")");
+					+ ", or a ReferenceGrant in " + target + " from " + routeKind + "s of " + namespace + " to Service " + name
+					+ ")");
 			return null;
 		}
 		if (port == null) {
@@ -238,7 +255,7 @@ final class HttpRouteTranslator {
 			String type = String.valueOf(filter.getType());
 			switch (type) {
 				case "RequestMirror" -> {
-					Map<String, Object> mirror = mirror(filter.getRequestMirror(), namespace, upstreams, refs, used, path);
+					Map<String, Object> mirror = mirror(KIND, filter.getRequestMirror(), namespace, upstreams, refs, used, path);
 					if (mirror != null) {
 						mirrors.add(mirror);
 					}
@@ -274,7 +291,7 @@ final class HttpRouteTranslator {
 		}
 	}
 
-	private static void once(Map<String, Object> fields, String field, Object value, String path) {
+	static void once(Map<String, Object> fields, String field, Object value, String path) {
 		if (value == null) {
 			throw new IllegalArgumentException(path + ": the filter's own field is missing (expected: as its type says)");
 		}
@@ -283,7 +300,7 @@ final class HttpRouteTranslator {
 		}
 	}
 
-	private static Map<String, Object> headers(HTTPHeaderFilter filter) {
+	static Map<String, Object> headers(HTTPHeaderFilter filter) {
 		if (filter == null) {
 			return null;
 		}
@@ -359,13 +376,13 @@ final class HttpRouteTranslator {
 	 * The mirror's fields; null for a mirror to a Service that does not exist (yet), which is left
 	 * out, with {@code BackendNotFound} in {@code routeRefs}, until the Service appears.
 	 */
-	private static Map<String, Object> mirror(HTTPRequestMirrorFilter mirror, String namespace, ServiceUpstreams upstreams,
-			Refs routeRefs, Set<String> used, String path) {
+	static Map<String, Object> mirror(String routeKind, HTTPRequestMirrorFilter mirror, String namespace,
+			ServiceUpstreams upstreams, Refs routeRefs, Set<String> used, String path) {
 		BackendObjectReference ref = mirror == null ? null : mirror.getBackendRef();
 		Refs refs = new Refs();
 		String upstream = ref == null ? null
-				: service(ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(), namespace,
-						upstreams, refs, path + ".requestMirror.backendRef");
+				: service(routeKind, ref.getGroup(), ref.getKind(), ref.getName(), ref.getNamespace(), ref.getPort(),
+						namespace, upstreams, refs, path + ".requestMirror.backendRef");
 		if (upstream == null && "BackendNotFound".equals(refs.reason)) {
 			routeRefs.problem(refs.reason, refs.message);
 			return null;
@@ -417,13 +434,8 @@ final class HttpRouteTranslator {
 		if (!headers.isEmpty()) {
 			Map<String, Object> regexes = new LinkedHashMap<>();
 			for (HTTPHeaderMatch header : headers) {
-				String headerType = header.getType() == null ? "Exact" : header.getType();
-				regexes.put(header.getName(), switch (headerType) {
-					case "Exact" -> LinearRegex.quote(header.getValue());
-					case "RegularExpression" -> header.getValue();
-					default -> throw new IllegalArgumentException(
-							where + ".headers." + header.getName() + ".type: " + headerType + " (expected: Exact or RegularExpression)");
-				});
+				regexes.put(header.getName(),
+						valueRegex(header.getType(), header.getValue(), where + ".headers." + header.getName()));
 			}
 			fields.put("headers", regexes);
 		}
@@ -431,17 +443,33 @@ final class HttpRouteTranslator {
 		if (!queryParams.isEmpty()) {
 			Map<String, Object> regexes = new LinkedHashMap<>();
 			for (HTTPQueryParamMatch param : queryParams) {
-				String paramType = param.getType() == null ? "Exact" : param.getType();
-				regexes.put(param.getName(), switch (paramType) {
-					case "Exact" -> LinearRegex.quote(param.getValue());
-					case "RegularExpression" -> param.getValue();
-					default -> throw new IllegalArgumentException(
-							where + ".queryParams." + param.getName() + ".type: " + paramType + " (expected: Exact or RegularExpression)");
-				});
+				regexes.put(param.getName(),
+						valueRegex(param.getType(), param.getValue(), where + ".queryParams." + param.getName()));
 			}
 			fields.put("query", regexes);
 		}
-		String host = Paths.host(hostname);
+		place(fields, place);
+		tree.put("match", fields);
+		return new Precedence(hostname, pathType, value.length(), match.getMethod() != null, headers.size(),
+				queryParams.size(),
+				object.getMetadata().getCreationTimestamp(), object.getMetadata().getNamespace(),
+				object.getMetadata().getName(), rule, index);
+	}
+
+	/** A header or query match's value as the regex Meshgate matches: {@code Exact} quoted, {@code RegularExpression} as is. */
+	static String valueRegex(String type, String value, String where) {
+		String matchType = type == null ? "Exact" : type;
+		return switch (matchType) {
+			case "Exact" -> LinearRegex.quote(value);
+			case "RegularExpression" -> value;
+			default -> throw new IllegalArgumentException(
+					where + ".type: " + matchType + " (expected: Exact or RegularExpression)");
+		};
+	}
+
+	/** A match's {@code host} and {@code listener}: the requests of {@code place} only. */
+	static void place(Map<String, Object> fields, RoutePlace place) {
+		String host = Paths.host(place.hostname());
 		if (host != null) {
 			fields.put("host", host);
 		}
@@ -451,11 +479,6 @@ final class HttpRouteTranslator {
 			listener.put("exceptHosts", place.exceptHosts());
 		}
 		fields.put("listener", listener);
-		tree.put("match", fields);
-		return new Precedence(hostname, pathType, value.length(), match.getMethod() != null, headers.size(),
-				queryParams.size(),
-				object.getMetadata().getCreationTimestamp(), object.getMetadata().getNamespace(),
-				object.getMetadata().getName(), rule, index);
 	}
 
 	private static void policies(Map<String, Object> tree, HTTPRouteRule rule, HTTPRoute object, String where) {

@@ -31,6 +31,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * A pod of a conformance backend: a server on a loopback port answering as the conformance suite's
@@ -41,7 +44,8 @@ import reactor.netty.DisposableServer;
  * for the {@code delay} a query parameter names ({@code ?delay=1s}, at most 10 seconds). It keeps
  * the paths it was sent, for the mirror tests. Its WebSocket port echoes every frame of a session
  * on {@code /ws}, as echo-basic does on its one port: the JDK's server cannot switch protocols, so
- * Service ports with {@code appProtocol: kubernetes.io/ws} lead to this port instead
+ * Service ports with {@code appProtocol: kubernetes.io/ws} lead to this port instead, and those
+ * with {@code kubernetes.io/h2c} to its h2c port
  * ({@link ConformanceCluster}). A TLS pod ({@link #startTls}, echo-basic with
  * {@code TLS_SERVER_CERT}) serves HTTPS only, on Reactor Netty (the JDK's HTTPS server misreads
  * some clients' TLS 1.3 records), and adds echo-basic's {@code tls} object: the {@code version},
@@ -69,6 +73,12 @@ final class EchoBackend implements AutoCloseable {
 	/** The plain pod's WebSocket echo; null for a TLS pod. */
 	private final DisposableServer webSockets;
 
+	/**
+	 * The plain pod's HTTP/2 cleartext echo (prior knowledge), where Service ports with
+	 * {@code appProtocol: kubernetes.io/h2c} lead, as echo-basic serves h2c on its one port; null for a TLS pod.
+	 */
+	private final DisposableServer h2c;
+
 	private EchoBackend(String namespace, String pod, SslContext tls) {
 		this.namespace = namespace;
 		this.pod = pod;
@@ -79,27 +89,35 @@ final class EchoBackend implements AutoCloseable {
 			.host("127.0.0.1")
 			.port(0)
 			.secure(spec -> spec.sslContext(tls))
-			.handle((request, response) -> request.receive().aggregate().then(Mono.defer(() -> {
-				received.add(request.uri());
-				Map<String, List<String>> headers = new LinkedHashMap<>();
-				request.requestHeaders().forEach(h -> {
-					if (!h.getKey().equalsIgnoreCase("host")) {
-						headers.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue());
-					}
-				});
-				Map<String, Object> echo = echo(request.uri(), request.requestHeaders().get("Host"),
-						request.method().name(), request.version().text(), headers);
+			.handle((request, response) -> reactorAnswer(request, response, true))
+			.bindNow(Duration.ofSeconds(10));
+		this.h2c = null;
+	}
+
+	/** The echo on Reactor Netty (the TLS pod, the h2c port), with echo-basic's {@code tls} object when {@code secure}. */
+	private Mono<Void> reactorAnswer(HttpServerRequest request, HttpServerResponse response, boolean secure) {
+		return request.receive().aggregate().then(Mono.defer(() -> {
+			received.add(request.uri());
+			Map<String, List<String>> headers = new LinkedHashMap<>();
+			request.requestHeaders().forEach(h -> {
+				if (!h.getKey().equalsIgnoreCase("host")) {
+					headers.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue());
+				}
+			});
+			Map<String, Object> echo = echo(request.uri(), request.requestHeaders().get("Host"),
+					request.method().name(), request.version().text(), headers);
+			if (secure) {
 				request.withConnection(connection -> echo.put("tls",
 						tls(connection.channel().pipeline().get(SslHandler.class).engine().getSession())));
-				setHeaders(request.requestHeaders().get("X-Echo-Set-Header"), response.responseHeaders()::add);
-				byte[] bytes = json(echo);
-				return response.header("Content-Type", "application/json")
-					.header("Content-Length", String.valueOf(bytes.length))
-					.sendByteArray(Mono.just(bytes))
-					.then()
-					.delaySubscription(Duration.ofMillis(delayMillis(URI.create(request.uri()).getRawQuery())));
-			})))
-			.bindNow(Duration.ofSeconds(10));
+			}
+			setHeaders(request.requestHeaders().get("X-Echo-Set-Header"), response.responseHeaders()::add);
+			byte[] bytes = json(echo);
+			return response.header("Content-Type", "application/json")
+				.header("Content-Length", String.valueOf(bytes.length))
+				.sendByteArray(Mono.just(bytes))
+				.then()
+				.delaySubscription(Duration.ofMillis(delayMillis(URI.create(request.uri()).getRawQuery())));
+		}));
 	}
 
 	private EchoBackend(String namespace, String pod) {
@@ -128,6 +146,12 @@ final class EchoBackend implements AutoCloseable {
 						.filter(frame -> !(frame instanceof CloseWebSocketFrame))
 						.map(WebSocketFrame::retain))))
 			.bindNow(Duration.ofSeconds(10));
+		this.h2c = reactor.netty.http.server.HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.protocol(HttpProtocol.H2C)
+			.handle((request, response) -> reactorAnswer(request, response, false))
+			.bindNow(Duration.ofSeconds(10));
 	}
 
 	/** @param pod the pod name, which starts with the backend's name as a Deployment's pods do */
@@ -142,6 +166,11 @@ final class EchoBackend implements AutoCloseable {
 
 	int port() {
 		return server != null ? server.getAddress().getPort() : tlsServer.port();
+	}
+
+	/** The port of the h2c echo. */
+	int h2cPort() {
+		return h2c.port();
 	}
 
 	/** The port of the WebSocket echo ({@code /ws}). */
@@ -273,6 +302,7 @@ final class EchoBackend implements AutoCloseable {
 		if (server != null) {
 			server.stop(0);
 			webSockets.disposeNow(Duration.ofSeconds(5));
+			h2c.disposeNow(Duration.ofSeconds(5));
 			executor.shutdownNow();
 		}
 		else {

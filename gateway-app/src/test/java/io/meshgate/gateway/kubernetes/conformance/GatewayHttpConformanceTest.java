@@ -48,8 +48,7 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 	 * The extended features Meshgate claims: their tests run and count in the report. Not claimed
 	 * (so their tests are not here): GatewayInfrastructurePropagation (Meshgate makes no
 	 * Deployment, Service or ServiceAccount per Gateway, whose labels the test checks: one
-	 * deployment serves the Gateways of its class, see docs/design/gateways-and-ports.md) and
-	 * HTTPRouteBackendProtocolH2C (appProtocol h2c not read).
+	 * deployment serves the Gateways of its class, see docs/design/gateways-and-ports.md).
 	 */
 	static final Set<String> SUPPORTED_FEATURES = new TreeSet<>(List.of("HTTPRouteQueryParamMatching",
 			"HTTPRouteMethodMatching", "HTTPRouteResponseHeaderModification", "HTTPRouteBackendRequestHeaderModification",
@@ -58,7 +57,7 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 			"HTTPRouteRequestPercentageMirror", "HTTPRouteRequestTimeout", "HTTPRouteBackendTimeout",
 			"HTTPRouteNamedRouteRule", "GatewayPort8080", "GatewayStaticAddresses", "GatewayHTTPListenerIsolation",
 			"HTTPRouteParentRefPort", "GatewayAddressEmpty", "HTTPRouteBackendProtocolWebSocket", "BackendTLSPolicy",
-			"BackendTLSPolicySANValidation"));
+			"BackendTLSPolicySANValidation", "HTTPRouteBackendProtocolH2C"));
 
 	static final String NS = INFRA;
 
@@ -919,6 +918,38 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 		acceptedOnSameNamespace("httproute-timeout-backend-request.yaml", "backend-request-timeout");
 		traffic.eventually(List.of(to(V1, "/backend-timeout"), get("/backend-timeout?delay=1s").status(504),
 				to(V1, "/disable-backend-timeout?delay=1s")));
+	}
+
+	/**
+	 * The upstream test sends HTTP/2 with prior knowledge (no Upgrade) to the gateway, which must
+	 * speak h2c to the backend the Service port's {@code appProtocol: kubernetes.io/h2c} names.
+	 */
+	@Test
+	void HTTPRouteBackendProtocolH2C() {
+		apply("httproute-backend-protocol-h2c.yaml");
+		gatewayAndRoutesMustBeAccepted(NS, "same-namespace", NS + "/backend-protocol-h2c");
+		reactor.netty.http.client.HttpClient h2c = reactor.netty.http.client.HttpClient.create()
+			.protocol(reactor.netty.http.HttpProtocol.H2C)
+			.responseTimeout(Duration.ofSeconds(5));
+		AtomicInteger inRow = new AtomicInteger();
+		await().atMost(Traffic.CONSISTENCY)
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> h2cReachesV1(h2c) ? inRow.incrementAndGet() >= Traffic.CONSECUTIVE : inRow.getAndSet(0) < 0);
+	}
+
+	/** One h2c request to the gateway, answered by infra-backend-v1 over h2c (its echo tells the protocol). */
+	private boolean h2cReachesV1(reactor.netty.http.client.HttpClient h2c) {
+		try {
+			String body = h2c.get()
+				.uri("http://" + ADDRESS + ":" + port + "/")
+				.responseSingle((response, content) -> response.status().code() == 200 ? content.asString()
+						: reactor.core.publisher.Mono.just(""))
+				.block(Duration.ofSeconds(10));
+			return body != null && body.contains("\"pod\":\"" + V1) && body.contains("\"proto\":\"HTTP/2.0\"");
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
 	}
 
 	/** The upstream test dials with golang.org/x/net/websocket: a text and a binary frame, each echoed. */
