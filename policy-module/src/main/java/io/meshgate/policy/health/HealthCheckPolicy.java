@@ -9,9 +9,10 @@ import io.meshgate.policy.schema.Example;
  * request path; an endpoint that fails {@code unhealthyThreshold} checks in a row gets no
  * traffic until it passes {@code healthyThreshold} in a row:
  * {@code healthCheck: {path: /healthz, interval: 5s, timeout: 1s, unhealthyThreshold: 3, healthyThreshold: 2}}.
- * A check passes on any 2xx answer within the timeout.
+ * A check passes on any 2xx answer within the timeout. An upstream of {@code protocol: TCP}
+ * checks without a path: a check passes when a TCP connection opens within the timeout.
  *
- * @param path required, starts with {@code /}
+ * @param path starts with {@code /}; required for HTTP upstreams, none for TCP ones
  * @param interval default 5s
  * @param timeout default 1s, at most the interval
  * @param unhealthyThreshold default 3
@@ -21,7 +22,7 @@ public record HealthCheckPolicy(@Example("/healthz") String path, Duration inter
 		Integer healthyThreshold) {
 
 	public HealthCheckPolicy {
-		if (path == null || !path.startsWith("/")) {
+		if (path != null && !path.startsWith("/")) {
 			throw new IllegalArgumentException("healthCheck.path: " + path + " (expected: a path starting with /)");
 		}
 		interval = interval == null ? Duration.ofSeconds(5) : interval;

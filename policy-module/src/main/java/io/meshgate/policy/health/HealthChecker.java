@@ -15,9 +15,9 @@ import reactor.netty.http.client.HttpClient;
 import io.meshgate.policy.endpoint.UpstreamEndpoint;
 
 /**
- * Runs one upstream's active health checks: every {@code interval}, {@code GET path} on each of
- * its endpoints, all at once, on a timer of its own, never on the request path. A check that
- * does not answer 2xx within the timeout fails. Verdict changes are logged once each.
+ * Runs one upstream's active health checks: every {@code interval}, its {@link HealthProbe}
+ * ({@code GET path}, a TCP connect) on each of its endpoints, all at once, on a timer of its own, never on the request path. A check that
+ * does not pass within the timeout fails. Verdict changes are logged once each.
  */
 public final class HealthChecker implements AutoCloseable {
 
@@ -27,7 +27,7 @@ public final class HealthChecker implements AutoCloseable {
 
 	private final HealthCheckPolicy policy;
 
-	private final Supplier<HttpClient> client;
+	private final HealthProbe probe;
 
 	private final Supplier<List<UpstreamEndpoint>> endpoints;
 
@@ -45,9 +45,20 @@ public final class HealthChecker implements AutoCloseable {
 	 */
 	public HealthChecker(String upstream, HealthCheckPolicy policy, Supplier<HttpClient> client,
 			Supplier<List<UpstreamEndpoint>> endpoints, Runnable onChange, Consumer<UpstreamEndpoint> onChecked) {
+		this(upstream, policy, new HttpProbe(client, policy), endpoints, onChange, onChecked);
+	}
+
+	/**
+	 * @param probe how one endpoint is checked (an HTTP GET, a TCP connect)
+	 * @param endpoints all endpoints of the upstream, healthy or not
+	 * @param onChange called after an endpoint's verdict changed
+	 * @param onChecked called after each check of an endpoint (to publish its state)
+	 */
+	public HealthChecker(String upstream, HealthCheckPolicy policy, HealthProbe probe,
+			Supplier<List<UpstreamEndpoint>> endpoints, Runnable onChange, Consumer<UpstreamEndpoint> onChecked) {
 		this.upstream = upstream;
 		this.policy = policy;
-		this.client = client;
+		this.probe = probe;
 		this.endpoints = endpoints;
 		this.onChange = onChange;
 		this.onChecked = onChecked;
@@ -63,22 +74,19 @@ public final class HealthChecker implements AutoCloseable {
 	}
 
 	private Mono<Void> round() {
-		HttpClient http = client.get().responseTimeout(policy.timeout());
-		return Flux.fromIterable(endpoints.get()).flatMap(endpoint -> check(http, endpoint)).then();
+		HealthProbe.Round checks = probe.round();
+		return Flux.fromIterable(endpoints.get()).flatMap(endpoint -> check(checks, endpoint)).then();
 	}
 
-	private Mono<Void> check(HttpClient http, UpstreamEndpoint endpoint) {
-		return http.get()
-			.uri(endpoint.getUri() + policy.path())
-			.responseSingle((response, body) -> body.then(Mono.just(response.status().code())))
+	private Mono<Void> check(HealthProbe.Round checks, UpstreamEndpoint endpoint) {
+		return checks.check(endpoint)
 			.timeout(policy.timeout())
-			.map(status -> status >= 200 && status < 300)
 			.onErrorReturn(false)
 			.doOnNext(passed -> {
 				if (endpoint.health().recordCheck(passed, policy.healthyThreshold(), policy.unhealthyThreshold())) {
 					log.warn("Upstream " + upstream + ": endpoint " + endpoint.address() + " is "
 							+ (passed ? "healthy again" : "DOWN") + " (" + (passed ? policy.healthyThreshold()
-									: policy.unhealthyThreshold()) + " checks in a row: GET " + policy.path() + ")");
+									: policy.unhealthyThreshold()) + " checks in a row: " + probe + ")");
 					onChange.run();
 				}
 				onChecked.accept(endpoint);
