@@ -188,7 +188,7 @@ public final class L4Proxy implements AutoCloseable {
 	}
 
 	/** The TCP routes and TLS passthrough routes in force with their live state, for {@code /actuator/mesh}. */
-	public Map<String, Object> state() {
+	public Map<String, Map<String, Object>> state() {
 		Map<String, Object> tcp = new LinkedHashMap<>();
 		Map<String, Integer> ports = tcpPorts;
 		tcpRoutes.forEach((name, route) -> {
@@ -198,7 +198,7 @@ public final class L4Proxy implements AutoCloseable {
 			tcp.put(name, json);
 		});
 		Map<String, Object> tls = new LinkedHashMap<>();
-		passthroughRoutes.forEach((name, route) -> tls.put(name, Map.of("activeConnections", route.active())));
+		passthroughRoutes.forEach((name, route) -> tls.put(name, Map.<String, Object>of("activeConnections", route.active())));
 		return Map.of("tcpRoutes", tcp, "tlsPassthroughRoutes", tls);
 	}
 

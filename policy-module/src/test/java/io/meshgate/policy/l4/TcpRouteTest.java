@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
+
 import io.meshgate.policy.health.HealthCheckPolicy;
 import io.meshgate.policy.lb.LoadBalancerPolicy;
 import io.meshgate.policy.observe.MeshMetrics;
@@ -31,6 +33,9 @@ import static org.awaitility.Awaitility.await;
 class TcpRouteTest extends GatewayTest {
 
 	private final int listenPort = TcpTestServer.closedPort();
+
+	@Autowired
+	L4Proxy l4;
 
 	private static Upstream tcp(String name, String... endpoints) {
 		return Upstream.tcp(name, endpoints);
@@ -79,6 +84,8 @@ class TcpRouteTest extends GatewayTest {
 		});
 		assertThat(counter(L4Meters.CONNECTIONS, "route", "echo-route", "outcome", "connected")).isEqualTo(1);
 		assertThat(meters.find(L4Meters.DURATION).tags("route", "echo-route").timer().count()).isEqualTo(1);
+		assertThat(l4.state().get("tcpRoutes")).isEqualTo(
+				java.util.Map.of("echo-route", java.util.Map.of("port", listenPort, "activeConnections", 0)));
 	}
 
 	@Test
