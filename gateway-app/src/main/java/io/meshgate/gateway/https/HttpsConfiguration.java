@@ -25,7 +25,7 @@ import org.springframework.http.server.reactive.HttpHandler;
 
 import io.meshgate.gateway.listeners.IngressLikeFactory;
 import io.meshgate.gateway.listeners.ListenerProperties;
-import io.meshgate.policy.l4.L4Proxy;
+import io.meshgate.policy.l4.proxy.L4Proxy;
 import io.meshgate.policy.route.ListenerPorts;
 import io.meshgate.policy.upstream.GatewayPorts;
 

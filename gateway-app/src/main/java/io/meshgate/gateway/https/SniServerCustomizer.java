@@ -17,7 +17,7 @@ import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 
-import io.meshgate.policy.l4.L4Proxy;
+import io.meshgate.policy.l4.proxy.L4Proxy;
 import org.springframework.util.unit.DataSize;
 
 /**

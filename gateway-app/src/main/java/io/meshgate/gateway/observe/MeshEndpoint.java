@@ -11,7 +11,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.policy.binding.PolicyTrees;
-import io.meshgate.policy.l4.L4Proxy;
+import io.meshgate.policy.l4.proxy.L4Proxy;
 import io.meshgate.policy.observe.Masking;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.route.Route;

@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.admin.api.ConfigOverlay;
 import io.meshgate.gateway.https.HttpsCertificates;
-import io.meshgate.policy.l4.L4Proxy;
+import io.meshgate.policy.l4.proxy.L4Proxy;
 import io.meshgate.policy.mirror.MirrorComparisons;
 import io.meshgate.policy.observe.RouteTrafficWindows;
 import io.meshgate.policy.route.MeshRouting;

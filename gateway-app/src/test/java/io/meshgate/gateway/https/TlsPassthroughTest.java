@@ -14,7 +14,9 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
@@ -29,7 +31,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.json.JsonParserFactory;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -41,6 +45,7 @@ import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.route.Route;
+import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.TestPki;
 import io.meshgate.policy.testing.TestUpstream;
 import io.meshgate.policy.upstream.Upstream;
@@ -77,6 +82,9 @@ class TlsPassthroughTest {
 
 	@Autowired
 	HttpsListener listener;
+
+	@LocalManagementPort
+	int managementPort;
 
 	@Autowired
 	MeshRouting routing;
@@ -118,6 +126,24 @@ class TlsPassthroughTest {
 			assertThat(line(socket.getInputStream())).isEqualTo("db backend");
 			socket.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
 			assertThat(line(socket.getInputStream())).isEqualTo("ping");
+		}
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void theMeshEndpointListsThePassthroughRoutesWithTheirOpenConnections() throws Exception {
+		try (SSLSocket socket = tls(TestPki.trusting(BACKEND_PKI.ca()), "db.example.com")) {
+			assertThat(line(socket.getInputStream())).isEqualTo("db backend");
+			HttpResponse<String> response = GatewayClient.basic(managementPort, TestUsers.EDITOR, TestUsers.EDITOR_PASSWORD)
+				.get("/actuator/mesh");
+			assertThat(response.statusCode()).isEqualTo(200);
+			List<Map<String, Object>> routes = (List<Map<String, Object>>) JsonParserFactory.getJsonParser()
+				.parseMap(response.body())
+				.get("tlsPassthroughRoutes");
+			assertThat(routes).hasSize(2);
+			assertThat(routes.get(0)).containsEntry("name", "db")
+				.containsEntry("hosts", List.of("db.example.com"))
+				.containsEntry("activeConnections", 1);
 		}
 	}
 

@@ -3,7 +3,6 @@ package io.meshgate.policy.l4;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.meshgate.policy.route.HostPattern;
 import io.meshgate.policy.schema.Example;
 
 /**
@@ -21,7 +20,7 @@ import io.meshgate.policy.schema.Example;
  *
  * @param name unique among TLS passthrough routes; a DNS label
  * @param hosts the SNI names taken: {@code vault.example.com}, {@code *.example.com} (names below),
- * {@code **.example.com} (the name and those below), as route hosts are written ({@link HostPattern});
+ * {@code **.example.com} (the name and those below), as route hosts are written ({@code route.HostPattern});
  * at least one; each name belongs to one route
  * @param backends the TCP upstreams connections go to, by weight; at least one with a weight above 0
  * @param connection timeouts and the connection limit ({@link L4ConnectionPolicy}); default its defaults
@@ -36,7 +35,7 @@ public record TlsPassthroughRoute(@Example("vault") String name, @Example("[vaul
 		}
 		List<String> normalized = new ArrayList<>(hosts.size());
 		for (int i = 0; i < hosts.size(); i++) {
-			normalized.add(HostPattern.of("hosts[" + i + "]", hosts.get(i)).toString());
+			normalized.add(L4Routes.host("hosts[" + i + "]", hosts.get(i)));
 		}
 		hosts = List.copyOf(normalized);
 		backends = L4Routes.backends(backends);
@@ -45,11 +44,6 @@ public record TlsPassthroughRoute(@Example("vault") String name, @Example("[vaul
 
 	public static TlsPassthroughRoute of(String name, List<String> hosts, L4Backend... backends) {
 		return new TlsPassthroughRoute(name, hosts, List.of(backends), null);
-	}
-
-	/** The host patterns, parsed. */
-	public List<HostPattern> hostPatterns() {
-		return hosts.stream().map(host -> HostPattern.of("hosts", host)).toList();
 	}
 
 }

@@ -9,7 +9,6 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
-import io.meshgate.policy.l4.L4Proxy;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 
 /**
@@ -30,7 +29,7 @@ public final class MeshRouting {
 
 	private final List<Consumer<MeshConfig>> participants;
 
-	private final L4Proxy l4;
+	private final ConfigStage l4;
 
 	private volatile MeshConfig current = MeshConfig.EMPTY;
 
@@ -50,11 +49,12 @@ public final class MeshRouting {
 	}
 
 	/**
-	 * @param l4 the TCP and TLS passthrough routes' side, or {@code null} to apply none: its new
-	 * ports are bound before anything else changes, and its routes switch with the HTTP routes
+	 * @param l4 the TCP and TLS passthrough routes' side ({@code l4.proxy.L4Proxy}), or {@code null}
+	 * to apply none: it is prepared (new ports bound) before anything else changes, and its routes
+	 * switch with the HTTP routes
 	 */
 	public MeshRouting(UpstreamRegistry upstreams, MeshRouteLocator locator, ApplicationEventPublisher events,
-			List<Consumer<MeshConfig>> participants, L4Proxy l4) {
+			List<Consumer<MeshConfig>> participants, ConfigStage l4) {
 		this.l4 = l4;
 		this.upstreams = upstreams;
 		this.locator = locator;
@@ -90,7 +90,7 @@ public final class MeshRouting {
 		long start = System.nanoTime();
 		MeshRouteTable table = locator.convert(RouteCompiler.compile(config));
 		long built = (System.nanoTime() - start) / 1_000_000;
-		L4Proxy.Prepared l4Routes = l4 == null ? null : l4.prepare(config);
+		ConfigStage.Prepared l4Routes = l4 == null ? null : l4.prepare(config);
 		AutoCloseable retired;
 		try {
 			retired = upstreams.apply(config.upstreams());

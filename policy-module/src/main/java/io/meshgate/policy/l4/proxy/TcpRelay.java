@@ -1,4 +1,4 @@
-package io.meshgate.policy.l4;
+package io.meshgate.policy.l4.proxy;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;

@@ -1,4 +1,4 @@
-package io.meshgate.policy.l4;
+package io.meshgate.policy.l4.proxy;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,6 +16,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.util.LinkedMultiValueMap;
 
+import io.meshgate.policy.l4.L4Backend;
+import io.meshgate.policy.l4.L4ConnectionPolicy;
 import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.upstream.UpstreamRegistry;

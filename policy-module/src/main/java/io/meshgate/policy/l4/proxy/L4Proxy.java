@@ -1,4 +1,4 @@
-package io.meshgate.policy.l4;
+package io.meshgate.policy.l4.proxy;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +15,12 @@ import io.netty.resolver.AddressResolverGroup;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.meshgate.policy.l4.L4Backend;
+import io.meshgate.policy.l4.L4ConnectionPolicy;
+import io.meshgate.policy.l4.TcpRoute;
+import io.meshgate.policy.l4.TlsPassthroughRoute;
 import io.meshgate.policy.observe.MeshMetrics;
+import io.meshgate.policy.route.ConfigStage;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 
@@ -27,7 +32,7 @@ import io.meshgate.policy.upstream.UpstreamRegistry;
  * routes and closes the listeners of ports no longer used, {@code abort} closes what prepare bound.
  * Connections pick their backend endpoint from {@link UpstreamRegistry} when they open.
  */
-public final class L4Proxy implements AutoCloseable {
+public final class L4Proxy implements ConfigStage, AutoCloseable {
 
 	private static final Log log = LogFactory.getLog(L4Proxy.class);
 
@@ -63,20 +68,12 @@ public final class L4Proxy implements AutoCloseable {
 		this.properties = properties;
 	}
 
-	/** The step that switches to a prepared configuration, or undoes the preparation. */
-	public interface Prepared {
-
-		void commit();
-
-		void abort();
-
-	}
-
 	/**
 	 * Binds the ports of {@code config}'s TCP routes that no listener holds yet. Throws
 	 * {@link IllegalArgumentException} ({@code tcpRoutes[name].port: …}) when one cannot be bound,
 	 * after closing those it bound. Blocks for the binds: never call it on an event loop.
 	 */
+	@Override
 	public synchronized Prepared prepare(MeshConfig config) {
 		Map<Integer, TcpListener> bound = new HashMap<>();
 		Map<String, L4Route> nextTcp = new LinkedHashMap<>();

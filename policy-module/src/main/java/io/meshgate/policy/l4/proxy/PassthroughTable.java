@@ -1,4 +1,4 @@
-package io.meshgate.policy.l4;
+package io.meshgate.policy.l4.proxy;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.meshgate.policy.l4.TlsPassthroughRoute;
 import io.meshgate.policy.route.HostPattern;
 
 /**
@@ -33,7 +34,7 @@ final class PassthroughTable {
 		routes.forEach((spec, route) -> {
 			for (String host : spec.hosts()) {
 				if (host.startsWith("*")) {
-					wildcards.add(new Wildcard(HostPattern.of("hosts", host), host.length(), route));
+					wildcards.add(new Wildcard(HostPattern.of("hosts", host), host.length() - host.indexOf('.'), route));
 				}
 				else {
 					exact.put(host, route);

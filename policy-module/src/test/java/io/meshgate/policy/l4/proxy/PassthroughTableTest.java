@@ -1,4 +1,8 @@
-package io.meshgate.policy.l4;
+package io.meshgate.policy.l4.proxy;
+
+import io.meshgate.policy.l4.L4Backend;
+import io.meshgate.policy.l4.L4ConnectionPolicy;
+import io.meshgate.policy.l4.TlsPassthroughRoute;
 
 import java.util.LinkedHashMap;
 import java.util.List;

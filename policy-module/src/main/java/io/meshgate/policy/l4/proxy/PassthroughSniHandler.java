@@ -1,4 +1,4 @@
-package io.meshgate.policy.l4;
+package io.meshgate.policy.l4.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;

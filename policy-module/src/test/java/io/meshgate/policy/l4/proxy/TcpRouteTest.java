@@ -1,4 +1,4 @@
-package io.meshgate.policy.l4;
+package io.meshgate.policy.l4.proxy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
+import io.meshgate.policy.l4.L4Backend;
+import io.meshgate.policy.l4.L4ConnectionPolicy;
+import io.meshgate.policy.l4.TcpRoute;
 import io.meshgate.policy.health.HealthCheckPolicy;
 import io.meshgate.policy.lb.LoadBalancerPolicy;
 import io.meshgate.policy.observe.MeshMetrics;
