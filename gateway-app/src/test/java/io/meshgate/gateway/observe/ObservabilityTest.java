@@ -274,7 +274,7 @@ class ObservabilityTest {
 
 		Map<String, Object> mesh = json(admin.get("/actuator/mesh").body());
 		assertThat(mesh).containsOnlyKeys("routes", "upstreams", "certificates", "clientCertificates", "jwtProviders",
-				"consumers", "authorizationPolicies");
+				"consumers", "authorizationPolicies", "tcpRoutes", "tlsPassthroughRoutes");
 		assertThat(list(mesh, "certificates")).isEmpty();
 		Map<String, Object> route = only(list(mesh, "routes"));
 		assertRouteShape(route);
