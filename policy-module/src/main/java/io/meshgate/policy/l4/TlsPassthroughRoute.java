@@ -25,7 +25,7 @@ import io.meshgate.policy.schema.Example;
  * @param backends the TCP upstreams connections go to, by weight; at least one with a weight above 0
  * @param connection timeouts and the connection limit ({@link L4ConnectionPolicy}); default its defaults
  */
-public record TlsPassthroughRoute(@Example("vault") String name, @Example("[vault.example.com]") List<String> hosts,
+public record TlsPassthroughRoute(@Example("vault") String name, @Example("vault.example.com") List<String> hosts,
 		List<L4Backend> backends, L4ConnectionPolicy connection) {
 
 	public TlsPassthroughRoute {
