@@ -8,15 +8,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
@@ -269,17 +270,7 @@ class TlsPassthroughTest {
 			context.init(keys.getKeyManagers(), null, null);
 			server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 50,
 					InetAddress.getLoopbackAddress());
-			daemon(() -> {
-				while (!server.isClosed()) {
-					try {
-						Socket socket = server.accept();
-						daemon(() -> serve(socket));
-					}
-					catch (IOException ex) {
-						return;
-					}
-				}
-			});
+			acceptEach(server, TlsBackend::serve);
 		}
 
 		private static void serve(Socket socket) {
@@ -318,17 +309,7 @@ class TlsPassthroughTest {
 
 		Recorder() throws IOException {
 			server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-			daemon(() -> {
-				while (!server.isClosed()) {
-					try {
-						Socket socket = server.accept();
-						daemon(() -> record(socket));
-					}
-					catch (IOException ex) {
-						return;
-					}
-				}
-			});
+			acceptEach(server, this::record);
 		}
 
 		private void record(Socket socket) {
@@ -360,6 +341,21 @@ class TlsPassthroughTest {
 			server.close();
 		}
 
+	}
+
+	/** Serves each connection {@code server} accepts on a thread of its own, until it is closed. */
+	private static void acceptEach(ServerSocket server, Consumer<Socket> serve) {
+		daemon(() -> {
+			while (!server.isClosed()) {
+				try {
+					Socket socket = server.accept();
+					daemon(() -> serve.accept(socket));
+				}
+				catch (IOException ex) {
+					return;
+				}
+			}
+		});
 	}
 
 	private static void daemon(Runnable work) {
