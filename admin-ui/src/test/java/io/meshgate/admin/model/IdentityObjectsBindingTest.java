@@ -108,7 +108,7 @@ class IdentityObjectsBindingTest {
 				() -> ConfigBinder.bind(Map.of("providers", List.of()), MeshConfig.EMPTY));
 
 		assertThat(error.errors()).containsExactly(new ConfigError("providers",
-				"providers: unknown field (expected: upstreams, routes, jwtProviders, consumers, authorizationPolicies)"));
+				"providers: unknown field (expected: upstreams, routes, jwtProviders, consumers, authorizationPolicies, tcpRoutes, tlsPassthroughRoutes)"));
 	}
 
 	@Test

@@ -25,6 +25,7 @@ import org.springframework.http.server.reactive.HttpHandler;
 
 import io.meshgate.gateway.listeners.IngressLikeFactory;
 import io.meshgate.gateway.listeners.ListenerProperties;
+import io.meshgate.policy.l4.proxy.L4Proxy;
 import io.meshgate.policy.route.ListenerPorts;
 import io.meshgate.policy.upstream.GatewayPorts;
 
@@ -69,7 +70,7 @@ public class HttpsConfiguration {
 			SslBundles bundles, ListableBeanFactory beans, ObjectProvider<ReactorResourceFactory> resources,
 			ObjectProvider<NettyServerCustomizer> serverCustomizers, ObjectProvider<NettyRouteProvider> routes,
 			ObjectProvider<HttpHandler> handler, GatewayPorts gatewayPorts, ListenerPorts listenerPorts,
-			ListenerProperties listeners) {
+			ListenerProperties listeners, ObjectProvider<L4Proxy> l4) {
 		if (properties.port() == null) {
 			throw new IllegalArgumentException(
 					"meshgate.https.port: '' (expected: a port number 0-65535; leave it unset for no HTTPS listener)");
@@ -82,7 +83,8 @@ public class HttpsConfiguration {
 		NettyReactiveWebServerFactory factory = IngressLikeFactory.create(beans, resources, serverCustomizers, routes);
 		factory.setPort(properties.port());
 		factory.setSsl(null);
-		factory.addServerCustomizers(new SniServerCustomizer(certificates, server.getMaxHttpRequestHeaderSize()));
+		factory.addServerCustomizers(new SniServerCustomizer(certificates, server.getMaxHttpRequestHeaderSize(),
+				l4.getIfAvailable()));
 		gatewayPorts.reserve(properties.port());
 		return new HttpsListener(factory, handler::getObject, port -> {
 			gatewayPorts.reserve(port);

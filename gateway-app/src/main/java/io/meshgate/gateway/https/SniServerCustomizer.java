@@ -16,6 +16,8 @@ import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+
+import io.meshgate.policy.l4.proxy.L4Proxy;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -35,9 +37,13 @@ final class SniServerCustomizer implements NettyServerCustomizer {
 
 	private final DataSize maxHeaderSize;
 
-	SniServerCustomizer(HttpsCertificates certificates, DataSize maxHeaderSize) {
+	/** TLS passthrough routes: reads the ClientHello's name before TLS is terminated; may be null. */
+	private final L4Proxy l4;
+
+	SniServerCustomizer(HttpsCertificates certificates, DataSize maxHeaderSize, L4Proxy l4) {
 		this.certificates = certificates;
 		this.maxHeaderSize = maxHeaderSize;
+		this.l4 = l4;
 	}
 
 	@Override
@@ -48,6 +54,9 @@ final class SniServerCustomizer implements NettyServerCustomizer {
 			.doOnChannelInit((observer, channel, remote) -> {
 				if (channel.pipeline().get(NettyPipeline.SslHandler) != null) {
 					channel.pipeline().addAfter(NettyPipeline.SslHandler, HandshakeOutcomes.NAME, new HandshakeOutcomes(certificates.metrics()));
+					if (l4 != null) {
+						l4.onHttpsChannel(channel, NettyPipeline.SslHandler);
+					}
 				}
 			});
 		// Boot sets the HTTP/2 header limit only when server.http2.enabled; this listener always speaks h2

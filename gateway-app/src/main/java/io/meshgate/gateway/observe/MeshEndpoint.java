@@ -11,6 +11,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.policy.binding.PolicyTrees;
+import io.meshgate.policy.l4.proxy.L4Proxy;
 import io.meshgate.policy.observe.Masking;
 import io.meshgate.policy.route.MeshRouting;
 import io.meshgate.policy.route.Route;
@@ -22,7 +23,9 @@ import io.meshgate.policy.upstream.UpstreamRuntime;
  * with its endpoints and the state of its policies, the certificates the HTTPS listener serves
  * (never their keys) and what it asks of client certificates, by host name (never PEM text), the
  * JWT providers, the consumers (by name and number of keys, never a key's hash) and the
- * authorization policies, and the routes' rollouts (docs/rollouts.md). {@code /actuator/mesh/routes/{id}} and
+ * authorization policies, the routes' rollouts (docs/rollouts.md), the TCP routes (with their port
+ * and open connections) and TLS passthrough routes (with their open connections).
+ * {@code /actuator/mesh/routes/{id}} and
  * {@code /actuator/mesh/upstreams/{name}} answer one of them (404 when there is no such one).
  * Read-only; answers from memory. Each route and upstream says its {@code owner}: {@code admin}
  * (the route store, edited through the admin API) or the read-only source it comes from, such as
@@ -42,8 +45,11 @@ public class MeshEndpoint {
 	/** (kind, id) to owner; kind is {@code routes} or {@code upstreams}. */
 	private final BiFunction<String, String, String> owners;
 
+	private final L4Proxy l4;
+
 	MeshEndpoint(MeshRouting routing, UpstreamRegistry upstreams, MeshView view, HttpsCertificates certificates,
-			BiFunction<String, String, String> owners) {
+			BiFunction<String, String, String> owners, L4Proxy l4) {
+		this.l4 = l4;
 		this.routing = routing;
 		this.upstreams = upstreams;
 		this.view = view;
@@ -80,6 +86,23 @@ public class MeshEndpoint {
 		json.put("clientCertificates", certificates.clientCertificates());
 		json.put("rollouts", routing.current().routes().stream().filter(route -> route.canary().rollout() != null)
 			.map(view::rollout).toList());
+		Map<String, Map<String, Object>> live = l4.state();
+		json.put("tcpRoutes", routing.current().tcpRoutes().stream()
+			.map(route -> l4Route(route, live.get("tcpRoutes").get(route.name())))
+			.toList());
+		json.put("tlsPassthroughRoutes", routing.current().tlsPassthroughRoutes().stream()
+			.map(route -> l4Route(route, live.get("tlsPassthroughRoutes").get(route.name())))
+			.toList());
+		return json;
+	}
+
+	/** An L4 route's effective policy (defaults included) and its live state: port, open connections. */
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> l4Route(Object route, Object state) {
+		Map<String, Object> json = new LinkedHashMap<>((Map<String, Object>) PolicyTrees.compact(route));
+		if (state instanceof Map<?, ?> values) {
+			json.putAll((Map<String, Object>) values);
+		}
 		return json;
 	}
 

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.admin.api.ConfigOverlay;
 import io.meshgate.gateway.https.HttpsCertificates;
+import io.meshgate.policy.l4.proxy.L4Proxy;
 import io.meshgate.policy.mirror.MirrorComparisons;
 import io.meshgate.policy.observe.RouteTrafficWindows;
 import io.meshgate.policy.rollout.ReplicaCounters;
@@ -42,9 +43,9 @@ public class ObservabilityConfiguration {
 
 	@Bean
 	MeshEndpoint meshEndpoint(MeshRouting routing, UpstreamRegistry upstreams, MeshView view,
-			HttpsCertificates certificates, ObjectProvider<AdminService> admin) {
+			HttpsCertificates certificates, ObjectProvider<AdminService> admin, L4Proxy l4) {
 		return new MeshEndpoint(routing, upstreams, view, certificates,
-				(kind, id) -> owner(admin.getIfAvailable(), kind, id));
+				(kind, id) -> owner(admin.getIfAvailable(), kind, id), l4);
 	}
 
 	/** The overlay source holding the route or upstream, else {@code admin} (the route store). */

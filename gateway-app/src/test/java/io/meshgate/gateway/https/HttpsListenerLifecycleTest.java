@@ -55,7 +55,7 @@ class HttpsListenerLifecycleTest {
 	void start() {
 		NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory(0);
 		factory.setShutdown(Shutdown.GRACEFUL);
-		factory.addServerCustomizers(new SniServerCustomizer(certificates, null));
+		factory.addServerCustomizers(new SniServerCustomizer(certificates, null, null));
 		listener = new HttpsListener(factory, () -> slow, port -> {
 		});
 		listener.start();

@@ -97,7 +97,7 @@ class HttpsTlsProfileTest {
 	private HttpsCertificates start(TlsProfile tls) {
 		HttpsCertificates certificates = new HttpsCertificates(Clock.systemUTC(), tls);
 		NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory(0);
-		factory.addServerCustomizers(new SniServerCustomizer(certificates, null));
+		factory.addServerCustomizers(new SniServerCustomizer(certificates, null, null));
 		listener = new HttpsListener(factory, () -> ok, port -> {
 		});
 		listener.start();

@@ -43,6 +43,11 @@ final class RawClientHello {
 		}
 	}
 
+	/** The bytes of a TLS 1.2 ClientHello record naming {@code sniName} (none when null). */
+	static byte[] bytes(String sniName) {
+		return record(hello(sniName, TLS_1_2, 0xc02b));
+	}
+
 	private static byte[] record(byte[] handshake) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		out.write(22);

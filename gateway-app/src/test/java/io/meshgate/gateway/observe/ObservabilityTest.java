@@ -274,7 +274,7 @@ class ObservabilityTest {
 
 		Map<String, Object> mesh = json(admin.get("/actuator/mesh").body());
 		assertThat(mesh).containsOnlyKeys("routes", "upstreams", "certificates", "clientCertificates", "jwtProviders",
-				"consumers", "authorizationPolicies", "rollouts");
+				"consumers", "authorizationPolicies", "rollouts", "tcpRoutes", "tlsPassthroughRoutes");
 		assertThat(list(mesh, "certificates")).isEmpty();
 		assertThat(list(mesh, "rollouts")).isEmpty();
 		Map<String, Object> route = only(list(mesh, "routes"));

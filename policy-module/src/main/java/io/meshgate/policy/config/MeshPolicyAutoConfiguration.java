@@ -15,11 +15,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.observation.ObservationRegistry;
 import io.netty.resolver.AddressResolverGroup;
-
 import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientConfig;
 import reactor.netty.resources.LoopResources;
+import reactor.netty.tcp.TcpResources;
 import reactor.netty.transport.NameResolverProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -108,6 +108,8 @@ import io.meshgate.policy.security.jwt.JwtProviders;
 import io.meshgate.policy.security.jwt.TokenEdgeFilter;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
 import io.meshgate.policy.tls.UpstreamTlsFactory;
+import io.meshgate.policy.l4.proxy.L4Properties;
+import io.meshgate.policy.l4.proxy.L4Proxy;
 import io.meshgate.policy.upstream.GatewayPorts;
 import io.meshgate.policy.upstream.GuardedAddressResolverGroup;
 import io.meshgate.policy.upstream.SmallResponseFilter;
@@ -131,7 +133,7 @@ import io.meshgate.policy.upstream.state.TlsStateContributor;
  */
 @AutoConfiguration(afterName = "org.springframework.cloud.kubernetes.fabric8.Fabric8AutoConfiguration")
 @EnableConfigurationProperties({ MeshProperties.class, IngressProperties.class, PathNormalization.class,
-		JwtProperties.class })
+		JwtProperties.class, L4Properties.class })
 @LoadBalancerClients(defaultConfiguration = MeshLoadBalancerConfiguration.class)
 public class MeshPolicyAutoConfiguration {
 
@@ -364,15 +366,28 @@ public class MeshPolicyAutoConfiguration {
 		return new AuthorizationFilter(meters(meters));
 	}
 
+	/**
+	 * TCP routes and TLS passthrough routes: endpoint names resolved by Reactor Netty's DNS resolver
+	 * within the bounds of {@link GuardedAddressResolverGroup}, as HTTP upstreams' are.
+	 */
+	@Bean(destroyMethod = "close")
+	L4Proxy l4Proxy(UpstreamRegistry registry, ObjectProvider<MeterRegistry> meters, GatewayPorts gatewayPorts,
+			L4Properties properties) {
+		AddressResolverGroup<?> dns = NameResolverProvider.builder().build().newNameResolverGroup(TcpResources.get(),
+				true);
+		return new L4Proxy(registry, meters(meters), new GuardedAddressResolverGroup(dns, gatewayPorts,
+				() -> registry.all().stream().map(UpstreamRuntime::spec).toList()), properties);
+	}
+
 	@Bean
 	MeshRouting meshRouting(UpstreamRegistry registry, MeshRouteLocator locator,
 			ApplicationEventPublisher events, MeshConfig initial, JwtProviders jwtProviders, ApiKeys apiKeys,
-			AuthorizationFilter authorization, Rollouts rollouts) {
+			AuthorizationFilter authorization, Rollouts rollouts, L4Proxy l4) {
 		// the providers, keys and policies of a new configuration are in force before its routes are served
 		MeshRouting routing = new MeshRouting(registry, locator, events,
 				List.of(config -> jwtProviders.apply(config.jwtProviders()), config -> apiKeys.apply(config.consumers()),
 						config -> authorization.install(config.authorizationPolicies()),
-						config -> rollouts.apply(config.routes())));
+						config -> rollouts.apply(config.routes())), l4);
 		routing.apply(initial);
 		return routing;
 	}

@@ -12,9 +12,12 @@ import io.meshgate.policy.schema.Example;
  * {@code healthCheck: {path: /healthz, interval: 5s, timeout: 1s, unhealthyThreshold: 3, healthyThreshold: 2}}.
  * A check passes on any 2xx answer within the timeout. gRPC servers are asked with gRPC's health
  * protocol instead: {@code healthCheck: {type: GRPC, grpcService: orders.v1.Orders}} calls
- * {@code grpc.health.v1.Health/Check} and passes on {@code SERVING}.
+ * {@code grpc.health.v1.Health/Check} and passes on {@code SERVING}. An upstream of
+ * {@code protocol: TCP} checks without a path: a check passes when a TCP connection opens within
+ * the timeout.
  *
- * @param path required with type {@code HTTP}, starts with {@code /}; none with {@code GRPC}
+ * @param path starts with {@code /}; required with type {@code HTTP} on an HTTP upstream, none with
+ * {@code GRPC} or on a TCP upstream (which {@link io.meshgate.policy.upstream.Upstream} checks)
  * @param interval default 5s
  * @param timeout default 1s, at most the interval
  * @param unhealthyThreshold default 3
@@ -29,7 +32,7 @@ public record HealthCheckPolicy(@Example("/healthz") String path, Duration inter
 
 	public HealthCheckPolicy {
 		type = type == null ? HealthCheckType.HTTP : type;
-		if (type == HealthCheckType.HTTP && (path == null || !path.startsWith("/"))) {
+		if (path != null && !path.startsWith("/")) {
 			throw new IllegalArgumentException("healthCheck.path: " + path + " (expected: a path starting with /)");
 		}
 		if (type == HealthCheckType.GRPC && path != null) {

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import io.meshgate.policy.l4.L4ConfigChecks;
+import io.meshgate.policy.l4.TcpRoute;
+import io.meshgate.policy.l4.TlsPassthroughRoute;
 import io.meshgate.policy.mirror.MirrorPolicy;
 import io.meshgate.policy.security.apikey.Consumer;
 import io.meshgate.policy.security.authz.AuthorizationPolicy;
@@ -12,7 +15,8 @@ import io.meshgate.policy.security.jwt.JwtProvider;
 import io.meshgate.policy.upstream.Upstream;
 
 /**
- * The whole configuration: upstreams, the routes over them, and the named objects routes refer
+ * The whole configuration: upstreams, the routes over them (HTTP routes, and the L4 ones: TCP
+ * routes and TLS passthrough routes), and the named objects routes refer
  * to (JWT providers, consumers) or that apply to them (authorization policies), checked across
  * each other (unique names, every reference names an existing object). Routes are tried in list order. Each component is a list of records with a
  * unique {@code name} (a route's is its {@code id}), which the admin API binds, stores, masks and
@@ -20,7 +24,8 @@ import io.meshgate.policy.upstream.Upstream;
  * more component here.
  */
 public record MeshConfig(List<Upstream> upstreams, List<Route> routes, List<JwtProvider> jwtProviders,
-		List<Consumer> consumers, List<AuthorizationPolicy> authorizationPolicies) {
+		List<Consumer> consumers, List<AuthorizationPolicy> authorizationPolicies, List<TcpRoute> tcpRoutes,
+		List<TlsPassthroughRoute> tlsPassthroughRoutes) {
 
 	public static final MeshConfig EMPTY = new MeshConfig(List.of(), List.of());
 
@@ -30,10 +35,15 @@ public record MeshConfig(List<Upstream> upstreams, List<Route> routes, List<JwtP
 		jwtProviders = jwtProviders == null ? List.of() : List.copyOf(jwtProviders);
 		consumers = consumers == null ? List.of() : List.copyOf(consumers);
 		authorizationPolicies = authorizationPolicies == null ? List.of() : List.copyOf(authorizationPolicies);
+		tcpRoutes = tcpRoutes == null ? List.of() : List.copyOf(tcpRoutes);
+		tlsPassthroughRoutes = tlsPassthroughRoutes == null ? List.of() : List.copyOf(tlsPassthroughRoutes);
 		Set<String> names = unique("upstreams", upstreams.stream().map(Upstream::name));
 		Set<String> providers = unique("jwtProviders", jwtProviders.stream().map(JwtProvider::name));
 		unique("consumers", consumers.stream().map(Consumer::name));
 		unique("authorizationPolicies", authorizationPolicies.stream().map(AuthorizationPolicy::name));
+		unique("tcpRoutes", tcpRoutes.stream().map(TcpRoute::name));
+		unique("tlsPassthroughRoutes", tlsPassthroughRoutes.stream().map(TlsPassthroughRoute::name));
+		Set<String> tcpUpstreams = L4ConfigChecks.check(upstreams, tcpRoutes, tlsPassthroughRoutes);
 		Set<String> issuers = new HashSet<>();
 		for (JwtProvider provider : jwtProviders) {
 			if (!issuers.add(provider.issuer())) {
@@ -57,13 +67,15 @@ public record MeshConfig(List<Upstream> upstreams, List<Route> routes, List<JwtP
 			}
 			for (int i = 0; i < route.backends().size(); i++) {
 				if (route.backends().get(i).upstream() != null) {
-					require(names, "upstreams", route.backends().get(i).upstream(),
-							"routes[" + route.id() + "].backends[" + i + "].upstream");
+					String path = "routes[" + route.id() + "].backends[" + i + "].upstream";
+					require(names, "upstreams", route.backends().get(i).upstream(), path);
+					L4ConfigChecks.notTcp(tcpUpstreams, route.backends().get(i).upstream(), path);
 				}
 			}
 			for (int i = 0; i < route.mirrors().size(); i++) {
 				MirrorPolicy mirror = route.mirrors().get(i);
 				require(names, "upstreams", mirror.upstream(), "routes[" + route.id() + "].mirrors[" + i + "].upstream");
+				L4ConfigChecks.notTcp(tcpUpstreams, mirror.upstream(), "routes[" + route.id() + "].mirrors[" + i + "].upstream");
 				if (mirror.compare() != null && mirror.compare().secondary() != null) {
 					require(names, "upstreams", mirror.compare().secondary(),
 							"routes[" + route.id() + "].mirrors[" + i + "].compare.secondary");
@@ -88,7 +100,19 @@ public record MeshConfig(List<Upstream> upstreams, List<Route> routes, List<JwtP
 
 	/** Upstreams and routes, and no other objects. */
 	public MeshConfig(List<Upstream> upstreams, List<Route> routes) {
-		this(upstreams, routes, List.of(), List.of(), List.of());
+		this(upstreams, routes, List.of(), List.of(), List.of(), List.of(), List.of());
+	}
+
+	/** The HTTP side's objects, without L4 routes. */
+	public MeshConfig(List<Upstream> upstreams, List<Route> routes, List<JwtProvider> jwtProviders,
+			List<Consumer> consumers, List<AuthorizationPolicy> authorizationPolicies) {
+		this(upstreams, routes, jwtProviders, consumers, authorizationPolicies, List.of(), List.of());
+	}
+
+	/** This configuration with {@code tcpRoutes} and {@code tlsPassthroughRoutes} in place of its L4 routes. */
+	public MeshConfig withL4(List<TcpRoute> tcpRoutes, List<TlsPassthroughRoute> tlsPassthroughRoutes) {
+		return new MeshConfig(upstreams, routes, jwtProviders, consumers, authorizationPolicies, tcpRoutes,
+				tlsPassthroughRoutes);
 	}
 
 	private static Set<String> unique(String kind, Stream<String> names) {
@@ -112,7 +136,8 @@ public record MeshConfig(List<Upstream> upstreams, List<Route> routes, List<JwtP
 	public MeshConfig plus(MeshConfig other) {
 		return new MeshConfig(concat(upstreams, other.upstreams), concat(routes, other.routes),
 				concat(jwtProviders, other.jwtProviders), concat(consumers, other.consumers),
-				concat(authorizationPolicies, other.authorizationPolicies));
+				concat(authorizationPolicies, other.authorizationPolicies), concat(tcpRoutes, other.tcpRoutes),
+				concat(tlsPassthroughRoutes, other.tlsPassthroughRoutes));
 	}
 
 	private static <T> List<T> concat(List<T> first, List<T> second) {

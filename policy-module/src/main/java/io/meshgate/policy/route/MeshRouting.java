@@ -29,6 +29,8 @@ public final class MeshRouting {
 
 	private final List<Consumer<MeshConfig>> participants;
 
+	private final ConfigStage l4;
+
 	private volatile MeshConfig current = MeshConfig.EMPTY;
 
 	public MeshRouting(UpstreamRegistry upstreams, MeshRouteLocator locator,
@@ -43,6 +45,17 @@ public final class MeshRouting {
 	 */
 	public MeshRouting(UpstreamRegistry upstreams, MeshRouteLocator locator, ApplicationEventPublisher events,
 			List<Consumer<MeshConfig>> participants) {
+		this(upstreams, locator, events, participants, null);
+	}
+
+	/**
+	 * @param l4 the TCP and TLS passthrough routes' side ({@code l4.proxy.L4Proxy}), or {@code null}
+	 * to apply none: it is prepared (new ports bound) before anything else changes, and its routes
+	 * switch with the HTTP routes
+	 */
+	public MeshRouting(UpstreamRegistry upstreams, MeshRouteLocator locator, ApplicationEventPublisher events,
+			List<Consumer<MeshConfig>> participants, ConfigStage l4) {
+		this.l4 = l4;
 		this.upstreams = upstreams;
 		this.locator = locator;
 		this.events = events;
@@ -77,9 +90,22 @@ public final class MeshRouting {
 		long start = System.nanoTime();
 		MeshRouteTable table = locator.convert(RouteCompiler.compile(config));
 		long built = (System.nanoTime() - start) / 1_000_000;
-		AutoCloseable retired = upstreams.apply(config.upstreams());
+		ConfigStage.Prepared l4Routes = l4 == null ? null : l4.prepare(config);
+		AutoCloseable retired;
+		try {
+			retired = upstreams.apply(config.upstreams());
+		}
+		catch (RuntimeException ex) {
+			if (l4Routes != null) {
+				l4Routes.abort();
+			}
+			throw ex;
+		}
 		participants.forEach(participant -> participant.accept(config));
 		locator.install(table);
+		if (l4Routes != null) {
+			l4Routes.commit();
+		}
 		current = config;
 		events.publishEvent(new RefreshRoutesEvent(this));
 		try {
@@ -89,7 +115,9 @@ public final class MeshRouting {
 			log.warn("Stopping retired upstreams failed: " + ex);
 		}
 		log.info("Routing applied: " + config.routes().size() + " routes over " + config.upstreams().size()
-				+ " upstreams, " + config.authorizationPolicies().size() + " authorization policies (routes compiled and built in " + built + " ms)");
+				+ " upstreams, " + config.authorizationPolicies().size() + " authorization policies, "
+				+ config.tcpRoutes().size() + " TCP routes, " + config.tlsPassthroughRoutes().size()
+				+ " TLS passthrough routes (routes compiled and built in " + built + " ms)");
 	}
 
 }

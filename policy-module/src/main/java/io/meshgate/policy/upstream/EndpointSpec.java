@@ -9,7 +9,8 @@ import io.meshgate.policy.schema.Example;
 /**
  * One statically configured endpoint of an upstream: {@code http://10.0.0.7:8080} with a
  * load-balancing weight. Written in YAML either as the bare URI (weight 1) or as
- * {@code {uri: http://10.0.0.7:8080, weight: 3}}.
+ * {@code {uri: http://10.0.0.7:8080, weight: 3}}. Endpoints of a {@code TCP} upstream are
+ * {@code tcp://host:port}, always with a port: TCP has no default one.
  */
 public record EndpointSpec(@Example("http://10.0.0.7:8080") URI uri, Integer weight) {
 
@@ -17,11 +18,18 @@ public record EndpointSpec(@Example("http://10.0.0.7:8080") URI uri, Integer wei
 
 	public static final int MAX_WEIGHT = 1000;
 
+	/** The scheme of a TCP upstream's endpoints. */
+	public static final String TCP = "tcp";
+
 	public EndpointSpec {
 		Objects.requireNonNull(uri, "uri");
 		String scheme = uri.getScheme();
-		if (!"http".equals(scheme) && !"https".equals(scheme)) {
-			throw new IllegalArgumentException("uri: " + uri + " (expected: http://host:port or https://host:port)");
+		if (!"http".equals(scheme) && !"https".equals(scheme) && !TCP.equals(scheme)) {
+			throw new IllegalArgumentException(
+					"uri: " + uri + " (expected: http://host:port, https://host:port or tcp://host:port)");
+		}
+		if (TCP.equals(scheme) && uri.getPort() == -1) {
+			throw new IllegalArgumentException("uri: " + uri + " (expected: a port, as in tcp://host:5432)");
 		}
 		if (uri.getHost() == null) {
 			throw new IllegalArgumentException("uri: " + uri + " (expected: a host, as in http://host:port)");
@@ -52,6 +60,11 @@ public record EndpointSpec(@Example("http://10.0.0.7:8080") URI uri, Integer wei
 	/** The port to connect to, the scheme's default when the URI has none. */
 	public int port() {
 		return uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+	}
+
+	/** Whether this is a {@code tcp://} endpoint of a TCP upstream. */
+	public boolean tcp() {
+		return TCP.equals(uri.getScheme());
 	}
 
 	public boolean secure() {

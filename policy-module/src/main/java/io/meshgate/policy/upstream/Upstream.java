@@ -45,7 +45,11 @@ import io.meshgate.policy.tls.TlsPolicy;
  * @param webSocket how WebSocket sessions are held; default an idle timeout of 5m
  * ({@link WebSocketPolicy})
  * @param protocol the HTTP version spoken to the endpoints ({@link UpstreamProtocol}); default
- * {@code HTTP1}. gRPC servers need {@code H2C} (cleartext) or {@code H2}/{@code AUTO} (with {@code tls})
+ * {@code HTTP1}. gRPC servers need {@code H2C} (cleartext) or {@code H2}/{@code AUTO} (with {@code tls}).
+ * {@code TCP} makes an L4 upstream: {@code tcp://host:port} endpoints, no {@code tls},
+ * {@code circuitBreaker} or {@code webSocket}; its {@code healthCheck} connects without a
+ * {@code path}; {@code LEAST_REQUEST} balances on open connections and {@code RING_HASH} hashes
+ * on {@code client-address} only (docs/design/l4.md)
  */
 public record Upstream(@Example("orders-v1") String name, List<EndpointSpec> endpoints, KubernetesDiscovery discovery,
 		LoadBalancerPolicy loadBalancer, HealthCheckPolicy healthCheck, OutlierDetectionPolicy outlierDetection,
@@ -84,6 +88,12 @@ public record Upstream(@Example("orders-v1") String name, List<EndpointSpec> end
 			throw new IllegalArgumentException("healthCheck.type: GRPC (expected: an upstream speaking HTTP/2: "
 					+ "protocol H2C, H2, or AUTO with tls)");
 		}
+		if (protocol == UpstreamProtocol.TCP) {
+			TcpUpstreamChecks.check(endpoints, tls, circuitBreaker, webSocket, healthCheck, loadBalancer);
+		}
+		else {
+			TcpUpstreamChecks.checkHttp(endpoints, healthCheck);
+		}
 		allowLinkLocal = allowLinkLocal != null && allowLinkLocal;
 		allowGatewayPorts = allowGatewayPorts != null && allowGatewayPorts;
 		Set<Object> seen = new HashSet<>();
@@ -105,6 +115,15 @@ public record Upstream(@Example("orders-v1") String name, List<EndpointSpec> end
 			specs.add(EndpointSpec.of(endpoint));
 		}
 		return new Upstream(name, specs, null, null, null, null, null, null, null, null, null, null);
+	}
+
+	/** An L4 upstream ({@code protocol: TCP}) over {@code tcp://host:port} endpoints. */
+	public static Upstream tcp(String name, String... endpoints) {
+		List<EndpointSpec> specs = new ArrayList<>();
+		for (String endpoint : endpoints) {
+			specs.add(EndpointSpec.of(endpoint));
+		}
+		return new Upstream(name, specs, null, null, null, null, null, null, null, null, null, UpstreamProtocol.TCP);
 	}
 
 	public static Upstream of(String name, List<EndpointSpec> endpoints) {
@@ -150,6 +169,11 @@ public record Upstream(@Example("orders-v1") String name, List<EndpointSpec> end
 	public Upstream withProtocol(UpstreamProtocol protocol) {
 		return new Upstream(name, endpoints, discovery, loadBalancer, healthCheck, outlierDetection, circuitBreaker,
 				tls, allowLinkLocal, allowGatewayPorts, webSocket, Objects.requireNonNull(protocol, "protocol"));
+	}
+
+	/** Whether this is an L4 upstream ({@code protocol: TCP}). */
+	public boolean tcp() {
+		return protocol == UpstreamProtocol.TCP;
 	}
 
 	public boolean discovered() {

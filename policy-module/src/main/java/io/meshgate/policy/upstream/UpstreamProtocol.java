@@ -19,7 +19,13 @@ public enum UpstreamProtocol {
 	H2,
 
 	/** Over TLS, HTTP/2 or HTTP/1.1 as ALPN negotiates; over cleartext, HTTP/1.1 (as Envoy's auto). */
-	AUTO;
+	AUTO,
+
+	/**
+	 * Plain TCP: the upstream serves L4 routes ({@code tcpRoutes}, {@code tlsPassthroughRoutes})
+	 * only, with {@code tcp://host:port} endpoints; HTTP routes cannot use it.
+	 */
+	TCP;
 
 	/** What Reactor Netty's client is told to speak, with or without TLS to the endpoints. */
 	public HttpProtocol[] clientProtocols(boolean tls) {
@@ -29,6 +35,7 @@ public enum UpstreamProtocol {
 			case H2 -> new HttpProtocol[] { HttpProtocol.H2 };
 			case AUTO -> tls ? new HttpProtocol[] { HttpProtocol.H2, HttpProtocol.HTTP11 }
 					: new HttpProtocol[] { HttpProtocol.HTTP11 };
+			case TCP -> throw new IllegalStateException("a TCP upstream has no HTTP client");
 		};
 	}
 
@@ -39,7 +46,7 @@ public enum UpstreamProtocol {
 
 	/** Whether the client is a Meshgate one of its own rather than the gateway's shared HTTP/1.1 client. */
 	boolean ownClient() {
-		return this != HTTP1;
+		return this == H2C || this == H2 || this == AUTO;
 	}
 
 }

@@ -22,6 +22,7 @@ import io.meshgate.policy.breaker.UpstreamBreaker;
 import io.meshgate.policy.endpoint.EndpointSource;
 import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.health.HealthChecker;
+import io.meshgate.policy.health.TcpConnectProbe;
 import io.meshgate.policy.lb.EndpointPicker;
 import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.outlier.OutlierDetector;
@@ -139,6 +140,9 @@ public final class UpstreamRegistry implements AutoCloseable {
 					: new OutlierDetector(spec.name(), spec.outlierDetection(), services.nanoClock(), services.meters(),
 							runtime::healthChanged);
 			HealthChecker health = spec.healthCheck() == null ? null
+					: spec.tcp() ? new HealthChecker(spec.name(), spec.healthCheck(),
+							new TcpConnectProbe(spec.healthCheck().timeout()), runtime::allEndpoints,
+							runtime::healthChanged, endpoint -> healthGauge(spec.name(), endpoint))
 					: new HealthChecker(spec.name(), spec.healthCheck(),
 							() -> runtime.httpClient() != null ? runtime.httpClient() : services.httpClient().get(),
 							runtime::allEndpoints, runtime::healthChanged, endpoint -> healthGauge(spec.name(), endpoint));
@@ -239,7 +243,7 @@ public final class UpstreamRegistry implements AutoCloseable {
 			}
 			return services.discovery().open(spec.name(), spec.discovery(), spec.tls().enabled(), spec.allowLinkLocal());
 		}
-		String scheme = spec.tls().enabled() ? "https" : "http";
+		String scheme = spec.tcp() ? EndpointSpec.TCP : spec.tls().enabled() ? "https" : "http";
 		return EndpointSource.fixed(spec.endpoints()
 			.stream()
 			.map(e -> new UpstreamEndpoint(spec.name(), URI.create(scheme + "://" + e.uri().getRawAuthority()),

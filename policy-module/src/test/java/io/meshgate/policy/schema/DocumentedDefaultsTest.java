@@ -145,6 +145,7 @@ class DocumentedDefaultsTest {
 				"README.md:15: Route.mirrors.percentage: the page says none 'optional'; the record's default is 100",
 				"README.md:20: RouteMatch.pathType: the page says value 'EXACT'; the record's default is PATTERN",
 				"README.md:24: Upstream.healthCheck.timeout: the page says value '2s'; the record's default is 1s",
+				"README.md:24: Upstream.healthCheck.path: the page says required 'is required'; the record does not require it",
 				"README.md:31: MeshConfig.upstreams.loadBalancer.policy: the page says value 'LEAST_REQUEST'; "
 						+ "the record's default is ROUND_ROBIN");
 	}
