@@ -6,7 +6,7 @@ import java.util.NoSuchElementException;
 
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.admin.model.ConfigTrees;
-import io.meshgate.policy.rollout.RolloutMoves.Move;
+import io.meshgate.policy.rollout.routes.RolloutMoves.Move;
 import io.meshgate.policy.route.Route;
 
 /**

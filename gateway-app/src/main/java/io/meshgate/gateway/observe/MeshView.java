@@ -19,7 +19,7 @@ import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.observe.PolicyView;
 import io.meshgate.policy.observe.RouteTrafficWindows;
 import io.meshgate.policy.rollout.ReplicaCounters;
-import io.meshgate.policy.rollout.RolloutView;
+import io.meshgate.policy.rollout.routes.RolloutView;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.upstream.Upstream;

@@ -92,6 +92,7 @@ import io.meshgate.policy.rewrite.RequestRedirectGatewayFilterFactory;
 import io.meshgate.policy.rewrite.ResponseHeaderModifierGatewayFilterFactory;
 import io.meshgate.policy.rewrite.UrlRewriteGatewayFilterFactory;
 import io.meshgate.policy.rollout.Rollouts;
+import io.meshgate.policy.rollout.routes.RunningRollouts;
 import io.meshgate.policy.route.ListenerPorts;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouteLocator;
@@ -387,7 +388,7 @@ public class MeshPolicyAutoConfiguration {
 		MeshRouting routing = new MeshRouting(registry, locator, events,
 				List.of(config -> jwtProviders.apply(config.jwtProviders()), config -> apiKeys.apply(config.consumers()),
 						config -> authorization.install(config.authorizationPolicies()),
-						config -> rollouts.apply(config.routes())), l4);
+						config -> rollouts.apply(RunningRollouts.of(config.routes()))), l4);
 		routing.apply(initial);
 		return routing;
 	}

@@ -7,8 +7,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-import io.meshgate.policy.route.Route;
-
 /**
  * The rollouts of the running configuration on this replica, by route id: each route with
  * {@code canary.rollout} has one {@link RouteRollout}, which its split finds once, when the route
@@ -26,17 +24,19 @@ public final class Rollouts {
 		return routes.computeIfAbsent(id, key -> new RouteRollout());
 	}
 
-	/** Takes the rollouts of a configuration's routes: called before its routes are served. */
-	public void apply(List<Route> running) {
+	/** One route's rollout in a configuration: the key of its step and its two upstreams. */
+	public record Running(String route, String stepKey, String baseline, String canary) {
+	}
+
+	/**
+	 * Takes the rollouts of a configuration's routes (from
+	 * {@link io.meshgate.policy.rollout.routes.RunningRollouts}): called before its routes are served.
+	 */
+	public void apply(List<Running> running) {
 		Set<String> ids = new HashSet<>();
-		for (Route route : running) {
-			if (route.canary().rollout() == null) {
-				continue;
-			}
-			ids.add(route.id());
-			RolloutState state = route.rolloutState();
-			of(route.id()).update(state == null ? "" : state.stepKey(), route.backends().get(0).upstream(),
-					route.backends().get(1).upstream());
+		for (Running rollout : running) {
+			ids.add(rollout.route());
+			of(rollout.route()).update(rollout.stepKey(), rollout.baseline(), rollout.canary());
 		}
 		routes.keySet().retainAll(ids);
 	}

@@ -12,9 +12,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class HealthCheckPolicyTest {
 
 	@Test
-	void anHttpCheckNeedsAPath() {
-		assertThatIllegalArgumentException().isThrownBy(() -> HealthCheckPolicy.of(null))
-			.withMessage("healthCheck.path: null (expected: a path starting with /)");
+	void aPathStartsWithASlash() {
+		assertThatIllegalArgumentException().isThrownBy(() -> HealthCheckPolicy.of("healthz"))
+			.withMessage("healthCheck.path: healthz (expected: a path starting with /)");
 	}
 
 	@Test

@@ -62,8 +62,8 @@ class L4ModelTest {
 		assertThat(PG.withLoadBalancer(LoadBalancerPolicy.ringHash("client-address")).protocol())
 			.isEqualTo(UpstreamProtocol.TCP);
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> WEB.withHealthCheck(new HealthCheckPolicy(null, null, null, null, null)))
-			.withMessage("healthCheck.path: null (expected: a path starting with /; only a TCP upstream checks without one)");
+			.isThrownBy(() -> WEB.withHealthCheck(new HealthCheckPolicy(null, null, null, null, null, null, null)))
+			.withMessage("healthCheck.path: null (expected: a path starting with /; only a gRPC check or a TCP upstream checks without one)");
 	}
 
 	@Test

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import io.meshgate.policy.canary.CanaryPolicy;
 import io.meshgate.policy.rollout.RolloutState.Phase;
 import io.meshgate.policy.route.Backend;
+import io.meshgate.policy.rollout.routes.RolloutMoves;
+import io.meshgate.policy.rollout.routes.RunningRollouts;
 import io.meshgate.policy.route.Route;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +28,7 @@ class RolloutsTest {
 	void eachSideCountsIntoTheStepInForceAndANewStepStartsAfresh() {
 		Rollouts rollouts = new Rollouts();
 		RouteRollout shop = rollouts.of("shop");
-		rollouts.apply(List.of(SHOP));
+		rollouts.apply(RunningRollouts.of(List.of(SHOP)));
 		String step1 = SHOP.rolloutState().stepKey();
 
 		shop.record("v2", true, 1_000_000);
@@ -40,11 +42,11 @@ class RolloutsTest {
 		assertThat(numbers.baseline().requests()).isEqualTo(1);
 		assertThat(numbers.consecutiveCanaryFailures()).isEqualTo(2);
 		// the same configuration again (another route edited): the step's counts go on
-		rollouts.apply(List.of(SHOP));
+		rollouts.apply(RunningRollouts.of(List.of(SHOP)));
 		assertThat(rollouts.numbers("shop", step1, Duration.ZERO).canary().requests()).isEqualTo(2);
 
 		Route step2 = RolloutMoves.at(SHOP, new RolloutState("v2", 2, T0.plusSeconds(300), Phase.RUNNING, null));
-		rollouts.apply(List.of(step2));
+		rollouts.apply(RunningRollouts.of(List.of(step2)));
 		assertThat(rollouts.numbers("shop", step2.rolloutState().stepKey(), Duration.ZERO).canary().requests()).isZero();
 		assertThat(rollouts.numbers("shop", step1, Duration.ZERO).canary().requests()).as("an old step's numbers").isZero();
 	}
@@ -53,7 +55,7 @@ class RolloutsTest {
 	void aRouteWithoutARolloutHasNoCounters() {
 		Rollouts rollouts = new Rollouts();
 		rollouts.of("shop");
-		rollouts.apply(List.of(Route.of("shop", "/shop/**", Backend.of("v1", 1), Backend.of("v2", 1))));
+		rollouts.apply(RunningRollouts.of(List.of(Route.of("shop", "/shop/**", Backend.of("v1", 1), Backend.of("v2", 1)))));
 
 		assertThat(rollouts.isEmpty()).isTrue();
 	}

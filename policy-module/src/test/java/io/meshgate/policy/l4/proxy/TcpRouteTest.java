@@ -238,7 +238,7 @@ class TcpRouteTest extends GatewayTest {
 		TcpTestServer a = closeAfter(TcpTestServer.echo("a"));
 		String down = "tcp://127.0.0.1:" + TcpTestServer.closedPort();
 		applyTcp(List.of(tcp("checked", a.endpoint(), down)
-			.withHealthCheck(new HealthCheckPolicy(null, Duration.ofMillis(200), Duration.ofMillis(200), 1, 1))),
+			.withHealthCheck(new HealthCheckPolicy(null, Duration.ofMillis(200), Duration.ofMillis(200), 1, 1, null, null))),
 				TcpRoute.of("health", listenPort, L4Backend.of("checked", 1)));
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
 			assertThat(healthy("checked", down)).isEqualTo(0);

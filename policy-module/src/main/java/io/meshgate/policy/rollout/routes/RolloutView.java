@@ -1,10 +1,18 @@
-package io.meshgate.policy.rollout;
+package io.meshgate.policy.rollout.routes;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.meshgate.policy.rollout.BackendWindow;
+import io.meshgate.policy.rollout.ReplicaCounters;
+import io.meshgate.policy.rollout.RolloutPolicy;
+import io.meshgate.policy.rollout.RolloutState;
+import io.meshgate.policy.rollout.RolloutSteps;
+import io.meshgate.policy.rollout.StepJudge;
+import io.meshgate.policy.rollout.StepNumbers;
+import io.meshgate.policy.rollout.StepVerdict;
 import io.meshgate.policy.route.Route;
 
 /**
