@@ -20,11 +20,13 @@ import * as config from './modules/pages/config.js';
 import * as routeTraffic from './modules/pages/route-traffic.js';
 import * as upstreamTraffic from './modules/pages/upstream-traffic.js';
 import * as map from './modules/pages/map.js';
+import * as tcpRoutes from './modules/pages/tcp-routes.js';
+import * as tlsPassthroughRoutes from './modules/pages/tls-passthrough-routes.js';
 
 /** The pages by the first part of the hash; an unknown or empty hash shows the routes. */
 const PAGES = {
   routes, upstreams, jwtProviders, consumers, authorizationPolicies, history, tester, config,
-  traffic: routeTraffic, 'upstream-traffic': upstreamTraffic, map,
+  traffic: routeTraffic, 'upstream-traffic': upstreamTraffic, map, tcpRoutes, tlsPassthroughRoutes,
 };
 
 /** The page module shown now. */

@@ -1,4 +1,5 @@
-// Pages for the identity objects (JWT providers, consumers, authorization policies): a list with
+// Pages for the named objects besides routes and upstreams (JWT providers, consumers,
+// authorization policies, TCP and TLS passthrough routes): a list with
 // live metrics and an editor built from the schema. Each page module describes its kind:
 //   { kind, def, title, what, idPrefix, options (SchemaForm's), intro, head (column titles),
 //     cells(item, live) (html`` markup per column), withPolicies (live.policies is read),
@@ -6,7 +7,7 @@
 
 import { html, render } from './html.js';
 import { api, state, canWrite, loadConfig } from './api.js';
-import { $, currentPage } from './dom.js';
+import { $, currentPage, showEmpty } from './dom.js';
 import { lowerFirst } from './format.js';
 import { SchemaForm } from './schema-form.js';
 import { editorButtons, wireEditor } from './editor.js';
@@ -14,13 +15,13 @@ import { editorButtons, wireEditor } from './editor.js';
 /** The page function of a kind: its list, or with an argument its editor. */
 export const kindPage = (k) => (main, arg) => (arg ? kindEditor(main, k, arg) : kindList(main, k));
 
-/** The gateway's identity meters, from /actuator/prometheus: one read for every row; none when it cannot be read. */
+/** The gateway's identity and L4 meters, from /actuator/prometheus: one read for every row; none when it cannot be read. */
 async function loadMetrics() {
   let samples = [];
   try {
     const response = await fetch('/actuator/prometheus', { headers: { Accept: 'text/plain' }, credentials: 'same-origin' });
     if (response.ok) {
-      samples = (await response.text()).split('\n').filter((l) => /^meshgate_(jwt|authn|authz)_/.test(l)).map(sampleOf).filter(Boolean);
+      samples = (await response.text()).split('\n').filter((l) => /^meshgate_(jwt|authn|authz|l4)_/.test(l)).map(sampleOf).filter(Boolean);
     }
   } catch (e) { /* no metrics */ }
   const total = (name, labels) => samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
@@ -61,7 +62,9 @@ async function renderKindRows() {
   const rows = list.items.length ? html`${list.items.map(({ item, readOnly, source }) => html`<tr data-item="${item.name}"><td data-label="Name"><strong>${item.name}</strong></td>${k.cells(item, live).map((c, i) => html`<td data-label="${k.head[i]}">${c}</td>`)}<td>${readOnly
     ? html`<span class="badge ro">read-only: ${source}</span>`
     : html`<a class="edit-item" href="${'#/' + k.kind + '/' + encodeURIComponent(item.name)}">${canWrite() ? 'Edit' : 'View'}</a>`}</td></tr>`)}`
-    : html`<tr><td colspan="${k.head.length + 2}" class="muted" id="items-empty">No ${lowerFirst(k.title)} yet.</td></tr>`;
+    : html``;
+  // an empty list is a sentence, not a table header over no rows
+  showEmpty('#items', 'items-empty', list.items.length ? '' : 'No ' + lowerFirst(k.title) + ' yet.');
   // rendered again only when something changed, so that a row being clicked stays in place
   if (rows.text !== list.rendered) { render(body, rows); list.rendered = rows.text; }
 }

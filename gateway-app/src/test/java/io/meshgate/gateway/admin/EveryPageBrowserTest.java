@@ -246,12 +246,13 @@ class EveryPageBrowserTest extends BrowserTestSupport {
 
 	@Test
 	void emptyListsAnEmptySearchAndAnEmptyHistorySayWhyInASentence() throws IOException {
-		// the configuration each test starts from is empty: no routes, upstreams, providers, consumers or policies
+		// the configuration each test starts from is empty: no routes, upstreams, providers, consumers, policies or L4 routes
 		login();
 
 		Map<String, String> sentences = Map.of("#/routes", "No routes yet. Create one with New route.", "#/upstreams",
 				"No upstreams yet. Create one with New upstream.", "#/jwtProviders", "No JWT providers yet.", "#/consumers",
-				"No consumers yet.", "#/authorizationPolicies", "No authorization policies yet.");
+				"No consumers yet.", "#/authorizationPolicies", "No authorization policies yet.", "#/tcpRoutes",
+				"No TCP routes yet.", "#/tlsPassthroughRoutes", "No TLS passthrough routes yet.");
 		for (Map.Entry<String, String> page : sentences.entrySet()) {
 			open(page.getKey());
 			waitFor(By.xpath("//*[@id='app']//*[normalize-space(.)='" + page.getValue() + "']"));

@@ -93,9 +93,9 @@ class UpstreamValidationTest {
 	}
 
 	@Test
-	void endpointNeedsHttpScheme() {
-		assertThatIllegalArgumentException().isThrownBy(() -> EndpointSpec.of("tcp://10.0.0.1:80"))
-			.withMessage("uri: tcp://10.0.0.1:80 (expected: http://host:port or https://host:port)");
+	void endpointNeedsHttpHttpsOrTcpScheme() {
+		assertThatIllegalArgumentException().isThrownBy(() -> EndpointSpec.of("ftp://10.0.0.1:80"))
+			.withMessage("uri: ftp://10.0.0.1:80 (expected: http://host:port, https://host:port or tcp://host:port)");
 	}
 
 	@Test
