@@ -81,7 +81,7 @@ class UpstreamEditorBrowserTest extends BrowserTestSupport {
 		setValue(browser.findElement(By.id("upstream-endpoints-0-uri")), "ftp://kept");
 		browser.findElement(By.id("save-upstream")).click();
 		WebElement error = waitFor(By.cssSelector("#upstream-form .field-error"));
-		assertThat(error.getText()).contains("ftp://kept").contains("expected: http://host:port or https://host:port");
+		assertThat(error.getText()).contains("ftp://kept").contains("expected: http://host:port, https://host:port or tcp://host:port");
 		assertThat(error.findElement(By.xpath("ancestor::fieldset")).getDomAttribute("data-path")).isEqualTo("endpoints[0]");
 		screenshot("upstream-editor-error");
 

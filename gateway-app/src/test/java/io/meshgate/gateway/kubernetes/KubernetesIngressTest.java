@@ -226,8 +226,11 @@ class KubernetesIngressTest {
 				    backendRefs: [{name: match-a, port: 80}]
 				""", HTTPRoute.class);
 		GatewayClient client = new GatewayClient(port);
+		// every backend's endpoints are known, not only the first's: each Service's slices arrive on their own
 		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> client.get("/match/exact").body(),
 				"pod-a"::equals);
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> client.get("/match/x?v=2").body(),
+				"pod-c"::equals);
 
 		assertThat(client.get("/match/exact/more").statusCode()).isEqualTo(404);
 		assertThat(client.get("/match/x", Map.of("x-team", "blue")).body()).isEqualTo("pod-b");

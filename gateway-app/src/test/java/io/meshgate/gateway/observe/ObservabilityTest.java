@@ -447,7 +447,7 @@ class ObservabilityTest {
 				"authentication", "extAuthz", "rolloutState", "observed", "owner");
 		assertThat(route.get("id")).isInstanceOf(String.class);
 		assertThat(map(route, "match")).containsOnlyKeys("path", "pathType", "methods", "headers", "query", "host",
-				"claims", "principals", "listener");
+				"claims", "principals", "listener", "grpc");
 		for (String headers : List.of("requestHeaders", "responseHeaders")) {
 			if (route.get(headers) != null) {
 				assertThat(map(route, headers)).containsOnlyKeys("set", "add", "remove");
