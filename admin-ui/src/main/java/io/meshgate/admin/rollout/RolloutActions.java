@@ -8,10 +8,10 @@ import java.util.NoSuchElementException;
 
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.policy.rollout.ReplicaCounters;
-import io.meshgate.policy.rollout.routes.RolloutMoves;
-import io.meshgate.policy.rollout.routes.RolloutMoves.Move;
 import io.meshgate.policy.rollout.RolloutState;
 import io.meshgate.policy.rollout.RolloutState.Phase;
+import io.meshgate.policy.rollout.routes.RolloutMoves;
+import io.meshgate.policy.rollout.routes.RolloutMoves.Move;
 import io.meshgate.policy.rollout.routes.RolloutView;
 import io.meshgate.policy.route.Route;
 

@@ -19,13 +19,13 @@ import io.meshgate.admin.model.InvalidConfigException;
 import io.meshgate.admin.store.VersionConflictException;
 import io.meshgate.policy.rollout.DeciderElection;
 import io.meshgate.policy.rollout.ReplicaCounters;
-import io.meshgate.policy.rollout.routes.RolloutMoves;
-import io.meshgate.policy.rollout.routes.RolloutMoves.Move;
 import io.meshgate.policy.rollout.RolloutPolicy;
 import io.meshgate.policy.rollout.RolloutState;
 import io.meshgate.policy.rollout.StepJudge;
 import io.meshgate.policy.rollout.StepNumbers;
 import io.meshgate.policy.rollout.StepVerdict;
+import io.meshgate.policy.rollout.routes.RolloutMoves;
+import io.meshgate.policy.rollout.routes.RolloutMoves.Move;
 import io.meshgate.policy.route.Route;
 
 /**

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 
 import io.meshgate.policy.canary.CanaryPolicy;
 import io.meshgate.policy.rollout.RolloutState.Phase;
-import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.rollout.routes.RolloutMoves;
 import io.meshgate.policy.rollout.routes.RunningRollouts;
+import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.Route;
 
 import static org.assertj.core.api.Assertions.assertThat;

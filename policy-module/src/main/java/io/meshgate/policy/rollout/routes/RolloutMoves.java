@@ -7,10 +7,10 @@ import java.util.Locale;
 import io.meshgate.policy.rollout.BackendWindow;
 import io.meshgate.policy.rollout.RolloutPolicy;
 import io.meshgate.policy.rollout.RolloutState;
+import io.meshgate.policy.rollout.RolloutState.Phase;
 import io.meshgate.policy.rollout.RolloutSteps;
 import io.meshgate.policy.rollout.StepNumbers;
 import io.meshgate.policy.rollout.StepVerdict;
-import io.meshgate.policy.rollout.RolloutState.Phase;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.Route;
 

@@ -6,17 +6,17 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.meshgate.policy.canary.CanaryPolicy;
 import io.meshgate.policy.rollout.BackendWindow;
 import io.meshgate.policy.rollout.LatencyHistogram;
 import io.meshgate.policy.rollout.RolloutPolicy;
 import io.meshgate.policy.rollout.RolloutState;
+import io.meshgate.policy.rollout.RolloutState.Phase;
 import io.meshgate.policy.rollout.RolloutSteps;
 import io.meshgate.policy.rollout.StepNumbers;
 import io.meshgate.policy.rollout.StepVerdict;
-import io.meshgate.policy.canary.CanaryPolicy;
-import io.meshgate.policy.rollout.routes.RolloutMoves.Move;
-import io.meshgate.policy.rollout.RolloutState.Phase;
 import io.meshgate.policy.rollout.StepVerdict.Outcome;
+import io.meshgate.policy.rollout.routes.RolloutMoves.Move;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.Route;
 
