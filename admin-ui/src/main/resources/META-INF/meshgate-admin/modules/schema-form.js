@@ -2,6 +2,7 @@
 
 import { html, render } from './html.js';
 import { $ } from './dom.js';
+import { lowerFirst } from './format.js';
 import { resolve, fieldSchema, choices, placeholderOf, hintOf, copied, same, isEmpty, num, list, pairs } from './schema.js';
 
 const WORDS = { uri: 'URI', jwks: 'JWKS', ip: 'IP', tls: 'TLS', jwt: 'JWT', api: 'API', ca: 'CA', l4: 'L4' };
@@ -116,7 +117,7 @@ export class SchemaForm {
     if (kind === 'rows') {
       const item = recordDef(node.items);
       const one = (o.rowLabels || {})[name] || labelOf(item.split('.').pop().replace(/^./, (c) => c.toLowerCase()));
-      return html`<div class="wide rows" data-path="${path}"><div class="rows-title">${label}</div>${(v || []).map((x, i) => html`<fieldset class="row-item" data-path="${path + '[' + i + ']'}"><legend>${one} ${i + 1} <button type="button" class="secondary remove-row" data-rel="${rel}" data-index="${i}" id="${id + '-remove-' + i}">Remove</button></legend><div class="grid">${this.fields(item, rel + '[' + i + ']', x || {})}</div></fieldset>`)}<button type="button" class="secondary add-row" data-rel="${rel}" id="${id + '-add'}">Add ${one.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}</button></div>`;
+      return html`<div class="wide rows" data-path="${path}"><div class="rows-title">${label}</div>${(v || []).map((x, i) => html`<fieldset class="row-item" data-path="${path + '[' + i + ']'}"><legend>${one} ${i + 1} <button type="button" class="secondary remove-row" data-rel="${rel}" data-index="${i}" id="${id + '-remove-' + i}">Remove</button></legend><div class="grid">${this.fields(item, rel + '[' + i + ']', x || {})}</div></fieldset>`)}<button type="button" class="secondary add-row" data-rel="${rel}" id="${id + '-add'}">Add ${lowerFirst(one)}</button></div>`;
     }
     if (kind === 'flag') {
       const checked = v ?? node.default ?? false;
