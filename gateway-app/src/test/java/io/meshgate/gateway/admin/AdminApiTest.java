@@ -30,14 +30,14 @@ class AdminApiTest extends AdminTestSupport {
 
 		assertThat(created.status()).as(created.body()).isEqualTo(200);
 		assertThat(created.json()).containsEntry("applied", true);
-		await().atMost(Duration.ofSeconds(1)).until(() -> ingress.get("/orders/1").body(), "v1"::equals);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ingress.get("/orders/1").body(), "v1"::equals);
 
 		AdminClient.Answer route = editor.get("/api/routes/orders");
 		Map<String, Object> moved = new LinkedHashMap<>(route.json());
 		moved.put("backends", List.of(Map.of("upstream", "orders-v2", "weight", 1)));
 		AdminClient.Answer updated = editor.put("/api/routes/orders", moved, route.etag());
 		assertThat(updated.status()).as(updated.body()).isEqualTo(200);
-		await().atMost(Duration.ofSeconds(1)).until(() -> ingress.get("/orders/1").body(), "v2"::equals);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ingress.get("/orders/1").body(), "v2"::equals);
 	}
 
 	@Test
@@ -60,7 +60,7 @@ class AdminApiTest extends AdminTestSupport {
 		java.net.http.HttpResponse<String> finished = inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS);
 		assertThat(finished.statusCode()).isEqualTo(200);
 		assertThat(finished.body()).isEqualTo("slow");
-		await().atMost(Duration.ofSeconds(1)).until(() -> ingress.get("/slow/2").body(), "fast"::equals);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ingress.get("/slow/2").body(), "fast"::equals);
 	}
 
 	@Test
@@ -272,7 +272,7 @@ class AdminApiTest extends AdminTestSupport {
 		assertThat(created.status()).as(created.body()).isEqualTo(200);
 		assertThat(redirect.status()).as(redirect.body()).isEqualTo(200);
 
-		await().atMost(Duration.ofSeconds(1)).until(() -> ingress.get("/shop/cart?v=2").statusCode() == 200);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ingress.get("/shop/cart?v=2").statusCode() == 200);
 		var served = ingress.get("/shop/cart?v=2");
 		assertThat(served.headers().firstValue("x-upstream")).isEmpty();
 		TestUpstream.Received received = shop.received().get(shop.received().size() - 1);
@@ -299,7 +299,7 @@ class AdminApiTest extends AdminTestSupport {
 		Map<String, Object> staging = new LinkedHashMap<>(current.json());
 		staging.put("requestHeaders", Map.of("set", Map.of("X-Env", "staging")));
 		assertThat(editor.put("/api/routes/shop", staging, current.etag()).status()).isEqualTo(200);
-		await().atMost(Duration.ofSeconds(1)).until(() -> {
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
 			ingress.get("/shop/cart?v=2");
 			return shop.received().get(shop.received().size() - 1).headers().get("x-env");
 		}, "staging"::equals);

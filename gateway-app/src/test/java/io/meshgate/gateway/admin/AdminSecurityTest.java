@@ -40,7 +40,7 @@ class AdminSecurityTest extends AdminTestSupport {
 		AdminClient.Answer applied = editor.put("/api/config", Map.of("upstreams", List.of(upstream("shop", shop.url())),
 				"routes", List.of(route("everything", "/**", Map.of("shop", 1)))), null);
 		assertThat(applied.status()).as(applied.body()).isEqualTo(200);
-		await().atMost(Duration.ofSeconds(1)).until(() -> ingress.get("/anything").body(), "shop"::equals);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ingress.get("/anything").body(), "shop"::equals);
 
 		// the admin port is random here (management.server.port=0), where the gateway's own guard does nothing
 		AdminClient.Answer onAdminPort = editor.get("/anything");

@@ -61,7 +61,7 @@ class RouteApplyTest extends AdminTestSupport {
 		AdminClient.Answer next = editor.post("/api/routes", route("more", "/more/**", Map.of("orders", 1)), null);
 		assertThat(next.status()).as(next.body()).isEqualTo(200);
 		assertThat(next.json()).containsEntry("applied", true);
-		await().atMost(Duration.ofSeconds(1)).until(() -> ingress.get("/more/1").body(), "orders"::equals);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ingress.get("/more/1").body(), "orders"::equals);
 	}
 
 	@Test

@@ -125,7 +125,7 @@ class StorePersistenceTest {
 
 			assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(200);
 			assertThat(rollback.headers().firstValue("ETag")).hasValue("\"3\"");
-			await().atMost(Duration.ofSeconds(1)).until(() -> ingress.get("/shop/1").body(), "v1"::equals);
+			await().atMost(Duration.ofSeconds(10)).until(() -> ingress.get("/shop/1").body(), "v1"::equals);
 		}
 		try (var files = Files.list(store.resolve(FileRouteStore.VERSIONS))) {
 			assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("1.yaml", "2.yaml", "3.yaml");
