@@ -127,8 +127,7 @@ class GrpcThroughGatewayTest extends GatewayTest {
 			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> replies.size() == expected);
 		}
 		assertThat(replies).extracting(EchoReply::getText).containsExactly("m0", "m1", "m2", "m3", "m4");
-		// the client ends it by cancelling: a half-close after the answer began does not reach the
-		// server through the gateway yet (see the gRPC notes)
+		// half-closes both ways: GrpcStreamingTest
 		chat.onError(Status.CANCELLED.asRuntimeException());
 	}
 
