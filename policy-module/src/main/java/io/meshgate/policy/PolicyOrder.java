@@ -18,7 +18,8 @@ import org.springframework.core.Ordered;
  * <pre>
  * edge (web filters, before route lookup): client address and client headers -> path normalized
  *   -> peer certificate identity -> tokens verified (identity for routing by claims)
- * [route lookup, which answers CORS preflights] -> gRPC call (deadline, status) -> stream idle timeout -> CORS -> authentication (JWT, API key) -> external
+ * [route lookup, which answers CORS preflights] -> gRPC call (deadline, status) -> stream idle timeout
+ *   -> CORS -> authentication (JWT, API key) -> external
  *   authorization -> authorization policies (DENY, then ALLOW)
  *   -> (small response: one write) -> rate limit -> fault -> route timeout
  *   -> response headers (on commit) -> redirect (answers) -> request headers -> URL rewrite

@@ -79,12 +79,7 @@ public final class GrpcCallFilter implements GlobalFilter, Ordered {
 	}
 
 	private static Mono<Void> passed(ServerWebExchange exchange, GrpcCall call) {
-		if (!exchange.getResponse().isCommitted()) {
-			return Mono.error(new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT, "gRPC deadline exceeded"));
-		}
-		GrpcErrors.endStream(exchange, GrpcStatus.DEADLINE_EXCEEDED, DEADLINE_PASSED);
-		call.status(GrpcStatus.DEADLINE_EXCEEDED);
-		return Mono.empty();
+		return end(exchange, call, GrpcStatus.DEADLINE_EXCEEDED, DEADLINE_PASSED);
 	}
 
 	/**
@@ -94,11 +89,19 @@ public final class GrpcCallFilter implements GlobalFilter, Ordered {
 	 * upstream's (the client may be the quiet side of a bidirectional stream).
 	 */
 	private static Mono<Void> idle(ServerWebExchange exchange, GrpcCall call) {
+		return end(exchange, call, GrpcStatus.CANCELLED, STREAM_IDLE);
+	}
+
+	/**
+	 * The gateway gave up on the call: before the response headers a 504 (through the error
+	 * handler: {@code DEADLINE_EXCEEDED}), once the stream runs {@code code} in its trailers.
+	 */
+	private static Mono<Void> end(ServerWebExchange exchange, GrpcCall call, int code, String message) {
 		if (!exchange.getResponse().isCommitted()) {
-			return Mono.error(new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT, "gRPC stream idle"));
+			return Mono.error(new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT, "gRPC call timed out"));
 		}
-		GrpcErrors.endStream(exchange, GrpcStatus.CANCELLED, STREAM_IDLE);
-		call.status(GrpcStatus.CANCELLED);
+		GrpcErrors.endStream(exchange, code, message);
+		call.status(code);
 		return Mono.empty();
 	}
 

@@ -208,13 +208,13 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 
 	/** A route that answers every request it matches with {@code redirect}. */
 	public static Route redirect(String id, RouteMatch match, RedirectPolicy redirect) {
-		return new Route(id, match, null, null, null, null, null, null, null, null, null, null, null, redirect, null, null, null,
-				null);
+		return new Route(id, match, null, null, null, null, null, null, null, null, null, null, null, redirect, null,
+				null, null, null);
 	}
 
 	public Route withCanary(CanaryPolicy canary) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withMirrors(MirrorPolicy... mirrors) {
@@ -223,13 +223,13 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 	}
 
 	public Route withRetries(RetryPolicy retries) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withTimeout(Duration timeout) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	/** This route streaming, ended after {@code streamIdleTimeout} with nothing passing either way. */
@@ -239,60 +239,61 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 	}
 
 	public Route withFault(FaultPolicy fault) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withRateLimit(RateLimitPolicy rateLimit) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withRequestHeaders(HeaderModifier requestHeaders) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withResponseHeaders(HeaderModifier responseHeaders) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withRewrite(RewritePolicy rewrite) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withCors(CorsPolicy cors) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withAuthentication(AuthenticationPolicy authentication) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withExtAuthz(ExtAuthzPolicy extAuthz) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withBackends(List<Backend> backends) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	/** This route with its rollout standing at {@code rolloutState}. */
 	public Route withRolloutState(RolloutState rolloutState) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	/** This route answering with {@code redirect}: its backends are dropped. */
 	public Route withRedirect(RedirectPolicy redirect) {
-		return new Route(id, match, redirect == null ? backends : List.of(), canary, mirrors, retries, timeout, streamIdleTimeout, fault,
-				rateLimit, requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, redirect == null ? backends : List.of(), canary, mirrors, retries, timeout,
+				streamIdleTimeout, fault, rateLimit, requestHeaders, responseHeaders, rewrite, redirect, cors,
+				authentication, extAuthz, rolloutState);
 	}
 
 }

@@ -116,7 +116,7 @@ class GrpcStreamingTest extends GatewayTest {
 		echoRoute(route());
 		List<EchoReply> replies = new CopyOnWriteArrayList<>();
 		CompletableFuture<EchoReply> done = new CompletableFuture<>();
-		StreamObserver<EchoRequest> chat = grpc.async().bidi(observer(done, replies));
+		StreamObserver<EchoRequest> chat = grpc.async().bidi(GrpcClients.recording(done, replies));
 
 		for (int i = 0; i < 3; i++) {
 			chat.onNext(EchoRequest.newBuilder().setText("m" + i).build());
@@ -134,7 +134,7 @@ class GrpcStreamingTest extends GatewayTest {
 		echoRoute(route());
 		List<EchoReply> replies = new CopyOnWriteArrayList<>();
 		CompletableFuture<EchoReply> done = new CompletableFuture<>();
-		StreamObserver<EchoRequest> chat = grpc.async().bidi(observer(done, replies));
+		StreamObserver<EchoRequest> chat = grpc.async().bidi(GrpcClients.recording(done, replies));
 
 		chat.onNext(EchoRequest.newBuilder().setText("first").build());
 		chat.onNext(EchoRequest.newBuilder().setText("last").setEnd(true).build());
@@ -181,28 +181,6 @@ class GrpcStreamingTest extends GatewayTest {
 
 		assertThat(cut.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
 		assertThat(indexes).hasSizeLessThan(6);
-	}
-
-	static StreamObserver<EchoReply> observer(CompletableFuture<EchoReply> last, List<EchoReply> all) {
-		return new StreamObserver<>() {
-			private EchoReply latest;
-
-			@Override
-			public void onNext(EchoReply reply) {
-				latest = reply;
-				all.add(reply);
-			}
-
-			@Override
-			public void onError(Throwable error) {
-				last.completeExceptionally(error);
-			}
-
-			@Override
-			public void onCompleted() {
-				last.complete(latest);
-			}
-		};
 	}
 
 }
