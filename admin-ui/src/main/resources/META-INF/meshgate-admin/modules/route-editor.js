@@ -45,6 +45,7 @@ function editorMarkup(route, isNew, identity, providerNames, ro) {
     field('Retry on', 'retries.retryOn', (retries.retryOn || []).join(', '), html`id="retry-on"`)}${
     field('Retry budget %', 'retries.budgetPercent', retries.budgetPercent, html`id="retry-budget"`)}${
     field("Route timeout (empty: the gateway's response timeout)", 'timeout', route.timeout, html`id="route-timeout"`)}${
+    field('Stream idle timeout (empty: the route does not stream)', 'streamIdleTimeout', route.streamIdleTimeout, html`id="route-stream-idle"`)}${
     field('Fault delay %', 'fault.delay.percentage', delay.percentage, html`id="fault-delay-percentage"`)}${
     field('Fault delay', 'fault.delay.fixedDelay', delay.fixedDelay, html`id="fault-delay"`)}${
     field('Fault abort %', 'fault.abort.percentage', abort.percentage, html`id="fault-abort-percentage"`)}${
@@ -174,6 +175,7 @@ export async function routeEditor(main, id) {
     set(r.retries, 'retryOn', list(v('#retry-on'))); set(r.retries, 'budgetPercent', num(v('#retry-budget')));
     if (!Object.keys(r.retries).length) delete r.retries;
     set(r, 'timeout', v('#route-timeout'));
+    set(r, 'streamIdleTimeout', v('#route-stream-idle'));
     r.fault = { delay: {}, abort: {} };
     set(r.fault.delay, 'percentage', num(v('#fault-delay-percentage'))); set(r.fault.delay, 'fixedDelay', v('#fault-delay'));
     set(r.fault.abort, 'percentage', num(v('#fault-abort-percentage'))); set(r.fault.abort, 'httpStatus', num(v('#fault-abort-status')));

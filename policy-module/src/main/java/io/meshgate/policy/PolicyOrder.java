@@ -18,7 +18,8 @@ import org.springframework.core.Ordered;
  * <pre>
  * edge (web filters, before route lookup): client address and client headers -> path normalized
  *   -> peer certificate identity -> tokens verified (identity for routing by claims)
- * [route lookup, which answers CORS preflights] -> gRPC call (deadline, status) -> CORS -> authentication (JWT, API key) -> external
+ * [route lookup, which answers CORS preflights] -> gRPC call (deadline, status) -> stream idle timeout
+ *   -> CORS -> authentication (JWT, API key) -> external
  *   authorization -> authorization policies (DENY, then ALLOW)
  *   -> (small response: one write) -> rate limit -> fault -> route timeout
  *   -> response headers (on commit) -> redirect (answers) -> request headers -> URL rewrite
@@ -86,6 +87,13 @@ public final class PolicyOrder {
 	 * writer, so that its deadline covers the whole call and it sees the call's trailers arrive.
 	 */
 	public static final int GRPC_CALL = CORS - 10;
+
+	/**
+	 * A streaming route's idle timeout ({@code timeout.StreamIdleTimeoutGatewayFilterFactory}):
+	 * outside the response writer, so that it sees the response body pass, and inside the gRPC
+	 * call, which ends an idle gRPC stream with a status in its trailers.
+	 */
+	public static final int STREAM_IDLE = GRPC_CALL + 1;
 
 	/**
 	 * JWT and API-key authentication: sets the request's identity

@@ -17,6 +17,7 @@ import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 
+import io.meshgate.policy.edge.ExtendedConnect;
 import io.meshgate.policy.l4.proxy.L4Proxy;
 import org.springframework.util.unit.DataSize;
 
@@ -60,8 +61,10 @@ final class SniServerCustomizer implements NettyServerCustomizer {
 				}
 			});
 		// Boot sets the HTTP/2 header limit only when server.http2.enabled; this listener always speaks h2
-		return maxHeaderSize == null ? secure
+		HttpServer limited = maxHeaderSize == null ? secure
 				: secure.http2Settings(settings -> settings.maxHeaderListSize(maxHeaderSize.toBytes()));
+		// after its own HTTP/2 settings, which replace the ingress customizer's
+		return ExtendedConnect.enable(limited);
 	}
 
 	private static SslContext noCertificate() {

@@ -73,6 +73,7 @@ import io.meshgate.policy.grpc.GrpcCallFilter;
 import io.meshgate.policy.grpc.GrpcMediaTypes;
 import io.meshgate.policy.grpc.GrpcTrailers;
 import io.meshgate.policy.l4.proxy.L4Properties;
+import io.meshgate.policy.l4.proxy.L4Drain;
 import io.meshgate.policy.l4.proxy.L4Proxy;
 import io.meshgate.policy.match.ClaimMatchRoutePredicateFactory;
 import io.meshgate.policy.match.HeaderMatchRoutePredicateFactory;
@@ -110,6 +111,7 @@ import io.meshgate.policy.security.jwt.JwtProperties;
 import io.meshgate.policy.security.jwt.JwtProviders;
 import io.meshgate.policy.security.jwt.TokenEdgeFilter;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
+import io.meshgate.policy.timeout.StreamIdleTimeoutGatewayFilterFactory;
 import io.meshgate.policy.tls.UpstreamTlsFactory;
 import io.meshgate.policy.upstream.GatewayPorts;
 import io.meshgate.policy.upstream.GuardedAddressResolverGroup;
@@ -369,15 +371,26 @@ public class MeshPolicyAutoConfiguration {
 
 	/**
 	 * TCP routes and TLS passthrough routes: endpoint names resolved by Reactor Netty's DNS resolver
-	 * within the bounds of {@link GuardedAddressResolverGroup}, as HTTP upstreams' are.
+	 * within the bounds of {@link GuardedAddressResolverGroup}, as HTTP upstreams' are. Their
+	 * connections drain at shutdown for the ingress server's grace period
+	 * ({@code spring.lifecycle.timeout-per-shutdown-phase} with {@code server.shutdown=graceful},
+	 * Spring Boot's default; none with {@code immediate}).
 	 */
 	@Bean(destroyMethod = "close")
 	L4Proxy l4Proxy(UpstreamRegistry registry, ObjectProvider<MeterRegistry> meters, GatewayPorts gatewayPorts,
-			L4Properties properties) {
+			L4Properties properties, Environment environment) {
 		AddressResolverGroup<?> dns = NameResolverProvider.builder().build().newNameResolverGroup(TcpResources.get(),
 				true);
+		boolean graceful = !"immediate".equalsIgnoreCase(environment.getProperty("server.shutdown", "graceful"));
+		Duration grace = graceful ? environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase",
+				Duration.class, Duration.ofSeconds(30)) : Duration.ZERO;
 		return new L4Proxy(registry, meters(meters), new GuardedAddressResolverGroup(dns, gatewayPorts,
-				() -> registry.all().stream().map(UpstreamRuntime::spec).toList()), properties);
+				() -> registry.all().stream().map(UpstreamRuntime::spec).toList()), properties, grace);
+	}
+
+	@Bean
+	L4Drain l4Drain(L4Proxy l4) {
+		return new L4Drain(l4);
 	}
 
 	@Bean
@@ -459,6 +472,11 @@ public class MeshPolicyAutoConfiguration {
 	@Bean
 	RouteTimeoutGatewayFilterFactory routeTimeoutGatewayFilterFactory() {
 		return new RouteTimeoutGatewayFilterFactory();
+	}
+
+	@Bean
+	StreamIdleTimeoutGatewayFilterFactory streamIdleTimeoutGatewayFilterFactory() {
+		return new StreamIdleTimeoutGatewayFilterFactory();
 	}
 
 	@Bean

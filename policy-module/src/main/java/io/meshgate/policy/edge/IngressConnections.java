@@ -13,7 +13,8 @@ import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 
 /**
- * Cleartext HTTP/2 with prior knowledge ({@link H2cPriorKnowledge}) and bounds on what an ingress
+ * Cleartext HTTP/2 with prior knowledge ({@link H2cPriorKnowledge}), WebSocket over HTTP/2
+ * ({@link ExtendedConnect}) and bounds on what an ingress
  * client can hold: the request headers and body deadlines
  * ({@link IngressProperties}) and the guards against broken framing: HTTP/1.1 requests
  * ({@link Http1RequestGuard}), HTTP/2 streams ({@link Http2StreamGuard}).
@@ -54,7 +55,8 @@ public final class IngressConnections implements WebServerFactoryCustomizer<Nett
 	HttpServer apply(HttpServer server) {
 		Http2StreamGuard streams = new Http2StreamGuard(failures);
 		boolean priorKnowledge = ingress.h2cPriorKnowledge() && H2cPriorKnowledge.applies(server);
-		return (priorKnowledge ? H2cPriorKnowledge.enable(server) : server).requestTimeout(ingress.requestBodyTimeout())
+		HttpServer http2 = ExtendedConnect.enable(priorKnowledge ? H2cPriorKnowledge.enable(server) : server);
+		return http2.requestTimeout(ingress.requestBodyTimeout())
 			.doOnChannelInit((observer, channel, remote) -> {
 				if (priorKnowledge) {
 					H2cPriorKnowledge.refuseUpgrade(channel.pipeline());

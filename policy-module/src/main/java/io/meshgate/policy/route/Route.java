@@ -20,6 +20,7 @@ import io.meshgate.policy.schema.ObjectName;
 import io.meshgate.policy.security.authn.AuthenticationPolicy;
 import io.meshgate.policy.security.extauthz.ExtAuthzPolicy;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
+import io.meshgate.policy.timeout.StreamIdleTimeoutGatewayFilterFactory;
 
 /**
  * Where traffic goes (Istio VirtualService http route): the requests a route matches, the
@@ -35,6 +36,7 @@ import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
  *     mirrors: [{upstream: orders-v3, percentage: 5}]
  *     retries: {attempts: 2, perTryTimeout: 1s, retryOn: [connect-failure, reset, 503]}
  *     timeout: 5s
+ *     streamIdleTimeout: 1m
  *     fault: {abort: {percentage: 1, httpStatus: 503}}
  *     rateLimit: {maxTokens: 100, fillInterval: 1s}
  *     requestHeaders: {set: {x-env: prod}, remove: [x-debug]}
@@ -53,6 +55,10 @@ import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
  * @param retries retry policy; default: no retries
  * @param timeout the longest the route may take to produce response headers, retries
  * included; default: the gateway's response timeout
+ * @param streamIdleTimeout declares the route streaming (long gRPC streams, server-sent events):
+ * its {@code timeout} then bounds only the time to the response headers and no longer caps a
+ * gRPC call's deadline, and the exchange ends when nothing passes either way (a request or
+ * response body chunk) for this long; &gt; 0, at most 24h; default none: not streaming
  * @param fault injected delays and aborts; default none
  * @param rateLimit a token bucket per client; default: no limit
  * @param requestHeaders headers set, added or removed on the request to the upstream; default none
@@ -71,7 +77,8 @@ import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
  * default none: not started (the decider starts it); dropped without {@code canary.rollout}
  */
 public record Route(@Example("orders") String id, RouteMatch match, List<Backend> backends, CanaryPolicy canary,
-		List<MirrorPolicy> mirrors, RetryPolicy retries, @Example("5s") Duration timeout, FaultPolicy fault,
+		List<MirrorPolicy> mirrors, RetryPolicy retries, @Example("5s") Duration timeout,
+		@Example("1m") Duration streamIdleTimeout, FaultPolicy fault,
 		RateLimitPolicy rateLimit, HeaderModifier requestHeaders, HeaderModifier responseHeaders,
 		RewritePolicy rewrite, RedirectPolicy redirect, CorsPolicy cors,
 		AuthenticationPolicy authentication, ExtAuthzPolicy extAuthz, RolloutState rolloutState) {
@@ -91,6 +98,9 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 		canary = canary == null ? CanaryPolicy.DEFAULT : canary;
 		if (timeout != null) {
 			errors.run(() -> RouteTimeoutGatewayFilterFactory.validate(timeout));
+		}
+		if (streamIdleTimeout != null) {
+			errors.run(() -> StreamIdleTimeoutGatewayFilterFactory.validate(streamIdleTimeout));
 		}
 		fault = fault == null ? FaultPolicy.NONE : fault;
 		rolloutState = canary.rollout() == null ? null : rolloutState;
@@ -188,7 +198,8 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 	}
 
 	public static Route of(String id, RouteMatch match, List<Backend> backends) {
-		return new Route(id, match, backends, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+		return new Route(id, match, backends, null, null, null, null, null, null, null, null, null, null, null, null, null,
+				null, null);
 	}
 
 	public static Route of(String id, String path, Backend... backends) {
@@ -197,84 +208,92 @@ public record Route(@Example("orders") String id, RouteMatch match, List<Backend
 
 	/** A route that answers every request it matches with {@code redirect}. */
 	public static Route redirect(String id, RouteMatch match, RedirectPolicy redirect) {
-		return new Route(id, match, null, null, null, null, null, null, null, null, null, null, redirect, null, null, null, null);
+		return new Route(id, match, null, null, null, null, null, null, null, null, null, null, null, redirect, null,
+				null, null, null);
 	}
 
 	public Route withCanary(CanaryPolicy canary) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withMirrors(MirrorPolicy... mirrors) {
-		return new Route(id, match, backends, canary, List.of(mirrors), retries, timeout, fault, rateLimit,
+		return new Route(id, match, backends, canary, List.of(mirrors), retries, timeout, streamIdleTimeout, fault, rateLimit,
 				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withRetries(RetryPolicy retries) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withTimeout(Duration timeout) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+	}
+
+	/** This route streaming, ended after {@code streamIdleTimeout} with nothing passing either way. */
+	public Route withStreamIdleTimeout(Duration streamIdleTimeout) {
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withFault(FaultPolicy fault) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withRateLimit(RateLimitPolicy rateLimit) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withRequestHeaders(HeaderModifier requestHeaders) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withResponseHeaders(HeaderModifier responseHeaders) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withRewrite(RewritePolicy rewrite) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withCors(CorsPolicy cors) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withAuthentication(AuthenticationPolicy authentication) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withExtAuthz(ExtAuthzPolicy extAuthz) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	public Route withBackends(List<Backend> backends) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	/** This route with its rollout standing at {@code rolloutState}. */
 	public Route withRolloutState(RolloutState rolloutState) {
-		return new Route(id, match, backends, canary, mirrors, retries, timeout, fault, rateLimit, requestHeaders,
-				responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, backends, canary, mirrors, retries, timeout, streamIdleTimeout, fault, rateLimit,
+				requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
 	}
 
 	/** This route answering with {@code redirect}: its backends are dropped. */
 	public Route withRedirect(RedirectPolicy redirect) {
-		return new Route(id, match, redirect == null ? backends : List.of(), canary, mirrors, retries, timeout, fault,
-				rateLimit, requestHeaders, responseHeaders, rewrite, redirect, cors, authentication, extAuthz, rolloutState);
+		return new Route(id, match, redirect == null ? backends : List.of(), canary, mirrors, retries, timeout,
+				streamIdleTimeout, fault, rateLimit, requestHeaders, responseHeaders, rewrite, redirect, cors,
+				authentication, extAuthz, rolloutState);
 	}
 
 }

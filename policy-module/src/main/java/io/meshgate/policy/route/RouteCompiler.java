@@ -17,6 +17,7 @@ import io.meshgate.policy.rewrite.BackendHeaderModifierGatewayFilterFactory.Back
 import io.meshgate.policy.rewrite.RequestRedirectGatewayFilterFactory;
 import io.meshgate.policy.rewrite.UrlRewriteGatewayFilterFactory;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
+import io.meshgate.policy.timeout.StreamIdleTimeoutGatewayFilterFactory;
 import io.meshgate.policy.route.lookup.RouteIndex;
 
 /**
@@ -75,6 +76,10 @@ public final class RouteCompiler {
 		}
 		if (route.timeout() != null) {
 			filters.add(filter("RouteTimeout", new RouteTimeoutGatewayFilterFactory.Config(route.timeout())));
+		}
+		if (route.streamIdleTimeout() != null) {
+			filters.add(filter("StreamIdleTimeout",
+					new StreamIdleTimeoutGatewayFilterFactory.Config(route.streamIdleTimeout())));
 		}
 		if (route.responseHeaders() != null && !route.responseHeaders().isEmpty()) {
 			filters.add(filter("ResponseHeaderModifier", route.responseHeaders()));

@@ -63,7 +63,9 @@ public final class WebSocketBridge {
 			WebSocketPolicy policy, UpstreamEndpoint endpoint) {
 		ServerHttpResponse response = exchange.getResponse();
 		HttpServerResponse server = ServerHttpResponseDecorator.getNativeResponse(response);
-		response.setStatusCode(HttpStatus.SWITCHING_PROTOCOLS);
+		// HTTP/2 has no 101: an extended CONNECT is accepted with 200 (RFC 8441, section 5)
+		response.setStatusCode(WebSocketHandshake.extendedConnect(exchange.getRequest()) ? HttpStatus.OK
+				: HttpStatus.SWITCHING_PROTOCOLS);
 		HttpHeaders headers = response.getHeaders();
 		upstreamInbound.headers().forEach(header -> {
 			String name = header.getKey();

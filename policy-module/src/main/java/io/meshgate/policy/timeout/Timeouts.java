@@ -3,6 +3,7 @@ package io.meshgate.policy.timeout;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.netty.channel.EventLoop;
@@ -49,6 +50,19 @@ public final class Timeouts {
 			ScheduledFuture<?> timer = loop.schedule(() -> sink.success(0L), timeout.toNanos(), TimeUnit.NANOSECONDS);
 			sink.onCancel(() -> timer.cancel(false));
 		});
+	}
+
+	/**
+	 * Emits once {@code idle} has passed since {@code lastActivity} ({@link System#nanoTime}),
+	 * which may move on meanwhile: one timer per idle period, re-armed for what is left when it
+	 * finds activity since it was armed, so that activity itself arms nothing.
+	 */
+	public static Mono<Long> idleExpiry(Duration idle, ServerWebExchange exchange, LongSupplier lastActivity) {
+		long idleNanos = idle.toNanos();
+		return Mono.defer(() -> {
+			long left = lastActivity.getAsLong() + idleNanos - System.nanoTime();
+			return left <= 0 ? Mono.just(0L) : expiry(Duration.ofNanos(left), exchange).then(Mono.<Long>empty());
+		}).repeatWhenEmpty(Integer.MAX_VALUE, repeats -> repeats);
 	}
 
 	private static EventLoop eventLoop(ServerHttpRequest request) {

@@ -65,6 +65,7 @@ import io.meshgate.policy.security.authn.JwtRequirement;
 import io.meshgate.policy.security.extauthz.ExtAuthzPolicy;
 import io.meshgate.policy.testing.GatewayTest;
 import io.meshgate.policy.timeout.RouteTimeoutGatewayFilterFactory;
+import io.meshgate.policy.timeout.StreamIdleTimeoutGatewayFilterFactory;
 import io.meshgate.policy.tls.TlsPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,6 +101,7 @@ class PolicyArgumentsRoundTripTest extends GatewayTest {
 							List.of(RetryOn.of("reset"), RetryOn.of("429"), RetryOn.of("gateway-error")),
 							Duration.ofMillis(10), Duration.ofMillis(90), 35.5, 4, true, DataSize.ofKilobytes(8)))),
 			Map.entry("RouteTimeout", List.of(new RouteTimeoutGatewayFilterFactory.Config(Duration.ofMillis(4200)))),
+			Map.entry("StreamIdleTimeout", List.of(new StreamIdleTimeoutGatewayFilterFactory.Config(Duration.ofSeconds(90)))),
 			Map.entry("RequestHeaderModifier", List.of(headers())),
 			Map.entry("ResponseHeaderModifier", List.of(headers())),
 			Map.entry("BackendHeaderModifier", List.of(

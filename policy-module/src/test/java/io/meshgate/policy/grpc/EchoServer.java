@@ -18,6 +18,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 import io.meshgate.policy.grpc.testing.EchoGrpc;
@@ -146,17 +147,51 @@ public final class EchoServer implements AutoCloseable {
 			});
 		}
 
+		/**
+		 * Sends {@code count} replies as fast as the client's flow control lets it (only while the
+		 * call is ready), so that a long stream holds no more than a window of them anywhere.
+		 */
 		@Override
 		public void serverStream(EchoRequest request, StreamObserver<EchoReply> responses) {
 			calls.incrementAndGet();
-			for (int i = 0; i < request.getCount(); i++) {
-				responses.onNext(reply(request, i));
+			if (request.getIntervalMillis() > 0) {
+				paced(request, responses, 0);
+				return;
 			}
-			after(request, () -> {
-				if (!failed(request, responses)) {
-					responses.onCompleted();
+			ServerCallStreamObserver<EchoReply> call = (ServerCallStreamObserver<EchoReply>) responses;
+			int[] sent = { 0 };
+			boolean[] ended = { false };
+			Runnable send = () -> {
+				while (call.isReady() && sent[0] < request.getCount()) {
+					call.onNext(reply(request, sent[0]++));
 				}
-			});
+				if (sent[0] == request.getCount() && !ended[0]) {
+					ended[0] = true;
+					after(request, () -> {
+						if (!failed(request, responses)) {
+							responses.onCompleted();
+						}
+					});
+				}
+			};
+			call.setOnReadyHandler(send);
+			// the call may have become ready before this method ran: then no further onReady comes
+			send.run();
+		}
+
+		/** Reply {@code index} now, the next one {@code interval_millis} later (a few replies: no flow control). */
+		private void paced(EchoRequest request, StreamObserver<EchoReply> responses, int index) {
+			if (index == request.getCount()) {
+				after(request, () -> {
+					if (!failed(request, responses)) {
+						responses.onCompleted();
+					}
+				});
+				return;
+			}
+			responses.onNext(reply(request, index));
+			later.schedule(Context.current().wrap(() -> paced(request, responses, index + 1)),
+					request.getIntervalMillis(), TimeUnit.MILLISECONDS);
 		}
 
 		@Override
@@ -189,14 +224,20 @@ public final class EchoServer implements AutoCloseable {
 				@Override
 				public void onNext(EchoRequest request) {
 					responses.onNext(reply(request, index.getAndIncrement()));
+					if (request.getEnd()) {
+						responses.onCompleted();
+					}
 				}
 
 				@Override
 				public void onError(Throwable error) {
 				}
 
+				/** The client's half-close: one more reply telling how many came, then the end. */
 				@Override
 				public void onCompleted() {
+					responses.onNext(reply(EchoRequest.newBuilder().setText("half-closed after " + index.get()).build(),
+							index.getAndIncrement()));
 					responses.onCompleted();
 				}
 			};

@@ -1,6 +1,8 @@
 package io.meshgate.policy.grpc;
 
 import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
@@ -8,8 +10,10 @@ import javax.net.ssl.SSLException;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 
 import io.meshgate.policy.grpc.testing.EchoGrpc;
+import io.meshgate.policy.grpc.testing.EchoReply;
 
 /** grpc-java clients of the gateway: h2c with prior knowledge, or TLS with h2 by ALPN. */
 public final class GrpcClients implements AutoCloseable {
@@ -43,6 +47,29 @@ public final class GrpcClients implements AutoCloseable {
 
 	public EchoGrpc.EchoStub async() {
 		return EchoGrpc.newStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+	}
+
+	/** An observer that adds every reply to {@code all}, and completes {@code last} with the last one when the call ends. */
+	public static StreamObserver<EchoReply> recording(CompletableFuture<EchoReply> last, List<EchoReply> all) {
+		return new StreamObserver<>() {
+			private EchoReply latest;
+
+			@Override
+			public void onNext(EchoReply reply) {
+				latest = reply;
+				all.add(reply);
+			}
+
+			@Override
+			public void onError(Throwable error) {
+				last.completeExceptionally(error);
+			}
+
+			@Override
+			public void onCompleted() {
+				last.complete(latest);
+			}
+		};
 	}
 
 	@Override

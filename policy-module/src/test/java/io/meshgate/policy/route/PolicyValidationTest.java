@@ -201,6 +201,16 @@ class PolicyValidationTest {
 	}
 
 	@Test
+	void streamIdleTimeoutPositiveAndAtMostADay() {
+		Route route = Route.of("r", "/x", Backend.of("a", 1));
+		assertThatIllegalArgumentException().isThrownBy(() -> route.withStreamIdleTimeout(Duration.ZERO))
+			.withMessage("streamIdleTimeout: PT0S (expected: > 0 and at most 24h, as in 1m)");
+		assertThatIllegalArgumentException().isThrownBy(() -> route.withStreamIdleTimeout(Duration.ofHours(25)))
+			.withMessage("streamIdleTimeout: PT25H (expected: > 0 and at most 24h, as in 1m)");
+		assertThat(route.withStreamIdleTimeout(Duration.ofMinutes(1)).streamIdleTimeout()).isEqualTo(Duration.ofMinutes(1));
+	}
+
+	@Test
 	void mirrorsReferenceExistingUpstreams() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new MeshConfig(List.of(Upstream.of("a", "http://127.0.0.1:1")),

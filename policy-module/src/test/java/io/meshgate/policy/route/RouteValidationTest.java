@@ -278,7 +278,7 @@ class RouteValidationTest {
 		assertThat(redirect.backends()).isEmpty();
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new Route("r", RouteMatch.path("/x"), ONE, null, null, null, null, null, null, null, null,
-					null, RedirectPolicy.toHttps(), null, null, null, null))
+					null, null, RedirectPolicy.toHttps(), null, null, null, null))
 			.withMessage("backends: 1 given (expected: none on a route with a redirect, which answers itself)");
 		assertThatIllegalArgumentException().isThrownBy(() -> redirect.withRewrite(RewritePolicy.hostname("a.b")))
 			.withMessage("rewrite: given (expected: none on a route with a redirect, which answers itself)");

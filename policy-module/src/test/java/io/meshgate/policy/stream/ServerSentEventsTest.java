@@ -21,6 +21,7 @@ import io.meshgate.policy.testing.GatewayTest;
 import io.meshgate.policy.upstream.Upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -42,12 +43,7 @@ class ServerSentEventsTest extends GatewayTest {
 	@Test
 	void eachEventReachesTheClientWithinTenMillisecondsAndTheRouteTimeoutDoesNotCutTheStream() throws Exception {
 		Sinks.Many<String> events = Sinks.many().unicast().onBackpressureBuffer();
-		DisposableServer upstream = HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
-			.handle((request, response) -> response.header("Content-Type", "text/event-stream")
-				.send(events.asFlux().map(event -> Unpooled.copiedBuffer(event, StandardCharsets.UTF_8)), each -> true))
-			.bindNow(Duration.ofSeconds(10));
+		DisposableServer upstream = feed(events);
 		// a stream's headers leave with its first event: sent at once, so that the headers come in time
 		events.tryEmitNext("retry: 1000\n\n").orThrow();
 		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -89,6 +85,44 @@ class ServerSentEventsTest extends GatewayTest {
 			events.tryEmitComplete();
 			upstream.disposeNow(Duration.ofSeconds(5));
 		}
+	}
+
+	@Test
+	void aStreamingRoutesIdleTimeoutEndsAStreamThatStopsSendingEvents() throws Exception {
+		Sinks.Many<String> events = Sinks.many().unicast().onBackpressureBuffer();
+		DisposableServer upstream = feed(events);
+		events.tryEmitNext("data: first\n\n").orThrow();
+		Duration idle = Duration.ofMillis(500);
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+			apply(List.of(Upstream.of("feed", "http://127.0.0.1:" + upstream.port())),
+					Route.of("feed", "/feed/**", Backend.of("feed", 1)).withStreamIdleTimeout(idle));
+			socket.setSoTimeout(5000);
+			socket.getOutputStream()
+				.write("GET /feed/prices HTTP/1.1\r\nHost: gw\r\nAccept: text/event-stream\r\n\r\n"
+					.getBytes(StandardCharsets.US_ASCII));
+			InputStream in = socket.getInputStream();
+			readUntil(in, "data: first\n\n");
+			long quietSince = System.nanoTime();
+
+			// nothing more comes: the gateway ends the exchange, which closes the HTTP/1.1 connection
+			assertThatThrownBy(() -> readUntil(in, "never")).isInstanceOf(IOException.class)
+				.satisfies(closed -> assertThat(closed).isNotInstanceOf(java.net.SocketTimeoutException.class));
+			assertThat(Duration.ofNanos(System.nanoTime() - quietSince)).isGreaterThanOrEqualTo(idle.minusMillis(50));
+		}
+		finally {
+			events.tryEmitComplete();
+			upstream.disposeNow(Duration.ofSeconds(5));
+		}
+	}
+
+	/** An upstream answering every request with an event stream of what {@code events} emits, each flushed. */
+	private static DisposableServer feed(Sinks.Many<String> events) {
+		return HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.handle((request, response) -> response.header("Content-Type", "text/event-stream")
+				.send(events.asFlux().map(event -> Unpooled.copiedBuffer(event, StandardCharsets.UTF_8)), each -> true))
+			.bindNow(Duration.ofSeconds(10));
 	}
 
 	/** Reads byte by byte (chunk framing included) until what was read ends with {@code end}. */

@@ -83,6 +83,30 @@ class WebSocketProxyTest extends GatewayTest {
 		assertThat(handshake.get("Sec-WebSocket-Protocol")).isEqualTo("superchat, chat");
 	}
 
+	/**
+	 * RFC 8441: Reactor Netty's client on an h2c connection (prior knowledge) opens the session
+	 * with an extended CONNECT, which it does only once the gateway announced
+	 * {@code SETTINGS_ENABLE_CONNECT_PROTOCOL}; the upstream gets an HTTP/1.1 upgrade.
+	 */
+	@Test
+	void aWebSocketOverAnHttp2ExtendedConnectPassesFramesBothWays() {
+		route(Upstream.of("echo", echo.url()));
+
+		List<String> echoed = reactor.netty.http.client.HttpClient.create()
+			.protocol(reactor.netty.http.HttpProtocol.H2C)
+			.websocket(reactor.netty.http.client.WebsocketClientSpec.builder().protocols("chat").build())
+			.uri("ws://127.0.0.1:" + port + "/ws/chat/over-h2")
+			.handle((in, out) -> out.sendString(reactor.core.publisher.Mono.just("over h2"))
+				.then()
+				.thenMany(in.receive().asString().take(1)))
+			.collectList()
+			.block(Duration.ofSeconds(10));
+
+		assertThat(echoed).containsExactly("over h2");
+		io.netty.handler.codec.http.HttpHeaders handshake = echo.handshakes.peek();
+		assertThat(handshake.get("Sec-WebSocket-Protocol")).isEqualTo("chat");
+	}
+
 	@Test
 	void aClientCloseReachesTheUpstreamWithItsCodeAndReasonWithinOneSecond() {
 		route(Upstream.of("echo", echo.url()));

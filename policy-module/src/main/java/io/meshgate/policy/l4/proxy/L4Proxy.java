@@ -1,5 +1,6 @@
 package io.meshgate.policy.l4.proxy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,7 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.resolver.AddressResolverGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -57,11 +61,19 @@ public final class L4Proxy implements ConfigStage, AutoCloseable {
 
 	private volatile Map<String, L4Route> passthroughRoutes = Map.of();
 
+	/** The connections relayed by TLS passthrough, open now (a graceful shutdown drains them). */
+	private final ChannelGroup passthroughConnections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
+	private final Duration shutdownGrace;
+
 	/**
 	 * @param resolver resolves endpoint host names without blocking (the gateway's guarded resolver)
+	 * @param shutdownGrace how long open connections may drain at a graceful shutdown ({@link #drain});
+	 * zero when the shutdown is immediate
 	 */
 	public L4Proxy(UpstreamRegistry upstreams, MeterRegistry meters, AddressResolverGroup<?> resolver,
-			L4Properties properties) {
+			L4Properties properties, Duration shutdownGrace) {
+		this.shutdownGrace = shutdownGrace;
 		this.upstreams = upstreams;
 		this.meters = meters;
 		this.resolver = resolver;
@@ -180,7 +192,8 @@ public final class L4Proxy implements ConfigStage, AutoCloseable {
 		PassthroughTable table = passthrough;
 		if (!table.isEmpty() && channel.pipeline().get(tlsHandler) != null) {
 			channel.pipeline().addBefore(tlsHandler, PassthroughSniHandler.NAME, new PassthroughSniHandler(table,
-					resolver, properties.maxClientHelloLength(), properties.clientHelloTimeout().toMillis()));
+					resolver, properties.maxClientHelloLength(), properties.clientHelloTimeout().toMillis(),
+					passthroughConnections, shutdownGrace.toNanos()));
 		}
 	}
 
@@ -197,6 +210,26 @@ public final class L4Proxy implements ConfigStage, AutoCloseable {
 		Map<String, Object> tls = new LinkedHashMap<>();
 		passthroughRoutes.forEach((name, route) -> tls.put(name, Map.<String, Object>of("activeConnections", route.active())));
 		return Map.of("tcpRoutes", tcp, "tlsPassthroughRoutes", tls);
+	}
+
+	/**
+	 * A graceful stop: the TCP routes' listeners stop accepting at once, and the connections open
+	 * on them and through TLS passthrough get up to the shutdown grace period to finish (each ends
+	 * when its client or backend ends it, or at its idle timeout); those still open then are
+	 * closed. Runs {@code done} when no connection is left, on a Netty executor thread. Blocks for
+	 * the close of the listening sockets only. (The HTTPS listener stops taking passthrough
+	 * connections as it stops accepting, in the same shutdown phase.)
+	 */
+	public void drain(Runnable done) {
+		List<ChannelGroup> open = new ArrayList<>();
+		synchronized (this) {
+			listeners.values().forEach(listener -> {
+				listener.stopAccepting();
+				open.add(listener.connections());
+			});
+		}
+		open.add(passthroughConnections);
+		ConnectionDrain.start(open, shutdownGrace, done);
 	}
 
 	@Override

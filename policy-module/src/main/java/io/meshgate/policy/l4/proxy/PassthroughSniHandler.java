@@ -2,6 +2,7 @@ package io.meshgate.policy.l4.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.AbstractSniHandler;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.Future;
@@ -23,11 +24,21 @@ public final class PassthroughSniHandler extends AbstractSniHandler<L4Route> {
 
 	private final AddressResolverGroup<?> resolver;
 
+	private final ChannelGroup relayed;
+
+	private final long shutdownGraceNanos;
+
+	/**
+	 * @param relayed where relayed connections are kept while open, for a graceful shutdown
+	 * @param shutdownGraceNanos how long a relayed connection may drain at shutdown
+	 */
 	PassthroughSniHandler(PassthroughTable table, AddressResolverGroup<?> resolver, int maxClientHelloLength,
-			long handshakeTimeoutMillis) {
+			long handshakeTimeoutMillis, ChannelGroup relayed, long shutdownGraceNanos) {
 		super(maxClientHelloLength, handshakeTimeoutMillis);
 		this.table = table;
 		this.resolver = resolver;
+		this.relayed = relayed;
+		this.shutdownGraceNanos = shutdownGraceNanos;
 	}
 
 	@Override
@@ -49,6 +60,8 @@ public final class PassthroughSniHandler extends AbstractSniHandler<L4Route> {
 				after |= name.equals(ctx.name());
 			}
 			pipeline.addAfter(ctx.name(), TcpRelay.NAME, new TcpRelay(route, resolver));
+			pipeline.addAfter(TcpRelay.NAME, PassthroughCloseGuard.NAME, new PassthroughCloseGuard(shutdownGraceNanos));
+			relayed.add(ctx.channel());
 		}
 		// removing a decoder hands the bytes it holds (the ClientHello) to the next handler
 		pipeline.remove(this);

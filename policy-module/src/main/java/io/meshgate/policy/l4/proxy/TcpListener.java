@@ -13,7 +13,8 @@ import reactor.netty.tcp.TcpServer;
 /**
  * The listener port of one TCP route, on Reactor Netty's TCP server: each accepted connection
  * gets a {@link TcpRelay} for the route in force when it opened. A new version of the route
- * (same port) takes over new connections; closing the listener closes its connections.
+ * (same port) takes over new connections; closing the listener closes its connections, while
+ * {@link #stopAccepting} leaves them open (a graceful shutdown drains them).
  */
 final class TcpListener implements AutoCloseable {
 
@@ -51,6 +52,16 @@ final class TcpListener implements AutoCloseable {
 
 	int port() {
 		return server.port();
+	}
+
+	/** Stops accepting connections; those open stay open. Blocks for the close of the listening socket. */
+	void stopAccepting() {
+		server.disposeNow(BIND_TIMEOUT);
+	}
+
+	/** The connections open on this listener's port. */
+	ChannelGroup connections() {
+		return connections;
 	}
 
 	@Override

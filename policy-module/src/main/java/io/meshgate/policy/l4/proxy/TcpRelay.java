@@ -55,6 +55,9 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
 
 	private Channel inbound;
 
+	/** This handler's place in the client's pipeline, whence the relay closes the client's channel. */
+	private ChannelHandlerContext relay;
+
 	private Channel outbound;
 
 	private L4Route.Choice choice;
@@ -100,6 +103,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		started = true;
+		relay = ctx;
 		openedNanos = System.nanoTime();
 		inbound = ctx.channel();
 		inbound.config().setAutoRead(false);
@@ -107,13 +111,13 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
 		ctx.pipeline().addBefore(ctx.name(), IDLE,
 				new IdleStateHandler(0, 0, route.policy().idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
 		if (!route.admit()) {
-			inbound.close();
+			closeInbound();
 			return;
 		}
 		admitted = true;
 		choice = route.choose((InetSocketAddress) inbound.remoteAddress());
 		if (choice == null) {
-			inbound.close();
+			closeInbound();
 			return;
 		}
 		choice.endpoint().sessionOpened();
@@ -135,7 +139,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
 			choice.upstream().recordAnswer(choice.endpoint(), 0);
 			log.debug("L4 route " + route.name() + ": connect to " + choice.endpoint().address() + " failed: "
 					+ future.cause());
-			inbound.close();
+			closeInbound();
 			return;
 		}
 		choice.meters().connected.increment();
@@ -226,7 +230,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
 
 	private void closeWhenBothDone() {
 		if (clientDone && backendDone) {
-			closeAfterFlush(inbound);
+			closeInboundAfterFlush();
 			if (outbound != null) {
 				closeAfterFlush(outbound);
 			}
@@ -234,7 +238,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
 	}
 
 	private void closeBoth() {
-		inbound.close();
+		closeInbound();
 		if (outbound != null) {
 			outbound.close();
 		}
@@ -250,6 +254,20 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
 				channel.close();
 			}
 		});
+	}
+
+	/**
+	 * Closes the client's channel from this handler, so that the close does not pass handlers
+	 * after it: a {@link PassthroughCloseGuard} holds only closes from outside the relay.
+	 */
+	private void closeInbound() {
+		relay.close();
+	}
+
+	private void closeInboundAfterFlush() {
+		if (inbound.isActive()) {
+			inbound.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> closeInbound());
+		}
 	}
 
 	private static void closeAfterFlush(Channel channel) {
@@ -317,7 +335,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
 
 		@Override
 		public void channelInactive(ChannelHandlerContext ctx) {
-			closeAfterFlush(inbound);
+			closeInboundAfterFlush();
 		}
 
 		@Override
