@@ -114,7 +114,8 @@ public final class IngressController implements SmartLifecycle {
 		String namespace = properties.leaseNamespace() != null ? properties.leaseNamespace()
 				: client.getNamespace() != null ? client.getNamespace() : "default";
 		// a new leader writes status at once instead of at the next change
-		this.leadership = new Leadership(client, namespace, properties.leaseName(), properties.identity(), this::changed);
+		this.leadership = new Leadership(client, namespace, properties.leaseName(), properties.identity(),
+				"writes Kubernetes status", this::changed);
 		this.statusWriter = new StatusWriter(client, properties.controllerName(), clock);
 		this.pemFiles = new PemFiles(properties.certificateDirectory());
 	}
