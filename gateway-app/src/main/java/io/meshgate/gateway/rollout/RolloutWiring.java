@@ -2,6 +2,7 @@ package io.meshgate.gateway.rollout;
 
 import java.time.Clock;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -9,6 +10,7 @@ import org.springframework.context.annotation.Import;
 
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.admin.rollout.RolloutActions;
+import io.meshgate.admin.rollout.ReadOnlyRollouts;
 import io.meshgate.admin.rollout.RolloutDecider;
 import io.meshgate.gateway.kubernetes.rollout.KubernetesRolloutWiring;
 import io.meshgate.policy.rollout.DeciderElection;
@@ -50,8 +52,10 @@ public class RolloutWiring {
 	}
 
 	@Bean(destroyMethod = "close")
-	RolloutDecider rolloutDecider(AdminService admin, ReplicaCounters counters, DeciderElection election, Clock clock) {
-		return new RolloutDecider(admin, counters, election, clock).start();
+	RolloutDecider rolloutDecider(AdminService admin, ReplicaCounters counters, DeciderElection election,
+			ObjectProvider<ReadOnlyRollouts> readOnly, Clock clock) {
+		return new RolloutDecider(admin, counters, election, readOnly.getIfAvailable(() -> ReadOnlyRollouts.NONE), clock)
+			.start();
 	}
 
 }
