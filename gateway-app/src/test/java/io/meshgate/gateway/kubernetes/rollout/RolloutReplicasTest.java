@@ -11,14 +11,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.http.client.ReactorResourceFactory;
 
-import io.meshgate.gateway.MeshgateApplication;
 import io.meshgate.gateway.testing.AdminClient;
 import io.meshgate.gateway.testing.KubernetesApi;
+import io.meshgate.gateway.testing.OwnResourcesApplication;
 import io.meshgate.gateway.testing.RolloutRoutes;
 import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.rollout.DeciderElection;
@@ -75,27 +72,9 @@ class RolloutReplicasTest {
 		baseline.close();
 	}
 
-	/**
-	 * Started as an application with Reactor Netty resources of its own, so that stopping one
-	 * replica leaves the other's servers and the test upstreams running.
-	 */
+	/** Stopping one replica leaves the other's servers and the test upstreams running. */
 	private static ConfigurableApplicationContext replica() {
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
-				"--meshgate.demo.enabled=false", "--meshgate.store.type=kubernetes",
-				"--meshgate.admin.users[0].name=" + TestUsers.EDITOR,
-				"--meshgate.admin.users[0].password=" + TestUsers.EDITOR_HASH, "--meshgate.admin.users[0].roles[0]=editor"));
-		API.gatewayProperties(NAMESPACE).forEach(property -> args.add("--" + property));
-		return new SpringApplicationBuilder(MeshgateApplication.class)
-			.initializers(context -> context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
-				@Override
-				public Object postProcessBeforeInitialization(Object bean, String name) {
-					if (bean instanceof ReactorResourceFactory resources) {
-						resources.setUseGlobalResources(false);
-					}
-					return bean;
-				}
-			}))
-			.run(args.toArray(String[]::new));
+		return OwnResourcesApplication.run(API.replicaArguments(NAMESPACE).toArray(String[]::new));
 	}
 
 	@Test
@@ -147,7 +126,7 @@ class RolloutReplicasTest {
 
 		Map<String, Object> done = drive(other, view -> "DONE".equals(view.get("phase")));
 		assertThat(done).containsEntry("step", 2).containsEntry("weights", List.of(0, 100));
-		List<String> summaries = summaries(admin);
+		List<String> summaries = RolloutRoutes.summaries(admin);
 		assertThat(summaries).filteredOn(summary -> summary.contains("starts at step 1")).hasSize(1);
 		assertThat(summaries).filteredOn(summary -> summary.startsWith("shop: rollout step 1 → 2")).hasSize(1);
 	}
@@ -188,12 +167,6 @@ class RolloutReplicasTest {
 		AdminClient.Answer answer = admin(replica).get("/api/routes/shop/rollout");
 		assertThat(answer.status()).as(answer.body()).isEqualTo(200);
 		return answer.json();
-	}
-
-	@SuppressWarnings("unchecked")
-	private static List<String> summaries(AdminClient admin) {
-		List<Map<String, Object>> history = (List<Map<String, Object>>) admin.get("/api/history").json().get("history");
-		return history.stream().map(entry -> (String) entry.get("summary")).toList();
 	}
 
 	private static AdminClient admin(ConfigurableApplicationContext replica) {
