@@ -29,7 +29,8 @@ import io.meshgate.policy.rollout.routes.RolloutMoves.Move;
 import io.meshgate.policy.route.Route;
 
 /**
- * Moves the stored routes' rollouts: starts a rollout that has no state (or whose canary backend
+ * Moves the rollouts of the stored routes and of the read-only routes whose source keeps their
+ * state ({@link ReadOnlyRollouts}: Kubernetes HTTPRoutes): starts a rollout that has no state (or whose canary backend
  * names a new upstream), and looks at each running step every {@code checkInterval}: the gates
  * ({@link StepJudge}) judge the step's numbers summed over every replica ({@link ReplicaCounters}),
  * and a promotion, rollback or pause is stored as a version whose history line carries the
@@ -58,6 +59,8 @@ public final class RolloutDecider implements AutoCloseable {
 
 	private final DeciderElection election;
 
+	private final ReadOnlyRollouts readOnly;
+
 	private final Clock clock;
 
 	/** By route id: the step looked at and when it is looked at next; only the decider's thread uses it. */
@@ -72,11 +75,14 @@ public final class RolloutDecider implements AutoCloseable {
 	private record Look(String stepKey, Instant next) {
 	}
 
-	public RolloutDecider(AdminService admin, ReplicaCounters counters, DeciderElection election, Clock clock) {
+	/** @param readOnly where the rollouts of routes Meshgate does not store are kept, if anywhere */
+	public RolloutDecider(AdminService admin, ReplicaCounters counters, DeciderElection election,
+			ReadOnlyRollouts readOnly, Clock clock) {
 		this.admin = admin;
 		this.writer = new RolloutWriter(admin);
 		this.counters = counters;
 		this.election = election;
+		this.readOnly = readOnly;
 		this.clock = clock;
 	}
 
@@ -112,6 +118,16 @@ public final class RolloutDecider implements AutoCloseable {
 			Move move = decide(route, now);
 			if (move != null) {
 				store(snapshot.version(), move);
+			}
+		}
+		for (Route route : snapshot.running().routes()) {
+			if (route.canary().rollout() == null || seen.contains(route.id()) || !readOnly.holds(route)) {
+				continue;
+			}
+			seen.add(route.id());
+			Move move = decide(route, now);
+			if (move != null) {
+				keep(move);
 			}
 		}
 		looks.keySet().retainAll(seen);
@@ -153,6 +169,17 @@ public final class RolloutDecider implements AutoCloseable {
 		}
 		catch (InvalidConfigException ex) {
 			log.warn("Rollout: the move of route " + move.route().id() + " was refused: " + ex.errors());
+		}
+	}
+
+	private void keep(Move move) {
+		try {
+			readOnly.write(move);
+			log.info("Rollout: " + move.summary());
+		}
+		catch (RuntimeException ex) {
+			// changed since it was read (or unreachable): the next round decides on what it is then
+			log.debug("Rollout: the move of route " + move.route().id() + " was not kept: " + ex.getMessage());
 		}
 	}
 

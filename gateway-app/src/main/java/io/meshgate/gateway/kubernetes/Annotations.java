@@ -42,6 +42,15 @@ public final class Annotations {
 	 */
 	public static final String EXT_AUTHZ = "meshgate.io/ext-authz";
 
+	/**
+	 * HTTPRoute: a rollout of each rule's second backendRef over its first, the route's
+	 * {@code canary.rollout} (docs/rollouts.md), as in {@code {steps: [5, 25, 100], stepDuration: 10m}}.
+	 * Rules with another number of backendRefs have none. Its state and the step's weights are
+	 * Meshgate's (ConfigMap {@code meshgate-rollouts}) and override the backendRefs' weights;
+	 * the HTTPRoute is never rewritten, so {@code promoteToBaseline} is refused.
+	 */
+	public static final String ROLLOUT = "meshgate.io/rollout";
+
 	/** Service: the upstream's {@code loadBalancer}. */
 	public static final String LOAD_BALANCER = "meshgate.io/load-balancer";
 

@@ -42,9 +42,11 @@ import io.meshgate.admin.api.ConfigOverlay;
 import io.meshgate.admin.model.InvalidConfigException;
 import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.gateway.kubernetes.gatewayapi.FrontendValidation;
+import io.meshgate.gateway.kubernetes.rollout.HttpRouteRollouts;
 import io.meshgate.gateway.kubernetes.status.Leadership;
 import io.meshgate.gateway.kubernetes.status.StatusWriter;
 import io.meshgate.gateway.listeners.ServedPorts;
+import io.meshgate.policy.route.MeshConfig;
 
 /**
  * Serves Gateway API and Ingress objects: informers on GatewayClass, Gateway, HTTPRoute,
@@ -84,6 +86,8 @@ public final class IngressController implements SmartLifecycle {
 
 	private final ServedPorts served;
 
+	private final HttpRouteRollouts rollouts;
+
 	private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
 		Thread thread = new Thread(runnable, "meshgate-kubernetes-ingress");
 		thread.setDaemon(true);
@@ -98,15 +102,20 @@ public final class IngressController implements SmartLifecycle {
 
 	private volatile KubernetesTranslation last;
 
+	/** The routes last applied: the translation's, with the HTTPRoute rollouts' weights. */
+	private MeshConfig applied;
+
 	private Map<ObjectKey, String> lastProblems = Map.of();
 
 	/**
 	 * @param certificates where HTTPS certificates from Secrets go; null without the HTTPS listener
 	 * @param served the listener ports this gateway serves
+	 * @param rollouts the state of the rollouts declared on HTTPRoutes, put over their weights
 	 */
 	public IngressController(KubernetesClient client, AdminService admin, HttpsCertificates certificates,
-			IngressControllerProperties properties, ServedPorts served, Clock clock) {
+			IngressControllerProperties properties, ServedPorts served, HttpRouteRollouts rollouts, Clock clock) {
 		this.client = client;
+		this.rollouts = rollouts;
 		this.served = served;
 		this.admin = admin;
 		this.certificates = certificates;
@@ -114,7 +123,8 @@ public final class IngressController implements SmartLifecycle {
 		String namespace = properties.leaseNamespace() != null ? properties.leaseNamespace()
 				: client.getNamespace() != null ? client.getNamespace() : "default";
 		// a new leader writes status at once instead of at the next change
-		this.leadership = new Leadership(client, namespace, properties.leaseName(), properties.identity(), this::changed);
+		this.leadership = new Leadership(client, namespace, properties.leaseName(), properties.identity(),
+				"writes Kubernetes status", this::changed);
 		this.statusWriter = new StatusWriter(client, properties.controllerName(), clock);
 		this.pemFiles = new PemFiles(properties.certificateDirectory());
 	}
@@ -141,6 +151,7 @@ public final class IngressController implements SmartLifecycle {
 				watch(Service.class, true), watch(Namespace.class, false), watch(Ingress.class, true),
 				watch(IngressClass.class, false));
 		leadership.start();
+		rollouts.watch(this::changed);
 		long resync = properties.resync().toMillis();
 		executor.scheduleWithFixedDelay(this::changed, resync, resync, TimeUnit.MILLISECONDS);
 		log.info("Serving Gateway API objects of controller " + properties.controllerName() + " and Ingresses of class "
@@ -153,6 +164,7 @@ public final class IngressController implements SmartLifecycle {
 		watched.forEach(w -> w.informer().close());
 		watched = List.of();
 		leadership.close();
+		rollouts.close();
 		executor.shutdownNow();
 	}
 
@@ -187,14 +199,16 @@ public final class IngressController implements SmartLifecycle {
 					properties.ingressClass(), addresses(), served, pemFiles);
 			reportProblems(translation.ingress().problems());
 			KubernetesTranslation previous = last;
-			if (previous == null || !previous.config().equals(translation.config())) {
+			MeshConfig config = rollouts.apply(translation.config());
+			if (!config.equals(applied)) {
 				try {
-					admin.replaceOverlay(new ConfigOverlay(SOURCE, translation.config()));
+					admin.replaceOverlay(new ConfigOverlay(SOURCE, config));
 				}
 				catch (InvalidConfigException ex) {
 					log.error("Kubernetes routes not applied, the last good ones keep running: " + ex.errors());
 					return;
 				}
+				applied = config;
 			}
 			if (certificates != null && (previous == null || !previous.certificates().equals(translation.certificates()))) {
 				certificates.replace(SOURCE, translation.certificates());

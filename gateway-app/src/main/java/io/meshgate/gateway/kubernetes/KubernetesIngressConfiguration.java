@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.gateway.https.HttpsCertificates;
+import io.meshgate.gateway.kubernetes.rollout.HttpRouteRollouts;
 import io.meshgate.gateway.listeners.ListenerProperties;
 
 /** The Kubernetes ingress controller, on with {@code meshgate.kubernetes.ingress.enabled=true}. */
@@ -23,14 +24,27 @@ public class KubernetesIngressConfiguration {
 	@Bean
 	IngressController ingressController(ObjectProvider<KubernetesClient> kubernetes, AdminService admin,
 			ObjectProvider<HttpsCertificates> certificates, IngressControllerProperties properties,
-			ListenerProperties listeners) {
+			ListenerProperties listeners, HttpRouteRollouts httpRouteRollouts) {
+		return new IngressController(client(kubernetes), admin, certificates.getIfAvailable(), properties,
+				listeners.served(), httpRouteRollouts, Clock.systemUTC());
+	}
+
+	/** The state of HTTPRoute rollouts, in the controller's namespace; the rollout decider moves them. */
+	@Bean
+	HttpRouteRollouts httpRouteRollouts(ObjectProvider<KubernetesClient> kubernetes, IngressControllerProperties properties) {
+		KubernetesClient client = client(kubernetes);
+		String namespace = properties.leaseNamespace() != null ? properties.leaseNamespace()
+				: client.getNamespace() != null ? client.getNamespace() : "default";
+		return new HttpRouteRollouts(client, namespace);
+	}
+
+	private static KubernetesClient client(ObjectProvider<KubernetesClient> kubernetes) {
 		KubernetesClient client = kubernetes.getIfAvailable();
 		if (client == null) {
 			throw new IllegalStateException("meshgate.kubernetes.ingress.enabled: true (expected: a Kubernetes client; run "
 					+ "in a cluster or set spring.main.cloud-platform=kubernetes with a kubeconfig)");
 		}
-		return new IngressController(client, admin, certificates.getIfAvailable(), properties, listeners.served(),
-				Clock.systemUTC());
+		return client;
 	}
 
 }

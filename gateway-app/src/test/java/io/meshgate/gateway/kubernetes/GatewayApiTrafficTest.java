@@ -256,6 +256,61 @@ class GatewayApiTrafficTest {
 		assertThat(retries.retryOn()).extracting(Object::toString).containsExactly("connect-failure", "reset", "503");
 	}
 
+	/**
+	 * A rollout declared on an HTTPRoute ({@code meshgate.io/rollout}): the decider starts it and
+	 * promotes it to 100 % on the canary, its state and weights are kept in Meshgate's ConfigMap
+	 * {@code meshgate-rollouts}, and the HTTPRoute's spec and annotations are never rewritten.
+	 */
+	@Test
+	void aRolloutDeclaredOnAnHttpRouteMovesTheWeightsWithoutRewritingTheHttpRoute() {
+		API.apply("""
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata:
+				  name: rolled
+				  namespace: gateway-conformance-infra
+				  annotations:
+				    meshgate.io/sticky-on: header:x-user
+				    meshgate.io/rollout: '{steps: [50, 100], stepDuration: 1s, checkInterval: 1s, minRequests: 20, maxLatencyRatio: 20}'
+				spec:
+				  parentRefs: [{name: same-namespace}]
+				  rules:
+				  - matches: [{path: {type: PathPrefix, value: /rolled}}]
+				    backendRefs:
+				    - {name: infra-backend-v1, port: 8080, weight: 100}
+				    - {name: infra-backend-v2, port: 8080, weight: 0}
+				""");
+		awaitCondition("rolled", "Accepted", "True", "Accepted");
+		HTTPRoute declared = KUBE.resources(HTTPRoute.class).inNamespace(NAMESPACE).withName("rolled").get();
+		String id = "k8s.httproute." + NAMESPACE + ".rolled.0.0.0";
+
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		int sent = 0;
+		while (!rolloutState(id).contains("\"phase\":\"DONE\"")) {
+			assertThat(System.nanoTime()).as("DONE within 30 s: " + rolloutState(id)).isLessThan(deadline);
+			for (int i = 0; i < 10; i++, sent++) {
+				assertThat(RawHttp.send(port, "GET", "/rolled/" + sent, Map.of("Host", "example.com", "x-user", "u" + sent % 50))
+					.status()).isEqualTo(200);
+			}
+		}
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> answer("example.com", "/rolled/x"), "infra-backend-v2"::equals);
+		for (int user = 0; user < 50; user++) {
+			assertThat(RawHttp.send(port, "GET", "/rolled/" + user, Map.of("Host", "example.com", "x-user", "u" + user))
+				.body()).isEqualTo("infra-backend-v2");
+		}
+		HTTPRoute after = KUBE.resources(HTTPRoute.class).inNamespace(NAMESPACE).withName("rolled").get();
+		assertThat(after.getSpec()).isEqualTo(declared.getSpec());
+		assertThat(after.getMetadata().getAnnotations()).isEqualTo(declared.getMetadata().getAnnotations());
+		assertThat(after.getMetadata().getGeneration()).isEqualTo(declared.getMetadata().getGeneration());
+	}
+
+	/** The rollout state Meshgate keeps for route {@code id}, as its ConfigMap holds it; "" without one. */
+	private static String rolloutState(String id) {
+		var states = KUBE.configMaps().inNamespace(NAMESPACE).withName("meshgate-rollouts").get();
+		return states == null || states.getData() == null ? "" : states.getData().getOrDefault(id, "");
+	}
+
 	/** Every {@code "host path"} answers the backend's name or the status given, once the routes are served. */
 	private void assertAnswers(Map<String, String> expected) {
 		Map.Entry<String, String> served = expected.entrySet().stream().filter(e -> e.getValue().startsWith("infra"))

@@ -77,12 +77,12 @@ class RolloutRestartTest {
 			assertThat(after).containsEntry("phase", "RUNNING").containsEntry("step", 2)
 				.containsEntry("stepStarted", before.get("stepStarted")).containsEntry("weights", List.of(50, 50));
 			// the split hashes sticky clients by weight alone: the same weights keep every client where it was
-			assertThat(summaries(admin).get(0)).startsWith("shop: rollout step 1 → 2 (50 %)");
+			assertThat(RolloutRoutes.summaries(admin).get(0)).startsWith("shop: rollout step 1 → 2 (50 %)");
 
 			Map<String, Object> done = drive(admin, ingress, view -> "DONE".equals(view.get("phase")));
 			assertThat(done).containsEntry("step", 3).containsEntry("weights", List.of(0, 100));
-			assertThat(summaries(admin).get(0)).startsWith("shop: rollout step 2 → 3 (100 %)");
-			assertThat(summaries(admin)).filteredOn(summary -> summary.contains("starts at step 1")).hasSize(1);
+			assertThat(RolloutRoutes.summaries(admin).get(0)).startsWith("shop: rollout step 2 → 3 (100 %)");
+			assertThat(RolloutRoutes.summaries(admin)).filteredOn(summary -> summary.contains("starts at step 1")).hasSize(1);
 		}
 	}
 
@@ -106,12 +106,6 @@ class RolloutRestartTest {
 		AdminClient.Answer answer = admin.get("/api/routes/shop/rollout");
 		assertThat(answer.status()).as(answer.body()).isEqualTo(200);
 		return answer.json();
-	}
-
-	@SuppressWarnings("unchecked")
-	private static List<String> summaries(AdminClient admin) {
-		List<Map<String, Object>> history = (List<Map<String, Object>>) admin.get("/api/history").json().get("history");
-		return history.stream().map(entry -> (String) entry.get("summary")).toList();
 	}
 
 	private ConfigurableApplicationContext start() {

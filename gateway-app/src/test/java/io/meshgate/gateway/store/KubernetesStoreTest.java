@@ -2,8 +2,6 @@ package io.meshgate.gateway.store;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -61,12 +59,7 @@ class KubernetesStoreTest {
 	}
 
 	private static ConfigurableApplicationContext replica() {
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
-				"--meshgate.demo.enabled=false", "--meshgate.store.type=kubernetes",
-				"--meshgate.admin.users[0].name=" + TestUsers.EDITOR,
-				"--meshgate.admin.users[0].password=" + TestUsers.EDITOR_HASH, "--meshgate.admin.users[0].roles[0]=editor"));
-		API.gatewayProperties(NAMESPACE).forEach(property -> args.add("--" + property));
-		return new SpringApplicationBuilder(MeshgateApplication.class).run(args.toArray(String[]::new));
+		return new SpringApplicationBuilder(MeshgateApplication.class).run(API.replicaArguments(NAMESPACE).toArray(String[]::new));
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package io.meshgate.gateway.testing;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.UUID;
@@ -55,6 +56,19 @@ public final class KubernetesApi implements BeforeAllCallback, AutoCloseable {
 				"spring.cloud.kubernetes.client.master-url=" + client.getConfiguration().getMasterUrl(),
 				"spring.cloud.kubernetes.client.namespace=" + namespace,
 				"spring.cloud.kubernetes.client.trust-certs=true");
+	}
+
+	/**
+	 * The command line of a gateway replica on the kubernetes store of this server, in
+	 * {@code namespace}: ports 0, no demo, an editor login.
+	 */
+	public List<String> replicaArguments(String namespace) {
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
+				"--meshgate.demo.enabled=false", "--meshgate.store.type=kubernetes",
+				"--meshgate.admin.users[0].name=" + TestUsers.EDITOR,
+				"--meshgate.admin.users[0].password=" + TestUsers.EDITOR_HASH, "--meshgate.admin.users[0].roles[0]=editor"));
+		gatewayProperties(namespace).forEach(property -> args.add("--" + property));
+		return args;
 	}
 
 	/**

@@ -16,6 +16,13 @@ public final class RolloutRoutes {
 	private RolloutRoutes() {
 	}
 
+	/** The summaries of the admin API's history, newest first. */
+	@SuppressWarnings("unchecked")
+	public static List<String> summaries(AdminClient admin) {
+		List<Map<String, Object>> history = (List<Map<String, Object>>) admin.get("/api/history").json().get("history");
+		return history.stream().map(entry -> (String) entry.get("summary")).toList();
+	}
+
 	/** The route with {@code steps}; {@code overrides} replace or add fields of its rollout. */
 	public static Map<String, Object> shop(List<Double> steps, Map<String, Object> overrides) {
 		Map<String, Object> rollout = new LinkedHashMap<>();

@@ -1,8 +1,10 @@
 package io.meshgate.policy.rollout;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -39,6 +41,21 @@ public final class Rollouts {
 			of(rollout.route()).update(rollout.stepKey(), rollout.baseline(), rollout.canary());
 		}
 		routes.keySet().retainAll(ids);
+	}
+
+	/**
+	 * The step each route counts on this replica, by route id: what it publishes for the others to
+	 * sum; routes whose rollout has not started yet are left out.
+	 */
+	public Map<String, String> stepKeys() {
+		Map<String, String> keys = new HashMap<>();
+		routes.forEach((id, rollout) -> {
+			String key = rollout.stepKey();
+			if (key != null && !key.isEmpty()) {
+				keys.put(id, key);
+			}
+		});
+		return keys;
 	}
 
 	public boolean isEmpty() {

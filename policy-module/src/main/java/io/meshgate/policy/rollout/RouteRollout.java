@@ -42,6 +42,12 @@ public final class RouteRollout {
 		}
 	}
 
+	/** The key of the step counted; null until the route's configuration is applied. */
+	String stepKey() {
+		Step current = step;
+		return current == null ? null : current.key;
+	}
+
 	/** This replica's numbers of the step {@code key}; empty for another step. */
 	StepNumbers numbers(String key, Duration elapsed) {
 		Step current = step;

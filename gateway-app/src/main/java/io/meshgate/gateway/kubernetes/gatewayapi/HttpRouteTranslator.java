@@ -485,6 +485,11 @@ final class HttpRouteTranslator {
 		HTTPRouteTimeouts timeouts = rule.getTimeouts();
 		Object retries = Annotations.tree(object, Annotations.RETRIES);
 		Map<String, Object> canary = Annotations.canary(object);
+		Object rollout = rollout(object, tree);
+		if (rollout != null) {
+			canary = canary == null ? new LinkedHashMap<>() : canary;
+			canary.put("rollout", rollout);
+		}
 		if (canary != null) {
 			tree.put("canary", canary);
 		}
@@ -517,6 +522,23 @@ final class HttpRouteTranslator {
 			throw new IllegalArgumentException(Annotations.RETRIES + ": " + retries
 					+ " (expected: a map, as in {attempts: 2, retryOn: [connect-failure, 503]})");
 		}
+	}
+
+	/** The HTTPRoute's rollout for a rule of two backends ({@link Annotations#ROLLOUT}); null for others. */
+	private static Object rollout(HTTPRoute object, Map<String, Object> tree) {
+		Object rollout = Annotations.tree(object, Annotations.ROLLOUT);
+		if (rollout == null || !(tree.get("backends") instanceof List<?> backends) || backends.size() != 2) {
+			return null;
+		}
+		if (!(rollout instanceof Map<?, ?> fields)) {
+			throw new IllegalArgumentException(Annotations.ROLLOUT + ": " + rollout
+					+ " (expected: a map, as in {steps: [5, 25, 100], stepDuration: 10m})");
+		}
+		if (Boolean.TRUE.equals(fields.get("promoteToBaseline")) || "true".equals(fields.get("promoteToBaseline"))) {
+			throw new IllegalArgumentException(Annotations.ROLLOUT + ".promoteToBaseline: true (expected: false; "
+					+ "Meshgate never rewrites the HTTPRoute's backendRefs)");
+		}
+		return rollout;
 	}
 
 	/** A GEP-2257 duration; {@code 0s} (no timeout) and absence are null. */

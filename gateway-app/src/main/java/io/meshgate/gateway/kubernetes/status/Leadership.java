@@ -11,9 +11,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Elects the one replica that writes status, with a Kubernetes Lease (fabric8's LeaderElector).
- * Every replica serves the same objects; only status writes wait for leadership. When the
- * election ends (lost, or the API server unreachable) it starts again.
+ * Elects the one replica that does a job only one may do (write status, decide rollouts), with a
+ * Kubernetes Lease (fabric8's LeaderElector). Every replica serves the same objects; only that job
+ * waits for leadership. When the election ends (lost, or the API server unreachable) it starts
+ * again. A replica that closes releases the Lease, so another takes over within the retry period
+ * (2 s); one that dies holding it is replaced once the Lease expires (15 s).
  */
 public final class Leadership implements AutoCloseable {
 
@@ -29,6 +31,8 @@ public final class Leadership implements AutoCloseable {
 
 	private final String identity;
 
+	private final String job;
+
 	private final Runnable onLeading;
 
 	private volatile boolean leader;
@@ -37,12 +41,17 @@ public final class Leadership implements AutoCloseable {
 
 	private volatile CompletableFuture<?> election;
 
-	/** @param onLeading run when this replica becomes the leader (to write status at once) */
-	public Leadership(KubernetesClient client, String namespace, String lease, String identity, Runnable onLeading) {
+	/**
+	 * @param job what the leader does, for the logs: "writes Kubernetes status"
+	 * @param onLeading run when this replica becomes the leader (to write status at once)
+	 */
+	public Leadership(KubernetesClient client, String namespace, String lease, String identity, String job,
+			Runnable onLeading) {
 		this.client = client;
 		this.namespace = namespace;
 		this.lease = lease;
 		this.identity = identity;
+		this.job = job;
 		this.onLeading = onLeading;
 	}
 
@@ -58,7 +67,7 @@ public final class Leadership implements AutoCloseable {
 				.withRetryPeriod(Duration.ofSeconds(2))
 				.withReleaseOnCancel(true)
 				.withLeaderCallbacks(new LeaderCallbacks(this::started, this::stopped,
-						holder -> log.info("Status writer (Lease " + namespace + "/" + lease + "): " + holder)))
+						holder -> log.info("Leader of Lease " + namespace + "/" + lease + " (" + job + "): " + holder)))
 				.build())
 			.build()
 			.start();
@@ -82,13 +91,13 @@ public final class Leadership implements AutoCloseable {
 
 	private void started() {
 		leader = true;
-		log.info(identity + " writes Kubernetes status now (Lease " + namespace + "/" + lease + ")");
+		log.info(identity + " " + job + " now (Lease " + namespace + "/" + lease + ")");
 		onLeading.run();
 	}
 
 	private void stopped() {
 		leader = false;
-		log.info(identity + " no longer writes Kubernetes status");
+		log.info(identity + " no longer " + job + " (Lease " + namespace + "/" + lease + ")");
 	}
 
 	@Override
