@@ -155,6 +155,8 @@ class EveryPageBrowserTest extends BrowserTestSupport {
 		pages.add(Page.at("#/jwtProviders/" + PROVIDER));
 		pages.add(Page.at("#/consumers/" + CONSUMER));
 		pages.add(Page.at("#/authorizationPolicies/" + POLICY));
+		// the tour's route has no rollout: its rollout page says so; RolloutPagesBrowserTest fits one that runs
+		pages.add(Page.at("#/rollout/" + ROUTE));
 		pages.add(Page.at("#/routes/" + ROUTE).then("diff", () -> {
 			setValue(browser.findElement(By.id("route-timeout")), "7s");
 			browser.findElement(By.id("save-route")).click();
