@@ -71,9 +71,13 @@ export async function page(main, id) {
   drawAll();
 }
 
-/** After a live refresh: the rollout read again, at most every few seconds. */
+/** After a live refresh: the rollout read again, at most every few seconds, and not while an abort waits for its confirmation. */
 export async function refresh() {
   if (!shown || Date.now() - shown.fetched < REFETCH_MS || $('#rollout-now [data-confirm]')) return;
+  await reload();
+}
+
+async function reload() {
   const { id } = shown;
   const data = await read(id);
   if (shown && shown.id === id) { Object.assign(shown, data, { fetched: Date.now() }); drawAll(); }
@@ -98,11 +102,14 @@ function nowMarkup(v, gates) {
   const buttons = canWrite() ? (ACTIONS[v.phase] || []).map((a) => html`<button type="button" class="${a === 'abort' ? 'danger' : 'secondary'}" id="${'rollout-' + a}" data-action="${a}">${ACTION_TEXT[a]}</button>`) : [];
   return html`<h2>Now <span class="badge ${PHASE_CLASS[v.phase] || ''}" id="rollout-phase" data-phase="${v.phase}">${v.phase.replace('_', ' ').toLowerCase()}</span></h2>
     <p>${v.step ? html`Step <strong id="rollout-step">${v.step}</strong> of ${steps}: the canary takes ${v.share} %. ` : html`Not started: the decider starts it at its next look. `}Weights: ${weights}.
-      ${v.elapsedSeconds != null ? html`<span class="muted">The step has run ${duration(v.elapsedSeconds)} (at least ${gates.stepDuration} and ${gates.minRequests} canary requests before it is promoted).</span>` : ''}</p>
+      ${v.elapsedSeconds != null ? html`<span class="muted">The step has run ${duration(v.elapsedSeconds)} (at least ${durationText(gates.stepDuration)} and ${gates.minRequests} canary requests before it is promoted).</span>` : ''}</p>
     ${v.reason ? html`<p class="muted" id="rollout-reason">${v.reason}</p>` : ''}
     ${v.canaryNumbers ? numbersMarkup(v, gates) : ''}
     ${buttons.length ? html`<div class="actions" id="rollout-actions">${buttons}</div>` : ''}`;
 }
+
+/** A duration as the store writes it ("3600s") in words ("60 min"); any other form as written. */
+const durationText = (d) => (/^\d+s$/.test(String(d)) ? duration(parseInt(d, 10)) : d);
 
 /** A p99 as the rollout's view writes it ("120 ms", "-" without requests) in milliseconds, or null. */
 const msOf = (text) => { const ms = parseFloat(text); return Number.isFinite(ms) ? ms : null; };
@@ -116,7 +123,7 @@ function numbersMarkup(v, gates) {
   return html`<div class="table-wrap"><table id="rollout-numbers" class="stack"><thead><tr><th>This step</th><th>Requests</th><th>5xx or failed</th><th>p99</th></tr></thead><tbody>
     <tr data-side="baseline"><td class="title-cell">Baseline <code>${v.baseline}</code></td><td data-label="Requests">${b.requests}</td><td data-label="5xx or failed">${percentText(b.errorShare)} <span class="muted">(${b.failed})</span></td><td data-label="p99">${b.p99}</td></tr>
     <tr data-side="canary"><td class="title-cell">Canary <code>${v.canary}</code></td><td data-label="Requests">${c.requests}</td><td data-label="5xx or failed"><span class="${over(c.errorShare, errorGate) ? 'error' : ''}">${percentText(c.errorShare)}</span> <span class="muted">(${c.failed}${v.canaryFailuresInARow ? ', ' + v.canaryFailuresInARow + ' in a row' : ''})</span></td><td data-label="p99"><span class="${over(msOf(c.p99), p99Gate) ? 'error' : ''}">${c.p99}</span></td></tr>
-    <tr data-side="gate"><td class="title-cell">Gate</td><td data-label="Requests" class="muted">at least ${gates.minRequests}</td><td data-label="5xx or failed">at most ${percentText(errorGate)} <span class="muted">(baseline + ${gates.errorPoints} points)</span></td><td data-label="p99">${p99Gate == null ? 'none until the baseline has one' : 'at most ' + msText(p99Gate)} <span class="muted">(baseline × ${gates.latencyRatio})</span></td></tr>
+    <tr data-side="gate"><td class="title-cell">Gate</td><td data-label="Requests" class="muted">canary at least ${gates.minRequests}</td><td data-label="5xx or failed">at most ${percentText(errorGate)} <span class="muted">(baseline + ${gates.errorPoints} points)</span></td><td data-label="p99">${p99Gate == null ? 'none until the baseline has one' : 'at most ' + msText(p99Gate)} <span class="muted">(baseline × ${gates.latencyRatio})</span></td></tr>
   </tbody></table></div>
   ${v.gates ? html`<p id="rollout-verdict">The gates now: <strong>${v.gates.outcome.replace('_', ' ').toLowerCase()}</strong>${v.gates.reason ? html` <span class="muted">(${v.gates.reason})</span>` : ''}</p>` : ''}
   <p class="muted">The gates decide on the whole step with a statistical test, not on the share alone: a canary a little over a gate line is rolled back only once the test is sure.</p>`;
@@ -171,6 +178,5 @@ async function act(e) {
   } catch (error) {
     toast(error.message);
   }
-  shown.fetched = 0;
-  await refresh();
+  await reload();
 }

@@ -130,16 +130,6 @@ class RolloutPagesBrowserTest extends BrowserTestSupport {
 	}
 
 	@Test
-	void aRouteWithoutARolloutSaysSoInASentence() {
-		create("plain", start("plain").url());
-		post("/api/routes", route("plain", "/plain/**", Map.of("plain", 1)));
-		login();
-		open("#/rollout/plain");
-		assertThat(waitFor(By.id("rollout-none")).getText()).startsWith("This route has no rollout.");
-		assertThat(browser.findElements(By.cssSelector("tr[data-route='plain'] a.route-rollout"))).isEmpty();
-	}
-
-	@Test
 	void aShadowThatDiffersInOneFieldIsShownSideBySideWithThatPathAndMasked() throws IOException {
 		primary = json("{\"id\":1,\"price\":10,\"at\":\"12:00:0%d\",\"accessToken\":\"tok-4711\"}");
 		shadow = json("{\"id\":1,\"price\":11,\"at\":\"12:00:0%d\",\"accessToken\":\"tok-4711\"}");
