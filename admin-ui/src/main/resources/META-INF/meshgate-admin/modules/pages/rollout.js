@@ -21,6 +21,9 @@ const ACTIONS = {
   ABORTED: ['resume'],
 };
 
+/** Phases in which the canary has weight 0 until resumed. */
+const WITHDRAWN = ['ROLLED_BACK', 'ABORTED'];
+
 const ACTION_TEXT = { pause: 'Pause', resume: 'Resume', promote: 'Promote to the next step', abort: 'Abort' };
 
 const PHASE_CLASS = { RUNNING: 'ok', DONE: 'ok', PAUSED: 'warn', ROLLED_BACK: 'bad', ABORTED: 'bad' };
@@ -101,7 +104,9 @@ function nowMarkup(v, gates) {
   const weights = html`<code>${v.baseline}</code> ${v.weights[0]} · <code>${v.canary}</code> ${v.weights[1]}`;
   const buttons = canWrite() ? (ACTIONS[v.phase] || []).map((a) => html`<button type="button" class="${a === 'abort' ? 'danger' : 'secondary'}" id="${'rollout-' + a}" data-action="${a}">${ACTION_TEXT[a]}</button>`) : [];
   return html`<h2>Now <span class="badge ${PHASE_CLASS[v.phase] || ''}" id="rollout-phase" data-phase="${v.phase}">${v.phase.replace('_', ' ').toLowerCase()}</span></h2>
-    <p>${v.step ? html`Step <strong id="rollout-step">${v.step}</strong> of ${steps}: the canary takes ${v.share} %. ` : html`Not started: the decider starts it at its next look. `}Weights: ${weights}.
+    <p>${!v.step ? html`Not started: the decider starts it at its next look. `
+    : WITHDRAWN.includes(v.phase) ? html`Stopped at step <strong id="rollout-step">${v.step}</strong> of ${steps} (${v.share} %): the canary takes no traffic. `
+      : html`Step <strong id="rollout-step">${v.step}</strong> of ${steps}: the canary takes ${v.share} %. `}Weights: ${weights}.
       ${v.elapsedSeconds != null ? html`<span class="muted">The step has run ${duration(v.elapsedSeconds)} (at least ${durationText(gates.stepDuration)} and ${gates.minRequests} canary requests before it is promoted).</span>` : ''}</p>
     ${v.reason ? html`<p class="muted" id="rollout-reason">${v.reason}</p>` : ''}
     ${v.canaryNumbers ? numbersMarkup(v, gates) : ''}

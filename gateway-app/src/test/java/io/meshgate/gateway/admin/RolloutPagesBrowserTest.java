@@ -96,6 +96,9 @@ class RolloutPagesBrowserTest extends BrowserTestSupport {
 		assertThat(buttons()).containsExactly("rollout-resume");
 		assertThat(moves()).containsExactly("abort", "promote", "resume", "pause", "start");
 		assertThat(editor.get("/api/routes/shop/rollout/timeline").json().get("timeline")).asList().hasSize(5);
+		assertThat(text("#rollout-now p")).startsWith("Stopped at step 2 of 3 (25 %): the canary takes no traffic.");
+		browser.executeScript("document.getElementById('rollout-timeline').scrollIntoView()");
+		screenshot("rollout-timeline");
 
 		// both sides against the gates, 10 s at a time (a history read from the page, so that its numbers are known)
 		String history = """
