@@ -124,7 +124,7 @@ class RolloutPagesBrowserTest extends BrowserTestSupport {
 		fitsAtPhoneWidth("rollout");
 
 		// a viewer sees where it stands and no button
-		loginAs(VIEWER, VIEWER_PASSWORD);
+		login(VIEWER, VIEWER_PASSWORD);
 		open("#/rollout/shop");
 		waitFor(By.cssSelector("#rollout-phase[data-phase='ABORTED']"));
 		assertThat(browser.findElements(By.cssSelector("#rollout-now button"))).isEmpty();
@@ -275,15 +275,6 @@ class RolloutPagesBrowserTest extends BrowserTestSupport {
 		await().atMost(Duration.ofSeconds(2)).until(() -> ((Number) browser.executeScript("return window.innerWidth")).intValue() <= 390);
 		assertThat(browser.executeScript("return document.documentElement.scrollWidth <= window.innerWidth")).as(name).isEqualTo(true);
 		screenshot(name + "-390");
-	}
-
-	private void loginAs(String user, String password) {
-		browser.manage().deleteAllCookies();
-		browser.get("http://localhost:" + adminPort + "/login");
-		waitFor(By.id("username")).sendKeys(user);
-		browser.findElement(By.id("password")).sendKeys(password);
-		browser.findElement(By.id("login")).click();
-		waitFor(By.id("search"));
 	}
 
 	private void open(String hash) {
