@@ -22,11 +22,13 @@ import * as upstreamTraffic from './modules/pages/upstream-traffic.js';
 import * as map from './modules/pages/map.js';
 import * as tcpRoutes from './modules/pages/tcp-routes.js';
 import * as tlsPassthroughRoutes from './modules/pages/tls-passthrough-routes.js';
+import * as rollout from './modules/pages/rollout.js';
+import * as mirrors from './modules/pages/mirrors.js';
 
 /** The pages by the first part of the hash; an unknown or empty hash shows the routes. */
 const PAGES = {
   routes, upstreams, jwtProviders, consumers, authorizationPolicies, history, tester, config,
-  traffic: routeTraffic, 'upstream-traffic': upstreamTraffic, map, tcpRoutes, tlsPassthroughRoutes,
+  traffic: routeTraffic, 'upstream-traffic': upstreamTraffic, map, tcpRoutes, tlsPassthroughRoutes, rollout, mirrors,
 };
 
 /** The page module shown now. */

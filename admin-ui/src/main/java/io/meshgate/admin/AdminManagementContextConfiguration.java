@@ -33,8 +33,8 @@ import io.meshgate.admin.security.AdminSecurityConfiguration;
 import io.meshgate.admin.traffic.LiveTraffic;
 import io.meshgate.admin.traffic.TrafficApi;
 import io.meshgate.admin.traffic.TrafficHistory;
-import io.meshgate.admin.traffic.TrafficMap;
 import io.meshgate.admin.ui.LoginPage;
+import io.meshgate.policy.mirror.MirrorComparisons;
 import io.meshgate.policy.route.RouteProbe;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 
@@ -71,12 +71,16 @@ public class AdminManagementContextConfiguration {
 			.start(Schedulers.parallel());
 	}
 
-	/** {@code /api/traffic}, its history and map: rates, errors, latency and health from the gateway's meters, for the UI. */
+	/**
+	 * {@code /api/traffic}, its history and map: rates, errors, latency and health from the gateway's
+	 * meters, for the UI; and what the routes' mirror comparisons found.
+	 */
 	@Bean
 	RouterFunction<ServerResponse> meshgateTrafficApi(ObjectProvider<MeterRegistry> meters,
-			ObjectProvider<UpstreamRegistry> registry, TrafficHistory history, AdminService admin) {
+			ObjectProvider<UpstreamRegistry> registry, TrafficHistory history, AdminService admin,
+			ObjectProvider<MirrorComparisons> comparisons) {
 		LiveTraffic live = new LiveTraffic(meters.getIfAvailable(), registry.getIfAvailable(), System::nanoTime);
-		return new TrafficApi(live, history, new TrafficMap(live, () -> admin.snapshot().running())).routes();
+		return new TrafficApi(live, history, comparisons.getIfAvailable(), () -> admin.snapshot().running()).routes();
 	}
 
 	/**

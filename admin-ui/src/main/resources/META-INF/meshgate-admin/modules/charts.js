@@ -1,15 +1,15 @@
 // SVG charts drawn from numbers, no library: every coordinate is computed here, every name and
 // label goes through html`` (escaped).
 //
-//   lineChart({ series: [{ name, points: [[t, v], …], color }], width, height, unit, from, to })
+//   lineChart({ series: [{ name, points: [[t, v], …], color, dashed }], width, height, unit, from, to })
 //   stateChart({ points: [[t, state], …], width, from, to, colors: { state: color } })
 //
 // t is a time in epoch milliseconds, v a number or null (a gap). from/to fix the time axis
 // (the last 15 minutes, say); without them it spans the points. unit: 'rate' (per second),
-// 'ms' or 'count'. Both return html`` markup sized in pixels: the page passes the width it has.
+// 'ms', 'share' (0-1, shown in percent) or 'count'; a dashed series is a limit (a rollout's gate). Both return html`` markup sized in pixels: the page passes the width it has.
 
 import { html } from './html.js';
-import { rateText, msText } from './format.js';
+import { rateText, msText, percentText } from './format.js';
 
 /** Series colors, in order: the page's accent, then colors that stay apart for color-blind eyes. */
 export const COLORS = ['#2458d3', '#e08a00', '#7b3fb5', '#0f8a8a', '#c2417a', '#5f6b7a'];
@@ -28,7 +28,7 @@ export function onResize(redraw) {
 
 const PAD = { left: 52, right: 10, top: 8, bottom: 22 };
 
-const valueText = (unit, v) => (unit === 'rate' ? rateText(v) : unit === 'ms' ? msText(v) : String(Math.round(v)));
+const valueText = (unit, v) => (unit === 'rate' ? rateText(v) : unit === 'ms' ? msText(v) : unit === 'share' ? percentText(v) : String(Math.round(v)));
 
 /** A round top for the y axis: 1, 2 or 5 times a power of ten, at least max. */
 function niceMax(max) {
@@ -51,7 +51,7 @@ function timeAxis(points, from, to) {
 }
 
 /** Polylines of a series, broken where a value is null; a lone point is a dot. */
-function segments(points, x, y, color) {
+function segments(points, x, y, color, dashed) {
   const runs = [];
   let run = [];
   points.forEach(([t, v]) => {
@@ -60,7 +60,7 @@ function segments(points, x, y, color) {
   if (run.length) runs.push(run);
   return runs.map((r) => (r.length === 1
     ? html`<circle cx="${r[0][0].toFixed(1)}" cy="${r[0][1].toFixed(1)}" r="2.5" style="fill:${color}"/>`
-    : html`<polyline points="${r.map((p) => p[0].toFixed(1) + ',' + p[1].toFixed(1)).join(' ')}" style="fill:none;stroke:${color};stroke-width:1.8;stroke-linejoin:round"/>`));
+    : html`<polyline points="${r.map((p) => p[0].toFixed(1) + ',' + p[1].toFixed(1)).join(' ')}" style="fill:none;stroke:${color};stroke-width:1.8;stroke-linejoin:round${dashed ? ';stroke-dasharray:6 4' : ''}"/>`));
 }
 
 /**
@@ -70,7 +70,7 @@ function segments(points, x, y, color) {
 export function lineChart({ series, width = 640, height = 160, unit = 'rate', from, to, label = '' }) {
   const all = series.flatMap((s) => s.points);
   const w = Math.max(200, Math.round(width));
-  const legend = html`<div class="chart-legend" style="display:flex;flex-wrap:wrap;gap:.2rem .8rem;font-size:12px">${series.map((s, i) => html`<span data-legend="${s.name}"><span style="display:inline-block;width:10px;height:3px;vertical-align:middle;background:${s.color || COLORS[i % COLORS.length]}"></span> ${s.name}</span>`)}</div>`;
+  const legend = html`<div class="chart-legend" style="display:flex;flex-wrap:wrap;gap:.2rem .8rem;font-size:12px">${series.map((s, i) => html`<span data-legend="${s.name}"><span style="display:inline-block;width:10px;height:3px;vertical-align:middle;${s.dashed ? 'border-top:3px dashed ' : 'background:'}${s.color || COLORS[i % COLORS.length]}${s.dashed ? ';height:0' : ''}"></span> ${s.name}</span>`)}</div>`;
   if (!all.length) {
     return html`<div class="chart chart-empty muted" style="width:${w}px;max-width:100%">No points yet: one comes every 10 s.</div>`;
   }
@@ -87,7 +87,7 @@ export function lineChart({ series, width = 640, height = 160, unit = 'rate', fr
     const anchor = f === 0 ? 'start' : f === 1 ? 'end' : 'middle';
     return html`<text x="${x(t).toFixed(1)}" y="${height - 6}" text-anchor="${anchor}" font-size="11" style="fill:var(--muted)">${to != null ? ageText(end - t) : new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</text>`;
   });
-  const lines = series.map((s, i) => html`<g data-series="${s.name}" data-points="${s.points.filter((p) => p[1] != null).length}">${segments(s.points, x, y, s.color || COLORS[i % COLORS.length])}</g>`);
+  const lines = series.map((s, i) => html`<g data-series="${s.name}" data-points="${s.points.filter((p) => p[1] != null).length}">${segments(s.points, x, y, s.color || COLORS[i % COLORS.length], s.dashed)}</g>`);
   return html`<figure class="chart" style="margin:0 0 .6rem;max-width:100%"><svg width="${w}" height="${height}" viewBox="0 0 ${w} ${height}" role="img" aria-label="${label}" style="max-width:100%;display:block">
     <title>${label}</title>${grid}${ticks}${lines}</svg>${legend}</figure>`;
 }

@@ -3,6 +3,8 @@
 export const rateText = (r) => (r >= 100 ? Math.round(r) : r >= 10 ? r.toFixed(1) : r.toFixed(2)) + '/s';
 export const msText = (ms) => (ms == null ? '–' : ms >= 1000 ? (ms / 1000).toFixed(ms >= 10000 ? 0 : 1) + ' s' : (ms >= 10 ? Math.round(ms) : ms.toFixed(1)) + ' ms');
 export const shareText = (share) => (share > 0 && share < 0.01 ? '<1' : String(Math.round(share * 100))) + ' %';
+/** A share (0-1) in percent with a decimal below 10 %: 0.4 %, 2.5 %, 37 %. */
+export const percentText = (share) => (share > 0 && share < 0.1 ? (share * 100).toFixed(1) : String(Math.round(share * 100))) + ' %';
 /** The badge class of a 5xx share: red from half, amber from 5 %. */
 export const errorClass = (share) => (share >= 0.5 ? 'bad' : share >= 0.05 ? 'warn' : '');
 export const duration = (seconds) => (seconds < 120 ? Math.round(seconds) + ' s' : seconds < 7200 ? Math.round(seconds / 60) + ' min' : Math.round(seconds / 3600) + ' h');

@@ -79,7 +79,8 @@ export function backendTitle(route, backend) {
 
 /**
  * An upstream's health: endpoints serving, and the verdict of /api/traffic, which also weighs
- * ejections, the breaker and the recent 5xx share (an upstream answering 502 is not green).
+ * ejections, the breaker and the recent 5xx share (an upstream answering 502 is not green). An
+ * upstream without an active health check and without traffic is "not checked", never "up".
  */
 export function healthBadges(name) {
   const u = state.live[name];
@@ -88,7 +89,12 @@ export function healthBadges(name) {
   const serving = u.endpoints.filter((e) => e.health === 'serving').length;
   const verdict = t ? t.health.verdict : serving === 0 ? 'down' : serving < u.endpoints.length ? 'degraded' : 'ok';
   const reasons = t ? t.health.reasons.join('; ') : '';
-  return html`<span class="badge ${VERDICT_CLASS[verdict]}" data-verdict="${verdict}" title="${reasons || 'endpoints serving'}">${serving}/${u.endpoints.length} up${verdict !== 'ok' && ' · ' + verdict}</span>${t && t.requests && t.errorShare > 0 ? errorBadge(t.errorShare) : ''}${u.breaker && u.breaker !== 'none' ? html` <span class="badge ${u.breaker === 'closed' ? 'ok' : 'bad'}">breaker ${u.breaker}</span>` : ''}`;
+  const count = u.endpoints.length + ' endpoint' + (u.endpoints.length === 1 ? '' : 's');
+  // nothing asked the endpoints and nothing was sent to them: "up" would be a guess
+  const badge = verdict === 'ok' && u.healthChecked === false && !(t && t.requests)
+    ? html`<span class="badge" data-verdict="unchecked" title="no active health check and no traffic in the last ${liveWindow()} s: nothing tells whether the endpoints answer">${count} · not checked</span>`
+    : html`<span class="badge ${VERDICT_CLASS[verdict]}" data-verdict="${verdict}" title="${reasons || 'endpoints serving'}">${serving}/${u.endpoints.length} up${verdict !== 'ok' && ' · ' + verdict}</span>`;
+  return html`${badge}${t && t.requests && t.errorShare > 0 ? errorBadge(t.errorShare) : ''}${u.breaker && u.breaker !== 'none' ? html` <span class="badge ${u.breaker === 'closed' ? 'ok' : 'bad'}">breaker ${u.breaker}</span>` : ''}`;
 }
 
 /** Why an upstream's verdict is what it is, one line per reason; nothing when it has none. */

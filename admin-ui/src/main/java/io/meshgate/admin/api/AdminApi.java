@@ -40,6 +40,7 @@ import io.meshgate.admin.model.ConfigTrees;
 import io.meshgate.admin.model.InvalidConfigException;
 import io.meshgate.admin.model.Secrets;
 import io.meshgate.admin.rollout.RolloutActions;
+import io.meshgate.admin.rollout.RolloutTimeline;
 import io.meshgate.admin.store.HistoryEntry;
 import io.meshgate.admin.store.VersionConflictException;
 import io.meshgate.admin.store.Yaml;
@@ -111,6 +112,7 @@ public final class AdminApi {
 			.PUT("/api/routes/{id}", request -> writeItem(request, "routes", "id", request.pathVariable("id")))
 			.DELETE("/api/routes/{id}", request -> deleteItem(request, "routes", "id"))
 			.GET("/api/routes/{id}/rollout", this::rollout)
+			.GET("/api/routes/{id}/rollout/timeline", this::rolloutTimeline)
 			.POST("/api/routes/{id}/rollout/{action}", this::rolloutAction)
 			.GET("/api/upstreams", this::listUpstreams)
 			.POST("/api/upstreams", request -> writeItem(request, "upstreams", "name", null))
@@ -486,6 +488,8 @@ public final class AdminApi {
 				Map<String, Object> u = new LinkedHashMap<>();
 				u.put("endpoints", endpoints);
 				u.put("discovered", runtime.spec().discovered());
+				// without an active check, "serving" only means "not ejected": the UI says "not checked"
+				u.put("healthChecked", runtime.spec().healthCheck() != null);
 				u.put("breaker", runtime.breaker() == null ? "none"
 						: runtime.breaker().circuitBreaker().getState().name().toLowerCase(java.util.Locale.ROOT));
 				java.security.cert.X509Certificate certificate = runtime.tls() == null ? null
@@ -521,6 +525,16 @@ public final class AdminApi {
 	private Mono<ServerResponse> rollout(ServerRequest request) {
 		String id = request.pathVariable("id");
 		return rollouts(id).flatMap(actions -> json(HttpStatus.OK, actions.view(id), admin.snapshot().version()));
+	}
+
+	/** The versions that moved a route's rollout, newest first: its timeline. */
+	private Mono<ServerResponse> rolloutTimeline(ServerRequest request) {
+		String id = request.pathVariable("id");
+		return rollouts(id).then(blocking(() -> admin.store().history())).flatMap(versions -> {
+			Map<String, Object> body = new LinkedHashMap<>();
+			body.put("timeline", RolloutTimeline.of(id, versions));
+			return json(HttpStatus.OK, body, admin.snapshot().version());
+		});
 	}
 
 	/** Pause, resume, promote or abort a stored route's rollout: each a version. */

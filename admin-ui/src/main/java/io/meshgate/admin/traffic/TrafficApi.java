@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import reactor.core.publisher.Mono;
 
@@ -15,10 +16,14 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import io.meshgate.policy.mirror.MirrorComparisons;
+import io.meshgate.policy.route.MeshConfig;
+
 /**
  * The traffic the admin UI shows, on the admin port; readable by viewers and editors, as every
- * {@code GET /api/**}. The answers hold names, addresses and numbers, no configuration values, so
- * there is nothing to mask. The work is a bounded walk over in-memory meters and points, done on
+ * {@code GET /api/**}. The answers hold names, addresses and numbers, no configuration values, and
+ * the mirrors' answers as {@link io.meshgate.policy.mirror.compare.ShadowComparisons} kept them:
+ * masked already. The work is a bounded walk over in-memory meters and points, done on
  * the calling thread.
  * <ul>
  * <li>{@code GET /api/traffic}: the last seconds ({@link LiveTraffic}), polled by the lists.</li>
@@ -26,6 +31,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * ({@link TrafficHistory}); 404 for a name that is not running, 400 without exactly one of the two.
  * Error texts are fixed: the name asked for is never echoed.</li>
  * <li>{@code GET /api/traffic/map}: routes, upstreams and endpoints as a graph ({@link TrafficMap}).</li>
+ * <li>{@code GET /api/traffic/comparisons?route=ID}: the route's mirrors, each shadow's answers
+ * compared with the primary's ({@link MirrorFindings}; bodies and headers masked); 404 for a route
+ * that is not running.</li>
  * </ul>
  */
 public final class TrafficApi {
@@ -33,6 +41,8 @@ public final class TrafficApi {
 	static final String NO_SUCH_ROUTE = "no route of that id is running";
 
 	static final String NO_SUCH_UPSTREAM = "no upstream of that name is running";
+
+	static final String ROUTE_ONLY = "query: (expected: route=ID)";
 
 	static final String ONE_OF = "query: (expected: route=ID or upstream=NAME, one of them)";
 
@@ -42,10 +52,18 @@ public final class TrafficApi {
 
 	private final TrafficMap map;
 
-	public TrafficApi(LiveTraffic traffic, TrafficHistory history, TrafficMap map) {
+	private final MirrorFindings mirrors;
+
+	/**
+	 * @param comparisons every route's mirror comparisons; {@code null} when the gateway keeps none
+	 * @param running the running configuration
+	 */
+	public TrafficApi(LiveTraffic traffic, TrafficHistory history, MirrorComparisons comparisons,
+			Supplier<MeshConfig> running) {
 		this.traffic = Objects.requireNonNull(traffic, "traffic");
 		this.history = Objects.requireNonNull(history, "history");
-		this.map = Objects.requireNonNull(map, "map");
+		this.map = new TrafficMap(traffic, running);
+		this.mirrors = new MirrorFindings(comparisons, running);
 	}
 
 	public RouterFunction<ServerResponse> routes() {
@@ -53,6 +71,7 @@ public final class TrafficApi {
 			.GET("/api/traffic", request -> Mono.fromSupplier(traffic::view).flatMap(TrafficApi::ok))
 			.GET("/api/traffic/map", request -> Mono.fromSupplier(map::view).flatMap(TrafficApi::ok))
 			.GET("/api/traffic/history", this::history)
+			.GET("/api/traffic/comparisons", this::comparisons)
 			.build();
 	}
 
@@ -65,6 +84,15 @@ public final class TrafficApi {
 		return Mono.fromSupplier(() -> route.isPresent() ? history.route(route.get()) : history.upstream(upstream.get()))
 			.flatMap(view -> view.isPresent() ? ok(view.get())
 					: error(HttpStatus.NOT_FOUND, route.isPresent() ? NO_SUCH_ROUTE : NO_SUCH_UPSTREAM));
+	}
+
+	private Mono<ServerResponse> comparisons(ServerRequest request) {
+		Optional<String> route = request.queryParam("route");
+		if (route.isEmpty()) {
+			return error(HttpStatus.BAD_REQUEST, ROUTE_ONLY);
+		}
+		return Mono.fromSupplier(() -> mirrors.route(route.get()))
+			.flatMap(view -> view.isPresent() ? ok(view.get()) : error(HttpStatus.NOT_FOUND, NO_SUCH_ROUTE));
 	}
 
 	private static Mono<ServerResponse> ok(Map<String, Object> view) {

@@ -40,7 +40,7 @@ import io.meshgate.policy.upstream.UpstreamRuntime;
  * wrong rate. The first sample only takes a reading.
  * <p>
  * Memory is bounded by the configuration: at most {@link #POINTS} points for each route of the
- * running configuration (each with one number per backend that had requests in its interval), for
+ * running configuration (each with a few numbers per backend that had requests in its interval), for
  * each running upstream and for each of its endpoints, plus one reading (one entry per
  * {@code meshgate.requests} timer and per endpoint). A route, upstream or endpoint that is no longer
  * running is dropped with its points at the next sample. With 100 routes of 2 backends and 50
@@ -256,13 +256,16 @@ public final class TrafficHistory implements AutoCloseable {
 
 	}
 
-	/** One interval of a route: its rates, and requests and their rate by backend (those that had some). */
-	private record RoutePoint(long at, Rates rates, Map<String, Long> backends) {
+	/**
+	 * One interval of a route: its rates, and by backend (those that had requests) requests, 5xx
+	 * answers, their rates and the backend's p99, which a rollout's page sets against its gates.
+	 */
+	private record RoutePoint(long at, Rates rates, Map<String, Rates> backends) {
 
 		static RoutePoint of(long at, double seconds, TrafficStats stats, Map<String, TrafficStats> backends) {
-			Map<String, Long> requests = new LinkedHashMap<>();
-			backends.forEach((backend, b) -> requests.put(backend, b.requests()));
-			return new RoutePoint(at, Rates.of(stats, seconds), requests);
+			Map<String, Rates> byBackend = new LinkedHashMap<>();
+			backends.forEach((backend, b) -> byBackend.put(backend, Rates.of(b, seconds)));
+			return new RoutePoint(at, Rates.of(stats, seconds), byBackend);
 		}
 
 		Map<String, Object> view() {
@@ -270,8 +273,12 @@ public final class TrafficHistory implements AutoCloseable {
 			view.put("t", at);
 			rates.into(view);
 			Map<String, Object> byBackend = new LinkedHashMap<>();
-			backends.forEach((backend, requests) -> byBackend.put(backend,
-					Map.of("requests", requests, "rate", TrafficStats.round(requests / rates.seconds()))));
+			backends.forEach((backend, b) -> {
+				Map<String, Object> backendView = new LinkedHashMap<>();
+				b.into(backendView);
+				backendView.remove("seconds");
+				byBackend.put(backend, backendView);
+			});
 			view.put("backends", byBackend);
 			return view;
 		}

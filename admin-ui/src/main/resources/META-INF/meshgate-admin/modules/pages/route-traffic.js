@@ -7,7 +7,7 @@ import { rateText } from '../format.js';
 import { follow } from '../traffic-history.js';
 
 const followed = follow('route', 'route-traffic', (id) => html`<h1>Traffic of route ${id}</h1>
-  <div class="toolbar"><a href="#/routes">Routes</a> · <a href="${'#/routes/' + encodeURIComponent(id)}">Edit route</a> · <a href="#/map">Traffic map</a></div>`, draw);
+  <div class="toolbar"><a href="#/routes">Routes</a> · <a href="${'#/routes/' + encodeURIComponent(id)}">Edit route</a> · <a href="${'#/mirrors/' + encodeURIComponent(id)}">Mirrors</a> · <a href="#/map">Traffic map</a></div>`, draw);
 
 export const { page, refresh } = followed;
 

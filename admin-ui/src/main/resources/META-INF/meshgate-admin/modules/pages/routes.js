@@ -33,9 +33,9 @@ function routeRow(r, i) {
     const pct = Math.round(weightOf(b) * 100 / total);
     return html`<div><span class="bar" style="width:${Math.max(2, pct)}px"></span><code>${backendName(b)}</code> ${pct}% <span class="muted">(${weightOf(b)})</span> <span class="observed" data-live-split="${route.id}" data-backend="${backendKey(b)}" title="${backendTitle(route.id, backendKey(b))}">${observedText(route.id, backendKey(b))}</span></div>`;
   });
-  const mirrors = (route.mirrors || []).map((x) => html`<div><code>${x.upstream}</code> ${mirroredOf(x)}%</div>`);
+  const mirrors = (route.mirrors || []).map((x) => html`<div><code>${x.upstream}</code> ${mirroredOf(x)}%${x.compare ? html` <span class="badge">compared</span>` : ''}</div>`);
   const policies = [route.retries ? 'retries ' + (route.retries.attempts ?? defaultOf('Route', 'retries.attempts')) : '', route.timeout ? 'timeout ' + route.timeout : '',
-    route.canary && route.canary.stickyOn ? 'sticky ' + route.canary.stickyOn : '',
+    route.canary && route.canary.stickyOn ? 'sticky ' + route.canary.stickyOn : '', route.canary && route.canary.rollout ? 'rollout' : '',
     route.fault && ((route.fault.delay || {}).percentage > 0 || (route.fault.abort || {}).percentage > 0) ? 'fault' : '',
     route.rateLimit ? 'rate limit ' + route.rateLimit.maxTokens : '',
     route.requestHeaders ? 'request headers' : '', route.responseHeaders ? 'response headers' : '',
@@ -45,7 +45,10 @@ function routeRow(r, i) {
   const health = (route.backends || []).filter((b) => b.upstream).map((b) => html`<div><code>${b.upstream}</code> <span data-live-upstream="${b.upstream}">${healthBadges(b.upstream)}</span></div>`);
   const actions = r.readOnly ? html`<span class="badge ro" title="${'owned by ' + r.source}">read-only: ${r.source}</span>`
     : html`<a href="${'#/routes/' + encodeURIComponent(route.id)}" class="edit-route">${canWrite() ? 'Edit' : 'View'}</a>`;
-  return html`<tr data-index="${i}" data-route="${route.id}"><td class="title-cell"><strong>${route.id}</strong></td><td>${matchMarkup(route.match || {})}</td><td data-label="Backends">${route.redirect ? html`<div class="redirect">${redirectText(route.redirect)}</div>` : backends}</td><td data-label="Traffic" data-live-route="${route.id}">${trafficMarkup(routeTraffic(route.id), 'route:' + route.id)}</td><td class="wide-only">${mirrors.length ? mirrors : html`<span class="muted">none</span>`}</td><td class="wide-only">${policies}</td><td data-label="Health">${health}</td><td class="actions">${actions} <a href="${'#/traffic/' + encodeURIComponent(route.id)}" class="route-traffic">Traffic</a></td></tr>`;
+  const enc = encodeURIComponent(route.id);
+  // a rollout's page and the mirrors' comparisons, where the route has them
+  const more = html`${route.canary && route.canary.rollout ? html` <a href="${'#/rollout/' + enc}" class="route-rollout">Rollout</a>` : ''}${(route.mirrors || []).length ? html` <a href="${'#/mirrors/' + enc}" class="route-mirrors">Mirrors</a>` : ''}`;
+  return html`<tr data-index="${i}" data-route="${route.id}"><td class="title-cell"><strong>${route.id}</strong></td><td>${matchMarkup(route.match || {})}</td><td data-label="Backends">${route.redirect ? html`<div class="redirect">${redirectText(route.redirect)}</div>` : backends}</td><td data-label="Traffic" data-live-route="${route.id}">${trafficMarkup(routeTraffic(route.id), 'route:' + route.id)}</td><td class="wide-only">${mirrors.length ? mirrors : html`<span class="muted">none</span>`}</td><td class="wide-only">${policies}</td><td data-label="Health">${health}</td><td class="actions">${actions} <a href="${'#/traffic/' + enc}" class="route-traffic">Traffic</a>${more}</td></tr>`;
 }
 
 function renderRoutesTable() {

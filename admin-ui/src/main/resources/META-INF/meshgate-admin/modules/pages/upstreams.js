@@ -4,7 +4,7 @@
 import { html, render } from '../html.js';
 import { api, state, canWrite, loadConfig } from '../api.js';
 import { $, showEmpty } from '../dom.js';
-import { defaultOf, setRecord, switchedOn, withDefaultsOn } from '../schema.js';
+import { defaultOf, setRecord, withDefaultsOn } from '../schema.js';
 import { SchemaForm } from '../schema-form.js';
 import { editorButtons, wireEditor } from '../editor.js';
 import { loadLive, liveWindow, upstreamTraffic, trafficMarkup, healthBadges, reasonsMarkup, endpointsMarkup } from '../live.js';
@@ -43,12 +43,14 @@ function renderUpstreams() {
 
 /**
  * The upstream editor's cards after endpoints: one form per policy record of the schema. A policy
- * with a switch is on while it is ticked (with its defaults when no field is filled in); the
- * health check is on while it has a path; load balancing and TLS always apply.
+ * with a switch is on while it is ticked (with its defaults when no field is filled in); load
+ * balancing and TLS always apply. The health check has a switch too, since a check needs no path
+ * with type GRPC or on a TCP upstream: ticked with nothing filled in, it is sent with its defaults
+ * and the admin API says what is missing (a path, on an HTTP upstream of type HTTP).
  */
 const UPSTREAM_POLICIES = [
   { key: 'loadBalancer', def: 'LoadBalancerPolicy', title: 'Load balancing', idPrefix: 'lb-' },
-  { key: 'healthCheck', def: 'HealthCheckPolicy', title: 'Active health check', idPrefix: 'health-check-', intro: 'On when a path is given: each endpoint is asked for it every interval; failing ones get no traffic.' },
+  { key: 'healthCheck', def: 'HealthCheckPolicy', title: 'Active health check', idPrefix: 'health-check-', switch: true, intro: 'Each endpoint is asked every interval: GET path (type HTTP), gRPC\'s health service (type GRPC), or a TCP connection on a TCP upstream; failing ones get no traffic.' },
   { key: 'outlierDetection', def: 'OutlierDetectionPolicy', title: 'Outlier detection', idPrefix: 'outlier-', switch: true, intro: 'Passive health: an endpoint that keeps answering 5xx is ejected for a while.' },
   { key: 'circuitBreaker', def: 'CircuitBreakerPolicy', title: 'Circuit breaker', idPrefix: 'breaker-', switch: true, intro: 'Stops calling the upstream while too many calls fail or are slow; caps concurrent requests.' },
   { key: 'tls', def: 'TlsPolicy', title: 'TLS', idPrefix: 'tls-' },
@@ -68,10 +70,10 @@ async function upstreamEditor(main, name) {
   const ro = !canWrite();
   // an endpoint may be written as its bare URI: the form shows every one as {uri, weight}
   upstream.endpoints = (upstream.endpoints || []).map((e) => (typeof e === 'string' ? { uri: e } : e));
-  const form = new SchemaForm('Upstream', '', upstream, { only: ['name', 'endpoints', 'discovery', 'allowLinkLocal', 'allowGatewayPorts'],
+  const form = new SchemaForm('Upstream', '', upstream, { only: ['name', 'endpoints', 'discovery', 'protocol', 'allowLinkLocal', 'allowGatewayPorts'],
     readonly: isNew ? [] : ['name'], idPrefix: 'upstream-', rowLabels: { endpoints: 'Endpoint' } });
   const policies = UPSTREAM_POLICIES.map((p) => Object.assign({ form: new SchemaForm(p.def, p.key, upstream[p.key], { idPrefix: p.idPrefix }) }, p));
-  render(main, html`<h1>${isNew ? 'New upstream' : 'Upstream ' + name}</h1>${isNew ? '' : html`<div class="card" id="upstream-live"><h2>Now</h2><div data-live-upstream-card="${name}"></div></div>`}<form id="upstream-form" novalidate><div class="card"><h2>Name and endpoints</h2><div class="grid">${form.html()}</div></div>${policies.map((p) => policyCard(p, upstream))}${editorButtons('upstream', ro, isNew)}</form>`);
+  render(main, html`<h1>${isNew ? 'New upstream' : 'Upstream ' + name}</h1>${isNew ? '' : html`<div class="card" id="upstream-live"><h2>Now</h2><div data-live-upstream-card="${name}"></div></div>`}<form id="upstream-form" novalidate><div class="card"><h2>Name, endpoints and protocol</h2><div class="grid">${form.html()}</div></div>${policies.map((p) => policyCard(p, upstream))}${editorButtons('upstream', ro, isNew)}</form>`);
   form.bind();
   policies.forEach((p) => {
     p.form.bind();
@@ -84,7 +86,6 @@ async function upstreamEditor(main, name) {
     policies.forEach((p) => {
       let value = p.form.read();
       if (p.switch) value = $('#' + p.idPrefix + 'on').checked ? withDefaultsOn(p.def, value) : undefined;
-      else if (p.key === 'healthCheck') value = switchedOn(p.def, value);
       setRecord(u, p.key, value);
     });
     return u;

@@ -84,15 +84,24 @@ class TrafficHistoryTest {
 		assertThat(points).hasSize(2);
 		assertThat(points.get(0)).containsEntry("t", START.plusSeconds(10).toEpochMilli()).containsEntry("rate", 2.0)
 			.containsEntry("errorRate", 0.2).containsEntry("requests", 20L).containsEntry("errors", 2L)
-			.containsEntry("seconds", 10.0)
-			.containsEntry("backends", Map.of("shop-v1", Map.of("requests", 18L, "rate", 1.8), "shop-v2",
-					Map.of("requests", 2L, "rate", 0.2)));
+			.containsEntry("seconds", 10.0);
+		// each backend's own numbers, which a rollout's page sets against its gates
+		Map<String, Map<String, Object>> backends = backends(points.get(0));
+		assertThat(backends).containsOnlyKeys("shop-v1", "shop-v2");
+		assertThat(backends.get("shop-v1")).containsEntry("requests", 18L).containsEntry("rate", 1.8)
+			.containsEntry("errors", 0L).containsEntry("errorRate", 0.0);
+		assertThat(backends.get("shop-v2")).containsEntry("requests", 2L).containsEntry("rate", 0.2)
+			.containsEntry("errors", 2L).containsEntry("errorRate", 0.2);
+		assertThat((Double) backends.get("shop-v1").get("p99Ms")).isBetween(8.0, 11.2);
+		assertThat((Double) backends.get("shop-v2").get("p99Ms")).isBetween(89.0, 111.9);
 		// the buckets around 10 ms and 100 ms are about 2.2 ms and 22 ms wide
 		assertThat((Double) points.get(0).get("p50Ms")).isBetween(8.0, 11.2);
 		assertThat((Double) points.get(0).get("p99Ms")).isBetween(89.0, 111.9);
 		assertThat(points.get(1)).containsEntry("t", START.plusSeconds(30).toEpochMilli()).containsEntry("rate", 2.0)
-			.containsEntry("errorRate", 0.0).containsEntry("seconds", 20.0)
-			.containsEntry("backends", Map.of("shop-v1", Map.of("requests", 40L, "rate", 2.0)));
+			.containsEntry("errorRate", 0.0).containsEntry("seconds", 20.0);
+		assertThat(backends(points.get(1))).containsOnlyKeys("shop-v1");
+		assertThat(backends(points.get(1)).get("shop-v1")).containsEntry("requests", 40L).containsEntry("rate", 2.0)
+			.containsEntry("errors", 0L);
 	}
 
 	@Test
@@ -212,6 +221,11 @@ class TrafficHistoryTest {
 	@SuppressWarnings("unchecked")
 	private static List<Map<String, Object>> points(Map<String, Object> view) {
 		return (List<Map<String, Object>>) view.get("points");
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Map<String, Object>> backends(Map<String, Object> point) {
+		return (Map<String, Map<String, Object>>) point.get("backends");
 	}
 
 }

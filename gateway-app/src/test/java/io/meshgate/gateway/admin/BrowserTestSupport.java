@@ -60,11 +60,16 @@ abstract class BrowserTestSupport extends AdminTestSupport {
 
 	/** Logs the editor in with a fresh session and waits for the routes page. */
 	void login() {
+		login(EDITOR, EDITOR_PASSWORD);
+	}
+
+	/** Logs {@code user} in with a fresh session and waits for the routes page. */
+	void login(String user, String password) {
 		browser.get("http://localhost:" + adminPort + "/login");
 		browser.manage().deleteAllCookies();
 		browser.get("http://localhost:" + adminPort + "/login");
-		waitFor(By.id("username")).sendKeys(EDITOR);
-		browser.findElement(By.id("password")).sendKeys(EDITOR_PASSWORD);
+		waitFor(By.id("username")).sendKeys(user);
+		browser.findElement(By.id("password")).sendKeys(password);
 		browser.findElement(By.id("login")).click();
 		waitFor(By.id("search"));
 	}

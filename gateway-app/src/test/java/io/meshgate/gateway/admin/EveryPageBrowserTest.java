@@ -74,7 +74,7 @@ class EveryPageBrowserTest extends BrowserTestSupport {
 			Map.entry("consumers/new", "#save-item"), Map.entry("consumers/item", "#save-item"),
 			Map.entry("authorizationPolicies/new", "#save-item"), Map.entry("authorizationPolicies/item", "#save-item"),
 			Map.entry("history", "#history tbody tr"), Map.entry("tester", "#tester-run"),
-			Map.entry("config", "#export-link"));
+			Map.entry("config", "#export-link"), Map.entry("rollout/item", "#rollout-none"));
 
 	/**
 	 * Problems of the page shown, one text each: the page wider than the screen, an element reaching
@@ -155,6 +155,8 @@ class EveryPageBrowserTest extends BrowserTestSupport {
 		pages.add(Page.at("#/jwtProviders/" + PROVIDER));
 		pages.add(Page.at("#/consumers/" + CONSUMER));
 		pages.add(Page.at("#/authorizationPolicies/" + POLICY));
+		// the tour's route has no rollout: its rollout page says so in a sentence; RolloutPagesBrowserTest shows one that runs
+		pages.add(Page.at("#/rollout/" + ROUTE));
 		pages.add(Page.at("#/routes/" + ROUTE).then("diff", () -> {
 			setValue(browser.findElement(By.id("route-timeout")), "7s");
 			browser.findElement(By.id("save-route")).click();

@@ -36,8 +36,9 @@ class LiveTrafficBrowserTest extends BrowserTestSupport {
 		// the page is loaded once: what follows arrives by its own refreshes
 		browser.executeScript("window.loadedOnce = true");
 		waitFor(By.cssSelector("tr[data-route='live']"));
-		// the badges are rendered again at every refresh: each read below is one script
-		assertThat(verdict("live-v2")).isEqualTo("ok");
+		// the badges are rendered again at every refresh: each read below is one script; without a
+		// health check and before any traffic nothing says whether live-v2 answers
+		assertThat(verdict("live-v2")).isEqualTo("unchecked");
 
 		long start = System.nanoTime();
 		for (int i = 0; i < 40; i++) {

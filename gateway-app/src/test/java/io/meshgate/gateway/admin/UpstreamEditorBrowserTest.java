@@ -34,7 +34,8 @@ class UpstreamEditorBrowserTest extends BrowserTestSupport {
 		setValue(waitFor(By.id("upstream-endpoints-1-uri")), two.url());
 		setValue(browser.findElement(By.id("upstream-endpoints-1-weight")), "3");
 		new Select(browser.findElement(By.id("lb-policy"))).selectByVisibleText("LEAST_REQUEST");
-		setValue(browser.findElement(By.id("health-check-path")), "/healthz");
+		browser.findElement(By.id("health-check-on")).click();
+		setValue(waitFor(By.id("health-check-path")), "/healthz");
 		browser.findElement(By.id("outlier-on")).click();
 		setValue(browser.findElement(By.id("outlier-consecutive5xx")), "3");
 		browser.findElement(By.id("breaker-on")).click();
