@@ -305,6 +305,9 @@ final class ConformanceCluster implements AutoCloseable {
 	public void close() {
 		backends.values().forEach(EchoBackend::close);
 		grpcBackends.values().forEach(GrpcEchoBackend::close);
+		// a later test class applying Services again starts pods again
+		backends.clear();
+		grpcBackends.clear();
 	}
 
 }
