@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import io.grpc.Status;
 import org.junit.jupiter.api.AfterEach;
@@ -197,8 +196,8 @@ abstract class GatewayGrpcConformance extends ConformanceSupport {
 		Map<String, Double> shares = Map.of(V1, 0.7, V2, 0.3);
 		String failure = null;
 		for (int attempt = 0; attempt < WEIGHT_TRIES; attempt++) {
-			Map<String, Long> pods = IntStream.range(0, 500)
-				.mapToObj(i -> grpc.send(any))
+			Map<String, Long> pods = grpc.sendMany(any, 500, 10)
+				.stream()
 				.map(answer -> answer.code() == Status.Code.OK ? answer.response().getAssertions().getContext().getPod()
 						: "status " + answer.code())
 				.map(pod -> pod.replaceFirst("-conformance-0$", ""))

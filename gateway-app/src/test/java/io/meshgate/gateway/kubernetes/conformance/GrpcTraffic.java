@@ -1,13 +1,16 @@
 package io.meshgate.gateway.kubernetes.conformance;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
@@ -15,7 +18,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
@@ -108,17 +110,49 @@ final class GrpcTraffic implements AutoCloseable {
 	}
 
 	Answer send(Call call) {
+		return answer(start(call));
+	}
+
+	/**
+	 * {@code n} calls, {@code concurrency} at a time over the one HTTP/2 connection, as the suite's
+	 * weight sender makes them; the answers in the order the calls were made.
+	 */
+	List<Answer> sendMany(Call call, int n, int concurrency) {
+		List<ListenableFuture<EchoResponse>> calls = new ArrayList<>();
+		List<Answer> answers = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			if (calls.size() - answers.size() == concurrency) {
+				answers.add(answer(calls.get(answers.size())));
+			}
+			calls.add(start(call));
+		}
+		while (answers.size() < n) {
+			answers.add(answer(calls.get(answers.size())));
+		}
+		return answers;
+	}
+
+	private ListenableFuture<EchoResponse> start(Call call) {
 		Metadata metadata = new Metadata();
 		call.metadata().forEach((name, value) -> metadata.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value));
 		Channel withMetadata = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(metadata));
 		CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
 			.withAuthority(call.authority().isEmpty() ? address : call.authority());
+		return ClientCalls.futureUnaryCall(withMetadata.newCall(method(call.method()), options),
+				EchoRequest.getDefaultInstance());
+	}
+
+	/** The call's answer, once it has ended (its deadline bounds the wait). */
+	private static Answer answer(ListenableFuture<EchoResponse> call) {
 		try {
-			return new Answer(Status.Code.OK,
-					ClientCalls.blockingUnaryCall(withMetadata, method(call.method()), options, EchoRequest.getDefaultInstance()));
+			return new Answer(Status.Code.OK, call.get());
 		}
-		catch (StatusRuntimeException ex) {
-			return new Answer(ex.getStatus().getCode(), null);
+		catch (ExecutionException ex) {
+			return new Answer(Status.fromThrowable(ex.getCause()).getCode(), null);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return new Answer(Status.Code.CANCELLED, null);
 		}
 	}
 
