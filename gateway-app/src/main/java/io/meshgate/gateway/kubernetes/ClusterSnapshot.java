@@ -7,6 +7,7 @@ import java.util.Optional;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -19,11 +20,12 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
  * {@code Secret ns/name}, Secret values decoded). Translations are pure functions of it.
  *
  * @param namespaces the cluster's Namespaces, for the labels {@code allowedRoutes} selects on
+ * @param grpcRoutes the GRPCRoutes ({@code v1})
  */
 public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
 		List<BackendTlsPolicy> backendTlsPolicies, List<Service> services, List<Ingress> ingresses,
 		List<IngressClass> ingressClasses, ReferenceGrants referenceGrants, List<Namespace> namespaces,
-		Map<ObjectKey, Map<String, String>> data) {
+		Map<ObjectKey, Map<String, String>> data, List<GRPCRoute> grpcRoutes) {
 
 	public static final ClusterSnapshot EMPTY = new ClusterSnapshot(null, null, null, null, null, null, null, null);
 
@@ -33,6 +35,15 @@ public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> g
 			List<IngressClass> ingressClasses, Map<ObjectKey, Map<String, String>> data) {
 		this(gatewayClasses, gateways, httpRoutes, backendTlsPolicies, services, ingresses, ingressClasses, null, null,
 				data);
+	}
+
+	/** Without GRPCRoutes. */
+	public ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
+			List<BackendTlsPolicy> backendTlsPolicies, List<Service> services, List<Ingress> ingresses,
+			List<IngressClass> ingressClasses, ReferenceGrants referenceGrants, List<Namespace> namespaces,
+			Map<ObjectKey, Map<String, String>> data) {
+		this(gatewayClasses, gateways, httpRoutes, backendTlsPolicies, services, ingresses, ingressClasses,
+				referenceGrants, namespaces, data, null);
 	}
 
 	public ClusterSnapshot {
@@ -46,6 +57,7 @@ public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> g
 		referenceGrants = referenceGrants == null ? ReferenceGrants.NONE : referenceGrants;
 		namespaces = copy(namespaces);
 		data = data == null ? Map.of() : Map.copyOf(data);
+		grpcRoutes = copy(grpcRoutes);
 	}
 
 	public Optional<Service> service(String namespace, String name) {
@@ -72,7 +84,12 @@ public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> g
 
 	public ClusterSnapshot withData(Map<ObjectKey, Map<String, String>> data) {
 		return new ClusterSnapshot(gatewayClasses, gateways, httpRoutes, backendTlsPolicies, services, ingresses,
-				ingressClasses, referenceGrants, namespaces, data);
+				ingressClasses, referenceGrants, namespaces, data, grpcRoutes);
+	}
+
+	public ClusterSnapshot withGrpcRoutes(List<GRPCRoute> grpcRoutes) {
+		return new ClusterSnapshot(gatewayClasses, gateways, httpRoutes, backendTlsPolicies, services, ingresses,
+				ingressClasses, referenceGrants, namespaces, data, grpcRoutes);
 	}
 
 	private static <T extends HasMetadata> Optional<T> find(List<T> objects, String namespace, String name) {

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -49,7 +50,7 @@ import io.meshgate.gateway.listeners.ServedPorts;
 import io.meshgate.policy.route.MeshConfig;
 
 /**
- * Serves Gateway API and Ingress objects: informers on GatewayClass, Gateway, HTTPRoute,
+ * Serves Gateway API and Ingress objects: informers on GatewayClass, Gateway, HTTPRoute, GRPCRoute,
  * BackendTLSPolicy ({@code v1alpha3} and {@code v1}), ReferenceGrant ({@code v1beta1} and {@code v1}), Service, Namespace (the
  * labels {@code allowedRoutes} selects on), Ingress and IngressClass; any change schedules one
  * translation after a short debounce, on a thread of its own (never an informer's). The translation runs as the
@@ -149,7 +150,7 @@ public final class IngressController implements SmartLifecycle {
 				watch(REFERENCE_GRANT_V1, GenericKubernetesResource.class,
 						client.genericKubernetesResources(ReferenceGrants.V1).inAnyNamespace().runnableInformer(0)),
 				watch(Service.class, true), watch(Namespace.class, false), watch(Ingress.class, true),
-				watch(IngressClass.class, false));
+				watch(IngressClass.class, false), watch(GRPCRoute.class, true));
 		leadership.start();
 		rollouts.watch(this::changed);
 		long resync = properties.resync().toMillis();
@@ -194,7 +195,7 @@ public final class IngressController implements SmartLifecycle {
 					list(Service.class), list(Ingress.class), list(IngressClass.class),
 					ReferenceGrants.of(list(ReferenceGrant.class), list(REFERENCE_GRANT_V1, GenericKubernetesResource.class)),
 					list(Namespace.class), null);
-			cluster = cluster.withData(referencedData(cluster));
+			cluster = cluster.withGrpcRoutes(list(GRPCRoute.class)).withData(referencedData(cluster));
 			KubernetesTranslation translation = KubernetesTranslation.translate(cluster, properties.controllerName(),
 					properties.ingressClass(), addresses(), served, pemFiles);
 			reportProblems(translation.ingress().problems());

@@ -122,6 +122,8 @@ class KubernetesManifestsTest {
 			assertThat(verbs(role.getRules(), "gateway.networking.k8s.io", resource)).as(resource)
 				.contains("update", "patch");
 		}
+		assertThat(verbs(role.getRules(), "gateway.networking.k8s.io", "grpcroutes")).contains("get", "list", "watch");
+		assertThat(verbs(role.getRules(), "gateway.networking.k8s.io", "grpcroutes/status")).contains("update", "patch");
 		for (String resource : List.of("ingresses", "ingressclasses")) {
 			assertThat(verbs(role.getRules(), "networking.k8s.io", resource)).as(resource).contains("get", "list", "watch");
 		}

@@ -6,13 +6,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusBuilder;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatusBuilder;
@@ -32,8 +34,8 @@ import io.meshgate.gateway.listeners.ServedPorts;
 
 /**
  * The Gateway API objects Meshgate serves, as routes and the statuses to write back: GatewayClasses
- * whose {@code controllerName} is Meshgate's, Gateways of those classes, and HTTPRoutes attached to
- * them. Every Gateway of Meshgate's classes is served by every replica, each listener on the
+ * whose {@code controllerName} is Meshgate's, Gateways of those classes, and HTTPRoutes and
+ * GRPCRoutes attached to them. Every Gateway of Meshgate's classes is served by every replica, each listener on the
  * server of its port ({@link ServedPorts}: the ingress port, the HTTPS listener, the further
  * listener ports); a listener on a port the gateway does not serve is refused
  * ({@code PortUnavailable}) and takes no route. Routes take requests of the listener ports and
@@ -45,9 +47,17 @@ public final class GatewayApiTranslator {
 
 	public static final String GROUP = "gateway.networking.k8s.io";
 
+	static final String HTTP_ROUTE = "HTTPRoute";
+
+	static final String GRPC_ROUTE = "GRPCRoute";
+
+	/** The route kinds HTTP and HTTPS listeners take, in the order {@code supportedKinds} lists them. */
+	private static final List<String> HTTP_LISTENER_KINDS = List.of(HTTP_ROUTE, GRPC_ROUTE);
+
 	/** What the Gateway API objects add up to. Status maps hold the status to write per object. */
 	public record Translation(List<RouteCandidate> routes, Map<ObjectKey, List<Condition>> gatewayClasses,
-			Map<ObjectKey, GatewayStatus> gateways, Map<ObjectKey, List<RouteParentStatus>> httpRoutes) {
+			Map<ObjectKey, GatewayStatus> gateways, Map<ObjectKey, List<RouteParentStatus>> httpRoutes,
+			Map<ObjectKey, List<RouteParentStatus>> grpcRoutes) {
 
 	}
 
@@ -77,29 +87,53 @@ public final class GatewayApiTranslator {
 		gateways.forEach(g -> attached.put(ObjectKey.of(g), new LinkedHashMap<>()));
 		Map<Integer, Set<String>> portHosts = portHosts(gateways, served);
 
-		List<RouteCandidate> routes = new ArrayList<>();
+		Served context = new Served(cluster, gateways, served, portHosts, attached, new ArrayList<>(), controllerName);
+		Map<ObjectKey, List<RouteParentStatus>> httpRoutes = attachAll(HTTP_ROUTE, cluster.httpRoutes(),
+				r -> r.getSpec() == null ? null : r.getSpec().getParentRefs(),
+				r -> r.getSpec() == null ? null : r.getSpec().getHostnames(),
+				(r, places) -> HttpRouteTranslator.translate(r, places, upstreams), context);
+		Map<ObjectKey, List<RouteParentStatus>> grpcRoutes = attachAll(GRPC_ROUTE, cluster.grpcRoutes(),
+				r -> r.getSpec() == null ? null : r.getSpec().getParentRefs(),
+				r -> r.getSpec() == null ? null : r.getSpec().getHostnames(),
+				(r, places) -> GrpcRouteTranslator.translate(r, places, upstreams), context);
+		Map<ObjectKey, GatewayStatus> gatewayStatuses = new LinkedHashMap<>();
+		for (Gateway gateway : gateways) {
+			gatewayStatuses.put(ObjectKey.of(gateway),
+					gatewayStatus(gateway, addresses, served, attached.get(ObjectKey.of(gateway)), cluster));
+		}
+		return new Translation(context.routes(), classes, gatewayStatuses, httpRoutes, grpcRoutes);
+	}
+
+	/**
+	 * Attaches each route of one kind to the Gateways of ours its parentRefs name, translates it
+	 * for the places it took, counts it on the listeners that took it, and gives the status of each
+	 * such parent; routes that name no Gateway of ours get none.
+	 */
+	private static <R extends HasMetadata> Map<ObjectKey, List<RouteParentStatus>> attachAll(String kind, List<R> objects,
+			Function<R, List<ParentReference>> parentRefs, Function<R, List<String>> hostnames,
+			BiFunction<R, Set<RoutePlace>, HttpRouteTranslator.Result> translate, Served context) {
 		Map<ObjectKey, List<RouteParentStatus>> routeStatuses = new LinkedHashMap<>();
-		for (HTTPRoute route : cluster.httpRoutes()) {
+		for (R route : objects) {
 			List<ParentOutcome> parents = new ArrayList<>();
 			Set<RoutePlace> places = new LinkedHashSet<>();
-			for (ParentReference parent : route.getSpec() == null || route.getSpec().getParentRefs() == null
-					? List.<ParentReference>of() : route.getSpec().getParentRefs()) {
-				Gateway gateway = ourGateway(parent, route, gateways);
+			List<ParentReference> refs = parentRefs.apply(route);
+			for (ParentReference parent : refs == null ? List.<ParentReference>of() : refs) {
+				Gateway gateway = ourGateway(parent, route, context.gateways());
 				if (gateway != null) {
-					ParentOutcome outcome = Attachment.attach(route, parent, gateway, cluster, served, portHosts);
+					ParentOutcome outcome = Attachment.attach(route, kind, hostnames.apply(route), parent, gateway,
+							context.cluster(), context.served(), context.portHosts());
 					parents.add(outcome);
 					places.addAll(outcome.places());
 					outcome.listeners()
-						.forEach(listener -> attached.get(ObjectKey.of(gateway)).merge(listener, 1, Integer::sum));
+						.forEach(listener -> context.attached().get(ObjectKey.of(gateway)).merge(listener, 1, Integer::sum));
 				}
 			}
 			if (parents.isEmpty()) {
 				continue; // not attached to a Gateway of ours: neither served nor given a status
 			}
 			HttpRouteTranslator.Result result = places.isEmpty()
-					? new HttpRouteTranslator.Result(List.of(), null, null, null)
-					: HttpRouteTranslator.translate(route, places, upstreams);
-			routes.addAll(result.routes());
+					? new HttpRouteTranslator.Result(List.of(), null, null, null) : translate.apply(route, places);
+			context.routes().addAll(result.routes());
 			Long generation = route.getMetadata().getGeneration();
 			List<RouteParentStatus> statuses = new ArrayList<>();
 			for (ParentOutcome parent : parents) {
@@ -117,21 +151,23 @@ public final class GatewayApiTranslator {
 						? Conditions.of("ResolvedRefs", true, "ResolvedRefs", "All references resolved", generation)
 						: Conditions.of("ResolvedRefs", false, result.refsReason(), result.refsMessage(), generation));
 				statuses.add(new RouteParentStatusBuilder().withParentRef(parent.reference())
-					.withControllerName(controllerName)
+					.withControllerName(context.controllerName())
 					.withConditions(conditions)
 					.build());
 			}
 			routeStatuses.put(ObjectKey.of(route), statuses);
 		}
-		Map<ObjectKey, GatewayStatus> gatewayStatuses = new LinkedHashMap<>();
-		for (Gateway gateway : gateways) {
-			gatewayStatuses.put(ObjectKey.of(gateway),
-					gatewayStatus(gateway, addresses, served, attached.get(ObjectKey.of(gateway)), cluster));
-		}
-		return new Translation(routes, classes, gatewayStatuses, routeStatuses);
+		return routeStatuses;
 	}
 
-	private static Gateway ourGateway(ParentReference parent, HTTPRoute route, List<Gateway> gateways) {
+	/** What attaching routes reads, and what it adds to: the routes and the listeners' attached-route counts. */
+	private record Served(ClusterSnapshot cluster, List<Gateway> gateways, ServedPorts served,
+			Map<Integer, Set<String>> portHosts, Map<ObjectKey, Map<String, Integer>> attached,
+			List<RouteCandidate> routes, String controllerName) {
+
+	}
+
+	private static Gateway ourGateway(ParentReference parent, HasMetadata route, List<Gateway> gateways) {
 		String group = parent.getGroup() == null ? GROUP : parent.getGroup();
 		String kind = parent.getKind() == null ? "Gateway" : parent.getKind();
 		if (!GROUP.equals(group) || !"Gateway".equals(kind)) {
@@ -177,7 +213,7 @@ public final class GatewayApiTranslator {
 					&& !listener.getAllowedRoutes().getKinds().stream().allMatch(GatewayApiTranslator::served);
 			Condition resolvedRefs = invalidKinds
 					? Conditions.of("ResolvedRefs", false, "InvalidRouteKinds",
-							"allowedRoutes.kinds: (expected: HTTPRoute of " + GROUP + ")", generation)
+							"allowedRoutes.kinds: (expected: HTTPRoute or GRPCRoute of " + GROUP + ")", generation)
 					: certificate != null
 					? Conditions.of("ResolvedRefs", false, certificate.reason(), certificate.message(), generation)
 					: validation != null && validation.reason() != null
@@ -237,26 +273,26 @@ public final class GatewayApiTranslator {
 	}
 
 	/**
-	 * The route kinds a listener takes: HTTPRoute, unless {@code allowedRoutes.kinds} names others
-	 * only; kinds Meshgate does not serve are left out (and make the listener's refs unresolved).
+	 * The route kinds a listener takes: HTTPRoute and GRPCRoute, unless {@code allowedRoutes.kinds}
+	 * names others only; kinds Meshgate does not serve are left out (and make the listener's refs
+	 * unresolved).
 	 */
 	private static List<RouteGroupKind> routeKinds(Listener listener) {
-		RouteGroupKind http = new RouteGroupKind(GROUP, "HTTPRoute");
 		if (listener.getAllowedRoutes() == null || listener.getAllowedRoutes().getKinds() == null
 				|| listener.getAllowedRoutes().getKinds().isEmpty()) {
-			return List.of(http);
+			return HTTP_LISTENER_KINDS.stream().map(kind -> new RouteGroupKind(GROUP, kind)).toList();
 		}
 		return listener.getAllowedRoutes()
 			.getKinds()
 			.stream()
 			.filter(GatewayApiTranslator::served)
-			.map(k -> http)
+			.map(k -> new RouteGroupKind(GROUP, k.getKind()))
 			.distinct()
 			.toList();
 	}
 
 	private static boolean served(RouteGroupKind kind) {
-		return "HTTPRoute".equals(kind.getKind()) && (kind.getGroup() == null || GROUP.equals(kind.getGroup()));
+		return HTTP_LISTENER_KINDS.contains(kind.getKind()) && (kind.getGroup() == null || GROUP.equals(kind.getGroup()));
 	}
 
 	/** The first certificate reference of an HTTPS listener that cannot be used, or null (also for HTTP). */

@@ -8,15 +8,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusBuilder;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatusBuilder;
@@ -41,8 +43,8 @@ import io.meshgate.gateway.kubernetes.ObjectKey;
  * Writes the statuses of a translation back to the objects, only where they differ from what the
  * objects already say (ignoring {@code lastTransitionTime}, which is kept while a condition's
  * status holds): a write triggers a watch event and a new translation, which then finds nothing
- * to write, so there is no write loop. Entries of other controllers in an HTTPRoute's
- * {@code status.parents} are kept. A failed write (a conflict with a newer version, say) is
+ * to write, so there is no write loop. Entries of other controllers in an HTTPRoute's or a
+ * GRPCRoute's {@code status.parents} are kept. A failed write (a conflict with a newer version, say) is
  * logged and done again at the next translation.
  */
 public final class StatusWriter {
@@ -89,50 +91,18 @@ public final class StatusWriter {
 				written += update(object);
 			}
 		}
-		for (Map.Entry<ObjectKey, List<RouteParentStatus>> entry : translation.gatewayApi().httpRoutes().entrySet()) {
-			Optional<HTTPRoute> found = find(cluster.httpRoutes(), entry.getKey());
-			if (found.isPresent()) {
-				HTTPRoute object = found.get();
-				List<RouteParentStatus> existing = object.getStatus() == null || object.getStatus().getParents() == null
-						? List.of() : object.getStatus().getParents();
-				List<RouteParentStatus> ours = existing.stream()
-					.filter(p -> controllerName.equals(p.getControllerName()))
-					.toList();
-				if (!Conditions.sameEntries(ours, entry.getValue(), RouteParentStatus::getParentRef,
-						RouteParentStatus::getConditions)) {
-					List<RouteParentStatus> parents = new ArrayList<>(
-							existing.stream().filter(p -> !controllerName.equals(p.getControllerName())).toList());
-					for (RouteParentStatus parent : entry.getValue()) {
-						List<Condition> before = ours.stream()
-							.filter(p -> Objects.equals(p.getParentRef(), parent.getParentRef()))
-							.findFirst()
-							.map(RouteParentStatus::getConditions)
-							.orElse(null);
-						parents.add(new RouteParentStatusBuilder(parent)
-							.withConditions(Conditions.stamp(parent.getConditions(), before, now))
-							.build());
-					}
-					HTTPRouteStatus status = object.getStatus() == null ? new HTTPRouteStatus() : object.getStatus();
+		written += writeRoutes(cluster.httpRoutes(), translation.gatewayApi().httpRoutes(),
+				r -> r.getStatus() == null ? null : r.getStatus().getParents(), (r, parents) -> {
+					HTTPRouteStatus status = r.getStatus() == null ? new HTTPRouteStatus() : r.getStatus();
 					status.setParents(parents);
-					object.setStatus(status);
-					written += update(object);
-				}
-			}
-		}
-		// routes no longer attached to a Gateway of ours lose our entries, so that they do not claim to be served
-		for (HTTPRoute route : cluster.httpRoutes()) {
-			ObjectKey key = ObjectKey.of(route);
-			if (!translation.gatewayApi().httpRoutes().containsKey(key) && route.getStatus() != null
-					&& route.getStatus().getParents() != null
-					&& route.getStatus().getParents().stream().anyMatch(p -> controllerName.equals(p.getControllerName()))) {
-				HTTPRoute object = find(cluster.httpRoutes(), key).orElseThrow();
-				object.getStatus()
-					.setParents(object.getStatus().getParents().stream()
-						.filter(p -> !controllerName.equals(p.getControllerName()))
-						.toList());
-				written += update(object);
-			}
-		}
+					r.setStatus(status);
+				}, now);
+		written += writeRoutes(cluster.grpcRoutes(), translation.gatewayApi().grpcRoutes(),
+				r -> r.getStatus() == null ? null : r.getStatus().getParents(), (r, parents) -> {
+					GRPCRouteStatus status = r.getStatus() == null ? new GRPCRouteStatus() : r.getStatus();
+					status.setParents(parents);
+					r.setStatus(status);
+				}, now);
 		List<IngressLoadBalancerIngress> addresses = translation.addresses()
 			.stream()
 			.map(a -> a.matches("[0-9.]+|.*:.*") ? new IngressLoadBalancerIngressBuilder().withIp(a).build()
@@ -152,6 +122,56 @@ public final class StatusWriter {
 			}
 		}
 		written += backendTlsPolicies.write(cluster, translation, now);
+		return written;
+	}
+
+	/**
+	 * Writes our entries of the routes' {@code status.parents} where they differ from {@code desired},
+	 * keeping other controllers' entries; routes no longer attached to a Gateway of ours lose our
+	 * entries, so that they do not claim to be served.
+	 */
+	private <R extends HasMetadata> int writeRoutes(List<R> routes, Map<ObjectKey, List<RouteParentStatus>> desired,
+			Function<R, List<RouteParentStatus>> parentsOf, BiConsumer<R, List<RouteParentStatus>> setParents,
+			String now) {
+		int written = 0;
+		for (Map.Entry<ObjectKey, List<RouteParentStatus>> entry : desired.entrySet()) {
+			Optional<R> found = find(routes, entry.getKey());
+			if (found.isPresent()) {
+				R object = found.get();
+				List<RouteParentStatus> existing = Optional.ofNullable(parentsOf.apply(object)).orElse(List.of());
+				List<RouteParentStatus> ours = existing.stream()
+					.filter(p -> controllerName.equals(p.getControllerName()))
+					.toList();
+				if (!Conditions.sameEntries(ours, entry.getValue(), RouteParentStatus::getParentRef,
+						RouteParentStatus::getConditions)) {
+					List<RouteParentStatus> parents = new ArrayList<>(
+							existing.stream().filter(p -> !controllerName.equals(p.getControllerName())).toList());
+					for (RouteParentStatus parent : entry.getValue()) {
+						List<Condition> before = ours.stream()
+							.filter(p -> Objects.equals(p.getParentRef(), parent.getParentRef()))
+							.findFirst()
+							.map(RouteParentStatus::getConditions)
+							.orElse(null);
+						parents.add(new RouteParentStatusBuilder(parent)
+							.withConditions(Conditions.stamp(parent.getConditions(), before, now))
+							.build());
+					}
+					setParents.accept(object, parents);
+					written += update(object);
+				}
+			}
+		}
+		for (R route : routes) {
+			ObjectKey key = ObjectKey.of(route);
+			List<RouteParentStatus> parents = parentsOf.apply(route);
+			if (!desired.containsKey(key) && parents != null
+					&& parents.stream().anyMatch(p -> controllerName.equals(p.getControllerName()))) {
+				R object = find(routes, key).orElseThrow();
+				setParents.accept(object,
+						parents.stream().filter(p -> !controllerName.equals(p.getControllerName())).toList());
+				written += update(object);
+			}
+		}
 		return written;
 	}
 

@@ -56,7 +56,8 @@ import io.meshgate.gateway.kubernetes.IngressControllerProperties;
  * and the Service gets the EndpointSlice the EndpointSlice controller would write:
  * every Service port, with the backend's port as the target port and 127.0.0.1 as the pod
  * address. Services without a selector keep the EndpointSlices of their manifest, as in a
- * cluster;</li>
+ * cluster. A Deployment whose container sets {@code GRPC_ECHO_SERVER} runs a {@link GrpcEchoBackend}
+ * instead, and every port of its Services leads to it;</li>
  * <li>the Secrets and ConfigMaps the suite makes in Go ({@code MustCreateSelfSignedCertSecret})
  * are made by the test class with certificates of its own.</li>
  * </ul>
@@ -94,6 +95,12 @@ final class ConformanceCluster implements AutoCloseable {
 	/** One backend per (namespace, app): the pods a Deployment would run. */
 	private final Map<String, EchoBackend> backends = new ConcurrentHashMap<>();
 
+	/** The apps (namespace/app) whose Deployment runs echo-basic's gRPC server. */
+	private final java.util.Set<String> grpcApps = ConcurrentHashMap.newKeySet();
+
+	/** One gRPC backend per app of {@link #grpcApps}. */
+	private final Map<String, GrpcEchoBackend> grpcBackends = new ConcurrentHashMap<>();
+
 	ConformanceCluster(KubernetesClient kube) {
 		this.kube = kube;
 		this.serialization = kube.getKubernetesSerialization();
@@ -102,7 +109,12 @@ final class ConformanceCluster implements AutoCloseable {
 
 	/** The objects of a manifest ({@code base/manifests.yaml}, {@code tests/<name>.yaml}), adapted as the class says. */
 	List<HasMetadata> load(String manifest) {
-		String text = CrdDefaults.read(ROOT + "/" + manifest).replace("{GATEWAY_CLASS_NAME}", GATEWAY_CLASS)
+		return loadText(CrdDefaults.read(ROOT + "/" + manifest));
+	}
+
+	/** The objects of a manifest's text, adapted as the class says. */
+	List<HasMetadata> loadText(String manifest) {
+		String text = manifest.replace("{GATEWAY_CLASS_NAME}", GATEWAY_CLASS)
 			.replace("{GATEWAY_CONTROLLER_NAME}", IngressControllerProperties.DEFAULT_CONTROLLER_NAME)
 			.replace("PLACEHOLDER_USABLE_ADDRS", USABLE_ADDRESS)
 			.replace("PLACEHOLDER_UNUSABLE_ADDRS", UNUSABLE_ADDRESS);
@@ -114,7 +126,7 @@ final class ConformanceCluster implements AutoCloseable {
 			@SuppressWarnings("unchecked")
 			Map<String, Object> tree = serialization.unmarshal(document, LinkedHashMap.class);
 			if ("Deployment".equals(tree.get("kind"))) {
-				rememberTls(tree);
+				rememberPods(tree);
 				continue;
 			}
 			if (V1BETA1.equals(tree.get("apiVersion")) && SERVED_AS_V1.contains(tree.get("kind"))) {
@@ -136,6 +148,13 @@ final class ConformanceCluster implements AutoCloseable {
 	/** Applies a manifest (create, or update when it exists) and returns its objects, for {@link #delete}. */
 	List<HasMetadata> apply(String manifest) {
 		List<HasMetadata> objects = load(manifest);
+		objects.forEach(this::apply);
+		return objects;
+	}
+
+	/** Applies a manifest given as text, as {@link #apply(String)} does. */
+	List<HasMetadata> applyText(String manifest) {
+		List<HasMetadata> objects = loadText(manifest);
 		objects.forEach(this::apply);
 		return objects;
 	}
@@ -179,17 +198,21 @@ final class ConformanceCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Notes the Secret of a Deployment ({@code metadata.labels.app}) whose container sets
-	 * {@code TLS_SERVER_CERT}: the one its {@code secret} volume mounts.
+	 * Notes what a Deployment's ({@code metadata.labels.app}) pods are: echo-basic's gRPC server
+	 * where its container sets {@code GRPC_ECHO_SERVER}; where it sets {@code TLS_SERVER_CERT}, the
+	 * Secret its {@code secret} volume mounts.
 	 */
 	@SuppressWarnings("unchecked")
-	private void rememberTls(Map<String, Object> deployment) {
+	private void rememberPods(Map<String, Object> deployment) {
 		String json = serialization.asJson(deployment);
+		Map<String, Object> metadata = (Map<String, Object>) deployment.get("metadata");
+		String app = ((Map<String, String>) metadata.get("labels")).get("app");
+		if (json.contains("\"GRPC_ECHO_SERVER\"")) {
+			grpcApps.add(metadata.get("namespace") + "/" + app);
+		}
 		if (!json.contains("\"TLS_SERVER_CERT\"")) {
 			return;
 		}
-		Map<String, Object> metadata = (Map<String, Object>) deployment.get("metadata");
-		String app = ((Map<String, String>) metadata.get("labels")).get("app");
 		Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) deployment.get("spec"))
 			.get("template")).get("spec");
 		for (Map<String, Object> volume : (List<Map<String, Object>>) pod.get("volumes")) {
@@ -224,7 +247,10 @@ final class ConformanceCluster implements AutoCloseable {
 		if (app == null) {
 			return;
 		}
-		EchoBackend backend = backend(namespace(service), app);
+		String key = namespace(service) + "/" + app;
+		GrpcEchoBackend grpc = !grpcApps.contains(key) ? null
+				: grpcBackends.computeIfAbsent(key, k -> GrpcEchoBackend.start(namespace(service), app + "-conformance-0"));
+		EchoBackend backend = grpc == null ? backend(namespace(service), app) : null;
 		List<ServicePort> ports = service.getSpec().getPorts() == null ? List.of() : service.getSpec().getPorts();
 		kube.resource(new EndpointSliceBuilder().withNewMetadata()
 			.withName(sliceName(service))
@@ -234,7 +260,7 @@ final class ConformanceCluster implements AutoCloseable {
 			.withAddressType("IPv4")
 			.withPorts(ports.stream()
 				.map(p -> new EndpointPortBuilder().withName(p.getName() == null ? "" : p.getName())
-					.withPort("kubernetes.io/ws".equals(p.getAppProtocol()) ? backend.webSocketPort()
+					.withPort(grpc != null ? grpc.port() : "kubernetes.io/ws".equals(p.getAppProtocol()) ? backend.webSocketPort()
 							: "kubernetes.io/h2c".equals(p.getAppProtocol()) ? backend.h2cPort() : backend.port())
 					.withProtocol("TCP")
 					.withAppProtocol(p.getAppProtocol())
@@ -245,7 +271,7 @@ final class ConformanceCluster implements AutoCloseable {
 				.withReady(true)
 				.endConditions()
 				.withTargetRef(new ObjectReferenceBuilder().withKind("Pod")
-					.withName(backend.pod())
+					.withName(grpc != null ? grpc.pod() : backend.pod())
 					.withNamespace(namespace(service))
 					.build())
 				.build())
@@ -278,6 +304,10 @@ final class ConformanceCluster implements AutoCloseable {
 	@Override
 	public void close() {
 		backends.values().forEach(EchoBackend::close);
+		grpcBackends.values().forEach(GrpcEchoBackend::close);
+		// a later test class applying Services again starts pods again
+		backends.clear();
+		grpcBackends.clear();
 	}
 
 }

@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -74,6 +75,10 @@ abstract class ConformanceSupport {
 	static final Duration STATUS_TIMEOUT = Duration.ofSeconds(20);
 
 	static final String GROUP = "gateway.networking.k8s.io";
+
+	static final String HTTP_ROUTE = "HTTPRoute";
+
+	static final String GRPC_ROUTE = "GRPCRoute";
 
 	@RegisterExtension
 	static final KubernetesApi API = new KubernetesApi();
@@ -196,6 +201,11 @@ abstract class ConformanceSupport {
 		applied.addAll(CLUSTER.apply("tests/" + file));
 	}
 
+	/** Applies a test's manifest given as text; deleted after the test. */
+	void applyText(String manifest) {
+		applied.addAll(CLUSTER.applyText(manifest));
+	}
+
 	// --- status checks, as helpers.go
 
 	static Gateway gateway(String namespace, String name) {
@@ -204,6 +214,18 @@ abstract class ConformanceSupport {
 
 	static HTTPRoute route(String namespace, String name) {
 		return KUBE.resources(HTTPRoute.class).inNamespace(namespace).withName(name).get();
+	}
+
+	/** The {@code status.parents} of a route of {@code kind} (HTTPRoute or GRPCRoute); empty when it has none. */
+	static List<RouteParentStatus> routeParents(String kind, String namespace, String name) {
+		if (GRPC_ROUTE.equals(kind)) {
+			GRPCRoute route = KUBE.resources(GRPCRoute.class).inNamespace(namespace).withName(name).get();
+			return route == null || route.getStatus() == null || route.getStatus().getParents() == null ? List.of()
+					: route.getStatus().getParents();
+		}
+		HTTPRoute route = route(namespace, name);
+		return route == null || route.getStatus() == null || route.getStatus().getParents() == null ? List.of()
+				: route.getStatus().getParents();
 	}
 
 	/** Waits until {@code mismatch} gives null (everything as expected); fails with its last answer. */
@@ -254,10 +276,14 @@ abstract class ConformanceSupport {
 
 	/** HTTPRouteMustHaveParents (parentsForRouteMatch): exactly these parents, in this order. */
 	static void routeMustHaveParents(String namespace, String name, List<Parent> parents, boolean namespaceRequired) {
-		eventually("HTTPRoute " + namespace + "/" + name + " parents", () -> {
-			HTTPRoute route = route(namespace, name);
-			List<RouteParentStatus> actual = route == null || route.getStatus() == null || route.getStatus().getParents() == null
-					? List.of() : route.getStatus().getParents();
+		routeMustHaveParents(HTTP_ROUTE, namespace, name, parents, namespaceRequired);
+	}
+
+	/** RouteMustHaveParents for a route of {@code kind}. */
+	static void routeMustHaveParents(String kind, String namespace, String name, List<Parent> parents,
+			boolean namespaceRequired) {
+		eventually(kind + " " + namespace + "/" + name + " parents", () -> {
+			List<RouteParentStatus> actual = routeParents(kind, namespace, name);
 			if (actual.size() != parents.size()) {
 				return "expected " + parents.size() + " parents, got " + actual.size();
 			}
@@ -295,6 +321,12 @@ abstract class ConformanceSupport {
 	 * and Programmed.
 	 */
 	static void gatewayAndRoutesMustBeAccepted(String namespace, String gateway, List<String> listeners, String... routes) {
+		gatewayAndRoutesMustBeAccepted(HTTP_ROUTE, namespace, gateway, listeners, routes);
+	}
+
+	/** GatewayAndRoutesMustBeAccepted for routes of {@code kind} (the suite passes the route type). */
+	static void gatewayAndRoutesMustBeAccepted(String kind, String namespace, String gateway, List<String> listeners,
+			String... routes) {
 		eventually("Gateway " + namespace + "/" + gateway + " address", () -> {
 			Gateway object = gateway(namespace, gateway);
 			return object != null && object.getStatus() != null && object.getStatus().getAddresses() != null
@@ -306,7 +338,7 @@ abstract class ConformanceSupport {
 			for (String listener : listeners.isEmpty() ? java.util.Collections.<String>singletonList(null) : listeners) {
 				parents.add(Parent.accepted(namespace, gateway, listener));
 			}
-			routeMustHaveParents(key[0], key[1], parents, !key[0].equals(namespace));
+			routeMustHaveParents(kind, key[0], key[1], parents, !key[0].equals(namespace));
 		}
 		gatewayListenersMustHaveConditions(namespace, gateway, List.of(Expected.of("ResolvedRefs", "True", null),
 				Expected.of("Accepted", "True", null), Expected.of("Programmed", "True", null)));
