@@ -444,7 +444,7 @@ class ObservabilityTest {
 	private static void assertRouteShape(Map<String, Object> route) {
 		assertThat(route).containsOnlyKeys("id", "match", "backends", "canary", "mirrors", "retries", "timeout",
 				"fault", "rateLimit", "requestHeaders", "responseHeaders", "rewrite", "redirect", "cors",
-				"authentication", "extAuthz", "rolloutState", "observed", "owner");
+				"authentication", "extAuthz", "rolloutState", "streamIdleTimeout", "observed", "owner");
 		assertThat(route.get("id")).isInstanceOf(String.class);
 		assertThat(map(route, "match")).containsOnlyKeys("path", "pathType", "methods", "headers", "query", "host",
 				"claims", "principals", "listener", "grpc");
