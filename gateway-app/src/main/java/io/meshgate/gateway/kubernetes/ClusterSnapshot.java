@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TCPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TLSRoute;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 
@@ -19,11 +21,13 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
  * {@code Secret ns/name}, Secret values decoded). Translations are pure functions of it.
  *
  * @param namespaces the cluster's Namespaces, for the labels {@code allowedRoutes} selects on
+ * @param tlsRoutes the TLSRoutes ({@code v1alpha2})
+ * @param tcpRoutes the TCPRoutes ({@code v1alpha2})
  */
 public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
 		List<BackendTlsPolicy> backendTlsPolicies, List<Service> services, List<Ingress> ingresses,
 		List<IngressClass> ingressClasses, ReferenceGrants referenceGrants, List<Namespace> namespaces,
-		Map<ObjectKey, Map<String, String>> data) {
+		Map<ObjectKey, Map<String, String>> data, List<TLSRoute> tlsRoutes, List<TCPRoute> tcpRoutes) {
 
 	public static final ClusterSnapshot EMPTY = new ClusterSnapshot(null, null, null, null, null, null, null, null);
 
@@ -33,6 +37,15 @@ public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> g
 			List<IngressClass> ingressClasses, Map<ObjectKey, Map<String, String>> data) {
 		this(gatewayClasses, gateways, httpRoutes, backendTlsPolicies, services, ingresses, ingressClasses, null, null,
 				data);
+	}
+
+	/** Without TLSRoutes and TCPRoutes. */
+	public ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
+			List<BackendTlsPolicy> backendTlsPolicies, List<Service> services, List<Ingress> ingresses,
+			List<IngressClass> ingressClasses, ReferenceGrants referenceGrants, List<Namespace> namespaces,
+			Map<ObjectKey, Map<String, String>> data) {
+		this(gatewayClasses, gateways, httpRoutes, backendTlsPolicies, services, ingresses, ingressClasses,
+				referenceGrants, namespaces, data, null, null);
 	}
 
 	public ClusterSnapshot {
@@ -46,6 +59,8 @@ public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> g
 		referenceGrants = referenceGrants == null ? ReferenceGrants.NONE : referenceGrants;
 		namespaces = copy(namespaces);
 		data = data == null ? Map.of() : Map.copyOf(data);
+		tlsRoutes = copy(tlsRoutes);
+		tcpRoutes = copy(tcpRoutes);
 	}
 
 	public Optional<Service> service(String namespace, String name) {
@@ -72,7 +87,12 @@ public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> g
 
 	public ClusterSnapshot withData(Map<ObjectKey, Map<String, String>> data) {
 		return new ClusterSnapshot(gatewayClasses, gateways, httpRoutes, backendTlsPolicies, services, ingresses,
-				ingressClasses, referenceGrants, namespaces, data);
+				ingressClasses, referenceGrants, namespaces, data, tlsRoutes, tcpRoutes);
+	}
+
+	public ClusterSnapshot withL4Routes(List<TLSRoute> tlsRoutes, List<TCPRoute> tcpRoutes) {
+		return new ClusterSnapshot(gatewayClasses, gateways, httpRoutes, backendTlsPolicies, services, ingresses,
+				ingressClasses, referenceGrants, namespaces, data, tlsRoutes, tcpRoutes);
 	}
 
 	private static <T extends HasMetadata> Optional<T> find(List<T> objects, String namespace, String name) {

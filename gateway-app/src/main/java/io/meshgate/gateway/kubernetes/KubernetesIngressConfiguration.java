@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.gateway.listeners.ListenerProperties;
+import io.meshgate.policy.upstream.GatewayPorts;
 
 /** The Kubernetes ingress controller, on with {@code meshgate.kubernetes.ingress.enabled=true}. */
 @Configuration(proxyBeanMethods = false)
@@ -23,13 +24,14 @@ public class KubernetesIngressConfiguration {
 	@Bean
 	IngressController ingressController(ObjectProvider<KubernetesClient> kubernetes, AdminService admin,
 			ObjectProvider<HttpsCertificates> certificates, IngressControllerProperties properties,
-			ListenerProperties listeners) {
+			ListenerProperties listeners, GatewayPorts gatewayPorts) {
 		KubernetesClient client = kubernetes.getIfAvailable();
 		if (client == null) {
 			throw new IllegalStateException("meshgate.kubernetes.ingress.enabled: true (expected: a Kubernetes client; run "
 					+ "in a cluster or set spring.main.cloud-platform=kubernetes with a kubeconfig)");
 		}
-		return new IngressController(client, admin, certificates.getIfAvailable(), properties, listeners.served(),
+		return new IngressController(client, admin, certificates.getIfAvailable(), properties,
+				listeners.served().withLocal(gatewayPorts.serverPorts()),
 				Clock.systemUTC());
 	}
 

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.AllowedRoutes;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 
@@ -19,8 +19,10 @@ import io.meshgate.gateway.listeners.ServedPorts;
 import io.meshgate.gateway.kubernetes.gatewayapi.GatewayApiTranslator.ParentOutcome;
 
 /**
- * Which listeners of a Gateway take an HTTPRoute, and for which host names (the intersection of
- * the listener's and the route's, as the specification defines it). {@code allowedRoutes.namespaces}
+ * Which listeners of a Gateway take an HTTPRoute or a GRPCRoute, and for which host names (the
+ * intersection of the listener's and the route's, as the specification defines it). Only HTTP and
+ * HTTPS listeners take them, and only where {@code allowedRoutes.kinds} (when given) names the
+ * route's kind. {@code allowedRoutes.namespaces}
  * {@code from}: {@code Same} (the default), {@code All}, or {@code Selector}: routes of namespaces
  * whose labels the {@code selector} matches ({@code matchLabels} and {@code matchExpressions}
  * with {@code In}, {@code NotIn}, {@code Exists}, {@code DoesNotExist}, all of them; no selector or
@@ -35,12 +37,14 @@ final class Attachment {
 	}
 
 	/**
+	 * @param kind the route's kind, {@code HTTPRoute} or {@code GRPCRoute}
+	 * @param hostnames the route's {@code spec.hostnames}, null or empty: any
 	 * @param served the listener ports this gateway serves; listeners on others take no route
 	 * @param portHosts the host names (null: any) of every served listener, by port, across Gateways
 	 */
-	static ParentOutcome attach(HTTPRoute route, ParentReference parent, Gateway gateway, ClusterSnapshot cluster,
-			ServedPorts served, Map<Integer, Set<String>> portHosts) {
-		List<String> routeHosts = route.getSpec().getHostnames() == null ? List.of() : route.getSpec().getHostnames();
+	static ParentOutcome attach(HasMetadata route, String kind, List<String> hostnames, ParentReference parent,
+			Gateway gateway, ClusterSnapshot cluster, ServedPorts served, Map<Integer, Set<String>> portHosts) {
+		List<String> routeHosts = hostnames == null ? List.of() : hostnames;
 		List<String> listeners = new ArrayList<>();
 		Set<RoutePlace> places = new LinkedHashSet<>();
 		boolean named = false;
@@ -52,9 +56,9 @@ final class Attachment {
 				continue;
 			}
 			named = true;
-			if (!("HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol()))
+			if (!TcpTlsListeners.takes(listener, kind)
 					|| served.refusal(listener.getPort(), listener.getProtocol()) != null
-					|| !allows(listener.getAllowedRoutes(), route, gateway, cluster)) {
+					|| !allows(listener.getAllowedRoutes(), route, kind, gateway, cluster)) {
 				continue;
 			}
 			allowedSomewhere = true;
@@ -101,9 +105,11 @@ final class Attachment {
 		return more;
 	}
 
-	private static boolean allows(AllowedRoutes allowed, HTTPRoute route, Gateway gateway, ClusterSnapshot cluster) {
+	private static boolean allows(AllowedRoutes allowed, HasMetadata route, String kind, Gateway gateway,
+			ClusterSnapshot cluster) {
 		if (allowed != null && allowed.getKinds() != null && !allowed.getKinds().isEmpty()
-				&& allowed.getKinds().stream().noneMatch(k -> "HTTPRoute".equals(k.getKind()))) {
+				&& allowed.getKinds().stream().noneMatch(k -> kind.equals(k.getKind())
+						&& (k.getGroup() == null || GatewayApiTranslator.GROUP.equals(k.getGroup())))) {
 			return false;
 		}
 		String from = allowed == null || allowed.getNamespaces() == null || allowed.getNamespaces().getFrom() == null

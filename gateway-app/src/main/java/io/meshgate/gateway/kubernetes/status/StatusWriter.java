@@ -57,11 +57,14 @@ public final class StatusWriter {
 
 	private final BackendTlsPolicyStatusWriter backendTlsPolicies;
 
+	private final TcpTlsRouteStatusWriter tcpTlsRoutes;
+
 	public StatusWriter(KubernetesClient client, String controllerName, Clock clock) {
 		this.client = client;
 		this.controllerName = controllerName;
 		this.clock = clock;
 		this.backendTlsPolicies = new BackendTlsPolicyStatusWriter(client, controllerName);
+		this.tcpTlsRoutes = new TcpTlsRouteStatusWriter(client, controllerName);
 	}
 
 	/** Returns how many objects were written. */
@@ -152,6 +155,7 @@ public final class StatusWriter {
 			}
 		}
 		written += backendTlsPolicies.write(cluster, translation, now);
+		written += tcpTlsRoutes.write(cluster, translation.gatewayApi().l4(), now);
 		return written;
 	}
 
