@@ -39,17 +39,14 @@ public record ServedPorts(int http, int https, Set<Integer> extra, Set<Integer> 
 	 * listener without a port (which the CRD does not let through) is not served.
 	 */
 	public String refusal(Integer port, String protocol) {
-		if (port == null) {
-			return "port: null (expected: a listener port)";
-		}
 		if ("TCP".equals(protocol)) {
-			return httpPort(port) || local.contains(port)
+			return port == null || httpPort(port) || local.contains(port)
 					? "port: " + port + " (expected: a port of its own; " + port + " is one the gateway serves HTTP or HTTPS"
 							+ " on or listens on itself)"
 					: null;
 		}
-		boolean served = "HTTPS".equals(protocol) || "TLS".equals(protocol) ? port == https
-				: port == http || extra.contains(port);
+		boolean served = port != null && ("HTTPS".equals(protocol) || "TLS".equals(protocol) ? port == https
+				: port == http || extra.contains(port));
 		if (served) {
 			return null;
 		}
