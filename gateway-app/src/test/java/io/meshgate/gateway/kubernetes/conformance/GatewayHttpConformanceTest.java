@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -1188,6 +1189,12 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 
 	private static String withoutDate(String report) {
 		return report.lines().filter(line -> !line.startsWith("date:")).collect(Collectors.joining("\n"));
+	}
+
+	/** Profile GATEWAY-TLS's TLSRoute tests and a TCPRoute, after this class's own, on its Spring context. */
+	@Nested
+	class Tls extends GatewayTlsConformance {
+
 	}
 
 }

@@ -39,9 +39,10 @@ import static org.awaitility.Awaitility.await;
  * GATEWAY-TLS; {@code conformance/tests/tlsroute-*.go}), each asserting what the upstream Go test
  * asserts; and a TCPRoute to a Service found through its EndpointSlices, which the suite has no
  * test for. TLS passthrough is served on the HTTPS listener (the Gateways' port 443), TCP listeners
- * on ports of their own.
+ * on ports of their own. They run as {@link GatewayHttpConformanceTest.Tls}, on that class's
+ * gateway and cluster: one Spring context for both profiles.
  */
-class GatewayTlsConformanceTest extends ConformanceSupport {
+abstract class GatewayTlsConformance extends ConformanceSupport {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
