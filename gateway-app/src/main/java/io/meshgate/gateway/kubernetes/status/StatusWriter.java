@@ -64,7 +64,7 @@ public final class StatusWriter {
 		this.controllerName = controllerName;
 		this.clock = clock;
 		this.backendTlsPolicies = new BackendTlsPolicyStatusWriter(client, controllerName);
-		this.tcpTlsRoutes = new TcpTlsRouteStatusWriter(client, controllerName);
+		this.tcpTlsRoutes = new TcpTlsRouteStatusWriter(client, controllerName, this::update);
 	}
 
 	/** Returns how many objects were written. */

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -14,9 +15,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TCPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TLSRouteStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import io.meshgate.gateway.kubernetes.ClusterSnapshot;
 import io.meshgate.gateway.kubernetes.Conditions;
@@ -30,15 +28,17 @@ import io.meshgate.gateway.kubernetes.gatewayapi.TcpTlsTranslation;
  */
 final class TcpTlsRouteStatusWriter {
 
-	private static final Log log = LogFactory.getLog(TcpTlsRouteStatusWriter.class);
-
 	private final KubernetesClient client;
 
 	private final String controllerName;
 
-	TcpTlsRouteStatusWriter(KubernetesClient client, String controllerName) {
+	/** Writes an object's status, returning 1, or logs why it could not and returns 0. */
+	private final ToIntFunction<HasMetadata> update;
+
+	TcpTlsRouteStatusWriter(KubernetesClient client, String controllerName, ToIntFunction<HasMetadata> update) {
 		this.client = client;
 		this.controllerName = controllerName;
+		this.update = update;
 	}
 
 	/** Returns how many objects were written. */
@@ -84,21 +84,9 @@ final class TcpTlsRouteStatusWriter {
 			}
 			T copy = client.getKubernetesSerialization().clone(route);
 			setParents.accept(copy, parents);
-			written += update(copy);
+			written += update.applyAsInt(copy);
 		}
 		return written;
-	}
-
-	private int update(HasMetadata object) {
-		try {
-			client.resource(object).updateStatus();
-			return 1;
-		}
-		catch (KubernetesClientException ex) {
-			log.warn("Writing the status of " + ObjectKey.of(object) + " failed (tried again at the next change): "
-					+ ex.getMessage());
-			return 0;
-		}
 	}
 
 }

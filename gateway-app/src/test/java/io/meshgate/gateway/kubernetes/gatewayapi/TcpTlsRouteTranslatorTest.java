@@ -140,12 +140,7 @@ class TcpTlsRouteTranslatorTest {
 
 	@Test
 	void refusedReferencesKindsAndConflictsAreInTheRouteStatus() {
-		KubernetesTranslation translation = translate(service("pg-a", 5432), """
-				apiVersion: v1
-				kind: Service
-				metadata: {name: pg-other, namespace: data}
-				spec: {ports: [{port: 5432}]}
-				""", """
+		KubernetesTranslation translation = translate(service("pg-a", 5432), PG_OTHER, """
 				apiVersion: gateway.networking.k8s.io/v1alpha2
 				kind: TCPRoute
 				metadata: {name: older, namespace: shop, creationTimestamp: "2026-01-01T00:00:00Z"}
@@ -198,12 +193,7 @@ class TcpTlsRouteTranslatorTest {
 				spec:
 				  from: [{group: gateway.networking.k8s.io, kind: TCPRoute, namespace: shop}]
 				  to: [{group: "", kind: Service, name: pg-other}]
-				""", ReferenceGrant.class)), service("pg-a", 5432), """
-				apiVersion: v1
-				kind: Service
-				metadata: {name: pg-other, namespace: data}
-				spec: {ports: [{port: 5432}]}
-				""", """
+				""", ReferenceGrant.class)), service("pg-a", 5432), PG_OTHER, """
 				apiVersion: gateway.networking.k8s.io/v1alpha2
 				kind: TCPRoute
 				metadata: {name: older, namespace: shop}
@@ -215,6 +205,14 @@ class TcpTlsRouteTranslatorTest {
 	}
 
 	// --- helpers
+
+	/** A Service of another namespace than the routes'. */
+	private static final String PG_OTHER = """
+			apiVersion: v1
+			kind: Service
+			metadata: {name: pg-other, namespace: data}
+			spec: {ports: [{port: 5432}]}
+			""";
 
 	private static final ServedPorts DEFAULT_WITH_OWN_9000 = ServedPorts.DEFAULT.withLocal(Set.of(9000));
 
