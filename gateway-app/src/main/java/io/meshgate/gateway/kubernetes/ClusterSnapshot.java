@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TCPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TLSRoute;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 
@@ -21,11 +23,14 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
  *
  * @param namespaces the cluster's Namespaces, for the labels {@code allowedRoutes} selects on
  * @param grpcRoutes the GRPCRoutes ({@code v1})
+ * @param tlsRoutes the TLSRoutes ({@code v1alpha2})
+ * @param tcpRoutes the TCPRoutes ({@code v1alpha2})
  */
 public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
 		List<BackendTlsPolicy> backendTlsPolicies, List<Service> services, List<Ingress> ingresses,
 		List<IngressClass> ingressClasses, ReferenceGrants referenceGrants, List<Namespace> namespaces,
-		Map<ObjectKey, Map<String, String>> data, List<GRPCRoute> grpcRoutes) {
+		Map<ObjectKey, Map<String, String>> data, List<GRPCRoute> grpcRoutes, List<TLSRoute> tlsRoutes,
+		List<TCPRoute> tcpRoutes) {
 
 	public static final ClusterSnapshot EMPTY = new ClusterSnapshot(null, null, null, null, null, null, null, null);
 
@@ -37,13 +42,13 @@ public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> g
 				data);
 	}
 
-	/** Without GRPCRoutes. */
+	/** Without GRPCRoutes, TLSRoutes and TCPRoutes. */
 	public ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
 			List<BackendTlsPolicy> backendTlsPolicies, List<Service> services, List<Ingress> ingresses,
 			List<IngressClass> ingressClasses, ReferenceGrants referenceGrants, List<Namespace> namespaces,
 			Map<ObjectKey, Map<String, String>> data) {
 		this(gatewayClasses, gateways, httpRoutes, backendTlsPolicies, services, ingresses, ingressClasses,
-				referenceGrants, namespaces, data, null);
+				referenceGrants, namespaces, data, null, null, null);
 	}
 
 	public ClusterSnapshot {
@@ -58,6 +63,8 @@ public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> g
 		namespaces = copy(namespaces);
 		data = data == null ? Map.of() : Map.copyOf(data);
 		grpcRoutes = copy(grpcRoutes);
+		tlsRoutes = copy(tlsRoutes);
+		tcpRoutes = copy(tcpRoutes);
 	}
 
 	public Optional<Service> service(String namespace, String name) {
@@ -84,12 +91,17 @@ public record ClusterSnapshot(List<GatewayClass> gatewayClasses, List<Gateway> g
 
 	public ClusterSnapshot withData(Map<ObjectKey, Map<String, String>> data) {
 		return new ClusterSnapshot(gatewayClasses, gateways, httpRoutes, backendTlsPolicies, services, ingresses,
-				ingressClasses, referenceGrants, namespaces, data, grpcRoutes);
+				ingressClasses, referenceGrants, namespaces, data, grpcRoutes, tlsRoutes, tcpRoutes);
 	}
 
 	public ClusterSnapshot withGrpcRoutes(List<GRPCRoute> grpcRoutes) {
 		return new ClusterSnapshot(gatewayClasses, gateways, httpRoutes, backendTlsPolicies, services, ingresses,
-				ingressClasses, referenceGrants, namespaces, data, grpcRoutes);
+				ingressClasses, referenceGrants, namespaces, data, grpcRoutes, tlsRoutes, tcpRoutes);
+	}
+
+	public ClusterSnapshot withL4Routes(List<TLSRoute> tlsRoutes, List<TCPRoute> tcpRoutes) {
+		return new ClusterSnapshot(gatewayClasses, gateways, httpRoutes, backendTlsPolicies, services, ingresses,
+				ingressClasses, referenceGrants, namespaces, data, grpcRoutes, tlsRoutes, tcpRoutes);
 	}
 
 	private static <T extends HasMetadata> Optional<T> find(List<T> objects, String namespace, String name) {

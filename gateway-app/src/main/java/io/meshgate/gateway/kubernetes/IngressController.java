@@ -25,6 +25,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TCPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TLSRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -52,7 +54,8 @@ import io.meshgate.policy.route.MeshConfig;
 /**
  * Serves Gateway API and Ingress objects: informers on GatewayClass, Gateway, HTTPRoute, GRPCRoute,
  * BackendTLSPolicy ({@code v1alpha3} and {@code v1}), ReferenceGrant ({@code v1beta1} and {@code v1}), Service, Namespace (the
- * labels {@code allowedRoutes} selects on), Ingress and IngressClass; any change schedules one
+ * labels {@code allowedRoutes} selects on), Ingress and IngressClass, TLSRoute and TCPRoute
+ * ({@code v1alpha2}); any change schedules one
  * translation after a short debounce, on a thread of its own (never an informer's). The translation runs as the
  * read-only {@value #SOURCE} configuration through the admin service, checked whole with the admin
  * store's configuration like an edit; if it does not fit, the last good one keeps running. The
@@ -150,7 +153,8 @@ public final class IngressController implements SmartLifecycle {
 				watch(REFERENCE_GRANT_V1, GenericKubernetesResource.class,
 						client.genericKubernetesResources(ReferenceGrants.V1).inAnyNamespace().runnableInformer(0)),
 				watch(Service.class, true), watch(Namespace.class, false), watch(Ingress.class, true),
-				watch(IngressClass.class, false), watch(GRPCRoute.class, true));
+				watch(IngressClass.class, false), watch(GRPCRoute.class, true), watch(TLSRoute.class, true),
+				watch(TCPRoute.class, true));
 		leadership.start();
 		rollouts.watch(this::changed);
 		long resync = properties.resync().toMillis();
@@ -195,7 +199,8 @@ public final class IngressController implements SmartLifecycle {
 					list(Service.class), list(Ingress.class), list(IngressClass.class),
 					ReferenceGrants.of(list(ReferenceGrant.class), list(REFERENCE_GRANT_V1, GenericKubernetesResource.class)),
 					list(Namespace.class), null);
-			cluster = cluster.withGrpcRoutes(list(GRPCRoute.class)).withData(referencedData(cluster));
+			cluster = cluster.withGrpcRoutes(list(GRPCRoute.class)).withL4Routes(list(TLSRoute.class), list(TCPRoute.class));
+			cluster = cluster.withData(referencedData(cluster));
 			KubernetesTranslation translation = KubernetesTranslation.translate(cluster, properties.controllerName(),
 					properties.ingressClass(), addresses(), served, pemFiles);
 			reportProblems(translation.ingress().problems());

@@ -15,7 +15,8 @@ import io.meshgate.policy.upstream.Upstream;
 
 /**
  * Everything Meshgate serves from Kubernetes objects at one moment: the routes (in Gateway API
- * precedence order, Ingress paths included) over the upstreams they use, and the statuses to write
+ * precedence order, Ingress paths included) and the L4 routes (TCPRoutes, TLSRoutes) over the
+ * upstreams they use, and the statuses to write
  * back, and the HTTPS listener's certificates. A pure function of a {@link ClusterSnapshot} but for PEM files written for upstream TLS.
  */
 public record KubernetesTranslation(MeshConfig config, Map<String, ObjectKey> owners,
@@ -42,9 +43,14 @@ public record KubernetesTranslation(MeshConfig config, Map<String, ObjectKey> ow
 				.forEach(b -> used.putIfAbsent(b.upstream(), upstreams.get(b.upstream())));
 			route.mirrors().forEach(m -> used.putIfAbsent(m.upstream(), upstreams.get(m.upstream())));
 		}
+		// TCPRoutes and TLSRoutes: their L4 routes over protocol TCP upstreams, owned like the routes
+		gatewayApi.l4().upstreams().forEach(name -> used.putIfAbsent(name, upstreams.get(name)));
+		owners.putAll(gatewayApi.l4().owners());
+		MeshConfig config = new MeshConfig(List.copyOf(used.values()), routes).withL4(gatewayApi.l4().tcpRoutes(),
+				gatewayApi.l4().tlsPassthroughRoutes());
 		List<ServerCertificate> certificates = ServerCertificates.collect(cluster,
 				cluster.gateways().stream().filter(g -> gatewayApi.gateways().containsKey(ObjectKey.of(g))).toList(), ingress);
-		return new KubernetesTranslation(new MeshConfig(List.copyOf(used.values()), routes), owners, gatewayApi,
+		return new KubernetesTranslation(config, owners, gatewayApi,
 				ingress, List.copyOf(addresses), certificates);
 	}
 

@@ -34,6 +34,19 @@ public final class Names {
 		return cut("k8s-" + namespace + "-" + service + "-" + port, MAX_UPSTREAM);
 	}
 
+	/** The {@code protocol: TCP} upstream of a Service port, apart from its HTTP upstream: one port may serve both. */
+	public static String tcpUpstream(String namespace, String service, int port) {
+		return cut("k8s-tcp-" + namespace + "-" + service + "-" + port, MAX_UPSTREAM);
+	}
+
+	/**
+	 * The name of an L4 route ({@code tcp} or {@code tls}) made from a route object: a DNS label,
+	 * as L4 route names are; {@code index} tells apart the routes one object makes (a port, a parent).
+	 */
+	public static String l4Route(String kind, String namespace, String name, int index) {
+		return cut(("k8s-" + kind + "-" + namespace + "-" + name + "-" + index).replace('.', '-'), MAX_UPSTREAM);
+	}
+
 	private static String cut(String name, int max) {
 		if (name.length() <= max) {
 			return name;

@@ -84,6 +84,31 @@ public final class ServiceUpstreams {
 		return new Resolved(name, found.isPresent(), errors.get(name), unusable.get(name));
 	}
 
+	/**
+	 * The {@code protocol: TCP} upstream of a Service port, for TCPRoutes and TLSRoutes: its
+	 * endpoints discovered as for HTTP, with the Service's load-balancer and outlier-detection
+	 * annotations (TLS, BackendTLSPolicies and the circuit breaker are HTTP's only).
+	 */
+	public Resolved resolveTcp(String namespace, String service, int port) {
+		String name = Names.tcpUpstream(namespace, service, port);
+		Optional<Service> found = cluster.service(namespace, service);
+		if (!bound.containsKey(name) && !errors.containsKey(name)) {
+			try {
+				Map<String, Object> tree = discovered(name, namespace, service, port, found.orElse(null));
+				tree.put("protocol", "TCP");
+				bound.put(name, ConfigBinder.bind(Map.of("upstreams", List.of(tree)), MeshConfig.EMPTY).upstreams().get(0));
+			}
+			catch (IllegalArgumentException ex) {
+				errors.put(name, "Service " + namespace + "/" + service + ": " + ex.getMessage());
+			}
+			catch (InvalidConfigException ex) {
+				errors.put(name, "Service " + namespace + "/" + service + ": "
+						+ ex.errors().stream().map(e -> e.message()).toList());
+			}
+		}
+		return new Resolved(name, found.isPresent(), errors.get(name), null);
+	}
+
 	/** The cluster's ReferenceGrants, which decide whether a route may use a Service of another namespace. */
 	public ReferenceGrants referenceGrants() {
 		return cluster.referenceGrants();
@@ -116,6 +141,26 @@ public final class ServiceUpstreams {
 
 	private Upstream bind(String name, String namespace, String service, int port, Service object,
 			BackendTlsPolicy policy, BackendTlsValidation validation) {
+		Map<String, Object> tree = discovered(name, namespace, service, port, object);
+		if (object != null) {
+			putIfPresent(tree, "circuitBreaker", Annotations.tree(object, Annotations.CIRCUIT_BREAKER));
+			putIfPresent(tree, "tls", tls(namespace, service, object, policy, validation));
+			// Gateway API's appProtocol for HTTP/2 with prior knowledge (gRPC servers without TLS);
+			// kubernetes.io/ws needs nothing: WebSocket upgrades go over HTTP/1.1
+			if ("kubernetes.io/h2c".equals(servicePort(object, port).map(ServicePort::getAppProtocol).orElse(null))) {
+				tree.put("protocol", "H2C");
+			}
+		}
+		MeshConfig config = ConfigBinder.bind(Map.of("upstreams", List.of(tree)), MeshConfig.EMPTY);
+		return config.upstreams().get(0);
+	}
+
+	/**
+	 * An upstream tree following the endpoints of a Service port (of a Service that does not
+	 * exist yet: of the port's number), with the Service's load-balancer and outlier-detection annotations.
+	 */
+	private static Map<String, Object> discovered(String name, String namespace, String service, int port,
+			Service object) {
 		Map<String, Object> tree = new LinkedHashMap<>();
 		tree.put("name", name);
 		Map<String, Object> discovery = new LinkedHashMap<>();
@@ -129,16 +174,8 @@ public final class ServiceUpstreams {
 		if (object != null) {
 			putIfPresent(tree, "loadBalancer", Annotations.tree(object, Annotations.LOAD_BALANCER));
 			putIfPresent(tree, "outlierDetection", Annotations.tree(object, Annotations.OUTLIER_DETECTION));
-			putIfPresent(tree, "circuitBreaker", Annotations.tree(object, Annotations.CIRCUIT_BREAKER));
-			putIfPresent(tree, "tls", tls(namespace, service, object, policy, validation));
-			// Gateway API's appProtocol for HTTP/2 with prior knowledge (gRPC servers without TLS);
-			// kubernetes.io/ws needs nothing: WebSocket upgrades go over HTTP/1.1
-			if ("kubernetes.io/h2c".equals(servicePort(object, port).map(ServicePort::getAppProtocol).orElse(null))) {
-				tree.put("protocol", "H2C");
-			}
 		}
-		MeshConfig config = ConfigBinder.bind(Map.of("upstreams", List.of(tree)), MeshConfig.EMPTY);
-		return config.upstreams().get(0);
+		return tree;
 	}
 
 	/**

@@ -128,6 +128,12 @@ class KubernetesManifestsTest {
 			assertThat(verbs(role.getRules(), "networking.k8s.io", resource)).as(resource).contains("get", "list", "watch");
 		}
 		assertThat(verbs(role.getRules(), "networking.k8s.io", "ingresses/status")).contains("update", "patch");
+		for (String resource : List.of("tlsroutes", "tcproutes")) {
+			assertThat(verbs(role.getRules(), "gateway.networking.k8s.io", resource)).as(resource)
+				.contains("get", "list", "watch");
+			assertThat(verbs(role.getRules(), "gateway.networking.k8s.io", resource + "/status")).as(resource)
+				.contains("update", "patch");
+		}
 		for (String resource : List.of("services", "secrets", "configmaps", "namespaces")) {
 			assertThat(verbs(role.getRules(), "", resource)).as(resource).contains("get", "list", "watch");
 		}

@@ -1,7 +1,9 @@
 package io.meshgate.policy.route;
 
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -9,6 +11,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
+import io.meshgate.policy.l4.TcpRoute;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 
 /**
@@ -69,13 +72,15 @@ public final class MeshRouting {
 	/**
 	 * Checks {@code config} as {@link #apply} would, without changing anything: the route table
 	 * compiles and every route converts through the gateway's own factories, and the new or
-	 * changed upstreams pass {@link UpstreamRegistry#check} (their TLS files are read). Returns the
+	 * changed upstreams pass {@link UpstreamRegistry#check} (their TLS files are read), and no
+	 * upstream points at the gateway on a port of its TCP routes. Returns the
 	 * converted table (a dry run's: never served). Throws {@link IllegalArgumentException}
 	 * ({@link RouteConversionException} naming the routes that do not convert); blocks on file I/O.
 	 */
 	public MeshRouteTable check(MeshConfig config) {
 		MeshRouteTable table = locator.convert(RouteCompiler.compile(config));
 		upstreams.check(config.upstreams());
+		upstreams.checkTcpRoutePorts(config.upstreams(), tcpRoutePorts(config));
 		return table;
 	}
 
@@ -90,6 +95,8 @@ public final class MeshRouting {
 		long start = System.nanoTime();
 		MeshRouteTable table = locator.convert(RouteCompiler.compile(config));
 		long built = (System.nanoTime() - start) / 1_000_000;
+		Set<Integer> tcpRoutePorts = tcpRoutePorts(config);
+		upstreams.checkTcpRoutePorts(config.upstreams(), tcpRoutePorts);
 		ConfigStage.Prepared l4Routes = l4 == null ? null : l4.prepare(config);
 		AutoCloseable retired;
 		try {
@@ -106,6 +113,7 @@ public final class MeshRouting {
 		if (l4Routes != null) {
 			l4Routes.commit();
 		}
+		upstreams.tcpRoutePorts(tcpRoutePorts);
 		current = config;
 		events.publishEvent(new RefreshRoutesEvent(this));
 		try {
@@ -118,6 +126,10 @@ public final class MeshRouting {
 				+ " upstreams, " + config.authorizationPolicies().size() + " authorization policies, "
 				+ config.tcpRoutes().size() + " TCP routes, " + config.tlsPassthroughRoutes().size()
 				+ " TLS passthrough routes (routes compiled and built in " + built + " ms)");
+	}
+
+	private static Set<Integer> tcpRoutePorts(MeshConfig config) {
+		return config.tcpRoutes().stream().map(TcpRoute::port).collect(Collectors.toUnmodifiableSet());
 	}
 
 }

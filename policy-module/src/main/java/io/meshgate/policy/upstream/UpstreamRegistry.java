@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -109,6 +110,22 @@ public final class UpstreamRegistry implements AutoCloseable {
 				named(spec, () -> TlsMaterial.load(spec.tls(), Instant.now()));
 			}
 		}
+	}
+
+	/**
+	 * Refuses every upstream of {@code specs}, changed or not, with an endpoint that is the gateway
+	 * on one of {@code tcpRoutePorts}, the ports of the configuration's TCP routes; throws
+	 * {@link IllegalArgumentException} naming the upstream and endpoint.
+	 */
+	public void checkTcpRoutePorts(Collection<Upstream> specs, Set<Integer> tcpRoutePorts) {
+		if (!tcpRoutePorts.isEmpty()) {
+			specs.forEach(spec -> services.gatewayPorts().checkTcpRoutePorts(spec, tcpRoutePorts));
+		}
+	}
+
+	/** Makes {@code tcpRoutePorts} the TCP route ports in force, refused for resolved and discovered endpoints too. */
+	public void tcpRoutePorts(Set<Integer> tcpRoutePorts) {
+		services.gatewayPorts().tcpRoutePorts(tcpRoutePorts);
 	}
 
 	/** {@code work}, with its errors about a field ({@code tls.caCertificates: …}) named by upstream. */

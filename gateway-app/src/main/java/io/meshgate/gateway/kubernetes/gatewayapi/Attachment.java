@@ -56,7 +56,7 @@ final class Attachment {
 				continue;
 			}
 			named = true;
-			if (!("HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol()))
+			if (!TcpTlsListeners.takes(listener, kind)
 					|| served.refusal(listener.getPort(), listener.getProtocol()) != null
 					|| !allows(listener.getAllowedRoutes(), route, kind, gateway, cluster)) {
 				continue;

@@ -41,7 +41,8 @@ import io.meshgate.gateway.listeners.ServedPorts;
  * ({@code PortUnavailable}) and takes no route. Routes take requests of the listener ports and
  * host names they attached to only ({@link RoutePlace}), so Gateways on different ports never
  * share traffic; Gateways on the same port share it as one Gateway's listeners would, each
- * request going to the most specific listener host name it matches.
+ * request going to the most specific listener host name it matches. TLS passthrough and TCP
+ * listeners and their TLSRoutes and TCPRoutes: {@link TcpTlsRouteTranslator}.
  */
 public final class GatewayApiTranslator {
 
@@ -57,7 +58,7 @@ public final class GatewayApiTranslator {
 	/** What the Gateway API objects add up to. Status maps hold the status to write per object. */
 	public record Translation(List<RouteCandidate> routes, Map<ObjectKey, List<Condition>> gatewayClasses,
 			Map<ObjectKey, GatewayStatus> gateways, Map<ObjectKey, List<RouteParentStatus>> httpRoutes,
-			Map<ObjectKey, List<RouteParentStatus>> grpcRoutes) {
+			Map<ObjectKey, List<RouteParentStatus>> grpcRoutes, TcpTlsTranslation l4) {
 
 	}
 
@@ -96,12 +97,15 @@ public final class GatewayApiTranslator {
 				r -> r.getSpec() == null ? null : r.getSpec().getParentRefs(),
 				r -> r.getSpec() == null ? null : r.getSpec().getHostnames(),
 				(r, places) -> GrpcRouteTranslator.translate(r, places, upstreams), context);
+		TcpTlsTranslation l4 = TcpTlsRouteTranslator.translate(cluster, controllerName, gateways, served, upstreams,
+				attached);
+		Set<Integer> conflicted = TcpTlsListeners.conflictedPorts(gateways, served);
 		Map<ObjectKey, GatewayStatus> gatewayStatuses = new LinkedHashMap<>();
 		for (Gateway gateway : gateways) {
 			gatewayStatuses.put(ObjectKey.of(gateway),
-					gatewayStatus(gateway, addresses, served, attached.get(ObjectKey.of(gateway)), cluster));
+					gatewayStatus(gateway, addresses, served, attached.get(ObjectKey.of(gateway)), cluster, conflicted));
 		}
-		return new Translation(context.routes(), classes, gatewayStatuses, httpRoutes, grpcRoutes);
+		return new Translation(context.routes(), classes, gatewayStatuses, httpRoutes, grpcRoutes, l4);
 	}
 
 	/**
@@ -167,7 +171,7 @@ public final class GatewayApiTranslator {
 
 	}
 
-	private static Gateway ourGateway(ParentReference parent, HasMetadata route, List<Gateway> gateways) {
+	static Gateway ourGateway(ParentReference parent, HasMetadata route, List<Gateway> gateways) {
 		String group = parent.getGroup() == null ? GROUP : parent.getGroup();
 		String kind = parent.getKind() == null ? "Gateway" : parent.getKind();
 		if (!GROUP.equals(group) || !"Gateway".equals(kind)) {
@@ -196,14 +200,22 @@ public final class GatewayApiTranslator {
 		return hosts;
 	}
 
+	/** @param conflicted the ports where a TCP listener and a listener of another protocol meet ({@link TcpTlsListeners}) */
 	private static GatewayStatus gatewayStatus(Gateway gateway, List<String> available, ServedPorts served,
-			Map<String, Integer> attached, ClusterSnapshot cluster) {
+			Map<String, Integer> attached, ClusterSnapshot cluster, Set<Integer> conflicted) {
 		GatewayAddresses addresses = GatewayAddresses.resolve(gateway, available);
 		Long generation = gateway.getMetadata().getGeneration();
 		List<ListenerStatus> listeners = new ArrayList<>();
 		int programmed = 0;
 		for (Listener listener : gateway.getSpec().getListeners() == null ? List.<Listener>of()
 				: gateway.getSpec().getListeners()) {
+			if (TcpTlsListeners.l4(listener)) {
+				ListenerStatus status = TcpTlsListeners.status(listener, served, conflicted,
+						attached.getOrDefault(listener.getName(), 0), generation);
+				listeners.add(status);
+				programmed += TcpTlsListeners.served(status) ? 1 : 0;
+				continue;
+			}
 			boolean supported = "HTTP".equals(listener.getProtocol()) || "HTTPS".equals(listener.getProtocol());
 			String portRefusal = supported ? served.refusal(listener.getPort(), listener.getProtocol()) : null;
 			ServerCertificates.Resolved certificate = certificateProblem(gateway, listener, cluster);
@@ -236,9 +248,15 @@ public final class GatewayApiTranslator {
 						: supported
 						? List.of(Conditions.of("Accepted", true, "Accepted", "", generation), listenerProgrammed, resolvedRefs)
 						: List.of(Conditions.of("Accepted", false, "UnsupportedProtocol",
-								"protocol: " + listener.getProtocol() + " (expected: HTTP or HTTPS)", generation),
+								"protocol: " + listener.getProtocol() + " (expected: HTTP, HTTPS, TLS or TCP)", generation),
 								Conditions.of("Programmed", false, "Invalid", "", generation)))
 				.build());
+			if (listener.getPort() != null && conflicted.contains(listener.getPort())) {
+				ListenerStatus status = listeners.get(listeners.size() - 1);
+				List<Condition> withConflict = new ArrayList<>(status.getConditions());
+				withConflict.add(TcpTlsListeners.conflict(listener.getPort(), generation));
+				status.setConditions(withConflict);
+			}
 		}
 		boolean allValid = programmed == listeners.size();
 		List<Condition> conditions = new ArrayList<>(List.of(

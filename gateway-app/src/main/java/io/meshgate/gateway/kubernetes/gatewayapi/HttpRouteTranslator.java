@@ -129,6 +129,13 @@ final class HttpRouteTranslator {
 				? String.join("; ", invalid.errors().stream().map(ConfigError::message).toList()) : ex.getMessage());
 	}
 
+	/** Makes the upstream of a Service port: {@link ServiceUpstreams#resolve} or {@link ServiceUpstreams#resolveTcp}. */
+	interface ServiceResolver {
+
+		ServiceUpstreams.Resolved resolve(String namespace, String service, int port);
+
+	}
+
 	/** The first backend problem found, as the {@code ResolvedRefs} condition reports it. */
 	static final class Refs {
 
@@ -211,6 +218,13 @@ final class HttpRouteTranslator {
 	 */
 	static String service(String routeKind, String group, String kind, String name, String refNamespace, Integer port,
 			String namespace, ServiceUpstreams upstreams, Refs refs, String path) {
+		return service(routeKind, group, kind, name, refNamespace, port, namespace, upstreams, upstreams::resolve, refs,
+				path);
+	}
+
+	/** As above, with the Service port's upstream made by {@code resolver} (an HTTP or a TCP upstream). */
+	static String service(String routeKind, String group, String kind, String name, String refNamespace, Integer port,
+			String namespace, ServiceUpstreams upstreams, ServiceResolver resolver, Refs refs, String path) {
 		if (group != null && !group.isEmpty() || kind != null && !kind.equals("Service")) {
 			refs.problem("InvalidKind", path + ": " + group + "/" + kind + " (expected: a core Service)");
 			return null;
@@ -225,7 +239,7 @@ final class HttpRouteTranslator {
 		if (port == null) {
 			throw new IllegalArgumentException(path + ".port: null (expected: the Service port)");
 		}
-		ServiceUpstreams.Resolved resolved = upstreams.resolve(target, name, port);
+		ServiceUpstreams.Resolved resolved = resolver.resolve(target, name, port);
 		if (resolved.error() != null) {
 			throw new IllegalArgumentException(resolved.error());
 		}

@@ -24,6 +24,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TCPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TLSRouteStatus;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngressBuilder;
@@ -122,6 +124,18 @@ public final class StatusWriter {
 			}
 		}
 		written += backendTlsPolicies.write(cluster, translation, now);
+		written += writeRoutes(cluster.tlsRoutes(), translation.gatewayApi().l4().tlsRouteStatuses(),
+				r -> r.getStatus() == null ? null : r.getStatus().getParents(), (r, parents) -> {
+					TLSRouteStatus status = r.getStatus() == null ? new TLSRouteStatus() : r.getStatus();
+					status.setParents(parents);
+					r.setStatus(status);
+				}, now);
+		written += writeRoutes(cluster.tcpRoutes(), translation.gatewayApi().l4().tcpRouteStatuses(),
+				r -> r.getStatus() == null ? null : r.getStatus().getParents(), (r, parents) -> {
+					TCPRouteStatus status = r.getStatus() == null ? new TCPRouteStatus() : r.getStatus();
+					status.setParents(parents);
+					r.setStatus(status);
+				}, now);
 		return written;
 	}
 

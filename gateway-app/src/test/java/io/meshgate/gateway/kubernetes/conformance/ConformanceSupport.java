@@ -29,6 +29,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -191,9 +192,12 @@ abstract class ConformanceSupport {
 		applied.clear();
 	}
 
+	/** After the top-level class: a {@code @Nested} class of it runs on the same cluster and backends. */
 	@AfterAll
-	static void stopBackends() {
-		CLUSTER.close();
+	static void stopBackends(TestInfo test) {
+		if (test.getTestClass().map(Class::getEnclosingClass).isEmpty()) {
+			CLUSTER.close();
+		}
 	}
 
 	/** Applies a test's manifest, {@code tests/<file>}; deleted after the test. */

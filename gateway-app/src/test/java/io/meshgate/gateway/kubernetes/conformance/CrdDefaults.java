@@ -22,7 +22,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 final class CrdDefaults {
 
 	private static final List<String> CRDS = List.of("gatewayclasses", "gateways", "httproutes", "referencegrants",
-			"backendtlspolicies", "grpcroutes");
+			"backendtlspolicies", "grpcroutes", "tlsroutes");
 
 	/** Schema per "apiVersion/kind", e.g. {@code gateway.networking.k8s.io/v1/HTTPRoute}. */
 	private final Map<String, Map<String, Object>> schemas = new LinkedHashMap<>();

@@ -1197,4 +1197,10 @@ class GatewayHttpConformanceTest extends ConformanceSupport {
 
 	}
 
+	/** Profile GATEWAY-TLS's TLSRoute tests and a TCPRoute, after this class's own, on its Spring context. */
+	@Nested
+	class Tls extends GatewayTlsConformance {
+
+	}
+
 }
