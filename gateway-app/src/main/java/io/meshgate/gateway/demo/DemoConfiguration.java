@@ -83,16 +83,15 @@ public class DemoConfiguration {
 						Upstream.of("demo-grpc", url(servers.grpc()))
 							.withProtocol(UpstreamProtocol.H2C)
 							.withHealthCheck(HealthCheckPolicy.grpc(null)),
-						Upstream.of("demo-tcp", tcp.toArray(String[]::new)).withProtocol(UpstreamProtocol.TCP)),
+						Upstream.tcp("demo-tcp", tcp.toArray(String[]::new))),
 				List.of(Route.of("demo", "/demo/**", Backend.of("demo-v1", 100 - demo.canaryWeight()),
 						Backend.of("demo-v2", demo.canaryWeight()))
 					// the demo shows the tester's override, off on any other route unless configured:
 					// x-canary: demo-v2 reaches v2 from any client, at weight 0 too
 					.withCanary(new CanaryPolicy(null, DEMO_OVERRIDE_HEADER, null, true, null)),
 						Route.of("demo-grpc", RouteMatch.grpc(GrpcMatch.exact(DemoGrpcServer.SERVICE, null)),
-								List.of(Backend.of("demo-grpc", 1)))),
-				List.of(), List.of(), List.of(),
-				List.of(TcpRoute.of("demo-tcp", servers.tcpPort(), L4Backend.of("demo-tcp", 1))), List.of());
+								List.of(Backend.of("demo-grpc", 1)))))
+			.withL4(List.of(TcpRoute.of("demo-tcp", servers.tcpPort(), L4Backend.of("demo-tcp", 1))), List.of());
 		log.info("Demo on: upstreams demo-v1 " + List.of(url(s.get(0)), url(s.get(1))) + ", demo-v2 "
 				+ List.of(url(s.get(2))) + ", demo-v3 (fails one request in " + FAILING_CANARY_FAILS_EVERY
 				+ ", a canary to roll back: docs/rollouts.md) " + List.of(url(s.get(3))) + "; route /demo/** splits "

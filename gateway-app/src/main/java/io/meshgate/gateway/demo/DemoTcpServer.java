@@ -2,6 +2,7 @@ package io.meshgate.gateway.demo;
 
 import java.time.Duration;
 
+import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.tcp.TcpServer;
@@ -9,7 +10,7 @@ import reactor.netty.tcp.TcpServer;
 /**
  * The demo's TCP service on Reactor Netty's TCP server: on connect it writes its endpoint's name
  * and a newline (so a client sees which endpoint the TCP route chose), then echoes every byte it
- * receives until the client closes.
+ * receives until the client's FIN, then closes.
  */
 public final class DemoTcpServer {
 
@@ -20,6 +21,8 @@ public final class DemoTcpServer {
 		return TcpServer.create()
 			.host(host)
 			.port(port)
+			// the client's FIN ends the echo, not the connection: what it sent before is echoed first
+			.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
 			.handle((in, out) -> out.sendString(Mono.just(endpoint + "\n"))
 				.then(out.send(in.receive().retain())))
 			.bindNow(Duration.ofSeconds(10));
