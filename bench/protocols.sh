@@ -72,8 +72,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
 for file in "$PIDS"/*.pid; do [[ -e $file ]] && stop_pid_file "$file"; done
-rm -rf "$WORK/logs" "$WORK/conf" "$RESULTS"
+rm -rf "$WORK/logs" "$WORK/conf"
 mkdir -p "$WORK/logs" "$WORK/conf" "$WORK/tls/tmp" "$RESULTS"
+# the results directory may be bench/run.sh's: only this script's files are replaced
+rm -f "$RESULTS/protocols.tsv" "$RESULTS/protocols.md"
 LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- build, tools, certificates
