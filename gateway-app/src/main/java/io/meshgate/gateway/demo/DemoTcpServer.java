@@ -1,8 +1,14 @@
 package io.meshgate.gateway.demo;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.tcp.TcpServer;
@@ -10,7 +16,7 @@ import reactor.netty.tcp.TcpServer;
 /**
  * The demo's TCP service on Reactor Netty's TCP server: on connect it writes its endpoint's name
  * and a newline (so a client sees which endpoint the TCP route chose), then echoes every byte it
- * receives until the client's FIN, then closes.
+ * receives; the client's FIN closes the connection once everything before it is echoed.
  */
 public final class DemoTcpServer {
 
@@ -21,11 +27,51 @@ public final class DemoTcpServer {
 		return TcpServer.create()
 			.host(host)
 			.port(port)
-			// the client's FIN ends the echo, not the connection: what it sent before is echoed first
+			// the client's FIN ends the echo, not the connection: Echo closes it after the last byte
 			.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-			.handle((in, out) -> out.sendString(Mono.just(endpoint + "\n"))
-				.then(out.send(in.receive().retain())))
+			.doOnConnection(connection -> connection.addHandlerFirst(new Echo(endpoint)))
+			.handle((in, out) -> Mono.never())
 			.bindNow(Duration.ofSeconds(10));
+	}
+
+	/**
+	 * A Netty handler, because Reactor Netty's inbound does not end at a half-close: echoes each
+	 * read, reads only while the echo can be written (a client that does not read stalls), and
+	 * answers the FIN with a close queued behind the echoes.
+	 */
+	private static final class Echo extends ChannelInboundHandlerAdapter {
+
+		private final String endpoint;
+
+		Echo(String endpoint) {
+			this.endpoint = endpoint;
+		}
+
+		@Override
+		public void handlerAdded(ChannelHandlerContext ctx) {
+			ctx.writeAndFlush(Unpooled.copiedBuffer(endpoint + "\n", StandardCharsets.US_ASCII));
+		}
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object message) {
+			ctx.writeAndFlush(message);
+			ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+		}
+
+		@Override
+		public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+			ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+			ctx.fireChannelWritabilityChanged();
+		}
+
+		@Override
+		public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+			if (event instanceof ChannelInputShutdownEvent) {
+				ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+			}
+			ctx.fireUserEventTriggered(event);
+		}
+
 	}
 
 	/** Runs the demo's TCP echo on its own: {@code DEMO_PORT=9002 DEMO_ENDPOINT=demo-tcp-a}. */
