@@ -104,21 +104,37 @@ public class DemoConfiguration {
 
 	/**
 	 * The TCP route's port: as configured, or {@link DemoProperties#DEFAULT_TCP_PORT}; a free one
-	 * when configured 0 or when the ingress port is chosen at start (as tests do), so that two
-	 * gateways on one machine never both claim the default.
+	 * when configured 0, when the ingress port is chosen at start (as tests do), so that two
+	 * gateways on one machine never both claim the default, or when the default is taken (a
+	 * first start never fails on it; a port configured explicitly does).
 	 */
 	private static int tcpPort(DemoProperties properties, Environment environment) {
 		Integer configured = properties.tcpPort();
-		boolean ingressChosenAtStart = Integer.valueOf(0).equals(environment.getProperty("server.port", Integer.class));
-		int port = configured != null ? configured : ingressChosenAtStart ? 0 : DemoProperties.DEFAULT_TCP_PORT;
-		if (port != 0) {
-			return port;
+		if (configured != null) {
+			return configured == 0 ? freePort(properties.host(), 0) : configured;
 		}
-		try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName(properties.host()))) {
+		boolean ingressChosenAtStart = Integer.valueOf(0).equals(environment.getProperty("server.port", Integer.class));
+		if (ingressChosenAtStart) {
+			return freePort(properties.host(), 0);
+		}
+		try {
+			return freePort(properties.host(), DemoProperties.DEFAULT_TCP_PORT);
+		}
+		catch (UncheckedIOException ex) {
+			int free = freePort(properties.host(), 0);
+			log.warn("Demo: port " + DemoProperties.DEFAULT_TCP_PORT + " is taken; the TCP route demo-tcp listens on " + free
+					+ " (meshgate.demo.tcp-port chooses another)");
+			return free;
+		}
+	}
+
+	/** {@code port} when it can be bound now (0: any free one), else {@link UncheckedIOException}. */
+	private static int freePort(String host, int port) {
+		try (ServerSocket free = new ServerSocket(port, 1, InetAddress.getByName(host))) {
 			return free.getLocalPort();
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("no free port for the demo's TCP route on " + properties.host(), ex);
+			throw new UncheckedIOException("port " + port + " on " + host + " cannot be bound", ex);
 		}
 	}
 
