@@ -29,7 +29,7 @@ public final class GrpcLoad {
 	public static void main(String[] args) {
 		String url = args[0];
 		if (args.length == 1) {
-			System.out.println(call(client(1), url).block(Duration.ofSeconds(10)));
+			System.out.println(call(client(1), url).block(Duration.ofSeconds(60)));
 			return;
 		}
 		long seconds = Long.parseLong(args[1]);

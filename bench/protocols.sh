@@ -177,7 +177,7 @@ wait_for http-up http_ok "http://127.0.0.1:$HTTP_UP/"
 wait_for mg-proto http_ok "http://127.0.0.1:$MG_PROTO/plain/"
 if has_row grpc; then
   wait_for grpc-up port_open "$GRPC_UP"
-  reply=$(taskset -c "$LOAD_CPU" java -cp "$WORK/classes:$APP/lib/*" GrpcLoad "http://127.0.0.1:$MG_PROTO/meshgate.demo.Echo/Say" 2>/dev/null | tail -1)
+  reply=$(taskset -c "$LOAD_CPU" java -cp "$WORK/classes:$APP/lib/*" GrpcLoad "http://127.0.0.1:$MG_PROTO/meshgate.demo.Echo/Say" 2>&1 | tail -1 || true)
   [[ $reply == "0 "* ]] || { echo "grpc: a call through mg-proto answered '$reply', not grpc-status 0" >&2; exit 1; }
 fi
 if has_row passthrough; then
@@ -203,7 +203,7 @@ measure() {
   case "$kind" in
     grpc)
       out=$(taskset -c "$LOAD_CPU" java -cp "$WORK/classes:$APP/lib/*" GrpcLoad \
-        "http://127.0.0.1:$MG_PROTO/meshgate.demo.Echo/Say" "$seconds" 4 "$CONNECTIONS" 2>/dev/null | tail -1)
+        "http://127.0.0.1:$MG_PROTO/meshgate.demo.Echo/Say" "$seconds" 4 "$CONNECTIONS" 2>&1 | tail -1 || true)
       units=$(sed 's/.* ok=\([0-9]*\).*/\1/' <<<"$out"); rate=$(sed 's/.*rate=//' <<<"$out")
       local failed; failed=$(sed 's/.*failed=\([0-9]*\).*/\1/' <<<"$out")
       [[ $failed == 0 ]] || log "grpc: $failed calls failed" ;;
@@ -216,16 +216,16 @@ measure() {
         https-connection) url="https://127.0.0.1:$MG_PROTO_HTTPS/plain/"; extra=(-H "Connection: close") ;;
         https-passthrough) url="https://localhost:$MG_PROTO_HTTPS/"; extra=(-H "Connection: close") ;;
       esac
-      out=$(taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" "${extra[@]}" "$url" 2>&1)
+      out=$(taskset -c "$LOAD_CPU" wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" "${extra[@]}" "$url" 2>&1 || true)
       units=$(awk '/requests in/ {print $1}' <<<"$out"); rate=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
       local non2xx; non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
       [[ -z $non2xx ]] || log "$kind: $non2xx non-2xx answers" ;;
     tcp|haproxy-tcp)
       local port=$MG_PROTO_TCP
       [[ $kind == haproxy-tcp ]] && port=$HAPROXY_TCP
-      out=$(taskset -c "$LOAD_CPU" java -cp "$WORK/classes" TcpLoad send 127.0.0.1 "$port" "$seconds" 4 2>&1 | tail -1)
+      out=$(taskset -c "$LOAD_CPU" java -cp "$WORK/classes" TcpLoad send 127.0.0.1 "$port" "$seconds" 4 2>&1 | tail -1 || true)
       # units: MiB relayed; rate: bytes/s
-      units=$(python3 -c "import sys; print(int(sys.argv[1]) / 1048576)" "$(sed 's/bytes=\([0-9]*\).*/\1/' <<<"$out")")
+      units=$(python3 -c "import sys; print(int(sys.argv[1] or 0) / 1048576)" "$(sed -n 's/^bytes=\([0-9]*\).*/\1/p' <<<"$out")")
       rate=$(sed 's/.*rate=//' <<<"$out") ;;
   esac
   after=$(cpu_ticks "$pid")
