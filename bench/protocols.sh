@@ -52,17 +52,8 @@ TLS_UP=18310; SINK=18311; HTTP_UP=18312; GRPC_UP=18313; HAPROXY_TCP=18320
 log() { printf '[protocols %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 mkdir -p "$PIDS"
-stop_pid_file() {
-  local file="$1" pid
-  [[ -f $file ]] || return 0
-  pid="$(cat "$file" 2>/dev/null || true)"
-  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$file"
-}
+# shellcheck source=bench/pid-files.sh
+source "$BENCH/pid-files.sh"
 cleanup() {
   local status=$?
   trap - EXIT INT TERM

@@ -101,17 +101,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 
 # ---------------------------------------------------------------- processes we start, and their end
 mkdir -p "$PIDS"
-stop_pid_file() {
-  local file="$1" pid
-  [[ -f $file ]] || return 0
-  pid="$(cat "$file" 2>/dev/null || true)"
-  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$file"
-}
+# shellcheck source=bench/pid-files.sh
+source "$BENCH/pid-files.sh"
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
