@@ -109,19 +109,21 @@ public class DemoConfiguration {
 	 * first start never fails on it; a port configured explicitly does).
 	 */
 	private static int tcpPort(DemoProperties properties, Environment environment) {
+		// probed where the TCP route's listener binds (meshgate.l4.address, L4Properties' default)
+		String address = environment.getProperty("meshgate.l4.address", "0.0.0.0");
 		Integer configured = properties.tcpPort();
 		if (configured != null) {
-			return configured == 0 ? freePort(properties.host(), 0) : configured;
+			return configured == 0 ? freePort(address, 0) : configured;
 		}
 		boolean ingressChosenAtStart = Integer.valueOf(0).equals(environment.getProperty("server.port", Integer.class));
 		if (ingressChosenAtStart) {
-			return freePort(properties.host(), 0);
+			return freePort(address, 0);
 		}
 		try {
-			return freePort(properties.host(), DemoProperties.DEFAULT_TCP_PORT);
+			return freePort(address, DemoProperties.DEFAULT_TCP_PORT);
 		}
 		catch (UncheckedIOException ex) {
-			int free = freePort(properties.host(), 0);
+			int free = freePort(address, 0);
 			log.warn("Demo: port " + DemoProperties.DEFAULT_TCP_PORT + " is taken; the TCP route demo-tcp listens on " + free
 					+ " (meshgate.demo.tcp-port chooses another)");
 			return free;
