@@ -429,6 +429,14 @@ target("README's `java -jar` start ≤ 1.5× bare SCG's (medians)",
        med(starts["readme"]) / med(starts["bare-scg"]) if readme_over_bare else None, 1.5, False, "×")
 w("")
 
+# issue 25's rows: bench/protocols.sh writes its own table into the same results directory
+if os.path.exists(os.path.join(R, "protocols.md")):
+    w("## Protocols: gRPC, TCP routes, TLS passthrough (bench/protocols.sh)")
+    w("")
+    with open(os.path.join(R, "protocols.md")) as f:
+        w(f.read().rstrip())
+    w("")
+
 skipped = []
 if os.path.exists(os.path.join(R, "skipped.txt")):
     with open(os.path.join(R, "skipped.txt")) as f:

@@ -23,6 +23,9 @@
 # BENCH_MESH_CONTENDERS replaces the list of Meshgate contenders (routes /X/** of bench/config and of
 # bench/identity.py's configurations), e.g. "plain idplain jwt authz cors uncached-plain uncached"
 # with --smoke: a check that the identity-and-access contenders answer, in a few minutes.
+# Issue 25's protocol rows (bench/protocols.sh: grpc, tcp, passthrough, https) run after the
+# route-table visits, into the same report (BENCH_PROTOCOLS=0 leaves them out);
+#   bench/run.sh --only grpc,tcp   runs only those rows, alone (bench/protocols.sh's own summary).
 set -euo pipefail
 
 QUICK=0
@@ -32,14 +35,22 @@ SMOKE=0
 # authorization rules) and cors (preflights); mg-uncached (no verified token kept) serves
 # uncached-plain (no policy) and uncached (an RS256 JWT verified on every request).
 IDENTITY_CONTENDERS="idplain jwt authz cors uncached-plain uncached"
+ONLY=""
 for arg in "$@"; do
+  if [[ $ONLY == next ]]; then ONLY="$arg"; continue; fi
   case "$arg" in
+    --only) ONLY=next ;;
+    --only=*) ONLY="${arg#--only=}" ;;
     --quick) QUICK=1 ;;
     --smoke) QUICK=1; SMOKE=1 ;;   # checks the harness itself in ~1 min; numbers meaningless, report in bench/target
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $arg (expected: --quick)" >&2; exit 2 ;;
+    *) echo "unknown argument: $arg (expected: --quick, --smoke or --only ROW,...)" >&2; exit 2 ;;
   esac
 done
+if [[ -n $ONLY ]]; then
+  [[ $ONLY != next ]] || { echo "--only needs rows: grpc, tcp, passthrough, https" >&2; exit 2; }
+  exec "$(dirname "$0")/protocols.sh" ${ONLY//,/ }
+fi
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BENCH="$ROOT/bench"
@@ -90,17 +101,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 
 # ---------------------------------------------------------------- processes we start, and their end
 mkdir -p "$PIDS"
-stop_pid_file() {
-  local file="$1" pid
-  [[ -f $file ]] || return 0
-  pid="$(cat "$file" 2>/dev/null || true)"
-  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$file"
-}
+# shellcheck source=bench/pid-files.sh
+source "$BENCH/pid-files.sh"
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
@@ -510,6 +512,16 @@ else
   skip "route-table visits: the policies JVM is not running"
 fi
 stop_pid_file "$PIDS/mg-policies.pid"
+
+# ---------------------------------------------------------------- protocols (issue 25)
+if [[ ${BENCH_PROTOCOLS:-1} == 1 ]]; then
+  log "protocol rows (bench/protocols.sh): gRPC, TCP against HAProxy, passthrough, HTTPS with passthrough routes"
+  proto_settings=(PROTO_ROUNDS=5 PROTO_SECONDS=5 PROTO_WARMUP_SECONDS=30)
+  [[ $QUICK == 1 ]] && proto_settings=(PROTO_ROUNDS=3 PROTO_SECONDS=3 PROTO_WARMUP_SECONDS=8)
+  [[ $SMOKE == 1 ]] && proto_settings=(PROTO_ROUNDS=1 PROTO_SECONDS=1 PROTO_WARMUP_SECONDS=1)
+  env "${proto_settings[@]}" BENCH_SKIP_BUILD=1 PROTO_RESULTS="$RESULTS" "$BENCH/protocols.sh" \
+    > "$WORK/logs/protocols.log" 2>&1 || skip "protocol rows: bench/protocols.sh failed (see $WORK/logs/protocols.log)"
+fi
 
 # ---------------------------------------------------------------- report
 RUN_SECONDS=$(( $(date +%s) - RUN_START ))

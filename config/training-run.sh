@@ -20,8 +20,8 @@
 # request path are loaded only then, and their profiles exist only then; a cache without them
 # leaves them to the first request of every start.
 #
-# Loopback ports 18480-18481 by default (TRAINING_PORT, TRAINING_ADMIN_PORT). Needs bash only (no
-# curl): the container's runtime image has none.
+# Loopback ports 18480-18481 by default (TRAINING_PORT, TRAINING_ADMIN_PORT); the demo's TCP route
+# on a free port. Needs bash only (no curl): the container's runtime image has none.
 set -euo pipefail
 
 usage="usage: training-run.sh <extracted-dir> <cache-file> [java options...]"
@@ -59,7 +59,8 @@ status() {
 rm -f "$cache"
 "$java" "$@" "${output[@]}" -jar "$dir/meshgate.jar" \
   --meshgate.store.path="$work/data" --server.address=127.0.0.1 --server.port="$port" \
-  --management.server.address=127.0.0.1 --management.server.port="$admin_port" > "$work/training.log" 2>&1 &
+  --management.server.address=127.0.0.1 --management.server.port="$admin_port" \
+  --meshgate.demo.tcp-port=0 > "$work/training.log" 2>&1 &
 pid=$!
 
 served=0

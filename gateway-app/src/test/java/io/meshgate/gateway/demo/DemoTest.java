@@ -1,13 +1,34 @@
 package io.meshgate.gateway.demo;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.grpc.CallOptions;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -26,8 +47,10 @@ import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.SeededRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
-/** What a newcomer sees: the gateway with no configuration at all. */
+/** What a newcomer sees: the gateway with no configuration at all, its HTTP, gRPC and TCP demo. */
 @SpringBootTest(classes = MeshgateApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "meshgate.store.path=target/stores/demo-${random.uuid}" })
 @ExtendWith(OutputCaptureExtension.class)
@@ -41,6 +64,9 @@ class DemoTest {
 
 	@Autowired
 	SeededRandom random;
+
+	@Autowired
+	DemoConfiguration.DemoUpstreams demo;
 
 	@Test
 	void printsAGeneratedAdminPasswordOnceAndShowsTheDemoRouteReadOnly(CapturedOutput output) {
@@ -82,6 +108,77 @@ class DemoTest {
 		List<String> bodies = new GatewayClient(port, Map.of("x-canary", "demo-v2")).bodies(20, 4, i -> "/demo/");
 
 		assertThat(bodies).allSatisfy(body -> assertThat(body).contains("\"endpoint\":\"demo-v2-a\""));
+	}
+
+	@Test
+	void aGrpcClientCallsTheDemoServiceThroughTheIngressPort() {
+		ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+		try {
+			// the client's own first start (grpc-java's classes, the h2c connection) is not the call
+			// under test; on a loaded machine it alone can take seconds
+			await().atMost(Duration.ofSeconds(30)).until(() -> channel.getState(true) == ConnectivityState.READY);
+			byte[] reply = ClientCalls.blockingUnaryCall(channel, SAY, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+					DemoEcho.message("hello"));
+
+			assertThat(DemoEcho.strings(reply)).containsExactly("hello", "demo-grpc-a");
+			// a method the service lacks is a gRPC error, not an HTTP one
+			MethodDescriptor<byte[], byte[]> missing = SAY.toBuilder()
+				.setFullMethodName(MethodDescriptor.generateFullMethodName(DemoGrpcServer.SERVICE, "Shout"))
+				.build();
+			assertThatExceptionOfType(StatusRuntimeException.class)
+				.isThrownBy(() -> ClientCalls.blockingUnaryCall(channel, missing, CallOptions.DEFAULT, DemoEcho.message("x")))
+				.satisfies(e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+		}
+		finally {
+			channel.shutdownNow();
+		}
+	}
+
+	@Test
+	void theDemoTcpRouteRelaysConnectionsToItsTwoEchoEndpointsInTurn() throws Exception {
+		Set<String> endpoints = new HashSet<>();
+		for (int i = 0; i < 2; i++) {
+			try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), demo.tcpPort())) {
+				socket.setSoTimeout(10_000);
+				BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+				endpoints.add(in.readLine());
+				socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+				socket.shutdownOutput();
+
+				assertThat(in.readLine()).isEqualTo("hello");
+				assertThat(in.read()).as("the echo ends after the client's FIN").isEqualTo(-1);
+			}
+		}
+		assertThat(endpoints).containsExactlyInAnyOrder("demo-tcp-a", "demo-tcp-b");
+	}
+
+	/** {@code meshgate.demo.Echo/Say} with the demo's own message encoding. */
+	private static final MethodDescriptor<byte[], byte[]> SAY = MethodDescriptor.<byte[], byte[]>newBuilder()
+		.setType(MethodDescriptor.MethodType.UNARY)
+		.setFullMethodName(MethodDescriptor.generateFullMethodName(DemoGrpcServer.SERVICE, "Say"))
+		.setRequestMarshaller(Bytes.INSTANCE)
+		.setResponseMarshaller(Bytes.INSTANCE)
+		.build();
+
+	private enum Bytes implements MethodDescriptor.Marshaller<byte[]> {
+
+		INSTANCE;
+
+		@Override
+		public InputStream stream(byte[] value) {
+			return new ByteArrayInputStream(value);
+		}
+
+		@Override
+		public byte[] parse(InputStream stream) {
+			try {
+				return stream.readAllBytes();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
 	}
 
 	@Test

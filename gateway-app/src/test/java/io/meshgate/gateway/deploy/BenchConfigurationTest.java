@@ -47,6 +47,18 @@ class BenchConfigurationTest {
 		assertThat(paths("observed")).containsExactly("/tracing/**", "/all/**");
 	}
 
+	/** bench/protocols.sh's two JVMs: the routes of issue 25's rows, passthrough in one only. */
+	@Test
+	void protocolRowsHaveEveryKindOfRouteTheyMeasure() throws IOException {
+		MeshConfig protocols = bind("protocols");
+
+		assertThat(protocols.routes()).extracting(route -> route.id()).containsExactly("plain", "grpc");
+		assertThat(protocols.tcpRoutes()).singleElement().satisfies(route -> assertThat(route.port()).isEqualTo(18302));
+		assertThat(protocols.tlsPassthroughRoutes()).singleElement()
+			.satisfies(route -> assertThat(route.hosts()).containsExactly("localhost"));
+		assertThat(bind("terminated").tlsPassthroughRoutes()).isEmpty();
+	}
+
 	private static List<String> paths(String jvm) throws IOException {
 		MeshConfig config = bind(jvm);
 		assertThat(config.routes()).extracting(route -> route.backends().get(0).upstream()).doesNotHaveDuplicates();
