@@ -112,7 +112,7 @@ class TcpTlsRouteTranslatorTest {
 			.containsExactly("Accepted=True/Accepted@2", "Programmed=True/Programmed@2", "ResolvedRefs=True/ResolvedRefs@2");
 		assertThat(kinds(listeners.get("pg"))).containsExactly("TCPRoute");
 		assertThat(listeners.get("pg").getAttachedRoutes()).isEqualTo(1);
-		assertThat(kinds(listeners.get("http"))).containsExactly("HTTPRoute");
+		assertThat(kinds(listeners.get("http"))).containsExactly("HTTPRoute", "GRPCRoute");
 		assertThat(listeners.get("http").getAttachedRoutes()).isZero();
 	}
 
