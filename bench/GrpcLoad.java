@@ -16,9 +16,16 @@ import reactor.netty.resources.ConnectionProvider;
  * {@code grpc-status: 0} in its trailers. Reactor Netty's client, from the Meshgate jar's own
  * libraries (bench/protocols.sh puts them on the class path).
  *
+ * <p>With {@code http1} it sends {@code GET URL} over HTTP/1.1 keep-alive instead (ok: status
+ * 200), the same client with the same calls in flight, each on a connection of its own (HTTP/1.1
+ * does not multiplex): the gRPC row's comparison.
+ * Both then run at what one client core reaches, so the gateway's CPU per unit is compared at
+ * like rates; a C client (wrk) drives HTTP/1.1 several times faster than this JVM drives gRPC,
+ * and CPU per unit falls as the rate rises (wake-ups and flushes shared by more requests).
+ *
  * <pre>
- * java GrpcLoad URL SECONDS CONNECTIONS CONCURRENCY   prints "calls=N ok=N failed=N rate=R"
- * java GrpcLoad URL                                   one call: prints its status and reply bytes
+ * java GrpcLoad URL SECONDS CONNECTIONS CONCURRENCY [http1]   prints "calls=N ok=N failed=N rate=R"
+ * java GrpcLoad URL                                           one call: prints its status and reply bytes
  * </pre>
  */
 public final class GrpcLoad {
@@ -35,13 +42,15 @@ public final class GrpcLoad {
 		long seconds = Long.parseLong(args[1]);
 		int connections = Integer.parseInt(args[2]);
 		int concurrency = Integer.parseInt(args[3]);
-		HttpClient client = client(connections);
+		boolean http1 = args.length > 4 && args[4].equals("http1");
+		// HTTP/1.1 carries one call per connection at a time: a connection per call in flight, as wrk
+		HttpClient client = http1 ? http1Client(concurrency) : client(connections);
 		AtomicLong ok = new AtomicLong();
 		AtomicLong failed = new AtomicLong();
 		long start = System.nanoTime();
 		long end = start + seconds * 1_000_000_000L;
 		Flux.range(0, concurrency)
-			.flatMap(i -> call(client, url).doOnNext(status -> (status.startsWith("0 ") ? ok : failed).incrementAndGet())
+			.flatMap(i -> (http1 ? get(client, url) : call(client, url)).doOnNext(status -> (status.startsWith("0 ") ? ok : failed).incrementAndGet())
 				.onErrorResume(e -> {
 					failed.incrementAndGet();
 					return Mono.empty();
@@ -57,6 +66,21 @@ public final class GrpcLoad {
 		return HttpClient.create(ConnectionProvider.builder("grpc-load").maxConnections(connections).build())
 			.protocol(HttpProtocol.H2C)
 			.headers(headers -> headers.set("content-type", "application/grpc").set("te", "trailers"));
+	}
+
+	private static HttpClient http1Client(int connections) {
+		return HttpClient.create(ConnectionProvider.builder("http1-load").maxConnections(connections).build())
+			.protocol(HttpProtocol.HTTP11);
+	}
+
+	/** One GET, as {@link #call}'s answer: {@code "0 reply-bytes"} for a 200, else the status. */
+	private static Mono<String> get(HttpClient client, String url) {
+		return client.get()
+			.uri(url)
+			.responseSingle((response, body) -> body.asByteArray()
+				.defaultIfEmpty(new byte[0])
+				.map(bytes -> (response.status().code() == 200 ? "0" : String.valueOf(response.status().code())) + " "
+						+ bytes.length));
 	}
 
 	/** One call: {@code "STATUS reply-bytes"}, the status from the trailers ({@code -} without). */
