@@ -50,6 +50,9 @@ public final class DemoTcpServer {
 		@Override
 		public void handlerAdded(ChannelHandlerContext ctx) {
 			ctx.writeAndFlush(Unpooled.copiedBuffer(endpoint + "\n", StandardCharsets.US_ASCII));
+			// Reactor Netty reads only on demand of an inbound subscriber, which this server has not:
+			// without this, bytes are read only when the client's FIN forces the rest in
+			ctx.channel().config().setAutoRead(true);
 		}
 
 		@Override

@@ -143,9 +143,11 @@ class DemoTest {
 				BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
 				endpoints.add(in.readLine());
 				socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+				assertThat(in.readLine()).as("echoed while the client still sends").isEqualTo("hello");
+				socket.getOutputStream().write("bye\n".getBytes(StandardCharsets.US_ASCII));
 				socket.shutdownOutput();
 
-				assertThat(in.readLine()).isEqualTo("hello");
+				assertThat(in.readLine()).isEqualTo("bye");
 				assertThat(in.read()).as("the echo ends after the client's FIN").isEqualTo(-1);
 			}
 		}
