@@ -28,6 +28,26 @@ public final class RolloutMoves {
 	public record Move(Route route, String summary) {
 	}
 
+	/**
+	 * Every history line of a move is {@code ID: rollout }, then one of these words, which say
+	 * what the move was ({@link #kindOf}); the rest of the line is for people.
+	 */
+	private static final String LINE = ": rollout ";
+
+	private static final String STARTS = "of ";
+
+	private static final String STEP = "step ";
+
+	private static final String DONE = ", done";
+
+	private static final String ROLLED_BACK = "rolled back";
+
+	private static final String PAUSED = "paused";
+
+	private static final String RESUMED = "resumed";
+
+	private static final String ABORTED = "aborted";
+
 	private RolloutMoves() {
 	}
 
@@ -36,8 +56,8 @@ public final class RolloutMoves {
 		RolloutPolicy policy = route.canary().rollout();
 		String canary = route.backends().get(1).upstream();
 		RolloutState state = RolloutState.start(canary, now, "the rollout of " + canary + " started");
-		return new Move(at(route, state), route.id() + ": rollout of " + canary + " starts at step 1 ("
-				+ percent(RolloutSteps.share(policy, 1)) + ")");
+		return new Move(at(route, state),
+				line(route, STARTS + canary + " starts at step 1 (" + percent(RolloutSteps.share(policy, 1)) + ")"));
 	}
 
 	/**
@@ -51,11 +71,10 @@ public final class RolloutMoves {
 			case WAIT -> null;
 			case PROMOTE -> next(route, now, ": " + measured, "the gates held at step " + state.step());
 			case ROLL_BACK -> withdraw(route, Phase.ROLLED_BACK, now,
-					"rolled back at step " + state.step() + " (" + stepShare(route) + "): " + measured + ": "
+					ROLLED_BACK + " at step " + state.step() + " (" + stepShare(route) + "): " + measured + ": "
 							+ verdict.reason());
-			case PAUSE -> new Move(at(route, with(state, Phase.PAUSED, verdict.reason())), route.id()
-					+ ": rollout paused at step " + state.step() + " (" + stepShare(route) + "): " + measured + ": "
-					+ verdict.reason());
+			case PAUSE -> new Move(at(route, with(state, Phase.PAUSED, verdict.reason())), line(route, PAUSED
+					+ " at step " + state.step() + " (" + stepShare(route) + "): " + measured + ": " + verdict.reason()));
 		};
 	}
 
@@ -63,7 +82,7 @@ public final class RolloutMoves {
 	public static Move pause(Route route, String author) {
 		RolloutState state = route.rolloutState();
 		return new Move(at(route, with(state, Phase.PAUSED, "paused by " + author)),
-				route.id() + ": rollout paused by " + author + " at step " + state.step() + " (" + stepShare(route) + ")");
+				line(route, PAUSED + " by " + author + " at step " + state.step() + " (" + stepShare(route) + ")"));
 	}
 
 	/**
@@ -78,7 +97,7 @@ public final class RolloutMoves {
 		}
 		RolloutState resumed = new RolloutState(state.canary(), state.step(), now, Phase.RUNNING, "resumed by " + author);
 		return new Move(at(route, resumed),
-				route.id() + ": rollout resumed by " + author + " at step " + state.step() + " (" + stepShare(route) + ")");
+				line(route, RESUMED + " by " + author + " at step " + state.step() + " (" + stepShare(route) + ")"));
 	}
 
 	/** The next step now, without waiting for the gates. */
@@ -89,7 +108,7 @@ public final class RolloutMoves {
 	/** The canary back to weight 0, for good (until resumed). */
 	public static Move abort(Route route, String author, Instant now) {
 		return withdraw(route, Phase.ABORTED, now,
-				"aborted by " + author + " at step " + route.rolloutState().step() + " (" + stepShare(route) + ")");
+				ABORTED + " by " + author + " at step " + route.rolloutState().step() + " (" + stepShare(route) + ")");
 	}
 
 	/** The route with the weights and state of {@code state}. */
@@ -108,8 +127,8 @@ public final class RolloutMoves {
 		RolloutPolicy policy = route.canary().rollout();
 		RolloutState state = route.rolloutState();
 		int step = state.step() + 1;
-		String line = route.id() + ": rollout step " + state.step() + " → " + step + " ("
-				+ percent(RolloutSteps.share(policy, step)) + ")" + tail;
+		String line = line(route, STEP + state.step() + " → " + step + " (" + percent(RolloutSteps.share(policy, step))
+				+ ")" + tail);
 		if (!RolloutSteps.last(policy, step)) {
 			return new Move(at(route, new RolloutState(state.canary(), step, now, Phase.RUNNING, why)), line);
 		}
@@ -117,16 +136,46 @@ public final class RolloutMoves {
 			// the canary is the baseline now: a plain route, ready for the next rollout
 			Backend canary = route.backends().get(1).withWeight(RolloutSteps.scale(policy));
 			Route promoted = route.withCanary(route.canary().withRollout(null)).withBackends(List.of(canary));
-			return new Move(promoted, line + ", done: " + state.canary() + " is the baseline");
+			return new Move(promoted, line + DONE + ": " + state.canary() + " is the baseline");
 		}
 		return new Move(at(route, new RolloutState(state.canary(), step, now, Phase.DONE, "the canary takes all traffic")),
-				line + ", done");
+				line + DONE);
 	}
 
 	private static Move withdraw(Route route, Phase phase, Instant now, String why) {
 		RolloutState state = route.rolloutState();
 		return new Move(at(route, new RolloutState(state.canary(), state.step(), now, phase, why)),
-				route.id() + ": rollout " + why);
+				line(route, why));
+	}
+
+	private static String line(Route route, String rest) {
+		return route.id() + LINE + rest;
+	}
+
+	/**
+	 * What a history line of route {@code id} records: {@code start}, {@code promote}, {@code done},
+	 * {@code rollback}, {@code pause}, {@code resume} or {@code abort}; {@code other} for a rollout
+	 * line of another kind; null for a line that is not about the route's rollout.
+	 */
+	public static String kindOf(String id, String summary) {
+		String prefix = id + LINE;
+		if (!summary.startsWith(prefix)) {
+			return null;
+		}
+		String rest = summary.substring(prefix.length());
+		if (rest.startsWith(STARTS)) {
+			return "start";
+		}
+		if (rest.startsWith(STEP)) {
+			return rest.contains(DONE) ? "done" : "promote";
+		}
+		for (String[] kind : new String[][] { { ROLLED_BACK, "rollback" }, { PAUSED, "pause" }, { RESUMED, "resume" },
+				{ ABORTED, "abort" } }) {
+			if (rest.startsWith(kind[0])) {
+				return kind[1];
+			}
+		}
+		return "other";
 	}
 
 	private static RolloutState with(RolloutState state, Phase phase, String reason) {

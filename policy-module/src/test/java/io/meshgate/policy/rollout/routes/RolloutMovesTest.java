@@ -126,4 +126,24 @@ class RolloutMovesTest {
 		assertThat(plain.withRolloutState(new RolloutState("v2", 1, T0, null, null)).rolloutState()).isNull();
 	}
 
+	@Test
+	void everyMovesHistoryLineSaysWhatKindOfMoveItWas() {
+		Route running = RolloutMoves.start(shop(STEPS), T0).route();
+		Move toLastStep = RolloutMoves.promote(RolloutMoves.promote(running, "ann", T0).route(), "ann", T0);
+		StepVerdict pause = new StepVerdict(Outcome.PAUSE, "too few requests", null, null);
+		StepVerdict rollBack = new StepVerdict(Outcome.ROLL_BACK, "canary error share too high", null, null);
+		Route paused = RolloutMoves.pause(running, "ann").route();
+
+		assertThat(List.of(RolloutMoves.start(shop(STEPS), T0), RolloutMoves.promote(running, "ann", T0),
+				RolloutMoves.judged(running, rollBack, numbers(40, 40, 760), T0),
+				RolloutMoves.judged(running, pause, numbers(1, 0, 10), T0), RolloutMoves.pause(running, "ann"),
+				RolloutMoves.resume(paused, "ann", T0), RolloutMoves.abort(running, "ann", T0)))
+			.extracting(move -> RolloutMoves.kindOf("shop", move.summary()))
+			.containsExactly("start", "promote", "rollback", "pause", "pause", "resume", "abort");
+		assertThat(toLastStep.route().rolloutState().phase()).isEqualTo(Phase.DONE);
+		assertThat(RolloutMoves.kindOf("shop", toLastStep.summary())).isEqualTo("done");
+		assertThat(RolloutMoves.kindOf("shop", "update route shop")).isNull();
+		assertThat(RolloutMoves.kindOf("shop-2", "shop: rollout of v2 starts at step 1 (5 %)")).isNull();
+	}
+
 }
