@@ -46,8 +46,36 @@ public final class ManifestRbac {
 	/** The rules of {@code role.yaml} and {@code clusterrole.yaml}. */
 	public static ManifestRbac ofManifests() {
 		KubernetesSerialization serialization = new KubernetesSerialization();
-		return new ManifestRbac(load(serialization, "role.yaml", Role.class).getRules(),
-				load(serialization, "clusterrole.yaml", ClusterRole.class).getRules());
+		try (InputStream role = Files.newInputStream(DIR.resolve("role.yaml"));
+				InputStream clusterRole = Files.newInputStream(DIR.resolve("clusterrole.yaml"))) {
+			return new ManifestRbac(serialization.unmarshal(role, Role.class).getRules(),
+					serialization.unmarshal(clusterRole, ClusterRole.class).getRules());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * With the Role docs/admin.md gives the kubernetes store ({@code meshgate-route-store}, the
+	 * first YAML block naming it) granted as well, in the gateway's namespace.
+	 */
+	public ManifestRbac withTheStoreRoleOfTheDocs() {
+		String docs;
+		try {
+			docs = Files.readString(DIR.resolve(Path.of("..", "..", "docs", "admin.md")));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		String block = Arrays.stream(docs.split("```")).filter(text -> text.startsWith("yaml")
+				&& text.contains("kind: Role\n") && text.contains("name: meshgate-route-store")).findFirst()
+			.orElseThrow(() -> new AssertionError("docs/admin.md has no Role meshgate-route-store"));
+		String role = Arrays.stream(block.substring("yaml".length()).split("(?m)^---$"))
+			.filter(document -> document.contains("kind: Role\n")).findFirst().orElseThrow();
+		List<PolicyRule> rules = new ArrayList<>(namespaced);
+		rules.addAll(new KubernetesSerialization().unmarshal(role, Role.class).getRules());
+		return new ManifestRbac(rules, clusterWide);
 	}
 
 	/**
@@ -109,15 +137,6 @@ public final class ManifestRbac {
 			return new Access(verb, group, resource, namespace);
 		}
 
-	}
-
-	private static <T> T load(KubernetesSerialization serialization, String file, Class<T> type) {
-		try (InputStream in = Files.newInputStream(DIR.resolve(file))) {
-			return serialization.unmarshal(in, type);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }
