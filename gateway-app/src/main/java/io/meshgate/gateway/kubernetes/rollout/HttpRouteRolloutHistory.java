@@ -11,7 +11,6 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -81,19 +80,12 @@ final class HttpRouteRolloutHistory {
 				.endMetadata()
 				.addToData(DATA_KEY, client.getKubernetesSerialization().asJson(new Versions(versions)))
 				.build();
-			try {
-				if (existing == null) {
-					client.resource(updated).create();
-				}
-				else {
-					client.resource(updated).update();
-				}
+			if (ConfigMapWrites.writeIfUnchanged(client, updated, existing != null)) {
 				return;
 			}
-			catch (KubernetesClientException ex) {
-				if (ex.getCode() != 409 || attempt == TRIES) {
-					throw ex;
-				}
+			if (attempt == TRIES) {
+				throw new IllegalStateException("ConfigMap " + namespace + "/" + name(id) + ": written by others "
+						+ TRIES + " times while adding version " + entry.version());
 			}
 		}
 	}

@@ -10,7 +10,6 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.apache.commons.logging.Log;
@@ -175,25 +174,14 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 		ConfigMap updated = builder.editMetadata().addToAnnotations(VERSION_ANNOTATION, String.valueOf(version)).endMetadata()
 			.addToData(route.id(), client.getKubernetesSerialization().asJson(Kept.of(route.rolloutState())))
 			.build();
-		try {
-			if (existing == null) {
-				client.resource(updated).create();
-			}
-			else {
-				// with the resource version read: a concurrent writer's change is refused (409), not lost
-				client.resource(updated).update();
-			}
-		}
-		catch (KubernetesClientException ex) {
-			if (ex.getCode() == 409) {
-				throw new StateChangedException("route " + route.id() + ": the rollout moved while the move was written");
-			}
-			throw ex;
+		if (!ConfigMapWrites.writeIfUnchanged(client, updated, existing != null)) {
+			throw new StateChangedException("route " + route.id() + ": the rollout moved while the move was written");
 		}
 		try {
 			history.add(route.id(), entry);
 		}
-		catch (KubernetesClientException ex) {
+		catch (RuntimeException ex) {
+			// as the store's history: the move stands, its line is lost; the state says where it is
 			log.warn("Rollout version " + version + " of " + route.id() + " is kept, but its history entry could not be "
 					+ "written: " + ex.getMessage());
 		}
