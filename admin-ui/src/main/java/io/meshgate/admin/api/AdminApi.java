@@ -40,7 +40,6 @@ import io.meshgate.admin.model.ConfigTrees;
 import io.meshgate.admin.model.InvalidConfigException;
 import io.meshgate.admin.model.Secrets;
 import io.meshgate.admin.rollout.RolloutActions;
-import io.meshgate.admin.rollout.RolloutTimeline;
 import io.meshgate.admin.store.HistoryEntry;
 import io.meshgate.admin.store.VersionConflictException;
 import io.meshgate.admin.store.Yaml;
@@ -530,20 +529,33 @@ public final class AdminApi {
 	/** The versions that moved a route's rollout, newest first: its timeline. */
 	private Mono<ServerResponse> rolloutTimeline(ServerRequest request) {
 		String id = request.pathVariable("id");
-		return rollouts(id).then(blocking(() -> admin.store().history())).flatMap(versions -> {
+		return rollouts(id).flatMap(actions -> blocking(() -> actions.timeline(id))).flatMap(timeline -> {
 			Map<String, Object> body = new LinkedHashMap<>();
-			body.put("timeline", RolloutTimeline.of(id, versions));
+			body.put("versions", timeline.versions());
+			body.put("timeline", timeline.moves());
 			return json(HttpStatus.OK, body, admin.snapshot().version());
 		});
 	}
 
-	/** Pause, resume, promote or abort a stored route's rollout: each a version. */
+	/**
+	 * Pause, resume, promote or abort a route's rollout: each a version, of the configuration for a
+	 * stored route, of the HTTPRoute rollouts' history for an HTTPRoute's (the configuration is
+	 * unchanged: the answer's ETag stays its version).
+	 */
 	private Mono<ServerResponse> rolloutAction(ServerRequest request) {
 		String id = request.pathVariable("id");
 		RolloutActions.Action action = RolloutActions.Action.parse(request.pathVariable("action"));
 		return rollouts(id).zipWith(author(request))
 			.flatMap(found -> blocking(() -> found.getT1().act(id, action, found.getT2())))
-			.flatMap(this::changed);
+			.flatMap(acted -> {
+				if (acted.change() != null) {
+					return changed(acted.change());
+				}
+				Map<String, Object> body = new LinkedHashMap<>();
+				body.put("versions", "rollouts");
+				body.putAll(acted.kept().toDocument());
+				return json(HttpStatus.OK, body, admin.snapshot().version());
+			});
 	}
 
 	private Mono<RolloutActions> rollouts(String id) {

@@ -1,13 +1,18 @@
 package io.meshgate.admin.rollout;
 
+import java.util.List;
+
+import io.meshgate.admin.store.HistoryEntry;
 import io.meshgate.policy.rollout.routes.RolloutMoves.Move;
 import io.meshgate.policy.route.Route;
 
 /**
- * Where the rollouts of routes Meshgate runs but does not store keep their state: the routes of
- * Kubernetes HTTPRoutes, whose owner is the user's object, which Meshgate never rewrites. Their
- * source applies the state it holds (and so the step's weights) to the routes it translates; the
- * decider moves them through {@link #write} as it stores the moves of stored routes.
+ * Where the rollouts of routes Meshgate runs but does not store keep their state and their
+ * history: the routes of Kubernetes HTTPRoutes, whose owner is the user's object, which Meshgate
+ * never rewrites. Their source applies the state it holds (and so the step's weights) to the
+ * routes it translates; the decider and the operators' actions move them through {@link #write},
+ * as they store the moves of stored routes, and every move is a version of this history, with its
+ * own numbers (the configuration's versions number stored changes only).
  */
 public interface ReadOnlyRollouts {
 
@@ -20,8 +25,13 @@ public interface ReadOnlyRollouts {
 		}
 
 		@Override
-		public void write(Move move) {
+		public HistoryEntry write(Route before, Move move, String author) {
 			throw new IllegalStateException("route " + move.route().id() + " is not moved here");
+		}
+
+		@Override
+		public List<HistoryEntry> history(String id) {
+			return List.of();
 		}
 
 	};
@@ -30,9 +40,26 @@ public interface ReadOnlyRollouts {
 	boolean holds(Route route);
 
 	/**
-	 * Keeps the move's state (blocking I/O: called off the event loop); the route runs at it once
-	 * its source applied it. Throws when the state changed since the move was decided.
+	 * Keeps the state of {@code move}, decided on {@code before} (the route as it ran), and
+	 * records it as the next version of this history, authored {@code author}. The route runs at
+	 * the new state once its source applied it. Blocking I/O: call it off the event loop.
+	 *
+	 * @return the version recorded
+	 * @throws StateChangedException when the state kept is no longer {@code before}'s: another
+	 * move (the decider's, an operator's on another replica) came first
 	 */
-	void write(Move move);
+	HistoryEntry write(Route before, Move move, String author);
+
+	/** The versions of route {@code id}'s rollout kept here, newest first (blocking I/O). */
+	List<HistoryEntry> history(String id);
+
+	/** A move refused because the rollout moved since it was decided; nothing was written. */
+	final class StateChangedException extends RuntimeException {
+
+		public StateChangedException(String message) {
+			super(message);
+		}
+
+	}
 
 }

@@ -2,11 +2,13 @@ package io.meshgate.admin.rollout;
 
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
 import io.meshgate.admin.api.AdminService;
+import io.meshgate.admin.store.HistoryEntry;
 import io.meshgate.policy.rollout.ReplicaCounters;
 import io.meshgate.policy.rollout.RolloutState;
 import io.meshgate.policy.rollout.RolloutState.Phase;
@@ -16,10 +18,13 @@ import io.meshgate.policy.rollout.routes.RolloutView;
 import io.meshgate.policy.route.Route;
 
 /**
- * What an operator does to a stored route's rollout ({@code POST /api/routes/{id}/rollout/{action}}):
- * pause, resume, promote (the next step now) or abort (the canary to weight 0), each stored as a
- * version whose history line names the operator; and the rollout's view
- * ({@code GET /api/routes/{id}/rollout}). Methods block (the store): call them off the event loop.
+ * What an operator does to a route's rollout ({@code POST /api/routes/{id}/rollout/{action}}):
+ * pause, resume, promote (the next step now) or abort (the canary to weight 0), each a version
+ * whose history line names the operator: a version of the configuration for a stored route, a
+ * version of the {@link ReadOnlyRollouts} history for an HTTPRoute's (whose object is never
+ * written: the action changes Meshgate's own state of the rollout). Also the rollout's view
+ * ({@code GET /api/routes/{id}/rollout}) and its timeline. Methods block (the store): call them
+ * off the event loop.
  */
 public final class RolloutActions {
 
@@ -48,18 +53,29 @@ public final class RolloutActions {
 
 	}
 
+	/**
+	 * What an action made: a version of the configuration ({@code change}, a stored route) or a
+	 * version of the read-only rollouts' history ({@code kept}, an HTTPRoute's); one of the two.
+	 */
+	public record Acted(AdminService.Change change, HistoryEntry kept) {
+	}
+
 	private final AdminService admin;
 
 	private final RolloutWriter writer;
 
 	private final ReplicaCounters counters;
 
+	private final ReadOnlyRollouts readOnly;
+
 	private final Clock clock;
 
-	public RolloutActions(AdminService admin, ReplicaCounters counters, Clock clock) {
+	/** @param readOnly where the rollouts of routes Meshgate does not store are kept and moved */
+	public RolloutActions(AdminService admin, ReplicaCounters counters, ReadOnlyRollouts readOnly, Clock clock) {
 		this.admin = admin;
 		this.writer = new RolloutWriter(admin);
 		this.counters = counters;
+		this.readOnly = readOnly;
 		this.clock = clock;
 	}
 
@@ -73,9 +89,25 @@ public final class RolloutActions {
 		return RolloutView.of(route, counters, clock.instant());
 	}
 
-	public AdminService.Change act(String id, Action action, String author) {
+	/**
+	 * The versions that moved route {@code id}'s rollout, newest first, and which history they are
+	 * versions of: {@code configuration} or, for an HTTPRoute's rollout, {@code rollouts}.
+	 */
+	public Timeline timeline(String id) {
 		AdminService.Snapshot snapshot = admin.snapshot();
-		Route route = RolloutWriter.stored(snapshot, id);
+		Route kept = keptElsewhere(snapshot, id);
+		return kept != null ? new Timeline("rollouts", RolloutTimeline.of(id, readOnly.history(id)))
+				: new Timeline("configuration", RolloutTimeline.of(id, admin.store().history()));
+	}
+
+	/** @param versions the history the moves' versions number: {@code configuration} or {@code rollouts} */
+	public record Timeline(String versions, List<Map<String, Object>> moves) {
+	}
+
+	public Acted act(String id, Action action, String author) {
+		AdminService.Snapshot snapshot = admin.snapshot();
+		Route kept = keptElsewhere(snapshot, id);
+		Route route = kept != null ? kept : RolloutWriter.stored(snapshot, id);
 		if (route.canary().rollout() == null) {
 			throw new NoSuchElementException("route " + id + " has no rollout (expected: canary.rollout)");
 		}
@@ -97,7 +129,25 @@ public final class RolloutActions {
 			case PROMOTE -> RolloutMoves.promote(route, author, clock.instant());
 			case ABORT -> RolloutMoves.abort(route, author, clock.instant());
 		};
-		return writer.write(snapshot.version(), move, author);
+		if (kept == null) {
+			return new Acted(writer.write(snapshot.version(), move, author), null);
+		}
+		try {
+			return new Acted(null, readOnly.write(route, move, author));
+		}
+		catch (ReadOnlyRollouts.StateChangedException ex) {
+			throw new NotNowException("route " + id + ": its rollout moved while the " + action.name().toLowerCase(Locale.ROOT)
+					+ " was decided (expected: read the rollout again and act on where it stands now)");
+		}
+	}
+
+	/** The running, not stored route {@code id} whose rollout {@link ReadOnlyRollouts} keeps; null for others. */
+	private Route keptElsewhere(AdminService.Snapshot snapshot, String id) {
+		if (snapshot.config().routes().stream().anyMatch(route -> route.id().equals(id))) {
+			return null;
+		}
+		return snapshot.running().routes().stream().filter(route -> route.id().equals(id) && readOnly.holds(route))
+			.findFirst().orElse(null);
 	}
 
 }

@@ -16,6 +16,7 @@ import org.apache.commons.logging.LogFactory;
 
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.admin.model.InvalidConfigException;
+import io.meshgate.admin.store.HistoryEntry;
 import io.meshgate.admin.store.VersionConflictException;
 import io.meshgate.policy.rollout.DeciderElection;
 import io.meshgate.policy.rollout.ReplicaCounters;
@@ -127,7 +128,7 @@ public final class RolloutDecider implements AutoCloseable {
 			seen.add(route.id());
 			Move move = decide(route, now);
 			if (move != null) {
-				keep(move);
+				keep(route, move);
 			}
 		}
 		looks.keySet().retainAll(seen);
@@ -172,10 +173,10 @@ public final class RolloutDecider implements AutoCloseable {
 		}
 	}
 
-	private void keep(Move move) {
+	private void keep(Route before, Move move) {
 		try {
-			readOnly.write(move);
-			log.info("Rollout: " + move.summary());
+			HistoryEntry kept = readOnly.write(before, move, AUTHOR);
+			log.info("Rollout: rollout version " + kept.version() + ": " + move.summary());
 		}
 		catch (RuntimeException ex) {
 			// changed since it was read (or unreachable): the next round decides on what it is then

@@ -1,7 +1,9 @@
 // #/rollout/ID: a route's rollout. Where it stands (phase, step, weights), the step's numbers
 // against the gates and what the gates would decide now, both sides' 5xx share and p99 over the
 // last 15 minutes drawn against the gates, and the timeline of its moves (the decider's and the
-// operators'). Editors pause, resume, promote and abort it; viewers see no buttons.
+// operators'). Editors pause, resume, promote and abort it, a stored route's or an HTTPRoute's
+// alike (the admin API moves an HTTPRoute's rollout in Meshgate's own state, never the
+// HTTPRoute); viewers see no buttons.
 
 import { html, render } from '../html.js';
 import { api, state, canWrite, loadConfig } from '../api.js';
@@ -43,7 +45,7 @@ async function read(id) {
     api('GET', path(id) + '/timeline', undefined, { notVersioned: true }),
     api('GET', '/api/traffic/history?route=' + encodeURIComponent(id), undefined, { notVersioned: true }),
   ]);
-  return { view, timeline: timeline.timeline, history };
+  return { view, timeline: timeline.timeline, versions: timeline.versions, history };
 }
 
 /** The route's gates: its rollout's settings, defaults filled in from the schema. */
@@ -95,7 +97,7 @@ function drawAll() {
   if (!$('#rollout-now')) return;
   render($('#rollout-now'), nowMarkup(shown.view, shown.gates));
   drawCharts();
-  render($('#rollout-moves'), movesMarkup(shown.timeline));
+  render($('#rollout-moves'), movesMarkup(shown.timeline, shown.versions));
 }
 
 /** Where the rollout stands, the step's numbers against the gates, and the operator's buttons. */
@@ -161,9 +163,14 @@ function drawCharts() {
     <p class="muted">One point every ${history.interval} s, sampled by the gateway; a side without requests in an interval has no point.</p>`);
 }
 
-function movesMarkup(moves) {
+/**
+ * The moves, newest first. A stored route's are versions of the configuration; an HTTPRoute's
+ * (versions: 'rollouts') are versions of Meshgate's own rollout history, numbered apart.
+ */
+function movesMarkup(moves, versions) {
   if (!moves.length) return html`<p class="muted" id="rollout-moves-none">No move yet: the first is the rollout's start.</p>`;
-  return html`<ol class="timeline" id="rollout-moves-list">${moves.map((m) => html`<li data-version="${m.version}" data-kind="${m.kind}"><span class="badge ${KIND_CLASS[m.kind] || ''}">${m.kind}</span> <span class="muted">${new Date(m.time).toLocaleString()} · version ${m.version} · ${m.author}</span><div class="summary">${m.summary}</div></li>`)}</ol>`;
+  const label = versions === 'rollouts' ? 'rollout version ' : 'version ';
+  return html`<ol class="timeline" id="rollout-moves-list">${moves.map((m) => html`<li data-version="${m.version}" data-kind="${m.kind}"><span class="badge ${KIND_CLASS[m.kind] || ''}">${m.kind}</span> <span class="muted">${new Date(m.time).toLocaleString()} · ${label}${m.version} · ${m.author}</span><div class="summary">${m.summary}</div></li>`)}</ol>`;
 }
 
 /** A button of the card: abort asks once more; the others act at once. Each action is a version. */

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.meshgate.admin.api.AdminService;
+import io.meshgate.gateway.admin.StoreProperties;
 import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.gateway.kubernetes.rollout.HttpRouteRollouts;
 import io.meshgate.gateway.listeners.ListenerProperties;
@@ -32,11 +33,12 @@ public class KubernetesIngressConfiguration {
 
 	/** The state of HTTPRoute rollouts, in the controller's namespace; the rollout decider moves them. */
 	@Bean
-	HttpRouteRollouts httpRouteRollouts(ObjectProvider<KubernetesClient> kubernetes, IngressControllerProperties properties) {
+	HttpRouteRollouts httpRouteRollouts(ObjectProvider<KubernetesClient> kubernetes, IngressControllerProperties properties,
+			StoreProperties store) {
 		KubernetesClient client = client(kubernetes);
 		String namespace = properties.leaseNamespace() != null ? properties.leaseNamespace()
 				: client.getNamespace() != null ? client.getNamespace() : "default";
-		return new HttpRouteRollouts(client, namespace);
+		return new HttpRouteRollouts(client, namespace, store.historySize(), Clock.systemUTC());
 	}
 
 	private static KubernetesClient client(ObjectProvider<KubernetesClient> kubernetes) {

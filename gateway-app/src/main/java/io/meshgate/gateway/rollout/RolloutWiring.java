@@ -47,8 +47,9 @@ public class RolloutWiring {
 	}
 
 	@Bean
-	RolloutActions rolloutActions(AdminService admin, ReplicaCounters counters, Clock clock) {
-		return new RolloutActions(admin, counters, clock);
+	RolloutActions rolloutActions(AdminService admin, ReplicaCounters counters, ObjectProvider<ReadOnlyRollouts> readOnly,
+			Clock clock) {
+		return new RolloutActions(admin, counters, readOnly.getIfAvailable(() -> ReadOnlyRollouts.NONE), clock);
 	}
 
 	@Bean(destroyMethod = "close")

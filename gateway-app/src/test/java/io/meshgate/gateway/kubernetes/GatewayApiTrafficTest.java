@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
@@ -31,8 +32,11 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.meshgate.admin.api.AdminService;
 import io.meshgate.gateway.MeshgateApplication;
+import io.meshgate.gateway.testing.AdminClient;
 import io.meshgate.gateway.testing.KubernetesApi;
+import io.meshgate.gateway.testing.ManifestRbac;
 import io.meshgate.gateway.testing.ServicePods;
+import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.retry.RetryPolicy;
 import io.meshgate.policy.testing.RawHttp;
 import io.meshgate.policy.testing.SeededRandom;
@@ -74,6 +78,9 @@ class GatewayApiTrafficTest {
 
 	@LocalServerPort
 	int port;
+
+	@Value("${local.management.port}")
+	int managementPort;
 
 	@Autowired
 	AdminService admin;
@@ -263,6 +270,8 @@ class GatewayApiTrafficTest {
 	 */
 	@Test
 	void aRolloutDeclaredOnAnHttpRouteMovesTheWeightsWithoutRewritingTheHttpRoute() {
+		// maxStepDuration: on a loaded machine the first step's weights may take seconds to be served,
+		// and a step without canary requests by then would pause instead of being promoted
 		API.apply("""
 				apiVersion: gateway.networking.k8s.io/v1
 				kind: HTTPRoute
@@ -271,7 +280,7 @@ class GatewayApiTrafficTest {
 				  namespace: gateway-conformance-infra
 				  annotations:
 				    meshgate.io/sticky-on: header:x-user
-				    meshgate.io/rollout: '{steps: [50, 100], stepDuration: 1s, checkInterval: 1s, minRequests: 20, maxLatencyRatio: 20}'
+				    meshgate.io/rollout: '{steps: [50, 100], stepDuration: 1s, checkInterval: 1s, minRequests: 20, maxLatencyRatio: 20, maxStepDuration: 1m}'
 				spec:
 				  parentRefs: [{name: same-namespace}]
 				  rules:
@@ -299,10 +308,112 @@ class GatewayApiTrafficTest {
 			assertThat(RawHttp.send(port, "GET", "/rolled/" + user, Map.of("Host", "example.com", "x-user", "u" + user))
 				.body()).isEqualTo("infra-backend-v2");
 		}
-		HTTPRoute after = KUBE.resources(HTTPRoute.class).inNamespace(NAMESPACE).withName("rolled").get();
+		assertUnwritten(declared);
+
+		// every move of the decider is a version of the HTTPRoute rollouts' history, with the numbers
+		List<Map<String, Object>> moves = timeline(id);
+		assertThat(moves).extracting(move -> move.get("kind")).containsExactly("done", "start");
+		assertThat(moves).extracting(move -> move.get("author")).containsOnly("rollout");
+		assertThat((String) moves.get(0).get("summary")).startsWith(id + ": rollout step 1 → 2 (100 %): canary ")
+			.contains(" failed of ", ", p99 ");
+		assertThat(((Number) moves.get(0).get("version")).longValue())
+			.isEqualTo(((Number) moves.get(1).get("version")).longValue() + 1);
+		assertThat(ManifestRbac.ofManifests().ungranted(API.gatewayRequests(), NAMESPACE)).isEmpty();
+	}
+
+	/**
+	 * Pause, resume, promote now and abort on an HTTPRoute's rollout through the admin API: each
+	 * changes Meshgate's state of the rollout (never the HTTPRoute), is a version of the HTTPRoute
+	 * rollouts' history naming the operator, and the traffic follows; an action the phase does not
+	 * allow is refused with 409. Every request the gateway sent is granted by config/kubernetes.
+	 */
+	@Test
+	void operatorsPauseResumePromoteAndAbortAnHttpRouteRolloutAsVersionsWithoutWritingTheHttpRoute() {
+		API.apply("""
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata:
+				  name: operated
+				  namespace: gateway-conformance-infra
+				  annotations:
+				    meshgate.io/sticky-on: header:x-user
+				    meshgate.io/rollout: '{steps: [10, 50, 100], stepDuration: 1h, checkInterval: 1s}'
+				spec:
+				  parentRefs: [{name: same-namespace}]
+				  rules:
+				  - matches: [{path: {type: PathPrefix, value: /operated}}]
+				    backendRefs:
+				    - {name: infra-backend-v1, port: 8080, weight: 100}
+				    - {name: infra-backend-v2, port: 8080, weight: 0}
+				""");
+		awaitCondition("operated", "Accepted", "True", "Accepted");
+		HTTPRoute declared = KUBE.resources(HTTPRoute.class).inNamespace(NAMESPACE).withName("operated").get();
+		String id = "k8s.httproute." + NAMESPACE + ".operated.0.0.0";
+		awaitRollout(id, "RUNNING", 1, List.of(90, 10));
+
+		Map<String, Object> paused = act(id, "pause", 200);
+		assertThat(paused).containsEntry("versions", "rollouts").containsEntry("author", TestUsers.EDITOR);
+		assertThat((String) paused.get("summary")).isEqualTo(id + ": rollout paused by " + TestUsers.EDITOR
+				+ " at step 1 (10 %)");
+		awaitRollout(id, "PAUSED", 1, List.of(90, 10));
+		assertThat(act(id, "pause", 409).get("message")).isEqualTo("route " + id
+				+ ": cannot pause a rollout that is PAUSED (expected: RUNNING)");
+		act(id, "resume", 200);
+		awaitRollout(id, "RUNNING", 1, List.of(90, 10));
+		act(id, "promote", 200);
+		awaitRollout(id, "RUNNING", 2, List.of(50, 50));
+		act(id, "abort", 200);
+		awaitRollout(id, "ABORTED", 2, List.of(100, 0));
+
+		// the canary takes no traffic: every sticky user is on the baseline
+		await().atMost(Duration.ofSeconds(5)).until(() -> answer("example.com", "/operated/x"), "infra-backend-v1"::equals);
+		for (int user = 0; user < 50; user++) {
+			assertThat(RawHttp.send(port, "GET", "/operated/" + user, Map.of("Host", "example.com", "x-user", "u" + user))
+				.body()).isEqualTo("infra-backend-v1");
+		}
+		List<Map<String, Object>> moves = timeline(id);
+		assertThat(moves).extracting(move -> move.get("kind")).containsExactly("abort", "promote", "resume", "pause",
+				"start");
+		assertThat(moves).extracting(move -> move.get("author")).containsExactly(TestUsers.EDITOR, TestUsers.EDITOR,
+				TestUsers.EDITOR, TestUsers.EDITOR, "rollout");
+		assertThat(moves.get(3)).containsEntry("version", paused.get("version"));
+		assertThat(moves).extracting(move -> ((Number) move.get("version")).longValue()).isSortedAccordingTo(
+				java.util.Comparator.reverseOrder()).doesNotHaveDuplicates();
+		assertUnwritten(declared);
+		assertThat(ManifestRbac.ofManifests().ungranted(API.gatewayRequests(), NAMESPACE)).isEmpty();
+	}
+
+	/** The HTTPRoute's spec, annotations and generation are as the user declared them. */
+	private static void assertUnwritten(HTTPRoute declared) {
+		HTTPRoute after = KUBE.resources(HTTPRoute.class).inNamespace(NAMESPACE).withName(declared.getMetadata().getName())
+			.get();
 		assertThat(after.getSpec()).isEqualTo(declared.getSpec());
 		assertThat(after.getMetadata().getAnnotations()).isEqualTo(declared.getMetadata().getAnnotations());
 		assertThat(after.getMetadata().getGeneration()).isEqualTo(declared.getMetadata().getGeneration());
+	}
+
+	private void awaitRollout(String id, String phase, int step, List<Integer> weights) {
+		await().atMost(Duration.ofSeconds(10)).until(() -> admin().get("/api/routes/" + id + "/rollout"),
+				view -> view.status() == 200 && phase.equals(view.json().get("phase")) && Integer.valueOf(step)
+					.equals(view.json().get("step")) && weights.equals(view.json().get("weights")));
+	}
+
+	private Map<String, Object> act(String id, String action, int status) {
+		AdminClient.Answer answer = admin().post("/api/routes/" + id + "/rollout/" + action, null, null);
+		assertThat(answer.status()).as(action + ": " + answer.body()).isEqualTo(status);
+		return answer.json();
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<Map<String, Object>> timeline(String id) {
+		AdminClient.Answer answer = admin().get("/api/routes/" + id + "/rollout/timeline");
+		assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+		assertThat(answer.json()).containsEntry("versions", "rollouts");
+		return (List<Map<String, Object>>) answer.json().get("timeline");
+	}
+
+	private AdminClient admin() {
+		return AdminClient.basic(managementPort, TestUsers.EDITOR, TestUsers.EDITOR_PASSWORD);
 	}
 
 	/** The rollout state Meshgate keeps for route {@code id}, as its ConfigMap holds it; "" without one. */

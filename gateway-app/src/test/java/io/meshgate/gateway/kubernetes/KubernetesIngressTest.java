@@ -563,7 +563,7 @@ class KubernetesIngressTest {
 		// a second replica on the same Lease serves but does not write
 		IngressController second = new IngressController(KUBE, admin, null, new IngressControllerProperties(true, null, null, null,
 				null, List.of("198.51.100.9"), null, null, NAMESPACE, "meshgate-test-1", null), io.meshgate.gateway.listeners.ServedPorts.DEFAULT,
-				new io.meshgate.gateway.kubernetes.rollout.HttpRouteRollouts(KUBE, NAMESPACE), Clock.systemUTC());
+				new io.meshgate.gateway.kubernetes.rollout.HttpRouteRollouts(KUBE, NAMESPACE, 50, Clock.systemUTC()), Clock.systemUTC());
 		second.start();
 		try {
 			await().atMost(Duration.ofSeconds(10)).until(() -> second.last() != null);

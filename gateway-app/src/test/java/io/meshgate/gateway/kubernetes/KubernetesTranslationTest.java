@@ -275,6 +275,34 @@ class KubernetesTranslationTest {
 		});
 	}
 
+	/**
+	 * A rollout declared on an HTTPRoute cannot make its canary the baseline: that would rewrite the
+	 * backendRefs, and Meshgate never writes the user's HTTPRoute. The route is refused with the reason.
+	 */
+	@Test
+	void anHttpRouteRolloutThatWouldPromoteToBaselineIsNotAccepted() {
+		KubernetesTranslation translation = translate(objects(service("v1"), service("v2"), """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata:
+				  name: promoted
+				  namespace: shop
+				  annotations: {meshgate.io/rollout: '{steps: [50, 100], promoteToBaseline: true}'}
+				spec:
+				  parentRefs: [{name: web}]
+				  rules:
+				  - backendRefs: [{name: v1, port: 80, weight: 100}, {name: v2, port: 80, weight: 0}]
+				"""));
+
+		assertThat(translation.config().routes()).isEmpty();
+		assertThat(conditions(translation, "promoted").get(0)).satisfies(c -> {
+			assertThat(c.getStatus()).isEqualTo("False");
+			assertThat(c.getReason()).isEqualTo("UnsupportedValue");
+			assertThat(c.getMessage()).isEqualTo("meshgate.io/rollout.promoteToBaseline: true (expected: false; "
+					+ "Meshgate never rewrites the HTTPRoute's backendRefs)");
+		});
+	}
+
 	@Test
 	void headerFiltersOnABackendRefBecomeThatBackendsAndOtherTypesRefuseTheRoute() {
 		KubernetesTranslation translation = translate(objects(service("a"), service("b"), """

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -30,11 +32,14 @@ public final class KubernetesApi implements BeforeAllCallback, AutoCloseable {
 	private final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
 			new HashMap<>(), new KubernetesCrudDispatcher(), false);
 
+	/** The User-Agent of the test's own client: its requests are not the gateway's ({@link #gatewayRequests}). */
+	private static final String TEST_USER_AGENT = "meshgate-test-client";
+
 	private final KubernetesClient client;
 
 	public KubernetesApi() {
 		server.init();
-		client = server.createClient();
+		client = server.createClient(builder -> builder.editOrNewConfig().withUserAgent(TEST_USER_AGENT).endConfig());
 	}
 
 	/** A client of the mock server, for the test to write the objects the gateway should see. */
@@ -87,6 +92,26 @@ public final class KubernetesApi implements BeforeAllCallback, AutoCloseable {
 		properties.add("meshgate.kubernetes.ingress.enabled", () -> "true");
 		properties.add("meshgate.kubernetes.ingress.identity", () -> identity);
 		properties.add("meshgate.kubernetes.ingress.certificate-directory", () -> "target/k8s-tls-" + UUID.randomUUID());
+	}
+
+	/**
+	 * The requests the gateway sent since the last call (the test's own client's left out), oldest
+	 * first: what its ServiceAccount must be allowed to do ({@link ManifestRbac}).
+	 */
+	public List<RecordedRequest> gatewayRequests() {
+		List<RecordedRequest> requests = new ArrayList<>();
+		try {
+			for (RecordedRequest request; (request = server.takeRequest(0, TimeUnit.MILLISECONDS)) != null;) {
+				if (!TEST_USER_AGENT.equals(request.getHeader("User-Agent"))) {
+					requests.add(request);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while reading the requests", ex);
+		}
+		return requests;
 	}
 
 	/** Creates or updates the objects of a YAML text of {@code ---}-separated documents. */

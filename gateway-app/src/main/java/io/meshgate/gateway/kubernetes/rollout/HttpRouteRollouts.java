@@ -1,5 +1,6 @@
 package io.meshgate.gateway.kubernetes.rollout;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.meshgate.admin.rollout.ReadOnlyRollouts;
+import io.meshgate.admin.store.HistoryEntry;
 import io.meshgate.gateway.kubernetes.Names;
 import io.meshgate.policy.rollout.RolloutState;
 import io.meshgate.policy.rollout.routes.RolloutMoves;
@@ -23,12 +25,17 @@ import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
 
 /**
- * The state of the rollouts declared on HTTPRoutes ({@code meshgate.io/rollout}): kept in
- * Meshgate's own ConfigMap {@code meshgate-rollouts} (one key per translated route), never in the
- * user's HTTPRoute. {@link #apply} puts each state, and so the step's weights, over the weights
- * the HTTPRoute says; a change of the ConfigMap (the decider's move, on whichever replica)
- * translates again on every replica through {@link #watch}. Writes carry the resource version
- * read, so of two writers one wins.
+ * The state and the versions of the rollouts declared on HTTPRoutes ({@code meshgate.io/rollout}):
+ * kept in Meshgate's own ConfigMap {@code meshgate-rollouts} (one key per translated route; the
+ * number of the last version in its annotation {@code meshgate.io/version}) and in one history
+ * ConfigMap per route ({@link HttpRouteRolloutHistory}), never in the user's HTTPRoute.
+ * {@link #apply} puts each state, and so the step's weights, over the weights the HTTPRoute says;
+ * a change of the ConfigMap (the decider's move or an operator's action, on whichever replica)
+ * translates again on every replica through {@link #watch}.
+ *
+ * <p>A move is written only over the state it was decided on, read afresh, and with the resource
+ * version read: of two moves decided on one state (the decider's and an operator's, on two
+ * replicas) one is kept and the other refused, and the version number goes up by one per move.
  */
 public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable {
 
@@ -36,9 +43,20 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 
 	public static final String CONFIG_MAP = "meshgate-rollouts";
 
+	/** The number of the last version, on {@link #CONFIG_MAP}. */
+	static final String VERSION_ANNOTATION = "meshgate.io/version";
+
+	static final String HISTORY_LABEL = "meshgate.io/history-of";
+
+	static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+
 	private final KubernetesClient client;
 
 	private final String namespace;
+
+	private final HttpRouteRolloutHistory history;
+
+	private final Clock clock;
 
 	/** By route id, as last read. */
 	private volatile Map<String, RolloutState> states = Map.of();
@@ -59,9 +77,12 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 
 	}
 
-	public HttpRouteRollouts(KubernetesClient client, String namespace) {
+	/** @param historySize the versions kept of each route's rollout ({@code meshgate.store.history-size}) */
+	public HttpRouteRollouts(KubernetesClient client, String namespace, int historySize, Clock clock) {
 		this.client = client;
 		this.namespace = namespace;
+		this.clock = clock;
+		this.history = new HttpRouteRolloutHistory(client, namespace, historySize);
 	}
 
 	/** Reads the states and calls {@code changed} whenever they change. */
@@ -93,12 +114,9 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 		Map<String, RolloutState> read = new HashMap<>();
 		Map<String, String> data = configMap.getData() == null ? Map.of() : configMap.getData();
 		data.forEach((route, json) -> {
-			try {
-				read.put(route, client.getKubernetesSerialization().unmarshal(json, Kept.class).state());
-			}
-			catch (RuntimeException ex) {
-				log.warn("ConfigMap " + namespace + "/" + CONFIG_MAP + ": ignoring the rollout state of " + route
-						+ ", which does not read (" + ex.getClass().getSimpleName() + ")");
+			RolloutState state = parse(route, json);
+			if (state != null) {
+				read.put(route, state);
 			}
 		});
 		states = Map.copyOf(read);
@@ -137,26 +155,83 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 	}
 
 	@Override
-	public void write(Move move) {
+	public HistoryEntry write(Route before, Move move, String author) {
 		Route route = move.route();
 		if (route.rolloutState() == null) {
 			throw new IllegalArgumentException("route " + route.id() + ": a move without a rollout state");
 		}
-		String json = client.getKubernetesSerialization().asJson(Kept.of(route.rolloutState()));
 		ConfigMap existing = client.configMaps().inNamespace(namespace).withName(CONFIG_MAP).get();
-		if (existing == null) {
-			client.resource(new ConfigMapBuilder().withNewMetadata()
-				.withName(CONFIG_MAP)
-				.withNamespace(namespace)
-				.addToLabels("app.kubernetes.io/managed-by", "meshgate")
-				.endMetadata()
-				.addToData(route.id(), json)
-				.build()).create();
-			return;
+		if (!decidedOn(before, kept(existing, route.id()))) {
+			throw new StateChangedException("route " + route.id() + ": the rollout moved since the move was decided");
 		}
-		// replaced with the resource version read: a concurrent writer's change is refused (409), not lost
-		ConfigMap updated = new ConfigMapBuilder(existing).addToData(route.id(), json).build();
-		client.resource(updated).update();
+		long version = version(existing) + 1;
+		HistoryEntry entry = new HistoryEntry(version, author, clock.instant(), move.summary());
+		ConfigMapBuilder builder = existing == null ? new ConfigMapBuilder().withNewMetadata()
+			.withName(CONFIG_MAP)
+			.withNamespace(namespace)
+			.addToLabels(MANAGED_BY, "meshgate")
+			.endMetadata() : new ConfigMapBuilder(existing);
+		ConfigMap updated = builder.editMetadata().addToAnnotations(VERSION_ANNOTATION, String.valueOf(version)).endMetadata()
+			.addToData(route.id(), client.getKubernetesSerialization().asJson(Kept.of(route.rolloutState())))
+			.build();
+		if (!ConfigMapWrites.writeIfUnchanged(client, updated, existing != null)) {
+			throw new StateChangedException("route " + route.id() + ": the rollout moved while the move was written");
+		}
+		try {
+			history.add(route.id(), entry);
+		}
+		catch (RuntimeException ex) {
+			// as the store's history: the move stands, its line is lost; the state says where it is
+			log.warn("Rollout version " + version + " of " + route.id() + " is kept, but its history entry could not be "
+					+ "written: " + ex.getMessage());
+		}
+		return entry;
+	}
+
+	@Override
+	public List<HistoryEntry> history(String id) {
+		return history.of(id);
+	}
+
+	/**
+	 * Whether {@code kept} is the state the move was decided on: the state {@code before} ran at,
+	 * or, for a start, none that {@link #apply} would have put over it (none, or another canary's).
+	 */
+	private static boolean decidedOn(Route before, RolloutState kept) {
+		RolloutState ran = before.rolloutState();
+		if (ran != null) {
+			return ran.equals(kept);
+		}
+		return kept == null || !kept.canary().equals(before.backends().get(1).upstream());
+	}
+
+	/** Route {@code id}'s state in {@code configMap}; null without one (or one that does not read, which a move replaces). */
+	private RolloutState kept(ConfigMap configMap, String id) {
+		String json = configMap == null || configMap.getData() == null ? null : configMap.getData().get(id);
+		return json == null ? null : parse(id, json);
+	}
+
+	private RolloutState parse(String id, String json) {
+		try {
+			return client.getKubernetesSerialization().unmarshal(json, Kept.class).state();
+		}
+		catch (RuntimeException ex) {
+			log.warn("ConfigMap " + namespace + "/" + CONFIG_MAP + ": ignoring the rollout state of " + id
+					+ ", which does not read (" + ex.getClass().getSimpleName() + ")");
+			return null;
+		}
+	}
+
+	/** The number of the last version kept; 0 before the first. */
+	private static long version(ConfigMap configMap) {
+		String version = configMap == null || configMap.getMetadata().getAnnotations() == null ? null
+				: configMap.getMetadata().getAnnotations().get(VERSION_ANNOTATION);
+		try {
+			return version == null ? 0 : Long.parseLong(version);
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
 	}
 
 	@Override

@@ -15,6 +15,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import io.meshgate.gateway.testing.AdminClient;
 import io.meshgate.gateway.testing.KubernetesApi;
+import io.meshgate.gateway.testing.ManifestRbac;
 import io.meshgate.gateway.testing.OwnResourcesApplication;
 import io.meshgate.gateway.testing.RolloutRoutes;
 import io.meshgate.gateway.testing.TestUsers;
@@ -129,6 +130,9 @@ class RolloutReplicasTest {
 		List<String> summaries = RolloutRoutes.summaries(admin);
 		assertThat(summaries).filteredOn(summary -> summary.contains("starts at step 1")).hasSize(1);
 		assertThat(summaries).filteredOn(summary -> summary.startsWith("shop: rollout step 1 → 2")).hasSize(1);
+		// the store, the Lease, the published counters: all granted by the Roles the docs give
+		assertThat(ManifestRbac.ofManifests().withTheStoreRoleOfTheDocs().ungranted(API.gatewayRequests(), NAMESPACE))
+			.isEmpty();
 	}
 
 	private static List<ConfigurableApplicationContext> deciders() {

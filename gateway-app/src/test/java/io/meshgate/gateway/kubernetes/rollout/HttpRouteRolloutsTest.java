@@ -1,0 +1,102 @@
+package io.meshgate.gateway.kubernetes.rollout;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.meshgate.admin.rollout.ReadOnlyRollouts.StateChangedException;
+import io.meshgate.admin.store.HistoryEntry;
+import io.meshgate.gateway.testing.KubernetesApi;
+import io.meshgate.policy.canary.CanaryPolicy;
+import io.meshgate.policy.rollout.RolloutPolicy;
+import io.meshgate.policy.rollout.RolloutState.Phase;
+import io.meshgate.policy.rollout.routes.RolloutMoves;
+import io.meshgate.policy.rollout.routes.RolloutMoves.Move;
+import io.meshgate.policy.route.Backend;
+import io.meshgate.policy.route.Route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The state and versions of HTTPRoute rollouts in Meshgate's ConfigMaps, on fabric8's mock API
+ * server: one version per move, numbered across routes, each route's newest {@code historySize}
+ * kept; a move decided on a state that has moved since is refused and writes nothing.
+ */
+class HttpRouteRolloutsTest {
+
+	private static final String NAMESPACE = "rollout-versions";
+
+	private static final Instant T0 = Instant.parse("2026-12-07T01:00:00Z");
+
+	private static final RolloutPolicy STEPS = new RolloutPolicy(List.of(10.0, 50.0, 100.0), null, null, null, null, null,
+			null, null, null, null);
+
+	@RegisterExtension
+	static final KubernetesApi API = new KubernetesApi();
+
+	private final HttpRouteRollouts rollouts = new HttpRouteRollouts(API.client(), NAMESPACE, 3,
+			Clock.fixed(T0, ZoneOffset.UTC));
+
+	private static Route route(String name) {
+		return Route.of("k8s.httproute." + NAMESPACE + "." + name + ".0.0.0", "/" + name + "/**", Backend.of("v1", 100),
+				Backend.of("v2", 0))
+			.withCanary(CanaryPolicy.DEFAULT.withRollout(STEPS));
+	}
+
+	@Test
+	void everyMoveIsAVersionAndEachRouteKeepsItsNewestVersions() {
+		Route running = route("kept");
+		assertThat(rollouts.holds(running)).isTrue();
+		Move start = RolloutMoves.start(running, T0);
+		long first = rollouts.write(running, start, "rollout").version();
+		running = start.route();
+		for (int i = 0; i < 4; i++) {
+			Move move = i % 2 == 0 ? RolloutMoves.pause(running, "alice") : RolloutMoves.resume(running, "alice", T0);
+			assertThat(rollouts.write(running, move, "alice")).isEqualTo(
+					new HistoryEntry(first + 1 + i, "alice", T0, move.summary()));
+			running = move.route();
+		}
+		Route other = route("other");
+		long otherVersion = rollouts.write(other, RolloutMoves.start(other, T0), "rollout").version();
+
+		List<HistoryEntry> history = rollouts.history(running.id());
+		assertThat(history).extracting(HistoryEntry::version).containsExactly(first + 4, first + 3, first + 2);
+		String id = running.id();
+		assertThat(history).extracting(entry -> RolloutMoves.kindOf(id, entry.summary()))
+			.containsExactly("resume", "pause", "resume");
+		assertThat(otherVersion).isEqualTo(first + 5);
+		assertThat(rollouts.history(other.id())).extracting(HistoryEntry::version).containsExactly(otherVersion);
+		assertThat(rollouts.history("k8s.httproute." + NAMESPACE + ".never.0.0.0")).isEmpty();
+	}
+
+	@Test
+	void aMoveDecidedOnAStateThatMovedSinceIsRefusedAndWritesNothing() {
+		Route declared = route("raced");
+		Move start = RolloutMoves.start(declared, T0);
+		rollouts.write(declared, start, "rollout");
+		Route running = start.route();
+		Move paused = RolloutMoves.pause(running, "alice");
+		HistoryEntry pause = rollouts.write(running, paused, "alice");
+		ConfigMap before = API.client().configMaps().inNamespace(NAMESPACE).withName(HttpRouteRollouts.CONFIG_MAP).get();
+
+		// the decider (on another replica, say) still sees the step running and promotes it
+		Route stale = running;
+		assertThatThrownBy(() -> rollouts.write(stale, RolloutMoves.promote(stale, "rollout", T0), "rollout"))
+			.isInstanceOf(StateChangedException.class);
+		// and a start decided before the first one was seen
+		assertThatThrownBy(() -> rollouts.write(declared, RolloutMoves.start(declared, T0), "rollout"))
+			.isInstanceOf(StateChangedException.class);
+
+		ConfigMap after = API.client().configMaps().inNamespace(NAMESPACE).withName(HttpRouteRollouts.CONFIG_MAP).get();
+		assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
+		assertThat(after.getData().get(declared.id())).contains("\"phase\":\"" + Phase.PAUSED + "\"");
+		assertThat(rollouts.history(declared.id())).first().isEqualTo(pause);
+	}
+
+}
