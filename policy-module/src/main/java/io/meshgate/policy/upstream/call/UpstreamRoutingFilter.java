@@ -58,9 +58,9 @@ public final class UpstreamRoutingFilter extends NettyRoutingFilter {
 	public UpstreamRoutingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
 			HttpClientProperties properties) {
 		super(httpClient, headersFilters, withoutResponseTimeout(properties));
-		this.responseTimeout = properties.getResponseTimeout();
-		this.responseTimedOut = Mono
-			.error(() -> new TimeoutException("Response took longer than timeout: " + properties.getResponseTimeout()));
+		Duration timeout = properties.getResponseTimeout();
+		this.responseTimeout = timeout;
+		this.responseTimedOut = Mono.error(() -> new TimeoutException("Response took longer than timeout: " + timeout));
 	}
 
 	/** The gateway's header filters, with its removing ones done in one pass ({@link HeaderRemoval}). */
