@@ -9,6 +9,12 @@
 # BENCH_PATH (default /) is the path loaded, e.g. /mtls/ with bench/config/policies.yml.
 # BENCH_OLD_EXTRA_FLAGS / BENCH_NEW_EXTRA_FLAGS add JVM flags to one side only (the same jar twice,
 # e.g. -Dio.netty.handler.ssl.noOpenSsl=true on one side: upstream TLS on the JDK's against BoringSSL).
+# Tracing is left out of both JVMs, as bench/run.sh leaves it out of every contender but the one of
+# observed.yml: with CONFIG observed.yml (e.g. BENCH_PATH=/all/, everything on) or parts.yml it stays,
+# 10 % sampled.
+# wrk sends bench/run.sh's x-user header (the canary routes hash it).
+# Allocation per request: eden's use before and after a round plus eden's capacity per young
+# collection in between (`jstat -gc`; Serial GC collects when eden is full), over the requests.
 # Both JVMs and the nginx upstream run on CPU 0, wrk on CPU 1. Both JVMs get BENCH_WARMUP_SECONDS
 # (default 120) of load at once before the first round; rounds alternate A B, B A, ... so that a
 # drift of the machine's speed hits both alike. The first two rounds are reported but not counted.
@@ -30,6 +36,7 @@ CLK_TCK="$(getconf CLK_TCK)"
 # password "bench-only-password", bcrypt cost 4).
 BENCH_LOGIN=('--meshgate.admin.users[0].name=bench' '--meshgate.admin.users[0].roles[0]=editor'
   '--meshgate.admin.users[0].password={bcrypt}$2a$04$gVUWJHqmJEYawGt70wTLyOUA6yUEnM6GToeTQ8jSaaQaWJZ0mKJ3i')
+USER_HEADER="x-user: bench-user-42"
 NO_TRACING="--spring.autoconfigure.exclude=org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration,org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration"
 
 rm -rf "$WORK"; mkdir -p "$WORK/config" "$WORK/up" "$WORK/logs"
@@ -57,6 +64,7 @@ wait_for_200() {
 
 taskset -c 0 nginx -e "$WORK/logs/up.log" -c "$WORK/config/upstream-nginx.conf" -p "$WORK/up"
 wait_for_200 http://127.0.0.1:18080/
+TRACING=("$NO_TRACING"); [[ $(basename "$CONFIG") == @(observed|parts).yml ]] && TRACING=()
 declare -A PID PORT
 PORT[old]=18300; PORT[new]=18310
 for build in old new; do
@@ -64,7 +72,7 @@ for build in old new; do
   extra=${BENCH_OLD_EXTRA_FLAGS:-}; [[ $build == new ]] && extra=${BENCH_NEW_EXTRA_FLAGS:-}
   # shellcheck disable=SC2086
   taskset -c 0 java $JVM_FLAGS $extra -jar "$jar" --server.port="${PORT[$build]}" \
-    --management.server.port=$((PORT[$build] + 1)) --meshgate.store.path="$WORK/store-$build" "$NO_TRACING" "${BENCH_LOGIN[@]}" \
+    --management.server.port=$((PORT[$build] + 1)) --meshgate.store.path="$WORK/store-$build" "${TRACING[@]}" "${BENCH_LOGIN[@]}" \
     --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$(basename "$CONFIG")" \
     > "$WORK/logs/$build.log" 2>&1 &
   PID[$build]=$!; PIDS+=("$!")
@@ -74,29 +82,39 @@ for build in old new; do wait_for_200 "http://127.0.0.1:${PORT[$build]}${URL_PAT
 echo "warm-up: ${WARMUP}s of load on both" >&2
 WARMING=()
 for build in old new; do
-  taskset -c 1 wrk -t1 -c25 -d"${WARMUP}s" "http://127.0.0.1:${PORT[$build]}${URL_PATH}" >/dev/null &
+  taskset -c 1 wrk -t1 -c25 -d"${WARMUP}s" -H "$USER_HEADER" "http://127.0.0.1:${PORT[$build]}${URL_PATH}" >/dev/null &
   WARMING+=("$!")
 done
 wait "${WARMING[@]}"
 
-measure() { # build -> "µs_per_request requests_per_second non_2xx"
-  local build=$1 before after out requests non2xx
+eden() { # pid -> "eden_capacity_KB eden_used_KB young_collections"
+  taskset -c 1 jstat -gc "$1" | awk 'NR == 1 {for (i = 1; i <= NF; i++) col[$i] = i}
+    NR == 2 {print $col["EC"], $col["EU"], $col["YGC"]}'
+}
+measure() { # build -> "µs_per_request requests_per_second non_2xx KB_allocated_per_request"
+  local build=$1 before after out requests non2xx eden_before eden_after
+  eden_before=$(eden "${PID[$build]}")
   before=$(cpu_ticks "${PID[$build]}")
-  out=$(taskset -c 1 wrk -t2 -c50 -d"${SECONDS_PER_ROUND}s" "http://127.0.0.1:${PORT[$build]}${URL_PATH}" 2>&1)
+  out=$(taskset -c 1 wrk -t2 -c50 -d"${SECONDS_PER_ROUND}s" -H "$USER_HEADER" "http://127.0.0.1:${PORT[$build]}${URL_PATH}" 2>&1)
   after=$(cpu_ticks "${PID[$build]}")
+  eden_after=$(eden "${PID[$build]}")
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
   non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); non2xx=${non2xx:-0}
-  python3 -c "print(f'{($after - $before) * 1e6 / $CLK_TCK / $requests:.1f} {$requests / $SECONDS_PER_ROUND:.0f} $non2xx')"
+  python3 -c "
+capacity, used_before, young_before = map(float, '$eden_before'.split())
+_, used_after, young_after = map(float, '$eden_after'.split())
+allocated_kb = used_after - used_before + (young_after - young_before) * capacity
+print(f'{($after - $before) * 1e6 / $CLK_TCK / $requests:.1f} {$requests / $SECONDS_PER_ROUND:.0f} $non2xx {allocated_kb / $requests:.2f}')"
 }
 
-printf 'round  old_us  new_us  old_rps  new_rps\n' | tee "$WORK/rounds.txt"
+printf 'round  old_us  new_us  old_rps  new_rps  old_kb  new_kb\n' | tee "$WORK/rounds.txt"
 for round in $(seq "$ROUNDS"); do
   if (( round % 2 )); then order="old new"; else order="new old"; fi
   declare -A R=()
   for build in $order; do R[$build]="$(measure "$build")"; done
-  read -r ou orps onon <<<"${R[old]}"; read -r nu nrps nnon <<<"${R[new]}"
+  read -r ou orps onon okb <<<"${R[old]}"; read -r nu nrps nnon nkb <<<"${R[new]}"
   [[ $onon == 0 && $nnon == 0 ]] || echo "round $round: non-2xx answers (old $onon, new $nnon)" >&2
-  printf '%5d  %6s  %6s  %7s  %7s\n' "$round" "$ou" "$nu" "$orps" "$nrps" | tee -a "$WORK/rounds.txt"
+  printf '%5d  %6s  %6s  %7s  %7s  %6s  %6s\n' "$round" "$ou" "$nu" "$orps" "$nrps" "$okb" "$nkb" | tee -a "$WORK/rounds.txt"
 done
 
 python3 - "$WORK/rounds.txt" <<'EOF'
@@ -109,4 +127,7 @@ print(f"rounds counted: {len(counted)} (of {len(rows)})")
 print(f"old: median {statistics.median(old):.1f} us/request (min {min(old):.1f}, max {max(old):.1f})")
 print(f"new: median {statistics.median(new):.1f} us/request (min {min(new):.1f}, max {max(new):.1f})")
 print(f"new - old per round: median {statistics.median(diff):+.1f} us (min {min(diff):+.1f}, max {max(diff):+.1f})")
+old_kb = [float(r[5]) for r in counted]; new_kb = [float(r[6]) for r in counted]
+print(f"allocated per request: old median {statistics.median(old_kb):.2f} KB ({min(old_kb):.2f}-{max(old_kb):.2f}),"
+      f" new median {statistics.median(new_kb):.2f} KB ({min(new_kb):.2f}-{max(new_kb):.2f})")
 EOF

@@ -1,6 +1,6 @@
 package io.meshgate.policy.observe;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -21,19 +21,35 @@ import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
  */
 public final class TrafficCounting implements HttpHandlerDecoratorFactory {
 
-	/** Body bytes received and sent for one exchange. */
+	/**
+	 * Body bytes received and sent for one exchange: two fields updated atomically, one object per
+	 * exchange (not one per count).
+	 */
 	public static final class Traffic {
 
-		private final AtomicLong in = new AtomicLong();
+		private static final AtomicLongFieldUpdater<Traffic> IN = AtomicLongFieldUpdater.newUpdater(Traffic.class, "in");
 
-		private final AtomicLong out = new AtomicLong();
+		private static final AtomicLongFieldUpdater<Traffic> OUT = AtomicLongFieldUpdater.newUpdater(Traffic.class,
+				"out");
+
+		private volatile long in;
+
+		private volatile long out;
 
 		public long bytesIn() {
-			return in.get();
+			return in;
 		}
 
 		public long bytesOut() {
-			return out.get();
+			return out;
+		}
+
+		void received(int bytes) {
+			IN.addAndGet(this, bytes);
+		}
+
+		void sent(int bytes) {
+			OUT.addAndGet(this, bytes);
 		}
 
 	}
@@ -68,7 +84,7 @@ public final class TrafficCounting implements HttpHandlerDecoratorFactory {
 
 		@Override
 		public Flux<DataBuffer> getBody() {
-			return super.getBody().doOnNext(buffer -> traffic.in.addAndGet(buffer.readableByteCount()));
+			return super.getBody().doOnNext(buffer -> traffic.received(buffer.readableByteCount()));
 		}
 
 	}
@@ -95,7 +111,7 @@ public final class TrafficCounting implements HttpHandlerDecoratorFactory {
 		}
 
 		private void count(DataBuffer buffer) {
-			traffic.out.addAndGet(buffer.readableByteCount());
+			traffic.sent(buffer.readableByteCount());
 		}
 
 	}

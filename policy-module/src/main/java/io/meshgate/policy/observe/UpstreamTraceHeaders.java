@@ -50,7 +50,9 @@ public final class UpstreamTraceHeaders implements HttpHeadersFilter {
 		}
 		// copyOf copies the map as it is; putAll would iterate a view that builds a set of names first
 		HttpHeaders headers = HttpHeaders.copyOf(input);
-		replaced.forEach(headers::remove);
+		for (String field : replaced) {
+			headers.remove(field);
+		}
 		propagator.inject(span.context(), headers, HttpHeaders::set);
 		return headers;
 	}

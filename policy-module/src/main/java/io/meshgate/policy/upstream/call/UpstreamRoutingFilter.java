@@ -50,12 +50,17 @@ public final class UpstreamRoutingFilter extends NettyRoutingFilter {
 
 	private final Duration responseTimeout;
 
+	/** The answer of a call past {@link #responseTimeout}: built once, its error made per timeout. */
+	private final Mono<Void> responseTimedOut;
+
 	private volatile List<HttpHeadersFilter> headersFilters;
 
 	public UpstreamRoutingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
 			HttpClientProperties properties) {
 		super(httpClient, headersFilters, withoutResponseTimeout(properties));
-		this.responseTimeout = properties.getResponseTimeout();
+		Duration timeout = properties.getResponseTimeout();
+		this.responseTimeout = timeout;
+		this.responseTimedOut = Mono.error(() -> new TimeoutException("Response took longer than timeout: " + timeout));
 	}
 
 	/** The gateway's header filters, with its removing ones done in one pass ({@link HeaderRemoval}). */
@@ -85,10 +90,7 @@ public final class UpstreamRoutingFilter extends NettyRoutingFilter {
 		if (!timed) {
 			return routed;
 		}
-		Duration timeout = responseTimeout;
-		return routed
-			.timeout(Timeouts.expiry(timeout, exchange),
-					Mono.error(() -> new TimeoutException("Response took longer than timeout: " + timeout)))
+		return routed.timeout(Timeouts.expiry(responseTimeout, exchange), responseTimedOut)
 			.onErrorMap(TimeoutException.class,
 					th -> new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT, th.getMessage(), th));
 	}
