@@ -42,8 +42,9 @@ import static org.awaitility.Awaitility.await;
  * named by its ShortName, driven by its own manifest and asserting what the upstream Go test
  * asserts (conformance/tests/&lt;name&gt;.go at tag v1.4.1), case by case. A test that Meshgate
  * does not pass yet is {@code @Disabled} with the reason (the issue 28 item that fixes it where
- * there is one); the report lists it as skipped with that reason. The last test writes the
- * {@code ConformanceReport} of the run and checks it against docs/conformance/gateway-api-report.yaml.
+ * there is one); the report lists it as skipped with that reason. The nested {@link Report}, after
+ * {@link Grpc} and {@link Tls}, writes the {@code ConformanceReport} of the run (GATEWAY-HTTP,
+ * GATEWAY-GRPC, GATEWAY-TLS) and checks it against docs/conformance/gateway-api-report.yaml.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestClassOrder(ClassOrderer.OrderAnnotation.class)
