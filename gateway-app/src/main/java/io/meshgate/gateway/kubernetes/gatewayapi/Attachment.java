@@ -31,9 +31,8 @@ import io.meshgate.gateway.kubernetes.gatewayapi.GatewayApiTranslator.ParentOutc
  * A listener on a port the gateway does not serve takes no route, nor does one that cannot speak
  * the route's protocol ({@link ServedPorts#unsupportedKind}: GRPCRoute on an HTTP listener without
  * h2c), which the route's status and the listener's then say ({@code UnsupportedProtocol}); each
- * listener that takes the
- * route gives it its port and the host names no more specific listener of that port takes
- * ({@link RoutePlace}).
+ * listener that takes the route gives it its port and the host names no more specific listener of
+ * that port takes ({@link RoutePlace}).
  */
 final class Attachment {
 
