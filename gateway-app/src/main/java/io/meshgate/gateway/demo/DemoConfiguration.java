@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 
 import org.apache.commons.logging.Log;
@@ -19,6 +20,7 @@ import io.meshgate.admin.api.ConfigOverlay;
 import io.meshgate.admin.security.GeneratedAdminLogin;
 import io.meshgate.policy.canary.CanaryPolicy;
 import io.meshgate.policy.health.HealthCheckPolicy;
+import io.meshgate.policy.health.HealthCheckType;
 import io.meshgate.policy.l4.L4Backend;
 import io.meshgate.policy.l4.TcpRoute;
 import io.meshgate.policy.route.Backend;
@@ -70,6 +72,14 @@ public class DemoConfiguration {
 	 */
 	static final String DEMO_OVERRIDE_HEADER = "x-canary";
 
+	/**
+	 * The gRPC health check of {@code demo-grpc}: the demo runs on laptops and shared CI machines,
+	 * where a JVM under load can take seconds to answer, so a check waits up to 5 s (not the default
+	 * 1 s) every 10 s; three missed in a row mark the endpoint down.
+	 */
+	static final HealthCheckPolicy GRPC_HEALTH_CHECK = new HealthCheckPolicy(null, Duration.ofSeconds(10),
+			Duration.ofSeconds(5), null, null, HealthCheckType.GRPC, null);
+
 	/** {@code demo-v3} answers one request in this many with 503: a canary to roll back. */
 	static final int FAILING_CANARY_FAILS_EVERY = 4;
 
@@ -82,7 +92,7 @@ public class DemoConfiguration {
 						Upstream.of("demo-v3", url(s.get(3))),
 						Upstream.of("demo-grpc", url(servers.grpc()))
 							.withProtocol(UpstreamProtocol.H2C)
-							.withHealthCheck(HealthCheckPolicy.grpc(null)),
+							.withHealthCheck(GRPC_HEALTH_CHECK),
 						Upstream.tcp("demo-tcp", tcp.toArray(String[]::new))),
 				List.of(Route.of("demo", "/demo/**", Backend.of("demo-v1", 100 - demo.canaryWeight()),
 						Backend.of("demo-v2", demo.canaryWeight()))

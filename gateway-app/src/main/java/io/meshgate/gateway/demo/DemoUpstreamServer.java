@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -16,13 +17,22 @@ import org.springframework.boot.json.JsonWriter;
 
 /**
  * A small HTTP service that answers every request with JSON naming its version and endpoint:
- * {@code {"service":"demo","version":"v1","endpoint":"demo-v1-a","method":"GET","path":"/demo/"}}.
+ * {@code {"service":"demo","version":"v1","endpoint":"demo-v1-a","method":"GET","path":"/demo/"}};
+ * and, for the WebSocket and server-sent events examples, a WebSocket echo on {@code /demo/ws}
+ * (each text frame back as {@code <endpoint>: <text>}) and a stream of {@value #EVENTS} events, one
+ * every {@link #EVENT_INTERVAL}, on {@code /demo/events}.
  * The gateway starts three of them in its own JVM for the demo; docker-compose runs each in a
  * container of its own ({@link #main}).
  */
 public final class DemoUpstreamServer {
 
 	private static final JsonWriter<Object> JSON = JsonWriter.standard();
+
+	/** How many events {@code /demo/events} sends before it ends. */
+	static final int EVENTS = 5;
+
+	/** The time between two events of {@code /demo/events}: slow enough to watch them arrive. */
+	static final Duration EVENT_INTERVAL = Duration.ofSeconds(1);
 
 	private DemoUpstreamServer() {
 	}
@@ -41,6 +51,13 @@ public final class DemoUpstreamServer {
 			.host(host)
 			.port(port)
 			.route(routes -> routes.get("/healthz", (request, response) -> respond(response, "{\"status\":\"UP\"}"))
+				.ws("/demo/ws", (in, out) -> out.sendString(in.receive().asString().map(text -> endpoint + ": " + text)))
+				.get("/demo/events", (request, response) -> response.header("Content-Type", "text/event-stream")
+					// a comment line first: the response headers leave at once, within any route timeout
+					.sendString(Flux.concat(Flux.just(": " + EVENTS + " events from " + endpoint + "\n\n"),
+							Flux.interval(EVENT_INTERVAL)
+								.take(EVENTS)
+								.map(i -> "id: " + (i + 1) + "\ndata: " + endpoint + " event " + (i + 1) + "\n\n"))))
 				.route(request -> true, (request, response) -> {
 					if (failEvery > 0 && requests.incrementAndGet() % failEvery == 0) {
 						return respond(response.status(503), "{\"service\":\"demo\",\"version\":\"" + version

@@ -15,6 +15,7 @@ import io.meshgate.gateway.admin.StoreProperties;
 import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.gateway.kubernetes.rollout.HttpRouteRollouts;
 import io.meshgate.gateway.listeners.ListenerProperties;
+import io.meshgate.policy.edge.IngressProperties;
 import io.meshgate.policy.upstream.GatewayPorts;
 
 /** The Kubernetes ingress controller, on with {@code meshgate.kubernetes.ingress.enabled=true}. */
@@ -26,9 +27,11 @@ public class KubernetesIngressConfiguration {
 	@Bean
 	IngressController ingressController(ObjectProvider<KubernetesClient> kubernetes, AdminService admin,
 			ObjectProvider<HttpsCertificates> certificates, IngressControllerProperties properties,
-			ListenerProperties listeners, HttpRouteRollouts httpRouteRollouts, GatewayPorts gatewayPorts) {
+			ListenerProperties listeners, IngressProperties ingress, HttpRouteRollouts httpRouteRollouts,
+			GatewayPorts gatewayPorts) {
 		return new IngressController(client(kubernetes), admin, certificates.getIfAvailable(), properties,
-				listeners.served().withLocal(gatewayPorts.serverPorts()), httpRouteRollouts, Clock.systemUTC());
+				listeners.served().withLocal(gatewayPorts.serverPorts()).withCleartextHttp2(ingress.h2cPriorKnowledge()),
+				httpRouteRollouts, Clock.systemUTC());
 	}
 
 	/** The state of HTTPRoute rollouts, in the controller's namespace; the rollout decider moves them. */

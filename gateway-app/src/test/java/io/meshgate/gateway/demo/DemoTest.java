@@ -8,15 +8,24 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +54,7 @@ import io.meshgate.gateway.testing.AdminClient;
 import io.meshgate.policy.config.MeshProperties;
 import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.SeededRandom;
+import io.meshgate.policy.upstream.UpstreamRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -67,6 +77,9 @@ class DemoTest {
 
 	@Autowired
 	DemoConfiguration.DemoUpstreams demo;
+
+	@Autowired
+	UpstreamRegistry upstreams;
 
 	@Test
 	void printsAGeneratedAdminPasswordOnceAndShowsTheDemoRouteReadOnly(CapturedOutput output) {
@@ -121,6 +134,8 @@ class DemoTest {
 					DemoEcho.message("hello"));
 
 			assertThat(DemoEcho.strings(reply)).containsExactly("hello", "demo-grpc-a");
+			// the health check allows a loaded machine 5 s: the default 1 s could mark the only endpoint down
+			assertThat(upstreams.get("demo-grpc").spec().healthCheck().timeout()).isEqualTo(Duration.ofSeconds(5));
 			// a method the service lacks is a gRPC error, not an HTTP one
 			MethodDescriptor<byte[], byte[]> missing = SAY.toBuilder()
 				.setFullMethodName(MethodDescriptor.generateFullMethodName(DemoGrpcServer.SERVICE, "Shout"))
@@ -131,6 +146,36 @@ class DemoTest {
 		}
 		finally {
 			channel.shutdownNow();
+		}
+	}
+
+	/** The runnable examples of docs/websockets-and-sse.md: a WebSocket echo and a stream of events on the demo route. */
+	@Test
+	void theDemoRouteCarriesAWebSocketEchoAndServerSentEvents() throws Exception {
+		HttpClient http = HttpClient.newHttpClient();
+		BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+		WebSocket socket = http.newWebSocketBuilder()
+			.buildAsync(URI.create("ws://127.0.0.1:" + port + "/demo/ws"), new WebSocket.Listener() {
+				@Override
+				public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+					texts.add(data.toString());
+					webSocket.request(1);
+					return null;
+				}
+			})
+			.get(10, TimeUnit.SECONDS);
+		socket.sendText("hello", true).get(5, TimeUnit.SECONDS);
+		assertThat(texts.poll(10, TimeUnit.SECONDS)).matches("demo-v[12]-[ab]: hello");
+		socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+
+		HttpResponse<Stream<String>> events = http.send(
+				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/demo/events")).build(),
+				HttpResponse.BodyHandlers.ofLines());
+		assertThat(events.headers().firstValue("content-type")).hasValue("text/event-stream");
+		try (Stream<String> lines = events.body()) {
+			assertThat(lines.filter(line -> line.startsWith("data: ")).limit(2).toList())
+				.satisfiesExactly(first -> assertThat(first).matches("data: demo-v[12]-[ab] event 1"),
+						second -> assertThat(second).matches("data: demo-v[12]-[ab] event 2"));
 		}
 	}
 

@@ -12,6 +12,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -23,11 +24,17 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.server.HttpServer;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.json.JsonParserFactory;
@@ -149,6 +156,45 @@ class HttpsListenerTest {
 		await().untilAsserted(() -> assertThat(accessLines.list).extracting(ILoggingEvent::getFormattedMessage)
 			.anySatisfy(line -> assertThat(line).contains("\"path\":\"/shop/orders\"", "\"route\":\"shop\"",
 					"\"status\":200", "\"client\":\"127.0.0.1\"")));
+	}
+
+	/**
+	 * RFC 8441 on the HTTPS listener: a client that negotiated h2 by ALPN opens a WebSocket with an
+	 * extended CONNECT on an HTTP/2 stream (Reactor Netty's client does so only once the listener
+	 * announced {@code SETTINGS_ENABLE_CONNECT_PROTOCOL}), and frames pass both ways to an
+	 * upstream asked with an HTTP/1.1 upgrade.
+	 */
+	@Test
+	void aWebSocketOverAnHttp2ExtendedConnectPassesFramesBothWays() {
+		DisposableServer upstream = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route(routes -> routes.ws("/ws/**",
+					(in, out) -> out.sendString(in.receive().asString().map(text -> "echo: " + text))))
+			.bindNow(Duration.ofSeconds(10));
+		try {
+			routing.apply(new MeshConfig(List.of(Upstream.of("ws", "http://127.0.0.1:" + upstream.port())),
+					List.of(Route.of("ws", "/ws/**", Backend.of("ws", 1)))));
+			AtomicBoolean onAnHttp2Stream = new AtomicBoolean();
+			List<String> echoed = reactor.netty.http.client.HttpClient.create()
+				.protocol(HttpProtocol.H2)
+				.secure(spec -> spec.sslContext(
+						Http2SslContextSpec.forClient().configure(builder -> builder.trustManager(TLS.pki.ca()))))
+				.websocket()
+				.uri("wss://127.0.0.1:" + listener.port() + "/ws/chat")
+				.handle((in, out) -> {
+					in.withConnection(connection -> onAnHttp2Stream.set(connection.channel() instanceof Http2StreamChannel));
+					return out.sendString(Flux.just("one", "two")).then().thenMany(in.receive().asString().take(2));
+				})
+				.collectList()
+				.block(Duration.ofSeconds(10));
+
+			assertThat(echoed).containsExactly("echo: one", "echo: two");
+			assertThat(onAnHttp2Stream).as("the session ran on an HTTP/2 stream").isTrue();
+		}
+		finally {
+			upstream.disposeNow();
+		}
 	}
 
 	@Test

@@ -17,6 +17,8 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -26,6 +28,8 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.resolver.DefaultAddressResolverGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,8 +37,11 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.json.JsonParserFactory;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.web.server.Shutdown;
+import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -42,6 +49,9 @@ import io.meshgate.gateway.MeshgateApplication;
 import io.meshgate.gateway.testing.TestUsers;
 import io.meshgate.policy.l4.L4Backend;
 import io.meshgate.policy.l4.TlsPassthroughRoute;
+import io.meshgate.policy.l4.proxy.L4Drain;
+import io.meshgate.policy.l4.proxy.L4Properties;
+import io.meshgate.policy.l4.proxy.L4Proxy;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.MeshRouting;
@@ -50,8 +60,10 @@ import io.meshgate.policy.testing.GatewayClient;
 import io.meshgate.policy.testing.TestPki;
 import io.meshgate.policy.testing.TestUpstream;
 import io.meshgate.policy.upstream.Upstream;
+import io.meshgate.policy.upstream.UpstreamRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -89,6 +101,15 @@ class TlsPassthroughTest {
 
 	@Autowired
 	MeshRouting routing;
+
+	@Autowired
+	HttpsCertificates certificates;
+
+	@Autowired
+	UpstreamRegistry upstreams;
+
+	@Autowired
+	MeterRegistry meters;
 
 	TlsBackend db;
 
@@ -203,6 +224,63 @@ class TlsPassthroughTest {
 		assertThat(httpsGet("fallback.example.com")).startsWith("HTTP/1.1 200");
 	}
 
+	/**
+	 * A graceful shutdown as the application runs it ({@link HttpsListener#stop(Runnable)} and
+	 * {@link L4Drain#stop(Runnable)} in the same phase), on an HTTPS listener and L4 side of their
+	 * own with a grace period of 1.5 s, so that the shared gateway keeps serving: the listener stops
+	 * accepting, an open passthrough connection keeps relaying both ways, and the gateway closes it
+	 * at the end of the grace period.
+	 */
+	@Test
+	void anOpenPassthroughConnectionKeepsRelayingDuringTheShutdownGracePeriodAndIsClosedAfterIt() throws Exception {
+		Duration grace = Duration.ofMillis(1500);
+		try (L4Proxy l4 = new L4Proxy(upstreams, meters, DefaultAddressResolverGroup.INSTANCE, L4Properties.DEFAULT,
+				grace)) {
+			l4.prepare(new MeshConfig(List.of(Upstream.tcp("db", "tcp://127.0.0.1:" + db.port())), List.of())
+				.withL4(List.of(), List.of(TlsPassthroughRoute.of("db", List.of("db.example.com"), L4Backend.of("db", 1)))))
+				.commit();
+			NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory(0);
+			factory.setShutdown(Shutdown.GRACEFUL);
+			factory.addServerCustomizers(new SniServerCustomizer(certificates, null, l4));
+			HttpHandler notFound = (request, response) -> {
+				response.setRawStatusCode(404);
+				return response.setComplete();
+			};
+			HttpsListener draining = new HttpsListener(factory, () -> notFound, bound -> {
+			});
+			draining.start();
+			int port = draining.port();
+			try (SSLSocket open = tls(TestPki.trusting(BACKEND_PKI.ca()), "db.example.com", port)) {
+				assertThat(line(open.getInputStream())).isEqualTo("db backend");
+
+				CompletableFuture<Void> listenerStopped = new CompletableFuture<>();
+				CompletableFuture<Long> drained = new CompletableFuture<>();
+				long start = System.nanoTime();
+				draining.stop(() -> listenerStopped.complete(null));
+				new L4Drain(l4).stop(() -> drained.complete(System.nanoTime()));
+
+				await().atMost(Duration.ofSeconds(5))
+					.pollInterval(Duration.ofMillis(50))
+					.untilAsserted(() -> assertThatExceptionOfType(IOException.class).as("the listener stopped accepting")
+						.isThrownBy(() -> tls(TestPki.trusting(BACKEND_PKI.ca()), "db.example.com", port).startHandshake()));
+				open.getOutputStream().write("still relayed\n".getBytes(StandardCharsets.US_ASCII));
+				assertThat(line(open.getInputStream())).isEqualTo("still relayed");
+				assertThat(drained).as("the passthrough connection is still open").isNotDone();
+
+				assertThat(readUntilClosed(open.getInputStream())).as("closed by the gateway").isTrue();
+				long closed = System.nanoTime();
+				assertThat(Duration.ofNanos(closed - start)).as("closed at the end of the grace period")
+					.isBetween(grace.minusMillis(50), grace.plusSeconds(5));
+				assertThat(Duration.ofNanos(drained.get(10, TimeUnit.SECONDS) - start))
+					.isBetween(grace.minusMillis(50), grace.plusSeconds(5));
+				listenerStopped.get(10, TimeUnit.SECONDS);
+			}
+			finally {
+				draining.stop();
+			}
+		}
+	}
+
 	private Socket raw() throws IOException {
 		Socket socket = new Socket();
 		socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.port()), 2000);
@@ -211,8 +289,12 @@ class TlsPassthroughTest {
 	}
 
 	private SSLSocket tls(SSLContext context, String serverName) throws IOException {
+		return tls(context, serverName, listener.port());
+	}
+
+	private static SSLSocket tls(SSLContext context, String serverName, int port) throws IOException {
 		SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
-		socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.port()), 2000);
+		socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
 		socket.setSoTimeout(10_000);
 		SSLParameters parameters = socket.getSSLParameters();
 		parameters.setServerNames(List.of(new SNIHostName(serverName)));
@@ -231,7 +313,10 @@ class TlsPassthroughTest {
 		}
 	}
 
-	/** Whether the peer closed (EOF or reset) before 10 s; what it sent before (an alert) is skipped. */
+	/**
+	 * Whether the peer closed (EOF, reset, or over TLS an end without close_notify) before 10 s;
+	 * what it sent before (an alert) is skipped.
+	 */
 	private static boolean readUntilClosed(InputStream in) throws IOException {
 		try {
 			while (in.read() != -1) {
@@ -239,7 +324,7 @@ class TlsPassthroughTest {
 			}
 			return true;
 		}
-		catch (java.net.SocketException reset) {
+		catch (java.net.SocketException | javax.net.ssl.SSLException reset) {
 			return true;
 		}
 	}

@@ -54,27 +54,28 @@ final class KubernetesEndpointSource implements EndpointSource {
 
 	private volatile List<UpstreamEndpoint> endpoints = List.of();
 
-	private final boolean tls;
+	private final String scheme;
 
 	private final boolean allowLinkLocal;
 
-	private KubernetesEndpointSource(String upstream, String namespace, KubernetesDiscovery discovery, boolean tls,
+	private KubernetesEndpointSource(String upstream, String namespace, KubernetesDiscovery discovery, String scheme,
 			boolean allowLinkLocal) {
 		this.upstream = upstream;
 		this.namespace = namespace;
 		this.discovery = discovery;
-		this.tls = tls;
+		this.scheme = scheme;
 		this.allowLinkLocal = allowLinkLocal;
 	}
 
 	/**
-	 * @param tls the upstream has a TLS policy: connect with https whatever the port is called
+	 * @param scheme {@code tcp} for a TCP upstream; {@code https} for one with a TLS policy: connect
+	 * with https whatever the port is called; {@code http}: https only where the port says https
 	 * @param allowLinkLocal the upstream allows link-local and metadata addresses; otherwise
 	 * EndpointSlice addresses among them are skipped, as a static endpoint would be refused
 	 */
 	static KubernetesEndpointSource start(KubernetesClient client, String upstream, String namespace,
-			KubernetesDiscovery discovery, boolean tls, boolean allowLinkLocal) {
-		KubernetesEndpointSource source = new KubernetesEndpointSource(upstream, namespace, discovery, tls,
+			KubernetesDiscovery discovery, String scheme, boolean allowLinkLocal) {
+		KubernetesEndpointSource source = new KubernetesEndpointSource(upstream, namespace, discovery, scheme,
 				allowLinkLocal);
 		ResourceEventHandler<HasMetadata> recompute = new ResourceEventHandler<>() {
 			@Override
@@ -136,8 +137,8 @@ final class KubernetesEndpointSource implements EndpointSource {
 			if (port == null) {
 				continue;
 			}
-			boolean secure = tls || "https".equals(port.getName()) || "https".equals(port.getAppProtocol());
-			String scheme = secure ? "https" : "http";
+			boolean securePort = "https".equals(port.getName()) || "https".equals(port.getAppProtocol());
+			String scheme = "http".equals(this.scheme) && securePort ? "https" : this.scheme;
 			for (Endpoint endpoint : slice.getEndpoints()) {
 				if (!ready(endpoint) || endpoint.getAddresses() == null || endpoint.getAddresses().isEmpty()) {
 					continue;

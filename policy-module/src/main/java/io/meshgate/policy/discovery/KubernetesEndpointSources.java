@@ -14,10 +14,10 @@ public final class KubernetesEndpointSources implements EndpointSourceFactory {
 	}
 
 	@Override
-	public EndpointSource open(String upstream, KubernetesDiscovery discovery, boolean tls, boolean allowLinkLocal) {
+	public EndpointSource open(String upstream, KubernetesDiscovery discovery, String scheme, boolean allowLinkLocal) {
 		String namespace = discovery.namespace() != null ? discovery.namespace()
 				: client.getNamespace() != null ? client.getNamespace() : "default";
-		return KubernetesEndpointSource.start(client, upstream, namespace, discovery, tls, allowLinkLocal);
+		return KubernetesEndpointSource.start(client, upstream, namespace, discovery, scheme, allowLinkLocal);
 	}
 
 }

@@ -252,15 +252,15 @@ public final class UpstreamRegistry implements AutoCloseable {
 	}
 
 	private EndpointSource source(Upstream spec) {
+		String scheme = spec.tcp() ? EndpointSpec.TCP : spec.tls().enabled() ? "https" : "http";
 		if (spec.discovered()) {
 			if (services.discovery() == null) {
 				throw new IllegalArgumentException("upstreams[" + spec.name() + "].discovery: "
 						+ spec.discovery().serviceId() + " (expected: a Kubernetes client; run inside Kubernetes "
 						+ "or set spring.main.cloud-platform=kubernetes)");
 			}
-			return services.discovery().open(spec.name(), spec.discovery(), spec.tls().enabled(), spec.allowLinkLocal());
+			return services.discovery().open(spec.name(), spec.discovery(), scheme, spec.allowLinkLocal());
 		}
-		String scheme = spec.tcp() ? EndpointSpec.TCP : spec.tls().enabled() ? "https" : "http";
 		return EndpointSource.fixed(spec.endpoints()
 			.stream()
 			.map(e -> new UpstreamEndpoint(spec.name(), URI.create(scheme + "://" + e.uri().getRawAuthority()),

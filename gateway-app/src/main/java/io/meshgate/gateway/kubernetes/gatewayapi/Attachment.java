@@ -1,6 +1,7 @@
 package io.meshgate.gateway.kubernetes.gatewayapi;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +28,11 @@ import io.meshgate.gateway.kubernetes.gatewayapi.GatewayApiTranslator.ParentOutc
  * whose labels the {@code selector} matches ({@code matchLabels} and {@code matchExpressions}
  * with {@code In}, {@code NotIn}, {@code Exists}, {@code DoesNotExist}, all of them; no selector or
  * an unknown operator matches no namespace), as the cluster's Namespaces say at the translation.
- * A listener on a port the gateway does not serve takes no route; each listener that takes the
- * route gives it its port and the host names no more specific listener of that port takes
- * ({@link RoutePlace}).
+ * A listener on a port the gateway does not serve takes no route, nor does one that cannot speak
+ * the route's protocol ({@link ServedPorts#unsupportedKind}: GRPCRoute on an HTTP listener without
+ * h2c), which the route's status and the listener's then say ({@code UnsupportedProtocol}); each
+ * listener that takes the route gives it its port and the host names no more specific listener of
+ * that port takes ({@link RoutePlace}).
  */
 final class Attachment {
 
@@ -49,6 +52,7 @@ final class Attachment {
 		Set<RoutePlace> places = new LinkedHashSet<>();
 		boolean named = false;
 		boolean allowedSomewhere = false;
+		Map<String, String> unsupported = new LinkedHashMap<>();
 		for (Listener listener : gateway.getSpec().getListeners() == null ? List.<Listener>of()
 				: gateway.getSpec().getListeners()) {
 			if (parent.getSectionName() != null && !parent.getSectionName().equals(listener.getName())
@@ -59,6 +63,11 @@ final class Attachment {
 			if (!TcpTlsListeners.takes(listener, kind)
 					|| served.refusal(listener.getPort(), listener.getProtocol()) != null
 					|| !allows(listener.getAllowedRoutes(), route, kind, gateway, cluster)) {
+				continue;
+			}
+			String unsupportedKind = served.unsupportedKind(listener.getProtocol(), kind);
+			if (unsupportedKind != null) {
+				unsupported.put(listener.getName(), unsupportedKind);
 				continue;
 			}
 			allowedSomewhere = true;
@@ -73,18 +82,23 @@ final class Attachment {
 		if (!named) {
 			return new ParentOutcome(parent, List.of(), Set.of(), "NoMatchingParent",
 					"parentRef: no listener of Gateway " + gateway.getMetadata().getNamespace() + "/"
-							+ gateway.getMetadata().getName() + " has that sectionName and port");
+							+ gateway.getMetadata().getName() + " has that sectionName and port", Map.of());
+		}
+		if (!allowedSomewhere && !unsupported.isEmpty()) {
+			return new ParentOutcome(parent, List.of(), Set.of(), "UnsupportedProtocol",
+					unsupported.values().iterator().next(), unsupported);
 		}
 		if (!allowedSomewhere) {
 			return new ParentOutcome(parent, List.of(), Set.of(), "NotAllowedByListeners",
 					"no listener of Gateway " + gateway.getMetadata().getNamespace() + "/" + gateway.getMetadata().getName()
-							+ " admits this route" + (parent.getSectionName() == null ? "" : " as " + parent.getSectionName()));
+							+ " admits this route" + (parent.getSectionName() == null ? "" : " as " + parent.getSectionName()),
+					Map.of());
 		}
 		if (listeners.isEmpty()) {
 			return new ParentOutcome(parent, List.of(), Set.of(), "NoMatchingListenerHostname",
-					"hostnames: " + routeHosts + " (expected: names the listeners accept)");
+					"hostnames: " + routeHosts + " (expected: names the listeners accept)", unsupported);
 		}
-		return new ParentOutcome(parent, listeners, places, null, null);
+		return new ParentOutcome(parent, listeners, places, null, null, unsupported);
 	}
 
 	/**

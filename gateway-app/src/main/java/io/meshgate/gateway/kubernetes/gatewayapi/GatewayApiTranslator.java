@@ -88,7 +88,8 @@ public final class GatewayApiTranslator {
 		gateways.forEach(g -> attached.put(ObjectKey.of(g), new LinkedHashMap<>()));
 		Map<Integer, Set<String>> portHosts = portHosts(gateways, served);
 
-		Served context = new Served(cluster, gateways, served, portHosts, attached, new ArrayList<>(), controllerName);
+		Served context = new Served(cluster, gateways, served, portHosts, attached, new LinkedHashMap<>(),
+				new ArrayList<>(), controllerName);
 		Map<ObjectKey, List<RouteParentStatus>> httpRoutes = attachAll(HTTP_ROUTE, cluster.httpRoutes(),
 				r -> r.getSpec() == null ? null : r.getSpec().getParentRefs(),
 				r -> r.getSpec() == null ? null : r.getSpec().getHostnames(),
@@ -103,7 +104,8 @@ public final class GatewayApiTranslator {
 		Map<ObjectKey, GatewayStatus> gatewayStatuses = new LinkedHashMap<>();
 		for (Gateway gateway : gateways) {
 			gatewayStatuses.put(ObjectKey.of(gateway),
-					gatewayStatus(gateway, addresses, served, attached.get(ObjectKey.of(gateway)), cluster, conflicted));
+					gatewayStatus(gateway, addresses, served, attached.get(ObjectKey.of(gateway)),
+							context.unsupported().getOrDefault(ObjectKey.of(gateway), Map.of()), cluster, conflicted));
 		}
 		return new Translation(context.routes(), classes, gatewayStatuses, httpRoutes, grpcRoutes, l4);
 	}
@@ -130,6 +132,10 @@ public final class GatewayApiTranslator {
 					places.addAll(outcome.places());
 					outcome.listeners()
 						.forEach(listener -> context.attached().get(ObjectKey.of(gateway)).merge(listener, 1, Integer::sum));
+					outcome.unsupportedOn()
+						.forEach((listener, why) -> context.unsupported()
+							.computeIfAbsent(ObjectKey.of(gateway), g -> new LinkedHashMap<>())
+							.put(listener, why));
 				}
 			}
 			if (parents.isEmpty()) {
@@ -164,10 +170,13 @@ public final class GatewayApiTranslator {
 		return routeStatuses;
 	}
 
-	/** What attaching routes reads, and what it adds to: the routes and the listeners' attached-route counts. */
+	/**
+	 * What attaching routes reads, and what it adds to: the routes, the listeners' attached-route
+	 * counts, and the listeners that cannot speak the protocol of a route they admit, with why.
+	 */
 	private record Served(ClusterSnapshot cluster, List<Gateway> gateways, ServedPorts served,
 			Map<Integer, Set<String>> portHosts, Map<ObjectKey, Map<String, Integer>> attached,
-			List<RouteCandidate> routes, String controllerName) {
+			Map<ObjectKey, Map<String, String>> unsupported, List<RouteCandidate> routes, String controllerName) {
 
 	}
 
@@ -200,9 +209,14 @@ public final class GatewayApiTranslator {
 		return hosts;
 	}
 
-	/** @param conflicted the ports where a TCP listener and a listener of another protocol meet ({@link TcpTlsListeners}) */
+	/**
+	 * @param unsupported the listeners admitting routes whose protocol they cannot speak, with why
+	 * ({@code Accepted: False}, {@code UnsupportedProtocol}; their other routes are served)
+	 * @param conflicted the ports where a TCP listener and a listener of another protocol meet ({@link TcpTlsListeners})
+	 */
 	private static GatewayStatus gatewayStatus(Gateway gateway, List<String> available, ServedPorts served,
-			Map<String, Integer> attached, ClusterSnapshot cluster, Set<Integer> conflicted) {
+			Map<String, Integer> attached, Map<String, String> unsupported, ClusterSnapshot cluster,
+			Set<Integer> conflicted) {
 		GatewayAddresses addresses = GatewayAddresses.resolve(gateway, available);
 		Long generation = gateway.getMetadata().getGeneration();
 		List<ListenerStatus> listeners = new ArrayList<>();
@@ -245,6 +259,9 @@ public final class GatewayApiTranslator {
 						? List.of(Conditions.of("Accepted", false, "PortUnavailable", portRefusal, generation),
 								Conditions.of("Programmed", false, "Invalid", "port not served: see Accepted", generation),
 								resolvedRefs)
+						: supported && unsupported.containsKey(listener.getName())
+						? List.of(Conditions.of("Accepted", false, "UnsupportedProtocol", unsupported.get(listener.getName()),
+								generation), listenerProgrammed, resolvedRefs)
 						: supported
 						? List.of(Conditions.of("Accepted", true, "Accepted", "", generation), listenerProgrammed, resolvedRefs)
 						: List.of(Conditions.of("Accepted", false, "UnsupportedProtocol",
@@ -333,9 +350,13 @@ public final class GatewayApiTranslator {
 		return null;
 	}
 
-	/** How one parentRef attached: the listeners that took the route and its host names, or why none did. */
+	/**
+	 * How one parentRef attached: the listeners that took the route and its host names, or why none
+	 * did; {@code unsupportedOn}: the listeners that admit the route but cannot speak its protocol,
+	 * with why ({@link ServedPorts#unsupportedKind}).
+	 */
 	record ParentOutcome(ParentReference reference, List<String> listeners, Set<RoutePlace> places, String reason,
-			String message) {
+			String message, Map<String, String> unsupportedOn) {
 
 	}
 

@@ -167,14 +167,15 @@ final class TcpTlsRouteTranslator {
 		if (places.isEmpty()) {
 			return new ParentOutcome(outcome.reference(), List.of(), Set.of(), "NotAllowedByListeners",
 					"no listener of Gateway " + gateway.getMetadata().getNamespace() + "/" + gateway.getMetadata().getName()
-							+ " admits this route: its listener port has listeners of two protocols (see Conflicted)");
+							+ " admits this route: its listener port has listeners of two protocols (see Conflicted)",
+					Map.of());
 		}
 		List<String> listeners = TcpTlsListeners.listeners(gateway)
 			.stream()
 			.filter(l -> outcome.listeners().contains(l.getName()) && !conflicted.contains(l.getPort()))
 			.map(l -> l.getName())
 			.toList();
-		return new ParentOutcome(outcome.reference(), listeners, places, null, null);
+		return new ParentOutcome(outcome.reference(), listeners, places, null, null, Map.of());
 	}
 
 	/**

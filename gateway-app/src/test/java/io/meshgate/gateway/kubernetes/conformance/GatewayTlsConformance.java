@@ -31,6 +31,12 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TCPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TLSRoute;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.test.web.server.LocalManagementPort;
+
+import io.meshgate.gateway.kubernetes.Names;
+import io.meshgate.gateway.testing.TestUsers;
+import io.meshgate.policy.testing.GatewayClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,6 +51,9 @@ import static org.awaitility.Awaitility.await;
 abstract class GatewayTlsConformance extends ConformanceSupport {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
+
+	@LocalManagementPort
+	int managementPort;
 
 	@Test
 	void TLSRouteSimpleSameNamespace() throws Exception {
@@ -70,7 +79,10 @@ abstract class GatewayTlsConformance extends ConformanceSupport {
 				Expected.of("ResolvedRefs", "False", "RefNotPermitted"));
 	}
 
-	/** A TCPRoute on a TCP listener relays to the endpoints of the Service it names (here an HTTP echo, as bytes). */
+	/**
+	 * A TCPRoute on a TCP listener relays to the endpoints of the Service it names (here an HTTP
+	 * echo, as bytes); {@code /actuator/mesh} lists those endpoints as {@code tcp://} addresses.
+	 */
 	@Test
 	void tcpRouteRelaysToTheEndpointsOfItsService() throws Exception {
 		int port = freePort();
@@ -102,12 +114,28 @@ abstract class GatewayTlsConformance extends ConformanceSupport {
 				Map<String, Object> echo = plainRequest(port, "/over-tcp");
 				return String.valueOf(echo.get("pod")).startsWith("infra-backend-v1") && "/over-tcp".equals(echo.get("path"));
 			});
+			assertThat(discoveredEndpointUris(Names.tcpUpstream(INFRA, "infra-backend-v1", 8080))).isNotEmpty()
+				.allMatch(uri -> uri.startsWith("tcp://"));
 		}
 		finally {
 			CLUSTER.delete(objects);
 		}
 		// the Gateway gone, its port is closed again
 		await().atMost(STATUS_TIMEOUT).until(() -> !accepts(port));
+	}
+
+	/** The {@code uri} of each endpoint {@code /actuator/mesh} lists for upstream {@code name}. */
+	@SuppressWarnings("unchecked")
+	private List<String> discoveredEndpointUris(String name) throws Exception {
+		String body = GatewayClient.basic(managementPort, TestUsers.EDITOR, TestUsers.EDITOR_PASSWORD)
+			.get("/actuator/mesh")
+			.body();
+		List<Map<String, Object>> upstreams = (List<Map<String, Object>>) JSON.readValue(body, Map.class).get("upstreams");
+		return upstreams.stream()
+			.filter(upstream -> name.equals(upstream.get("name")))
+			.flatMap(upstream -> ((List<Map<String, Object>>) upstream.get("endpoints")).stream())
+			.map(endpoint -> String.valueOf(endpoint.get("uri")))
+			.toList();
 	}
 
 	// --- status checks for TLSRoutes and TCPRoutes, as helpers.go

@@ -101,6 +101,61 @@ class GrpcRouteStatusTest {
 			.containsExactly(tuple("http", 2, List.of("HTTPRoute", "GRPCRoute")), tuple("rest", 0, List.of("HTTPRoute")));
 	}
 
+	/**
+	 * Gateway API (GRPCRoute): an implementation that does not take HTTP/2 with prior knowledge on
+	 * an HTTP listener sets that listener's Accepted to False with reason UnsupportedProtocol. With
+	 * {@code meshgate.ingress.h2c-prior-knowledge: false} the GRPCRoute is not served there and
+	 * says why; the listener's HTTPRoutes are served as before.
+	 */
+	@Test
+	void withoutCleartextHttp2AnHttpListenerTakesNoGrpcRouteAndIsNotAcceptedForIt() {
+		String grpcRoute = """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: GRPCRoute
+				metadata: {name: orders, namespace: shop}
+				spec:
+				  parentRefs: [{name: web}]
+				  rules: [{backendRefs: [{name: orders, port: 9090}]}]
+				""";
+		String httpRoute = """
+				apiVersion: gateway.networking.k8s.io/v1
+				kind: HTTPRoute
+				metadata: {name: site, namespace: shop}
+				spec:
+				  parentRefs: [{name: web, sectionName: http}]
+				  rules: [{backendRefs: [{name: orders, port: 9090}]}]
+				""";
+		KubernetesTranslation translation = translate(ServedPorts.DEFAULT.withCleartextHttp2(false), ReferenceGrants.NONE,
+				GATEWAY, service("shop", "orders"), grpcRoute, httpRoute);
+
+		assertThat(conditions(translation, "orders").get(0)).satisfies(c -> {
+			assertThat(c.getType()).isEqualTo("Accepted");
+			assertThat(c.getStatus()).isEqualTo("False");
+			assertThat(c.getReason()).isEqualTo("UnsupportedProtocol");
+			assertThat(c.getMessage()).contains("meshgate.ingress.h2c-prior-knowledge: false");
+		});
+		assertThat(translation.config().routes()).extracting(Route::id)
+			.noneMatch(id -> id.startsWith("k8s.grpcroute."))
+			.anyMatch(id -> id.startsWith("k8s.httproute."));
+		assertThat(translation.gatewayApi().httpRoutes().get(new ObjectKey("HTTPRoute", "shop", "site")).get(0).getConditions()
+			.get(0)
+			.getStatus()).isEqualTo("True");
+		List<ListenerStatus> listeners = translation.gatewayApi().gateways().get(new ObjectKey("Gateway", "shop", "web"))
+			.getListeners();
+		assertThat(listeners).extracting(ListenerStatus::getName, ListenerStatus::getAttachedRoutes,
+				l -> l.getConditions().get(0).getStatus(), l -> l.getConditions().get(0).getReason())
+			.containsExactly(tuple("http", 1, "False", "UnsupportedProtocol"), tuple("rest", 0, "True", "Accepted"));
+
+		// with cleartext HTTP/2 (the default) the same objects are accepted
+		KubernetesTranslation withH2c = translate(ReferenceGrants.NONE, GATEWAY, service("shop", "orders"), grpcRoute,
+				httpRoute);
+		assertThat(conditions(withH2c, "orders").get(0).getReason()).isEqualTo("Accepted");
+		assertThat(withH2c.gatewayApi().gateways().get(new ObjectKey("Gateway", "shop", "web")).getListeners().get(0)
+			.getConditions()
+			.get(0)
+			.getReason()).isEqualTo("Accepted");
+	}
+
 	@Test
 	void aBackendInAnotherNamespaceNeedsAReferenceGrantFromGrpcRoutes() {
 		String route = """
@@ -124,6 +179,10 @@ class GrpcRouteStatusTest {
 	}
 
 	private KubernetesTranslation translate(ReferenceGrants grants, String... yaml) {
+		return translate(ServedPorts.DEFAULT, grants, yaml);
+	}
+
+	private KubernetesTranslation translate(ServedPorts served, ReferenceGrants grants, String... yaml) {
 		List<HasMetadata> objects = new java.util.ArrayList<>();
 		objects.add(YAML.unmarshal("""
 				apiVersion: gateway.networking.k8s.io/v1
@@ -137,8 +196,8 @@ class GrpcRouteStatusTest {
 		ClusterSnapshot cluster = new ClusterSnapshot(of(objects, GatewayClass.class), of(objects, Gateway.class),
 				of(objects, HTTPRoute.class), null, of(objects, Service.class), null, null, grants, null, null)
 			.withGrpcRoutes(of(objects, GRPCRoute.class));
-		return KubernetesTranslation.translate(cluster, CONTROLLER, "meshgate", List.of("203.0.113.7"),
-				ServedPorts.DEFAULT, new PemFiles(pem));
+		return KubernetesTranslation.translate(cluster, CONTROLLER, "meshgate", List.of("203.0.113.7"), served,
+				new PemFiles(pem));
 	}
 
 	private static ReferenceGrants grant(String fromKind) {

@@ -3,7 +3,11 @@ package io.meshgate.policy.l4.proxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,6 +154,54 @@ class TcpRouteTest extends GatewayTest {
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(
 					counter(L4Meters.CONNECTIONS, "route", "refused", "outcome", "connect_failure")).isEqualTo(1));
+	}
+
+	/**
+	 * A backend that never completes the TCP handshake is given up after the route's
+	 * {@code connection.connectTimeout}: the client is closed and the attempt is a connect failure.
+	 * The backend is a listening socket whose accept queue is full, for which Linux drops the SYN.
+	 */
+	@Test
+	void givesUpOnABackendThatNeverAnswersTheHandshakeAtTheConnectTimeout() throws IOException {
+		try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			List<Socket> queued = fillAcceptQueue(full);
+			try {
+				applyTcp(List.of(tcp("silent", "tcp://127.0.0.1:" + full.getLocalPort())),
+						TcpRoute.of("silent", listenPort, L4Backend.of("silent", 1))
+							.withConnection(new L4ConnectionPolicy(Duration.ofMillis(300), null, null)));
+				try (Socket socket = connect()) {
+					long start = System.nanoTime();
+					assertThat(socket.getInputStream().read()).isEqualTo(-1);
+					assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250),
+							Duration.ofSeconds(4));
+				}
+				await().atMost(Duration.ofSeconds(5))
+					.untilAsserted(() -> assertThat(
+							counter(L4Meters.CONNECTIONS, "route", "silent", "outcome", "connect_failure")).isEqualTo(1));
+			}
+			finally {
+				for (Socket socket : queued) {
+					socket.close();
+				}
+			}
+		}
+	}
+
+	/** Connections to {@code server}, never accepted, until one cannot finish its handshake. */
+	private static List<Socket> fillAcceptQueue(ServerSocket server) throws IOException {
+		List<Socket> queued = new ArrayList<>();
+		for (int i = 0; i < 64; i++) {
+			Socket socket = new Socket();
+			try {
+				socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 200);
+				queued.add(socket);
+			}
+			catch (SocketTimeoutException full) {
+				socket.close();
+				return queued;
+			}
+		}
+		throw new IllegalStateException("the accept queue of a listening socket with backlog 1 never filled");
 	}
 
 	@Test
