@@ -12,15 +12,12 @@ import reactor.netty.http.server.HttpServer;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 
-import io.meshgate.policy.http2.Http2FlushConsolidation;
-
 /**
  * Cleartext HTTP/2 with prior knowledge ({@link H2cPriorKnowledge}), WebSocket over HTTP/2
  * ({@link ExtendedConnect}) and bounds on what an ingress
  * client can hold: the request headers and body deadlines
  * ({@link IngressProperties}) and the guards against broken framing: HTTP/1.1 requests
- * ({@link Http1RequestGuard}), HTTP/2 streams ({@link Http2StreamGuard}). An HTTP/2 connection's
- * writes are consolidated ({@link Http2FlushConsolidation}) from its first stream on.
+ * ({@link Http1RequestGuard}), HTTP/2 streams ({@link Http2StreamGuard}).
  *
  * <p>A {@link WebServerFactoryCustomizer} of the application context, not a Netty customizer bean:
  * the management server (a child context) applies only its own factory customizers, so the admin
@@ -70,7 +67,6 @@ public final class IngressConnections implements WebServerFactoryCustomizer<Nett
 				// called once per request; an HTTP/2 request has a channel of its own, its stream
 				if (request.channel() instanceof Http2StreamChannel stream) {
 					stream.pipeline().addFirst(Http2StreamGuard.NAME, streams);
-					Http2FlushConsolidation.installFor(stream);
 				}
 			});
 	}

@@ -44,11 +44,6 @@ public enum UpstreamProtocol {
 		return this == H2C || this == H2 || this == AUTO && tls;
 	}
 
-	/** Whether every connection to the endpoints speaks HTTP/2 ({@code H2C}, {@code H2}), whatever ALPN says. */
-	public boolean http2Only() {
-		return this == H2C || this == H2;
-	}
-
 	/** Whether the client is a Meshgate one of its own rather than the gateway's shared HTTP/1.1 client. */
 	boolean ownClient() {
 		return this == H2C || this == H2 || this == AUTO;

@@ -24,7 +24,6 @@ import io.meshgate.policy.endpoint.EndpointSource;
 import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.health.HealthChecker;
 import io.meshgate.policy.health.TcpConnectProbe;
-import io.meshgate.policy.http2.Http2FlushConsolidation;
 import io.meshgate.policy.lb.EndpointPicker;
 import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.outlier.OutlierDetector;
@@ -148,8 +147,7 @@ public final class UpstreamRegistry implements AutoCloseable {
 		UpstreamBreaker breaker = null;
 		try {
 			UnaryOperator<HttpClient> protocol = client -> spec.protocol().ownClient()
-					? consolidated(spec.protocol(), client.protocol(spec.protocol().clientProtocols(spec.tls().enabled())))
-					: client;
+					? client.protocol(spec.protocol().clientProtocols(spec.tls().enabled())) : client;
 			tls = spec.tls().enabled() ? services.tls().open(spec.name(), spec.tls(), protocol) : null;
 			HttpClient cleartext = tls == null && spec.protocol().ownClient() ? protocol.apply(services.httpClient().get())
 					: null;
@@ -182,17 +180,6 @@ public final class UpstreamRegistry implements AutoCloseable {
 			runtime.close();
 			throw ex;
 		}
-	}
-
-	/**
-	 * {@code client}, its connections writing once per burst when they speak HTTP/2 only
-	 * ({@link Http2FlushConsolidation}); {@code AUTO} may settle on HTTP/1.1 and keeps Reactor
-	 * Netty's writes.
-	 */
-	private static HttpClient consolidated(UpstreamProtocol protocol, HttpClient client) {
-		return protocol.http2Only()
-				? client.doOnChannelInit((observer, channel, remote) -> Http2FlushConsolidation.install(channel))
-				: client;
 	}
 
 	/**
