@@ -23,9 +23,16 @@ import reactor.netty.resources.ConnectionProvider;
  * like rates; a C client (wrk) drives HTTP/1.1 several times faster than this JVM drives gRPC,
  * and CPU per unit falls as the rate rises (wake-ups and flushes shared by more requests).
  *
+ * <p>With a {@code RATE} (calls per second, after the mode: {@code grpc} or {@code http1}) the
+ * calls start on a schedule of that many per second, each when its turn comes and a call in
+ * flight has ended (the rate is a ceiling: a slower gateway falls back to the closed loop).
+ * bench/protocols.sh drives HTTP/1.1 at the rate gRPC reached, so that both are measured at
+ * like rates: the client reaches about three times the rate over HTTP/1.1, and a gateway's CPU
+ * per request falls as its rate rises.
+ *
  * <pre>
- * java GrpcLoad URL SECONDS CONNECTIONS CONCURRENCY [http1]   prints "calls=N ok=N failed=N rate=R"
- * java GrpcLoad URL                                           one call: prints its status and reply bytes
+ * java GrpcLoad URL SECONDS CONNECTIONS CONCURRENCY [grpc|http1 [RATE]]   prints "calls=N ok=N failed=N rate=R"
+ * java GrpcLoad URL                                                       one call: prints its status and reply bytes
  * </pre>
  */
 public final class GrpcLoad {
@@ -43,14 +50,22 @@ public final class GrpcLoad {
 		int connections = Integer.parseInt(args[2]);
 		int concurrency = Integer.parseInt(args[3]);
 		boolean http1 = args.length > 4 && args[4].equals("http1");
+		double rate = args.length > 5 ? Double.parseDouble(args[5]) : 0;
 		// HTTP/1.1 carries one call per connection at a time: a connection per call in flight, as wrk
 		HttpClient client = http1 ? http1Client(concurrency) : client(connections);
 		AtomicLong ok = new AtomicLong();
 		AtomicLong failed = new AtomicLong();
+		AtomicLong started = new AtomicLong();
 		long start = System.nanoTime();
 		long end = start + seconds * 1_000_000_000L;
+		Mono<String> one = http1 ? get(client, url) : call(client, url);
+		Mono<String> paced = rate <= 0 ? one : Mono.defer(() -> {
+			long due = start + (long) (started.getAndIncrement() * 1e9 / rate);
+			long wait = due - System.nanoTime();
+			return due >= end ? Mono.<String>empty() : wait > 0 ? Mono.delay(Duration.ofNanos(wait)).then(one) : one;
+		});
 		Flux.range(0, concurrency)
-			.flatMap(i -> (http1 ? get(client, url) : call(client, url)).doOnNext(status -> (status.startsWith("0 ") ? ok : failed).incrementAndGet())
+			.flatMap(i -> paced.doOnNext(status -> (status.startsWith("0 ") ? ok : failed).incrementAndGet())
 				.onErrorResume(e -> {
 					failed.incrementAndGet();
 					return Mono.empty();

@@ -4,9 +4,9 @@
 #
 #   grpc         gRPC unary calls through Meshgate (h2c, the demo's meshgate.demo.Echo/Say):
 #                Meshgate's CPU per call against its CPU per HTTP/1.1 request on the no-policy
-#                route /plain/** of the same JVM, both driven by the same Java client at like
-#                rates (target: within 1.3x); the HTTP/1.1 request driven by wrk, at several
-#                times the rate, is shown beside them
+#                route /plain/** of the same JVM, both driven by the same Java client, HTTP/1.1
+#                paced to the rate gRPC reached (like rates; target: within 1.3x); beside them
+#                HTTP/1.1 from the same client unpaced (about three times gRPC's rate) and from wrk
 #   tcp          TCP route throughput, 64 KiB writes into a sink, against HAProxy in TCP mode on
 #                the same machine: bytes/s and CPU per MiB (target: >= 0.5x HAProxy's bytes/s)
 #   passthrough  TLS passthrough by SNI on the HTTPS port: Meshgate's CPU per connection (each
@@ -68,7 +68,7 @@ for file in "$PIDS"/*.pid; do [[ -e $file ]] && stop_pid_file "$file"; done
 rm -rf "$WORK/logs" "$WORK/conf"
 mkdir -p "$WORK/logs" "$WORK/conf" "$WORK/tls/tmp" "$RESULTS"
 # the results directory may be bench/run.sh's: only this script's files are replaced
-rm -f "$RESULTS/protocols.tsv" "$RESULTS/protocols.md"
+rm -f "$RESULTS/protocols.tsv" "$RESULTS/protocols.md" "$WORK/grpc-rate"
 LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- build, tools, certificates
@@ -194,15 +194,18 @@ measure() {
   esac
   before=$(cpu_ticks "$pid")
   case "$kind" in
-    grpc|grpc-client-http)
-      # grpc-client-http: HTTP/1.1 GETs from the same client, the gRPC row's like-rate comparison
+    grpc|grpc-client-http|grpc-client-http-paced)
+      # grpc-client-http: HTTP/1.1 GETs from the same client as fast as it goes; -paced: at the
+      # rate of the last gRPC measurement (the row's like-rate comparison)
       local url="http://127.0.0.1:$MG_PROTO/meshgate.demo.Echo/Say" mode=()
       [[ $kind == grpc ]] || { url="http://127.0.0.1:$MG_PROTO/plain/"; mode=(http1); }
+      [[ $kind == grpc-client-http-paced ]] && mode+=("$(cat "$WORK/grpc-rate")")
       out=$(taskset -c "$LOAD_CPU" java -cp "$WORK/classes:$APP/lib/*" GrpcLoad \
         "$url" "$seconds" 4 "$CONNECTIONS" "${mode[@]}" 2>&1 | tail -1 || true)
       units=$(sed 's/.* ok=\([0-9]*\).*/\1/' <<<"$out"); rate=$(sed 's/.*rate=//' <<<"$out")
       local failed; failed=$(sed 's/.*failed=\([0-9]*\).*/\1/' <<<"$out")
-      [[ $failed == 0 ]] || log "grpc: $failed calls failed" ;;
+      [[ $failed == 0 ]] || log "grpc: $failed calls failed"
+      [[ $kind != grpc ]] || echo "${rate:-0}" > "$WORK/grpc-rate" ;;
     http|https-*|tls-*)
       local url extra=()
       case "$kind" in
@@ -232,7 +235,7 @@ measure() {
 # row -> the kinds it measures, alternating round by round
 kinds_of() {
   case "$1" in
-    grpc) echo "grpc grpc-client-http http" ;;
+    grpc) echo "grpc grpc-client-http-paced grpc-client-http http" ;;
     tcp) echo "tcp haproxy-tcp" ;;
     passthrough) echo "https-passthrough https-connection" ;;
     https) echo "https-keepalive tls-keepalive" ;;
@@ -267,11 +270,12 @@ for row, _round, kind, rate, cpu, units in rows:
     by.setdefault(kind, []).append((float(rate), float(cpu)))
 def med(kind, i):
     return statistics.median(v[i] for v in by[kind]) if kind in by else None
-UNIT = {"grpc": "call", "grpc-client-http": "request", "http": "request", "tcp": "MiB", "haproxy-tcp": "MiB",
+UNIT = {"grpc": "call", "grpc-client-http-paced": "request", "grpc-client-http": "request", "http": "request", "tcp": "MiB", "haproxy-tcp": "MiB",
         "https-passthrough": "connection", "https-connection": "connection",
         "https-keepalive": "request", "tls-keepalive": "request"}
 NAME = {"grpc": "gRPC unary call (h2c, Meshgate)",
-        "grpc-client-http": "HTTP/1.1 request, no-policy route, driven by the gRPC row's client (Meshgate)",
+        "grpc-client-http-paced": "HTTP/1.1 request, no-policy route, the gRPC row's client paced to gRPC's rate (Meshgate)",
+        "grpc-client-http": "HTTP/1.1 request, no-policy route, the gRPC row's client unpaced (Meshgate)",
         "http": "HTTP/1.1 request, no-policy route, driven by wrk (Meshgate)",
         "tcp": "TCP route, 64 KiB writes (Meshgate)", "haproxy-tcp": "HAProxy, TCP mode, 64 KiB writes",
         "https-passthrough": "TLS passthrough, one connection each (Meshgate)",
@@ -290,8 +294,10 @@ for kind in NAME:
 print()
 def ratio(a, b, i):
     return med(a, i) / med(b, i) if a in by and b in by and med(b, i) else None
-checks = [("gRPC CPU per call / HTTP/1.1 CPU per request, both driven by one client at like rates",
-           ratio("grpc", "grpc-client-http", 1), "<= 1.3"),
+checks = [("gRPC CPU per call / HTTP/1.1 CPU per request, both driven by one client at like rates (HTTP/1.1 paced)",
+           ratio("grpc", "grpc-client-http-paced", 1), "<= 1.3"),
+          ("gRPC CPU per call / HTTP/1.1 CPU per request, one client, HTTP/1.1 unpaced (unlike rates: information)",
+           ratio("grpc", "grpc-client-http", 1), "none"),
           ("gRPC CPU per call / HTTP/1.1 CPU per request driven by wrk (unlike rates: information)",
            ratio("grpc", "http", 1), "none"),
           ("TCP route bytes/s / HAProxy's", ratio("tcp", "haproxy-tcp", 0), ">= 0.5"),
