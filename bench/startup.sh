@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Start-up: launch to the first 200 through a route, on one CPU, contenders interleaved round by
 # round. Writes one line per start, "round<TAB>contender<TAB>ms", to bench/target/startup/startup.tsv
-# (or STARTUP_OUT); bench/run.sh calls it for its report, and it runs on its own:
+# (or STARTUP_OUT), and to startup-detail.tsv beside it the same with two measures the machine's
+# load moves much less: the CPU time the JVM used up to the first 200 (all its threads, ms) and the
+# classes it had loaded then (the JVM is stopped with SIGSTOP while both are read). bench/run.sh
+# calls it for its report, and it runs on its own:
 #
 #   bench/startup.sh                       7 rounds of the four contenders below
 #   STARTUP_ROUNDS=3 STARTUP_CONTENDERS="readme bare-scg" bench/startup.sh
@@ -20,6 +23,10 @@
 #   aot-noprofiles container-aot without the cache's method profiles (JEP 515 off:
 #                  -XX:-AOTReplayTraining, a diagnostic option)
 #   aot-2cpu       container-aot on two CPUs (taskset -c 0,1)
+#   readme-b, container-aot-b
+#                  readme and container-aot with a second jar (STARTUP_B_JAR), for an A/B of two
+#                  builds in the same rounds: e.g. STARTUP_B_JAR=/tmp/new.jar
+#                  STARTUP_CONTENDERS="readme bare-scg readme-b container-aot container-aot-b"
 # Every Meshgate runs its built-in demo (as README and `docker run` do) and is polled on /demo/;
 # bare Spring Cloud Gateway routes /** to a python3 http.server on 127.0.0.1:18099 that this script
 # starts on CPU 1. Each start gets an empty route store, as a new container does. The JVM under
@@ -37,6 +44,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${STARTUP_WORK:-$ROOT/bench/target/startup}"
 OUT="${STARTUP_OUT:-$WORK/startup.tsv}"
+DETAIL="$(dirname "$OUT")/$(basename "$OUT" .tsv)-detail.tsv"
 ROUNDS="${STARTUP_ROUNDS:-7}"
 CONTENDERS="${STARTUP_CONTENDERS:-readme bare-scg container-cds container-aot}"
 JAVA17="${JAVA17:-java}"
@@ -59,12 +67,13 @@ PORT="${STARTUP_PORT:-18100}"
 ADMIN_PORT=$((PORT + 100))
 UPSTREAM_PORT=$((PORT - 1))
 MESHGATE_JAR="$ROOT/gateway-app/target/meshgate.jar"
+B_JAR="${STARTUP_B_JAR:-}"
 BARE_JAR="$ROOT/bench/bare-scg/target/bare-scg.jar"
 # a start that has not answered by then is reported as missing (STARTUP_LIMIT_SECONDS)
 LIMIT_SECONDS="${STARTUP_LIMIT_SECONDS:-300}"
 
 log() { printf '[startup %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-for jar in "$MESHGATE_JAR" "$BARE_JAR"; do
+for jar in "$MESHGATE_JAR" "$BARE_JAR" ${B_JAR:+"$B_JAR"}; do
   [[ -f $jar ]] || { echo "bench/startup.sh: $jar is not built (see bench/startup.sh --help)" >&2; exit 1; }
 done
 [[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,/^set -euo/p' "$0" | grep '^#'; exit 0; }
@@ -96,14 +105,20 @@ upstream_pid=$!
 for _ in $(seq 100); do [[ $(code_of "http://127.0.0.1:$UPSTREAM_PORT/") == 200 ]] && break; sleep 0.1; done
 
 wants() { [[ " $CONTENDERS " == *" $1 "* ]]; }
+if [[ " $CONTENDERS " =~ \ (readme-b|container-aot-b)\  && -z $B_JAR ]]; then
+  echo "bench/startup.sh: readme-b and container-aot-b need STARTUP_B_JAR" >&2; exit 2
+fi
 # extracted-dir java: the layout of `jarmode=tools extract`, as the Dockerfile's runtime stage makes
 # it; kept with the caches trained in it while the jar, the JDK and the options stay the same
 extract() {
-  local stamp
-  stamp="$(cksum < "$MESHGATE_JAR") $("$2" -version 2>&1 | head -1) ${FLAGS[*]} ${IMAGE_FLAGS[*]}"
+  local stamp jar="${3:-$MESHGATE_JAR}"
+  stamp="$(cksum < "$jar") $("$2" -version 2>&1 | head -1) ${FLAGS[*]} ${IMAGE_FLAGS[*]}"
   [[ -f $1/.stamp && $(cat "$1/.stamp") == "$stamp" ]] && return 0
   rm -rf "$1"
-  "$2" -Djarmode=tools -jar "$MESHGATE_JAR" extract --destination "$1" > /dev/null
+  # extracted as meshgate.jar whatever the jar's name, as the Dockerfile's layout names it
+  cp "$jar" "$WORK/meshgate.jar"
+  "$2" -Djarmode=tools -jar "$WORK/meshgate.jar" extract --destination "$1" > /dev/null
+  rm "$WORK/meshgate.jar"
   echo "$stamp" > "$1/.stamp"
 }
 # extracted-dir cache java: the training run of the Dockerfile, unless the cache is there already
@@ -127,6 +142,10 @@ if [[ " $CONTENDERS " =~ \ (container-aot|aot-[a-z0-9]+|extracted-25)\  ]]; then
   if [[ " $CONTENDERS " =~ \ (container-aot|aot-lazy|aot-2cpu|aot-noprofiles)\  ]]; then
     train "$WORK/x25" "$WORK/x25/meshgate.aot" "$JAVA25"
   fi
+  if wants container-aot-b; then
+    extract "$WORK/x25b" "$JAVA25" "$B_JAR"
+    train "$WORK/x25b" "$WORK/x25b/meshgate.aot" "$JAVA25"
+  fi
   if wants aot-onrefresh && [[ ! -s $WORK/x25/onrefresh.aot ]]; then
     log "training run for aot-onrefresh (-Dspring.context.exit=onRefresh)"
     # the class path must be the one the cached starts give (an absolute path)
@@ -145,6 +164,7 @@ launch() {
   url="http://127.0.0.1:$PORT/demo/"
   case "$contender" in
     readme) cmd=("$JAVA17" -jar "$MESHGATE_JAR" "${meshgate[@]}") ;;
+    readme-b) cmd=("$JAVA17" -jar "$B_JAR" "${meshgate[@]}") ;;
     readme-25) cmd=("$JAVA25" -jar "$MESHGATE_JAR" "${meshgate[@]}") ;;
     bare-scg) cmd=("$JAVA17" -jar "$BARE_JAR" --server.port="$PORT" --bench.upstream="http://127.0.0.1:$UPSTREAM_PORT")
       url="http://127.0.0.1:$PORT/" ;;
@@ -152,6 +172,8 @@ launch() {
       -jar "$WORK/x17/meshgate.jar" "${meshgate[@]}") ;;
     container-aot|aot-2cpu) cmd=("$JAVA25" -XX:AOTCache="$WORK/x25/meshgate.aot" "${IMAGE_FLAGS[@]}"
       -jar "$WORK/x25/meshgate.jar" "${meshgate[@]}") ;;
+    container-aot-b) cmd=("$JAVA25" -XX:AOTCache="$WORK/x25b/meshgate.aot" "${IMAGE_FLAGS[@]}"
+      -jar "$WORK/x25b/meshgate.jar" "${meshgate[@]}") ;;
     aot-noprofiles) cmd=("$JAVA25" -XX:AOTCache="$WORK/x25/meshgate.aot" "${IMAGE_FLAGS[@]}"
       -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining -jar "$WORK/x25/meshgate.jar" "${meshgate[@]}") ;;
     aot-lazy) cmd=("$JAVA25" -XX:AOTCache="$WORK/x25/meshgate.aot" "${IMAGE_FLAGS[@]}"
@@ -167,8 +189,21 @@ launch() {
   pid=$!
 }
 
+# pid -> "cpu-ms classes" of the JVM now, read while it is stopped: utime + stime of every thread
+# (/proc/PID/stat, clock ticks) and the loaded-class count of its performance counters (jstat)
+measure() {
+  local ticks classes
+  kill -STOP "$1" 2>/dev/null || { echo "- -"; return 0; }
+  ticks=$(awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo)
+  classes=$(taskset -c "$POLL_CPU" "$(dirname "$(readlink -f "$(command -v "$JAVA17")")")/jstat" -class "$1" 2>/dev/null \
+    | awk 'NR == 2 {print $1}')
+  kill -CONT "$1" 2>/dev/null
+  echo "$(( ${ticks:-0} * 1000 / $(getconf CLK_TCK) )) ${classes:--}"
+}
+
 read -r -a ORDER <<< "$CONTENDERS"
 : > "$OUT"
+: > "$DETAIL"
 n=${#ORDER[@]}
 for round in $(seq "$ROUNDS"); do
   for k in $(seq 0 $((n - 1))); do
@@ -177,7 +212,11 @@ for round in $(seq "$ROUNDS"); do
     launch "$contender"
     ms=
     while kill -0 "$pid" 2>/dev/null; do
-      if [[ $(code_of "$url") == 200 ]]; then ms=$(( ($(date +%s%N) - start) / 1000000 )); break; fi
+      if [[ $(code_of "$url") == 200 ]]; then
+        ms=$(( ($(date +%s%N) - start) / 1000000 ))
+        read -r cpu classes < <(measure "$pid")
+        break
+      fi
       (( ($(date +%s%N) - start) / 1000000000 >= LIMIT_SECONDS )) && break
       sleep 0.02
     done
@@ -187,15 +226,22 @@ for round in $(seq "$ROUNDS"); do
       continue
     fi
     echo -e "$round\t$contender\t$ms" >> "$OUT"
-    log "round $round $contender: first 200 after $ms ms"
+    echo -e "$round\t$contender\t$ms\t$cpu\t$classes" >> "$DETAIL"
+    log "round $round $contender: first 200 after $ms ms, CPU $cpu ms, $classes classes"
   done
 done
-python3 - "$OUT" <<'EOF'
+python3 - "$DETAIL" <<'EOF'
 import statistics, sys
 starts = {}
 for line in open(sys.argv[1]):
-    _, contender, ms = line.split()
-    starts.setdefault(contender, []).append(int(ms) / 1000)
+    _, contender, ms, cpu, classes = line.split()
+    starts.setdefault(contender, []).append((int(ms) / 1000, cpu, classes))
+def median(values):
+    values = [int(v) for v in values if v != "-"]
+    return statistics.median(values) if values else float("nan")
 for contender, s in starts.items():
-    print("%-14s median %.2f s  min %.2f s  (%d starts)" % (contender, statistics.median(s), min(s), len(s)))
+    wall = [w for w, _, _ in s]
+    print("%-15s first 200: median %.2f s  min %.2f s;  CPU to it: median %.2f s;  classes: median %.0f  (%d starts)"
+          % (contender, statistics.median(wall), min(wall), median(c for _, c, _ in s) / 1000,
+             median(k for _, _, k in s), len(s)))
 EOF

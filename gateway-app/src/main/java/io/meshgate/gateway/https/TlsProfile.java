@@ -1,12 +1,15 @@
 package io.meshgate.gateway.https;
 
+import java.security.KeyManagementException;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
 
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
@@ -40,14 +43,27 @@ record TlsProfile(List<String> protocols, List<String> ciphers) {
 	static final TlsProfile DEFAULT = new TlsProfile(null, null);
 
 	TlsProfile {
-		protocols = protocols == null || protocols.isEmpty() ? DEFAULT_PROTOCOLS : List.copyOf(protocols);
-		ciphers = ciphers == null || ciphers.isEmpty() ? DEFAULT_CIPHERS : List.copyOf(ciphers);
-		SSLParameters supported = supported();
+		boolean defaultProtocols = protocols == null || protocols.isEmpty() || protocols.equals(DEFAULT_PROTOCOLS);
+		boolean defaultCiphers = ciphers == null || ciphers.isEmpty() || ciphers.equals(DEFAULT_CIPHERS);
+		protocols = defaultProtocols ? DEFAULT_PROTOCOLS : List.copyOf(protocols);
+		ciphers = defaultCiphers ? DEFAULT_CIPHERS : List.copyOf(ciphers);
+		// Only what the user configured is checked against this JVM: the defaults are known names,
+		// and a start without TLS settings (most of them) then loads none of the JDK's TLS stack.
+		// A default suite this JVM lacks (a FIPS-restricted JDK) is left out when a context is built
+		// (SupportedCipherSuiteFilter); the default versions, TLS 1.3 and 1.2, are in every Java 17+.
 		List<String> errors = new ArrayList<>();
-		check("protocols", protocols, Set.of(supported.getProtocols()),
-				"a TLS version this JVM supports, such as TLSv1.3 or TLSv1.2", errors);
-		check("ciphers", ciphers, Set.of(supported.getCipherSuites()),
-				"a cipher suite this JVM supports, by its IANA name such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", errors);
+		if (!defaultProtocols || !defaultCiphers) {
+			SSLParameters supported = supported();
+			if (!defaultProtocols) {
+				check("protocols", protocols, Set.of(supported.getProtocols()),
+						"a TLS version this JVM supports, such as TLSv1.3 or TLSv1.2", errors);
+			}
+			if (!defaultCiphers) {
+				check("ciphers", ciphers, Set.of(supported.getCipherSuites()),
+						"a cipher suite this JVM supports, by its IANA name such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+						errors);
+			}
+		}
 		if (!errors.isEmpty()) {
 			throw new IllegalArgumentException(String.join("; ", errors));
 		}
@@ -67,12 +83,19 @@ record TlsProfile(List<String> protocols, List<String> ciphers) {
 		}
 	}
 
+	/**
+	 * What this JVM's TLS implementation supports. A context with no key or trust material answers
+	 * it: the default context ({@code SSLContext.getDefault()}) would read the JDK's trust store
+	 * (about 150 certificates) at every start for a list that does not depend on it.
+	 */
 	private static SSLParameters supported() {
 		try {
-			return SSLContext.getDefault().getSupportedSSLParameters();
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(new KeyManager[0], new TrustManager[0], null);
+			return context.getSupportedSSLParameters();
 		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("no default TLS implementation in this JVM", ex);
+		catch (NoSuchAlgorithmException | KeyManagementException ex) {
+			throw new IllegalStateException("no TLS implementation in this JVM", ex);
 		}
 	}
 

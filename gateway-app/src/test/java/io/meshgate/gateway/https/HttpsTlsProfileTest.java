@@ -82,6 +82,37 @@ class HttpsTlsProfileTest {
 			.matches("TLS_(AES_\\d+_GCM|CHACHA20_POLY1305)_SHA\\d+|TLS_ECDHE_(ECDSA|RSA)_WITH_(AES_\\d+_GCM|CHACHA20_POLY1305)_SHA\\d+"));
 	}
 
+	/**
+	 * Start-up: without TLS settings the profile asks the JVM nothing (none of its TLS stack is
+	 * loaded), and configured ones are checked without reading the trust store. In a JVM of its
+	 * own: what this one has loaded depends on the tests before.
+	 */
+	@Test
+	void theDefaultsLoadNoTlsStackAndConfiguredOnesNoTrustStore() throws Exception {
+		Process java = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+				"-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"), ProfileAtStart.class.getName())
+			.redirectErrorStream(true)
+			.start();
+		String log = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(java.waitFor()).as(log).isZero();
+		String defaults = log.substring(0, log.indexOf(ProfileAtStart.CONFIGURED));
+		assertThat(defaults).contains("[TLSv1.3, TLSv1.2]").doesNotContain("sun.security.ssl.");
+		assertThat(log).contains("[TLSv1.2]").doesNotContain("sun.security.ssl.TrustStoreManager");
+	}
+
+	/** Builds the start's HTTPS properties, with nothing set, then with one TLS version set. */
+	static final class ProfileAtStart {
+
+		static final String CONFIGURED = "-- configured --";
+
+		public static void main(String[] args) {
+			System.out.println(new HttpsProperties(null, null, null, null, null, null).tls().protocols());
+			System.out.println(CONFIGURED);
+			System.out.println(new HttpsProperties(null, null, List.of("TLSv1.2"), null, null, null).tls().protocols());
+		}
+
+	}
+
 	@Test
 	void unknownVersionsAndSuitesAreRefusedWithTheirPlace() {
 		assertThatThrownBy(() -> new TlsProfile(List.of("TLSv1.2", "TLSv9"), null))
