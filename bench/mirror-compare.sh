@@ -39,15 +39,7 @@ log() { printf '[mirror-compare %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 mkdir -p "$PIDS"
 # shellcheck source=bench/pid-files.sh
 source "$BENCH/pid-files.sh"
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  for file in "$PIDS"/*.pid; do [[ -e $file ]] && stop_pid_file "$file"; done
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-for file in "$PIDS"/*.pid; do [[ -e $file ]] && stop_pid_file "$file"; done
+stop_pid_files_now_and_on_exit "$PIDS"
 rm -rf "$WORK/logs" "$WORK/store" "$WORK/app"
 mkdir -p "$WORK/logs" "$WORK/classes" "$WORK/lib" "$RESULTS"
 rm -f "$RESULTS/mirror-compare.tsv" "$RESULTS/mirror-compare.md"
