@@ -8,11 +8,12 @@
 #   bench/mirror-compare.sh
 #
 # Environment: MC_ROUNDS (5), MC_SECONDS (10 per measurement), MC_WARMUP_SECONDS (5 per
-# measurement, not counted), MC_RATE (500 requests/s), MC_CONNECTIONS (16), MC_RESULTS (a directory
+# measurement, not counted), MC_JIT_WARMUP_SECONDS (20 of each route's load before the first round), MC_RATE (500 requests/s), MC_CONNECTIONS (16), MC_RESULTS (a directory
 # for mirror-compare.tsv and mirror-compare.md; default bench/target/mirror-compare/results),
 # MC_JAR (default gateway-app/target/meshgate.jar; build it first: ./mvnw -B -o -q -DskipTests
 # package -pl gateway-app -am). Needs Java 17, taskset, curl, python3 and HdrHistogram 2.2.2 in
-# ~/.m2 or bench/target/lib. CPU 0 runs Meshgate and both upstreams, CPU 1 the load generator.
+# ~/.m2 or bench/target/lib. CPU 0 runs Meshgate and the primary upstream, CPU 1 the load
+# generator and the shadow.
 # Everything it starts is stopped on exit (PID files under bench/target/mirror-compare/pids). The
 # machine's load average is written with the numbers: compare within one run only.
 set -euo pipefail
@@ -52,7 +53,7 @@ javac -nowarn -cp "$HDR" -d "$WORK/classes" "$BENCH/Wrk2j.java"
 java -Djarmode=tools -jar "$JAR" extract --destination "$WORK/app" >/dev/null
 APP_CP="$WORK/app/$(basename "$JAR"):$WORK/app/lib/*"
 
-start_bg() { # name command... -> on CPU 0, PID in $PIDS/name.pid
+start_bg() { # name command... -> on CPU $SUT_CPU (0 unless given), PID in $PIDS/name.pid
   local name="$1"; shift
   taskset -c "$SUT_CPU" "$@" > "$WORK/logs/$name.log" 2>&1 &
   echo $! > "$PIDS/$name.pid"
@@ -69,7 +70,9 @@ wait_for() { # name url (up to MC_START_SECONDS, default 600: a loaded machine s
 # the same demo server twice: the shadow differs from the primary only in its endpoint name
 DEMO_HOST=127.0.0.1 DEMO_PORT=$PRIMARY DEMO_ENDPOINT=primary \
   start_bg primary java -Xmx128m -cp "$APP_CP" io.meshgate.gateway.demo.DemoUpstreamServer
-DEMO_HOST=127.0.0.1 DEMO_PORT=$SHADOW DEMO_ENDPOINT=shadow \
+# the shadow runs beside the load generator (CPU 1): in production the mirror's service runs
+# elsewhere, and its work is not the gateway's
+DEMO_HOST=127.0.0.1 DEMO_PORT=$SHADOW DEMO_ENDPOINT=shadow SUT_CPU=$LOAD_CPU \
   start_bg shadow java -Xmx128m -cp "$APP_CP" io.meshgate.gateway.demo.DemoUpstreamServer
 # shellcheck disable=SC2086
 start_bg meshgate java $JVM_FLAGS -jar "$JAR" --server.port=$MG --management.server.port=$((MG + 1)) \
@@ -91,6 +94,11 @@ comparisons() {
     | awk '/^meshgate_mirror_comparisons_total/ && /route="compare"/ {s += $2} END {print s + 0}'
 }
 
+# a fresh JVM compiles for a while: both routes get MC_JIT_WARMUP_SECONDS of the load first, unrecorded
+for kind in "${KINDS[@]}"; do
+  taskset -c "$LOAD_CPU" java -cp "$HDR:$WORK/classes" Wrk2j "http://127.0.0.1:$MG/$kind/" "$RATE" \
+    "${MC_JIT_WARMUP_SECONDS:-20}" "$CONNECTIONS" 1 >/dev/null 2>&1
+done
 log "rate $RATE/s, $CONNECTIONS connections, $ROUNDS rounds of $SECONDS_EACH s (+$WARMUP s warm-up) per route; load $LOAD_AT_START"
 echo -e "round\tkind\tachieved\tp50_us\tp99_us\tp999_us\tmirrored\tdropped\tcompared" > "$RESULTS/mirror-compare.tsv"
 for round in $(seq "$ROUNDS"); do
