@@ -26,6 +26,8 @@
 # Issue 25's protocol rows (bench/protocols.sh: grpc, tcp, passthrough, https) run after the
 # route-table visits, into the same report (BENCH_PROTOCOLS=0 leaves them out);
 #   bench/run.sh --only grpc,tcp   runs only those rows, alone (bench/protocols.sh's own summary).
+#   bench/run.sh --only mirror-compare   issue 27's "the primary never waits" row alone
+#                                        (bench/mirror-compare.sh).
 set -euo pipefail
 
 QUICK=0
@@ -48,7 +50,8 @@ for arg in "$@"; do
   esac
 done
 if [[ -n $ONLY ]]; then
-  [[ $ONLY != next ]] || { echo "--only needs rows: grpc, tcp, passthrough, https" >&2; exit 2; }
+  [[ $ONLY != next ]] || { echo "--only needs rows: grpc, tcp, passthrough, https, mirror-compare" >&2; exit 2; }
+  [[ $ONLY != mirror-compare ]] || exec "$(dirname "$0")/mirror-compare.sh"
   exec "$(dirname "$0")/protocols.sh" ${ONLY//,/ }
 fi
 

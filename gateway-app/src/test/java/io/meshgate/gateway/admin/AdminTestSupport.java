@@ -67,6 +67,7 @@ abstract class AdminTestSupport {
 	@AfterEach
 	void stopServers() {
 		servers.forEach(TestUpstream::close);
+		servers.clear();
 	}
 
 	TestUpstream start(String name) {

@@ -146,6 +146,9 @@ class RolloutPagesBrowserTest extends BrowserTestSupport {
 		}
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> editor.get("/api/traffic/comparisons?route=compared").body().contains("\"comparisons\":5"));
+		// the same findings under the mirror in /actuator/mesh, masked alike
+		assertThat(editor.get("/actuator/mesh/routes/compared").body()).contains("\"comparison\":{", "\"comparisons\":5",
+				"\"$.price\"").doesNotContain("tok-4711");
 		login();
 
 		waitFor(By.cssSelector("tr[data-route='compared'] a.route-mirrors"));

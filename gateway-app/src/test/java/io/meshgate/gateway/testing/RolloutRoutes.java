@@ -35,6 +35,14 @@ public final class RolloutRoutes {
 		// steps (StepJudgeTest covers the latency gate)
 		rollout.put("maxLatencyRatio", 20);
 		rollout.putAll(overrides);
+		return shopWith(rollout);
+	}
+
+	/**
+	 * The route with {@code rollout} as given: the gates' settings it leaves out take their
+	 * defaults.
+	 */
+	public static Map<String, Object> shopWith(Map<String, Object> rollout) {
 		Map<String, Object> route = new LinkedHashMap<>();
 		route.put("id", "shop");
 		route.put("match", Map.of("path", "/shop/**"));

@@ -23,6 +23,7 @@ import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.binding.PolicyFilterFactory;
 import io.meshgate.policy.edge.CidrSet;
 import io.meshgate.policy.error.ErrorResponses;
+import io.meshgate.policy.grpc.GrpcCall;
 import io.meshgate.policy.rollout.RouteRollout;
 import io.meshgate.policy.rollout.Rollouts;
 
@@ -138,16 +139,30 @@ public class CanaryGatewayFilterFactory extends PolicyFilterFactory<CanaryGatewa
 
 		/**
 		 * The route's call to {@code backend}, retries included, counted for the rollout: failed
-		 * when it ends in an error or a 5xx; a client that went away counts nothing.
+		 * when it ends in an error, a 5xx, or a gRPC status the upstream's breaker counts as a
+		 * failure ({@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED}, {@code INTERNAL}, which a gRPC
+		 * server answers with HTTP 200); a client that went away counts nothing.
 		 */
 		private Mono<Void> counted(ServerWebExchange exchange, GatewayFilterChain chain, String backend) {
 			long start = System.nanoTime();
 			return chain.filter(exchange).doFinally(signal -> {
-				if (signal != SignalType.CANCEL) {
+				if (signal == SignalType.CANCEL) {
+					return;
+				}
+				long nanos = System.nanoTime() - start;
+				GrpcCall grpc = GrpcCall.of(exchange);
+				if (grpc == null || signal == SignalType.ON_ERROR) {
 					HttpStatusCode status = exchange.getResponse().getStatusCode();
 					rollout.record(backend, signal == SignalType.ON_ERROR || status != null && status.is5xxServerError(),
-							System.nanoTime() - start);
+							nanos);
+					return;
 				}
+				// a gRPC call's status may come in its trailers, which are written after this chain completes
+				grpc.whenSettled(exchange, outcome -> {
+					if (outcome != GrpcCall.UNCOUNTED) {
+						rollout.record(backend, outcome == 0 || outcome >= 500, nanos);
+					}
+				});
 			});
 		}
 

@@ -41,10 +41,28 @@ final class PrimaryCapture extends ServerHttpResponseDecorator {
 		super(response);
 	}
 
-	/** Keeps the body's first {@code maxBody} bytes from now on (the most any armed mirror asked). */
+	/** Comparisons armed and not yet done with this answer. */
+	private int waiting;
+
+	/**
+	 * Keeps the body's first {@code maxBody} bytes from now on (the most any armed mirror asked),
+	 * until every comparison that armed it has {@link #release released} it.
+	 */
 	synchronized void arm(int maxBody) {
+		waiting++;
 		if (body == null || body.limit() < maxBody) {
 			body = new CappedBody(maxBody);
+		}
+	}
+
+	/**
+	 * A comparison is done with this answer (compared, or given up). When none waits for it any
+	 * more, the body kept so far is dropped and nothing more is kept: a primary that streams on
+	 * after its mirrors' timeouts holds no memory for them.
+	 */
+	synchronized void release() {
+		if (--waiting == 0) {
+			body.discard();
 		}
 	}
 
@@ -80,7 +98,7 @@ final class PrimaryCapture extends ServerHttpResponseDecorator {
 
 	private void keep(DataBuffer chunk) {
 		int readable = chunk.readableByteCount();
-		byte[] bytes = new byte[Math.min(readable, body.limit())];
+		byte[] bytes = new byte[Math.min(readable, body.room())];
 		chunk.toByteBuffer(chunk.readPosition(), ByteBuffer.wrap(bytes), 0, bytes.length);
 		body.append(ByteBuffer.wrap(bytes), readable);
 	}

@@ -218,6 +218,9 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 
 			private final AtomicBoolean settled = new AtomicBoolean();
 
+			/** Set once the copy went out; read and written under this copy's lock for a copy with a body. */
+			private boolean sent;
+
 			private ByteArrayOutputStream body = new ByteArrayOutputStream();
 
 			/** The primary's answer, when the copy's is compared with it. */
@@ -249,18 +252,28 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 
 			synchronized void bodyComplete() {
 				if (body != null) {
-					send(body.toByteArray());
+					byte[] bytes = body.toByteArray();
+					// the copy holds one copy of the body while in flight, not two
+					body = null;
+					send(bytes);
 				}
 			}
 
-			void abandon() {
-				settle();
+			/**
+			 * The primary is done: a copy whose body never completed is not sent, and gives its
+			 * permit back; a copy sent keeps its permit until it is answered (or compared).
+			 */
+			synchronized void abandon() {
+				if (!sent) {
+					settle();
+				}
 			}
 
 			void send(byte[] bytes) {
 				if (settled.get()) {
 					return;
 				}
+				sent = true;
 				if (capture != null) {
 					compare(bytes);
 					return;
@@ -273,21 +286,31 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 			 * Sends the copy (and, for noise, a second one to the primary's version), and compares
 			 * their answers with the primary's once all are in, off the event loop. A primary that
 			 * never completes, or takes longer than the mirror's timeout, is not compared.
+			 *
+			 * <p>The permit is held until the comparison is recorded or given up, not only until
+			 * the copy is answered: the answers a comparison keeps (the primary's, the copy's and
+			 * the second copy's, each at most {@code maxBodySize}) exist only while it holds a
+			 * permit, so a mirror's comparisons hold at most {@code maxConcurrent} × 2 (3 with a
+			 * secondary) × {@code maxBodySize}, besides the request bodies its copies carry.
 			 */
 			private void compare(byte[] bytes) {
 				ComparePolicy compare = comparing.policy();
 				Mono<Answer> copy = sender.answer(policy.upstream(), shadow, bytes, deadline, primary, route, compare, maxBody)
 					.doOnNext(answer -> outcomes.mirrored().increment())
-					.doOnError(this::failed)
-					.doFinally(signal -> settle());
+					.doOnError(this::failed);
 				Mono<Optional<Answer>> second = compare.secondary() == null ? Mono.just(Optional.empty())
 						: sender.answer(compare.secondary(), shadow, bytes, Mono.delay(policy.timeout()), null, route,
 								compare, maxBody)
 							.map(Optional::of)
 							.onErrorReturn(Optional.empty());
-				Mono.zip(capture.answer(compare, maxBody).timeout(policy.timeout()), copy, second)
+				// every part runs to its end (each bounded by the mirror's timeout) before the permit
+				// is given back; a primary that failed, or took longer than the timeout, is not compared
+				Mono.zipDelayError(capture.answer(compare, maxBody).timeout(policy.timeout()), copy, second)
 					.publishOn(Schedulers.parallel())
-					// a primary that failed, or took longer than the mirror's timeout, is not compared
+					.doFinally(signal -> {
+						capture.release();
+						settle();
+					})
 					.subscribe(all -> comparing.record(all.getT1(), all.getT2(), all.getT3()), error -> {
 					});
 			}

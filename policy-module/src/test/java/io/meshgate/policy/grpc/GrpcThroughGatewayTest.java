@@ -1,6 +1,7 @@
 package io.meshgate.policy.grpc;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,15 +16,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 import io.meshgate.policy.breaker.CircuitBreakerPolicy;
+import io.meshgate.policy.canary.CanaryPolicy;
 import io.meshgate.policy.grpc.testing.EchoReply;
 import io.meshgate.policy.grpc.testing.EchoRequest;
 import io.meshgate.policy.observe.MeshMetrics;
 import io.meshgate.policy.outlier.OutlierDetectionPolicy;
 import io.meshgate.policy.retry.RetryOn;
 import io.meshgate.policy.retry.RetryPolicy;
+import io.meshgate.policy.rollout.BackendWindow;
+import io.meshgate.policy.rollout.RolloutPolicy;
+import io.meshgate.policy.rollout.RolloutState;
+import io.meshgate.policy.rollout.RolloutState.Phase;
+import io.meshgate.policy.rollout.Rollouts;
+import io.meshgate.policy.rollout.routes.RolloutMoves;
 import io.meshgate.policy.route.Backend;
 import io.meshgate.policy.route.Route;
 import io.meshgate.policy.testing.GatewayTest;
@@ -33,6 +42,7 @@ import io.meshgate.policy.upstream.UpstreamProtocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * gRPC through the gateway over cleartext HTTP/2: a grpc-java client speaking h2c with prior
@@ -45,6 +55,9 @@ class GrpcThroughGatewayTest extends GatewayTest {
 	static final String SERVICE = "/meshgate.test.Echo/**";
 
 	private GrpcClients grpc;
+
+	@Autowired
+	Rollouts rollouts;
 
 	@BeforeEach
 	void connect() {
@@ -161,6 +174,38 @@ class GrpcThroughGatewayTest extends GatewayTest {
 		assertThat(refused.getStatus().getCode()).as("the gateway's own answer, as a gRPC error").isEqualTo(Status.Code.UNAVAILABLE);
 		assertThat(refused.getStatus().getDescription()).isEqualTo("upstream echo is unavailable: its circuit breaker is OPEN");
 		assertThat(server.calls.get()).isEqualTo(served);
+	}
+
+	/**
+	 * A rollout's gates count failed gRPC calls as the breaker does: UNAVAILABLE, DEADLINE_EXCEEDED
+	 * and INTERNAL fail (answered with HTTP 200, in a Trailers-Only answer or in the trailers after
+	 * a message), business codes do not.
+	 */
+	@Test
+	void aRolloutCountsUnavailableDeadlineExceededAndInternalAsFailedCallsBusinessCodesNot() {
+		EchoServer server = server("one");
+		// one step of 100 %: every call goes to the canary
+		Route rolledOut = RolloutMoves.at(Route.of("grpc", SERVICE, Backend.of("echo", 1), Backend.of("echo-v2", 0))
+			.withCanary(CanaryPolicy.DEFAULT.withRollout(
+					new RolloutPolicy(List.of(100.0), null, null, null, null, null, null, null, null, null))),
+				new RolloutState("echo-v2", 1, Instant.now(), Phase.RUNNING, null));
+		apply(List.of(h2c("echo", server), h2c("echo-v2", server)), rolledOut);
+
+		assertThat(grpc.blocking().unary(text("fine")).getText()).isEqualTo("fine");
+		assertThat(status(() -> grpc.blocking().unary(fail(Status.Code.NOT_FOUND)))).isEqualTo(Status.Code.NOT_FOUND);
+		assertThat(status(() -> grpc.blocking().unary(fail(Status.Code.UNAVAILABLE)))).isEqualTo(Status.Code.UNAVAILABLE);
+		assertThat(status(() -> grpc.blocking().unary(fail(Status.Code.INTERNAL)))).isEqualTo(Status.Code.INTERNAL);
+		Iterator<EchoReply> stream = grpc.blocking().serverStream(fail(Status.Code.DEADLINE_EXCEEDED).toBuilder().setCount(1).build());
+		stream.next();
+		assertThat(status(stream::next)).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+
+		// a call counts once the gateway's side of it is over, which may come just after the client has its answer
+		await().atMost(Duration.ofSeconds(5)).until(() -> canary(rolledOut).requests() == 5);
+		assertThat(canary(rolledOut).errors()).as("failed calls").isEqualTo(3);
+	}
+
+	private BackendWindow canary(Route rolledOut) {
+		return rollouts.numbers("grpc", rolledOut.rolloutState().stepKey(), Duration.ZERO).canary();
 	}
 
 	@Test

@@ -1,8 +1,13 @@
 package io.meshgate.policy.mirror;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -13,6 +18,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.util.unit.DataSize;
 
 import io.meshgate.policy.mirror.compare.ComparePolicy;
 import io.meshgate.policy.mirror.compare.ShadowComparisons.Findings;
@@ -36,7 +42,7 @@ class MirrorComparisonTest extends GatewayTest {
 	@Autowired
 	MirrorComparisons comparisons;
 
-	private final List<DisposableServer> servers = new java.util.ArrayList<>();
+	private final List<DisposableServer> servers = new ArrayList<>();
 
 	@AfterEach
 	void stopJsonServers() {
@@ -73,6 +79,55 @@ class MirrorComparisonTest extends GatewayTest {
 		assertThat(counter("meshgate.mirror.requests", "route", "compared", "outcome", "mirrored")).isEqualTo(40);
 	}
 
+	/**
+	 * The comparisons' memory bound, {@code maxConcurrent} × 2 × {@code maxBodySize}: the answers
+	 * a comparison keeps exist only while it holds one of the mirror's {@code maxConcurrent}
+	 * permits, and it holds it until it is compared or given up, not only until the copy is
+	 * answered. Here the primaries stream on (held) while their copies are answered at once: with a
+	 * cap of two, two of four requests are compared and two dropped, until the primaries complete.
+	 */
+	@Test
+	void aComparisonHoldsItsPermitUntilThePrimaryIsComplete() throws Exception {
+		ExecutorService clients = Executors.newFixedThreadPool(4);
+		try (HeldServer primary = new HeldServer()) {
+			String shadow = json(n -> "{\"held\":true}");
+			apply(List.of(Upstream.of("held", primary.url()), Upstream.of("quick", shadow)),
+					Route.of("bounded", "/orders/**", Backend.of("held", 1))
+						.withMirrors(new MirrorPolicy("quick", 100.0, DataSize.ofKilobytes(1), 2, Duration.ofSeconds(30),
+								ComparePolicy.DEFAULT)));
+
+			List<Future<String>> answers = new ArrayList<>();
+			for (int i = 1; i <= 4; i++) {
+				answers.add(clients.submit(() -> client.get("/orders/1").body()));
+				int sent = i;
+				// a request is copied or dropped before its primary is called; a copy is answered at once
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> primary.received() == sent && mirror("mirrored") + mirror("dropped") == sent);
+			}
+			assertThat(mirror("mirrored")).as("copies sent while the primaries stream on").isEqualTo(2);
+			assertThat(mirror("dropped")).isEqualTo(2);
+			assertThat(compared("bounded")).isZero();
+
+			primary.release();
+			for (Future<String> answer : answers) {
+				assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("{\"held\":true}");
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> compared("bounded") == 2);
+			assertThat(counter("meshgate.mirror.comparisons", "route", "bounded", "outcome", "match")).isEqualTo(2);
+			// both permits are back
+			assertThat(client.get("/orders/1").body()).isEqualTo("{\"held\":true}");
+			await().atMost(Duration.ofSeconds(10)).until(() -> compared("bounded") == 3);
+			assertThat(mirror("dropped")).isEqualTo(2);
+		}
+		finally {
+			clients.shutdownNow();
+		}
+	}
+
+	private double mirror(String outcome) {
+		return counter("meshgate.mirror.requests", "route", "bounded", "outcome", outcome);
+	}
+
 	@Test
 	void aMirrorWithoutCompareReadsNoAnswer() {
 		String primary = json(n -> "{}");
@@ -86,8 +141,12 @@ class MirrorComparisonTest extends GatewayTest {
 	}
 
 	private double total() {
-		return counter("meshgate.mirror.comparisons", "route", "compared", "outcome", "match")
-				+ counter("meshgate.mirror.comparisons", "route", "compared", "outcome", "differ");
+		return compared("compared");
+	}
+
+	private double compared(String route) {
+		return counter("meshgate.mirror.comparisons", "route", route, "outcome", "match")
+				+ counter("meshgate.mirror.comparisons", "route", route, "outcome", "differ");
 	}
 
 	/** A JSON server answering {@code body(n)} to its n-th request (from 1); its URL. */

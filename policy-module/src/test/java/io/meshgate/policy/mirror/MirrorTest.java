@@ -130,6 +130,40 @@ class MirrorTest extends GatewayTest {
 				+ dropped == 40);
 	}
 
+	/**
+	 * A copy with a body holds its place in {@code maxConcurrent} until the mirror answers it, even
+	 * when the primary was answered long before: with a cap of one, the second of two requests is
+	 * not copied while the first copy waits for its answer.
+	 */
+	@Test
+	void aCopyWithABodyHoldsItsPermitUntilTheMirrorAnswersIt() {
+		try (HeldServer held = new HeldServer()) {
+			apply(List.of(Upstream.of("primary", primary.url()), Upstream.of("held", held.url())),
+					route("bodies").withMirrors(new MirrorPolicy("held", 100.0, null, 1, Duration.ofSeconds(30), null)));
+
+			assertThat(post("/orders/1", "first")).isEqualTo("primary");
+			await().until(() -> held.received() == 1);
+			assertThat(post("/orders/2", "second")).isEqualTo("primary");
+
+			assertThat(counter("meshgate.mirror.requests", "route", "bodies", "outcome", "dropped")).isEqualTo(1);
+			assertThat(held.received()).isEqualTo(1);
+			held.release();
+			await().until(() -> counter("meshgate.mirror.requests", "route", "bodies", "outcome", "mirrored") == 1);
+			// its permit is back: the next copy goes out
+			assertThat(post("/orders/3", "third")).isEqualTo("primary");
+			await().until(() -> counter("meshgate.mirror.requests", "route", "bodies", "outcome", "mirrored") == 2);
+		}
+	}
+
+	private String post(String path, String body) {
+		return HttpClient.create()
+			.post()
+			.uri("http://127.0.0.1:" + port + path)
+			.send(ByteBufFlux.fromString(Mono.just(body)))
+			.responseSingle((response, content) -> content.asString())
+			.block(Duration.ofSeconds(10));
+	}
+
 	@Test
 	void bodiesOverTheLimitAreNotMirroredButCounted() {
 		route("large", new MirrorPolicy("shadow", 100.0, DataSize.ofKilobytes(1), null, null, null));

@@ -37,6 +37,28 @@ class StepJudgeTest {
 		assertThat(endings.getOrDefault(Outcome.PROMOTE, 0)).as("rollouts completed").isGreaterThanOrEqualTo(runs * 95 / 100);
 	}
 
+	/**
+	 * The A/A run of RolloutAdminTest over real sockets, simulated: its nine gated steps of 10 %
+	 * each, 1 s long and looked at every second, 200 canary requests, 40 s at most, 2 % errors on
+	 * both sides, at {@code rollout.aa.rate} requests a second (400 by default; the real run prints
+	 * its own). Run with {@code -Drollout.aa.runs=2000}, it gives the real test's false-failure rate
+	 * (docs/design/rollout-gates.md); the suite runs 200 and allows 2, as above.
+	 */
+	@Test
+	void identicalVersionsAtTheRealSocketTestsSettingsAreNotRolledBack() {
+		int runs = Integer.getInteger("rollout.aa.runs", 200);
+		int rate = Integer.getInteger("rollout.aa.rate", 400);
+		RolloutPolicy realSocketRun = new RolloutPolicy(List.of(10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0),
+				Duration.ofSeconds(1), null, Duration.ofSeconds(1), Duration.ofSeconds(40), null, null, null, null, null);
+		Map<Outcome, Integer> endings = endings(new RolloutSimulation(realSocketRun, rate, 0.02, 0.02, 1.0), runs, 6);
+		System.out.println("A/A rollouts at the real-socket test's settings, " + rate + " requests/s: " + runs
+				+ ", endings: " + endings);
+
+		assertThat(realSocketRun.looks()).isEqualTo(DEFAULTS.looks());
+		assertThat(endings.getOrDefault(Outcome.ROLL_BACK, 0)).as("false rollbacks").isLessThanOrEqualTo(runs / 100);
+		assertThat(endings.getOrDefault(Outcome.PROMOTE, 0)).as("rollouts completed").isGreaterThanOrEqualTo(runs * 95 / 100);
+	}
+
 	@Test
 	void aCanaryFailingFivePointsMoreIsRolledBackInItsFirstStep() {
 		// 200 requests/s: 2 a second reach the canary at its first step (1 %)

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -46,6 +47,11 @@ public final class TestUpstream implements AutoCloseable {
 
 	private volatile int failingStatus;
 
+	/** Draws which answers fail at {@link #failingShare}; null while none do. */
+	private volatile SplittableRandom failures;
+
+	private volatile double failingShare;
+
 	private final DisposableServer server;
 
 	private TestUpstream(String name, String host, int port) {
@@ -71,7 +77,8 @@ public final class TestUpstream implements AutoCloseable {
 			.forEach(h -> headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + ", " + b));
 		requests.add(new Received(request.method().name(), request.uri(), headers, received));
 		byte[] body = name.getBytes(StandardCharsets.UTF_8);
-		int answered = failuresLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0 ? failingStatus : status;
+		int answered = failuresLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0 || failsByChance() ? failingStatus
+				: status;
 		Mono<Void> answer = response.status(answered)
 			.header("Content-Type", "text/plain")
 			.header("Content-Length", String.valueOf(body.length))
@@ -140,6 +147,28 @@ public final class TestUpstream implements AutoCloseable {
 		this.failingStatus = status;
 		this.failuresLeft.set(count);
 		return this;
+	}
+
+	/**
+	 * Each request from now on fails with {@code status} with probability {@code share}, drawn from
+	 * a generator seeded with {@code seed}: the n-th request after this call fails or not alike in
+	 * every run.
+	 */
+	public TestUpstream failRandomly(double share, long seed, int status) {
+		this.failingStatus = status;
+		this.failingShare = share;
+		this.failures = new SplittableRandom(seed);
+		return this;
+	}
+
+	private boolean failsByChance() {
+		SplittableRandom random = failures;
+		if (random == null) {
+			return false;
+		}
+		synchronized (random) {
+			return random.nextDouble() < failingShare;
+		}
 	}
 
 	public TestUpstream status(int status) {
