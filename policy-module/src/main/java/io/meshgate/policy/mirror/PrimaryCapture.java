@@ -75,6 +75,11 @@ final class PrimaryCapture extends ServerHttpResponseDecorator {
 		});
 	}
 
+	/** Completes once the answer has been written to the client; errs when it failed. */
+	Mono<Void> settled() {
+		return captured.asMono().then();
+	}
+
 	@Override
 	public Mono<Void> writeWith(Publisher<? extends DataBuffer> chunks) {
 		if (body == null) {

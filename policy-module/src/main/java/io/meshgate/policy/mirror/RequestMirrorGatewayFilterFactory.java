@@ -15,6 +15,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -185,7 +187,7 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 					Timeouts.expiry(policy.timeout(), exchange), capture);
 			exchange.getAttributes().put(ExchangeAttributes.MIRRORED, true);
 			if (length <= 0 && !chunked) {
-				copy.send(new byte[0]);
+				copy.bodyComplete();
 				return chain.filter(exchange);
 			}
 			ServerHttpRequest teed = new ServerHttpRequestDecorator(request) {
@@ -223,14 +225,55 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 
 			private ByteArrayOutputStream body = new ByteArrayOutputStream();
 
+			/** A compared copy's whole body, until the primary is done and it goes out. */
+			private byte[] ready;
+
 			/** The primary's answer, when the copy's is compared with it. */
 			private final PrimaryCapture capture;
+
+			/** A compared copy's wait for its primary, bounded by the mirror's timeout. */
+			private Disposable waitForPrimary;
 
 			Copy(MirrorSender.Shadow shadow, Observation primary, Mono<Long> deadline, PrimaryCapture capture) {
 				this.shadow = shadow;
 				this.primary = primary;
 				this.deadline = deadline;
 				this.capture = capture;
+				if (capture != null) {
+					waitForPrimary = Disposables.composite(deadline.subscribe(expired -> primaryTooSlow()),
+							capture.settled().subscribe(null, error -> primaryAnswered(), this::primaryAnswered));
+				}
+			}
+
+			/**
+			 * The primary's answer has been written to the client (or has failed): a compared copy
+			 * whose body is whole goes out now. One whose body is not whole (the primary answered
+			 * before reading it all) cannot be sent, and gives its place back.
+			 */
+			private synchronized void primaryAnswered() {
+				waitForPrimary.dispose();
+				if (ready != null) {
+					byte[] bytes = ready;
+					ready = null;
+					send(bytes);
+				}
+				else if (!sent) {
+					giveUp();
+				}
+			}
+
+			/**
+			 * The primary has not been answered within the mirror's timeout: it is not compared
+			 * (as documented), and its copy gives its place back rather than hold it for as long
+			 * as the primary streams.
+			 */
+			private synchronized void primaryTooSlow() {
+				waitForPrimary.dispose();
+				if (!sent && giveUp()) {
+					ready = null;
+					body = null;
+					outcomes.failed().increment();
+				}
 			}
 
 			synchronized void append(DataBuffer buffer) {
@@ -240,7 +283,7 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 				int readable = buffer.readableByteCount();
 				if (body.size() + readable > maxBody) {
 					body = null;
-					if (settle()) {
+					if (giveUp()) {
 						outcomes.tooLarge().increment();
 					}
 					return;
@@ -250,22 +293,35 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 				body.writeBytes(bytes);
 			}
 
+			/**
+			 * The request's body is whole: a copy that is not compared goes out now; a compared
+			 * copy waits until the primary's answer has been written ({@link #primaryAnswered}),
+			 * so that on an event loop the primary's request and answer never queue behind the
+			 * copy's (the comparison needs the primary's answer first anyway).
+			 */
 			synchronized void bodyComplete() {
 				if (body != null) {
 					byte[] bytes = body.toByteArray();
 					// the copy holds one copy of the body while in flight, not two
 					body = null;
-					send(bytes);
+					if (capture == null) {
+						send(bytes);
+					}
+					else {
+						ready = bytes;
+					}
 				}
 			}
 
 			/**
-			 * The primary is done: a copy whose body never completed is not sent, and gives its
-			 * permit back; a copy sent keeps its permit until it is answered (or compared).
+			 * The primary's exchange is through the routing: a copy whose body never completed
+			 * (the primary never read it) is not sent, and gives its permit back. A copy sent keeps
+			 * its permit until it is answered (or compared); a compared copy whose body is whole
+			 * waits for the primary's answer.
 			 */
 			synchronized void abandon() {
-				if (!sent) {
-					settle();
+				if (!sent && ready == null) {
+					giveUp();
 				}
 			}
 
@@ -320,6 +376,23 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 				if (log.isDebugEnabled()) {
 					log.debug("Mirror to " + policy.upstream() + " failed: " + error);
 				}
+			}
+
+			/**
+			 * A copy that will not be sent: releases its permit and its hold on the primary's
+			 * answer, exactly once; true for the caller that released them.
+			 */
+			private boolean giveUp() {
+				if (!settle()) {
+					return false;
+				}
+				if (capture != null) {
+					if (waitForPrimary != null) {
+						waitForPrimary.dispose();
+					}
+					capture.release();
+				}
+				return true;
 			}
 
 			/** Releases the permit exactly once; true for the caller that released it. */

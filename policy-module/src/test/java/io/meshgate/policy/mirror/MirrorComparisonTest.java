@@ -83,14 +83,18 @@ class MirrorComparisonTest extends GatewayTest {
 	 * The comparisons' memory bound, {@code maxConcurrent} × 2 × {@code maxBodySize}: the answers
 	 * a comparison keeps exist only while it holds one of the mirror's {@code maxConcurrent}
 	 * permits, and it holds it until it is compared or given up, not only until the copy is
-	 * answered. Here the primaries stream on (held) while their copies are answered at once: with a
-	 * cap of two, two of four requests are compared and two dropped, until the primaries complete.
+	 * answered. Here the primaries stream on (held), and a compared copy goes out only once its
+	 * primary is done: with a cap of two, two of four requests are compared and two dropped.
 	 */
 	@Test
 	void aComparisonHoldsItsPermitUntilThePrimaryIsComplete() throws Exception {
 		ExecutorService clients = Executors.newFixedThreadPool(4);
 		try (HeldServer primary = new HeldServer()) {
-			String shadow = json(n -> "{\"held\":true}");
+			AtomicInteger shadowCalls = new AtomicInteger();
+			String shadow = json(n -> {
+				shadowCalls.incrementAndGet();
+				return "{\"held\":true}";
+			});
 			apply(List.of(Upstream.of("held", primary.url()), Upstream.of("quick", shadow)),
 					Route.of("bounded", "/orders/**", Backend.of("held", 1))
 						.withMirrors(new MirrorPolicy("quick", 100.0, DataSize.ofKilobytes(1), 2, Duration.ofSeconds(30),
@@ -100,12 +104,11 @@ class MirrorComparisonTest extends GatewayTest {
 			for (int i = 1; i <= 4; i++) {
 				answers.add(clients.submit(() -> client.get("/orders/1").body()));
 				int sent = i;
-				// a request is copied or dropped before its primary is called; a copy is answered at once
-				await().atMost(Duration.ofSeconds(10))
-					.until(() -> primary.received() == sent && mirror("mirrored") + mirror("dropped") == sent);
+				// a request takes a permit or is dropped before its primary is called
+				await().atMost(Duration.ofSeconds(10)).until(() -> primary.received() == sent);
 			}
-			assertThat(mirror("mirrored")).as("copies sent while the primaries stream on").isEqualTo(2);
-			assertThat(mirror("dropped")).isEqualTo(2);
+			assertThat(mirror("dropped")).as("copies past the two permits").isEqualTo(2);
+			assertThat(shadowCalls.get()).as("a compared copy goes out once its primary is done").isZero();
 			assertThat(compared("bounded")).isZero();
 
 			primary.release();
@@ -113,6 +116,7 @@ class MirrorComparisonTest extends GatewayTest {
 				assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("{\"held\":true}");
 			}
 			await().atMost(Duration.ofSeconds(10)).until(() -> compared("bounded") == 2);
+			assertThat(mirror("mirrored")).isEqualTo(2);
 			assertThat(counter("meshgate.mirror.comparisons", "route", "bounded", "outcome", "match")).isEqualTo(2);
 			// both permits are back
 			assertThat(client.get("/orders/1").body()).isEqualTo("{\"held\":true}");
@@ -122,6 +126,48 @@ class MirrorComparisonTest extends GatewayTest {
 		finally {
 			clients.shutdownNow();
 		}
+	}
+
+	/**
+	 * A compared copy waits for its primary, at most the mirror's timeout: a primary that takes
+	 * longer is not copied, and its place is given back at the timeout, not when it ends.
+	 */
+	@Test
+	void aPrimarySlowerThanTheMirrorsTimeoutIsNotCopiedAndGivesItsPlaceBackAtTheTimeout() throws Exception {
+		ExecutorService clients = Executors.newFixedThreadPool(2);
+		try (HeldServer primary = new HeldServer()) {
+			AtomicInteger shadowCalls = new AtomicInteger();
+			String shadow = json(n -> {
+				shadowCalls.incrementAndGet();
+				return "{\"held\":true}";
+			});
+			apply(List.of(Upstream.of("held", primary.url()), Upstream.of("quick", shadow)),
+					Route.of("slow", "/orders/**", Backend.of("held", 1))
+						.withMirrors(new MirrorPolicy("quick", 100.0, DataSize.ofKilobytes(1), 1, Duration.ofMillis(300),
+								ComparePolicy.DEFAULT)));
+
+			Future<String> held = clients.submit(() -> client.get("/orders/1").body());
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> counter("meshgate.mirror.requests", "route", "slow", "outcome", "failed") == 1);
+			// the one place is free again while the first primary still streams
+			Future<String> second = clients.submit(() -> client.get("/orders/2").body());
+			await().atMost(Duration.ofSeconds(10)).until(() -> primary.received() == 2);
+			assertThat(counter("meshgate.mirror.requests", "route", "slow", "outcome", "dropped")).isZero();
+
+			primary.release();
+			assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo("{\"held\":true}");
+			assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo("{\"held\":true}");
+			// the second is compared, or given up too when its primary also outlived the timeout
+			await().atMost(Duration.ofSeconds(10)).until(() -> compared("slow") + failed("slow") == 2);
+			assertThat(shadowCalls.get()).as("only compared copies went out").isEqualTo((int) compared("slow"));
+		}
+		finally {
+			clients.shutdownNow();
+		}
+	}
+
+	private double failed(String route) {
+		return counter("meshgate.mirror.requests", "route", route, "outcome", "failed");
 	}
 
 	private double mirror(String outcome) {

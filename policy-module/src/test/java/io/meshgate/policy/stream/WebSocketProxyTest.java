@@ -92,7 +92,11 @@ class WebSocketProxyTest extends GatewayTest {
 	void aWebSocketOverAnHttp2ExtendedConnectPassesFramesBothWays() {
 		route(Upstream.of("echo", echo.url()));
 
-		List<String> echoed = reactor.netty.http.client.HttpClient.create()
+		// a connection of its own, not from Reactor Netty's global pool: after another class of this
+		// JVM had an HTTP/2 gateway context (GrpcOverTlsTest), a pooled h2c client never sent its
+		// extended CONNECT; the gateway answers a client with its own connection either way
+		List<String> echoed = reactor.netty.http.client.HttpClient
+			.create(reactor.netty.resources.ConnectionProvider.newConnection())
 			.protocol(reactor.netty.http.HttpProtocol.H2C)
 			.websocket(reactor.netty.http.client.WebsocketClientSpec.builder().protocols("chat").build())
 			.uri("ws://127.0.0.1:" + port + "/ws/chat/over-h2")
