@@ -91,14 +91,7 @@ class MirrorComparisonTest extends GatewayTest {
 		ExecutorService clients = Executors.newFixedThreadPool(4);
 		try (HeldServer primary = new HeldServer()) {
 			AtomicInteger shadowCalls = new AtomicInteger();
-			String shadow = json(n -> {
-				shadowCalls.incrementAndGet();
-				return "{\"held\":true}";
-			});
-			apply(List.of(Upstream.of("held", primary.url()), Upstream.of("quick", shadow)),
-					Route.of("bounded", "/orders/**", Backend.of("held", 1))
-						.withMirrors(new MirrorPolicy("quick", 100.0, DataSize.ofKilobytes(1), 2, Duration.ofSeconds(30),
-								ComparePolicy.DEFAULT)));
+			mirrorComparedBehind("bounded", primary, 2, Duration.ofSeconds(30), shadowCalls);
 
 			List<Future<String>> answers = new ArrayList<>();
 			for (int i = 1; i <= 4; i++) {
@@ -137,14 +130,7 @@ class MirrorComparisonTest extends GatewayTest {
 		ExecutorService clients = Executors.newFixedThreadPool(2);
 		try (HeldServer primary = new HeldServer()) {
 			AtomicInteger shadowCalls = new AtomicInteger();
-			String shadow = json(n -> {
-				shadowCalls.incrementAndGet();
-				return "{\"held\":true}";
-			});
-			apply(List.of(Upstream.of("held", primary.url()), Upstream.of("quick", shadow)),
-					Route.of("slow", "/orders/**", Backend.of("held", 1))
-						.withMirrors(new MirrorPolicy("quick", 100.0, DataSize.ofKilobytes(1), 1, Duration.ofMillis(300),
-								ComparePolicy.DEFAULT)));
+			mirrorComparedBehind("slow", primary, 1, Duration.ofMillis(300), shadowCalls);
 
 			Future<String> held = clients.submit(() -> client.get("/orders/1").body());
 			await().atMost(Duration.ofSeconds(10))
@@ -164,6 +150,22 @@ class MirrorComparisonTest extends GatewayTest {
 		finally {
 			clients.shutdownNow();
 		}
+	}
+
+	/**
+	 * Route {@code route} to the held primary, every request mirrored and compared to a shadow that
+	 * answers at once as the primary does, counting its calls in {@code shadowCalls}.
+	 */
+	private void mirrorComparedBehind(String route, HeldServer primary, int maxConcurrent, Duration timeout,
+			AtomicInteger shadowCalls) {
+		String shadow = json(n -> {
+			shadowCalls.incrementAndGet();
+			return "{\"held\":true}";
+		});
+		apply(List.of(Upstream.of("held", primary.url()), Upstream.of("quick", shadow)),
+				Route.of(route, "/orders/**", Backend.of("held", 1))
+					.withMirrors(new MirrorPolicy("quick", 100.0, DataSize.ofKilobytes(1), maxConcurrent, timeout,
+							ComparePolicy.DEFAULT)));
 	}
 
 	private double failed(String route) {
