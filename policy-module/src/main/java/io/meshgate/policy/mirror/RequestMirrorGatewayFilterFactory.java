@@ -339,9 +339,9 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 			}
 
 			/**
-			 * Sends the copy (and, for noise, a second one to the primary's version), and compares
-			 * their answers with the primary's once all are in, off the event loop. A primary that
-			 * never completes, or takes longer than the mirror's timeout, is not compared.
+			 * Sends the copy (and, for noise, a second one to the primary's version) once the
+			 * primary's answer is settled, and compares their answers with it once all are in, off
+			 * the event loop. A primary that failed is not compared.
 			 *
 			 * <p>The permit is held until the comparison is recorded or given up, not only until
 			 * the copy is answered: the answers a comparison keeps (the primary's, the copy's and
@@ -359,9 +359,10 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 								compare, maxBody)
 							.map(Optional::of)
 							.onErrorReturn(Optional.empty());
-				// every part runs to its end (each bounded by the mirror's timeout) before the permit
-				// is given back; a primary that failed, or took longer than the timeout, is not compared
-				Mono.zipDelayError(capture.answer(compare, maxBody).timeout(policy.timeout()), copy, second)
+				// every part runs to its end (each copy bounded by the mirror's timeout) before the
+				// permit is given back; the primary's answer is already settled, and one that failed
+				// is not compared
+				Mono.zipDelayError(capture.answer(compare, maxBody), copy, second)
 					.publishOn(Schedulers.parallel())
 					.doFinally(signal -> {
 						capture.release();
