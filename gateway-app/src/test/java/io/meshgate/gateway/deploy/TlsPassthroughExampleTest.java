@@ -78,6 +78,18 @@ class TlsPassthroughExampleTest {
 					.as("the documented curl line, verified against the backend's certificate")
 					.contains("s_server");
 
+				assertThat(run("curl", "-s", "--cacert", certificates.resolve("gateway.crt").toString(),
+						"https://localhost:" + port + "/demo/"))
+					.as("the documented curl line for a name the gateway terminates")
+					.contains("\"service\":\"demo\"");
+
+				assertThat(run("bash", "-c", "printf '\\0\\0\\0\\0\\7\\n\\5hello' | curl -s --http2 --cacert "
+						+ certificates.resolve("gateway.crt") + " -H 'content-type: application/grpc' -H 'te: trailers'"
+						+ " --data-binary @- https://localhost:" + port + "/meshgate.demo.Echo/Say"))
+					.as("the documented gRPC call over TLS the gateway terminates")
+					.contains("hello")
+					.contains("demo-grpc-a");
+
 				assertThat(peerCertificate("backend.example.test", backendCertificate, port))
 					.as("TLS not terminated by the gateway: the backend's own certificate")
 					.isEqualTo(backendCertificate);
