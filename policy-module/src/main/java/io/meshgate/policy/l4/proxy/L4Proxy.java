@@ -193,7 +193,7 @@ public final class L4Proxy implements ConfigStage, AutoCloseable {
 		if (!table.isEmpty() && channel.pipeline().get(tlsHandler) != null) {
 			channel.pipeline().addBefore(tlsHandler, PassthroughSniHandler.NAME, new PassthroughSniHandler(table,
 					resolver, properties.maxClientHelloLength(), properties.clientHelloTimeout().toMillis(),
-					passthroughConnections, shutdownGrace.toNanos()));
+					passthroughConnections));
 		}
 	}
 

@@ -14,6 +14,13 @@ import io.netty.util.concurrent.Future;
  * route takes the channel: every handler after this one is removed and a {@link TcpRelay} gets the
  * bytes read so far and all that follow, untouched. Any other name, no name, or bytes that are
  * not a ClientHello: the handler removes itself and the bytes go on to TLS termination.
+ * <p>
+ * A relayed connection is the gateway's to close (its relay, its idle timeout, the L4 drain at
+ * shutdown), never the HTTPS listener's: Reactor Netty takes a connection into the server's
+ * channel group, which its graceful shutdown closes unless a request is in flight, only once the
+ * connection's TLS handshake has completed ({@code SslReadHandler} holds back the channel-active
+ * signal until then), and a relayed connection's handshake is never completed here: its handlers,
+ * {@code SslReadHandler} among them, are gone before it could be.
  */
 public final class PassthroughSniHandler extends AbstractSniHandler<L4Route> {
 
@@ -26,19 +33,15 @@ public final class PassthroughSniHandler extends AbstractSniHandler<L4Route> {
 
 	private final ChannelGroup relayed;
 
-	private final long shutdownGraceNanos;
-
 	/**
 	 * @param relayed where relayed connections are kept while open, for a graceful shutdown
-	 * @param shutdownGraceNanos how long a relayed connection may drain at shutdown
 	 */
 	PassthroughSniHandler(PassthroughTable table, AddressResolverGroup<?> resolver, int maxClientHelloLength,
-			long handshakeTimeoutMillis, ChannelGroup relayed, long shutdownGraceNanos) {
+			long handshakeTimeoutMillis, ChannelGroup relayed) {
 		super(maxClientHelloLength, handshakeTimeoutMillis);
 		this.table = table;
 		this.resolver = resolver;
 		this.relayed = relayed;
-		this.shutdownGraceNanos = shutdownGraceNanos;
 	}
 
 	@Override
@@ -60,7 +63,6 @@ public final class PassthroughSniHandler extends AbstractSniHandler<L4Route> {
 				after |= name.equals(ctx.name());
 			}
 			pipeline.addAfter(ctx.name(), TcpRelay.NAME, new TcpRelay(route, resolver));
-			pipeline.addAfter(TcpRelay.NAME, PassthroughCloseGuard.NAME, new PassthroughCloseGuard(shutdownGraceNanos));
 			relayed.add(ctx.channel());
 		}
 		// removing a decoder hands the bytes it holds (the ClientHello) to the next handler

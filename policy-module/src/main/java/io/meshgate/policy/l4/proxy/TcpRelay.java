@@ -55,9 +55,6 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
 
 	private Channel inbound;
 
-	/** This handler's place in the client's pipeline, whence the relay closes the client's channel. */
-	private ChannelHandlerContext relay;
-
 	private Channel outbound;
 
 	private L4Route.Choice choice;
@@ -103,7 +100,6 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		started = true;
-		relay = ctx;
 		openedNanos = System.nanoTime();
 		inbound = ctx.channel();
 		inbound.config().setAutoRead(false);
@@ -256,12 +252,8 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
 		});
 	}
 
-	/**
-	 * Closes the client's channel from this handler, so that the close does not pass handlers
-	 * after it: a {@link PassthroughCloseGuard} holds only closes from outside the relay.
-	 */
 	private void closeInbound() {
-		relay.close();
+		inbound.close();
 	}
 
 	private void closeInboundAfterFlush() {
