@@ -9,7 +9,6 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +47,7 @@ class TrafficHistoryTest {
 	private final MutableClock clock = new MutableClock(START);
 
 	private final UpstreamRegistry registry = new UpstreamRegistry(new UpstreamServices(null, new Random(1), nanos::get,
-			CircuitBreakerRegistry.ofDefaults(), meters, HttpClient::create,
+			meters, HttpClient::create,
 			new UpstreamTlsFactory(HttpClient::create, meters, Clock.systemUTC(), Duration.ofHours(1)), new GatewayPorts()));
 
 	private final AtomicReference<MeshConfig> running = new AtomicReference<>(MeshConfig.EMPTY);

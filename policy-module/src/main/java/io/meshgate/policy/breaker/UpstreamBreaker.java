@@ -9,8 +9,6 @@ import java.util.function.LongSupplier;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -25,11 +23,14 @@ import io.meshgate.policy.timeout.Timeouts;
 /**
  * One upstream's resilience4j circuit breaker and bulkhead. A 5xx answer, a gRPC answer with
  * {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED} or {@code INTERNAL}, a connection failure and a
- * call cancelled by the gateway's timeout count as failures. Transitions are logged once each. The
- * breaker is registered under the upstream's name in the shared {@link CircuitBreakerRegistry}
- * (which {@code /actuator/circuitbreakers} lists) and replaced when the upstream's policy changes.
+ * call cancelled by the gateway's timeout count as failures. Transitions are logged once each.
+ * The breaker is the upstream's own, replaced when the upstream's policy changes, and carries no
+ * event consumer, so recording a call builds no event object ({@link BreakerTransitions}); it is
+ * not put in resilience4j's {@code CircuitBreakerRegistry}, whose Spring Boot integration gives
+ * every breaker it holds an event buffer and call timers that would be fed on every call. Its
+ * state and rates are in {@code /actuator/mesh} and {@code meshgate.circuitbreaker.state}.
  */
-public final class UpstreamBreaker implements AutoCloseable {
+public final class UpstreamBreaker {
 
 	private static final Log log = LogFactory.getLog(UpstreamBreaker.class);
 
@@ -37,40 +38,36 @@ public final class UpstreamBreaker implements AutoCloseable {
 
 	private final CircuitBreakerPolicy policy;
 
-	private final CircuitBreakerRegistry registry;
-
 	private final CircuitBreaker breaker;
 
 	private final Bulkhead bulkhead;
 
 	private final LongSupplier nanoClock;
 
+	private final BreakerTransitions transitions;
+
 	private volatile long openedAtNanos;
 
-	public UpstreamBreaker(String upstream, CircuitBreakerPolicy policy, CircuitBreakerRegistry registry,
-			LongSupplier nanoClock) {
+	public UpstreamBreaker(String upstream, CircuitBreakerPolicy policy, LongSupplier nanoClock) {
 		this.upstream = upstream;
 		this.policy = policy;
-		this.registry = registry;
 		this.nanoClock = nanoClock;
-		CircuitBreakerConfig config = policy.toConfig();
-		// a changed policy replaces the upstream's breaker; the old one serves until its runtime retires
-		registry.remove(upstream);
-		this.breaker = registry.circuitBreaker(upstream, config);
+		this.breaker = CircuitBreaker.of(upstream, policy.toConfig());
 		this.bulkhead = policy.maxConcurrentRequests() == null ? null
 				: Bulkhead.of(upstream, BulkheadConfig.custom()
 					.maxConcurrentCalls(policy.maxConcurrentRequests())
 					.maxWaitDuration(Duration.ZERO)
 					.build());
-		breaker.getEventPublisher().onStateTransition(event -> {
-			if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-				openedAtNanos = nanoClock.getAsLong();
-			}
-			CircuitBreaker.Metrics metrics = breaker.getMetrics();
-			log.warn("Circuit breaker of upstream " + upstream + ": " + event.getStateTransition().getFromState()
-					+ " -> " + event.getStateTransition().getToState() + " (failure rate " + metrics.getFailureRate()
-					+ "%, slow call rate " + metrics.getSlowCallRate() + "%)");
-		});
+		this.transitions = new BreakerTransitions(breaker, this::transitioned);
+	}
+
+	private void transitioned(CircuitBreaker.State from, CircuitBreaker.State to) {
+		if (to == CircuitBreaker.State.OPEN) {
+			openedAtNanos = nanoClock.getAsLong();
+		}
+		CircuitBreaker.Metrics metrics = breaker.getMetrics();
+		log.warn("Circuit breaker of upstream " + upstream + ": " + from + " -> " + to + " (failure rate "
+				+ metrics.getFailureRate() + "%, slow call rate " + metrics.getSlowCallRate() + "%)");
 	}
 
 	/**
@@ -87,7 +84,9 @@ public final class UpstreamBreaker implements AutoCloseable {
 				return Mono.error(new UpstreamUnavailableException(upstream, "FULL",
 						"is at its limit of " + policy.maxConcurrentRequests() + " concurrent requests", 1));
 			}
-			if (!breaker.tryAcquirePermission()) {
+			boolean permitted = breaker.tryAcquirePermission();
+			transitions.observe();
+			if (!permitted) {
 				if (bulkhead != null) {
 					bulkhead.onComplete();
 				}
@@ -114,6 +113,7 @@ public final class UpstreamBreaker implements AutoCloseable {
 			}).doOnError(error -> {
 				if (recorded.compareAndSet(false, true)) {
 					breaker.onError(nanoClock.getAsLong() - start, TimeUnit.NANOSECONDS, error);
+					transitions.observe();
 				}
 			}).doOnCancel(() -> {
 				if (recorded.compareAndSet(false, true)) {
@@ -124,6 +124,7 @@ public final class UpstreamBreaker implements AutoCloseable {
 					else {
 						breaker.releasePermission();
 					}
+					transitions.observe();
 				}
 			}).doFinally(signal -> {
 				if (bulkhead != null) {
@@ -148,6 +149,7 @@ public final class UpstreamBreaker implements AutoCloseable {
 		else {
 			breaker.onSuccess(durationNanos, TimeUnit.NANOSECONDS);
 		}
+		transitions.observe();
 	}
 
 	/** Seconds until the open breaker lets a probe through, at least 1. */
@@ -167,11 +169,6 @@ public final class UpstreamBreaker implements AutoCloseable {
 
 	public CircuitBreakerPolicy policy() {
 		return policy;
-	}
-
-	@Override
-	public void close() {
-		registry.find(upstream).filter(current -> current == breaker).ifPresent(current -> registry.remove(upstream));
 	}
 
 }

@@ -10,7 +10,6 @@ import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.observation.ObservationRegistry;
@@ -218,10 +217,10 @@ public class MeshPolicyAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	UpstreamRegistry upstreamRegistry(ObjectProvider<EndpointSourceFactory> discovery, RandomGenerator random,
-			ObjectProvider<CircuitBreakerRegistry> breakers, ObjectProvider<MeterRegistry> meters,
+			ObjectProvider<MeterRegistry> meters,
 			ObjectProvider<HttpClient> gatewayHttpClient, UpstreamTlsFactory tls, GatewayPorts gatewayPorts) {
 		return new UpstreamRegistry(new UpstreamServices(discovery.getIfAvailable(), random, System::nanoTime,
-				breakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults), meters(meters),
+				meters(meters),
 				gatewayHttpClient::getObject, tls, gatewayPorts));
 	}
 

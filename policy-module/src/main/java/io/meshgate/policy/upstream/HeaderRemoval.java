@@ -125,7 +125,7 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 		List<String> connection = input.get(HttpHeaders.CONNECTION);
 		boolean grpc = type == Type.REQUEST
 				&& StringUtils.startsWithIgnoreCase(input.getFirst(HttpHeaders.CONTENT_TYPE), "application/grpc");
-		List<String> removed = present(input, connection == null ? List.of() : options(connection));
+		List<String> removed = present(input, connection == null ? List.of() : connection);
 		if (removed.isEmpty() && !grpc) {
 			return input;
 		}
@@ -148,17 +148,15 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 	 * up (a response, with its {@code Connection} header, always has one); only a request's names
 	 * are iterated, for {@code Forwarded} and the {@code X-Forwarded-} prefix.
 	 */
-	private List<String> present(HttpHeaders input, List<String> connectionOptions) {
+	private List<String> present(HttpHeaders input, List<String> connection) {
 		List<String> present = new ArrayList<>(2);
 		for (String name : hopByHop) {
 			if (input.containsHeader(name)) {
 				present.add(name);
 			}
 		}
-		for (String option : connectionOptions) {
-			if (input.containsHeader(option)) {
-				present.add(option);
-			}
+		for (String value : connection) {
+			addOptionsPresent(input, value, present);
 		}
 		if (type == Type.REQUEST) {
 			for (String name : input.headerNames()) {
@@ -206,15 +204,24 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 		return false;
 	}
 
-	/** The header names a {@code Connection} header lists (its values are comma-separated tokens). */
-	private static List<String> options(List<String> connection) {
-		List<String> options = new ArrayList<>(2);
-		for (String value : connection) {
-			for (String option : StringUtils.tokenizeToStringArray(value, ",")) {
-				options.add(option);
+	/**
+	 * Adds to {@code present} the header names a {@code Connection} value lists (comma-separated
+	 * tokens, trimmed, empty ones skipped) that {@code input} has. Scanned in place: an upstream's
+	 * answer nearly always carries one, mostly the single token {@code keep-alive}, which is then
+	 * looked up as the value it is, with no tokenizer, array or list per response.
+	 */
+	private static void addOptionsPresent(HttpHeaders input, String connection, List<String> present) {
+		int start = 0;
+		while (start <= connection.length()) {
+			int comma = connection.indexOf(',', start);
+			int end = comma < 0 ? connection.length() : comma;
+			String option = start == 0 && end == connection.length() ? connection.trim()
+					: connection.substring(start, end).trim();
+			if (!option.isEmpty() && input.containsHeader(option)) {
+				present.add(option);
 			}
+			start = end + 1;
 		}
-		return options;
 	}
 
 	/** Whether a request header of this name goes; takes Netty's names as they are (no String made). */

@@ -152,7 +152,7 @@ public final class UpstreamRegistry implements AutoCloseable {
 			HttpClient cleartext = tls == null && spec.protocol().ownClient() ? protocol.apply(services.httpClient().get())
 					: null;
 			breaker = spec.circuitBreaker() == null ? null
-					: new UpstreamBreaker(spec.name(), spec.circuitBreaker(), services.breakers(), services.nanoClock());
+					: new UpstreamBreaker(spec.name(), spec.circuitBreaker(), services.nanoClock());
 			OutlierDetector outliers = spec.outlierDetection() == null ? null
 					: new OutlierDetector(spec.name(), spec.outlierDetection(), services.nanoClock(), services.meters(),
 							runtime::healthChanged);
@@ -173,9 +173,6 @@ public final class UpstreamRegistry implements AutoCloseable {
 		catch (RuntimeException ex) {
 			if (tls != null) {
 				tls.close();
-			}
-			if (breaker != null) {
-				breaker.close();
 			}
 			runtime.close();
 			throw ex;

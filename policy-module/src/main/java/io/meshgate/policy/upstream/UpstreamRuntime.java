@@ -178,7 +178,7 @@ public final class UpstreamRuntime implements ServiceInstanceListSupplier, AutoC
 	@Override
 	public void close() {
 		source.close();
-		for (AutoCloseable part : new AutoCloseable[] { health, breaker, tls }) {
+		for (AutoCloseable part : new AutoCloseable[] { health, tls }) {
 			if (part != null) {
 				try {
 					part.close();

@@ -4,7 +4,6 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.netty.http.client.HttpClient;
 
@@ -19,14 +18,13 @@ import io.meshgate.policy.tls.UpstreamTlsFactory;
  * discovery is not available
  * @param random the load-balancing policies' randomness
  * @param nanoClock monotonic time for ejections and breakers ({@code System::nanoTime})
- * @param breakers where circuit breakers are registered, by upstream name
  * @param meters where policy counters go
  * @param httpClient the gateway's plain HTTP client (health checks of plain upstreams)
  * @param tls opens the TLS of upstreams that have one
  * @param gatewayPorts the gateway's own ports, refused as endpoints on its own host
  */
 public record UpstreamServices(EndpointSourceFactory discovery, RandomGenerator random, LongSupplier nanoClock,
-		CircuitBreakerRegistry breakers, MeterRegistry meters, Supplier<HttpClient> httpClient,
+		MeterRegistry meters, Supplier<HttpClient> httpClient,
 		UpstreamTlsFactory tls, GatewayPorts gatewayPorts) {
 
 }

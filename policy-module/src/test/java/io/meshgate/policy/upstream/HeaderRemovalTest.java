@@ -39,7 +39,7 @@ class HeaderRemovalTest {
 
 	private static final List<String> VALUES = List.of("a", "b, c", "gzip", "trailers", "keep-alive", "close",
 			"X-Custom", "x-custom, X-Other", "application/grpc", "application/grpc+proto", "text/plain", "chunked", "12",
-			"for=192.0.2.1", "203.0.113.7");
+			"for=192.0.2.1", "203.0.113.7", " Keep-Alive ", ", X-Custom,,x-other , ", "");
 
 	private final ServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/"));
 

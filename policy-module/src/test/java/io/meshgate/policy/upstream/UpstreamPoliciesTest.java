@@ -6,9 +6,13 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.core.EventProcessor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.meshgate.policy.breaker.CircuitBreakerPolicy;
 import io.meshgate.policy.health.HealthCheckPolicy;
@@ -22,13 +26,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Circuit breaking, outlier detection and active health checks end to end. */
+@ExtendWith(OutputCaptureExtension.class)
 class UpstreamPoliciesTest extends GatewayTest {
 
 	@Autowired
 	UpstreamRegistry upstreams;
 
 	@Test
-	void breakerOpensAnswers503AtOnceThenHalfOpensAndClosesAfterRecovery() {
+	void breakerOpensAnswers503AtOnceThenHalfOpensAndClosesAfterRecovery(CapturedOutput output) {
 		TestUpstream server = start("svc").status(500);
 		route(Upstream.of("svc", server.url())
 			.withCircuitBreaker(new CircuitBreakerPolicy(50.0, null, null, 10, 5, Duration.ofSeconds(1), 2, null)));
@@ -51,6 +56,13 @@ class UpstreamPoliciesTest extends GatewayTest {
 			.pollInterval(Duration.ofMillis(100))
 			.until(() -> client.get("/svc/probe").statusCode() == 200 && breaker().getState() == CircuitBreaker.State.CLOSED);
 		assertThat(client.bodies(20, 2, i -> "/svc/" + i)).containsOnly("svc");
+		// each transition logged once, seen without an event consumer: none builds an event per call
+		assertThat(output.getOut().lines().filter(line -> line.contains("Circuit breaker of upstream svc: ")))
+			.hasSize(3)
+			.anySatisfy(line -> assertThat(line).contains("CLOSED -> OPEN (failure rate 100.0%"))
+			.anySatisfy(line -> assertThat(line).contains("OPEN -> HALF_OPEN"))
+			.anySatisfy(line -> assertThat(line).contains("HALF_OPEN -> CLOSED"));
+		assertThat(((EventProcessor<?>) breaker().getEventPublisher()).hasConsumers()).isFalse();
 	}
 
 	@Test

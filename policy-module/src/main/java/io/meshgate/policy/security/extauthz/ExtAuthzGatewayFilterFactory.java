@@ -29,6 +29,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.PolicyOrder;
 import io.meshgate.policy.binding.PolicyFilterFactory;
+import io.meshgate.policy.breaker.BreakerTransitions;
 import io.meshgate.policy.error.ErrorResponses;
 import io.meshgate.policy.error.ErrorTexts;
 import io.meshgate.policy.timeout.Timeouts;
@@ -113,6 +114,8 @@ public class ExtAuthzGatewayFilterFactory extends PolicyFilterFactory<ExtAuthzPo
 
 		private final ExtAuthzMetrics metrics;
 
+		private final BreakerTransitions transitions;
+
 		ExtAuthzFilter(ExtAuthzPolicy policy, String route) {
 			this.policy = policy;
 			String name = "ext-authz:" + route;
@@ -124,11 +127,10 @@ public class ExtAuthzGatewayFilterFactory extends PolicyFilterFactory<ExtAuthzPo
 			this.bulkhead = cap == null ? null
 					: Bulkhead.of(name, BulkheadConfig.custom().maxConcurrentCalls(cap).maxWaitDuration(Duration.ZERO).build());
 			this.metrics = new ExtAuthzMetrics(meters, route);
-			breaker.getEventPublisher()
-				.onStateTransition(event -> log.warn("Circuit breaker of the external authorization service of route "
-						+ route + ": " + event.getStateTransition().getFromState() + " -> "
-						+ event.getStateTransition().getToState() + " (failure rate "
-						+ breaker.getMetrics().getFailureRate() + "%)"));
+			this.transitions = new BreakerTransitions(breaker,
+					(from, to) -> log.warn("Circuit breaker of the external authorization service of route " + route
+							+ ": " + from + " -> " + to + " (failure rate " + breaker.getMetrics().getFailureRate()
+							+ "%)"));
 		}
 
 		@Override
@@ -168,7 +170,9 @@ public class ExtAuthzGatewayFilterFactory extends PolicyFilterFactory<ExtAuthzPo
 				if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
 					return Mono.just(Failure.CONCURRENCY_LIMIT);
 				}
-				if (!breaker.tryAcquirePermission()) {
+				boolean permitted = breaker.tryAcquirePermission();
+				transitions.observe();
+				if (!permitted) {
 					if (bulkhead != null) {
 						bulkhead.onComplete();
 					}
@@ -186,6 +190,7 @@ public class ExtAuthzGatewayFilterFactory extends PolicyFilterFactory<ExtAuthzPo
 						else {
 							breaker.onSuccess(took, TimeUnit.NANOSECONDS);
 						}
+						transitions.observe();
 					}
 				}).doOnCancel(() -> {
 					if (recorded.compareAndSet(false, true)) {
