@@ -62,10 +62,10 @@ wait_for() { # command... (up to 600 s: a loaded machine starts slowly)
 grpc_ok() { [[ $("${LOAD[@]}" "http://127.0.0.1:$1/meshgate.demo.Echo/Say" 2>&1 | tail -1) == "0 "* ]]; }
 http_ok() { [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1") == 200 ]]; }
 
-DEMO_HOST=127.0.0.1 DEMO_PORT=$HTTP_UP taskset -c 0 java -Xmx128m -cp "$WORK/app/meshgate.jar:$WORK/app/lib/*" \
+DEMO_HOST=127.0.0.1 DEMO_PORT=$HTTP_UP taskset -c 0 java -Xmx128m -cp "$WORK/app/$(basename "$NEW_JAR"):$WORK/app/lib/*" \
   io.meshgate.gateway.demo.DemoUpstreamServer > "$WORK/logs/http-up.log" 2>&1 &
 PIDS+=("$!")
-DEMO_HOST=127.0.0.1 DEMO_PORT=$GRPC_UP taskset -c 0 java -Xmx128m -cp "$WORK/app/meshgate.jar:$WORK/app/lib/*" \
+DEMO_HOST=127.0.0.1 DEMO_PORT=$GRPC_UP taskset -c 0 java -Xmx128m -cp "$WORK/app/$(basename "$NEW_JAR"):$WORK/app/lib/*" \
   io.meshgate.gateway.demo.DemoGrpcServer > "$WORK/logs/grpc-up.log" 2>&1 &
 PIDS+=("$!")
 declare -A PID PORT
