@@ -12,8 +12,8 @@
 # connections to the gRPC upstream (`ss`), and with GRPC_AB_STRACE=1 its system calls per call and
 # per request (`strace -f -c` over GRPC_AB_STRACE_SECONDS, default 10, of the same unpaced load).
 # Both gateways and both demo upstreams (bench/protocols.sh's: DemoUpstreamServer, DemoGrpcServer)
-# run on CPU 0, the load generator (bench/GrpcLoad.java) on CPU 1. Allocation as bench/ab.sh:
-# eden's use before and after plus eden's capacity per young collection in between (`jstat -gc`).
+# run on CPU 0, the load generator (bench/GrpcLoad.java) on CPU 1. Allocation as bench/ab.sh
+# counts it (bench/allocation.sh).
 # Needs: java, taskset, python3, ss, strace (with GRPC_AB_STRACE). Everything it starts is stopped
 # on exit.
 set -euo pipefail
@@ -54,6 +54,8 @@ meshgate:
     - {id: grpc, match: {grpc: {service: meshgate.demo.Echo}}, backends: [{upstream: grpc-up}]}
 EOF
 
+# shellcheck source=bench/allocation.sh
+source "$ROOT/bench/allocation.sh"
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 wait_for() { # command... (up to 600 s: a loaded machine starts slowly)
   for _ in $(seq 3000); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
@@ -90,10 +92,6 @@ for build in old new; do
   "${LOAD[@]}" "http://127.0.0.1:${PORT[$build]}/plain/" "$WARMUP" $CONNECTIONS $IN_FLIGHT http1 >/dev/null 2>&1
 done
 
-eden() { # pid -> "eden_capacity_KB eden_used_KB young_collections"
-  taskset -c 1 jstat -gc "$1" | awk 'NR == 1 {for (i = 1; i <= NF; i++) col[$i] = i}
-    NR == 2 {print $col["EC"], $col["EU"], $col["YGC"]}'
-}
 measure() { # build url [mode...] -> "us_per_unit KB_per_unit rate failed"
   local build=$1 url=$2 before after out ok failed rate eden_before eden_after
   shift 2
@@ -104,11 +102,8 @@ measure() { # build url [mode...] -> "us_per_unit KB_per_unit rate failed"
   eden_after=$(eden "${PID[$build]}")
   ok=$(sed 's/.* ok=\([0-9]*\).*/\1/' <<<"$out"); failed=$(sed 's/.*failed=\([0-9]*\).*/\1/' <<<"$out")
   rate=$(sed 's/.*rate=//' <<<"$out")
-  python3 -c "
-capacity, used_before, young_before = map(float, '$eden_before'.split())
-_, used_after, young_after = map(float, '$eden_after'.split())
-allocated_kb = used_after - used_before + (young_after - young_before) * capacity
-print(f'{($after - $before) * 1e6 / $CLK_TCK / max($ok, 1):.1f} {allocated_kb / max($ok, 1):.2f} $rate $failed')"
+  python3 -c "kb = $(allocated_kb "$eden_before" "$eden_after"); ok = max($ok, 1)
+print(f'{($after - $before) * 1e6 / $CLK_TCK / ok:.1f} {kb / ok:.2f} $rate $failed')"
 }
 
 printf 'round build grpc_us grpc_kb grpc_rate http_us http_kb http_rate ratio\n' | tee "$WORK/rounds.txt"
