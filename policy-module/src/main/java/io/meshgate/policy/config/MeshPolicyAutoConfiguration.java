@@ -232,8 +232,8 @@ public class MeshPolicyAutoConfiguration {
 	/** The client HTTP/2 upstreams start from: the gateway's, on a pool that multiplexes (built on first use). */
 	@Bean(destroyMethod = "close")
 	Http2ClientFactory http2ClientFactory(HttpClientProperties properties, ServerProperties serverProperties,
-			HttpClientSslConfigurer sslConfigurer, List<HttpClientCustomizer> customizers) {
-		return new Http2ClientFactory(properties, serverProperties, sslConfigurer, customizers);
+			HttpClientSslConfigurer sslConfigurer, ObjectProvider<HttpClientCustomizer> customizers) {
+		return new Http2ClientFactory(properties, serverProperties, sslConfigurer, customizers.stream().toList());
 	}
 
 	/**
