@@ -20,9 +20,9 @@ import org.springframework.cloud.gateway.config.HttpClientSslConfigurer;
  * has room for one, and a new connection opens only when every connection to the endpoint has
  * as many streams open as its server allows ({@code SETTINGS_MAX_CONCURRENT_STREAMS}; Reactor
  * Netty's {@link Http2AllocationStrategy.Builder#strictConnectionReuse strict connection reuse}).
- * Reactor Netty's default opens a connection for every call that finds none with its settings
- * received yet, so a burst of N calls leaves N connections, each carrying one call's frames in
- * reads and writes of its own; on one connection the frames of concurrent calls share reads.
+ * Reactor Netty's default opens a connection for every call that finds none ready, so a burst of
+ * N calls leaves N connections, each carrying one call's frames in reads and writes of its own;
+ * on one connection the frames of concurrent calls go out and come in together.
  * <p>
  * No cap beyond the gateway's pool's own ({@code spring.cloud.gateway.server.webflux.httpclient.pool}):
  * a long stream holds a stream slot, never a connection, and calls past a server's stream limit
@@ -69,6 +69,7 @@ public final class Http2ClientFactory implements AutoCloseable {
 			super(properties, serverProperties, sslConfigurer, new ArrayList<>(customizers));
 		}
 
+		/** Declared here so that the enclosing class, in this package, may call it. */
 		@Override
 		protected HttpClient createInstance() {
 			return super.createInstance();
