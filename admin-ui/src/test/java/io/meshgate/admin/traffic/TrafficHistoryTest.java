@@ -47,7 +47,7 @@ class TrafficHistoryTest {
 	private final MutableClock clock = new MutableClock(START);
 
 	private final UpstreamRegistry registry = new UpstreamRegistry(new UpstreamServices(null, new Random(1), nanos::get,
-			meters, HttpClient::create,
+			meters, HttpClient::create, HttpClient::create,
 			new UpstreamTlsFactory(HttpClient::create, meters, Clock.systemUTC(), Duration.ofHours(1)), new GatewayPorts()));
 
 	private final AtomicReference<MeshConfig> running = new AtomicReference<>(MeshConfig.EMPTY);

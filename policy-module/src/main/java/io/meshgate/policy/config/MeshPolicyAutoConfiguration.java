@@ -27,12 +27,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.cloud.gateway.config.GatewayLoadBalancerProperties;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.config.HttpClientSslConfigurer;
 import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
 import org.springframework.cloud.gateway.filter.FilterDefinition;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
@@ -114,6 +116,7 @@ import io.meshgate.policy.timeout.StreamIdleTimeoutGatewayFilterFactory;
 import io.meshgate.policy.tls.UpstreamTlsFactory;
 import io.meshgate.policy.upstream.GatewayPorts;
 import io.meshgate.policy.upstream.GuardedAddressResolverGroup;
+import io.meshgate.policy.upstream.Http2ClientFactory;
 import io.meshgate.policy.upstream.SmallResponseFilter;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRuntime;
@@ -218,10 +221,18 @@ public class MeshPolicyAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	UpstreamRegistry upstreamRegistry(ObjectProvider<EndpointSourceFactory> discovery, RandomGenerator random,
 			ObjectProvider<MeterRegistry> meters,
-			ObjectProvider<HttpClient> gatewayHttpClient, UpstreamTlsFactory tls, GatewayPorts gatewayPorts) {
+			ObjectProvider<HttpClient> gatewayHttpClient, Http2ClientFactory http2Clients, UpstreamTlsFactory tls,
+			GatewayPorts gatewayPorts) {
 		return new UpstreamRegistry(new UpstreamServices(discovery.getIfAvailable(), random, System::nanoTime,
 				meters(meters),
-				gatewayHttpClient::getObject, tls, gatewayPorts));
+				gatewayHttpClient::getObject, http2Clients::client, tls, gatewayPorts));
+	}
+
+	/** The client HTTP/2 upstreams start from: the gateway's, on a pool that multiplexes (built on first use). */
+	@Bean(destroyMethod = "close")
+	Http2ClientFactory http2ClientFactory(HttpClientProperties properties, ServerProperties serverProperties,
+			HttpClientSslConfigurer sslConfigurer, ObjectProvider<HttpClientCustomizer> customizers) {
+		return new Http2ClientFactory(properties, serverProperties, sslConfigurer, customizers.stream().toList());
 	}
 
 	/**

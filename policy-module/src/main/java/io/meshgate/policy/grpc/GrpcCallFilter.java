@@ -55,9 +55,9 @@ public final class GrpcCallFilter implements GlobalFilter, Ordered {
 		exchange.getAttributes().put(ExchangeAttributes.GRPC_CALL, call);
 		Duration asked = GrpcTimeout.parse(exchange.getRequest().getHeaders().getFirst(GrpcTimeout.HEADER));
 		Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
+		boolean streams = route != null && StreamIdleTimeoutGatewayFilterFactory.streams(route);
 		// a streaming route's timeout bounds the time to the response headers only
-		Duration routeTimeout = route == null || StreamIdleTimeoutGatewayFilterFactory.streams(route) ? null
-				: RouteTimeoutFilter.of(route);
+		Duration routeTimeout = route == null || streams ? null : RouteTimeoutFilter.of(route);
 		Duration deadline = asked == null || routeTimeout != null && routeTimeout.compareTo(asked) < 0 ? routeTimeout
 				: asked;
 		ServerWebExchange forwarded = exchange;
@@ -66,8 +66,10 @@ public final class GrpcCallFilter implements GlobalFilter, Ordered {
 			forwarded = exchange.mutate().request(request -> request.headers(h -> h.set(GrpcTimeout.HEADER, header)))
 				.build();
 		}
-		Mono<Void> result = chain.filter(forwarded)
-			.onErrorResume(StreamIdleException.class, idle -> idle(exchange, call));
+		Mono<Void> result = chain.filter(forwarded);
+		if (streams) { // only a streaming route's idle timeout ends a call with this error
+			result = result.onErrorResume(StreamIdleException.class, idle -> idle(exchange, call));
+		}
 		if (deadline != null) {
 			result = Timeouts.within(result, deadline, exchange, DeadlineExceeded::new)
 				.onErrorResume(DeadlineExceeded.class, passed -> passed(exchange, call));

@@ -3,7 +3,6 @@ package io.meshgate.policy.tls;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,17 +30,13 @@ public final class UpstreamTlsFactory {
 		this.checkInterval = checkInterval;
 	}
 
-	/** Loads and checks the material now (blocking file reads: never call on an event loop). */
-	public UpstreamTls open(String upstream, TlsPolicy policy) {
-		return open(upstream, policy, UnaryOperator.identity());
-	}
-
 	/**
-	 * As {@link #open(String, TlsPolicy)}, on the gateway's client as {@code configure} changes it
-	 * (the upstream's HTTP version: with HTTP/2 among its protocols, ALPN offers h2).
+	 * Loads and checks the material now (blocking file reads: never call on an event loop), for
+	 * {@code client} ({@code null}: the gateway's own), which has the upstream's HTTP version set:
+	 * with HTTP/2 among its protocols, ALPN offers h2.
 	 */
-	public UpstreamTls open(String upstream, TlsPolicy policy, UnaryOperator<HttpClient> configure) {
-		return load(upstream, policy, configure.apply(base.get())).watch(checkInterval);
+	public UpstreamTls open(String upstream, TlsPolicy policy, HttpClient client) {
+		return load(upstream, policy, client != null ? client : base.get()).watch(checkInterval);
 	}
 
 	/**

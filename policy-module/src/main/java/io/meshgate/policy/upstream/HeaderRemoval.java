@@ -118,14 +118,14 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 
 	@Override
 	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
-		if (type == Type.REQUEST && asReceived(input, exchange) instanceof io.netty.handler.codec.http.HttpHeaders received
-				&& !changesAny(received)) {
+		io.netty.handler.codec.http.HttpHeaders received = type == Type.REQUEST ? asReceived(input, exchange) : null;
+		if (received != null && !changesAny(received)) {
 			return input;
 		}
 		List<String> connection = input.get(HttpHeaders.CONNECTION);
 		boolean grpc = type == Type.REQUEST
 				&& StringUtils.startsWithIgnoreCase(input.getFirst(HttpHeaders.CONTENT_TYPE), "application/grpc");
-		List<String> removed = present(input, connection == null ? List.of() : connection);
+		List<String> removed = present(input, received, connection == null ? List.of() : connection);
 		if (removed.isEmpty() && !grpc) {
 			return input;
 		}
@@ -146,9 +146,12 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 	/**
 	 * The names in {@code input} that go. The hop-by-hop ones and the connection options are looked
 	 * up (a response, with its {@code Connection} header, always has one); only a request's names
-	 * are iterated, for {@code Forwarded} and the {@code X-Forwarded-} prefix.
+	 * are iterated, for {@code Forwarded} and the {@code X-Forwarded-} prefix: as Reactor Netty
+	 * holds them ({@code received}) when the request's headers are as the client sent them (every
+	 * gRPC call and HTTP/2 request comes here: they get {@code te} and lose {@code transfer-encoding}).
 	 */
-	private List<String> present(HttpHeaders input, List<String> connection) {
+	private List<String> present(HttpHeaders input, io.netty.handler.codec.http.HttpHeaders received,
+			List<String> connection) {
 		List<String> present = new ArrayList<>(2);
 		for (String name : hopByHop) {
 			if (input.containsHeader(name)) {
@@ -158,7 +161,16 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 		for (String value : connection) {
 			addOptionsPresent(input, value, present);
 		}
-		if (type == Type.REQUEST) {
+		if (received != null) {
+			Iterator<Map.Entry<CharSequence, CharSequence>> headers = received.iteratorCharSequence();
+			while (headers.hasNext()) {
+				CharSequence name = headers.next().getKey();
+				if (forwarded(name)) {
+					present.add(name.toString());
+				}
+			}
+		}
+		else if (type == Type.REQUEST) {
 			for (String name : input.headerNames()) {
 				if (forwarded(name)) {
 					present.add(name);
@@ -172,7 +184,7 @@ public final class HeaderRemoval implements HttpHeadersFilter, Ordered {
 	 * The request's headers as Reactor Netty holds them, when {@code input} is exactly what the
 	 * client sent: Spring's views of them build a set of names on every iteration, Netty's do not.
 	 */
-	private static Object asReceived(HttpHeaders input, ServerWebExchange exchange) {
+	private static io.netty.handler.codec.http.HttpHeaders asReceived(HttpHeaders input, ServerWebExchange exchange) {
 		ServerHttpRequest request = exchange.getRequest();
 		if (input != request.getHeaders()) {
 			return null;

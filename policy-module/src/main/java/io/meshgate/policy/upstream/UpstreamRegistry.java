@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
@@ -146,11 +145,13 @@ public final class UpstreamRegistry implements AutoCloseable {
 		UpstreamTls tls = null;
 		UpstreamBreaker breaker = null;
 		try {
-			UnaryOperator<HttpClient> protocol = client -> spec.protocol().ownClient()
-					? client.protocol(spec.protocol().clientProtocols(spec.tls().enabled())) : client;
-			tls = spec.tls().enabled() ? services.tls().open(spec.name(), spec.tls(), protocol) : null;
-			HttpClient cleartext = tls == null && spec.protocol().ownClient() ? protocol.apply(services.httpClient().get())
-					: null;
+			boolean secure = spec.tls().enabled();
+			// the upstream's own client for its HTTP version; null: the gateway's HTTP/1.1 one
+			HttpClient base = !spec.protocol().ownClient() ? null
+					: (spec.protocol().http2(secure) ? services.http2Client() : services.httpClient()).get()
+						.protocol(spec.protocol().clientProtocols(secure));
+			tls = secure ? services.tls().open(spec.name(), spec.tls(), base) : null;
+			HttpClient cleartext = tls == null ? base : null;
 			breaker = spec.circuitBreaker() == null ? null
 					: new UpstreamBreaker(spec.name(), spec.circuitBreaker(), services.nanoClock());
 			OutlierDetector outliers = spec.outlierDetection() == null ? null

@@ -20,11 +20,13 @@ import io.meshgate.policy.tls.UpstreamTlsFactory;
  * @param nanoClock monotonic time for ejections and breakers ({@code System::nanoTime})
  * @param meters where policy counters go
  * @param httpClient the gateway's plain HTTP client (health checks of plain upstreams)
+ * @param http2Client the gateway's client on a pool that multiplexes HTTP/2 connections
+ * ({@link Http2ClientFactory}): what upstreams that speak HTTP/2 start from
  * @param tls opens the TLS of upstreams that have one
  * @param gatewayPorts the gateway's own ports, refused as endpoints on its own host
  */
 public record UpstreamServices(EndpointSourceFactory discovery, RandomGenerator random, LongSupplier nanoClock,
 		MeterRegistry meters, Supplier<HttpClient> httpClient,
-		UpstreamTlsFactory tls, GatewayPorts gatewayPorts) {
+		Supplier<HttpClient> http2Client, UpstreamTlsFactory tls, GatewayPorts gatewayPorts) {
 
 }

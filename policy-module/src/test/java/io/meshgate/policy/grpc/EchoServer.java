@@ -2,15 +2,18 @@ package io.meshgate.policy.grpc;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.grpc.Attributes;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Server;
+import io.grpc.ServerTransportFilter;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
@@ -39,6 +42,12 @@ public final class EchoServer implements AutoCloseable {
 
 	public final AtomicInteger calls = new AtomicInteger();
 
+	/** HTTP/2 connections the server accepted. */
+	public final AtomicInteger connections = new AtomicInteger();
+
+	/** When set, unary calls are answered once it completes (calls arrive and wait, in flight together). */
+	public final AtomicReference<CompletableFuture<Void>> gate = new AtomicReference<>();
+
 	/** gRPC's health service ({@code grpc.health.v1.Health}): the server and each service SERVING until a test says otherwise. */
 	public final HealthStatusManager health = new HealthStatusManager();
 
@@ -52,12 +61,20 @@ public final class EchoServer implements AutoCloseable {
 		return thread;
 	});
 
-	private EchoServer(String name, SslContext tls) throws IOException {
+	private EchoServer(String name, SslContext tls, int maxCallsPerConnection) throws IOException {
 		this.name = name;
 		health.setStatus(EchoGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
 		NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
 			.addService(new Service())
-			.addService(health.getHealthService());
+			.addService(health.getHealthService())
+			.maxConcurrentCallsPerConnection(maxCallsPerConnection)
+			.addTransportFilter(new ServerTransportFilter() {
+				@Override
+				public Attributes transportReady(Attributes transportAttrs) {
+					connections.incrementAndGet();
+					return transportAttrs;
+				}
+			});
 		if (tls != null) {
 			builder.sslContext(tls);
 		}
@@ -65,8 +82,13 @@ public final class EchoServer implements AutoCloseable {
 	}
 
 	public static EchoServer start(String name) {
+		return start(name, Integer.MAX_VALUE);
+	}
+
+	/** A cleartext server that lets each connection carry at most {@code maxCallsPerConnection} calls at once. */
+	public static EchoServer start(String name, int maxCallsPerConnection) {
 		try {
-			return new EchoServer(name, null);
+			return new EchoServer(name, null, maxCallsPerConnection);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -79,7 +101,7 @@ public final class EchoServer implements AutoCloseable {
 			SslContext context = GrpcSslContexts
 				.configure(SslContextBuilder.forServer(identity.privateKey(), identity.certificate()))
 				.build();
-			return new EchoServer(name, context);
+			return new EchoServer(name, context, Integer.MAX_VALUE);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -138,13 +160,20 @@ public final class EchoServer implements AutoCloseable {
 
 		@Override
 		public void unary(EchoRequest request, StreamObserver<EchoReply> responses) {
-			calls.incrementAndGet();
-			after(request, () -> {
+			Runnable answer = Context.current().wrap(() -> after(request, () -> {
 				if (!failed(request, responses)) {
 					responses.onNext(reply(request, 0));
 					responses.onCompleted();
 				}
-			});
+			}));
+			CompletableFuture<Void> held = gate.get();
+			calls.incrementAndGet();
+			if (held == null) {
+				answer.run();
+			}
+			else {
+				held.thenRun(answer);
+			}
 		}
 
 		/**

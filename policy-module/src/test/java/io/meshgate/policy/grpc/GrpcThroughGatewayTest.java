@@ -288,6 +288,53 @@ class GrpcThroughGatewayTest extends GatewayTest {
 		assertThat(noRoute.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
 	}
 
+	@Test
+	void callsInFlightTogetherShareOneConnectionToTheUpstream() throws Exception {
+		EchoServer server = server("one");
+		apply(List.of(h2c("echo", server)), route("echo"));
+		CompletableFuture<Void> gate = new CompletableFuture<>();
+		server.gate.set(gate);
+
+		List<CompletableFuture<EchoReply>> replies = unaryCalls(20);
+		// all 20 wait at the server, in flight together
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.calls).hasValue(20));
+		gate.complete(null);
+
+		for (CompletableFuture<EchoReply> reply : replies) {
+			assertThat(reply.get(10, TimeUnit.SECONDS).getServer()).isEqualTo("one");
+		}
+		assertThat(server.connections).hasValue(1);
+	}
+
+	@Test
+	void callsPastTheServersStreamLimitGoOutOnAnotherConnectionAndDoNotWait() throws Exception {
+		EchoServer server = closeAfter(EchoServer.start("one", 2));
+		apply(List.of(h2c("echo", server)), route("echo"));
+		CompletableFuture<Void> gate = new CompletableFuture<>();
+		server.gate.set(gate);
+
+		List<CompletableFuture<EchoReply>> replies = unaryCalls(5);
+		// none of the five waits for another to end: two streams on each connection, the server's limit
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.calls).hasValue(5));
+		assertThat(server.connections).hasValue(3);
+		gate.complete(null);
+
+		for (CompletableFuture<EchoReply> reply : replies) {
+			assertThat(reply.get(10, TimeUnit.SECONDS).getServer()).isEqualTo("one");
+		}
+	}
+
+	/** {@code calls} unary calls started at once, each its reply. */
+	private List<CompletableFuture<EchoReply>> unaryCalls(int calls) {
+		List<CompletableFuture<EchoReply>> replies = new ArrayList<>();
+		for (int i = 0; i < calls; i++) {
+			CompletableFuture<EchoReply> reply = new CompletableFuture<>();
+			grpc.async().unary(text("x" + i), GrpcClients.recording(reply, new CopyOnWriteArrayList<>()));
+			replies.add(reply);
+		}
+		return replies;
+	}
+
 	private static int closedPort() {
 		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
