@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -194,6 +195,13 @@ class RolloutAdminTest extends AdminTestSupport {
 		TestUpstream canary = start("v2");
 		create(baseline, canary, RolloutRoutes.shop(List.of(10.0, 50.0, 100.0), Map.of()));
 
+		// no sticky client flips back and forth: a client on the canary stays there at every later step
+		drive(at("RUNNING", 1), Duration.ofSeconds(30));
+		Set<String> onCanaryAtTen = onCanary();
+		drive(at("RUNNING", 2), Duration.ofSeconds(30));
+		Set<String> onCanaryAtFifty = onCanary();
+		assertThat(onCanaryAtTen).isNotEmpty();
+		assertThat(onCanaryAtFifty).containsAll(onCanaryAtTen);
 		Map<String, Object> done = drive(view -> "DONE".equals(view.get("phase")), Duration.ofSeconds(60));
 
 		assertThat(done.get("weights")).isEqualTo(List.of(0, 100));
@@ -246,6 +254,17 @@ class RolloutAdminTest extends AdminTestSupport {
 		}
 		assertThat(canary.hits()).isEqualTo(canaryHits + 100);
 		assertThat(baseline.hits()).as("requests the old baseline received after the promotion").isEqualTo(baselineHits);
+	}
+
+	/** The first 100 sticky users that the canary answers now. */
+	private Set<String> onCanary() {
+		Set<String> users = new TreeSet<>();
+		for (int user = 0; user < 100; user++) {
+			if ("v2".equals(ingress.get("/shop/probe", Map.of(USER_HEADER, "u" + user)).body())) {
+				users.add("u" + user);
+			}
+		}
+		return users;
 	}
 
 	@Test
