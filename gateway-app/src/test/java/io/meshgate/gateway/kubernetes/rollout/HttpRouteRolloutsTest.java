@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The state and versions of HTTPRoute rollouts in Meshgate's ConfigMaps, on fabric8's mock API
  * server: one version per move, numbered across routes, each route's newest {@code historySize}
  * kept; a move decided on a state that has moved since is refused and writes nothing; the state
- * and history of a route whose HTTPRoute is gone are removed, a bounded number at a time.
+ * and history of a route whose HTTPRoute is gone are removed, a bounded number at a time, and
+ * those of an HTTPRoute that is only not served stay.
  */
 class HttpRouteRolloutsTest {
 
@@ -111,7 +113,11 @@ class HttpRouteRolloutsTest {
 		Route stays = route("stays");
 		Route gone = route("gone");
 		Route unstarted = route("unstarted");
-		for (Route route : List.of(stays, gone)) {
+		// not translated, but its HTTPRoute is there (its annotation has a typo, say): not gone
+		Route unserved = route("unserved");
+		API.client().resource(new HTTPRouteBuilder().withNewMetadata().withName("unserved").withNamespace(NAMESPACE)
+			.endMetadata().build()).create();
+		for (Route route : List.of(stays, gone, unserved)) {
 			rollouts.write(route, RolloutMoves.start(route, T0), "rollout");
 		}
 		// histories of more gone routes than one sweep removes (their HTTPRoutes deleted long ago)
@@ -123,16 +129,17 @@ class HttpRouteRolloutsTest {
 
 		// before the first whole translation, nothing is known to be gone
 		rollouts.forgetGone();
-		assertThat(historyConfigMaps()).hasSize(2 + older);
+		assertThat(historyConfigMaps()).hasSize(3 + older);
 		rollouts.apply(translation(stays, gone, unstarted));
 		rollouts.forgetGone();
-		assertThat(stateKeys()).containsExactlyInAnyOrder(stays.id(), gone.id());
-		assertThat(historyConfigMaps()).hasSize(2 + older - HttpRouteRolloutLeftovers.MAX_DELETES);
+		assertThat(stateKeys()).containsExactlyInAnyOrder(stays.id(), gone.id(), unserved.id());
+		assertThat(historyConfigMaps()).hasSize(3 + older - HttpRouteRolloutLeftovers.MAX_DELETES);
 
 		rollouts.apply(translation(stays, unstarted));
 		rollouts.forgetGone();
-		assertThat(stateKeys()).containsExactly(stays.id());
-		assertThat(historyConfigMaps()).containsExactly(HttpRouteRolloutHistory.name(stays.id()));
+		assertThat(stateKeys()).containsExactlyInAnyOrder(stays.id(), unserved.id());
+		assertThat(historyConfigMaps()).containsExactlyInAnyOrder(HttpRouteRolloutHistory.name(stays.id()),
+				HttpRouteRolloutHistory.name(unserved.id()));
 		assertThat(rollouts.history(gone.id())).isEmpty();
 		assertThat(rollouts.history(stays.id())).hasSize(1);
 		// and nothing more to do until the translated routes change
