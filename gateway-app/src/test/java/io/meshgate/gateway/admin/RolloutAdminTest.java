@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 import io.meshgate.gateway.testing.AdminClient;
@@ -120,6 +121,10 @@ class RolloutAdminTest extends AdminTestSupport {
 		assertThat(baseline.hits()).isEqualTo(baselineHits + USERS);
 		// rolled back stays rolled back: the decider does not start it again by itself
 		assertThat(rollout().get("phase")).isEqualTo("ROLLED_BACK");
+		// /actuator/mesh shows the rollout under its route as the admin API does
+		assertThat(editor.get("/actuator/mesh/routes/shop").json().get("rollout"))
+			.asInstanceOf(InstanceOfAssertFactories.MAP).containsEntry("phase", "ROLLED_BACK").containsEntry("step", 2)
+			.containsEntry("weights", List.of(100, 0));
 	}
 
 	/**
