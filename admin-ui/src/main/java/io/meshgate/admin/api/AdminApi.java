@@ -540,7 +540,9 @@ public final class AdminApi {
 	/**
 	 * Pause, resume, promote or abort a route's rollout: each a version, of the configuration for a
 	 * stored route, of the HTTPRoute rollouts' history for an HTTPRoute's (the configuration is
-	 * unchanged: the answer's ETag stays its version).
+	 * unchanged: the answer's ETag stays its version). The answer's {@code rollout} is the rollout
+	 * as the action leaves it (absent when the action ended it), which an HTTPRoute's view shows
+	 * only once the route is translated again.
 	 */
 	private Mono<ServerResponse> rolloutAction(ServerRequest request) {
 		String id = request.pathVariable("id");
@@ -548,13 +550,21 @@ public final class AdminApi {
 		return rollouts(id).zipWith(author(request))
 			.flatMap(found -> blocking(() -> found.getT1().act(id, action, found.getT2())))
 			.flatMap(acted -> {
-				if (acted.change() != null) {
-					return changed(acted.change());
-				}
 				Map<String, Object> body = new LinkedHashMap<>();
-				body.put("versions", "rollouts");
-				body.putAll(acted.kept().toDocument());
-				return json(HttpStatus.OK, body, admin.snapshot().version());
+				long version;
+				if (acted.change() != null) {
+					body.putAll(changeBody(acted.change()));
+					version = acted.change().version();
+				}
+				else {
+					body.put("versions", "rollouts");
+					body.putAll(acted.kept().toDocument());
+					version = admin.snapshot().version();
+				}
+				if (acted.view() != null) {
+					body.put("rollout", acted.view());
+				}
+				return json(HttpStatus.OK, body, version);
 			});
 	}
 
@@ -585,12 +595,16 @@ public final class AdminApi {
 	}
 
 	private Mono<ServerResponse> changed(AdminService.Change change) {
+		return json(HttpStatus.OK, changeBody(change), change.version());
+	}
+
+	private static Map<String, Object> changeBody(AdminService.Change change) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("version", change.version());
 		body.put("applied", change.applied());
 		body.put("dryRun", change.dryRun());
 		body.put("diff", change.diff());
-		return json(HttpStatus.OK, body, change.version());
+		return body;
 	}
 
 	private static <T> Mono<T> blocking(Callable<T> work) {

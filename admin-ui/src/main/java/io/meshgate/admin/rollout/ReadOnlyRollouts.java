@@ -53,6 +53,13 @@ public interface ReadOnlyRollouts {
 	/** The versions of route {@code id}'s rollout kept here, newest first (blocking I/O). */
 	List<HistoryEntry> history(String id);
 
+	/**
+	 * Removes what is kept of the rollouts of routes their source no longer has, a bounded amount
+	 * per call; the decider calls it every round, so it is cheap when nothing went. Blocking I/O.
+	 */
+	default void forgetGone() {
+	}
+
 	/** A move refused because the rollout moved since it was decided; nothing was written. */
 	final class StateChangedException extends RuntimeException {
 

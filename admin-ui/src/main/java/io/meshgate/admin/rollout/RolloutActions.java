@@ -56,8 +56,11 @@ public final class RolloutActions {
 	/**
 	 * What an action made: a version of the configuration ({@code change}, a stored route) or a
 	 * version of the read-only rollouts' history ({@code kept}, an HTTPRoute's); one of the two.
+	 * {@code view} is the rollout as the action leaves it ({@link #view}'s form), null when the
+	 * action ended it (a promotion to a baseline): an HTTPRoute's route runs at the new state only
+	 * once its source translated it again, so its view read at once can still show the old one.
 	 */
-	public record Acted(AdminService.Change change, HistoryEntry kept) {
+	public record Acted(AdminService.Change change, HistoryEntry kept, Map<String, Object> view) {
 	}
 
 	private final AdminService admin;
@@ -129,11 +132,13 @@ public final class RolloutActions {
 			case PROMOTE -> RolloutMoves.promote(route, author, clock.instant());
 			case ABORT -> RolloutMoves.abort(route, author, clock.instant());
 		};
+		Map<String, Object> view = move.route().canary().rollout() == null ? null
+				: RolloutView.of(move.route(), counters, clock.instant());
 		if (kept == null) {
-			return new Acted(writer.write(snapshot.version(), move, author), null);
+			return new Acted(writer.write(snapshot.version(), move, author), null, view);
 		}
 		try {
-			return new Acted(null, readOnly.write(route, move, author));
+			return new Acted(null, readOnly.write(route, move, author), view);
 		}
 		catch (ReadOnlyRollouts.StateChangedException ex) {
 			throw new NotNowException("route " + id + ": its rollout moved while the " + action.name().toLowerCase(Locale.ROOT)

@@ -132,6 +132,7 @@ public final class RolloutDecider implements AutoCloseable {
 			}
 		}
 		looks.keySet().retainAll(seen);
+		readOnly.forgetGone();
 	}
 
 	private Move decide(Route route, Instant now) {

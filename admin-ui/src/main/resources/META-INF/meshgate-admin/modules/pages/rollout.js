@@ -39,14 +39,21 @@ onResize(() => { if (shown && $('#rollout-charts')) drawCharts(); });
 
 const path = (id) => '/api/routes/' + encodeURIComponent(id) + '/rollout';
 
-async function read(id) {
+/**
+ * The rollout's view, timeline and traffic history; with {@code known}, the view an action's
+ * answer gave is shown instead of reading it (an HTTPRoute's view reads the new state only once
+ * the route is translated again).
+ */
+async function read(id, known) {
   const [view, timeline, history] = await Promise.all([
-    api('GET', path(id)),
-    api('GET', path(id) + '/timeline', undefined, { notVersioned: true }),
+    known || api('GET', path(id)),
+    readTimeline(id),
     api('GET', '/api/traffic/history?route=' + encodeURIComponent(id), undefined, { notVersioned: true }),
   ]);
   return { view, timeline: timeline.timeline, versions: timeline.versions, history };
 }
+
+const readTimeline = (id) => api('GET', path(id) + '/timeline', undefined, { notVersioned: true });
 
 /** The route's gates: its rollout's settings, defaults filled in from the schema. */
 function gatesOf(id) {
@@ -64,7 +71,7 @@ export async function page(main, id) {
     [data] = await Promise.all([read(id), loadConfig()]);
   } catch (e) {
     if (e.status !== 404) throw e;
-    render(main, html`<h1>Rollout of route ${id}</h1>${toolbar(id)}<p class="empty" id="rollout-none">This route has no rollout. A route rolls its second backend out over the first when its canary has a rollout (canary.rollout in the route editor).</p>`);
+    await noRollout(main, id);
     return;
   }
   shown = { main, id, ...data, gates: gatesOf(id), fetched: Date.now() };
@@ -76,15 +83,25 @@ export async function page(main, id) {
   drawAll();
 }
 
+/**
+ * A route without a rollout: one never declared, or one that ended by making its canary the
+ * baseline (promoteToBaseline), whose moves are still versions of the route's history.
+ */
+async function noRollout(main, id) {
+  const timeline = await readTimeline(id);
+  render(main, html`<h1>Rollout of route ${id}</h1>${toolbar(id)}<p class="empty" id="rollout-none">This route has no rollout. A route rolls its second backend out over the first when its canary has a rollout (canary.rollout in the route editor).</p>
+    ${timeline.timeline.length ? html`<div class="card" id="rollout-timeline"><h2>Timeline of its last rollout</h2>${movesMarkup(timeline.timeline, timeline.versions)}</div>` : ''}`);
+}
+
 /** After a live refresh: the rollout read again, at most every few seconds, and not while an abort waits for its confirmation. */
 export async function refresh() {
   if (!shown || Date.now() - shown.fetched < REFETCH_MS || $('#rollout-now [data-confirm]')) return;
   await reload();
 }
 
-async function reload() {
+async function reload(known) {
   const { id } = shown;
-  const data = await read(id);
+  const data = await read(id, known);
   if (shown && shown.id === id) { Object.assign(shown, data, { fetched: Date.now() }); drawAll(); }
 }
 
@@ -184,11 +201,20 @@ async function act(e) {
     return;
   }
   $$('#rollout-actions button').forEach((b) => { b.disabled = true; });
+  let answer = null;
   try {
-    await api('POST', path(shown.id) + '/' + action);
+    answer = await api('POST', path(shown.id) + '/' + action);
     toast('Rollout of ' + shown.id + ': ' + action + ' stored as a version');
   } catch (error) {
     toast(error.message);
   }
-  await reload();
+  if (answer && !answer.rollout) {
+    // the promotion made the canary the baseline: the route has no rollout any more
+    const { main, id } = shown;
+    shown = null;
+    await noRollout(main, id);
+    return;
+  }
+  // the answer says where the action left the rollout: shown at once, not read again
+  await reload(answer && answer.rollout);
 }

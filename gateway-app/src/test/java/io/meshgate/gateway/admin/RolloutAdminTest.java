@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 import io.meshgate.gateway.testing.AdminClient;
@@ -51,9 +54,15 @@ class RolloutAdminTest extends AdminTestSupport {
 	 * {@code until}, looking after every 10 requests; fails after {@code within}.
 	 */
 	private Map<String, Object> drive(Predicate<Map<String, Object>> until, Duration within) {
+		return drive(this::rollout, until, within);
+	}
+
+	/** {@link #drive(Predicate, Duration)} until what {@code look} reads satisfies {@code until}. */
+	private Map<String, Object> drive(Supplier<Map<String, Object>> look, Predicate<Map<String, Object>> until,
+			Duration within) {
 		long deadline = System.nanoTime() + within.toNanos();
 		while (System.nanoTime() < deadline) {
-			Map<String, Object> view = rollout();
+			Map<String, Object> view = look.get();
 			if (until.test(view)) {
 				return view;
 			}
@@ -63,7 +72,7 @@ class RolloutAdminTest extends AdminTestSupport {
 				sent++;
 			}
 		}
-		return fail("the rollout did not get there within " + within + ": " + rollout());
+		return fail("the rollout did not get there within " + within + ": " + look.get());
 	}
 
 	private static Predicate<Map<String, Object>> at(String phase, int step) {
@@ -112,6 +121,10 @@ class RolloutAdminTest extends AdminTestSupport {
 		assertThat(baseline.hits()).isEqualTo(baselineHits + USERS);
 		// rolled back stays rolled back: the decider does not start it again by itself
 		assertThat(rollout().get("phase")).isEqualTo("ROLLED_BACK");
+		// /actuator/mesh shows the rollout under its route as the admin API does
+		assertThat(editor.get("/actuator/mesh/routes/shop").json().get("rollout"))
+			.asInstanceOf(InstanceOfAssertFactories.MAP).containsEntry("phase", "ROLLED_BACK").containsEntry("step", 2)
+			.containsEntry("weights", List.of(100, 0));
 	}
 
 	/**
@@ -187,6 +200,13 @@ class RolloutAdminTest extends AdminTestSupport {
 		TestUpstream canary = start("v2");
 		create(baseline, canary, RolloutRoutes.shop(List.of(10.0, 50.0, 100.0), Map.of()));
 
+		// no sticky client flips back and forth: a client on the canary stays there at every later step
+		drive(at("RUNNING", 1), Duration.ofSeconds(30));
+		Set<String> onCanaryAtTen = onCanary();
+		drive(at("RUNNING", 2), Duration.ofSeconds(30));
+		Set<String> onCanaryAtFifty = onCanary();
+		assertThat(onCanaryAtTen).isNotEmpty();
+		assertThat(onCanaryAtFifty).containsAll(onCanaryAtTen);
 		Map<String, Object> done = drive(view -> "DONE".equals(view.get("phase")), Duration.ofSeconds(60));
 
 		assertThat(done.get("weights")).isEqualTo(List.of(0, 100));
@@ -200,6 +220,56 @@ class RolloutAdminTest extends AdminTestSupport {
 			assertThat(ingress.get("/shop/done", Map.of(USER_HEADER, "u" + user)).body()).isEqualTo("v2");
 		}
 		assertThat(canary.hits()).isEqualTo(canaryHits + 20);
+	}
+
+	/**
+	 * {@code promoteToBaseline}: at 100 % the route becomes a plain route to the canary, stored as
+	 * a version whose line says so; the rollout is over (its view answers 404, its timeline ends
+	 * with the promotion) and every client, sticky or not, reaches the new baseline only.
+	 */
+	@Test
+	void aHealthyCanaryWithPromoteToBaselineBecomesTheRoutesOnlyBackendAsAVersion() {
+		TestUpstream baseline = start("v1");
+		TestUpstream canary = start("v2");
+		create(baseline, canary, RolloutRoutes.shop(List.of(50.0, 100.0), Map.of("promoteToBaseline", true)));
+
+		drive(() -> editor.get("/api/routes/shop").json(), route -> ((List<?>) route.get("backends")).size() == 1,
+				Duration.ofSeconds(30));
+
+		AdminClient.Answer stored = editor.get("/api/routes/shop");
+		assertThat(stored.json().get("backends")).isEqualTo(List.of(Map.of("upstream", "v2", "weight", 100)));
+		assertThat(stored.json().get("canary")).isEqualTo(Map.of("stickyOn", "header:" + USER_HEADER));
+		assertThat(stored.json()).doesNotContainKey("rolloutState");
+		Map<String, Object> promotion = history().get(0);
+		assertThat(promotion.get("author")).isEqualTo("rollout");
+		assertThat(promotion.get("version")).isEqualTo((int) stored.version());
+		assertThat((String) promotion.get("summary")).startsWith("shop: rollout step 1 → 2 (100 %): canary 0.0 % failed of ")
+			.endsWith(", done: v2 is the baseline, v1 is no longer a backend of the route");
+		assertThat(editor.get("/api/routes/shop/rollout").status()).isEqualTo(404);
+		@SuppressWarnings("unchecked")
+		List<Map<String, Object>> moves = (List<Map<String, Object>>) editor.get("/api/routes/shop/rollout/timeline")
+			.json().get("timeline");
+		assertThat(moves).extracting(move -> move.get("kind")).containsExactly("done", "start");
+
+		int baselineHits = baseline.hits();
+		int canaryHits = canary.hits();
+		for (int user = 0; user < 50; user++) {
+			assertThat(ingress.get("/shop/promoted", Map.of(USER_HEADER, "u" + user)).body()).isEqualTo("v2");
+			assertThat(ingress.get("/shop/promoted").body()).isEqualTo("v2");
+		}
+		assertThat(canary.hits()).isEqualTo(canaryHits + 100);
+		assertThat(baseline.hits()).as("requests the old baseline received after the promotion").isEqualTo(baselineHits);
+	}
+
+	/** The first 100 sticky users that the canary answers now. */
+	private Set<String> onCanary() {
+		Set<String> users = new TreeSet<>();
+		for (int user = 0; user < 100; user++) {
+			if ("v2".equals(ingress.get("/shop/probe", Map.of(USER_HEADER, "u" + user)).body())) {
+				users.add("u" + user);
+			}
+		}
+		return users;
 	}
 
 	@Test

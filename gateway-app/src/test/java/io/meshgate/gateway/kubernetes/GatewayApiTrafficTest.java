@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -355,6 +356,9 @@ class GatewayApiTrafficTest {
 		assertThat(paused).containsEntry("versions", "rollouts").containsEntry("author", TestUsers.EDITOR);
 		assertThat((String) paused.get("summary")).isEqualTo(id + ": rollout paused by " + TestUsers.EDITOR
 				+ " at step 1 (10 %)");
+		// the answer says where the action left the rollout, before the route is translated again
+		assertThat(paused.get("rollout")).asInstanceOf(InstanceOfAssertFactories.MAP).containsEntry("phase", "PAUSED")
+			.containsEntry("step", 1).containsEntry("weights", List.of(90, 10));
 		awaitRollout(id, "PAUSED", 1, List.of(90, 10));
 		assertThat(act(id, "pause", 409).get("message")).isEqualTo("route " + id
 				+ ": cannot pause a rollout that is PAUSED (expected: RUNNING)");

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -56,6 +57,14 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 
 	private final HttpRouteRolloutHistory history;
 
+	private final HttpRouteRolloutLeftovers leftovers;
+
+	/** The ids of the routes of the last translation given to {@link #apply}; null before the first. */
+	private volatile Set<String> translated;
+
+	/** The ids {@link #forgetGone} last removed every leftover for: it sweeps again when they change. */
+	private Set<String> swept;
+
 	private final Clock clock;
 
 	/** By route id, as last read. */
@@ -83,6 +92,7 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 		this.namespace = namespace;
 		this.clock = clock;
 		this.history = new HttpRouteRolloutHistory(client, namespace, historySize);
+		this.leftovers = new HttpRouteRolloutLeftovers(client, namespace);
 	}
 
 	/** Reads the states and calls {@code changed} whenever they change. */
@@ -128,6 +138,7 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 	 * state names another canary (a new version: the decider starts it again) keeps the HTTPRoute's.
 	 */
 	public MeshConfig apply(MeshConfig translated) {
+		this.translated = Set.copyOf(translated.routes().stream().map(Route::id).toList());
 		Map<String, RolloutState> current = states;
 		if (current.isEmpty()) {
 			return translated;
@@ -191,6 +202,26 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 	@Override
 	public List<HistoryEntry> history(String id) {
 		return history.of(id);
+	}
+
+	/**
+	 * Removes the states and histories of routes the last translation no longer has (their
+	 * HTTPRoutes are gone), once per change of the translated routes ({@link HttpRouteRolloutLeftovers}).
+	 */
+	@Override
+	public void forgetGone() {
+		Set<String> current = translated;
+		if (current == null || current.equals(swept)) {
+			return;
+		}
+		try {
+			if (leftovers.sweep(current)) {
+				swept = current;
+			}
+		}
+		catch (RuntimeException ex) {
+			log.debug("Rollout: the leftovers of gone HTTPRoutes stay until the next round: " + ex.getMessage());
+		}
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,7 +19,9 @@ import io.meshgate.policy.rollout.RolloutState.Phase;
 import io.meshgate.policy.rollout.routes.RolloutMoves;
 import io.meshgate.policy.rollout.routes.RolloutMoves.Move;
 import io.meshgate.policy.route.Backend;
+import io.meshgate.policy.route.MeshConfig;
 import io.meshgate.policy.route.Route;
+import io.meshgate.policy.upstream.Upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,11 +29,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The state and versions of HTTPRoute rollouts in Meshgate's ConfigMaps, on fabric8's mock API
  * server: one version per move, numbered across routes, each route's newest {@code historySize}
- * kept; a move decided on a state that has moved since is refused and writes nothing.
+ * kept; a move decided on a state that has moved since is refused and writes nothing; the state
+ * and history of a route whose HTTPRoute is gone are removed, a bounded number at a time, and
+ * those of an HTTPRoute that is only not served stay.
  */
 class HttpRouteRolloutsTest {
 
 	private static final String NAMESPACE = "rollout-versions";
+
+	private static final String LEFTOVERS = "rollout-leftovers";
 
 	private static final Instant T0 = Instant.parse("2026-12-07T01:00:00Z");
 
@@ -97,6 +104,68 @@ class HttpRouteRolloutsTest {
 		assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
 		assertThat(after.getData().get(declared.id())).contains("\"phase\":\"" + Phase.PAUSED + "\"");
 		assertThat(rollouts.history(declared.id())).first().isEqualTo(pause);
+	}
+
+	@Test
+	void theStateAndHistoryOfARouteWhoseHttpRouteIsGoneAreRemovedAndOnlyThose() {
+		// a namespace of its own: the other tests' routes are not this translation's
+		HttpRouteRollouts rollouts = new HttpRouteRollouts(API.client(), LEFTOVERS, 3, Clock.fixed(T0, ZoneOffset.UTC));
+		Route stays = route("stays");
+		Route gone = route("gone");
+		Route unstarted = route("unstarted");
+		// not translated, but its HTTPRoute is there (its annotation has a typo, say): not gone
+		Route unserved = route("unserved");
+		API.client().resource(new HTTPRouteBuilder().withNewMetadata().withName("unserved").withNamespace(NAMESPACE)
+			.endMetadata().build()).create();
+		for (Route route : List.of(stays, gone, unserved)) {
+			rollouts.write(route, RolloutMoves.start(route, T0), "rollout");
+		}
+		// histories of more gone routes than one sweep removes (their HTTPRoutes deleted long ago)
+		HttpRouteRolloutHistory histories = new HttpRouteRolloutHistory(API.client(), LEFTOVERS, 3);
+		int older = HttpRouteRolloutLeftovers.MAX_DELETES + 2;
+		for (int i = 0; i < older; i++) {
+			histories.add("k8s.httproute." + NAMESPACE + ".old-" + i + ".0.0.0", new HistoryEntry(1, "rollout", T0, "x"));
+		}
+
+		// before the first whole translation, nothing is known to be gone
+		rollouts.forgetGone();
+		assertThat(historyConfigMaps()).hasSize(3 + older);
+		rollouts.apply(translation(stays, gone, unstarted));
+		rollouts.forgetGone();
+		assertThat(stateKeys()).containsExactlyInAnyOrder(stays.id(), gone.id(), unserved.id());
+		assertThat(historyConfigMaps()).hasSize(3 + older - HttpRouteRolloutLeftovers.MAX_DELETES);
+
+		rollouts.apply(translation(stays, unstarted));
+		rollouts.forgetGone();
+		assertThat(stateKeys()).containsExactlyInAnyOrder(stays.id(), unserved.id());
+		assertThat(historyConfigMaps()).containsExactlyInAnyOrder(HttpRouteRolloutHistory.name(stays.id()),
+				HttpRouteRolloutHistory.name(unserved.id()));
+		assertThat(rollouts.history(gone.id())).isEmpty();
+		assertThat(rollouts.history(stays.id())).hasSize(1);
+		// and nothing more to do until the translated routes change
+		String resourceVersion = states().getMetadata().getResourceVersion();
+		rollouts.apply(translation(stays, unstarted));
+		rollouts.forgetGone();
+		assertThat(states().getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
+	}
+
+	private static MeshConfig translation(Route... routes) {
+		return new MeshConfig(List.of(Upstream.of("v1", "http://127.0.0.1:1"), Upstream.of("v2", "http://127.0.0.1:2")),
+				List.of(routes));
+	}
+
+	private static ConfigMap states() {
+		return API.client().configMaps().inNamespace(LEFTOVERS).withName(HttpRouteRollouts.CONFIG_MAP).get();
+	}
+
+	private static java.util.Set<String> stateKeys() {
+		return states().getData().keySet();
+	}
+
+	private static List<String> historyConfigMaps() {
+		return API.client().configMaps().inNamespace(LEFTOVERS)
+			.withLabel(HttpRouteRollouts.HISTORY_LABEL, HttpRouteRollouts.CONFIG_MAP).list().getItems().stream()
+			.map(configMap -> configMap.getMetadata().getName()).toList();
 	}
 
 }

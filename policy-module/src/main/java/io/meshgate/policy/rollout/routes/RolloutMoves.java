@@ -136,7 +136,8 @@ public final class RolloutMoves {
 			// the canary is the baseline now: a plain route, ready for the next rollout
 			Backend canary = route.backends().get(1).withWeight(RolloutSteps.scale(policy));
 			Route promoted = route.withCanary(route.canary().withRollout(null)).withBackends(List.of(canary));
-			return new Move(promoted, line + DONE + ": " + state.canary() + " is the baseline");
+			return new Move(promoted, line + DONE + ": " + state.canary() + " is the baseline, "
+					+ route.backends().get(0).upstream() + " is no longer a backend of the route");
 		}
 		return new Move(at(route, new RolloutState(state.canary(), step, now, Phase.DONE, "the canary takes all traffic")),
 				line + DONE);

@@ -99,7 +99,8 @@ class RolloutMovesTest {
 		assertThat(promoted.route().backends()).containsExactly(Backend.of("v2", 100));
 		assertThat(promoted.route().canary().rollout()).isNull();
 		assertThat(promoted.route().rolloutState()).isNull();
-		assertThat(promoted.summary()).endsWith(", done: v2 is the baseline");
+		assertThat(promoted.summary())
+			.isEqualTo("shop: rollout step 2 → 3 (100 %) by alice, done: v2 is the baseline, v1 is no longer a backend of the route");
 	}
 
 	@Test
