@@ -85,6 +85,11 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 		this.history = new HttpRouteRolloutHistory(client, namespace, historySize);
 	}
 
+	/** The namespace of the ConfigMaps this class keeps: the ingress controller's. */
+	public String namespace() {
+		return namespace;
+	}
+
 	/** Reads the states and calls {@code changed} whenever they change. */
 	public synchronized void watch(Runnable changed) {
 		informer = client.configMaps().inNamespace(namespace).withName(CONFIG_MAP).inform(new ResourceEventHandler<>() {
@@ -151,7 +156,12 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 
 	@Override
 	public boolean holds(Route route) {
-		return route.id().startsWith(Names.ROUTE_PREFIX + "httproute.");
+		return holds(route.id());
+	}
+
+	/** Whether route {@code id} is translated from an HTTPRoute, whose rollout this class keeps. */
+	public static boolean holds(String id) {
+		return id.startsWith(Names.ROUTE_PREFIX + "httproute.");
 	}
 
 	@Override
