@@ -250,8 +250,8 @@ class HttpRouteRolloutReplicasTest {
 			sent++;
 		}
 		// each replica's requests count on the other: the decider judges both halves
-		await().atMost(Duration.ofSeconds(10)).until(() -> requests(view(deciderAdmin, id)) == 2 * EACH
-				&& requests(view(otherAdmin(), id)) == 2 * EACH);
+		await().atMost(Duration.ofSeconds(10)).until(() -> RolloutReplicasTest.requests(view(deciderAdmin, id)) == 2 * EACH
+				&& RolloutReplicasTest.requests(view(otherAdmin(), id)) == 2 * EACH);
 		assertThat(other.getBean(DeciderElection.class).isDecider()).isFalse();
 		assertThat(leaseHolder()).isNotNull().isNotEqualTo(other.getBean(ReplicaId.class).value());
 
@@ -263,7 +263,7 @@ class HttpRouteRolloutReplicasTest {
 		Map<String, Object> resumed = view(otherAdmin(), id);
 		assertThat(resumed).containsEntry("phase", "RUNNING").containsEntry("step", 1)
 			.containsEntry("stepStarted", started.get("stepStarted"));
-		assertThat(requests(resumed)).as("the killed decider's requests still count").isEqualTo(2 * EACH);
+		assertThat(RolloutReplicasTest.requests(resumed)).as("the killed decider's requests still count").isEqualTo(2 * EACH);
 
 		Map<String, Object> done = drive(id, view -> "DONE".equals(view.get("phase")));
 		assertThat(done).containsEntry("step", 2).containsEntry("weights", List.of(0, 100));
@@ -384,14 +384,6 @@ class HttpRouteRolloutReplicasTest {
 		AdminClient.Answer answer = admin(otherAdmin()).get("/api/routes/" + id + "/rollout/timeline");
 		assertThat(answer.status()).as(answer.body()).isEqualTo(200);
 		return (List<Map<String, Object>>) answer.json().get("timeline");
-	}
-
-	@SuppressWarnings("unchecked")
-	private static long requests(Map<String, Object> view) {
-		Map<String, Object> canaryNumbers = (Map<String, Object>) view.get("canaryNumbers");
-		Map<String, Object> baselineNumbers = (Map<String, Object>) view.get("baselineNumbers");
-		return canaryNumbers == null ? 0
-				: ((Number) canaryNumbers.get("requests")).longValue() + ((Number) baselineNumbers.get("requests")).longValue();
 	}
 
 	private static Map<String, Object> view(int adminPort, String id) {
