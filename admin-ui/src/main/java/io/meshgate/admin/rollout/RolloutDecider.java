@@ -35,7 +35,9 @@ import io.meshgate.policy.route.Route;
  * names a new upstream), and looks at each running step every {@code checkInterval}: the gates
  * ({@link StepJudge}) judge the step's numbers summed over every replica ({@link ReplicaCounters}),
  * and a promotion, rollback or pause is stored as a version whose history line carries the
- * numbers. Only the elected decider ({@link DeciderElection}) moves anything.
+ * numbers. Only the elected decider moves anything: one election for the stored routes and one
+ * for the read-only ones ({@link DeciderElection}), since they are shared by different replicas
+ * (the file store's routes are the one instance's own; an HTTPRoute's rollout is every replica's).
  *
  * <p>Its state is the route's {@link RolloutState}, in the store: a restart resumes each step
  * where it was, its time counted from the step's start (its counters, held in memory, start
@@ -58,7 +60,9 @@ public final class RolloutDecider implements AutoCloseable {
 
 	private final ReplicaCounters counters;
 
-	private final DeciderElection election;
+	private final DeciderElection storedElection;
+
+	private final DeciderElection readOnlyElection;
 
 	private final ReadOnlyRollouts readOnly;
 
@@ -76,13 +80,18 @@ public final class RolloutDecider implements AutoCloseable {
 	private record Look(String stepKey, Instant next) {
 	}
 
-	/** @param readOnly where the rollouts of routes Meshgate does not store are kept, if anywhere */
-	public RolloutDecider(AdminService admin, ReplicaCounters counters, DeciderElection election,
-			ReadOnlyRollouts readOnly, Clock clock) {
+	/**
+	 * @param storedElection whether this replica decides the rollouts of the stored routes
+	 * @param readOnlyElection whether it decides those {@code readOnly} keeps
+	 * @param readOnly where the rollouts of routes Meshgate does not store are kept, if anywhere
+	 */
+	public RolloutDecider(AdminService admin, ReplicaCounters counters, DeciderElection storedElection,
+			DeciderElection readOnlyElection, ReadOnlyRollouts readOnly, Clock clock) {
 		this.admin = admin;
 		this.writer = new RolloutWriter(admin);
 		this.counters = counters;
-		this.election = election;
+		this.storedElection = storedElection;
+		this.readOnlyElection = readOnlyElection;
 		this.readOnly = readOnly;
 		this.clock = clock;
 	}
@@ -104,15 +113,24 @@ public final class RolloutDecider implements AutoCloseable {
 
 	/** One round: every stored route with a rollout whose move or look is due. */
 	void look() {
-		if (!election.isDecider()) {
+		boolean decidesStored = storedElection.isDecider();
+		boolean decidesReadOnly = readOnlyElection.isDecider();
+		if (!decidesStored && !decidesReadOnly) {
 			looks.clear();
 			return;
 		}
 		AdminService.Snapshot snapshot = admin.snapshot();
 		Instant now = clock.instant();
+		Set<String> stored = new HashSet<>();
+		// the routes looked at; a route this replica stops deciding loses its look, so that its next
+		// first look, after an election, is a checkInterval away
 		Set<String> seen = new HashSet<>();
 		for (Route route : snapshot.config().routes()) {
 			if (route.canary().rollout() == null) {
+				continue;
+			}
+			stored.add(route.id());
+			if (!decidesStored) {
 				continue;
 			}
 			seen.add(route.id());
@@ -122,7 +140,8 @@ public final class RolloutDecider implements AutoCloseable {
 			}
 		}
 		for (Route route : snapshot.running().routes()) {
-			if (route.canary().rollout() == null || seen.contains(route.id()) || !readOnly.holds(route)) {
+			if (!decidesReadOnly || route.canary().rollout() == null || stored.contains(route.id())
+					|| !readOnly.holds(route)) {
 				continue;
 			}
 			seen.add(route.id());
@@ -132,7 +151,10 @@ public final class RolloutDecider implements AutoCloseable {
 			}
 		}
 		looks.keySet().retainAll(seen);
-		readOnly.forgetGone();
+		if (decidesReadOnly) {
+			// the leftovers of gone HTTPRoutes are the read-only rollouts' decider's to remove
+			readOnly.forgetGone();
+		}
 	}
 
 	private Move decide(Route route, Instant now) {

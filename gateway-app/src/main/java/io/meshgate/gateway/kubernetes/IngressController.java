@@ -47,6 +47,7 @@ import io.meshgate.gateway.https.HttpsCertificates;
 import io.meshgate.gateway.kubernetes.gatewayapi.FrontendValidation;
 import io.meshgate.gateway.kubernetes.rollout.HttpRouteRollouts;
 import io.meshgate.gateway.kubernetes.status.Leadership;
+import io.meshgate.gateway.kubernetes.status.LeaseTiming;
 import io.meshgate.gateway.kubernetes.status.StatusWriter;
 import io.meshgate.gateway.listeners.ServedPorts;
 import io.meshgate.policy.route.MeshConfig;
@@ -128,7 +129,7 @@ public final class IngressController implements SmartLifecycle {
 				: client.getNamespace() != null ? client.getNamespace() : "default";
 		// a new leader writes status at once instead of at the next change
 		this.leadership = new Leadership(client, namespace, properties.leaseName(), properties.identity(),
-				"writes Kubernetes status", this::changed);
+				"writes Kubernetes status", LeaseTiming.DEFAULT, this::changed);
 		this.statusWriter = new StatusWriter(client, properties.controllerName(), clock);
 		this.pemFiles = new PemFiles(properties.certificateDirectory());
 	}

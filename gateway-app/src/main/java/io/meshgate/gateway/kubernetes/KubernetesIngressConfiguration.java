@@ -44,7 +44,8 @@ public class KubernetesIngressConfiguration {
 		return new HttpRouteRollouts(client, namespace, store.historySize(), Clock.systemUTC());
 	}
 
-	private static KubernetesClient client(ObjectProvider<KubernetesClient> kubernetes) {
+	/** The Kubernetes client, or a start that fails saying how to get one. */
+	public static KubernetesClient client(ObjectProvider<KubernetesClient> kubernetes) {
 		KubernetesClient client = kubernetes.getIfAvailable();
 		if (client == null) {
 			throw new IllegalStateException("meshgate.kubernetes.ingress.enabled: true (expected: a Kubernetes client; run "

@@ -99,15 +99,16 @@ class KubernetesManifestsTest {
 		Role role = load("role.yaml", Role.class);
 
 		assertNamed(role, "meshgate");
-		// written: the rollouts' own ConfigMaps (a gone HTTPRoute's history deleted) and the Leases;
-		// everything else read only
+		// written: the rollouts' own ConfigMaps (those of gone replicas and gone HTTPRoutes deleted)
+		// and the Leases; everything else read only
 		assertThat(role.getRules()).filteredOn((rule) -> !rule.getApiGroups().contains("coordination.k8s.io")
 				&& !rule.getResources().equals(List.of("configmaps")))
 			.allSatisfy((rule) -> assertThat(rule.getVerbs()).containsOnly("get", "list", "watch"));
 		assertThat(resources(role.getRules(), "")).contains("endpoints", "services", "pods", "configmaps");
 		assertThat(resources(role.getRules(), "discovery.k8s.io")).contains("endpointslices");
-		// the state and versions of HTTPRoute rollouts (what the code sends is checked against these
-		// rules in GatewayApiTrafficTest, on the mock API server)
+		// the state, versions and replicas' counters of HTTPRoute rollouts, the counters of replicas gone
+		// deleted by the decider (what the code sends is checked against these rules in
+		// GatewayApiTrafficTest and HttpRouteRolloutReplicasTest, on the mock API server)
 		assertThat(verbs(role.getRules(), "", "configmaps")).containsExactlyInAnyOrder("get", "list", "watch", "create",
 				"update", "delete");
 		// the ingress controller's status Lease, the rollout decider's

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
 
 /**
  * The rollouts of the running configuration on this replica, by route id: each route with
@@ -60,6 +61,11 @@ public final class Rollouts {
 
 	public boolean isEmpty() {
 		return routes.isEmpty();
+	}
+
+	/** Whether a route with a rollout has an id {@code ids} accepts. */
+	public boolean anyOf(Predicate<String> ids) {
+		return routes.keySet().stream().anyMatch(ids);
 	}
 
 	/** This replica's numbers of a step, as {@link ReplicaCounters#numbers} takes them. */

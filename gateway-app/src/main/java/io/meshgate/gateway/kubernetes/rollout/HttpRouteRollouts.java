@@ -95,6 +95,11 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 		this.leftovers = new HttpRouteRolloutLeftovers(client, namespace);
 	}
 
+	/** The namespace of the ConfigMaps this class keeps: the ingress controller's. */
+	public String namespace() {
+		return namespace;
+	}
+
 	/** Reads the states and calls {@code changed} whenever they change. */
 	public synchronized void watch(Runnable changed) {
 		informer = client.configMaps().inNamespace(namespace).withName(CONFIG_MAP).inform(new ResourceEventHandler<>() {
@@ -162,7 +167,12 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 
 	@Override
 	public boolean holds(Route route) {
-		return route.id().startsWith(Names.ROUTE_PREFIX + "httproute.");
+		return holds(route.id());
+	}
+
+	/** Whether route {@code id} is translated from an HTTPRoute, whose rollout this class keeps. */
+	public static boolean holds(String id) {
+		return id.startsWith(Names.ROUTE_PREFIX + "httproute.");
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package io.meshgate.gateway.kubernetes.rollout;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,6 +9,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -34,6 +36,9 @@ import io.meshgate.policy.rollout.StepNumbers;
  * publication. A replica that stopped (crashed, restarted, scaled away) keeps counting through
  * the ConfigMap it left, until its steps are over; then the decider deletes it.
  * docs/design/rollout-replicas.md says why the store and not the replicas' admin endpoints.
+ * Only the rollouts of the routes every replica shares count this way ({@code shared}: all with the
+ * kubernetes store; those of HTTPRoutes with the file store, whose own routes are each replica's);
+ * the others are this replica's own counters.
  *
  * <p>Publishing and deleting block on the API server: they run on a thread of their own.
  */
@@ -60,6 +65,8 @@ public final class PublishedCounters implements ReplicaCounters, AutoCloseable {
 
 	private final Duration interval;
 
+	private final Predicate<String> shared;
+
 	/** Every replica's published steps (this one's included), by ConfigMap name, as last seen. */
 	private final ConcurrentMap<String, PublishedSteps> published = new ConcurrentHashMap<>();
 
@@ -75,11 +82,13 @@ public final class PublishedCounters implements ReplicaCounters, AutoCloseable {
 	private SharedIndexInformer<ConfigMap> informer;
 
 	/**
-	 * @param store the name of the store's ConfigMap: names and labels the counters' ConfigMaps
+	 * @param store the name of the ConfigMap holding the shared rollouts: names and labels the counters' ConfigMaps
 	 * @param replica this replica's name
+	 * @param election whether this replica decides the shared rollouts (and so deletes what counts no more)
+	 * @param shared the ids of the routes whose rollouts every replica shares
 	 */
 	public PublishedCounters(KubernetesClient client, String namespace, String store, String replica, Rollouts local,
-			DeciderElection election, Duration interval) {
+			DeciderElection election, Duration interval, Predicate<String> shared) {
 		this.client = client;
 		this.namespace = namespace;
 		this.store = store;
@@ -87,6 +96,7 @@ public final class PublishedCounters implements ReplicaCounters, AutoCloseable {
 		this.local = local;
 		this.election = election;
 		this.interval = interval;
+		this.shared = shared;
 	}
 
 	/** Watches the other replicas' counters and publishes this one's from now on. */
@@ -135,6 +145,9 @@ public final class PublishedCounters implements ReplicaCounters, AutoCloseable {
 	@Override
 	public StepNumbers numbers(String route, String stepKey, Duration elapsed) {
 		StepNumbers own = local.numbers(route, stepKey, elapsed);
+		if (!shared.test(route)) {
+			return own;
+		}
 		BackendWindow canary = own.canary();
 		BackendWindow baseline = own.baseline();
 		// failures in a row on several replicas interleave unseen: the longest run is a lower bound
@@ -153,10 +166,11 @@ public final class PublishedCounters implements ReplicaCounters, AutoCloseable {
 
 	private void publishSafely() {
 		try {
-			Map<String, String> running = local.stepKeys();
+			Map<String, String> running = new HashMap<>(local.stepKeys());
+			running.keySet().removeIf(shared.negate());
 			publish(running);
-			// a decider whose configuration has no rollout yet (just started) knows no running step
-			if (election.isDecider() && !local.isEmpty()) {
+			// a decider whose configuration has no shared rollout yet (just started) knows no running step
+			if (election.isDecider() && local.anyOf(shared)) {
 				deleteFinished(running);
 			}
 		}

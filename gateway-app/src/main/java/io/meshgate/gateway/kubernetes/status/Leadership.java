@@ -1,7 +1,7 @@
 package io.meshgate.gateway.kubernetes.status;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -14,14 +14,13 @@ import org.apache.commons.logging.LogFactory;
  * Elects the one replica that does a job only one may do (write status, decide rollouts), with a
  * Kubernetes Lease (fabric8's LeaderElector). Every replica serves the same objects; only that job
  * waits for leadership. When the election ends (lost, or the API server unreachable) it starts
- * again. A replica that closes releases the Lease, so another takes over within the retry period
- * (2 s); one that dies holding it is replaced once the Lease expires (15 s).
+ * again after a retry period. A replica that closes releases the Lease, so another takes over
+ * within the retry period; one that dies holding it is replaced once the Lease expires
+ * ({@link LeaseTiming}).
  */
 public final class Leadership implements AutoCloseable {
 
 	private static final Log log = LogFactory.getLog(Leadership.class);
-
-	static final Duration LEASE_DURATION = Duration.ofSeconds(15);
 
 	private final KubernetesClient client;
 
@@ -32,6 +31,8 @@ public final class Leadership implements AutoCloseable {
 	private final String identity;
 
 	private final String job;
+
+	private final LeaseTiming timing;
 
 	private final Runnable onLeading;
 
@@ -46,12 +47,13 @@ public final class Leadership implements AutoCloseable {
 	 * @param onLeading run when this replica becomes the leader (to write status at once)
 	 */
 	public Leadership(KubernetesClient client, String namespace, String lease, String identity, String job,
-			Runnable onLeading) {
+			LeaseTiming timing, Runnable onLeading) {
 		this.client = client;
 		this.namespace = namespace;
 		this.lease = lease;
 		this.identity = identity;
 		this.job = job;
+		this.timing = timing;
 		this.onLeading = onLeading;
 	}
 
@@ -62,9 +64,9 @@ public final class Leadership implements AutoCloseable {
 		election = client.leaderElector()
 			.withConfig(new LeaderElectionConfigBuilder().withName(lease)
 				.withLock(new LeaseLock(namespace, lease, identity))
-				.withLeaseDuration(LEASE_DURATION)
-				.withRenewDeadline(Duration.ofSeconds(10))
-				.withRetryPeriod(Duration.ofSeconds(2))
+				.withLeaseDuration(timing.leaseDuration())
+				.withRenewDeadline(timing.renewDeadline())
+				.withRetryPeriod(timing.retryPeriod())
 				.withReleaseOnCancel(true)
 				.withLeaderCallbacks(new LeaderCallbacks(this::started, this::stopped,
 						holder -> log.info("Leader of Lease " + namespace + "/" + lease + " (" + job + "): " + holder)))
@@ -76,7 +78,7 @@ public final class Leadership implements AutoCloseable {
 			if (!closed) {
 				log.warn("Leader election for Lease " + namespace + "/" + lease + " ended"
 						+ (error == null ? "" : ": " + error) + "; starting it again");
-				CompletableFuture.delayedExecutor(2, java.util.concurrent.TimeUnit.SECONDS).execute(this::start);
+				CompletableFuture.delayedExecutor(timing.retryPeriod().toMillis(), TimeUnit.MILLISECONDS).execute(this::start);
 			}
 		});
 	}

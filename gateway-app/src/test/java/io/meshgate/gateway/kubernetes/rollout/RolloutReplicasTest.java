@@ -159,8 +159,9 @@ class RolloutReplicasTest {
 		return fail("the rollout did not get there within 30 s: " + view(replica));
 	}
 
+	/** The requests of both sides counted in the step, as a replica's rollout view gives them. */
 	@SuppressWarnings("unchecked")
-	private static long requests(Map<String, Object> view) {
+	static long requests(Map<String, Object> view) {
 		Map<String, Object> canaryNumbers = (Map<String, Object>) view.get("canaryNumbers");
 		Map<String, Object> baselineNumbers = (Map<String, Object>) view.get("baselineNumbers");
 		return canaryNumbers == null ? 0
