@@ -86,8 +86,8 @@ public final class WebSocketBridge {
 		// switch runs on the client connection's event loop, not on the upstream's where the upstream
 		// handshake completed: Reactor Netty binds an HTTP/2 stream's WebSocket operations in a
 		// listener of the written handshake, and a listener added from another thread after the
-		// write completed runs later, as a task of that loop, so a frame the client sent at once on
-		// the accepted stream could be read before it and was lost (the session then hung)
+		// write completed runs later, as a task of that loop: a frame the client sends at once on
+		// the accepted stream can be read before it, by the request's operations, and is lost
 		Mono<Void> handshake = Mono.defer(() -> withoutContentLength(server).sendWebsocket(
 				(in, out) -> bridge(in, out, upstream, policy.idleTimeout(), endpoint), spec.build()));
 		return response.setComplete()
