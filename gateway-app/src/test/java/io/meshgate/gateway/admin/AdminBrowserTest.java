@@ -15,7 +15,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.meshgate.policy.fault.FaultPolicy;
 import io.meshgate.policy.mirror.MirrorPolicy;
@@ -271,7 +270,7 @@ class AdminBrowserTest extends BrowserTestSupport {
 		login();
 
 		browser.get("http://localhost:" + adminPort + "/#/routes");
-		new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> !d.findElements(By.cssSelector("tr[data-route='r999']")).isEmpty());
+		waitUpTo(Duration.ofSeconds(30)).until(d -> !d.findElements(By.cssSelector("tr[data-route='r999']")).isEmpty());
 		search("r77 h7.example");
 		await().atMost(Duration.ofSeconds(30))
 			.ignoreException(StaleElementReferenceException.class)
@@ -370,7 +369,7 @@ class AdminBrowserTest extends BrowserTestSupport {
 	}
 
 	private static void search(String text) {
-		new WebDriverWait(browser, Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class).until(d -> {
+		waitUpTo(Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class).until(d -> {
 			setValue(d.findElement(By.id("search")), text);
 			return true;
 		});

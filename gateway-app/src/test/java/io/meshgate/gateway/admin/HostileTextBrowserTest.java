@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.meshgate.gateway.testing.AdminClient;
 import io.meshgate.policy.testing.TestUpstream;
@@ -108,7 +107,7 @@ class HostileTextBrowserTest extends BrowserTestSupport {
 	/** Navigates by hash, in the same document, and waits for the page's title. */
 	private static void go(String hash, String title) {
 		browser.executeScript("location.hash = arguments[0]", hash);
-		new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.cssSelector("#app h1"), title));
+		waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.cssSelector("#app h1"), title));
 	}
 
 	/** The error shown in the label of the input with this id, once there. */

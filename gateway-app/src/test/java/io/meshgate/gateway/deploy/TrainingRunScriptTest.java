@@ -17,6 +17,7 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,12 +47,22 @@ class TrainingRunScriptTest {
 		.filter(Files::isExecutable)
 		.findFirst();
 
+	/** The extracted layout, made once: both cache tests train on the same jars. */
+	@TempDir
+	static Path shared;
+
+	private static Path layout;
+
 	@TempDir
 	Path work;
 
+	@BeforeAll
+	static void extract() throws IOException {
+		layout = extractedLayout(shared);
+	}
+
 	@Test
 	void archiveHoldsTheClassesOfServingARequestAndTheJvmAcceptsIt() throws Exception {
-		Path layout = extractedLayout();
 		Path archive = work.resolve("meshgate.jsa");
 
 		Result training = run(List.of("bash", script(), layout.toString(), archive.toString(), "-Xmx256m",
@@ -72,7 +83,6 @@ class TrainingRunScriptTest {
 	void onJava25TheCacheIsAnAotCacheWithTheRequestPathAndMethodProfiles() throws Exception {
 		assumeTrue(JAVA_25.isPresent(), "no JDK 25 (JAVA25_HOME)");
 		String java25 = JAVA_25.get().toString();
-		Path layout = extractedLayout();
 		Path cache = work.resolve("meshgate.aot");
 
 		Result training = run(List.of("bash", script(), layout.toString(), cache.toString()), Map.of("JAVA", java25),
@@ -110,9 +120,9 @@ class TrainingRunScriptTest {
 	 * dependencies, copied to {@code lib/} and named by relative paths as {@code extract} does: the
 	 * JVM resolves the class path of a cache itself, and takes manifest entries for paths, not URLs.
 	 */
-	private Path extractedLayout() throws IOException {
-		Path layout = Files.createDirectories(work.resolve("layout"));
-		Path lib = Files.createDirectories(layout.resolve("lib"));
+	private static Path extractedLayout(Path dir) throws IOException {
+		Path root = Files.createDirectories(dir.resolve("layout"));
+		Path lib = Files.createDirectories(root.resolve("lib"));
 		List<String> classPath = new ArrayList<>();
 		// Surefire starts tests on a manifest-only jar; the real class path is in this property
 		String testClassPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -132,11 +142,11 @@ class TrainingRunScriptTest {
 		manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
 		manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, MeshgateApplication.class.getName());
 		manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", classPath));
-		try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(layout.resolve("meshgate.jar")),
+		try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(root.resolve("meshgate.jar")),
 				manifest)) {
 			// the manifest is all there is
 		}
-		return layout;
+		return root;
 	}
 
 	private static Path jarOf(Path classes, Path target) throws IOException {

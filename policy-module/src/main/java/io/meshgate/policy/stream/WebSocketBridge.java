@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
@@ -81,10 +82,16 @@ public final class WebSocketBridge {
 		if (selected != null) {
 			spec.protocols(selected);
 		}
-		// the response's commit actions (the route's response headers) run before the switch
+		// the response's commit actions (the route's response headers) run before the switch; the
+		// switch runs on the client connection's event loop, not on the upstream's where the upstream
+		// handshake completed: Reactor Netty binds an HTTP/2 stream's WebSocket operations in a
+		// listener of the written handshake, and a listener added from another thread after the
+		// write completed runs later, as a task of that loop: a frame the client sends at once on
+		// the accepted stream can be read before it, by the request's operations, and is lost
+		Mono<Void> handshake = Mono.defer(() -> withoutContentLength(server).sendWebsocket(
+				(in, out) -> bridge(in, out, upstream, policy.idleTimeout(), endpoint), spec.build()));
 		return response.setComplete()
-			.then(Mono.defer(() -> withoutContentLength(server).sendWebsocket(
-					(in, out) -> bridge(in, out, upstream, policy.idleTimeout(), endpoint), spec.build())))
+			.then(handshake.subscribeOn(Schedulers.fromExecutor(((Connection) server).channel().eventLoop())))
 			.doOnError(error -> upstream.dispose())
 			.doOnCancel(upstream::dispose);
 	}
