@@ -34,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * Two gateway replicas on the kubernetes store, against fabric8's mock API server: exactly one
  * decides the rollout (the Lease), the gates judge both replicas' requests summed exactly (every
  * latency bucket), and when the decider stops mid-step the other takes over the same step, with
- * the stopped replica's requests still counted, and promotes it instead of starting again.
+ * the stopped replica's requests still counted, and promotes it instead of starting again; the
+ * stopped replica, started again, joins the same step and its requests count there.
  */
 class RolloutReplicasTest {
 
@@ -46,6 +47,9 @@ class RolloutReplicasTest {
 
 	/** Requests through each replica before the decider stops: too few canary requests to promote. */
 	private static final int EACH = 60;
+
+	/** Requests through the restarted replica: with the others', still too few canary requests to promote. */
+	private static final int RESTARTED = 20;
 
 	@RegisterExtension
 	static final KubernetesApi API = new KubernetesApi();
@@ -79,7 +83,7 @@ class RolloutReplicasTest {
 	}
 
 	@Test
-	void oneReplicaDecidesOnBothReplicasCountsAndAnotherResumesTheStepWhenTheDeciderStops() {
+	void oneReplicaDecidesOnBothReplicasCountsAndTheStepSurvivesTheDeciderStoppingAndAReplicaRestarting() {
 		await().atMost(Duration.ofSeconds(10)).until(() -> deciders().size() == 1);
 		ConfigurableApplicationContext decider = deciders().get(0);
 		ConfigurableApplicationContext other = replicas.get(replicas.get(0) == decider ? 1 : 0);
@@ -124,6 +128,19 @@ class RolloutReplicasTest {
 		assertThat(resumed).containsEntry("phase", "RUNNING").containsEntry("step", 1)
 			.containsEntry("stepStarted", started.get("stepStarted"));
 		assertThat(requests(resumed)).isEqualTo(2 * EACH);
+
+		// the stopped replica starts again (a new process, a new replica name): it serves the same
+		// step from its start, counts what came before it, and what it serves counts on the decider
+		ConfigurableApplicationContext restarted = replica();
+		replicas.add(restarted);
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+			.until(() -> "RUNNING".equals(view(restarted).get("phase")) && requests(view(restarted)) == 2 * EACH);
+		assertThat(view(restarted)).containsEntry("step", 1).containsEntry("stepStarted", started.get("stepStarted"));
+		assertThat(restarted.getBean(DeciderElection.class).isDecider()).isFalse();
+		send(restarted, RESTARTED);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> replicas.stream().allMatch(replica -> requests(view(replica)) == 2 * EACH + RESTARTED));
+		assertThat(view(other)).containsEntry("step", 1).containsEntry("stepStarted", started.get("stepStarted"));
 
 		Map<String, Object> done = drive(other, view -> "DONE".equals(view.get("phase")));
 		assertThat(done).containsEntry("step", 2).containsEntry("weights", List.of(0, 100));
