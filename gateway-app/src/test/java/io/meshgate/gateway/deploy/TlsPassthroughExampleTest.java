@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -158,7 +157,7 @@ class TlsPassthroughExampleTest {
 				throw new IllegalStateException(ex);
 			}
 		});
-		assertThat(process.waitFor(Duration.ofSeconds(30).toSeconds(), TimeUnit.SECONDS)).as(String.join(" ", command))
+		assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(String.join(" ", command))
 			.isTrue();
 		return output.get(5, TimeUnit.SECONDS);
 	}

@@ -65,6 +65,9 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 	/** The ids {@link #forgetGone} last removed every leftover for: it sweeps again when they change. */
 	private Set<String> swept;
 
+	/** The last failure {@link #forgetGone} warned of: a lasting one is logged once, not every round. */
+	private String sweepFailure;
+
 	private final Clock clock;
 
 	/** By route id, as last read. */
@@ -229,8 +232,17 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 				swept = current;
 			}
 		}
-		catch (RuntimeException ex) {
+		catch (IllegalStateException ex) {
+			// a move wrote meshgate-rollouts first: the next round reads it again
 			log.debug("Rollout: the leftovers of gone HTTPRoutes stay until the next round: " + ex.getMessage());
+		}
+		catch (RuntimeException ex) {
+			// e.g. the Role lacks delete on configmaps: said once, tried again every round
+			if (!String.valueOf(ex.getMessage()).equals(sweepFailure)) {
+				sweepFailure = String.valueOf(ex.getMessage());
+				log.warn("Rollout: the leftovers of gone HTTPRoutes could not be removed; trying again each round: "
+						+ sweepFailure);
+			}
 		}
 	}
 
