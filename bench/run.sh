@@ -519,9 +519,9 @@ stop_pid_file "$PIDS/mg-policies.pid"
 # ---------------------------------------------------------------- protocols (issue 25)
 if [[ ${BENCH_PROTOCOLS:-1} == 1 ]]; then
   log "protocol rows (bench/protocols.sh): gRPC, TCP against HAProxy, passthrough, HTTPS with passthrough routes"
-  proto_settings=(PROTO_ROUNDS=5 PROTO_SECONDS=5 PROTO_WARMUP_SECONDS=30)
-  [[ $QUICK == 1 ]] && proto_settings=(PROTO_ROUNDS=3 PROTO_SECONDS=3 PROTO_WARMUP_SECONDS=8)
-  [[ $SMOKE == 1 ]] && proto_settings=(PROTO_ROUNDS=1 PROTO_SECONDS=1 PROTO_WARMUP_SECONDS=1)
+  proto_settings=(PROTO_ROUNDS=7 PROTO_SECONDS=5 PROTO_WARMUP_SECONDS=30 PROTO_GRPC_WARMUP_SECONDS=60)
+  [[ $QUICK == 1 ]] && proto_settings=(PROTO_ROUNDS=3 PROTO_SECONDS=3 PROTO_WARMUP_SECONDS=8 PROTO_GRPC_WARMUP_SECONDS=8)
+  [[ $SMOKE == 1 ]] && proto_settings=(PROTO_ROUNDS=1 PROTO_SECONDS=1 PROTO_WARMUP_SECONDS=1 PROTO_GRPC_WARMUP_SECONDS=1)
   env "${proto_settings[@]}" BENCH_SKIP_BUILD=1 PROTO_RESULTS="$RESULTS" "$BENCH/protocols.sh" \
     > "$WORK/logs/protocols.log" 2>&1 || skip "protocol rows: bench/protocols.sh failed (see $WORK/logs/protocols.log)"
 fi
