@@ -19,10 +19,11 @@
 #
 # Environment: PROTO_ROUNDS (7), PROTO_SECONDS (5 per measurement), PROTO_WARMUP_SECONDS (30 of each
 # measurement's load before the first round), PROTO_GRPC_WARMUP_SECONDS (60: the same for the grpc
-# row, whose path, HTTP/2 codecs on both sides and gRPC framing, compiles later: on the quiet machine,
-# after 20 s its first rounds cost 98-160 us per call and its later ones 72-78), PROTO_RESULTS (a directory for protocols.tsv and
-# protocols.md; default bench/target/protocols/results), BENCH_SKIP_BUILD=1 (use the jar built),
-# BENCH_MAVEN_ARGS (default -B -q). Needs what bench/run.sh needs (Java 17, wrk, nginx, haproxy,
+# row, whose path, HTTP/2 codecs on both sides and gRPC framing, compiles later: on the quiet
+# machine, after 20 s its first rounds cost 98-160 us per call and its later ones 72-78),
+# PROTO_RESULTS (a directory for protocols.tsv and protocols.md; default
+# bench/target/protocols/results), BENCH_SKIP_BUILD=1 (use the jar built), BENCH_MAVEN_ARGS
+# (default -B -q). Needs what bench/run.sh needs (Java 17, wrk, nginx, haproxy,
 # taskset, openssl, curl, python3) and two CPUs: CPU 0 runs the systems under test and their
 # upstreams, CPU 1 the load generators. Everything it starts is stopped on exit (PID files under
 # bench/target/protocols/pids). The machine's load average is written with the numbers: compare
