@@ -96,8 +96,8 @@ class WebSocketProxyTest extends GatewayTest {
 	 * {@code SETTINGS_ENABLE_CONNECT_PROTOCOL}; the upstream gets an HTTP/1.1 upgrade. Sessions one
 	 * after another, each on a connection of its own and sending its first frame as soon as the
 	 * gateway's 200 arrives: the gateway must be reading the stream's frames as WebSocket frames by
-	 * then. A switch made from the upstream's event loop lost that frame in about one session of
-	 * five to fifteen on a busy machine (the session then hung), so one session alone rarely shows it.
+	 * then. A switch made from another event loop than the client's can lose that frame now and then
+	 * (the session then hangs), so one session alone rarely shows it.
 	 */
 	@Test
 	void aWebSocketOverAnHttp2ExtendedConnectPassesFramesBothWays() {

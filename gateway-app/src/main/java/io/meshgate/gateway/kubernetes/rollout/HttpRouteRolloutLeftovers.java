@@ -51,13 +51,16 @@ final class HttpRouteRolloutLeftovers {
 	 * Removes the leftovers of every route not in {@code translated} (the ids of the routes of the
 	 * last whole translation).
 	 *
-	 * @return whether nothing is left to remove (false: more history ConfigMaps than one sweep deletes)
+	 * @return whether nothing is left to remove (false: a move wrote {@code meshgate-rollouts} first,
+	 *     or more history ConfigMaps than one sweep deletes; the next sweep goes on)
 	 */
 	boolean sweep(Set<String> translated) {
 		Map<String, Boolean> gone = new HashMap<>();
 		Predicate<String> isGone = id -> !translated.contains(id)
 				&& gone.computeIfAbsent(id, this::httpRouteIsGone);
-		forgetStates(isGone);
+		if (!forgetStates(isGone)) {
+			return false;
+		}
 		List<ConfigMap> histories = client.configMaps().inNamespace(namespace)
 			.withLabel(HttpRouteRollouts.HISTORY_LABEL, HttpRouteRollouts.CONFIG_MAP).list().getItems();
 		int deleted = 0;
@@ -84,22 +87,27 @@ final class HttpRouteRolloutLeftovers {
 				|| client.resources(HTTPRoute.class).inNamespace(parts.group(1)).withName(parts.group(2)).get() == null;
 	}
 
-	/** The state keys of routes that are gone, out of {@code meshgate-rollouts} in one conditional write. */
-	private void forgetStates(Predicate<String> isGone) {
+	/**
+	 * The state keys of routes that are gone, out of {@code meshgate-rollouts} in one conditional write.
+	 *
+	 * @return false when a move wrote the ConfigMap first (nothing removed: the next sweep reads it again)
+	 */
+	private boolean forgetStates(Predicate<String> isGone) {
 		ConfigMap states = client.configMaps().inNamespace(namespace).withName(HttpRouteRollouts.CONFIG_MAP).get();
 		if (states == null || states.getData() == null || states.getData().keySet().stream().noneMatch(isGone)) {
-			return;
+			return true;
 		}
 		Map<String, String> kept = new HashMap<>(states.getData());
 		List<String> removed = kept.keySet().stream().filter(isGone).sorted().toList();
 		kept.keySet().removeAll(removed);
 		ConfigMap updated = new ConfigMapBuilder(states).withData(kept).build();
 		if (!ConfigMapWrites.writeIfUnchanged(client, updated, true)) {
-			// a move came first: the next sweep reads it again
-			throw new IllegalStateException("ConfigMap " + namespace + "/" + HttpRouteRollouts.CONFIG_MAP
-					+ " was written while its leftovers were removed");
+			log.debug("Rollout: ConfigMap " + namespace + "/" + HttpRouteRollouts.CONFIG_MAP
+					+ " was written while its leftovers were removed; the next round removes them");
+			return false;
 		}
 		log.info("Rollout: removed the states of routes whose HTTPRoutes are gone: " + removed);
+		return true;
 	}
 
 }

@@ -65,7 +65,7 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 	/** The ids {@link #forgetGone} last removed every leftover for: it sweeps again when they change. */
 	private Set<String> swept;
 
-	/** The last failure {@link #forgetGone} warned of: a lasting one is logged once, not every round. */
+	/** The failure {@link #forgetGone} last warned of, until a sweep goes through: a lasting one is logged once. */
 	private String sweepFailure;
 
 	private final Clock clock;
@@ -231,10 +231,7 @@ public final class HttpRouteRollouts implements ReadOnlyRollouts, AutoCloseable 
 			if (leftovers.sweep(current)) {
 				swept = current;
 			}
-		}
-		catch (IllegalStateException ex) {
-			// a move wrote meshgate-rollouts first: the next round reads it again
-			log.debug("Rollout: the leftovers of gone HTTPRoutes stay until the next round: " + ex.getMessage());
+			sweepFailure = null;
 		}
 		catch (RuntimeException ex) {
 			// e.g. the Role lacks delete on configmaps: said once, tried again every round
