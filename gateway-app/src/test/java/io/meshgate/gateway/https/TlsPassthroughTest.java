@@ -47,6 +47,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.meshgate.gateway.MeshgateApplication;
 import io.meshgate.gateway.testing.TestUsers;
+import io.meshgate.policy.edge.KeepAliveDrain;
 import io.meshgate.policy.l4.L4Backend;
 import io.meshgate.policy.l4.TlsPassthroughRoute;
 import io.meshgate.policy.l4.proxy.L4Drain;
@@ -225,13 +226,14 @@ class TlsPassthroughTest {
 	}
 
 	/**
-	 * A graceful shutdown as the application runs it ({@link HttpsListener#stop(Runnable)} and
-	 * {@link L4Drain#stop(Runnable)} in the same phase), on an HTTPS listener and L4 side of their
-	 * own with a grace period of 1.5 s, so that the shared gateway keeps serving: the listener stops
-	 * accepting and closes at once a terminated connection with no request in flight, while an open
-	 * passthrough connection, which Reactor Netty never counts among the listener's connections (its
-	 * TLS handshake is not the gateway's), keeps relaying both ways until the gateway closes it at
-	 * the end of the grace period, as the drain ends.
+	 * A graceful shutdown as the application runs it ({@link KeepAliveDrain#stop()}, then
+	 * {@link HttpsListener#stop(Runnable)} and {@link L4Drain#stop(Runnable)} in the same phase), on
+	 * an HTTPS listener and L4 side of their own with a grace period of 1.5 s, so that the shared
+	 * gateway keeps serving: the listener stops accepting and closes at once a terminated connection
+	 * with no request in flight, while an open passthrough connection, which Reactor Netty never
+	 * counts among the listener's connections (its TLS handshake is not the gateway's), keeps
+	 * relaying both ways until the gateway closes it at the end of the grace period, as the drain
+	 * ends.
 	 */
 	@Test
 	void anOpenPassthroughConnectionKeepsRelayingDuringTheShutdownGracePeriodAndIsClosedAfterIt() throws Exception {
@@ -243,7 +245,8 @@ class TlsPassthroughTest {
 				.commit();
 			NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory(0);
 			factory.setShutdown(Shutdown.GRACEFUL);
-			factory.addServerCustomizers(new SniServerCustomizer(certificates, null, l4));
+			KeepAliveDrain keepAlive = new KeepAliveDrain();
+			factory.addServerCustomizers(keepAlive::apply, new SniServerCustomizer(certificates, null, l4));
 			HttpHandler notFound = (request, response) -> {
 				response.setRawStatusCode(404);
 				return response.setComplete();
@@ -262,6 +265,7 @@ class TlsPassthroughTest {
 				CompletableFuture<Void> listenerStopped = new CompletableFuture<>();
 				CompletableFuture<Long> drained = new CompletableFuture<>();
 				long start = System.nanoTime();
+				keepAlive.stop();
 				draining.stop(() -> listenerStopped.complete(null));
 				new L4Drain(l4).stop(() -> drained.complete(System.nanoTime()));
 

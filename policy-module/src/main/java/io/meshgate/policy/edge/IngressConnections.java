@@ -17,7 +17,8 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
  * ({@link ExtendedConnect}) and bounds on what an ingress
  * client can hold: the request headers and body deadlines
  * ({@link IngressProperties}) and the guards against broken framing: HTTP/1.1 requests
- * ({@link Http1RequestGuard}), HTTP/2 streams ({@link Http2StreamGuard}).
+ * ({@link Http1RequestGuard}), HTTP/2 streams ({@link Http2StreamGuard}); and no keep-alive
+ * connection left open by the graceful shutdown ({@link KeepAliveDrain}).
  *
  * <p>A {@link WebServerFactoryCustomizer} of the application context, not a Netty customizer bean:
  * the management server (a child context) applies only its own factory customizers, so the admin
@@ -42,9 +43,12 @@ public final class IngressConnections implements WebServerFactoryCustomizer<Nett
 
 	private final IngressFailures failures;
 
-	public IngressConnections(IngressProperties ingress, IngressFailures failures) {
+	private final KeepAliveDrain drain;
+
+	public IngressConnections(IngressProperties ingress, IngressFailures failures, KeepAliveDrain drain) {
 		this.ingress = ingress;
 		this.failures = failures;
+		this.drain = drain;
 	}
 
 	@Override
@@ -56,7 +60,8 @@ public final class IngressConnections implements WebServerFactoryCustomizer<Nett
 		Http2StreamGuard streams = new Http2StreamGuard(failures);
 		boolean priorKnowledge = ingress.h2cPriorKnowledge() && H2cPriorKnowledge.applies(server);
 		HttpServer http2 = ExtendedConnect.enable(priorKnowledge ? H2cPriorKnowledge.enable(server) : server);
-		return http2.requestTimeout(ingress.requestBodyTimeout())
+		return drain.apply(http2)
+			.requestTimeout(ingress.requestBodyTimeout())
 			.doOnChannelInit((observer, channel, remote) -> {
 				if (priorKnowledge) {
 					H2cPriorKnowledge.refuseUpgrade(channel.pipeline());

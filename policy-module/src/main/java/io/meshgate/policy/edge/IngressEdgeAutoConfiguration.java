@@ -22,8 +22,14 @@ public class IngressEdgeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnClass(NettyReactiveWebServerFactory.class)
-	IngressConnections ingressConnections(IngressProperties ingress, IngressFailures failures) {
-		return new IngressConnections(ingress, failures);
+	IngressConnections ingressConnections(IngressProperties ingress, IngressFailures failures, KeepAliveDrain drain) {
+		return new IngressConnections(ingress, failures, drain);
+	}
+
+	@Bean
+	@ConditionalOnClass(NettyReactiveWebServerFactory.class)
+	KeepAliveDrain keepAliveDrain() {
+		return new KeepAliveDrain();
 	}
 
 }
