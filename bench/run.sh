@@ -143,6 +143,9 @@ read -r -a MAVEN_ARGS <<< "${BENCH_MAVEN_ARGS:--B -q}"
 if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
   (cd "$ROOT" && ./mvnw "${MAVEN_ARGS[@]}" -DskipTests package)
   (cd "$ROOT" && ./mvnw "${MAVEN_ARGS[@]}" -f bench/bare-scg/pom.xml -DskipTests package)
+  if [[ $QUICK == 0 ]]; then
+    (cd "$ROOT" && ./mvnw "${MAVEN_ARGS[@]}" -f bench/bare-scg/pom.xml -Pobserved -DskipTests package)
+  fi
 fi
 mkdir -p "$BENCH/target/lib"
 HDR="$BENCH/target/lib/HdrHistogram-2.2.2.jar"
@@ -156,6 +159,7 @@ MESHGATE_JAR="$ROOT/gateway-app/target/meshgate.jar"
 BASELINE_JAR="${BENCH_BASELINE_JAR:+$(realpath "$BENCH_BASELINE_JAR")}"
 [[ -z $BASELINE_JAR || -f $BASELINE_JAR ]] || { echo "BENCH_BASELINE_JAR: $BENCH_BASELINE_JAR is not a file" >&2; exit 1; }
 BARE_JAR="$BENCH/bare-scg/target/bare-scg.jar"
+BARE_OBSERVED_JAR="$BENCH/bare-scg/target/bare-scg-observed.jar"
 rm -rf "$WORK/classes" "$WORK/stores"
 mkdir -p "$WORK/classes"
 javac -nowarn -cp "$HDR" -d "$WORK/classes" "$BENCH/Wrk2j.java"
@@ -276,12 +280,21 @@ start_meshgate() { # jvm (mg-policies, base-observed, ...) port adminPort
     --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$config.yml"
 }
 start_bare() { start_jvm bare-scg 18083 -jar "$BARE_JAR" --server.port=18083; }
+# The same gateway built with the observability Meshgate ships (bench/bare-scg -Pobserved) and the
+# observed JVM's settings: request metrics on, tracing at 10 %, Spring Cloud Gateway's own timer off;
+# its client observation stays on, as Spring Cloud Gateway ships it: that is what carries the trace
+# to the upstream, which Meshgate does with a span header of its own.
+start_bare_observed() {
+  start_jvm bare-observed 18084 -jar "$BARE_OBSERVED_JAR" --server.port=18084 --management.server.port=18184 \
+    --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/observed.yml"
+}
 declare -A URL PIDOF
 URL[direct]=http://127.0.0.1:18080/
 URL[nginx]=http://127.0.0.1:18081/
 URL[haproxy]=http://127.0.0.1:18082/
 URL[nginx-mtls]=http://127.0.0.1:18088/
 URL[bare-scg]=http://127.0.0.1:18083/
+URL[bare-observed]=http://127.0.0.1:18084/
 # Meshgate contenders are routes of two JVMs, so that one warm-up serves several and each cost is
 # measured against a route of the same JVM: mg-policies (bench/config/policies.yml: no policies and
 # each policy alone) and mg-observed (observed.yml: tracing and metrics on, alone and with
@@ -388,6 +401,13 @@ log "starting the JVM contenders: bare-scg, Meshgate ($MESH_JVMS)${BASE_JVMS:+, 
 running() { [[ -f $PIDS/$1.pid ]] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
 running bare-scg || start_bare
 JVMS="bare-scg"
+BARE_OBSERVED=""
+if [[ $QUICK == 0 && -f $BARE_OBSERVED_JAR ]]; then
+  running bare-observed || start_bare_observed
+  JVMS="$JVMS bare-observed"; BARE_OBSERVED=bare-observed
+elif [[ $QUICK == 0 ]]; then
+  skip "bare-observed: $BARE_OBSERVED_JAR not built (mvn -f bench/bare-scg/pom.xml -Pobserved package)"
+fi
 for jvm in $(for j in $MESH_JVMS; do echo "mg-$j"; done) $(for j in $BASE_JVMS; do echo "base-$j"; done); do
   running "$jvm" || start_meshgate "$jvm" "${PORT[$jvm]}" $((${PORT[$jvm]} + 100))
   JVMS="$JVMS $jvm"
@@ -396,7 +416,7 @@ done
 # their paths): every route's code compiles during the whole warm-up, not during a slice of it.
 MESH_ALL=$(for m in $MESH_CONTENDERS; do echo "mg-$m"; done; for m in $BASE_CONTENDERS; do echo "base-$m"; done)
 declare -A WARM_PATHS WARM_BASE
-for c in bare-scg $MESH_ALL; do
+for c in bare-scg $BARE_OBSERVED $MESH_ALL; do
   request_curl "$c"
   if ! wait_for_200 "${URL[$c]}" 120 "${REQ_CURL[@]}" >/dev/null; then
     skip "$c: no 200 within 120 s (see $WORK/logs/$(jvm_of "$c").log)"; continue
