@@ -24,7 +24,7 @@ function changesMarkup(route) {
   return html`<div id="route-changes" class="muted">${texts.map((t) => html`<div>${t}</div>`)}<div>(edited through the API or an import; kept when you apply here)</div></div>`;
 }
 
-function editorMarkup(route, isNew, identity, providerNames, ro) {
+function editorMarkup(route, isNew, protocol, identity, providerNames, ro) {
   const m = route.match || {};
   const canary = route.canary || {}; const retries = route.retries || {}; const fault = route.fault || {};
   const delay = fault.delay || {}; const abort = fault.abort || {};
@@ -37,7 +37,7 @@ function editorMarkup(route, isNew, identity, providerNames, ro) {
     field('Methods (empty: any)', 'match.methods', (m.methods || []).join(', '), html`id="route-methods"`)}${
     field('Host (empty: any)', 'match.host', m.host, html`id="route-host"`)}<label>Headers (name: regular expression, one per line)<textarea data-path="match.headers" id="route-headers" rows="2">${
     lines(m.headers)}</textarea></label><label>Query (parameter: regular expression, one per line)<textarea data-path="match.query" id="route-query" rows="2">${
-    lines(m.query)}</textarea></label>${identity.match.html()}</div>${changesMarkup(route)}</div><div class="card"><h2>Backends</h2><div id="backends"></div><button type="button" class="secondary" id="add-backend">Add backend</button><div id="canary" class="slider" hidden><span>Canary weight</span><input type="range" min="0" max="100" step="1" id="canary-slider" aria-label="Canary weight"><output id="canary-value"></output></div><div class="grid">${
+    lines(m.query)}</textarea></label>${protocol.html()}${identity.match.html()}</div>${changesMarkup(route)}</div><div class="card"><h2>Backends</h2><div id="backends"></div><button type="button" class="secondary" id="add-backend">Add backend</button><div id="canary" class="slider" hidden><span>Canary weight</span><input type="range" min="0" max="100" step="1" id="canary-slider" aria-label="Canary weight"><output id="canary-value"></output></div><div class="grid">${
     field('Sticky key (canary.stickyOn; empty: each request draws)', 'canary.stickyOn', canary.stickyOn, html`id="sticky-on"`)}${
     field('Override header (canary.overrideHeader; empty: off)', 'canary.overrideHeader', canary.overrideHeader, html`id="override-header"`)}</div></div><div class="card"><h2>Mirrors</h2><div id="mirrors"></div><button type="button" class="secondary" id="add-mirror">Add mirror</button></div><div class="card"><h2>Retries, timeout, faults</h2><div class="grid"><p class="muted wide">Retries are on when any retry field is filled in; an empty one takes its default.</p>${
     field('Retry attempts', 'retries.attempts', retries.attempts, html`id="retry-attempts" inputmode="numeric"`)}${
@@ -64,9 +64,11 @@ export async function routeEditor(main, id) {
   // stored routes reach stored upstreams only (a read-only source such as the demo may drop its own at any time)
   const upstreamNames = state.upstreams.filter((u) => !u.readOnly).map((u) => u.upstream.name);
   const providerNames = (await api('GET', '/api/jwtProviders', undefined, { notVersioned: true })).jwtProviders.map((p) => p.item.name);
+  // gRPC service and method, and the listener port: kept out of the path fields above, shown when set
+  const protocol = new SchemaForm('RouteMatch', 'match', route.match, { only: ['grpc', 'listener'], idPrefix: 'route-' });
   const identity = identityForms(route);
   const ro = !canWrite();
-  render(main, editorMarkup(route, isNew, identity, providerNames, ro));
+  render(main, editorMarkup(route, isNew, protocol, identity, providerNames, ro));
   const backends = route.backends || [];
   const mirrors = route.mirrors || [];
   const options = (selected) => html`<option value=""></option>${upstreamNames.map((n) => html`<option${n === selected ? html` selected` : ''}>${n}</option>`)}${
@@ -164,6 +166,8 @@ export async function routeEditor(main, id) {
     set(r.match, 'pathType', v('#route-path-type'));
     const query = pairs($('#route-query').value, ':');
     if (Object.keys(query).length) r.match.query = query; else delete r.match.query;
+    const protocolMatch = protocol.read();
+    ['grpc', 'listener'].forEach((k) => setRecord(r.match, k, protocolMatch[k]));
     // a share answered with a status calls no upstream: it has no other fields; an upstream's keeps those the form does not show
     r.backends = r.redirect ? [] : backends.map((b) => (b.status ? { status: b.status, weight: b.weight } : Object.assign({}, b, { upstream: b.upstream, weight: b.weight })));
     r.canary = Object.assign({}, r.canary || {});
@@ -182,7 +186,7 @@ export async function routeEditor(main, id) {
     readIdentity(identity, r, original);
     return r;
   }
-  Object.values(identity).forEach((f) => f.bind());
+  protocol.bind(); Object.values(identity).forEach((f) => f.bind());
   wireEditor({ noun: 'route', kind: 'routes', what: 'Route', def: 'Route', id: isNew ? null : id, etag: etagVersion, build, nameOf: (r) => r.id, readOnly: ro, back: '#/routes' });
 }
 

@@ -6,10 +6,16 @@ import { defaultOf } from './schema.js';
 export const weightOf = (b) => b.weight ?? defaultOf('Route', 'backends.weight');
 export const mirroredOf = (x) => x.percentage ?? defaultOf('Route', 'mirrors.percentage');
 
-/** A route's match, briefly: methods, path type (unless a pattern) and path, host, headers, query. */
+/** A route's match, briefly: methods, path type (unless a pattern) and path, gRPC service and method, listener, host, headers, query. */
 export function matchMarkup(m) {
   const muted = (entries, prefix, sep) => entries.map(([k, v]) => html`<div class="muted">${prefix}${k}${sep}${v}</div>`);
-  return html`${m.pathType && m.pathType !== defaultOf('Route', 'match.pathType') ? html`<span class="badge">${m.pathType.toLowerCase()}</span> ` : ''}<code>${(m.methods || []).join(',')} ${m.path}</code>${m.host ? html`<div class="muted">host ${m.host}</div>` : ''}${muted(Object.entries(m.headers || {}), '', ' ~ ')}${muted(Object.entries(m.query || {}), '?', ' ~ ')}${muted(Object.entries(m.claims || {}), 'claim ', ' ~ ')}${m.principals && m.principals.length ? html`<div class="muted">peer ${m.principals.join(', ')}</div>` : ''}`;
+  return html`${m.pathType && m.pathType !== defaultOf('Route', 'match.pathType') ? html`<span class="badge">${m.pathType.toLowerCase()}</span> ` : ''}${m.path || m.methods ? html`<code>${(m.methods || []).join(',')} ${m.path || ''}</code>` : ''}${m.grpc ? grpcMarkup(m.grpc) : ''}${m.listener ? html`<div class="muted">port ${m.listener.port}${(m.listener.exceptHosts || []).length ? ' except ' + m.listener.exceptHosts.join(', ') : ''}</div>` : ''}${m.host ? html`<div class="muted">host ${m.host}</div>` : ''}${muted(Object.entries(m.headers || {}), '', ' ~ ')}${muted(Object.entries(m.query || {}), '?', ' ~ ')}${muted(Object.entries(m.claims || {}), 'claim ', ' ~ ')}${m.principals && m.principals.length ? html`<div class="muted">peer ${m.principals.join(', ')}</div>` : ''}`;
+}
+
+/** A gRPC match as service/method, either side * when the route leaves it open. */
+function grpcMarkup(g) {
+  const regex = (g.type || defaultOf('GrpcMatch', 'type')) !== defaultOf('GrpcMatch', 'type');
+  return html`<div>${regex ? html`<span class="badge">regex</span> ` : ''}<code>gRPC ${g.service || '*'}/${g.method || '*'}</code></div>`;
 }
 
 export function rewriteText(w) {

@@ -5,7 +5,7 @@ import { $ } from './dom.js';
 import { lowerFirst } from './format.js';
 import { resolve, fieldSchema, choices, placeholderOf, hintOf, copied, same, isEmpty, num, list, pairs } from './schema.js';
 
-const WORDS = { uri: 'URI', jwks: 'JWKS', ip: 'IP', tls: 'TLS', jwt: 'JWT', api: 'API', ca: 'CA', l4: 'L4' };
+const WORDS = { uri: 'URI', jwks: 'JWKS', ip: 'IP', tls: 'TLS', jwt: 'JWT', api: 'API', ca: 'CA', l4: 'L4', grpc: 'gRPC' };
 /** A field's label from its name: notIpBlocks reads "Not IP blocks", consecutive5xx "Consecutive 5xx". */
 const labelOf = (name) => name.replace(/([A-Z])/g, ' $1').replace(/(\d+xx)$/, ' $1').toLowerCase().split(' ')
   .map((w, i) => WORDS[w] || (i === 0 ? w[0].toUpperCase() + w.slice(1) : w)).join(' ');

@@ -15,8 +15,9 @@ import org.openqa.selenium.support.ui.Select;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The route editor in headless Chromium: every error of an edit under its own field at once, and
- * the canary slider (shown for two or more backends, moving the last backend's share).
+ * The route editor in headless Chromium: every error of an edit under its own field at once, the
+ * canary slider (shown for two or more backends, moving the last backend's share), and a gRPC
+ * route made, listed and opened again.
  */
 class RouteEditorBrowserTest extends BrowserTestSupport {
 
@@ -115,6 +116,43 @@ class RouteEditorBrowserTest extends BrowserTestSupport {
 		setValue(browser.findElement(By.id("backend-weight-1")), "1");
 		assertThat(browser.findElements(By.cssSelector("#backends .field-error"))).isEmpty();
 		assertThat(waitFor(By.id("canary-value")).getText()).isEqualTo("10% to editor-b");
+	}
+
+	@Test
+	void aGrpcRouteIsMadeInTheEditorListedByServiceAndMethodAndKeptWhenSavedAgain() throws IOException {
+		login();
+		browser.get("http://localhost:" + adminPort + "/#/routes/new");
+		setValue(waitFor(By.id("route-id")), "orders-grpc");
+		browser.findElement(By.cssSelector("details[data-path='match.grpc'] > summary")).click();
+		setValue(browser.findElement(By.id("route-grpc-service")), "orders.v1.Orders");
+		setValue(browser.findElement(By.id("route-grpc-method")), "Get");
+		new Select(browser.findElement(By.id("backend-upstream-0"))).selectByVisibleText("editor-a");
+		browser.findElement(By.id("save-route")).click();
+		waitFor(By.id("confirm-apply")).click();
+		waitFor(By.cssSelector("tr[data-route='orders-grpc']"));
+
+		Map<String, Object> match = Map.of("grpc", Map.of("service", "orders.v1.Orders", "method", "Get"));
+		assertThat(editor.get("/api/routes/orders-grpc").json().get("match")).isEqualTo(match);
+		assertThat(matchCell("orders-grpc")).isEqualTo("gRPC orders.v1.Orders/Get");
+		screenshot("routes-grpc-match");
+
+		// opened again, the match is shown open in its fields, and an edit elsewhere keeps it
+		browser.get("http://localhost:" + adminPort + "/#/routes/orders-grpc");
+		assertThat(waitFor(By.id("route-grpc-service")).getDomProperty("value")).isEqualTo("orders.v1.Orders");
+		screenshot("route-editor-grpc");
+		setValue(browser.findElement(By.id("route-timeout")), "2s");
+		browser.findElement(By.id("save-route")).click();
+		waitFor(By.id("confirm-apply")).click();
+		waitFor(By.cssSelector("tr[data-route='orders-grpc']"));
+		Map<String, Object> saved = editor.get("/api/routes/orders-grpc").json();
+		assertThat(saved.get("match")).isEqualTo(match);
+		assertThat(saved.get("timeout")).isEqualTo("2s");
+	}
+
+	private static String matchCell(String route) {
+		return String.valueOf(((JavascriptExecutor) browser).executeScript(
+				"return document.querySelector(arguments[0]).innerText.trim();",
+				"tr[data-route='" + route + "'] td:nth-child(2)"));
 	}
 
 	private static List<String> weights(int count) {
