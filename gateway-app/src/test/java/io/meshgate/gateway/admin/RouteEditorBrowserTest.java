@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The route editor in headless Chromium: every error of an edit under its own field at once, the
  * canary slider (shown for two or more backends, moving the last backend's share), and a gRPC
- * route made, listed and opened again.
+ * route made, listed and opened again, and a listener match listed by its port.
  */
 class RouteEditorBrowserTest extends BrowserTestSupport {
 
@@ -147,6 +147,15 @@ class RouteEditorBrowserTest extends BrowserTestSupport {
 		Map<String, Object> saved = editor.get("/api/routes/orders-grpc").json();
 		assertThat(saved.get("match")).isEqualTo(match);
 		assertThat(saved.get("timeout")).isEqualTo("2s");
+
+		// a listener match is listed by its port
+		assertThat(editor.post("/api/routes", Map.of("id", "on-8443", "match",
+				Map.of("path", "/on-8443/**", "listener", Map.of("port", 8443)), "backends",
+				List.of(Map.of("upstream", "editor-a"))), null).status()).isEqualTo(200);
+		browser.get("http://localhost:" + adminPort + "/#/routes");
+		browser.navigate().refresh();
+		waitFor(By.cssSelector("tr[data-route='on-8443']"));
+		assertThat(matchCell("on-8443")).isEqualTo("/on-8443/**\nport 8443");
 	}
 
 	private static String matchCell(String route) {
