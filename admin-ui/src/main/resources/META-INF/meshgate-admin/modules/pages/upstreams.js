@@ -12,7 +12,7 @@ import { loadLive, liveWindow, upstreamTraffic, trafficMarkup, healthBadges, rea
 export async function page(main, arg) {
   if (arg) return upstreamEditor(main, arg);
   await Promise.all([loadConfig(), loadLive()]);
-  render(main, html`<h1>Upstreams</h1><div class="toolbar">${canWrite() ? html`<a href="#/upstreams/new"><button type="button" id="new-upstream">New upstream</button></a>` : ''}</div><div class="table-wrap"><table id="upstreams" class="stack"><thead><tr><th>Upstream</th><th>Health</th><th>Traffic (last ${liveWindow()} s)</th><th>Endpoints: state, rate, 5xx, in flight, ejections</th><th class="wide-only">Load balancing</th><th class="wide-only">TLS</th><th></th></tr></thead><tbody></tbody></table></div>`);
+  render(main, html`<h1>Upstreams</h1><div class="toolbar">${canWrite() ? html`<a href="#/upstreams/new"><button type="button" id="new-upstream">New upstream</button></a>` : ''}</div><div class="table-wrap"><table id="upstreams" class="stack"><thead><tr><th>Upstream</th><th>Health</th><th>Traffic (last ${liveWindow()} s)</th><th>Endpoints: state, rate, 5xx, in flight, ejections</th><th class="wide-only">Load balancing</th><th class="wide-only">Protocol, TLS</th><th></th></tr></thead><tbody></tbody></table></div>`);
   renderUpstreams();
 }
 
@@ -27,10 +27,11 @@ function upstreamRow(entry) {
   const endpoints = endpointsMarkup(u.name);
   const tls = u.tls && u.tls.mode !== 'DISABLE'
     ? html`${u.tls.mode}${live.certificateExpiry ? html`<div class="muted">expires ${live.certificateExpiry}</div>` : ''}` : html`<span class="muted">plain</span>`;
+  const protocol = html`<div class="protocol">${u.protocol || defaultOf('Upstream', 'protocol')}</div>`;
   const action = entry.readOnly ? html`<span class="badge ro">read-only: ${entry.source}</span>`
     : html`<a class="edit-upstream" href="${'#/upstreams/' + encodeURIComponent(u.name)}">${canWrite() ? 'Edit' : 'View'}</a>`;
   return html`<tr data-upstream="${u.name}"><td class="title-cell"><strong>${u.name}</strong></td><td data-label="Health" class="health">${healthBadges(u.name)}${reasonsMarkup(t)}</td><td data-label="Traffic">${trafficMarkup(t, 'upstream:' + u.name)}</td><td data-label="Endpoints">${endpoints.length ? endpoints
-    : u.discovery ? html`<span class="muted">Kubernetes ${u.discovery.serviceId}: no ready endpoints</span>` : html`<span class="badge warn">not running</span>`}</td><td class="wide-only">${(u.loadBalancer || {}).policy || defaultOf('Upstream', 'loadBalancer.policy')}${u.loadBalancer && u.loadBalancer.hashOn ? ' on ' + u.loadBalancer.hashOn : ''}</td><td class="wide-only">${tls}</td><td class="actions">${action} <a class="upstream-traffic" href="${'#/upstream-traffic/' + encodeURIComponent(u.name)}">Traffic</a></td></tr>`;
+    : u.discovery ? html`<span class="muted">Kubernetes ${u.discovery.serviceId}: no ready endpoints</span>` : html`<span class="badge warn">not running</span>`}</td><td class="wide-only">${(u.loadBalancer || {}).policy || defaultOf('Upstream', 'loadBalancer.policy')}${u.loadBalancer && u.loadBalancer.hashOn ? ' on ' + u.loadBalancer.hashOn : ''}</td><td class="wide-only">${protocol}${tls}</td><td class="actions">${action} <a class="upstream-traffic" href="${'#/upstream-traffic/' + encodeURIComponent(u.name)}">Traffic</a></td></tr>`;
 }
 
 /** The upstream rows from the last configuration and live state; called again by every live refresh. */

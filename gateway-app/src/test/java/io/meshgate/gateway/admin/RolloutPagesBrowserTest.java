@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
  * step's numbers against the gates, both sides charted against the gates, the timeline of moves,
  * and an editor's pause, resume, promote and abort, which a viewer does not get), a route's mirrors
  * compared side by side (masked), and the upstream health an operator reads and writes (an
- * unchecked idle upstream is "not checked", a gRPC health check made in the editor).
+ * unchecked idle upstream is "not checked", a gRPC health check made in the editor, each
+ * upstream's protocol in the list).
  */
 class RolloutPagesBrowserTest extends BrowserTestSupport {
 
@@ -210,6 +211,9 @@ class RolloutPagesBrowserTest extends BrowserTestSupport {
 			.contains("protocol: H2C");
 		waitFor(By.id("confirm-apply")).click();
 		waitFor(By.cssSelector("tr[data-upstream='rpc']"));
+		// the list says which protocol each upstream speaks
+		assertThat(text("tr[data-upstream='rpc'] .protocol")).isEqualTo("H2C");
+		assertThat(text("tr[data-upstream='checked'] .protocol")).isEqualTo("HTTP1");
 		assertThat(editor.get("/api/upstreams/rpc").json().get("healthCheck")).asString().contains("type=GRPC")
 			.contains("grpcService=echo.Echo");
 
