@@ -22,7 +22,6 @@ import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -365,16 +364,6 @@ class AccessBrowserTest extends BrowserTestSupport {
 		waitFor(By.id("confirm-apply")).click();
 	}
 
-	/**
-	 * The text of a list row's cell, by its column's label; read in one script, since the live
-	 * refresh replaces the rows when a metric changes. Empty when there is no such cell.
-	 */
-	private static String cell(String item, String column) {
-		Object text = script("const cell = document.querySelector(arguments[0]); return cell ? cell.innerText.trim() : '';",
-				"tr[data-item='" + item + "'] td[data-label='" + column + "']");
-		return String.valueOf(text);
-	}
-
 	private static Map<String, String> bearer(ECKey key, String tier) throws JOSEException {
 		SignedJWT token = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
 				new JWTClaimsSet.Builder().issuer(ISSUER)
@@ -397,10 +386,6 @@ class AccessBrowserTest extends BrowserTestSupport {
 
 	private static long pageWidth() {
 		return ((Number) script("return document.documentElement.scrollWidth;")).longValue();
-	}
-
-	private static Object script(String script, Object... arguments) {
-		return ((JavascriptExecutor) browser).executeScript(script, arguments);
 	}
 
 }

@@ -105,6 +105,20 @@ abstract class BrowserTestSupport extends AdminTestSupport {
 				element, value);
 	}
 
+	static Object script(String script, Object... arguments) {
+		return ((JavascriptExecutor) browser).executeScript(script, arguments);
+	}
+
+	/**
+	 * The text of a list row's cell, by its column's label; read in one script, since the live
+	 * refresh replaces the rows when a metric changes. Empty when there is no such cell.
+	 */
+	static String cell(String item, String column) {
+		Object text = script("const cell = document.querySelector(arguments[0]); return cell ? cell.innerText.trim() : '';",
+				"tr[data-item='" + item + "'] td[data-label='" + column + "']");
+		return String.valueOf(text);
+	}
+
 	static void screenshot(String name) throws IOException {
 		File file = browser.getScreenshotAs(OutputType.FILE);
 		Files.copy(file.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);

@@ -14,7 +14,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 
 import io.meshgate.gateway.testing.AdminClient;
@@ -91,17 +90,6 @@ class L4BrowserTest extends BrowserTestSupport {
 	private void open(String hash) {
 		browser.get("http://localhost:" + adminPort + "/" + hash);
 		browser.navigate().refresh();
-	}
-
-	/** The text of a list row's cell by its column's label, read in one script (the live refresh replaces rows). */
-	private static String cell(String item, String column) {
-		Object text = script("const cell = document.querySelector(arguments[0]); return cell ? cell.innerText.trim() : '';",
-				"tr[data-item='" + item + "'] td[data-label='" + column + "']");
-		return String.valueOf(text);
-	}
-
-	private static Object script(String script, Object... arguments) {
-		return ((JavascriptExecutor) browser).executeScript(script, arguments);
 	}
 
 	/** Writes {@code text} through the gateway's TCP port and reads back as many bytes. */

@@ -159,8 +159,7 @@ class RouteEditorBrowserTest extends BrowserTestSupport {
 	}
 
 	private static String matchCell(String route) {
-		return String.valueOf(((JavascriptExecutor) browser).executeScript(
-				"return document.querySelector(arguments[0]).innerText.trim();",
+		return String.valueOf(script("return document.querySelector(arguments[0]).innerText.trim();",
 				"tr[data-route='" + route + "'] td:nth-child(2)"));
 	}
 
