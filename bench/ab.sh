@@ -39,19 +39,8 @@ BENCH_LOGIN=('--meshgate.admin.users[0].name=bench' '--meshgate.admin.users[0].r
 USER_HEADER="x-user: bench-user-42"
 NO_TRACING="--spring.autoconfigure.exclude=org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration,org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration"
 
-rm -rf "$WORK"; mkdir -p "$WORK/config" "$WORK/up" "$WORK/logs"
-# the upstream's configuration also serves TLS (for bench/run.sh's mTLS contenders)
-DAYS=2 "$ROOT/config/pki/make-demo-pki.sh" "$WORK/pki" >/dev/null
-for file in "$ROOT"/bench/config/common.yml "$ROOT"/bench/peers/upstream-nginx.conf "$CONFIG"; do
-  sed "s#@WORK@#$WORK#g" "$file" > "$WORK/config/$(basename "$file")"
-done
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [[ -f $WORK/up/nginx.pid ]] && kill "$(cat "$WORK/up/nginx.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
+source "$ROOT/bench/work-dir.sh"
+prepare_work "$WORK" "$ROOT"/bench/config/common.yml "$ROOT"/bench/peers/upstream-nginx.conf "$CONFIG"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 wait_for_200() {

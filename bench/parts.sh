@@ -29,18 +29,8 @@ BENCH_LOGIN=('--meshgate.admin.users[0].name=bench' '--meshgate.admin.users[0].r
 USER_HEADER="x-user: bench-user-42"
 read -r -a ROUTES <<<"${PARTS_ROUTES:-$(grep -oP '(?<=match: \{path: /)[a-z0-9-]+(?=/\*\*\})' "$CONFIG" | tr '\n' ' ')}"
 
-rm -rf "$WORK"; mkdir -p "$WORK/config" "$WORK/up" "$WORK/logs"
-DAYS=2 "$ROOT/config/pki/make-demo-pki.sh" "$WORK/pki" >/dev/null
-for file in "$ROOT"/bench/config/common.yml "$ROOT"/bench/peers/upstream-nginx.conf "$CONFIG"; do
-  sed "s#@WORK@#$WORK#g" "$file" > "$WORK/config/$(basename "$file")"
-done
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [[ -f $WORK/up/nginx.pid ]] && kill "$(cat "$WORK/up/nginx.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
+source "$ROOT/bench/work-dir.sh"
+prepare_work "$WORK" "$ROOT"/bench/config/common.yml "$ROOT"/bench/peers/upstream-nginx.conf "$CONFIG"
 
 load() { taskset -c 1 wrk -t2 -c50 -d"$2s" -H "$USER_HEADER" "http://127.0.0.1:18300/$1/" 2>&1; }
 taskset -c 0 nginx -e "$WORK/logs/up.log" -c "$WORK/config/upstream-nginx.conf" -p "$WORK/up"
