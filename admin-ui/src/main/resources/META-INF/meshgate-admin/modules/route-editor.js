@@ -24,7 +24,7 @@ function changesMarkup(route) {
   return html`<div id="route-changes" class="muted">${texts.map((t) => html`<div>${t}</div>`)}<div>(edited through the API or an import; kept when you apply here)</div></div>`;
 }
 
-function editorMarkup(route, isNew, protocol, identity, providerNames, ro) {
+function editorMarkup(route, isNew, protocol, rateLimit, identity, providerNames, ro) {
   const m = route.match || {};
   const canary = route.canary || {}; const retries = route.retries || {}; const fault = route.fault || {};
   const delay = fault.delay || {}; const abort = fault.abort || {};
@@ -49,7 +49,8 @@ function editorMarkup(route, isNew, protocol, identity, providerNames, ro) {
     field('Fault delay %', 'fault.delay.percentage', delay.percentage, html`id="fault-delay-percentage"`)}${
     field('Fault delay', 'fault.delay.fixedDelay', delay.fixedDelay, html`id="fault-delay"`)}${
     field('Fault abort %', 'fault.abort.percentage', abort.percentage, html`id="fault-abort-percentage"`)}${
-    field('Fault abort status', 'fault.abort.httpStatus', abort.httpStatus, html`id="fault-abort-status"`)}</div></div>${
+    field('Fault abort status', 'fault.abort.httpStatus', abort.httpStatus, html`id="fault-abort-status"`)}</div></div><div class="card" data-path="rateLimit"><h2>Rate limit</h2><p class="muted">On when max tokens is given: each key (by default the client's address) has a bucket of max tokens, refilled by tokens per fill every fill interval; a request that finds it empty gets 429.</p><div class="grid">${
+    rateLimit.html()}</div></div>${
     identityCards(identity, route, providerNames)}${editorButtons('route', ro, isNew)}</form>`;
 }
 
@@ -66,9 +67,10 @@ export async function routeEditor(main, id) {
   const providerNames = (await api('GET', '/api/jwtProviders', undefined, { notVersioned: true })).jwtProviders.map((p) => p.item.name);
   // gRPC service and method, and the listener port: kept out of the path fields above, shown when set
   const protocol = new SchemaForm('RouteMatch', 'match', route.match, { only: ['grpc', 'listener'], idPrefix: 'route-' });
+  const rateLimit = new SchemaForm('RateLimitPolicy', 'rateLimit', route.rateLimit, { idPrefix: 'rate-limit-' });
   const identity = identityForms(route);
   const ro = !canWrite();
-  render(main, editorMarkup(route, isNew, protocol, identity, providerNames, ro));
+  render(main, editorMarkup(route, isNew, protocol, rateLimit, identity, providerNames, ro));
   const backends = route.backends || [];
   const mirrors = route.mirrors || [];
   const options = (selected) => html`<option value=""></option>${upstreamNames.map((n) => html`<option${n === selected ? html` selected` : ''}>${n}</option>`)}${
@@ -183,10 +185,11 @@ export async function routeEditor(main, id) {
     r.fault = { delay: {}, abort: {} };
     set(r.fault.delay, 'percentage', num(v('#fault-delay-percentage'))); set(r.fault.delay, 'fixedDelay', v('#fault-delay'));
     set(r.fault.abort, 'percentage', num(v('#fault-abort-percentage'))); set(r.fault.abort, 'httpStatus', num(v('#fault-abort-status')));
+    setRecord(r, 'rateLimit', switchedOn('RateLimitPolicy', rateLimit.read()));
     readIdentity(identity, r, original);
     return r;
   }
-  protocol.bind(); Object.values(identity).forEach((f) => f.bind());
+  protocol.bind(); rateLimit.bind(); Object.values(identity).forEach((f) => f.bind());
   wireEditor({ noun: 'route', kind: 'routes', what: 'Route', def: 'Route', id: isNew ? null : id, etag: etagVersion, build, nameOf: (r) => r.id, readOnly: ro, back: '#/routes' });
 }
 

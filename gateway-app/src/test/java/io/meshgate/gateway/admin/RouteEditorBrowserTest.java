@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The route editor in headless Chromium: every error of an edit under its own field at once, the
  * canary slider (shown for two or more backends, moving the last backend's share), and a gRPC
- * route made, listed and opened again, and a listener match listed by its port.
+ * route made, listed and opened again, a listener match listed by its port, and a route's rate
+ * limit set and removed in its card.
  */
 class RouteEditorBrowserTest extends BrowserTestSupport {
 
@@ -156,6 +157,34 @@ class RouteEditorBrowserTest extends BrowserTestSupport {
 		browser.navigate().refresh();
 		waitFor(By.cssSelector("tr[data-route='on-8443']"));
 		assertThat(matchCell("on-8443")).isEqualTo("/on-8443/**\nport 8443");
+	}
+
+	@Test
+	void aRateLimitIsSetInItsCardAndRemovedByEmptyingMaxTokens() throws IOException {
+		editor.post("/api/routes", Map.of("id", "limited", "match", Map.of("path", "/limited/**"), "backends",
+				List.of(Map.of("upstream", "editor-a"))), null);
+		login();
+		browser.get("http://localhost:" + adminPort + "/#/routes/limited");
+		setValue(waitFor(By.id("rate-limit-maxTokens")), "50");
+		setValue(browser.findElement(By.id("rate-limit-keyOn")), "header:x-api-key");
+		script("arguments[0].scrollIntoView()", browser.findElement(By.cssSelector(".card[data-path='rateLimit']")));
+		screenshot("route-editor-rate-limit");
+		applyAndWaitForTheList("limited");
+		// the stored record writes out tokensPerFill, which defaults to maxTokens
+		assertThat(editor.get("/api/routes/limited").json().get("rateLimit"))
+			.isEqualTo(Map.of("maxTokens", 50, "tokensPerFill", 50, "keyOn", "header:x-api-key"));
+
+		browser.get("http://localhost:" + adminPort + "/#/routes/limited");
+		assertThat(waitFor(By.id("rate-limit-maxTokens")).getDomProperty("value")).isEqualTo("50");
+		setValue(browser.findElement(By.id("rate-limit-maxTokens")), "");
+		applyAndWaitForTheList("limited");
+		assertThat(editor.get("/api/routes/limited").json()).doesNotContainKey("rateLimit");
+	}
+
+	private static void applyAndWaitForTheList(String route) {
+		browser.findElement(By.id("save-route")).click();
+		waitFor(By.id("confirm-apply")).click();
+		waitFor(By.cssSelector("tr[data-route='" + route + "']"));
 	}
 
 	private static String matchCell(String route) {
