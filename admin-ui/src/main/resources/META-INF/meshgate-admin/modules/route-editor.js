@@ -10,6 +10,9 @@ import { SchemaForm } from './schema-form.js';
 import { editorButtons, wireEditor } from './editor.js';
 import { rewriteText, redirectText, headersText, weightOf } from './route-text.js';
 
+const CANARY_MORE = ['overrideFrom', 'allowZeroWeight'];
+const RETRY_MORE = ['baseInterval', 'maxInterval', 'minRetryConcurrency', 'retryNonIdempotent', 'maxBodySize'];
+
 /** An input for a field of a route: its placeholder and hint (default, else an example) from the schema; attrs is html`` markup. */
 function field(label, path, value, attrs) {
   const hint = hintOf('Route', path);
@@ -24,7 +27,13 @@ function changesMarkup(route) {
   return html`<div id="route-changes" class="muted">${texts.map((t) => html`<div>${t}</div>`)}<div>(edited through the API or an import; kept when you apply here)</div></div>`;
 }
 
-function editorMarkup(route, isNew, protocol, rateLimit, identity, providerNames, ro) {
+/** A schema form's fields folded under a title, open when any of them holds other than its default. */
+function more(form, id, title) {
+  const changed = (n) => { const v = form.value[n]; return v !== undefined && !isEmpty(v) && !same(v, defaultOf(form.def, n)); };
+  return html`<details class="wide nested" id="${id}"${form.names(form.def, '').some(changed) && html` open`}><summary>${title}</summary><div class="grid">${form.html()}</div></details>`;
+}
+
+function editorMarkup(route, isNew, { protocol, rateLimit, canaryMore, retryMore }, identity, providerNames, ro) {
   const m = route.match || {};
   const canary = route.canary || {}; const retries = route.retries || {}; const fault = route.fault || {};
   const delay = fault.delay || {}; const abort = fault.abort || {};
@@ -39,11 +48,13 @@ function editorMarkup(route, isNew, protocol, rateLimit, identity, providerNames
     lines(m.headers)}</textarea></label><label>Query (parameter: regular expression, one per line)<textarea data-path="match.query" id="route-query" rows="2">${
     lines(m.query)}</textarea></label>${protocol.html()}${identity.match.html()}</div>${changesMarkup(route)}</div><div class="card"><h2>Backends</h2><div id="backends"></div><button type="button" class="secondary" id="add-backend">Add backend</button><div id="canary" class="slider" hidden><span>Canary weight</span><input type="range" min="0" max="100" step="1" id="canary-slider" aria-label="Canary weight"><output id="canary-value"></output></div><div class="grid">${
     field('Sticky key (canary.stickyOn; empty: each request draws)', 'canary.stickyOn', canary.stickyOn, html`id="sticky-on"`)}${
-    field('Override header (canary.overrideHeader; empty: off)', 'canary.overrideHeader', canary.overrideHeader, html`id="override-header"`)}</div></div><div class="card"><h2>Mirrors</h2><div id="mirrors"></div><button type="button" class="secondary" id="add-mirror">Add mirror</button></div><div class="card"><h2>Retries, timeout, faults</h2><div class="grid"><p class="muted wide">Retries are on when any retry field is filled in; an empty one takes its default.</p>${
+    field('Override header (canary.overrideHeader; empty: off)', 'canary.overrideHeader', canary.overrideHeader, html`id="override-header"`)}${
+    more(canaryMore, 'canary-more', 'More canary options')}</div></div><div class="card"><h2>Mirrors</h2><div id="mirrors"></div><button type="button" class="secondary" id="add-mirror">Add mirror</button></div><div class="card"><h2>Retries, timeout, faults</h2><div class="grid"><p class="muted wide">Retries are on when any retry field is filled in; an empty one takes its default.</p>${
     field('Retry attempts', 'retries.attempts', retries.attempts, html`id="retry-attempts" inputmode="numeric"`)}${
     field('Per-try timeout (empty: none)', 'retries.perTryTimeout', retries.perTryTimeout, html`id="retry-per-try"`)}${
     field('Retry on', 'retries.retryOn', (retries.retryOn || []).join(', '), html`id="retry-on"`)}${
     field('Retry budget %', 'retries.budgetPercent', retries.budgetPercent, html`id="retry-budget"`)}${
+    more(retryMore, 'retry-more', 'More retry options')}${
     field("Route timeout (empty: the gateway's response timeout)", 'timeout', route.timeout, html`id="route-timeout"`)}${
     field('Stream idle timeout (empty: the route does not stream)', 'streamIdleTimeout', route.streamIdleTimeout, html`id="route-stream-idle"`)}${
     field('Fault delay %', 'fault.delay.percentage', delay.percentage, html`id="fault-delay-percentage"`)}${
@@ -68,9 +79,12 @@ export async function routeEditor(main, id) {
   // gRPC service and method, and the listener port: kept out of the path fields above, shown when set
   const protocol = new SchemaForm('RouteMatch', 'match', route.match, { only: ['grpc', 'listener'], idPrefix: 'route-' });
   const rateLimit = new SchemaForm('RateLimitPolicy', 'rateLimit', route.rateLimit, { idPrefix: 'rate-limit-' });
+  // the fields of canary and retries that the hand-made ones above them leave out
+  const canaryMore = new SchemaForm('CanaryPolicy', 'canary', route.canary, { only: CANARY_MORE, idPrefix: 'canary-' });
+  const retryMore = new SchemaForm('RetryPolicy', 'retries', route.retries, { only: RETRY_MORE, idPrefix: 'retry-' });
   const identity = identityForms(route);
   const ro = !canWrite();
-  render(main, editorMarkup(route, isNew, protocol, rateLimit, identity, providerNames, ro));
+  render(main, editorMarkup(route, isNew, { protocol, rateLimit, canaryMore, retryMore }, identity, providerNames, ro));
   const backends = route.backends || [];
   const mirrors = route.mirrors || [];
   const options = (selected) => html`<option value=""></option>${upstreamNames.map((n) => html`<option${n === selected ? html` selected` : ''}>${n}</option>`)}${
@@ -174,11 +188,13 @@ export async function routeEditor(main, id) {
     r.backends = r.redirect ? [] : backends.map((b) => (b.status ? { status: b.status, weight: b.weight } : Object.assign({}, b, { upstream: b.upstream, weight: b.weight })));
     r.canary = Object.assign({}, r.canary || {});
     set(r.canary, 'stickyOn', v('#sticky-on')); set(r.canary, 'overrideHeader', v('#override-header'));
+    const canaryRead = canaryMore.read(); CANARY_MORE.forEach((k) => set(r.canary, k, canaryRead[k]));
     if (!Object.keys(r.canary).length) delete r.canary;
     set(r, 'mirrors', mirrors.map((x) => Object.assign({}, (original.mirrors || []).find((o) => o.upstream === x.upstream) || {}, { upstream: x.upstream, percentage: x.percentage })));
     r.retries = Object.assign({}, r.retries || {});
     set(r.retries, 'attempts', num(v('#retry-attempts'))); set(r.retries, 'perTryTimeout', v('#retry-per-try'));
     set(r.retries, 'retryOn', list(v('#retry-on'))); set(r.retries, 'budgetPercent', num(v('#retry-budget')));
+    const retryRead = retryMore.read(); RETRY_MORE.forEach((k) => set(r.retries, k, retryRead[k]));
     if (!Object.keys(r.retries).length) delete r.retries;
     set(r, 'timeout', v('#route-timeout'));
     set(r, 'streamIdleTimeout', v('#route-stream-idle'));
@@ -189,7 +205,7 @@ export async function routeEditor(main, id) {
     readIdentity(identity, r, original);
     return r;
   }
-  protocol.bind(); rateLimit.bind(); Object.values(identity).forEach((f) => f.bind());
+  [protocol, rateLimit, canaryMore, retryMore].forEach((f) => f.bind()); Object.values(identity).forEach((f) => f.bind());
   wireEditor({ noun: 'route', kind: 'routes', what: 'Route', def: 'Route', id: isNew ? null : id, etag: etagVersion, build, nameOf: (r) => r.id, readOnly: ro, back: '#/routes' });
 }
 

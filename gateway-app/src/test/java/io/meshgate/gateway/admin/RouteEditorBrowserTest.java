@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -17,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The route editor in headless Chromium: every error of an edit under its own field at once, the
  * canary slider (shown for two or more backends, moving the last backend's share), and a gRPC
- * route made, listed and opened again, a listener match listed by its port, and a route's rate
- * limit set and removed in its card.
+ * route made, listed and opened again, a listener match listed by its port, a route's rate limit
+ * set and removed in its card, and the canary and retry fields folded beside the main ones.
  */
 class RouteEditorBrowserTest extends BrowserTestSupport {
 
@@ -179,6 +180,43 @@ class RouteEditorBrowserTest extends BrowserTestSupport {
 		setValue(browser.findElement(By.id("rate-limit-maxTokens")), "");
 		applyAndWaitForTheList("limited");
 		assertThat(editor.get("/api/routes/limited").json()).doesNotContainKey("rateLimit");
+	}
+
+	@Test
+	void theCanaryAndRetryFieldsBesideTheMainOnesAreEditedInTheirFoldedSections() throws IOException {
+		editor.post("/api/routes", Map.of("id", "more-options", "match", Map.of("path", "/more-options/**"), "backends",
+				List.of(Map.of("upstream", "editor-a", "weight", 9), Map.of("upstream", "editor-b", "weight", 1)), "canary",
+				Map.of("overrideHeader", "x-canary"), "retries", Map.of("attempts", 3)), null);
+		login();
+		browser.get("http://localhost:" + adminPort + "/#/routes/more-options");
+		unfold(waitFor(By.id("canary-more")));
+		setValue(browser.findElement(By.id("canary-overrideFrom")), "10.0.0.0/8");
+		browser.findElement(By.id("canary-allowZeroWeight")).click();
+		unfold(browser.findElement(By.id("retry-more")));
+		setValue(browser.findElement(By.id("retry-baseInterval")), "50ms");
+		browser.findElement(By.id("retry-retryNonIdempotent")).click();
+		applyAndWaitForTheList("more-options");
+
+		Map<String, Object> saved = editor.get("/api/routes/more-options").json();
+		assertThat(saved.get("canary")).asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsEntry("overrideHeader", "x-canary")
+			.containsEntry("overrideFrom", List.of("10.0.0.0/8"))
+			.containsEntry("allowZeroWeight", true);
+		assertThat(saved.get("retries")).asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsEntry("attempts", 3)
+			.containsEntry("baseInterval", "50ms")
+			.containsEntry("retryNonIdempotent", true);
+
+		// opened again, both sections are open, showing what was set
+		browser.get("http://localhost:" + adminPort + "/#/routes/more-options");
+		assertThat(waitFor(By.id("retry-baseInterval")).getDomProperty("value")).isEqualTo("50ms");
+		assertThat(browser.findElement(By.id("canary-more")).getDomProperty("open")).isEqualTo("true");
+		assertThat(browser.findElement(By.id("canary-allowZeroWeight")).isSelected()).isTrue();
+	}
+
+	/** Opens a folded section whether or not it was open. */
+	private static void unfold(WebElement details) {
+		script("arguments[0].open = true", details);
 	}
 
 	private static void applyAndWaitForTheList(String route) {
