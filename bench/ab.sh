@@ -30,13 +30,9 @@ SECONDS_PER_ROUND="${5:-3}"
 WARMUP="${BENCH_WARMUP_SECONDS:-120}"
 URL_PATH="${BENCH_PATH:-/}"
 WORK="$ROOT/bench/target/ab"
-JVM_FLAGS="${BENCH_JVM_FLAGS:--Xmx256m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=5000}"
 CLK_TCK="$(getconf CLK_TCK)"
-# Without the demo a gateway starts only with a login: the one bench/run.sh uses (loopback only,
-# password "bench-only-password", bcrypt cost 4).
-BENCH_LOGIN=('--meshgate.admin.users[0].name=bench' '--meshgate.admin.users[0].roles[0]=editor'
-  '--meshgate.admin.users[0].password={bcrypt}$2a$04$gVUWJHqmJEYawGt70wTLyOUA6yUEnM6GToeTQ8jSaaQaWJZ0mKJ3i')
-USER_HEADER="x-user: bench-user-42"
+# shellcheck source=bench/settings.sh
+source "$ROOT/bench/settings.sh"
 NO_TRACING="--spring.autoconfigure.exclude=org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration,org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration"
 
 source "$ROOT/bench/work-dir.sh"

@@ -25,13 +25,12 @@ SECONDS_PER_ROUND="${4:-5}"
 WARMUP="${BENCH_WARMUP_SECONDS:-60}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$ROOT/bench/target/grpc-ab"
-JVM_FLAGS="${BENCH_JVM_FLAGS:--Xmx256m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=5000}"
+# shellcheck source=bench/settings.sh
+source "$ROOT/bench/settings.sh"
 CLK_TCK="$(getconf CLK_TCK)"
 CONNECTIONS=4 # the gRPC client's HTTP/2 connections, as bench/protocols.sh
 IN_FLIGHT=50
 HTTP_UP=18412; GRPC_UP=18413
-BENCH_LOGIN=('--meshgate.admin.users[0].name=bench' '--meshgate.admin.users[0].roles[0]=editor'
-  '--meshgate.admin.users[0].password={bcrypt}$2a$04$gVUWJHqmJEYawGt70wTLyOUA6yUEnM6GToeTQ8jSaaQaWJZ0mKJ3i')
 
 rm -rf "$WORK"; mkdir -p "$WORK/logs" "$WORK/classes"
 PIDS=()

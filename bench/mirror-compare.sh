@@ -29,6 +29,8 @@ WARMUP="${MC_WARMUP_SECONDS:-5}"
 RATE="${MC_RATE:-500}"
 CONNECTIONS="${MC_CONNECTIONS:-16}"
 JAR="${MC_JAR:-$ROOT/gateway-app/target/meshgate.jar}"
+# shellcheck source=bench/settings.sh
+source "$BENCH/settings.sh"
 JVM_FLAGS="${BENCH_JVM_FLAGS:--Xmx256m -XX:+UseSerialGC -Xss512k}"
 SUT_CPU=0
 LOAD_CPU=1
@@ -77,8 +79,7 @@ DEMO_HOST=127.0.0.1 DEMO_PORT=$SHADOW DEMO_ENDPOINT=shadow SUT_CPU=$LOAD_CPU \
 # shellcheck disable=SC2086
 start_bg meshgate java $JVM_FLAGS -jar "$JAR" --server.port=$MG --management.server.port=$((MG + 1)) \
   --meshgate.store.path="$WORK/store" \
-  '--meshgate.admin.users[0].name=bench' '--meshgate.admin.users[0].roles[0]=editor' \
-  '--meshgate.admin.users[0].password={bcrypt}$2a$04$gVUWJHqmJEYawGt70wTLyOUA6yUEnM6GToeTQ8jSaaQaWJZ0mKJ3i' \
+  "${BENCH_LOGIN[@]}" \
   --spring.config.additional-location="file:$BENCH/config/common.yml,file:$BENCH/config/mirror-compare.yml"
 wait_for primary "http://127.0.0.1:$PRIMARY/healthz"
 wait_for shadow "http://127.0.0.1:$SHADOW/healthz"

@@ -22,11 +22,9 @@ WARMUP="${PARTS_WARMUP_SECONDS:-16}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CONFIG="$ROOT/bench/config/parts.yml"
 WORK="$ROOT/bench/target/parts"
-JVM_FLAGS="${BENCH_JVM_FLAGS:--Xmx256m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=5000}"
 CLK_TCK="$(getconf CLK_TCK)"
-BENCH_LOGIN=('--meshgate.admin.users[0].name=bench' '--meshgate.admin.users[0].roles[0]=editor'
-  '--meshgate.admin.users[0].password={bcrypt}$2a$04$gVUWJHqmJEYawGt70wTLyOUA6yUEnM6GToeTQ8jSaaQaWJZ0mKJ3i')
-USER_HEADER="x-user: bench-user-42"
+# shellcheck source=bench/settings.sh
+source "$ROOT/bench/settings.sh"
 read -r -a ROUTES <<<"${PARTS_ROUTES:-$(grep -oP '(?<=match: \{path: /)[a-z0-9-]+(?=/\*\*\})' "$CONFIG" | tr '\n' ' ')}"
 
 source "$ROOT/bench/work-dir.sh"

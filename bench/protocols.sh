@@ -49,7 +49,8 @@ GRPC_WARMUP="${PROTO_GRPC_WARMUP_SECONDS:-60}"
 CLK_TCK="$(getconf CLK_TCK)"
 SUT_CPU=0
 LOAD_CPU=1
-JVM_FLAGS="${BENCH_JVM_FLAGS:--Xmx256m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=5000}"
+# shellcheck source=bench/settings.sh
+source "$BENCH/settings.sh"
 CONNECTIONS=50
 # ports: mg-proto (ingress, HTTPS, TCP route), mg-tls (ingress, HTTPS), upstreams, HAProxy
 MG_PROTO=18300; MG_PROTO_HTTPS=18301; MG_PROTO_TCP=18302; MG_TLS=18305; MG_TLS_HTTPS=18304
@@ -115,8 +116,7 @@ start_meshgate() { # name ingress https config
   # shellcheck disable=SC2086
   start_bg "$name" java $JVM_FLAGS -jar "$ROOT/gateway-app/target/meshgate.jar" --server.port="$port" \
     --management.server.port=$((port + 100)) --meshgate.store.path="$WORK/stores/$name" \
-    '--meshgate.admin.users[0].name=bench' '--meshgate.admin.users[0].roles[0]=editor' \
-    '--meshgate.admin.users[0].password={bcrypt}$2a$04$gVUWJHqmJEYawGt70wTLyOUA6yUEnM6GToeTQ8jSaaQaWJZ0mKJ3i' \
+    "${BENCH_LOGIN[@]}" \
     --meshgate.https.port="$https" --meshgate.https.bundle=ingress --meshgate.l4.address=127.0.0.1 \
     --spring.ssl.bundle.pem.ingress.keystore.certificate="file:$WORK/pki/orders.crt" \
     --spring.ssl.bundle.pem.ingress.keystore.private-key="file:$WORK/pki/orders.key" \

@@ -63,11 +63,9 @@ PIDS="$WORK/pids"
 CLK_TCK="$(getconf CLK_TCK)"
 SUT_CPU=0
 LOAD_CPU=1
-# TrimNativeHeapInterval as in the container image (Dockerfile): the JVM hands the native memory it
-# freed back to the OS every 5 s, so RSS shows what is in use rather than what glibc kept
-JVM_FLAGS="${BENCH_JVM_FLAGS:--Xmx256m -XX:+UseSerialGC -Xss512k -XX:TrimNativeHeapInterval=5000}"
+# shellcheck source=bench/settings.sh
+source "$BENCH/settings.sh"
 CONNECTIONS=50
-USER_HEADER="x-user: bench-user-42"
 
 if [[ $QUICK == 1 ]]; then
   ROUNDS=3; ROUND_SECONDS=3; SETTLE_SECONDS=1; WARMUP_SECONDS=8; STARTUP_ROUNDS=2
@@ -268,15 +266,13 @@ start_jvm() {
 NO_TRACING="--spring.autoconfigure.exclude=org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration,org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration"
 # Every Meshgate contender gets this editor login (with the demo off a start without one fails);
 # the route-table visits (bench/RouteScaleProbe.java) edit the policies JVM through its admin API
-# with it: loopback only, password "bench-only-password" (bcrypt, cost 4).
-BENCH_EDITOR=('--meshgate.admin.users[0].name=bench' '--meshgate.admin.users[0].roles[0]=editor'
-  '--meshgate.admin.users[0].password={bcrypt}$2a$04$gVUWJHqmJEYawGt70wTLyOUA6yUEnM6GToeTQ8jSaaQaWJZ0mKJ3i')
+# with BENCH_LOGIN (bench/settings.sh)
 start_meshgate() { # jvm (mg-policies, base-observed, ...) port adminPort
   local jvm="$1" port="$2" admin="$3" config="${1#*-}" jar="$MESHGATE_JAR" extra=()
   [[ $jvm == base-* ]] && jar="$BASELINE_JAR"
   [[ $config == observed ]] || extra=("$NO_TRACING")
   # every contender needs a login: without meshgate.admin.users (and with the demo off) the start fails
-  extra+=("${BENCH_EDITOR[@]}")
+  extra+=("${BENCH_LOGIN[@]}")
   start_jvm "$jvm" "$port" -jar "$jar" --server.port="$port" --management.server.port="$admin" \
     --meshgate.store.path="$WORK/stores/$jvm" "${extra[@]}" \
     --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$config.yml"
