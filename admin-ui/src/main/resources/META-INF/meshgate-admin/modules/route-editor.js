@@ -10,6 +10,7 @@ import { SchemaForm } from './schema-form.js';
 import { editorButtons, wireEditor } from './editor.js';
 import { rewriteText, redirectText, headersText, weightOf } from './route-text.js';
 
+const MATCH_MORE = ['grpc', 'listener'];
 const CANARY_MORE = ['overrideFrom', 'allowZeroWeight'];
 const RETRY_MORE = ['baseInterval', 'maxInterval', 'minRetryConcurrency', 'retryNonIdempotent', 'maxBodySize'];
 
@@ -77,7 +78,7 @@ export async function routeEditor(main, id) {
   const upstreamNames = state.upstreams.filter((u) => !u.readOnly).map((u) => u.upstream.name);
   const providerNames = (await api('GET', '/api/jwtProviders', undefined, { notVersioned: true })).jwtProviders.map((p) => p.item.name);
   // gRPC service and method, and the listener port: kept out of the path fields above, shown when set
-  const protocol = new SchemaForm('RouteMatch', 'match', route.match, { only: ['grpc', 'listener'], idPrefix: 'route-' });
+  const protocol = new SchemaForm('RouteMatch', 'match', route.match, { only: MATCH_MORE, idPrefix: 'route-' });
   const rateLimit = new SchemaForm('RateLimitPolicy', 'rateLimit', route.rateLimit, { idPrefix: 'rate-limit-' });
   // the fields of canary and retries that the hand-made ones above them leave out
   const canaryMore = new SchemaForm('CanaryPolicy', 'canary', route.canary, { only: CANARY_MORE, idPrefix: 'canary-' });
@@ -183,7 +184,7 @@ export async function routeEditor(main, id) {
     const query = pairs($('#route-query').value, ':');
     if (Object.keys(query).length) r.match.query = query; else delete r.match.query;
     const protocolMatch = protocol.read();
-    ['grpc', 'listener'].forEach((k) => setRecord(r.match, k, protocolMatch[k]));
+    MATCH_MORE.forEach((k) => setRecord(r.match, k, protocolMatch[k]));
     // a share answered with a status calls no upstream: it has no other fields; an upstream's keeps those the form does not show
     r.backends = r.redirect ? [] : backends.map((b) => (b.status ? { status: b.status, weight: b.weight } : Object.assign({}, b, { upstream: b.upstream, weight: b.weight })));
     r.canary = Object.assign({}, r.canary || {});
