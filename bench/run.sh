@@ -20,6 +20,9 @@
 # BENCH_BASELINE_JAR=old/meshgate.jar runs another build's no-policy and everything-on routes as
 # contenders base-plain and base-all in the same rounds (two more JVMs), for the new build side by
 # side with the old one, e.g. the jar of `git worktree add /tmp/old <commit>` built there.
+# BENCH_BASELINE_OBSERVED_ARGS adds arguments to the baseline's observed JVM: for a build older than
+# the request recording (whose request metrics and span came from Spring's server observation),
+# "--management.observations.enable.http.server.requests=true" runs it as it shipped.
 # BENCH_MESH_CONTENDERS replaces the list of Meshgate contenders (routes /X/** of bench/config and of
 # bench/identity.py's configurations), e.g. "plain idplain jwt authz cors uncached-plain uncached"
 # with --smoke: a check that the identity-and-access contenders answer, in a few minutes.
@@ -271,6 +274,8 @@ start_meshgate() { # jvm (mg-policies, base-observed, ...) port adminPort
   local jvm="$1" port="$2" admin="$3" config="${1#*-}" jar="$MESHGATE_JAR" extra=()
   [[ $jvm == base-* ]] && jar="$BASELINE_JAR"
   [[ $config == observed ]] || extra=("$NO_TRACING")
+  # shellcheck disable=SC2206 # words, as on a command line
+  [[ $jvm == base-observed ]] && extra+=(${BENCH_BASELINE_OBSERVED_ARGS:-})
   # every contender needs a login: without meshgate.admin.users (and with the demo off) the start fails
   extra+=("${BENCH_LOGIN[@]}")
   start_jvm "$jvm" "$port" -jar "$jar" --server.port="$port" --management.server.port="$admin" \
@@ -284,7 +289,8 @@ start_bare() { start_jvm bare-scg 18083 -jar "$BARE_JAR" --server.port=18083; }
 # to the upstream, which Meshgate does with a span header of its own.
 start_bare_observed() {
   start_jvm bare-observed 18084 -jar "$BARE_OBSERVED_JAR" --server.port=18084 --management.server.port=18184 \
-    --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/observed.yml"
+    --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/observed.yml" \
+    --management.observations.enable.http.server.requests=true
 }
 declare -A URL PIDOF
 URL[direct]=http://127.0.0.1:18080/

@@ -85,6 +85,13 @@ public final class ExchangeAttributes {
 	/** Set when a route or per-try timeout fired ({@code Boolean}). */
 	public static final String TIMED_OUT = PREFIX + "timedOut";
 
+	/**
+	 * What Meshgate records of the request ({@code io.meshgate.policy.observe.RequestRecord}: its
+	 * server span, its byte counts), set first of all by the record filter. Read it with
+	 * {@code RequestRecord.of(exchange)}; absent for a request that is not recorded.
+	 */
+	public static final String REQUEST_RECORD = PREFIX + "requestRecord";
+
 	private ExchangeAttributes() {
 	}
 

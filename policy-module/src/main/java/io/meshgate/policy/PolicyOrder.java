@@ -16,7 +16,8 @@ import org.springframework.core.Ordered;
  * Route and global filters are sorted together, by these numbers, into one chain.
  *
  * <pre>
- * edge (web filters, before route lookup): client address and client headers -> path normalized
+ * [the request's record joins its exchange] -> edge (web filters, before route lookup): client
+ *   address and client headers -> path normalized
  *   -> peer certificate identity -> tokens verified (identity for routing by claims)
  * [route lookup, which answers CORS preflights] -> gRPC call (deadline, status) -> stream idle timeout
  *   -> CORS -> authentication (JWT, API key) -> external
@@ -31,6 +32,12 @@ import org.springframework.core.Ordered;
 public final class PolicyOrder {
 
 	// edge: web filters, run on every request before the route is looked up
+
+	/**
+	 * The request's record joins its exchange before any other filter runs, so that every later
+	 * filter finds its server span ({@code observe.RequestRecordFilter}).
+	 */
+	public static final int REQUEST_RECORD = Ordered.HIGHEST_PRECEDENCE;
 
 	/** Client address, forwarded scheme and host, client headers ({@code edge.ClientRequestFilter}). */
 	public static final int EDGE_CLIENT = Ordered.HIGHEST_PRECEDENCE + 10;
@@ -58,6 +65,13 @@ public final class PolicyOrder {
 
 	/** The shadow sender's tracing handler, ahead of Micrometer's generic sender handler. */
 	public static final int SHADOW_SENDER_TRACING = Ordered.HIGHEST_PRECEDENCE + 5;
+
+	/**
+	 * The tracing handler that gives Spring's server observation Meshgate's server span
+	 * ({@code observe.ServerObservationSpan}), ahead of Micrometer's receiver handler, which would
+	 * record a second one.
+	 */
+	public static final int SERVER_OBSERVATION_SPAN = Ordered.HIGHEST_PRECEDENCE + 5;
 
 	// route: gateway filters of the matched route, and global filters, in one chain
 

@@ -27,6 +27,7 @@ import io.meshgate.policy.edge.EdgeWebFilter;
 import io.meshgate.policy.fault.FaultPolicy;
 import io.meshgate.policy.lb.LoadBalancerPolicy;
 import io.meshgate.policy.mirror.MirrorPolicy;
+import io.meshgate.policy.observe.RequestRecordFilter;
 import io.meshgate.policy.outlier.OutlierDetectionPolicy;
 import io.meshgate.policy.ratelimit.RateLimitPolicy;
 import io.meshgate.policy.retry.RetryPolicy;
@@ -63,15 +64,19 @@ class PolicyChainTest extends GatewayTest {
 	@Autowired
 	List<EdgeFilter> edgeSteps;
 
-	/** The edge runs as one web filter, first: its steps are never web filters of their own as well. */
+	/**
+	 * The edge runs as one web filter, ahead of every other that reads the request (only the
+	 * request's record joins its exchange before it): its steps are never web filters of their own
+	 * as well.
+	 */
 	@Test
 	void theEdgeIsOneWebFilterAheadOfTheOthersAndItsStepsAreNotWebFilters() {
 		assertThat(webFilters).filteredOn(EdgeWebFilter.class::isInstance).hasSize(1);
 		assertThat(webFilters).noneMatch(EdgeFilter.class::isInstance);
 		assertThat(edgeSteps).extracting(step -> step.getClass().getSimpleName())
 			.contains("ClientRequestFilter", "PathNormalizationFilter", "PeerIdentityFilter", "TokenEdgeFilter");
-		assertThat(webFilters.stream().sorted(AnnotationAwareOrderComparator.INSTANCE).findFirst())
-			.containsInstanceOf(EdgeWebFilter.class);
+		assertThat(webFilters.stream().sorted(AnnotationAwareOrderComparator.INSTANCE).limit(2))
+			.hasExactlyElementsOfTypes(RequestRecordFilter.class, EdgeWebFilter.class);
 	}
 
 	@Test

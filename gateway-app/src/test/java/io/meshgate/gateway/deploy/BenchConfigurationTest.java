@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,11 +16,14 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.boot.env.OriginTrackedMapPropertySource;
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ByteArrayResource;
 
 import io.meshgate.policy.config.MeshProperties;
+import io.meshgate.policy.observe.MeshObservabilityAutoConfiguration;
 import io.meshgate.policy.route.MeshConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,9 +73,14 @@ class BenchConfigurationTest {
 	private static MeshConfig bind(String contender) throws IOException {
 		String yaml = Files.readString(BENCH_CONFIG.resolve(contender + ".yml"), StandardCharsets.UTF_8)
 			.replace("@WORK@", "/tmp/meshbench-work");
-		List<PropertySource<?>> sources = new YamlPropertySourceLoader().load(contender,
-				new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
-		Binder binder = new Binder(ConfigurationPropertySources.from(sources), null,
+		Map<String, Object> properties = new LinkedHashMap<>();
+		for (PropertySource<?> source : new YamlPropertySourceLoader().load(contender,
+				new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))) {
+			properties.putAll(((MapPropertySource) source).getSource());
+		}
+		// switches of the gateway's own beside the route model, which MeshProperties does not hold
+		properties.keySet().removeIf(key -> key.startsWith(MeshObservabilityAutoConfiguration.REQUEST_METRICS_ENABLED));
+		Binder binder = new Binder(ConfigurationPropertySources.from(new OriginTrackedMapPropertySource(contender, properties)), null,
 				ApplicationConversionService.getSharedInstance());
 		return binder
 			.bind("meshgate", Bindable.of(MeshProperties.class), new NoUnboundElementsBindHandler(BindHandler.DEFAULT))

@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.ToIntFunction;
 
-import io.micrometer.observation.Observation;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -29,6 +28,7 @@ import io.meshgate.policy.mirror.compare.Answer;
 import io.meshgate.policy.mirror.compare.CappedBody;
 import io.meshgate.policy.mirror.compare.ComparePolicy;
 import io.meshgate.policy.observe.MirrorTracing;
+import io.meshgate.policy.observe.ServerTrace;
 import io.meshgate.policy.upstream.HeaderRemoval;
 import io.meshgate.policy.upstream.UpstreamRegistry;
 import io.meshgate.policy.upstream.UpstreamRuntime;
@@ -111,10 +111,10 @@ public final class MirrorSender implements AutoCloseable {
 	 * answered when {@code deadline} emits. The deadline covers the whole copy (connect, send,
 	 * response); give one armed on the caller's event loop (see {@code Timeouts.expiry}) rather than
 	 * a Reactor timer, whose thread wakes for every copy.
-	 * @param primary the primary request's observation ({@code null} when there is none): the copy is
-	 * observed as its shadow, for {@code route}
+	 * @param primary the primary request's server span ({@code ServerTrace.NONE} without one): the
+	 * copy is observed as its shadow, for {@code route}
 	 */
-	public Mono<Integer> send(String upstream, Shadow shadow, byte[] body, Publisher<?> deadline, Observation primary,
+	public Mono<Integer> send(String upstream, Shadow shadow, byte[] body, Publisher<?> deadline, ServerTrace primary,
 			String route) {
 		// the body is drained, not aggregated: only the status matters
 		return exchange(upstream, shadow, body, deadline, primary, route,
@@ -126,7 +126,7 @@ public final class MirrorSender implements AutoCloseable {
 	 * it: status, the compared headers, and the body's first {@code maxBody} bytes (the rest is
 	 * drained, not kept).
 	 */
-	public Mono<Answer> answer(String upstream, Shadow shadow, byte[] body, Publisher<?> deadline, Observation primary,
+	public Mono<Answer> answer(String upstream, Shadow shadow, byte[] body, Publisher<?> deadline, ServerTrace primary,
 			String route, ComparePolicy compare, int maxBody) {
 		return exchange(upstream, shadow, body, deadline, primary, route, (response, content) -> {
 			CappedBody kept = new CappedBody(maxBody);
@@ -137,7 +137,7 @@ public final class MirrorSender implements AutoCloseable {
 	}
 
 	private <T> Mono<T> exchange(String upstream, Shadow shadow, byte[] body, Publisher<?> deadline,
-			Observation primary, String route,
+			ServerTrace primary, String route,
 			BiFunction<HttpClientResponse, ByteBufFlux, Publisher<T>> reader, ToIntFunction<T> status) {
 		UpstreamRuntime runtime = upstreams.get(upstream);
 		if (runtime == null) {

@@ -12,7 +12,6 @@ import java.util.random.RandomGenerator;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
@@ -38,6 +37,7 @@ import io.meshgate.policy.mirror.compare.ComparePolicy;
 import io.meshgate.policy.mirror.compare.ResponseDiff;
 import io.meshgate.policy.mirror.compare.ShadowComparisons;
 import io.meshgate.policy.observe.MirrorTracing;
+import io.meshgate.policy.observe.ServerTrace;
 import io.meshgate.policy.timeout.Timeouts;
 
 /**
@@ -212,8 +212,8 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 
 			private final MirrorSender.Shadow shadow;
 
-			/** The primary request's observation, parent of the copy's (tracing). */
-			private final Observation primary;
+			/** The primary request's server span, parent of the copy's shadow span. */
+			private final ServerTrace primary;
 
 			/** Emits when the copy has taken too long, on the event loop of the primary's connection. */
 			private final Mono<Long> deadline;
@@ -234,7 +234,7 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 			/** A compared copy's wait for its primary, bounded by the mirror's timeout. */
 			private Disposable waitForPrimary;
 
-			Copy(MirrorSender.Shadow shadow, Observation primary, Mono<Long> deadline, PrimaryCapture capture) {
+			Copy(MirrorSender.Shadow shadow, ServerTrace primary, Mono<Long> deadline, PrimaryCapture capture) {
 				this.shadow = shadow;
 				this.primary = primary;
 				this.deadline = deadline;

@@ -25,9 +25,10 @@ import io.meshgate.policy.PolicyOrder;
 /**
  * What Meshgate records about the requests it routes: {@code meshgate.requests} per route,
  * backend, upstream and status class, each route's traffic over the last minutes, one access-log
- * line per request ({@code meshgate.access-log.enabled}), and, with Micrometer Tracing, a
- * shadow span for each mirrored copy. All of it hangs off WebFlux's server observation, so it
- * needs an {@code ObservationRegistry} (Spring Boot's actuator provides one).
+ * line per request ({@code meshgate.access-log.enabled}), and, with Micrometer Tracing, a server
+ * span per request and a shadow span for each mirrored copy. It is recorded around WebFlux
+ * ({@link RequestRecording}), not on Spring's server observation, which it neither needs nor
+ * replaces: {@code http.server.requests} stays as the application configures it.
  */
 @AutoConfiguration(afterName = {
 		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
@@ -40,15 +41,17 @@ public class MeshObservabilityAutoConfiguration {
 	public static final String ACCESS_LOG_ENABLED = "meshgate.access-log.enabled";
 
 	/**
+	 * {@code meshgate.request-metrics.enabled} (default {@code true}): {@code meshgate.requests} and
+	 * the routes' traffic windows, which the observed canary split and the admin UI's traffic views
+	 * read.
+	 */
+	public static final String REQUEST_METRICS_ENABLED = "meshgate.request-metrics.enabled";
+
+	/**
 	 * Spring Cloud Gateway's observation of each upstream call (a client span and timer per call);
 	 * Meshgate's application turns it off and writes trace headers itself.
 	 */
 	public static final String GATEWAY_OBSERVABILITY_ENABLED = "spring.cloud.gateway.server.webflux.observability.enabled";
-
-	@Bean
-	TrafficCounting meshTrafficCounting() {
-		return new TrafficCounting();
-	}
 
 	@Bean
 	RouteTrafficWindows routeTrafficWindows() {
@@ -62,10 +65,16 @@ public class MeshObservabilityAutoConfiguration {
 	}
 
 	@Bean
-	MeshRequestObservationHandler meshRequestObservationHandler(ObjectProvider<MeterRegistry> meters,
-			RouteTrafficWindows windows, ObjectProvider<AccessLog> accessLog, ObjectProvider<TraceIds> traceIds) {
-		return new MeshRequestObservationHandler(new RequestMetrics(meters(meters)), windows,
-				accessLog.getIfAvailable(), traceIds.getIfAvailable(() -> TraceIds.NONE), Clock.systemUTC());
+	RequestRecording meshRequestRecording(ObjectProvider<MeterRegistry> meters, RouteTrafficWindows windows,
+			ObjectProvider<AccessLog> accessLog, ObjectProvider<ServerTracing> tracing, Environment environment) {
+		boolean metrics = environment.getProperty(REQUEST_METRICS_ENABLED, Boolean.class, true);
+		return new RequestRecording(metrics ? new RequestMetrics(meters(meters)) : null, metrics ? windows : null,
+				accessLog.getIfAvailable(), tracing.getIfAvailable(() -> ServerTracing.NONE), Clock.systemUTC());
+	}
+
+	@Bean
+	RequestRecordFilter meshRequestRecordFilter() {
+		return new RequestRecordFilter();
 	}
 
 	private static MeterRegistry meters(ObjectProvider<MeterRegistry> meters) {
@@ -73,18 +82,26 @@ public class MeshObservabilityAutoConfiguration {
 	}
 
 	/**
-	 * With Micrometer Tracing: trace ids in the access log, shadow spans for mirrored copies, and,
-	 * unless Spring Cloud Gateway observes upstream calls itself, the gateway's span in the upstream
-	 * request's trace headers.
+	 * With Micrometer Tracing: a server span per request (its trace id in the access log), shadow
+	 * spans for mirrored copies, and, unless Spring Cloud Gateway observes upstream calls itself, the
+	 * gateway's span in the upstream request's trace headers.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(Tracer.class)
 	static class TracingConfiguration {
 
 		@Bean
-		@ConditionalOnBean(Tracer.class)
-		TraceIds tracingTraceIds() {
-			return new TracingTraceIds();
+		@ConditionalOnBean({ Tracer.class, Propagator.class })
+		SpanServerTracing meshServerTracing(Propagator propagator) {
+			return new SpanServerTracing(propagator);
+		}
+
+		/** First of the tracing handlers, as the shadow sender's is: Spring's server span is Meshgate's. */
+		@Bean
+		@ConditionalOnBean({ Tracer.class, Propagator.class })
+		@Order(PolicyOrder.SERVER_OBSERVATION_SPAN)
+		ServerObservationSpan meshServerObservationSpan(Tracer tracer) {
+			return new ServerObservationSpan(tracer);
 		}
 
 		/** Ahead of Micrometer's generic sender handler, as Spring Cloud Gateway's own is. */
@@ -104,12 +121,6 @@ public class MeshObservabilityAutoConfiguration {
 				.bind("management.tracing.baggage.remote-fields", Bindable.listOf(String.class))
 				.orElse(List.of());
 			return new UpstreamTraceHeaders(propagator, remoteBaggageFields);
-		}
-
-		@Bean
-		@ConditionalOnBean(Tracer.class)
-		ServerSpanTags meshServerSpanTags() {
-			return new ServerSpanTags();
 		}
 
 	}

@@ -13,11 +13,15 @@ public final class ShadowContext extends RequestReplySenderContext<HttpHeaders, 
 
 	private final String mirror;
 
-	public ShadowContext(HttpHeaders headers, String route, String mirror) {
+	private final ServerTrace primary;
+
+	/** @param primary the primary request's server span, the shadow span's parent */
+	public ShadowContext(HttpHeaders headers, String route, String mirror, ServerTrace primary) {
 		super((carrier, key, value) -> carrier.set(key, value));
 		setCarrier(headers);
 		this.route = route;
 		this.mirror = mirror;
+		this.primary = primary;
 	}
 
 	public String route() {
@@ -26,6 +30,10 @@ public final class ShadowContext extends RequestReplySenderContext<HttpHeaders, 
 
 	public String mirror() {
 		return mirror;
+	}
+
+	public ServerTrace primary() {
+		return primary;
 	}
 
 }

@@ -33,7 +33,8 @@ public final class ShadowSenderTracingObservationHandler extends PropagatingSend
 
 	@Override
 	public Span createSenderSpan(ShadowContext context) {
-		Span primary = getParentSpan(context);
+		Span primary = context.primary() instanceof SpanServerTracing.SpanTrace trace ? trace.span()
+				: getParentSpan(context);
 		Span.Builder builder = getTracer().spanBuilder().kind(Span.Kind.CLIENT);
 		if (primary != null) {
 			builder.setParent(primary.context()).addLink(new Link(primary, Map.of("meshgate.link", "primary")));

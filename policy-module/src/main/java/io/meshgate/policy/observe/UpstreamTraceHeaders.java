@@ -6,12 +6,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.micrometer.tracing.Span;
-import io.micrometer.tracing.handler.TracingObservationHandler;
 import io.micrometer.tracing.propagation.Propagator;
 
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -58,11 +56,8 @@ public final class UpstreamTraceHeaders implements HttpHeadersFilter {
 	}
 
 	private static Span serverSpan(ServerWebExchange exchange) {
-		ServerRequestObservationContext server = ServerRequestObservationContext.findCurrent(exchange.getAttributes())
-			.orElse(null);
-		TracingObservationHandler.TracingContext tracing = server == null ? null
-				: server.get(TracingObservationHandler.TracingContext.class);
-		return tracing == null ? null : tracing.getSpan();
+		RequestRecord record = RequestRecord.of(exchange);
+		return record != null && record.trace() instanceof SpanServerTracing.SpanTrace trace ? trace.span() : null;
 	}
 
 	@Override

@@ -20,8 +20,8 @@ class MeshObservabilityAutoConfigurationTest {
 	@Test
 	void accessLogIsOffUnlessEnabled() {
 		runner.run(context -> assertThat(context).doesNotHaveBean(AccessLog.class)
-			.hasSingleBean(MeshRequestObservationHandler.class)
-			.hasSingleBean(TrafficCounting.class)
+			.hasSingleBean(RequestRecording.class)
+			.hasSingleBean(RequestRecordFilter.class)
 			.hasSingleBean(RouteTrafficWindows.class));
 		runner.withPropertyValues("meshgate.access-log.enabled=true")
 			.run(context -> assertThat(context).hasSingleBean(AccessLog.class));
@@ -34,20 +34,22 @@ class MeshObservabilityAutoConfigurationTest {
 		ApplicationContextRunner tracing = runner.withBean(Tracer.class, () -> Tracer.NOOP)
 			.withBean(Propagator.class, () -> Propagator.NOOP);
 		tracing.run(context -> assertThat(context).doesNotHaveBean(UpstreamTraceHeaders.class)
-			.hasSingleBean(ServerSpanTags.class));
+			.hasSingleBean(SpanServerTracing.class)
+			.hasSingleBean(ServerObservationSpan.class));
 		tracing.withPropertyValues("spring.cloud.gateway.server.webflux.observability.enabled=true")
 			.run(context -> assertThat(context).doesNotHaveBean(UpstreamTraceHeaders.class));
 		tracing.withPropertyValues("spring.cloud.gateway.server.webflux.observability.enabled=false")
 			.run(context -> assertThat(context).hasSingleBean(UpstreamTraceHeaders.class));
 		runner.withPropertyValues("spring.cloud.gateway.server.webflux.observability.enabled=false")
 			.run(context -> assertThat(context).doesNotHaveBean(UpstreamTraceHeaders.class)
-				.doesNotHaveBean(ServerSpanTags.class));
+				.doesNotHaveBean(ServerTracing.class));
 	}
 
 	@Test
 	void withoutATracerThereIsNoShadowSpanHandler() {
 		runner.run(context -> assertThat(context).doesNotHaveBean(ShadowSenderTracingObservationHandler.class)
-			.doesNotHaveBean(TraceIds.class));
+			.doesNotHaveBean(ServerTracing.class)
+			.doesNotHaveBean(ServerObservationSpan.class));
 	}
 
 }

@@ -1,9 +1,9 @@
 package io.meshgate.policy.observe;
 
+import java.time.Instant;
 import java.util.List;
 
 import io.micrometer.tracing.Span;
-import io.micrometer.tracing.handler.TracingObservationHandler;
 import io.micrometer.tracing.otel.bridge.OtelPropagator;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -14,9 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
+
+import io.meshgate.policy.ExchangeAttributes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,18 +85,12 @@ class UpstreamTraceHeadersTest {
 			.header("x-tenant", "acme"));
 	}
 
-	/** What WebFlux's server observation and Micrometer's tracing handler leave on the exchange. */
+	/** What the request's record and its filter leave on the exchange. */
 	private Span serverSpan(MockServerWebExchange exchange) {
-		ServerRequestObservationContext observation = new ServerRequestObservationContext(exchange.getRequest(),
-				exchange.getResponse(), exchange.getAttributes());
-		exchange.getAttributes().put(ServerRequestObservationContext.CURRENT_OBSERVATION_CONTEXT_ATTRIBUTE, observation);
-		Span span = propagator.extract(exchange.getRequest().getHeaders(), HttpHeaders::getFirst)
-			.kind(Span.Kind.SERVER)
-			.start();
-		TracingObservationHandler.TracingContext tracing = new TracingObservationHandler.TracingContext();
-		tracing.setSpan(span);
-		observation.put(TracingObservationHandler.TracingContext.class, tracing);
-		return span;
+		ServerTrace trace = new SpanServerTracing(propagator).start(exchange.getRequest());
+		RequestRecord record = new RequestRecord(Instant.now(), System.nanoTime(), trace);
+		exchange.getAttributes().put(ExchangeAttributes.REQUEST_RECORD, record);
+		return ((SpanServerTracing.SpanTrace) trace).span();
 	}
 
 }
