@@ -6,11 +6,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,10 +16,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +53,7 @@ import io.meshgate.policy.rewrite.HeaderModifier;
 import io.meshgate.policy.rewrite.RedirectPolicy;
 import io.meshgate.policy.rewrite.RewritePolicy;
 import io.meshgate.policy.testing.GatewayClient;
+import io.meshgate.policy.testing.SpanCollector;
 import io.meshgate.policy.testing.TestUpstream;
 import io.meshgate.policy.upstream.state.UpstreamStateContributor;
 import io.meshgate.policy.upstream.Upstream;
@@ -194,7 +190,7 @@ class ObservabilityTest {
 			.containsEntry(AttributeKey.stringKey("meshgate.upstream"), "primary")
 			.containsEntry(AttributeKey.stringKey("meshgate.endpoint"), primary.host() + ":" + primary.port())
 			.containsEntry(AttributeKey.stringKey("meshgate.retries"), "0");
-		assertThat(spans.spans).filteredOn(s -> s.getTraceId().equals(TRACE_ID) && s.getKind() == SpanKind.CLIENT)
+		assertThat(spans.spans()).filteredOn(s -> s.getTraceId().equals(TRACE_ID) && s.getKind() == SpanKind.CLIENT)
 			.containsExactly(shadowSpan);
 	}
 
@@ -553,7 +549,7 @@ class ObservabilityTest {
 	}
 
 	private SpanData span(java.util.function.Predicate<SpanData> test) {
-		return spans.spans.stream().filter(test).findFirst().orElse(null);
+		return spans.spans().stream().filter(test).findFirst().orElse(null);
 	}
 
 	/** The value of one Prometheus sample, or -1 when the series is missing. */
@@ -581,29 +577,6 @@ class ObservabilityTest {
 	private static Map<String, Object> only(List<Map<String, Object>> list) {
 		assertThat(list).hasSize(1);
 		return list.get(0);
-	}
-
-	/** Keeps every finished span, for the tracing assertions. */
-	static final class SpanCollector implements SpanExporter {
-
-		final Queue<SpanData> spans = new ConcurrentLinkedQueue<>();
-
-		@Override
-		public CompletableResultCode export(Collection<SpanData> batch) {
-			spans.addAll(batch);
-			return CompletableResultCode.ofSuccess();
-		}
-
-		@Override
-		public CompletableResultCode flush() {
-			return CompletableResultCode.ofSuccess();
-		}
-
-		@Override
-		public CompletableResultCode shutdown() {
-			return CompletableResultCode.ofSuccess();
-		}
-
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)

@@ -4,10 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationHandler;
@@ -22,11 +19,9 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
@@ -49,6 +44,7 @@ import org.springframework.web.server.handler.ResponseStatusExceptionHandler;
 
 import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.testing.MutableClock;
+import io.meshgate.policy.testing.SpanCollector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_HANDLER_MAPPER_ATTR;
@@ -70,7 +66,7 @@ class RequestRecordingTest {
 	private final RouteTrafficWindows windows = new RouteTrafficWindows(
 			new MutableClock(Instant.parse("2026-01-01T00:00:30Z")));
 
-	private final Spans spans = new Spans();
+	private final SpanCollector spans = new SpanCollector();
 
 	private final SdkTracerProvider provider = SdkTracerProvider.builder()
 		.addSpanProcessor(SimpleSpanProcessor.create(spans))
@@ -106,7 +102,7 @@ class RequestRecordingTest {
 			.timer()
 			.count()).isEqualTo(1);
 		assertThat(windows.observed("orders").requests()).isEqualTo(1);
-		SpanData server = spans.only();
+		SpanData server = only(spans);
 		assertThat(server.getKind()).isEqualTo(SpanKind.SERVER);
 		assertThat(server.getName()).isEqualTo("http get");
 		assertThat(server.getTraceId()).isEqualTo(CLIENT_TRACE);
@@ -131,7 +127,7 @@ class RequestRecordingTest {
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 		assertThat(meters.get(MeshMetrics.REQUESTS).tags("route", "orders", "status", "5xx").timer().count())
 			.isEqualTo(1);
-		SpanData server = spans.only();
+		SpanData server = only(spans);
 		assertThat(server.getAttributes().asMap()).containsEntry(AttributeKey.stringKey("status"), "503")
 			.containsEntry(AttributeKey.stringKey("exception"), "ResponseStatusException");
 	}
@@ -150,7 +146,7 @@ class RequestRecordingTest {
 
 		assertThat(meters.get(MeshMetrics.REQUESTS).tags("route", "orders", "status", "4xx").timer().count())
 			.isEqualTo(1);
-		assertThat(spans.only().getAttributes().get(AttributeKey.stringKey("status"))).isEqualTo("499");
+		assertThat(only(spans).getAttributes().get(AttributeKey.stringKey("status"))).isEqualTo("499");
 	}
 
 	@Test
@@ -161,7 +157,7 @@ class RequestRecordingTest {
 			.block(Duration.ofSeconds(5));
 
 		assertThat(meters.find(MeshMetrics.REQUESTS).timers()).isEmpty();
-		assertThat(spans.only().getAttributes().get(AttributeKey.stringKey("meshgate.route"))).isNull();
+		assertThat(only(spans).getAttributes().get(AttributeKey.stringKey("meshgate.route"))).isNull();
 	}
 
 	@Test
@@ -177,7 +173,7 @@ class RequestRecordingTest {
 			.build(), new MockServerHttpResponse()).block(Duration.ofSeconds(5));
 
 		assertThat(traceId[0]).isEqualTo(CLIENT_TRACE);
-		assertThat(spans.spans).isEmpty();
+		assertThat(spans.spans()).isEmpty();
 	}
 
 	@Test
@@ -205,7 +201,7 @@ class RequestRecordingTest {
 			.header("traceparent", "00-" + CLIENT_TRACE + "-00f067aa0ba902b7-01")
 			.build(), new MockServerHttpResponse()).block(Duration.ofSeconds(5));
 
-		SpanData server = spans.only();
+		SpanData server = only(spans);
 		assertThat(observed[0].context().spanId()).isEqualTo(server.getSpanId());
 		assertThat(server.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
 	}
@@ -223,7 +219,7 @@ class RequestRecordingTest {
 			.block(Duration.ofSeconds(5));
 
 		assertThat(meters.find(MeshMetrics.REQUESTS).timers()).isEmpty();
-		assertThat(spans.only().getAttributes().get(AttributeKey.stringKey("meshgate.route"))).isEqualTo("orders");
+		assertThat(only(spans).getAttributes().get(AttributeKey.stringKey("meshgate.route"))).isEqualTo("orders");
 		HttpHandler server = (request, response) -> response.setComplete();
 		assertThat(new RequestRecording(null, null, null, ServerTracing.NONE, clock).apply(server)).isSameAs(server);
 	}
@@ -267,6 +263,11 @@ class RequestRecordingTest {
 		assertThat(record[0].bytesOut()).isEqualTo(15);
 	}
 
+	private static SpanData only(SpanCollector spans) {
+		assertThat(spans.spans()).hasSize(1);
+		return spans.spans().get(0);
+	}
+
 	/** WebFlux as the server runs it: the record filter first, error handlers around the handler. */
 	private HttpHandler gateway(WebHandler handler) {
 		return recording.apply(WebHttpHandlerBuilder.webHandler(handler)
@@ -281,34 +282,6 @@ class RequestRecordingTest {
 		attributes.put(GATEWAY_ROUTE_ATTR, Route.async().id("orders").uri("http://orders.internal").predicate(e -> true).build());
 		attributes.put(GATEWAY_REQUEST_URL_ATTR, URI.create("http://orders.internal/orders/1"));
 		attributes.put(ExchangeAttributes.RETRIES, 0);
-	}
-
-	/** Keeps every ended, sampled span. */
-	private static final class Spans implements SpanExporter {
-
-		final Queue<SpanData> spans = new ConcurrentLinkedQueue<>();
-
-		SpanData only() {
-			assertThat(spans).hasSize(1);
-			return spans.peek();
-		}
-
-		@Override
-		public CompletableResultCode export(Collection<SpanData> batch) {
-			spans.addAll(batch);
-			return CompletableResultCode.ofSuccess();
-		}
-
-		@Override
-		public CompletableResultCode flush() {
-			return CompletableResultCode.ofSuccess();
-		}
-
-		@Override
-		public CompletableResultCode shutdown() {
-			return CompletableResultCode.ofSuccess();
-		}
-
 	}
 
 }
