@@ -1,7 +1,9 @@
 package io.meshgate.policy;
 
 import java.net.InetSocketAddress;
+import java.util.Map;
 
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -100,8 +102,12 @@ public final class ExchangeAttributes {
 	 * run (an exchange built in a test); {@code null} when neither is known.
 	 */
 	public static InetSocketAddress clientAddress(ServerWebExchange exchange) {
-		return exchange.getAttribute(CLIENT_ADDRESS) instanceof InetSocketAddress client ? client
-				: exchange.getRequest().getRemoteAddress();
+		return clientAddress(exchange.getAttributes(), exchange.getRequest());
+	}
+
+	/** {@link #clientAddress(ServerWebExchange)} from an exchange's attributes and its request. */
+	public static InetSocketAddress clientAddress(Map<String, Object> attributes, ServerHttpRequest request) {
+		return attributes.get(CLIENT_ADDRESS) instanceof InetSocketAddress client ? client : request.getRemoteAddress();
 	}
 
 }

@@ -12,10 +12,9 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
  * Server spans with Micrometer Tracing: the span is built from the request's trace headers as
  * Micrometer's receiver handler builds it, and ended when the answer is sent.
  *
- * <p>It is not opened as the current span on the event loop (no scope, no MDC entries): nothing on
- * the request path reads the current span, and opening and closing it at every hop of the reactive
- * chain is most of what tracing costs per request. Code that needs the span reads it from the
- * request's {@link RequestRecord}.
+ * <p>It is never opened as the current span on the event loop (no scope, no MDC entries): nothing on
+ * the request path reads the current span, so opening and closing it would be work for nobody.
+ * Code that needs the span reads it from the request's {@link RequestRecord}.
  */
 public final class SpanServerTracing implements ServerTracing {
 
