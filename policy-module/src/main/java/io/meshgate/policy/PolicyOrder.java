@@ -63,9 +63,6 @@ public final class PolicyOrder {
 	 */
 	public static final int ERROR_HANDLER = -2;
 
-	/** The shadow sender's tracing handler, ahead of Micrometer's generic sender handler. */
-	public static final int SHADOW_SENDER_TRACING = Ordered.HIGHEST_PRECEDENCE + 5;
-
 	/**
 	 * The tracing handler that gives Spring's server observation Meshgate's server span
 	 * ({@code observe.ServerObservationSpan}), ahead of Micrometer's receiver handler, which would

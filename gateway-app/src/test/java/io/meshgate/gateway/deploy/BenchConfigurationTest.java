@@ -52,6 +52,18 @@ class BenchConfigurationTest {
 		assertThat(paths("observed")).containsExactly("/tracing/**", "/all/**");
 	}
 
+	/** What one shadow copy costs (bench/ab.sh, bench/allocations.sh): its one route mirrors every request. */
+	@Test
+	void mirrorAllMirrorsEveryRequest() throws IOException {
+		MeshConfig config = bind("mirror-all");
+
+		assertThat(config.routes()).singleElement().satisfies(route -> {
+			assertThat(route.match().path()).isEqualTo("/mirrored/**");
+			assertThat(route.mirrors()).singleElement()
+				.satisfies(mirror -> assertThat(mirror.percentage()).isEqualTo(100.0));
+		});
+	}
+
 	/** bench/protocols.sh's two JVMs: the routes of issue 25's rows, passthrough in one only. */
 	@Test
 	void protocolRowsHaveEveryKindOfRouteTheyMeasure() throws IOException {

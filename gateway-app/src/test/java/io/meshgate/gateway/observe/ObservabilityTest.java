@@ -177,6 +177,7 @@ class ObservabilityTest {
 		assertThat(server.getParentSpanId()).isEqualTo(CLIENT_SPAN_ID);
 		assertThat(shadowSpan.getTraceId()).isEqualTo(TRACE_ID);
 		assertThat(shadowSpan.getKind()).isEqualTo(SpanKind.CLIENT);
+		assertThat(shadowSpan.getName()).isEqualTo("mirror shadow");
 		assertThat(shadowSpan.getAttributes().get(AttributeKey.stringKey("meshgate.shadow"))).isEqualTo("true");
 		assertThat(shadowSpan.getParentSpanId()).isEqualTo(server.getSpanId());
 		assertThat(shadowSpan.getLinks()).extracting(LinkData::getSpanContext)

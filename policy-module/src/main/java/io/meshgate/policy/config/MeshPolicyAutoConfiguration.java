@@ -12,7 +12,6 @@ import java.util.stream.Stream;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import io.micrometer.observation.ObservationRegistry;
 import io.netty.resolver.AddressResolverGroup;
 import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
@@ -87,7 +86,7 @@ import io.meshgate.policy.mirror.MirrorComparisons;
 import io.meshgate.policy.mirror.MirrorResponseCaptureGatewayFilterFactory;
 import io.meshgate.policy.mirror.MirrorSender;
 import io.meshgate.policy.mirror.RequestMirrorGatewayFilterFactory;
-import io.meshgate.policy.observe.MirrorTracing;
+import io.meshgate.policy.observe.MirrorRecording;
 import io.meshgate.policy.ratelimit.LocalRateLimitGatewayFilterFactory;
 import io.meshgate.policy.retry.BudgetedRetryGatewayFilterFactory;
 import io.meshgate.policy.rewrite.BackendHeaderModifierGatewayFilterFactory;
@@ -453,8 +452,8 @@ public class MeshPolicyAutoConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
-	MirrorSender mirrorSender(UpstreamRegistry registry, ObjectProvider<ObservationRegistry> observations) {
-		return new MirrorSender(registry, new MirrorTracing(observations.getIfUnique(() -> ObservationRegistry.NOOP)));
+	MirrorSender mirrorSender(UpstreamRegistry registry, ObjectProvider<MirrorRecording> recording) {
+		return new MirrorSender(registry, recording.getIfUnique(() -> MirrorRecording.OFF));
 	}
 
 	@Bean

@@ -27,7 +27,7 @@ import io.meshgate.policy.endpoint.UpstreamEndpoint;
 import io.meshgate.policy.mirror.compare.Answer;
 import io.meshgate.policy.mirror.compare.CappedBody;
 import io.meshgate.policy.mirror.compare.ComparePolicy;
-import io.meshgate.policy.observe.MirrorTracing;
+import io.meshgate.policy.observe.MirrorRecording;
 import io.meshgate.policy.observe.ServerTrace;
 import io.meshgate.policy.upstream.HeaderRemoval;
 import io.meshgate.policy.upstream.UpstreamRegistry;
@@ -52,16 +52,16 @@ public final class MirrorSender implements AutoCloseable {
 
 	private final HttpClient client;
 
-	private final MirrorTracing tracing;
+	private final MirrorRecording recording;
 
 	public MirrorSender(UpstreamRegistry upstreams) {
-		this(upstreams, MirrorTracing.OFF);
+		this(upstreams, MirrorRecording.OFF);
 	}
 
-	/** @param tracing observes each copy: a shadow span in the client's trace, its context in the copy's headers */
-	public MirrorSender(UpstreamRegistry upstreams, MirrorTracing tracing) {
+	/** @param recording records each copy: its time, and a shadow span whose context goes in the copy's headers */
+	public MirrorSender(UpstreamRegistry upstreams, MirrorRecording recording) {
 		this.upstreams = upstreams;
-		this.tracing = tracing;
+		this.recording = recording;
 		this.pool = ConnectionProvider.builder("meshgate-mirror")
 			.maxConnections(512)
 			.pendingAcquireMaxCount(-1)
@@ -112,7 +112,7 @@ public final class MirrorSender implements AutoCloseable {
 	 * response); give one armed on the caller's event loop (see {@code Timeouts.expiry}) rather than
 	 * a Reactor timer, whose thread wakes for every copy.
 	 * @param primary the primary request's server span ({@code ServerTrace.NONE} without one): the
-	 * copy is observed as its shadow, for {@code route}
+	 * copy is recorded as its shadow, for {@code route}
 	 */
 	public Mono<Integer> send(String upstream, Shadow shadow, byte[] body, Publisher<?> deadline, ServerTrace primary,
 			String route) {
@@ -152,8 +152,8 @@ public final class MirrorSender implements AutoCloseable {
 		if (body.length > 0) {
 			headers.set("Content-Length", body.length);
 		}
-		// the observation writes the shadow span's trace context into headers before they are sent
-		return tracing.observe(primary, route, upstream, endpoint.getUri().toString(), headers,
+		// the recording writes the shadow span's trace context into headers before they are sent
+		return recording.record(primary, route, upstream, endpoint.getHost(), endpoint.getPort(), headers,
 				() -> request(headers, shadow, endpoint, body).response(reader).single().timeout(deadline), status);
 	}
 

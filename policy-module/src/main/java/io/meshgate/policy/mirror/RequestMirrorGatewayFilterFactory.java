@@ -36,7 +36,7 @@ import io.meshgate.policy.mirror.compare.Answer;
 import io.meshgate.policy.mirror.compare.ComparePolicy;
 import io.meshgate.policy.mirror.compare.ResponseDiff;
 import io.meshgate.policy.mirror.compare.ShadowComparisons;
-import io.meshgate.policy.observe.MirrorTracing;
+import io.meshgate.policy.observe.MirrorRecording;
 import io.meshgate.policy.observe.ServerTrace;
 import io.meshgate.policy.timeout.Timeouts;
 
@@ -58,7 +58,7 @@ import io.meshgate.policy.timeout.Timeouts;
  * {@code failed}, {@code dropped} (concurrency cap) or {@code too_large} (body over the limit).
  * With tracing, each copy is a span of its own in the client's trace, marked as shadow and linked
  * to the primary request's span, and the copy carries that span's {@code traceparent}
- * ({@link MirrorTracing}). Spring Cloud Gateway has no mirroring (its issue #1015). The arguments
+ * ({@link MirrorRecording}). Spring Cloud Gateway has no mirroring (its issue #1015). The arguments
  * are the fields of {@link MirrorPolicy}.
  */
 public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<MirrorPolicy> {
@@ -183,7 +183,7 @@ public class RequestMirrorGatewayFilterFactory extends PolicyFilterFactory<Mirro
 			if (capture != null) {
 				capture.arm(maxBody);
 			}
-			Copy copy = new Copy(MirrorSender.Shadow.of(request), MirrorTracing.primary(exchange),
+			Copy copy = new Copy(MirrorSender.Shadow.of(request), ServerTrace.of(exchange),
 					Timeouts.expiry(policy.timeout(), exchange), capture);
 			exchange.getAttributes().put(ExchangeAttributes.MIRRORED, true);
 			if (length <= 0 && !chunked) {

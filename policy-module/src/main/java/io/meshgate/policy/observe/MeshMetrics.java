@@ -88,6 +88,11 @@ public final class MeshMetrics {
 
 	public static final String STATUS = "status";
 
+	public static final String MIRROR = "mirror";
+
+	/** An exception's simple class name, {@code none} without one (as Micrometer's observations tag it). */
+	public static final String ERROR = "error";
+
 	/** A gRPC call's status name ({@code UNAVAILABLE}), empty for other requests. */
 	public static final String GRPC_STATUS = "grpc_status";
 

@@ -26,7 +26,7 @@ import io.meshgate.policy.PolicyOrder;
  * What Meshgate records about the requests it routes: {@code meshgate.requests} per route,
  * backend, upstream and status class, each route's traffic over the last minutes, one access-log
  * line per request ({@code meshgate.access-log.enabled}), and, with Micrometer Tracing, a server
- * span per request and a shadow span for each mirrored copy. It is recorded around WebFlux
+ * span per request and a shadow span for each mirrored copy, with each copy's time. It is recorded around WebFlux
  * ({@link RequestRecording}), not on Spring's server observation, which it neither needs nor
  * replaces: {@code http.server.requests} stays as the application configures it.
  */
@@ -73,6 +73,11 @@ public class MeshObservabilityAutoConfiguration {
 	}
 
 	@Bean
+	MirrorRecording meshMirrorRecording(ObjectProvider<MeterRegistry> meters, ObjectProvider<ShadowTracing> tracing) {
+		return new MirrorRecording(meters(meters), tracing.getIfAvailable(() -> ShadowTracing.NONE));
+	}
+
+	@Bean
 	RequestRecordFilter meshRequestRecordFilter() {
 		return new RequestRecordFilter();
 	}
@@ -104,13 +109,10 @@ public class MeshObservabilityAutoConfiguration {
 			return new ServerObservationSpan(tracer);
 		}
 
-		/** Ahead of Micrometer's generic sender handler, as Spring Cloud Gateway's own is. */
 		@Bean
 		@ConditionalOnBean({ Tracer.class, Propagator.class })
-		@Order(PolicyOrder.SHADOW_SENDER_TRACING)
-		ShadowSenderTracingObservationHandler shadowSenderTracingObservationHandler(Tracer tracer,
-				Propagator propagator) {
-			return new ShadowSenderTracingObservationHandler(tracer, propagator);
+		SpanShadowTracing meshShadowTracing(Tracer tracer, Propagator propagator) {
+			return new SpanShadowTracing(tracer, propagator);
 		}
 
 		@Bean

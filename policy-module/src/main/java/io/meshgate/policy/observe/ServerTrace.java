@@ -1,5 +1,7 @@
 package io.meshgate.policy.observe;
 
+import org.springframework.web.server.ServerWebExchange;
+
 /**
  * The gateway's server span for one request: one span per request, as Envoy records by default.
  * Its context goes to the upstream in the request's trace headers and to the mirror as a shadow
@@ -20,6 +22,12 @@ public interface ServerTrace {
 		}
 
 	};
+
+	/** The span of the request {@code exchange} carries; {@link #NONE} when the request is not recorded. */
+	static ServerTrace of(ServerWebExchange exchange) {
+		RequestRecord record = RequestRecord.of(exchange);
+		return record == null ? NONE : record.trace();
+	}
 
 	/**
 	 * The trace id, also for a request that is not sampled (its id still reaches the upstream), or

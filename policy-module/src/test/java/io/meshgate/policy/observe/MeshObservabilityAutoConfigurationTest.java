@@ -35,6 +35,7 @@ class MeshObservabilityAutoConfigurationTest {
 			.withBean(Propagator.class, () -> Propagator.NOOP);
 		tracing.run(context -> assertThat(context).doesNotHaveBean(UpstreamTraceHeaders.class)
 			.hasSingleBean(SpanServerTracing.class)
+			.hasSingleBean(SpanShadowTracing.class)
 			.hasSingleBean(ServerObservationSpan.class));
 		tracing.withPropertyValues("spring.cloud.gateway.server.webflux.observability.enabled=true")
 			.run(context -> assertThat(context).doesNotHaveBean(UpstreamTraceHeaders.class));
@@ -46,8 +47,8 @@ class MeshObservabilityAutoConfigurationTest {
 	}
 
 	@Test
-	void withoutATracerThereIsNoShadowSpanHandler() {
-		runner.run(context -> assertThat(context).doesNotHaveBean(ShadowSenderTracingObservationHandler.class)
+	void withoutATracerThereAreNoShadowSpans() {
+		runner.run(context -> assertThat(context).doesNotHaveBean(ShadowTracing.class)
 			.doesNotHaveBean(ServerTracing.class)
 			.doesNotHaveBean(ServerObservationSpan.class));
 	}
