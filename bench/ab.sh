@@ -10,8 +10,8 @@
 # BENCH_OLD_EXTRA_FLAGS / BENCH_NEW_EXTRA_FLAGS add JVM flags to one side only (the same jar twice,
 # e.g. -Dio.netty.handler.ssl.noOpenSsl=true on one side: upstream TLS on the JDK's against BoringSSL).
 # Tracing is left out of both JVMs, as bench/run.sh leaves it out of every contender but the one of
-# observed.yml: with CONFIG observed.yml (e.g. BENCH_PATH=/all/, everything on) or parts.yml it stays,
-# 10 % sampled.
+# observed.yml, unless CONFIG sets management.tracing: observed.yml (e.g. BENCH_PATH=/all/, everything
+# on), parts.yml and mirror-all.yml keep it, 10 % sampled.
 # wrk sends bench/run.sh's x-user header (the canary routes hash it).
 # Allocation per request: eden's use before and after a round plus eden's capacity per young
 # collection in between (`jstat -gc`; Serial GC collects when eden is full), over the requests.
@@ -49,7 +49,7 @@ wait_for_200() {
 
 taskset -c 0 nginx -e "$WORK/logs/up.log" -c "$WORK/config/upstream-nginx.conf" -p "$WORK/up"
 wait_for_200 http://127.0.0.1:18080/
-TRACING=("$NO_TRACING"); [[ $(basename "$CONFIG") == @(observed|parts).yml ]] && TRACING=()
+TRACING=("$NO_TRACING"); grep -q '^  tracing:' "$CONFIG" && TRACING=()
 declare -A PID PORT
 PORT[old]=18300; PORT[new]=18310
 for build in old new; do

@@ -6,7 +6,8 @@
 #   bench/allocations.sh --diff A.txt B.txt               -> B minus A, largest differences first
 #
 # JAR is a Meshgate jar (CONFIG defaults to bench/config/observed.yml, PATH to /all/); "bare" is the
-# bare Spring Cloud Gateway of bench/bare-scg (PATH /). The JVM runs with the Epsilon collector
+# bare Spring Cloud Gateway of bench/bare-scg (PATH /). Tracing is on only where CONFIG sets
+# management.tracing (observed.yml, parts.yml, mirror-all.yml), as in bench/ab.sh. The JVM runs with the Epsilon collector
 # (nothing is ever collected) and a 14 GB heap, so that `jmap -histo` before and after a measured
 # load counts every object allocated in between; divided by the requests wrk completed, that is
 # per request. ALLOC_WARMUP_SECONDS (default 40) of load first, so that the JIT compiler's escape
@@ -61,7 +62,7 @@ else
   NAME="$(basename "$JAR" .jar)-$(basename "$CONFIG" .yml)-$(tr -c 'a-z0-9\n' - <<<"${URL_PATH//\//}")"
   prepare_work "$WORK" "$ROOT"/bench/config/common.yml "$ROOT"/bench/peers/upstream-nginx.conf "$CONFIG"
   TRACING=("--spring.autoconfigure.exclude=org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration,org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration")
-  [[ $(basename "$CONFIG") == @(observed|parts|mirror100).yml ]] && TRACING=()
+  grep -q '^  tracing:' "$CONFIG" && TRACING=()
   set -- java $FLAGS -jar "$JAR" --server.port=18300 --management.server.port=18301 \
     --meshgate.store.path="$WORK/store" "${TRACING[@]}" "${BENCH_LOGIN[@]}" \
     --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$(basename "$CONFIG")"
