@@ -39,16 +39,9 @@ source "$ROOT/bench/work-dir.sh"
 prepare_work "$WORK" "$ROOT"/bench/config/common.yml "$ROOT"/bench/peers/upstream-nginx.conf "$CONFIG"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-wait_for_200() {
-  for _ in $(seq 600); do
-    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" || true) == 200 ]] && return 0
-    sleep 0.1
-  done
-  echo "no 200 from $1 within 60 s" >&2; return 1
-}
 
 taskset -c 0 nginx -e "$WORK/logs/up.log" -c "$WORK/config/upstream-nginx.conf" -p "$WORK/up"
-wait_for_200 http://127.0.0.1:18080/
+answers_200 http://127.0.0.1:18080/ "$WORK/logs/up.log"
 TRACING=("$NO_TRACING"); grep -q '^  tracing:' "$CONFIG" && TRACING=()
 declare -A PID PORT
 PORT[old]=18300; PORT[new]=18310
@@ -62,7 +55,7 @@ for build in old new; do
     > "$WORK/logs/$build.log" 2>&1 &
   PID[$build]=$!; PIDS+=("$!")
 done
-for build in old new; do wait_for_200 "http://127.0.0.1:${PORT[$build]}${URL_PATH}"; done
+for build in old new; do answers_200 "http://127.0.0.1:${PORT[$build]}${URL_PATH}" "$WORK/logs/$build.log"; done
 
 echo "warm-up: ${WARMUP}s of load on both" >&2
 WARMING=()

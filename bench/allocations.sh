@@ -72,12 +72,7 @@ URL="http://127.0.0.1:18300$URL_PATH"
 taskset -c 0 nginx -e "$WORK/logs/up.log" -c "$WORK/config/upstream-nginx.conf" -p "$WORK/up"
 taskset -c 0 "$@" > "$WORK/logs/gateway.log" 2>&1 &
 GATEWAY=$!; PIDS+=("$GATEWAY")
-for _ in $(seq 600); do
-  [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 -H "$USER_HEADER" "$URL" || true) == 200 ]] && break
-  sleep 0.1
-done
-[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 -H "$USER_HEADER" "$URL" || true) == 200 ]] \
-  || { echo "no 200 from $URL within 60 s: see $WORK/logs/gateway.log" >&2; exit 1; }
+answers_200 "$URL" "$WORK/logs/gateway.log"
 taskset -c 1 wrk -t1 -c10 -d"${ALLOC_WARMUP_SECONDS:-40}s" -H "$USER_HEADER" "$URL" >/dev/null
 jmap -histo "$GATEWAY" > "$WORK/before.txt"
 out=$(taskset -c 1 wrk -t1 -c10 -d"${ALLOC_SECONDS:-5}s" -H "$USER_HEADER" "$URL")

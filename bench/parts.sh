@@ -38,14 +38,7 @@ taskset -c 0 java $JVM_FLAGS -jar "$JAR" --server.port=18300 --management.server
   --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/parts.yml" \
   > "$WORK/logs/gateway.log" 2>&1 &
 GATEWAY=$!; PIDS+=("$GATEWAY")
-answers_200() {
-  for _ in $(seq 600); do
-    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 -H "$USER_HEADER" "http://127.0.0.1:18300/$1/" || true) == 200 ]] && return 0
-    sleep 0.1
-  done
-  echo "no 200 from /$1/ within 60 s: see $WORK/logs/gateway.log" >&2; return 1
-}
-for route in "${ROUTES[@]}"; do answers_200 "$route"; done
+for route in "${ROUTES[@]}"; do answers_200 "http://127.0.0.1:18300/$route/" "$WORK/logs/gateway.log"; done
 echo "warm-up: ${WARMUP}s per route, twice over ${#ROUTES[@]} routes" >&2
 for _ in 1 2; do for route in "${ROUTES[@]}"; do load "$route" "$WARMUP" >/dev/null; done; done
 

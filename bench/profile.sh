@@ -38,12 +38,7 @@ taskset -c 0 java $JVM_FLAGS -XX:+PreserveFramePointer -jar "$JAR" --server.port
   --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$(basename "$CONFIG")" \
   > "$WORK/logs/gateway.log" 2>&1 &
 GATEWAY=$!; PIDS+=("$GATEWAY")
-for _ in $(seq 600); do
-  [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 -H "$USER_HEADER" "$URL" || true) == 200 ]] && break
-  sleep 0.1
-done
-[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 -H "$USER_HEADER" "$URL" || true) == 200 ]] \
-  || { echo "no 200 from $URL within 60 s: see $WORK/logs/gateway.log" >&2; exit 1; }
+answers_200 "$URL" "$WORK/logs/gateway.log"
 echo "warm-up: ${PROFILE_WARMUP_SECONDS:-90}s" >&2
 taskset -c 1 wrk -t2 -c50 -d"${PROFILE_WARMUP_SECONDS:-90}s" -H "$USER_HEADER" "$URL" >/dev/null
 
