@@ -53,7 +53,7 @@ public final class MirrorRecording {
 			return call.get();
 		}
 		return Mono.defer(() -> {
-			Copy copy = new Copy(route, mirror, tracing.start(primary, mirror, host, port, headers));
+			Copy copy = new Copy(route, mirror, tracing.start(primary, route, mirror, host, port, headers));
 			return call.get()
 				.doOnNext(answer -> copy.status = status.applyAsInt(answer))
 				.doOnError(error -> copy.error = error)
@@ -89,7 +89,7 @@ public final class MirrorRecording {
 				timers.computeIfAbsent(new Key(route, mirror, errorName), MirrorRecording.this::timer)
 					.record(nanos, TimeUnit.NANOSECONDS);
 			}
-			trace.end(route, mirror, status, error);
+			trace.end(status, error);
 		}
 
 	}

@@ -5,7 +5,7 @@ package io.meshgate.policy.observe;
 public interface ShadowTrace {
 
 	/** No tracing: no span. */
-	ShadowTrace NONE = (route, mirror, status, error) -> {
+	ShadowTrace NONE = (status, error) -> {
 	};
 
 	/**
@@ -13,6 +13,6 @@ public interface ShadowTrace {
 	 * @param status the mirror's status code, or {@code 0} without an answer
 	 * @param error why the copy failed, or {@code null}
 	 */
-	void end(String route, String mirror, int status, Throwable error);
+	void end(int status, Throwable error);
 
 }

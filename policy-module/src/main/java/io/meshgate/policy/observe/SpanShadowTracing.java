@@ -35,7 +35,8 @@ public final class SpanShadowTracing implements ShadowTracing {
 	}
 
 	@Override
-	public ShadowTrace start(ServerTrace primary, String mirror, String host, int port, HttpHeaders headers) {
+	public ShadowTrace start(ServerTrace primary, String route, String mirror, String host, int port,
+			HttpHeaders headers) {
 		Span.Builder builder = tracer.spanBuilder().kind(Span.Kind.CLIENT).name("mirror " + mirror);
 		if (primary instanceof SpanServerTracing.SpanTrace trace) {
 			Span parent = trace.span();
@@ -44,16 +45,18 @@ public final class SpanShadowTracing implements ShadowTracing {
 		else {
 			builder.setNoParent();
 		}
-		builder.remoteServiceName(mirror).remoteIpAndPort(host, port).tag(SHADOW_KEY, "true");
+		builder.remoteServiceName(mirror)
+			.remoteIpAndPort(host, port)
+			.tag(SHADOW_KEY, "true")
+			.tag(MeshMetrics.ROUTE, route)
+			.tag(MeshMetrics.MIRROR, mirror);
 		Span span = builder.start();
 		for (String field : fields) {
 			headers.remove(field);
 		}
 		propagator.inject(span.context(), headers, (carrier, key, value) -> carrier.set(key, value));
-		return (route, target, status, error) -> {
+		return (status, error) -> {
 			if (!span.isNoop()) {
-				span.tag(MeshMetrics.ROUTE, route);
-				span.tag(MeshMetrics.MIRROR, target);
 				if (status > 0) {
 					span.tag(MeshMetrics.STATUS, Integer.toString(status));
 				}
