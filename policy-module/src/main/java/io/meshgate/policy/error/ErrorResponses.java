@@ -86,8 +86,13 @@ public final class ErrorResponses {
 		return drainRequest(exchange).then(Mono.defer(response::setComplete));
 	}
 
-	/** Reads and drops the rest of the request body; a body already read ends at once. */
-	private static Mono<Void> drainRequest(ServerWebExchange exchange) {
+	/**
+	 * Reads and drops the rest of the request body; a body already read ends at once. An answer
+	 * written before its request's end was read must wait for this: Reactor Netty stops the
+	 * request's timer ({@code meshgate.ingress.request-body-timeout}) only when that end reaches
+	 * the request, and the timer holds the request until it fires.
+	 */
+	public static Mono<Void> drainRequest(ServerWebExchange exchange) {
 		AtomicLong drained = new AtomicLong();
 		return exchange.getRequest()
 			.getBody()
