@@ -21,7 +21,6 @@ import org.springframework.web.cors.reactive.CorsUtils;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.meshgate.policy.PolicyOrder;
-import io.meshgate.policy.error.ErrorResponses;
 import io.meshgate.policy.observe.MeshMetrics;
 
 /**
@@ -122,9 +121,6 @@ final class CorsFilter implements GatewayFilter, Ordered {
 		CorsRules.Outcome outcome = preflight(exchange.getRequest().getHeaders(), response.getHeaders());
 		preflights.get(outcome).increment();
 		response.setStatusCode(outcome == CorsRules.Outcome.ALLOWED ? HttpStatus.NO_CONTENT : HttpStatus.FORBIDDEN);
-		// answered in the call that read its headers: the answer waits for the request's end, or
-		// Reactor Netty's request timer would keep the request alive for the body timeout
-		response.beforeCommit(() -> ErrorResponses.drainRequest(exchange));
 	}
 
 	/**

@@ -8,11 +8,13 @@ import reactor.netty.http.server.HttpServerRequest;
 
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.web.cors.reactive.CorsUtils;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilterChain;
 
 import io.meshgate.policy.ExchangeAttributes;
 import io.meshgate.policy.PolicyOrder;
+import io.meshgate.policy.error.ErrorResponses;
 
 /**
  * The edge's view of who sent a request, before any route is looked up:
@@ -24,7 +26,12 @@ import io.meshgate.policy.PolicyOrder;
  * <li>from a trusted proxy, the scheme and host it forwarded become the request URL's (a
  * redirect's {@code Location} follows them); from anyone else they are ignored;</li>
  * <li>the client's {@code x-meshgate-*} headers and those its {@code Connection} header names are
- * removed ({@link ClientHeaders}).</li>
+ * removed ({@link ClientHeaders});</li>
+ * <li>a CORS preflight's answer, whoever writes it (a route's CORS policy, Spring Cloud Gateway's
+ * {@code globalcors}, any handler mapping of WebFlux's), commits only once the request's end has
+ * been read ({@link ErrorResponses#drainRequest}). A preflight is answered in the call that reads
+ * its headers; Reactor Netty stops the request's timer ({@code meshgate.ingress.request-body-timeout})
+ * only when the request's end reaches the request, and until then the timer holds it.</li>
  * </ul>
  * A request that needs none of this (the usual case: no trusted proxies, no such headers) passes
  * as it is: no header copy, one attribute set.
@@ -50,6 +57,9 @@ public final class ClientRequestFilter implements EdgeFilter {
 		}
 		if (client != null) {
 			exchange.getAttributes().put(ExchangeAttributes.CLIENT_ADDRESS, client);
+		}
+		if (CorsUtils.isPreFlightRequest(request)) {
+			exchange.getResponse().beforeCommit(() -> ErrorResponses.drainRequest(exchange));
 		}
 		boolean sanitize = needsSanitizing(request);
 		if (!sanitize && forwardedUrl == null) {

@@ -15,8 +15,8 @@ import reactor.core.publisher.Mono;
  * Records the shadow copies the mirror sends: each copy's time in {@code meshgate.mirror.duration}
  * (by route, mirror and error) and, with tracing, its shadow span ({@link ShadowTracing}), whose
  * context the copy carries in its headers. Recorded directly, as requests are
- * ({@link RequestRecording}), not through an observation: a copy is sent for a share of the
- * requests and each observation cost about 5 KB and several microseconds.
+ * ({@link RequestRecording}), not through an observation, which costs about 3 KB and a few
+ * microseconds more per copy (docs/design/request-recording.md).
  */
 public final class MirrorRecording {
 

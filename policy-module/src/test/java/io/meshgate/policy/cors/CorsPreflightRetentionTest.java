@@ -29,10 +29,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A preflight is answered in the call that reads its headers, before the request's end is read.
- * Reactor Netty's request timer ({@code meshgate.ingress.request-body-timeout}, 30 s by default) stops
- * only when that end reaches the request, and holds the request until then: a client sending
- * preflights fast held 3 KB of the gateway's heap per preflight for 30 s. The answer now waits for
- * the request's end, so nothing outlives the exchange.
+ * Reactor Netty's request timer ({@code meshgate.ingress.request-body-timeout}, 30 s by default)
+ * stops only when that end reaches the request, and holds the request until then: about 3 KB of
+ * heap per preflight, for as long as the timeout. Whoever answers a preflight (a route's CORS
+ * policy or WebFlux for a path without one), nothing of it may outlive its exchange.
  */
 @Import(CorsPreflightRetentionTest.PreflightRequests.class)
 class CorsPreflightRetentionTest extends GatewayTest {
@@ -57,7 +57,16 @@ class CorsPreflightRetentionTest extends GatewayTest {
 	}
 
 	@Test
-	void aPreflightsRequestIsNotKeptAfterItsAnswer() {
+	void aPreflightsRequestIsNotKeptAfterTheRoutesAnswer() {
+		assertPreflightsReleased("/svc/orders", 204);
+	}
+
+	@Test
+	void aPreflightsRequestIsNotKeptWhereNoRouteHasACorsPolicy() {
+		assertPreflightsReleased("/elsewhere", 200);
+	}
+
+	private void assertPreflightsReleased(String path, int status) {
 		TestUpstream upstream = start("ok");
 		apply(List.of(Upstream.of("svc", upstream.url())),
 				Route.of("svc", "/svc/**", Backend.of("svc", 1)).withCors(CorsTest.SHOP_POLICY));
@@ -65,9 +74,9 @@ class CorsPreflightRetentionTest extends GatewayTest {
 		GatewayClient connection = client;
 
 		for (int i = 0; i < 3; i++) {
-			assertThat(connection.send("OPTIONS", "/svc/orders",
+			assertThat(connection.send("OPTIONS", path,
 					Map.of("Origin", CorsTest.SHOP, "Access-Control-Request-Method", "PUT")).statusCode())
-				.isEqualTo(204);
+				.isEqualTo(status);
 		}
 		// a request after them on the same keep-alive connection: the connection's current request
 		// is no longer a preflight
