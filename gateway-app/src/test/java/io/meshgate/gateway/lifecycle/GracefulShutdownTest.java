@@ -1,14 +1,11 @@
 package io.meshgate.gateway.lifecycle;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +19,9 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.meshgate.gateway.MeshgateApplication;
-import io.meshgate.gateway.testing.TestUsers;
+import io.netty.channel.uring.IoUring;
+
+import io.meshgate.gateway.testing.GatewayProcess;
 import io.meshgate.policy.testing.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,12 +37,12 @@ class GracefulShutdownTest {
 
 	TestUpstream slow;
 
-	Process gateway;
+	GatewayProcess gateway;
 
 	@AfterEach
 	void tearDown() {
 		if (gateway != null) {
-			gateway.destroyForcibly();
+			gateway.close();
 		}
 		if (slow != null) {
 			slow.close();
@@ -54,35 +52,25 @@ class GracefulShutdownTest {
 	@Test
 	void sigtermFinishesRequestsInFlightAndRefusesNewOnes() throws Exception {
 		slow = TestUpstream.start("slow").delay(Duration.ofSeconds(3));
-		int ingress = freePort();
-		int admin = freePort();
-		Path log = Files.createTempFile("meshgate-shutdown", ".log");
 		// one CPU, as in a container limited to one: one event loop (EventLoops), checked below
-		gateway = new ProcessBuilder(List.of(javaBin(), "-XX:ActiveProcessorCount=1",
-				"-cp", System.getProperty("java.class.path"), MeshgateApplication.class.getName(),
-				"--server.port=" + ingress, "--management.server.port=" + admin,
-				"--meshgate.store.path=" + Files.createTempDirectory("meshgate-store"),
-				"--meshgate.upstreams[0].name=slow", "--meshgate.upstreams[0].endpoints[0]=" + slow.url(),
-				"--meshgate.routes[0].id=slow", "--meshgate.routes[0].match.path=/slow/**",
-				"--meshgate.routes[0].backends[0].upstream=slow", "--meshgate.admin.users[0].name=" + TestUsers.VIEWER,
-				"--meshgate.admin.users[0].password=" + TestUsers.VIEWER_HASH))
-			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
-		await().atMost(Duration.ofSeconds(90))
-			.pollInterval(Duration.ofMillis(200))
-			.ignoreExceptions()
-			.until(() -> get(admin, "/actuator/health").statusCode() == 200);
+		gateway = GatewayProcess.start(List.of("-XX:ActiveProcessorCount=1"),
+				List.of("--meshgate.upstreams[0].name=slow", "--meshgate.upstreams[0].endpoints[0]=" + slow.url(),
+						"--meshgate.routes[0].id=slow", "--meshgate.routes[0].match.path=/slow/**",
+						"--meshgate.routes[0].backends[0].upstream=slow"));
+		int ingress = gateway.ingressPort();
 
 		CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(request(ingress, "/slow/order"),
 				HttpResponse.BodyHandlers.ofString());
 		await().atMost(Duration.ofSeconds(10)).until(() -> slow.hits() == 1);
 		if (Files.isDirectory(Path.of("/proc/self/task"))) {
 			// both listeners bound, an admin request and an upstream call made: with Reactor Netty's
-			// default (at least four loops) these would be spread over several threads
-			assertThat(threadNames()).filteredOn(name -> name.startsWith("reactor-http")).hasSize(1);
+			// default (at least four loops) these would be spread over several threads. The loop is
+			// io_uring's where this kernel allows it (transport.NetworkTransport), epoll's otherwise.
+			assertThat(gateway.threadNames()).filteredOn(name -> name.startsWith("reactor-http")).hasSize(1);
+			assertThat(gateway.threadNames())
+				.contains(IoUring.isAvailable() ? "reactor-http-io" : "reactor-http-ep");
 		}
-		gateway.destroy(); // SIGTERM
+		gateway.process().destroy(); // SIGTERM
 
 		// Probe until a connection is refused. A probe that connected in the moment before the
 		// listening socket closed is a request in flight too: it must be answered in full.
@@ -95,34 +83,23 @@ class GracefulShutdownTest {
 		});
 
 		HttpResponse<String> finished = inFlight.get(10, TimeUnit.SECONDS);
-		assertThat(finished.statusCode()).as(Files.readString(log)).isEqualTo(200);
+		assertThat(finished.statusCode()).as(gateway.log()).isEqualTo(200);
 		assertThat(finished.body()).isEqualTo("slow");
 		int servedProbes = 0;
 		for (CompletableFuture<HttpResponse<String>> probe : probes) {
 			if (!refused(probe)) {
 				HttpResponse<String> response = probe.get(10, TimeUnit.SECONDS);
-				assertThat(response.statusCode()).as(Files.readString(log)).isEqualTo(200);
+				assertThat(response.statusCode()).as(gateway.log()).isEqualTo(200);
 				assertThat(response.body()).isEqualTo("slow");
 				servedProbes++;
 			}
 		}
-		assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).as("gateway exited").isTrue();
+		assertThat(gateway.process().waitFor(30, TimeUnit.SECONDS)).as("gateway exited").isTrue();
 		assertThat(slow.hits()).as("every request the upstream saw was answered").isEqualTo(1 + servedProbes);
-		assertThat(Files.readString(log)).contains("Commencing graceful shutdown");
+		assertThat(gateway.log()).contains("Commencing graceful shutdown");
 		// the access log on stdout: the bare JSON line, without the other lines' time and level prefix
-		assertThat(Files.readAllLines(log)).anySatisfy(
+		assertThat(gateway.logLines()).anySatisfy(
 				line -> assertThat(line).startsWith("{\"time\":").contains("\"path\":\"/slow/order\"", "\"status\":200"));
-	}
-
-	/** The gateway process's thread names as Linux keeps them (/proc/PID/task/TID/comm: 15 characters). */
-	private List<String> threadNames() throws IOException {
-		List<String> names = new ArrayList<>();
-		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", String.valueOf(gateway.pid()), "task"))) {
-			for (Path task : tasks) {
-				names.add(Files.readString(task.resolve("comm")).strip());
-			}
-		}
-		return names;
 	}
 
 	/** Waits briefly for the probe's connection: refused, or still going (accepted). */
@@ -139,24 +116,10 @@ class GracefulShutdownTest {
 		}
 	}
 
-	private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-		return http.send(request(port, path), HttpResponse.BodyHandlers.ofString());
-	}
-
 	private static HttpRequest request(int port, String path) {
 		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 			.timeout(Duration.ofSeconds(20))
 			.build();
-	}
-
-	private static String javaBin() {
-		return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }
