@@ -39,7 +39,7 @@ public final class NetworkTransport implements ApplicationListener<ApplicationEn
 	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
 		boolean allowed = event.getEnvironment().getProperty(IO_URING, Boolean.class, true);
 		if (jvm.first(allowed)) {
-			if (!allowed && ioUringAvailable() && Epoll.isAvailable()) {
+			if (!allowed && ioUringAvailable()) { // then epoll is too: its library ships beside io_uring's
 				HttpResources.set(new EpollLoops("reactor-http", LoopResources.DEFAULT_IO_WORKER_COUNT));
 				TcpResources.set(new EpollLoops("reactor-tcp", LoopResources.DEFAULT_IO_WORKER_COUNT));
 			}
