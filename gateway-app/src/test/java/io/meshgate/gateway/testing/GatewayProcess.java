@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import io.meshgate.gateway.MeshgateApplication;
 
 import static org.awaitility.Awaitility.await;
@@ -42,7 +44,8 @@ public final class GatewayProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a gateway and waits (up to 90 s) until its admin port reports healthy.
+	 * Starts a gateway and waits (up to 90 s) until its admin port reports healthy; if it does not,
+	 * stops it and fails with its log.
 	 * @param jvmFlags flags for its JVM
 	 * @param args arguments for the application, after the ports, store and login
 	 */
@@ -62,14 +65,20 @@ public final class GatewayProcess implements AutoCloseable {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		GatewayProcess gateway = new GatewayProcess(process, ingress, admin, log);
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-		await().atMost(Duration.ofSeconds(90))
-			.pollInterval(Duration.ofMillis(200))
-			.ignoreExceptions()
-			.until(() -> http
-				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/actuator/health"))
-					.timeout(Duration.ofSeconds(5))
-					.build(), HttpResponse.BodyHandlers.discarding())
-				.statusCode() == 200);
+		try {
+			await().atMost(Duration.ofSeconds(90))
+				.pollInterval(Duration.ofMillis(200))
+				.ignoreExceptions()
+				.until(() -> http
+					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/actuator/health"))
+						.timeout(Duration.ofSeconds(5))
+						.build(), HttpResponse.BodyHandlers.discarding())
+					.statusCode() == 200);
+		}
+		catch (ConditionTimeoutException ex) {
+			gateway.close();
+			throw new AssertionError("the gateway process did not become healthy within 90 s:\n" + gateway.log(), ex);
+		}
 		return gateway;
 	}
 
