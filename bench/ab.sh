@@ -33,7 +33,6 @@ WORK="$ROOT/bench/target/ab"
 CLK_TCK="$(getconf CLK_TCK)"
 # shellcheck source=bench/settings.sh
 source "$ROOT/bench/settings.sh"
-NO_TRACING="--spring.autoconfigure.exclude=org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration,org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration"
 
 source "$ROOT/bench/work-dir.sh"
 prepare_work "$WORK" "$ROOT"/bench/config/common.yml "$ROOT"/bench/peers/upstream-nginx.conf "$CONFIG"
@@ -42,7 +41,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 taskset -c 0 nginx -e "$WORK/logs/up.log" -c "$WORK/config/upstream-nginx.conf" -p "$WORK/up"
 answers_200 http://127.0.0.1:18080/ "$WORK/logs/up.log"
-TRACING=("$NO_TRACING"); grep -q '^  tracing:' "$CONFIG" && TRACING=()
+tracing_args "$CONFIG"
 declare -A PID PORT
 PORT[old]=18300; PORT[new]=18310
 for build in old new; do

@@ -61,8 +61,7 @@ else
   URL_PATH="${3:-/all/}"
   NAME="$(basename "$JAR" .jar)-$(basename "$CONFIG" .yml)-$(tr -c 'a-z0-9\n' - <<<"${URL_PATH//\//}")"
   prepare_work "$WORK" "$ROOT"/bench/config/common.yml "$ROOT"/bench/peers/upstream-nginx.conf "$CONFIG"
-  TRACING=("--spring.autoconfigure.exclude=org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration,org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration")
-  grep -q '^  tracing:' "$CONFIG" && TRACING=()
+  tracing_args "$CONFIG"
   set -- java $FLAGS -jar "$JAR" --server.port=18300 --management.server.port=18301 \
     --meshgate.store.path="$WORK/store" "${TRACING[@]}" "${BENCH_LOGIN[@]}" \
     --spring.config.additional-location="file:$WORK/config/common.yml,file:$WORK/config/$(basename "$CONFIG")"

@@ -27,8 +27,7 @@ WORK="$OUT/work"
 source "$ROOT/bench/settings.sh"
 source "$ROOT/bench/work-dir.sh"
 prepare_work "$WORK" "$ROOT"/bench/config/common.yml "$ROOT"/bench/peers/upstream-nginx.conf "$CONFIG"
-TRACING=("--spring.autoconfigure.exclude=org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration,org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration")
-grep -q '^  tracing:' "$CONFIG" && TRACING=()
+tracing_args "$CONFIG"
 URL="http://127.0.0.1:18300$URL_PATH"
 
 taskset -c 0 nginx -e "$WORK/logs/up.log" -c "$WORK/config/upstream-nginx.conf" -p "$WORK/up"

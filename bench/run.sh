@@ -264,9 +264,7 @@ start_jvm() {
 # Every Meshgate gets a route store of its own under $WORK, empty at the start of the run: the
 # store wins over the configuration files, which only seed an empty one, so a shared ./data would
 # give every contender the routes of whichever Meshgate started first.
-# Tracing is off in every contender but the observed JVM's (Spring Boot 4 has no switch for it
-# but leaving out its auto-configurations: docs/observability.md).
-NO_TRACING="--spring.autoconfigure.exclude=org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration,org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration"
+# Tracing is off in every contender but the observed JVM's (NO_TRACING, bench/settings.sh).
 # Every Meshgate contender gets this editor login (with the demo off a start without one fails);
 # the route-table visits (bench/RouteScaleProbe.java) edit the policies JVM through its admin API
 # with BENCH_LOGIN (bench/settings.sh)

@@ -1,6 +1,5 @@
 package io.meshgate.gateway.lifecycle;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -56,8 +56,7 @@ public final class UpstreamTraceHeaders implements HttpHeadersFilter {
 	}
 
 	private static Span serverSpan(ServerWebExchange exchange) {
-		RequestRecord record = RequestRecord.of(exchange);
-		return record != null && record.trace() instanceof SpanServerTracing.SpanTrace trace ? trace.span() : null;
+		return ServerTrace.of(exchange) instanceof SpanServerTracing.SpanTrace trace ? trace.span() : null;
 	}
 
 	@Override
