@@ -16,6 +16,7 @@
 #   container-aot  the container image (Dockerfile): Java 25, extracted jar, AOT cache
 # and, for comparing what each knob gives (not run by default):
 #   readme-25      `java -jar meshgate.jar` on Java 25, no cache
+#   extracted-17   Java 17, extracted jar, no cache: README's start without the nested jars
 #   extracted-25   Java 25, extracted jar, no cache
 #   aot-onrefresh  Java 25, extracted jar, AOT cache from Spring's documented training
 #                  (-Dspring.context.exit=onRefresh: the context refreshed, nothing served)
@@ -132,8 +133,10 @@ train() {
     "${FLAGS[@]}" "${flags[@]}" > "$WORK/logs/training-$(basename "$2").log" 2>&1 \
     || { cat "$WORK/logs/training-$(basename "$2").log" >&2; exit 1; }
 }
-if wants container-cds; then
+if [[ " $CONTENDERS " =~ \ (container-cds|extracted-17)\  ]]; then
   extract "$WORK/x17" "$JAVA17"
+fi
+if wants container-cds; then
   CDS_TRAINING=1 train "$WORK/x17" "$WORK/x17/meshgate.jsa" "$JAVA17"
 fi
 if [[ " $CONTENDERS " =~ \ (container-aot|aot-[a-z0-9]+|extracted-25)\  ]]; then
@@ -180,6 +183,7 @@ launch() {
       -jar "$WORK/x25/meshgate.jar" "${meshgate[@]}" --spring.main.lazy-initialization=true) ;;
     aot-onrefresh) cmd=("$JAVA25" -XX:AOTCache="$WORK/x25/onrefresh.aot" "${IMAGE_FLAGS[@]}"
       -jar "$WORK/x25/meshgate.jar" "${meshgate[@]}") ;;
+    extracted-17) cmd=("$JAVA17" -jar "$WORK/x17/meshgate.jar" "${meshgate[@]}") ;;
     extracted-25) cmd=("$JAVA25" "${IMAGE_FLAGS[@]}" -jar "$WORK/x25/meshgate.jar" "${meshgate[@]}") ;;
     *) echo "bench/startup.sh: unknown contender $contender" >&2; exit 2 ;;
   esac

@@ -10,8 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Start-up: the jars most of a start's classes come from lead the class path (gateway-app's pom
- * declares them first), so that a {@code java -jar} start, which looks for every class jar by jar
- * in this order, finds them after a few looks; jars a start never reads come after them.
+ * declares them first), so that what looks jar by jar in this order (Spring Boot's loader for each
+ * new package, the JDK for each class on the extracted layout) finds them after a few looks; jars a
+ * start never reads come after them.
  * Surefire's class path follows the same dependency order as the jar's
  * {@code BOOT-INF/classpath.idx}.
  */
