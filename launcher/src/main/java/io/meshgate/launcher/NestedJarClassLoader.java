@@ -23,25 +23,25 @@ import org.springframework.boot.loader.launch.Archive;
 import org.springframework.boot.loader.launch.LaunchedClassLoader;
 
 /**
- * Spring Boot's {@link LaunchedClassLoader}, finding classes and resources by asking each nested
- * jar's entry table, in class-path order, as the JDK does for jar files on disk.
+ * Spring Boot's {@link LaunchedClassLoader}, finding a class or resource by asking the entry
+ * tables of the nested jars that hold its directory, in class-path order.
  *
  * <p>
  * Why: {@link URLClassLoader} looks for a class in each jar of the class path in turn. For a
  * nested jar ({@code jar:nested:…!/}, a URL the JDK hands to Spring Boot's handler) each look
  * builds a URL, opens a connection and finds the jar in a cache keyed by URL. A class is found on
  * average 35 jars in (Meshgate's 193 jars, to its first answer), so a start spent about a
- * second of one CPU on the looks alone (docs/design/launcher.md). An entry-table look is a hash
- * lookup.
+ * second of one CPU on the looks alone (docs/design/launcher.md). Here a look is a map lookup of
+ * the directory and an entry-table lookup in the one or two jars that hold it.
  *
  * <p>
  * The answers are the class loader's it extends: the same jar files, opened as
  * {@code JarUrlClassLoader} opens them (so a multi-release jar answers for the running Java); the
  * first jar holding an entry wins; a resource's URL is the class-path URL resolved against the
  * name, as {@code URLClassPath} makes it; a class's code source is its jar's URL, without
- * signers; its package is defined from its jar's manifest and sealing is checked, as in
- * {@code URLClassLoader.defineClass}. A name that is not plain (see {@link #isPlain}) goes the
- * JDK's way, and so does everything when a class-path URL cannot be opened as a jar.
+ * signers; its package is defined as Spring Boot's loader defines it, and sealing is checked. A
+ * name that is not plain (see {@link #isPlain}) goes the JDK's way, and so does everything when a
+ * class-path URL cannot be opened as a jar.
  * {@code NestedJarClassLoaderTest} runs the same application under both loaders and requires the
  * same answers for every entry of real jars.
  */
@@ -50,6 +50,10 @@ final class NestedJarClassLoader extends LaunchedClassLoader {
 	static {
 		ClassLoader.registerAsParallelCapable();
 	}
+
+	private static final String VERSIONS = "META-INF/versions/";
+
+	private static final int[] NONE = {};
 
 	/** The class path, in order; {@code jars[i]} is {@code urls[i]}'s jar file. */
 	private final URL[] urls;
@@ -77,7 +81,7 @@ final class NestedJarClassLoader extends LaunchedClassLoader {
 			String last = null;
 			for (Enumeration<JarEntry> entries = jars[i].entries(); entries.hasMoreElements();) {
 				String name = entries.nextElement().getName();
-				// entries come grouped by directory: skip the substring while the directory repeats
+				// entries usually come grouped by directory: no substring while the directory repeats
 				int slash = directoryEnd(name);
 				if (last != null && slash == last.length() && name.startsWith(last)) {
 					continue;
@@ -97,8 +101,6 @@ final class NestedJarClassLoader extends LaunchedClassLoader {
 		}
 		return directories;
 	}
-
-	private static final String VERSIONS = "META-INF/versions/";
 
 	/** The end of an entry name's directory: its last slash but a trailing one, or -1. */
 	private static int directoryEnd(String name) {
@@ -132,8 +134,6 @@ final class NestedJarClassLoader extends LaunchedClassLoader {
 		int[] jars = this.jarsByDirectory.get((slash > 0) ? name.substring(0, slash) : "");
 		return (jars != null) ? jars : NONE;
 	}
-
-	private static final int[] NONE = {};
 
 	/**
 	 * A loader for a packaged (not exploded) archive's class path; Spring Boot's own when a URL of
