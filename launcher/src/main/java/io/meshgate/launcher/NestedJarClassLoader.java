@@ -30,7 +30,7 @@ import org.springframework.boot.loader.launch.LaunchedClassLoader;
  * Why: {@link URLClassLoader} looks for a class in each jar of the class path in turn. For a
  * nested jar ({@code jar:nested:…!/}, a URL the JDK hands to Spring Boot's handler) each look
  * builds a URL, opens a connection and finds the jar in a cache keyed by URL. A class is found on
- * average 35 jars in (Meshgate's 193 jars, to its first answer), so a start spent about a
+ * average 35 jars in (Meshgate's 195, to its first answer), so a start spent about a
  * second of one CPU on the looks alone (docs/design/launcher.md). Here a look is a map lookup of
  * the directory and an entry-table lookup in the one or two jars that hold it.
  *
